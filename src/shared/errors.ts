@@ -1,0 +1,42 @@
+// The few named kinds of error that cross Mshahara (DESIGN §7). Across the contract they travel as
+// { ok: false, error: { kind, message, code? } }; inside a process they are thrown.
+
+export type ErrorKind = 'validation' | 'not_found' | 'conflict' | 'daraja' | 'unavailable' | 'internal';
+
+export abstract class MshaharaError extends Error {
+  abstract readonly kind: ErrorKind;
+  readonly code: string | undefined;
+  constructor(message: string, options?: { code?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options?.code;
+  }
+  toJSON(): { kind: ErrorKind; message: string; code?: string } {
+    return this.code === undefined ? { kind: this.kind, message: this.message } : { kind: this.kind, message: this.message, code: this.code };
+  }
+}
+
+export class ValidationError extends MshaharaError {
+  override name = 'ValidationError';
+  readonly kind = 'validation' as const;
+}
+
+export class NotFoundError extends MshaharaError {
+  override name = 'NotFoundError';
+  readonly kind = 'not_found' as const;
+}
+
+export class ConflictError extends MshaharaError {
+  override name = 'ConflictError';
+  readonly kind = 'conflict' as const;
+}
+
+/** A service Mshahara depends on (the OS keychain, the relay) is not there. */
+export class UnavailableError extends MshaharaError {
+  override name = 'UnavailableError';
+  readonly kind = 'unavailable' as const;
+}
+
+export class InternalError extends MshaharaError {
+  override name = 'InternalError';
+  readonly kind = 'internal' as const;
+}
