@@ -40,3 +40,14 @@ export class InternalError extends MshaharaError {
   override name = 'InternalError';
   readonly kind = 'internal' as const;
 }
+
+/** Daraja refused or failed a request; `message` is the plain-language explanation, `action` what to do. */
+export class DarajaError extends MshaharaError {
+  override name = 'DarajaError';
+  readonly kind = 'daraja' as const;
+  readonly action: string | undefined;
+  constructor(message: string, options?: { code?: string; action?: string; cause?: unknown }) {
+    super(message, options);
+    this.action = options?.action;
+  }
+}
