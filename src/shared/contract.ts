@@ -1,0 +1,49 @@
+// The one contract between the renderer and the main-process core (DESIGN §1): method names with
+// zod input/output schemas, event schemas, and the error envelope. Imports no Node and no DOM.
+import { z } from 'zod';
+
+export const profiles = ['demo', 'sandbox', 'production'] as const;
+export type Profile = (typeof profiles)[number];
+
+/** Where the app is running: inside Electron, or served to a browser by the browser host. */
+export const appModes = ['desktop', 'browser'] as const;
+export type AppMode = (typeof appModes)[number];
+
+export const contractMethods = {
+  'app.info': {
+    input: z.object({}).strict(),
+    output: z.object({ version: z.string(), profile: z.enum(profiles), mode: z.enum(appModes) }),
+  },
+} as const;
+
+export const contractEvents = {
+  // Payroll run progress and friends arrive with the UI issue; the bridge already carries events.
+  'app.notice': z.object({ message: z.string() }),
+} as const;
+
+export type MethodName = keyof typeof contractMethods;
+export type EventName = keyof typeof contractEvents;
+export type MethodInput<M extends MethodName> = z.input<(typeof contractMethods)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<(typeof contractMethods)[M]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof contractEvents)[E]>;
+
+export const errorKinds = ['validation', 'not_found', 'conflict', 'daraja', 'unavailable', 'internal'] as const;
+export const contractError = z.object({ kind: z.enum(errorKinds), message: z.string(), code: z.string().optional() });
+export type ContractError = z.output<typeof contractError>;
+
+/** Every answer across the contract: errors travel as data, never as a thrown structured-clone mystery. */
+export type ContractResult<T> = { ok: true; value: T } | { ok: false; error: ContractError };
+
+export const methodNames = Object.keys(contractMethods) as MethodName[];
+export const eventNames = Object.keys(contractEvents) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(contractMethods, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(contractEvents, name);
+}
+
+/** The IPC channel names the Electron transport uses; the preload allows these and nothing else. */
+export const ipcChannel = { invoke: 'mshahara:invoke', event: 'mshahara:event' } as const;
