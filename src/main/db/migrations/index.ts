@@ -1,0 +1,13 @@
+// The ordered list of schema migrations. Kept as TypeScript modules exporting their SQL so the
+// same import works under tsx, vitest and the electron-vite bundle (no files to find at run time).
+// Add a migration: a new NNN_name.ts exporting `sql`, one line here, and a test in test/main/db/.
+import { sql as initial } from './001_initial';
+
+export interface Migration {
+  /** The schema version this migration brings the database to (PRAGMA user_version). */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: '001_initial', sql: initial }];
