@@ -1,0 +1,37 @@
+// The nasty workbook from make-xlsx.ts gives exactly these rows: numbers stored as numbers, rich
+// text and hyperlinks read as their text, formula cells refused, blank rows skipped.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { previewPayrollFile, previewXlsx } from '../../../src/main/payroll/import';
+import { ValidationError } from '../../../src/shared/errors';
+import { makeNastyWorkbook } from '../../fixtures/imports/make-xlsx';
+
+let workbook: Uint8Array;
+
+beforeAll(async () => {
+  workbook = await makeNastyWorkbook();
+});
+
+describe('XLSX import preview', () => {
+  it('gives the exact rows to pay and the exact refusals, by spreadsheet row', async () => {
+    const preview = await previewPayrollFile(workbook, { duplicatesAgainstExisting: 'warn' });
+    expect(preview.valid).toEqual([
+      { row: 2, name: 'Wanjiku Kamau', msisdn: '254712345678', amountCents: 150_000, reference: 'November salary', nationalId: '23456789', department: 'Operations' },
+      { row: 8, name: 'Achieng Atieno', msisdn: '254722333444', amountCents: 100_000, reference: '=1+1', department: '@Stores' },
+    ]);
+    expect(preview.invalid).toEqual([
+      { row: 3, reason: 'M-Pesa pays whole shillings; KES 2,500.50 has cents', raw: ['Otieno Ochieng', '722000111', '2500.5', 'November salary'] },
+      { row: 5, reason: 'Amount contains a formula (=C2*2); type the value itself', raw: ['Akinyi Njeri', '0110123456', '=C2*2', 'November salary'] },
+      { row: 6, reason: 'Amount KES 300,000.00 is above the M-Pesa maximum of KES 250,000.00 per payment', raw: ['Kiprop Cheruiyot', '254711222333', '300000', 'Payslip 11'] },
+      { row: 7, reason: 'Name contains a formula (=UPPER("mwangi")); type the value itself', raw: ['=UPPER("mwangi")', '0722111222', '1000', 'November salary'] },
+      { row: 10, reason: '"2026-11-21" is not an amount in shillings', raw: ['Halima Abdi', '0722555666', '2026-11-21', 'November salary'] },
+      { row: 11, reason: '"TRUE" is not a phone number (only digits, spaces, dashes and a leading +)', raw: ['Baraka Mutua', 'TRUE', '1000', 'November salary'] },
+    ]);
+    expect(preview.totals).toEqual({ count: 2, amountCents: 250_000 });
+  });
+
+  it('refuses bytes that are not a workbook', async () => {
+    const broken = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]);
+    await expect(previewXlsx(broken, { duplicatesAgainstExisting: 'warn' })).rejects.toThrow(ValidationError);
+    await expect(previewXlsx(broken, { duplicatesAgainstExisting: 'warn' })).rejects.toThrow(/not a readable XLSX workbook/);
+  });
+});
