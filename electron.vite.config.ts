@@ -8,8 +8,9 @@ export default defineConfig({
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } } },
   },
   preload: {
-    // A sandboxed preload must be one bundled CommonJS file.
+    // A sandboxed preload must be one bundled CommonJS file: it may require only 'electron'.
     build: {
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

@@ -47,3 +47,10 @@ export function isEventName(name: unknown): name is EventName {
 
 /** The IPC channel names the Electron transport uses; the preload allows these and nothing else. */
 export const ipcChannel = { invoke: 'mshahara:invoke', event: 'mshahara:event' } as const;
+
+/** What the renderer sees as `window.mshahara` (Electron) or gets from the WebSocket transport. */
+export interface MshaharaBridge {
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<ContractResult<MethodOutput<M>>>;
+  /** Calls `handler` for each `event`; returns the function that stops it. */
+  subscribe<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void;
+}

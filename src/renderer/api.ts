@@ -1,0 +1,62 @@
+// The renderer's only way to reach Mshahara: the Electron bridge when the preload provided one,
+// otherwise the browser host's WebSocket at /ws (same contract, second transport).
+import type { ContractResult, EventName, EventPayload, MethodInput, MethodName, MethodOutput, MshaharaBridge } from '../shared/contract';
+
+type Pending = (result: ContractResult<unknown>) => void;
+
+/** Messages of the browser host's WebSocket protocol (see src/main/host/websocket.ts). */
+type ServerMessage = { id: number; result: ContractResult<unknown> } | { event: string; payload: unknown };
+
+function webSocketBridge(url: string): MshaharaBridge {
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let nextId = 1;
+  const socket = new WebSocket(url);
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', () => reject(new Error('The Mshahara host did not answer.')), { once: true });
+  });
+  socket.addEventListener('message', (message: MessageEvent<string>) => {
+    const data = JSON.parse(message.data) as ServerMessage;
+    if ('id' in data) {
+      pending.get(data.id)?.(data.result);
+      pending.delete(data.id);
+    } else {
+      listeners.get(data.event)?.forEach((handler) => handler(data.payload));
+    }
+  });
+  socket.addEventListener('close', () => {
+    for (const settle of pending.values()) settle({ ok: false, error: { kind: 'unavailable', message: 'The connection to Mshahara closed.' } });
+    pending.clear();
+  });
+
+  return {
+    async invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<ContractResult<MethodOutput<M>>> {
+      try {
+        await opened;
+      } catch (error) {
+        return { ok: false, error: { kind: 'unavailable', message: (error as Error).message } };
+      }
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve as Pending);
+        socket.send(JSON.stringify({ id, method, input }));
+      });
+    },
+    subscribe<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
+      const set = listeners.get(event) ?? new Set();
+      set.add(handler as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(handler as (payload: unknown) => void);
+    },
+  };
+}
+
+function pickBridge(): MshaharaBridge {
+  if (window.mshahara) return window.mshahara;
+  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return webSocketBridge(`${scheme}//${window.location.host}/ws?token=${encodeURIComponent(token)}`);
+}
+
+export const api: MshaharaBridge = pickBridge();
