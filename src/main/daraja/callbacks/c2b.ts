@@ -1,10 +1,8 @@
 // C2B validation and confirmation posts (REFERENCE §7.3): flat JSON, every value a string, the
 // payer's number plain, masked or hashed depending on the API version.
 import type { C2bPaymentFields, MsisdnKind, ParseResult } from './events';
-import { cents, instant, looseObject, optionalText, text } from './fields';
+import { cents, instant, looseObject, optionalText, requiredText, text } from './fields';
 import { fromZodError } from './outcome';
-
-const requiredText = text.refine((value) => value !== '', { message: 'is empty' });
 
 const c2bDocument = looseObject({
   TransactionType: optionalText,

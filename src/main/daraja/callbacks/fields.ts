@@ -19,6 +19,9 @@ export const text = z
   .union([z.string(), z.number()], { error: missingOr('text or a number') })
   .transform((value) => String(value).trim());
 
+/** Text that must be there and not blank (ids Daraja always sends). */
+export const requiredText = text.refine((value) => value !== '', { message: 'is empty' });
+
 /** Like text, but blank counts as absent (C2B sends "" for fields it has nothing for). */
 export const optionalText = z
   .union([z.string(), z.number(), z.null()], { error: missingOr('text or a number') })
@@ -37,8 +40,12 @@ export const resultCode = text.transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'is empty', input: value });
     return z.NEVER;
   }
-  return /^\d+$/.test(value) ? BigInt(value).toString() : value;
+  return normaliseResultCode(value);
 });
+
+export function normaliseResultCode(code: string): string {
+  return /^\d+$/.test(code) ? BigInt(code).toString() : code;
+}
 
 /** A shilling amount ("300", 1.00, "-1540.00") as integer cents. */
 export const cents = z

@@ -1,6 +1,6 @@
 // Turns zod's issues into the one readable reason a callback parse gives back, with the field path.
 import type { z } from 'zod';
-import type { ParseError, ParseResult } from './events';
+import type { ParseResult } from './events';
 
 export type PathSegment = PropertyKey;
 
@@ -25,8 +25,4 @@ export function formatPath(path: readonly PathSegment[]): string {
     const name = String(segment);
     return joined === '' ? name : `${joined}.${name}`;
   }, '');
-}
-
-export function describeError(error: ParseError): string {
-  return error.reason;
 }

@@ -2,10 +2,8 @@
 // results (REFERENCE §2.4–§5): the header, ResultParameters as a key → value map, ReferenceData.
 import { z } from 'zod';
 import type { ParseResult, ResultHeader } from './events';
-import { looseObject, normaliseKey, oneOrMany, optionalText, resultCode, text } from './fields';
+import { looseObject, normaliseKey, oneOrMany, optionalText, requiredText, resultCode, text } from './fields';
 import { fromZodError } from './outcome';
-
-const requiredText = text.refine((value) => value !== '', { message: 'is empty' });
 
 const keyValue = looseObject({ Key: text, Value: z.unknown().optional() });
 

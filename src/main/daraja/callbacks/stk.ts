@@ -1,11 +1,10 @@
 // M-Pesa Express (STK Push) callbacks (REFERENCE §6.2): `{"Body":{"stkCallback":{...}}}`, with
 // CallbackMetadata items only on success and some items (Balance) without a Value.
 import { z } from 'zod';
+import { parseKenyanPhone } from '../../../shared/phone';
 import type { ParseResult, StkCallbackEvent } from './events';
-import { cents, instant, looseObject, oneOrMany, resultCode, text } from './fields';
+import { cents, instant, looseObject, oneOrMany, requiredText, resultCode, text } from './fields';
 import { fromZodError } from './outcome';
-
-const requiredText = text.refine((value) => value !== '', { message: 'is empty' });
 
 const item = looseObject({ Name: text, Value: z.unknown().optional() });
 
@@ -50,7 +49,10 @@ export function stkCallbackEvent(body: unknown): ParseResult {
   }
   const values = metadata.safeParse(items);
   if (!values.success) return fromZodError(values.error, ['Body', 'stkCallback', 'CallbackMetadata', 'Item']);
-  const phone = values.data.PhoneNumber;
+  // Kept as Daraja wrote it when it is not a Kenyan number (a masked one, say): it is evidence.
+  const rawPhone = values.data.PhoneNumber;
+  const normalised = rawPhone === undefined || rawPhone === '' ? null : parseKenyanPhone(rawPhone);
+  const phone = normalised === null ? null : normalised.ok ? normalised.msisdn : (rawPhone ?? null);
   return {
     ok: true,
     event: {
@@ -62,7 +64,7 @@ export function stkCallbackEvent(body: unknown): ParseResult {
       amountCents: values.data.Amount ?? null,
       receipt: values.data.MpesaReceiptNumber || null,
       transactionDate: values.data.TransactionDate ?? null,
-      phone: phone === undefined || phone === '' ? null : phone,
+      phone,
     } satisfies StkCallbackEvent,
   };
 }

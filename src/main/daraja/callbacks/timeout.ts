@@ -1,7 +1,7 @@
 // QueueTimeOutURL posts (REFERENCE §2.7): the exact payload is unconfirmed, so any Result-shaped
 // document with at least one conversation id is accepted; it is evidence of an unknown outcome.
 import type { ParseResult, QueueTimeoutEvent } from './events';
-import { looseObject, optionalText } from './fields';
+import { looseObject, normaliseResultCode, optionalText } from './fields';
 import { failure, fromZodError } from './outcome';
 
 const timeoutDocument = looseObject({
@@ -21,7 +21,7 @@ export function queueTimeoutEvent(body: unknown): ParseResult {
     const path = wrapped ? ['Result', 'OriginatorConversationID'] : ['OriginatorConversationID'];
     return failure('A queue timeout without OriginatorConversationID or ConversationID cannot be matched to a request', path);
   }
-  const resultCode = values.ResultCode === null ? null : /^\d+$/.test(values.ResultCode) ? BigInt(values.ResultCode).toString() : values.ResultCode;
+  const resultCode = values.ResultCode === null ? null : normaliseResultCode(values.ResultCode);
   return {
     ok: true,
     event: {
