@@ -1,0 +1,45 @@
+// Who may use the browser host: only a page that was given this start's random token (in the URL
+// once, then in a cookie for the page's own assets), and only from the host's own origin.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export function newAccessToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Cookies are shared by every port of 127.0.0.1, so the name carries the port. */
+export function tokenCookieName(port: number): string {
+  return `mshahara-token-${port}`;
+}
+
+function sameToken(candidate: string | undefined, token: string): boolean {
+  if (candidate === undefined) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function cookie(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+export interface AccessCheck {
+  allowed: boolean;
+  /** True when the token came in the URL, so the response should set the cookie. */
+  viaQuery: boolean;
+}
+
+export function checkAccess(request: IncomingMessage, token: string, port: number): AccessCheck {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  // A page on another local port could otherwise ride on the cookie (ports are the same site).
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `http://127.0.0.1:${port}` && origin !== `http://localhost:${port}`) {
+    return { allowed: false, viaQuery: false };
+  }
+  if (sameToken(url.searchParams.get('token') ?? undefined, token)) return { allowed: true, viaQuery: true };
+  return { allowed: sameToken(cookie(request, tokenCookieName(port)), token), viaQuery: false };
+}
