@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   callbackRetries?: number;
   /** First retry backoff in ms, doubling each time. Default 200. */
   callbackRetryBaseMs?: number;
+  /** The simulator's clock (token expiry, spike arrest, timestamps, receipts); tests may move it. */
+  now?: () => Date;
 }
 
 export interface SimulatorStats {
@@ -98,7 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     callbacks,
     keys: await createCredentialKeys(),
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     baseUrl: '',
     log: (m, f) => logWarning(m, f),
   };

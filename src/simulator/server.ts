@@ -79,7 +79,7 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
     const header = String(request.headers.authorization ?? '');
     const match = /^Basic\s+([A-Za-z0-9+/=]+)$/.exec(header);
     const [key, ...secretParts] = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8').split(':') : [];
-    if (ctx.faults.spikeArrested(key ?? 'anonymous', Date.now())) return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
+    if (ctx.faults.spikeArrested(key ?? 'anonymous', ctx.now().getTime())) return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
     if (ctx.faults.failBefore()) return send(reply, errorAnswer(ctx, '500.003.1001', 'Internal Server Error'));
     const query = request.query as Record<string, unknown>;
     if (query.grant_type !== 'client_credentials') return send(reply, errorAnswer(ctx, '400.008.02', 'Invalid grant type passed'));
@@ -88,7 +88,7 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
     }
     const ttl = ctx.faults.tokenTtlSeconds();
     const token = newAccessToken();
-    tokens.set(token, { app: key, expiresAtMs: Date.now() + ttl * 1000 });
+    tokens.set(token, { app: key, expiresAtMs: ctx.now().getTime() + ttl * 1000 });
     return send(reply, { status: 200, body: { access_token: token, expires_in: String(ttl) } });
   });
 
@@ -100,11 +100,11 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
       const bearer = /^Bearer\s+(\S+)$/.exec(header)?.[1];
       if (bearer === undefined) return send(reply, errorAnswer(ctx, '404.001.04', 'Invalid Authentication Header'));
       const token = tokens.get(bearer);
-      if (!token || token.expiresAtMs <= Date.now()) {
+      if (!token || token.expiresAtMs <= ctx.now().getTime()) {
         if (token) tokens.delete(bearer);
         return send(reply, errorAnswer(ctx, '404.001.03', 'Invalid Access Token'));
       }
-      if (ctx.faults.spikeArrested(token.app, Date.now())) return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
+      if (ctx.faults.spikeArrested(token.app, ctx.now().getTime())) return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
       if (ctx.faults.failBefore()) return send(reply, errorAnswer(ctx, '500.003.1001', 'Internal Server Error'));
       let answer: DarajaAnswer;
       try {
