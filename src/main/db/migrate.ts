@@ -81,6 +81,10 @@ function applyPending(db: Db, target: number, list: readonly Migration[]): Migra
     throw new InternalError(`Cannot migrate down from schema ${from} to ${target}; migrations only go forward.`);
   }
 
+  const pending = list.filter((migration) => migration.version > from && migration.version <= target);
+  // Nothing to do writes nothing: opening an up-to-date file leaves it as it was.
+  if (pending.length === 0) return { from, to: from, applied: [] };
+
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -89,8 +93,7 @@ function applyPending(db: Db, target: number, list: readonly Migration[]): Migra
   )`);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)');
   const applied: string[] = [];
-  for (const migration of list) {
-    if (migration.version <= from || migration.version > target) continue;
+  for (const migration of pending) {
     try {
       db.exec(migration.sql);
     } catch (error) {
@@ -100,7 +103,6 @@ function applyPending(db: Db, target: number, list: readonly Migration[]): Migra
     record.run(migration.version, migration.name, migrationSha256(migration), new Date().toISOString());
     applied.push(migration.name);
   }
-  if (applied.length === 0) return { from, to: from, applied };
 
   const broken = db.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) {

@@ -62,7 +62,7 @@ export function appendAudit(db: Db, entry: AuditEntry): AuditRecord {
   const append = (): AuditRecord => {
     const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
     const prevHash = last?.hash ?? genesisHash;
-    const hash = rowHash(prevHash, row);
+    const hash = auditEntryHash(prevHash, row);
     const result = db
       .prepare('INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(row.at, row.actor, row.action, row.entity, row.entityId, detailsJson, prevHash, hash);
@@ -90,7 +90,7 @@ export function verifyAuditChain(db: Db): AuditChainCheck {
     } catch {
       return { ok: false, brokenAt: row.id, reason: 'details are not valid JSON (the entry was edited)' };
     }
-    const hash = rowHash(row.prev_hash, {
+    const hash = auditEntryHash(row.prev_hash, {
       at: row.at,
       actor: row.actor,
       action: row.action,
@@ -117,7 +117,7 @@ export function verifyAuditChain(db: Db): AuditChainCheck {
 }
 
 /** What the hash covers: every column but id (order is carried by prev_hash) and the hashes. */
-interface HashedRow {
+export interface HashedRow {
   at: string;
   actor: string;
   action: string;
@@ -126,7 +126,8 @@ interface HashedRow {
   details: unknown;
 }
 
-function rowHash(prevHash: string, row: HashedRow): string {
+/** Exported for tools that check an exported log outside the app. */
+export function auditEntryHash(prevHash: string, row: HashedRow): string {
   return createHash('sha256').update(prevHash + canonicalJson(row), 'utf8').digest('hex');
 }
 

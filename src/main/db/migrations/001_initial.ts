@@ -4,6 +4,7 @@
 // Conventions: money is INTEGER cents in *_cents columns; phones are TEXT 12-digit MSISDNs;
 // times are TEXT ISO-8601 UTC with milliseconds ('2026-11-21T22:14:01.123Z', what JS toISOString
 // writes) so that text order is time order. State columns carry CHECKs mirroring DESIGN §4.
+// Every table is STRICT: without it SQLite would quietly keep 1000.5 in an INTEGER cents column.
 
 export const sql = /* sql */ `
 -- People the employer pays. Rows are archived, never deleted: runs and the ledger point at them.
@@ -18,7 +19,7 @@ CREATE TABLE workers (
   created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   archived_at     TEXT
-);
+) STRICT;
 -- Two active workers on one number is how one person ends up paid twice in a run.
 CREATE UNIQUE INDEX workers_active_phone ON workers (phone) WHERE archived_at IS NULL;
 CREATE UNIQUE INDEX workers_active_staff_number ON workers (staff_number)
@@ -34,7 +35,7 @@ CREATE TABLE users (
   role        TEXT NOT NULL CHECK (role IN ('owner', 'operator', 'approver', 'auditor', 'admin')),
   created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   disabled_at TEXT
-);
+) STRICT;
 CREATE UNIQUE INDEX users_one_owner ON users (role) WHERE role = 'owner';
 
 -- A payroll run: a list of items approved and sent together.
@@ -57,7 +58,7 @@ CREATE TABLE payroll_runs (
   cancelled_at TEXT,
   -- Past draft means someone approved it, and when (a cancelled draft never was).
   CHECK (state IN ('draft', 'cancelled') OR approved_at IS NOT NULL)
-);
+) STRICT;
 CREATE INDEX payroll_runs_state ON payroll_runs (state, created_at);
 
 -- One line of a run: who, which number, how much. Name and phone are copied from the worker at
@@ -76,7 +77,7 @@ CREATE TABLE payroll_items (
                CHECK (state IN ('draft', 'queued', 'paying', 'paid', 'failed', 'cancelled')),
   created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
+) STRICT;
 -- A second line to the same number in one run is far more often a duplicated row than a second
 -- payment; refusing it here is the last guard against paying it twice.
 CREATE UNIQUE INDEX payroll_items_one_per_phone ON payroll_items (run_id, phone);
@@ -118,7 +119,7 @@ CREATE TABLE payout_attempts (
   updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   UNIQUE (item_id, attempt_number),
   CHECK (state <> 'succeeded' OR receipt IS NOT NULL)
-);
+) STRICT;
 -- DESIGN §4 invariant 2: a new attempt only when every earlier one is definitively failed or
 -- rejected. So at most one attempt per item is outside {failed, rejected}: that covers the live
 -- states (created, sending, accepted, unknown) and also refuses any attempt after a success.
@@ -168,7 +169,7 @@ CREATE TABLE inbox (
   reason       TEXT,                 -- plain words: why it was not applied, or what it settled
   processed_at TEXT,
   stored_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
+) STRICT;
 CREATE INDEX inbox_pending ON inbox (received_at) WHERE applied = 0 AND flag IS NULL;
 CREATE INDEX inbox_flagged ON inbox (flag, received_at) WHERE flag IS NOT NULL;
 -- What arrived is evidence: it may be marked applied or flagged, never rewritten or removed.
@@ -210,7 +211,7 @@ CREATE TABLE transactions (
   corrects_id   INTEGER REFERENCES transactions (id),
   correction_reason TEXT,
   CHECK ((corrects_id IS NULL) = (correction_reason IS NULL))
-);
+) STRICT;
 -- A receipt is one movement: two original rows with one receipt would count the money twice.
 -- Corrections repeat the receipt of the row they correct, so they are left out of this index.
 CREATE UNIQUE INDEX transactions_receipt ON transactions (receipt) WHERE receipt IS NOT NULL AND corrects_id IS NULL;
@@ -252,7 +253,7 @@ CREATE TABLE balance_snapshots (
   conversation_id  TEXT,             -- the query that produced it, when there was one
   inbox_id         INTEGER REFERENCES inbox (id),
   recorded_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
+) STRICT;
 CREATE INDEX balance_snapshots_latest ON balance_snapshots (account, observed_at);
 
 -- A request to reverse one ledger row (DESIGN: admins reverse transactions). Same exactly-once
@@ -275,7 +276,7 @@ CREATE TABLE reversals (
   created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   CHECK (state IN ('draft', 'approved') OR originator_conversation_id IS NOT NULL)
-);
+) STRICT;
 -- One open reversal per ledger row, for the same reason as one live payout attempt per item.
 CREATE UNIQUE INDEX reversals_one_open_per_transaction ON reversals (transaction_id)
   WHERE state NOT IN ('failed', 'rejected');
@@ -298,7 +299,7 @@ CREATE TABLE audit_log (
   details    TEXT NOT NULL,          -- canonical JSON
   prev_hash  TEXT NOT NULL UNIQUE CHECK (length(prev_hash) = 64),
   hash       TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
-);
+) STRICT;
 CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE TRIGGER audit_log_append_only_update
@@ -317,7 +318,7 @@ CREATE TABLE settings (
   key        TEXT PRIMARY KEY,
   value      TEXT NOT NULL,          -- JSON
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-) WITHOUT ROWID;
+) STRICT, WITHOUT ROWID;
 
 -- How far this desktop has read each relay channel. Advanced in the same transaction that stores
 -- the events, so a crash between the two cannot skip or lose one.
@@ -326,5 +327,5 @@ CREATE TABLE relay_cursor (
   cursor       TEXT NOT NULL,        -- opaque to us: the relay's position after the last stored event
   acked_cursor TEXT,                 -- the last position acknowledged to the relay (it may prune before it)
   updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-) WITHOUT ROWID;
+) STRICT, WITHOUT ROWID;
 `;
