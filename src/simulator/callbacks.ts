@@ -27,6 +27,7 @@ export class CallbackSender {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly agent = new Agent({ connect: { timeout: 5_000 }, headersTimeout: 15_000, bodyTimeout: 15_000 });
   private closed = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly faults: FaultInjector,
@@ -53,9 +54,14 @@ export class CallbackSender {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const running = Promise.resolve(work()).catch(() => undefined);
+      const running = Promise.resolve()
+        .then(work)
+        .catch((error: unknown) => this.log('simulated work failed', { error: (error as Error).message }));
       this.inFlight.add(running);
-      void running.finally(() => this.inFlight.delete(running));
+      void running.finally(() => {
+        this.inFlight.delete(running);
+        this.wakeIdleWaiters();
+      });
     }, delayMs);
     this.timers.add(timer);
   }
@@ -100,16 +106,25 @@ export class CallbackSender {
   }
 
   /** Resolves when nothing is scheduled or being sent (for tests and orderly shutdown). */
-  async idle(): Promise<void> {
-    while (this.timers.size > 0 || this.inFlight.size > 0) {
-      await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, 10))]);
-    }
+  idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.wakeIdleWaiters();
+    });
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.timers.size > 0 || this.inFlight.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.wakeIdleWaiters();
     await this.agent.destroy().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
   }
