@@ -77,6 +77,8 @@ export class DarajaClient {
   async b2cPayment(request: s.B2cPaymentRequest): Promise<CallOutcome<s.B2cAccepted>> {
     const r = this.validate(s.b2cPaymentRequest, request);
     if (!r.ok) return r.outcome;
+    const credential = this.securityCredential();
+    if (!credential.ok) return credential.outcome;
     return this.call({
       name: 'b2cPayment',
       path: '/mpesa/b2c/v3/paymentrequest',
@@ -86,7 +88,7 @@ export class DarajaClient {
       body: {
         OriginatorConversationID: r.value.originatorConversationId,
         InitiatorName: this.config.initiatorName,
-        SecurityCredential: this.securityCredential(),
+        SecurityCredential: credential.value,
         CommandID: r.value.commandId,
         Amount: String(toWholeShillings(r.value.amountCents)),
         PartyA: this.config.shortcode,
@@ -102,6 +104,8 @@ export class DarajaClient {
   async accountBalance(request: s.AccountBalanceRequest): Promise<CallOutcome<s.Accepted>> {
     const r = this.validate(s.accountBalanceRequest, request);
     if (!r.ok) return r.outcome;
+    const credential = this.securityCredential();
+    if (!credential.ok) return credential.outcome;
     return this.call({
       name: 'accountBalance',
       path: '/mpesa/accountbalance/v1/query',
@@ -110,7 +114,7 @@ export class DarajaClient {
       responseCode: (v) => v.responseCode,
       body: {
         Initiator: this.config.initiatorName,
-        SecurityCredential: this.securityCredential(),
+        SecurityCredential: credential.value,
         CommandID: 'AccountBalance',
         PartyA: this.config.shortcode,
         IdentifierType: '4',
@@ -125,6 +129,8 @@ export class DarajaClient {
   async transactionStatus(request: s.TransactionStatusRequest): Promise<CallOutcome<s.Accepted>> {
     const r = this.validate(s.transactionStatusRequest, request);
     if (!r.ok) return r.outcome;
+    const credential = this.securityCredential();
+    if (!credential.ok) return credential.outcome;
     return this.call({
       name: 'transactionStatus',
       path: '/mpesa/transactionstatus/v1/query',
@@ -133,7 +139,7 @@ export class DarajaClient {
       responseCode: (v) => v.responseCode,
       body: {
         Initiator: this.config.initiatorName,
-        SecurityCredential: this.securityCredential(),
+        SecurityCredential: credential.value,
         CommandID: 'TransactionStatusQuery',
         ...(r.value.receipt === undefined ? {} : { TransactionID: r.value.receipt }),
         ...(r.value.originatorConversationId === undefined ? {} : { OriginalConversationID: r.value.originatorConversationId }),
@@ -150,6 +156,8 @@ export class DarajaClient {
   async reversal(request: s.ReversalRequest): Promise<CallOutcome<s.Accepted>> {
     const r = this.validate(s.reversalRequest, request);
     if (!r.ok) return r.outcome;
+    const credential = this.securityCredential();
+    if (!credential.ok) return credential.outcome;
     return this.call({
       name: 'reversal',
       path: '/mpesa/reversal/v1/request',
@@ -158,7 +166,7 @@ export class DarajaClient {
       responseCode: (v) => v.responseCode,
       body: {
         Initiator: this.config.initiatorName,
-        SecurityCredential: this.securityCredential(),
+        SecurityCredential: credential.value,
         CommandID: 'TransactionReversal',
         TransactionID: r.value.receipt,
         Amount: String(toWholeShillings(r.value.amountCents)),
@@ -320,9 +328,15 @@ export class DarajaClient {
   }
 
   /** Encrypting is slow (RSA) and the result stays valid, so one credential serves the profile. */
-  private securityCredential(): string {
-    this.credential ??= encryptSecurityCredential(this.config.initiatorPassword, this.config.certificatePem);
-    return this.credential;
+  private securityCredential(): { ok: true; value: string } | { ok: false; outcome: CallOutcome<never> } {
+    try {
+      this.credential ??= encryptSecurityCredential(this.config.initiatorPassword, this.config.certificatePem);
+      return { ok: true, value: this.credential };
+    } catch (error) {
+      // A missing password or unreadable certificate: a setup problem, found before anything is sent.
+      const reason = error instanceof Error ? error.message : 'The SecurityCredential could not be made.';
+      return { ok: false, outcome: failed('definitive', 'mshahara.security_credential', reason, 'check_credentials') };
+    }
   }
 
   private stkPassword(): { ok: true; shortcode: string; password: string; timestamp: string } | { ok: false; outcome: CallOutcome<never> } {

@@ -76,7 +76,7 @@ export class DarajaHttp {
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
       keepAliveTimeout: 30_000,
-      // Never let undici replay a POST on its own: a replayed payment request could pay twice.
+      // One request at a time per connection: a reset then loses one answer, not a pipeline of them.
       pipelining: 1,
     });
   }

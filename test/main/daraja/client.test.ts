@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { DarajaClient, type CallOutcome } from '../../../src/main/daraja';
+import { describeResultCode } from '../../../src/shared/daraja/codes';
 import { parametersOf, resultOf, startCallbackReceiver, type CallbackReceiver } from './callback-receiver';
 
 let sim: RunningSimulator;
@@ -121,6 +122,28 @@ describe('DarajaClient against the simulator', () => {
     const outcome = await bare.stkPush({ phone: '254705912645', amountCents: 10_00, accountReference: 'x', callbackUrl: receiver.url('/stk') });
     await bare.close();
     expect(outcome.kind === 'definitive' && outcome.error.code).toBe('mshahara.stk_not_configured');
+  });
+
+  it('refuses a payment when the certificate cannot be read, before sending', async () => {
+    const broken = new DarajaClient({ name: 'bad-cert', baseUrl: sim.baseUrl, ...sim.credentials, certificatePem: 'not a certificate' });
+    const before = sim.stats().requests['/mpesa/b2c/v3/paymentrequest'] ?? 0;
+    const outcome = await broken.b2cPayment({ originatorConversationId: 'bad-cert-1', commandId: 'SalaryPayment', amountCents: 100_00, party: '254705912645', remarks: 'Salary', ...urls('b2c') });
+    await broken.close();
+    expect(outcome.kind).toBe('definitive');
+    if (outcome.kind === 'definitive') expect(outcome.error).toMatchObject({ code: 'mshahara.security_credential', action: 'check_credentials' });
+    expect(sim.stats().requests['/mpesa/b2c/v3/paymentrequest'] ?? 0).toBe(before);
+  });
+
+  it('learns of a wrong initiator password from the result (2001), with the action to check credentials', async () => {
+    const wrong = new DarajaClient({ name: 'wrong-initiator', baseUrl: sim.baseUrl, ...sim.credentials, initiatorPassword: 'not-the-password', certificatePem: sim.certificatePem });
+    const outcome = await wrong.b2cPayment({ originatorConversationId: 'wrong-initiator-1', commandId: 'SalaryPayment', amountCents: 100_00, party: '254705912645', remarks: 'Salary', ...urls('b2c') });
+    await wrong.close();
+    expect(outcome.kind).toBe('accepted');
+    const callback = await receiver.waitFor('/b2c/result', byOriginatorId('wrong-initiator-1'));
+    const code = resultOf(callback.body).ResultCode;
+    expect(Number(code)).toBe(2001);
+    expect(describeResultCode(code)).toMatchObject({ class: 'failed', action: 'check_credentials' });
+    expect(sim.payments().filter((p) => p.originatorConversationId === 'wrong-initiator-1')).toHaveLength(0);
   });
 
   it('gets a wrong STK passkey refused as definitive', async () => {
