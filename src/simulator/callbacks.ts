@@ -21,6 +21,15 @@ export interface CallbackOptions {
 
 type Log = (message: string, fields: Record<string, unknown>) => void;
 
+/** Callback URLs may carry a secret path token (the relay's), so logs get the origin only. */
+function where(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid URL';
+  }
+}
+
 export class CallbackSender {
   readonly stats: CallbackStats = { scheduled: 0, delivered: 0, dropped: 0, duplicated: 0, retried: 0, failed: 0 };
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -41,7 +50,7 @@ export class CallbackSender {
     this.stats.scheduled += 1;
     if (this.faults.dropCallback()) {
       this.stats.dropped += 1;
-      this.log('callback dropped by fault', { what, url });
+      this.log('callback dropped by fault', { what, to: where(url) });
       return;
     }
     const copies = this.faults.duplicateCallback() ? 2 : 1;
@@ -79,9 +88,9 @@ export class CallbackSender {
           this.stats.delivered += 1;
           return;
         }
-        this.log('callback receiver answered an error', { what, url, status: answer.status, attempt });
+        this.log('callback receiver answered an error', { what, to: where(url), status: answer.status, attempt });
       } catch (error) {
-        this.log('callback receiver unreachable', { what, url, attempt, error: (error as Error).message });
+        this.log('callback receiver unreachable', { what, to: where(url), attempt, error: (error as Error).message });
       }
     }
     this.stats.failed += 1;

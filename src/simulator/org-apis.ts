@@ -90,7 +90,6 @@ interface QueryCommon {
   initiator: string;
   credential: string;
   partyA: string;
-  resultUrl: string;
 }
 
 function queryCommon(body: RequestBody, commandId: string, partyField: string): QueryCommon {
@@ -98,7 +97,7 @@ function queryCommon(body: RequestBody, commandId: string, partyField: string): 
   const credential = requireText(body, 'SecurityCredential');
   requireOneOf(body, 'CommandID', [commandId]);
   const partyA = requireDigits(body, partyField, /^\d{5,12}$/);
-  return { initiator, credential, partyA, resultUrl: '' };
+  return { initiator, credential, partyA };
 }
 
 export function accountBalance(ctx: SimulatorContext, body: RequestBody): DarajaAnswer {
