@@ -2,7 +2,7 @@
 // else lives in the plain-Node core; only this file and src/main/shell/ import electron.
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applyContentSecurityPolicy } from './shell/csp';
+import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './shell/csp';
 import { shellOpener } from './shell/external-links';
 import { guardNavigation, isAppUrl } from './shell/navigation';
 import { serveContractOverIpc } from './shell/ipc';
@@ -44,7 +44,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
 
   void app.whenReady().then(() => {
-    applyContentSecurityPolicy(session.defaultSession);
+    applyContentSecurityPolicy(session.defaultSession, process.env.ELECTRON_RENDERER_URL ? developmentContentSecurityPolicy : contentSecurityPolicy);
     // The profile becomes a setting with the profile issue; until then the app runs the demo.
     serveContractOverIpc(ipcMain, { ...appInfoHandlers({ version: app.getVersion(), profile: 'demo', mode: 'desktop' }) }, (url) => isAppUrl(url, appUrl));
     mainWindow = openWindow();

@@ -1,5 +1,7 @@
 // Placeholder page: proves the renderer reaches the core through the contract (app.info).
 // The payroll screens replace it with the UI issue.
+// First: React Fast Refresh's setup as a module, because the CSP blocks the inline copy in dev.
+import '@vitejs/plugin-react/preamble';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { ContractResult, MethodOutput } from '../shared/contract';

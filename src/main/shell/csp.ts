@@ -17,6 +17,9 @@ export const contentSecurityPolicy = [
   "worker-src 'none'",
 ].join('; ');
 
+/** `npm run dev` only: Vite's hot-reload socket on the dev server's own origin. */
+export const developmentContentSecurityPolicy = contentSecurityPolicy.replace("connect-src 'none'", "connect-src 'self'");
+
 /** The part of electron's Session the policy needs (electron's Session satisfies it). */
 export interface HeaderSession {
   webRequest: {

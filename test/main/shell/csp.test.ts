@@ -2,7 +2,7 @@
 // eslint-disable-next-line no-restricted-imports -- types only: the fakes are checked against Electron's own types
 import type { HeadersReceivedResponse, OnHeadersReceivedListenerDetails, Session } from 'electron';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { applyContentSecurityPolicy, contentSecurityPolicy, type HeaderSession } from '../../../src/main/shell/csp';
+import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy, type HeaderSession } from '../../../src/main/shell/csp';
 
 type Listener = (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void;
 
@@ -32,6 +32,12 @@ describe('applyContentSecurityPolicy', () => {
     expect(directives['connect-src']).toBe("'none'");
     expect(directives['object-src']).toBe("'none'");
     expect(contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+  });
+
+  it('opens only the dev server’s own origin for hot reload in development', () => {
+    expect(developmentContentSecurityPolicy).toContain("connect-src 'self'");
+    expect(developmentContentSecurityPolicy).not.toContain("connect-src 'none'");
+    expect(developmentContentSecurityPolicy.replace("connect-src 'self'", "connect-src 'none'")).toBe(contentSecurityPolicy);
   });
 
   it('sets the policy on every response and replaces a looser one from the server', () => {
