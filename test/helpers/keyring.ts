@@ -81,7 +81,10 @@ export async function startPrivateKeyring(options: { timeoutMs?: number } = {}):
     if (!keyringExited) {
       const exited = new Promise((resolve) => keyring.once('exit', resolve));
       keyring.kill('SIGTERM');
+      // A keyring that ignores SIGTERM must still not outlive the test run.
+      const force = setTimeout(() => keyring.kill('SIGKILL'), 3_000);
       await exited;
+      clearTimeout(force);
     }
     try {
       process.kill(busPid, 'SIGTERM');
