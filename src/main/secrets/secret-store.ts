@@ -1,8 +1,12 @@
 // What Mshahara keeps in the OS keychain and the one interface every caller uses to reach it
 // (DESIGN §6): one entry per profile per secret, never in SQLite, logs, exports or errors.
-import type { Profile } from '../../shared/contract';
-import { profiles } from '../../shared/contract';
 import { ValidationError } from '../../shared/errors';
+
+/** A profile's name, as the officer chose it ("demo", "sandbox", "acme-production"). */
+export type Profile = string;
+
+/** Profile names become keychain accounts and folder names: letters, digits, dashes, underscores. */
+export const profileNamePattern = /^[a-z0-9][a-z0-9_-]{0,39}$/i;
 
 export const secretNames = [
   'consumer-key',
@@ -11,6 +15,8 @@ export const secretNames = [
   'stk-passkey',
   'relay-token',
   'channel-private-key',
+  // The relay's callback base URL: it carries the channel secret, so it is kept like one.
+  'relay-callback-url',
 ] as const;
 
 export type SecretName = (typeof secretNames)[number];
@@ -32,8 +38,10 @@ export interface SecretStore {
  * run time too, because a typo here would silently mix sandbox and production credentials.
  */
 export function keychainAccount(profile: Profile, name: SecretName): string {
-  if (!(profiles as readonly string[]).includes(profile)) {
-    throw new ValidationError(`"${String(profile)}" is not a Mshahara profile (demo, sandbox or production).`);
+  if (typeof profile !== 'string' || !profileNamePattern.test(profile)) {
+    throw new ValidationError(
+      `"${String(profile)}" is not a profile name: use up to 40 letters, digits, dashes or underscores, starting with a letter or digit.`,
+    );
   }
   if (!(secretNames as readonly string[]).includes(name)) {
     throw new ValidationError(`"${String(name)}" is not a secret Mshahara keeps.`);

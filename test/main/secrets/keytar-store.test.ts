@@ -55,9 +55,8 @@ describe('KeytarSecretStore', () => {
     expect(await store.get('production', 'initiator-password')).toBe('production-initiator');
   });
 
-  it('refuses names that are not a profile or a secret it keeps', async () => {
-    // @ts-expect-error a profile that does not exist
-    await expect(store.get('staging', 'consumer-key')).rejects.toMatchObject({ kind: 'validation' });
+  it("refuses profile names that could escape their entry, and secrets it does not keep"', async () => {
+    await expect(store.get('../production', 'consumer-key')).rejects.toMatchObject({ kind: 'validation' });
     // @ts-expect-error a secret name that does not exist
     await expect(store.set('demo', 'password', 'x')).rejects.toMatchObject({ kind: 'validation' });
   });
