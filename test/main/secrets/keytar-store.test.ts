@@ -55,7 +55,7 @@ describe('KeytarSecretStore', () => {
     expect(await store.get('production', 'initiator-password')).toBe('production-initiator');
   });
 
-  it("refuses profile names that could escape their entry, and secrets it does not keep"', async () => {
+  it('refuses profile names that could escape their entry, and secrets it does not keep', async () => {
     await expect(store.get('../production', 'consumer-key')).rejects.toMatchObject({ kind: 'validation' });
     // @ts-expect-error a secret name that does not exist
     await expect(store.set('demo', 'password', 'x')).rejects.toMatchObject({ kind: 'validation' });
