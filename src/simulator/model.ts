@@ -64,6 +64,8 @@ export class OrganisationModel {
   private readonly paymentsByReceipt = new Map<string, PaymentRecord>();
   private readonly paymentsByOriginatorId = new Map<string, PaymentRecord>();
   private readonly usedOriginatorIds = new Set<string>();
+  /** B2C requests M-Pesa processed and refused, so Transaction Status can tell them apart from ones it never saw. */
+  private readonly failuresByOriginatorId = new Map<string, { resultCode: number; resultDesc: string }>();
 
   constructor(
     private readonly ids: Identifiers,
@@ -147,6 +149,15 @@ export class OrganisationModel {
     if (query.receipt) return this.paymentsByReceipt.get(query.receipt) ?? null;
     if (query.originatorConversationId) return this.paymentsByOriginatorId.get(query.originatorConversationId) ?? null;
     return null;
+  }
+
+  /** Remembers a processed B2C request that failed (its ResultCode and ResultDesc). */
+  recordFailure(originatorConversationId: string, resultCode: number, resultDesc: string): void {
+    this.failuresByOriginatorId.set(originatorConversationId, { resultCode, resultDesc });
+  }
+
+  findFailure(originatorConversationId: string): { resultCode: number; resultDesc: string } | null {
+    return this.failuresByOriginatorId.get(originatorConversationId) ?? null;
   }
 
   /** A customer pays the organisation; collections land in the Utility account. */

@@ -75,9 +75,11 @@ export function b2cPayment(ctx: SimulatorContext, body: RequestBody, version: 'v
   const reference = internalUrl(ctx, 'b2cresults');
   let result;
   if (!initiatorValid(ctx, initiator, credential, partyA)) {
+    ctx.model.recordFailure(originatorConversationId, 2001, b2cResultDescriptions[2001]);
     result = resultDocument(header(2001, b2cResultDescriptions[2001], ctx.ids.placeholderReceipt(at)), null, reference);
   } else {
     const outcome = ctx.model.payCustomer({ msisdn: partyB, amountCents, commandId, originatorConversationId, conversationId, at });
+    if (!outcome.ok) ctx.model.recordFailure(originatorConversationId, outcome.resultCode, outcome.resultDesc);
     result = outcome.ok
       ? resultDocument(header(0, successDesc, outcome.record.receipt), b2cSuccessParameters(outcome.record, outcome.customerName, outcome.balances), reference)
       : resultDocument(header(outcome.resultCode, outcome.resultDesc, ctx.ids.placeholderReceipt(at)), null, reference);
@@ -148,8 +150,12 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
   } else {
     const payment = ctx.model.findPayment(receipt !== '' ? { receipt } : { originatorConversationId: originalId });
     const collection = payment === null && receipt !== '' ? ctx.model.findCollection(receipt) : null;
+    // A B2C M-Pesa processed and refused answers with its own failure, so the caller can settle it.
+    const failure = payment === null && receipt === '' ? ctx.model.findFailure(originalId) : null;
     if (payment !== null) {
       result = resultDocument(header(0, successDesc), paymentStatusParameters(payment, organisationName(ctx), ctx.model.customerName(payment.party) ?? ''), reference);
+    } else if (failure !== null) {
+      result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
     } else if (collection !== null) {
       const name = ctx.model.customerName(collection.msisdn) ?? '';
       result = resultDocument(header(0, successDesc), collectionStatusParameters(collection, organisationName(ctx), name, ctx.ids.conversationId(collection.completedAt)), reference);

@@ -149,4 +149,17 @@ describe('simulated organisation', () => {
     expect(unknown).toMatchObject({ ResultCode: 'R000002', ResultDesc: 'The OriginalTransactionID is invalid.' });
     expect(unknown).not.toHaveProperty('ResultParameters');
   });
+
+  it('Transaction Status answers a processed but failed B2C with its original failure, not R000002', async () => {
+    const { simulator, receiver, daraja } = await setup();
+    const id = 'payroll-8-attempt-1';
+    const refused = await pay(daraja, receiver, { OriginatorConversationID: id, PartyB: '254799000001' });
+    expect(refused.ResultCode).toBe(2040);
+    await daraja.post('/mpesa/transactionstatus/v1/query', daraja.queryRequest('status', receiver, { ResultURL: receiver.url('/s/f'), OriginalConversationID: id }));
+    const [callback] = await receiver.waitFor(1, '/s/f');
+    const status = resultOf(callback?.body);
+    expect(status).toMatchObject({ ResultCode: 2040, ResultDesc: refused.ResultDesc });
+    expect(status).not.toHaveProperty('ResultParameters');
+    expect(simulator.payments()).toEqual([]);
+  });
 });
