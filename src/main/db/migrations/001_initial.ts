@@ -49,6 +49,9 @@ CREATE TABLE payroll_runs (
                CHECK (command_id IN ('SalaryPayment', 'BusinessPayment', 'PromotionPayment')),
   source       TEXT NOT NULL DEFAULT 'worker_list' CHECK (source IN ('worker_list', 'file')),
   source_file_name TEXT,
+  -- sha256 of the imported file's bytes: paying the same file again (after a crash, say) finds
+  -- and resumes this run instead of creating a second one that would pay everyone twice.
+  source_file_sha256 TEXT CHECK (source_file_sha256 IS NULL OR length(source_file_sha256) = 64),
   created_by   INTEGER REFERENCES users (id),
   approved_by  INTEGER REFERENCES users (id),
   created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
@@ -60,6 +63,7 @@ CREATE TABLE payroll_runs (
   CHECK (state IN ('draft', 'cancelled') OR approved_at IS NOT NULL)
 ) STRICT;
 CREATE INDEX payroll_runs_state ON payroll_runs (state, created_at);
+CREATE INDEX payroll_runs_source_file ON payroll_runs (source_file_sha256) WHERE source_file_sha256 IS NOT NULL;
 
 -- One line of a run: who, which number, how much. Name and phone are copied from the worker at
 -- the time of the run, because the ledger must show what was paid, not what the worker list says now.
