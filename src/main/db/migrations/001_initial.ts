@@ -14,6 +14,7 @@ CREATE TABLE workers (
   phone           TEXT NOT NULL CHECK (phone GLOB '254[17][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'),
   staff_number    TEXT,
   national_id     TEXT,
+  department      TEXT,              -- as the payroll file names it ('Operations'), for lists and exports
   default_amount_cents INTEGER CHECK (default_amount_cents IS NULL OR default_amount_cents > 0),
   notes           TEXT,
   created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
@@ -91,6 +92,8 @@ CREATE INDEX payroll_items_worker ON payroll_items (worker_id) WHERE worker_id I
 -- Paid and cancelled items are final: money sent cannot be un-sent by an UPDATE.
 CREATE TRIGGER payroll_items_final_states
 BEFORE UPDATE OF state ON payroll_items
+-- The duplicate-payment warning looks for the same number and amount in other runs.
+CREATE INDEX payroll_items_phone_amount ON payroll_items (phone, amount_cents);
 WHEN OLD.state IN ('paid', 'cancelled') AND NEW.state <> OLD.state
 BEGIN
   SELECT RAISE(ABORT, 'a paid or cancelled payroll item cannot change state');
