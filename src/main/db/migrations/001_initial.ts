@@ -88,6 +88,8 @@ CREATE TABLE payroll_items (
 CREATE UNIQUE INDEX payroll_items_one_per_phone ON payroll_items (run_id, phone);
 CREATE INDEX payroll_items_state ON payroll_items (run_id, state);
 CREATE INDEX payroll_items_worker ON payroll_items (worker_id) WHERE worker_id IS NOT NULL;
+-- The duplicate-payment warning looks for the same number and amount in other runs.
+CREATE INDEX payroll_items_phone_amount ON payroll_items (phone, amount_cents);
 
 -- Paid and cancelled items are final: money sent cannot be un-sent by an UPDATE.
 CREATE TRIGGER payroll_items_final_states

@@ -1,0 +1,384 @@
+// Preparing a payroll run: a draft from saved workers or from an imported file, item edits while
+// it is a draft, and approval. Sending belongs to the payout engine (src/main/payroll/engine).
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
+import type { Cents } from '../../shared/money';
+import { formatMsisdn } from '../../shared/phone';
+import type { ProfileDatabase } from '../db';
+import { appendAudit } from '../ledger/audit';
+import type { ImportPreview } from './import';
+import { checkPayableAmount, getWorker, normaliseName } from './workers';
+import { estimateCharge } from './charges';
+import { findDuplicatePayments, type DuplicatePaymentWarning } from './duplicates';
+import { emptyItemCounts, runDisplayStatus, type ItemCounts, type ItemState, type RunDisplayStatus, type RunState } from './status';
+
+export type CommandId = 'SalaryPayment' | 'BusinessPayment' | 'PromotionPayment';
+
+/** Who does something to a run: the name goes to the audit log, the user id onto the run. */
+export interface RunActor {
+  name: string;
+  userId?: number | null;
+}
+
+export interface PayrollRun {
+  id: number;
+  title: string;
+  period: string | null;
+  state: RunState;
+  commandId: CommandId;
+  source: 'worker_list' | 'file';
+  sourceFileName: string | null;
+  createdBy: number | null;
+  approvedBy: number | null;
+  createdAt: string;
+  approvedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  cancelledAt: string | null;
+}
+
+export interface PayrollItem {
+  id: number;
+  runId: number;
+  workerId: number | null;
+  lineNumber: number | null;
+  name: string;
+  phone: string;
+  amountCents: Cents;
+  remarks: string | null;
+  state: ItemState;
+}
+
+interface RunHeader {
+  title: string;
+  period?: string | null;
+  commandId?: CommandId;
+}
+
+export interface RunFromWorkersInput extends RunHeader {
+  /** amountCents overrides the worker's default amount. */
+  workers: { workerId: number; amountCents?: Cents; remarks?: string }[];
+  /** What M-Pesa shows as the payment's remarks; defaults to the title. */
+  remarks?: string;
+}
+
+export interface RunFromFileInput extends RunHeader {
+  fileName: string;
+  preview: ImportPreview;
+}
+
+const remarksLength = { min: 2, max: 100 } as const;
+
+/** B2C Remarks take 2–100 characters. */
+function checkRemarks(remarks: string, who: string): string {
+  const clean = remarks.replace(/\s+/g, ' ').trim();
+  if (clean.length < remarksLength.min) throw new ValidationError(`The payment remarks for ${who} must be at least ${remarksLength.min} characters`);
+  if (clean.length > remarksLength.max) throw new ValidationError(`The payment remarks for ${who} are longer than M-Pesa's ${remarksLength.max} characters`);
+  return clean;
+}
+
+function runColumnsToRun(row: Record<string, unknown>): PayrollRun {
+  return {
+    id: row.id as number,
+    title: row.title as string,
+    period: row.period as string | null,
+    state: row.state as RunState,
+    commandId: row.command_id as CommandId,
+    source: row.source as PayrollRun['source'],
+    sourceFileName: row.source_file_name as string | null,
+    createdBy: row.created_by as number | null,
+    approvedBy: row.approved_by as number | null,
+    createdAt: row.created_at as string,
+    approvedAt: row.approved_at as string | null,
+    startedAt: row.started_at as string | null,
+    finishedAt: row.finished_at as string | null,
+    cancelledAt: row.cancelled_at as string | null,
+  };
+}
+
+export function getRun(db: ProfileDatabase, runId: number): PayrollRun {
+  const row = db.prepare('SELECT * FROM payroll_runs WHERE id = ?').get(runId) as Record<string, unknown> | undefined;
+  if (row === undefined) throw new NotFoundError(`There is no payroll run #${runId}`);
+  return runColumnsToRun(row);
+}
+
+export function listRuns(db: ProfileDatabase, filter: { state?: RunState; limit?: number; offset?: number } = {}): PayrollRun[] {
+  const rows = db
+    .prepare(`SELECT * FROM payroll_runs ${filter.state === undefined ? '' : 'WHERE state = @state'} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+    .all({ state: filter.state, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }) as Record<string, unknown>[];
+  return rows.map(runColumnsToRun);
+}
+
+const itemSelect = 'SELECT id, run_id, worker_id, line_number, name, phone, amount_cents, remarks, state FROM payroll_items';
+
+function toItem(row: Record<string, unknown>): PayrollItem {
+  return {
+    id: row.id as number,
+    runId: row.run_id as number,
+    workerId: row.worker_id as number | null,
+    lineNumber: row.line_number as number | null,
+    name: row.name as string,
+    phone: row.phone as string,
+    amountCents: row.amount_cents as number,
+    remarks: row.remarks as string | null,
+    state: row.state as ItemState,
+  };
+}
+
+export function listRunItems(db: ProfileDatabase, runId: number): PayrollItem[] {
+  return (db.prepare(`${itemSelect} WHERE run_id = ? ORDER BY line_number, id`).all(runId) as Record<string, unknown>[]).map(toItem);
+}
+
+export function getRunItem(db: ProfileDatabase, itemId: number): PayrollItem {
+  const row = db.prepare(`${itemSelect} WHERE id = ?`).get(itemId) as Record<string, unknown> | undefined;
+  if (row === undefined) throw new NotFoundError(`There is no payroll item #${itemId}`);
+  return toItem(row);
+}
+
+function insertRun(db: ProfileDatabase, header: RunHeader, source: PayrollRun['source'], fileName: string | null, actor: RunActor): number {
+  const title = header.title.replace(/\s+/g, ' ').trim();
+  if (title === '') throw new ValidationError('The payroll run needs a title, e.g. "November 2026 salaries"');
+  const result = db
+    .prepare('INSERT INTO payroll_runs (title, period, command_id, source, source_file_name, created_by) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(title, header.period?.trim() || null, header.commandId ?? 'SalaryPayment', source, fileName, actor.userId ?? null);
+  return Number(result.lastInsertRowid);
+}
+
+interface NewItem {
+  workerId: number | null;
+  lineNumber: number | null;
+  name: string;
+  phone: string;
+  amountCents: Cents;
+  remarks: string;
+}
+
+function insertItems(db: ProfileDatabase, runId: number, items: readonly NewItem[]): void {
+  if (items.length === 0) throw new ValidationError('A payroll run needs at least one person to pay');
+  const seen = new Map<string, NewItem>();
+  const insert = db.prepare(
+    'INSERT INTO payroll_items (run_id, worker_id, line_number, name, phone, amount_cents, remarks) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const item of items) {
+    const earlier = seen.get(item.phone);
+    if (earlier !== undefined) {
+      throw new ConflictError(`${item.name} and ${earlier.name} share the number ${formatMsisdn(item.phone)}; a run pays each number once`);
+    }
+    seen.set(item.phone, item);
+    insert.run(runId, item.workerId, item.lineNumber, item.name, item.phone, item.amountCents, item.remarks);
+  }
+}
+
+/** A draft run paying the chosen saved workers, each their given amount or their default amount. */
+export function createRunFromWorkers(db: ProfileDatabase, input: RunFromWorkersInput, actor: RunActor): PayrollRun {
+  return db
+    .transaction(() => {
+      const runId = insertRun(db, input, 'worker_list', null, actor);
+      const defaultRemarks = input.remarks ?? input.title;
+      const items = input.workers.map((chosen): NewItem => {
+        const worker = getWorker(db, chosen.workerId);
+        if (worker.archivedAt !== null) throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
+        const amount = chosen.amountCents ?? worker.defaultAmountCents;
+        if (amount === null) throw new ValidationError(`${worker.name} has no default amount; enter how much to pay`);
+        return {
+          workerId: worker.id,
+          lineNumber: null,
+          name: worker.name,
+          phone: worker.phone,
+          amountCents: checkPayableAmount(amount, worker.name),
+          remarks: checkRemarks(chosen.remarks ?? defaultRemarks, worker.name),
+        };
+      });
+      insertItems(db, runId, items);
+      appendAudit(db, { actor: actor.name, action: 'payroll_run.created', entity: 'payroll_run', entityId: runId, details: { source: 'worker_list', items: items.length } });
+      return getRun(db, runId);
+    })
+    .immediate();
+}
+
+/**
+ * A draft run from the valid rows of an imported file; each item keeps its file line number. An
+ * item is linked to the active saved worker with the same phone when there is one; otherwise it
+ * has no worker: paying a file never creates workers behind the officer's back.
+ */
+export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, actor: RunActor): PayrollRun {
+  return db
+    .transaction(() => {
+      const runId = insertRun(db, input, 'file', input.fileName, actor);
+      const workerByPhone = db.prepare('SELECT id FROM workers WHERE phone = ? AND archived_at IS NULL');
+      const items = input.preview.valid.map((row): NewItem => {
+        const worker = workerByPhone.get(row.msisdn) as { id: number } | undefined;
+        return {
+          workerId: worker?.id ?? null,
+          lineNumber: row.row,
+          name: normaliseName(row.name),
+          phone: row.msisdn,
+          amountCents: checkPayableAmount(row.amountCents, `row ${row.row}`),
+          remarks: checkRemarks(row.reference, `row ${row.row}`),
+        };
+      });
+      insertItems(db, runId, items);
+      appendAudit(db, {
+        actor: actor.name,
+        action: 'payroll_run.created',
+        entity: 'payroll_run',
+        entityId: runId,
+        details: { source: 'file', fileName: input.fileName, items: items.length, invalidRowsLeftOut: input.preview.invalid.length },
+      });
+      return getRun(db, runId);
+    })
+    .immediate();
+}
+
+function draftRunOf(db: ProfileDatabase, runId: number): PayrollRun {
+  const run = getRun(db, runId);
+  if (run.state !== 'draft') throw new ConflictError(`Payroll run #${runId} is ${run.state}; its items can only be changed while it is a draft`);
+  return run;
+}
+
+export interface ItemChanges {
+  amountCents?: Cents;
+  remarks?: string;
+}
+
+export function editRunItem(db: ProfileDatabase, itemId: number, changes: ItemChanges, actor: RunActor): PayrollItem {
+  return db
+    .transaction(() => {
+      const item = getRunItem(db, itemId);
+      draftRunOf(db, item.runId);
+      const amountCents = changes.amountCents === undefined ? item.amountCents : checkPayableAmount(changes.amountCents, item.name);
+      const remarks = changes.remarks === undefined ? item.remarks : checkRemarks(changes.remarks, item.name);
+      db.prepare("UPDATE payroll_items SET amount_cents = ?, remarks = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(
+        amountCents,
+        remarks,
+        itemId,
+      );
+      appendAudit(db, {
+        actor: actor.name,
+        action: 'payroll_item.edited',
+        entity: 'payroll_item',
+        entityId: itemId,
+        details: { runId: item.runId, fromCents: item.amountCents, toCents: amountCents, remarksChanged: remarks !== item.remarks },
+      });
+      return getRunItem(db, itemId);
+    })
+    .immediate();
+}
+
+/** Takes a line out of a draft run. Nothing was sent for a draft item, so the row itself goes. */
+export function removeRunItem(db: ProfileDatabase, itemId: number, actor: RunActor): void {
+  db.transaction(() => {
+    const item = getRunItem(db, itemId);
+    draftRunOf(db, item.runId);
+    db.prepare('DELETE FROM payroll_items WHERE id = ?').run(itemId);
+    appendAudit(db, {
+      actor: actor.name,
+      action: 'payroll_item.removed',
+      entity: 'payroll_item',
+      entityId: itemId,
+      details: { runId: item.runId, name: item.name, phone: item.phone, amountCents: item.amountCents },
+    });
+  }).immediate();
+}
+
+/** Adds saved workers to a draft run. */
+export function addWorkersToRun(db: ProfileDatabase, runId: number, workers: RunFromWorkersInput['workers'], actor: RunActor): PayrollItem[] {
+  return db
+    .transaction(() => {
+      const run = draftRunOf(db, runId);
+      const taken = new Set(listRunItems(db, runId).map((i) => i.phone));
+      const items = workers.map((chosen): NewItem => {
+        const worker = getWorker(db, chosen.workerId);
+        if (worker.archivedAt !== null) throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
+        if (taken.has(worker.phone)) throw new ConflictError(`${worker.name} (${formatMsisdn(worker.phone)}) is already in this run`);
+        const amount = chosen.amountCents ?? worker.defaultAmountCents;
+        if (amount === null) throw new ValidationError(`${worker.name} has no default amount; enter how much to pay`);
+        return {
+          workerId: worker.id,
+          lineNumber: null,
+          name: worker.name,
+          phone: worker.phone,
+          amountCents: checkPayableAmount(amount, worker.name),
+          remarks: checkRemarks(chosen.remarks ?? run.title, worker.name),
+        };
+      });
+      insertItems(db, runId, items);
+      appendAudit(db, { actor: actor.name, action: 'payroll_run.items_added', entity: 'payroll_run', entityId: runId, details: { workerIds: workers.map((w) => w.workerId) } });
+      return listRunItems(db, runId).filter((i) => items.some((n) => n.phone === i.phone));
+    })
+    .immediate();
+}
+
+/**
+ * Approves a draft: the run and every item move on (draft → approved, items → queued), with who
+ * approved and when. Nothing is sent here; the engine sends approved runs when started.
+ */
+export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor): PayrollRun {
+  return db
+    .transaction(() => {
+      const run = getRun(db, runId);
+      if (run.state !== 'draft') throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);
+      const { n, total } = db.prepare("SELECT count(*) AS n, coalesce(sum(amount_cents), 0) AS total FROM payroll_items WHERE run_id = ? AND state = 'draft'").get(runId) as {
+        n: number;
+        total: number;
+      };
+      if (n === 0) throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving`);
+      db.prepare("UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(
+        actor.userId ?? null,
+        runId,
+      );
+      db.prepare("UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND state = 'draft'").run(runId);
+      appendAudit(db, { actor: actor.name, action: 'payroll_run.approved', entity: 'payroll_run', entityId: runId, details: { items: n, amountCents: total } });
+      return getRun(db, runId);
+    })
+    .immediate();
+}
+
+export interface RunSummary {
+  run: PayrollRun;
+  displayStatus: RunDisplayStatus;
+  counts: ItemCounts;
+  totals: { count: number; amountCents: Cents; paidCents: Cents; failedCents: Cents; pendingCents: Cents; cancelledCents: Cents };
+  /** From the tariff, for the items still to pay and those paid; the ledger's real charges beside it. */
+  charges: { estimatedCents: Cents; recordedCents: Cents };
+  warnings: DuplicatePaymentWarning[];
+  /** Paid items whose registered M-Pesa name does not match the worker's name. */
+  nameMismatches: number;
+}
+
+/** Everything the run screen shows at the top: counts per state, money per outcome, charges, warnings. */
+export function runSummary(db: ProfileDatabase, runId: number): RunSummary {
+  const run = getRun(db, runId);
+  const counts = emptyItemCounts();
+  const cents = emptyItemCounts();
+  let estimatedCents = 0;
+  for (const item of db.prepare('SELECT state, amount_cents FROM payroll_items WHERE run_id = ?').iterate(runId) as IterableIterator<{ state: ItemState; amount_cents: number }>) {
+    counts[item.state] += 1;
+    cents[item.state] += item.amount_cents;
+    if (item.state !== 'cancelled' && item.state !== 'failed') estimatedCents += estimateCharge(item.amount_cents);
+  }
+  const recorded = db
+    .prepare(
+      `SELECT coalesce(sum(t.charge_cents), 0) AS charges FROM transactions t
+         JOIN payout_attempts a ON a.id = t.attempt_id JOIN payroll_items i ON i.id = a.item_id
+        WHERE i.run_id = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
+    )
+    .get(runId) as { charges: number };
+  const mismatches = db.prepare("SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND name_check = 'mismatch'").get(runId) as { n: number };
+  const count = Object.values(counts).reduce((a, b) => a + b, 0);
+  return {
+    run,
+    displayStatus: runDisplayStatus(counts, run.state),
+    counts,
+    totals: {
+      count,
+      amountCents: Object.values(cents).reduce((a, b) => a + b, 0),
+      paidCents: cents.paid,
+      failedCents: cents.failed,
+      pendingCents: cents.draft + cents.queued + cents.paying,
+      cancelledCents: cents.cancelled,
+    },
+    charges: { estimatedCents, recordedCents: recorded.charges },
+    warnings: findDuplicatePayments(db, runId),
+    nameMismatches: mismatches.n,
+  };
+}
