@@ -94,8 +94,6 @@ CREATE INDEX payroll_items_phone_amount ON payroll_items (phone, amount_cents);
 -- Paid and cancelled items are final: money sent cannot be un-sent by an UPDATE.
 CREATE TRIGGER payroll_items_final_states
 BEFORE UPDATE OF state ON payroll_items
--- The duplicate-payment warning looks for the same number and amount in other runs.
-CREATE INDEX payroll_items_phone_amount ON payroll_items (phone, amount_cents);
 WHEN OLD.state IN ('paid', 'cancelled') AND NEW.state <> OLD.state
 BEGIN
   SELECT RAISE(ABORT, 'a paid or cancelled payroll item cannot change state');
