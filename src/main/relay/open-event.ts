@@ -40,8 +40,7 @@ export function openEvent(event: RelayEvent, privateKey: KeyObject | string, cha
   return {
     ok: true,
     callback: {
-      // Prefixed with the channel: two relays (or a re-registered channel) may both number from 1.
-      eventId: `${channel}/${event.id}`,
+      eventId: event.id,
       kind: record.kind,
       receivedAt: new Date(record.receivedAt),
       source: `relay:${channel}`,

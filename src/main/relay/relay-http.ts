@@ -168,12 +168,23 @@ async function relayCall(
     throw new RelayRequestError(`The relay refused this desktop's token (HTTP ${response.statusCode}).`, response.statusCode);
   }
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    throw new RelayRequestError(`The relay answered HTTP ${response.statusCode}.`, response.statusCode);
+    throw new RelayRequestError(`The relay answered HTTP ${response.statusCode}${relayReason(text)}.`, response.statusCode);
   }
   if (text === '') return {};
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new RelayRequestError('The relay answered with something that is not JSON.', response.statusCode);
+  }
+}
+
+/** The relay's own words for a refusal ("channel name must not contain ..."), short; it never echoes secrets. */
+function relayReason(text: string): string {
+  try {
+    const document = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const reason = typeof document.message === 'string' ? document.message : document.error;
+    return typeof reason === 'string' && reason !== '' ? `: ${reason.slice(0, 200)}` : '';
+  } catch {
+    return '';
   }
 }
