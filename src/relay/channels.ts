@@ -1,0 +1,115 @@
+// Channel administration: one channel per employer profile. Creates the callback path secret and
+// the pull token (shown once, stored only as hashes), checks names against the words Safaricom
+// refuses in callback URLs, and authenticates presented secrets in constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parsePublicKey } from './sealing';
+import type { ChannelRecord, RelayStore } from './store';
+
+/** What `channel add` and `channel rotate` print once; the relay keeps only hashes. */
+export interface ChannelCredentials {
+  channel: string;
+  /** `{publicUrl}/hooks/{channel}/{secret}`; append `/{kind}` for each callback URL. */
+  callbackBaseUrl: string;
+  pullToken: string;
+}
+
+export interface ChannelSummary {
+  channel: string;
+  createdAt: string;
+}
+
+/** Safaricom refuses callback URLs containing these words (DESIGN §5). */
+const forbiddenWords = ['mpesa', 'safaricom', 'query', 'sql', 'cmd', 'exe'];
+
+export class ChannelError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'invalid' | 'exists' | 'not-found',
+  ) {
+    super(message);
+    this.name = 'ChannelError';
+  }
+}
+
+export function checkChannelName(name: string): void {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) {
+    throw new ChannelError('channel name: 1-63 lower-case letters, digits or dashes, starting with a letter or digit', 'invalid');
+  }
+  const word = forbiddenWords.find((w) => name.includes(w));
+  if (word) throw new ChannelError(`channel name must not contain "${word}": Safaricom refuses such callback URLs`, 'invalid');
+}
+
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant-time: both sides are hashed to equal length before timingSafeEqual. */
+export function matchesHash(presented: string, storedHash: Buffer): boolean {
+  return storedHash.length === 32 && timingSafeEqual(sha256(presented), storedHash);
+}
+
+/**
+ * Hex secrets: the alphabet 0-9a-f cannot spell any word Safaricom refuses in callback URLs,
+ * which base64 could do by chance.
+ */
+function newSecret(): string {
+  return randomBytes(32).toString('hex');
+}
+
+function callbackBaseUrl(publicUrl: string, channel: string, secret: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/hooks/${channel}/${secret}`;
+}
+
+export async function addChannel(store: RelayStore, name: string, publicKeyPem: string, publicUrl: string): Promise<ChannelCredentials> {
+  checkChannelName(name);
+  try {
+    parsePublicKey(publicKeyPem);
+  } catch (error) {
+    throw new ChannelError((error as Error).message, 'invalid');
+  }
+  if (await store.channel(name)) throw new ChannelError(`channel ${name} already exists`, 'exists');
+  const secret = newSecret();
+  const pullToken = newSecret();
+  const record: ChannelRecord = {
+    id: name,
+    publicKeyPem: publicKeyPem.trim() + '\n',
+    secretHash: sha256(secret),
+    tokenHash: sha256(pullToken),
+    createdAt: new Date().toISOString(),
+  };
+  try {
+    await store.createChannel(record);
+  } catch {
+    // Two admins adding the same name at once: the primary key decides.
+    throw new ChannelError(`channel ${name} already exists`, 'exists');
+  }
+  return { channel: name, callbackBaseUrl: callbackBaseUrl(publicUrl, name, secret), pullToken };
+}
+
+/** New secret and token; the old ones stop working at once. */
+export async function rotateChannel(store: RelayStore, name: string, publicUrl: string): Promise<ChannelCredentials> {
+  const secret = newSecret();
+  const pullToken = newSecret();
+  if (!(await store.replaceChannelCredentials(name, sha256(secret), sha256(pullToken)))) {
+    throw new ChannelError(`no channel ${name}`, 'not-found');
+  }
+  return { channel: name, callbackBaseUrl: callbackBaseUrl(publicUrl, name, secret), pullToken };
+}
+
+export async function removeChannel(store: RelayStore, name: string): Promise<void> {
+  if (!(await store.removeChannel(name))) throw new ChannelError(`no channel ${name}`, 'not-found');
+}
+
+export async function listChannels(store: RelayStore): Promise<ChannelSummary[]> {
+  return (await store.channels()).map((c) => ({ channel: c.id, createdAt: c.createdAt }));
+}
+
+/** The channel a pull token belongs to. Every channel is compared, so timing reveals nothing. */
+export async function channelForToken(store: RelayStore, token: string): Promise<ChannelRecord | undefined> {
+  let found: ChannelRecord | undefined;
+  const presented = sha256(token);
+  for (const c of await store.channels()) {
+    if (timingSafeEqual(presented, c.tokenHash)) found = c;
+  }
+  return found;
+}

@@ -1,0 +1,135 @@
+// `npm run relay -- <command>`: serve the relay, or administer its channels. Every command takes
+// --data <dir>; every option also has an environment variable (docs/relay.md lists them).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { redactedKeys } from '../main/log';
+import { ChannelError, listChannels, removeChannel, rotateChannel, addChannel } from './channels';
+import { defaultAllowlist, DEFAULT_RETENTION_MS, startRelay } from './server';
+import { SqliteRelayStore } from './sqlite-store';
+
+const usage = `usage:
+  relay serve --data <dir> --port <p> [--host <h>] [--tls-cert <file> --tls-key <file>]
+              [--trust-proxy <ip,...>] [--allowlist on|off] [--public-url <https://relay.example.com>]
+  relay channel add <name> --public-key <file> --data <dir> [--public-url <url>]
+  relay channel list --data <dir>
+  relay channel rotate <name> --data <dir> [--public-url <url>]
+  relay channel remove <name> --data <dir>`;
+
+const env = process.env;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function perMinute(value: string | undefined, fallback: number): number | null {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) fail(`not a whole number: ${value}`);
+  return n === 0 ? null : n;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      allowlist: { type: 'string' },
+      'public-url': { type: 'string' },
+      'public-key': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  const dataDir = values.data ?? env.RELAY_DATA ?? fail('--data <dir> (or RELAY_DATA) is required');
+  const publicUrl = values['public-url'] ?? env.RELAY_PUBLIC_URL;
+  const [command, sub, name] = positionals;
+
+  if (command === 'serve') {
+    const log = pino({ level: env.RELAY_LOG_LEVEL ?? 'info', base: { app: 'mshahara-relay' }, redact: { paths: redactedKeys.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' } });
+    const certFile = values['tls-cert'] ?? env.RELAY_TLS_CERT;
+    const keyFile = values['tls-key'] ?? env.RELAY_TLS_KEY;
+    if (Boolean(certFile) !== Boolean(keyFile)) fail('--tls-cert and --tls-key go together');
+    const allowlistOn = (values.allowlist ?? env.RELAY_ALLOWLIST ?? 'on') === 'on';
+    const customIps = list(env.RELAY_ALLOWLIST_IPS);
+    const commit = env.RELAY_COMMIT ?? 'group';
+    if (commit !== 'group' && commit !== 'each') fail('RELAY_COMMIT must be group or each');
+    const retentionDays = Number(env.RELAY_RETENTION_DAYS ?? DEFAULT_RETENTION_MS / 86_400_000);
+    const relay = await startRelay({
+      dataDir,
+      port: Number(values.port ?? env.RELAY_PORT ?? 8080),
+      host: values.host ?? env.RELAY_HOST ?? '0.0.0.0',
+      ...(certFile && keyFile ? { tls: { cert: readFileSync(certFile), key: readFileSync(keyFile) } } : {}),
+      trustProxy: list(values['trust-proxy'] ?? env.RELAY_TRUST_PROXY),
+      allowlist: allowlistOn ? (customIps.length > 0 ? customIps : defaultAllowlist) : null,
+      ...(publicUrl ? { publicUrl } : {}),
+      adminToken: env.RELAY_ADMIN_TOKEN || null,
+      retentionMs: retentionDays * 86_400_000,
+      rateLimit: { hooksPerMinute: perMinute(env.RELAY_RATE_HOOKS, 3000), pullPerMinute: perMinute(env.RELAY_RATE_PULL, 600) },
+      commit,
+      logger: log,
+    });
+    const stop = (): void => {
+      void relay.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    return;
+  }
+
+  if (command !== 'channel') fail(usage);
+  const store = new SqliteRelayStore(dataDir);
+  try {
+    switch (sub) {
+      case 'add': {
+        if (!name) fail('channel add <name> --public-key <file>');
+        const keyFile = values['public-key'] ?? fail('--public-key <file> is required');
+        if (!publicUrl) fail('--public-url (or RELAY_PUBLIC_URL) is required to print the callback URL');
+        print(await addChannel(store, name, readFileSync(keyFile, 'utf8'), publicUrl));
+        break;
+      }
+      case 'list':
+        print(await listChannels(store));
+        break;
+      case 'rotate':
+        if (!name) fail('channel rotate <name>');
+        if (!publicUrl) fail('--public-url (or RELAY_PUBLIC_URL) is required to print the callback URL');
+        print(await rotateChannel(store, name, publicUrl));
+        break;
+      case 'remove':
+        if (!name) fail('channel remove <name>');
+        await removeChannel(store, name);
+        print({ removed: name });
+        break;
+      default:
+        fail(usage);
+    }
+  } catch (error) {
+    if (error instanceof ChannelError) fail(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`relay: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+// Daraja → relay: POST /hooks/{channel}/{secret}/{kind}. Checks source IP, channel and secret
+// before the body is read, then seals the raw body to the channel's key, commits it durably,
+// and only then acknowledges. Anything refused is answered 4xx and stores nothing.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyObject } from 'node:crypto';
+import { matchesHash } from './channels';
+import type { RejectReason, RelayMetrics } from './metrics';
+import { parsePublicKey, seal, type RelayEventPlaintext } from './sealing';
+import { channelDedupKey, dedupHash } from './server-key';
+import type { RelayStore } from './store';
+
+export const callbackKinds = [
+  'b2c-result',
+  'b2c-timeout',
+  'balance-result',
+  'status-result',
+  'reversal-result',
+  'stk',
+  'c2b-validation',
+  'c2b-confirmation',
+  'timeout',
+] as const;
+export type RelayCallbackKind = (typeof callbackKinds)[number];
+
+const kinds = new Set<string>(callbackKinds);
+
+/** Daraja's acknowledgement; C2B validation gets the same, i.e. accepted, since the desktop may be offline. */
+export const ACCEPTED = '{"ResultCode":0,"ResultDesc":"Accepted"}';
+
+/** Headers worth keeping for the desktop; never cookies or authorisation. */
+const keptHeaders = ['content-type', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'forwarded', 'content-length'];
+
+export interface HookContext {
+  store: RelayStore;
+  metrics: RelayMetrics;
+  serverKey: Buffer;
+  /** null: no source-IP check. */
+  allowlist: ReadonlySet<string> | null;
+  hooksPerMinute: number | null;
+  /** Called after a new event is committed, to wake long-polls. */
+  onStored(channel: string): void;
+}
+
+interface HookParams {
+  channel: string;
+  secret: string;
+  kind: string;
+}
+
+export function normaliseIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+export function refuse(reply: FastifyReply, metrics: RelayMetrics, status: number, reason: RejectReason, message: string): FastifyReply {
+  metrics.rejected.inc({ reason });
+  return reply.code(status).type('application/json').send(JSON.stringify({ error: message }));
+}
+
+export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
+  const publicKeys = new Map<string, { pem: string; key: KeyObject }>();
+  const dedupKeys = new Map<string, Buffer>();
+
+  function publicKey(channel: string, pem: string): KeyObject {
+    const cached = publicKeys.get(channel);
+    if (cached && cached.pem === pem) return cached.key;
+    const key = parsePublicKey(pem);
+    publicKeys.set(channel, { pem, key });
+    return key;
+  }
+
+  function dedupKey(channel: string): Buffer {
+    let key = dedupKeys.get(channel);
+    if (!key) dedupKeys.set(channel, (key = channelDedupKey(ctx.serverKey, channel)));
+    return key;
+  }
+
+  app.post<{ Params: HookParams; Body: { raw: string; value: unknown } | undefined }>(
+    '/hooks/:channel/:secret/:kind',
+    {
+      config: ctx.hooksPerMinute === null ? {} : { rateLimit: { max: ctx.hooksPerMinute, timeWindow: 60_000 } },
+      // Runs before the body is read: a stranger cannot make the relay buffer 64 KiB.
+      onRequest: async (request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply) => {
+        const ip = normaliseIp(request.ip);
+        if (ctx.allowlist && !ctx.allowlist.has(ip)) return refuse(reply, ctx.metrics, 403, 'ip-not-allowed', 'source address not allowed');
+        const { channel, secret, kind } = request.params;
+        if (!kinds.has(kind)) return refuse(reply, ctx.metrics, 404, 'unknown-kind', 'not found');
+        const record = await ctx.store.channel(channel);
+        // Unknown channel and wrong secret look the same from outside.
+        if (!record) return refuse(reply, ctx.metrics, 404, 'unknown-channel', 'not found');
+        if (!matchesHash(secret, record.secretHash)) return refuse(reply, ctx.metrics, 404, 'wrong-secret', 'not found');
+      },
+    },
+    async (request, reply) => {
+      const started = performance.now();
+      const { channel, kind } = request.params;
+      const raw = request.body?.raw;
+      if (raw === undefined) return refuse(reply, ctx.metrics, 400, 'not-json', 'body must be JSON');
+      const record = await ctx.store.channel(channel);
+      if (!record) return refuse(reply, ctx.metrics, 404, 'unknown-channel', 'not found');
+      const headers: Record<string, string> = {};
+      for (const name of keptHeaders) {
+        const value = request.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      const receivedAt = Date.now();
+      const plaintext: RelayEventPlaintext = { kind, receivedAt: new Date(receivedAt).toISOString(), sourceIp: normaliseIp(request.ip), headers, body: raw };
+      const sealed = JSON.stringify(seal(publicKey(channel, record.publicKeyPem), JSON.stringify(plaintext)));
+      let duplicate: boolean;
+      try {
+        ({ duplicate } = await ctx.store.append({ channel, kind, dedupKey: dedupHash(dedupKey(channel), kind, raw), sealed, receivedAt }));
+      } catch (error) {
+        // Not stored, so not acknowledged: Daraja retries.
+        request.log.error({ err: error, channel, kind }, 'callback could not be stored');
+        return refuse(reply, ctx.metrics, 503, 'store-failed', 'temporarily unable to store');
+      }
+      ctx.metrics.storeSeconds.observe((performance.now() - started) / 1000);
+      if (duplicate) {
+        ctx.metrics.duplicates.inc();
+      } else {
+        ctx.metrics.received.inc({ kind });
+        ctx.onStored(channel);
+      }
+      request.log.debug({ channel, kind, duplicate }, 'callback stored');
+      return reply.code(200).type('application/json').send(ACCEPTED);
+    },
+  );
+}

@@ -1,0 +1,49 @@
+// Prometheus metrics for relay operators: what was received, refused (by reason), delivered,
+// what is still pending, and how long the durable store took. One registry per relay instance.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RelayStore } from './store';
+
+export type RejectReason =
+  | 'unknown-channel'
+  | 'wrong-secret'
+  | 'unknown-kind'
+  | 'ip-not-allowed'
+  | 'too-large'
+  | 'content-type'
+  | 'not-json'
+  | 'rate-limited'
+  | 'unauthorised'
+  | 'bad-request'
+  | 'store-failed';
+
+export interface RelayMetrics {
+  registry: Registry;
+  received: Counter<'kind'>;
+  duplicates: Counter;
+  rejected: Counter<'reason'>;
+  delivered: Counter;
+  storeSeconds: Histogram;
+}
+
+export function createMetrics(store: RelayStore): RelayMetrics {
+  const registry = new Registry();
+  const received = new Counter({ name: 'relay_callbacks_received_total', help: 'Callbacks stored and acknowledged to Daraja', labelNames: ['kind'], registers: [registry] });
+  const duplicates = new Counter({ name: 'relay_callbacks_duplicate_total', help: 'Repeated identical callbacks (acknowledged, stored once)', registers: [registry] });
+  const rejected = new Counter({ name: 'relay_requests_rejected_total', help: 'Requests refused, by reason', labelNames: ['reason'], registers: [registry] });
+  const delivered = new Counter({ name: 'relay_events_delivered_total', help: 'Events acknowledged by desktops', registers: [registry] });
+  new Gauge({
+    name: 'relay_events_pending',
+    help: 'Events stored but not yet acknowledged',
+    registers: [registry],
+    async collect() {
+      this.set(await store.pendingCount());
+    },
+  });
+  const storeSeconds = new Histogram({
+    name: 'relay_store_seconds',
+    help: 'Time from a callback being read to its durable commit',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  return { registry, received, duplicates, rejected, delivered, storeSeconds };
+}

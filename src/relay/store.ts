@@ -1,0 +1,57 @@
+// The relay's storage contract. The server only speaks to this interface, so a relay serving many
+// employers can swap the embedded SQLite store for a shared database without touching the routes.
+
+/** A channel as stored: no secret in clear, only hashes of the path secret and pull token. */
+export interface ChannelRecord {
+  id: string;
+  publicKeyPem: string;
+  /** sha256 of the callback path secret. */
+  secretHash: Buffer;
+  /** sha256 of the pull token. */
+  tokenHash: Buffer;
+  createdAt: string;
+}
+
+export interface NewEvent {
+  channel: string;
+  kind: string;
+  /** HMAC of kind + body under the channel's dedup key: equal bodies collide, the DB reveals nothing. */
+  dedupKey: Buffer;
+  /** The sealed envelope as JSON text. */
+  sealed: string;
+  receivedAt: number;
+}
+
+export interface StoredEvent {
+  seq: number;
+  id: string;
+  sealed: string;
+}
+
+export interface AppendResult {
+  seq: number;
+  id: string;
+  /** true when an identical body was already stored; nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface RelayStore {
+  createChannel(channel: ChannelRecord): Promise<void>;
+  /** Replaces secret and token hashes; false if the channel does not exist. */
+  replaceChannelCredentials(id: string, secretHash: Buffer, tokenHash: Buffer): Promise<boolean>;
+  /** Removes the channel and all its events; false if it did not exist. */
+  removeChannel(id: string): Promise<boolean>;
+  channel(id: string): Promise<ChannelRecord | undefined>;
+  channels(): Promise<ChannelRecord[]>;
+  /** Resolves only once the event is durably on disk (committed with fsync). */
+  append(event: NewEvent): Promise<AppendResult>;
+  /** Events of a channel with seq > after, oldest first. */
+  eventsAfter(channel: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** Marks the channel's events up to seq as delivered; returns how many were newly marked. */
+  acknowledge(channel: string, upTo: number, now: number): Promise<number>;
+  /** Deletes events acknowledged before `deliveredBefore` (epoch ms); returns how many. */
+  prune(deliveredBefore: number): Promise<number>;
+  /** Events not yet acknowledged, over all channels. */
+  pendingCount(): Promise<number>;
+  close(): Promise<void>;
+}
