@@ -27,6 +27,7 @@ export interface PayrollRun {
   commandId: CommandId;
   source: 'worker_list' | 'file';
   sourceFileName: string | null;
+  sourceFileSha256: string | null;
   createdBy: number | null;
   approvedBy: number | null;
   createdAt: string;
@@ -63,6 +64,8 @@ export interface RunFromWorkersInput extends RunHeader {
 
 export interface RunFromFileInput extends RunHeader {
   fileName: string;
+  /** sha256 of the file's bytes: lets paying the same file again find this run instead of paying twice. */
+  fileSha256?: string;
   preview: ImportPreview;
 }
 
@@ -85,6 +88,7 @@ function runColumnsToRun(row: Record<string, unknown>): PayrollRun {
     commandId: row.command_id as CommandId,
     source: row.source as PayrollRun['source'],
     sourceFileName: row.source_file_name as string | null,
+    sourceFileSha256: row.source_file_sha256 as string | null,
     createdBy: row.created_by as number | null,
     approvedBy: row.approved_by as number | null,
     createdAt: row.created_at as string,
@@ -134,12 +138,18 @@ export function getRunItem(db: ProfileDatabase, itemId: number): PayrollItem {
   return toItem(row);
 }
 
-function insertRun(db: ProfileDatabase, header: RunHeader, source: PayrollRun['source'], fileName: string | null, actor: RunActor): number {
+function insertRun(
+  db: ProfileDatabase,
+  header: RunHeader,
+  source: PayrollRun['source'],
+  file: { name: string; sha256: string | null } | null,
+  actor: RunActor,
+): number {
   const title = header.title.replace(/\s+/g, ' ').trim();
   if (title === '') throw new ValidationError('The payroll run needs a title, e.g. "November 2026 salaries"');
   const result = db
-    .prepare('INSERT INTO payroll_runs (title, period, command_id, source, source_file_name, created_by) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(title, header.period?.trim() || null, header.commandId ?? 'SalaryPayment', source, fileName, actor.userId ?? null);
+    .prepare('INSERT INTO payroll_runs (title, period, command_id, source, source_file_name, source_file_sha256, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(title, header.period?.trim() || null, header.commandId ?? 'SalaryPayment', source, file?.name ?? null, file?.sha256 ?? null, actor.userId ?? null);
   return Number(result.lastInsertRowid);
 }
 
@@ -203,7 +213,7 @@ export function createRunFromWorkers(db: ProfileDatabase, input: RunFromWorkersI
 export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, actor: RunActor): PayrollRun {
   return db
     .transaction(() => {
-      const runId = insertRun(db, input, 'file', input.fileName, actor);
+      const runId = insertRun(db, input, 'file', { name: input.fileName, sha256: input.fileSha256 ?? null }, actor);
       const workerByPhone = db.prepare('SELECT id FROM workers WHERE phone = ? AND archived_at IS NULL');
       const items = input.preview.valid.map((row): NewItem => {
         const worker = workerByPhone.get(row.msisdn) as { id: number } | undefined;
