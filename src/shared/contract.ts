@@ -1,25 +1,23 @@
 // The one contract between the renderer and the main-process core (DESIGN §1): method names with
 // zod input/output schemas, event schemas, and the error envelope. Imports no Node and no DOM.
+// The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
+import { contractEvents } from './contract/events';
+import { moneyMethods } from './contract/money';
+import { payrollMethods } from './contract/payroll';
+import { setupMethods } from './contract/setup';
 
+export * from './contract/common';
+export * from './contract/setup';
+export * from './contract/payroll';
+export * from './contract/money';
+export { contractEvents } from './contract/events';
+
+/** The environments First start offers. */
 export const profiles = ['demo', 'sandbox', 'production'] as const;
 export type Profile = (typeof profiles)[number];
 
-/** Where the app is running: inside Electron, or served to a browser by the browser host. */
-export const appModes = ['desktop', 'browser'] as const;
-export type AppMode = (typeof appModes)[number];
-
-export const contractMethods = {
-  'app.info': {
-    input: z.object({}).strict(),
-    output: z.object({ version: z.string(), profile: z.enum(profiles), mode: z.enum(appModes) }),
-  },
-} as const;
-
-export const contractEvents = {
-  // Payroll run progress and friends arrive with the UI issue; the bridge already carries events.
-  'app.notice': z.object({ message: z.string() }),
-} as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...moneyMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

@@ -21,7 +21,9 @@ export async function callContract(handlers: ContractHandlers, method: unknown, 
     return { ok: false, error: { kind: 'validation', message: z.prettifyError(parsed.error) } };
   }
   try {
-    const value = await handlers[method](parsed.data);
+    // The schema just parsed this input for this method; TypeScript cannot pair the two across the union.
+    const handler = handlers[method] as (input: unknown) => unknown;
+    const value = await handler(parsed.data);
     // Parsing the answer too keeps anything a handler did not mean to send (extra fields) at home.
     return { ok: true, value: schema.output.parse(value) };
   } catch (error) {

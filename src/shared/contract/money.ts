@@ -1,0 +1,151 @@
+// Contract methods for where the money is and where it went: the dashboard and float, the ledger
+// (filtered, sorted, paged, exported), and the inbox of raw callbacks with the action to settle them.
+import { z } from 'zod';
+import { cents, empty, exportFormat, id, isoInstant, msisdn, nairobiDay, pageInput, producedFile } from './common';
+
+export const transactionKinds = ['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund'] as const;
+export const transactionStatuses = ['completed', 'failed'] as const;
+export const inboxKinds = ['b2c-result', 'b2c-timeout', 'balance-result', 'status-result', 'reversal-result', 'stk', 'c2b-validation', 'c2b-confirmation', 'timeout'] as const;
+export const inboxFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'duplicate', 'malformed', 'late'] as const;
+
+export const floatAccount = z.object({
+  /** As M-Pesa names it: 'Utility Account', 'Working Account', 'Charges Paid Account', … */
+  account: z.string(),
+  availableCents: cents,
+  currentCents: cents.nullable(),
+  reservedCents: cents.nullable(),
+  unclearedCents: cents.nullable(),
+});
+
+/** The float from the latest balance answer; observedAt null when M-Pesa has not answered yet. */
+export const floatView = z.object({
+  accounts: z.array(floatAccount),
+  observedAt: isoInstant.nullable(),
+  utilityAvailableCents: cents.nullable(),
+});
+export type FloatView = z.output<typeof floatView>;
+
+export const ledgerRow = z.object({
+  id,
+  receipt: z.string().nullable(),
+  occurredAt: isoInstant,
+  direction: z.enum(['in', 'out']),
+  kind: z.enum(transactionKinds),
+  status: z.enum(transactionStatuses),
+  amountCents: cents,
+  chargeCents: cents.nullable(),
+  phone: msisdn.nullable(),
+  partyName: z.string().nullable(),
+  accountReference: z.string().nullable(),
+  runId: id.nullable(),
+  runTitle: z.string().nullable(),
+  resultCode: z.string().nullable(),
+  /** A later row corrects this one (the ledger is append-only; corrections point back). */
+  corrected: z.boolean(),
+});
+export type LedgerRow = z.output<typeof ledgerRow>;
+
+const amountBound = z.number().int().min(0);
+
+export const ledgerFilter = z
+  .object({
+    from: nairobiDay.optional(),
+    to: nairobiDay.optional(),
+    kinds: z.array(z.enum(transactionKinds)).optional(),
+    statuses: z.array(z.enum(transactionStatuses)).optional(),
+    direction: z.enum(['in', 'out']).optional(),
+    minCents: amountBound.optional(),
+    maxCents: amountBound.optional(),
+    /** A receipt, a phone number in any Kenyan format, or part of a name. */
+    search: z.string().trim().max(100).optional(),
+    runId: id.optional(),
+  })
+  .strict()
+  .refine((f) => f.from === undefined || f.to === undefined || f.from <= f.to, 'The start date must be on or before the end date')
+  .refine((f) => f.minCents === undefined || f.maxCents === undefined || f.minCents <= f.maxCents, 'The lowest amount must not be above the highest');
+export type LedgerFilter = z.output<typeof ledgerFilter>;
+
+export const ledgerSort = z
+  .object({ by: z.enum(['occurredAt', 'amount', 'receipt', 'name']).default('occurredAt'), direction: z.enum(['asc', 'desc']).default('desc') })
+  .strict();
+
+export const inboxEntry = z.object({
+  id,
+  receivedAt: isoInstant,
+  source: z.string(),
+  kind: z.enum(inboxKinds),
+  applied: z.boolean(),
+  flag: z.enum(inboxFlags).nullable(),
+  /** Plain words: why it was not applied, or what it settled. */
+  reason: z.string().nullable(),
+  processedAt: isoInstant.nullable(),
+  /** A receipt or conversation id to recognise it by, when the body has one. */
+  reference: z.string().nullable(),
+  /** The callback exactly as it arrived (JSON text). */
+  body: z.string(),
+  /** Unapplied or flagged, and a status query could settle it. */
+  canSettle: z.boolean(),
+});
+export type InboxEntry = z.output<typeof inboxEntry>;
+
+export const moneyMethods = {
+  'dashboard.summary': {
+    input: empty,
+    output: z.object({
+      float: floatView,
+      /** This calendar month in Nairobi. */
+      month: z.object({ label: z.string(), paidCount: z.number().int(), paidCents: cents, chargesCents: cents }),
+      /** Paid ÷ settled payouts over the last 30 days; null before any settled. */
+      successRate: z.number().min(0).max(1).nullable(),
+      needsAttention: z.object({ total: z.number().int(), unknownPayouts: z.number().int(), failedPayouts: z.number().int(), inbox: z.number().int() }),
+      /** The last 30 Nairobi days, oldest first, every day present. */
+      payoutsPerDay: z.array(z.object({ day: nairobiDay, count: z.number().int(), amountCents: cents })),
+      recentRuns: z.array(z.object({ id, title: z.string(), displayStatus: z.string(), amountCents: cents, createdAt: isoInstant })),
+    }),
+  },
+  /** Asks M-Pesa for the balance; the answer arrives by callback (event balance.changed). */
+  'balance.refresh': {
+    input: empty,
+    output: z.object({ requested: z.boolean(), message: z.string(), float: floatView }),
+  },
+  'ledger.list': {
+    input: z.object({ filter: ledgerFilter.default({}), sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }), ...pageInput(1000, 200) }).strict(),
+    output: z.object({
+      rows: z.array(ledgerRow),
+      /** Of the whole filtered set, not just this page. */
+      total: z.number().int(),
+      totals: z.object({ inCents: cents, outCents: cents, chargesCents: cents }),
+    }),
+  },
+  'ledger.detail': {
+    input: z.object({ id }).strict(),
+    output: z.object({
+      transaction: ledgerRow.extend({
+        partyDisplay: z.string().nullable(),
+        resultDesc: z.string().nullable(),
+        utilityBalanceCents: cents.nullable(),
+        recordedAt: isoInstant,
+        correctsId: id.nullable(),
+        correctionReason: z.string().nullable(),
+        attemptId: id.nullable(),
+        itemId: id.nullable(),
+      }),
+      /** The callback the row was read from, as it arrived; null when none (e.g. a status query answer lost). */
+      callback: inboxEntry.nullable(),
+      corrections: z.array(ledgerRow),
+    }),
+  },
+  'ledger.export': {
+    input: z.object({ filter: ledgerFilter.default({}), sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }), format: exportFormat }).strict(),
+    output: producedFile,
+  },
+  'inbox.list': {
+    input: z.object({ show: z.enum(['all', 'needs_action', 'unmatched', 'flagged']).default('all'), ...pageInput(500, 100) }).strict(),
+    output: z.object({ entries: z.array(inboxEntry), total: z.number().int(), needsAction: z.number().int() }),
+  },
+  /** Asks M-Pesa for the status of what the callback is about, and applies the answer. */
+  'inbox.settle': {
+    input: z.object({ id }).strict(),
+    output: z.object({ entry: inboxEntry, settled: z.boolean(), message: z.string() }),
+  },
+} as const;
