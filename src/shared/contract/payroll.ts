@@ -68,8 +68,6 @@ export const runView = z.object({
   commandId: z.enum(commandIds),
   source: z.enum(['worker_list', 'file']),
   sourceFileName: z.string().nullable(),
-  /** For a retry run: the run whose failed payments it pays again. */
-  retryOf: id.nullable(),
   createdAt: isoInstant,
   approvedAt: isoInstant.nullable(),
   startedAt: isoInstant.nullable(),
@@ -95,7 +93,9 @@ export const runProgress = z.object({
   displayStatus: z.enum(runDisplayStatuses),
   counts: itemCounts,
   totals: runView.shape.totals,
-  /** Payments settled per second over the last minute; null before the first one. */
+  /** Items whose outcome only a person can settle (never re-sent on a guess). */
+  needsAttention: z.number().int().min(0),
+  /** Payment requests sent per second lately; null in a snapshot taken outside the engine. */
   ratePerSecond: z.number().min(0).nullable(),
   etaSeconds: z.number().min(0).nullable(),
   at: isoInstant,
@@ -192,9 +192,18 @@ export const payrollMethods = {
       .strict(),
     output: z.object({ items: z.array(runResultRow), total: z.number().int() }),
   },
-  /** Prepares a new draft run with the failed payments of `runId`; it needs approval like any run. */
-  'runs.retryFailed': { input: runId, output: runView },
-  /** Approves a retry run and starts sending it. */
-  'runs.approveRetry': { input: runId, output: runView },
+  /** What "retry failed" would send again: the definitively failed payments of the run (nothing is sent). */
+  'runs.retryFailed': {
+    input: runId,
+    output: z.object({
+      runId: id,
+      count: z.number().int(),
+      amountCents: cents,
+      estimatedChargesCents: cents,
+      items: z.array(runResultRow),
+    }),
+  },
+  /** Approves the retry: those failed payments are sent again, each as a new attempt. */
+  'runs.approveRetry': { input: runId, output: z.object({ run: runView, queued: z.number().int() }) },
   'runs.export': { input: z.object({ runId: id, format: exportFormat }).strict(), output: producedFile },
 } as const;
