@@ -80,6 +80,10 @@ CREATE TABLE payroll_items (
   remarks      TEXT,
   state        TEXT NOT NULL DEFAULT 'draft'
                CHECK (state IN ('draft', 'queued', 'paying', 'paid', 'failed', 'cancelled')),
+  -- The name M-Pesa registered the paid number to (ReceiverPartyPublicName), and whether it shares
+  -- a name with the worker: 'mismatch' means a wrong number may have paid a stranger.
+  registered_name TEXT,
+  name_check   TEXT CHECK (name_check IS NULL OR name_check IN ('match', 'mismatch')),
   created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
@@ -119,6 +123,10 @@ CREATE TABLE payout_attempts (
   result_desc  TEXT,
   unknown_reason TEXT,               -- why we cannot tell (timeout, reset, 5xx after send, crash)
   status_queries INTEGER NOT NULL DEFAULT 0 CHECK (status_queries >= 0),
+  -- 1 when Transaction Status gave no usable answer after every allowed query: a person decides,
+  -- the engine never re-sends on a guess (DESIGN §4 invariant 3).
+  needs_attention INTEGER NOT NULL DEFAULT 0 CHECK (needs_attention IN (0, 1)),
+  registered_name TEXT,              -- from ReceiverPartyPublicName / CreditPartyName of the result
   created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   sent_at      TEXT,
   accepted_at  TEXT,

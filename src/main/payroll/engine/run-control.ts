@@ -1,0 +1,114 @@
+// Run control in SQLite: start, pause, resume, cancel, approve a retry, and close a finished run.
+// Each is one transaction with its audit row. The stored state says where a run is in its life;
+// the display status is rolled up from the items (progress.ts).
+import type { ProfileDatabase } from '../../db';
+import { appendAudit } from '../../ledger/audit';
+import { ConflictError, NotFoundError } from '../../../shared/errors';
+import type { RunState } from '../status';
+
+function runState(db: ProfileDatabase, runId: number): RunState {
+  const row = db.prepare('SELECT state FROM payroll_runs WHERE id = ?').get(runId) as { state: RunState } | undefined;
+  if (!row) throw new NotFoundError(`Payroll run ${runId} does not exist`);
+  return row.state;
+}
+
+function audit(db: ProfileDatabase, actor: string, action: string, runId: number, details: Record<string, unknown> = {}): void {
+  appendAudit(db, { actor, action: `payroll_run.${action}`, entity: 'payroll_run', entityId: runId, details });
+}
+
+/** approved → running; its draft items are queued for sending. */
+export function beginRun(db: ProfileDatabase, runId: number, actor: string, nowIso: string): number {
+  return db
+    .transaction(() => {
+      const state = runState(db, runId);
+      if (state !== 'approved') throw new ConflictError(`Only an approved run can be started; run ${runId} is ${state}`);
+      db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(nowIso, runId);
+      const queued = db.prepare(`UPDATE payroll_items SET state = 'queued', updated_at = ? WHERE run_id = ? AND state = 'draft'`).run(nowIso, runId).changes;
+      audit(db, actor, 'started', runId, { queued });
+      return queued;
+    })
+    .immediate();
+}
+
+/** No new payments are sent; those already sent finish and settle. */
+export function pauseRun(db: ProfileDatabase, runId: number, actor: string): void {
+  db.transaction(() => {
+    const state = runState(db, runId);
+    if (state !== 'running') throw new ConflictError(`Only a running run can be paused; run ${runId} is ${state}`);
+    db.prepare(`UPDATE payroll_runs SET state = 'paused' WHERE id = ?`).run(runId);
+    audit(db, actor, 'paused', runId);
+  }).immediate();
+}
+
+export function resumeRun(db: ProfileDatabase, runId: number, actor: string): void {
+  db.transaction(() => {
+    const state = runState(db, runId);
+    if (state !== 'paused') throw new ConflictError(`Only a paused run can be resumed; run ${runId} is ${state}`);
+    db.prepare(`UPDATE payroll_runs SET state = 'running' WHERE id = ?`).run(runId);
+    audit(db, actor, 'resumed', runId);
+  }).immediate();
+}
+
+/**
+ * Stops new payments: queued items are cancelled, and attempts not yet sent (state created: never
+ * sent, or turned away unprocessed) are closed. Money already sent cannot be recalled; those
+ * attempts settle as usual.
+ */
+export function cancelRun(db: ProfileDatabase, runId: number, actor: string, nowIso: string): { cancelledItems: number } {
+  return db
+    .transaction(() => {
+      const state = runState(db, runId);
+      if (state === 'completed' || state === 'cancelled') throw new ConflictError(`Run ${runId} is ${state} and cannot be cancelled`);
+      const unsent = db
+        .prepare(`SELECT a.id, a.item_id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ? AND a.state = 'created'`)
+        .all(runId) as Array<{ id: number; item_id: number }>;
+      for (const attempt of unsent) {
+        db.prepare(
+          `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.cancelled', result_desc = 'Run cancelled before this payment was sent', finished_at = ?, updated_at = ? WHERE id = ?`,
+        ).run(nowIso, nowIso, attempt.id);
+        db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'paying'`).run(nowIso, attempt.item_id);
+      }
+      const cancelled = db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND state IN ('draft', 'queued')`).run(nowIso, runId).changes;
+      db.prepare(`UPDATE payroll_runs SET state = 'cancelled', cancelled_at = ? WHERE id = ?`).run(nowIso, runId);
+      audit(db, actor, 'cancelled', runId, { cancelledItems: cancelled + unsent.length, previousState: state });
+      return { cancelledItems: cancelled + unsent.length };
+    })
+    .immediate();
+}
+
+/**
+ * "Retry failed", approved by `actor`: items whose every attempt definitively failed (and none is
+ * held for a person) are queued again; the engine then sends each a NEW attempt with a new ID.
+ */
+export function approveRetry(db: ProfileDatabase, runId: number, actor: string, nowIso: string): number {
+  return db
+    .transaction(() => {
+      const state = runState(db, runId);
+      if (state === 'cancelled' || state === 'draft' || state === 'approved') throw new ConflictError(`Run ${runId} is ${state}; only a started run's failed payments can be retried`);
+      const queued = db
+        .prepare(
+          `UPDATE payroll_items SET state = 'queued', updated_at = ?
+           WHERE run_id = ? AND state = 'failed'
+             AND NOT EXISTS (SELECT 1 FROM payout_attempts a WHERE a.item_id = payroll_items.id
+                             AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1))`,
+        )
+        .run(nowIso, runId).changes;
+      if (queued > 0 && state === 'completed') db.prepare(`UPDATE payroll_runs SET state = 'running', finished_at = NULL WHERE id = ?`).run(runId);
+      audit(db, actor, 'retry_approved', runId, { queued });
+      return queued;
+    })
+    .immediate();
+}
+
+/** running → completed once no item is draft, queued or paying. Returns true when it closed the run. */
+export function completeIfDone(db: ProfileDatabase, runId: number, nowIso: string): boolean {
+  return db
+    .transaction(() => {
+      const open = db.prepare(`SELECT COUNT(*) AS n FROM payroll_items WHERE run_id = ? AND state IN ('draft', 'queued', 'paying')`).get(runId) as { n: number };
+      if (open.n > 0) return false;
+      const changed = db.prepare(`UPDATE payroll_runs SET state = 'completed', finished_at = ? WHERE id = ? AND state = 'running'`).run(nowIso, runId).changes;
+      if (changed === 1) audit(db, 'system', 'completed', runId);
+      return changed === 1;
+    })
+    .immediate();
+}

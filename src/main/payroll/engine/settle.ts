@@ -1,0 +1,116 @@
+// Settling an attempt from evidence (a B2C Result or a Transaction Status result): attempt, item,
+// ledger row, audit row and the inbox entry's outcome commit in ONE transaction (DESIGN §4 inv. 5).
+import type { ProfileDatabase } from '../../db';
+import { appendAudit } from '../../ledger/audit';
+import type { Attempt } from './attempts';
+import { failItem } from './attempts';
+import { checkRegisteredName } from './names';
+
+export interface PaymentEvidence {
+  inboxId: number;
+  source: 'b2c_result' | 'status_result';
+  receipt: string;
+  amountCents: number;
+  phone: string;
+  registeredName: string | null;
+  partyDisplay: string | null;
+  occurredAt: Date | null;
+  chargeCents: number | null;
+  utilityBalanceCents: number | null;
+  resultCode: string;
+  resultDesc: string;
+}
+
+/** Records the inbox entry's outcome; a flagged entry is kept for a person and never applied. */
+export function markInbox(db: ProfileDatabase, inboxId: number, outcome: { applied: true; reason: string } | { applied: false; flag: InboxFlag; reason: string }, nowIso: string): void {
+  if (outcome.applied) {
+    db.prepare('UPDATE inbox SET applied = 1, flag = NULL, reason = ?, processed_at = ? WHERE id = ?').run(outcome.reason, nowIso, inboxId);
+  } else {
+    db.prepare('UPDATE inbox SET applied = 0, flag = ?, reason = ?, processed_at = ? WHERE id = ?').run(outcome.flag, outcome.reason, nowIso, inboxId);
+  }
+}
+
+export type InboxFlag = 'unmatched' | 'amount_mismatch' | 'party_mismatch' | 'duplicate' | 'malformed' | 'late';
+
+/** attempt → succeeded, item → paid (with the name check), one ledger row, audit, inbox applied. */
+export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: PaymentEvidence, nowIso: string): void {
+  db.transaction(() => {
+    const changed = db
+      .prepare(
+        `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = ?, result_desc = ?, registered_name = ?,
+           finished_at = ?, updated_at = ?, needs_attention = 0
+         WHERE id = ? AND state IN ('created', 'sending', 'accepted', 'unknown')`,
+      )
+      .run(evidence.receipt, evidence.resultCode, evidence.resultDesc, evidence.registeredName, nowIso, nowIso, attempt.id).changes;
+    if (changed !== 1) throw new Error(`payout attempt ${attempt.id} is no longer open`);
+    const nameCheck = checkRegisteredName(attempt.workerName, evidence.registeredName);
+    // A cancelled item whose in-flight attempt paid anyway stays cancelled (final); the ledger still shows the money.
+    db.prepare(
+      `UPDATE payroll_items SET state = 'paid', registered_name = ?, name_check = ?, updated_at = ? WHERE id = ? AND state <> 'cancelled'`,
+    ).run(evidence.registeredName, nameCheck, nowIso, attempt.itemId);
+    const ledger = db
+      .prepare(
+        `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
+           party_display, utility_balance_cents, attempt_id, inbox_id, source)
+         VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        evidence.receipt,
+        (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
+        nowIso,
+        evidence.amountCents,
+        evidence.chargeCents,
+        evidence.phone,
+        evidence.registeredName,
+        evidence.partyDisplay,
+        evidence.utilityBalanceCents,
+        attempt.id,
+        evidence.inboxId,
+        evidence.source,
+      );
+    markInbox(db, evidence.inboxId, { applied: true, reason: `Paid ${attempt.phone}: receipt ${evidence.receipt}` }, nowIso);
+    appendAudit(db, {
+      actor: 'system',
+      action: 'payout_attempt.succeeded',
+      entity: 'payout_attempt',
+      entityId: attempt.id,
+      details: {
+        itemId: attempt.itemId,
+        receipt: evidence.receipt,
+        amountCents: evidence.amountCents,
+        via: evidence.source,
+        inboxId: evidence.inboxId,
+        ledgerId: Number(ledger.lastInsertRowid),
+        nameCheck,
+      },
+    });
+  }).immediate();
+}
+
+/** attempt → failed (M-Pesa processed and refused it), item → failed, audit, inbox applied. */
+export function settleFailed(db: ProfileDatabase, attempt: Attempt, inboxId: number, code: string, desc: string, via: string, nowIso: string): void {
+  db.transaction(() => {
+    const changed = db
+      .prepare(
+        `UPDATE payout_attempts SET state = 'failed', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ?
+         WHERE id = ? AND state IN ('created', 'sending', 'accepted', 'unknown')`,
+      )
+      .run(code, desc, nowIso, nowIso, attempt.id).changes;
+    if (changed !== 1) throw new Error(`payout attempt ${attempt.id} is no longer open`);
+    failItem(db, attempt.id, nowIso);
+    markInbox(db, inboxId, { applied: true, reason: `Payment to ${attempt.phone} failed: ${code} ${desc}` }, nowIso);
+    appendAudit(db, { actor: 'system', action: 'payout_attempt.failed', entity: 'payout_attempt', entityId: attempt.id, details: { itemId: attempt.itemId, code, desc, via, inboxId } });
+  }).immediate();
+}
+
+/**
+ * Evidence that contradicts a settled attempt (money reported for an attempt already failed):
+ * flagged, and the attempt held for a person so no retry can be approved on top of it.
+ */
+export function holdContradiction(db: ProfileDatabase, attempt: Attempt, inboxId: number, reason: string, nowIso: string): void {
+  db.transaction(() => {
+    markInbox(db, inboxId, { applied: false, flag: 'late', reason }, nowIso);
+    db.prepare('UPDATE payout_attempts SET needs_attention = 1, updated_at = ? WHERE id = ?').run(nowIso, attempt.id);
+    appendAudit(db, { actor: 'system', action: 'payout_attempt.contradicted', entity: 'payout_attempt', entityId: attempt.id, details: { inboxId, reason } });
+  }).immediate();
+}
