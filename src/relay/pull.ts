@@ -13,9 +13,17 @@ const MAX_LIMIT = 1000;
 /** Long-polls waiting for a channel; woken when an event for it is committed. */
 export class Waiters {
   readonly #byChannel = new Map<string, Set<() => void>>();
+  /** Bumped on every wake, so an event stored between a poll's query and its wait is not missed. */
+  readonly #versions = new Map<string, number>();
 
-  wait(channel: string, ms: number, signal: AbortSignal): Promise<void> {
+  version(channel: string): number {
+    return this.#versions.get(channel) ?? 0;
+  }
+
+  /** Waits for a wake after `since` (a version read before querying), the timeout, or the abort. */
+  wait(channel: string, since: number, ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (this.version(channel) !== since || signal.aborted) return resolve();
       let set = this.#byChannel.get(channel);
       if (!set) this.#byChannel.set(channel, (set = new Set()));
       const done = (): void => {
@@ -31,7 +39,14 @@ export class Waiters {
     });
   }
 
+  get size(): number {
+    let n = 0;
+    for (const set of this.#byChannel.values()) n += set.size;
+    return n;
+  }
+
   wake(channel: string): void {
+    this.#versions.set(channel, this.version(channel) + 1);
     const set = this.#byChannel.get(channel);
     if (set) for (const done of [...set]) done();
   }
@@ -89,12 +104,13 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
     if (after === undefined || wait === undefined || limit === undefined || limit < 1) {
       return refuse(reply, ctx.metrics, 400, 'bad-request', 'after, wait and limit must be whole numbers');
     }
+    const since = ctx.waiters.version(channel.id);
     let events = await ctx.store.eventsAfter(channel.id, after, limit);
     if (events.length === 0 && wait > 0 && !ctx.isClosing()) {
       const gone = new AbortController();
       const onClose = (): void => gone.abort();
       request.raw.once('close', onClose);
-      await ctx.waiters.wait(channel.id, wait * 1000, gone.signal);
+      await ctx.waiters.wait(channel.id, since, wait * 1000, gone.signal);
       request.raw.off('close', onClose);
       if (gone.signal.aborted) return reply;
       events = await ctx.store.eventsAfter(channel.id, after, limit);

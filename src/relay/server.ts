@@ -1,6 +1,6 @@
 // The companion relay (DESIGN §5): startRelay() runs it in this process — for `relay serve`, for
 // tests, and for demo mode on loopback — with its store, metrics, rate limits, logging and pruning.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import safaricomIps from '../../resources/safaricom-callback-ips.json';
@@ -53,6 +53,8 @@ export interface RunningRelay {
   addChannel(name: string, publicKeyPem: string): Promise<ChannelCredentials>;
   /** Runs retention pruning now; returns how many events were deleted. */
   prune(): Promise<number>;
+  /** Long-polls parked right now (tests wait on it instead of sleeping). */
+  waiting(): number;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // Only method, redacted path and address: never headers (tokens) or bodies.
       serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
     }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     forceCloseConnections: true,
@@ -152,6 +154,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     store,
     addChannel: (name, publicKeyPem) => addChannel(store, name, publicKeyPem, publicUrl),
     prune,
+    waiting: () => waiters.size,
     async close() {
       if (closing) return;
       closing = true;

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { generateChannelKeyPair, open, seal, type SealedEnvelope } from '../../src/relay/sealing';
+
+function flip(b64: string, index = 0): string {
+  const buf = Buffer.from(b64, 'base64');
+  buf[index] = (buf[index] ?? 0) ^ 0x01;
+  return buf.toString('base64');
+}
+
+describe('sealing', () => {
+  const keys = generateChannelKeyPair();
+  const plaintext = JSON.stringify({ kind: 'b2c-result', body: '{"PartyB":"254705912645","Amount":1500}' });
+
+  it('opens what it sealed, from the object or its JSON text', () => {
+    const envelope = seal(keys.publicKeyPem, plaintext);
+    expect(envelope.v).toBe(1);
+    expect(Buffer.from(envelope.epk, 'base64')).toHaveLength(32);
+    expect(open(keys.privateKeyPem, envelope)).toBe(plaintext);
+    expect(open(keys.privateKeyPem, JSON.stringify(envelope))).toBe(plaintext);
+    expect(envelope.ct).not.toContain('254705912645');
+  });
+
+  it('accepts keys as openssl writes them', () => {
+    const privatePem = execFileSync('openssl', ['genpkey', '-algorithm', 'X25519']).toString();
+    const publicPem = execFileSync('openssl', ['pkey', '-pubout'], { input: privatePem }).toString();
+    expect(open(privatePem, seal(publicPem, plaintext))).toBe(plaintext);
+  });
+
+  it('uses a fresh ephemeral key and nonce each time', () => {
+    const a = seal(keys.publicKeyPem, plaintext);
+    const b = seal(keys.publicKeyPem, plaintext);
+    expect(a.epk).not.toBe(b.epk);
+    expect(a.ct).not.toBe(b.ct);
+  });
+
+  it.each<[string, (e: SealedEnvelope) => SealedEnvelope]>([
+    ['ciphertext', (e) => ({ ...e, ct: flip(e.ct, 5) })],
+    ['tag', (e) => ({ ...e, tag: flip(e.tag) })],
+    ['iv', (e) => ({ ...e, iv: flip(e.iv) })],
+    ['ephemeral key', (e) => ({ ...e, epk: flip(e.epk, 3) })],
+  ])('refuses an envelope whose %s was altered', (_field, alter) => {
+    const envelope = seal(keys.publicKeyPem, plaintext);
+    expect(() => open(keys.privateKeyPem, alter(envelope))).toThrow();
+  });
+
+  it('cannot be opened with another channel key', () => {
+    const other = generateChannelKeyPair();
+    expect(() => open(other.privateKeyPem, seal(keys.publicKeyPem, plaintext))).toThrow(/authentication failed/);
+  });
+
+  it('refuses a public key that is not X25519', () => {
+    const ed = execFileSync('openssl', ['genpkey', '-algorithm', 'ED25519']).toString();
+    const edPublic = execFileSync('openssl', ['pkey', '-pubout'], { input: ed }).toString();
+    expect(() => seal(edPublic, plaintext)).toThrow(/X25519/);
+    expect(() => seal('not a key', plaintext)).toThrow(/PEM/);
+  });
+});
