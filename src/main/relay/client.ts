@@ -122,12 +122,14 @@ export class RelayClient implements CallbackSource {
     let failures = 0;
     while (!signal.aborted) {
       try {
+        // Acknowledge before waiting on the next long poll, so the relay may prune promptly (also
+        // what a previous run stored but could not acknowledge).
+        await this.#acknowledge(http, signal);
         const batch = await http.pull(this.#stats.cursor, waitSeconds, limit, signal);
         failures = 0;
         this.#stats.state = 'connected';
         this.#stats.lastError = null;
         this.#store(batch);
-        await this.#acknowledge(http, signal);
       } catch (error) {
         if (signal.aborted) break;
         failures += 1;
