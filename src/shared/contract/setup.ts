@@ -86,7 +86,6 @@ const realProfile = {
   stkShortcode: shortcode.optional(),
   credentials: darajaCredentials,
   certificate: certificateInput.default('bundled'),
-  relay: z.object({ url: httpUrl }).strict().optional(),
 };
 
 export const appSettings = z.object({
@@ -170,8 +169,27 @@ export const setupMethods = {
     input: empty,
     output: relayView,
   },
+  /** The profile's channel public key, to give the relay operator (`channel add --public-key`). */
+  'relay.publicKey': {
+    input: empty,
+    output: z.object({ publicKeyPem: z.string() }),
+  },
+  /**
+   * Connects the open profile to its relay: in one step with the operator's admin token (used
+   * once, never kept), or with the registration the operator's `channel add` printed.
+   */
   'relay.connect': {
-    input: z.object({ url: httpUrl }).strict(),
+    input: z.discriminatedUnion('how', [
+      z
+        .object({
+          how: z.literal('admin_token'),
+          url: httpUrl,
+          adminToken: secret('The relay admin token'),
+          channelName: z.string().trim().min(1, 'Name the channel (for example the employer)').max(64),
+        })
+        .strict(),
+      z.object({ how: z.literal('registration'), url: httpUrl, registrationJson: z.string().trim().min(2, 'Paste what the relay printed').max(8192) }).strict(),
+    ]),
     output: relayView,
   },
   'settings.get': {
