@@ -1,0 +1,99 @@
+// The composition root: everything one profile needs to pay people, wired once — its database,
+// the Daraja client, the callback route (loopback until the relay replaces it) and the payout
+// engine. The CLI, the desktop UI and the browser host all open a profile through here.
+import type { RunningSimulator, SimulatorOptions } from '../../simulator';
+import { DarajaClient, type DarajaClientOptions } from '../daraja';
+import type { ProfileDatabase } from '../db';
+import { LoopbackReceiver } from '../inbox/loopback';
+import type { CallbackSource } from '../inbox/source';
+import { PayoutEngine } from '../payroll/engine';
+import type { ProfileSettings } from '../profiles';
+import type { SecretStore } from '../secrets/secret-store';
+import { connectToDaraja } from './daraja-connection';
+import { openProfileDatabase } from './profile-database';
+
+export interface ProfileAppOptions {
+  /** The data folder; MSHAHARA_DATA_DIR or the system's when left out. */
+  dataFolder?: string;
+  /** Overrides the profile's Daraja base URL for this start (demo: a simulator already running). */
+  baseUrl?: string;
+  /** The keychain; asked only by profiles that keep credentials. */
+  secrets: () => SecretStore;
+  /** For an in-process demo simulator (seed, faults, float). */
+  simulator?: SimulatorOptions;
+  /** Overrides the profile's send rate and concurrency for this start. */
+  rate?: number;
+  concurrency?: number;
+  /** How long to wait for a Result before asking Transaction Status; by profile kind when left out. */
+  resultTimeoutMs?: number;
+  statusQueryRate?: number;
+  maxStatusQueries?: number;
+  client?: DarajaClientOptions;
+  /** Replaces the loopback receiver (the relay client, or a test's own route). */
+  source?: (db: ProfileDatabase, profile: ProfileSettings) => CallbackSource;
+  /** Seeded randomness for OriginatorConversationIDs and jitter (tests). */
+  random?: () => number;
+  /**
+   * false: the engine is built but not started, so nothing is recovered or paid (a command that
+   * only reads, or asks the balance). Default true: starting recovers after a crash and resumes
+   * every running run.
+   */
+  startEngine?: boolean;
+}
+
+export interface ProfileApp {
+  profile: ProfileSettings;
+  db: ProfileDatabase;
+  client: DarajaClient;
+  source: CallbackSource;
+  engine: PayoutEngine;
+  /** Present when this process started the demo simulator. */
+  simulator: RunningSimulator | undefined;
+  /** Stops the engine (answers on the wire are recorded first), the route, the simulator, then the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Real Daraja answers B2C in seconds but may take minutes under load; the simulator answers within
+ * its callback delay. Past this, Transaction Status is asked (and asked again later).
+ */
+export function defaultResultTimeoutMs(profile: ProfileSettings): number {
+  return profile.kind === 'demo' ? 5_000 : 60_000;
+}
+
+export async function openProfileApp(profileName: string, options: ProfileAppOptions): Promise<ProfileApp> {
+  const opened = openProfileDatabase(profileName, options.dataFolder);
+  const { profile, db } = opened;
+  const cleanups: Array<() => Promise<void> | void> = [() => opened.close()];
+  const closeAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups.length = 0;
+  };
+  try {
+    const connection = await connectToDaraja(profile, { baseUrl: options.baseUrl, simulator: options.simulator, secrets: options.secrets });
+    const simulator = connection.simulator;
+    if (simulator) cleanups.push(() => simulator.close());
+    const client = new DarajaClient(connection.config, options.client);
+    const source = options.source?.(db, profile) ?? new LoopbackReceiver(db, profile.callbackPort === null ? {} : { port: profile.callbackPort });
+    await source.start();
+    cleanups.push(() => source.stop());
+    const engine = new PayoutEngine({
+      db,
+      client,
+      source,
+      shortcode: connection.config.shortcode,
+      rate: options.rate ?? profile.sendRatePerSecond,
+      concurrency: options.concurrency ?? profile.concurrency,
+      resultTimeoutMs: options.resultTimeoutMs ?? defaultResultTimeoutMs(profile),
+      statusQueryRate: options.statusQueryRate ?? 5,
+      ...(options.maxStatusQueries === undefined ? {} : { maxStatusQueries: options.maxStatusQueries }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+    cleanups.push(() => engine.stop());
+    if (options.startEngine !== false) await engine.start();
+    return { profile, db, client, source, engine, simulator, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+// `balance`: asks M-Pesa for the account balances (Account Balance) and waits for the result,
+// which arrives as a callback, then prints each account.
+import { DarajaError, UnavailableError } from '../../../shared/errors';
+import { formatKesWithCurrency } from '../../../shared/money';
+import { defaultResultTimeoutMs, openProfileApp } from '../../app/open-profile-app';
+import type { ProfileDatabase } from '../../db';
+import { applyInboxEntry } from '../../payroll/engine';
+import type { SecretStore } from '../../secrets/secret-store';
+import { line, table, type CliIo } from '../output';
+import { defaultProfileName, parseCommand, positiveNumber } from '../usage';
+
+export const balanceHelp = `Usage: npm run cli -- balance [--profile <name>] [--json]
+
+Asks M-Pesa for the balance of each account of the profile's shortcode (Utility, Working,
+Charges Paid …) and prints them when M-Pesa's answer arrives.
+  --base-url <url>     demo: a simulator already running
+  --wait <s>           how long to wait for the answer (default: 5 s demo, 60 s otherwise)
+  --json               the accounts as JSON
+`;
+
+interface AccountRow {
+  account: string;
+  currency: string;
+  available_cents: number;
+  current_cents: number | null;
+  reserved_cents: number | null;
+  uncleared_cents: number | null;
+  observed_at: string;
+}
+
+export async function balanceCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
+  const { values } = parseCommand(args, { 'base-url': { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } }, balanceHelp);
+  if (values.help === true) {
+    io.out.write(balanceHelp);
+    return 0;
+  }
+  const waitSeconds = positiveNumber(values.wait, '--wait', balanceHelp);
+  // The engine is not started: asking the balance must not resume a payroll run as a side effect.
+  const app = await openProfileApp(values.profile ?? defaultProfileName, {
+    secrets: deps.secrets,
+    startEngine: false,
+    ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
+  });
+  try {
+    const results = new Map<string, boolean>();
+    let wake: () => void = () => undefined;
+    const stopListening = app.source.onStored((ids) => {
+      for (const id of ids) {
+        const result = applyInboxEntry(app.db, id, new Date().toISOString());
+        if (result.kind === 'balance') results.set(result.conversationId, result.ok);
+      }
+      wake();
+    });
+    try {
+      const outcome = await app.client.accountBalance({
+        remarks: 'Balance check',
+        resultUrl: app.source.callbackUrl('balance-result'),
+        queueTimeoutUrl: app.source.callbackUrl('timeout'),
+      });
+      if (outcome.kind !== 'accepted') throw outcome.error;
+      const conversationId = outcome.value.conversationId;
+      const waitMs = waitSeconds === undefined ? defaultResultTimeoutMs(app.profile) : waitSeconds * 1000;
+      const deadline = Date.now() + waitMs;
+      while (!results.has(conversationId) && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadline - Date.now());
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      const ok = results.get(conversationId);
+      if (ok === undefined) throw new UnavailableError(`M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`);
+      if (!ok) throw new DarajaError(`M-Pesa refused the balance query: ${refusalReason(app.db, conversationId)}`);
+      const accounts = app.db
+        .prepare(
+          `SELECT account, currency, available_cents, current_cents, reserved_cents, uncleared_cents, observed_at
+             FROM balance_snapshots WHERE conversation_id = ? ORDER BY id`,
+        )
+        .all(conversationId) as AccountRow[];
+      if (values.json === true) {
+        line(io.out, JSON.stringify(accounts.map((a) => ({ account: a.account, currency: a.currency, availableCents: a.available_cents, currentCents: a.current_cents, reservedCents: a.reserved_cents, unclearedCents: a.uncleared_cents, observedAt: a.observed_at })), null, 2));
+      } else {
+        line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
+        line(io.out, table([['account', 'available', 'reserved', 'uncleared'], ...accounts.map((a) => [a.account, formatKesWithCurrency(a.available_cents), formatKesWithCurrency(a.reserved_cents ?? 0), formatKesWithCurrency(a.uncleared_cents ?? 0)])]));
+      }
+      return 0;
+    } finally {
+      stopListening();
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+function refusalReason(db: ProfileDatabase, conversationId: string): string {
+  const row = db.prepare(`SELECT reason FROM inbox WHERE kind = 'balance-result' AND instr(body, ?) > 0 ORDER BY id DESC LIMIT 1`).get(conversationId) as { reason: string | null } | undefined;
+  return row?.reason ?? 'no reason given';
+}

@@ -1,0 +1,55 @@
+// `ledger export`: the ledger as CSV or XLSX, to a file or to stdout (CSV only: XLSX is binary),
+// with the usual filters. Every cell is neutralised for spreadsheets by the export itself.
+import { openProfileDatabase } from '../../app/profile-database';
+import { exportLedger, type ExportFormat } from '../../ledger/export';
+import type { LedgerFilter } from '../../ledger/query';
+import { line, type CliIo } from '../output';
+import { defaultProfileName, parseCommand, UsageError } from '../usage';
+
+export const ledgerHelp = `Usage: npm run cli -- ledger export --format csv|xlsx [--out <file>] [--profile <name>]
+
+Exports every current ledger row (payments out, collections in, reversals), newest first.
+  --format csv|xlsx   the file format (xlsx needs --out)
+  --out <file>        where to write (default: CSV to standard output)
+  --from <date>       only rows on or after this time (ISO date, e.g. 2026-11-01)
+  --to <date>         only rows before this time
+  --search <text>     a receipt, a phone number or part of a name
+`;
+
+export async function ledgerCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    { format: { type: 'string' }, out: { type: 'string', short: 'o' }, from: { type: 'string' }, to: { type: 'string' }, search: { type: 'string' } },
+    ledgerHelp,
+  );
+  if (values.help === true) {
+    io.out.write(ledgerHelp);
+    return 0;
+  }
+  const [subcommand, ...extra] = positionals;
+  if (subcommand !== 'export') throw new UsageError(subcommand === undefined ? 'ledger needs a subcommand: export' : `Unknown ledger subcommand "${subcommand}"`, ledgerHelp);
+  if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, ledgerHelp);
+  const format = values.format;
+  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('ledger export needs --format csv or --format xlsx', ledgerHelp);
+  if (format === 'xlsx' && values.out === undefined) throw new UsageError('An XLSX export needs --out <file>', ledgerHelp);
+  const filter: LedgerFilter = {
+    ...(values.from === undefined ? {} : { from: isoTime(values.from, '--from') }),
+    ...(values.to === undefined ? {} : { to: isoTime(values.to, '--to') }),
+    ...(values.search === undefined ? {} : { search: values.search }),
+  };
+
+  const opened = openProfileDatabase(values.profile ?? defaultProfileName);
+  try {
+    await exportLedger(opened.db, values.out ?? io.out, { format: format satisfies ExportFormat, filter });
+    if (values.out !== undefined) line(io.err, `Ledger written to ${values.out}.`);
+    return 0;
+  } finally {
+    opened.close();
+  }
+}
+
+function isoTime(value: string, flag: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new UsageError(`${flag} takes a date like 2026-11-01, got "${value}"`, ledgerHelp);
+  return time.toISOString();
+}

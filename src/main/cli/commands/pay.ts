@@ -1,0 +1,174 @@
+// `pay <file>`: one command from payroll file to everyone paid. Creates the run from the file,
+// approves and starts it, and waits until every item is final, printing progress. Run again after
+// a crash it finds the unfinished run made from the same file (by content hash) and resumes it:
+// never a second run that would pay everyone twice.
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { ConflictError } from '../../../shared/errors';
+import { formatKesWithCurrency } from '../../../shared/money';
+import { openProfileApp, type ProfileApp } from '../../app/open-profile-app';
+import type { ProfileDatabase } from '../../db';
+import { previewPayrollFile } from '../../payroll/import';
+import type { RunProgress } from '../../payroll/engine';
+import { approveRun, createRunFromFile, getRun, type PayrollRun } from '../../payroll/runs';
+import { existingPhones } from '../../payroll/workers';
+import type { SecretStore } from '../../secrets/secret-store';
+import { line, type CliIo } from '../output';
+import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
+import { printPreview, readInputFile } from './workers';
+
+export const payHelp = `Usage: npm run cli -- pay <file.csv|file.xlsx> [--yes] [--rate N] [--profile <name>]
+
+Pays everyone in a payroll file: creates the run, approves it, checks the float, sends every
+payment and waits until each one is paid or failed, printing progress.
+If it is interrupted (a crash, Ctrl-C, a power cut), run the same command again: it resumes the
+same run, and nobody is paid twice.
+
+  --yes                    pay without asking (without it, only the preview is shown)
+  --rate <n>               payments per second (default: the profile's)
+  --concurrency <n>        payments awaiting Daraja's answer at once (default: the profile's)
+  --base-url <url>         demo: a simulator already running (otherwise one starts in this process)
+  --result-timeout <s>     seconds to wait for M-Pesa's result before asking Transaction Status
+  --pay-again              pay a file again although a finished run already paid it
+`;
+
+const actor = 'cli';
+
+export async function payCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    {
+      yes: { type: 'boolean', short: 'y' },
+      rate: { type: 'string' },
+      concurrency: { type: 'string' },
+      'base-url': { type: 'string' },
+      'result-timeout': { type: 'string' },
+      'pay-again': { type: 'boolean' },
+    },
+    payHelp,
+  );
+  if (values.help === true) {
+    io.out.write(payHelp);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0) throw new UsageError('pay takes exactly one payroll file', payHelp);
+  const rate = positiveNumber(values.rate, '--rate', payHelp);
+  const concurrency = integerOption(values.concurrency, '--concurrency', payHelp, 1, 500);
+  const resultTimeoutSeconds = positiveNumber(values['result-timeout'], '--result-timeout', payHelp);
+
+  const content = readInputFile(file);
+  const fileSha256 = createHash('sha256').update(content).digest('hex');
+  const app = await openProfileApp(values.profile ?? defaultProfileName, {
+    secrets: deps.secrets,
+    ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
+    ...(rate === undefined ? {} : { rate }),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(resultTimeoutSeconds === undefined ? {} : { resultTimeoutMs: resultTimeoutSeconds * 1000 }),
+  });
+  try {
+    let run = unfinishedRunFor(app.db, fileSha256);
+    if (run === null) {
+      const paid = finishedRunFor(app.db, fileSha256);
+      if (paid !== null && values['pay-again'] !== true) {
+        throw new ConflictError(`This file was already paid by payroll run #${paid.id} (${paid.state}). To pay it again, add --pay-again.`);
+      }
+      const preview = await previewPayrollFile(content, { existingPhones: existingPhones(app.db), duplicatesAgainstExisting: 'warn' });
+      printPreview(preview, io);
+      if (values.yes !== true) {
+        line(io.out, 'Nothing sent. Run again with --yes to pay the valid rows.');
+        return 0;
+      }
+      if (preview.valid.length === 0) throw new ConflictError('The file has no valid rows to pay.');
+      run = createApprovedRun(app.db, file, fileSha256, preview);
+    } else {
+      line(io.err, `Resuming payroll run #${run.id} (${run.state}), made from this file.`);
+    }
+    return await payRun(app, run, io);
+  } finally {
+    await app.close();
+  }
+}
+
+interface RunRow {
+  id: number;
+  state: PayrollRun['state'];
+}
+
+function unfinishedRunFor(db: ProfileDatabase, fileSha256: string): PayrollRun | null {
+  const row = db
+    .prepare(`SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`)
+    .get(fileSha256) as RunRow | undefined;
+  return row === undefined ? null : getRun(db, row.id);
+}
+
+function finishedRunFor(db: ProfileDatabase, fileSha256: string): RunRow | null {
+  const row = db.prepare(`SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state = 'completed' ORDER BY id DESC LIMIT 1`).get(fileSha256) as RunRow | undefined;
+  return row ?? null;
+}
+
+/** Create, remember the file's hash, approve: one transaction, so a crash leaves all of it or none. */
+function createApprovedRun(db: ProfileDatabase, file: string, fileSha256: string, preview: Awaited<ReturnType<typeof previewPayrollFile>>): PayrollRun {
+  return db
+    .transaction(() => {
+      const created = createRunFromFile(db, { title: `Payroll from ${basename(file)}`, fileName: basename(file), preview }, { name: actor });
+      db.prepare('UPDATE payroll_runs SET source_file_sha256 = ? WHERE id = ?').run(fileSha256, created.id);
+      return approveRun(db, created.id, { name: actor });
+    })
+    .immediate();
+}
+
+async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<number> {
+  const { engine } = app;
+  switch (run.state) {
+    case 'draft':
+      approveRun(app.db, run.id, { name: actor });
+      await engine.startRun(run.id, actor);
+      break;
+    case 'approved':
+      await engine.startRun(run.id, actor);
+      break;
+    case 'paused':
+      engine.resumeRun(run.id, actor);
+      break;
+    case 'running':
+      // The engine resumed it when it started (recovery first, then sending).
+      break;
+    case 'completed':
+    case 'cancelled':
+      throw new ConflictError(`Payroll run #${run.id} is ${run.state}.`);
+    default: {
+      const unexpected: never = run.state;
+      throw new ConflictError(`Payroll run #${run.id} is in an unknown state ${String(unexpected)}.`);
+    }
+  }
+  line(io.err, `Paying run #${run.id}.`);
+  let lastPrinted = 0;
+  const stopProgress = engine.onProgress((progress) => {
+    if (progress.runId !== run.id || Date.now() - lastPrinted < 1000) return;
+    lastPrinted = Date.now();
+    line(io.err, progressLine(progress));
+  });
+  try {
+    const final = await engine.waitUntilFinal(run.id);
+    line(io.err, progressLine(final));
+    return reportFinal(final, io);
+  } finally {
+    stopProgress();
+  }
+}
+
+export function progressLine(p: RunProgress): string {
+  const c = p.counts;
+  const rate = p.sentPerSecond > 0 ? `, ${p.sentPerSecond.toFixed(1)}/s` : '';
+  const eta = p.etaSeconds !== null ? `, about ${Math.ceil(p.etaSeconds)} s left` : '';
+  return `run #${p.runId}: ${c.paid}/${p.total} paid (${formatKesWithCurrency(p.paidCents)}), ${c.failed} failed, ${c.paying} paying, ${c.queued} queued${rate}${eta}`;
+}
+
+function reportFinal(p: RunProgress, io: CliIo): number {
+  const c = p.counts;
+  line(io.out, `Payroll run #${p.runId}: ${c.paid} of ${p.total} paid, ${formatKesWithCurrency(p.paidCents)}.`);
+  if (c.failed > 0) line(io.out, `${c.failed} failed: see "runs show ${p.runId}"; a retry needs approval.`);
+  if (p.needsAttention > 0) line(io.out, `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again.`);
+  return c.paid + c.cancelled === p.total ? 0 : 1;
+}

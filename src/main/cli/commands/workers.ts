@@ -1,0 +1,65 @@
+// `workers import <file>`: shows the preview (valid rows, invalid rows with row and reason), and
+// with --yes saves the valid rows as workers.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ValidationError } from '../../../shared/errors';
+import { formatKesWithCurrency } from '../../../shared/money';
+import { openProfileDatabase } from '../../app/profile-database';
+import { previewPayrollFile, type ImportPreview } from '../../payroll/import';
+import { existingPhones, importWorkers } from '../../payroll/workers';
+import type { SecretStore } from '../../secrets/secret-store';
+import { line, type CliIo } from '../output';
+import { defaultProfileName, parseCommand, UsageError } from '../usage';
+
+export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--profile <name>]
+
+Reads a worker file (name, phone, amount, reference; national ID and department optional) and
+shows what would be imported: valid rows, and invalid rows with their row number and reason.
+  --yes    save the valid rows as workers (otherwise only the preview is shown)
+`;
+
+export async function workersCommand(args: string[], io: CliIo, _deps: { secrets: () => SecretStore }): Promise<number> {
+  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean', short: 'y' } }, workersHelp);
+  if (values.help === true) {
+    io.out.write(workersHelp);
+    return 0;
+  }
+  const [subcommand, file, ...extra] = positionals;
+  if (subcommand !== 'import') throw new UsageError(subcommand === undefined ? 'workers needs a subcommand: import' : `Unknown workers subcommand "${subcommand}"`, workersHelp);
+  if (file === undefined || extra.length > 0) throw new UsageError('workers import takes exactly one file', workersHelp);
+
+  const content = readInputFile(file);
+  const opened = openProfileDatabase(values.profile ?? defaultProfileName);
+  try {
+    const preview = await previewPayrollFile(content, { existingPhones: existingPhones(opened.db), duplicatesAgainstExisting: 'invalid' });
+    printPreview(preview, io);
+    if (values.yes !== true) {
+      line(io.out, preview.valid.length > 0 ? 'Nothing saved. Run again with --yes to import the valid rows.' : 'Nothing to import.');
+      return preview.valid.length > 0 || preview.invalid.length === 0 ? 0 : 1;
+    }
+    const result = importWorkers(opened.db, preview, 'cli', basename(file));
+    for (const refused of result.refused) line(io.err, `row ${refused.row}: not imported: ${refused.reason}`);
+    line(io.out, `Imported ${result.created.length} worker${result.created.length === 1 ? '' : 's'}.`);
+    return result.refused.length === 0 ? 0 : 1;
+  } finally {
+    opened.close();
+  }
+}
+
+export function readInputFile(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch {
+    throw new ValidationError(`The file ${file} could not be read.`);
+  }
+}
+
+/** The preview as a payroll officer reads it: totals, then each problem with its row. */
+export function printPreview(preview: ImportPreview, io: CliIo): void {
+  line(io.out, `${preview.valid.length} valid row${preview.valid.length === 1 ? '' : 's'}, total ${formatKesWithCurrency(preview.totals.amountCents)}.`);
+  if (preview.invalid.length > 0) {
+    line(io.out, `${preview.invalid.length} invalid row${preview.invalid.length === 1 ? '' : 's'}:`);
+    for (const rejected of preview.invalid) line(io.out, `  row ${rejected.row}: ${rejected.reason}`);
+  }
+  for (const warning of preview.warnings) line(io.out, `  row ${warning.row}: note: ${warning.message}`);
+}

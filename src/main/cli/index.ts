@@ -1,0 +1,111 @@
+// `npm run cli -- <command>`: Mshahara without a window, for automation and for the crash test.
+// Exit codes: 0 done, 1 an error with a readable message, 2 the command line itself is wrong.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MshaharaError } from '../../shared/errors';
+import { configureLogging } from '../log';
+import { KeytarSecretStore } from '../secrets/keytar-store';
+import { balanceCommand, balanceHelp } from './commands/balance';
+import { initCommand, initHelp } from './commands/init';
+import { ledgerCommand, ledgerHelp } from './commands/ledger';
+import { payCommand, payHelp } from './commands/pay';
+import { runsCommand, runsHelp } from './commands/runs';
+import { workersCommand, workersHelp } from './commands/workers';
+import { line, processIo, type CliIo } from './output';
+import { exitCodes, UsageError } from './usage';
+import type { SecretStore } from '../secrets/secret-store';
+
+export const mainHelp = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  init             create a profile (demo, sandbox, production or custom)
+  workers import   import workers from a CSV or XLSX file
+  pay              pay everyone in a payroll file; run it again after a crash to resume
+  runs show        show a payroll run (--json for machines)
+  ledger export    export the ledger as CSV or XLSX
+  balance          ask M-Pesa for the account balances
+
+Every command takes --profile <name> (default: demo) and --help.
+The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
+`;
+
+const commandHelp: Record<string, string> = {
+  init: initHelp,
+  workers: workersHelp,
+  pay: payHelp,
+  runs: runsHelp,
+  ledger: ledgerHelp,
+  balance: balanceHelp,
+};
+
+export interface CliDependencies {
+  /** The keychain; tests pass a private one. Created only when a command needs credentials. */
+  secrets?: () => SecretStore;
+}
+
+export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliDependencies = {}): Promise<number> {
+  const [command, ...rest] = argv;
+  let keychain: SecretStore | undefined;
+  const secrets = deps.secrets ?? (() => (keychain ??= new KeytarSecretStore()));
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out.write(mainHelp);
+        return command === undefined ? exitCodes.usage : exitCodes.ok;
+      case 'init':
+        return await initCommand(rest, io, { secrets });
+      case 'workers':
+        return await workersCommand(rest, io, { secrets });
+      case 'pay':
+        return await payCommand(rest, io, { secrets });
+      case 'runs':
+        return await runsCommand(rest, io);
+      case 'ledger':
+        return await ledgerCommand(rest, io);
+      case 'balance':
+        return await balanceCommand(rest, io, { secrets });
+      default:
+        throw new UsageError(`Unknown command "${command}"`, mainHelp);
+    }
+  } catch (error) {
+    return report(error, io, command);
+  }
+}
+
+function report(error: unknown, io: CliIo, command: string | undefined): number {
+  if (error instanceof UsageError) {
+    line(io.err, `Error: ${error.message}`);
+    line(io.err);
+    io.err.write(error.help ?? commandHelp[command ?? ''] ?? mainHelp);
+    return exitCodes.usage;
+  }
+  if (error instanceof MshaharaError) {
+    line(io.err, `Error: ${error.message}`);
+    return exitCodes.error;
+  }
+  // An unexpected failure: say what happened in one line; the stack helps whoever reports it.
+  line(io.err, `Error: ${error instanceof Error ? error.message : String(error)}`);
+  if (io.env['MSHAHARA_DEBUG'] === '1' && error instanceof Error && error.stack !== undefined) line(io.err, error.stack);
+  return exitCodes.error;
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // The CLI's own output is what a person reads; structured logs go to stderr only when asked.
+  configureLogging({ level: process.env.MSHAHARA_LOG_LEVEL ?? 'silent' });
+  const code = await runCli(process.argv.slice(2));
+  // Handles (keep-alive sockets, timers) must not keep a finished command alive.
+  process.exit(code);
+}
