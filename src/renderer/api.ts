@@ -1,6 +1,6 @@
 // The renderer's only way to reach Mshahara: the Electron bridge when the preload provided one,
 // otherwise the browser host's WebSocket at /ws (same contract, second transport).
-import type { ContractResult, EventName, EventPayload, MethodInput, MethodName, MethodOutput, MshaharaBridge } from '../shared/contract';
+import type { ContractError, ContractResult, EventName, EventPayload, MethodInput, MethodName, MethodOutput, MshaharaBridge } from '../shared/contract';
 
 type Pending = (result: ContractResult<unknown>) => void;
 
@@ -60,3 +60,28 @@ function pickBridge(): MshaharaBridge {
 }
 
 export const api: MshaharaBridge = pickBridge();
+
+/** A refused contract call, carried as an exception inside the renderer so screens can show `message`. */
+export class ContractFailure extends Error {
+  constructor(
+    readonly kind: ContractError['kind'],
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'ContractFailure';
+  }
+}
+
+/** Calls `method` and answers its value, or throws a ContractFailure carrying the core's own words. */
+export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const result = await api.invoke(method, input);
+  if (!result.ok) throw new ContractFailure(result.error.kind, result.error.message, result.error.code);
+  return result.value;
+}
+
+/** The words to show for anything a call threw. */
+export function problemText(error: unknown): string {
+  if (error instanceof ContractFailure) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

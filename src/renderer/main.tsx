@@ -1,55 +1,27 @@
-// Placeholder page: proves the renderer reaches the core through the contract (app.info).
-// The payroll screens replace it with the UI issue.
-// First: React Fast Refresh's setup as a module, because the CSP blocks the inline copy in dev.
+// The renderer's entry: Mantine with Mshahara's theme (variables through the CSSOM, see theme.ts),
+// notifications, and the app.
 import '@vitejs/plugin-react/preamble';
-import { StrictMode, useEffect, useState } from 'react';
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import '@mantine/charts/styles.css';
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { ContractResult, MethodOutput } from '../shared/contract';
-import { api } from './api';
+import { App } from './App';
+import { applyThemeVariables, theme } from './theme';
 
-type AppInfo = MethodOutput<'app.info'>;
-
-function Placeholder() {
-  const [answer, setAnswer] = useState<ContractResult<AppInfo> | undefined>(undefined);
-
-  useEffect(() => {
-    void api.invoke('app.info', {}).then(setAnswer);
-  }, []);
-
-  useEffect(() => {
-    // The signal browser tests wait for, instead of sleeping.
-    if (answer) document.getElementById('root')?.setAttribute('data-app-state', 'loaded');
-  }, [answer]);
-
-  return (
-    <main>
-      <h1>Mshahara</h1>
-      <p>The payroll screens arrive with the UI issue.</p>
-      {answer === undefined && <p>Connecting to Mshahara…</p>}
-      {answer?.ok === true && (
-        <dl aria-label="About this Mshahara">
-          <dt>Version</dt>
-          <dd data-testid="app-version">{answer.value.version}</dd>
-          <dt>Profile</dt>
-          <dd data-testid="app-profile">{answer.value.profile}</dd>
-          <dt>Running as</dt>
-          <dd data-testid="app-mode">{answer.value.mode === 'desktop' ? 'desktop app' : 'browser host'}</dd>
-        </dl>
-      )}
-      {answer?.ok === false && (
-        <p className="problem" role="alert">
-          {answer.error.message}
-        </p>
-      )}
-    </main>
-  );
-}
+performance.mark('mshahara-start');
+applyThemeVariables();
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <Placeholder />
+      <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
+        <Notifications position="top-right" />
+        <App />
+      </MantineProvider>
     </StrictMode>,
   );
 }

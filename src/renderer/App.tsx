@@ -1,0 +1,107 @@
+// The frame around every screen: First start until a profile exists, then the navigation and the
+// screen the officer chose. Marks the root data-app-state="loaded" once there is something to use.
+import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useEffect, type ReactNode } from 'react';
+import { api } from './api';
+import { Problem } from './components/Problem';
+import { Dashboard } from './screens/Dashboard';
+import { FirstStart } from './screens/FirstStart';
+import { Inbox } from './screens/Inbox';
+import { Ledger } from './screens/Ledger';
+import { Runs } from './screens/Runs';
+import { Settings } from './screens/Settings';
+import { Workers } from './screens/Workers';
+import { useApp } from './stores/app';
+import { screens, screenTitles, useNavigation, type Screen } from './stores/navigation';
+import { listenToRunProgress } from './stores/run-progress';
+
+function ScreenFor({ screen }: { screen: Screen }): ReactNode {
+  switch (screen) {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'workers':
+      return <Workers />;
+    case 'runs':
+      return <Runs />;
+    case 'ledger':
+      return <Ledger />;
+    case 'inbox':
+      return <Inbox />;
+    case 'settings':
+      return <Settings />;
+    default: {
+      const unknown: never = screen;
+      throw new Error(`No screen called ${String(unknown)}`);
+    }
+  }
+}
+
+const profileColours = { demo: 'grape', sandbox: 'blue', production: 'red', custom: 'gray' } as const;
+
+export function App() {
+  const { info, problem, load, finishingSetup } = useApp();
+  const { screen, go } = useNavigation();
+
+  useEffect(() => {
+    void load();
+    const stopProfile = api.subscribe('profile.changed', () => void load());
+    const stopRuns = listenToRunProgress();
+    return () => {
+      stopProfile();
+      stopRuns();
+    };
+  }, [load]);
+
+  useEffect(() => {
+    // The signal browser tests wait for, instead of sleeping.
+    if (info || problem) document.getElementById('root')?.setAttribute('data-app-state', 'loaded');
+  }, [info, problem]);
+
+  if (!info) {
+    return (
+      <Center h="100%">
+        {problem ? <Problem error={new Error(problem)} title="Mshahara did not answer" /> : <Loader aria-label="Connecting to Mshahara" />}
+      </Center>
+    );
+  }
+  if (!info.profile || finishingSetup) return <FirstStart />;
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 210, breakpoint: 0 }} padding="md">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between">
+          <Title order={1} size="h3" c="teal.8">
+            Mshahara
+          </Title>
+          <Group gap="xs">
+            <Text size="sm" c="dimmed">
+              Profile
+            </Text>
+            <Badge color={profileColours[info.profile.kind]} variant="light" data-testid="current-profile">
+              {info.profile.name} · {info.profile.kind}
+            </Badge>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Screens">
+        <Stack gap={2}>
+          {screens.map((name) => (
+            <NavLink
+              key={name}
+              component="button"
+              className="nav-link"
+              label={screenTitles[name]}
+              active={screen === name}
+              aria-current={screen === name ? 'page' : undefined}
+              onClick={() => go(name)}
+              data-testid={`nav-${name}`}
+            />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <ScreenFor screen={screen} />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,98 @@
+// One table for any number of rows: only the rows in view exist in the page (TanStack Virtual), so
+// a million-row ledger scrolls as smoothly as a ten-row run. Rows may arrive later (getRow → undefined).
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
+
+export interface Column<Row> {
+  key: string;
+  header: string;
+  /** CSS grid track, e.g. "120px" or "1fr". */
+  width: string;
+  align?: 'left' | 'right';
+  render(row: Row): ReactNode;
+}
+
+interface VirtualTableProps<Row> {
+  label: string;
+  columns: readonly Column<Row>[];
+  rowCount: number;
+  getRow(index: number): Row | undefined;
+  /** Told which rows are in view (plus overscan), so the owner can fetch them. */
+  onRangeChange?(start: number, end: number): void;
+  onRowClick?(row: Row): void;
+  rowHeight?: number;
+  height?: number | string;
+  testId?: string;
+  empty?: ReactNode;
+}
+
+// Chrome caps an element's height near 33.5 million pixels: 32 px rows keep a million rows under it.
+const defaultRowHeight = 32;
+
+export function VirtualTable<Row>({ label, columns, rowCount, getRow, onRangeChange, onRowClick, rowHeight = defaultRowHeight, height = 480, testId, empty }: VirtualTableProps<Row>) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  const grid: CSSProperties = { display: 'grid', gridTemplateColumns: columns.map((column) => column.width).join(' ') };
+
+  useEffect(() => {
+    if (last >= first) onRangeChange?.(first, last + 1);
+  }, [first, last, onRangeChange]);
+
+  return (
+    <div className="vtable" role="table" aria-label={label} aria-rowcount={rowCount + 1} data-testid={testId}>
+      <div className="vtable-head" role="rowgroup">
+        <div role="row" aria-rowindex={1} style={grid}>
+          {columns.map((column) => (
+            <div key={column.key} role="columnheader" className={column.align === 'right' ? 'cell right' : 'cell'}>
+              {column.header}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div ref={scroller} className="vtable-body" role="rowgroup" style={{ height }} tabIndex={0} aria-label={`${label}, scrollable`} data-testid={testId ? `${testId}-scroller` : undefined}>
+        {rowCount === 0 && <div className="vtable-empty">{empty ?? 'Nothing to show.'}</div>}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const row = getRow(item.index);
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 2}
+                className={onRowClick && row ? 'vtable-row clickable' : 'vtable-row'}
+                tabIndex={onRowClick && row ? 0 : undefined}
+                onClick={onRowClick && row ? () => onRowClick(row) : undefined}
+                onKeyDown={
+                  onRowClick && row
+                    ? (event) => {
+                        if (event.key === 'Enter' || event.key === ' ') {
+                          event.preventDefault();
+                          onRowClick(row);
+                        }
+                      }
+                    : undefined
+                }
+                style={{ ...grid, position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}
+              >
+                {row === undefined ? (
+                  <div role="cell" className="cell loading-cell">
+                    Loading…
+                  </div>
+                ) : (
+                  columns.map((column) => (
+                    <div key={column.key} role="cell" className={column.align === 'right' ? 'cell right' : 'cell'}>
+                      {column.render(row)}
+                    </div>
+                  ))
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+// First start: try Mshahara with the demo (nothing to set up), or connect a sandbox or production
+// Daraja app. Credentials go to the keychain; afterwards only their last characters are shown.
+import { Button, Card, Code, Container, FileInput, Group, List, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import type { CertificateView, MethodOutput, ProfileView, RelayView } from '../../shared/contract';
+import { call } from '../api';
+import { Problem } from '../components/Problem';
+import { RelayConnect } from '../components/RelayConnect';
+import { When } from '../components/When';
+import { fileToBase64 } from '../lib/download';
+import { useApp } from '../stores/app';
+
+type RealKind = 'sandbox' | 'production';
+type ConnectionTest = MethodOutput<'setup.testConnection'>;
+
+export function FirstStart() {
+  const { load, setFinishingSetup } = useApp();
+  const [kind, setKind] = useState<'demo' | RealKind>('demo');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [created, setCreated] = useState<{ profile: ProfileView; certificate: CertificateView; relay: RelayView } | undefined>(undefined);
+
+  async function startDemo() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await call('profiles.create', { kind: 'demo' });
+      setFinishingSetup(false);
+      await load();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Container size="md" py="xl">
+      <Stack>
+        <Title order={1} c="teal.8">
+          Welcome to Mshahara
+        </Title>
+        <Text>Pay your workers through M-Pesa in one go, and see where every shilling went. Choose how to start.</Text>
+        <SegmentedControl
+          aria-label="How to start"
+          value={kind}
+          onChange={(value) => setKind(value as 'demo' | RealKind)}
+          data={[
+            { value: 'demo', label: 'Try the demo' },
+            { value: 'sandbox', label: 'Safaricom sandbox' },
+            { value: 'production', label: 'Production (real money)' },
+          ]}
+          disabled={created !== undefined}
+        />
+        {kind === 'demo' && (
+          <Card withBorder padding="lg">
+            <Stack>
+              <Title order={2} size="h4">
+                Demo
+              </Title>
+              <Text>No credentials and no internet needed. Mshahara pays a built-in copy of M-Pesa with sample workers and a float of KES 5,000,000. No real money moves.</Text>
+              <Group>
+                <Button onClick={() => void startDemo()} loading={busy} data-testid="start-demo">
+                  Start the demo
+                </Button>
+              </Group>
+            </Stack>
+          </Card>
+        )}
+        {kind !== 'demo' && !created && <RealProfileForm kind={kind} onCreated={setCreated} setFinishingSetup={setFinishingSetup} />}
+        {created && <ConnectionCheck {...created} onDone={() => { setFinishingSetup(false); void load(); }} />}
+        <Problem error={error} />
+      </Stack>
+    </Container>
+  );
+}
+
+function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKind; onCreated(created: { profile: ProfileView; certificate: CertificateView; relay: RelayView }): void; setFinishingSetup(finishing: boolean): void }) {
+  const [fields, setFields] = useState({ name: kind, shortcode: '', initiatorName: '', consumerKey: '', consumerSecret: '', initiatorPassword: '', stkShortcode: '', stkPasskey: '' });
+  const [certificate, setCertificate] = useState<File | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) => setFields({ ...fields, [name]: event.currentTarget.value });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setFinishingSetup(true);
+    try {
+      const profile = await call('profiles.create', {
+        kind,
+        name: fields.name,
+        shortcode: fields.shortcode,
+        initiatorName: fields.initiatorName,
+        stkShortcode: fields.stkShortcode || undefined,
+        credentials: { consumerKey: fields.consumerKey, consumerSecret: fields.consumerSecret, initiatorPassword: fields.initiatorPassword, stkPasskey: fields.stkPasskey || undefined },
+        certificate: certificate ? { fileName: certificate.name, contentBase64: await fileToBase64(certificate) } : 'bundled',
+      });
+      const [cert, relay] = await Promise.all([call('certificate.info', {}), call('relay.get', {})]);
+      onCreated({ profile, certificate: cert, relay });
+    } catch (failure) {
+      setFinishingSetup(false);
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card withBorder padding="lg" component="form" onSubmit={(event: FormEvent) => void submit(event)} aria-label={`Connect a ${kind} Daraja app`}>
+      <Stack>
+        <Title order={2} size="h4">
+          Your Daraja app ({kind})
+        </Title>
+        <Text size="sm" c="dimmed">
+          From the Safaricom developer portal. Keys and passwords are kept in this computer's keychain and never shown again in full.
+        </Text>
+        <SimpleGrid cols={2}>
+          <TextInput label="Profile name" required value={fields.name} onChange={set('name')} />
+          <TextInput label="Shortcode (paybill or till)" required value={fields.shortcode} onChange={set('shortcode')} />
+          <TextInput label="Consumer key" required value={fields.consumerKey} onChange={set('consumerKey')} autoComplete="off" />
+          <PasswordInput label="Consumer secret" required value={fields.consumerSecret} onChange={set('consumerSecret')} autoComplete="off" />
+          <TextInput label="Initiator name" required value={fields.initiatorName} onChange={set('initiatorName')} />
+          <PasswordInput label="Initiator password" required value={fields.initiatorPassword} onChange={set('initiatorPassword')} autoComplete="off" />
+          <TextInput label="STK shortcode (optional)" value={fields.stkShortcode} onChange={set('stkShortcode')} />
+          <PasswordInput label="STK passkey (optional)" value={fields.stkPasskey} onChange={set('stkPasskey')} autoComplete="off" />
+        </SimpleGrid>
+        <FileInput label="Certificate" description={`Leave empty to use Safaricom's ${kind} certificate that comes with Mshahara`} placeholder="Safaricom's bundled certificate" accept=".cer,.pem,.crt" value={certificate} onChange={setCertificate} clearable />
+        <Group>
+          <Button type="submit" loading={busy}>
+            Save and continue
+          </Button>
+        </Group>
+        <Problem error={error} title="The profile was not saved" />
+      </Stack>
+    </Card>
+  );
+}
+
+function ConnectionCheck({ profile, certificate, relay: firstRelay, onDone }: { profile: ProfileView; certificate: CertificateView; relay: RelayView; onDone(): void }) {
+  const [relay, setRelay] = useState(firstRelay);
+  const [test, setTest] = useState<ConnectionTest | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  async function runTest() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setTest(await call('setup.testConnection', { name: profile.name }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card withBorder padding="lg">
+      <Stack>
+        <Title order={2} size="h4">
+          Profile “{profile.name}” saved
+        </Title>
+        <Text size="sm">
+          Consumer key ends {profile.credentials.consumerKey ?? '—'}, consumer secret ends {profile.credentials.consumerSecret ?? '—'}.
+        </Text>
+        <Text fw={600}>Certificate</Text>
+        <Text size="sm">
+          {certificate.subject}, valid <When at={certificate.validFrom} /> to <When at={certificate.validTo} />
+          {certificate.usableNow ? '' : ' — not valid today: payouts would be refused'}
+        </Text>
+        <Text size="sm">
+          Fingerprint (SHA-256): <Code data-testid="certificate-fingerprint">{certificate.fingerprintSha256}</Code>
+        </Text>
+        <Text fw={600}>Relay</Text>
+        <Text size="sm">
+          {relay.url ?? 'No relay set up yet: M-Pesa needs it to send answers to this computer.'}
+          {relay.channel ? `, channel ${relay.channel}` : ''} {relay.message ? `— ${relay.message}` : ''}
+        </Text>
+        {relay.mode !== 'remote' && <RelayConnect onConnected={setRelay} />}
+        <Group>
+          <Button onClick={() => void runTest()} loading={busy} variant="light">
+            Test connection
+          </Button>
+          <Button onClick={onDone}>Open Mshahara</Button>
+        </Group>
+        {test && (
+          <List spacing={4} aria-label="Connection test">
+            {test.steps.map((step) => (
+              <List.Item key={step.step}>
+                <Text span fw={600} c={step.status === 'passed' ? 'teal' : step.status === 'failed' ? 'red' : 'dimmed'}>
+                  {step.status === 'passed' ? 'Passed' : step.status === 'failed' ? 'Failed' : 'Skipped'}
+                </Text>{' '}
+                {step.message}
+              </List.Item>
+            ))}
+          </List>
+        )}
+        {test?.failure && <Problem error={new Error(test.failure)} title="The connection does not work yet" />}
+        {test?.ok && <Text c="teal">Everything answered: Mshahara can pay through this profile.</Text>}
+        <Problem error={error} />
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,149 @@
+// Ledger: every money movement in one virtualized table that stays smooth at a million rows —
+// filters, search, totals of the filtered set, a detail drawer with the raw callback, export.
+import { Badge, Button, Group, MultiSelect, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useCallback, useEffect, useState } from 'react';
+import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
+import { formatMsisdn } from '../../shared/phone';
+import { api, call, problemText } from '../api';
+import { Money } from '../components/Money';
+import { Problem } from '../components/Problem';
+import { VirtualTable, type Column } from '../components/VirtualTable';
+import { When } from '../components/When';
+import { deliverFile } from '../lib/produced-file';
+import { rowAt, useLedger, type LedgerFilterInput } from '../stores/ledger';
+import { LedgerDetail } from './LedgerDetail';
+
+export const kindWords: Record<LedgerRow['kind'], string> = {
+  b2c_payment: 'Salary payout',
+  c2b_payment: 'Payment received',
+  stk_payment: 'STK payment',
+  reversal: 'Reversal',
+  refund: 'Refund',
+};
+
+const columns: Column<LedgerRow>[] = [
+  { key: 'when', header: 'When', width: '150px', render: (row) => <When at={row.occurredAt} /> },
+  { key: 'receipt', header: 'Receipt', width: '120px', render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span> },
+  { key: 'kind', header: 'Kind', width: '130px', render: (row) => kindWords[row.kind] },
+  { key: 'name', header: 'Name', width: '1.2fr', render: (row) => <span data-testid="ledger-name">{row.partyName ?? ''}</span> },
+  { key: 'phone', header: 'Phone', width: '120px', render: (row) => <span data-testid="ledger-phone">{row.phone ? formatMsisdn(row.phone) : ''}</span> },
+  { key: 'amount', header: 'Amount', width: '150px', align: 'right', render: (row) => <Money cents={row.direction === 'out' ? -row.amountCents : row.amountCents} data-testid="ledger-amount" data-cents={row.amountCents} /> },
+  {
+    key: 'status',
+    header: 'Status',
+    width: '100px',
+    render: (row) => (
+      <Badge size="sm" variant="light" color={row.status === 'completed' ? 'teal' : 'red'}>
+        {row.status === 'completed' ? 'Completed' : 'Failed'}
+      </Badge>
+    ),
+  },
+  { key: 'run', header: 'Payroll run', width: '1fr', render: (row) => row.runTitle ?? '' },
+];
+
+function toCents(value: number | string): number | undefined {
+  return value === '' || value === undefined ? undefined : Math.round(Number(value) * 100);
+}
+
+export function Ledger() {
+  const { pages, total, totals, problem, filter, sort, setFilter, ensureRange, refresh } = useLedger();
+  const [from, setFrom] = useState(filter.from ?? '');
+  const [to, setTo] = useState(filter.to ?? '');
+  const [kinds, setKinds] = useState<string[]>(filter.kinds ?? []);
+  const [statuses, setStatuses] = useState<string[]>(filter.statuses ?? []);
+  const [minAmount, setMinAmount] = useState<number | string>(filter.minCents === undefined ? '' : filter.minCents / 100);
+  const [maxAmount, setMaxAmount] = useState<number | string>(filter.maxCents === undefined ? '' : filter.maxCents / 100);
+  const [search, setSearch] = useState(filter.search ?? '');
+  const [debouncedSearch] = useDebouncedValue(search, 300);
+  const [open, setOpen] = useState<LedgerRow | undefined>(undefined);
+  const [exporting, setExporting] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    const next: LedgerFilterInput = {
+      from: from || undefined,
+      to: to || undefined,
+      kinds: kinds.length ? (kinds as LedgerFilterInput['kinds']) : undefined,
+      statuses: statuses.length ? (statuses as LedgerFilterInput['statuses']) : undefined,
+      minCents: toCents(minAmount),
+      maxCents: toCents(maxAmount),
+      search: debouncedSearch.trim() || undefined,
+    };
+    setFilter(next);
+  }, [from, to, kinds, statuses, minAmount, maxAmount, debouncedSearch, setFilter]);
+
+  useEffect(() => {
+    // New rows while a run pays: read the filtered set again, at most every two seconds.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = api.subscribe('ledger.changed', () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        refresh();
+      }, 2000);
+    });
+    return () => {
+      stop();
+      if (timer) clearTimeout(timer);
+    };
+  }, [refresh]);
+
+  const getRow = useCallback((index: number) => rowAt(pages, index), [pages]);
+
+  async function exportLedger(format: 'csv' | 'xlsx') {
+    setExporting(format);
+    try {
+      deliverFile(await call('ledger.export', { filter, sort, format }));
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not exported', message: problemText(error) });
+    } finally {
+      setExporting(undefined);
+    }
+  }
+
+  return (
+    <Stack data-testid="ledger" gap="sm">
+      <Group justify="space-between">
+        <Title order={2}>Ledger</Title>
+        <Group>
+          <Button variant="default" onClick={() => void exportLedger('csv')} loading={exporting === 'csv'} data-testid="export-ledger-csv">
+            Export CSV
+          </Button>
+          <Button variant="default" onClick={() => void exportLedger('xlsx')} loading={exporting === 'xlsx'}>
+            Export Excel
+          </Button>
+        </Group>
+      </Group>
+      <Group gap="sm" align="flex-end">
+        <TextInput label="Search" placeholder="Receipt, phone or name" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={220} data-testid="ledger-search" />
+        <TextInput label="From" type="date" value={from} onChange={(event) => setFrom(event.currentTarget.value)} w={150} />
+        <TextInput label="To" type="date" value={to} onChange={(event) => setTo(event.currentTarget.value)} w={150} />
+        <MultiSelect label="Kind" placeholder="Any" data={transactionKinds.map((kind) => ({ value: kind, label: kindWords[kind] }))} value={kinds} onChange={setKinds} w={200} clearable />
+        <MultiSelect label="Status" placeholder="Any" data={transactionStatuses.map((status) => ({ value: status, label: status === 'completed' ? 'Completed' : 'Failed' }))} value={statuses} onChange={setStatuses} w={170} clearable />
+        <NumberInput label="Amount from (KES)" value={minAmount} onChange={setMinAmount} min={0} thousandSeparator="," w={140} />
+        <NumberInput label="to (KES)" value={maxAmount} onChange={setMaxAmount} min={0} thousandSeparator="," w={140} />
+      </Group>
+      <Group gap="xl" data-testid="ledger-totals">
+        <Text size="sm" data-testid="ledger-count" data-total={total ?? ''}>
+          {total === undefined ? 'Counting…' : `${total.toLocaleString('en-KE')} transactions`}
+        </Text>
+        {totals && (
+          <>
+            <Text size="sm">
+              Paid out <Money cents={totals.outCents} fw={600} data-testid="ledger-total-out" />
+            </Text>
+            <Text size="sm">
+              Received <Money cents={totals.inCents} fw={600} />
+            </Text>
+            <Text size="sm">
+              Charges <Money cents={totals.chargesCents} fw={600} />
+            </Text>
+          </>
+        )}
+      </Group>
+      {problem && <Problem error={new Error(problem)} title="The ledger could not load" />}
+      <VirtualTable label="Ledger" columns={columns} rowCount={total ?? 0} getRow={getRow} onRangeChange={ensureRange} onRowClick={setOpen} height="calc(100vh - 250px)" testId="ledger-table" empty={total === undefined ? 'Loading…' : 'No transactions match.'} />
+      {open && <LedgerDetail row={open} onClose={() => setOpen(undefined)} />}
+    </Stack>
+  );
+}

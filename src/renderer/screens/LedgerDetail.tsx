@@ -1,0 +1,112 @@
+// One ledger row in full: what M-Pesa said, which run and attempt it belongs to, corrections that
+// point at it, and the callback exactly as it arrived.
+import { Code, Drawer, Stack, Table, Text, Title } from '@mantine/core';
+import type { LedgerRow } from '../../shared/contract';
+import { formatMsisdn } from '../../shared/phone';
+import { call } from '../api';
+import { Money } from '../components/Money';
+import { Problem } from '../components/Problem';
+import { When } from '../components/When';
+import { useLoad } from '../lib/use-load';
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+export function LedgerDetail({ row, onClose }: { row: LedgerRow; onClose(): void }) {
+  const detail = useLoad(() => call('ledger.detail', { id: row.id }), [row.id]);
+  const value = detail.value;
+  const t = value?.transaction;
+  return (
+    <Drawer opened onClose={onClose} position="right" size="lg" title={`Transaction ${row.receipt ?? `#${row.id}`}`}>
+      <Stack data-testid="ledger-detail">
+        <Problem error={detail.error} />
+        {t && (
+          <Table>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Th>Receipt</Table.Th>
+                <Table.Td>{t.receipt ?? '—'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>When</Table.Th>
+                <Table.Td>
+                  <When at={t.occurredAt} /> (recorded <When at={t.recordedAt} />)
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Amount</Table.Th>
+                <Table.Td>
+                  <Money cents={t.amountCents} /> {t.direction === 'out' ? 'paid out' : 'received'}
+                  {t.chargeCents !== null && (
+                    <>
+                      , charge <Money cents={t.chargeCents} />
+                    </>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Party</Table.Th>
+                <Table.Td>
+                  {t.partyDisplay ?? t.partyName ?? '—'} {t.phone ? `(${formatMsisdn(t.phone)})` : ''}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>M-Pesa said</Table.Th>
+                <Table.Td>
+                  {t.resultDesc ?? '—'} {t.resultCode !== null ? `(code ${t.resultCode})` : ''}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Payroll run</Table.Th>
+                <Table.Td>{t.runTitle ?? '—'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Utility account after</Table.Th>
+                <Table.Td>{t.utilityBalanceCents === null ? '—' : <Money cents={t.utilityBalanceCents} />}</Table.Td>
+              </Table.Tr>
+              {t.correctsId !== null && (
+                <Table.Tr>
+                  <Table.Th>Corrects</Table.Th>
+                  <Table.Td>
+                    transaction #{t.correctsId}: {t.correctionReason}
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        )}
+        {value && value.corrections.length > 0 && (
+          <Text size="sm" c="orange.8">
+            Corrected later by {value.corrections.map((correction) => `#${correction.id}`).join(', ')}.
+          </Text>
+        )}
+        {value && (
+          <>
+            <Title order={3} size="h5">
+              The callback as it arrived
+            </Title>
+            {value.callback ? (
+              <>
+                <Text size="sm" c="dimmed">
+                  {value.callback.kind} from {value.callback.source}, received <When at={value.callback.receivedAt} />
+                </Text>
+                <Code block className="raw-json" data-testid="raw-callback">
+                  {prettyJson(value.callback.body)}
+                </Code>
+              </>
+            ) : (
+              <Text size="sm" c="dimmed">
+                No callback: this row came from a status query.
+              </Text>
+            )}
+          </>
+        )}
+      </Stack>
+    </Drawer>
+  );
+}

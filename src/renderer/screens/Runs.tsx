@@ -1,0 +1,51 @@
+// Payroll runs: the list of runs, starting a new one (from the worker list or a file), and the
+// open run with its review, sending, progress and results.
+import { Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { useState } from 'react';
+import type { RunView } from '../../shared/contract';
+import { call } from '../api';
+import { Money } from '../components/Money';
+import { Problem } from '../components/Problem';
+import { VirtualTable, type Column } from '../components/VirtualTable';
+import { When } from '../components/When';
+import { useLoad } from '../lib/use-load';
+import { useNavigation } from '../stores/navigation';
+import { NewRun } from './run/NewRun';
+import { RunDetail } from './run/RunDetail';
+import { statusColour, statusWords } from './run/status';
+
+export function Runs() {
+  const { runId, openRun } = useNavigation();
+  if (runId !== undefined) return <RunDetail runId={runId} onBack={() => openRun(undefined)} />;
+  return <RunList onOpen={openRun} />;
+}
+
+function RunList({ onOpen }: { onOpen(runId: number): void }) {
+  const list = useLoad(() => call('runs.list', { limit: 500, offset: 0 }), []);
+  const [creating, setCreating] = useState(false);
+  const runs = list.value?.runs ?? [];
+  const columns: Column<RunView>[] = [
+    { key: 'title', header: 'Run', width: '1.5fr', render: (run) => run.title },
+    { key: 'status', header: 'Status', width: '140px', render: (run) => <Badge color={statusColour(run.displayStatus)} variant="light">{statusWords(run.displayStatus)}</Badge> },
+    { key: 'count', header: 'Workers', width: '90px', align: 'right', render: (run) => run.totals.count.toLocaleString('en-KE') },
+    { key: 'total', header: 'Total', width: '160px', align: 'right', render: (run) => <Money cents={run.totals.amountCents} /> },
+    { key: 'paid', header: 'Paid', width: '160px', align: 'right', render: (run) => <Money cents={run.totals.paidCents} /> },
+    { key: 'created', header: 'Created', width: '170px', render: (run) => <When at={run.createdAt} /> },
+  ];
+  return (
+    <Stack data-testid="runs">
+      <Group justify="space-between">
+        <Title order={2}>Payroll runs</Title>
+        <Button onClick={() => setCreating(true)} data-testid="new-run">
+          New payroll run
+        </Button>
+      </Group>
+      <Text size="sm" c="dimmed">
+        Open a run to review, approve, send it, and see who got paid.
+      </Text>
+      <Problem error={list.error} />
+      <VirtualTable label="Payroll runs" columns={columns} rowCount={runs.length} getRow={(index) => runs[index]} onRowClick={(run) => onOpen(run.id)} height="calc(100vh - 220px)" testId="runs-table" empty="No payroll runs yet." />
+      {creating && <NewRun onClose={() => setCreating(false)} onCreated={(run) => onOpen(run.id)} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,232 @@
+// Settings: which profile is in use, the relay, how fast payments are sent, the amount limits,
+// the certificate, and what this Mshahara is.
+import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState } from 'react';
+import type { AppSettings } from '../../shared/contract';
+import { call, problemText } from '../api';
+import { Money } from '../components/Money';
+import { Problem } from '../components/Problem';
+import { RelayConnect } from '../components/RelayConnect';
+import { When } from '../components/When';
+import { fileToBase64 } from '../lib/download';
+import { useLoad } from '../lib/use-load';
+import { useApp } from '../stores/app';
+
+async function attempt(what: string, action: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await action();
+    notifications.show({ message: what });
+    return true;
+  } catch (error) {
+    notifications.show({ color: 'red', title: 'Not saved', message: problemText(error) });
+    return false;
+  }
+}
+
+export function Settings() {
+  return (
+    <Stack data-testid="settings">
+      <Title order={2}>Settings</Title>
+      <Profiles />
+      <Sending />
+      <Relay />
+      <Certificate />
+      <About />
+    </Stack>
+  );
+}
+
+function Profiles() {
+  const profiles = useLoad(() => call('profiles.list', {}), []);
+  const load = useApp((state) => state.load);
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4" mb="xs">
+        Profiles
+      </Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        Each profile has its own database, keychain entries and certificate, so demo, sandbox and production never mix.
+      </Text>
+      <Problem error={profiles.error} />
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Kind</Table.Th>
+            <Table.Th>Shortcode</Table.Th>
+            <Table.Th>Consumer key</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {profiles.value?.profiles.map((profile) => (
+            <Table.Tr key={profile.name}>
+              <Table.Td>{profile.name}</Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={profile.movesRealMoney ? 'red' : 'gray'}>
+                  {profile.kind}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{profile.shortcode}</Table.Td>
+              <Table.Td>{profile.credentials.consumerKey ?? '—'}</Table.Td>
+              <Table.Td>
+                {profile.current ? (
+                  <Text size="sm" fw={600}>
+                    In use
+                  </Text>
+                ) : (
+                  <Button size="compact-sm" variant="light" onClick={() => void attempt(`Switched to ${profile.name}.`, () => call('profiles.select', { name: profile.name })).then(() => Promise.all([load(), profiles.reload()]))}>
+                    Switch to it
+                  </Button>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
+  );
+}
+
+function Sending() {
+  const settings = useLoad(() => call('settings.get', {}), []);
+  const [draft, setDraft] = useState<AppSettings | undefined>(undefined);
+  useEffect(() => setDraft(settings.value), [settings.value]);
+  if (!draft) return <Problem error={settings.error} />;
+  const limits = draft.amountLimits;
+  const shillings = (cents: number | null) => (cents === null ? '' : cents / 100);
+  const cents = (value: number | string) => Math.round(Number(value) * 100);
+
+  async function save() {
+    if (!draft) return;
+    const saved = await attempt('Sending settings saved.', () =>
+      call('settings.update', { sendRatePerSecond: draft.sendRatePerSecond, concurrency: draft.concurrency, amountLimits: { minCents: limits.minCents, maxCents: limits.maxCents, runMaxCents: limits.runMaxCents } }),
+    );
+    if (saved) await settings.reload();
+  }
+
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4" mb="xs">
+        Sending and limits
+      </Title>
+      <Stack gap="sm">
+        <Group>
+          <NumberInput label="Payments sent per second" value={draft.sendRatePerSecond} onChange={(value) => setDraft({ ...draft, sendRatePerSecond: Number(value) })} min={0.1} max={1000} decimalScale={1} w={220} />
+          <NumberInput label="Payments waiting for M-Pesa at once" value={draft.concurrency} onChange={(value) => setDraft({ ...draft, concurrency: Number(value) })} min={1} max={500} w={260} />
+        </Group>
+        <Group>
+          <NumberInput label="Smallest payment (KES)" value={shillings(limits.minCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, minCents: cents(value) } })} thousandSeparator="," w={200} />
+          <NumberInput label="Largest payment (KES)" value={shillings(limits.maxCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, maxCents: cents(value) } })} thousandSeparator="," w={200} />
+          <NumberInput
+            label="Run total needing a second look (KES)"
+            placeholder="No limit"
+            value={shillings(limits.runMaxCents)}
+            onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, runMaxCents: value === '' ? null : cents(value) } })}
+            thousandSeparator=","
+            w={280}
+          />
+        </Group>
+        <Text size="sm" c="dimmed">
+          M-Pesa itself allows <Money cents={limits.mpesaMinCents} /> to <Money cents={limits.mpesaMaxCents} /> per payment. Mshahara slows down by itself when M-Pesa asks it to.
+        </Text>
+        <Group>
+          <Button onClick={() => void save()}>Save</Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function Relay() {
+  const relay = useLoad(() => call('relay.get', {}), []);
+  const value = relay.value;
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4" mb="xs">
+        Relay
+      </Title>
+      <Problem error={relay.error} />
+      {value && (
+        <Stack gap="xs">
+          <Text size="sm">
+            {value.mode === 'in_process' ? 'The demo uses its own relay on this computer.' : value.mode === 'remote' ? `Relay ${value.url ?? ''}` : 'No relay set up: M-Pesa answers cannot reach this computer from the internet.'}
+            {value.channel ? ` Channel ${value.channel}.` : ''}
+          </Text>
+          <Text size="sm">
+            <Badge color={value.connected ? 'teal' : 'orange'} variant="light">
+              {value.connected ? 'Connected' : 'Not connected'}
+            </Badge>{' '}
+            {value.lastEventAt ? (
+              <>
+                last answer <When at={value.lastEventAt} />
+              </>
+            ) : (
+              'no answers yet'
+            )}
+            {value.message ? ` — ${value.message}` : ''}
+          </Text>
+          {value.mode !== 'in_process' && <RelayConnect onConnected={() => void relay.reload()} />}
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+function Certificate() {
+  const certificate = useLoad(() => call('certificate.info', {}), []);
+  const [file, setFile] = useState<File | null>(null);
+  const value = certificate.value;
+  async function load() {
+    if (!file) return;
+    const loaded = await attempt('Certificate loaded.', async () => call('certificate.load', { fileName: file.name, contentBase64: await fileToBase64(file) }));
+    if (loaded) {
+      setFile(null);
+      await certificate.reload();
+    }
+  }
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4" mb="xs">
+        Certificate
+      </Title>
+      <Text size="sm" c="dimmed" mb="xs">
+        Safaricom's public certificate encrypts the initiator password before it leaves this computer.
+      </Text>
+      <Problem error={certificate.error} />
+      {value && (
+        <Stack gap={4}>
+          <Text size="sm">
+            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')}), valid <When at={value.validFrom} /> to <When at={value.validTo} />
+            {value.usableNow ? '' : ' — not valid today'}
+          </Text>
+          <Text size="sm">
+            SHA-256 fingerprint <Code>{value.fingerprintSha256}</Code>
+          </Text>
+        </Stack>
+      )}
+      <Group align="flex-end" mt="sm">
+        <FileInput label="Load another certificate" placeholder="Choose a .cer file" accept=".cer,.pem,.crt" value={file} onChange={setFile} w={300} clearable />
+        <Button variant="light" disabled={!file} onClick={() => void load()}>
+          Use this certificate
+        </Button>
+      </Group>
+    </Card>
+  );
+}
+
+function About() {
+  const info = useApp((state) => state.info);
+  if (!info) return null;
+  return (
+    <Card withBorder>
+      <Title order={3} size="h4" mb="xs">
+        About
+      </Title>
+      <Text size="sm" data-testid="about">
+        Mshahara {info.version}, running as {info.mode === 'desktop' ? 'the desktop app' : 'the browser host'}. Data folder: <Code>{info.dataFolder}</Code>
+      </Text>
+    </Card>
+  );
+}

@@ -1,0 +1,193 @@
+// Workers: the people Mshahara pays. Add, edit, deactivate, and import a list from a file with a
+// preview of what will be added and what is left out.
+import { Button, Card, FileInput, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useState, type FormEvent } from 'react';
+import type { ImportPreviewView, WorkerView } from '../../shared/contract';
+import { formatMsisdn } from '../../shared/phone';
+import { call, problemText } from '../api';
+import { ImportPreview } from '../components/ImportPreview';
+import { Money } from '../components/Money';
+import { Problem } from '../components/Problem';
+import { VirtualTable, type Column } from '../components/VirtualTable';
+import { fileToBase64 } from '../lib/download';
+import { useLoad } from '../lib/use-load';
+
+type Include = 'active' | 'archived' | 'all';
+
+export function Workers() {
+  const [search, setSearch] = useState('');
+  const [include, setInclude] = useState<Include>('active');
+  const list = useLoad(() => call('workers.list', { search: search.trim() || undefined, include, limit: 1000, offset: 0 }), [search, include]);
+  const [editing, setEditing] = useState<WorkerView | 'new' | undefined>(undefined);
+  const [importing, setImporting] = useState(false);
+  const workers = list.value?.workers ?? [];
+
+  async function deactivate(worker: WorkerView) {
+    try {
+      await call(worker.archivedAt ? 'workers.restore' : 'workers.deactivate', { id: worker.id });
+      notifications.show({ message: `${worker.name} ${worker.archivedAt ? 'is active again' : 'will not be paid until restored'}.` });
+      await list.reload();
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not changed', message: problemText(error) });
+    }
+  }
+
+  const columns: Column<WorkerView>[] = [
+    { key: 'name', header: 'Name', width: '1.4fr', render: (worker) => worker.name },
+    { key: 'phone', header: 'Phone', width: '130px', render: (worker) => formatMsisdn(worker.phone) },
+    { key: 'department', header: 'Department', width: '1fr', render: (worker) => worker.department ?? '' },
+    { key: 'staff', header: 'Staff no.', width: '100px', render: (worker) => worker.staffNumber ?? '' },
+    { key: 'amount', header: 'Usual pay', width: '140px', align: 'right', render: (worker) => (worker.defaultAmountCents === null ? '—' : <Money cents={worker.defaultAmountCents} />) },
+    {
+      key: 'actions',
+      header: 'Actions',
+      width: '190px',
+      render: (worker) => (
+        <Group gap={4} wrap="nowrap">
+          <Button size="compact-xs" variant="subtle" onClick={() => setEditing(worker)} aria-label={`Edit ${worker.name}`}>
+            Edit
+          </Button>
+          <Button size="compact-xs" variant="subtle" color={worker.archivedAt ? 'teal' : 'red'} onClick={() => void deactivate(worker)} aria-label={`${worker.archivedAt ? 'Restore' : 'Deactivate'} ${worker.name}`}>
+            {worker.archivedAt ? 'Restore' : 'Deactivate'}
+          </Button>
+        </Group>
+      ),
+    },
+  ];
+
+  return (
+    <Stack data-testid="workers">
+      <Group justify="space-between">
+        <Title order={2}>Workers</Title>
+        <Group>
+          <Button variant="light" onClick={() => setImporting(true)} data-testid="import-workers">
+            Import from a file
+          </Button>
+          <Button onClick={() => setEditing('new')}>Add a worker</Button>
+        </Group>
+      </Group>
+      <Group>
+        <TextInput aria-label="Search workers" placeholder="Search by name, phone or staff number" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={340} />
+        <SegmentedControl aria-label="Which workers" value={include} onChange={(value) => setInclude(value as Include)} data={[{ value: 'active', label: 'Active' }, { value: 'archived', label: 'Deactivated' }, { value: 'all', label: 'All' }]} />
+        <Text size="sm" c="dimmed">
+          {list.value ? `${list.value.total.toLocaleString('en-KE')} workers` : ''}
+        </Text>
+      </Group>
+      <Problem error={list.error} />
+      <VirtualTable label="Workers" columns={columns} rowCount={workers.length} getRow={(index) => workers[index]} height="calc(100vh - 220px)" testId="workers-table" empty="No workers yet: add one, or import a list." />
+      {editing && <WorkerForm worker={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} onSaved={() => void list.reload()} />}
+      {importing && <ImportWorkers onClose={() => setImporting(false)} onImported={() => void list.reload()} />}
+    </Stack>
+  );
+}
+
+function WorkerForm({ worker, onClose, onSaved }: { worker: WorkerView | undefined; onClose(): void; onSaved(): void }) {
+  const [fields, setFields] = useState({ name: worker?.name ?? '', phone: worker ? formatMsisdn(worker.phone) : '', department: worker?.department ?? '', staffNumber: worker?.staffNumber ?? '', nationalId: worker?.nationalId ?? '' });
+  const [amount, setAmount] = useState<number | string>(worker?.defaultAmountCents != null ? worker.defaultAmountCents / 100 : '');
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) => setFields({ ...fields, [name]: event.currentTarget.value });
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    const changes = {
+      name: fields.name,
+      phone: fields.phone,
+      department: fields.department || null,
+      staffNumber: fields.staffNumber || null,
+      nationalId: fields.nationalId || null,
+      defaultAmountCents: amount === '' ? null : Math.round(Number(amount) * 100),
+    };
+    try {
+      if (worker) await call('workers.edit', { id: worker.id, changes });
+      else await call('workers.add', changes);
+      onSaved();
+      onClose();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title={worker ? `Edit ${worker.name}` : 'Add a worker'}>
+      <form onSubmit={(event) => void save(event)}>
+        <Stack>
+          <TextInput label="Full name" required value={fields.name} onChange={set('name')} data-autofocus />
+          <TextInput label="M-Pesa phone number" description="Any Kenyan format, e.g. 0712 345 678" required value={fields.phone} onChange={set('phone')} />
+          <NumberInput label="Usual pay (KES)" value={amount} onChange={setAmount} min={0} decimalScale={2} thousandSeparator="," />
+          <TextInput label="Department" value={fields.department} onChange={set('department')} />
+          <TextInput label="Staff number" value={fields.staffNumber} onChange={set('staffNumber')} />
+          <TextInput label="National ID" value={fields.nationalId} onChange={set('nationalId')} />
+          <Problem error={error} title="Not saved" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported(): void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<ImportPreviewView | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  async function choose(picked: File | null) {
+    setFile(picked);
+    setPreview(undefined);
+    setError(undefined);
+    if (!picked) return;
+    try {
+      setPreview(await call('workers.importPreview', { fileName: picked.name, contentBase64: await fileToBase64(picked) }));
+    } catch (failure) {
+      setError(failure);
+    }
+  }
+
+  async function commit() {
+    if (!file) return;
+    setBusy(true);
+    try {
+      const answer = await call('workers.importCommit', { fileName: file.name, contentBase64: await fileToBase64(file) });
+      notifications.show({ message: `${answer.created} workers added${answer.refused.length ? `, ${answer.refused.length} rows left out` : ''}.` });
+      onImported();
+      onClose();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Modal opened onClose={onClose} title="Import workers from a file" size="xl">
+      <Stack>
+        <Card withBorder p="sm">
+          <Text size="sm">A CSV or Excel file with columns name, phone and, if you like, amount, department, national_id. Nothing is saved until you confirm.</Text>
+        </Card>
+        <FileInput label="File" placeholder="Choose a CSV or XLSX file" accept=".csv,.xlsx" value={file} onChange={(picked) => void choose(picked)} />
+        <Problem error={error} title="The file could not be read" />
+        {preview && <ImportPreview preview={preview} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button onClick={() => void commit()} disabled={!preview || preview.valid.length === 0} loading={busy}>
+            Add {preview?.valid.length ?? 0} workers
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,191 @@
+// One payroll run from review to results: approve, send, watch it live, pause, resume or cancel,
+// retry what failed, export. Progress comes from the core's run.progress events.
+import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useEffect, useState } from 'react';
+import type { MethodName, MethodOutput, RunView } from '../../../shared/contract';
+import { call, problemText } from '../../api';
+import { Problem } from '../../components/Problem';
+import { When } from '../../components/When';
+import { deliverFile } from '../../lib/produced-file';
+import { useLoad } from '../../lib/use-load';
+import { useApp } from '../../stores/app';
+import { useRunProgress } from '../../stores/run-progress';
+import { RetryFailed } from './RetryFailed';
+import { RunProgressBar } from './RunProgressBar';
+import { RunResults } from './RunResults';
+import { RunReview } from './RunReview';
+import { statusColour, statusWords } from './status';
+
+type RunAction = Extract<MethodName, 'runs.approve' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
+type ExportFormat = 'csv' | 'xlsx';
+type RetryPreview = MethodOutput<'runs.retryFailed'>;
+
+export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) {
+  const review = useLoad(() => call('runs.review', { runId }), [runId]);
+  const progress = useRunProgress((state) => state.byRun[runId]);
+  const ended = useRunProgress((state) => state.ended[runId]);
+  const remember = useRunProgress((state) => state.remember);
+  const realMoney = useApp((state) => state.info?.profile?.kind === 'production');
+  const [busy, setBusy] = useState<string | undefined>(undefined);
+  const [resultsVersion, setResultsVersion] = useState(0);
+  const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
+  const run: RunView | undefined = review.value?.run;
+  const { reload } = review;
+
+  useEffect(() => {
+    void call('runs.progress', { runId }).then(remember, () => undefined);
+  }, [runId, remember]);
+
+  // The run's own state changed (approved, started, paused, ended): read it again.
+  const liveState = progress?.state;
+  useEffect(() => {
+    if (liveState !== undefined && run !== undefined && liveState !== run.state) void reload();
+  }, [liveState, run, reload]);
+  useEffect(() => {
+    if (ended) void reload();
+  }, [ended, reload]);
+
+  // Results follow the payments as they settle, at most about once a second.
+  const settled = progress ? progress.counts.paid + progress.counts.failed + progress.counts.cancelled : 0;
+  useEffect(() => {
+    const timer = setTimeout(() => setResultsVersion((version) => version + 1), 800);
+    return () => clearTimeout(timer);
+  }, [settled, liveState]);
+
+  async function act(method: RunAction, label: string) {
+    if (realMoney && method === 'runs.start' && !window.confirm('This sends real money from your M-Pesa account. Send now?')) return;
+    setBusy(method);
+    try {
+      await call(method, { runId });
+      notifications.show({ message: label });
+      await reload();
+      remember(await call('runs.progress', { runId }));
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not done', message: problemText(error) });
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  async function retryFailed() {
+    setBusy('retry');
+    try {
+      setRetry(await call('runs.retryFailed', { runId }));
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Nothing to retry', message: problemText(error) });
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  async function exportRun(format: ExportFormat) {
+    setBusy(`export-${format}`);
+    try {
+      deliverFile(await call('runs.export', { runId, format }));
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not exported', message: problemText(error) });
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  const state = progress && run && progress.at >= (run.startedAt ?? '') ? progress.state : run?.state;
+  const displayStatus = progress?.displayStatus ?? run?.displayStatus;
+  return (
+    <Stack data-testid="run-detail" data-run-state={state}>
+      <Group justify="space-between">
+        <Group>
+          <Button variant="subtle" onClick={onBack}>
+            ← All runs
+          </Button>
+          <Title order={2}>{run?.title ?? 'Payroll run'}</Title>
+          {displayStatus && (
+            <Badge color={statusColour(displayStatus)} variant="light" size="lg" data-testid="run-status" data-status={displayStatus}>
+              {statusWords(displayStatus)}
+            </Badge>
+          )}
+        </Group>
+        <Group>
+          {state === 'draft' && (
+            <Button onClick={() => void act('runs.approve', 'Run approved.')} loading={busy === 'runs.approve'} data-testid="approve-run">
+              Approve
+            </Button>
+          )}
+          {state === 'approved' && (
+            <Button onClick={() => void act('runs.start', 'Sending started.')} loading={busy === 'runs.start'} data-testid="send-run">
+              Send payments
+            </Button>
+          )}
+          {state === 'running' && (
+            <Button variant="light" onClick={() => void act('runs.pause', 'Paused: payments already sent will still settle.')} loading={busy === 'runs.pause'} data-testid="pause-run">
+              Pause
+            </Button>
+          )}
+          {state === 'paused' && (
+            <Button onClick={() => void act('runs.resume', 'Sending again.')} loading={busy === 'runs.resume'} data-testid="resume-run">
+              Resume
+            </Button>
+          )}
+          {(state === 'running' || state === 'paused' || state === 'approved') && (
+            <Button variant="light" color="red" onClick={() => void act('runs.cancel', 'Cancelled: nothing more will be sent.')} loading={busy === 'runs.cancel'} data-testid="cancel-run">
+              Cancel the rest
+            </Button>
+          )}
+          {(state === 'completed' || state === 'cancelled') && (run?.counts.failed ?? 0) > 0 && (
+            <Button variant="light" color="orange" onClick={() => void retryFailed()} loading={busy === 'retry'} data-testid="retry-failed">
+              Retry failed ({run?.counts.failed})
+            </Button>
+          )}
+          {state !== undefined && state !== 'draft' && (
+            <>
+              <Button variant="default" onClick={() => void exportRun('csv')} loading={busy === 'export-csv'} data-testid="export-run-csv">
+                Export CSV
+              </Button>
+              <Button variant="default" onClick={() => void exportRun('xlsx')} loading={busy === 'export-xlsx'}>
+                Export Excel
+              </Button>
+            </>
+          )}
+        </Group>
+      </Group>
+      <Problem error={review.error} title="The run could not load" />
+      {run && (
+        <Text size="sm" c="dimmed">
+          {run.source === 'file' ? `From ${run.sourceFileName ?? 'a file'}` : 'From the worker list'} · created <When at={run.createdAt} />
+          {run.approvedAt && (
+            <>
+              {' '}
+              · approved <When at={run.approvedAt} />
+            </>
+          )}
+          {run.finishedAt && (
+            <>
+              {' '}
+              · finished <When at={run.finishedAt} />
+            </>
+          )}
+        </Text>
+      )}
+      {review.value && (state === 'draft' || state === 'approved') && <RunReview review={review.value} />}
+      {progress && state !== 'draft' && (
+        <Card withBorder p="md">
+          <RunProgressBar progress={progress} />
+        </Card>
+      )}
+      {run && state !== 'draft' && <RunResults runId={runId} version={resultsVersion} />}
+      {retry && (
+        <RetryFailed
+          preview={retry}
+          realMoney={realMoney}
+          onClose={() => setRetry(undefined)}
+          onSent={() => {
+            setRetry(undefined);
+            void reload();
+            void call('runs.progress', { runId }).then(remember, () => undefined);
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,101 @@
+// The review before approval: what the run pays, its charges, whether the float covers it, rows
+// that could pay someone twice, and rows of the file that were left out.
+import { Alert, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { MethodOutput } from '../../../shared/contract';
+import { formatMsisdn } from '../../../shared/phone';
+import { Money } from '../../components/Money';
+
+type Review = MethodOutput<'runs.review'>;
+
+export function RunReview({ review }: { review: Review }) {
+  const { run, charges, floatCheck, duplicateWarnings, leftOutRows } = review;
+  return (
+    <Stack data-testid="run-review">
+      <SimpleGrid cols={4}>
+        <Card withBorder p="sm">
+          <Text size="sm" c="dimmed">
+            Workers
+          </Text>
+          <Text fw={650} size="lg" data-testid="review-count">
+            {run.totals.count.toLocaleString('en-KE')}
+          </Text>
+        </Card>
+        <Card withBorder p="sm">
+          <Text size="sm" c="dimmed">
+            Total to pay
+          </Text>
+          <Money cents={run.totals.amountCents} fw={650} size="lg" data-testid="review-total" />
+        </Card>
+        <Card withBorder p="sm">
+          <Text size="sm" c="dimmed">
+            Estimated M-Pesa charges
+          </Text>
+          <Money cents={charges.estimatedCents} fw={650} size="lg" />
+        </Card>
+        <Card withBorder p="sm">
+          <Text size="sm" c="dimmed">
+            Needed in the float
+          </Text>
+          <Money cents={floatCheck.requiredCents} fw={650} size="lg" />
+        </Card>
+      </SimpleGrid>
+      <Alert color={floatCheck.enough === false ? 'red' : floatCheck.enough ? 'teal' : 'yellow'} variant="light" title="Float check" data-testid="float-check">
+        {floatCheck.message}
+        {floatCheck.availableCents !== null && (
+          <>
+            {' '}
+            Available: <Money cents={floatCheck.availableCents} />.
+          </>
+        )}
+      </Alert>
+      {duplicateWarnings.length > 0 && (
+        <Alert color="orange" variant="light" title={`${duplicateWarnings.length} possible double payments`} data-testid="duplicate-warnings">
+          <Table>
+            <Table.Tbody>
+              {duplicateWarnings.map((warning) => (
+                <Table.Tr key={warning.itemId}>
+                  <Table.Td>{warning.name}</Table.Td>
+                  <Table.Td>{formatMsisdn(warning.phone)}</Table.Td>
+                  <Table.Td ta="right">
+                    <Money cents={warning.amountCents} />
+                  </Table.Td>
+                  <Table.Td>{warning.message}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Alert>
+      )}
+      {leftOutRows.length > 0 && (
+        <Card withBorder p="sm">
+          <Title order={3} size="h5" mb={4}>
+            Rows of the file left out of this run
+          </Title>
+          <Table data-testid="left-out-rows">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={70}>Row</Table.Th>
+                <Table.Th>Reason</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {leftOutRows.map((row) => (
+                <Table.Tr key={row.row}>
+                  <Table.Td>{row.row}</Table.Td>
+                  <Table.Td>{row.reason}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      )}
+      {review.nameMismatches > 0 && (
+        <Group>
+          <Text size="sm" c="orange.8">
+            {review.nameMismatches} names differ from what M-Pesa has registered.
+          </Text>
+        </Group>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,73 @@
+// Words and colours for a run's display status and an item's state, in the officer's language.
+import type { RunView, RunResultRow } from '../../../shared/contract';
+
+type DisplayStatus = RunView['displayStatus'];
+type ItemState = RunResultRow['state'];
+
+export function statusWords(status: DisplayStatus): string {
+  switch (status) {
+    case 'draft':
+      return 'Draft';
+    case 'approved':
+      return 'Approved';
+    case 'running':
+      return 'Sending';
+    case 'paused':
+      return 'Paused';
+    case 'completed':
+      return 'All paid';
+    case 'partially_paid':
+      return 'Partly paid';
+    case 'failed':
+      return 'Failed';
+    case 'cancelled':
+      return 'Cancelled';
+    default: {
+      const unknown: never = status;
+      return String(unknown);
+    }
+  }
+}
+
+export function statusColour(status: DisplayStatus): string {
+  switch (status) {
+    case 'draft':
+    case 'cancelled':
+      return 'gray';
+    case 'approved':
+    case 'running':
+      return 'blue';
+    case 'paused':
+    case 'partially_paid':
+      return 'orange';
+    case 'completed':
+      return 'teal';
+    case 'failed':
+      return 'red';
+    default: {
+      const unknown: never = status;
+      return String(unknown);
+    }
+  }
+}
+
+export function itemWords(state: ItemState): string {
+  switch (state) {
+    case 'draft':
+      return 'Not approved';
+    case 'queued':
+      return 'Waiting';
+    case 'paying':
+      return 'Sending';
+    case 'paid':
+      return 'Paid';
+    case 'failed':
+      return 'Failed';
+    case 'cancelled':
+      return 'Not sent';
+    default: {
+      const unknown: never = state;
+      return String(unknown);
+    }
+  }
+}

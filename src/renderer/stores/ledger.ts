@@ -1,0 +1,87 @@
+// The ledger as the screen sees it: the filter, the size and totals of the filtered set, and a
+// cache of pages fetched by index range as the officer scrolls. Never holds the whole ledger.
+import { create } from 'zustand';
+import type { LedgerRow, MethodInput, MethodOutput } from '../../shared/contract';
+import { call, problemText } from '../api';
+
+export type LedgerFilterInput = NonNullable<MethodInput<'ledger.list'>['filter']>;
+export type LedgerSortInput = NonNullable<MethodInput<'ledger.list'>['sort']>;
+type Totals = MethodOutput<'ledger.list'>['totals'];
+
+export const pageSize = 200;
+// About 12,000 rows: many screens of scrolling either way, a few MB at most.
+const maxPages = 60;
+
+interface LedgerState {
+  filter: LedgerFilterInput;
+  sort: LedgerSortInput;
+  /** Bumped on every new filter so answers to an older one are dropped. */
+  generation: number;
+  total: number | undefined;
+  totals: Totals | undefined;
+  pages: Map<number, LedgerRow[]>;
+  loading: Set<number>;
+  problem: string | undefined;
+  setFilter(filter: LedgerFilterInput): void;
+  setSort(sort: LedgerSortInput): void;
+  /** Fetches whatever pages of rows [start, end) are not cached yet. */
+  ensureRange(start: number, end: number): void;
+  refresh(): void;
+}
+
+export function rowAt(pages: Map<number, LedgerRow[]>, index: number): LedgerRow | undefined {
+  return pages.get(Math.floor(index / pageSize))?.[index % pageSize];
+}
+
+export const useLedger = create<LedgerState>((set, get) => {
+  async function fetchPage(page: number): Promise<void> {
+    const { generation, filter, sort, loading } = get();
+    if (loading.has(page)) return;
+    set({ loading: new Set(loading).add(page) });
+    try {
+      const answer = await call('ledger.list', { filter, sort, limit: pageSize, offset: page * pageSize });
+      if (get().generation !== generation) return;
+      const pages = new Map(get().pages);
+      pages.set(page, answer.rows);
+      if (pages.size > maxPages) {
+        // Forget the pages furthest from the one just needed.
+        const far = [...pages.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page));
+        for (const key of far.slice(0, pages.size - maxPages)) pages.delete(key);
+      }
+      set({ pages, total: answer.total, totals: answer.totals, problem: undefined });
+    } catch (error) {
+      if (get().generation === generation) set({ problem: problemText(error) });
+    } finally {
+      if (get().generation === generation) {
+        const rest = new Set(get().loading);
+        rest.delete(page);
+        set({ loading: rest });
+      }
+    }
+  }
+
+  function restart(changes: Partial<Pick<LedgerState, 'filter' | 'sort'>>): void {
+    set({ ...changes, generation: get().generation + 1, pages: new Map(), loading: new Set(), problem: undefined });
+    void fetchPage(0);
+  }
+
+  return {
+    filter: {},
+    sort: { by: 'occurredAt', direction: 'desc' },
+    generation: 0,
+    total: undefined,
+    totals: undefined,
+    pages: new Map(),
+    loading: new Set(),
+    problem: undefined,
+    setFilter: (filter) => restart({ filter }),
+    setSort: (sort) => restart({ sort }),
+    ensureRange: (start, end) => {
+      const { pages } = get();
+      for (let page = Math.floor(start / pageSize); page <= Math.floor(Math.max(start, end - 1) / pageSize); page++) {
+        if (!pages.has(page)) void fetchPage(page);
+      }
+    },
+    refresh: () => restart({}),
+  };
+});

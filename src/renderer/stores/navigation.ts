@@ -1,0 +1,29 @@
+// Which screen is showing. Screens are few and flat, so a small store does what a router would.
+import { create } from 'zustand';
+
+export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'inbox', 'settings'] as const;
+export type Screen = (typeof screens)[number];
+
+export const screenTitles: Record<Screen, string> = {
+  dashboard: 'Dashboard',
+  workers: 'Workers',
+  runs: 'Payroll runs',
+  ledger: 'Ledger',
+  inbox: 'Callback inbox',
+  settings: 'Settings',
+};
+
+interface NavigationState {
+  screen: Screen;
+  /** The payroll run open on the runs screen, if any. */
+  runId: number | undefined;
+  go(screen: Screen): void;
+  openRun(runId: number | undefined): void;
+}
+
+export const useNavigation = create<NavigationState>((set) => ({
+  screen: 'dashboard',
+  runId: undefined,
+  go: (screen) => set({ screen }),
+  openRun: (runId) => set({ screen: 'runs', runId }),
+}));
