@@ -41,6 +41,18 @@ export interface PayoutEngineOptions {
 
 export type ProgressListener = (progress: RunProgress) => void;
 
+/** What the engine has seen since it started: for progress screens, logs and benchmarks. */
+export interface EngineCounters {
+  paymentRequests: number;
+  accepted: number;
+  throttled: number;
+  transient: number;
+  unknown: number;
+  duplicate: number;
+  rejected: number;
+  statusQueries: number;
+}
+
 const log = logger('payout');
 const progressIntervalMs = 100;
 
@@ -66,6 +78,7 @@ export class PayoutEngine {
   readonly #balanceWaiters = new Map<string, () => void>();
   readonly #sentTimes: number[] = [];
   readonly #lastProgressAt = new Map<number, number>();
+  readonly #counters: EngineCounters = { paymentRequests: 0, accepted: 0, throttled: 0, transient: 0, unknown: 0, duplicate: 0, rejected: 0, statusQueries: 0 };
   #unsubscribe: (() => void) | null = null;
   #running = false;
   #loop: Promise<void> | null = null;
@@ -89,6 +102,10 @@ export class PayoutEngine {
   /** The send rate in force now (requests per second), after AIMD. */
   get currentRate(): number {
     return this.#sendRate.current;
+  }
+
+  counters(): EngineCounters {
+    return { ...this.#counters };
   }
 
   /** Crash recovery, then applies every pending callback, then pays whatever runs are running. */
@@ -284,6 +301,7 @@ export class PayoutEngine {
   async #send(attempt: Attempt): Promise<void> {
     this.#sending.add(attempt.id);
     this.#sentTimes.push(this.#now());
+    this.#counters.paymentRequests += 1;
     try {
       const outcome = await this.#client.b2cPayment({
         originatorConversationId: attempt.originatorConversationId,
@@ -295,6 +313,7 @@ export class PayoutEngine {
         queueTimeoutUrl: this.#source.callbackUrl('b2c-timeout'),
       });
       const now = this.#iso();
+      this.#counters[outcome.kind === 'definitive' ? 'rejected' : outcome.kind] += 1;
       switch (outcome.kind) {
         case 'accepted':
           this.#sendRate.succeeded();
@@ -394,6 +413,7 @@ export class PayoutEngine {
       });
       switch (outcome.kind) {
         case 'accepted':
+          this.#counters.statusQueries += 1;
           countStatusQuery(this.#db, attempt.id, this.#iso());
           break;
         case 'throttled':

@@ -48,10 +48,26 @@ describe('payout engine under faults', () => {
     expect(h.sim.stats().callbacks.duplicated).toBeGreaterThan(0);
     const resolvedByStatus = h.db.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE source = 'status_result'`).get() as { n: number };
     expect(resolvedByStatus.n).toBeGreaterThan(0);
-    // AIMD: Spike Arrest at 50/s made the engine slow below its configured 100/s.
-    expect(slowest).toBeLessThanOrEqual(50);
+    // AIMD: whenever Spike Arrest answered, the engine slowed below its configured 100/s (how often
+    // the simulator's 50/s is crossed depends on the machine's speed; the next test forces it).
+    if (h.engine.counters().throttled > 0) expect(slowest).toBeLessThanOrEqual(50);
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
     const flagged = h.db.prepare(`SELECT flag, COUNT(*) AS n FROM inbox WHERE flag IS NOT NULL GROUP BY flag`).all() as Array<{ flag: string; n: number }>;
     expect(flagged.every((f) => f.flag === 'duplicate')).toBe(true);
   }, 30_000);
+
+  it('halves its rate on Spike Arrest answers (AIMD) and still pays everyone exactly once', async () => {
+    const workers = Array.from({ length: 20 }, (_, i) => worker(i + 1));
+    h = await harness({ seed: 5, customers: customersFor(workers), faults: { spikeArrestPerSecond: 10 }, engine: { rate: 100, concurrency: 10 } });
+    const runId = approvedRun(h.db, workers);
+    await h.engine.start();
+    const rates: number[] = [];
+    h.engine.onProgress(() => rates.push(h!.engine.currentRate));
+    await h.engine.startRun(runId, 'owner');
+    await h.engine.waitUntilFinal(runId);
+    expect(h.engine.counters().throttled).toBeGreaterThan(0);
+    expect(Math.min(...rates)).toBeLessThanOrEqual(50);
+    paidExactlyOnce(h, workers);
+    expect(attempts(h.db).every((a) => a.attempt_number === 1 && a.state === 'succeeded')).toBe(true);
+  });
 });
