@@ -485,7 +485,14 @@ export class PayoutEngine {
       const last = this.#lastProgressAt.get(runId) ?? 0;
       if (settled || now - last >= progressIntervalMs) {
         this.#lastProgressAt.set(runId, now);
-        for (const listener of this.#progressListeners) listener(progress);
+        for (const listener of this.#progressListeners) {
+          try {
+            listener(progress);
+          } catch (error) {
+            // A screen's bug must not stop payments.
+            log.warn({ err: error instanceof Error ? error.message : String(error) }, 'progress listener failed');
+          }
+        }
       }
       if (settled) {
         for (let i = this.#waiters.length - 1; i >= 0; i--) {
