@@ -1,19 +1,21 @@
 // The frame around every screen: First start until a profile exists, then the navigation and the
 // screen the officer chose. Marks the root data-app-state="loaded" once there is something to use.
 import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { api } from './api';
 import { Problem } from './components/Problem';
 import { Dashboard } from './screens/Dashboard';
 import { FirstStart } from './screens/FirstStart';
-import { Inbox } from './screens/Inbox';
-import { Ledger } from './screens/Ledger';
-import { Runs } from './screens/Runs';
-import { Settings } from './screens/Settings';
-import { Workers } from './screens/Workers';
 import { useApp } from './stores/app';
 import { screens, screenTitles, useNavigation, type Screen } from './stores/navigation';
 import { listenToRunProgress } from './stores/run-progress';
+
+// Screens other than the dashboard load when first opened, keeping the first paint small.
+const Workers = lazy(() => import('./screens/Workers').then((module) => ({ default: module.Workers })));
+const Runs = lazy(() => import('./screens/Runs').then((module) => ({ default: module.Runs })));
+const Ledger = lazy(() => import('./screens/Ledger').then((module) => ({ default: module.Ledger })));
+const Inbox = lazy(() => import('./screens/Inbox').then((module) => ({ default: module.Inbox })));
+const Settings = lazy(() => import('./screens/Settings').then((module) => ({ default: module.Settings })));
 
 function ScreenFor({ screen }: { screen: Screen }): ReactNode {
   switch (screen) {
@@ -100,7 +102,9 @@ export function App() {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main>
-        <ScreenFor screen={screen} />
+        <Suspense fallback={<Loader aria-label="Opening the screen" />}>
+          <ScreenFor screen={screen} />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

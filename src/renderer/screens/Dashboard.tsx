@@ -1,16 +1,17 @@
 // Dashboard: the float on the M-Pesa accounts, this month's payouts, how many succeed, what needs
 // a person, and payouts per day. Redraws itself when a new balance or new ledger rows arrive.
-import { BarChart } from '@mantine/charts';
-import { Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
-import { formatKesWithCurrency, toWholeShillings } from '../../shared/money';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { formatKesWithCurrency } from '../../shared/money';
 import { api, call, problemText } from '../api';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 import { useLoad } from '../lib/use-load';
 import { useNavigation } from '../stores/navigation';
+
+const PayoutsChart = lazy(() => import('../components/PayoutsChart'));
 
 function Figure({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -115,15 +116,9 @@ export function Dashboard() {
             <Title order={3} size="h5" mb="sm">
               Payouts per day, last 30 days (KES)
             </Title>
-            <BarChart
-              h={220}
-              data={value.payoutsPerDay.map((day) => ({ day: day.day.slice(5), KES: toWholeShillings(day.amountCents), payments: day.count }))}
-              dataKey="day"
-              series={[{ name: 'KES', color: 'teal.6' }]}
-              valueFormatter={(shillings) => `KES ${Math.round(shillings).toLocaleString('en-KE')}`}
-              tickLine="y"
-              aria-label="Payouts per day"
-            />
+            <Suspense fallback={<Loader size="sm" aria-label="Loading the chart" />}>
+              <PayoutsChart days={value.payoutsPerDay} />
+            </Suspense>
           </Card>
           <Card withBorder padding="md">
             <Title order={3} size="h5" mb="sm">

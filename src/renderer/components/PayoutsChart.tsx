@@ -1,0 +1,19 @@
+// Payouts per day as bars. Loaded on its own (the chart library is large) so the dashboard's
+// figures paint before it.
+import { BarChart } from '@mantine/charts';
+import '@mantine/charts/styles.css';
+import { toWholeShillings } from '../../shared/money';
+
+export default function PayoutsChart({ days }: { days: readonly { day: string; count: number; amountCents: number }[] }) {
+  return (
+    <BarChart
+      h={220}
+      data={days.map((day) => ({ day: day.day.slice(5), KES: toWholeShillings(day.amountCents), payments: day.count }))}
+      dataKey="day"
+      series={[{ name: 'KES', color: 'teal.6' }]}
+      valueFormatter={(shillings) => `KES ${Math.round(shillings).toLocaleString('en-KE')}`}
+      tickLine="y"
+      aria-label="Payouts per day"
+    />
+  );
+}
