@@ -44,6 +44,8 @@ export interface RelayClientStats {
   /** Events that could not be opened; each is kept in the audit log with its sealed envelope. */
   unreadable: number;
   failedPulls: number;
+  /** When the last new callback was stored (ISO instant); null before the first since start. */
+  lastEventAt: string | null;
   lastError: string | null;
   cursor: string | null;
   ackedCursor: string | null;
@@ -70,7 +72,7 @@ export class RelayClient implements CallbackSource {
     if (this.#privateKey.asymmetricKeyType !== 'x25519') {
       throw new InternalError('The relay channel private key in the keychain is not an X25519 key; set the relay up again.');
     }
-    this.#stats = { state: 'stopped', stored: 0, redelivered: 0, unreadable: 0, failedPulls: 0, lastError: null, cursor: null, ackedCursor: null };
+    this.#stats = { state: 'stopped', stored: 0, redelivered: 0, unreadable: 0, failedPulls: 0, lastEventAt: null, lastError: null, cursor: null, ackedCursor: null };
   }
 
   get channel(): string {
@@ -163,6 +165,7 @@ export class RelayClient implements CallbackSource {
     const ids = transaction.immediate();
     this.#stats.cursor = nextCursor;
     this.#stats.stored += ids.length;
+    if (ids.length > 0) this.#stats.lastEventAt = new Date().toISOString();
     this.#stats.redelivered += callbacks.length - ids.length;
     this.#stats.unreadable += unreadable.length;
     for (const entry of unreadable) {

@@ -37,6 +37,25 @@ const registrationSchema = z.object({
   pullToken: z.string().min(1),
 });
 
+/**
+ * What `channel add` printed, pasted by the officer. Refusals name the missing fields only: the
+ * text holds the pull token and the channel secret.
+ */
+export function parseRegistration(text: string): ChannelRegistration {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new ValidationError('What was pasted is not what `channel add` printed: expected its JSON, from { to }.');
+  }
+  const parsed = registrationSchema.safeParse(document);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(all)'))].join(', ');
+    throw new ValidationError(`What was pasted lacks or garbles ${fields}: paste everything \`channel add\` printed.`);
+  }
+  return parsed.data;
+}
+
 /** Why a relay request failed. `status` is null when no answer came (network, timeout). */
 export class RelayRequestError extends UnavailableError {
   constructor(

@@ -9,7 +9,7 @@ import type { CallbackKind } from '../daraja/callbacks';
 import type { ProfileDatabase } from '../db';
 import type { SecretStore } from '../secrets/secret-store';
 import { RelayClient, type RelayClientOptions } from './client';
-import { registerChannel, relayBaseUrl, type ChannelRegistration } from './relay-http';
+import { parseRegistration, registerChannel, relayBaseUrl, type ChannelRegistration } from './relay-http';
 
 type Profile = Parameters<SecretStore['get']>[0];
 
@@ -83,6 +83,17 @@ export async function saveChannel(input: {
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
   ).run(settingsKey, JSON.stringify(settings));
   return settings;
+}
+
+/** Keeps the registration the relay operator's `channel add` printed (pasted as JSON). */
+export async function saveRegistrationJson(input: {
+  db: ProfileDatabase;
+  secrets: SecretStore;
+  profile: Profile;
+  relayUrl: string;
+  registrationJson: string;
+}): Promise<RelaySettings> {
+  return saveChannel({ ...input, registration: parseRegistration(input.registrationJson) });
 }
 
 /** The profile's relay, or null when none is set up (callbacks then use the loopback receiver). */

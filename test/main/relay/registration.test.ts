@@ -1,13 +1,22 @@
 // One-step setup against the real relay with its admin token, and demo mode's in-process relay:
 // in both, a callback posted to the URLs the profile hands Daraja lands in the profile's inbox.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { relayCursor } from '../../../src/main/inbox/store';
 import { startDemoRelay } from '../../../src/main/relay/demo';
-import { channelPublicKey, darajaCallbackUrls, registerProfileChannel, relayClientFor, relaySettings } from '../../../src/main/relay/setup';
+import {
+  channelPublicKey,
+  darajaCallbackUrls,
+  registerProfileChannel,
+  relayClientFor,
+  relaySettings,
+  saveRegistrationJson,
+} from '../../../src/main/relay/setup';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { startRelay } from '../../../src/relay/server';
 import { b2cResultBody, postCallback, storedCount } from './harness';
@@ -62,6 +71,40 @@ describe('registerProfileChannel', () => {
     } finally {
       closeDatabase(db);
       await relay.close();
+    }
+  });
+});
+
+describe('saveRegistrationJson', () => {
+  it('takes what `relay channel add` printed for the public key the profile showed', async () => {
+    const dataDir = join(root, 'manual-relay');
+    const db = openDatabase(join(root, 'manual.db'));
+    const secrets = new MemorySecretStore();
+    try {
+      const keyFile = join(root, 'acme.pub.pem');
+      writeFileSync(keyFile, await channelPublicKey(secrets, 'production'));
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'src/relay/cli.ts', 'channel', 'add', 'acme', '--public-key', keyFile, '--data', dataDir, '--public-url', 'https://relay.example.co.ke'],
+        { cwd: process.cwd() },
+      );
+
+      await expect(
+        saveRegistrationJson({ db, secrets, profile: 'production', relayUrl: 'https://relay.example.co.ke', registrationJson: stdout.slice(0, 60) }),
+      ).rejects.toMatchObject({ kind: 'validation', message: expect.not.stringContaining('pullToken":') });
+      const pullToken = (JSON.parse(stdout) as { pullToken: string }).pullToken;
+      const garbled = stdout.replace(/"callbackBaseUrl": "[^"]*"/, '"callbackBaseUrl": "nowhere"');
+      const refusal = saveRegistrationJson({ db, secrets, profile: 'production', relayUrl: 'https://relay.example.co.ke', registrationJson: garbled });
+      await expect(refusal).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('callbackBaseUrl') });
+      await expect(refusal).rejects.toMatchObject({ message: expect.not.stringContaining(pullToken) });
+
+      const settings = await saveRegistrationJson({ db, secrets, profile: 'production', relayUrl: 'https://relay.example.co.ke', registrationJson: stdout });
+      expect(settings).toEqual({ relayUrl: 'https://relay.example.co.ke', channel: 'acme' });
+      expect(await secrets.get('production', 'relay-token')).toBe(pullToken);
+      const client = await relayClientFor(db, secrets, 'production');
+      expect(client.callbackUrl('b2c-result')).toMatch(/^https:\/\/relay\.example\.co\.ke\/hooks\/acme\/[0-9a-f]{64}\/b2c-result$/);
+    } finally {
+      closeDatabase(db);
     }
   });
 });
