@@ -2,8 +2,7 @@
 // only what Daraja never saw (same OriginatorConversationID), never re-send on a guess.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DarajaClient } from '../../../../src/main/daraja';
-import type { B2cPaymentRequest } from '../../../../src/main/daraja';
+import type { B2cPaymentRequest, DarajaClient } from '../../../../src/main/daraja';
 import { verifyAuditChain } from '../../../../src/main/ledger/audit';
 import { approvedRun, attempts, customersFor, harness, itemStates, ledger, paidExactlyOnce, worker, type Harness } from './harness';
 
@@ -41,7 +40,7 @@ describe('payout engine invariants', () => {
   it('commits the attempt with its OriginatorConversationID before each payment request starts (invariant 1)', async () => {
     const workers = Array.from({ length: 12 }, (_, i) => worker(i + 1));
     const seenAtSend: Array<{ id: string; state: string | undefined }> = [];
-    let observer: Database.Database | undefined;
+    const watch: { observer?: Database.Database } = {};
     h = await harness({
       customers: customersFor(workers),
       client: (base) => {
@@ -49,14 +48,15 @@ describe('payout engine invariants', () => {
         // what is committed is visible there.
         const wrapped = Object.create(base) as DarajaClient;
         wrapped.b2cPayment = (request: B2cPaymentRequest) => {
-          const row = observer!.prepare('SELECT state FROM payout_attempts WHERE originator_conversation_id = ?').get(request.originatorConversationId) as { state: string } | undefined;
+          const row = watch.observer!.prepare('SELECT state FROM payout_attempts WHERE originator_conversation_id = ?').get(request.originatorConversationId) as { state: string } | undefined;
           seenAtSend.push({ id: request.originatorConversationId, state: row?.state });
           return base.b2cPayment(request);
         };
         return wrapped;
       },
     });
-    observer = new Database(h.db.name, { readonly: true });
+    const observer = new Database(h.db.name, { readonly: true });
+    watch.observer = observer;
     try {
       const runId = approvedRun(h.db, workers);
       await h.engine.start();
