@@ -141,7 +141,8 @@ describe('draft edits and approval', () => {
     const db = freshDb();
     const [wanjiku, otieno, akinyi] = threeWorkers(db) as [number, number, number];
     const run = createRunFromWorkers(db, { title: 'November', workers: [{ workerId: wanjiku }, { workerId: otieno }] }, officer);
-    const [first, second] = listRunItems(db, run.id) as [{ id: number }, { id: number }];
+    const [first, second] = listRunItems(db, run.id);
+    if (first === undefined || second === undefined) throw new Error('run has two items');
     expect(editRunItem(db, first.id, { amountCents: 2_600_000 }, officer).amountCents).toBe(2_600_000);
     expect(() => editRunItem(db, first.id, { amountCents: 2_600_050 }, officer)).toThrow(/whole shillings/);
     removeRunItem(db, second.id, officer);

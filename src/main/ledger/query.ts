@@ -1,0 +1,232 @@
+// The accountant's view of the ledger: filter, search, sort and page through the transactions,
+// with the count and totals of the whole filtered set. Built to stay fast at a million rows.
+import { ValidationError } from '../../shared/errors';
+import type { Cents } from '../../shared/money';
+import type { ProfileDatabase } from '../db';
+import { phoneSearchPrefix } from '../payroll/workers';
+import {
+  toLedgerTransaction,
+  transactionColumns,
+  type LedgerTransaction,
+  type TransactionDirection,
+  type TransactionKind,
+  type TransactionRow,
+  type TransactionStatus,
+} from './transactions';
+
+export interface LedgerFilter {
+  /** Inclusive start, ISO-8601 UTC. */
+  from?: string;
+  /** Exclusive end, ISO-8601 UTC. */
+  to?: string;
+  kinds?: readonly TransactionKind[];
+  statuses?: readonly TransactionStatus[];
+  direction?: TransactionDirection;
+  minAmountCents?: Cents;
+  maxAmountCents?: Cents;
+  /** A receipt (whole or its start), a phone in any Kenyan format, or part of a name. */
+  search?: string;
+  /** Also show rows a later correction replaced (the audit view); normally only current rows. */
+  includeCorrected?: boolean;
+}
+
+export type LedgerSortKey = 'time' | 'amount';
+export interface LedgerSort {
+  by: LedgerSortKey;
+  order: 'asc' | 'desc';
+}
+
+/** Where the next page starts: the sort value and id of the last row shown. */
+export interface LedgerCursor {
+  value: string | number;
+  id: number;
+}
+
+/** Either `after` (keyset: stable while new rows arrive) or `offset` (jump to page N). */
+export interface LedgerPage {
+  limit: number;
+  offset?: number;
+  after?: LedgerCursor;
+}
+
+export interface LedgerTotals {
+  count: number;
+  /** Sum of amounts, whatever the direction. */
+  amountCents: Cents;
+  amountInCents: Cents;
+  amountOutCents: Cents;
+  chargesCents: Cents;
+}
+
+export interface LedgerListing {
+  rows: LedgerTransaction[];
+  totals: LedgerTotals;
+  /** Present when there may be more rows after this page. */
+  next: LedgerCursor | null;
+}
+
+export const defaultLedgerSort: LedgerSort = { by: 'time', order: 'desc' };
+
+interface Where {
+  sql: string;
+  params: unknown[];
+}
+
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The rows a search matches: receipt prefix, phone (whole or its start) or part of a name,
+ * whichever apply. The date range goes inside each branch so each is answered by an index on
+ * (key, time) without reading the matching rows outside the range.
+ */
+function searchClause(search: string, filter: LedgerFilter): Where {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  let range = '';
+  const rangeParams: unknown[] = [];
+  if (filter.from !== undefined) {
+    range += ' AND occurred_at >= ?';
+    rangeParams.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    range += ' AND occurred_at < ?';
+    rangeParams.push(filter.to);
+  }
+  const compact = search.replace(/\s+/g, '');
+  // Receipts are upper-case letters and digits; GLOB keeps the prefix search on the index.
+  if (/^[A-Za-z0-9]{2,}$/.test(compact)) {
+    parts.push(`SELECT id FROM transactions WHERE receipt GLOB ?${range}`);
+    params.push(`${compact.toUpperCase()}*`, ...rangeParams);
+  }
+  const phonePrefix = phoneSearchPrefix(search);
+  if (phonePrefix !== null) {
+    // A whole number is an equality, which lets the index go on to the time range.
+    parts.push(`SELECT id FROM transactions WHERE ${phonePrefix.length === 12 ? 'phone = ?' : 'phone GLOB ?'}${range}`);
+    params.push(phonePrefix.length === 12 ? phonePrefix : `${phonePrefix}*`, ...rangeParams);
+  }
+  const name = search.replace(/\s+/g, ' ').trim();
+  parts.push(
+    `SELECT id FROM transactions WHERE party_name IN (SELECT name FROM transaction_party_names WHERE name LIKE ? ESCAPE '\\')${range}`,
+  );
+  params.push(`%${likeEscape(name)}%`, ...rangeParams);
+  return { sql: `t.id IN (${parts.join(' UNION ALL ')})`, params };
+}
+
+function inList(column: string, values: readonly string[], params: unknown[]): string {
+  params.push(...values);
+  return `${column} IN (${values.map(() => '?').join(', ')})`;
+}
+
+export function ledgerWhere(filter: LedgerFilter): Where {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.from !== undefined) {
+    clauses.push('t.occurred_at >= ?');
+    params.push(filter.from);
+  }
+  if (filter.to !== undefined) {
+    clauses.push('t.occurred_at < ?');
+    params.push(filter.to);
+  }
+  if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
+    throw new ValidationError('The start of the date range must be before its end');
+  }
+  if (filter.kinds !== undefined && filter.kinds.length > 0) clauses.push(inList('t.kind', filter.kinds, params));
+  if (filter.statuses !== undefined && filter.statuses.length > 0) clauses.push(inList('t.status', filter.statuses, params));
+  if (filter.direction !== undefined) {
+    clauses.push('t.direction = ?');
+    params.push(filter.direction);
+  }
+  if (filter.minAmountCents !== undefined) {
+    clauses.push('t.amount_cents >= ?');
+    params.push(filter.minAmountCents);
+  }
+  if (filter.maxAmountCents !== undefined) {
+    clauses.push('t.amount_cents <= ?');
+    params.push(filter.maxAmountCents);
+  }
+  const search = filter.search?.trim() ?? '';
+  if (search !== '') {
+    const clause = searchClause(search, filter);
+    clauses.push(clause.sql);
+    params.push(...clause.params);
+  }
+  if (filter.includeCorrected !== true) {
+    // The current view: rows no later row corrects.
+    clauses.push('NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)');
+  }
+  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+const sortColumn: Record<LedgerSortKey, string> = { time: 't.occurred_at', amount: 't.amount_cents' };
+
+export function ledgerOrderBy(sort: LedgerSort): string {
+  const direction = sort.order === 'asc' ? 'ASC' : 'DESC';
+  return `ORDER BY ${sortColumn[sort.by]} ${direction}, t.id ${direction}`;
+}
+
+function sortValue(row: LedgerTransaction, by: LedgerSortKey): string | number {
+  switch (by) {
+    case 'time':
+      return row.occurredAt;
+    case 'amount':
+      return row.amountCents;
+    default: {
+      const unknown: never = by;
+      throw new ValidationError(`Cannot sort the ledger by ${String(unknown)}`);
+    }
+  }
+}
+
+export function ledgerTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
+  const where = ledgerWhere(filter);
+  const row = db
+    .prepare(
+      `SELECT count(*) AS count, coalesce(sum(t.amount_cents), 0) AS amount,
+              coalesce(sum(CASE WHEN t.direction = 'in' THEN t.amount_cents END), 0) AS amount_in,
+              coalesce(sum(CASE WHEN t.direction = 'out' THEN t.amount_cents END), 0) AS amount_out,
+              coalesce(sum(t.charge_cents), 0) AS charges
+         FROM transactions t ${where.sql}`,
+    )
+    .get(...where.params) as { count: number; amount: number; amount_in: number; amount_out: number; charges: number };
+  return { count: row.count, amountCents: row.amount, amountInCents: row.amount_in, amountOutCents: row.amount_out, chargesCents: row.charges };
+}
+
+/** One page of the filtered, sorted ledger with the totals of the whole filtered set. */
+export function listTransactions(
+  db: ProfileDatabase,
+  filter: LedgerFilter = {},
+  sort: LedgerSort = defaultLedgerSort,
+  page: LedgerPage = { limit: 50 },
+): LedgerListing {
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000) throw new ValidationError('A ledger page holds 1 to 1000 rows');
+  if (page.after !== undefined && page.offset !== undefined) throw new ValidationError('Page by cursor or by offset, not both');
+  const where = ledgerWhere(filter);
+  const params = [...where.params];
+  let sql = where.sql;
+  if (page.after !== undefined) {
+    const comparison = sort.order === 'asc' ? '>' : '<';
+    sql += `${sql === '' ? 'WHERE' : ' AND'} (${sortColumn[sort.by]}, t.id) ${comparison} (?, ?)`;
+    params.push(page.after.value, page.after.id);
+  }
+  const rows = (
+    db
+      .prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM transactions t ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
+      .all(...params, page.limit, page.offset ?? 0) as TransactionRow[]
+  ).map(toLedgerTransaction);
+  const last = rows.at(-1);
+  return {
+    rows,
+    totals: ledgerTotals(db, filter),
+    next: last !== undefined && rows.length === page.limit ? { value: sortValue(last, sort.by), id: last.id } : null,
+  };
+}
+
+/** Every row of the filtered set in order, one at a time: what exports read, never all in memory. */
+export function* iterateTransactions(db: ProfileDatabase, filter: LedgerFilter = {}, sort: LedgerSort = defaultLedgerSort): Generator<LedgerTransaction> {
+  const where = ledgerWhere(filter);
+  const statement = db.prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM transactions t ${where.sql} ${ledgerOrderBy(sort)}`);
+  for (const row of statement.iterate(...where.params) as IterableIterator<TransactionRow>) yield toLedgerTransaction(row);
+}

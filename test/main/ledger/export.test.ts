@@ -1,0 +1,118 @@
+// Exports read back from the files they wrote: CSV (streamed) and XLSX (streamed workbook) match
+// the ledger rows, amounts in KES with two decimals, Nairobi times, and formula-like text neutralised.
+import { readFileSync } from 'node:fs';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
+import { exportLedger, exportRunResults, nairobiTime } from '../../../src/main/ledger/export';
+import { recordTransaction, type NewTransaction } from '../../../src/main/ledger/transactions';
+import { approveRun, createRunFromWorkers, listRunItems } from '../../../src/main/payroll/runs';
+import { addWorker } from '../../../src/main/payroll/workers';
+import { NAIROBI } from '../../../src/shared/time';
+import { tempFolder } from '../db/temp-folder';
+
+const temp = tempFolder('mshahara-export-');
+let db: ProfileDatabase;
+
+const rows: NewTransaction[] = [
+  { receipt: 'TKA0000001', occurredAt: '2026-11-01T21:30:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 2_500_050, chargeCents: 1_300, phone: '254712345678', partyName: 'Wanjiku Kamau', source: 'b2c_result' },
+  { receipt: 'TKA0000002', occurredAt: '2026-11-02T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 1_000, chargeCents: 0, phone: '254745000222', partyName: '=cmd|\' /C calc\'!A0', accountReference: '+SUM(A1:A9)', source: 'b2c_result' },
+  { receipt: 'TKB0000003', occurredAt: '2026-11-03T06:00:00.000Z', direction: 'in', kind: 'c2b_payment', status: 'completed', amountCents: 120_000, chargeCents: 0, phone: null, partyName: 'Mwangi, "Pete"', partyDisplay: '2547 ***** 126', source: 'c2b_confirmation' },
+];
+
+beforeAll(() => {
+  db = openDatabase(temp.path('export.sqlite'));
+  db.transaction(() => {
+    for (const row of rows) recordTransaction(db, row);
+  })();
+});
+afterAll(() => closeDatabase(db));
+
+describe('Nairobi time in exports', () => {
+  it('is UTC+3 as the time-zone database says', () => {
+    expect(nairobiTime('2026-11-01T21:30:00.000Z')).toBe('2026-11-02 00:30:00');
+    for (const iso of ['2026-01-01T00:00:00.000Z', '2026-06-30T23:59:59.000Z', '2025-03-30T01:00:00.000Z', '1999-12-31T22:00:00.000Z']) {
+      expect(nairobiTime(iso)).toBe(format(new TZDate(Date.parse(iso), NAIROBI), 'yyyy-MM-dd HH:mm:ss'));
+    }
+  });
+});
+
+describe('ledger CSV export', () => {
+  it('writes every row, oldest first when asked, with a BOM, KES amounts and neutralised text', async () => {
+    const file = temp.path('ledger.csv');
+    await exportLedger(db, file, { format: 'csv', sort: { by: 'time', order: 'asc' } });
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const records = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => [r['Date (Nairobi)'], r.Receipt, r.Direction, r['Amount (KES)'], r['Charge (KES)'], r.Phone, r.Name])).toEqual([
+      ['2026-11-02 00:30:00', 'TKA0000001', 'out', '25000.50', '13.00', '254712345678', 'Wanjiku Kamau'],
+      ['2026-11-02 09:00:00', 'TKA0000002', 'out', '10.00', '0.00', '254745000222', "'=cmd|' /C calc'!A0"],
+      ['2026-11-03 09:00:00', 'TKB0000003', 'in', '1200.00', '0.00', '', 'Mwangi, "Pete"'],
+    ]);
+    expect(records[1]?.['Account reference']).toBe("'+SUM(A1:A9)");
+    expect(records[2]?.['Shown by M-Pesa as']).toBe('2547 ***** 126');
+  });
+
+  it('exports only the filtered set', async () => {
+    const file = temp.path('filtered.csv');
+    await exportLedger(db, file, { format: 'csv', filter: { direction: 'in' } });
+    const records = parse(readFileSync(file, 'utf8').slice(1), { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => r.Receipt)).toEqual(['TKB0000003']);
+  });
+});
+
+describe('ledger XLSX export', () => {
+  it('writes the same rows as numbers and text, formula-like text kept as inert text', async () => {
+    const file = temp.path('ledger.xlsx');
+    await exportLedger(db, file, { format: 'xlsx', sort: { by: 'time', order: 'asc' } });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.getWorksheet('Ledger');
+    if (sheet === undefined) throw new Error('no Ledger sheet');
+    expect(sheet.rowCount).toBe(4);
+    const values = [2, 3, 4].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
+    expect(values.map((v) => [v[0], v[1], v[5], v[6], v[8]])).toEqual([
+      ['2026-11-02 00:30:00', 'TKA0000001', 25000.5, 13, 'Wanjiku Kamau'],
+      ['2026-11-02 09:00:00', 'TKA0000002', 10, 0, "'=cmd|' /C calc'!A0"],
+      ['2026-11-03 09:00:00', 'TKB0000003', 1200, 0, 'Mwangi, "Pete"'],
+    ]);
+    // No cell anywhere is a formula.
+    sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+    expect(sheet.getRow(2).getCell(6).numFmt).toBe('#,##0.00');
+  });
+});
+
+describe('run results export', () => {
+  it('lists each person with amount, state, receipt, registered name and the failure reason', async () => {
+    const wanjiku = addWorker(db, { name: 'Wanjiku Kamau', phone: '0712345678', defaultAmountCents: 2_500_000 }, 'Amina');
+    const otieno = addWorker(db, { name: '@Otieno Ochieng', phone: '0722000111', defaultAmountCents: 1_850_000 }, 'Amina');
+    const run = createRunFromWorkers(db, { title: 'November', workers: [{ workerId: wanjiku.id }, { workerId: otieno.id }] }, { name: 'Amina' });
+    approveRun(db, run.id, { name: 'Amina' });
+    const [paid, failed] = listRunItems(db, run.id);
+    if (paid === undefined || failed === undefined) throw new Error('two items');
+    // What the payout engine leaves behind: one succeeded attempt, one failed.
+    db.prepare("UPDATE payroll_items SET state = 'paid', registered_name = 'WANJIKU KAMAU', name_check = 'match' WHERE id = ?").run(paid.id);
+    db.prepare("UPDATE payroll_items SET state = 'failed' WHERE id = ?").run(failed.id);
+    db.prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, receipt) VALUES (?, 1, 'oc-1', ?, ?, 'SalaryPayment', 'succeeded', 'TKX0000001')").run(paid.id, paid.phone, paid.amountCents);
+    db.prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, result_code, result_desc) VALUES (?, 1, 'oc-2', ?, ?, 'SalaryPayment', 'failed', '2001', 'The initiator information is invalid.')").run(failed.id, failed.phone, failed.amountCents);
+
+    const file = temp.path('run.csv');
+    await exportRunResults(db, run.id, file, 'csv');
+    const records = parse(readFileSync(file, 'utf8').slice(1), { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => [r.Name, r.Phone, r['Amount (KES)'], r.State, r.Receipt, r['Registered M-Pesa name'], r['Failure reason']])).toEqual([
+      ['Wanjiku Kamau', '254712345678', '25000.00', 'paid', 'TKX0000001', 'WANJIKU KAMAU', ''],
+      ["'@Otieno Ochieng", '254722000111', '18500.00', 'failed', '', '', 'The initiator information is invalid. (code 2001)'],
+    ]);
+
+    const xlsx = temp.path('run.xlsx');
+    await exportRunResults(db, run.id, xlsx, 'xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsx);
+    const sheet = workbook.worksheets[0];
+    const row = sheet?.getRow(3);
+    expect([row?.getCell(2).value, row?.getCell(3).value, row?.getCell(4).value, row?.getCell(5).value]).toEqual(["'@Otieno Ochieng", '254722000111', 18500, 'failed']);
+  });
+});
