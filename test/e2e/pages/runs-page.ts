@@ -1,0 +1,104 @@
+// Page object for payroll runs: a new run from a file with its preview, then approve, send,
+/// <reference lib="dom" />
+// watch the progress bar, and read the results.
+import type { Page } from 'playwright-core';
+
+export interface LeftOutRow {
+  row: number;
+  reason: string;
+}
+
+export class RunsPage {
+  constructor(private readonly page: Page) {}
+
+  async startNewRunFromFile(filePath: string, title: string): Promise<void> {
+    await this.page.getByTestId('new-run').click();
+    const dialog = this.page.getByRole('dialog', { name: 'New payroll run' });
+    await dialog.getByLabel('Title').fill(title);
+    await dialog.locator('input[type="file"]').setInputFiles(filePath);
+    await dialog.getByTestId('import-preview').waitFor();
+  }
+
+  validCount() {
+    return this.page.getByTestId('valid-count');
+  }
+
+  /** The rows the preview leaves out, as the page shows them. */
+  async leftOutRows(): Promise<LeftOutRow[]> {
+    const rows = this.page.getByTestId('invalid-rows').locator('tbody tr');
+    const found: LeftOutRow[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      found.push({ row: Number(await row.getByTestId('invalid-row-number').textContent()), reason: (await row.getByTestId('invalid-row-reason').textContent()) ?? '' });
+    }
+    return found;
+  }
+
+  async createRun(): Promise<void> {
+    await this.page.getByTestId('create-run').click();
+    await this.page.getByTestId('run-review').waitFor();
+  }
+
+  reviewTotal() {
+    return this.page.getByTestId('review-total');
+  }
+
+  async approve(): Promise<void> {
+    await this.page.getByTestId('approve-run').click();
+    await this.page.locator('[data-testid="run-detail"][data-run-state="approved"]').waitFor();
+  }
+
+  async send(): Promise<void> {
+    await this.page.getByTestId('send-run').click();
+  }
+
+  progressBar() {
+    return this.page.getByTestId('progress-bar');
+  }
+
+  /**
+   * Records every value the progress bar shows from now on (in the page, so no change between
+   * two polls is missed) and resolves once the run has ended, with the values seen.
+   */
+  async watchProgressUntilEnd(timeoutMs: number): Promise<number[]> {
+    await this.progressBar().waitFor();
+    await this.page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { progressSeen: number[] }).progressSeen = seen;
+      const read = () => {
+        const bar = document.querySelector('[data-testid="progress-bar"]');
+        const value = Number(bar?.getAttribute('aria-valuenow'));
+        if (bar && seen[seen.length - 1] !== value) seen.push(value);
+      };
+      read();
+      new MutationObserver(read).observe(document.body, { subtree: true, attributes: true, childList: true });
+    });
+    await this.page.locator('[data-testid="run-progress"][data-state="completed"]').waitFor({ timeout: timeoutMs });
+    return this.page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+  }
+
+  runStatus() {
+    return this.page.getByTestId('run-status');
+  }
+
+  progress() {
+    return this.page.getByTestId('run-progress');
+  }
+
+  /** The result rows in view, with the state and receipt each shows. */
+  async resultStates(): Promise<{ state: string; receipt: string }[]> {
+    const rows = this.page.getByTestId('run-results').locator('[role="row"]').filter({ has: this.page.getByTestId('result-state') });
+    const found: { state: string; receipt: string }[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      found.push({ state: (await row.getByTestId('result-state').getAttribute('data-state')) ?? '', receipt: (await row.getByTestId('result-receipt').textContent()) ?? '' });
+    }
+    return found;
+  }
+
+  async exportCsv(): Promise<string> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-run-csv').click()]);
+    const path = await download.path();
+    return path;
+  }
+}
