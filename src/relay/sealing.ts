@@ -27,20 +27,31 @@ export interface SealedEnvelope {
   tag: string;
 }
 
-/** An X25519 public key in SPKI form is a fixed 12-byte header followed by the raw 32 bytes. */
-const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+// JWK export/import, not DER: several times cheaper, and sealing runs once per callback.
+const rawCache = new WeakMap<KeyObject, Buffer>();
 
 function rawPublicKey(key: KeyObject): Buffer {
-  const der = key.export({ format: 'der', type: 'spki' });
-  return Buffer.from(der.subarray(der.length - 32));
+  let raw = rawCache.get(key);
+  if (!raw) {
+    const { x } = key.export({ format: 'jwk' });
+    if (typeof x !== 'string') throw new Error('not an X25519 public key');
+    raw = Buffer.from(x, 'base64url');
+    rawCache.set(key, raw);
+  }
+  return raw;
 }
 
 function publicKeyFromRaw(raw: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, raw]), format: 'der', type: 'spki' });
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
+
+/** PEM parsing costs more than the sealing itself; callers usually reuse one key, so keep the last. */
+let lastPublic: { pem: string; key: KeyObject } | undefined;
+let lastPrivate: { pem: string; key: KeyObject; raw: Buffer } | undefined;
 
 /** Parses and checks a channel public key (PEM); throws a plain Error naming the problem. */
 export function parsePublicKey(publicKeyPem: string): KeyObject {
+  if (lastPublic?.pem === publicKeyPem) return lastPublic.key;
   let key: KeyObject;
   try {
     key = createPublicKey(publicKeyPem);
@@ -48,6 +59,7 @@ export function parsePublicKey(publicKeyPem: string): KeyObject {
     throw new Error('the channel public key is not a readable PEM public key');
   }
   if (key.asymmetricKeyType !== 'x25519') throw new Error('the channel public key must be an X25519 key');
+  lastPublic = { pem: publicKeyPem, key };
   return key;
 }
 
@@ -76,6 +88,18 @@ function decodeField(value: unknown, name: string, length?: number): Buffer {
   return buf;
 }
 
+const privateRawCache = new WeakMap<KeyObject, Buffer>();
+
+function privateKeyOf(privateKey: string | KeyObject): { key: KeyObject; raw: Buffer } {
+  if (typeof privateKey === 'string' && lastPrivate?.pem === privateKey) return lastPrivate;
+  const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  if (key.asymmetricKeyType !== 'x25519') throw new Error('the channel private key must be an X25519 key');
+  let raw = privateRawCache.get(key);
+  if (!raw) privateRawCache.set(key, (raw = rawPublicKey(createPublicKey(key))));
+  if (typeof privateKey === 'string') lastPrivate = { pem: privateKey, key, raw };
+  return { key, raw };
+}
+
 /**
  * Opens an envelope (object or its JSON text) with the channel private key (PEM). Throws if the
  * envelope was altered or sealed to another key: GCM authentication fails.
@@ -90,11 +114,9 @@ export function open(privateKeyPem: string | KeyObject, envelope: SealedEnvelope
   const iv = decodeField(e.iv, 'iv', 12);
   const ct = decodeField(e.ct, 'ct');
   const tag = decodeField(e.tag, 'tag', 16);
-  const privateKey = typeof privateKeyPem === 'string' ? createPrivateKey(privateKeyPem) : privateKeyPem;
-  if (privateKey.asymmetricKeyType !== 'x25519') throw new Error('the channel private key must be an X25519 key');
-  const channelPublic = createPublicKey(privateKey);
+  const { key: privateKey, raw: channelRaw } = privateKeyOf(privateKeyPem);
   const shared = diffieHellman({ privateKey, publicKey: publicKeyFromRaw(epkRaw) });
-  const key = deriveKey(shared, epkRaw, rawPublicKey(channelPublic));
+  const key = deriveKey(shared, epkRaw, channelRaw);
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(tag);
   try {

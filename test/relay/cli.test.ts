@@ -42,18 +42,18 @@ describe('relay CLI beside a running relay', () => {
   });
 
   it('adds, lists, rotates and removes channels; the running relay sees each change', async () => {
-    const added = (await relayCli('channel', 'add', 'acme', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url)) as Record<string, string>;
+    const added = (await relayCli('channel', 'add', 'acme', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url)) as { channel: string; callbackBaseUrl: string; pullToken: string };
     expect(added.channel).toBe('acme');
     expect(added.callbackBaseUrl).toMatch(new RegExp(`^${relay.url}/hooks/acme/[0-9a-f]{64}$`));
     expect(added.pullToken).toMatch(/^[0-9a-f]{64}$/);
-    const channel = { ...(added as { channel: string; callbackBaseUrl: string; pullToken: string }), privateKeyPem: keys.privateKeyPem };
+    const channel = { ...added, privateKeyPem: keys.privateKeyPem };
 
     expect((await post(`${added.callbackBaseUrl}/b2c-result`, '{"first":1}')).status).toBe(200);
     const listed = (await relayCli('channel', 'list', '--data', dataDir)) as Array<Record<string, string>>;
     expect(listed.map((c) => c.channel)).toEqual(['acme']);
     expect(JSON.stringify(listed)).not.toContain(added.pullToken);
 
-    const rotated = (await relayCli('channel', 'rotate', 'acme', '--data', dataDir, '--public-url', relay.url)) as Record<string, string>;
+    const rotated = (await relayCli('channel', 'rotate', 'acme', '--data', dataDir, '--public-url', relay.url)) as { channel: string; callbackBaseUrl: string; pullToken: string };
     expect(rotated.pullToken).not.toBe(added.pullToken);
     expect((await post(`${added.callbackBaseUrl}/b2c-result`, '{"old":1}')).status).toBe(404);
     expect((await pull(relay.url, added.pullToken)).status).toBe(401);
