@@ -467,7 +467,13 @@ export class PayoutEngine {
   // ---- runs, progress, waiting ----------------------------------------------------------------
 
   #closeFinishedRuns(): void {
-    const running = this.#db.prepare(`SELECT id FROM payroll_runs WHERE state = 'running'`).all() as Array<{ id: number }>;
+    // Only runs with nothing left open; the close itself re-checks inside its transaction.
+    const running = this.#db
+      .prepare(
+        `SELECT r.id FROM payroll_runs r WHERE r.state = 'running'
+           AND NOT EXISTS (SELECT 1 FROM payroll_items i WHERE i.run_id = r.id AND i.state IN ('draft', 'queued', 'paying'))`,
+      )
+      .all() as Array<{ id: number }>;
     for (const { id } of running) control.completeIfDone(this.#db, id, this.#iso());
   }
 

@@ -40,7 +40,7 @@ describe('payout engine under faults', () => {
     paidExactlyOnce(h, workers);
     // Every payment is one attempt: nothing was re-sent with a new ID.
     expect(attempts(h.db).filter((a) => a.state === 'succeeded')).toHaveLength(200);
-    expect(attempts(h.db).every((a) => a.attempt_number === 1)).toBe(true);
+    expect(attempts(h.db).filter((a) => a.attempt_number !== 1)).toEqual([]);
     // The faults really happened and were handled.
     const unresolved = attempts(h.db).filter((a) => a.state !== 'succeeded');
     expect(unresolved).toEqual([]);
@@ -52,8 +52,10 @@ describe('payout engine under faults', () => {
     // the simulator's 50/s is crossed depends on the machine's speed; the next test forces it).
     if (h.engine.counters().throttled > 0) expect(slowest).toBeLessThanOrEqual(50);
     expect(verifyAuditChain(h.db)).toMatchObject({ ok: true });
-    const flagged = h.db.prepare(`SELECT flag, COUNT(*) AS n FROM inbox WHERE flag IS NOT NULL GROUP BY flag`).all() as Array<{ flag: string; n: number }>;
-    expect(flagged.every((f) => f.flag === 'duplicate')).toBe(true);
+    // Only copies and stale status answers (a second query's answer after the payment settled) are
+    // flagged: every other callback was evidence that matched.
+    const flagged = h.db.prepare(`SELECT kind, flag FROM inbox WHERE flag IS NOT NULL AND flag <> 'duplicate'`).all();
+    expect(flagged.filter((f) => !(f as { kind: string; flag: string }).kind.startsWith('status') || (f as { flag: string }).flag !== 'late')).toEqual([]);
   }, 30_000);
 
   it('halves its rate on Spike Arrest answers (AIMD) and still pays everyone exactly once', async () => {
