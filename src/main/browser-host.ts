@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { appInfoHandlers } from './host/app-info';
+import { lazySecretStore, startApi } from './api/start';
 import { ensureRendererBuilt } from './host/renderer-build';
 import { startBrowserHost } from './host/server';
+import { dataFolder } from './profiles';
+import { KeytarSecretStore } from './secrets/keytar-store';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,12 +19,25 @@ async function main(): Promise<void> {
   }
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const rendererDir = await ensureRendererBuilt(projectRoot);
-  // The profile becomes a setting with the profile issue; until then the host runs the demo.
-  const host = await startBrowserHost({ rendererDir, port, handlers: { ...appInfoHandlers({ version, profile: 'demo', mode: 'browser' }) } });
+  // The data folder is MSHAHARA_DATA_DIR when set (tests give each run a fresh one).
+  const api = await startApi({ mode: 'browser', version, dataRoot: dataFolder(), secrets: lazySecretStore(() => new KeytarSecretStore()) });
+  const host = await startBrowserHost({ rendererDir, port, handlers: api.handlers });
+  const stopEvents = api.events.on((event, payload) => host.publish(event, payload));
   process.stdout.write(`Mshahara is at ${host.url}\n`);
 
+  let stopping = false;
   const stop = (): void => {
-    void host.close().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    stopEvents();
+    // The engine records every answer on the wire before the profile closes (DESIGN §4).
+    void Promise.all([host.close(), api.close()]).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

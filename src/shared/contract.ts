@@ -15,7 +15,8 @@ export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
 export const profiles = ['demo', 'sandbox', 'production'] as const;
-export type Profile = (typeof profiles)[number];
+/** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
+export type Profile = string;
 
 export const contractMethods = { ...setupMethods, ...payrollMethods, ...moneyMethods } as const;
 

@@ -1,5 +1,6 @@
 // The contract over a WebSocket for the browser host: {id, method, input} in, {id, result} out,
-// and {event, payload} pushed to every open page. Same dispatch as Electron IPC.
+// and {event, payload} pushed to every open page. Same dispatch as Electron IPC. Messages may carry
+// a payroll file as base64 (up to 30 MB of file), hence the large frame limit.
 import { WebSocketServer, type WebSocket } from 'ws';
 import { contractEvents, type EventName, type EventPayload } from '../../shared/contract';
 import { callContract, type ContractHandlers } from './dispatch';
@@ -11,7 +12,7 @@ export interface ContractSocketServer {
 }
 
 export function contractSocketServer(handlers: ContractHandlers): ContractSocketServer {
-  const server = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const server = new WebSocketServer({ noServer: true, maxPayload: 48 * 1024 * 1024 });
 
   server.on('connection', (socket: WebSocket) => {
     socket.on('message', (raw) => {

@@ -58,7 +58,6 @@ export const ledgerFilter = z
     maxCents: amountBound.optional(),
     /** A receipt, a phone number in any Kenyan format, or part of a name. */
     search: z.string().trim().max(100).optional(),
-    runId: id.optional(),
   })
   .strict()
   .refine((f) => f.from === undefined || f.to === undefined || f.from <= f.to, 'The start date must be on or before the end date')
@@ -66,8 +65,11 @@ export const ledgerFilter = z
 export type LedgerFilter = z.output<typeof ledgerFilter>;
 
 export const ledgerSort = z
-  .object({ by: z.enum(['occurredAt', 'amount', 'receipt', 'name']).default('occurredAt'), direction: z.enum(['asc', 'desc']).default('desc') })
+  .object({ by: z.enum(['occurredAt', 'amount']).default('occurredAt'), direction: z.enum(['asc', 'desc']).default('desc') })
   .strict();
+
+/** Where the next page starts (the last row's sort value and id): stable while new payments arrive. */
+export const ledgerCursor = z.object({ value: z.union([z.string(), z.number()]), id }).strict();
 
 export const inboxEntry = z.object({
   id,
@@ -109,12 +111,16 @@ export const moneyMethods = {
     output: z.object({ requested: z.boolean(), message: z.string(), float: floatView }),
   },
   'ledger.list': {
-    input: z.object({ filter: ledgerFilter.default({}), sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }), ...pageInput(1000, 200) }).strict(),
+    /** Page by `offset` (jump anywhere, e.g. a scrolled virtual table) or by `after` (the previous page's `next`). */
+    input: z
+      .object({ filter: ledgerFilter.default({}), sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }), ...pageInput(1000, 200), after: ledgerCursor.optional() })
+      .strict(),
     output: z.object({
       rows: z.array(ledgerRow),
       /** Of the whole filtered set, not just this page. */
       total: z.number().int(),
       totals: z.object({ inCents: cents, outCents: cents, chargesCents: cents }),
+      next: ledgerCursor.nullable(),
     }),
   },
   'ledger.detail': {

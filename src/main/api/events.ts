@@ -1,0 +1,63 @@
+// Turns what happens inside an open profile into contract events: run progress (and a run's end)
+// from the engine, new callbacks from the callback route, then what they changed (ledger, float).
+import type { ProfileDatabase } from '../db';
+import { logger } from '../log';
+import type { EventHub, ProfileCore } from './context';
+import { latestFloat } from './float';
+import { needsActionFlags } from './inbox';
+import { runProgressView } from './runs';
+
+const log = logger('app');
+
+function maxTransactionId(db: ProfileDatabase): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) AS id FROM transactions').get() as { id: number }).id;
+}
+
+/** Wires one open profile to the hub; returns what unwires it. */
+export function publishProfileEvents(core: ProfileCore, events: EventHub): () => void {
+  const { db } = core;
+  // Runs announced as ended; a run that starts again (retry approved) may end again.
+  const ended = new Set<number>();
+  let lastTransactionId = maxTransactionId(db);
+
+  const stopProgress = core.engine.onProgress((progress) => {
+    try {
+      const view = runProgressView(db, progress.runId, progress);
+      events.publish('run.progress', view);
+      const over = view.state === 'completed' || view.state === 'cancelled';
+      if (!over) {
+        ended.delete(view.runId);
+        return;
+      }
+      if (ended.has(view.runId) || view.counts.queued + view.counts.paying > 0) return;
+      ended.add(view.runId);
+      const title = (db.prepare('SELECT title FROM payroll_runs WHERE id = ?').get(view.runId) as { title: string }).title;
+      events.publish('run.ended', { runId: view.runId, title, displayStatus: view.displayStatus, paidCount: view.counts.paid, failedCount: view.counts.failed, paidCents: view.totals.paidCents });
+    } catch (error) {
+      // An event is a courtesy to the screens; never let it disturb the engine that called us.
+      log.error({ err: error, runId: progress.runId }, 'could not publish run progress');
+    }
+  });
+
+  const stopInbox = core.source.onStored((ids) => {
+    try {
+      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE flag IN (${needsActionFlags.map(() => '?').join(', ')})`).get(...needsActionFlags) as { n: number }).n;
+      events.publish('inbox.changed', { added: ids.length, needsAction });
+      const latest = maxTransactionId(db);
+      if (latest > lastTransactionId) {
+        const added = (db.prepare('SELECT count(*) AS n FROM transactions WHERE id > ?').get(lastTransactionId) as { n: number }).n;
+        lastTransactionId = latest;
+        events.publish('ledger.changed', { added, latestId: latest });
+      }
+      const balances = db.prepare(`SELECT count(*) AS n FROM inbox WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'balance-result' AND applied = 1`).get(JSON.stringify(ids)) as { n: number };
+      if (balances.n > 0) events.publish('balance.changed', latestFloat(db));
+    } catch (error) {
+      log.error({ err: error }, 'could not publish inbox events');
+    }
+  });
+
+  return () => {
+    stopProgress();
+    stopInbox();
+  };
+}

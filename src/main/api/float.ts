@@ -1,0 +1,56 @@
+// The float as the screens show it: the accounts of the latest Account Balance answer, and whether
+// the utility account can pay a given total. Read from balance_snapshots (written by the engine).
+import type { MethodOutput } from '../../shared/contract';
+import { formatKesWithCurrency } from '../../shared/money';
+import type { ProfileDatabase } from '../db';
+import type { FloatView } from '../../shared/contract';
+
+interface SnapshotRow {
+  account: string;
+  available_cents: number;
+  current_cents: number | null;
+  reserved_cents: number | null;
+  uncleared_cents: number | null;
+  observed_at: string;
+  conversation_id: string | null;
+  inbox_id: number | null;
+}
+
+/** The accounts of the most recent balance answer (one answer lists every account). */
+export function latestFloat(db: ProfileDatabase): FloatView {
+  const latest = db.prepare('SELECT observed_at, conversation_id, inbox_id FROM balance_snapshots ORDER BY observed_at DESC, id DESC LIMIT 1').get() as
+    | Pick<SnapshotRow, 'observed_at' | 'conversation_id' | 'inbox_id'>
+    | undefined;
+  if (latest === undefined) return { accounts: [], observedAt: null, utilityAvailableCents: null };
+  // Rows of one answer share its inbox row (or, failing that, its time): never mix two answers.
+  const rows = (
+    latest.inbox_id !== null
+      ? db.prepare('SELECT * FROM balance_snapshots WHERE inbox_id = ? ORDER BY id').all(latest.inbox_id)
+      : db.prepare('SELECT * FROM balance_snapshots WHERE observed_at = ? ORDER BY id').all(latest.observed_at)
+  ) as SnapshotRow[];
+  const accounts = rows.map((row) => ({
+    account: row.account,
+    availableCents: row.available_cents,
+    currentCents: row.current_cents,
+    reservedCents: row.reserved_cents,
+    unclearedCents: row.uncleared_cents,
+  }));
+  const utility = accounts.find((account) => /utility/i.test(account.account));
+  return { accounts, observedAt: latest.observed_at, utilityAvailableCents: utility?.availableCents ?? null };
+}
+
+export type FloatCheck = MethodOutput<'runs.review'>['floatCheck'];
+
+/** Compares what a run needs with the last known utility balance; the engine checks again, live, on start. */
+export function floatCheck(db: ProfileDatabase, requiredCents: number): FloatCheck {
+  const float = latestFloat(db);
+  const available = float.utilityAvailableCents;
+  if (available === null) {
+    return { requiredCents, availableCents: null, enough: null, observedAt: null, message: 'No balance from M-Pesa yet: Mshahara asks for it before sending.' };
+  }
+  const enough = available >= requiredCents;
+  const message = enough
+    ? `The utility account holds ${formatKesWithCurrency(available)}; this run needs ${formatKesWithCurrency(requiredCents)} with charges.`
+    : `The utility account holds ${formatKesWithCurrency(available)} but this run needs ${formatKesWithCurrency(requiredCents)} with charges: short by ${formatKesWithCurrency(requiredCents - available)}. Top up the float first.`;
+  return { requiredCents, availableCents: available, enough, observedAt: float.observedAt, message };
+}

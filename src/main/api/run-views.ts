@@ -1,0 +1,127 @@
+// Payroll runs as the screens read them: a run with its counts and money per outcome, and one
+// result row per worker (receipt, registered name, failure in plain words) from its latest attempt.
+import type { PlainReason, RunResultRow, RunView } from '../../shared/contract';
+import { actionLabels, describeResultCode, describeSyncError } from '../../shared/daraja/codes';
+import type { ProfileDatabase } from '../db';
+import { runSummary } from '../payroll/runs';
+import type { ItemState } from '../payroll/status';
+
+export function runView(db: ProfileDatabase, runId: number): RunView {
+  const summary = runSummary(db, runId);
+  const { run } = summary;
+  return {
+    id: run.id,
+    title: run.title,
+    period: run.period,
+    state: run.state,
+    displayStatus: summary.displayStatus,
+    commandId: run.commandId,
+    source: run.source,
+    sourceFileName: run.sourceFileName,
+    createdAt: run.createdAt,
+    approvedAt: run.approvedAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    cancelledAt: run.cancelledAt,
+    counts: { ...summary.counts },
+    totals: { ...summary.totals },
+  };
+}
+
+export type ResultFilter = 'all' | 'paid' | 'failed' | 'pending' | 'needs_attention' | 'name_mismatch';
+
+const filterSql: Record<ResultFilter, string> = {
+  all: '1',
+  paid: "i.state = 'paid'",
+  failed: "i.state = 'failed'",
+  pending: "i.state IN ('draft', 'queued', 'paying')",
+  needs_attention: "i.state <> 'paid' AND a.needs_attention = 1",
+  name_mismatch: "i.name_check = 'mismatch'",
+};
+
+interface ResultSqlRow {
+  id: number;
+  line_number: number | null;
+  worker_id: number | null;
+  name: string;
+  phone: string;
+  amount_cents: number;
+  remarks: string | null;
+  state: ItemState;
+  registered_name: string | null;
+  name_check: string | null;
+  attempts: number;
+  attempt_state: string | null;
+  receipt: string | null;
+  result_code: string | null;
+  result_desc: string | null;
+  needs_attention: number | null;
+  finished_at: string | null;
+}
+
+// The latest attempt per item carries the outcome; earlier ones failed (a retry) and only count.
+const resultsFrom = `
+  FROM payroll_items i
+  LEFT JOIN payout_attempts a ON a.id = (SELECT max(id) FROM payout_attempts WHERE item_id = i.id)
+  WHERE i.run_id = @runId`;
+
+function searchSql(search: string | undefined): string {
+  return search === undefined || search.trim() === '' ? '' : ` AND (i.name LIKE @like ESCAPE '\\' OR i.phone LIKE @like ESCAPE '\\' OR a.receipt LIKE @like ESCAPE '\\')`;
+}
+
+function likeOf(search: string | undefined): string {
+  return `%${(search ?? '').trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function runResults(
+  db: ProfileDatabase,
+  runId: number,
+  options: { show: ResultFilter; search?: string | undefined; limit: number; offset: number },
+): { items: RunResultRow[]; total: number } {
+  const where = `${resultsFrom} AND ${filterSql[options.show]}${searchSql(options.search)}`;
+  const params = { runId, like: likeOf(options.search), limit: options.limit, offset: options.offset };
+  const total = (db.prepare(`SELECT count(*) AS n ${where}`).get(params) as { n: number }).n;
+  const rows = db
+    .prepare(
+      `SELECT i.id, i.line_number, i.worker_id, i.name, i.phone, i.amount_cents, i.remarks, i.state, i.registered_name, i.name_check,
+              (SELECT count(*) FROM payout_attempts WHERE item_id = i.id) AS attempts,
+              a.state AS attempt_state, a.receipt, a.result_code, a.result_desc, a.needs_attention, a.finished_at
+       ${where} ORDER BY coalesce(i.line_number, i.id), i.id LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as ResultSqlRow[];
+  return { items: rows.map(resultRow), total };
+}
+
+function resultRow(row: ResultSqlRow): RunResultRow {
+  return {
+    itemId: row.id,
+    lineNumber: row.line_number,
+    workerId: row.worker_id,
+    name: row.name,
+    phone: row.phone,
+    amountCents: row.amount_cents,
+    remarks: row.remarks,
+    state: row.state,
+    receipt: row.receipt,
+    registeredName: row.registered_name,
+    nameMismatch: row.name_check === 'mismatch',
+    paidAt: row.state === 'paid' ? row.finished_at : null,
+    failure: row.state === 'failed' || row.needs_attention === 1 ? failureOf(row) : null,
+    attempts: row.attempts,
+    needsAttention: row.needs_attention === 1 && row.state !== 'paid',
+  };
+}
+
+/** The failure in the officer's words: result codes from the callback, sync codes from a refused request. */
+export function failureOf(row: Pick<ResultSqlRow, 'attempt_state' | 'result_code' | 'result_desc' | 'needs_attention'>): PlainReason {
+  if (row.needs_attention === 1 && row.attempt_state !== 'failed' && row.attempt_state !== 'rejected') {
+    return {
+      code: row.result_code,
+      message: 'M-Pesa has not said whether this payment went through, even after repeated status checks. Mshahara will not send it again on a guess.',
+      action: 'Look the payment up on the M-Pesa portal or call Safaricom, then settle it from the inbox.',
+    };
+  }
+  if (row.result_code === null) return { code: null, message: row.result_desc ?? 'The payment was not made.', action: null };
+  const entry = row.attempt_state === 'rejected' ? describeSyncError(row.result_code, row.result_desc ?? '') : describeResultCode(row.result_code);
+  return { code: row.result_code, message: entry.explanation, action: actionLabels[entry.action] };
+}

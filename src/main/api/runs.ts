@@ -1,0 +1,177 @@
+// Contract handlers for payroll runs: preview a file, create from workers or a file, review,
+// approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
+import { createHash } from 'node:crypto';
+import type { MethodOutput } from '../../shared/contract';
+import { estimateRunCharges } from '../payroll/charges';
+import { findDuplicatePayments } from '../payroll/duplicates';
+import { runFloatNeed } from '../payroll/engine/float-check';
+import { runProgress } from '../payroll/engine/progress';
+import { previewPayrollFile } from '../payroll/import';
+import { approveRun, createRunFromFile, createRunFromWorkers, listRuns, runSummary, type RunActor } from '../payroll/runs';
+import { existingPhones } from '../payroll/workers';
+import type { ProfileDatabase } from '../db';
+import type { ContractHandlers } from '../host/dispatch';
+import type { ApiContext, ProfileCore } from './context';
+import { decodeUpload } from './files';
+import { floatCheck } from './float';
+import { exportRunResults } from './run-export';
+import { runResults, runView } from './run-views';
+import { checkRunWithinLimits } from './settings';
+import { importPreviewView } from './workers';
+
+type RunMethods = Extract<keyof ContractHandlers, `runs.${string}`>;
+type LeftOutRows = MethodOutput<'runs.review'>['leftOutRows'];
+
+/** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
+function previewRunFile(db: ProfileDatabase, contentBase64: string) {
+  return previewPayrollFile(decodeUpload(contentBase64), { existingPhones: existingPhones(db), duplicatesAgainstExisting: 'warn' });
+}
+
+export function runProgressView(db: ProfileDatabase, runId: number, live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number }): MethodOutput<'runs.progress'> {
+  const progress = runProgress(db, runId);
+  const summary = runSummary(db, runId);
+  return {
+    runId,
+    state: progress.state,
+    displayStatus: progress.status,
+    counts: { ...progress.counts },
+    totals: { ...summary.totals },
+    needsAttention: live?.needsAttention ?? progress.needsAttention,
+    ratePerSecond: live === undefined ? null : live.sentPerSecond,
+    etaSeconds: live?.etaSeconds ?? null,
+    at: new Date().toISOString(),
+  };
+}
+
+export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods> {
+  const core = () => ctx.session.require();
+  const db = () => core().db;
+  const actor = (): RunActor => ({ name: ctx.actor });
+  // The rows a file run left out are shown on its review; they live as long as the open profile
+  // (the audit log keeps their count for good).
+  const leftOut = new WeakMap<ProfileCore, Map<number, LeftOutRows>>();
+  const leftOutOf = (c: ProfileCore): Map<number, LeftOutRows> => {
+    const known = leftOut.get(c) ?? new Map<number, LeftOutRows>();
+    leftOut.set(c, known);
+    return known;
+  };
+
+  return {
+    'runs.list': ({ state, limit, offset }) => {
+      const database = db();
+      const runs = listRuns(database, { ...(state === undefined ? {} : { state }), limit, offset });
+      const total = (database.prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`).get(...(state === undefined ? [] : [state])) as { n: number }).n;
+      return { runs: runs.map((run) => runView(database, run.id)), total };
+    },
+    'runs.previewFile': async ({ contentBase64 }) => {
+      const database = db();
+      const preview = await previewRunFile(database, contentBase64);
+      const estimate = estimateRunCharges(preview.valid);
+      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents) };
+    },
+    'runs.createFromWorkers': ({ title, period, commandId, remarks, workers }) => {
+      const database = db();
+      const run = createRunFromWorkers(
+        database,
+        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), ...(remarks === undefined ? {} : { remarks }), workers },
+        actor(),
+      );
+      return runView(database, run.id);
+    },
+    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64 }) => {
+      const c = core();
+      const preview = await previewRunFile(c.db, contentBase64);
+      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const run = createRunFromFile(
+        c.db,
+        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview },
+        actor(),
+      );
+      leftOutOf(c).set(run.id, importPreviewView(preview).invalid);
+      return runView(c.db, run.id);
+    },
+    'runs.review': ({ runId }) => {
+      const c = core();
+      const summary = runSummary(c.db, runId);
+      return {
+        run: runView(c.db, runId),
+        charges: { ...summary.charges },
+        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents),
+        duplicateWarnings: findDuplicatePayments(c.db, runId).map((w) => ({
+          itemId: w.itemId,
+          name: w.name,
+          phone: w.phone,
+          amountCents: w.amountCents,
+          otherRunId: w.otherRunId,
+          otherRunTitle: w.otherRunTitle,
+          message: w.message,
+        })),
+        leftOutRows: leftOutOf(c).get(runId) ?? [],
+        nameMismatches: summary.nameMismatches,
+      };
+    },
+    'runs.approve': ({ runId }) => {
+      checkRunWithinLimits(db(), runId);
+      approveRun(db(), runId, actor());
+      return runView(db(), runId);
+    },
+    'runs.start': async ({ runId }) => {
+      const c = core();
+      await c.engine.startRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.pause': ({ runId }) => {
+      const c = core();
+      c.engine.pauseRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.resume': ({ runId }) => {
+      const c = core();
+      c.engine.resumeRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.cancel': ({ runId }) => {
+      const c = core();
+      c.engine.cancelRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.progress': ({ runId }) => runProgressView(db(), runId),
+    'runs.results': ({ runId, show, search, limit, offset }) => {
+      const database = db();
+      runSummary(database, runId); // a missing run is a not-found error, not an empty list
+      return runResults(database, runId, { show, search, limit, offset });
+    },
+    'runs.retryFailed': ({ runId }) => {
+      const database = db();
+      runSummary(database, runId);
+      const failed = retryableFailures(database, runId);
+      const estimate = estimateRunCharges(failed);
+      return { runId, count: estimate.count, amountCents: estimate.amountCents, estimatedChargesCents: estimate.chargesCents, items: failed };
+    },
+    'runs.approveRetry': ({ runId }) => {
+      const c = core();
+      const queued = c.engine.approveRetry(runId, ctx.actor);
+      return { run: runView(c.db, runId), queued };
+    },
+    'runs.export': ({ runId, format }) => exportRunResults(ctx, core(), runId, format),
+  };
+}
+
+/**
+ * The payments "retry failed" would send again: failed items whose every attempt failed
+ * definitively. One still waiting for a person is not among them (it may have been paid).
+ */
+function retryableFailures(db: ProfileDatabase, runId: number) {
+  const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });
+  const blocked = new Set(
+    (
+      db
+        .prepare(
+          `SELECT DISTINCT a.item_id AS id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id
+           WHERE i.run_id = ? AND i.state = 'failed' AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1)`,
+        )
+        .all(runId) as Array<{ id: number }>
+    ).map((row) => row.id),
+  );
+  return items.filter((item) => !blocked.has(item.itemId));
+}
