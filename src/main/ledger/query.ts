@@ -72,6 +72,13 @@ interface Where {
   params: unknown[];
 }
 
+/** The FROM and WHERE of a filtered ledger query; params in the order the text binds them. */
+export interface LedgerSource {
+  from: string;
+  where: string;
+  params: unknown[];
+}
+
 function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -111,7 +118,7 @@ function searchClause(search: string, filter: LedgerFilter): Where {
     `SELECT id FROM transactions WHERE party_name IN (SELECT name FROM transaction_party_names WHERE name LIKE ? ESCAPE '\\')${range}`,
   );
   params.push(`%${likeEscape(name)}%`, ...rangeParams);
-  return { sql: `t.id IN (${parts.join(' UNION ALL ')})`, params };
+  return { sql: `(${parts.join(' UNION ')}) AS matched`, params };
 }
 
 function inList(column: string, values: readonly string[], params: unknown[]): string {
@@ -119,9 +126,11 @@ function inList(column: string, values: readonly string[], params: unknown[]): s
   return `${column} IN (${values.map(() => '?').join(', ')})`;
 }
 
-export function ledgerWhere(filter: LedgerFilter): Where {
+export function ledgerWhere(filter: LedgerFilter): LedgerSource {
   const clauses: string[] = [];
   const params: unknown[] = [];
+  let from = 'transactions t';
+  const fromParams: unknown[] = [];
   if (filter.from !== undefined) {
     clauses.push('t.occurred_at >= ?');
     params.push(filter.from);
@@ -149,15 +158,18 @@ export function ledgerWhere(filter: LedgerFilter): Where {
   }
   const search = filter.search?.trim() ?? '';
   if (search !== '') {
-    const clause = searchClause(search, filter);
-    clauses.push(clause.sql);
-    params.push(...clause.params);
+    // The few rows a search matches drive the query (CROSS JOIN fixes that order): left to
+    // itself the planner may walk a whole date range by index and test each row against them.
+    const matched = searchClause(search, filter);
+    from = `${matched.sql} CROSS JOIN transactions t`;
+    fromParams.push(...matched.params);
+    clauses.push('t.id = matched.id');
   }
   if (filter.includeCorrected !== true) {
     // The current view: rows no later row corrects.
     clauses.push('NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)');
   }
-  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+  return { from, where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params: [...fromParams, ...params] };
 }
 
 const sortColumn: Record<LedgerSortKey, string> = { time: 't.occurred_at', amount: 't.amount_cents' };
@@ -188,7 +200,7 @@ export function ledgerTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerT
               coalesce(sum(CASE WHEN t.direction = 'in' THEN t.amount_cents END), 0) AS amount_in,
               coalesce(sum(CASE WHEN t.direction = 'out' THEN t.amount_cents END), 0) AS amount_out,
               coalesce(sum(t.charge_cents), 0) AS charges
-         FROM transactions t ${where.sql}`,
+         FROM ${where.from} ${where.where}`,
     )
     .get(...where.params) as { count: number; amount: number; amount_in: number; amount_out: number; charges: number };
   return { count: row.count, amountCents: row.amount, amountInCents: row.amount_in, amountOutCents: row.amount_out, chargesCents: row.charges };
@@ -205,7 +217,7 @@ export function listTransactions(
   if (page.after !== undefined && page.offset !== undefined) throw new ValidationError('Page by cursor or by offset, not both');
   const where = ledgerWhere(filter);
   const params = [...where.params];
-  let sql = where.sql;
+  let sql = where.where;
   if (page.after !== undefined) {
     const comparison = sort.order === 'asc' ? '>' : '<';
     sql += `${sql === '' ? 'WHERE' : ' AND'} (${sortColumn[sort.by]}, t.id) ${comparison} (?, ?)`;
@@ -213,7 +225,7 @@ export function listTransactions(
   }
   const rows = (
     db
-      .prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM transactions t ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
+      .prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
       .all(...params, page.limit, page.offset ?? 0) as TransactionRow[]
   ).map(toLedgerTransaction);
   const last = rows.at(-1);
@@ -227,6 +239,6 @@ export function listTransactions(
 /** Every row of the filtered set in order, one at a time: what exports read, never all in memory. */
 export function* iterateTransactions(db: ProfileDatabase, filter: LedgerFilter = {}, sort: LedgerSort = defaultLedgerSort): Generator<LedgerTransaction> {
   const where = ledgerWhere(filter);
-  const statement = db.prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM transactions t ${where.sql} ${ledgerOrderBy(sort)}`);
+  const statement = db.prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${where.where} ${ledgerOrderBy(sort)}`);
   for (const row of statement.iterate(...where.params) as IterableIterator<TransactionRow>) yield toLedgerTransaction(row);
 }
