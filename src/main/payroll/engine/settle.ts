@@ -92,7 +92,7 @@ export function settleFailed(db: ProfileDatabase, attempt: Attempt, inboxId: num
   db.transaction(() => {
     const changed = db
       .prepare(
-        `UPDATE payout_attempts SET state = 'failed', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ?
+        `UPDATE payout_attempts SET state = 'failed', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ?, needs_attention = 0
          WHERE id = ? AND state IN ('created', 'sending', 'accepted', 'unknown')`,
       )
       .run(code, desc, nowIso, nowIso, attempt.id).changes;

@@ -1,0 +1,127 @@
+// How unknown outcomes end: a lost failure is settled definitively by Transaction Status; a queue
+// timeout sends the attempt to Transaction Status; evidence that contradicts a settled attempt is
+// held for a person, and no retry can be approved on top of it.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DarajaClient } from '../../../../src/main/daraja';
+import { approvedRun, attempts, customersFor, harness, itemStates, ledger, worker, type Harness } from './harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function startedRun(db: Harness['db'], workers: Parameters<typeof approvedRun>[1]): number {
+  const runId = approvedRun(db, workers);
+  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+  db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
+  return runId;
+}
+
+async function post(h: Harness, kind: 'b2c-result' | 'b2c-timeout', body: unknown): Promise<void> {
+  const stored = new Promise<void>((resolve) => {
+    const off = h.receiver.onStored(() => {
+      off();
+      resolve();
+    });
+  });
+  await fetch(h.receiver.callbackUrl(kind), { method: 'POST', body: JSON.stringify(body) });
+  await stored;
+}
+
+describe('resolving unknown outcomes', () => {
+  it('settles a lost failure as failed from Transaction Status (the original failure code), never re-sending it', async () => {
+    // Not an M-Pesa customer: M-Pesa refuses with 2040. Its answer and callback are lost.
+    const unregistered = worker(1);
+    let statusQueries = 0;
+    h = await harness({
+      faults: { errorAfter: 1, dropCallback: 1 },
+      engine: { resultTimeoutMs: 100 },
+      client: (base) => {
+        const wrapped = Object.create(base) as DarajaClient;
+        wrapped.transactionStatus = (request) => {
+          if (++statusQueries === 1) h!.sim.setFaults({ errorAfter: 0, dropCallback: 0 });
+          return base.transactionStatus(request);
+        };
+        return wrapped;
+      },
+    });
+    const runId = startedRun(h.db, [unregistered]);
+    await h.engine.start();
+    const done = await h.engine.waitUntilFinal(runId);
+    expect(done.counts.failed).toBe(1);
+    expect(attempts(h.db)).toMatchObject([{ state: 'failed', attempt_number: 1 }]);
+    expect(h.db.prepare('SELECT result_code FROM payout_attempts').get()).toEqual({ result_code: '2040' });
+    expect(h.sim.stats().requests['/mpesa/b2c/v3/paymentrequest']).toBe(1);
+    expect(h.sim.payments()).toEqual([]);
+    expect(ledger(h.db)).toEqual([]);
+  });
+
+  it('treats a queue timeout as unknown and settles it from Transaction Status', async () => {
+    const workers = [worker(1)];
+    let answered!: () => void;
+    const accepted = new Promise<void>((resolve) => (answered = resolve));
+    h = await harness({
+      customers: customersFor(workers),
+      faults: { dropCallback: 1 },
+      engine: { resultTimeoutMs: 60_000 },
+      client: (base) => {
+        const wrapped = Object.create(base) as DarajaClient;
+        wrapped.b2cPayment = async (request) => {
+          const outcome = await base.b2cPayment(request);
+          setImmediate(answered);
+          return outcome;
+        };
+        return wrapped;
+      },
+    });
+    const runId = startedRun(h.db, workers);
+    await h.engine.start();
+    await accepted;
+    const [attempt] = attempts(h.db);
+    h.sim.setFaults({ dropCallback: 0 });
+    await post(h, 'b2c-timeout', {
+      Result: { ResultType: 0, ResultCode: 1, ResultDesc: 'The service request timed out.', OriginatorConversationID: attempt!.originator_conversation_id, ConversationID: 'AG_x', TransactionID: '' },
+    });
+    const done = await h.engine.waitUntilFinal(runId);
+    expect(done.counts.paid).toBe(1);
+    expect(ledger(h.db)).toMatchObject([{ source: 'status_result', receipt: h.sim.payments()[0]!.receipt }]);
+    const audit = h.db.prepare(`SELECT details FROM audit_log WHERE action = 'payout_attempt.unknown'`).all() as Array<{ details: string }>;
+    expect(audit.map((a) => JSON.parse(a.details) as { reason: string })).toEqual([{ reason: 'Daraja reported a queue timeout' }]);
+  });
+
+  it('holds an attempt for a person when a success arrives after it was settled as failed; retry skips it', async () => {
+    const workers = [worker(1), worker(2)];
+    // Worker 1 is unregistered so its payment fails; worker 2 is paid normally.
+    h = await harness({ customers: customersFor([workers[1]!]) });
+    const runId = approvedRun(h.db, workers);
+    await h.engine.start();
+    await h.engine.startRun(runId, 'owner');
+    await h.engine.waitUntilFinal(runId);
+    expect(itemStates(h.db, runId)).toEqual({ failed: 1, paid: 1 });
+    const failed = attempts(h.db).find((a) => a.state === 'failed')!;
+    await post(h, 'b2c-result', {
+      Result: {
+        ResultType: 0,
+        ResultCode: 0,
+        ResultDesc: 'The service request is processed successfully.',
+        OriginatorConversationID: failed.originator_conversation_id,
+        ConversationID: 'AG_late',
+        TransactionID: 'TKL9999999',
+        ResultParameters: {
+          ResultParameter: [
+            { Key: 'TransactionAmount', Value: failed.amount_cents / 100 },
+            { Key: 'TransactionReceipt', Value: 'TKL9999999' },
+            { Key: 'ReceiverPartyPublicName', Value: `${failed.phone} - JANE WANJIRU` },
+          ],
+        },
+      },
+    });
+    expect(h.db.prepare('SELECT flag FROM inbox ORDER BY id DESC LIMIT 1').get()).toEqual({ flag: 'late' });
+    expect(attempts(h.db).find((a) => a.id === failed.id)).toMatchObject({ state: 'failed', needs_attention: 1 });
+    expect(ledger(h.db)).toHaveLength(1);
+    // The money may have moved: "retry failed" must not pay this worker again.
+    expect(h.engine.approveRetry(runId, 'approver')).toBe(0);
+    expect(attempts(h.db)).toHaveLength(2);
+  });
+});
