@@ -1,6 +1,7 @@
 // Exports read back from the files they wrote: CSV (streamed) and XLSX (streamed workbook) match
 // the ledger rows, amounts in KES with two decimals, Nairobi times, and formula-like text neutralised.
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { parse } from 'csv-parse/sync';
@@ -114,5 +115,47 @@ describe('run results export', () => {
     const sheet = workbook.worksheets[0];
     const row = sheet?.getRow(3);
     expect([row?.getCell(2).value, row?.getCell(3).value, row?.getCell(4).value, row?.getCell(5).value]).toEqual(["'@Otieno Ochieng", '254722000111', 18500, 'failed']);
+  });
+});
+
+describe('export while the app keeps working', () => {
+  it('reads on its own connection: a payment can be recorded mid-export, and the export keeps its snapshot', async () => {
+    const busy = openDatabase(temp.path('busy.sqlite'));
+    try {
+      busy.transaction(() => {
+        for (let n = 0; n < 1_200; n += 1) {
+          recordTransaction(busy, { ...(rows[0] as NewTransaction), receipt: `TKM${String(n).padStart(7, '0')}`, occurredAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString() });
+        }
+      })();
+      let firstChunk!: () => void;
+      const firstChunkArrived = new Promise<void>((resolve) => (firstChunk = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let text = '';
+      let chunks = 0;
+      const slowReader = new Writable({
+        highWaterMark: 1,
+        write(chunk: Buffer, _encoding, callback) {
+          text += chunk.toString('utf8');
+          chunks += 1;
+          if (chunks === 1) {
+            firstChunk();
+            void released.then(() => callback());
+          } else callback();
+        },
+      });
+      const exported = exportLedger(busy, slowReader, { format: 'csv' });
+      await firstChunkArrived;
+      // The export is stalled mid-statement; the engine's write must still go through.
+      busy.transaction(() => recordTransaction(busy, { ...(rows[1] as NewTransaction), receipt: 'TKNEW00001', occurredAt: '2026-12-01T00:00:00.000Z' }))();
+      release();
+      await exported;
+      const records = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+      expect(records).toHaveLength(1_200);
+      expect(records.some((r) => r.Receipt === 'TKNEW00001')).toBe(false);
+      expect(busy.prepare('SELECT count(*) AS n FROM transactions').get()).toEqual({ n: 1_201 });
+    } finally {
+      closeDatabase(busy);
+    }
   });
 });
