@@ -2,12 +2,11 @@
 // before the body is read, then seals the raw body to the channel's key, commits it durably,
 // and only then acknowledges. Anything refused is answered 4xx and stores nothing.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { KeyObject } from 'node:crypto';
 import { matchesHash } from './channels';
 import type { RejectReason, RelayMetrics } from './metrics';
-import { parsePublicKey, seal, type RelayEventPlaintext } from './sealing';
+import { Sealer, type RelayEventPlaintext } from './sealing';
 import { channelDedupKey, dedupHash } from './server-key';
-import type { RelayStore } from './store';
+import type { ChannelRecord, RelayStore } from './store';
 
 export const callbackKinds = [
   'b2c-result',
@@ -57,15 +56,17 @@ export function refuse(reply: FastifyReply, metrics: RelayMetrics, status: numbe
 }
 
 export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
-  const publicKeys = new Map<string, { pem: string; key: KeyObject }>();
+  const sealers = new Map<string, { pem: string; sealer: Sealer }>();
   const dedupKeys = new Map<string, Buffer>();
+  /** The channel each authorised request was checked against, handed from onRequest to the handler. */
+  const authorised = new WeakMap<FastifyRequest, ChannelRecord>();
 
-  function publicKey(channel: string, pem: string): KeyObject {
-    const cached = publicKeys.get(channel);
-    if (cached && cached.pem === pem) return cached.key;
-    const key = parsePublicKey(pem);
-    publicKeys.set(channel, { pem, key });
-    return key;
+  function sealer(channel: string, pem: string): Sealer {
+    const cached = sealers.get(channel);
+    if (cached && cached.pem === pem) return cached.sealer;
+    const fresh = new Sealer(pem);
+    sealers.set(channel, { pem, sealer: fresh });
+    return fresh;
   }
 
   function dedupKey(channel: string): Buffer {
@@ -88,6 +89,7 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
         // Unknown channel and wrong secret look the same from outside.
         if (!record) return refuse(reply, ctx.metrics, 404, 'unknown-channel', 'not found');
         if (!matchesHash(secret, record.secretHash)) return refuse(reply, ctx.metrics, 404, 'wrong-secret', 'not found');
+        authorised.set(request, record);
       },
     },
     async (request, reply) => {
@@ -95,7 +97,7 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       const { channel, kind } = request.params;
       const raw = request.body?.raw;
       if (raw === undefined) return refuse(reply, ctx.metrics, 400, 'not-json', 'body must be JSON');
-      const record = await ctx.store.channel(channel);
+      const record = authorised.get(request);
       if (!record) return refuse(reply, ctx.metrics, 404, 'unknown-channel', 'not found');
       const headers: Record<string, string> = {};
       for (const name of keptHeaders) {
@@ -104,7 +106,7 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       }
       const receivedAt = Date.now();
       const plaintext: RelayEventPlaintext = { kind, receivedAt: new Date(receivedAt).toISOString(), sourceIp: normaliseIp(request.ip), headers, body: raw };
-      const sealed = JSON.stringify(seal(publicKey(channel, record.publicKeyPem), JSON.stringify(plaintext)));
+      const sealed = JSON.stringify(sealer(channel, record.publicKeyPem).seal(JSON.stringify(plaintext)));
       let duplicate: boolean;
       try {
         ({ duplicate } = await ctx.store.append({ channel, kind, dedupKey: dedupHash(dedupKey(channel), kind, raw), sealed, receivedAt }));

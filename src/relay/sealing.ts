@@ -68,17 +68,58 @@ function deriveKey(shared: Buffer, epkRaw: Buffer, channelRaw: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([epkRaw, channelRaw]), SEALING_INFO, 32));
 }
 
-/** Seals `plaintext` (UTF-8 text, normally JSON) to the channel public key. */
-export function seal(publicKeyPem: string | KeyObject, plaintext: string): SealedEnvelope {
-  const channelKey = typeof publicKeyPem === 'string' ? parsePublicKey(publicKeyPem) : publicKeyPem;
+interface Ephemeral {
+  epk: string;
+  key: Buffer;
+}
+
+function newEphemeral(channelKey: KeyObject): Ephemeral {
   const ephemeral = generateKeyPairSync('x25519');
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: channelKey });
   const epkRaw = rawPublicKey(ephemeral.publicKey);
-  const key = deriveKey(shared, epkRaw, rawPublicKey(channelKey));
+  return { epk: epkRaw.toString('base64'), key: deriveKey(shared, epkRaw, rawPublicKey(channelKey)) };
+}
+
+function encrypt(ephemeral: Ephemeral, plaintext: string): SealedEnvelope {
+  // A random 96-bit nonce per envelope: safe far beyond the uses a Sealer allows one key.
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const cipher = createCipheriv('aes-256-gcm', ephemeral.key, iv);
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { v: 1, epk: epkRaw.toString('base64'), iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  return { v: 1, epk: ephemeral.epk, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+}
+
+/** Seals `plaintext` (UTF-8 text, normally JSON) to the channel public key, with a fresh ephemeral key. */
+export function seal(publicKeyPem: string | KeyObject, plaintext: string): SealedEnvelope {
+  const channelKey = typeof publicKeyPem === 'string' ? parsePublicKey(publicKeyPem) : publicKeyPem;
+  return encrypt(newEphemeral(channelKey), plaintext);
+}
+
+/**
+ * Seals many envelopes to one channel, reusing an ephemeral key for a short while (by default
+ * 1,000 envelopes or 10 seconds) instead of one key agreement per envelope: the key agreement
+ * costs more than the rest of a callback's handling. The ephemeral private key never leaves
+ * memory and is dropped at rotation; envelopes stay independent (own nonce, own tag).
+ */
+export class Sealer {
+  readonly #channelKey: KeyObject;
+  readonly #maxUses: number;
+  readonly #maxAgeMs: number;
+  #current: (Ephemeral & { uses: number; since: number }) | undefined;
+
+  constructor(publicKeyPem: string | KeyObject, options: { maxUses?: number; maxAgeMs?: number } = {}) {
+    this.#channelKey = typeof publicKeyPem === 'string' ? parsePublicKey(publicKeyPem) : publicKeyPem;
+    this.#maxUses = options.maxUses ?? 1000;
+    this.#maxAgeMs = options.maxAgeMs ?? 10_000;
+  }
+
+  seal(plaintext: string): SealedEnvelope {
+    const now = Date.now();
+    if (!this.#current || this.#current.uses >= this.#maxUses || now - this.#current.since >= this.#maxAgeMs) {
+      this.#current = { ...newEphemeral(this.#channelKey), uses: 0, since: now };
+    }
+    this.#current.uses++;
+    return encrypt(this.#current, plaintext);
+  }
 }
 
 function decodeField(value: unknown, name: string, length?: number): Buffer {
@@ -100,6 +141,21 @@ function privateKeyOf(privateKey: string | KeyObject): { key: KeyObject; raw: Bu
   return { key, raw };
 }
 
+/** Derived keys by (channel key, ephemeral key): envelopes from one Sealer share one agreement. */
+const openingKeys = new Map<string, Buffer>();
+
+function openingKey(channel: { key: KeyObject; raw: Buffer }, epkRaw: Buffer): Buffer {
+  const id = channel.raw.toString('base64') + epkRaw.toString('base64');
+  let key = openingKeys.get(id);
+  if (!key) {
+    const shared = diffieHellman({ privateKey: channel.key, publicKey: publicKeyFromRaw(epkRaw) });
+    key = deriveKey(shared, epkRaw, channel.raw);
+    if (openingKeys.size >= 256) openingKeys.delete(openingKeys.keys().next().value as string);
+    openingKeys.set(id, key);
+  }
+  return key;
+}
+
 /**
  * Opens an envelope (object or its JSON text) with the channel private key (PEM). Throws if the
  * envelope was altered or sealed to another key: GCM authentication fails.
@@ -114,9 +170,7 @@ export function open(privateKeyPem: string | KeyObject, envelope: SealedEnvelope
   const iv = decodeField(e.iv, 'iv', 12);
   const ct = decodeField(e.ct, 'ct');
   const tag = decodeField(e.tag, 'tag', 16);
-  const { key: privateKey, raw: channelRaw } = privateKeyOf(privateKeyPem);
-  const shared = diffieHellman({ privateKey, publicKey: publicKeyFromRaw(epkRaw) });
-  const key = deriveKey(shared, epkRaw, channelRaw);
+  const key = openingKey(privateKeyOf(privateKeyPem), epkRaw);
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(tag);
   try {

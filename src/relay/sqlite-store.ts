@@ -66,6 +66,7 @@ export class SqliteRelayStore implements RelayStore {
   #dataVersion = -1;
   readonly #insert: Database.Statement;
   readonly #existing: Database.Statement;
+  readonly #dataVersionQuery: Database.Statement;
   readonly #appendBatch: Database.Transaction<(items: Pending[]) => AppendResult[]>;
 
   constructor(dataDir: string, options: SqliteStoreOptions = {}) {
@@ -82,6 +83,7 @@ export class SqliteRelayStore implements RelayStore {
       `INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq`,
     );
+    this.#dataVersionQuery = this.#db.prepare('PRAGMA data_version').pluck();
     this.#existing = this.#db.prepare('SELECT seq, id FROM events WHERE channel = ? AND dedup = ?');
     this.#appendBatch = this.#db.transaction((items: Pending[]) =>
       items.map(({ event }) => {
@@ -149,7 +151,7 @@ export class SqliteRelayStore implements RelayStore {
    * connection (the `channel` CLI beside a running server) commits, which drops the cache.
    */
   #channels(): Map<string, ChannelRecord> {
-    const version = this.#db.pragma('data_version', { simple: true }) as number;
+    const version = this.#dataVersionQuery.get() as number;
     if (this.#channelCache === undefined || version !== this.#dataVersion) {
       const rows = this.#db.prepare('SELECT * FROM channels ORDER BY id').all() as ChannelRow[];
       this.#channelCache = new Map(rows.map((r) => [r.id, toRecord(r)]));

@@ -57,7 +57,9 @@ describe('durability under SIGKILL', () => {
     await setupStore.close();
     const hookPath = new URL(channel.callbackBaseUrl).pathname;
 
-    let { child, url } = await startChild(dataDir, 0);
+    const first = await startChild(dataDir, 0);
+    const url = first.url;
+    let child = first.child;
     current = child;
     const port = Number(new URL(url).port);
     const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });

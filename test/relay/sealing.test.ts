@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { generateChannelKeyPair, open, seal, type SealedEnvelope } from '../../src/relay/sealing';
+import { generateChannelKeyPair, open, seal, Sealer, type SealedEnvelope } from '../../src/relay/sealing';
 
 function flip(b64: string, index = 0): string {
   const buf = Buffer.from(b64, 'base64');
@@ -54,5 +54,18 @@ describe('sealing', () => {
     const edPublic = execFileSync('openssl', ['pkey', '-pubout'], { input: ed }).toString();
     expect(() => seal(edPublic, plaintext)).toThrow(/X25519/);
     expect(() => seal('not a key', plaintext)).toThrow(/PEM/);
+  });
+
+  it('a Sealer shares an ephemeral key for a bounded number of envelopes, each still sealed on its own', () => {
+    const sealer = new Sealer(keys.publicKeyPem, { maxUses: 3 });
+    const envelopes = [1, 2, 3, 4].map((i) => sealer.seal(`{"i":${i}}`));
+    expect(new Set(envelopes.slice(0, 3).map((e) => e.epk)).size).toBe(1);
+    expect(envelopes[3]!.epk).not.toBe(envelopes[0]!.epk);
+    expect(new Set(envelopes.map((e) => e.iv)).size).toBe(4);
+    expect(envelopes.map((e) => open(keys.privateKeyPem, e))).toEqual(['{"i":1}', '{"i":2}', '{"i":3}', '{"i":4}']);
+    // Opening is cached per ephemeral key, but every envelope's tag is still checked.
+    expect(() => open(keys.privateKeyPem, { ...envelopes[1]!, ct: flip(envelopes[1]!.ct) })).toThrow(/authentication failed/);
+    // Splicing one envelope's ciphertext under another's tag fails too.
+    expect(() => open(keys.privateKeyPem, { ...envelopes[0]!, tag: envelopes[1]!.tag })).toThrow(/authentication failed/);
   });
 });

@@ -1,0 +1,139 @@
+// `npm run bench:relay`: 20,000 callbacks at concurrency 50 from a separate process against the
+// relay in its own process, once with per-request commits (baseline) and once with group commit.
+// Prints durable ingest rate, delivery latency to a connected long-polling client (p50/p99) and
+// the relay's peak RSS. Prints figures; asserts none.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Pool, request } from 'undici';
+import { addChannel } from '../src/relay/channels';
+import { generateChannelKeyPair, open, type RelayEventPlaintext } from '../src/relay/sealing';
+import { SqliteRelayStore } from '../src/relay/sqlite-store';
+
+const TOTAL = Number(process.env.BENCH_CALLBACKS ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const root = join(import.meta.dirname, '..');
+const script = join(import.meta.dirname, 'relay.ts');
+
+function child(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** Load mode: this file run as its own process posts the callbacks and prints its timing. */
+async function load(url: string, hookPath: string): Promise<void> {
+  const template = readFileSync(join(root, 'test/fixtures/daraja/b2c-result-success.json'), 'utf8');
+  const pool = new Pool(url, { connections: CONCURRENCY, pipelining: 1 });
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let n = next++; n < TOTAL; n = next++) {
+        // Unique per callback, and stamped with its send time for the delivery latency.
+        const body = template.replace('AG_20240706_2010364430d9bbdaf872', `AG_bench_${n}_${Date.now()}`);
+        const res = await pool.request({ path: hookPath, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        await res.body.dump();
+        if (res.statusCode !== 200) failed++;
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  await pool.close();
+  process.stdout.write(`${JSON.stringify({ elapsedMs, failed })}\n`);
+}
+
+interface Result {
+  mode: string;
+  ratePerSecond: number;
+  failed: number;
+  p50: number;
+  p99: number;
+  peakRssMb: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function run(mode: 'each' | 'group'): Promise<Result> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const keys = generateChannelKeyPair();
+  const store = new SqliteRelayStore(dataDir);
+  const channel = await addChannel(store, 'bench', keys.publicKeyPem, 'http://placeholder');
+  await store.close();
+
+  const relay = child(['src/relay/cli.ts', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off'], {
+    RELAY_COMMIT: mode,
+    RELAY_RATE_HOOKS: '0',
+    RELAY_RATE_PULL: '0',
+    RELAY_LOG_LEVEL: 'info',
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    relay.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
+    createInterface({ input: relay.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; address?: string };
+      if (entry.msg === 'relay listening' && entry.address) resolve(entry.address);
+    });
+  });
+
+  // The connected desktop: long-polls, opens each event, notes how long after sending it arrived.
+  const latencies: number[] = [];
+  let stopClient = false;
+  const client = (async () => {
+    let after = '0';
+    while (!stopClient && latencies.length < TOTAL) {
+      const res = await request(`${url}/v1/events?after=${after}&wait=5&limit=1000`, { headers: { authorization: `Bearer ${channel.pullToken}` } });
+      const page = (await res.body.json()) as { events: Array<{ sealed: never }>; cursor: string };
+      const now = Date.now();
+      for (const event of page.events) {
+        const plain = JSON.parse(open(keys.privateKeyPem, event.sealed)) as RelayEventPlaintext;
+        const sentAt = Number(/AG_bench_\d+_(\d+)/.exec(plain.body)?.[1]);
+        latencies.push(now - sentAt);
+      }
+      if (page.events.length > 0) {
+        const ack = await request(`${url}/v1/ack`, { method: 'POST', body: JSON.stringify({ upTo: page.cursor }), headers: { 'content-type': 'application/json', authorization: `Bearer ${channel.pullToken}` } });
+        await ack.body.dump();
+      }
+      after = page.cursor;
+    }
+  })();
+
+  const loader = child([script, '--load', url, `${new URL(channel.callbackBaseUrl).pathname}/b2c-result`]);
+  let printed = '';
+  loader.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  await new Promise((resolve) => loader.once('exit', resolve));
+  const { elapsedMs, failed } = JSON.parse(printed) as { elapsedMs: number; failed: number };
+  await client;
+  stopClient = true;
+
+  const status = readFileSync(`/proc/${relay.pid}/status`, 'utf8');
+  const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  relay.kill('SIGTERM');
+  await new Promise((resolve) => relay.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  return { mode, ratePerSecond: (TOTAL - failed) / (elapsedMs / 1000), failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), peakRssMb };
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--load');
+  if (at >= 0) return load(process.argv[at + 1] ?? '', process.argv[at + 2] ?? '');
+  console.log(`relay bench: ${TOTAL} callbacks, concurrency ${CONCURRENCY}, load from a separate process`);
+  const results: Result[] = [];
+  for (const mode of ['each', 'group'] as const) {
+    const r = await run(mode);
+    results.push(r);
+    const label = mode === 'each' ? 'per-request commit (baseline)' : 'group commit';
+    console.log(
+      `${label.padEnd(30)} ingest ${r.ratePerSecond.toFixed(0).padStart(6)}/s  failed ${r.failed}  ` +
+        `delivery p50 ${r.p50} ms  p99 ${r.p99} ms  peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  const [baseline, grouped] = results;
+  if (baseline && grouped) console.log(`group commit / baseline ingest: ${(grouped.ratePerSecond / baseline.ratePerSecond).toFixed(2)}x`);
+}
+
+await main();
