@@ -1,26 +1,51 @@
-// Mshahara's Electron entry: one instance, one hardened window, the contract over IPC. Everything
-// else lives in the plain-Node core; only this file and src/main/shell/ import electron.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+// Mshahara's Electron entry: one instance, one hardened window, the contract over IPC, events to
+// the window, taskbar progress and notifications. Everything else lives in the plain-Node core;
+// only this file and src/main/shell/ import electron.
+import { app, BrowserWindow, ipcMain, Menu, Notification, session, shell } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './shell/csp';
-import { shellOpener } from './shell/external-links';
-import { guardNavigation, isAppUrl } from './shell/navigation';
-import { serveContractOverIpc } from './shell/ipc';
-import { createAppWindow } from './shell/window';
-import { appInfoHandlers } from './host/app-info';
+import type { Api } from './api';
+import { lazySecretStore, startApi } from './api/start';
 import { logger } from './log';
+import { KeytarSecretStore } from './secrets/keytar-store';
+import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './shell/csp';
+import { sendEventsTo } from './shell/events';
+import { openExternalSafely, shellOpener } from './shell/external-links';
+import { serveContractOverIpc } from './shell/ipc';
+import { appMenuTemplate } from './shell/menu';
+import { electronSqliteBinding } from './shell/native-sqlite';
+import { guardNavigation, isAppUrl } from './shell/navigation';
+import { holdQuitUntilClosed } from './shell/quit';
+import { runFeedback } from './shell/run-feedback';
+import { createAppWindow } from './shell/window';
 
 const log = logger('app');
 
 // electron-vite serves the renderer from a dev server in `npm run dev`, from disk otherwise.
+const isDevelopment = process.env.ELECTRON_RENDERER_URL !== undefined;
 const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const openExternal = shellOpener(shell);
+
+/**
+ * Points better-sqlite3 at its Electron build (made by `npm start`'s prestart) unless one is set
+ * already. A packaged app has node_modules rebuilt for Electron by the packager and needs none.
+ */
+function useElectronSqlite(): void {
+  if (app.isPackaged || process.env.MSHAHARA_SQLITE_BINDING) return;
+  const projectRoot = app.getAppPath();
+  const version = (name: string): string => (JSON.parse(readFileSync(join(projectRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const binding = electronSqliteBinding({ projectRoot, electronVersion: process.versions.electron, sqliteVersion: version('better-sqlite3'), platform: process.platform, arch: process.arch });
+  if (existsSync(binding)) process.env.MSHAHARA_SQLITE_BINDING = binding;
+  else log.error({ binding }, 'better-sqlite3 has no Electron build yet; start Mshahara with `npm start`, which prepares it');
+}
 
 function openWindow(): BrowserWindow {
   const window = createAppWindow({
     BrowserWindow,
     preloadPath,
-    guard: (w) => guardNavigation(w.webContents, { appUrl, openExternal: shellOpener(shell) }),
+    guard: (w) => guardNavigation(w.webContents, { appUrl, openExternal }),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(appUrl);
@@ -32,6 +57,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | undefined;
+  let api: Api | undefined;
   app.on('second-instance', () => {
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
@@ -42,12 +68,26 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
   app.on('window-all-closed', () => app.quit());
+  holdQuitUntilClosed(app, async () => api?.close(), (error) => log.error({ err: error }, 'closing the profile failed'));
 
-  void app.whenReady().then(() => {
-    applyContentSecurityPolicy(session.defaultSession, process.env.ELECTRON_RENDERER_URL ? developmentContentSecurityPolicy : contentSecurityPolicy);
-    // The profile becomes a setting with the profile issue; until then the app runs the demo.
-    serveContractOverIpc(ipcMain, { ...appInfoHandlers({ version: app.getVersion(), profile: 'demo', mode: 'desktop' }) }, (url) => isAppUrl(url, appUrl));
+  void app.whenReady().then(async () => {
+    useElectronSqlite();
+    applyContentSecurityPolicy(session.defaultSession, isDevelopment ? developmentContentSecurityPolicy : contentSecurityPolicy);
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isDevelopment, openLink: (url) => void openExternalSafely(url, openExternal) })));
+    // Each profile keeps its own folder (database, exports) under the user's app-data folder.
+    const dataRoot = process.env.MSHAHARA_DATA_DIR ?? app.getPath('userData');
+    api = await startApi({ mode: 'desktop', version: app.getVersion(), dataRoot, secrets: lazySecretStore(() => new KeytarSecretStore()) });
+    serveContractOverIpc(ipcMain, api.handlers, (url) => isAppUrl(url, appUrl));
+    api.events.on(sendEventsTo(() => BrowserWindow.getAllWindows()));
+    api.events.on(
+      runFeedback({
+        setProgress: (fraction) => mainWindow?.setProgressBar(fraction),
+        notify: (title, body) => {
+          if (Notification.isSupported()) new Notification({ title, body }).show();
+        },
+      }),
+    );
     mainWindow = openWindow();
-    log.info({ appUrl }, 'Mshahara window opened');
+    log.info({ appUrl, dataRoot }, 'Mshahara window opened');
   });
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appInfoHandlers } from '../../../src/main/host/app-info';
+import { createApi } from '../../../src/main/api';
+import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { startBrowserHost, type BrowserHost } from '../../../src/main/host/server';
 import { tokenCookieName } from '../../../src/main/host/access';
 
@@ -18,7 +19,15 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Mshahara</title><div id="root"></div>');
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log("payroll")');
   await writeFile(join(tmpdir(), 'mshahara-outside.txt'), 'outside the renderer');
-  host = await startBrowserHost({ rendererDir, handlers: appInfoHandlers({ version: '9.9.9', profile: 'demo', mode: 'browser' }), port: 0 });
+  const api = createApi({
+    identity: { version: '9.9.9', mode: 'browser' },
+    dataRoot: rendererDir,
+    secrets: new MemorySecretStore(),
+    delivery: 'bytes',
+    actor: 'test',
+    openProfile: () => Promise.reject(new Error('no profile in this test')),
+  });
+  host = await startBrowserHost({ rendererDir, handlers: api.handlers, port: 0 });
   origin = `http://127.0.0.1:${host.port}`;
 });
 afterAll(async () => {
@@ -91,7 +100,7 @@ describe('browser host WebSocket', () => {
     const socket = await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { Origin: origin });
     if (typeof socket === 'number') throw new Error(`upgrade refused with ${socket}`);
     try {
-      expect(await call(socket, 1, 'app.info', {})).toEqual({ ok: true, value: { version: '9.9.9', profile: 'demo', mode: 'browser' } });
+      expect(await call(socket, 1, 'app.info', {})).toEqual({ ok: true, value: { version: '9.9.9', mode: 'browser', profile: null, dataFolder: rendererDir } });
       expect(await call(socket, 2, 'ledger.dropTable', {})).toMatchObject({ ok: false, error: { kind: 'validation' } });
     } finally {
       socket.close();

@@ -3,7 +3,8 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { serveContractOverIpc } from '../../../src/main/shell/ipc';
-import { appInfoHandlers } from '../../../src/main/host/app-info';
+import { createApi } from '../../../src/main/api';
+import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { ipcChannel } from '../../../src/shared/contract';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
@@ -11,7 +12,16 @@ type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 function serve() {
   const handlers = new Map<string, Handler>();
   const ipcMain: Pick<IpcMain, 'handle'> = { handle: (channel, listener) => void handlers.set(channel, listener as Handler) };
-  serveContractOverIpc(ipcMain, appInfoHandlers({ version: '0.1.0', profile: 'sandbox', mode: 'desktop' }), (url) => url.startsWith('file:///app/'));
+  // No profile is ever opened here: app.info and refusals need none.
+  const api = createApi({
+    identity: { version: '0.1.0', mode: 'desktop' },
+    dataRoot: '/nonexistent/mshahara',
+    secrets: new MemorySecretStore(),
+    delivery: 'file',
+    actor: 'test',
+    openProfile: () => Promise.reject(new Error('no profile in this test')),
+  });
+  serveContractOverIpc(ipcMain, api.handlers, (url) => url.startsWith('file:///app/'));
   const call = (frameUrl: string, ...args: unknown[]) =>
     handlers.get(ipcChannel.invoke)?.({ senderFrame: { url: frameUrl } } as IpcMainInvokeEvent, ...args);
   return { handlers, call };
@@ -24,7 +34,7 @@ describe('serveContractOverIpc', () => {
 
   it('answers app.info for the app page', async () => {
     const { call } = serve();
-    expect(await call('file:///app/index.html', 'app.info', {})).toEqual({ ok: true, value: { version: '0.1.0', profile: 'sandbox', mode: 'desktop' } });
+    expect(await call('file:///app/index.html', 'app.info', {})).toEqual({ ok: true, value: { version: '0.1.0', mode: 'desktop', profile: null, dataFolder: '/nonexistent/mshahara' } });
   });
 
   it('answers unknown methods and bad input with a validation error, not a throw', async () => {

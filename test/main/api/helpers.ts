@@ -1,0 +1,64 @@
+// Test helpers for the contract handlers: an API over a fresh data folder, a call that returns the
+// value or throws the contract error, and a wait for one contract event.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../src/shared/contract';
+import { createApi, openCore, type Api, type CoreOptions, type ProfileCore } from '../../../src/main/api';
+import { callContract } from '../../../src/main/host/dispatch';
+import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
+
+export interface TestApi {
+  api: Api;
+  dataRoot: string;
+  secrets: MemorySecretStore;
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  next<E extends EventName>(event: E, where?: (payload: EventPayload<E>) => boolean): Promise<EventPayload<E>>;
+  stop(): Promise<void>;
+}
+
+export async function testApi(options: { mode?: 'desktop' | 'browser'; openProfile?: (name: string) => Promise<ProfileCore>; core?: Omit<CoreOptions, 'dataRoot' | 'secrets'> } = {}): Promise<TestApi> {
+  const dataRoot = await mkdtemp(join(tmpdir(), 'mshahara-api-'));
+  const secrets = new MemorySecretStore();
+  const mode = options.mode ?? 'browser';
+  const api = createApi({
+    identity: { version: '0.0.0-test', mode },
+    dataRoot,
+    secrets,
+    delivery: mode === 'desktop' ? 'file' : 'bytes',
+    actor: 'test officer',
+    openProfile: options.openProfile ?? ((name) => openCore(name, { dataRoot, secrets, ...options.core })),
+  });
+  return {
+    api,
+    dataRoot,
+    secrets,
+    async call(method, input) {
+      const result = await callContract(api.handlers, method, input);
+      if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { contractError: result.error });
+      return result.value as never;
+    },
+    next(event, where = () => true) {
+      return new Promise((resolve) => {
+        const stop = api.events.on((name, payload) => {
+          if (name !== event || !where(payload as never)) return;
+          stop();
+          resolve(payload as never);
+        });
+      });
+    },
+    async stop() {
+      await api.close();
+      await rm(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A payroll CSV of `count` good rows (07… numbers) followed by the given bad rows, as base64. */
+export function payrollCsv(count: number, badRows: string[] = []): { contentBase64: string; text: string } {
+  const lines = ['name,phone,amount,reference'];
+  for (let i = 0; i < count; i++) lines.push(`Worker ${String(i + 1).padStart(3, '0')},07${String(30_000_000 + i).padStart(8, '0')},${1_000 + i * 10},November pay`);
+  lines.push(...badRows);
+  const text = `${lines.join('\r\n')}\r\n`;
+  return { text, contentBase64: Buffer.from(text).toString('base64') };
+}
