@@ -142,6 +142,9 @@ CREATE TABLE payout_attempts (
 CREATE UNIQUE INDEX payout_attempts_one_live_per_item ON payout_attempts (item_id)
   WHERE state NOT IN ('failed', 'rejected');
 CREATE INDEX payout_attempts_state ON payout_attempts (state) WHERE state IN ('sending', 'accepted', 'unknown');
+-- The payout engine's work lists: attempts to send again (created), to ask about (unknown), and
+-- accepted ones whose callback is overdue (by accepted_at).
+CREATE INDEX payout_attempts_engine ON payout_attempts (state, accepted_at);
 
 -- Succeeded, failed and rejected are definitive; only unknown is resolved later.
 CREATE TRIGGER payout_attempts_final_states

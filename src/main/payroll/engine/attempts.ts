@@ -71,26 +71,26 @@ export function toAttempt(row: AttemptRow): Attempt {
 }
 
 export function attemptById(db: ProfileDatabase, id: number): Attempt | null {
-  const row = db.prepare(`SELECT ${attemptColumns} FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE a.id = ?`).get(id) as AttemptRow | undefined;
+  const row = db.prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.id = ?`).get(id) as AttemptRow | undefined;
   return row ? toAttempt(row) : null;
 }
 
 export function attemptByOriginatorId(db: ProfileDatabase, originatorConversationId: string): Attempt | null {
   const row = db
-    .prepare(`SELECT ${attemptColumns} FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE a.originator_conversation_id = ?`)
+    .prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.originator_conversation_id = ?`)
     .get(originatorConversationId) as AttemptRow | undefined;
   return row ? toAttempt(row) : null;
 }
 
 export function attemptByConversationId(db: ProfileDatabase, conversationId: string): Attempt | null {
   const row = db
-    .prepare(`SELECT ${attemptColumns} FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE a.conversation_id = ?`)
+    .prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.conversation_id = ?`)
     .get(conversationId) as AttemptRow | undefined;
   return row ? toAttempt(row) : null;
 }
 
 export function attemptsWhere(db: ProfileDatabase, where: string, ...params: unknown[]): Attempt[] {
-  const rows = db.prepare(`SELECT ${attemptColumns} FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE ${where}`).all(...params) as AttemptRow[];
+  const rows = db.prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE ${where}`).all(...params) as AttemptRow[];
   return rows.map(toAttempt);
 }
 

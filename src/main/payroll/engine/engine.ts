@@ -81,6 +81,8 @@ export class PayoutEngine {
   readonly #counters: EngineCounters = { paymentRequests: 0, accepted: 0, throttled: 0, transient: 0, unknown: 0, duplicate: 0, rejected: 0, statusQueries: 0 };
   #unsubscribe: (() => void) | null = null;
   #running = false;
+  /** Something changed since progress was last reported. */
+  #dirty = true;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -172,7 +174,10 @@ export class PayoutEngine {
   waitUntilFinal(runId: number): Promise<RunProgress> {
     const progress = runProgress(this.#db, runId);
     if (runIsSettled(progress)) return Promise.resolve(progress);
-    return new Promise((resolve) => this.#waiters.push({ runId, resolve }));
+    return new Promise((resolve) => {
+      this.#waiters.push({ runId, resolve });
+      this.#poke();
+    });
   }
 
   // ---- recovery and callbacks ----------------------------------------------------------------
@@ -251,7 +256,7 @@ export class PayoutEngine {
     next = Math.min(next, this.#startSends());
     next = Math.min(next, this.#startStatusQueries());
     this.#closeFinishedRuns();
-    this.#report();
+    next = Math.min(next, this.#report());
     return next;
   }
 
@@ -370,11 +375,11 @@ export class PayoutEngine {
     let next = Infinity;
     const now = this.#now();
     const overdue = new Date(now - this.#options.resultTimeoutMs).toISOString();
-    const candidates = attemptsWhere(
-      this.#db,
-      `a.needs_attention = 0 AND (a.state = 'unknown' OR (a.state = 'accepted' AND a.accepted_at <= ?)) ORDER BY a.id LIMIT 500`,
-      overdue,
-    );
+    // Two simple queries so each reads the partial state index, not every attempt ever made.
+    const candidates = [
+      ...attemptsWhere(this.#db, `a.state = 'unknown' AND a.needs_attention = 0 ORDER BY a.id LIMIT 500`),
+      ...attemptsWhere(this.#db, `a.state = 'accepted' AND a.accepted_at <= ? AND a.needs_attention = 0 ORDER BY a.id LIMIT 500`, overdue),
+    ];
     for (const attempt of candidates) {
       if (this.#querying.has(attempt.id)) continue;
       const last = this.#queriedAt.get(attempt.id);
@@ -467,6 +472,14 @@ export class PayoutEngine {
   // ---- runs, progress, waiting ----------------------------------------------------------------
 
   #closeFinishedRuns(): void {
+    // A cancelled run's attempt sent back to `created` (Daraja never processed it) is closed, not sent.
+    const cancelledWithUnsent = this.#db
+      .prepare(
+        `SELECT DISTINCT i.run_id AS id FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id JOIN payroll_runs r ON r.id = i.run_id
+         WHERE a.state = 'created' AND r.state = 'cancelled'`,
+      )
+      .all() as Array<{ id: number }>;
+    for (const { id } of cancelledWithUnsent) control.closeUnsentAttempts(this.#db, id, this.#iso());
     // Only runs with nothing left open; the close itself re-checks inside its transaction.
     const running = this.#db
       .prepare(
@@ -477,8 +490,15 @@ export class PayoutEngine {
     for (const { id } of running) control.completeIfDone(this.#db, id, this.#iso());
   }
 
-  #report(): void {
+  /**
+   * Progress events and waiters, at most every `progressIntervalMs` per run (counting items on
+   * every step would cost more than paying them); returns when the next report is due.
+   */
+  #report(): number {
     const now = this.#now();
+    let next = Infinity;
+    if (!this.#dirty) return next;
+    let skipped = false;
     while (this.#sentTimes.length > 0 && this.#sentTimes[0]! < now - 5000) this.#sentTimes.shift();
     const active = new Set<number>(this.#waiters.map((w) => w.runId));
     if (this.#progressListeners.size > 0) {
@@ -486,18 +506,21 @@ export class PayoutEngine {
       for (const row of rows) active.add(row.id);
     }
     for (const runId of active) {
+      const last = this.#lastProgressAt.get(runId) ?? 0;
+      if (now - last < progressIntervalMs) {
+        skipped = true;
+        next = Math.min(next, last + progressIntervalMs - now);
+        continue;
+      }
       const progress = this.#progressOf(runId);
       const settled = runIsSettled(progress);
-      const last = this.#lastProgressAt.get(runId) ?? 0;
-      if (settled || now - last >= progressIntervalMs) {
-        this.#lastProgressAt.set(runId, now);
-        for (const listener of this.#progressListeners) {
-          try {
-            listener(progress);
-          } catch (error) {
-            // A screen's bug must not stop payments.
-            log.warn({ err: error instanceof Error ? error.message : String(error) }, 'progress listener failed');
-          }
+      this.#lastProgressAt.set(runId, now);
+      for (const listener of this.#progressListeners) {
+        try {
+          listener(progress);
+        } catch (error) {
+          // A screen's bug must not stop payments.
+          log.warn({ err: error instanceof Error ? error.message : String(error) }, 'progress listener failed');
         }
       }
       if (settled) {
@@ -509,6 +532,9 @@ export class PayoutEngine {
         }
       }
     }
+    // Reported everything that changed; an idle engine then sleeps until the next event.
+    if (!skipped) this.#dirty = false;
+    return next;
   }
 
   #progressOf(runId: number): RunProgress {
@@ -526,6 +552,7 @@ export class PayoutEngine {
   }
 
   #poke(): void {
+    this.#dirty = true;
     const wake = this.#wake;
     this.#wake = null;
     wake?.();

@@ -59,6 +59,23 @@ export function cancelRun(db: ProfileDatabase, runId: number, actor: string, now
     .transaction(() => {
       const state = runState(db, runId);
       if (state === 'completed' || state === 'cancelled') throw new ConflictError(`Run ${runId} is ${state} and cannot be cancelled`);
+      const unsent = closeUnsentAttempts(db, runId, nowIso);
+      const cancelled = db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND state IN ('draft', 'queued')`).run(nowIso, runId).changes;
+      db.prepare(`UPDATE payroll_runs SET state = 'cancelled', cancelled_at = ? WHERE id = ?`).run(nowIso, runId);
+      audit(db, actor, 'cancelled', runId, { cancelledItems: cancelled + unsent, previousState: state });
+      return { cancelledItems: cancelled + unsent };
+    })
+    .immediate();
+}
+
+/**
+ * Closes the attempts of a cancelled run that M-Pesa has not processed (state created: never sent,
+ * turned away unprocessed, or answered "no such transaction"); their items are cancelled. Should
+ * one of them be processed late after all, its Result is held for a person (apply.ts).
+ */
+export function closeUnsentAttempts(db: ProfileDatabase, runId: number, nowIso: string): number {
+  return db
+    .transaction(() => {
       const unsent = db
         .prepare(`SELECT a.id, a.item_id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ? AND a.state = 'created'`)
         .all(runId) as Array<{ id: number; item_id: number }>;
@@ -67,11 +84,9 @@ export function cancelRun(db: ProfileDatabase, runId: number, actor: string, now
           `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.cancelled', result_desc = 'Run cancelled before this payment was sent', finished_at = ?, updated_at = ? WHERE id = ?`,
         ).run(nowIso, nowIso, attempt.id);
         db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'paying'`).run(nowIso, attempt.item_id);
+        appendAudit(db, { actor: 'system', action: 'payout_attempt.rejected', entity: 'payout_attempt', entityId: attempt.id, details: { reason: 'run cancelled before it was sent' } });
       }
-      const cancelled = db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND state IN ('draft', 'queued')`).run(nowIso, runId).changes;
-      db.prepare(`UPDATE payroll_runs SET state = 'cancelled', cancelled_at = ? WHERE id = ?`).run(nowIso, runId);
-      audit(db, actor, 'cancelled', runId, { cancelledItems: cancelled + unsent.length, previousState: state });
-      return { cancelledItems: cancelled + unsent.length };
+      return unsent.length;
     })
     .immediate();
 }
