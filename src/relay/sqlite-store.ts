@@ -64,6 +64,7 @@ export class SqliteRelayStore implements RelayStore {
   #flushScheduled = false;
   #channelCache: Map<string, ChannelRecord> | undefined;
   #dataVersion = -1;
+  #checkedAt = 0;
   readonly #insert: Database.Statement;
   readonly #existing: Database.Statement;
   readonly #dataVersionQuery: Database.Statement;
@@ -148,9 +149,13 @@ export class SqliteRelayStore implements RelayStore {
 
   /**
    * Channels are read on every request, so they are cached; data_version changes when another
-   * connection (the `channel` CLI beside a running server) commits, which drops the cache.
+   * connection (the `channel` CLI beside a running server) commits, which drops the cache. It is
+   * looked at most every 20 ms: a rotated secret may be honoured that long, no longer.
    */
   #channels(): Map<string, ChannelRecord> {
+    const now = performance.now();
+    if (this.#channelCache !== undefined && now - this.#checkedAt < 20) return this.#channelCache;
+    this.#checkedAt = now;
     const version = this.#dataVersionQuery.get() as number;
     if (this.#channelCache === undefined || version !== this.#dataVersion) {
       const rows = this.#db.prepare('SELECT * FROM channels ORDER BY id').all() as ChannelRow[];
