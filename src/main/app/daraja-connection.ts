@@ -2,7 +2,7 @@
 // none of its own: it starts the simulator in this process, or talks to one already running and
 // uses the simulator's public test values (not secrets: every simulator ships them).
 import { ValidationError, UnavailableError } from '../../shared/errors';
-import { defaultCredentials, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator';
+import type { RunningSimulator, SimulatorCredentials, SimulatorOptions } from '../../simulator';
 import { bundledCertificatePath, loadCertificate } from '../daraja/certificate';
 import type { DarajaProfileConfig } from '../daraja';
 import { readProfileSecrets, type ProfileSettings } from '../profiles';
@@ -26,11 +26,13 @@ export async function connectToDaraja(profile: ProfileSettings, options: Connect
   const baseUrl = options.baseUrl ?? profile.baseUrl;
   switch (profile.kind) {
     case 'demo': {
+      // Loaded only here: the simulator (an HTTP server and its key pair) is not needed otherwise.
+      const { defaultCredentials, startSimulator } = await import('../../simulator');
       if (baseUrl === null) {
         const simulator = await startSimulator({ openRegistry: true, ...options.simulator });
-        return { simulator, config: demoConfig(profile, simulator.baseUrl, simulator.certificatePem) };
+        return { simulator, config: demoConfig(profile, defaultCredentials, simulator.baseUrl, simulator.certificatePem) };
       }
-      return { simulator: undefined, config: demoConfig(profile, baseUrl, await fetchSimulatorCertificate(baseUrl)) };
+      return { simulator: undefined, config: demoConfig(profile, defaultCredentials, baseUrl, await fetchSimulatorCertificate(baseUrl)) };
     }
     case 'sandbox':
     case 'production':
@@ -60,7 +62,7 @@ export async function connectToDaraja(profile: ProfileSettings, options: Connect
   }
 }
 
-function demoConfig(profile: ProfileSettings, baseUrl: string, certificatePem: string): DarajaProfileConfig {
+function demoConfig(profile: ProfileSettings, defaultCredentials: SimulatorCredentials, baseUrl: string, certificatePem: string): DarajaProfileConfig {
   return {
     name: profile.name,
     baseUrl,

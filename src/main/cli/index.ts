@@ -4,13 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
 import { configureLogging } from '../log';
-import { KeytarSecretStore } from '../secrets/keytar-store';
-import { balanceCommand, balanceHelp } from './commands/balance';
-import { initCommand, initHelp } from './commands/init';
-import { ledgerCommand, ledgerHelp } from './commands/ledger';
-import { payCommand, payHelp } from './commands/pay';
-import { runsCommand, runsHelp } from './commands/runs';
-import { workersCommand, workersHelp } from './commands/workers';
+import { OnDemandKeychain } from './keychain';
 import { line, processIo, type CliIo } from './output';
 import { exitCodes, UsageError } from './usage';
 import type { SecretStore } from '../secrets/secret-store';
@@ -29,15 +23,6 @@ Every command takes --profile <name> (default: demo) and --help.
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
 `;
 
-const commandHelp: Record<string, string> = {
-  init: initHelp,
-  workers: workersHelp,
-  pay: payHelp,
-  runs: runsHelp,
-  ledger: ledgerHelp,
-  balance: balanceHelp,
-};
-
 export interface CliDependencies {
   /** The keychain; tests pass a private one. Created only when a command needs credentials. */
   secrets?: () => SecretStore;
@@ -46,7 +31,7 @@ export interface CliDependencies {
 export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliDependencies = {}): Promise<number> {
   const [command, ...rest] = argv;
   let keychain: SecretStore | undefined;
-  const secrets = deps.secrets ?? (() => (keychain ??= new KeytarSecretStore()));
+  const secrets = deps.secrets ?? (() => (keychain ??= new OnDemandKeychain()));
   try {
     switch (command) {
       case undefined:
@@ -55,31 +40,33 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'help':
         io.out.write(mainHelp);
         return command === undefined ? exitCodes.usage : exitCodes.ok;
+      // Each command loads its own modules: a restart after a crash should be paying again in
+      // well under a second, not waiting for XLSX and HTTP-server code it does not use.
       case 'init':
-        return await initCommand(rest, io, { secrets });
+        return await (await import('./commands/init')).initCommand(rest, io, { secrets });
       case 'workers':
-        return await workersCommand(rest, io, { secrets });
+        return await (await import('./commands/workers')).workersCommand(rest, io, { secrets });
       case 'pay':
-        return await payCommand(rest, io, { secrets });
+        return await (await import('./commands/pay')).payCommand(rest, io, { secrets });
       case 'runs':
-        return await runsCommand(rest, io);
+        return await (await import('./commands/runs')).runsCommand(rest, io);
       case 'ledger':
-        return await ledgerCommand(rest, io);
+        return await (await import('./commands/ledger')).ledgerCommand(rest, io);
       case 'balance':
-        return await balanceCommand(rest, io, { secrets });
+        return await (await import('./commands/balance')).balanceCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }
   } catch (error) {
-    return report(error, io, command);
+    return report(error, io);
   }
 }
 
-function report(error: unknown, io: CliIo, command: string | undefined): number {
+function report(error: unknown, io: CliIo): number {
   if (error instanceof UsageError) {
     line(io.err, `Error: ${error.message}`);
     line(io.err);
-    io.err.write(error.help ?? commandHelp[command ?? ''] ?? mainHelp);
+    io.err.write(error.help);
     return exitCodes.usage;
   }
   if (error instanceof MshaharaError) {

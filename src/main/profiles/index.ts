@@ -22,6 +22,7 @@ export {
   profilesFolder,
   profileDatabasePath,
   darajaBaseUrls,
+  demoOrganisation,
   type NewProfile,
 } from './store';
 export {

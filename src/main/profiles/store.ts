@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
-import { defaultCredentials } from '../../simulator';
 import { dataFolder } from './data-folder';
 import {
   defaultConcurrency,
@@ -18,6 +17,13 @@ import {
 
 const settingsFile = 'profile.json';
 const databaseFile = 'mshahara.sqlite';
+
+/**
+ * The demo profile pays through the simulator as its built-in organisation (its public test
+ * values, not secrets). Written out here so that reading a profile does not load the simulator;
+ * a test keeps them equal to the simulator's defaults.
+ */
+export const demoOrganisation = { shortcode: '600992', initiatorName: 'testapi', stkShortcode: '174379' } as const;
 
 export const darajaBaseUrls = {
   sandbox: 'https://sandbox.safaricom.co.ke',
@@ -67,10 +73,10 @@ export function profileDefaults(input: NewProfile): ProfileSettings {
         ...common,
         kind: 'demo',
         baseUrl: input.baseUrl ?? null,
-        shortcode: input.shortcode ?? defaultCredentials.shortcode,
-        initiatorName: input.initiatorName ?? defaultCredentials.initiatorName,
+        shortcode: input.shortcode ?? demoOrganisation.shortcode,
+        initiatorName: input.initiatorName ?? demoOrganisation.initiatorName,
         certificate: 'simulator',
-        stkShortcode: input.stkShortcode ?? defaultCredentials.stkShortcode,
+        stkShortcode: input.stkShortcode ?? demoOrganisation.stkShortcode,
       };
       break;
     case 'sandbox':

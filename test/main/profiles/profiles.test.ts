@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../src/shar
 import {
   createProfile,
   dataFolder,
+  demoOrganisation,
   listProfiles,
   loadProfile,
   profileDatabasePath,
@@ -17,6 +18,7 @@ import {
   validateProfileName,
 } from '../../../src/main/profiles';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
+import { defaultCredentials } from '../../../src/simulator';
 
 let root: string;
 beforeEach(() => {
@@ -52,6 +54,10 @@ describe('profile folders', () => {
     expect(profileDatabasePath('demo', root)).toBe(join(profileFolder('demo', root), 'mshahara.sqlite'));
     expect(loadProfile('demo', root)).toEqual(demo);
     expect(listProfiles(root)).toEqual(['demo']);
+  });
+
+  it('gives the demo profile the simulator’s own organisation', () => {
+    expect(demoOrganisation).toEqual({ shortcode: defaultCredentials.shortcode, initiatorName: defaultCredentials.initiatorName, stkShortcode: defaultCredentials.stkShortcode });
   });
 
   it('fills Safaricom URLs and bundled certificates by kind, and asks for what it cannot guess', () => {

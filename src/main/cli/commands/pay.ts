@@ -8,14 +8,13 @@ import { ConflictError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileApp, type ProfileApp } from '../../app/open-profile-app';
 import type { ProfileDatabase } from '../../db';
-import { previewPayrollFile } from '../../payroll/import';
+import type { ImportPreview } from '../../payroll/import';
 import type { RunProgress } from '../../payroll/engine';
 import { approveRun, createRunFromFile, getRun, type PayrollRun } from '../../payroll/runs';
-import { existingPhones } from '../../payroll/workers';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
-import { printPreview, readInputFile } from './workers';
+import { readInputFile } from '../input-file';
 
 export const payHelp = `Usage: npm run cli -- pay <file.csv|file.xlsx> [--yes] [--rate N] [--profile <name>]
 
@@ -73,6 +72,8 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
       if (paid !== null && values['pay-again'] !== true) {
         throw new ConflictError(`This file was already paid by payroll run #${paid.id} (${paid.state}). To pay it again, add --pay-again.`);
       }
+      // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.
+      const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([import('../../payroll/import'), import('../../payroll/workers'), import('./workers')]);
       const preview = await previewPayrollFile(content, { existingPhones: existingPhones(app.db), duplicatesAgainstExisting: 'warn' });
       printPreview(preview, io);
       if (values.yes !== true) {
@@ -108,7 +109,7 @@ function finishedRunFor(db: ProfileDatabase, fileSha256: string): RunRow | null 
 }
 
 /** Create, remember the file's hash, approve: one transaction, so a crash leaves all of it or none. */
-function createApprovedRun(db: ProfileDatabase, file: string, fileSha256: string, preview: Awaited<ReturnType<typeof previewPayrollFile>>): PayrollRun {
+function createApprovedRun(db: ProfileDatabase, file: string, fileSha256: string, preview: ImportPreview): PayrollRun {
   return db
     .transaction(() => {
       const created = createRunFromFile(db, { title: `Payroll from ${basename(file)}`, fileName: basename(file), preview }, { name: actor });

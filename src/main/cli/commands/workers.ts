@@ -1,13 +1,12 @@
 // `workers import <file>`: shows the preview (valid rows, invalid rows with row and reason), and
 // with --yes saves the valid rows as workers.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ValidationError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../app/profile-database';
 import { previewPayrollFile, type ImportPreview } from '../../payroll/import';
 import { existingPhones, importWorkers } from '../../payroll/workers';
 import type { SecretStore } from '../../secrets/secret-store';
+import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 
@@ -43,14 +42,6 @@ export async function workersCommand(args: string[], io: CliIo, _deps: { secrets
     return result.refused.length === 0 ? 0 : 1;
   } finally {
     opened.close();
-  }
-}
-
-export function readInputFile(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch {
-    throw new ValidationError(`The file ${file} could not be read.`);
   }
 }
 

@@ -1,0 +1,234 @@
+// The crash scenario shared by the crash test and bench/soak.ts: `pay` runs in a child process
+// against a faulty simulator in this process, is SIGKILLed at seeded random moments, restarted each
+// time, and finally left to finish. The checks compare the local database with the simulator's
+// ground truth: who was paid, how much, how many times.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { closeDatabase, openDatabase } from '../../src/main/db';
+import { verifyAuditChain } from '../../src/main/ledger/audit';
+import { profileDatabasePath } from '../../src/main/profiles';
+import { startSimulator, type PaymentRecord, type RunningSimulator, type SimulatorFaults } from '../../src/simulator';
+import { createRandom } from '../../src/simulator/random';
+import { payrollLines, writePayrollCsv, type PayrollLine } from './payroll-file';
+
+export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
+const cliEntry = join(repositoryRoot, 'src', 'main', 'cli', 'index.ts');
+
+export interface CrashScenario {
+  seed: number;
+  items: number;
+  /** Kills while the run still had work to do; the scenario keeps killing until it has this many. */
+  kills: number;
+  ratePerSecond: number;
+  faults: Partial<SimulatorFaults>;
+  /** Longest wait from a life's first progress line to its kill. */
+  maxLifeMs: number;
+  /** Gives up (and reports) after this long, so a stuck engine fails instead of hanging. */
+  deadlineMs: number;
+  log?: (message: string) => void;
+}
+
+export interface CrashOutcome {
+  lines: PayrollLine[];
+  payments: PaymentRecord[];
+  /** Kills made while the engine was paying (its first progress line seen) and M-Pesa had not yet paid everyone. */
+  killsWhilePaying: number;
+  kills: number;
+  lives: number;
+  finalExitCode: number | null;
+  finalStderr: string;
+  seconds: number;
+  database: DatabaseFacts;
+}
+
+export interface DatabaseFacts {
+  runs: Array<{ id: number; state: string }>;
+  items: Array<{ phone: string; amountCents: number; state: string }>;
+  unresolvedAttempts: Array<{ id: number; state: string; phone: string }>;
+  succeededAttempts: Array<{ originatorConversationId: string; receipt: string; phone: string; amountCents: number }>;
+  ledger: Array<{ receipt: string; phone: string | null; amountCents: number; attemptId: number | null }>;
+  auditChain: ReturnType<typeof verifyAuditChain>;
+}
+
+interface Life {
+  child: ChildProcess;
+  stderr: string;
+  exited: Promise<number | null>;
+  /** Resolves when the CLI says its engine is paying (its first progress line). */
+  paying: Promise<void>;
+}
+
+function startLife(args: string[], dataDir: string): Life {
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, MSHAHARA_DATA_DIR: dataDir, MSHAHARA_LOG_LEVEL: 'silent', VITEST: undefined, VITEST_WORKER_ID: undefined },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const life: Life = { child, stderr: '', exited: Promise.resolve(null), paying: Promise.resolve() };
+  let markPaying: () => void = () => undefined;
+  life.paying = new Promise<void>((resolvePaying) => (markPaying = resolvePaying));
+  child.stdout?.resume();
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    life.stderr += chunk;
+    if (/^Paying run #\d+/m.test(life.stderr)) markPaying();
+  });
+  life.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  void life.exited.then(() => markPaying());
+  return life;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
+}
+
+export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOutcome> {
+  const log = scenario.log ?? (() => undefined);
+  const started = Date.now();
+  const random = createRandom(scenario.seed);
+  const dataDir = mkdtempSync(join(tmpdir(), 'mshahara-crash-'));
+  const simulator: RunningSimulator = await startSimulator({
+    seed: scenario.seed,
+    openRegistry: true,
+    floatCents: 1_000_000_000_00,
+    faults: scenario.faults,
+  });
+  try {
+    const lines = payrollLines(scenario.items, scenario.seed);
+    const file = join(dataDir, 'november-payroll.csv');
+    writePayrollCsv(file, lines);
+    const init = startLife(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl], dataDir);
+    if ((await init.exited) !== 0) throw new Error(`init failed: ${init.stderr}`);
+
+    const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--yes'];
+    let kills = 0;
+    let killsWhilePaying = 0;
+    let lives = 0;
+    while (killsWhilePaying < scenario.kills) {
+      if (Date.now() - started > scenario.deadlineMs) throw new Error(`deadline passed after ${kills} kills`);
+      const life = startLife(payArgs, dataDir);
+      const spawnedAt = Date.now();
+      lives += 1;
+      void life.paying.then(() => life.child.exitCode === null && log(`life ${lives}: paying after ${Date.now() - spawnedAt} ms`));
+      // Most kills land while payments are in flight; some during start-up and recovery (those
+      // are extra: only kills of a paying engine count towards the scenario's number).
+      let payingSeen = false;
+      void life.paying.then(() => (payingSeen = life.child.exitCode === null));
+      if (random.chance(0.85)) await Promise.race([life.paying, life.exited]);
+      await Promise.race([delay(random.between(0, scenario.maxLifeMs)), life.exited]);
+      if (life.child.exitCode !== null) {
+        // It finished on its own: nothing was left to kill. The next life checks the run again.
+        log(`life ${lives} exited ${life.child.exitCode} before its kill`);
+        if (life.child.exitCode !== 0) throw new Error(`pay failed (exit ${life.child.exitCode}): ${life.stderr}`);
+        break;
+      }
+      const paidBefore = simulator.payments().length;
+      life.child.kill('SIGKILL');
+      await life.exited;
+      kills += 1;
+      if (payingSeen && paidBefore < lines.length) killsWhilePaying += 1;
+      log(`kill ${kills}: simulator had paid ${paidBefore}/${lines.length}`);
+    }
+
+    const final = startLife(payArgs, dataDir);
+    lives += 1;
+    const finalExitCode = await Promise.race([final.exited, delay(Math.max(1, scenario.deadlineMs - (Date.now() - started))).then(() => 'timeout' as const)]);
+    if (finalExitCode === 'timeout') {
+      final.child.kill('SIGKILL');
+      throw new Error(`the final pay did not finish in time: ${final.stderr.slice(-2000)}`);
+    }
+    await simulator.callbacksIdle();
+    return {
+      lines,
+      payments: simulator.payments(),
+      killsWhilePaying,
+      kills,
+      lives,
+      finalExitCode,
+      finalStderr: final.stderr,
+      seconds: (Date.now() - started) / 1000,
+      database: readDatabaseFacts(profileDatabasePath('demo', dataDir)),
+    };
+  } finally {
+    await simulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function readDatabaseFacts(file: string): DatabaseFacts {
+  const db = openDatabase(file);
+  try {
+    return {
+      runs: db.prepare('SELECT id, state FROM payroll_runs ORDER BY id').all() as DatabaseFacts['runs'],
+      items: db.prepare('SELECT phone, amount_cents AS amountCents, state FROM payroll_items ORDER BY id').all() as DatabaseFacts['items'],
+      unresolvedAttempts: db
+        .prepare("SELECT id, state, phone FROM payout_attempts WHERE state IN ('created', 'sending', 'accepted', 'unknown') ORDER BY id")
+        .all() as DatabaseFacts['unresolvedAttempts'],
+      succeededAttempts: db
+        .prepare("SELECT originator_conversation_id AS originatorConversationId, receipt, phone, amount_cents AS amountCents FROM payout_attempts WHERE state = 'succeeded'")
+        .all() as DatabaseFacts['succeededAttempts'],
+      // The current ledger: original rows no later row corrects, and corrections themselves.
+      ledger: db
+        .prepare(
+          `SELECT receipt, phone, amount_cents AS amountCents, attempt_id AS attemptId FROM transactions t
+            WHERE kind = 'b2c_payment' AND status = 'completed' AND direction = 'out'
+              AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
+        )
+        .all() as DatabaseFacts['ledger'],
+      auditChain: verifyAuditChain(db),
+    };
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/** Every way the outcome breaks the promise, in words; empty when nobody was paid twice or skipped. */
+export function exactlyOnceProblems(outcome: CrashOutcome): string[] {
+  const problems: string[] = [];
+  const expected = new Map(outcome.lines.map((l) => [l.phone, l.amountCents]));
+  const paidTimes = new Map<string, number>();
+  for (const payment of outcome.payments) {
+    paidTimes.set(payment.party, (paidTimes.get(payment.party) ?? 0) + 1);
+    const amount = expected.get(payment.party);
+    if (amount === undefined) problems.push(`${payment.party} was paid but is not in the payroll`);
+    else if (amount !== payment.amountCents) problems.push(`${payment.party} was paid ${payment.amountCents} cents instead of ${amount}`);
+  }
+  for (const [phone, times] of paidTimes) if (times > 1) problems.push(`${phone} was paid ${times} times`);
+  for (const phone of expected.keys()) if (!paidTimes.has(phone)) problems.push(`${phone} was never paid`);
+
+  const db = outcome.database;
+  if (db.runs.length !== 1) problems.push(`${db.runs.length} payroll runs exist for one file (a restart must resume the same run)`);
+  for (const run of db.runs) if (run.state !== 'completed') problems.push(`run #${run.id} is ${run.state}, not completed`);
+  const notPaid = db.items.filter((i) => i.state !== 'paid');
+  if (notPaid.length > 0) problems.push(`${notPaid.length} items are not paid locally (e.g. ${notPaid[0]?.phone} ${notPaid[0]?.state})`);
+  if (db.items.length !== outcome.lines.length) problems.push(`${db.items.length} items in the run for ${outcome.lines.length} lines`);
+  for (const attempt of db.unresolvedAttempts) problems.push(`attempt ${attempt.id} for ${attempt.phone} is left ${attempt.state}`);
+
+  // The local ledger equals the simulator's list to the cent: same receipts, amounts and numbers.
+  const ledgerByReceipt = new Map(db.ledger.map((row) => [row.receipt, row]));
+  if (db.ledger.length !== ledgerByReceipt.size) problems.push('the ledger holds one receipt more than once');
+  for (const payment of outcome.payments) {
+    const row = ledgerByReceipt.get(payment.receipt);
+    if (row === undefined) problems.push(`receipt ${payment.receipt} (${payment.party}) is missing from the ledger`);
+    else if (row.amountCents !== payment.amountCents || row.phone !== payment.party) {
+      problems.push(`receipt ${payment.receipt}: ledger says ${row.phone} ${row.amountCents}, M-Pesa ${payment.party} ${payment.amountCents}`);
+    }
+  }
+  const simulatorReceipts = new Set(outcome.payments.map((p) => p.receipt));
+  for (const row of db.ledger) if (!simulatorReceipts.has(row.receipt)) problems.push(`ledger receipt ${row.receipt} was never paid by M-Pesa`);
+  const ledgerCents = db.ledger.reduce((sum, r) => sum + r.amountCents, 0);
+  const paidCents = outcome.payments.reduce((sum, p) => sum + p.amountCents, 0);
+  if (ledgerCents !== paidCents) problems.push(`ledger total ${ledgerCents} cents, M-Pesa paid ${paidCents} cents`);
+
+  // Each payment M-Pesa made is the one attempt that recorded its OriginatorConversationID and receipt.
+  const attemptByOriginator = new Map(db.succeededAttempts.map((a) => [a.originatorConversationId, a]));
+  for (const payment of outcome.payments) {
+    const attempt = attemptByOriginator.get(payment.originatorConversationId);
+    if (attempt === undefined) problems.push(`M-Pesa paid ${payment.party} for ${payment.originatorConversationId}, which no succeeded attempt holds`);
+    else if (attempt.receipt !== payment.receipt) problems.push(`attempt ${payment.originatorConversationId} holds receipt ${attempt.receipt}, M-Pesa ${payment.receipt}`);
+  }
+  if (!db.auditChain.ok) problems.push(`audit chain broken at row ${db.auditChain.brokenAt}: ${db.auditChain.reason}`);
+  return problems;
+}
