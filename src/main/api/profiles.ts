@@ -103,8 +103,14 @@ export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, Profile
   const announce = (profile: ProfileSettings): void => ctx.events.publish('profile.changed', { profile: { name: profile.name, kind: profile.kind } });
   return {
     'app.info': () => {
-      const profile = ctx.session.current?.profile;
-      return { ...ctx.identity, profile: profile === undefined ? null : { name: profile.name, kind: profile.kind }, dataFolder: ctx.dataRoot };
+      const current = ctx.session.current;
+      const profile = current?.profile;
+      return {
+        ...ctx.identity,
+        profile: profile === undefined ? null : { name: profile.name, kind: profile.kind },
+        dataFolder: ctx.dataRoot,
+        demoSimulatorUrl: current?.simulator?.baseUrl ?? null,
+      };
     },
     'profiles.list': async () => {
       const profiles = listProfiles(ctx.dataRoot).map((name) => loadProfile(name, ctx.dataRoot));

@@ -111,6 +111,8 @@ export const setupMethods = {
       /** null on first start: nothing configured yet, the screens show First start. */
       profile: currentProfile.nullable(),
       dataFolder: z.string(),
+      /** Demo only: the in-process Daraja simulator (its /simulator/payments lists what it really paid). */
+      demoSimulatorUrl: z.string().nullable(),
     }),
   },
   'profiles.list': {

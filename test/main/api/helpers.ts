@@ -41,7 +41,7 @@ export async function testApi(options: { mode?: 'desktop' | 'browser'; openProfi
     next(event, where = () => true) {
       return new Promise((resolve) => {
         const stop = api.events.on((name, payload) => {
-          if (name !== event || !where(payload as never)) return;
+          if ((name as string) !== event || !where(payload as never)) return;
           stop();
           resolve(payload as never);
         });
@@ -57,7 +57,7 @@ export async function testApi(options: { mode?: 'desktop' | 'browser'; openProfi
 /** A payroll CSV of `count` good rows (07… numbers) followed by the given bad rows, as base64. */
 export function payrollCsv(count: number, badRows: string[] = []): { contentBase64: string; text: string } {
   const lines = ['name,phone,amount,reference'];
-  for (let i = 0; i < count; i++) lines.push(`Worker ${String(i + 1).padStart(3, '0')},07${String(30_000_000 + i).padStart(8, '0')},${1_000 + i * 10},November pay`);
+  for (let i = 0; i < count; i++) lines.push(`Worker ${String(i + 1).padStart(3, '0')},07${String(20_000_000 + i).padStart(8, "0")},${1_000 + i * 10},November pay`);
   lines.push(...badRows);
   const text = `${lines.join('\r\n')}\r\n`;
   return { text, contentBase64: Buffer.from(text).toString('base64') };

@@ -100,7 +100,7 @@ describe('browser host WebSocket', () => {
     const socket = await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { Origin: origin });
     if (typeof socket === 'number') throw new Error(`upgrade refused with ${socket}`);
     try {
-      expect(await call(socket, 1, 'app.info', {})).toEqual({ ok: true, value: { version: '9.9.9', mode: 'browser', profile: null, dataFolder: rendererDir } });
+      expect(await call(socket, 1, 'app.info', {})).toEqual({ ok: true, value: { version: '9.9.9', mode: 'browser', profile: null, dataFolder: rendererDir, demoSimulatorUrl: null } });
       expect(await call(socket, 2, 'ledger.dropTable', {})).toMatchObject({ ok: false, error: { kind: 'validation' } });
     } finally {
       socket.close();

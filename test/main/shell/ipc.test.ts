@@ -34,7 +34,7 @@ describe('serveContractOverIpc', () => {
 
   it('answers app.info for the app page', async () => {
     const { call } = serve();
-    expect(await call('file:///app/index.html', 'app.info', {})).toEqual({ ok: true, value: { version: '0.1.0', mode: 'desktop', profile: null, dataFolder: '/nonexistent/mshahara' } });
+    expect(await call('file:///app/index.html', 'app.info', {})).toEqual({ ok: true, value: { version: '0.1.0', mode: 'desktop', profile: null, dataFolder: '/nonexistent/mshahara', demoSimulatorUrl: null } });
   });
 
   it('answers unknown methods and bad input with a validation error, not a throw', async () => {
