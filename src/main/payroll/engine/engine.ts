@@ -7,11 +7,12 @@ import { backoff, type BackoffPolicy } from '../../daraja/backoff';
 import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../inbox/source';
 import { logger } from '../../log';
-import { UnavailableError } from '../../../shared/errors';
 import { applyInboxEntry, engineKinds, type ApplyResult } from './apply';
-import { attemptsWhere, backToCreated, countStatusQuery, markAccepted, markNeedsAttention, markRejected, markSending, markUnknown, openAttempt, type Attempt } from './attempts';
-import { requireFloat, runFloatNeed, utilityFromQuery } from './float-check';
-import { runIsSettled, runProgress, type RunProgress } from './progress';
+import { attemptsWhere, backToCreated, markAccepted, markRejected, markSending, markUnknown, openAttempt, type Attempt } from './attempts';
+import { queryUtilityBalance, requireFloat, runFloatNeed } from './float-check';
+import type { RunProgress } from './progress';
+import { ProgressStream, type ProgressListener } from './progress-stream';
+import { StatusChecks } from './status-checks';
 import * as control from './run-control';
 import { SendRate } from './rate';
 
@@ -39,8 +40,6 @@ export interface PayoutEngineOptions {
   retryBackoff?: BackoffPolicy;
 }
 
-export type ProgressListener = (progress: RunProgress) => void;
-
 /** What the engine has seen since it started: for progress screens, logs and benchmarks. */
 export interface EngineCounters {
   paymentRequests: number;
@@ -54,7 +53,6 @@ export interface EngineCounters {
 }
 
 const log = logger('payout');
-const progressIntervalMs = 100;
 
 export class PayoutEngine {
   readonly #db: ProfileDatabase;
@@ -63,26 +61,18 @@ export class PayoutEngine {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #sendRate: SendRate;
-  readonly #statusRate: SendRate;
   readonly #options: PayoutEngineOptions;
-  readonly #maxStatusQueries: number;
   readonly #retryBackoff: BackoffPolicy;
   /** Attempts whose request is on the wire (payment or status query). */
   readonly #sending = new Set<number>();
-  readonly #querying = new Set<number>();
   /** Not before this time (ms): re-sends after a turned-away request, next status query per attempt. */
   readonly #resendAt = new Map<number, { at: number; tries: number }>();
-  readonly #queriedAt = new Map<number, number>();
-  readonly #progressListeners = new Set<ProgressListener>();
-  readonly #waiters: Array<{ runId: number; resolve: (p: RunProgress) => void }> = [];
+  readonly #progress: ProgressStream;
+  readonly #statusChecks: StatusChecks;
   readonly #balanceWaiters = new Map<string, () => void>();
-  readonly #sentTimes: number[] = [];
-  readonly #lastProgressAt = new Map<number, number>();
   readonly #counters: EngineCounters = { paymentRequests: 0, accepted: 0, throttled: 0, transient: 0, unknown: 0, duplicate: 0, rejected: 0, statusQueries: 0 };
   #unsubscribe: (() => void) | null = null;
   #running = false;
-  /** Something changed since progress was last reported. */
-  #dirty = true;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -95,9 +85,20 @@ export class PayoutEngine {
     this.#now = options.clock ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#sendRate = new SendRate({ ratePerSecond: options.rate, now: this.#now });
-    this.#statusRate = new SendRate({ ratePerSecond: options.statusQueryRate, now: this.#now });
-    this.#maxStatusQueries = options.maxStatusQueries ?? 8;
     this.#retryBackoff = options.retryBackoff ?? { baseMs: 200, maxMs: 10_000, throttledFactor: 2, random: this.#random };
+    this.#progress = new ProgressStream(options.db, this.#now);
+    this.#statusChecks = new StatusChecks({
+      db: options.db,
+      client: options.client,
+      source: options.source,
+      now: this.#now,
+      ratePerSecond: options.statusQueryRate,
+      resultTimeoutMs: options.resultTimeoutMs,
+      maxQueries: options.maxStatusQueries ?? 8,
+      retryBackoff: this.#retryBackoff,
+      onQuerySent: () => void (this.#counters.statusQueries += 1),
+      onAnswer: () => this.#poke(),
+    });
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   }
 
@@ -131,18 +132,17 @@ export class PayoutEngine {
     this.#unsubscribe = null;
     this.#poke();
     await this.#loop;
-    while (this.#sending.size > 0 || this.#querying.size > 0) await this.#nextChange();
+    while (this.#sending.size > 0 || this.#statusChecks.inFlight > 0) await this.#nextChange();
   }
 
   onProgress(listener: ProgressListener): () => void {
-    this.#progressListeners.add(listener);
-    return () => this.#progressListeners.delete(listener);
+    return this.#progress.listen(listener);
   }
 
   /** Checks the float (Account Balance), then starts paying an approved run. */
   async startRun(runId: number, actor: string): Promise<void> {
     const need = runFloatNeed(this.#db, runId);
-    const available = await this.#queryUtilityBalance();
+    const available = await queryUtilityBalance(this.#db, this.#client, this.#source, this.#options.resultTimeoutMs, (conversationId) => this.#balanceArrival(conversationId));
     requireFloat(available, need);
     control.beginRun(this.#db, runId, actor, this.#iso());
     this.#poke();
@@ -172,12 +172,15 @@ export class PayoutEngine {
 
   /** Resolves when every item is paid, failed or cancelled, or waits for a person. */
   waitUntilFinal(runId: number): Promise<RunProgress> {
-    const progress = runProgress(this.#db, runId);
-    if (runIsSettled(progress)) return Promise.resolve(progress);
-    return new Promise((resolve) => {
-      this.#waiters.push({ runId, resolve });
-      this.#poke();
-    });
+    const waiting = this.#progress.wait(runId);
+    this.#poke();
+    return waiting;
+  }
+
+  /** Resolves when the balance result of that query is applied; the caller also bounds the wait. */
+  #balanceArrival(conversationId: string): { arrived: Promise<void>; forget: () => void } {
+    const arrived = new Promise<void>((resolve) => this.#balanceWaiters.set(conversationId, resolve));
+    return { arrived, forget: () => this.#balanceWaiters.delete(conversationId) };
   }
 
   // ---- recovery and callbacks ----------------------------------------------------------------
@@ -209,14 +212,14 @@ export class PayoutEngine {
     }
     switch (result.kind) {
       case 'settled':
-        this.#queriedAt.delete(result.attemptId);
+        this.#statusChecks.forget(result.attemptId);
         this.#resendAt.delete(result.attemptId);
         break;
       case 'resend':
-        this.#queriedAt.delete(result.attemptId);
+        this.#statusChecks.forget(result.attemptId);
         break;
       case 'unknown':
-        this.#queriedAt.delete(result.attemptId);
+        this.#statusChecks.forget(result.attemptId);
         break;
       case 'status-unanswered':
         break;
@@ -254,9 +257,9 @@ export class PayoutEngine {
   #step(): number {
     let next = Infinity;
     next = Math.min(next, this.#startSends());
-    next = Math.min(next, this.#startStatusQueries());
+    next = Math.min(next, this.#statusChecks.start());
     this.#closeFinishedRuns();
-    next = Math.min(next, this.#report());
+    next = Math.min(next, this.#progress.report());
     return next;
   }
 
@@ -305,7 +308,7 @@ export class PayoutEngine {
   /** One payment request. The attempt is committed as `sending` before this is called (invariant 1). */
   async #send(attempt: Attempt): Promise<void> {
     this.#sending.add(attempt.id);
-    this.#sentTimes.push(this.#now());
+    this.#progress.sent();
     this.#counters.paymentRequests += 1;
     try {
       const outcome = await this.#client.b2cPayment({
@@ -371,104 +374,6 @@ export class PayoutEngine {
     }
   }
 
-  #startStatusQueries(): number {
-    let next = Infinity;
-    const now = this.#now();
-    const overdue = new Date(now - this.#options.resultTimeoutMs).toISOString();
-    // Two simple queries so each reads the partial state index, not every attempt ever made.
-    const candidates = [
-      ...attemptsWhere(this.#db, `a.state = 'unknown' AND a.needs_attention = 0 ORDER BY a.id LIMIT 500`),
-      ...attemptsWhere(this.#db, `a.state = 'accepted' AND a.accepted_at <= ? AND a.needs_attention = 0 ORDER BY a.id LIMIT 500`, overdue),
-    ];
-    for (const attempt of candidates) {
-      if (this.#querying.has(attempt.id)) continue;
-      const last = this.#queriedAt.get(attempt.id);
-      if (last !== undefined && now - last < this.#options.resultTimeoutMs) {
-        next = Math.min(next, last + this.#options.resultTimeoutMs - now);
-        continue;
-      }
-      if (attempt.statusQueries >= this.#maxStatusQueries) {
-        markNeedsAttention(this.#db, attempt.id, `No answer after ${attempt.statusQueries} Transaction Status queries`, this.#iso());
-        continue;
-      }
-      const wait = this.#statusRate.take();
-      if (wait > 0) return Math.min(next, wait);
-      void this.#query(attempt);
-    }
-    if (candidates.length === 0) {
-      // The next accepted attempt to become overdue.
-      const row = this.#db.prepare(`SELECT MIN(accepted_at) AS at FROM payout_attempts WHERE state = 'accepted' AND needs_attention = 0`).get() as { at: string | null };
-      if (row.at !== null) next = Math.min(next, Math.max(1, Date.parse(row.at) + this.#options.resultTimeoutMs - now));
-    }
-    return next;
-  }
-
-  /** Transaction Status on the attempt's OriginatorConversationID; the answer arrives as a callback. */
-  async #query(attempt: Attempt): Promise<void> {
-    this.#querying.add(attempt.id);
-    this.#queriedAt.set(attempt.id, this.#now());
-    try {
-      const outcome = await this.#client.transactionStatus({
-        originatorConversationId: attempt.originatorConversationId,
-        // Daraja echoes Occasion in the result: it ties the answer to this attempt.
-        occasion: attempt.originatorConversationId,
-        remarks: 'Payment status check',
-        resultUrl: this.#source.callbackUrl('status-result'),
-        queueTimeoutUrl: this.#source.callbackUrl('timeout'),
-      });
-      switch (outcome.kind) {
-        case 'accepted':
-          this.#counters.statusQueries += 1;
-          countStatusQuery(this.#db, attempt.id, this.#iso());
-          break;
-        case 'throttled':
-          this.#statusRate.throttled();
-          this.#queriedAt.set(attempt.id, this.#now() - this.#options.resultTimeoutMs + backoff(1, this.#retryBackoff, true));
-          break;
-        case 'transient':
-        case 'unknown':
-        case 'duplicate':
-          this.#queriedAt.set(attempt.id, this.#now() - this.#options.resultTimeoutMs + backoff(1, this.#retryBackoff));
-          break;
-        case 'definitive':
-          // A refused query tells nothing about the payment; it counts toward "needs attention".
-          countStatusQuery(this.#db, attempt.id, this.#iso());
-          break;
-        default: {
-          const never: never = outcome;
-          throw new Error(`unhandled outcome ${String(never)}`);
-        }
-      }
-    } catch (error) {
-      log.error({ attemptId: attempt.id, err: error instanceof Error ? error.message : String(error) }, 'status query failed');
-    } finally {
-      this.#querying.delete(attempt.id);
-      this.#poke();
-    }
-  }
-
-  async #queryUtilityBalance(): Promise<number> {
-    // A lost balance callback is harmless: ask again, a few times, before giving up.
-    for (let tryNumber = 1; tryNumber <= 3; tryNumber++) {
-      const outcome = await this.#client.accountBalance({
-        remarks: 'Float check before a payroll run',
-        resultUrl: this.#source.callbackUrl('balance-result'),
-        queueTimeoutUrl: this.#source.callbackUrl('timeout'),
-      });
-      if (outcome.kind === 'definitive') throw outcome.error;
-      if (outcome.kind !== 'accepted') continue;
-      const conversationId = outcome.value.conversationId;
-      const arrived = new Promise<void>((resolve) => this.#balanceWaiters.set(conversationId, resolve));
-      if (utilityFromQuery(this.#db, conversationId) === null) {
-        await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, this.#options.resultTimeoutMs).unref())]);
-      }
-      this.#balanceWaiters.delete(conversationId);
-      const available = utilityFromQuery(this.#db, conversationId);
-      if (available !== null) return available;
-    }
-    throw new UnavailableError('M-Pesa did not report the account balance; the run was not started. Try again in a moment.');
-  }
-
   // ---- runs, progress, waiting ----------------------------------------------------------------
 
   #closeFinishedRuns(): void {
@@ -490,61 +395,6 @@ export class PayoutEngine {
     for (const { id } of running) control.completeIfDone(this.#db, id, this.#iso());
   }
 
-  /**
-   * Progress events and waiters, at most every `progressIntervalMs` per run (counting items on
-   * every step would cost more than paying them); returns when the next report is due.
-   */
-  #report(): number {
-    const now = this.#now();
-    let next = Infinity;
-    if (!this.#dirty) return next;
-    let skipped = false;
-    while (this.#sentTimes.length > 0 && this.#sentTimes[0]! < now - 5000) this.#sentTimes.shift();
-    const active = new Set<number>(this.#waiters.map((w) => w.runId));
-    if (this.#progressListeners.size > 0) {
-      const rows = this.#db.prepare(`SELECT id FROM payroll_runs WHERE state IN ('running', 'paused') OR finished_at >= ? OR cancelled_at >= ?`).all(new Date(now - 2000).toISOString(), new Date(now - 2000).toISOString()) as Array<{ id: number }>;
-      for (const row of rows) active.add(row.id);
-    }
-    for (const runId of active) {
-      const last = this.#lastProgressAt.get(runId) ?? 0;
-      if (now - last < progressIntervalMs) {
-        skipped = true;
-        next = Math.min(next, last + progressIntervalMs - now);
-        continue;
-      }
-      const progress = this.#progressOf(runId);
-      const settled = runIsSettled(progress);
-      this.#lastProgressAt.set(runId, now);
-      for (const listener of this.#progressListeners) {
-        try {
-          listener(progress);
-        } catch (error) {
-          // A screen's bug must not stop payments.
-          log.warn({ err: error instanceof Error ? error.message : String(error) }, 'progress listener failed');
-        }
-      }
-      if (settled) {
-        for (let i = this.#waiters.length - 1; i >= 0; i--) {
-          const waiter = this.#waiters[i]!;
-          if (waiter.runId !== runId) continue;
-          this.#waiters.splice(i, 1);
-          waiter.resolve(progress);
-        }
-      }
-    }
-    // Reported everything that changed; an idle engine then sleeps until the next event.
-    if (!skipped) this.#dirty = false;
-    return next;
-  }
-
-  #progressOf(runId: number): RunProgress {
-    const progress = runProgress(this.#db, runId);
-    const windowMs = Math.min(5000, Math.max(1, this.#sentTimes.length > 0 ? this.#now() - this.#sentTimes[0]! : 0));
-    const sentPerSecond = this.#sentTimes.length === 0 ? 0 : (this.#sentTimes.length * 1000) / Math.max(windowMs, 1000);
-    const left = progress.counts.queued + progress.counts.draft;
-    return { ...progress, sentPerSecond, etaSeconds: left === 0 ? null : sentPerSecond > 0 ? left / sentPerSecond : null };
-  }
-
   // ---- small helpers --------------------------------------------------------------------------
 
   #iso(): string {
@@ -552,7 +402,7 @@ export class PayoutEngine {
   }
 
   #poke(): void {
-    this.#dirty = true;
+    this.#progress.changed();
     const wake = this.#wake;
     this.#wake = null;
     wake?.();

@@ -1,5 +1,6 @@
 // The exactly-once payout engine's public face (DESIGN §4).
-export { PayoutEngine, type PayoutEngineOptions, type ProgressListener, type EngineCounters } from './engine';
+export { PayoutEngine, type PayoutEngineOptions, type EngineCounters } from './engine';
+export type { ProgressListener } from './progress-stream';
 export { runProgress, runIsSettled, type RunProgress } from './progress';
 export { applyInboxEntry, engineKinds, type ApplyResult } from './apply';
 export { checkRegisteredName, type NameCheck } from './names';
