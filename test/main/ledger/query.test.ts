@@ -98,6 +98,17 @@ describe('ledger totals', () => {
     });
     expect(listTransactions(db, { direction: 'in' }).totals).toMatchObject({ count: 2, amountInCents: 150_000, amountOutCents: 0 });
   });
+
+  it('totals a searched set the same on every page, by offset or by cursor, and past the end', () => {
+    const expected = { count: 3, amountCents: 2_500_000 + 120_000 + 2_500_000, amountInCents: 120_000, amountOutCents: 5_000_000, chargesCents: 2_600 };
+    const first = listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1 });
+    expect(first.totals).toEqual(expected);
+    expect(listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, offset: 2 }).totals).toEqual(expected);
+    expect(listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, offset: 9 }).totals).toEqual(expected);
+    if (first.next === null) throw new Error('more pages');
+    expect(listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, after: first.next }).totals).toEqual(expected);
+    expect(listTransactions(db, { search: 'nobody at all' }).totals).toEqual({ count: 0, amountCents: 0, amountInCents: 0, amountOutCents: 0, chargesCents: 0 });
+  });
 });
 
 describe('pagination', () => {
