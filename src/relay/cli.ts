@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       allowlist: allowlistOn ? (customIps.length > 0 ? customIps : defaultAllowlist) : null,
       ...(publicUrl ? { publicUrl } : {}),
       adminToken: env.RELAY_ADMIN_TOKEN || null,
+      metricsToken: env.RELAY_METRICS_TOKEN || null,
       retentionMs: retentionDays * 86_400_000,
       rateLimit: { hooksPerMinute: perMinute(env.RELAY_RATE_HOOKS, 3000), pullPerMinute: perMinute(env.RELAY_RATE_PULL, 600) },
       commit,

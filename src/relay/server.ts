@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import safaricomIps from '../../resources/safaricom-callback-ips.json';
 import { logger as areaLogger } from '../main/log';
-import { addChannel, type ChannelCredentials } from './channels';
+import { addChannel, matchesHash, sha256, type ChannelCredentials } from './channels';
 import { normaliseIp, refuse, registerHooks } from './hooks';
 import { createMetrics } from './metrics';
 import { registerPull, Waiters } from './pull';
@@ -33,6 +33,8 @@ export interface RelayOptions {
   publicUrl?: string;
   /** Enables POST /v1/channels. */
   adminToken?: string | null;
+  /** When set, GET /metrics needs it as a bearer token (callback volumes are business information). */
+  metricsToken?: string | null;
   retentionMs?: number;
   pruneIntervalMs?: number;
   /** Per-IP requests per minute; null turns a limit off. */
@@ -131,7 +133,13 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     isClosing: () => closing,
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  const metricsToken = options.metricsToken || null;
+  app.get('/metrics', async (request, reply) => {
+    if (metricsToken !== null && !matchesHash(/^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '', sha256(metricsToken))) {
+      return refuse(reply, metrics, 401, 'unauthorised', 'missing or wrong metrics token');
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
   const address = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
