@@ -43,6 +43,8 @@ export interface ApiOptions {
   delivery: ApiContext['delivery'];
   actor: string;
   openProfile: (name: string) => Promise<ProfileCore>;
+  /** Ask M-Pesa for the balance whenever a profile opens (default true; hermetic tests turn it off). */
+  balanceOnOpen?: boolean;
 }
 
 export interface Api {
@@ -63,7 +65,9 @@ export function createApi(options: ApiOptions): Api {
     onOpened: (core) => {
       const unwire = publishProfileEvents(core, events);
       // The dashboard and the review's float check want a balance; ask as soon as the profile opens.
-      queryBalance(core, 'Float check when Mshahara opens', openingBalanceWaitMs).catch((error: unknown) => log.warn({ err: error }, 'the opening balance query failed'));
+      if (options.balanceOnOpen !== false) {
+        queryBalance(core, 'Float check when Mshahara opens', openingBalanceWaitMs).catch((error: unknown) => log.warn({ err: error }, 'the opening balance query failed'));
+      }
       return unwire;
     },
   });

@@ -17,7 +17,14 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function testApi(options: { mode?: 'desktop' | 'browser'; openProfile?: (name: string) => Promise<ProfileCore>; core?: Omit<CoreOptions, 'dataRoot' | 'secrets'> } = {}): Promise<TestApi> {
+export interface TestApiOptions {
+  mode?: 'desktop' | 'browser';
+  openProfile?: (name: string, dataRoot: string, secrets: MemorySecretStore) => Promise<ProfileCore>;
+  core?: Omit<CoreOptions, 'dataRoot' | 'secrets'>;
+  balanceOnOpen?: boolean;
+}
+
+export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
   const dataRoot = await mkdtemp(join(tmpdir(), 'mshahara-api-'));
   const secrets = new MemorySecretStore();
   const mode = options.mode ?? 'browser';
@@ -27,7 +34,8 @@ export async function testApi(options: { mode?: 'desktop' | 'browser'; openProfi
     secrets,
     delivery: mode === 'desktop' ? 'file' : 'bytes',
     actor: 'test officer',
-    openProfile: options.openProfile ?? ((name) => openCore(name, { dataRoot, secrets, ...options.core })),
+    openProfile: (name) => (options.openProfile ?? ((n: string) => openCore(n, { dataRoot, secrets, ...options.core })))(name, dataRoot, secrets),
+    ...(options.balanceOnOpen === undefined ? {} : { balanceOnOpen: options.balanceOnOpen }),
   });
   return {
     api,
