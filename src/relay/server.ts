@@ -141,7 +141,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const address = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  let address: string;
+  try {
+    address = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    // A port in use must not leave the database open behind a relay that never started.
+    await app.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
   const port = (app.server.address() as { port: number }).port;
   publicUrl ||= address;
 
