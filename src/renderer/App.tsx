@@ -1,6 +1,6 @@
 // The frame around every screen: First start until a profile exists, then the navigation and the
 // screen the officer chose. Marks the root data-app-state="loaded" once there is something to use.
-import { AppShell, Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
+import { Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { api } from './api';
 import { Problem } from './components/Problem';
@@ -69,9 +69,11 @@ export function App() {
   if (!info.profile || finishingSetup) return <FirstStart />;
 
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 210, breakpoint: 0 }} padding="md">
-      <AppShell.Header px="md">
-        <Group h="100%" justify="space-between">
+    // A plain grid, not Mantine's AppShell: AppShell sizes itself with injected <style> tags,
+    // which the Content Security Policy refuses.
+    <div className="frame">
+      <header className="frame-header">
+        <Group h="100%" px="md" justify="space-between">
           <Title order={1} size="h3" c="teal.8">
             Mshahara
           </Title>
@@ -84,9 +86,9 @@ export function App() {
             </Badge>
           </Group>
         </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Screens">
-        <Stack gap={2}>
+      </header>
+      <nav className="frame-nav" aria-label="Screens">
+        <Stack gap={2} p="xs">
           {screens.map((name) => (
             <NavLink
               key={name}
@@ -100,12 +102,12 @@ export function App() {
             />
           ))}
         </Stack>
-      </AppShell.Navbar>
-      <AppShell.Main>
+      </nav>
+      <main className="frame-main">
         <Suspense fallback={<Loader aria-label="Opening the screen" />}>
           <ScreenFor screen={screen} />
         </Suspense>
-      </AppShell.Main>
-    </AppShell>
+      </main>
+    </div>
   );
 }

@@ -18,7 +18,7 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
-        <Notifications position="top-right" />
+        <Notifications position="bottom-right" />
         <App />
       </MantineProvider>
     </StrictMode>,

@@ -5,8 +5,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMsisdn, parseKenyanPhone } from '../../src/shared/phone';
 import { AppPage } from './pages/app-page';
 import { FirstStartPage } from './pages/first-start-page';
+import { InboxPage } from './pages/inbox-page';
 import { LedgerPage, type LedgerLine } from './pages/ledger-page';
 import { RunsPage } from './pages/runs-page';
 import { buildRendererIfStale } from './support/build';
@@ -17,10 +19,14 @@ const payrollFile = join(projectRoot, 'test', 'fixtures', 'imports', 'clean-50.c
 const screens = join(projectRoot, 'test-results', 'screens');
 const badLines = [12, 27, 41];
 
-/** What the file should pay: every row but the bad ones, as (phone tail, cents). */
+/** What the file should pay: every row but the bad ones, as the ledger shows the phone, and cents. */
 const expected = readCsv(payrollFile)
   .filter((row) => !badLines.includes(row.line))
-  .map((row) => ({ name: row.cells.name ?? '', amountCents: shillingsToCents(row.cells.amount ?? '') }));
+  .map((row) => {
+    const phone = parseKenyanPhone(row.cells.phone ?? '');
+    if (!phone.ok) throw new Error(`fixture line ${row.line}: ${phone.reason}`);
+    return { phone: formatMsisdn(phone.msisdn), amountCents: shillingsToCents(row.cells.amount ?? '') };
+  });
 
 let browser: Browser;
 const hosts: RunningHost[] = [];
@@ -77,6 +83,7 @@ async function payTheFile(page: Page, app: AppPage, shoot: boolean): Promise<num
   await runs.approve();
   await runs.send();
   const seen = await runs.watchProgressUntilEnd(150_000);
+  await runs.waitForSettledResults();
   await shot('06-run-results');
   return seen;
 }
@@ -85,8 +92,9 @@ function expectEveryoneOnce(lines: LedgerLine[]): void {
   expect(lines).toHaveLength(expected.length);
   expect(new Set(lines.map((line) => line.receipt)).size).toBe(expected.length);
   for (const line of lines) expect(line.receipt).toMatch(/^[A-Z0-9]{10}$/);
-  const paid = lines.map((line) => `${line.name}|${line.amountCents}`).sort();
-  expect(paid).toEqual(expected.map((row) => `${row.name}|${row.amountCents}`).sort());
+  // Names are as M-Pesa registered them, so the phone and the amount identify each worker's payment.
+  const paid = lines.map((line) => `${line.phone}|${line.amountCents}`).sort();
+  expect(paid).toEqual(expected.map((row) => `${row.phone}|${row.amountCents}`).sort());
 }
 
 describe('paying a payroll file in Chromium', () => {
@@ -104,6 +112,13 @@ describe('paying a payroll file in Chromium', () => {
     expect(await runs.runStatus().getAttribute('data-status')).toBe('completed');
     expect(await runs.progress().getAttribute('data-settled')).toBe(String(expected.length));
     expect(await page.getByTestId('progress-counts').textContent()).toContain(`${expected.length} paid · 0 failed`);
+    // Every result row in view is paid, with its receipt.
+    const results = await runs.resultStates();
+    expect(results.length).toBeGreaterThan(10);
+    for (const result of results) {
+      expect(result.state).toBe('paid');
+      expect(result.receipt).toMatch(/^[A-Z0-9]{10}$/);
+    }
 
     await app.go('ledger');
     const ledger = new LedgerPage(page);
@@ -154,6 +169,12 @@ describe('paying a payroll file in Chromium', () => {
     await ledger.waitForTotal(expected.length);
     const lines = await ledger.lines();
     expectEveryoneOnce(lines);
+
+    // The faults really happened: lost answers and dropped callbacks were settled by status queries.
+    await app.go('inbox');
+    const inbox = new InboxPage(page);
+    await inbox.showAll();
+    expect(await inbox.kindsInView()).toContain('status-result');
 
     if (host.simulatorUrl) {
       // The simulator's own record of what it paid: once per worker, and faults really happened.

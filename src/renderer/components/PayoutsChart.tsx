@@ -13,6 +13,7 @@ export default function PayoutsChart({ days }: { days: readonly { day: string; c
       series={[{ name: 'KES', color: 'teal.6' }]}
       valueFormatter={(shillings) => `KES ${Math.round(shillings).toLocaleString('en-KE')}`}
       tickLine="y"
+      yAxisProps={{ width: 60, tickFormatter: (shillings: number) => (shillings >= 1_000_000 ? `${shillings / 1_000_000}M` : shillings >= 1000 ? `${shillings / 1000}k` : String(shillings)) }}
       aria-label="Payouts per day"
     />
   );

@@ -50,7 +50,7 @@ export function RelayConnect({ onConnected }: { onConnected(relay: RelayView): v
       ) : (
         <>
           {publicKey.value && (
-            <Text size="sm">
+            <Text component="div" size="sm">
               Give the relay operator this public key: <Code block>{publicKey.value.publicKeyPem}</Code>
             </Text>
           )}

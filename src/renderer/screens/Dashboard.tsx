@@ -1,6 +1,6 @@
 // Dashboard: the float on the M-Pesa accounts, this month's payouts, how many succeed, what needs
 // a person, and payouts per day. Redraws itself when a new balance or new ledger rows arrive.
-import { Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { formatKesWithCurrency } from '../../shared/money';
@@ -10,6 +10,7 @@ import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 import { useLoad } from '../lib/use-load';
 import { useNavigation } from '../stores/navigation';
+import { isDisplayStatus, statusWords } from './run/status';
 
 const PayoutsChart = lazy(() => import('../components/PayoutsChart'));
 
@@ -19,11 +20,26 @@ function Figure({ label, children, testId }: { label: string; children: React.Re
       <Text size="sm" c="dimmed">
         {label}
       </Text>
-      <Text size="xl" fw={650} data-testid={testId}>
+      <Text component="div" size="xl" fw={650} data-testid={testId}>
         {children}
       </Text>
     </Card>
   );
+}
+
+// The account a payroll officer watches first: the one B2C payments come out of.
+const accountOrder = ['Utility Account', 'Working Account', 'Charges Paid Account'];
+
+function sortAccounts<T extends { account: string }>(accounts: readonly T[]): T[] {
+  const rank = (name: string) => (accountOrder.includes(name) ? accountOrder.indexOf(name) : accountOrder.length);
+  return [...accounts].sort((a, b) => rank(a.account) - rank(b.account));
+}
+
+/** "2026-11" → "November 2026"; anything else as it came. */
+function monthWords(label: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(label);
+  if (!match) return label;
+  return new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15)));
 }
 
 export function Dashboard() {
@@ -76,19 +92,19 @@ export function Dashboard() {
             <Text size="sm" c="dimmed" mb={4}>
               Float {value.float.observedAt ? <>as M-Pesa reported it <When at={value.float.observedAt} /></> : '— M-Pesa has not reported a balance yet'}
             </Text>
-            <SimpleGrid cols={3}>
+            <div className="grid-4">
               {value.float.accounts.length === 0 && <Figure label="Utility account">—</Figure>}
-              {value.float.accounts.map((account) => (
+              {sortAccounts(value.float.accounts).map((account) => (
                 <Figure key={account.account} label={account.account} testId={`float-${account.account}`}>
                   <Money cents={account.availableCents} />
                 </Figure>
               ))}
-            </SimpleGrid>
+            </div>
           </section>
-          <SimpleGrid cols={3}>
-            <Figure label={`Paid in ${value.month.label}`} testId="month-paid">
+          <div className="grid-3">
+            <Figure label={`Paid in ${monthWords(value.month.label)}`} testId="month-paid">
               <Money cents={value.month.paidCents} />
-              <Text size="sm" c="dimmed">
+              <Text component="div" size="sm" c="dimmed">
                 {value.month.paidCount.toLocaleString('en-KE')} payments, charges {formatKesWithCurrency(value.month.chargesCents)}
               </Text>
             </Figure>
@@ -111,7 +127,7 @@ export function Dashboard() {
                 </Button>
               )}
             </Card>
-          </SimpleGrid>
+          </div>
           <Card withBorder padding="md">
             <Title order={3} size="h5" mb="sm">
               Payouts per day, last 30 days (KES)
@@ -144,7 +160,7 @@ export function Dashboard() {
                           {run.title}
                         </Button>
                       </Table.Td>
-                      <Table.Td>{run.displayStatus.replace('_', ' ')}</Table.Td>
+                      <Table.Td>{isDisplayStatus(run.displayStatus) ? statusWords(run.displayStatus) : run.displayStatus}</Table.Td>
                       <Table.Td ta="right">
                         <Money cents={run.amountCents} />
                       </Table.Td>

@@ -1,6 +1,6 @@
 // First start: try Mshahara with the demo (nothing to set up), or connect a sandbox or production
 // Daraja app. Credentials go to the keychain; afterwards only their last characters are shown.
-import { Button, Card, Code, Container, FileInput, Group, List, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Code, Container, FileInput, Group, List, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { CertificateView, MethodOutput, ProfileView, RelayView } from '../../shared/contract';
 import { call } from '../api';
@@ -116,7 +116,7 @@ function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKin
         <Text size="sm" c="dimmed">
           From the Safaricom developer portal. Keys and passwords are kept in this computer's keychain and never shown again in full.
         </Text>
-        <SimpleGrid cols={2}>
+        <div className="grid-2">
           <TextInput label="Profile name" required value={fields.name} onChange={set('name')} />
           <TextInput label="Shortcode (paybill or till)" required value={fields.shortcode} onChange={set('shortcode')} />
           <TextInput label="Consumer key" required value={fields.consumerKey} onChange={set('consumerKey')} autoComplete="off" />
@@ -125,7 +125,7 @@ function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKin
           <PasswordInput label="Initiator password" required value={fields.initiatorPassword} onChange={set('initiatorPassword')} autoComplete="off" />
           <TextInput label="STK shortcode (optional)" value={fields.stkShortcode} onChange={set('stkShortcode')} />
           <PasswordInput label="STK passkey (optional)" value={fields.stkPasskey} onChange={set('stkPasskey')} autoComplete="off" />
-        </SimpleGrid>
+        </div>
         <FileInput label="Certificate" description={`Leave empty to use Safaricom's ${kind} certificate that comes with Mshahara`} placeholder="Safaricom's bundled certificate" accept=".cer,.pem,.crt" value={certificate} onChange={setCertificate} clearable />
         <Group>
           <Button type="submit" loading={busy}>

@@ -24,8 +24,8 @@ export const kindWords: Record<LedgerRow['kind'], string> = {
 };
 
 const columns: Column<LedgerRow>[] = [
-  { key: 'when', header: 'When', width: '150px', render: (row) => <When at={row.occurredAt} /> },
-  { key: 'receipt', header: 'Receipt', width: '120px', render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span> },
+  { key: 'when', header: 'When', width: '165px', render: (row) => <When at={row.occurredAt} /> },
+  { key: 'receipt', header: 'Receipt', width: '130px', render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span> },
   { key: 'kind', header: 'Kind', width: '130px', render: (row) => kindWords[row.kind] },
   { key: 'name', header: 'Name', width: '1.2fr', render: (row) => <span data-testid="ledger-name">{row.partyName ?? ''}</span> },
   { key: 'phone', header: 'Phone', width: '120px', render: (row) => <span data-testid="ledger-phone">{row.phone ? formatMsisdn(row.phone) : ''}</span> },
@@ -33,7 +33,7 @@ const columns: Column<LedgerRow>[] = [
   {
     key: 'status',
     header: 'Status',
-    width: '100px',
+    width: '115px',
     render: (row) => (
       <Badge size="sm" variant="light" color={row.status === 'completed' ? 'teal' : 'red'}>
         {row.status === 'completed' ? 'Completed' : 'Failed'}
@@ -115,13 +115,13 @@ export function Ledger() {
         </Group>
       </Group>
       <Group gap="sm" align="flex-end">
-        <TextInput label="Search" placeholder="Receipt, phone or name" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={220} data-testid="ledger-search" />
+        <TextInput label="Search" placeholder="Receipt, phone or name" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={210} data-testid="ledger-search" />
         <TextInput label="From" type="date" value={from} onChange={(event) => setFrom(event.currentTarget.value)} w={150} />
         <TextInput label="To" type="date" value={to} onChange={(event) => setTo(event.currentTarget.value)} w={150} />
-        <MultiSelect label="Kind" placeholder="Any" data={transactionKinds.map((kind) => ({ value: kind, label: kindWords[kind] }))} value={kinds} onChange={setKinds} w={200} clearable />
+        <MultiSelect label="Kind" placeholder="Any" data={transactionKinds.map((kind) => ({ value: kind, label: kindWords[kind] }))} value={kinds} onChange={setKinds} w={190} clearable />
         <MultiSelect label="Status" placeholder="Any" data={transactionStatuses.map((status) => ({ value: status, label: status === 'completed' ? 'Completed' : 'Failed' }))} value={statuses} onChange={setStatuses} w={170} clearable />
-        <NumberInput label="Amount from (KES)" value={minAmount} onChange={setMinAmount} min={0} thousandSeparator="," w={140} />
-        <NumberInput label="to (KES)" value={maxAmount} onChange={setMaxAmount} min={0} thousandSeparator="," w={140} />
+        <NumberInput label="Lowest KES" value={minAmount} onChange={setMinAmount} min={0} thousandSeparator="," w={130} />
+        <NumberInput label="Highest KES" value={maxAmount} onChange={setMaxAmount} min={0} thousandSeparator="," w={130} />
       </Group>
       <Group gap="xl" data-testid="ledger-totals">
         <Text size="sm" data-testid="ledger-count" data-total={total ?? ''}>

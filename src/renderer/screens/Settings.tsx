@@ -113,19 +113,19 @@ function Sending() {
       </Title>
       <Stack gap="sm">
         <Group>
-          <NumberInput label="Payments sent per second" value={draft.sendRatePerSecond} onChange={(value) => setDraft({ ...draft, sendRatePerSecond: Number(value) })} min={0.1} max={1000} decimalScale={1} w={220} />
-          <NumberInput label="Payments waiting for M-Pesa at once" value={draft.concurrency} onChange={(value) => setDraft({ ...draft, concurrency: Number(value) })} min={1} max={500} w={260} />
+          <NumberInput label="Payments sent per second" value={draft.sendRatePerSecond} onChange={(value) => setDraft({ ...draft, sendRatePerSecond: Number(value) })} min={0.1} max={1000} decimalScale={1} w={240} />
+          <NumberInput label="Payments waiting for M-Pesa at once" value={draft.concurrency} onChange={(value) => setDraft({ ...draft, concurrency: Number(value) })} min={1} max={500} w={300} />
         </Group>
         <Group>
-          <NumberInput label="Smallest payment (KES)" value={shillings(limits.minCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, minCents: cents(value) } })} thousandSeparator="," w={200} />
-          <NumberInput label="Largest payment (KES)" value={shillings(limits.maxCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, maxCents: cents(value) } })} thousandSeparator="," w={200} />
+          <NumberInput label="Smallest payment (KES)" value={shillings(limits.minCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, minCents: cents(value) } })} thousandSeparator="," w={220} />
+          <NumberInput label="Largest payment (KES)" value={shillings(limits.maxCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, maxCents: cents(value) } })} thousandSeparator="," w={220} />
           <NumberInput
             label="Run total needing a second look (KES)"
             placeholder="No limit"
             value={shillings(limits.runMaxCents)}
             onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, runMaxCents: value === '' ? null : cents(value) } })}
             thousandSeparator=","
-            w={280}
+            w={320}
           />
         </Group>
         <Text size="sm" c="dimmed">
@@ -154,7 +154,7 @@ function Relay() {
             {value.mode === 'in_process' ? 'The demo uses its own relay on this computer.' : value.mode === 'remote' ? `Relay ${value.url ?? ''}` : 'No relay set up: M-Pesa answers cannot reach this computer from the internet.'}
             {value.channel ? ` Channel ${value.channel}.` : ''}
           </Text>
-          <Text size="sm">
+          <Text component="div" size="sm">
             <Badge color={value.connected ? 'teal' : 'orange'} variant="light">
               {value.connected ? 'Connected' : 'Not connected'}
             </Badge>{' '}

@@ -24,6 +24,7 @@ interface NavigationState {
 export const useNavigation = create<NavigationState>((set) => ({
   screen: 'dashboard',
   runId: undefined,
-  go: (screen) => set({ screen }),
+  // Choosing "Payroll runs" in the navigation always shows the list, even when a run was open.
+  go: (screen) => set(screen === 'runs' ? { screen, runId: undefined } : { screen }),
   openRun: (runId) => set({ screen: 'runs', runId }),
 }));

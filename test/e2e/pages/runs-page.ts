@@ -1,5 +1,6 @@
 // Page object for payroll runs: a new run from a file with its preview, then approve, send,
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // watch the progress bar, and read the results.
 import type { Page } from 'playwright-core';
 
@@ -83,6 +84,14 @@ export class RunsPage {
 
   progress() {
     return this.page.getByTestId('run-progress');
+  }
+
+  /** Waits until every result row in view shows how its payment ended (paid or failed). */
+  async waitForSettledResults(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const states = [...document.querySelectorAll('[data-testid="run-results"] [data-testid="result-state"]')].map((badge) => badge.getAttribute('data-state'));
+      return states.length > 0 && states.every((state) => state === 'paid' || state === 'failed');
+    });
   }
 
   /** The result rows in view, with the state and receipt each shows. */

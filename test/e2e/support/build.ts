@@ -17,6 +17,15 @@ export async function buildRendererIfStale(): Promise<void> {
   const built = join(projectRoot, 'out', 'renderer', 'index.html');
   const sources = Math.max(newestChange(join(projectRoot, 'src', 'renderer')), newestChange(join(projectRoot, 'src', 'shared')));
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  const { build } = await import('electron-vite');
-  await build({ root: projectRoot, logLevel: 'warn' });
+  // Only the renderer, with the settings electron-vite gives it (relative base, out/renderer), so a
+  // main-process change in progress elsewhere cannot stop the screens from being tested.
+  const [{ build }, { default: react }] = await Promise.all([import('vite'), import('@vitejs/plugin-react')]);
+  await build({
+    root: join(projectRoot, 'src', 'renderer'),
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir: join(projectRoot, 'out', 'renderer'), emptyOutDir: true, rollupOptions: { input: join(projectRoot, 'src', 'renderer', 'index.html') } },
+  });
 }

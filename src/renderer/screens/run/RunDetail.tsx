@@ -48,10 +48,12 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
 
   // Results follow the payments as they settle, at most about once a second.
   const settled = progress ? progress.counts.paid + progress.counts.failed + progress.counts.cancelled : 0;
+  const finished = liveState === 'completed' || liveState === 'cancelled';
   useEffect(() => {
-    const timer = setTimeout(() => setResultsVersion((version) => version + 1), 800);
+    // Once the run has ended there is nothing more to wait for: show the final results at once.
+    const timer = setTimeout(() => setResultsVersion((version) => version + 1), finished ? 0 : 800);
     return () => clearTimeout(timer);
-  }, [settled, liveState]);
+  }, [settled, liveState, finished]);
 
   async function act(method: RunAction, label: string) {
     if (realMoney && method === 'runs.start' && !window.confirm('This sends real money from your M-Pesa account. Send now?')) return;

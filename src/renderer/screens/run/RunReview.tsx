@@ -1,6 +1,6 @@
 // The review before approval: what the run pays, its charges, whether the float covers it, rows
 // that could pay someone twice, and rows of the file that were left out.
-import { Alert, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { MethodOutput } from '../../../shared/contract';
 import { formatMsisdn } from '../../../shared/phone';
 import { Money } from '../../components/Money';
@@ -11,7 +11,7 @@ export function RunReview({ review }: { review: Review }) {
   const { run, charges, floatCheck, duplicateWarnings, leftOutRows } = review;
   return (
     <Stack data-testid="run-review">
-      <SimpleGrid cols={4}>
+      <div className="grid-4">
         <Card withBorder p="sm">
           <Text size="sm" c="dimmed">
             Workers
@@ -38,7 +38,7 @@ export function RunReview({ review }: { review: Review }) {
           </Text>
           <Money cents={floatCheck.requiredCents} fw={650} size="lg" />
         </Card>
-      </SimpleGrid>
+      </div>
       <Alert color={floatCheck.enough === false ? 'red' : floatCheck.enough ? 'teal' : 'yellow'} variant="light" title="Float check" data-testid="float-check">
         {floatCheck.message}
         {floatCheck.availableCents !== null && (

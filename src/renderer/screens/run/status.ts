@@ -4,6 +4,13 @@ import type { RunView, RunResultRow } from '../../../shared/contract';
 type DisplayStatus = RunView['displayStatus'];
 type ItemState = RunResultRow['state'];
 
+// Listed here rather than imported from the contract, which would pull zod into the first chunk.
+const displayStatuses: Record<DisplayStatus, true> = { draft: true, approved: true, running: true, paused: true, completed: true, partially_paid: true, failed: true, cancelled: true };
+
+export function isDisplayStatus(status: string): status is DisplayStatus {
+  return Object.hasOwn(displayStatuses, status);
+}
+
 export function statusWords(status: DisplayStatus): string {
   switch (status) {
     case 'draft':
