@@ -4,9 +4,10 @@
 // the relay's peak RSS. Prints figures; asserts none.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
 import { Pool, request } from 'undici';
 import { addChannel } from '../src/relay/channels';
 import { generateChannelKeyPair, open, type RelayEventPlaintext } from '../src/relay/sealing';
@@ -118,10 +119,27 @@ async function run(mode: 'each' | 'group'): Promise<Result> {
   return { mode, ratePerSecond: (TOTAL - failed) / (elapsedMs / 1000), failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), peakRssMb };
 }
 
+/** Durable single-row commits a second on this disk right now: the ceiling for per-request commits. */
+function diskCommitsPerSecond(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-disk-'));
+  const db = new Database(join(dir, 'probe.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (x INTEGER)');
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  const started = performance.now();
+  for (let i = 0; i < 300; i++) insert.run(i);
+  const rate = 300 / ((performance.now() - started) / 1000);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return rate;
+}
+
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--load');
   if (at >= 0) return load(process.argv[at + 1] ?? '', process.argv[at + 2] ?? '');
   console.log(`relay bench: ${TOTAL} callbacks, concurrency ${CONCURRENCY}, load from a separate process`);
+  console.log(`disk now: ${diskCommitsPerSecond().toFixed(0)} durable commits/s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   const results: Result[] = [];
   for (const mode of ['each', 'group'] as const) {
     const r = await run(mode);
