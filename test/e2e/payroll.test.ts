@@ -175,6 +175,7 @@ describe('paying a payroll file in Chromium', () => {
     const inbox = new InboxPage(page);
     await inbox.showAll();
     expect(await inbox.kindsInView()).toContain('status-result');
+    await app.screenshot(join(screens, '14-inbox-after-faults.png'));
 
     if (host.simulatorUrl) {
       // The simulator's own record of what it paid: once per worker, and faults really happened.

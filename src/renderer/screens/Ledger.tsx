@@ -25,7 +25,7 @@ export const kindWords: Record<LedgerRow['kind'], string> = {
 
 const columns: Column<LedgerRow>[] = [
   { key: 'when', header: 'When', width: '165px', render: (row) => <When at={row.occurredAt} /> },
-  { key: 'receipt', header: 'Receipt', width: '130px', render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span> },
+  { key: 'receipt', header: 'Receipt', width: '135px', render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span> },
   { key: 'kind', header: 'Kind', width: '130px', render: (row) => kindWords[row.kind] },
   { key: 'name', header: 'Name', width: '1.2fr', render: (row) => <span data-testid="ledger-name">{row.partyName ?? ''}</span> },
   { key: 'phone', header: 'Phone', width: '120px', render: (row) => <span data-testid="ledger-phone">{row.phone ? formatMsisdn(row.phone) : ''}</span> },

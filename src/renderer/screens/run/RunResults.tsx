@@ -29,7 +29,7 @@ const columns: Column<RunResultRow>[] = [
       </Badge>
     ),
   },
-  { key: 'receipt', header: 'Receipt', width: '120px', render: (row) => <span data-testid="result-receipt">{row.receipt ?? ''}</span> },
+  { key: 'receipt', header: 'Receipt', width: '135px', render: (row) => <span data-testid="result-receipt">{row.receipt ?? ''}</span> },
   {
     key: 'registered',
     header: 'Name on M-Pesa',
