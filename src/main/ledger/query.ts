@@ -223,43 +223,17 @@ export function listTransactions(
     sql += `${sql === '' ? 'WHERE' : ' AND'} (${sortColumn[sort.by]}, t.id) ${comparison} (?, ?)`;
     params.push(page.after.value, page.after.id);
   }
-  const columns = transactionColumns.replace(/(^|, )/g, '$1t.');
-  // A search's matched rows are read once for the page and the totals together (window
-  // aggregates over the whole set), halving the work on common name fragments. Without a search
-  // the page comes straight off the time index and stops at the limit, so totals are a separate
-  // query; with a cursor the page is a subset, so totals are too.
-  const together = where.from !== 'transactions t' && page.after === undefined;
-  const windowTotals = together
-    ? `, count(*) OVER () AS total_count, coalesce(sum(t.amount_cents) OVER (), 0) AS total_amount,
-         coalesce(sum(CASE WHEN t.direction = 'in' THEN t.amount_cents END) OVER (), 0) AS total_in,
-         coalesce(sum(CASE WHEN t.direction = 'out' THEN t.amount_cents END) OVER (), 0) AS total_out,
-         coalesce(sum(t.charge_cents) OVER (), 0) AS total_charges`
-    : '';
-  const raw = db
-    .prepare(`SELECT ${columns}${windowTotals} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
-    .all(...params, page.limit, page.offset ?? 0) as (TransactionRow & WindowTotals)[];
-  const rows = raw.map(toLedgerTransaction);
-  const first = raw[0];
-  let totals: LedgerTotals;
-  if (!together) totals = ledgerTotals(db, filter);
-  else if (first !== undefined) {
-    totals = { count: first.total_count, amountCents: first.total_amount, amountInCents: first.total_in, amountOutCents: first.total_out, chargesCents: first.total_charges };
-  } else if ((page.offset ?? 0) === 0) totals = { count: 0, amountCents: 0, amountInCents: 0, amountOutCents: 0, chargesCents: 0 };
-  else totals = ledgerTotals(db, filter);
+  const rows = (
+    db
+      .prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
+      .all(...params, page.limit, page.offset ?? 0) as TransactionRow[]
+  ).map(toLedgerTransaction);
   const last = rows.at(-1);
   return {
     rows,
-    totals,
+    totals: ledgerTotals(db, filter),
     next: last !== undefined && rows.length === page.limit ? { value: sortValue(last, sort.by), id: last.id } : null,
   };
-}
-
-interface WindowTotals {
-  total_count: number;
-  total_amount: number;
-  total_in: number;
-  total_out: number;
-  total_charges: number;
 }
 
 /** Every row of the filtered set in order, one at a time: what exports read, never all in memory. */
