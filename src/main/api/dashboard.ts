@@ -7,7 +7,7 @@ import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from
 import { queryBalance } from './balance';
 import type { ApiContext } from './context';
 import { latestFloat } from './float';
-import { needsActionFlags } from './inbox';
+import { needsActionSql } from './inbox';
 
 type Summary = MethodOutput<'dashboard.summary'>;
 
@@ -58,7 +58,7 @@ export function dashboardSummary(db: ProfileDatabase, now = new Date()): Summary
   const failedPayouts = (
     db.prepare(`SELECT count(*) AS n FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id WHERE i.state = 'failed' AND r.state <> 'cancelled' AND r.created_at >= ?`).get(new Date(now.getTime() - chartDays * 86_400_000).toISOString()) as { n: number }
   ).n;
-  const inbox = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE flag IN (${needsActionFlags.map(() => '?').join(', ')})`).get(...needsActionFlags) as { n: number }).n;
+  const inbox = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${needsActionSql}`).get() as { n: number }).n;
 
   const runs = db.prepare('SELECT id, title, state, created_at FROM payroll_runs ORDER BY created_at DESC, id DESC LIMIT 5').all() as Array<{ id: number; title: string; state: RunState; created_at: string }>;
   const recentRuns = runs.map((run) => {

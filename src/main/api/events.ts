@@ -4,7 +4,7 @@ import type { ProfileDatabase } from '../db';
 import { logger } from '../log';
 import type { EventHub, ProfileCore } from './context';
 import { latestFloat } from './float';
-import { needsActionFlags } from './inbox';
+import { needsActionSql } from './inbox';
 import { runProgressView } from './runs';
 
 const log = logger('app');
@@ -41,7 +41,7 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
 
   const stopInbox = core.source.onStored((ids) => {
     try {
-      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE flag IN (${needsActionFlags.map(() => '?').join(', ')})`).get(...needsActionFlags) as { n: number }).n;
+      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${needsActionSql}`).get() as { n: number }).n;
       events.publish('inbox.changed', { added: ids.length, needsAction });
       const latest = maxTransactionId(db);
       if (latest > lastTransactionId) {

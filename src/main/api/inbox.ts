@@ -2,7 +2,9 @@
 // and settling one by asking M-Pesa (Transaction Status) what became of the payment it names.
 import type { InboxEntry } from '../../shared/contract';
 import { NotFoundError, ValidationError } from '../../shared/errors';
+import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../host/dispatch';
+import { appendAudit } from '../ledger/audit';
 import { listenForAnswers } from './callback-wait';
 import type { ApiContext } from './context';
 
@@ -19,12 +21,16 @@ export interface InboxRow {
   flag: InboxEntry['flag'];
   reason: string | null;
   processed_at: string | null;
+  settled_at: string | null;
 }
 
 /** Flags a person must look at; 'duplicate' and 'late' only tell what happened. */
 export const needsActionFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'malformed'] as const;
-const needsActionSql = `flag IN (${needsActionFlags.map((f) => `'${f}'`).join(', ')})`;
-const settleableKinds = new Set<InboxEntry['kind']>(['b2c-result', 'b2c-timeout', 'status-result', 'timeout']);
+/** SQL condition for inbox rows waiting for a person (flagged, not settled yet). */
+export const needsActionSql = `(flag IN (${needsActionFlags.map((f) => `'${f}'`).join(', ')}) AND settled_at IS NULL)`;
+// What a status query can settle: callbacks about a payment. A status answer is itself what a
+// query brings back, so querying about it again would only repeat it.
+const settleableKinds = new Set<InboxEntry['kind']>(['b2c-result', 'b2c-timeout', 'timeout']);
 
 const showSql = {
   all: '1',
@@ -41,7 +47,7 @@ export function callbackReferences(body: string): { originatorConversationId: st
 
 export function inboxEntryView(row: InboxRow): InboxEntry {
   const refs = callbackReferences(row.body);
-  const flaggedForPerson = row.flag !== null && row.flag !== 'duplicate' && row.flag !== 'malformed';
+  const flaggedForPerson = row.flag !== null && row.flag !== 'duplicate' && row.flag !== 'malformed' && row.settled_at === null;
   return {
     id: row.id,
     receivedAt: row.received_at,
@@ -51,6 +57,7 @@ export function inboxEntryView(row: InboxRow): InboxEntry {
     flag: row.flag,
     reason: row.reason,
     processedAt: row.processed_at,
+    settledAt: row.settled_at,
     reference: refs.receipt ?? refs.originatorConversationId,
     body: row.body,
     canSettle: flaggedForPerson && settleableKinds.has(row.kind) && (refs.originatorConversationId !== null || refs.receipt !== null),
@@ -58,6 +65,31 @@ export function inboxEntryView(row: InboxRow): InboxEntry {
 }
 
 const statusAnswerWaitMs = 15_000;
+
+/** What M-Pesa's status answer means for the flagged callback. */
+export function settleVerdict(answer: InboxRow): { settled: boolean; message: string } {
+  if (answer.applied === 1) {
+    return { settled: true, message: `M-Pesa's status answer settled the payment it names${answer.reason ? `: ${answer.reason}` : '.'}` };
+  }
+  const resultCode = /"ResultCode"\s*:\s*"?([A-Za-z0-9.]+)/.exec(answer.body)?.[1];
+  if (resultCode === 'R000002') {
+    return { settled: true, message: 'M-Pesa has no such transaction: the callback was not about a payment Mshahara made. Nothing was paid or recorded.' };
+  }
+  return {
+    settled: false,
+    message: `M-Pesa answered the status query, but the answer is not one of Mshahara's payments${answer.reason ? ` (${answer.reason})` : ''}. Look it up on the M-Pesa portal.`,
+  };
+}
+
+/** Marks the flagged callback and the answer that settled it, with the audit row, in one transaction. */
+function markSettled(db: ProfileDatabase, ids: number[], message: string, actor: string, answerId: number): void {
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    const update = db.prepare("UPDATE inbox SET settled_at = ?, reason = trim(coalesce(reason, '') || ' — ' || ?, ' —') WHERE id = ?");
+    for (const id of ids) update.run(now, `Settled: ${message}`, id);
+    appendAudit(db, { actor, action: 'inbox.settled', entity: 'inbox', entityId: ids[0] ?? answerId, details: { answerInboxId: answerId, message } });
+  })();
+}
 
 export function inboxHandlers(ctx: ApiContext): Pick<ContractHandlers, 'inbox.list' | 'inbox.settle'> {
   const core = () => ctx.session.require();
@@ -89,15 +121,13 @@ export function inboxHandlers(ctx: ApiContext): Pick<ContractHandlers, 'inbox.li
         throw outcome.error;
       }
       const answer = await wait.answerFor(outcome.value.conversationId, statusAnswerWaitMs);
-      const after = c.db.prepare('SELECT * FROM inbox WHERE id = ?').get(id) as InboxRow;
       if (answer === null) {
-        return { entry: inboxEntryView(after), settled: false, message: 'M-Pesa took the status query but has not answered yet; its answer will appear in the inbox and is applied when it comes.' };
+        return { entry: inboxEntryView(row), settled: false, message: 'M-Pesa took the status query but has not answered yet; its answer will appear in the inbox and is applied when it comes.' };
       }
-      const settled = answer.applied === 1;
-      const message = settled
-        ? `M-Pesa answered the status query and Mshahara applied it${answer.reason ? `: ${answer.reason}` : '.'}`
-        : `M-Pesa answered the status query, but it settles nothing here${answer.reason ? `: ${answer.reason}` : '.'}`;
-      return { entry: inboxEntryView(after), settled, message };
+      const verdict = settleVerdict(answer);
+      if (verdict.settled) markSettled(c.db, [row.id, answer.id], verdict.message, ctx.actor, answer.id);
+      const after = c.db.prepare('SELECT * FROM inbox WHERE id = ?').get(id) as InboxRow;
+      return { entry: inboxEntryView(after), settled: verdict.settled, message: verdict.message };
     },
   };
 }

@@ -81,11 +81,13 @@ export const inboxEntry = z.object({
   /** Plain words: why it was not applied, or what it settled. */
   reason: z.string().nullable(),
   processedAt: isoInstant.nullable(),
+  /** When a person settled it from the inbox (its flag stays as evidence of what arrived). */
+  settledAt: isoInstant.nullable(),
   /** A receipt or conversation id to recognise it by, when the body has one. */
   reference: z.string().nullable(),
   /** The callback exactly as it arrived (JSON text). */
   body: z.string(),
-  /** Unapplied or flagged, and a status query could settle it. */
+  /** Flagged for a person, not settled yet, and a status query could settle it. */
   canSettle: z.boolean(),
 });
 export type InboxEntry = z.output<typeof inboxEntry>;

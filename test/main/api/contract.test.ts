@@ -83,9 +83,9 @@ describe('contract handlers', () => {
 
   it('keep what a handler did not mean to send at home (outputs are parsed too)', async () => {
     const { handlers } = recordingHandlers();
-    const leaky = { ...handlers, 'app.info': () => ({ version: '1', mode: 'browser', profile: null, dataFolder: '/d', consumerSecret: 'hunter2' }) } as unknown as ContractHandlers;
+    const leaky = { ...handlers, 'app.info': () => ({ version: '1', mode: 'browser', profile: null, dataFolder: '/d', demoSimulatorUrl: null, consumerSecret: 'hunter2' }) } as unknown as ContractHandlers;
     const result = await callContract(leaky, 'app.info', {});
-    expect(result).toEqual({ ok: true, value: { version: '1', mode: 'browser', profile: null, dataFolder: '/d' } });
+    expect(result).toEqual({ ok: true, value: { version: '1', mode: 'browser', profile: null, dataFolder: '/d', demoSimulatorUrl: null } });
   });
 });
 

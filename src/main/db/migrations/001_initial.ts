@@ -186,6 +186,9 @@ CREATE TABLE inbox (
                  'duplicate', 'malformed', 'late')),
   reason       TEXT,                 -- plain words: why it was not applied, or what it settled
   processed_at TEXT,
+  -- A flagged callback a person settled from the inbox (a status query answered it); the flag
+  -- stays as evidence of what arrived, this says nobody needs to look at it again.
+  settled_at   TEXT,
   stored_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 ) STRICT;
 CREATE INDEX inbox_pending ON inbox (received_at) WHERE applied = 0 AND flag IS NULL;
