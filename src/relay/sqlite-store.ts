@@ -1,10 +1,11 @@
 // The embedded relay store: one SQLite file (WAL, synchronous=FULL) in the data folder. Appends are
-// group-committed — every request waiting in the same turn of the event loop shares one fsync'd
-// transaction — and no append resolves before its transaction has committed.
+// group-committed on a writer thread — everything that arrives while one commit is on its way to
+// disk shares the next — and no append resolves before its transaction has committed.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SqliteWriter } from './sqlite-writer';
 import type { AppendResult, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './store';
 
 export interface SqliteStoreOptions {
@@ -61,7 +62,10 @@ export class SqliteRelayStore implements RelayStore {
   readonly #commit: 'group' | 'each';
   readonly #maxBatch: number;
   #queue: Pending[] = [];
-  #flushScheduled = false;
+  /** 'group' mode: the writer thread and whether a commit is on its way to disk. */
+  readonly #writer: SqliteWriter | undefined;
+  #committing = false;
+  #idle: (() => void) | undefined;
   #channelCache: Map<string, ChannelRecord> | undefined;
   #dataVersion = -1;
   #checkedAt = 0;
@@ -80,6 +84,7 @@ export class SqliteRelayStore implements RelayStore {
     this.#db.exec(schema);
     this.#commit = options.commit ?? 'group';
     this.#maxBatch = options.maxBatch ?? 1000;
+    if (this.#commit === 'group') this.#writer = new SqliteWriter(join(dataDir, 'relay.sqlite'));
     this.#insert = this.#db.prepare(
       `INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq`,
@@ -100,18 +105,31 @@ export class SqliteRelayStore implements RelayStore {
   append(event: NewEvent): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
-      if (this.#commit === 'each') {
-        this.#flush();
-      } else if (!this.#flushScheduled) {
-        // setImmediate lets every request already parsed in this turn join the same commit.
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      if (this.#writer) this.#commitNext(this.#writer);
+      else this.#flush();
     });
   }
 
+  /** Sends everything queued as one commit, unless one is already on its way (then it goes next). */
+  #commitNext(writer: SqliteWriter): void {
+    if (this.#committing) return;
+    const batch = this.#queue.splice(0, this.#maxBatch);
+    if (batch.length === 0) {
+      this.#idle?.();
+      return;
+    }
+    this.#committing = true;
+    writer.commit(batch.map((p) => p.event)).then(
+      (results) => batch.forEach((item, i) => item.resolve(results[i] as AppendResult)),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    ).finally(() => {
+      this.#committing = false;
+      this.#commitNext(writer);
+    });
+  }
+
+  /** 'each' mode (the benchmark baseline): commits on this thread, one append per transaction. */
   #flush(): void {
-    this.#flushScheduled = false;
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
       let results: AppendResult[];
@@ -194,7 +212,12 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async close(): Promise<void> {
-    this.#flush();
+    if (this.#writer) {
+      if (this.#committing || this.#queue.length > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      await this.#writer.close();
+    } else {
+      this.#flush();
+    }
     if (this.#db.open) this.#db.close();
   }
 }

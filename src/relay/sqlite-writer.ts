@@ -1,0 +1,89 @@
+// The relay's committing thread: appends are written and fsync'd on a worker thread, so the main
+// thread keeps reading, sealing and answering while a commit waits on the disk — and everything
+// that arrives meanwhile joins the next commit (group commit without an artificial delay).
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { AppendResult, NewEvent } from './store';
+
+// Plain JavaScript evaluated in the worker: it must load without a TypeScript loader (tests,
+// the bundled relay, the desktop's demo relay all start it).
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { randomUUID } = require('node:crypto');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const insert = db.prepare('INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq');
+const existing = db.prepare('SELECT seq, id FROM events WHERE channel = ? AND dedup = ?');
+const append = db.transaction((events) => events.map((e) => {
+  const dedup = Buffer.from(e.dedupKey.buffer, e.dedupKey.byteOffset, e.dedupKey.byteLength);
+  const id = randomUUID();
+  const row = insert.get(id, e.channel, e.kind, dedup, e.sealed, e.receivedAt);
+  if (row) return { seq: row.seq, id, duplicate: false };
+  const prior = existing.get(e.channel, dedup);
+  return { seq: prior.seq, id: prior.id, duplicate: true };
+}));
+parentPort.on('message', (message) => {
+  if (message.close) {
+    db.close();
+    parentPort.postMessage({ closed: true });
+    return;
+  }
+  try {
+    parentPort.postMessage({ results: append.immediate(message.events) });
+  } catch (error) {
+    parentPort.postMessage({ error: String((error && error.message) || error) });
+  }
+});
+`;
+
+type Reply = { results: AppendResult[] } | { error: string } | { closed: true };
+
+/** One commit at a time; each commit() resolves after its transaction is on disk. */
+export class SqliteWriter {
+  readonly #worker: Worker;
+  #waiting: ((reply: Reply) => void) | undefined;
+  #failure: Error | undefined;
+
+  constructor(path: string) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.#worker = new Worker(workerSource, { eval: true, workerData: { path, driver } });
+    this.#worker.on('message', (reply: Reply) => {
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting?.(reply);
+    });
+    const fail = (error: Error): void => {
+      this.#failure ??= error;
+      const waiting = this.#waiting;
+      this.#waiting = undefined;
+      waiting?.({ error: error.message });
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', () => fail(new Error('the relay writer stopped')));
+  }
+
+  commit(events: NewEvent[]): Promise<AppendResult[]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#waiting) return Promise.reject(new Error('one commit at a time'));
+    return new Promise((resolve, reject) => {
+      this.#waiting = (reply) => {
+        if ('results' in reply) resolve(reply.results);
+        else reject(new Error('error' in reply ? reply.error : 'the relay writer closed'));
+      };
+      this.#worker.postMessage({ events });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.#failure) {
+      await new Promise<void>((resolve) => {
+        this.#waiting = () => resolve();
+        this.#worker.postMessage({ close: true });
+      });
+    }
+    await this.#worker.terminate();
+  }
+}
