@@ -6,7 +6,7 @@ import { describeResultCode } from '../../../shared/daraja/codes';
 import { parseCallback, type B2cResultEvent, type BalanceResultEvent, type CallbackKind, type QueueTimeoutEvent, type StatusResultEvent } from '../../daraja/callbacks';
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
-import { attemptByConversationId, attemptByOriginatorId, backToCreated, markUnknown, type Attempt } from './attempts';
+import { attemptByConversationId, attemptByOriginatorId, backToCreated, markUnknown, openAttemptStates, type Attempt } from './attempts';
 import { holdContradiction, markInbox, settleFailed, settlePaid, type InboxFlag } from './settle';
 
 /** What applying one entry changed, so the engine knows what to do next. */
@@ -83,7 +83,7 @@ function findAttempt(db: ProfileDatabase, originatorId: string | null, conversat
   return conversationId ? attemptByConversationId(db, conversationId) : null;
 }
 
-const openStates = new Set(['created', 'sending', 'accepted', 'unknown']);
+const openStates = new Set<string>(openAttemptStates);
 
 function applyB2cResult(db: ProfileDatabase, inboxId: number, event: B2cResultEvent, nowIso: string): ApplyResult {
   const attempt = findAttempt(db, event.originatorConversationId, event.conversationId);

@@ -7,6 +7,25 @@ import { newOriginatorConversationId } from './ids';
 
 export type AttemptState = 'created' | 'sending' | 'accepted' | 'succeeded' | 'failed' | 'rejected' | 'unknown';
 
+/**
+ * DESIGN §4's attempt state machine as a table: from → where it may go. `created` is also where a
+ * request Daraja turned away unprocessed (transient, throttled, "no such transaction") waits to
+ * be sent again with its own OriginatorConversationID. Evidence may settle any open attempt.
+ * Every update below names its from-states in SQL; the schema's triggers keep final states final.
+ */
+export const attemptTransitions: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
+  created: ['sending', 'succeeded', 'failed', 'rejected'],
+  sending: ['accepted', 'rejected', 'unknown', 'created', 'succeeded', 'failed'],
+  accepted: ['succeeded', 'failed', 'unknown', 'created'],
+  unknown: ['succeeded', 'failed', 'created'],
+  succeeded: [],
+  failed: [],
+  rejected: [],
+};
+
+/** States evidence can still settle: anything not final. */
+export const openAttemptStates: readonly AttemptState[] = (Object.keys(attemptTransitions) as AttemptState[]).filter((state) => attemptTransitions[state].length > 0);
+
 export interface Attempt {
   id: number;
   itemId: number;

@@ -3,8 +3,10 @@
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import type { Attempt } from './attempts';
-import { failItem } from './attempts';
+import { failItem, openAttemptStates } from './attempts';
 import { checkRegisteredName } from './names';
+
+const openList = openAttemptStates.map(() => '?').join(', ');
 
 export interface PaymentEvidence {
   inboxId: number;
@@ -39,9 +41,9 @@ export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: Paym
       .prepare(
         `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = ?, result_desc = ?, registered_name = ?,
            finished_at = ?, updated_at = ?, needs_attention = 0
-         WHERE id = ? AND state IN ('created', 'sending', 'accepted', 'unknown')`,
+         WHERE id = ? AND state IN (${openList})`,
       )
-      .run(evidence.receipt, evidence.resultCode, evidence.resultDesc, evidence.registeredName, nowIso, nowIso, attempt.id).changes;
+      .run(evidence.receipt, evidence.resultCode, evidence.resultDesc, evidence.registeredName, nowIso, nowIso, attempt.id, ...openAttemptStates).changes;
     if (changed !== 1) throw new Error(`payout attempt ${attempt.id} is no longer open`);
     const nameCheck = checkRegisteredName(attempt.workerName, evidence.registeredName);
     // A cancelled item whose in-flight attempt paid anyway stays cancelled (final); the ledger still shows the money.
@@ -93,9 +95,9 @@ export function settleFailed(db: ProfileDatabase, attempt: Attempt, inboxId: num
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'failed', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ?, needs_attention = 0
-         WHERE id = ? AND state IN ('created', 'sending', 'accepted', 'unknown')`,
+         WHERE id = ? AND state IN (${openList})`,
       )
-      .run(code, desc, nowIso, nowIso, attempt.id).changes;
+      .run(code, desc, nowIso, nowIso, attempt.id, ...openAttemptStates).changes;
     if (changed !== 1) throw new Error(`payout attempt ${attempt.id} is no longer open`);
     failItem(db, attempt.id, nowIso);
     markInbox(db, inboxId, { applied: true, reason: `Payment to ${attempt.phone} failed: ${code} ${desc}` }, nowIso);
