@@ -14,6 +14,7 @@ const outcome = await runCrashScenario({
   items,
   kills,
   ratePerSecond: rate,
+  resultTimeoutSeconds: 3,
   faults: { dropCallback: 0.05, duplicateCallback: 0.05, errorAfter: 0.02, spikeArrestPerSecond: 50, callbackDelayMs: { min: 20, max: 3000 } },
   maxLifeMs: 3000,
   deadlineMs: 60 * 60_000,

@@ -18,6 +18,7 @@ describe('crash test', () => {
         items: 1000,
         kills: 20,
         ratePerSecond: 45,
+        resultTimeoutSeconds: 3,
         faults: {
           dropCallback: 0.05,
           duplicateCallback: 0.05,

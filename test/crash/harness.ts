@@ -25,6 +25,8 @@ export interface CrashScenario {
   faults: Partial<SimulatorFaults>;
   /** Longest wait from a life's first progress line to its kill. */
   maxLifeMs: number;
+  /** Seconds `pay` waits for a result before asking Transaction Status (its --result-timeout). */
+  resultTimeoutSeconds: number;
   /** Gives up (and reports) after this long, so a stuck engine fails instead of hanging. */
   deadlineMs: number;
   log?: (message: string) => void;
@@ -102,7 +104,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const init = startLife(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl], dataDir);
     if ((await init.exited) !== 0) throw new Error(`init failed: ${init.stderr}`);
 
-    const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--yes'];
+    const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds), '--yes'];
     let kills = 0;
     let killsWhilePaying = 0;
     let lives = 0;

@@ -85,7 +85,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
       rate: options.rate ?? profile.sendRatePerSecond,
       concurrency: options.concurrency ?? profile.concurrency,
       resultTimeoutMs: options.resultTimeoutMs ?? defaultResultTimeoutMs(profile),
-      statusQueryRate: options.statusQueryRate ?? 5,
+      statusQueryRate: options.statusQueryRate ?? 10,
       ...(options.maxStatusQueries === undefined ? {} : { maxStatusQueries: options.maxStatusQueries }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });

@@ -1,0 +1,85 @@
+// The crash test's checker must catch what it exists to catch: a double payment, a skipped
+// person, a wrong amount, a ledger that differs from M-Pesa, an attempt left unresolved, a second
+// run. Each case starts from a clean outcome and breaks exactly one thing.
+import { describe, expect, it } from 'vitest';
+import type { PaymentRecord } from '../../src/simulator';
+import { exactlyOnceProblems, type CrashOutcome } from './harness';
+import { payrollLines } from './payroll-file';
+
+function cleanOutcome(): CrashOutcome {
+  const lines = payrollLines(5, 3);
+  const payments: PaymentRecord[] = lines.map((l, i) => ({
+    receipt: `UKM00000${i}`,
+    originatorConversationId: `ocid-${i}`,
+    conversationId: `AG_${i}`,
+    party: l.phone,
+    amountCents: l.amountCents,
+    chargeCents: 0,
+    completedAt: new Date(0).toISOString(),
+    commandId: 'SalaryPayment',
+  }));
+  return {
+    lines,
+    payments,
+    killsWhilePaying: 20,
+    kills: 20,
+    lives: 21,
+    finalExitCode: 0,
+    finalStderr: '',
+    seconds: 1,
+    database: {
+      runs: [{ id: 1, state: 'completed' }],
+      items: lines.map((l) => ({ phone: l.phone, amountCents: l.amountCents, state: 'paid' })),
+      unresolvedAttempts: [],
+      succeededAttempts: payments.map((p) => ({ originatorConversationId: p.originatorConversationId, receipt: p.receipt, phone: p.party, amountCents: p.amountCents })),
+      ledger: payments.map((p, i) => ({ receipt: p.receipt, phone: p.party, amountCents: p.amountCents, attemptId: i + 1 })),
+      auditChain: { ok: true, rows: 10 },
+    },
+  };
+}
+
+describe('exactly-once checker', () => {
+  it('finds nothing wrong with a clean outcome', () => {
+    expect(exactlyOnceProblems(cleanOutcome())).toEqual([]);
+  });
+
+  it('catches a person paid twice (a second attempt with a new OriginatorConversationID)', () => {
+    const outcome = cleanOutcome();
+    const first = outcome.payments[0]!;
+    outcome.payments.push({ ...first, receipt: 'UKM999999', originatorConversationId: 'ocid-again' });
+    expect(exactlyOnceProblems(outcome).join('\n')).toMatch(new RegExp(`${first.party} was paid 2 times`));
+  });
+
+  it('catches a person never paid, even when the local database says paid', () => {
+    const outcome = cleanOutcome();
+    const skipped = outcome.payments.pop()!;
+    expect(exactlyOnceProblems(outcome).join('\n')).toContain(`${skipped.party} was never paid`);
+  });
+
+  it('catches a wrong amount, a ledger row M-Pesa never paid, and a missing ledger row', () => {
+    const wrongAmount = cleanOutcome();
+    wrongAmount.payments[1]!.amountCents += 100;
+    expect(exactlyOnceProblems(wrongAmount).join('\n')).toMatch(/was paid \d+ cents instead of/);
+
+    const invented = cleanOutcome();
+    invented.database.ledger.push({ receipt: 'UKMFAKE01', phone: invented.lines[0]!.phone, amountCents: 1000, attemptId: null });
+    expect(exactlyOnceProblems(invented).join('\n')).toContain('ledger receipt UKMFAKE01 was never paid by M-Pesa');
+
+    const missing = cleanOutcome();
+    const dropped = missing.database.ledger.shift()!;
+    expect(exactlyOnceProblems(missing).join('\n')).toContain(`receipt ${dropped.receipt}`);
+  });
+
+  it('catches an unresolved attempt, an unpaid item, a second run and a broken audit chain', () => {
+    const outcome = cleanOutcome();
+    outcome.database.unresolvedAttempts.push({ id: 7, state: 'unknown', phone: outcome.lines[0]!.phone });
+    outcome.database.items[2]!.state = 'paying';
+    outcome.database.runs.push({ id: 2, state: 'completed' });
+    outcome.database.auditChain = { ok: false, brokenAt: 4, reason: 'hash mismatch' };
+    const problems = exactlyOnceProblems(outcome).join('\n');
+    expect(problems).toContain('attempt 7');
+    expect(problems).toContain('1 items are not paid locally');
+    expect(problems).toContain('2 payroll runs exist for one file');
+    expect(problems).toContain('audit chain broken at row 4');
+  });
+});
