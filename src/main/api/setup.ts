@@ -1,12 +1,11 @@
 // Contract handlers for setting a profile up: the connection test (token, balance query, answer
 // through the relay), the certificate, the relay channel, and the settings an officer may tune.
-import { z } from 'zod';
 import type { CertificateView, MethodOutput, RelayView } from '../../shared/contract';
 import { ValidationError } from '../../shared/errors';
 import { bundledCertificatePath, certificateInfo, loadCertificate, type CertificateInfo } from '../daraja/certificate';
 import type { ContractHandlers } from '../host/dispatch';
 import { saveProfile, type ProfileSettings } from '../profiles';
-import { channelPublicKey, registerProfileChannel, relaySettings, saveChannel } from '../relay/setup';
+import { channelPublicKey, registerProfileChannel, relaySettings, saveRegistrationJson } from '../relay/setup';
 import { queryBalance } from './balance';
 import type { ApiContext, ProfileCore } from './context';
 import { storeCertificate } from './profiles';
@@ -84,20 +83,6 @@ export function profileCertificate(core: ProfileCore): CertificateView {
   }
 }
 
-const registration = z.object({ channel: z.string().min(1), callbackBaseUrl: z.url(), pullToken: z.string().min(1) });
-
-function parseRegistration(text: string): z.infer<typeof registration> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ValidationError('Paste the whole JSON the relay printed for `channel add` (it starts with { and ends with }).');
-  }
-  const parsed = registration.safeParse(json);
-  if (!parsed.success) throw new ValidationError('The pasted text is not a relay channel registration: it needs channel, callbackBaseUrl and pullToken.');
-  return parsed.data;
-}
-
 export function relayView(core: ProfileCore): RelayView {
   const lastEvent = core.db.prepare("SELECT max(received_at) AS at FROM inbox WHERE source LIKE 'relay:%'").get() as { at: string | null };
   if (core.demoRelay !== undefined) {
@@ -156,7 +141,7 @@ export function setupHandlers(ctx: ApiContext): Pick<ContractHandlers, SetupMeth
       const settings =
         input.how === 'admin_token'
           ? await registerProfileChannel({ ...base, adminToken: input.adminToken, channelName: input.channelName })
-          : await saveChannel({ ...base, registration: parseRegistration(input.registrationJson) });
+          : await saveRegistrationJson({ ...base, registrationJson: input.registrationJson });
       const reopened = await changeProfile({ ...c.profile, relayUrl: settings.relayUrl });
       return relayView(reopened);
     },

@@ -1,6 +1,10 @@
 // Setting a profile up through the contract: credentials to the keychain and back only as hints;
 // the connection test says plainly which step failed (login, balance query, answer's way back).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelay } from '../../../src/relay/server';
 import { defaultCredentials, startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { openCore } from '../../../src/main/api';
 import { testConnection } from '../../../src/main/api/setup';
@@ -67,20 +71,38 @@ describe('a sandbox profile through the contract', () => {
     const { publicKeyPem } = await t.call('relay.publicKey', {});
     expect(publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(await t.secrets.has('acme-sandbox', 'channel-private-key')).toBe(true);
-    await expect(t.call('relay.connect', { how: 'registration', url: 'https://relay.example.com', registrationJson: '{"channel":1}' })).rejects.toThrow(/not a relay channel registration/);
+    await expect(t.call('relay.connect', { how: 'registration', url: 'https://relay.example.com', registrationJson: '{"channel":1}' })).rejects.toThrow(/paste everything `channel add` printed/);
+  });
+
+  it('connects to its relay in one step with the admin token, and switches callbacks to it', async () => {
+    const relayDir = await mkdtemp(join(tmpdir(), 'mshahara-relay-'));
+    const adminToken = 'relay-admin-token-for-this-test-only';
+    const relay = await startRelay({ dataDir: relayDir, port: 0, host: '127.0.0.1', allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+    try {
+      const view = await t.call('relay.connect', { how: 'admin_token', url: relay.url, adminToken, channelName: 'acme' });
+      expect(view).toMatchObject({ mode: 'remote', url: relay.url, connected: true });
+      expect(view.channel).toBeTruthy();
+      // The admin token is used once and kept nowhere; the pull token and callback address are secrets.
+      expect(JSON.stringify(await t.call('profiles.list', {}))).not.toContain(adminToken);
+      expect(await t.secrets.has('acme-sandbox', 'relay-token')).toBe(true);
+      expect(t.api.session.require().source.callbackUrl('b2c-result').startsWith(relay.url)).toBe(true);
+    } finally {
+      await t.api.session.close();
+      await relay.close();
+      await rm(relayDir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('setup.testConnection', () => {
   let simulator: RunningSimulator;
-  const dataRoot = `${process.env.TMPDIR ?? '/tmp'}/mshahara-connection-${process.pid}`;
+  const dataRoot = join(tmpdir(), `mshahara-connection-${process.pid}`);
   beforeAll(async () => {
     simulator = await startSimulator({ seed: 5, faults: { callbackDelayMs: { min: 10, max: 30 } } });
     createProfile({ name: 'lab', kind: 'custom', baseUrl: simulator.baseUrl, shortcode: defaultCredentials.shortcode, initiatorName: defaultCredentials.initiatorName, certificate: 'simulator' }, dataRoot);
   });
   afterAll(async () => {
     await simulator?.close();
-    const { rm } = await import('node:fs/promises');
     await rm(dataRoot, { recursive: true, force: true });
   });
 
