@@ -52,6 +52,8 @@ interface Result {
   p50: number;
   p99: number;
   peakRssMb: number;
+  perCommit: number;
+  commitMs: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -109,6 +111,10 @@ async function run(mode: 'each' | 'group'): Promise<Result> {
   await client;
   stopClient = true;
 
+  const metricsText = await (await request(`${url}/metrics`)).body.text();
+  const sum = Number(/relay_commit_callbacks_sum (\S+)/.exec(metricsText)?.[1]);
+  const count = Number(/relay_commit_callbacks_count (\S+)/.exec(metricsText)?.[1]);
+  const commitMs = (Number(/relay_commit_seconds_sum (\S+)/.exec(metricsText)?.[1]) / count) * 1000;
   const status = readFileSync(`/proc/${relay.pid}/status`, 'utf8');
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   relay.kill('SIGTERM');
@@ -116,7 +122,7 @@ async function run(mode: 'each' | 'group'): Promise<Result> {
   rmSync(dataDir, { recursive: true, force: true });
 
   latencies.sort((a, b) => a - b);
-  return { mode, ratePerSecond: (TOTAL - failed) / (elapsedMs / 1000), failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), peakRssMb };
+  return { mode, ratePerSecond: (TOTAL - failed) / (elapsedMs / 1000), failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), peakRssMb, perCommit: sum / count, commitMs };
 }
 
 /** Durable single-row commits a second on this disk right now: the ceiling for per-request commits. */
@@ -147,7 +153,8 @@ async function main(): Promise<void> {
     const label = mode === 'each' ? 'per-request commit (baseline)' : 'group commit';
     console.log(
       `${label.padEnd(30)} ingest ${r.ratePerSecond.toFixed(0).padStart(6)}/s  failed ${r.failed}  ` +
-        `delivery p50 ${r.p50} ms  p99 ${r.p99} ms  peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+        `delivery p50 ${r.p50} ms  p99 ${r.p99} ms  peak RSS ${r.peakRssMb.toFixed(0)} MB  ` +
+        `${r.perCommit.toFixed(1)} callbacks/commit, ${r.commitMs.toFixed(1)} ms/commit`,
     );
   }
   const [baseline, grouped] = results;

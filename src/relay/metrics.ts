@@ -23,9 +23,12 @@ export interface RelayMetrics {
   rejected: Counter<'reason'>;
   delivered: Counter;
   storeSeconds: Histogram;
+  commitSize: Histogram;
+  commitSeconds: Histogram;
 }
 
-export function createMetrics(store: RelayStore): RelayMetrics {
+/** `store` is read for the pending gauge; commits are reported through `metrics.commitSize/commitSeconds`. */
+export function createMetrics(store: Pick<RelayStore, 'pendingCount'>): RelayMetrics {
   const registry = new Registry();
   const received = new Counter({ name: 'relay_callbacks_received_total', help: 'Callbacks stored and acknowledged to Daraja', labelNames: ['kind'], registers: [registry] });
   const duplicates = new Counter({ name: 'relay_callbacks_duplicate_total', help: 'Repeated identical callbacks (acknowledged, stored once)', registers: [registry] });
@@ -45,5 +48,17 @@ export function createMetrics(store: RelayStore): RelayMetrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
-  return { registry, received, duplicates, rejected, delivered, storeSeconds };
+  const commitSize = new Histogram({
+    name: 'relay_commit_callbacks',
+    help: 'Callbacks per durable commit (group commit batch size)',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
+  const commitSeconds = new Histogram({
+    name: 'relay_commit_seconds',
+    help: 'Time of one durable commit, fsync included',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  return { registry, received, duplicates, rejected, delivered, storeSeconds, commitSize, commitSeconds };
 }

@@ -72,9 +72,19 @@ interface ParsedJson {
 
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const log = options.logger ?? areaLogger('relay');
-  const store = options.store ?? new SqliteRelayStore(options.dataDir, { commit: options.commit ?? 'group' });
+  // The pending gauge reads the store; the store reports commits to the metrics: tie them late.
+  let storeRef: RelayStore | undefined;
+  const metrics = createMetrics({ pendingCount: () => (storeRef ? storeRef.pendingCount() : Promise.resolve(0)) });
+  const store = (storeRef =
+    options.store ??
+    new SqliteRelayStore(options.dataDir, {
+      commit: options.commit ?? 'group',
+      onCommit: (appends, seconds) => {
+        metrics.commitSize.observe(appends);
+        metrics.commitSeconds.observe(seconds);
+      },
+    }));
   const serverKey = loadServerKey(options.dataDir);
-  const metrics = createMetrics(store);
   const waiters = new Waiters();
   const limits = options.rateLimit ?? { hooksPerMinute: 3000, pullPerMinute: 600 };
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;

@@ -13,6 +13,8 @@ export interface SqliteStoreOptions {
   commit?: 'group' | 'each';
   /** Largest batch per transaction. */
   maxBatch?: number;
+  /** Told after each commit how many appends it held and how long it took (for metrics). */
+  onCommit?: (appends: number, seconds: number) => void;
 }
 
 interface Pending {
@@ -61,6 +63,7 @@ export class SqliteRelayStore implements RelayStore {
   readonly #db: Database.Database;
   readonly #commit: 'group' | 'each';
   readonly #maxBatch: number;
+  readonly #onCommit: ((appends: number, seconds: number) => void) | undefined;
   #queue: Pending[] = [];
   /** 'group' mode: the writer thread and whether a commit is on its way to disk. */
   readonly #writer: SqliteWriter | undefined;
@@ -84,6 +87,7 @@ export class SqliteRelayStore implements RelayStore {
     this.#db.exec(schema);
     this.#commit = options.commit ?? 'group';
     this.#maxBatch = options.maxBatch ?? 1000;
+    this.#onCommit = options.onCommit;
     if (this.#commit === 'group') this.#writer = new SqliteWriter(join(dataDir, 'relay.sqlite'));
     this.#insert = this.#db.prepare(
       `INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -119,8 +123,12 @@ export class SqliteRelayStore implements RelayStore {
       return;
     }
     this.#committing = true;
+    const started = performance.now();
     writer.commit(batch.map((p) => p.event)).then(
-      (results) => batch.forEach((item, i) => item.resolve(results[i] as AppendResult)),
+      (results) => {
+        this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
+        batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
+      },
       (error: unknown) => batch.forEach((item) => item.reject(error)),
     ).finally(() => {
       this.#committing = false;
@@ -133,8 +141,10 @@ export class SqliteRelayStore implements RelayStore {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
       let results: AppendResult[];
+      const started = performance.now();
       try {
         results = this.#appendBatch.immediate(batch);
+        this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
       } catch (error) {
         for (const item of batch) item.reject(error);
         continue;
