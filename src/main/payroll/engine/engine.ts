@@ -255,6 +255,10 @@ export class PayoutEngine {
 
   /** Starts whatever may start now; returns ms until something new may be due. */
   #step(): number {
+    // A step woken by a timer may change states too (an attempt now waits for a person, a run
+    // closes): it counts as a change, so waiters see it. An idle engine still sleeps: the report
+    // clears the mark once every run is reported.
+    this.#progress.changed();
     let next = Infinity;
     next = Math.min(next, this.#startSends());
     next = Math.min(next, this.#statusChecks.start());
