@@ -27,6 +27,8 @@ export interface CrashScenario {
   maxLifeMs: number;
   /** Seconds `pay` waits for a result before asking Transaction Status (its --result-timeout). */
   resultTimeoutSeconds: number;
+  /** More `pay` flags (diagnostics). */
+  extraPayArgs?: string[];
   /** Gives up (and reports) after this long, so a stuck engine fails instead of hanging. */
   deadlineMs: number;
   log?: (message: string) => void;
@@ -48,7 +50,7 @@ export interface CrashOutcome {
 export interface DatabaseFacts {
   runs: Array<{ id: number; state: string }>;
   items: Array<{ phone: string; amountCents: number; state: string }>;
-  unresolvedAttempts: Array<{ id: number; state: string; phone: string }>;
+  unresolvedAttempts: Array<{ id: number; state: string; phone: string; statusQueries?: number; needsAttention?: number; unknownReason?: string | null }>;
   succeededAttempts: Array<{ originatorConversationId: string; receipt: string; phone: string; amountCents: number }>;
   ledger: Array<{ receipt: string; phone: string | null; amountCents: number; attemptId: number | null }>;
   auditChain: ReturnType<typeof verifyAuditChain>;
@@ -104,7 +106,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const init = startLife(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl], dataDir);
     if ((await init.exited) !== 0) throw new Error(`init failed: ${init.stderr}`);
 
-    const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds), '--yes'];
+    const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds), '--yes', ...(scenario.extraPayArgs ?? [])];
     let kills = 0;
     let killsWhilePaying = 0;
     let lives = 0;
@@ -166,7 +168,10 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
       runs: db.prepare('SELECT id, state FROM payroll_runs ORDER BY id').all() as DatabaseFacts['runs'],
       items: db.prepare('SELECT phone, amount_cents AS amountCents, state FROM payroll_items ORDER BY id').all() as DatabaseFacts['items'],
       unresolvedAttempts: db
-        .prepare("SELECT id, state, phone FROM payout_attempts WHERE state IN ('created', 'sending', 'accepted', 'unknown') ORDER BY id")
+        .prepare(
+          `SELECT id, state, phone, status_queries AS statusQueries, needs_attention AS needsAttention, unknown_reason AS unknownReason
+             FROM payout_attempts WHERE state IN ('created', 'sending', 'accepted', 'unknown') ORDER BY id`,
+        )
         .all() as DatabaseFacts['unresolvedAttempts'],
       succeededAttempts: db
         .prepare("SELECT originator_conversation_id AS originatorConversationId, receipt, phone, amount_cents AS amountCents FROM payout_attempts WHERE state = 'succeeded'")
@@ -206,7 +211,10 @@ export function exactlyOnceProblems(outcome: CrashOutcome): string[] {
   const notPaid = db.items.filter((i) => i.state !== 'paid');
   if (notPaid.length > 0) problems.push(`${notPaid.length} items are not paid locally (e.g. ${notPaid[0]?.phone} ${notPaid[0]?.state})`);
   if (db.items.length !== outcome.lines.length) problems.push(`${db.items.length} items in the run for ${outcome.lines.length} lines`);
-  for (const attempt of db.unresolvedAttempts) problems.push(`attempt ${attempt.id} for ${attempt.phone} is left ${attempt.state}`);
+  for (const a of db.unresolvedAttempts) {
+    const why = a.needsAttention === 1 ? `, waiting for a person after ${a.statusQueries} status queries` : '';
+    problems.push(`attempt ${a.id} for ${a.phone} is left ${a.state}${why}${a.unknownReason ? ` (${a.unknownReason})` : ''}`);
+  }
 
   // The local ledger equals the simulator's list to the cent: same receipts, amounts and numbers.
   const ledgerByReceipt = new Map(db.ledger.map((row) => [row.receipt, row]));

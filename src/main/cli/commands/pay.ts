@@ -28,6 +28,7 @@ same run, and nobody is paid twice.
   --concurrency <n>        payments awaiting Daraja's answer at once (default: the profile's)
   --base-url <url>         demo: a simulator already running (otherwise one starts in this process)
   --result-timeout <s>     seconds to wait for M-Pesa's result before asking Transaction Status
+  --max-status-queries <n> unanswered Transaction Status queries before a payment waits for a person
   --pay-again              pay a file again although a finished run already paid it
 `;
 
@@ -43,6 +44,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
       'base-url': { type: 'string' },
       'result-timeout': { type: 'string' },
       'pay-again': { type: 'boolean' },
+      'max-status-queries': { type: 'string' },
     },
     payHelp,
   );
@@ -55,6 +57,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
   const rate = positiveNumber(values.rate, '--rate', payHelp);
   const concurrency = integerOption(values.concurrency, '--concurrency', payHelp, 1, 500);
   const resultTimeoutSeconds = positiveNumber(values['result-timeout'], '--result-timeout', payHelp);
+  const maxStatusQueries = integerOption(values['max-status-queries'], '--max-status-queries', payHelp, 1, 1000);
 
   const content = readInputFile(file);
   const fileSha256 = createHash('sha256').update(content).digest('hex');
@@ -64,6 +67,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     ...(rate === undefined ? {} : { rate }),
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(resultTimeoutSeconds === undefined ? {} : { resultTimeoutMs: resultTimeoutSeconds * 1000 }),
+    ...(maxStatusQueries === undefined ? {} : { maxStatusQueries }),
   });
   try {
     let run = unfinishedRunFor(app.db, fileSha256);
