@@ -141,6 +141,27 @@ function diskCommitsPerSecond(): number {
   return rate;
 }
 
+/** The store alone, no HTTP or sealing: appends at concurrency 50, to tell disk limits from CPU limits. */
+async function storeOnly(commit: 'each' | 'group', appends: number): Promise<{ rate: number; perCommit: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
+  let commits = 0;
+  const store = new SqliteRelayStore(dir, { commit, onCommit: () => commits++ });
+  const sealed = 'x'.repeat(2500);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < appends; i = next++) {
+        await store.append({ channel: 'bench', kind: 'b2c-result', dedupKey: Buffer.from(String(i).padStart(32, '0')), sealed, receivedAt: Date.now() });
+      }
+    }),
+  );
+  const rate = appends / ((performance.now() - started) / 1000);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { rate, perCommit: appends / commits };
+}
+
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--load');
   if (at >= 0) return load(process.argv[at + 1] ?? '', process.argv[at + 2] ?? '');
@@ -156,6 +177,10 @@ async function main(): Promise<void> {
         `delivery p50 ${r.p50} ms  p99 ${r.p99} ms  peak RSS ${r.peakRssMb.toFixed(0)} MB  ` +
         `${r.perCommit.toFixed(1)} callbacks/commit, ${r.commitMs.toFixed(1)} ms/commit`,
     );
+  }
+  for (const mode of ['each', 'group'] as const) {
+    const r = await storeOnly(mode, 3000);
+    console.log(`store alone, ${mode === 'each' ? 'per-request commit' : 'group commit      '}  ${r.rate.toFixed(0).padStart(6)} appends/s  ${r.perCommit.toFixed(1)} per commit`);
   }
   const [baseline, grouped] = results;
   if (baseline && grouped) console.log(`group commit / baseline ingest: ${(grouped.ratePerSecond / baseline.ratePerSecond).toFixed(2)}x`);
