@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Api } from './api';
 import { lazySecretStore, startApi } from './api/start';
 import { logger } from './log';
+import { dataFolder } from './profiles';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './shell/csp';
 import { sendEventsTo } from './shell/events';
@@ -52,6 +53,10 @@ function openWindow(): BrowserWindow {
   return window;
 }
 
+// The desktop app, the CLI and the browser host share one data folder (MSHAHARA_DATA_DIR or the
+// system's Mshahara folder), so userData points there before anything reads it.
+app.setPath('userData', dataFolder());
+
 if (!app.requestSingleInstanceLock()) {
   // A second Mshahara on the same data would race the first on payouts; hand over and leave.
   app.quit();
@@ -75,7 +80,7 @@ if (!app.requestSingleInstanceLock()) {
     applyContentSecurityPolicy(session.defaultSession, isDevelopment ? developmentContentSecurityPolicy : contentSecurityPolicy);
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isDevelopment, openLink: (url) => void openExternalSafely(url, openExternal) })));
     // Each profile keeps its own folder (database, exports) under the user's app-data folder.
-    const dataRoot = process.env.MSHAHARA_DATA_DIR ?? app.getPath('userData');
+    const dataRoot = app.getPath('userData');
     api = await startApi({ mode: 'desktop', version: app.getVersion(), dataRoot, secrets: lazySecretStore(() => new KeytarSecretStore()) });
     serveContractOverIpc(ipcMain, api.handlers, (url) => isAppUrl(url, appUrl));
     api.events.on(sendEventsTo(() => BrowserWindow.getAllWindows()));
