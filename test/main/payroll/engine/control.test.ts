@@ -49,6 +49,8 @@ describe('run control', () => {
     let paused!: (p: RunProgress) => void;
     const pausedAt = new Promise<RunProgress>((resolve) => (paused = resolve));
     let pausedOnce = false;
+    let quiet!: () => void;
+    const inFlightSettled = new Promise<void>((resolve) => (quiet = resolve));
     h.engine.onProgress((p) => {
       seen.push(p);
       if (!pausedOnce && p.counts.paid >= 5) {
@@ -56,10 +58,12 @@ describe('run control', () => {
         h!.engine.pauseRun(runId, 'owner');
         paused(p);
       }
+      if (pausedOnce && p.state === 'paused' && p.counts.paying === 0) quiet();
     });
     await h.engine.startRun(runId, 'owner');
     await pausedAt;
-    // In-flight payments finish; then nothing moves while paused.
+    // Payments already on the wire finish and settle; then nothing moves while paused.
+    await inFlightSettled;
     await h.sim.callbacksIdle();
     const requestsWhilePaused = h.sim.stats().requests['/mpesa/b2c/v3/paymentrequest'];
     // Absence of sends can only be observed over time: give a misbehaving engine 300 ms to send.
