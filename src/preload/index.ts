@@ -1,7 +1,9 @@
 // The one bridge between the page and the main process (DESIGN §1): invoke contract methods and
 // subscribe to contract events, by name from the contract, and nothing else.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { ipcChannel, isEventName, isMethodName, type ContractResult } from '../shared/contract';
+// Names only (no schemas): keeps zod out of the sandboxed preload; main validates every input.
+import { ipcChannel, isEventName, isMethodName } from '../shared/contract/names';
+import type { ContractResult } from '../shared/contract';
 
 const bridge = {
   invoke(method: unknown, input: unknown): Promise<ContractResult<unknown>> {

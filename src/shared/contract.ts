@@ -3,6 +3,7 @@
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
 import { contractEvents } from './contract/events';
+import type { eventNameList, methodNameList } from './contract/names';
 import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { setupMethods } from './contract/setup';
@@ -36,16 +37,15 @@ export type ContractResult<T> = { ok: true; value: T } | { ok: false; error: Con
 export const methodNames = Object.keys(contractMethods) as MethodName[];
 export const eventNames = Object.keys(contractEvents) as EventName[];
 
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.hasOwn(contractMethods, name);
-}
+export { isMethodName, isEventName, ipcChannel } from './contract/names';
 
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(contractEvents, name);
-}
-
-/** The IPC channel names the Electron transport uses; the preload allows these and nothing else. */
-export const ipcChannel = { invoke: 'mshahara:invoke', event: 'mshahara:event' } as const;
+// The preload's name lists must be exactly the contract's names: a method or event added to one
+// and not the other fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodListsAgree: Same<(typeof methodNameList)[number], MethodName> = true;
+const eventListsAgree: Same<(typeof eventNameList)[number], EventName> = true;
+void methodListsAgree;
+void eventListsAgree;
 
 /** What the renderer sees as `window.mshahara` (Electron) or gets from the WebSocket transport. */
 export interface MshaharaBridge {
