@@ -72,7 +72,7 @@ async function dashboardPaint(page: Page, url: string, times: number): Promise<n
   const figures: number[] = [];
   for (let i = 0; i < times; i++) {
     await page.goto(url);
-    await page.waitForFunction(() => performance.getEntriesByName('dashboard-painted').length > 0, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => performance.getEntriesByName('dashboard-painted').length > 0, undefined, { timeout: 300_000 });
     figures.push(await page.evaluate(() => performance.getEntriesByName('dashboard-painted')[0]?.startTime ?? Number.NaN));
   }
   return figures;
@@ -98,31 +98,29 @@ function seedLedger(dataDir: string): void {
  * per frame (null: spread over the whole height, top to bottom); answers each frame's length.
  */
 async function scrollLedger(page: Page, frames: number, fromShare: number, stepPx: number | null): Promise<number[]> {
-  return page.evaluate(
-    async ({ frameCount, from, fixedStep }) => {
-      const scroller = document.querySelector<HTMLElement>('[data-testid="ledger-table-scroller"]');
-      if (!scroller) throw new Error('no ledger scroller');
-      const range = scroller.scrollHeight - scroller.clientHeight;
-      const start = range * from;
-      const step = fixedStep ?? (range - start) / frameCount;
-      scroller.scrollTop = start;
-      const deltas: number[] = [];
-      let last = performance.now();
-      await new Promise<void>((done) => {
-        let frame = 0;
-        const tick = (now: number) => {
-          deltas.push(now - last);
-          last = now;
-          scroller.scrollTop = Math.round(start + step * ++frame);
-          if (frame < frameCount) requestAnimationFrame(tick);
-          else done();
-        };
-        requestAnimationFrame(tick);
+  // Sent as text: tsx would wrap named inner functions in a helper the page does not have.
+  const script = `(async () => {
+    const scroller = document.querySelector('[data-testid="ledger-table-scroller"]');
+    if (!scroller) throw new Error('no ledger scroller');
+    const range = scroller.scrollHeight - scroller.clientHeight;
+    const start = range * ${fromShare};
+    const step = ${stepPx === null ? `(range - start) / ${frames}` : stepPx};
+    scroller.scrollTop = start;
+    const deltas = [];
+    let last = performance.now();
+    let frame = 0;
+    await new Promise((done) => {
+      requestAnimationFrame(function tick(now) {
+        deltas.push(now - last);
+        last = now;
+        scroller.scrollTop = Math.round(start + step * ++frame);
+        if (frame < ${frames}) requestAnimationFrame(tick);
+        else done();
       });
-      return deltas;
-    },
-    { frameCount: frames, from: fromShare, fixedStep: stepPx },
-  );
+    });
+    return deltas;
+  })()`;
+  return page.evaluate(script) as Promise<number[]>;
 }
 
 function describeFrames(label: string, deltas: number[], warmUp: number): void {

@@ -1,7 +1,7 @@
 // One table for any number of rows: only the rows in view exist in the page (TanStack Virtual), so
 // a million-row ledger scrolls as smoothly as a ten-row run. Rows may arrive later (getRow → undefined).
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react';
 
 export interface Column<Row> {
   key: string;
@@ -35,7 +35,8 @@ export function VirtualTable<Row>({ label, columns, rowCount, getRow, onRangeCha
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
-  const grid: CSSProperties = { display: 'grid', gridTemplateColumns: columns.map((column) => column.width).join(' ') };
+  const template = columns.map((column) => column.width).join(' ');
+  const grid = useMemo<CSSProperties>(() => ({ display: 'grid', gridTemplateColumns: template }), [template]);
 
   useEffect(() => {
     if (last >= first) onRangeChange?.(first, last + 1);
@@ -55,44 +56,61 @@ export function VirtualTable<Row>({ label, columns, rowCount, getRow, onRangeCha
       <div ref={scroller} className="vtable-body" role="rowgroup" style={{ height }} tabIndex={0} aria-label={`${label}, scrollable`} data-testid={testId ? `${testId}-scroller` : undefined}>
         {rowCount === 0 && <div className="vtable-empty">{empty ?? 'Nothing to show.'}</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const row = getRow(item.index);
-            return (
-              <div
-                key={item.key}
-                role="row"
-                aria-rowindex={item.index + 2}
-                className={onRowClick && row ? 'vtable-row clickable' : 'vtable-row'}
-                tabIndex={onRowClick && row ? 0 : undefined}
-                onClick={onRowClick && row ? () => onRowClick(row) : undefined}
-                onKeyDown={
-                  onRowClick && row
-                    ? (event) => {
-                        if (event.key === 'Enter' || event.key === ' ') {
-                          event.preventDefault();
-                          onRowClick(row);
-                        }
-                      }
-                    : undefined
-                }
-                style={{ ...grid, position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}
-              >
-                {row === undefined ? (
-                  <div role="cell" className="cell loading-cell">
-                    Loading…
-                  </div>
-                ) : (
-                  columns.map((column) => (
-                    <div key={column.key} role="cell" className={column.align === 'right' ? 'cell right' : 'cell'}>
-                      {column.render(row)}
-                    </div>
-                  ))
-                )}
-              </div>
-            );
-          })}
+          {/* One moving block with the rows in normal flow: a row whose data did not change is not redrawn. */}
+          <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item) => (
+              <VirtualRow key={item.key} index={item.index} row={getRow(item.index)} columns={columns} grid={grid} rowHeight={rowHeight} onRowClick={onRowClick} />
+            ))}
+          </div>
         </div>
       </div>
     </div>
   );
 }
+
+interface VirtualRowProps<Row> {
+  index: number;
+  row: Row | undefined;
+  columns: readonly Column<Row>[];
+  grid: CSSProperties;
+  rowHeight: number;
+  onRowClick: ((row: Row) => void) | undefined;
+}
+
+function VirtualRowUnmemoized<Row>({ index, row, columns, grid, rowHeight, onRowClick }: VirtualRowProps<Row>) {
+  const clickable = onRowClick !== undefined && row !== undefined;
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={clickable ? 'vtable-row clickable' : 'vtable-row'}
+      tabIndex={clickable ? 0 : undefined}
+      onClick={clickable ? () => onRowClick(row) : undefined}
+      onKeyDown={
+        clickable
+          ? (event) => {
+              if (event.key === 'Enter' || event.key === ' ') {
+                event.preventDefault();
+                onRowClick(row);
+              }
+            }
+          : undefined
+      }
+      style={{ ...grid, height: rowHeight }}
+    >
+      {row === undefined ? (
+        <div role="cell" className="cell loading-cell">
+          Loading…
+        </div>
+      ) : (
+        columns.map((column) => (
+          <div key={column.key} role="cell" className={column.align === 'right' ? 'cell right' : 'cell'}>
+            {column.render(row)}
+          </div>
+        ))
+      )}
+    </div>
+  );
+}
+
+const VirtualRow = memo(VirtualRowUnmemoized) as typeof VirtualRowUnmemoized;

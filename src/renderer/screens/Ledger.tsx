@@ -1,10 +1,11 @@
 // Ledger: every money movement in one virtualized table that stays smooth at a million rows —
 // filters, search, totals of the filtered set, a detail drawer with the raw callback, export.
-import { Badge, Button, Group, MultiSelect, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, MultiSelect, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useState } from 'react';
 import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
+import { formatKesWithCurrency } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
 import { api, call, problemText } from '../api';
 import { Money } from '../components/Money';
@@ -29,16 +30,23 @@ const columns: Column<LedgerRow>[] = [
   { key: 'kind', header: 'Kind', width: '130px', render: (row) => kindWords[row.kind] },
   { key: 'name', header: 'Name', width: '1.2fr', render: (row) => <span data-testid="ledger-name">{row.partyName ?? ''}</span> },
   { key: 'phone', header: 'Phone', width: '120px', render: (row) => <span data-testid="ledger-phone">{row.phone ? formatMsisdn(row.phone) : ''}</span> },
-  { key: 'amount', header: 'Amount', width: '150px', align: 'right', render: (row) => <Money cents={row.direction === 'out' ? -row.amountCents : row.amountCents} data-testid="ledger-amount" data-cents={row.amountCents} /> },
+  // Plain elements in the cells, not Mantine components: a fast scroll redraws dozens of rows a frame.
+  {
+    key: 'amount',
+    header: 'Amount',
+    width: '150px',
+    align: 'right',
+    render: (row) => (
+      <span className="money" data-testid="ledger-amount" data-cents={row.amountCents}>
+        {formatKesWithCurrency(row.direction === 'out' ? -row.amountCents : row.amountCents)}
+      </span>
+    ),
+  },
   {
     key: 'status',
     header: 'Status',
     width: '115px',
-    render: (row) => (
-      <Badge size="sm" variant="light" color={row.status === 'completed' ? 'teal' : 'red'}>
-        {row.status === 'completed' ? 'Completed' : 'Failed'}
-      </Badge>
-    ),
+    render: (row) => <span className={row.status === 'completed' ? 'pill pill-ok' : 'pill pill-bad'}>{row.status === 'completed' ? 'Completed' : 'Failed'}</span>,
   },
   { key: 'run', header: 'Payroll run', width: '1fr', render: (row) => row.runTitle ?? '' },
 ];
@@ -47,8 +55,25 @@ function toCents(value: number | string): number | undefined {
   return value === '' || value === undefined ? undefined : Math.round(Number(value) * 100);
 }
 
+/** The table alone follows the page cache, so a page arriving redraws rows, not the filters. */
+function LedgerTable({ total, onOpen }: { total: number | undefined; onOpen(row: LedgerRow): void }) {
+  const pages = useLedger((state) => state.pages);
+  const ensureRange = useLedger((state) => state.ensureRange);
+  const getRow = useCallback((index: number) => rowAt(pages, index), [pages]);
+  return (
+    <VirtualTable label="Ledger" columns={columns} rowCount={total ?? 0} getRow={getRow} onRangeChange={ensureRange} onRowClick={onOpen} height="calc(100vh - 250px)" testId="ledger-table" empty={total === undefined ? 'Loading…' : 'No transactions match.'} />
+  );
+}
+
 export function Ledger() {
-  const { pages, total, totals, problem, filter, sort, setFilter, ensureRange, refresh } = useLedger();
+  // One selector each: a page arriving redraws the table, nothing else in the store does.
+  const total = useLedger((state) => state.total);
+  const totals = useLedger((state) => state.totals);
+  const problem = useLedger((state) => state.problem);
+  const filter = useLedger((state) => state.filter);
+  const sort = useLedger((state) => state.sort);
+  const setFilter = useLedger((state) => state.setFilter);
+  const refresh = useLedger((state) => state.refresh);
   const [from, setFrom] = useState(filter.from ?? '');
   const [to, setTo] = useState(filter.to ?? '');
   const [kinds, setKinds] = useState<string[]>(filter.kinds ?? []);
@@ -87,8 +112,6 @@ export function Ledger() {
       if (timer) clearTimeout(timer);
     };
   }, [refresh]);
-
-  const getRow = useCallback((index: number) => rowAt(pages, index), [pages]);
 
   async function exportLedger(format: 'csv' | 'xlsx') {
     setExporting(format);
@@ -142,7 +165,7 @@ export function Ledger() {
         )}
       </Group>
       {problem && <Problem error={new Error(problem)} title="The ledger could not load" />}
-      <VirtualTable label="Ledger" columns={columns} rowCount={total ?? 0} getRow={getRow} onRangeChange={ensureRange} onRowClick={setOpen} height="calc(100vh - 250px)" testId="ledger-table" empty={total === undefined ? 'Loading…' : 'No transactions match.'} />
+      <LedgerTable total={total} onOpen={setOpen} />
       {open && <LedgerDetail row={open} onClose={() => setOpen(undefined)} />}
     </Stack>
   );

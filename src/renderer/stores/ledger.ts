@@ -20,7 +20,6 @@ interface LedgerState {
   total: number | undefined;
   totals: Totals | undefined;
   pages: Map<number, LedgerRow[]>;
-  loading: Set<number>;
   problem: string | undefined;
   setFilter(filter: LedgerFilterInput): void;
   setSort(sort: LedgerSortInput): void;
@@ -34,10 +33,13 @@ export function rowAt(pages: Map<number, LedgerRow[]>, index: number): LedgerRow
 }
 
 export const useLedger = create<LedgerState>((set, get) => {
+  // Pages asked for and not answered yet: outside the state, since no screen draws them.
+  let loading = new Set<number>();
+
   async function fetchPage(page: number): Promise<void> {
-    const { generation, filter, sort, loading } = get();
+    const { generation, filter, sort } = get();
     if (loading.has(page)) return;
-    set({ loading: new Set(loading).add(page) });
+    loading.add(page);
     try {
       const answer = await call('ledger.list', { filter, sort, limit: pageSize, offset: page * pageSize });
       if (get().generation !== generation) return;
@@ -48,20 +50,20 @@ export const useLedger = create<LedgerState>((set, get) => {
         const far = [...pages.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page));
         for (const key of far.slice(0, pages.size - maxPages)) pages.delete(key);
       }
-      set({ pages, total: answer.total, totals: answer.totals, problem: undefined });
+      // Counts and totals usually come back unchanged: keep the same objects so nothing redraws for them.
+      const { total, totals } = get();
+      const sameTotals = totals !== undefined && totals.inCents === answer.totals.inCents && totals.outCents === answer.totals.outCents && totals.chargesCents === answer.totals.chargesCents;
+      set({ pages, total: total === answer.total ? total : answer.total, totals: sameTotals ? totals : answer.totals, problem: undefined });
     } catch (error) {
       if (get().generation === generation) set({ problem: problemText(error) });
     } finally {
-      if (get().generation === generation) {
-        const rest = new Set(get().loading);
-        rest.delete(page);
-        set({ loading: rest });
-      }
+      if (get().generation === generation) loading.delete(page);
     }
   }
 
   function restart(changes: Partial<Pick<LedgerState, 'filter' | 'sort'>>): void {
-    set({ ...changes, generation: get().generation + 1, pages: new Map(), loading: new Set(), problem: undefined });
+    loading = new Set();
+    set({ ...changes, generation: get().generation + 1, pages: new Map(), problem: undefined });
     void fetchPage(0);
   }
 
@@ -72,7 +74,6 @@ export const useLedger = create<LedgerState>((set, get) => {
     total: undefined,
     totals: undefined,
     pages: new Map(),
-    loading: new Set(),
     problem: undefined,
     setFilter: (filter) => restart({ filter }),
     setSort: (sort) => restart({ sort }),
