@@ -6,6 +6,7 @@ import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../inbox/source';
 import type { RunProgress } from '../payroll/engine/progress';
 import type { ProfileSettings } from '../profiles';
+import { logger } from '../log';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileSession } from './session';
 
@@ -38,6 +39,8 @@ export interface ProfileCore {
   close(): Promise<void>;
 }
 
+const log = logger('app');
+
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 /** Fans contract events out to every transport (IPC, WebSocket) and to the shell (notifications). */
@@ -50,7 +53,14 @@ export class EventHub {
   }
 
   publish<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const listener of this.#listeners) listener(event, payload);
+    for (const listener of this.#listeners) {
+      // One failing transport (a closed socket, a bad payload) must not starve the others.
+      try {
+        listener(event, payload);
+      } catch (error) {
+        log.error({ err: error, event }, 'an event listener failed');
+      }
+    }
   }
 }
 
