@@ -98,6 +98,7 @@ describe('a run where some people cannot be paid', () => {
     if (someone === undefined) throw new Error('no worker');
     const run = await t.call('runs.createFromWorkers', { title: 'Not this week', workers: [{ workerId: someone.id, amountCents: 500_00 }] });
     await t.call('runs.approve', { runId: run.id });
+    await expect(t.call('runs.pause', { runId: run.id })).rejects.toThrow(/Only a running run can be paused/);
     const cancelled = await t.call('runs.cancel', { runId: run.id });
     expect(cancelled).toMatchObject({ state: 'cancelled', displayStatus: 'cancelled', counts: { cancelled: 1 } });
     await expect(t.call('runs.start', { runId: run.id })).rejects.toThrow();

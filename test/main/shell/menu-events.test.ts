@@ -34,4 +34,15 @@ describe('sendEventsTo', () => {
     hub.publish('inbox.changed', { added: 2, needsAction: 1 });
     expect(sent).toEqual([[ipcChannel.event, 'inbox.changed', { added: 2, needsAction: 1 }]]);
   });
+
+  it('keeps delivering to the other listeners when one of them fails', () => {
+    const hub = new EventHub();
+    const received: string[] = [];
+    hub.on(() => {
+      throw new Error('socket closed');
+    });
+    hub.on((event) => void received.push(event));
+    hub.publish('ledger.changed', { added: 1, latestId: 9 });
+    expect(received).toEqual(['ledger.changed']);
+  });
 });
