@@ -16,21 +16,21 @@ function maxTransactionId(db: ProfileDatabase): number {
 /** Wires one open profile to the hub; returns what unwires it. */
 export function publishProfileEvents(core: ProfileCore, events: EventHub): () => void {
   const { db } = core;
-  // Runs announced as ended; a run that starts again (retry approved) may end again.
-  const ended = new Set<number>();
+  // What was last announced as each run's end. A retry of failed payments can end the same run
+  // again with the same counts, so the number of attempts is part of what makes an end new.
+  const announced = new Map<number, string>();
   let lastTransactionId = maxTransactionId(db);
 
   const stopProgress = core.engine.onProgress((progress) => {
     try {
       const view = runProgressView(db, progress.runId, progress);
       events.publish('run.progress', view);
-      const over = view.state === 'completed' || view.state === 'cancelled';
-      if (!over) {
-        ended.delete(view.runId);
-        return;
-      }
-      if (ended.has(view.runId) || view.counts.queued + view.counts.paying > 0) return;
-      ended.add(view.runId);
+      const over = (view.state === 'completed' || view.state === 'cancelled') && view.counts.queued + view.counts.paying === 0;
+      if (!over) return;
+      const attempts = db.prepare('SELECT count(*) AS n FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ?').get(view.runId) as { n: number };
+      const end = `${view.state}:${view.counts.paid}:${view.counts.failed}:${view.counts.cancelled}:${attempts.n}`;
+      if (announced.get(view.runId) === end) return;
+      announced.set(view.runId, end);
       const title = (db.prepare('SELECT title FROM payroll_runs WHERE id = ?').get(view.runId) as { title: string }).title;
       events.publish('run.ended', { runId: view.runId, title, displayStatus: view.displayStatus, paidCount: view.counts.paid, failedCount: view.counts.failed, paidCents: view.totals.paidCents });
     } catch (error) {
