@@ -45,7 +45,7 @@ export function Inbox() {
   }
 
   const columns: Column<InboxEntry>[] = [
-    { key: 'received', header: 'Received', width: '150px', render: (entry) => <When at={entry.receivedAt} /> },
+    { key: 'received', header: 'Received', width: '165px', render: (entry) => <When at={entry.receivedAt} /> },
     { key: 'kind', header: 'Kind', width: '130px', render: (entry) => <span data-testid="inbox-kind">{entry.kind}</span> },
     { key: 'reference', header: 'Reference', width: '1fr', render: (entry) => entry.reference ?? '' },
     {
