@@ -34,7 +34,12 @@ export async function testConnection(core: ProfileCore, waitMs = connectionTestW
       return result(tokenOk, ['failed', message], ['skipped', 'Not tried.'], `M-Pesa refused the balance query: ${message}`);
     }
     case 'no_answer': {
-      const message = `M-Pesa took the balance query, but its answer did not reach Mshahara within ${Math.round(waitMs / 1000)} seconds. Check the relay address, that the relay is reachable from the internet over HTTPS, and that it is running.`;
+      const noRelay = core.demoRelay === undefined && relaySettings(core.db) === null;
+      const seconds = Math.round(waitMs / 1000);
+      const within = `within ${seconds} second${seconds === 1 ? '' : 's'}`;
+      const message = noRelay
+        ? `M-Pesa took the balance query, but its answer did not reach Mshahara ${within}: this profile has no relay yet, so M-Pesa cannot reach this computer. Set up the relay, then test again.`
+        : `M-Pesa took the balance query, but its answer did not reach Mshahara ${within}. Check the relay address, that the relay is reachable from the internet over HTTPS, and that it is running.`;
       return result(tokenOk, ['passed', 'M-Pesa accepted the balance query.'], ['failed', message], message);
     }
     case 'answered': {
