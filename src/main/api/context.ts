@@ -34,6 +34,11 @@ export interface ProfileCore {
   engine: EngineControls;
   /** The simulator this process runs for a demo profile (its certificate is the demo's). */
   simulator?: { baseUrl: string; certificatePem: string; addCustomers?(list: Array<{ msisdn: string; name: string }>): number } | undefined;
+  /**
+   * Demo only: makes the in-process simulator know these people as M-Pesa customers under the
+   * names the officer gave them, so demo payments come back with matching registered names.
+   */
+  registerDemoCustomers?: ((people: Array<{ phone: string; name: string }>) => void) | undefined;
   /** The relay this process runs for a demo profile. */
   demoRelay?: { url: string; channel: string } | undefined;
   close(): Promise<void>;

@@ -37,7 +37,17 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
         await app.close();
         await relay.stop();
       };
-      return { ...app, demoRelay: { url: relay.url, channel: relay.channel }, close };
+      const simulator = app.simulator;
+      // With an open registry (the demo's default) any Safaricom number is a customer with an
+      // invented name; telling the simulator the officer's names keeps the name check meaningful.
+      // A test that closes the registry wants unknown numbers to fail, so nothing is added then.
+      const registerDemoCustomers =
+        simulator === undefined || options.simulator?.openRegistry === false
+          ? undefined
+          : (people: Array<{ phone: string; name: string }>) => void simulator.addCustomers(people.map((p) => ({ msisdn: p.phone, name: p.name })));
+      const workers = app.db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as Array<{ phone: string; name: string }>;
+      registerDemoCustomers?.(workers);
+      return { ...app, demoRelay: { url: relay.url, channel: relay.channel }, registerDemoCustomers, close };
     } catch (error) {
       await relay.stop();
       throw error;

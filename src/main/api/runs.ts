@@ -76,6 +76,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), ...(remarks === undefined ? {} : { remarks }), workers },
         actor(),
       );
+      registerDemoPeople(core(), run.id);
       return runView(database, run.id);
     },
     'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64 }) => {
@@ -88,6 +89,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         actor(),
       );
       leftOutOf(c).set(run.id, importPreviewView(preview).invalid);
+      registerDemoPeople(c, run.id);
       return runView(c.db, run.id);
     },
     'runs.review': ({ runId }) => {
@@ -155,6 +157,12 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     },
     'runs.export': ({ runId, format }) => exportRunResults(ctx, core(), runId, format),
   };
+}
+
+/** Demo: the simulator learns the run's people under the names on the run (see open-core.ts). */
+function registerDemoPeople(core: ProfileCore, runId: number): void {
+  if (core.registerDemoCustomers === undefined) return;
+  core.registerDemoCustomers(core.db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{ phone: string; name: string }>);
 }
 
 /**

@@ -78,6 +78,8 @@ describe('a payroll through the contract, demo profile', () => {
     const results = await t.call('runs.results', { runId });
     expect(results.total).toBe(12);
     expect(results.items.every((item) => item.state === 'paid' && item.receipt !== null && item.attempts === 1)).toBe(true);
+    // The demo simulator knows the run's people by the names on the run: no false name mismatches.
+    expect(results.items.every((item) => item.registeredName === item.name.toUpperCase() && !item.nameMismatch)).toBe(true);
 
     const paid = await simulatorPayments();
     const expected = results.items.map((item) => `${item.phone}:${item.amountCents}`).sort();
