@@ -26,8 +26,8 @@ describe('crash test', () => {
           spikeArrestPerSecond: 50,
           callbackDelayMs: { min: 20, max: 1500 },
         },
-        maxLifeMs: 1500,
-        deadlineMs: 110_000,
+        maxLifeMs: 1000,
+        deadlineMs: 115_000,
       });
       const context = `seed ${seed}, ${outcome.kills} kills, ${outcome.lives} lives, ${outcome.seconds.toFixed(1)} s`;
 

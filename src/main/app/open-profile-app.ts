@@ -85,7 +85,9 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
       rate: options.rate ?? profile.sendRatePerSecond,
       concurrency: options.concurrency ?? profile.concurrency,
       resultTimeoutMs: options.resultTimeoutMs ?? defaultResultTimeoutMs(profile),
-      statusQueryRate: options.statusQueryRate ?? 10,
+      // Half the payment rate: enough to settle a backlog of lost answers after a crash quickly,
+      // while payments keep most of the app's Spike Arrest budget (throttling slows both anyway).
+      statusQueryRate: options.statusQueryRate ?? Math.max(5, (options.rate ?? profile.sendRatePerSecond) / 2),
       ...(options.maxStatusQueries === undefined ? {} : { maxStatusQueries: options.maxStatusQueries }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
