@@ -73,7 +73,9 @@ function startLife(args: string[], dataDir: string): Life {
   const life: Life = { child, stderr: '', exited: Promise.resolve(null), paying: Promise.resolve() };
   let markPaying: () => void = () => undefined;
   life.paying = new Promise<void>((resolvePaying) => (markPaying = resolvePaying));
-  child.stdout?.resume();
+  child.stdout?.setEncoding('utf8');
+  // The closing summary ("… need attention") is on stdout; keep it beside stderr for the report.
+  child.stdout?.on('data', (chunk: string) => (life.stderr += chunk));
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     life.stderr += chunk;
