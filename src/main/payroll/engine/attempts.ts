@@ -217,10 +217,22 @@ export function backToCreated(db: ProfileDatabase, attemptId: number, reason: st
 }
 
 /** Counts one Transaction Status query that Daraja accepted. */
-export function countStatusQuery(db: ProfileDatabase, attemptId: number, nowIso: string): void {
-  db.transaction(() => {
+/** A Transaction Status query for this attempt left for Daraja (the answer comes as a callback). */
+export function recordStatusQuerySent(db: ProfileDatabase, attemptId: number): void {
+  audit(db, 'status_query_sent', attemptId, {});
+}
+
+/**
+ * A query went unanswered for the whole result timeout while this process was listening, or was
+ * refused outright. Only these count toward "needs attention": a query whose answer was lost
+ * because the app stopped says nothing about the payment, and is simply asked again.
+ */
+export function countUnansweredStatusQuery(db: ProfileDatabase, attemptId: number, nowIso: string, reason: string): number {
+  return db.transaction(() => {
     db.prepare('UPDATE payout_attempts SET status_queries = status_queries + 1, updated_at = ? WHERE id = ?').run(nowIso, attemptId);
-    audit(db, 'status_query_sent', attemptId, {});
+    audit(db, 'status_query_unanswered', attemptId, { reason });
+    const row = db.prepare('SELECT status_queries AS n FROM payout_attempts WHERE id = ?').get(attemptId) as { n: number };
+    return row.n;
   }).immediate();
 }
 

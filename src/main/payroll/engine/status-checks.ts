@@ -1,13 +1,15 @@
 // Transaction Status for payments nobody can vouch for: attempts `unknown` (lost answer, crash,
 // queue timeout) and `accepted` ones whose callback is overdue. Queries have their own small rate;
-// the answers come back as callbacks (apply.ts). After `maxQueries` without an answer the attempt
-// waits for a person: it is never re-sent on a guess (DESIGN §4 invariant 3).
+// the answers come back as callbacks (apply.ts). After `maxQueries` queries that went unanswered
+// while this process was listening, the attempt waits for a person: it is never re-sent on a guess
+// (DESIGN §4 invariant 3). A query cut short by a crash or a restart is not counted: its answer went
+// to a process that is gone, which says nothing about the payment.
 import type { DarajaClient } from '../../daraja';
 import { backoff, type BackoffPolicy } from '../../daraja/backoff';
 import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../inbox/source';
 import { logger } from '../../log';
-import { attemptsWhere, countStatusQuery, markNeedsAttention, type Attempt } from './attempts';
+import { attemptsWhere, countUnansweredStatusQuery, markNeedsAttention, recordStatusQuerySent, type Attempt } from './attempts';
 import { SendRate } from './rate';
 
 export interface StatusChecksOptions {
@@ -33,6 +35,8 @@ export class StatusChecks {
   readonly #inFlight = new Set<number>();
   /** When each attempt was last asked about (ms); in memory, so a restart asks again at once. */
   readonly #askedAt = new Map<number, number>();
+  /** Attempts whose last query Daraja accepted in this process and whose answer is still awaited. */
+  readonly #awaiting = new Set<number>();
 
   constructor(options: StatusChecksOptions) {
     this.#o = options;
@@ -46,6 +50,7 @@ export class StatusChecks {
   /** The attempt settled or changed course: its next question, if any, starts afresh. */
   forget(attemptId: number): void {
     this.#askedAt.delete(attemptId);
+    this.#awaiting.delete(attemptId);
   }
 
   /** Sends the queries that are due; returns ms until the next one may be. */
@@ -66,8 +71,12 @@ export class StatusChecks {
         next = Math.min(next, asked + resultTimeoutMs - now);
         continue;
       }
-      if (attempt.statusQueries >= this.#o.maxQueries) {
-        markNeedsAttention(db, attempt.id, `No answer after ${attempt.statusQueries} Transaction Status queries`, new Date(now).toISOString());
+      let unanswered = attempt.statusQueries;
+      if (this.#awaiting.delete(attempt.id)) {
+        unanswered = countUnansweredStatusQuery(db, attempt.id, new Date(now).toISOString(), 'no answer within the result timeout');
+      }
+      if (unanswered >= this.#o.maxQueries) {
+        markNeedsAttention(db, attempt.id, `No answer after ${unanswered} Transaction Status queries`, new Date(now).toISOString());
         continue;
       }
       const wait = this.#rate.take();
@@ -99,7 +108,8 @@ export class StatusChecks {
       switch (outcome.kind) {
         case 'accepted':
           this.#o.onQuerySent();
-          countStatusQuery(db, attempt.id, new Date(now()).toISOString());
+          this.#awaiting.add(attempt.id);
+          recordStatusQuerySent(db, attempt.id);
           break;
         case 'throttled':
           this.#rate.throttled();
@@ -112,7 +122,7 @@ export class StatusChecks {
           break;
         case 'definitive':
           // A refused query tells nothing about the payment; it counts toward "needs attention".
-          countStatusQuery(db, attempt.id, new Date(now()).toISOString());
+          countUnansweredStatusQuery(db, attempt.id, new Date(now()).toISOString(), `query refused: ${outcome.error.code ?? 'no code'}`);
           break;
         default: {
           const never: never = outcome;
