@@ -93,6 +93,7 @@ export class PayoutEngine {
       source: options.source,
       now: this.#now,
       ratePerSecond: options.statusQueryRate,
+      sharedRate: this.#sendRate,
       resultTimeoutMs: options.resultTimeoutMs,
       maxQueries: options.maxStatusQueries ?? 8,
       retryBackoff: this.#retryBackoff,

@@ -1,5 +1,14 @@
 // How fast the engine may call Daraja: a token bucket whose rate adapts (AIMD). Throttling answers
 // halve the rate (floor 1/s); successful sends add it back slowly, up to the configured rate.
+// Daraja's Spike Arrest counts every call of the app, so payments and Transaction Status queries
+// draw from one such budget (the status checks also keep a smaller cap of their own).
+
+/** Takes one token from every bucket, or none: returns 0, or ms until all have one. */
+export function takeFromAll(...buckets: SendRate[]): number {
+  const wait = Math.max(...buckets.map((bucket) => bucket.wait()));
+  if (wait === 0) for (const bucket of buckets) bucket.take();
+  return wait;
+}
 
 export interface SendRateOptions {
   /** Requests per second the officer configured; never exceeded. */
@@ -51,11 +60,15 @@ export class SendRate {
 
   /** Takes a token and returns 0, or returns how many ms until one is available (taking none). */
   take(): number {
+    const wait = this.wait();
+    if (wait === 0) this.#tokens -= 1;
+    return wait;
+  }
+
+  /** How many ms until a token is available (0: one is), taking none. */
+  wait(): number {
     this.#refill();
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return 0;
-    }
+    if (this.#tokens >= 1) return 0;
     return Math.max(1, Math.ceil(((1 - this.#tokens) / this.#rate) * 1000));
   }
 

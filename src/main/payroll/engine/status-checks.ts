@@ -10,7 +10,7 @@ import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../inbox/source';
 import { logger } from '../../log';
 import { attemptsWhere, countUnansweredStatusQuery, markNeedsAttention, recordStatusQuerySent, type Attempt } from './attempts';
-import { SendRate } from './rate';
+import { SendRate, takeFromAll } from './rate';
 
 export interface StatusChecksOptions {
   db: ProfileDatabase;
@@ -18,6 +18,8 @@ export interface StatusChecksOptions {
   source: CallbackSource;
   now: () => number;
   ratePerSecond: number;
+  /** The app's whole Daraja budget, shared with payments (Spike Arrest counts every call). */
+  sharedRate: SendRate;
   /** How long an answer may take before the attempt is asked about again. */
   resultTimeoutMs: number;
   maxQueries: number;
@@ -79,7 +81,7 @@ export class StatusChecks {
         markNeedsAttention(db, attempt.id, `No answer after ${unanswered} Transaction Status queries`, new Date(now).toISOString());
         continue;
       }
-      const wait = this.#rate.take();
+      const wait = takeFromAll(this.#rate, this.#o.sharedRate);
       if (wait > 0) return Math.min(next, wait);
       void this.#ask(attempt);
     }
@@ -107,12 +109,13 @@ export class StatusChecks {
       });
       switch (outcome.kind) {
         case 'accepted':
+          this.#o.sharedRate.succeeded();
           this.#o.onQuerySent();
           this.#awaiting.add(attempt.id);
           recordStatusQuerySent(db, attempt.id);
           break;
         case 'throttled':
-          this.#rate.throttled();
+          this.#o.sharedRate.throttled();
           askSoon(true);
           break;
         case 'transient':
