@@ -22,7 +22,12 @@ async function main(): Promise<void> {
   // The data folder is MSHAHARA_DATA_DIR when set (tests give each run a fresh one).
   const api = await startApi({ mode: 'browser', version, dataRoot: dataFolder(), secrets: lazySecretStore(() => new KeytarSecretStore()) });
   const host = await startBrowserHost({ rendererDir, port, handlers: api.handlers });
-  const stopEvents = api.events.on((event, payload) => host.publish(event, payload));
+  const stopEvents = api.events.on((event, payload) => {
+    host.publish(event, payload);
+    // Demo payments go to the in-process simulator; its /simulator/payments is the ground truth.
+    const simulator = event === 'profile.changed' ? api.session.current?.simulator : undefined;
+    if (simulator) process.stdout.write(`Demo simulator at ${simulator.baseUrl}\n`);
+  });
   process.stdout.write(`Mshahara is at ${host.url}\n`);
 
   let stopping = false;
