@@ -123,7 +123,12 @@ describe('a payroll through the contract, demo profile', () => {
     expect(summary.successRate).toBe(1);
     expect(summary.payoutsPerDay).toHaveLength(30);
     expect(summary.payoutsPerDay.reduce((sum, day) => sum + day.count, 0)).toBe(12);
-    expect(summary.float.utilityAvailableCents).not.toBeNull();
+    // The float follows the payments without a balance query: each B2C result reports it.
+    const paid = await simulatorPayments();
+    const demoFloatCents = 5_000_000_00;
+    expect(summary.float.utilityAvailableCents).toBe(demoFloatCents - paid.reduce((sum, p) => sum + p.amountCents, 0));
+    const charges = summary.float.accounts.find((account) => account.account === 'Charges Paid Account');
+    expect(charges?.availableCents).toBe(-paid.reduce((sum, p) => sum + p.chargeCents, 0));
     expect(summary.recentRuns[0]).toMatchObject({ id: runId, displayStatus: 'completed' });
   });
 

@@ -7,7 +7,7 @@ import { parseCallback, type B2cResultEvent, type BalanceResultEvent, type Callb
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import { attemptByConversationId, attemptByOriginatorId, backToCreated, markUnknown, openAttemptStates, type Attempt } from './attempts';
-import { holdContradiction, markInbox, settleFailed, settlePaid, type InboxFlag } from './settle';
+import { holdContradiction, markInbox, settleFailed, settlePaid, type InboxFlag, type ReportedBalance } from './settle';
 
 /** What applying one entry changed, so the engine knows what to do next. */
 export type ApplyResult =
@@ -99,6 +99,7 @@ function applyB2cResult(db: ProfileDatabase, inboxId: number, event: B2cResultEv
       occurredAt: event.completedAt,
       chargeCents: null,
       utilityBalanceCents: event.utilityAvailableCents,
+      reportedBalances: reportedBalances(event),
       resultCode: event.resultCode,
       resultDesc: event.resultDesc,
     });
@@ -115,6 +116,16 @@ function applyB2cResult(db: ProfileDatabase, inboxId: number, event: B2cResultEv
   return applyFailure(db, inboxId, attempt, event.resultCode, event.resultDesc, 'b2c_result', nowIso);
 }
 
+/** A B2C result carries the float after the payment: the dashboard shows it without a query. */
+function reportedBalances(event: B2cResultEvent): ReportedBalance[] {
+  const accounts: Array<[string, number | null]> = [
+    ['Utility Account', event.utilityAvailableCents],
+    ['Working Account', event.workingAvailableCents],
+    ['Charges Paid Account', event.chargesPaidAvailableCents],
+  ];
+  return accounts.flatMap(([account, availableCents]) => (availableCents === null ? [] : [{ account, availableCents }]));
+}
+
 interface SuccessEvidence {
   source: 'b2c_result' | 'status_result';
   receipt: string | null;
@@ -125,6 +136,8 @@ interface SuccessEvidence {
   occurredAt: Date | null;
   chargeCents: number | null;
   utilityBalanceCents: number | null;
+  /** What M-Pesa said the organisation's accounts held right after this payment. */
+  reportedBalances: ReportedBalance[];
   resultCode: string;
   resultDesc: string;
 }
@@ -195,6 +208,7 @@ function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusRe
       occurredAt: event.finalisedAt,
       chargeCents: event.debitPartyChargesCents,
       utilityBalanceCents: null,
+      reportedBalances: [],
       resultCode: event.resultCode,
       resultDesc: event.resultDesc,
     });

@@ -8,6 +8,11 @@ import { checkRegisteredName } from './names';
 
 const openList = openAttemptStates.map(() => '?').join(', ');
 
+export interface ReportedBalance {
+  account: string;
+  availableCents: number;
+}
+
 export interface PaymentEvidence {
   inboxId: number;
   source: 'b2c_result' | 'status_result';
@@ -19,6 +24,7 @@ export interface PaymentEvidence {
   occurredAt: Date | null;
   chargeCents: number | null;
   utilityBalanceCents: number | null;
+  reportedBalances: ReportedBalance[];
   resultCode: string;
   resultDesc: string;
 }
@@ -70,6 +76,11 @@ export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: Paym
         evidence.inboxId,
         evidence.source,
       );
+    const observedAt = (evidence.occurredAt ?? new Date(nowIso)).toISOString();
+    const snapshot = db.prepare(
+      `INSERT INTO balance_snapshots (observed_at, account, available_cents, conversation_id, inbox_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    for (const balance of evidence.reportedBalances) snapshot.run(observedAt, balance.account, balance.availableCents, attempt.conversationId, evidence.inboxId, nowIso);
     markInbox(db, evidence.inboxId, { applied: true, reason: `Paid ${attempt.phone}: receipt ${evidence.receipt}` }, nowIso);
     appendAudit(db, {
       actor: 'system',
