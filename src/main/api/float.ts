@@ -16,9 +16,20 @@ interface SnapshotRow {
   inbox_id: number | null;
 }
 
-/** The accounts of the most recent balance answer (one answer lists every account). */
+/**
+ * The accounts of the most recent balance answer (one answer lists every account): an Account
+ * Balance result, or the balances a B2C result reports after its payment. M-Pesa's times have
+ * one-second resolution and results arrive out of order, so among answers from the same second
+ * the one with the lowest utility balance is the latest: within a payroll, payments only lower it.
+ */
 export function latestFloat(db: ProfileDatabase): FloatView {
-  const latest = db.prepare('SELECT observed_at, conversation_id, inbox_id FROM balance_snapshots ORDER BY observed_at DESC, id DESC LIMIT 1').get() as
+  const latest = db
+    .prepare(
+      `SELECT observed_at, conversation_id, inbox_id FROM balance_snapshots
+        WHERE observed_at = (SELECT MAX(observed_at) FROM balance_snapshots)
+        ORDER BY CASE WHEN account = 'Utility Account' THEN available_cents END ASC NULLS LAST, id DESC LIMIT 1`,
+    )
+    .get() as
     | Pick<SnapshotRow, 'observed_at' | 'conversation_id' | 'inbox_id'>
     | undefined;
   if (latest === undefined) return { accounts: [], observedAt: null, utilityAvailableCents: null };
