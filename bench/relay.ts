@@ -67,7 +67,9 @@ async function run(mode: 'each' | 'group'): Promise<Result> {
   const channel = await addChannel(store, 'bench', keys.publicKeyPem, 'http://placeholder');
   await store.close();
 
-  const relay = child(['src/relay/cli.ts', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off'], {
+  // BENCH_PROFILE=<folder> writes a CPU profile of the relay process there.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const relay = child([...profile, 'src/relay/cli.ts', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off'], {
     RELAY_COMMIT: mode,
     RELAY_RATE_HOOKS: '0',
     RELAY_RATE_PULL: '0',

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteWriter } from './sqlite-writer';
+import { SqliteWriter, type Ack } from './sqlite-writer';
 import type { AppendResult, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './store';
 
 export interface SqliteStoreOptions {
@@ -65,6 +65,8 @@ export class SqliteRelayStore implements RelayStore {
   readonly #maxBatch: number;
   readonly #onCommit: ((appends: number, seconds: number) => void) | undefined;
   #queue: Pending[] = [];
+  /** 'group' mode: acknowledgements waiting for the next commit on the writer thread. */
+  #acks: Array<Ack & { resolve: (changes: number) => void; reject: (error: unknown) => void }> = [];
   /** 'group' mode: the writer thread and whether a commit is on its way to disk. */
   readonly #writer: SqliteWriter | undefined;
   #committing = false;
@@ -118,18 +120,23 @@ export class SqliteRelayStore implements RelayStore {
   #commitNext(writer: SqliteWriter): void {
     if (this.#committing) return;
     const batch = this.#queue.splice(0, this.#maxBatch);
-    if (batch.length === 0) {
+    const acks = this.#acks.splice(0);
+    if (batch.length === 0 && acks.length === 0) {
       this.#idle?.();
       return;
     }
     this.#committing = true;
     const started = performance.now();
-    writer.commit(batch.map((p) => p.event)).then(
-      (results) => {
-        this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
+    writer.commit(batch.map((p) => p.event), acks.map(({ channel, upTo, now }) => ({ channel, upTo, now }))).then(
+      ({ results, acked }) => {
+        if (batch.length > 0) this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
         batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
+        acks.forEach((item, i) => item.resolve(acked[i] ?? 0));
       },
-      (error: unknown) => batch.forEach((item) => item.reject(error)),
+      (error: unknown) => {
+        batch.forEach((item) => item.reject(error));
+        acks.forEach((item) => item.reject(error));
+      },
     ).finally(() => {
       this.#committing = false;
       this.#commitNext(writer);
@@ -208,6 +215,13 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async acknowledge(channel: string, upTo: number, now: number): Promise<number> {
+    const writer = this.#writer;
+    if (writer) {
+      return new Promise((resolve, reject) => {
+        this.#acks.push({ channel, upTo, now, resolve, reject });
+        this.#commitNext(writer);
+      });
+    }
     return this.#db
       .prepare('UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL')
       .run(now, channel, upTo).changes;
@@ -223,7 +237,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async close(): Promise<void> {
     if (this.#writer) {
-      if (this.#committing || this.#queue.length > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+      if (this.#committing || this.#queue.length > 0 || this.#acks.length > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
       await this.#writer.close();
     } else {
       this.#flush();

@@ -17,13 +17,17 @@ db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 const insert = db.prepare('INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq');
 const existing = db.prepare('SELECT seq, id FROM events WHERE channel = ? AND dedup = ?');
-const append = db.transaction((events) => events.map((e) => {
-  const dedup = Buffer.from(e.dedupKey.buffer, e.dedupKey.byteOffset, e.dedupKey.byteLength);
-  const id = randomUUID();
-  const row = insert.get(id, e.channel, e.kind, dedup, e.sealed, e.receivedAt);
-  if (row) return { seq: row.seq, id, duplicate: false };
-  const prior = existing.get(e.channel, dedup);
-  return { seq: prior.seq, id: prior.id, duplicate: true };
+const ack = db.prepare('UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL');
+const commitAll = db.transaction((events, acks) => ({
+  results: events.map((e) => {
+    const dedup = Buffer.from(e.dedupKey.buffer, e.dedupKey.byteOffset, e.dedupKey.byteLength);
+    const id = randomUUID();
+    const row = insert.get(id, e.channel, e.kind, dedup, e.sealed, e.receivedAt);
+    if (row) return { seq: row.seq, id, duplicate: false };
+    const prior = existing.get(e.channel, dedup);
+    return { seq: prior.seq, id: prior.id, duplicate: true };
+  }),
+  acked: acks.map((a) => ack.run(a.now, a.channel, a.upTo).changes),
 }));
 parentPort.on('message', (message) => {
   if (message.close) {
@@ -32,16 +36,33 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    parentPort.postMessage({ results: append.immediate(message.events) });
+    parentPort.postMessage(commitAll.immediate(message.events, message.acks));
   } catch (error) {
     parentPort.postMessage({ error: String((error && error.message) || error) });
   }
 });
 `;
 
-type Reply = { results: AppendResult[] } | { error: string } | { closed: true };
+/** A desktop's acknowledgement: events of `channel` up to `upTo` were delivered at `now`. */
+export interface Ack {
+  channel: string;
+  upTo: number;
+  now: number;
+}
 
-/** One commit at a time; each commit() resolves after its transaction is on disk. */
+export interface CommitResult {
+  results: AppendResult[];
+  /** Events each acknowledgement marked delivered. */
+  acked: number[];
+}
+
+type Reply = CommitResult | { error: string } | { closed: true };
+
+/**
+ * One commit at a time; each commit() resolves after its transaction is on disk. Acknowledgements
+ * ride along in the same transaction: written from the main thread they would wait for this
+ * thread's write lock and stall every request behind them.
+ */
 export class SqliteWriter {
   readonly #worker: Worker;
   #waiting: ((reply: Reply) => void) | undefined;
@@ -65,15 +86,15 @@ export class SqliteWriter {
     this.#worker.on('exit', () => fail(new Error('the relay writer stopped')));
   }
 
-  commit(events: NewEvent[]): Promise<AppendResult[]> {
+  commit(events: NewEvent[], acks: Ack[] = []): Promise<CommitResult> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#waiting) return Promise.reject(new Error('one commit at a time'));
     return new Promise((resolve, reject) => {
       this.#waiting = (reply) => {
-        if ('results' in reply) resolve(reply.results);
+        if ('results' in reply) resolve(reply);
         else reject(new Error('error' in reply ? reply.error : 'the relay writer closed'));
       };
-      this.#worker.postMessage({ events });
+      this.#worker.postMessage({ events, acks });
     });
   }
 
