@@ -7,19 +7,7 @@ import type { RejectReason, RelayMetrics } from './metrics';
 import { Sealer, type RelayEventPlaintext } from './sealing';
 import { channelDedupKey, dedupHash } from './server-key';
 import type { ChannelRecord, RelayStore } from './store';
-
-export const callbackKinds = [
-  'b2c-result',
-  'b2c-timeout',
-  'balance-result',
-  'status-result',
-  'reversal-result',
-  'stk',
-  'c2b-validation',
-  'c2b-confirmation',
-  'timeout',
-] as const;
-export type RelayCallbackKind = (typeof callbackKinds)[number];
+import { callbackKinds } from '../shared/callback-kinds';
 
 const kinds = new Set<string>(callbackKinds);
 

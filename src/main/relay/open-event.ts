@@ -3,14 +3,14 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { open } from '../../relay/sealing';
-import { callbackKinds, type CallbackKind } from '../daraja/callbacks';
+import { callbackKinds } from '../daraja/callbacks';
 import type { InboundCallback } from '../inbox/source';
 import type { RelayEvent } from './relay-http';
 
 export type OpenedEvent = { ok: true; callback: InboundCallback } | { ok: false; eventId: string; reason: string };
 
 const plaintextSchema = z.object({
-  kind: z.enum(callbackKinds as [CallbackKind, ...CallbackKind[]]),
+  kind: z.enum(callbackKinds),
   receivedAt: z.iso.datetime({ offset: true }),
   sourceIp: z.string().nullable().optional(),
   headers: z.record(z.string(), z.string()).optional(),

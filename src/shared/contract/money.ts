@@ -1,11 +1,12 @@
 // Contract methods for where the money is and where it went: the dashboard and float, the ledger
 // (filtered, sorted, paged, exported), and the inbox of raw callbacks with the action to settle them.
+import { callbackKinds as inboxKinds } from '../callback-kinds';
 import { z } from 'zod';
 import { cents, empty, exportFormat, id, isoInstant, msisdn, nairobiDay, pageInput, producedFile } from './common';
 
 export const transactionKinds = ['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund'] as const;
 export const transactionStatuses = ['completed', 'failed'] as const;
-export const inboxKinds = ['b2c-result', 'b2c-timeout', 'balance-result', 'status-result', 'reversal-result', 'stk', 'c2b-validation', 'c2b-confirmation', 'timeout'] as const;
+export { inboxKinds };
 export const inboxFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'duplicate', 'malformed', 'late'] as const;
 
 export const floatAccount = z.object({

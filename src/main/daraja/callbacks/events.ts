@@ -3,28 +3,7 @@
 import type { Cents } from '../../../shared/money';
 
 /** The relay's URL kinds (DESIGN §5): where Daraja posted the body. */
-export type CallbackKind =
-  | 'b2c-result'
-  | 'b2c-timeout'
-  | 'balance-result'
-  | 'status-result'
-  | 'reversal-result'
-  | 'stk'
-  | 'c2b-validation'
-  | 'c2b-confirmation'
-  | 'timeout';
-
-export const callbackKinds: readonly CallbackKind[] = [
-  'b2c-result',
-  'b2c-timeout',
-  'balance-result',
-  'status-result',
-  'reversal-result',
-  'stk',
-  'c2b-validation',
-  'c2b-confirmation',
-  'timeout',
-];
+export { callbackKinds, type CallbackKind } from '../../../shared/callback-kinds';
 
 /** The header every `{"Result": {...}}` document carries (B2C, balance, status, reversal). */
 export interface ResultHeader {

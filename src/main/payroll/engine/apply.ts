@@ -7,7 +7,7 @@ import { parseCallback, type B2cResultEvent, type BalanceResultEvent, type Callb
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import { attemptByConversationId, attemptByOriginatorId, backToCreated, markUnknown, openAttemptStates, type Attempt } from './attempts';
-import { holdContradiction, markInbox, settleFailed, settlePaid, type InboxFlag, type ReportedBalance } from './settle';
+import { holdContradiction, markInbox, settleFailed, settlePaid, type InboxFlag, type PaymentEvidence, type ReportedBalance } from './settle';
 
 /** What applying one entry changed, so the engine knows what to do next. */
 export type ApplyResult =
@@ -126,21 +126,12 @@ function reportedBalances(event: B2cResultEvent): ReportedBalance[] {
   return accounts.flatMap(([account, availableCents]) => (availableCents === null ? [] : [{ account, availableCents }]));
 }
 
-interface SuccessEvidence {
-  source: 'b2c_result' | 'status_result';
+/** What a result reports before it is checked against the attempt: any of these may be missing. */
+type SuccessEvidence = Omit<PaymentEvidence, 'inboxId' | 'receipt' | 'amountCents' | 'phone'> & {
   receipt: string | null;
   amountCents: number | null;
   phone: string | null;
-  registeredName: string | null;
-  partyDisplay: string | null;
-  occurredAt: Date | null;
-  chargeCents: number | null;
-  utilityBalanceCents: number | null;
-  /** What M-Pesa said the organisation's accounts held right after this payment. */
-  reportedBalances: ReportedBalance[];
-  resultCode: string;
-  resultDesc: string;
-}
+};
 
 function applySuccess(db: ProfileDatabase, inboxId: number, attempt: Attempt, nowIso: string, e: SuccessEvidence): ApplyResult {
   if (e.receipt === null) return flag(db, inboxId, 'malformed', 'A success without an M-Pesa receipt', nowIso);
