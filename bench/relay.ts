@@ -42,7 +42,8 @@ async function load(url: string, hookPath: string): Promise<void> {
   );
   const elapsedMs = performance.now() - started;
   await pool.close();
-  process.stdout.write(`${JSON.stringify({ elapsedMs, failed })}\n`);
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ elapsedMs, failed, cpuMs: (user + system) / 1000 })}\n`);
 }
 
 interface Result {
@@ -54,6 +55,14 @@ interface Result {
   peakRssMb: number;
   perCommit: number;
   commitMs: number;
+  /** CPU milliseconds per callback: the relay process, the load process, this process (the desktop client). */
+  cpu: { relay: number; loader: number; client: number };
+}
+
+/** CPU time a process has used so far (user + system), in ms, from /proc. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -105,13 +114,17 @@ async function run(mode: 'each' | 'group'): Promise<Result> {
     }
   })();
 
+  const relayCpuBefore = processCpuMs(relay.pid!);
+  const clientCpuBefore = process.cpuUsage();
   const loader = child([script, '--load', url, `${new URL(channel.callbackBaseUrl).pathname}/b2c-result`]);
   let printed = '';
   loader.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   await new Promise((resolve) => loader.once('exit', resolve));
-  const { elapsedMs, failed } = JSON.parse(printed) as { elapsedMs: number; failed: number };
+  const { elapsedMs, failed, cpuMs: loaderCpuMs } = JSON.parse(printed) as { elapsedMs: number; failed: number; cpuMs: number };
   await client;
   stopClient = true;
+  const relayCpuMs = processCpuMs(relay.pid!) - relayCpuBefore;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
 
   const metricsText = await (await request(`${url}/metrics`)).body.text();
   const sum = Number(/relay_commit_callbacks_sum (\S+)/.exec(metricsText)?.[1]);
@@ -124,7 +137,8 @@ async function run(mode: 'each' | 'group'): Promise<Result> {
   rmSync(dataDir, { recursive: true, force: true });
 
   latencies.sort((a, b) => a - b);
-  return { mode, ratePerSecond: (TOTAL - failed) / (elapsedMs / 1000), failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), peakRssMb, perCommit: sum / count, commitMs };
+  return { mode, ratePerSecond: (TOTAL - failed) / (elapsedMs / 1000), failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), peakRssMb, perCommit: sum / count, commitMs,
+    cpu: { relay: relayCpuMs / TOTAL, loader: loaderCpuMs / TOTAL, client: (clientCpu.user + clientCpu.system) / 1000 / TOTAL } };
 }
 
 /** Durable single-row commits a second on this disk right now: the ceiling for per-request commits. */
@@ -179,6 +193,7 @@ async function main(): Promise<void> {
         `delivery p50 ${r.p50} ms  p99 ${r.p99} ms  peak RSS ${r.peakRssMb.toFixed(0)} MB  ` +
         `${r.perCommit.toFixed(1)} callbacks/commit, ${r.commitMs.toFixed(1)} ms/commit`,
     );
+    console.log(`${''.padEnd(30)} CPU per callback: relay ${r.cpu.relay.toFixed(3)} ms, load ${r.cpu.loader.toFixed(3)} ms, desktop client ${r.cpu.client.toFixed(3)} ms`);
   }
   for (const mode of ['each', 'group'] as const) {
     const r = await storeOnly(mode, 3000);

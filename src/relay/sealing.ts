@@ -8,7 +8,6 @@ import {
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
-  randomBytes,
   type KeyObject,
 } from 'node:crypto';
 
@@ -71,18 +70,22 @@ function deriveKey(shared: Buffer, epkRaw: Buffer, channelRaw: Buffer): Buffer {
 interface Ephemeral {
   epk: string;
   key: Buffer;
+  /** Envelopes sealed under this key so far: the next one's nonce. */
+  sealed: number;
 }
 
 function newEphemeral(channelKey: KeyObject): Ephemeral {
   const ephemeral = generateKeyPairSync('x25519');
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: channelKey });
   const epkRaw = rawPublicKey(ephemeral.publicKey);
-  return { epk: epkRaw.toString('base64'), key: deriveKey(shared, epkRaw, rawPublicKey(channelKey)) };
+  return { epk: epkRaw.toString('base64'), key: deriveKey(shared, epkRaw, rawPublicKey(channelKey)), sealed: 0 };
 }
 
 function encrypt(ephemeral: Ephemeral, plaintext: string): SealedEnvelope {
-  // A random 96-bit nonce per envelope: safe far beyond the uses a Sealer allows one key.
-  const iv = randomBytes(12);
+  // The nonce counts envelopes under this key (as HPKE's sequence number does): every key is fresh
+  // from its own ephemeral agreement, so no (key, nonce) pair is ever used twice.
+  const iv = Buffer.alloc(12);
+  iv.writeUInt32BE(ephemeral.sealed++, 8);
   const cipher = createCipheriv('aes-256-gcm', ephemeral.key, iv);
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return { v: 1, epk: ephemeral.epk, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
@@ -104,7 +107,7 @@ export class Sealer {
   readonly #channelKey: KeyObject;
   readonly #maxUses: number;
   readonly #maxAgeMs: number;
-  #current: (Ephemeral & { uses: number; since: number }) | undefined;
+  #current: (Ephemeral & { since: number }) | undefined;
 
   constructor(publicKeyPem: string | KeyObject, options: { maxUses?: number; maxAgeMs?: number } = {}) {
     this.#channelKey = typeof publicKeyPem === 'string' ? parsePublicKey(publicKeyPem) : publicKeyPem;
@@ -114,10 +117,9 @@ export class Sealer {
 
   seal(plaintext: string): SealedEnvelope {
     const now = Date.now();
-    if (!this.#current || this.#current.uses >= this.#maxUses || now - this.#current.since >= this.#maxAgeMs) {
-      this.#current = { ...newEphemeral(this.#channelKey), uses: 0, since: now };
+    if (!this.#current || this.#current.sealed >= this.#maxUses || now - this.#current.since >= this.#maxAgeMs) {
+      this.#current = { ...newEphemeral(this.#channelKey), since: now };
     }
-    this.#current.uses++;
     return encrypt(this.#current, plaintext);
   }
 }

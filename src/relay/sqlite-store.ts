@@ -1,7 +1,7 @@
 // The embedded relay store: one SQLite file (WAL, synchronous=FULL) in the data folder. Appends are
 // group-committed on a writer thread — everything that arrives while one commit is on its way to
 // disk shares the next — and no append resolves before its transaction has committed.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,7 +9,7 @@ import { SqliteWriter, type Ack } from './sqlite-writer';
 import type { AppendResult, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './store';
 
 export interface SqliteStoreOptions {
-  /** 'group' (default) batches concurrent appends into one commit; 'each' commits every append alone. */
+  /** 'group' (default) batches concurrent appends into one commit; 'each' commits every append alone (the benchmark baseline). */
   commit?: 'group' | 'each';
   /** Largest batch per transaction. */
   maxBatch?: number;
@@ -39,10 +39,15 @@ CREATE TABLE IF NOT EXISTS channels (
   token_hash  BLOB NOT NULL,
   created_at  TEXT NOT NULL
 ) STRICT;
+-- instance: chosen once per database; event ids are <instance>-<seq>, so a relay started afresh
+-- on an empty database never hands out an id a desktop has already stored.
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
 -- seq is the delivery order and the cursor; AUTOINCREMENT so a pruned seq is never reused.
 CREATE TABLE IF NOT EXISTS events (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-  id           TEXT NOT NULL UNIQUE,
   channel      TEXT NOT NULL,
   kind         TEXT NOT NULL,
   dedup        BLOB NOT NULL,
@@ -53,6 +58,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (channel, dedup);
 CREATE INDEX IF NOT EXISTS events_channel_seq ON events (channel, seq);
 CREATE INDEX IF NOT EXISTS events_delivered ON events (delivered_at) WHERE delivered_at IS NOT NULL;
+-- Only the undelivered: an acknowledgement and the pending count visit those, not every event kept.
+CREATE INDEX IF NOT EXISTS events_pending ON events (channel, seq) WHERE delivered_at IS NULL;
 `;
 
 function toRecord(row: ChannelRow): ChannelRecord {
@@ -61,63 +68,54 @@ function toRecord(row: ChannelRow): ChannelRecord {
 
 export class SqliteRelayStore implements RelayStore {
   readonly #db: Database.Database;
-  readonly #commit: 'group' | 'each';
   readonly #maxBatch: number;
   readonly #onCommit: ((appends: number, seconds: number) => void) | undefined;
+  /** Event ids are `<instance>-<seq>`. */
+  readonly #instance: string;
   #queue: Pending[] = [];
-  /** 'group' mode: acknowledgements waiting for the next commit on the writer thread. */
+  /** Acknowledgements waiting for the next commit on the writer thread. */
   #acks: Array<Ack & { resolve: (changes: number) => void; reject: (error: unknown) => void }> = [];
-  /** 'group' mode: the writer thread and whether a commit is on its way to disk. */
-  readonly #writer: SqliteWriter | undefined;
+  /** The writer thread, and whether a commit is on its way to disk. */
+  readonly #writer: SqliteWriter;
   #committing = false;
   #idle: (() => void) | undefined;
   #channelCache: Map<string, ChannelRecord> | undefined;
   #dataVersion = -1;
   #checkedAt = 0;
-  readonly #insert: Database.Statement;
-  readonly #existing: Database.Statement;
   readonly #dataVersionQuery: Database.Statement;
-  readonly #appendBatch: Database.Transaction<(items: Pending[]) => AppendResult[]>;
 
   constructor(dataDir: string, options: SqliteStoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.#db = new Database(join(dataDir, 'relay.sqlite'));
+    const path = join(dataDir, 'relay.sqlite');
+    this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     // FULL: a WAL commit is fsync'd before it returns, so an answered callback survives power loss.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(schema);
-    this.#commit = options.commit ?? 'group';
-    this.#maxBatch = options.maxBatch ?? 1000;
+    this.#db.prepare("INSERT INTO meta (key, value) VALUES ('instance', ?) ON CONFLICT (key) DO NOTHING").run(randomBytes(8).toString('hex'));
+    this.#instance = this.#db.prepare("SELECT value FROM meta WHERE key = 'instance'").pluck().get() as string;
+    // 'each' (the benchmark baseline) is the same path with one append per commit.
+    this.#maxBatch = options.commit === 'each' ? 1 : (options.maxBatch ?? 1000);
     this.#onCommit = options.onCommit;
-    if (this.#commit === 'group') this.#writer = new SqliteWriter(join(dataDir, 'relay.sqlite'));
-    this.#insert = this.#db.prepare(
-      `INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq`,
-    );
+    this.#writer = new SqliteWriter(path);
     this.#dataVersionQuery = this.#db.prepare('PRAGMA data_version').pluck();
-    this.#existing = this.#db.prepare('SELECT seq, id FROM events WHERE channel = ? AND dedup = ?');
-    this.#appendBatch = this.#db.transaction((items: Pending[]) =>
-      items.map(({ event }) => {
-        const id = randomUUID();
-        const row = this.#insert.get(id, event.channel, event.kind, event.dedupKey, event.sealed, event.receivedAt) as { seq: number } | undefined;
-        if (row) return { seq: row.seq, id, duplicate: false };
-        const prior = this.#existing.get(event.channel, event.dedupKey) as { seq: number; id: string };
-        return { seq: prior.seq, id: prior.id, duplicate: true };
-      }),
-    );
+  }
+
+  /** The id a desktop deduplicates by: unique across relays and across a relay started afresh. */
+  #eventId(seq: number): string {
+    return `${this.#instance}-${seq}`;
   }
 
   append(event: NewEvent): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
-      if (this.#writer) this.#commitNext(this.#writer);
-      else this.#flush();
+      this.#commitNext();
     });
   }
 
   /** Sends everything queued as one commit, unless one is already on its way (then it goes next). */
-  #commitNext(writer: SqliteWriter): void {
+  #commitNext(): void {
     if (this.#committing) return;
     const batch = this.#queue.splice(0, this.#maxBatch);
     const acks = this.#acks.splice(0);
@@ -127,10 +125,13 @@ export class SqliteRelayStore implements RelayStore {
     }
     this.#committing = true;
     const started = performance.now();
-    writer.commit(batch.map((p) => p.event), acks.map(({ channel, upTo, now }) => ({ channel, upTo, now }))).then(
+    this.#writer.commit(batch.map((p) => p.event), acks.map(({ channel, upTo, now }) => ({ channel, upTo, now }))).then(
       ({ results, acked }) => {
         if (batch.length > 0) this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
-        batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
+        batch.forEach((item, i) => {
+          const { seq, duplicate } = results[i] as { seq: number; duplicate: boolean };
+          item.resolve({ seq, id: this.#eventId(seq), duplicate });
+        });
         acks.forEach((item, i) => item.resolve(acked[i] ?? 0));
       },
       (error: unknown) => {
@@ -139,25 +140,8 @@ export class SqliteRelayStore implements RelayStore {
       },
     ).finally(() => {
       this.#committing = false;
-      this.#commitNext(writer);
+      this.#commitNext();
     });
-  }
-
-  /** 'each' mode (the benchmark baseline): commits on this thread, one append per transaction. */
-  #flush(): void {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#maxBatch);
-      let results: AppendResult[];
-      const started = performance.now();
-      try {
-        results = this.#appendBatch.immediate(batch);
-        this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-        continue;
-      }
-      batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
-    }
   }
 
   async createChannel(c: ChannelRecord): Promise<void> {
@@ -209,22 +193,17 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async eventsAfter(channel: string, after: number, limit: number): Promise<StoredEvent[]> {
-    return this.#db
-      .prepare('SELECT seq, id, sealed FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(channel, after, limit) as StoredEvent[];
+    const rows = this.#db
+      .prepare('SELECT seq, sealed FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(channel, after, limit) as Array<{ seq: number; sealed: string }>;
+    return rows.map(({ seq, sealed }) => ({ seq, id: this.#eventId(seq), sealed }));
   }
 
   async acknowledge(channel: string, upTo: number, now: number): Promise<number> {
-    const writer = this.#writer;
-    if (writer) {
-      return new Promise((resolve, reject) => {
-        this.#acks.push({ channel, upTo, now, resolve, reject });
-        this.#commitNext(writer);
-      });
-    }
-    return this.#db
-      .prepare('UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL')
-      .run(now, channel, upTo).changes;
+    return new Promise((resolve, reject) => {
+      this.#acks.push({ channel, upTo, now, resolve, reject });
+      this.#commitNext();
+    });
   }
 
   async prune(deliveredBefore: number): Promise<number> {
@@ -236,12 +215,8 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async close(): Promise<void> {
-    if (this.#writer) {
-      if (this.#committing || this.#queue.length > 0 || this.#acks.length > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
-      await this.#writer.close();
-    } else {
-      this.#flush();
-    }
+    if (this.#committing || this.#queue.length > 0 || this.#acks.length > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    await this.#writer.close();
     if (this.#db.open) this.#db.close();
   }
 }

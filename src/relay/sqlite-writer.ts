@@ -5,27 +5,32 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewEvent } from './store';
 
+/** The writer's statements (exported so tests can check what SQLite plans for them). */
+export const writerSql = {
+  insert: 'INSERT INTO events (channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq',
+  existing: 'SELECT seq FROM events WHERE channel = ? AND dedup = ?',
+  // Visits only undelivered events (the events_pending index), however many delivered ones are kept.
+  acknowledge: 'UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL',
+} as const;
+
 // Plain JavaScript evaluated in the worker: it must load without a TypeScript loader (tests,
 // the bundled relay, the desktop's demo relay all start it).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { randomUUID } = require('node:crypto');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
-const insert = db.prepare('INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq');
-const existing = db.prepare('SELECT seq, id FROM events WHERE channel = ? AND dedup = ?');
-const ack = db.prepare('UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL');
+const insert = db.prepare(workerData.sql.insert).pluck();
+const existing = db.prepare(workerData.sql.existing).pluck();
+const ack = db.prepare(workerData.sql.acknowledge);
 const commitAll = db.transaction((events, acks) => ({
   results: events.map((e) => {
     const dedup = Buffer.from(e.dedupKey.buffer, e.dedupKey.byteOffset, e.dedupKey.byteLength);
-    const id = randomUUID();
-    const row = insert.get(id, e.channel, e.kind, dedup, e.sealed, e.receivedAt);
-    if (row) return { seq: row.seq, id, duplicate: false };
-    const prior = existing.get(e.channel, dedup);
-    return { seq: prior.seq, id: prior.id, duplicate: true };
+    const seq = insert.get(e.channel, e.kind, dedup, e.sealed, e.receivedAt);
+    if (seq !== undefined) return { seq, duplicate: false };
+    return { seq: existing.get(e.channel, dedup), duplicate: true };
   }),
   acked: acks.map((a) => ack.run(a.now, a.channel, a.upTo).changes),
 }));
@@ -51,7 +56,8 @@ export interface Ack {
 }
 
 export interface CommitResult {
-  results: AppendResult[];
+  /** Per event, in order: its seq, and whether an identical body was already stored under it. */
+  results: Array<Pick<AppendResult, 'seq' | 'duplicate'>>;
   /** Events each acknowledgement marked delivered. */
   acked: number[];
 }
@@ -70,7 +76,7 @@ export class SqliteWriter {
 
   constructor(path: string) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#worker = new Worker(workerSource, { eval: true, workerData: { path, driver } });
+    this.#worker = new Worker(workerSource, { eval: true, workerData: { path, driver, sql: writerSql } });
     this.#worker.on('message', (reply: Reply) => {
       const waiting = this.#waiting;
       this.#waiting = undefined;

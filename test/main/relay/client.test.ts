@@ -210,7 +210,7 @@ describe('RelayClient', () => {
     await postMany(relay.channel.callbackBaseUrl, 0, 3, 1);
     // Someone with the relay's disk alters the middle event's ciphertext.
     const relayDb = new Database(join(root, String(folder), 'relay', 'relay.sqlite'));
-    const middle = relayDb.prepare('SELECT seq, id, sealed FROM events ORDER BY seq LIMIT 1 OFFSET 1').get() as { seq: number; id: string; sealed: string };
+    const middle = relayDb.prepare("SELECT seq, (SELECT value FROM meta WHERE key = 'instance') || '-' || seq AS id, sealed FROM events ORDER BY seq LIMIT 1 OFFSET 1").get() as { seq: number; id: string; sealed: string };
     const envelope = JSON.parse(middle.sealed) as { ct: string };
     const ct = Buffer.from(envelope.ct, 'base64');
     ct[0] = (ct[0] ?? 0) ^ 0xff;

@@ -1,0 +1,90 @@
+// The embedded relay store on its own: event ids, acknowledgements, duplicates, and that the
+// statements on the commit path read only what they need (their cost must not grow with the
+// number of delivered events a relay keeps for its retention period).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writerSql } from '../../src/relay/sqlite-writer';
+import { SqliteRelayStore } from '../../src/relay/sqlite-store';
+
+const folders: string[] = [];
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
+  folders.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function event(channel: string, n: number) {
+  return { channel, kind: 'b2c-result', dedupKey: Buffer.from(`${channel}-${n}`.padEnd(32, '.')), sealed: `{"v":1,"n":${n}}`, receivedAt: 1_700_000_000_000 + n };
+}
+
+describe('the SQLite relay store', () => {
+  it('gives events ids unique to this database, kept across restarts and new after a fresh start', async () => {
+    const dir = folder();
+    let store = new SqliteRelayStore(dir);
+    const first = await Promise.all([1, 2, 3].map((n) => store.append(event('acme', n))));
+    await store.close();
+    store = new SqliteRelayStore(dir);
+    const later = await store.append(event('acme', 4));
+    const listed = await store.eventsAfter('acme', 0, 10);
+    await store.close();
+
+    expect(first.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(listed.map((e) => e.id)).toEqual([...first.map((r) => r.id), later.id]);
+    expect(new Set(listed.map((e) => e.id)).size).toBe(4);
+
+    // The same relay wiped and started on an empty folder: seq starts at 1 again, the ids do not repeat.
+    const fresh = new SqliteRelayStore(folder());
+    const again = await fresh.append(event('acme', 1));
+    await fresh.close();
+    expect(again.seq).toBe(1);
+    expect(again.id).not.toBe(first[0]?.id);
+  });
+
+  it('stores an identical event once and answers with the first one', async () => {
+    const store = new SqliteRelayStore(folder());
+    const [a, b] = await Promise.all([store.append(event('acme', 1)), store.append(event('acme', 1))]);
+    const other = await store.append(event('globex', 1));
+    const acme = await store.eventsAfter('acme', 0, 10);
+    await store.close();
+    expect(a).toMatchObject({ duplicate: false });
+    expect(b).toEqual({ ...a, duplicate: true });
+    expect(acme).toHaveLength(1);
+    expect(other.duplicate).toBe(false);
+  });
+
+  it('marks delivered exactly the acknowledged events of that channel, once', async () => {
+    const store = new SqliteRelayStore(folder());
+    for (let n = 1; n <= 5; n++) await store.append(event('acme', n));
+    await store.append(event('globex', 1));
+    const upTo = (await store.eventsAfter('acme', 0, 3)).at(-1)!.seq;
+
+    expect(await store.acknowledge('acme', upTo, Date.now())).toBe(3);
+    expect(await store.acknowledge('acme', upTo, Date.now())).toBe(0);
+    expect(await store.pendingCount()).toBe(3); // two of acme, one of globex
+    expect(await store.acknowledge('acme', Number.MAX_SAFE_INTEGER, Date.now())).toBe(2);
+    expect(await store.pendingCount()).toBe(1);
+    await store.close();
+  });
+
+  it('acknowledges and counts pending through the undelivered-only index, finds duplicates by key', () => {
+    const dir = folder();
+    const store = new SqliteRelayStore(dir);
+    const db = new Database(join(dir, 'relay.sqlite'), { readonly: true });
+    const plan = (sql: string, ...params: unknown[]): string =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    try {
+      expect(plan(writerSql.acknowledge, 1, 'acme', 10)).toMatch(/USING INDEX events_pending \(channel=\? AND seq<\?\)/);
+      expect(plan('SELECT count(*) FROM events WHERE delivered_at IS NULL')).toMatch(/events_pending/);
+      expect(plan(writerSql.existing, 'acme', Buffer.alloc(32))).toMatch(/USING (COVERING )?INDEX events_dedup \(channel=\? AND dedup=\?\)/);
+    } finally {
+      db.close();
+    }
+    return store.close();
+  });
+});
