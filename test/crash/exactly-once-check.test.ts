@@ -34,6 +34,8 @@ function cleanOutcome(): CrashOutcome {
       succeededAttempts: payments.map((p) => ({ originatorConversationId: p.originatorConversationId, receipt: p.receipt, phone: p.party, amountCents: p.amountCents })),
       ledger: payments.map((p, i) => ({ receipt: p.receipt, phone: p.party, amountCents: p.amountCents, attemptId: i + 1 })),
       auditChain: { ok: true, rows: 10 },
+      inboxBySource: { loopback: 1000 },
+      inboxEventIds: [],
     },
   };
 }

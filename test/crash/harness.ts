@@ -6,11 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { closeDatabase, openDatabase } from '../../src/main/db';
 import { verifyAuditChain } from '../../src/main/ledger/audit';
 import { profileDatabasePath } from '../../src/main/profiles';
+import { startRelay, type RunningRelay } from '../../src/relay/server';
 import { startSimulator, type PaymentRecord, type RunningSimulator, type SimulatorFaults } from '../../src/simulator';
 import { createRandom } from '../../src/simulator/random';
+import { startPrivateKeyring, type PrivateKeyring } from '../helpers/keyring';
 import { payrollLines, writePayrollCsv, type PayrollLine } from './payroll-file';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
@@ -31,6 +34,12 @@ export interface CrashScenario {
   extraPayArgs?: string[];
   /** Gives up (and reports) after this long, so a stuck engine fails instead of hanging. */
   deadlineMs: number;
+  /**
+   * How Daraja's callbacks reach `pay`. 'loopback' (default): its own port, which dies with each
+   * killed process. 'relay': a companion relay that outlives every kill; `pay` is set up with
+   * `relay register` (channel key in a private keychain) and catches up from it at each start.
+   */
+  callbacks?: 'loopback' | 'relay';
   log?: (message: string) => void;
 }
 
@@ -45,6 +54,8 @@ export interface CrashOutcome {
   finalStderr: string;
   seconds: number;
   database: DatabaseFacts;
+  /** 'relay' scenarios: every event the relay stored, and whether the desktop acknowledged it. */
+  relay?: Array<{ id: string; acknowledged: boolean }>;
 }
 
 export interface DatabaseFacts {
@@ -54,6 +65,10 @@ export interface DatabaseFacts {
   succeededAttempts: Array<{ originatorConversationId: string; receipt: string; phone: string; amountCents: number }>;
   ledger: Array<{ receipt: string; phone: string | null; amountCents: number; attemptId: number | null }>;
   auditChain: ReturnType<typeof verifyAuditChain>;
+  /** Callbacks stored in the inbox, by where they came from ('loopback', 'relay:<channel>'). */
+  inboxBySource: Record<string, number>;
+  /** Relay event ids of the callbacks in the inbox. */
+  inboxEventIds: string[];
 }
 
 interface Life {
@@ -64,10 +79,10 @@ interface Life {
   paying: Promise<void>;
 }
 
-function startLife(args: string[], dataDir: string): Life {
+function startLife(args: string[], dataDir: string, env: Record<string, string> = {}): Life {
   const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
     cwd: repositoryRoot,
-    env: { ...process.env, MSHAHARA_DATA_DIR: dataDir, MSHAHARA_LOG_LEVEL: 'silent', VITEST: undefined, VITEST_WORKER_ID: undefined },
+    env: { ...process.env, ...env, MSHAHARA_DATA_DIR: dataDir, MSHAHARA_LOG_LEVEL: 'silent', VITEST: undefined, VITEST_WORKER_ID: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const life: Life = { child, stderr: '', exited: Promise.resolve(null), paying: Promise.resolve() };
@@ -101,12 +116,24 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     floatCents: 1_000_000_000_00,
     faults: scenario.faults,
   });
+  let keyring: PrivateKeyring | undefined;
+  let relay: RunningRelay | undefined;
+  const childEnv: Record<string, string> = {};
   try {
     const lines = payrollLines(scenario.items, scenario.seed);
     const file = join(dataDir, 'november-payroll.csv');
     writePayrollCsv(file, lines);
     const init = startLife(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl], dataDir);
     if ((await init.exited) !== 0) throw new Error(`init failed: ${init.stderr}`);
+    if (scenario.callbacks === 'relay') {
+      keyring = await startPrivateKeyring();
+      Object.assign(childEnv, keyring.env);
+      const adminToken = 'crash-test-relay-admin';
+      relay = await startRelay({ dataDir: join(dataDir, 'relay'), port: 0, allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+      const setup = startLife(['relay', 'register', '--profile', 'demo', '--relay-url', relay.url], dataDir, { ...childEnv, MSHAHARA_RELAY_ADMIN_TOKEN: adminToken });
+      if ((await setup.exited) !== 0) throw new Error(`relay register failed: ${setup.stderr}`);
+      log(`relay at ${relay.url}: ${setup.stderr.trim()}`);
+    }
 
     const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds), '--yes', ...(scenario.extraPayArgs ?? [])];
     let kills = 0;
@@ -114,7 +141,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     let lives = 0;
     while (killsWhilePaying < scenario.kills) {
       if (Date.now() - started > scenario.deadlineMs) throw new Error(`deadline passed after ${kills} kills`);
-      const life = startLife(payArgs, dataDir);
+      const life = startLife(payArgs, dataDir, childEnv);
       const spawnedAt = Date.now();
       lives += 1;
       void life.paying.then(() => life.child.exitCode === null && log(`life ${lives}: paying after ${Date.now() - spawnedAt} ms`));
@@ -138,7 +165,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       log(`kill ${kills}: simulator had paid ${paidBefore}/${lines.length}`);
     }
 
-    const final = startLife(payArgs, dataDir);
+    const final = startLife(payArgs, dataDir, childEnv);
     lives += 1;
     const finalExitCode = await Promise.race([final.exited, delay(Math.max(1, scenario.deadlineMs - (Date.now() - started))).then(() => 'timeout' as const)]);
     if (finalExitCode === 'timeout') {
@@ -146,6 +173,8 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       throw new Error(`the final pay did not finish in time: ${final.stderr.slice(-2000)}`);
     }
     await simulator.callbacksIdle();
+    const relayFacts = relay && (await readRelayFacts(relay, join(dataDir, 'relay')));
+    relay = undefined;
     return {
       lines,
       payments: simulator.payments(),
@@ -156,10 +185,27 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       finalStderr: final.stderr,
       seconds: (Date.now() - started) / 1000,
       database: readDatabaseFacts(profileDatabasePath('demo', dataDir)),
+      ...(relayFacts ? { relay: relayFacts } : {}),
     };
   } finally {
+    await relay?.close();
+    await keyring?.stop();
     await simulator.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Closes the relay, then reads its database: event ids as handed to the desktop, and their acknowledgement. */
+async function readRelayFacts(relay: RunningRelay, relayDir: string): Promise<NonNullable<CrashOutcome['relay']>> {
+  await relay.close();
+  const db = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
+  try {
+    return db
+      .prepare("SELECT (SELECT value FROM meta WHERE key = 'instance') || '-' || seq AS id, delivered_at IS NOT NULL AS acknowledged FROM events ORDER BY seq")
+      .all()
+      .map((row) => ({ id: (row as { id: string }).id, acknowledged: (row as { acknowledged: number }).acknowledged === 1 }));
+  } finally {
+    db.close();
   }
 }
 
@@ -187,6 +233,10 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
         )
         .all() as DatabaseFacts['ledger'],
       auditChain: verifyAuditChain(db),
+      inboxEventIds: (db.prepare('SELECT event_id FROM inbox WHERE event_id IS NOT NULL').pluck().all() as string[]),
+      inboxBySource: Object.fromEntries(
+        (db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{ source: string; n: number }>).map((r) => [r.source, r.n]),
+      ),
     };
   } finally {
     closeDatabase(db);

@@ -2,14 +2,9 @@
 // the companion relay in this process; sandbox and production through their relay when one is set
 // up (the loopback receiver until then). Built on openProfileApp, the one composition root.
 import type { SimulatorOptions } from '../../simulator';
-import type { CallbackKind } from '../daraja/callbacks';
-import type { ProfileDatabase } from '../db';
-import { CallbackListeners, type CallbackListener, type CallbackSource } from '../inbox/source';
-import { LoopbackReceiver } from '../inbox/loopback';
 import { openProfileApp, type ProfileAppOptions } from '../app/open-profile-app';
-import { loadProfile, profileFolder, type ProfileSettings } from '../profiles';
+import { loadProfile, profileFolder } from '../profiles';
 import { startDemoRelay } from '../relay/demo';
-import { relayClientFor, relaySettings } from '../relay/setup';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileCore } from './context';
 
@@ -53,52 +48,6 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
       throw error;
     }
   }
-  const app = await openProfileApp(name, { ...common, source: (db, settings) => new RelayOrLoopback(db, settings, options.secrets) });
-  return app;
-}
-
-/**
- * The profile's relay client when a relay is set up, else the loopback receiver. Which one is
- * known only once the database is open and the keychain read, so the choice is made in start().
- */
-export class RelayOrLoopback implements CallbackSource {
-  readonly #listeners = new CallbackListeners();
-  #inner: CallbackSource | null = null;
-  #unsubscribe: (() => void) | null = null;
-
-  constructor(
-    private readonly db: ProfileDatabase,
-    private readonly profile: ProfileSettings,
-    private readonly secrets: SecretStore,
-  ) {}
-
-  /** 'relay' or 'loopback', once started. */
-  get route(): 'relay' | 'loopback' | null {
-    if (this.#inner === null) return null;
-    return this.#inner instanceof LoopbackReceiver ? 'loopback' : 'relay';
-  }
-
-  async start(): Promise<void> {
-    const inner =
-      relaySettings(this.db) === null
-        ? new LoopbackReceiver(this.db, this.profile.callbackPort === null ? {} : { port: this.profile.callbackPort })
-        : await relayClientFor(this.db, this.secrets, this.profile.name);
-    await inner.start();
-    this.#inner = inner;
-    this.#unsubscribe = inner.onStored((ids) => this.#listeners.emit(ids));
-  }
-
-  async stop(): Promise<void> {
-    this.#unsubscribe?.();
-    await this.#inner?.stop();
-  }
-
-  callbackUrl(kind: CallbackKind): string {
-    if (this.#inner === null) throw new Error('The callback route is not started yet');
-    return this.#inner.callbackUrl(kind);
-  }
-
-  onStored(listener: CallbackListener): () => void {
-    return this.#listeners.add(listener);
-  }
+  // The profile's relay when one is set up, else the loopback receiver (openProfileApp's default).
+  return openProfileApp(name, common);
 }

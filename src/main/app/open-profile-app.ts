@@ -1,13 +1,13 @@
 // The composition root: everything one profile needs to pay people, wired once — its database,
-// the Daraja client, the callback route (loopback until the relay replaces it) and the payout
+// the Daraja client, the callback route (the profile's relay, or loopback until one is set up) and the payout
 // engine. The CLI, the desktop UI and the browser host all open a profile through here.
 import type { RunningSimulator, SimulatorOptions } from '../../simulator';
 import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
-import { LoopbackReceiver } from '../inbox/loopback';
 import type { CallbackSource } from '../inbox/source';
 import { PayoutEngine } from '../payroll/engine';
 import type { ProfileSettings } from '../profiles';
+import { RelayOrLoopback } from '../relay/route';
 import type { SecretStore } from '../secrets/secret-store';
 import { connectToDaraja } from './daraja-connection';
 import { openProfileDatabase } from './profile-database';
@@ -29,7 +29,7 @@ export interface ProfileAppOptions {
   statusQueryRate?: number;
   maxStatusQueries?: number;
   client?: DarajaClientOptions;
-  /** Replaces the loopback receiver (the relay client, or a test's own route). */
+  /** Replaces the profile's own route (its relay, else loopback): the demo relay, or a test's own route. */
   source?: (db: ProfileDatabase, profile: ProfileSettings) => CallbackSource;
   /** Seeded randomness for OriginatorConversationIDs and jitter (tests). */
   random?: () => number;
@@ -74,7 +74,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     const simulator = connection.simulator;
     if (simulator) cleanups.push(() => simulator.close());
     const client = new DarajaClient(connection.config, options.client);
-    const source = options.source?.(db, profile) ?? new LoopbackReceiver(db, profile.callbackPort === null ? {} : { port: profile.callbackPort });
+    const source = options.source?.(db, profile) ?? new RelayOrLoopback(db, profile, options.secrets);
     await source.start();
     cleanups.push(() => source.stop());
     const engine = new PayoutEngine({

@@ -18,6 +18,7 @@ Commands:
   runs show        show a payroll run (--json for machines)
   ledger export    export the ledger as CSV or XLSX
   balance          ask M-Pesa for the account balances
+  relay            set the profile up with the companion relay (key, register, save, show)
 
 Every command takes --profile <name> (default: demo) and --help.
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
@@ -54,6 +55,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/ledger')).ledgerCommand(rest, io);
       case 'balance':
         return await (await import('./commands/balance')).balanceCommand(rest, io, { secrets });
+      case 'relay':
+        return await (await import('./commands/relay')).relayCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

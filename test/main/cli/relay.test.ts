@@ -1,0 +1,129 @@
+// `relay` on the command line against a real relay: the channel key, registration in one step or by
+// pasting what `channel add` printed, and `pay` and `balance` receiving their callbacks through the
+// relay once it is set up — nothing on a loopback port.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../../src/main/db';
+import { profileDatabasePath } from '../../../src/main/profiles';
+import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
+import { startRelay, type RunningRelay } from '../../../src/relay/server';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator';
+import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';
+import { cli } from './cli-helpers';
+
+const adminToken = 'relay-admin-for-cli-tests';
+let simulator: RunningSimulator;
+let relay: RunningRelay;
+let relayDir: string;
+let dataDir: string;
+let secrets: MemorySecretStore;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ seed: 23, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 30 } } });
+  relayDir = mkdtempSync(join(tmpdir(), 'mshahara-cli-relay-'));
+  relay = await startRelay({ dataDir: relayDir, port: 0, allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+});
+afterAll(async () => {
+  await relay.close();
+  await simulator.close();
+  rmSync(relayDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'mshahara-cli-'));
+  process.env.MSHAHARA_DATA_DIR = dataDir;
+  secrets = new MemorySecretStore();
+});
+afterEach(() => {
+  delete process.env.MSHAHARA_DATA_DIR;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets, env });
+
+function inboxSources(): Record<string, number> {
+  const db = openDatabase(profileDatabasePath('demo', dataDir));
+  try {
+    const rows = db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{ source: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.source, r.n]));
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+describe('relay on the command line', () => {
+  it('registers in one step with the admin token; pay and balance then get every callback through the relay', async () => {
+    expect((await run(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl])).code).toBe(0);
+    expect((await run(['relay', 'show'])).out).toContain('no relay');
+
+    const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli'], { MSHAHARA_RELAY_ADMIN_TOKEN: adminToken });
+    expect(registered.err).toBe('');
+    expect(registered.code).toBe(0);
+    const channel = (await relay.store.channels()).find((c) => c.id === 'acme-cli');
+    expect(channel).toBeDefined();
+    expect((await run(['relay', 'show'])).out).toBe(`Callbacks come through the relay at ${relay.url}, channel acme-cli.\n`);
+    // What the relay knows as the channel key is the public half of the key in this profile's keychain.
+    expect(channel?.publicKeyPem).toBe((await run(['relay', 'key'])).out);
+    // The admin token is used once and kept nowhere; pull token and channel secret only in the keychain.
+    expect(await secrets.has('demo', 'relay-token')).toBe(true);
+    expect(registered.out).not.toContain(adminToken);
+
+    const lines = payrollLines(6, 611);
+    const file = join(dataDir, 'payroll.csv');
+    writePayrollCsv(file, lines);
+    const paid = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);
+    expect(paid.code).toBe(0);
+    expect(paid.out).toContain('6 of 6 paid');
+    const phones = new Set(lines.map((l) => l.phone));
+    expect(simulator.payments().filter((p) => phones.has(p.party))).toHaveLength(6);
+
+    const balance = await run(['balance', '--base-url', simulator.baseUrl, '--json']);
+    expect(balance.code).toBe(0);
+    expect((JSON.parse(balance.out) as Array<{ account: string }>).map((a) => a.account)).toContain('Utility Account');
+
+    // Six results and one balance answer, all through the relay channel, none on loopback.
+    const sources = inboxSources();
+    expect(Object.keys(sources)).toEqual(['relay:acme-cli']);
+    expect(sources['relay:acme-cli']).toBeGreaterThanOrEqual(7);
+  });
+
+  it('keeps what `channel add` printed, from a file or stdin, for the key `relay key` showed', async () => {
+    const publicKey = (await run(['relay', 'key'])).out;
+    expect(publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect((await run(['relay', 'key'])).out).toBe(publicKey);
+    const printed = await relay.addChannel('acme-pasted', publicKey);
+    const file = join(dataDir, 'channel.json');
+    writeFileSync(file, JSON.stringify(printed));
+
+    const saved = await run(['relay', 'save', '--relay-url', relay.url, file]);
+    expect(saved.code).toBe(0);
+    expect(saved.out).toContain('channel acme-pasted');
+    expect(await secrets.get('demo', 'relay-callback-url')).toBe(printed.callbackBaseUrl);
+    expect(await secrets.get('demo', 'relay-token')).toBe(printed.pullToken);
+  });
+
+  it('says what is missing: the relay address, the admin token, a readable registration', async () => {
+    const noUrl = await run(['relay', 'register']);
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.err).toContain('--relay-url');
+
+    const noToken = await run(['relay', 'register', '--relay-url', relay.url]);
+    expect(noToken.code).toBe(1);
+    expect(noToken.err).toContain('MSHAHARA_RELAY_ADMIN_TOKEN');
+
+    const wrongToken = await run(['relay', 'register', '--relay-url', relay.url], { MSHAHARA_RELAY_ADMIN_TOKEN: 'guess' });
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.err).not.toContain('guess');
+
+    await run(['relay', 'key']);
+    const garbled = join(dataDir, 'garbled.json');
+    writeFileSync(garbled, '{"channel": "x", "pullToken": "t0k3n-secret"}');
+    const refused = await run(['relay', 'save', '--relay-url', relay.url, garbled]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('callbackBaseUrl');
+    expect(refused.err).not.toContain('t0k3n-secret');
+    expect((await run(['relay', 'show'])).out).toContain('no relay');
+    expect((await run(['relay', 'frobnicate'])).code).toBe(2);
+  });
+});
