@@ -98,7 +98,7 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
   app.get<{ Querystring: Record<string, string | undefined> }>('/v1/events', { config }, async (request, reply) => {
     const channel = await authorise(request, reply);
     if (!channel) return reply;
-    const after = parseCursor(request.query.after);
+    let after = parseCursor(request.query.after);
     const wait = parseBounded(request.query.wait, 0, MAX_WAIT_SECONDS);
     const limit = parseBounded(request.query.limit, DEFAULT_LIMIT, MAX_LIMIT);
     if (after === undefined || wait === undefined || limit === undefined || limit < 1) {
@@ -106,6 +106,13 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
     }
     const since = ctx.waiters.version(channel.id);
     let events = await ctx.store.eventsAfter(channel.id, after, limit);
+    if (events.length === 0 && after > (await ctx.store.highestSeq())) {
+      // A cursor this relay never gave out: its database was replaced or restored from a backup
+      // since. Everything it holds is handed out again; the desktop keeps each event id only once.
+      request.log.warn({ channel: channel.id }, 'pull cursor ahead of this relay; delivering from the start');
+      after = 0;
+      events = await ctx.store.eventsAfter(channel.id, after, limit);
+    }
     if (events.length === 0 && wait > 0 && !ctx.isClosing()) {
       const gone = new AbortController();
       const onClose = (): void => gone.abort();

@@ -1,7 +1,6 @@
 // The embedded relay store: one SQLite file (WAL, synchronous=FULL) in the data folder. Appends are
 // group-committed on a writer thread — everything that arrives while one commit is on its way to
 // disk shares the next — and no append resolves before its transaction has committed.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,15 +38,12 @@ CREATE TABLE IF NOT EXISTS channels (
   token_hash  BLOB NOT NULL,
   created_at  TEXT NOT NULL
 ) STRICT;
--- instance: chosen once per database; event ids are <instance>-<seq>, so a relay started afresh
--- on an empty database never hands out an id a desktop has already stored.
-CREATE TABLE IF NOT EXISTS meta (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) STRICT;
 -- seq is the delivery order and the cursor; AUTOINCREMENT so a pruned seq is never reused.
+-- id is what desktops deduplicate by: 128 random bits, so unique without an index to keep up,
+-- and still unique after the relay is wiped or restored from a backup (when seqs repeat).
 CREATE TABLE IF NOT EXISTS events (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  id           TEXT NOT NULL,
   channel      TEXT NOT NULL,
   kind         TEXT NOT NULL,
   dedup        BLOB NOT NULL,
@@ -70,8 +66,6 @@ export class SqliteRelayStore implements RelayStore {
   readonly #db: Database.Database;
   readonly #maxBatch: number;
   readonly #onCommit: ((appends: number, seconds: number) => void) | undefined;
-  /** Event ids are `<instance>-<seq>`. */
-  readonly #instance: string;
   #queue: Pending[] = [];
   /** Acknowledgements waiting for the next commit on the writer thread. */
   #acks: Array<Ack & { resolve: (changes: number) => void; reject: (error: unknown) => void }> = [];
@@ -93,18 +87,11 @@ export class SqliteRelayStore implements RelayStore {
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(schema);
-    this.#db.prepare("INSERT INTO meta (key, value) VALUES ('instance', ?) ON CONFLICT (key) DO NOTHING").run(randomBytes(8).toString('hex'));
-    this.#instance = this.#db.prepare("SELECT value FROM meta WHERE key = 'instance'").pluck().get() as string;
     // 'each' (the benchmark baseline) is the same path with one append per commit.
     this.#maxBatch = options.commit === 'each' ? 1 : (options.maxBatch ?? 1000);
     this.#onCommit = options.onCommit;
     this.#writer = new SqliteWriter(path);
     this.#dataVersionQuery = this.#db.prepare('PRAGMA data_version').pluck();
-  }
-
-  /** The id a desktop deduplicates by: unique across relays and across a relay started afresh. */
-  #eventId(seq: number): string {
-    return `${this.#instance}-${seq}`;
   }
 
   append(event: NewEvent): Promise<AppendResult> {
@@ -128,10 +115,7 @@ export class SqliteRelayStore implements RelayStore {
     this.#writer.commit(batch.map((p) => p.event), acks.map(({ channel, upTo, now }) => ({ channel, upTo, now }))).then(
       ({ results, acked }) => {
         if (batch.length > 0) this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
-        batch.forEach((item, i) => {
-          const { seq, duplicate } = results[i] as { seq: number; duplicate: boolean };
-          item.resolve({ seq, id: this.#eventId(seq), duplicate });
-        });
+        batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
         acks.forEach((item, i) => item.resolve(acked[i] ?? 0));
       },
       (error: unknown) => {
@@ -193,10 +177,13 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async eventsAfter(channel: string, after: number, limit: number): Promise<StoredEvent[]> {
-    const rows = this.#db
-      .prepare('SELECT seq, sealed FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?')
-      .all(channel, after, limit) as Array<{ seq: number; sealed: string }>;
-    return rows.map(({ seq, sealed }) => ({ seq, id: this.#eventId(seq), sealed }));
+    return this.#db
+      .prepare('SELECT seq, id, sealed FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(channel, after, limit) as StoredEvent[];
+  }
+
+  async highestSeq(): Promise<number> {
+    return (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined) ?? 0;
   }
 
   async acknowledge(channel: string, upTo: number, now: number): Promise<number> {

@@ -7,8 +7,8 @@ import type { AppendResult, NewEvent } from './store';
 
 /** The writer's statements (exported so tests can check what SQLite plans for them). */
 export const writerSql = {
-  insert: 'INSERT INTO events (channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq',
-  existing: 'SELECT seq FROM events WHERE channel = ? AND dedup = ?',
+  insert: 'INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq',
+  existing: 'SELECT seq, id FROM events WHERE channel = ? AND dedup = ?',
   // Visits only undelivered events (the events_pending index), however many delivered ones are kept.
   acknowledge: 'UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL',
 } as const;
@@ -17,23 +17,27 @@ export const writerSql = {
 // the bundled relay, the desktop's demo relay all start it).
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { randomBytes } = require('node:crypto');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 const insert = db.prepare(workerData.sql.insert).pluck();
-const existing = db.prepare(workerData.sql.existing).pluck();
+const existing = db.prepare(workerData.sql.existing);
 const ack = db.prepare(workerData.sql.acknowledge);
-const commitAll = db.transaction((events, acks) => ({
-  results: events.map((e) => {
+const commitAll = db.transaction((events, acks) => {
+  const random = randomBytes(16 * events.length);
+  const results = events.map((e, i) => {
     const dedup = Buffer.from(e.dedupKey.buffer, e.dedupKey.byteOffset, e.dedupKey.byteLength);
-    const seq = insert.get(e.channel, e.kind, dedup, e.sealed, e.receivedAt);
-    if (seq !== undefined) return { seq, duplicate: false };
-    return { seq: existing.get(e.channel, dedup), duplicate: true };
-  }),
-  acked: acks.map((a) => ack.run(a.now, a.channel, a.upTo).changes),
-}));
+    const id = random.toString('hex', 16 * i, 16 * i + 16);
+    const seq = insert.get(id, e.channel, e.kind, dedup, e.sealed, e.receivedAt);
+    if (seq !== undefined) return { seq, id, duplicate: false };
+    const prior = existing.get(e.channel, dedup);
+    return { seq: prior.seq, id: prior.id, duplicate: true };
+  });
+  return { results, acked: acks.map((a) => ack.run(a.now, a.channel, a.upTo).changes) };
+});
 parentPort.on('message', (message) => {
   if (message.close) {
     db.close();
@@ -56,8 +60,8 @@ export interface Ack {
 }
 
 export interface CommitResult {
-  /** Per event, in order: its seq, and whether an identical body was already stored under it. */
-  results: Array<Pick<AppendResult, 'seq' | 'duplicate'>>;
+  /** Per event, in order: its seq and id, and whether an identical body was already stored under them. */
+  results: AppendResult[];
   /** Events each acknowledgement marked delivered. */
   acked: number[];
 }

@@ -47,6 +47,8 @@ export interface RelayStore {
   append(event: NewEvent): Promise<AppendResult>;
   /** Events of a channel with seq > after, oldest first. */
   eventsAfter(channel: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /** The highest seq ever given to an event (0 before the first): a cursor above it comes from another store. */
+  highestSeq(): Promise<number>;
   /** Marks the channel's events up to seq as delivered; returns how many were newly marked. */
   acknowledge(channel: string, upTo: number, now: number): Promise<number>;
   /** Deletes events acknowledged before `deliveredBefore` (epoch ms); returns how many. */

@@ -201,7 +201,7 @@ async function readRelayFacts(relay: RunningRelay, relayDir: string): Promise<No
   const db = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
   try {
     return db
-      .prepare("SELECT (SELECT value FROM meta WHERE key = 'instance') || '-' || seq AS id, delivered_at IS NOT NULL AS acknowledged FROM events ORDER BY seq")
+      .prepare("SELECT id, delivered_at IS NOT NULL AS acknowledged FROM events ORDER BY seq")
       .all()
       .map((row) => ({ id: (row as { id: string }).id, acknowledged: (row as { acknowledged: number }).acknowledged === 1 }));
   } finally {

@@ -38,12 +38,24 @@ describe('the SQLite relay store', () => {
     expect(listed.map((e) => e.id)).toEqual([...first.map((r) => r.id), later.id]);
     expect(new Set(listed.map((e) => e.id)).size).toBe(4);
 
-    // The same relay wiped and started on an empty folder: seq starts at 1 again, the ids do not repeat.
+    // The relay wiped and started on an empty folder: seq starts at 1 again, the ids do not repeat.
     const fresh = new SqliteRelayStore(folder());
     const again = await fresh.append(event('acme', 1));
     await fresh.close();
     expect(again.seq).toBe(1);
     expect(again.id).not.toBe(first[0]?.id);
+  });
+
+  it('knows the highest seq it ever gave out, also after acknowledged events are pruned', async () => {
+    const store = new SqliteRelayStore(folder());
+    expect(await store.highestSeq()).toBe(0);
+    for (let n = 1; n <= 4; n++) await store.append(event('acme', n));
+    await store.acknowledge('acme', 4, 1000);
+    expect(await store.prune(2000)).toBe(4);
+    expect(await store.eventsAfter('acme', 0, 10)).toEqual([]);
+    expect(await store.highestSeq()).toBe(4);
+    expect((await store.append(event('acme', 5))).seq).toBe(5);
+    await store.close();
   });
 
   it('stores an identical event once and answers with the first one', async () => {

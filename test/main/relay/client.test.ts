@@ -119,6 +119,33 @@ describe('RelayClient', () => {
     expect(relayCursor(db, 'acme-payroll')).toBe('55');
   });
 
+  it('gets what arrived after the relay went back in time (restored from a backup, or replaced) below its cursor', async () => {
+    await postMany(relay.channel.callbackBaseUrl, 0, 5);
+    const first = newClient();
+    const told = storedCount((l) => first.onStored(l), 5);
+    await first.start();
+    await told;
+    await pulledAfter('5');
+    await first.stop();
+
+    // The relay now stands below the desktop's cursor: its next events get seqs the desktop has
+    // already passed. Asked for events after a cursor it never gave out, it hands out all it holds.
+    db.prepare("UPDATE relay_cursor SET cursor = '900'").run();
+    await postMany(relay.channel.callbackBaseUrl, 5, 3);
+    const second = newClient();
+    const notified: number[] = [];
+    second.onStored((ids) => notified.push(...ids));
+    await second.start();
+    await pulledAfter('8');
+
+    const rows = inbox();
+    expect(rows).toHaveLength(8);
+    expect(rows.map((r) => r.event_id)).toEqual(await relayOrder());
+    expect(rows.slice(5).map((r) => r.body)).toEqual([5, 6, 7].map((n) => b2cResultBody(n)));
+    expect(notified).toEqual(rows.slice(5).map((r) => r.id));
+    expect(second.stats()).toMatchObject({ stored: 3, redelivered: 5 });
+  });
+
   it('survives lost acknowledgements: nothing is lost or doubled, and a later acknowledgement covers them', async () => {
     proxy.loseAcks = 3;
     await postMany(relay.channel.callbackBaseUrl, 0, 30);
@@ -210,7 +237,7 @@ describe('RelayClient', () => {
     await postMany(relay.channel.callbackBaseUrl, 0, 3, 1);
     // Someone with the relay's disk alters the middle event's ciphertext.
     const relayDb = new Database(join(root, String(folder), 'relay', 'relay.sqlite'));
-    const middle = relayDb.prepare("SELECT seq, (SELECT value FROM meta WHERE key = 'instance') || '-' || seq AS id, sealed FROM events ORDER BY seq LIMIT 1 OFFSET 1").get() as { seq: number; id: string; sealed: string };
+    const middle = relayDb.prepare('SELECT seq, id, sealed FROM events ORDER BY seq LIMIT 1 OFFSET 1').get() as { seq: number; id: string; sealed: string };
     const envelope = JSON.parse(middle.sealed) as { ct: string };
     const ct = Buffer.from(envelope.ct, 'base64');
     ct[0] = (ct[0] ?? 0) ^ 0xff;
