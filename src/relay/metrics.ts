@@ -5,6 +5,7 @@ import type { RelayStore } from './store';
 
 export type RejectReason =
   | 'unknown-channel'
+  | 'stale-cursor'
   | 'wrong-secret'
   | 'unknown-kind'
   | 'ip-not-allowed'

@@ -72,11 +72,42 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-function parseCursor(value: unknown): number | undefined {
-  if (value === undefined || value === '') return 0;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-  return undefined;
+/**
+ * A position in this relay's event sequence, as handed to desktops: `<seq>.<tag>`, the tag being the
+ * start of the id of the event at `seq`. Opaque to the desktop; it lets the relay tell its own
+ * cursors from those of a database it was restored over or replaced (where seqs repeat with other
+ * events). A bare `<seq>` (and `0`, the start) is also accepted.
+ */
+interface Cursor {
+  seq: number;
+  tag: string | null;
+}
+
+const TAG_LENGTH = 16;
+
+function parseCursor(value: unknown): Cursor | undefined {
+  if (value === undefined || value === '') return { seq: 0, tag: null };
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return { seq: value, tag: null };
+  const match = typeof value === 'string' ? /^(\d{1,15})(?:\.([0-9a-f]{16}))?$/.exec(value) : null;
+  if (!match) return undefined;
+  return { seq: Number(match[1]), tag: match[2] ?? null };
+}
+
+function cursorOf(event: { seq: number; id: string }): string {
+  return `${event.seq}.${event.id.slice(0, TAG_LENGTH)}`;
+}
+
+/**
+ * Whether `cursor` belongs to this store's history for `channel`. Not when it is above the highest
+ * seq ever given out, or when the event at its seq is another one than the tag names. An event
+ * pruned since cannot be checked and is taken as ours (it was acknowledged in this history).
+ */
+async function fromThisRelay(store: RelayStore, channel: string, cursor: Cursor): Promise<boolean> {
+  if (cursor.seq === 0) return true;
+  if (cursor.seq > (await store.highestSeq())) return false;
+  if (cursor.tag === null) return true;
+  const at = await store.eventAt(cursor.seq);
+  return at === undefined || (at.channel === channel && at.id.startsWith(cursor.tag));
 }
 
 function parseBounded(value: unknown, fallback: number, max: number): number | undefined {
@@ -98,21 +129,23 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
   app.get<{ Querystring: Record<string, string | undefined> }>('/v1/events', { config }, async (request, reply) => {
     const channel = await authorise(request, reply);
     if (!channel) return reply;
-    let after = parseCursor(request.query.after);
+    const cursor = parseCursor(request.query.after);
     const wait = parseBounded(request.query.wait, 0, MAX_WAIT_SECONDS);
     const limit = parseBounded(request.query.limit, DEFAULT_LIMIT, MAX_LIMIT);
-    if (after === undefined || wait === undefined || limit === undefined || limit < 1) {
-      return refuse(reply, ctx.metrics, 400, 'bad-request', 'after, wait and limit must be whole numbers');
+    if (cursor === undefined || wait === undefined || limit === undefined || limit < 1) {
+      return refuse(reply, ctx.metrics, 400, 'bad-request', 'after must be a cursor; wait and limit whole numbers');
+    }
+    let after = cursor.seq;
+    let position = typeof request.query.after === 'string' && request.query.after !== '' ? request.query.after : '0';
+    if (!(await fromThisRelay(ctx.store, channel.id, cursor))) {
+      // The desktop's cursor is not from this relay's history: the relay was restored from a backup
+      // or replaced since. Everything it holds is handed out again; the desktop keeps each id once.
+      request.log.warn({ channel: channel.id }, 'pull cursor not from this relay; delivering from the start');
+      after = 0;
+      position = '0';
     }
     const since = ctx.waiters.version(channel.id);
     let events = await ctx.store.eventsAfter(channel.id, after, limit);
-    if (events.length === 0 && after > (await ctx.store.highestSeq())) {
-      // A cursor this relay never gave out: its database was replaced or restored from a backup
-      // since. Everything it holds is handed out again; the desktop keeps each event id only once.
-      request.log.warn({ channel: channel.id }, 'pull cursor ahead of this relay; delivering from the start');
-      after = 0;
-      events = await ctx.store.eventsAfter(channel.id, after, limit);
-    }
     if (events.length === 0 && wait > 0 && !ctx.isClosing()) {
       const gone = new AbortController();
       const onClose = (): void => gone.abort();
@@ -124,8 +157,8 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
     }
     const last = events.at(-1);
     // The sealed text is our own JSON, spliced in as is rather than parsed and re-serialised.
-    const items = events.map((e) => `{"id":${JSON.stringify(e.id)},"cursor":"${e.seq}","sealed":${e.sealed}}`);
-    const body = `{"events":[${items.join(',')}],"cursor":"${last ? last.seq : after}"}`;
+    const items = events.map((e) => `{"id":${JSON.stringify(e.id)},"cursor":"${cursorOf(e)}","sealed":${e.sealed}}`);
+    const body = `{"events":[${items.join(',')}],"cursor":${JSON.stringify(last ? cursorOf(last) : position)}}`;
     return reply.type('application/json').send(body);
   });
 
@@ -135,7 +168,11 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
     const body = request.body?.value as { upTo?: unknown } | undefined;
     const upTo = parseCursor(body?.upTo ?? '');
     if (upTo === undefined || body?.upTo === undefined) return refuse(reply, ctx.metrics, 400, 'bad-request', 'upTo must be a cursor');
-    const acknowledged = await ctx.store.acknowledge(channel.id, upTo, Date.now());
+    if (!(await fromThisRelay(ctx.store, channel.id, upTo))) {
+      // Marking by it would mark events this desktop has never seen.
+      return refuse(reply, ctx.metrics, 409, 'stale-cursor', 'this cursor is not from this relay (restored or replaced); pull again');
+    }
+    const acknowledged = await ctx.store.acknowledge(channel.id, upTo.seq, Date.now());
     ctx.metrics.delivered.inc(acknowledged);
     return reply.send({ acknowledged });
   });

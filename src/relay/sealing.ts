@@ -112,6 +112,8 @@ export class Sealer {
   constructor(publicKeyPem: string | KeyObject, options: { maxUses?: number; maxAgeMs?: number } = {}) {
     this.#channelKey = typeof publicKeyPem === 'string' ? parsePublicKey(publicKeyPem) : publicKeyPem;
     this.#maxUses = options.maxUses ?? 1000;
+    // The nonce counts envelopes under one key in 32 bits.
+    if (!Number.isInteger(this.#maxUses) || this.#maxUses < 1 || this.#maxUses > 2 ** 32) throw new Error('a Sealer key may seal between 1 and 2^32 envelopes');
     this.#maxAgeMs = options.maxAgeMs ?? 10_000;
   }
 

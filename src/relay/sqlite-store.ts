@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteWriter, type Ack } from './sqlite-writer';
+import { pendingCountSql, SqliteWriter, type Ack } from './sqlite-writer';
 import type { AppendResult, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './store';
 
 export interface SqliteStoreOptions {
@@ -182,6 +182,10 @@ export class SqliteRelayStore implements RelayStore {
       .all(channel, after, limit) as StoredEvent[];
   }
 
+  async eventAt(seq: number): Promise<{ channel: string; id: string } | undefined> {
+    return this.#db.prepare('SELECT channel, id FROM events WHERE seq = ?').get(seq) as { channel: string; id: string } | undefined;
+  }
+
   async highestSeq(): Promise<number> {
     return (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined) ?? 0;
   }
@@ -198,7 +202,7 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async pendingCount(): Promise<number> {
-    return (this.#db.prepare('SELECT count(*) AS n FROM events WHERE delivered_at IS NULL').get() as { n: number }).n;
+    return this.#db.prepare(pendingCountSql).pluck().get() as number;
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,9 @@ export const writerSql = {
   acknowledge: 'UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL',
 } as const;
 
+/** Events waiting for a desktop, over all channels (read on the main thread, for /metrics). */
+export const pendingCountSql = 'SELECT count(*) FROM events WHERE delivered_at IS NULL';
+
 // Plain JavaScript evaluated in the worker: it must load without a TypeScript loader (tests,
 // the bundled relay, the desktop's demo relay all start it).
 const workerSource = `

@@ -49,6 +49,8 @@ export interface RelayStore {
   eventsAfter(channel: string, after: number, limit: number): Promise<StoredEvent[]>;
   /** The highest seq ever given to an event (0 before the first): a cursor above it comes from another store. */
   highestSeq(): Promise<number>;
+  /** Whose event holds `seq`, and its id; undefined when none does (never given, or pruned). */
+  eventAt(seq: number): Promise<{ channel: string; id: string } | undefined>;
   /** Marks the channel's events up to seq as delivered; returns how many were newly marked. */
   acknowledge(channel: string, upTo: number, now: number): Promise<number>;
   /** Deletes events acknowledged before `deliveredBefore` (epoch ms); returns how many. */

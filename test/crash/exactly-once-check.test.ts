@@ -36,6 +36,7 @@ function cleanOutcome(): CrashOutcome {
       auditChain: { ok: true, rows: 10 },
       inboxBySource: { loopback: 1000 },
       inboxEventIds: [],
+      relayCursor: null,
     },
   };
 }

@@ -54,8 +54,8 @@ export interface CrashOutcome {
   finalStderr: string;
   seconds: number;
   database: DatabaseFacts;
-  /** 'relay' scenarios: every event the relay stored, and whether the desktop acknowledged it. */
-  relay?: Array<{ id: string; acknowledged: boolean }>;
+  /** 'relay' scenarios: every event the relay stored, its seq, and whether the desktop acknowledged it. */
+  relay?: Array<{ seq: number; id: string; acknowledged: boolean }>;
 }
 
 export interface DatabaseFacts {
@@ -69,6 +69,8 @@ export interface DatabaseFacts {
   inboxBySource: Record<string, number>;
   /** Relay event ids of the callbacks in the inbox. */
   inboxEventIds: string[];
+  /** Where the desktop stands in the relay's sequence (its stored cursor), or null. */
+  relayCursor: string | null;
 }
 
 interface Life {
@@ -173,8 +175,9 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       throw new Error(`the final pay did not finish in time: ${final.stderr.slice(-2000)}`);
     }
     await simulator.callbacksIdle();
-    const relayFacts = relay && (await readRelayFacts(relay, join(dataDir, 'relay')));
+    const running = relay;
     relay = undefined;
+    const relayFacts = running && (await readRelayFacts(running, join(dataDir, 'relay')));
     return {
       lines,
       payments: simulator.payments(),
@@ -201,9 +204,12 @@ async function readRelayFacts(relay: RunningRelay, relayDir: string): Promise<No
   const db = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
   try {
     return db
-      .prepare("SELECT id, delivered_at IS NOT NULL AS acknowledged FROM events ORDER BY seq")
+      .prepare('SELECT seq, id, delivered_at IS NOT NULL AS acknowledged FROM events ORDER BY seq')
       .all()
-      .map((row) => ({ id: (row as { id: string }).id, acknowledged: (row as { acknowledged: number }).acknowledged === 1 }));
+      .map((row) => {
+        const { seq, id, acknowledged } = row as { seq: number; id: string; acknowledged: number };
+        return { seq, id, acknowledged: acknowledged === 1 };
+      });
   } finally {
     db.close();
   }
@@ -233,7 +239,8 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
         )
         .all() as DatabaseFacts['ledger'],
       auditChain: verifyAuditChain(db),
-      inboxEventIds: (db.prepare('SELECT event_id FROM inbox WHERE event_id IS NOT NULL').pluck().all() as string[]),
+      inboxEventIds: db.prepare('SELECT event_id FROM inbox WHERE event_id IS NOT NULL').pluck().all() as string[],
+      relayCursor: (db.prepare('SELECT cursor FROM relay_cursor').pluck().get() as string | undefined) ?? null,
       inboxBySource: Object.fromEntries(
         (db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{ source: string; n: number }>).map((r) => [r.source, r.n]),
       ),

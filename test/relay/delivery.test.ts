@@ -36,6 +36,27 @@ describe('delivery to the desktop', () => {
     expect(none).toMatchObject({ status: 200, events: [], cursor: page.cursor });
   });
 
+  it('refuses to acknowledge by a cursor from another history, and hands out everything again for one', async () => {
+    const page = await pull(t.relay.url, acme.pullToken, '?after=0&limit=1000');
+    const last = page.events.at(-1)!;
+    const [seq, tag] = last.cursor.split('.');
+    expect(tag).toMatch(/^[0-9a-f]{16}$/);
+    const pendingBefore = await t.relay.store.pendingCount();
+    // The same seq naming another event (a restored relay reused it), and a seq this relay never gave out.
+    const foreign = `${seq}.${'0'.repeat(16)}`;
+    const ahead = `${Number(seq) + 1000}.${tag}`;
+    for (const cursor of [foreign, ahead]) {
+      expect(await ack(t.relay.url, acme.pullToken, cursor)).toMatchObject({ status: 409 });
+      const again = await pull(t.relay.url, acme.pullToken, `?after=${cursor}&limit=1000`);
+      expect(again.events.map((e) => e.id)).toEqual(page.events.map((e) => e.id));
+      expect(again.cursor).toBe(page.cursor);
+    }
+    expect(await t.relay.store.pendingCount()).toBe(pendingBefore);
+    // Its own cursor, and a bare seq it gave out, are honoured as before.
+    expect((await pull(t.relay.url, acme.pullToken, `?after=${last.cursor}`)).events).toEqual([]);
+    expect((await pull(t.relay.url, acme.pullToken, `?after=${seq}`)).events).toEqual([]);
+  });
+
   it('a waiting long-poll wakes when a callback arrives', async () => {
     const { cursor } = await pull(t.relay.url, acme.pullToken, '?after=0&limit=1000');
     const waiting = pull(t.relay.url, acme.pullToken, `?after=${cursor}&wait=30`);

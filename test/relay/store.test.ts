@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writerSql } from '../../src/relay/sqlite-writer';
+import { pendingCountSql, writerSql } from '../../src/relay/sqlite-writer';
 import { SqliteRelayStore } from '../../src/relay/sqlite-store';
 
 const folders: string[] = [];
@@ -35,6 +35,7 @@ describe('the SQLite relay store', () => {
     await store.close();
 
     expect(first.map((r) => r.seq)).toEqual([1, 2, 3]);
+    for (const { id } of first) expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(listed.map((e) => e.id)).toEqual([...first.map((r) => r.id), later.id]);
     expect(new Set(listed.map((e) => e.id)).size).toBe(4);
 
@@ -92,7 +93,7 @@ describe('the SQLite relay store', () => {
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
     try {
       expect(plan(writerSql.acknowledge, 1, 'acme', 10)).toMatch(/USING INDEX events_pending \(channel=\? AND seq<\?\)/);
-      expect(plan('SELECT count(*) FROM events WHERE delivered_at IS NULL')).toMatch(/events_pending/);
+      expect(plan(pendingCountSql)).toMatch(/events_pending/);
       expect(plan(writerSql.existing, 'acme', Buffer.alloc(32))).toMatch(/USING (COVERING )?INDEX events_dedup \(channel=\? AND dedup=\?\)/);
     } finally {
       db.close();

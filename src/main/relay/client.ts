@@ -149,7 +149,16 @@ export class RelayClient implements CallbackSource {
   #store(batch: RelayBatch): void {
     const { db, channel } = this.#options;
     const nextCursor = batch.cursor ?? this.#stats.cursor;
-    if (batch.events.length === 0 || nextCursor === null) return;
+    if (nextCursor === null) return;
+    if (batch.events.length === 0) {
+      // Nothing new, but the relay may have moved this desktop back to its start (it was restored
+      // or replaced): keep that position, or every pull would be sent back there again.
+      if (nextCursor !== this.#stats.cursor) {
+        storeCallbacks(db, [], { channel, cursor: nextCursor });
+        this.#stats.cursor = nextCursor;
+      }
+      return;
+    }
     const callbacks: InboundCallback[] = [];
     const unreadable: { eventId: string; reason: string; sealed: unknown }[] = [];
     for (const event of batch.events) {

@@ -78,6 +78,11 @@ export async function saveChannel(input: {
   await secrets.set(profile, 'relay-token', registration.pullToken);
   await secrets.set(profile, 'relay-callback-url', registration.callbackBaseUrl.replace(/\/+$/, ''));
   const settings: RelaySettings = { relayUrl, channel: registration.channel };
+  const before = relaySettings(db);
+  if (before !== null && (before.relayUrl !== relayUrl || before.channel !== settings.channel)) {
+    // Another relay or channel: the position on the old one means nothing there.
+    db.prepare('DELETE FROM relay_cursor WHERE channel = ?').run(before.channel);
+  }
   db.prepare(
     `INSERT INTO settings (key, value) VALUES (?, ?)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,

@@ -1,7 +1,7 @@
 // `relay` on the command line against a real relay: the channel key, registration in one step or by
 // pasting what `channel add` printed, and `pay` and `balance` receiving their callbacks through the
 // relay once it is set up — nothing on a loopback port.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,7 @@ describe('relay on the command line', () => {
 
     const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli'], { MSHAHARA_RELAY_ADMIN_TOKEN: adminToken });
     expect(registered.err).toBe('');
+    expect(registered.out).not.toContain((await secrets.get('demo', 'relay-token')) ?? 'no token');
     expect(registered.code).toBe(0);
     const channel = (await relay.store.channels()).find((c) => c.id === 'acme-cli');
     expect(channel).toBeDefined();
@@ -101,6 +102,24 @@ describe('relay on the command line', () => {
     expect(saved.out).toContain('channel acme-pasted');
     expect(await secrets.get('demo', 'relay-callback-url')).toBe(printed.callbackBaseUrl);
     expect(await secrets.get('demo', 'relay-token')).toBe(printed.pullToken);
+
+    // Piped in instead (`-`): the same, for a channel the operator added again.
+    const again = await relay.addChannel('acme-piped', publicKey);
+    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-'], { secrets, stdin: JSON.stringify(again) });
+    expect(piped.code).toBe(0);
+    expect(piped.out).toContain('channel acme-piped');
+    expect(await secrets.get('demo', 'relay-token')).toBe(again.pullToken);
+
+    // Pull token and channel secret live in the keychain only: not in what was printed, not in the database.
+    const secretOf = (url: string): string => url.split('/').at(-1) ?? '';
+    const path = profileDatabasePath('demo', dataDir);
+    const database = Buffer.concat([path, `${path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    expect(database.includes(Buffer.from('acme-piped'))).toBe(true); // the channel id is kept there
+    for (const value of [printed.pullToken, again.pullToken, secretOf(printed.callbackBaseUrl), secretOf(again.callbackBaseUrl)]) {
+      expect(value.length).toBeGreaterThan(20);
+      expect(saved.out + piped.out + saved.err + piped.err).not.toContain(value);
+      expect(database.includes(Buffer.from(value))).toBe(false);
+    }
   });
 
   it('says what is missing: the relay address, the admin token, a readable registration', async () => {

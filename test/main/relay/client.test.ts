@@ -1,7 +1,7 @@
 // RelayClient against the real relay: offline catch-up in arrival order, at-least-once delivery
 // made exactly-once, restart from the stored cursor, prompt long-poll pickup, retry after failures,
 // and events that cannot be opened kept as evidence without stopping the channel.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,7 +9,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { relayCursor } from '../../../src/main/inbox/store';
 import { RelayClient, type RelayClientOptions } from '../../../src/main/relay/client';
-import { b2cResultBody, postCallback, postMany, startDesktopProxy, startTestRelay, storedCount, type DesktopProxy, type TestRelay } from './harness';
+import { startRelay } from '../../../src/relay/server';
+import { b2cResultBody, postCallback, postMany, seqOf, startDesktopProxy, startTestRelay, storedCount, type DesktopProxy, type TestRelay } from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'mshahara-relay-client-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -66,7 +67,7 @@ async function relayOrder(): Promise<string[]> {
 }
 
 /** Resolves when the client has moved on to a pull after `cursor`: everything before it is stored and acknowledged. */
-const pulledAfter = (cursor: string) => proxy.waitFor((seen) => seen.path === '/v1/events' && seen.query.get('after') === cursor);
+const pulledAfter = (seq: string) => proxy.waitFor((seen) => seen.path === '/v1/events' && seqOf(seen.query.get('after')) === seq);
 
 describe('RelayClient', () => {
   it('catches up on 1,000 callbacks that arrived while the desktop was off: each stored once, in arrival order', async () => {
@@ -86,8 +87,8 @@ describe('RelayClient', () => {
     expect(ids).toEqual(rows.map((r) => r.id));
     expect(new Set(rows.map((r) => r.body)).size).toBe(1000);
     expect(rows.every((r) => r.kind === 'b2c-result' && r.source === 'relay:acme-payroll')).toBe(true);
-    expect(relayCursor(db, 'acme-payroll')).toBe('1000');
-    expect(db.prepare('SELECT acked_cursor FROM relay_cursor').pluck().get()).toBe('1000');
+    expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('1000');
+    expect(seqOf(db.prepare('SELECT acked_cursor FROM relay_cursor').pluck().get())).toBe('1000');
     expect(await relay.relay.store.pendingCount()).toBe(0);
     expect(client.stats()).toMatchObject({ stored: 1000, redelivered: 0, unreadable: 0 });
   });
@@ -109,14 +110,14 @@ describe('RelayClient', () => {
     const notified: number[] = [];
     second.onStored((ids) => notified.push(...ids));
     await second.start();
-    await proxy.waitFor((seen) => seen.path === '/v1/events' && seen.query.get('after') === '55');
+    await pulledAfter('55');
 
     const rows = inbox();
     expect(rows).toHaveLength(55);
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(55);
     expect(notified).toEqual(rows.slice(50).map((r) => r.id));
     expect(second.stats()).toMatchObject({ stored: 5, redelivered: 50 });
-    expect(relayCursor(db, 'acme-payroll')).toBe('55');
+    expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('55');
   });
 
   it('gets what arrived after the relay went back in time (restored from a backup, or replaced) below its cursor', async () => {
@@ -146,6 +147,47 @@ describe('RelayClient', () => {
     expect(second.stats()).toMatchObject({ stored: 3, redelivered: 5 });
   });
 
+  it('gets every event stored after the relay was restored from an older backup, though their seqs repeat', async () => {
+    const relayDir = join(root, String(folder), 'relay');
+    const backup = join(root, String(folder), 'relay-backup.sqlite');
+    await postMany(relay.channel.callbackBaseUrl, 0, 3);
+    // The operator's nightly copy, taken while the relay runs.
+    const live = new Database(join(relayDir, 'relay.sqlite'), { readonly: true });
+    await live.backup(backup);
+    live.close();
+    await postMany(relay.channel.callbackBaseUrl, 3, 2);
+    const first = newClient();
+    const told = storedCount((l) => first.onStored(l), 5);
+    await first.start();
+    await told;
+    await pulledAfter('5');
+    await first.stop();
+
+    // The relay's disk is lost; it is restored from the copy and started again at the same address.
+    const { port } = relay.relay;
+    await relay.relay.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(relayDir, `relay.sqlite${suffix}`), { force: true });
+    copyFileSync(backup, join(relayDir, 'relay.sqlite'));
+    relay = { ...relay, relay: await startRelay({ dataDir: relayDir, port, allowlist: null, rateLimit: { hooksPerMinute: null, pullPerMinute: null } }) };
+    // Seqs 4 and 5 now belong to other callbacks than the ones the desktop stored under them.
+    await postMany(relay.channel.callbackBaseUrl, 10, 4);
+    expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('5');
+
+    const second = newClient();
+    const toldAgain = storedCount((l) => second.onStored(l), 4);
+    await second.start();
+    await toldAgain;
+    await pulledAfter('7');
+
+    const rows = inbox();
+    expect(rows).toHaveLength(9);
+    expect(rows.slice(5).map((r) => r.body)).toEqual([10, 11, 12, 13].map((n) => b2cResultBody(n)));
+    expect(new Set(rows.map((r) => r.body)).size).toBe(9);
+    expect(second.stats()).toMatchObject({ stored: 4, redelivered: 3 });
+    // Everything the restored relay holds is now stored here and acknowledged.
+    await expect.poll(() => relay.relay.store.pendingCount()).toBe(0);
+  });
+
   it('survives lost acknowledgements: nothing is lost or doubled, and a later acknowledgement covers them', async () => {
     proxy.loseAcks = 3;
     await postMany(relay.channel.callbackBaseUrl, 0, 30);
@@ -164,7 +206,7 @@ describe('RelayClient', () => {
     await restarted.start();
     await proxy.waitFor((seen) => proxy.seen.indexOf(seen) >= before && seen.path === '/v1/events');
     expect(proxy.seen.slice(before).map((s) => s.path)).toEqual(['/v1/ack', '/v1/events']);
-    expect(db.prepare('SELECT acked_cursor FROM relay_cursor').pluck().get()).toBe('30');
+    expect(seqOf(db.prepare('SELECT acked_cursor FROM relay_cursor').pluck().get())).toBe('30');
     expect(await relay.relay.store.pendingCount()).toBe(0);
     expect(inbox()).toHaveLength(30);
     expect(restarted.stats()).toMatchObject({ stored: 0, redelivered: 0 });
@@ -177,6 +219,7 @@ describe('RelayClient', () => {
     await client.start();
     await told;
     await client.stop();
+    const storedBeforeRestart = relayCursor(db, 'acme-payroll');
 
     await postMany(relay.channel.callbackBaseUrl, 100, 100);
     const before = proxy.seen.length;
@@ -186,7 +229,8 @@ describe('RelayClient', () => {
     await toldAgain;
 
     const firstPullAfterRestart = proxy.seen.slice(before).find((s) => s.path === '/v1/events');
-    expect(firstPullAfterRestart?.query.get('after')).toBe('100');
+    expect(firstPullAfterRestart?.query.get('after')).toBe(storedBeforeRestart);
+    expect(seqOf(storedBeforeRestart)).toBe('100');
     const rows = inbox();
     expect(rows).toHaveLength(200);
     expect(rows.map((r) => r.event_id)).toEqual(await relayOrder());
@@ -258,7 +302,7 @@ describe('RelayClient', () => {
     expect(audit[0]?.entity_id).toBe(middle.id);
     expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ channel: 'acme-payroll', reason: expect.stringMatching(/authentication failed/), sealed: expect.objectContaining({ v: 1 }) });
     expect(client.stats()).toMatchObject({ stored: 2, unreadable: 1 });
-    expect(relayCursor(db, 'acme-payroll')).toBe('3');
+    expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('3');
   });
 
   it('gives the callback URL of each kind on its channel', () => {

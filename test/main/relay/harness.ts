@@ -23,6 +23,11 @@ export async function startTestRelay(dataDir: string, name = 'acme-payroll', ext
   return { relay, channel, ...keys };
 }
 
+/** The sequence number in a relay cursor (`<seq>.<tag>`), as text; null for no cursor. */
+export function seqOf(cursor: unknown): string | null {
+  return typeof cursor === 'string' ? (cursor.split('.')[0] ?? null) : null;
+}
+
 /** A B2C result body unique to `n`, as Daraja posts it. */
 export function b2cResultBody(n: number): string {
   return JSON.stringify({

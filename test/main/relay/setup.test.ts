@@ -64,6 +64,21 @@ describe('saveChannel', () => {
     expect(bytes).not.toContain(pullToken);
   });
 
+  it('forgets the position on the old relay when the profile moves to another relay, keeps it otherwise', async () => {
+    const secrets = new MemorySecretStore();
+    await channelPublicKey(secrets, 'sandbox');
+    const position = (): string | undefined => db.prepare("SELECT cursor FROM relay_cursor WHERE channel = 'acme-payroll'").pluck().get() as string | undefined;
+    await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke', registration });
+    db.prepare("INSERT INTO relay_cursor (channel, cursor) VALUES ('acme-payroll', '4711.00aa11bb22cc33dd') ON CONFLICT (channel) DO UPDATE SET cursor = excluded.cursor").run();
+    // The same relay and channel again (a rotated token): the desktop's place there still holds.
+    await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke/', registration: { ...registration, pullToken: 'c'.repeat(64) } });
+    expect(position()).toBe('4711.00aa11bb22cc33dd');
+    // Another relay with a channel of the same name: its sequence is another one; start from its beginning.
+    const moved = { ...registration, callbackBaseUrl: `https://relay2.example.co.ke/hooks/acme-payroll/${secret}` };
+    await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay2.example.co.ke', registration: moved });
+    expect(position()).toBeUndefined();
+  });
+
   it('builds every Daraja callback URL on the channel', async () => {
     const secrets = new MemorySecretStore();
     await channelPublicKey(secrets, 'sandbox');
