@@ -127,8 +127,8 @@ describe('payments with callbacks through the relay', () => {
     expect(r.sim.stats().requests['/mpesa/b2c/v3/paymentrequest']).toBe(15);
   });
 
-  it('settles every payment from the relay when the desktop was offline while the results came in', async () => {
-    const workers = Array.from({ length: 20 }, (_, i) => worker(i + 1));
+  it('applies 1,000 results that reached the relay while the desktop was off: each once, in arrival order', { timeout: 90_000 }, async () => {
+    const workers = Array.from({ length: 1000 }, (_, i) => worker(i + 1));
     const r = await rig(workers);
     const client = r.newClient();
     await client.start();
@@ -139,17 +139,27 @@ describe('payments with callbacks through the relay', () => {
     await engine.startRun(runId, 'owner'); // the float check's balance result came through the relay
     await client.stop();
 
-    await r.hooks.waitFor(() => b2cPosts(r) >= 20);
+    await r.hooks.waitFor(() => b2cPosts(r) >= 1000);
     await r.sim.callbacksIdle();
     expect(r.db.prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result'`).pluck().get()).toBe(0);
-    expect(r.sim.payments()).toHaveLength(20);
+    expect(r.sim.payments()).toHaveLength(1000);
     expect(r.sim.stats().requests['/mpesa/transactionstatus/v1/query'] ?? 0).toBe(0);
 
     await client.start();
     const done = await engine.waitUntilFinal(runId);
-    expect(done.counts.paid).toBe(20);
+    expect(done.counts.paid).toBe(1000);
     expectPaidExactlyOnce(r, workers);
-    expect(r.db.prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result'`).pluck().get()).toBe(20);
+    expect(r.sim.stats().requests['/mpesa/transactionstatus/v1/query'] ?? 0).toBe(0);
+
+    // Arrival order is the relay's order; the inbox keeps it, and the ledger was written in it.
+    const arrived = (await r.relay.relay.store.eventsAfter(r.relay.channel.channel, 0, 5000)).map((e) => e.id);
+    const inbox = r.db.prepare(`SELECT id, event_id FROM inbox ORDER BY id`).all() as Array<{ id: number; event_id: string }>;
+    expect(inbox.map((row) => row.event_id)).toEqual(arrived);
+    const appliedFrom = r.db.prepare(`SELECT inbox_id FROM transactions WHERE kind = 'b2c_payment' ORDER BY id`).pluck().all() as number[];
+    expect(appliedFrom).toHaveLength(1000);
+    expect(new Set(appliedFrom).size).toBe(1000);
+    expect(appliedFrom).toEqual([...appliedFrom].sort((a, b) => a - b));
+    expect(r.db.prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result' AND applied = 1 AND flag IS NULL`).pluck().get()).toBe(1000);
   });
 
   it('finishes a run exactly once after the desktop is closed in the middle of it', async () => {
