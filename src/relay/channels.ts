@@ -1,7 +1,9 @@
 // Channel administration: one channel per employer profile. Creates the callback path secret and
 // the pull token (shown once, stored only as hashes), checks names against the words Safaricom
-// refuses in callback URLs, and authenticates presented secrets in constant time.
+// refuses in callback URLs, authenticates presented secrets in constant time, and sets the
+// owner's C2B validation rules.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseC2bRules, type C2bRules } from './c2b-rules';
 import { parsePublicKey } from './sealing';
 import type { ChannelRecord, RelayStore } from './store';
 
@@ -16,6 +18,8 @@ export interface ChannelCredentials {
 export interface ChannelSummary {
   channel: string;
   createdAt: string;
+  /** null: every C2B validation is accepted. */
+  c2bRules: C2bRules | null;
 }
 
 /** Safaricom refuses callback URLs containing these words (DESIGN §5). */
@@ -76,6 +80,7 @@ export async function addChannel(store: RelayStore, name: string, publicKeyPem: 
     secretHash: sha256(secret),
     tokenHash: sha256(pullToken),
     createdAt: new Date().toISOString(),
+    c2bRules: null,
   };
   try {
     await store.createChannel(record);
@@ -101,7 +106,19 @@ export async function removeChannel(store: RelayStore, name: string): Promise<vo
 }
 
 export async function listChannels(store: RelayStore): Promise<ChannelSummary[]> {
-  return (await store.channels()).map((c) => ({ channel: c.id, createdAt: c.createdAt }));
+  return (await store.channels()).map((c) => ({ channel: c.id, createdAt: c.createdAt, c2bRules: c.c2bRules }));
+}
+
+/** Checks the rules and replaces the channel's with them; null removes them. Returns what is stored. */
+export async function setChannelRules(store: RelayStore, name: string, rules: unknown): Promise<C2bRules | null> {
+  let checked: C2bRules | null = null;
+  try {
+    if (rules !== null) checked = parseC2bRules(rules);
+  } catch (error) {
+    throw new ChannelError(`C2B rules for ${name}: ${(error as Error).message}`, 'invalid');
+  }
+  if (!(await store.setC2bRules(name, checked))) throw new ChannelError(`no channel ${name}`, 'not-found');
+  return checked;
 }
 
 /** The channel a pull token belongs to. Every channel is compared, so timing reveals nothing. */

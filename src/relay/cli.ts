@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { redactedKeys } from '../main/log';
-import { ChannelError, listChannels, removeChannel, rotateChannel, addChannel } from './channels';
+import type { C2bRules } from './c2b-rules';
+import { ChannelError, listChannels, removeChannel, rotateChannel, addChannel, setChannelRules } from './channels';
 import { defaultAllowlist, DEFAULT_RETENTION_MS, startRelay } from './server';
 import { SqliteRelayStore } from './sqlite-store';
 
@@ -14,7 +15,18 @@ const usage = `usage:
   relay channel add <name> --public-key <file> --data <dir> [--public-url <url>]
   relay channel list --data <dir>
   relay channel rotate <name> --data <dir> [--public-url <url>]
-  relay channel remove <name> --data <dir>`;
+  relay channel remove <name> --data <dir>
+  relay channel rules <name> --data <dir> [--shortcodes 600984,600985] [--account-pattern '<regex>']
+                      [--min-amount <kes>] [--max-amount <kes>]
+  relay channel rules <name> --data <dir> --clear
+
+C2B rules decide the relay's answer to a C2B validation (no rules: accepted). The rules given
+replace the channel's rules; a payment must pass all of them:
+  --shortcodes       BusinessShortCode must be one of these, else C2B00015
+  --account-pattern  BillRefNumber must match the whole regular expression, else C2B00012
+  --min-amount, --max-amount
+                     TransAmount in whole shillings, inclusive, else C2B00013
+A validation that is not a C2B payment document is refused with C2B00016 when rules are set.`;
 
 const env = process.env;
 
@@ -47,6 +59,11 @@ async function main(): Promise<void> {
       allowlist: { type: 'string' },
       'public-url': { type: 'string' },
       'public-key': { type: 'string' },
+      shortcodes: { type: 'string' },
+      'account-pattern': { type: 'string' },
+      'min-amount': { type: 'string' },
+      'max-amount': { type: 'string' },
+      clear: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -115,6 +132,13 @@ async function main(): Promise<void> {
         await removeChannel(store, name);
         print({ removed: name });
         break;
+      case 'rules': {
+        if (!name) fail('channel rules <name> [--shortcodes ...] [--account-pattern ...] [--min-amount ...] [--max-amount ...] | --clear');
+        const rules = rulesFromFlags(values);
+        if (values.clear && Object.keys(rules).length > 0) fail('--clear removes the rules: give it alone');
+        print({ channel: name, c2bRules: await setChannelRules(store, name, values.clear ? null : rules) });
+        break;
+      }
       default:
         fail(usage);
     }
@@ -124,6 +148,21 @@ async function main(): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/** Only the flags given become rules; setChannelRules says what is wrong with them. */
+function rulesFromFlags(values: { shortcodes?: string; 'account-pattern'?: string; 'min-amount'?: string; 'max-amount'?: string }): C2bRules {
+  const rules: C2bRules = {};
+  if (values.shortcodes !== undefined) rules.shortcodes = list(values.shortcodes);
+  if (values['account-pattern'] !== undefined) rules.accountPattern = values['account-pattern'];
+  if (values['min-amount'] !== undefined) rules.minAmount = shillings('--min-amount', values['min-amount']);
+  if (values['max-amount'] !== undefined) rules.maxAmount = shillings('--max-amount', values['max-amount']);
+  return rules;
+}
+
+function shillings(flag: string, value: string): number {
+  if (!/^\d{1,15}$/.test(value)) fail(`${flag} must be a whole number of shillings, got ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 function print(value: unknown): void {

@@ -1,7 +1,9 @@
 // Daraja → relay: POST /hooks/{channel}/{secret}/{kind}. Checks source IP, channel and secret
 // before the body is read, then seals the raw body to the channel's key, commits it durably,
-// and only then acknowledges. Anything refused is answered 4xx and stores nothing.
+// and only then acknowledges. Anything refused is answered 4xx and stores nothing. A C2B
+// validation is answered by the channel's C2B rules, and stored with the decision whatever it is.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { accepted, compileC2bRules, type C2bCheck, type C2bDecision, type C2bRules } from './c2b-rules';
 import { matchesHash } from './channels';
 import type { RejectReason, RelayMetrics } from './metrics';
 import { Sealer, type RelayEventPlaintext } from './sealing';
@@ -11,8 +13,15 @@ import { callbackKinds } from '../shared/callback-kinds';
 
 const kinds = new Set<string>(callbackKinds);
 
-/** Daraja's acknowledgement; C2B validation gets the same, i.e. accepted, since the desktop may be offline. */
+/** Daraja's acknowledgement; a C2B validation gets the same unless the channel's rules refuse it. */
 export const ACCEPTED = '{"ResultCode":0,"ResultDesc":"Accepted"}';
+
+/** What Daraja is told about a C2B validation (REFERENCE §7.3). */
+function validationAnswer(decision: C2bDecision): string {
+  return decision.resultCode === '0' ? ACCEPTED : JSON.stringify({ ResultCode: decision.resultCode, ResultDesc: 'Rejected' });
+}
+
+const noRules = accepted('no C2B rules for this channel');
 
 /** Headers worth keeping for the desktop; never cookies or authorisation. */
 const keptHeaders = ['content-type', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'forwarded', 'content-length'];
@@ -57,6 +66,30 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
     return fresh;
   }
 
+  /** Compiled once per rules object: the store hands out the same one until the channel changes. */
+  const c2bChecks = new WeakMap<C2bRules, C2bCheck>();
+
+  function c2bCheck(channel: string, rules: C2bRules): C2bCheck {
+    let check = c2bChecks.get(rules);
+    if (!check) {
+      try {
+        check = compileC2bRules(rules);
+      } catch (error) {
+        // Rules are checked when set; only rules written by another relay version (or by hand) get
+        // here. Accepting is what the relay does without rules, and the desktop sees why.
+        app.log.error({ channel, problem: (error as Error).message }, 'C2B rules of this channel cannot be used; accepting C2B validations');
+        const unusable = accepted(`the channel's C2B rules cannot be used (${(error as Error).message})`);
+        check = () => unusable;
+      }
+      c2bChecks.set(rules, check);
+    }
+    return check;
+  }
+
+  function validate(record: ChannelRecord, document: unknown): C2bDecision {
+    return record.c2bRules === null ? noRules : c2bCheck(record.id, record.c2bRules)(document);
+  }
+
   function dedupKey(channel: string): Buffer {
     let key = dedupKeys.get(channel);
     if (!key) dedupKeys.set(channel, (key = channelDedupKey(ctx.serverKey, channel)));
@@ -94,6 +127,7 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       }
       const receivedAt = Date.now();
       const plaintext: RelayEventPlaintext = { kind, receivedAt: new Date(receivedAt).toISOString(), sourceIp: normaliseIp(request.ip), headers, body: raw };
+      if (kind === 'c2b-validation') plaintext.validation = validate(record, request.body?.value);
       const sealed = JSON.stringify(sealer(channel, record.publicKeyPem).seal(JSON.stringify(plaintext)));
       let duplicate: boolean;
       try {
@@ -110,8 +144,11 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
         ctx.metrics.received.inc({ kind });
         ctx.onStored(channel);
       }
-      request.log.debug({ channel, kind, duplicate }, 'callback stored');
-      return reply.code(200).type('application/json').send(ACCEPTED);
+      const validation = plaintext.validation;
+      if (validation) ctx.metrics.c2bValidations.inc({ result: validation.resultCode });
+      // The decision's code only: its reason quotes the payment.
+      request.log.debug({ channel, kind, duplicate, ...(validation ? { resultCode: validation.resultCode } : {}) }, 'callback stored');
+      return reply.code(200).type('application/json').send(validation ? validationAnswer(validation) : ACCEPTED);
     },
   );
 }

@@ -1,5 +1,5 @@
 // Prometheus metrics for relay operators: what was received, refused (by reason), delivered,
-// what is still pending, and how long the durable store took. One registry per relay instance.
+// how C2B validations were answered, what is still pending, and how long the durable store took. One registry per relay instance.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RelayStore } from './store';
 
@@ -21,6 +21,8 @@ export interface RelayMetrics {
   registry: Registry;
   received: Counter<'kind'>;
   duplicates: Counter;
+  /** C2B validations answered, by result code ('0' accepted). */
+  c2bValidations: Counter<'result'>;
   rejected: Counter<'reason'>;
   delivered: Counter;
   storeSeconds: Histogram;
@@ -33,6 +35,7 @@ export function createMetrics(store: Pick<RelayStore, 'pendingCount'>): RelayMet
   const registry = new Registry();
   const received = new Counter({ name: 'relay_callbacks_received_total', help: 'Callbacks stored and acknowledged to Daraja', labelNames: ['kind'], registers: [registry] });
   const duplicates = new Counter({ name: 'relay_callbacks_duplicate_total', help: 'Repeated identical callbacks (acknowledged, stored once)', registers: [registry] });
+  const c2bValidations = new Counter({ name: 'relay_c2b_validations_total', help: "C2B validations answered, by result code ('0' accepted, C2B000xx rejected by the channel's rules)", labelNames: ['result'], registers: [registry] });
   const rejected = new Counter({ name: 'relay_requests_rejected_total', help: 'Requests refused, by reason', labelNames: ['reason'], registers: [registry] });
   const delivered = new Counter({ name: 'relay_events_delivered_total', help: 'Events acknowledged by desktops', registers: [registry] });
   new Gauge({
@@ -61,5 +64,5 @@ export function createMetrics(store: Pick<RelayStore, 'pendingCount'>): RelayMet
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
-  return { registry, received, duplicates, rejected, delivered, storeSeconds, commitSize, commitSeconds };
+  return { registry, received, duplicates, c2bValidations, rejected, delivered, storeSeconds, commitSize, commitSeconds };
 }

@@ -1,5 +1,6 @@
 // Sealed envelopes for relay events: what the relay stores can only be read with the channel's
 // private key, which never leaves the employer's desktop. Pure Node crypto, no server dependencies.
+import type { C2bDecision } from './c2b-rules';
 import {
   createCipheriv,
   createDecipheriv,
@@ -201,4 +202,6 @@ export interface RelayEventPlaintext {
   headers: Record<string, string>;
   /** The raw request body exactly as received (JSON text). */
   body: string;
+  /** C2B validations only: what the relay answered Daraja, and why. */
+  validation?: C2bDecision;
 }

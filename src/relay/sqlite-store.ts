@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { C2bRules } from './c2b-rules';
 import { pendingCountSql, SqliteWriter, type Ack } from './sqlite-writer';
 import type { AppendResult, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './store';
 
@@ -28,6 +29,8 @@ interface ChannelRow {
   secret_hash: Buffer;
   token_hash: Buffer;
   created_at: string;
+  /** JSON of the channel's C2B rules, or NULL. */
+  c2b_rules: string | null;
 }
 
 const schema = `
@@ -36,7 +39,8 @@ CREATE TABLE IF NOT EXISTS channels (
   public_key  TEXT NOT NULL,
   secret_hash BLOB NOT NULL,
   token_hash  BLOB NOT NULL,
-  created_at  TEXT NOT NULL
+  created_at  TEXT NOT NULL,
+  c2b_rules   TEXT
 ) STRICT;
 -- seq is the delivery order and the cursor; AUTOINCREMENT so a pruned seq is never reused.
 -- id is what desktops deduplicate by: 128 random bits, so unique without an index to keep up,
@@ -59,7 +63,26 @@ CREATE INDEX IF NOT EXISTS events_pending ON events (channel, seq) WHERE deliver
 `;
 
 function toRecord(row: ChannelRow): ChannelRecord {
-  return { id: row.id, publicKeyPem: row.public_key, secretHash: row.secret_hash, tokenHash: row.token_hash, createdAt: row.created_at };
+  return {
+    id: row.id,
+    publicKeyPem: row.public_key,
+    secretHash: row.secret_hash,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+    c2bRules: row.c2b_rules === null ? null : (JSON.parse(row.c2b_rules) as C2bRules),
+  };
+}
+
+/**
+ * A relay.sqlite from before C2B rules has no c2b_rules column. Added in an IMMEDIATE transaction
+ * that looks again, so a relay and a `channel` command opening the same old file add it once.
+ */
+function addC2bRulesColumn(db: Database.Database): void {
+  const hasColumn = (): boolean => (db.prepare("SELECT name FROM pragma_table_info('channels')").pluck().all() as string[]).includes('c2b_rules');
+  if (hasColumn()) return;
+  db.transaction(() => {
+    if (!hasColumn()) db.exec('ALTER TABLE channels ADD COLUMN c2b_rules TEXT');
+  }).immediate();
 }
 
 export class SqliteRelayStore implements RelayStore {
@@ -87,6 +110,7 @@ export class SqliteRelayStore implements RelayStore {
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(schema);
+    addC2bRulesColumn(this.#db);
     // 'each' (the benchmark baseline) is the same path with one append per commit.
     this.#maxBatch = options.commit === 'each' ? 1 : (options.maxBatch ?? 1000);
     this.#onCommit = options.onCommit;
@@ -130,13 +154,19 @@ export class SqliteRelayStore implements RelayStore {
 
   async createChannel(c: ChannelRecord): Promise<void> {
     this.#db
-      .prepare('INSERT INTO channels (id, public_key, secret_hash, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(c.id, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt);
+      .prepare('INSERT INTO channels (id, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(c.id, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt, c.c2bRules === null ? null : JSON.stringify(c.c2bRules));
     this.#channelCache = undefined;
   }
 
   async replaceChannelCredentials(id: string, secretHash: Buffer, tokenHash: Buffer): Promise<boolean> {
     const r = this.#db.prepare('UPDATE channels SET secret_hash = ?, token_hash = ? WHERE id = ?').run(secretHash, tokenHash, id);
+    this.#channelCache = undefined;
+    return r.changes === 1;
+  }
+
+  async setC2bRules(id: string, rules: C2bRules | null): Promise<boolean> {
+    const r = this.#db.prepare('UPDATE channels SET c2b_rules = ? WHERE id = ?').run(rules === null ? null : JSON.stringify(rules), id);
     this.#channelCache = undefined;
     return r.changes === 1;
   }
@@ -153,7 +183,8 @@ export class SqliteRelayStore implements RelayStore {
   /**
    * Channels are read on every request, so they are cached; data_version changes when another
    * connection (the `channel` CLI beside a running server) commits, which drops the cache. It is
-   * looked at most every 20 ms: a rotated secret may be honoured that long, no longer.
+   * looked at most every 20 ms: a rotated secret, or C2B rules just changed, may be honoured that
+   * long, no longer.
    */
   #channels(): Map<string, ChannelRecord> {
     const now = performance.now();

@@ -1,5 +1,6 @@
 // The relay's storage contract. The server only speaks to this interface, so a relay serving many
 // employers can swap the embedded SQLite store for a shared database without touching the routes.
+import type { C2bRules } from './c2b-rules';
 
 /** A channel as stored: no secret in clear, only hashes of the path secret and pull token. */
 export interface ChannelRecord {
@@ -10,6 +11,8 @@ export interface ChannelRecord {
   /** sha256 of the pull token. */
   tokenHash: Buffer;
   createdAt: string;
+  /** The owner's C2B validation rules (checked before they are stored); null accepts every validation. */
+  c2bRules: C2bRules | null;
 }
 
 export interface NewEvent {
@@ -39,6 +42,8 @@ export interface RelayStore {
   createChannel(channel: ChannelRecord): Promise<void>;
   /** Replaces secret and token hashes; false if the channel does not exist. */
   replaceChannelCredentials(id: string, secretHash: Buffer, tokenHash: Buffer): Promise<boolean>;
+  /** Replaces the channel's C2B validation rules (null removes them); false if the channel does not exist. */
+  setC2bRules(id: string, rules: C2bRules | null): Promise<boolean>;
   /** Removes the channel and all its events; false if it did not exist. */
   removeChannel(id: string): Promise<boolean>;
   channel(id: string): Promise<ChannelRecord | undefined>;

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateChannelKeyPair } from '../../src/relay/sealing';
 import { startRelay, type RunningRelay } from '../../src/relay/server';
-import { openEvent, post, pull } from './helpers';
+import { openEvent, post, pull, type TestChannel } from './helpers';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
@@ -76,5 +76,75 @@ describe('relay CLI beside a running relay', () => {
     writeFileSync(join(dataDir, 'bad.pem'), 'nonsense');
     await expect(run(tsx, [cli, 'channel', 'add', 'shop', '--public-key', join(dataDir, 'bad.pem'), '--data', dataDir, '--public-url', relay.url])).rejects.toMatchObject({ code: 2 });
     await expect(run(tsx, [cli, 'channel', 'add', 'sql-shop', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url])).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('relay channel rules beside a running relay', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relay-cli-rules-'));
+  let relay: RunningRelay;
+  let channel: TestChannel;
+
+  beforeAll(async () => {
+    relay = await startRelay({ dataDir, port: 0, logger: pino({ level: 'silent' }) });
+    const keys = generateChannelKeyPair();
+    channel = { ...(await relay.addChannel('acme', keys.publicKeyPem)), privateKeyPem: keys.privateKeyPem };
+  });
+  afterAll(async () => {
+    await relay.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let transaction = 0;
+  const validate = async (fields: Record<string, string>): Promise<unknown> => {
+    transaction += 1;
+    const body = { TransactionType: 'Pay Bill', TransID: `TK${transaction}`, TransTime: '20260301101500', TransAmount: '150.00', BusinessShortCode: '600984', BillRefNumber: 'AC123', MSISDN: '2547 ***** 126', ...fields };
+    return (await post(`${channel.callbackBaseUrl}/c2b-validation`, JSON.stringify(body))).json;
+  };
+  const refusal = (...args: string[]): Promise<{ code: number; stderr: string }> =>
+    run(tsx, [cli, 'channel', 'rules', ...args, '--data', dataDir]).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+  it('sets, lists and clears rules; the running relay answers by them without a restart', async () => {
+    expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    const set = await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--shortcodes', '600984, 600985', '--account-pattern', 'AC\\d{3}', '--min-amount', '10', '--max-amount', '100');
+    expect(set).toEqual({ channel: 'acme', c2bRules: { shortcodes: ['600984', '600985'], accountPattern: 'AC\\d{3}', minAmount: 10, maxAmount: 100 } });
+    expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: 'C2B00013', ResultDesc: 'Rejected' });
+    expect(await validate({ TransAmount: '100.00', BusinessShortCode: '600985' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: (set as { c2bRules: unknown }).c2bRules }]);
+
+    // The rules given replace the channel's rules: no shortcode or amount rule is left.
+    expect(await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--account-pattern', 'EMP\\d+')).toEqual({ channel: 'acme', c2bRules: { accountPattern: 'EMP\\d+' } });
+    expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: 'C2B00012', ResultDesc: 'Rejected' });
+    expect(await validate({ BillRefNumber: 'EMP9', TransAmount: '150000.00', BusinessShortCode: '111111' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+
+    expect(await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--clear')).toEqual({ channel: 'acme', c2bRules: null });
+    expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: null }]);
+  });
+
+  it('refuses invalid rules with a message naming the problem, and keeps the rules it had', async () => {
+    await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--max-amount', '500');
+    const refusals = await Promise.all([
+      refusal('acme', '--account-pattern', 'AC(\\d+'),
+      refusal('acme', '--min-amount', '500', '--max-amount', '100'),
+      refusal('acme', '--shortcodes', '600984,60098x'),
+      refusal('acme', '--min-amount', '1.50'),
+      refusal('acme'),
+      refusal('acme', '--clear', '--max-amount', '100'),
+      refusal('nobody', '--max-amount', '100'),
+    ]);
+    expect(refusals).toEqual([
+      { code: 2, stderr: expect.stringMatching(/^C2B rules for acme: accountPattern: is not a valid regular expression .*Unterminated group/) },
+      { code: 2, stderr: 'C2B rules for acme: minAmount 500 is above maxAmount 100\n' },
+      { code: 2, stderr: 'C2B rules for acme: shortcodes: "60098x" is not a shortcode (digits only, at most 10)\n' },
+      { code: 2, stderr: '--min-amount must be a whole number of shillings, got "1.50"\n' },
+      { code: 2, stderr: expect.stringContaining('at least one rule is needed') },
+      { code: 2, stderr: '--clear removes the rules: give it alone\n' },
+      { code: 2, stderr: 'no channel nobody\n' },
+    ]);
+    expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: { maxAmount: 500 } }]);
+    expect(await validate({ TransAmount: '500.01' })).toEqual({ ResultCode: 'C2B00013', ResultDesc: 'Rejected' });
   });
 });

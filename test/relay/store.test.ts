@@ -1,6 +1,7 @@
-// The embedded relay store on its own: event ids, acknowledgements, duplicates, and that the
+// The embedded relay store on its own: event ids, acknowledgements, duplicates, that the
 // statements on the commit path read only what they need (their cost must not grow with the
-// number of delivered events a relay keeps for its retention period).
+// number of delivered events a relay keeps for its retention period), and that a relay.sqlite
+// from an earlier build still opens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,5 +100,37 @@ describe('the SQLite relay store', () => {
       db.close();
     }
     return store.close();
+  });
+});
+
+describe('a relay.sqlite from before C2B rules', () => {
+  /** The channels table as relays without C2B rules created it. */
+  function oldRelayFile(dir: string): void {
+    const db = new Database(join(dir, 'relay.sqlite'));
+    db.exec(`CREATE TABLE channels (
+      id TEXT PRIMARY KEY, public_key TEXT NOT NULL, secret_hash BLOB NOT NULL, token_hash BLOB NOT NULL, created_at TEXT NOT NULL
+    ) STRICT`);
+    db.prepare('INSERT INTO channels VALUES (?, ?, ?, ?, ?)').run('acme', 'PEM', Buffer.alloc(32, 1), Buffer.alloc(32, 2), '2026-01-05T08:00:00.000Z');
+    db.close();
+  }
+
+  it('opens with its channels intact and no rules, takes rules, and keeps them across restarts', async () => {
+    const dir = folder();
+    oldRelayFile(dir);
+    let store = new SqliteRelayStore(dir);
+    expect(await store.channel('acme')).toEqual({ id: 'acme', publicKeyPem: 'PEM', secretHash: Buffer.alloc(32, 1), tokenHash: Buffer.alloc(32, 2), createdAt: '2026-01-05T08:00:00.000Z', c2bRules: null });
+    expect(await store.setC2bRules('acme', { shortcodes: ['600984'], maxAmount: 5000 })).toBe(true);
+    expect(await store.setC2bRules('nobody', { maxAmount: 1 })).toBe(false);
+    await store.close();
+
+    // Opened again (the column is there now), by two stores at once as the relay and the CLI do.
+    store = new SqliteRelayStore(dir);
+    const beside = new SqliteRelayStore(dir);
+    expect((await store.channel('acme'))?.c2bRules).toEqual({ shortcodes: ['600984'], maxAmount: 5000 });
+    expect(await beside.setC2bRules('acme', null)).toBe(true);
+    await beside.close();
+    // The other connection's commit reaches the cached channels within 20 ms.
+    await expect.poll(async () => (await store.channel('acme'))?.c2bRules).toBeNull();
+    await store.close();
   });
 });

@@ -31,6 +31,15 @@ describe('openEvent', () => {
     });
   });
 
+  it("opens a C2B validation with or without the relay's decision inside", () => {
+    const validation = { ...record, kind: 'c2b-validation', body: '{"TransID":"TK1","TransAmount":"5.00"}' };
+    const decided = { ...validation, validation: { resultCode: 'C2B00013', reason: 'TransAmount KES 5.00 is below the minimum of KES 10' } };
+    for (const plaintext of [validation, decided]) {
+      const opened = openEvent({ id: 'ev-7', cursor: '7', sealed: seal(keys.publicKeyPem, JSON.stringify(plaintext)) }, keys.privateKeyPem, 'acme');
+      expect(opened).toMatchObject({ ok: true, callback: { eventId: 'ev-7', kind: 'c2b-validation', body: validation.body } });
+    }
+  });
+
   it('refuses an envelope altered on the relay (one ciphertext byte flipped)', () => {
     const sealed = seal(keys.publicKeyPem, JSON.stringify(record));
     const ct = Buffer.from(sealed.ct, 'base64');
