@@ -2,6 +2,8 @@
 // thread keeps reading, sealing and answering while a commit waits on the disk — and everything
 // that arrives meanwhile joins the next commit (group commit without an artificial delay).
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AppendResult, NewEvent } from './store';
 
@@ -55,6 +57,15 @@ parentPort.on('message', (message) => {
 });
 `;
 
+/**
+ * Where to resolve better-sqlite3 from: this module, or, in the relay's single-file CommonJS bundle
+ * (deploy/Dockerfile) where import.meta is empty, the bundle itself (the entry script).
+ */
+function moduleUrl(): string {
+  const url: unknown = import.meta.url;
+  return typeof url === 'string' && url !== '' ? url : pathToFileURL(resolve(process.argv[1] ?? 'relay.cjs')).href;
+}
+
 /** A desktop's acknowledgement: events of `channel` up to `upTo` were delivered at `now`. */
 export interface Ack {
   channel: string;
@@ -82,7 +93,7 @@ export class SqliteWriter {
   #failure: Error | undefined;
 
   constructor(path: string) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const driver = createRequire(moduleUrl()).resolve('better-sqlite3');
     this.#worker = new Worker(workerSource, { eval: true, workerData: { path, driver, sql: writerSql } });
     this.#worker.on('message', (reply: Reply) => {
       const waiting = this.#waiting;
