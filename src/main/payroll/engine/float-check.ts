@@ -32,8 +32,21 @@ export function requireFloat(availableCents: number, need: RunChargeEstimate): v
 }
 
 /**
+ * The Utility balance M-Pesa reported most recently, if it reported one (a balance result, or the
+ * balances a B2C result carries) after `since`; null otherwise.
+ */
+export function utilityReportedSince(db: ProfileDatabase, since: string): number | null {
+  const row = db
+    .prepare(`SELECT available_cents FROM balance_snapshots WHERE account = 'Utility Account' AND recorded_at >= ? ORDER BY observed_at DESC, id DESC LIMIT 1`)
+    .get(since) as { available_cents: number } | undefined;
+  return row?.available_cents ?? null;
+}
+
+/**
  * Asks Account Balance and waits for its result callback (applied into balance_snapshots by the
- * engine). A lost balance callback is harmless: ask again, a few times, before giving up.
+ * engine). A lost balance callback is harmless: ask again, a few times, before giving up. A query
+ * whose answer was lost may still have been processed, and its result arrive all the same: any
+ * Utility balance M-Pesa reports after the check began is as good as the one asked for.
  */
 export async function queryUtilityBalance(
   db: ProfileDatabase,
@@ -42,6 +55,11 @@ export async function queryUtilityBalance(
   waitMs: number,
   arrival: (conversationId: string) => { arrived: Promise<void>; forget: () => void },
 ): Promise<number> {
+  const since = new Date().toISOString();
+  // Whether a query may have reached M-Pesa without its answer reaching us (a balance query is
+  // safe to repeat, so the client calls such a failure transient rather than unknown).
+  let answerLost = false;
+  const reportedAnyway = (): number | null => utilityReportedSince(db, since);
   for (let tryNumber = 1; tryNumber <= 3; tryNumber++) {
     const outcome = await client.accountBalance({
       remarks: 'Float check before a payroll run',
@@ -49,7 +67,12 @@ export async function queryUtilityBalance(
       queueTimeoutUrl: source.callbackUrl('timeout'),
     });
     if (outcome.kind === 'definitive') throw outcome.error;
-    if (outcome.kind !== 'accepted') continue;
+    if (outcome.kind === 'unknown' || outcome.kind === 'transient') answerLost = true;
+    if (outcome.kind !== 'accepted') {
+      const reported = reportedAnyway();
+      if (reported !== null) return reported;
+      continue;
+    }
     const conversationId = outcome.value.conversationId;
     const { arrived, forget } = arrival(conversationId);
     let timer: NodeJS.Timeout | undefined;
@@ -61,8 +84,22 @@ export async function queryUtilityBalance(
       clearTimeout(timer);
       forget();
     }
-    const available = utilityFromQuery(db, conversationId);
+    const available = utilityFromQuery(db, conversationId) ?? reportedAnyway();
     if (available !== null) return available;
   }
+  if (answerLost) {
+    // The last query's answer may have been lost a moment ago; its result is still on its way.
+    const late = await pollFor(reportedAnyway, waitMs);
+    if (late !== null) return late;
+  }
   throw new UnavailableError('M-Pesa did not report the account balance; the run was not started. Try again in a moment.');
+}
+
+/** Looks every 50 ms, for at most `ms`, until `read` gives a value. */
+async function pollFor(read: () => number | null, ms: number): Promise<number | null> {
+  const until = Date.now() + ms;
+  for (let value = read(); ; value = read()) {
+    if (value !== null || Date.now() >= until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -31,6 +31,25 @@ describe('run control', () => {
     expect(h.db.prepare(`SELECT available_cents FROM balance_snapshots WHERE account = 'Utility Account'`).all()).toEqual([{ available_cents: 2_500_00 }]);
   });
 
+  it('starts when every balance answer is lost but M-Pesa still posts the balance; gives up when nothing comes', async () => {
+    const workers = [worker(1)];
+    // Every answer is lost after M-Pesa processed the request: only the result callbacks tell.
+    h = await harness({ customers: customersFor(workers), floatCents: 50_000_00, faults: { errorAfter: 1 } });
+    const runId = approvedRun(h.db, workers);
+    await h.engine.start();
+    await h.engine.startRun(runId, 'owner');
+    expect(h.db.prepare('SELECT state FROM payroll_runs WHERE id = ?').pluck().get(runId)).toBe('running');
+    h.sim.setFaults({ errorAfter: 0 });
+    await h.engine.waitUntilFinal(runId);
+    paidExactlyOnce(h, workers);
+
+    // Answers lost and every callback dropped too: nothing reports the balance, and no run starts.
+    const second = approvedRun(h.db, [worker(2)]);
+    h.sim.setFaults({ errorAfter: 1, dropCallback: 1 });
+    await expect(h.engine.startRun(second, 'owner')).rejects.toThrow(/did not report the account balance/);
+    expect(h.db.prepare('SELECT state FROM payroll_runs WHERE id = ?').pluck().get(second)).toBe('approved');
+  });
+
   it('refuses to start a run that is not approved', async () => {
     h = await harness({ customers: customersFor([worker(1)]) });
     const runId = approvedRun(h.db, [worker(1)]);
