@@ -1,6 +1,7 @@
 // C2B validation rules a paybill owner sets per channel (DESIGN §5): which shortcodes, account
 // numbers and amounts the relay accepts on the owner's behalf while the desktop may be offline.
 // Rules are checked when they are set and compiled once per channel record; deciding is pure.
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { parseKes, type Cents } from '../shared/money';
 
@@ -8,7 +9,12 @@ import { parseKes, type Cents } from '../shared/money';
 export interface C2bRules {
   /** BusinessShortCode must be one of these, else C2B00015 Invalid Shortcode. */
   shortcodes?: string[];
-  /** BillRefNumber must match the whole pattern (a JavaScript regular expression), else C2B00012 Invalid Account Number. */
+  /**
+   * A Pay Bill's BillRefNumber must match the whole pattern, else C2B00012 Invalid Account Number.
+   * RE2 syntax, matched in linear time (no backreferences or lookaround): a customer chooses the
+   * account number, so no pattern may let one stall the relay. Buy Goods payments carry no account
+   * number and are not checked against it.
+   */
   accountPattern?: string;
   /** Whole shillings, inclusive; TransAmount outside is C2B00013 Invalid Amount. */
   minAmount?: number;
@@ -26,19 +32,21 @@ export interface C2bDecision {
 
 export type C2bCheck = (document: unknown) => C2bDecision;
 
-/** A pattern is set by the relay operator; the cap keeps a pasted mistake from becoming a runaway. */
+/** A pattern is set by the relay operator; the cap keeps a pasted mistake small. */
 export const MAX_PATTERN_LENGTH = 200;
-/**
- * Daraja's BillRefNumber is at most 20 characters (REFERENCE §7.3). A longer one is refused without
- * running the pattern, which also bounds how long any pattern can backtrack.
- */
+/** Daraja's BillRefNumber is at most 20 characters (REFERENCE §7.3); a longer one is refused. */
 export const MAX_ACCOUNT_LENGTH = 20;
+
+/** The whole account number must match, alternatives included. */
+function compileAccountPattern(pattern: string): RE2JS {
+  return RE2JS.compile(`^(?:${pattern})$`);
+}
 
 function compilesAsPattern(pattern: string, ctx: z.RefinementCtx): void {
   try {
-    new RegExp(pattern);
+    compileAccountPattern(pattern);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${(error as Error).message})` });
+    ctx.addIssue({ code: 'custom', message: `is not a regular expression the relay can match in linear time (${(error as Error).message})` });
   }
 }
 
@@ -95,6 +103,7 @@ const c2bDocument = z.object({
     }
   }),
   BusinessShortCode: z.union([z.string(), z.number()]).transform((code) => String(code).trim()),
+  TransactionType: z.string().optional(),
   // Till (Buy Goods) payments carry no account number.
   BillRefNumber: z.union([z.string(), z.number(), z.null()]).optional().transform((ref) => (ref === undefined || ref === null ? '' : String(ref))),
 });
@@ -109,8 +118,7 @@ export function accepted(reason: string): C2bDecision {
 export function compileC2bRules(stored: C2bRules): C2bCheck {
   const rules = parseC2bRules(stored);
   const shortcodes = rules.shortcodes ? new Set(rules.shortcodes) : null;
-  // Wrapped so that the pattern must match the whole account number, alternatives included.
-  const account = rules.accountPattern === undefined ? null : new RegExp(`^(?:${rules.accountPattern})$`);
+  const account = rules.accountPattern === undefined ? null : compileAccountPattern(rules.accountPattern);
   const minCents = rules.minAmount === undefined ? null : rules.minAmount * 100;
   const maxCents = rules.maxAmount === undefined ? null : rules.maxAmount * 100;
 
@@ -124,10 +132,11 @@ export function compileC2bRules(stored: C2bRules): C2bCheck {
     if (shortcodes && !shortcodes.has(payment.BusinessShortCode)) {
       return { resultCode: 'C2B00015', reason: `BusinessShortCode ${payment.BusinessShortCode} is not one of ${[...shortcodes].join(', ')}` };
     }
-    if (account && payment.BillRefNumber.length > MAX_ACCOUNT_LENGTH) {
+    const hasAccount = account !== null && payment.TransactionType?.trim().toLowerCase() !== 'buy goods';
+    if (hasAccount && payment.BillRefNumber.length > MAX_ACCOUNT_LENGTH) {
       return { resultCode: 'C2B00012', reason: `BillRefNumber is longer than ${MAX_ACCOUNT_LENGTH} characters` };
     }
-    if (account && !account.test(payment.BillRefNumber)) {
+    if (hasAccount && !account.matches(payment.BillRefNumber)) {
       return { resultCode: 'C2B00012', reason: `BillRefNumber ${JSON.stringify(payment.BillRefNumber)} does not match the account pattern` };
     }
     if (minCents !== null && payment.TransAmount < minCents) {

@@ -18,7 +18,7 @@ export const ACCEPTED = '{"ResultCode":0,"ResultDesc":"Accepted"}';
 
 /** What Daraja is told about a C2B validation (REFERENCE §7.3). */
 function validationAnswer(decision: C2bDecision): string {
-  return decision.resultCode === '0' ? ACCEPTED : JSON.stringify({ ResultCode: decision.resultCode, ResultDesc: 'Rejected' });
+  return JSON.stringify({ ResultCode: decision.resultCode, ResultDesc: decision.resultCode === '0' ? 'Accepted' : 'Rejected' });
 }
 
 const noRules = accepted('no C2B rules for this channel');
@@ -66,11 +66,15 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
     return fresh;
   }
 
-  /** Compiled once per rules object: the store hands out the same one until the channel changes. */
-  const c2bChecks = new WeakMap<C2bRules, C2bCheck>();
+  /**
+   * Compiled once per distinct rules text: the channel cache is rebuilt whenever another connection
+   * commits (the writer thread does, all the time), so record objects are not a stable key.
+   */
+  const c2bChecks = new Map<string, C2bCheck>();
 
   function c2bCheck(channel: string, rules: C2bRules): C2bCheck {
-    let check = c2bChecks.get(rules);
+    const key = `${channel}\0${JSON.stringify(rules)}`;
+    let check = c2bChecks.get(key);
     if (!check) {
       try {
         check = compileC2bRules(rules);
@@ -81,7 +85,8 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
         const unusable = accepted(`the channel's C2B rules cannot be used (${(error as Error).message})`);
         check = () => unusable;
       }
-      c2bChecks.set(rules, check);
+      if (c2bChecks.size >= 1000) c2bChecks.clear();
+      c2bChecks.set(key, check);
     }
     return check;
   }

@@ -69,8 +69,24 @@ function toRecord(row: ChannelRow): ChannelRecord {
     secretHash: row.secret_hash,
     tokenHash: row.token_hash,
     createdAt: row.created_at,
-    c2bRules: row.c2b_rules === null ? null : (JSON.parse(row.c2b_rules) as C2bRules),
+    c2bRules: storedRules(row.c2b_rules),
   };
+}
+
+/**
+ * Rules as stored; they are checked again when compiled. Text that is not a JSON object (written by
+ * hand, or damaged) comes back as an object the check refuses, so the relay accepts validations and
+ * says why, instead of failing every request of every channel.
+ */
+function storedRules(text: string | null): C2bRules | null {
+  if (text === null) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as C2bRules;
+  } catch {
+    // falls through to the unreadable marker
+  }
+  return { unreadable: text } as unknown as C2bRules;
 }
 
 /**

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateChannelKeyPair, open, type RelayEventPlaintext } from '../../src/relay/sealing';
 import { post, pull } from './helpers';
 
@@ -31,11 +31,14 @@ function buildStage(): { copies: Array<{ sources: string[]; destination: string 
 }
 
 describe('the relay bundle deploy/Dockerfile builds', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'relay-bundle-'));
+  let folder = '';
   let relay: ChildProcess | undefined;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'relay-bundle-'));
+  });
   afterAll(() => {
     relay?.kill('SIGKILL');
-    rmSync(folder, { recursive: true, force: true });
+    if (folder !== '') rmSync(folder, { recursive: true, force: true });
   });
 
   it('builds from exactly what the Dockerfile copies, and runs: channel add, a stored callback, a pull', { timeout: 60_000 }, async () => {
@@ -66,6 +69,7 @@ describe('the relay bundle deploy/Dockerfile builds', () => {
     const url = await new Promise<string>((resolve, reject) => {
       relay?.once('exit', (code) => reject(new Error(`the bundled relay exited (${code}): ${stderr}`)));
       createInterface({ input: relay!.stdout! }).on('line', (line) => {
+        if (!line.startsWith('{')) return;
         const entry = JSON.parse(line) as { msg?: string; address?: string };
         if (entry.msg === 'relay listening' && entry.address) resolve(entry.address);
       });

@@ -1,6 +1,7 @@
 // C2B validation rules on a real relay: each rule refuses with its Daraja code and accepts at its
 // boundary, every validation is stored sealed with the decision, confirmations are never refused.
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -17,7 +18,8 @@ function payment(fields: Record<string, string> = {}): string {
   return JSON.stringify({ ...confirmation, OrgAccountBalance: '', TransID: `TK${String(paymentNumber).padStart(8, '0')}`, ...fields });
 }
 
-const accepted = { ResultCode: 0, ResultDesc: 'Accepted' };
+// REFERENCE §7.3: a validation is accepted with the code as a string.
+const accepted = { ResultCode: '0', ResultDesc: 'Accepted' };
 const rejected = (code: string) => ({ ResultCode: code, ResultDesc: 'Rejected' });
 
 describe('C2B validation rules', () => {
@@ -109,8 +111,10 @@ describe('C2B validation rules', () => {
     const shop = await channelWith('confirmations', { shortcodes: ['600984'], accountPattern: 'AC\\d{3}', minAmount: 100, maxAmount: 200 });
     const refusedAsValidation = payment({ BusinessShortCode: '600999', BillRefNumber: 'nope', TransAmount: '5.00' });
     expect(await answer(shop, refusedAsValidation)).toEqual(rejected('C2B00015'));
-    expect(await answer(shop, refusedAsValidation, 'c2b-confirmation')).toEqual(accepted);
-    expect(await answer(shop, '{"hello":1}', 'c2b-confirmation')).toEqual(accepted);
+    // Every other callback gets Daraja's plain acknowledgement.
+    const acknowledged = { ResultCode: 0, ResultDesc: 'Accepted' };
+    expect(await answer(shop, refusedAsValidation, 'c2b-confirmation')).toEqual(acknowledged);
+    expect(await answer(shop, '{"hello":1}', 'c2b-confirmation')).toEqual(acknowledged);
     const events = (await pull(t.relay.url, shop.pullToken)).events.map((e) => openEvent(shop, e));
     expect(events.map((e) => [e.kind, e.validation?.resultCode])).toEqual([
       ['c2b-validation', 'C2B00015'],
@@ -119,13 +123,47 @@ describe('C2B validation rules', () => {
     ]);
   });
 
+  it('matches account patterns in linear time: a customer cannot stall the relay with the account number', async () => {
+    // Catastrophic for a backtracking engine (about 100 s for 20 characters); RE2 answers at once.
+    const shop = await channelWith('nested', { accountPattern: '((a*)*)*b' });
+    expect(await answer(shop, payment({ BillRefNumber: 'a'.repeat(20) }))).toEqual(rejected('C2B00012'));
+    expect(await answer(shop, payment({ BillRefNumber: 'aaab' }))).toEqual(accepted);
+    // Features only a backtracking engine has are refused when set.
+    expect(() => parseC2bRules({ accountPattern: '(a)\\1' })).toThrow(/accountPattern: is not a regular expression the relay can match in linear time/);
+    expect(() => parseC2bRules({ accountPattern: 'EMP(?=-)' })).toThrow(/accountPattern/);
+  });
+
+  it('checks the account pattern on Pay Bill payments only: Buy Goods carries no account number', async () => {
+    const shop = await channelWith('tills', { accountPattern: 'EMP-[0-9]{1,6}' });
+    expect(await answer(shop, payment({ TransactionType: 'Buy Goods', BillRefNumber: '' }))).toEqual(accepted);
+    expect(await answer(shop, payment({ TransactionType: 'Pay Bill', BillRefNumber: '' }))).toEqual(rejected('C2B00012'));
+    expect(await answer(shop, payment({ TransactionType: 'Pay Bill', BillRefNumber: 'EMP-42' }))).toEqual(accepted);
+  });
+
+  it('rules stored as something other than rules (by hand, or damaged) accept, and nothing else breaks', async () => {
+    const shop = await t.channel('damaged');
+    const other = await t.channel('neighbour');
+    const db = new Database(join(t.dataDir, 'relay.sqlite'));
+    for (const stored of ['not json at all', '"a string"', '[1, 2]']) {
+      db.prepare("UPDATE channels SET c2b_rules = ? WHERE id = 'damaged'").run(stored);
+      await expect.poll(async () => (await t.relay.store.channel('damaged'))?.c2bRules).toBeTruthy();
+      expect(await answer(shop, payment())).toEqual(accepted);
+      expect((await post(`${other.callbackBaseUrl}/b2c-result`, `{"stored":${JSON.stringify(stored)}}`)).status).toBe(200);
+    }
+    db.close();
+    const events = (await pull(t.relay.url, shop.pullToken)).events.map((e) => openEvent(shop, e));
+    expect(events).toHaveLength(3);
+    for (const event of events) expect(event.validation?.reason).toMatch(/^accepted: the channel's C2B rules cannot be used/);
+    expect((await pull(t.relay.url, other.pullToken)).events).toHaveLength(3);
+  });
+
   it('rules it cannot use (from another relay version) accept, and say so to the desktop', async () => {
     const shop = await t.channel('unusable');
     // Straight into the store, past the check that setChannelRules makes.
     await t.relay.store.setC2bRules('unusable', { accountPattern: '(' });
     expect(await answer(shop, payment())).toEqual(accepted);
     const [event] = (await pull(t.relay.url, shop.pullToken)).events;
-    expect(openEvent(shop, event!).validation).toEqual({ resultCode: '0', reason: expect.stringMatching(/^accepted: the channel's C2B rules cannot be used \(accountPattern: is not a valid regular expression/) });
+    expect(openEvent(shop, event!).validation).toEqual({ resultCode: '0', reason: expect.stringMatching(/^accepted: the channel's C2B rules cannot be used \(accountPattern: is not a regular expression the relay can match in linear time/) });
   });
 });
 
@@ -140,7 +178,7 @@ describe('checking C2B rules when they are set', () => {
   };
 
   it('names what is wrong', () => {
-    expect(refusal({ accountPattern: 'AC(\\d+' })).toMatch(/^accountPattern: is not a valid regular expression \(.*Unterminated group/);
+    expect(refusal({ accountPattern: 'AC(\\d+' })).toMatch(/^accountPattern: is not a regular expression the relay can match in linear time \(.*missing closing \)/);
     expect(refusal({ accountPattern: 'A'.repeat(201) })).toBe('accountPattern: is longer than 200 characters');
     expect(refusal({ accountPattern: '' })).toBe('accountPattern: must not be empty');
     expect(refusal({ minAmount: 500, maxAmount: 100 })).toBe('minAmount 500 is above maxAmount 100');

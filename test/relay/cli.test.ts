@@ -107,20 +107,20 @@ describe('relay channel rules beside a running relay', () => {
     );
 
   it('sets, lists and clears rules; the running relay answers by them without a restart', async () => {
-    expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
     const set = await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--shortcodes', '600984, 600985', '--account-pattern', 'AC\\d{3}', '--min-amount', '10', '--max-amount', '100');
     expect(set).toEqual({ channel: 'acme', c2bRules: { shortcodes: ['600984', '600985'], accountPattern: 'AC\\d{3}', minAmount: 10, maxAmount: 100 } });
     expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: 'C2B00013', ResultDesc: 'Rejected' });
-    expect(await validate({ TransAmount: '100.00', BusinessShortCode: '600985' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(await validate({ TransAmount: '100.00', BusinessShortCode: '600985' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
     expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: (set as { c2bRules: unknown }).c2bRules }]);
 
     // The rules given replace the channel's rules: no shortcode or amount rule is left.
     expect(await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--account-pattern', 'EMP\\d+')).toEqual({ channel: 'acme', c2bRules: { accountPattern: 'EMP\\d+' } });
     expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: 'C2B00012', ResultDesc: 'Rejected' });
-    expect(await validate({ BillRefNumber: 'EMP9', TransAmount: '150000.00', BusinessShortCode: '111111' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(await validate({ BillRefNumber: 'EMP9', TransAmount: '150000.00', BusinessShortCode: '111111' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
 
     expect(await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--clear')).toEqual({ channel: 'acme', c2bRules: null });
-    expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
+    expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
     expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: null }]);
   });
 
@@ -136,7 +136,7 @@ describe('relay channel rules beside a running relay', () => {
       refusal('nobody', '--max-amount', '100'),
     ]);
     expect(refusals).toEqual([
-      { code: 2, stderr: expect.stringMatching(/^C2B rules for acme: accountPattern: is not a valid regular expression .*Unterminated group/) },
+      { code: 2, stderr: expect.stringMatching(/^C2B rules for acme: accountPattern: is not a regular expression the relay can match in linear time .*missing closing \)/) },
       { code: 2, stderr: 'C2B rules for acme: minAmount 500 is above maxAmount 100\n' },
       { code: 2, stderr: 'C2B rules for acme: shortcodes: "60098x" is not a shortcode (digits only, at most 10)\n' },
       { code: 2, stderr: '--min-amount must be a whole number of shillings, got "1.50"\n' },

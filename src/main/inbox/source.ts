@@ -15,6 +15,8 @@ export interface InboundCallback {
   sourceIp: string | null;
   headers: Record<string, string>;
   body: string;
+  /** What the route said about it on arrival, kept as the inbox entry's reason: the relay's answer to a C2B validation. */
+  note?: string | null;
 }
 
 export type CallbackListener = (inboxIds: number[]) => void;

@@ -12,8 +12,8 @@ export interface RelayPosition {
 /** Stores callbacks (and the relay position they bring us to) atomically; returns the new inbox ids. */
 export function storeCallbacks(db: ProfileDatabase, callbacks: readonly InboundCallback[], position?: RelayPosition): number[] {
   const insert = db.prepare(
-    `INSERT INTO inbox (event_id, received_at, source, source_ip, kind, headers, body)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO inbox (event_id, received_at, source, source_ip, kind, headers, body, reason)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (event_id) DO NOTHING`,
   );
   const advance = db.prepare(
@@ -32,6 +32,7 @@ export function storeCallbacks(db: ProfileDatabase, callbacks: readonly InboundC
         callback.kind,
         JSON.stringify(callback.headers),
         callback.body,
+        callback.note ?? null,
       );
       if (result.changes === 1) ids.push(Number(result.lastInsertRowid));
     }

@@ -15,6 +15,8 @@ const plaintextSchema = z.object({
   sourceIp: z.string().nullable().optional(),
   headers: z.record(z.string(), z.string()).optional(),
   body: z.string(),
+  /** A C2B validation: what the relay answered M-Pesa on the employer's behalf, and why. */
+  validation: z.object({ resultCode: z.string(), reason: z.string() }).optional(),
 });
 
 export function openEvent(event: RelayEvent, privateKey: KeyObject | string, channel: string): OpenedEvent {
@@ -47,6 +49,12 @@ export function openEvent(event: RelayEvent, privateKey: KeyObject | string, cha
       sourceIp: record.sourceIp ?? null,
       headers: record.headers ?? {},
       body: record.body,
+      ...(record.validation ? { note: relayAnswer(record.validation) } : {}),
     },
   };
+}
+
+/** The relay's answer to a C2B validation, in words for the inbox. */
+function relayAnswer({ resultCode, reason }: { resultCode: string; reason: string }): string {
+  return resultCode === '0' ? `The relay accepted this payment (${reason.replace(/^accepted: /, '')})` : `The relay refused this payment with ${resultCode}: ${reason}`;
 }

@@ -188,6 +188,15 @@ describe('RelayClient', () => {
     await expect.poll(() => relay.relay.store.pendingCount()).toBe(0);
   });
 
+  it("keeps the relay's answer to a C2B validation as the inbox entry's reason", async () => {
+    expect(await postCallback(relay.channel.callbackBaseUrl, 'c2b-validation', '{"TransID":"TK1","TransAmount":"5.00","BusinessShortCode":"600984"}')).toBe(200);
+    const client = newClient();
+    const told = storedCount((l) => client.onStored(l), 1);
+    await client.start();
+    await told;
+    expect(db.prepare(`SELECT kind, reason FROM inbox`).all()).toEqual([{ kind: 'c2b-validation', reason: 'The relay accepted this payment (no C2B rules for this channel)' }]);
+  });
+
   it('survives lost acknowledgements: nothing is lost or doubled, and a later acknowledgement covers them', async () => {
     proxy.loseAcks = 3;
     await postMany(relay.channel.callbackBaseUrl, 0, 30);

@@ -34,10 +34,13 @@ describe('openEvent', () => {
   it("opens a C2B validation with or without the relay's decision inside", () => {
     const validation = { ...record, kind: 'c2b-validation', body: '{"TransID":"TK1","TransAmount":"5.00"}' };
     const decided = { ...validation, validation: { resultCode: 'C2B00013', reason: 'TransAmount KES 5.00 is below the minimum of KES 10' } };
-    for (const plaintext of [validation, decided]) {
+    const notes = [validation, decided].map((plaintext) => {
       const opened = openEvent({ id: 'ev-7', cursor: '7', sealed: seal(keys.publicKeyPem, JSON.stringify(plaintext)) }, keys.privateKeyPem, 'acme');
       expect(opened).toMatchObject({ ok: true, callback: { eventId: 'ev-7', kind: 'c2b-validation', body: validation.body } });
-    }
+      return opened.ok ? opened.callback.note : 'not opened';
+    });
+    // The relay's answer travels on as the inbox entry's reason; none when it gave none.
+    expect(notes).toEqual([undefined, 'The relay refused this payment with C2B00013: TransAmount KES 5.00 is below the minimum of KES 10']);
   });
 
   it('refuses an envelope altered on the relay (one ciphertext byte flipped)', () => {
