@@ -1,42 +1,30 @@
 // The headless CLI end to end in this process: exit codes, profiles and credentials, worker import,
 // pay (and pay again, and resume), runs show, ledger export and balance, against a real simulator.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
 import { approveRun, createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath, profileFolder } from '../../../src/main/profiles';
-import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
-import { cli } from './cli-helpers';
+import { cli, freshDataFolderEachTest } from './cli-helpers';
 
 let simulator: RunningSimulator;
-let dataDir: string;
-let secrets: MemorySecretStore;
 
 beforeAll(async () => {
   simulator = await startSimulator({ seed: 11, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 30 } } });
 });
 afterAll(() => simulator.close());
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'mshahara-cli-'));
-  process.env.MSHAHARA_DATA_DIR = dataDir;
-  secrets = new MemorySecretStore();
-});
-afterEach(() => {
-  delete process.env.MSHAHARA_DATA_DIR;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const folder = freshDataFolderEachTest();
 
-const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets, env });
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets: folder.secrets, env });
 
 function payrollFile(count: number, seed: number): { file: string; lines: PayrollLine[] } {
   const lines = payrollLines(count, seed);
-  const file = join(dataDir, `payroll-${seed}.csv`);
+  const file = join(folder.dataDir, `payroll-${seed}.csv`);
   writePayrollCsv(file, lines);
   return { file, lines };
 }
@@ -78,9 +66,9 @@ describe('command line', () => {
     const env = { MSHAHARA_CONSUMER_KEY: 'ck-7f3a9', MSHAHARA_CONSUMER_SECRET: 'cs-81b2e', MSHAHARA_INITIATOR_PASSWORD: 'ip-55c0d' };
     const result = await run(['init', '--profile', 'acme-sandbox', '--kind', 'sandbox', '--shortcode', '600000', '--initiator-name', 'apiop'], env);
     expect(result.code).toBe(0);
-    expect(await secrets.get('acme-sandbox', 'consumer-key')).toBe('ck-7f3a9');
-    expect(await secrets.get('acme-sandbox', 'consumer-secret')).toBe('cs-81b2e');
-    expect(await secrets.get('acme-sandbox', 'initiator-password')).toBe('ip-55c0d');
+    expect(await folder.secrets.get('acme-sandbox', 'consumer-key')).toBe('ck-7f3a9');
+    expect(await folder.secrets.get('acme-sandbox', 'consumer-secret')).toBe('cs-81b2e');
+    expect(await folder.secrets.get('acme-sandbox', 'initiator-password')).toBe('ip-55c0d');
     const written = readFileSync(join(profileFolder('acme-sandbox'), 'profile.json'), 'utf8') + result.out + result.err;
     for (const value of Object.values(env)) expect(written).not.toContain(value);
 
@@ -90,7 +78,7 @@ describe('command line', () => {
   });
 
   it('previews a worker file with each invalid row and its reason, and imports only with --yes', async () => {
-    const file = join(dataDir, 'workers.csv');
+    const file = join(folder.dataDir, 'workers.csv');
     writeFileSync(file, 'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"1,500",Nov\nBad Number,0812 000 000,900,Nov\nMutua Kamau,+254 110 123 456,2000.00,Nov\n');
     const preview = await run(['workers', 'import', file]);
     expect(preview.code).toBe(0);
@@ -140,7 +128,7 @@ describe('command line', () => {
     expect(csv.code).toBe(0);
     for (const payment of payments) expect(csv.out).toContain(payment.receipt);
     expect((await run(['ledger', 'export', '--format', 'xlsx'])).code).toBe(2);
-    const xlsx = join(dataDir, 'ledger.xlsx');
+    const xlsx = join(folder.dataDir, 'ledger.xlsx');
     expect((await run(['ledger', 'export', '--format', 'xlsx', '--out', xlsx])).code).toBe(0);
     expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
   });

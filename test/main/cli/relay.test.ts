@@ -4,21 +4,18 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { profileDatabasePath } from '../../../src/main/profiles';
-import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { startRelay, type RunningRelay } from '../../../src/relay/server';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';
-import { cli } from './cli-helpers';
+import { cli, freshDataFolderEachTest } from './cli-helpers';
 
 const adminToken = 'relay-admin-for-cli-tests';
 let simulator: RunningSimulator;
 let relay: RunningRelay;
 let relayDir: string;
-let dataDir: string;
-let secrets: MemorySecretStore;
 
 beforeAll(async () => {
   simulator = await startSimulator({ seed: 23, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 30 } } });
@@ -30,20 +27,12 @@ afterAll(async () => {
   await simulator.close();
   rmSync(relayDir, { recursive: true, force: true });
 });
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'mshahara-cli-'));
-  process.env.MSHAHARA_DATA_DIR = dataDir;
-  secrets = new MemorySecretStore();
-});
-afterEach(() => {
-  delete process.env.MSHAHARA_DATA_DIR;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const folder = freshDataFolderEachTest();
 
-const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets, env });
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets: folder.secrets, env });
 
 function inboxSources(): Record<string, number> {
-  const db = openDatabase(profileDatabasePath('demo', dataDir));
+  const db = openDatabase(profileDatabasePath('demo', folder.dataDir));
   try {
     const rows = db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{ source: string; n: number }>;
     return Object.fromEntries(rows.map((r) => [r.source, r.n]));
@@ -59,7 +48,7 @@ describe('relay on the command line', () => {
 
     const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli'], { MSHAHARA_RELAY_ADMIN_TOKEN: adminToken });
     expect(registered.err).toBe('');
-    expect(registered.out).not.toContain((await secrets.get('demo', 'relay-token')) ?? 'no token');
+    expect(registered.out).not.toContain((await folder.secrets.get('demo', 'relay-token')) ?? 'no token');
     expect(registered.code).toBe(0);
     const channel = (await relay.store.channels()).find((c) => c.id === 'acme-cli');
     expect(channel).toBeDefined();
@@ -67,11 +56,11 @@ describe('relay on the command line', () => {
     // What the relay knows as the channel key is the public half of the key in this profile's keychain.
     expect(channel?.publicKeyPem).toBe((await run(['relay', 'key'])).out);
     // The admin token is used once and kept nowhere; pull token and channel secret only in the keychain.
-    expect(await secrets.has('demo', 'relay-token')).toBe(true);
+    expect(await folder.secrets.has('demo', 'relay-token')).toBe(true);
     expect(registered.out).not.toContain(adminToken);
 
     const lines = payrollLines(6, 611);
-    const file = join(dataDir, 'payroll.csv');
+    const file = join(folder.dataDir, 'payroll.csv');
     writePayrollCsv(file, lines);
     const paid = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);
     expect(paid.code).toBe(0);
@@ -94,25 +83,25 @@ describe('relay on the command line', () => {
     expect(publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect((await run(['relay', 'key'])).out).toBe(publicKey);
     const printed = await relay.addChannel('acme-pasted', publicKey);
-    const file = join(dataDir, 'channel.json');
+    const file = join(folder.dataDir, 'channel.json');
     writeFileSync(file, JSON.stringify(printed));
 
     const saved = await run(['relay', 'save', '--relay-url', relay.url, file]);
     expect(saved.code).toBe(0);
     expect(saved.out).toContain('channel acme-pasted');
-    expect(await secrets.get('demo', 'relay-callback-url')).toBe(printed.callbackBaseUrl);
-    expect(await secrets.get('demo', 'relay-token')).toBe(printed.pullToken);
+    expect(await folder.secrets.get('demo', 'relay-callback-url')).toBe(printed.callbackBaseUrl);
+    expect(await folder.secrets.get('demo', 'relay-token')).toBe(printed.pullToken);
 
     // Piped in instead (`-`): the same, for a channel the operator added again.
     const again = await relay.addChannel('acme-piped', publicKey);
-    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-'], { secrets, stdin: JSON.stringify(again) });
+    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-'], { secrets: folder.secrets, stdin: JSON.stringify(again) });
     expect(piped.code).toBe(0);
     expect(piped.out).toContain('channel acme-piped');
-    expect(await secrets.get('demo', 'relay-token')).toBe(again.pullToken);
+    expect(await folder.secrets.get('demo', 'relay-token')).toBe(again.pullToken);
 
     // Pull token and channel secret live in the keychain only: not in what was printed, not in the database.
     const secretOf = (url: string): string => url.split('/').at(-1) ?? '';
-    const path = profileDatabasePath('demo', dataDir);
+    const path = profileDatabasePath('demo', folder.dataDir);
     const database = Buffer.concat([path, `${path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
     expect(database.includes(Buffer.from('acme-piped'))).toBe(true); // the channel id is kept there
     for (const value of [printed.pullToken, again.pullToken, secretOf(printed.callbackBaseUrl), secretOf(again.callbackBaseUrl)]) {
@@ -136,7 +125,7 @@ describe('relay on the command line', () => {
     expect(wrongToken.err).not.toContain('guess');
 
     await run(['relay', 'key']);
-    const garbled = join(dataDir, 'garbled.json');
+    const garbled = join(folder.dataDir, 'garbled.json');
     writeFileSync(garbled, '{"channel": "x", "pullToken": "t0k3n-secret"}');
     const refused = await run(['relay', 'save', '--relay-url', relay.url, garbled]);
     expect(refused.code).toBe(1);

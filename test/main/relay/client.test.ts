@@ -69,6 +69,16 @@ async function relayOrder(): Promise<string[]> {
 /** Resolves when the client has moved on to a pull after `cursor`: everything before it is stored and acknowledged. */
 const pulledAfter = (seq: string) => proxy.waitFor((seen) => seen.path === '/v1/events' && seqOf(seen.query.get('after')) === seq);
 
+/** A desktop run that stores the `count` events the relay holds, acknowledges them, and stops. */
+async function storeAllThenStop(count: number): Promise<void> {
+  const client = newClient();
+  const told = storedCount((l) => client.onStored(l), count);
+  await client.start();
+  await told;
+  await pulledAfter(String(count));
+  await client.stop();
+}
+
 describe('RelayClient', () => {
   it('catches up on 1,000 callbacks that arrived while the desktop was off: each stored once, in arrival order', async () => {
     await postMany(relay.channel.callbackBaseUrl, 0, 1000, 25);
@@ -95,12 +105,7 @@ describe('RelayClient', () => {
 
   it('stores nothing twice when the relay delivers again what is already stored', async () => {
     await postMany(relay.channel.callbackBaseUrl, 0, 50);
-    const first = newClient();
-    const told = storedCount((l) => first.onStored(l), 50);
-    await first.start();
-    await told;
-    await pulledAfter('50');
-    await first.stop();
+    await storeAllThenStop(50);
 
     // A desktop whose cursor went back (a crash between store and cursor is impossible here, but a
     // profile restored from an older copy of its cursor is not): the relay sends all 50 again.
@@ -122,12 +127,7 @@ describe('RelayClient', () => {
 
   it('gets what arrived after the relay went back in time (restored from a backup, or replaced) below its cursor', async () => {
     await postMany(relay.channel.callbackBaseUrl, 0, 5);
-    const first = newClient();
-    const told = storedCount((l) => first.onStored(l), 5);
-    await first.start();
-    await told;
-    await pulledAfter('5');
-    await first.stop();
+    await storeAllThenStop(5);
 
     // The relay now stands below the desktop's cursor: its next events get seqs the desktop has
     // already passed. Asked for events after a cursor it never gave out, it hands out all it holds.
@@ -156,12 +156,7 @@ describe('RelayClient', () => {
     await live.backup(backup);
     live.close();
     await postMany(relay.channel.callbackBaseUrl, 3, 2);
-    const first = newClient();
-    const told = storedCount((l) => first.onStored(l), 5);
-    await first.start();
-    await told;
-    await pulledAfter('5');
-    await first.stop();
+    await storeAllThenStop(5);
 
     // The relay's disk is lost; it is restored from the copy and started again at the same address.
     const { port } = relay.relay;
