@@ -95,7 +95,30 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   // The CLI's own output is what a person reads; structured logs go to stderr only when asked.
   configureLogging({ level: process.env.MSHAHARA_LOG_LEVEL ?? 'silent' });
+  // A reader that leaves early (`| head`) must not crash a command that is paying people: the
+  // output is lost, the work goes on and ends as it would have.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const code = await runCli(process.argv.slice(2));
-  // Handles (keep-alive sockets, timers) must not keep a finished command alive.
+  // Every byte written must reach the reader before the process ends: a pipe takes 64 KiB at a
+  // time and process.exit drops whatever is still queued, so a script reading a large run got a
+  // cut JSON without an error. Then exit: handles (keep-alive sockets, timers) must not keep a
+  // finished command alive.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
+}
+
+/**
+ * Resolves once everything written to the stream so far has been handed to the operating system
+ * (writes complete in order, so an empty write's callback comes after all of them). A reader that
+ * went away (EPIPE, `| head`) ends the wait too: there is nobody left to deliver to.
+ */
+export function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) {
+      resolve();
+      return;
+    }
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
 }
