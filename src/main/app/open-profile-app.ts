@@ -1,6 +1,7 @@
 // The composition root: everything one profile needs to pay people, wired once — its database,
 // the Daraja client, the callback route (the profile's relay, or loopback until one is set up) and the payout
-// engine. The CLI, the desktop UI and the browser host all open a profile through here.
+// engine. The CLI, the desktop UI and the browser host all open a profile through here, so every
+// one of them takes the profile's lock (one program per profile) before anything else.
 import type { RunningSimulator, SimulatorOptions } from '../../simulator';
 import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
@@ -30,7 +31,7 @@ export interface ProfileAppOptions {
   maxStatusQueries?: number;
   client?: DarajaClientOptions;
   /** Replaces the profile's own route (its relay, else loopback): the demo relay, or a test's own route. */
-  source?: (db: ProfileDatabase, profile: ProfileSettings) => CallbackSource;
+  source?: (db: ProfileDatabase, profile: ProfileSettings) => CallbackSource | Promise<CallbackSource>;
   /** Seeded randomness for OriginatorConversationIDs and jitter (tests). */
   random?: () => number;
   /**
@@ -39,6 +40,8 @@ export interface ProfileAppOptions {
    * every running run.
    */
   startEngine?: boolean;
+  /** The program named in the profile's lock; the process's own name (nameThisProgram) when left out. */
+  program?: string;
 }
 
 export interface ProfileApp {
@@ -62,7 +65,7 @@ export function defaultResultTimeoutMs(profile: ProfileSettings): number {
 }
 
 export async function openProfileApp(profileName: string, options: ProfileAppOptions): Promise<ProfileApp> {
-  const opened = openProfileDatabase(profileName, options.dataFolder);
+  const opened = openProfileDatabase(profileName, options.dataFolder, { exclusive: true, ...(options.program === undefined ? {} : { program: options.program }) });
   const { profile, db } = opened;
   const cleanups: Array<() => Promise<void> | void> = [() => opened.close()];
   const closeAll = async (): Promise<void> => {
@@ -74,7 +77,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     const simulator = connection.simulator;
     if (simulator) cleanups.push(() => simulator.close());
     const client = new DarajaClient(connection.config, options.client);
-    const source = options.source?.(db, profile) ?? new RelayOrLoopback(db, profile, options.secrets);
+    const source = (await options.source?.(db, profile)) ?? new RelayOrLoopback(db, profile, options.secrets);
     await source.start();
     cleanups.push(() => source.stop());
     const engine = new PayoutEngine({

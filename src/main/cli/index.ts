@@ -3,6 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
+import { nameThisProgram } from '../app/profile-lock';
 import { configureLogging } from '../log';
 import { OnDemandKeychain } from './keychain';
 import { line, processIo, type CliIo } from './output';
@@ -98,6 +99,8 @@ if (isEntryPoint()) {
   // A reader that leaves early (`| head`) must not crash a command that is paying people: the
   // output is lost, the work goes on and ends as it would have.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  // What another program is told when this command holds the profile.
+  nameThisProgram(`the command line ("${['npm run cli --', ...process.argv.slice(2, 4)].join(' ')}")`);
   const code = await runCli(process.argv.slice(2));
   // Every byte written must reach the reader before the process ends: a pipe takes 64 KiB at a
   // time and process.exit drops whatever is still queued, so a script reading a large run got a
