@@ -27,7 +27,16 @@ function nairobi(instant: Date, layout: string): string {
 export class Identifiers {
   private readonly receiptsIssued = new Set<string>();
 
-  constructor(private readonly random: Random) {}
+  constructor(
+    private readonly random: Random,
+    /** Told of every receipt issued (the state file keeps them, so none repeats after a restart). */
+    private readonly onReceipt: (receipt: string) => void = () => undefined,
+  ) {}
+
+  /** Receipts issued before a restart, never to be issued again. */
+  restoreReceipts(receipts: Iterable<string>): void {
+    for (const receipt of receipts) this.receiptsIssued.add(receipt);
+  }
 
   /** `AG_20240706_2010364430d9bbdaf872`: date in Nairobi, then 20 hex characters. */
   conversationId(at: Date): string {
@@ -55,6 +64,7 @@ export class Identifiers {
       const candidate = `${receiptPrefix(at)}${pick(this.random, receiptAlphabet, 7)}`;
       if (!this.receiptsIssued.has(candidate)) {
         this.receiptsIssued.add(candidate);
+        this.onReceipt(candidate);
         return candidate;
       }
     }

@@ -35,11 +35,12 @@ export function compactTimeNumber(at: Date): number {
   return Number(formatDarajaTime(at, 'compact'));
 }
 
-export function b2cSuccessParameters(record: PaymentRecord, customerName: string, balances: Balances): ResultParameter[] {
+/** `publicName` is the party as the Result names it, e.g. `254708374149 - JOHN DOE` (see partyName). */
+export function b2cSuccessParameters(record: PaymentRecord, publicName: string, balances: Balances): ResultParameter[] {
   return [
     { Key: 'TransactionAmount', Value: centsToShillings(record.amountCents) },
     { Key: 'TransactionReceipt', Value: record.receipt },
-    { Key: 'ReceiverPartyPublicName', Value: `${record.party} - ${customerName}` },
+    { Key: 'ReceiverPartyPublicName', Value: publicName },
     { Key: 'TransactionCompletedDateTime', Value: formatDarajaTime(new Date(record.completedAt), 'dotted') },
     { Key: 'B2CUtilityAccountAvailableFunds', Value: centsToShillings(balances.utilityCents) },
     { Key: 'B2CWorkingAccountAvailableFunds', Value: centsToShillings(balances.workingCents) },
@@ -73,11 +74,12 @@ const reasonTypes: Record<string, string> = {
   PromotionPayment: 'Promotion Payment via API',
 };
 
-export function paymentStatusParameters(record: PaymentRecord, organisationName: string, customerName: string): ResultParameter[] {
+/** `creditPartyName` as the answer names the customer, e.g. `254708374149 - JOHN DOE` (see partyName). */
+export function paymentStatusParameters(record: PaymentRecord, organisationName: string, creditPartyName: string): ResultParameter[] {
   const completed = compactTimeNumber(new Date(record.completedAt));
   return [
     { Key: 'DebitPartyName', Value: organisationName },
-    { Key: 'CreditPartyName', Value: `${record.party} - ${customerName}` },
+    { Key: 'CreditPartyName', Value: creditPartyName },
     { Key: 'OriginatorConversationID', Value: record.originatorConversationId },
     { Key: 'InitiatedTime', Value: completed },
     { Key: 'DebitAccountType', Value: 'Utility Account' },
