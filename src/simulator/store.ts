@@ -2,6 +2,8 @@
 // collections, used OriginatorConversationIDs with their claim times, issued receipts and the B2C
 // requests accepted but not yet processed. One SQLite transaction per change, WAL and synchronous
 // FULL, so a demo restart (or a kill) does not forget what M-Pesa paid.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Balances, Collection, FailureRecord, PaymentRecord } from './model';
 
@@ -60,6 +62,7 @@ export class SimulatorStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     try {
       this.db.pragma('busy_timeout = 0');
