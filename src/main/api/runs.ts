@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import type { MethodOutput } from '../../shared/contract';
 import { estimateRunCharges } from '../payroll/charges';
-import { findDuplicatePayments } from '../payroll/duplicates';
+import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
 import { previewPayrollFile } from '../payroll/import';
-import { approveRun, createRunFromFile, createRunFromWorkers, listRuns, runSummary, type RunActor } from '../payroll/runs';
+import { approveRun, createRunFromFile, createRunFromWorkers, listRunItems, listRuns, runSummary, type RunActor } from '../payroll/runs';
 import { existingPhones } from '../payroll/workers';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../host/dispatch';
@@ -67,7 +67,9 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const database = db();
       const preview = await previewRunFile(database, contentBase64);
       const estimate = estimateRunCharges(preview.valid);
-      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents) };
+      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const earlierRuns = findEarlierPayrolls(database, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
+      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents), earlierRuns };
     },
     'runs.createFromWorkers': ({ title, period, commandId, remarks, workers }) => {
       const database = db();
@@ -79,13 +81,13 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       registerDemoPeople(core(), run.id);
       return runView(database, run.id);
     },
-    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64 }) => {
+    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, payAgain }) => {
       const c = core();
       const preview = await previewRunFile(c.db, contentBase64);
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
       const run = createRunFromFile(
         c.db,
-        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview },
+        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview, payAgain: payAgain === true },
         actor(),
       );
       leftOutOf(c).set(run.id, importPreviewView(preview).invalid);
@@ -110,6 +112,11 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         })),
         leftOutRows: leftOutOf(c).get(runId) ?? [],
         nameMismatches: summary.nameMismatches,
+        earlierRuns: findEarlierPayrolls(
+          c.db,
+          { fileSha256: summary.run.sourceFileSha256, people: listRunItems(c.db, runId).map((item) => ({ phone: item.phone, amountCents: item.amountCents })), at: new Date(summary.run.createdAt) },
+          { excludeRunId: runId },
+        ),
       };
     },
     'runs.approve': ({ runId }) => {

@@ -1,6 +1,8 @@
 // Starting a payroll run: everyone on the worker list at their usual pay, or the rows of a file,
-// previewed (rows left out with reasons, charges, float) before the draft run is made.
-import { Alert, Button, FileInput, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+// previewed (rows left out with reasons, charges, float) before the draft run is made. A file
+// that earlier runs already pay (the same file, or the same people and amounts) is made into a run
+// only when the officer ticks "pay again", the same rule `pay --pay-again` applies.
+import { Alert, Button, Checkbox, FileInput, Group, List, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { MethodOutput, RunView } from '../../../shared/contract';
 import { call } from '../../api';
@@ -68,11 +70,14 @@ function FromFile({ title, busy, create }: SourceProps) {
   const [preview, setPreview] = useState<FilePreview | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [reading, setReading] = useState(false);
+  const [payAgain, setPayAgain] = useState(false);
+  const paidBefore = (preview?.earlierRuns.length ?? 0) > 0;
 
   async function choose(picked: File | null) {
     setFile(picked);
     setPreview(undefined);
     setError(undefined);
+    setPayAgain(false);
     if (!picked) return;
     setReading(true);
     try {
@@ -103,14 +108,29 @@ function FromFile({ title, busy, create }: SourceProps) {
           <Alert color={preview.floatCheck.enough === false ? 'red' : preview.floatCheck.enough ? 'teal' : 'yellow'} variant="light" p="sm">
             {preview.floatCheck.message}
           </Alert>
+          {paidBefore && (
+            <Alert color="red" variant="light" title="This payroll was paid before, or is being paid" data-testid="paid-before">
+              <List size="sm" mb="xs">
+                {preview.earlierRuns.map((earlier) => (
+                  <List.Item key={earlier.runId}>{earlier.message}</List.Item>
+                ))}
+              </List>
+              <Checkbox
+                label="Pay these people again: I know they were paid and this is new pay"
+                checked={payAgain}
+                onChange={(event) => setPayAgain(event.currentTarget.checked)}
+                data-testid="pay-again"
+              />
+            </Alert>
+          )}
         </>
       )}
       <Group justify="flex-end">
         <Button
-          disabled={!file || !preview || preview.preview.valid.length === 0}
+          disabled={!file || !preview || preview.preview.valid.length === 0 || (paidBefore && !payAgain)}
           loading={busy}
           data-testid="create-run"
-          onClick={() => file && void create(async () => call('runs.createFromFile', { title, fileName: file.name, contentBase64: await fileToBase64(file) }))}
+          onClick={() => file && void create(async () => call('runs.createFromFile', { title, fileName: file.name, contentBase64: await fileToBase64(file), ...(paidBefore ? { payAgain } : {}) }))}
         >
           Create the run ({preview?.preview.valid.length ?? 0} workers)
         </Button>
