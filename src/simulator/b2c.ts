@@ -49,7 +49,7 @@ export function b2cPayment(ctx: SimulatorContext, body: RequestBody, version: 'v
     if (callerId !== null && !ctx.model.claimOriginatorId(callerId, at.getTime(), ctx.faults.duplicateWindowMs())) return null;
     const originatorConversationId = callerId ?? ctx.ids.darajaOriginatorId();
     const conversationId = ctx.ids.conversationId(at);
-    const resultOriginatorId = callerId !== null && !ctx.faults.echoOriginatorId() ? ctx.ids.darajaOriginatorId() : originatorConversationId;
+    const resultOriginatorId = callerId !== null && !ctx.faults.echoOriginatorId() ? ctx.ids.resultOriginatorId() : originatorConversationId;
     const fate = ctx.faults.b2cFate();
     const p: PendingB2c = {
       originatorConversationId,

@@ -31,6 +31,8 @@ export class Identifiers {
     private readonly random: Random,
     /** Told of every receipt issued (the state file keeps them, so none repeats after a restart). */
     private readonly onReceipt: (receipt: string) => void = () => undefined,
+    /** Its own stream for the IDs no-echo puts in Results, so the switch shifts no other identifier. */
+    private readonly resultRandom: Random = random,
   ) {}
 
   /** Receipts issued before a restart, never to be issued again. */
@@ -46,6 +48,12 @@ export class Identifiers {
   /** Daraja's own IDs (v1 B2C, balance, status, reversal, STK MerchantRequestID): `53e3-4aa8-9fe0-8fb5e4092cdd3533373`. */
   darajaOriginatorId(): string {
     return `${pick(this.random, hex, 4)}-${pick(this.random, hex, 4)}-${pick(this.random, hex, 4)}-${pick(this.random, hex, 12)}${digits(this.random, 7)}`;
+  }
+
+  /** A Daraja-made OriginatorConversationID for a Result that does not echo the caller's (no-echo). */
+  resultOriginatorId(): string {
+    const r = this.resultRandom;
+    return `${pick(r, hex, 4)}-${pick(r, hex, 4)}-${pick(r, hex, 4)}-${pick(r, hex, 12)}${digits(r, 7)}`;
   }
 
   /** Error envelope requestId, older style `1459-15094918-1`. */

@@ -124,7 +124,7 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
   const stored = store?.load() ?? null;
   // Each start on the same state file draws identifiers from a fresh stream, so none repeats.
   const idSeed = stored === null || stored.generation === 0 ? deriveSeed(seed, 1) : deriveSeed(deriveSeed(seed, 1), stored.generation);
-  const ids = new Identifiers(createRandom(idSeed), (receipt) => store?.saveReceipt(receipt));
+  const ids = new Identifiers(createRandom(idSeed), (receipt) => store?.saveReceipt(receipt), createRandom(deriveSeed(idSeed, 15)));
   const faults = new FaultInjector(createRandom(deriveSeed(seed, 2)), { ...(options.realistic ? realisticFaults : {}), ...options.faults }, seed);
   const model = new OrganisationModel(ids, credentials.shortcode, options.floatCents ?? defaultFloatCents, options.openRegistry ?? false, store);
   if (stored !== null) {

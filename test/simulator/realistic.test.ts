@@ -341,7 +341,7 @@ describe('decision streams', () => {
       return { receipts: simulator.payments().map((p) => p.receipt), conversations, dropped: simulator.stats().callbacks.dropped };
     };
     const plain = await run({});
-    const switched = await run({ maskedParty: 1, statusUnavailable: 0.5, duplicateWindowSeconds: 30 });
+    const switched = await run({ maskedParty: 1, statusUnavailable: 0.5, duplicateWindowSeconds: 30, echoOriginatorId: false, failPayee: 0.01 });
     expect(switched).toEqual(plain);
     expect(plain.dropped).toBeGreaterThan(0);
   });
