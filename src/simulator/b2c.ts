@@ -147,7 +147,7 @@ function pay(
   header: (resultCode: number, resultDesc: string, transactionId: string) => ResultHeader,
 ): [ResultHeader, ReturnType<typeof b2cSuccessParameters> | null] {
   const fail = (resultCode: number, resultDesc: string): [ResultHeader, null] => {
-    const failure: FailureRecord = { originatorConversationId: p.originatorConversationId, conversationId: p.conversationId, party: p.msisdn, amountCents: p.amountCents, resultCode, resultDesc, at: at.toISOString() };
+    const failure: FailureRecord = { originatorConversationId: p.originatorConversationId, conversationId: p.conversationId, party: p.msisdn, amountCents: p.amountCents, commandId: p.commandId, resultCode, resultDesc, at: at.toISOString() };
     ctx.model.recordFailure(failure);
     return [header(resultCode, resultDesc, ctx.ids.placeholderReceipt(at)), null];
   };

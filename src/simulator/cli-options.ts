@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseKes } from '../shared/money';
+import { statusForFailedChoices } from './faults';
 import type { SimulatorFaults, SimulatorOptions } from './index';
 
 export const usage = `Usage: npm run simulator -- [options]
@@ -30,6 +31,8 @@ export const usage = `Usage: npm run simulator -- [options]
   --no-echo-originator-id    B2C Results carry Daraja's own OriginatorConversationID
   --duplicate-window <s>     how long a used OriginatorConversationID is refused (default: for ever)
   --masked-party             success names the customer as 2547****149 or 0708374149 (mixed)
+  --status-for-failed <how>  Transaction Status for a refused B2C: result-code (default), not-found,
+                             failed-status (ResultCode 0, TransactionStatus "Failed")
   --callback-retries <n>     retries of a failed callback POST (default 0, as Daraja)
   --state <file.sqlite>      keep the ground truth in this file and take it back on start
   --log-level <level>        pino level (default info)
@@ -140,6 +143,7 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
       'no-echo-originator-id': { type: 'boolean' },
       'duplicate-window': { type: 'string' },
       'masked-party': { type: 'boolean' },
+      'status-for-failed': { type: 'string' },
       'callback-retries': { type: 'string' },
       state: { type: 'string' },
       'log-level': { type: 'string' },
@@ -153,6 +157,12 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
   if (values['no-echo-originator-id']) faults.echoOriginatorId = false;
   if (values['duplicate-window'] !== undefined) faults.duplicateWindowSeconds = wholeNumber('--duplicate-window', values['duplicate-window'], 1);
   if (values['masked-party']) faults.maskedParty = 1;
+  const statusForFailed = values['status-for-failed'];
+  if (statusForFailed !== undefined) {
+    const choice = statusForFailedChoices.find((c) => c === statusForFailed);
+    if (choice === undefined) throw new Error(`--status-for-failed takes ${statusForFailedChoices.join(', ')}, got "${statusForFailed}"`);
+    faults.statusForFailed = choice;
+  }
   for (const spec of values.fault ?? []) parseFault(spec, faults);
   const credentials: SimulatorOptions['credentials'] = {};
   if (values['consumer-key'] !== undefined) credentials.consumerKey = values['consumer-key'];

@@ -39,7 +39,16 @@ export interface SimulatorFaults {
   maskedParty: number;
   /** Share of payees (by MSISDN, seeded) whose first processed payment fails definitively (2040 or 4). */
   failPayee: number;
+  /**
+   * What Transaction Status answers for a B2C M-Pesa processed and refused (REFERENCE §15.15):
+   * 'result-code' its failure code, no parameters; 'not-found' the "not found" answer;
+   * 'failed-status' ResultCode 0 with the parameters and TransactionStatus "Failed".
+   */
+  statusForFailed: StatusForFailed;
 }
+
+export const statusForFailedChoices = ['result-code', 'not-found', 'failed-status'] as const;
+export type StatusForFailed = (typeof statusForFailedChoices)[number];
 
 export const defaultFaults: SimulatorFaults = {
   latencyMs: { min: 0, max: 0 },
@@ -60,6 +69,7 @@ export const defaultFaults: SimulatorFaults = {
   asyncThrottle: 0,
   maskedParty: 0,
   failPayee: 0,
+  statusForFailed: 'result-code',
 };
 
 /** The Transaction Status "not found" answer by default: the one failure REFERENCE §4 documents. */
@@ -95,8 +105,8 @@ export const realisticFaults: Readonly<Partial<SimulatorFaults>> = Object.freeze
 export function presetFaults(preset: unknown): Partial<SimulatorFaults> {
   if (preset === 'realistic') return realisticFaults;
   if (preset === 'clean') {
-    const { processingLagMs, statusNotFoundCode, statusNotFoundDesc, statusUnavailable, echoOriginatorId, duplicateWindowSeconds, queueTimeout, asyncThrottle, maskedParty, failPayee } = defaultFaults;
-    return { processingLagMs, statusNotFoundCode, statusNotFoundDesc, statusUnavailable, echoOriginatorId, duplicateWindowSeconds, queueTimeout, asyncThrottle, maskedParty, failPayee };
+    const { processingLagMs, statusNotFoundCode, statusNotFoundDesc, statusUnavailable, echoOriginatorId, duplicateWindowSeconds, queueTimeout, asyncThrottle, maskedParty, failPayee, statusForFailed } = defaultFaults;
+    return { processingLagMs, statusNotFoundCode, statusNotFoundDesc, statusUnavailable, echoOriginatorId, duplicateWindowSeconds, queueTimeout, asyncThrottle, maskedParty, failPayee, statusForFailed };
   }
   throw new RangeError(`Unknown preset ${JSON.stringify(preset)}: use "realistic" or "clean"`);
 }
@@ -198,6 +208,11 @@ export function mergeFaults(current: SimulatorFaults, update: Partial<SimulatorF
   if (update.asyncThrottle !== undefined) next.asyncThrottle = checkRate('asyncThrottle', update.asyncThrottle);
   if (update.maskedParty !== undefined) next.maskedParty = checkRate('maskedParty', update.maskedParty);
   if (update.failPayee !== undefined) next.failPayee = checkRate('failPayee', update.failPayee);
+  if (update.statusForFailed !== undefined) {
+    const v = statusForFailedChoices.find((c) => c === update.statusForFailed);
+    if (v === undefined) throw new RangeError(`statusForFailed must be one of ${statusForFailedChoices.join(', ')}, got ${String(update.statusForFailed)}`);
+    next.statusForFailed = v;
+  }
   return next;
 }
 
@@ -323,6 +338,10 @@ export class FaultInjector {
     const code = this.faults.statusNotFoundCode;
     const resultDesc = this.faults.statusNotFoundDesc ?? statusNotFoundDescriptions[code] ?? 'The transaction could not be found.';
     return { resultCode: /^\d+$/.test(code) ? Number(code) : code, resultDesc };
+  }
+
+  statusForFailed(): StatusForFailed {
+    return this.faults.statusForFailed;
   }
 
   echoOriginatorId(): boolean {

@@ -13,7 +13,7 @@ import { createServer, type ServerState } from './server';
 import { SimulatorStore } from './store';
 
 export type { SimulatorCredentials } from './context';
-export type { SimulatorFaults, Range, PartyForm } from './faults';
+export type { SimulatorFaults, Range, PartyForm, StatusForFailed } from './faults';
 export {
   asyncThrottleAnswers,
   defaultFaults,
@@ -23,6 +23,7 @@ export {
   presetFaults,
   queueTimeoutAnswer,
   realisticFaults,
+  statusForFailedChoices,
   statusNotFoundDescriptions,
   statusUnavailableAnswers,
 } from './faults';

@@ -24,6 +24,7 @@ export interface FailureRecord {
   conversationId: string;
   party: string;
   amountCents: number;
+  commandId: string;
   resultCode: number;
   resultDesc: string;
   at: string /* ISO */;

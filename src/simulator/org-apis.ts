@@ -19,6 +19,7 @@ import {
   accountBalanceValue,
   collectionStatusParameters,
   compactTimeNumber,
+  failedPaymentStatusParameters,
   paymentStatusParameters,
   resultDocument,
   utilityBalanceLine,
@@ -126,8 +127,13 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
     } else if (payment !== null) {
       const creditParty = partyName(payment.party, ctx.model.customerName(payment.party) ?? '', ctx.faults.partyForm());
       result = resultDocument(header(0, successDesc), paymentStatusParameters(payment, organisationName(ctx), creditParty), reference);
-    } else if (failure !== null) {
-      result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
+    } else if (failure !== null && ctx.faults.statusForFailed() !== 'not-found') {
+      if (ctx.faults.statusForFailed() === 'failed-status') {
+        const creditParty = partyName(failure.party, ctx.model.customerName(failure.party) ?? '', ctx.faults.partyForm());
+        result = resultDocument(header(0, successDesc), failedPaymentStatusParameters(failure, organisationName(ctx), creditParty, ctx.ids.placeholderReceipt(new Date(failure.at))), reference);
+      } else {
+        result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
+      }
     } else if (collection !== null) {
       const name = ctx.model.customerName(collection.msisdn) ?? '';
       result = resultDocument(header(0, successDesc), collectionStatusParameters(collection, organisationName(ctx), name, ctx.ids.conversationId(collection.completedAt)), reference);

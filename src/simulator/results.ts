@@ -2,7 +2,7 @@
 // §5), field for field as Daraja's samples, including their inconsistent number/string types.
 import { formatDarajaTime } from '../shared/time';
 import { centsToDecimalString, centsToShillings } from './model';
-import type { Balances, Collection, PaymentRecord } from './model';
+import type { Balances, Collection, FailureRecord, PaymentRecord } from './model';
 
 export type ParameterValue = string | number;
 export type ResultParameter = { Key: string; Value?: ParameterValue };
@@ -91,6 +91,26 @@ export function paymentStatusParameters(record: PaymentRecord, organisationName:
     { Key: 'Amount', Value: String(record.amountCents / 100) },
     { Key: 'ConversationID', Value: record.conversationId },
     { Key: 'ReceiptNo', Value: record.receipt },
+  ];
+}
+
+/** A refused B2C as the 'failed-status' choice answers it: the usual keys, TransactionStatus "Failed", no receipt or charge. */
+export function failedPaymentStatusParameters(failure: FailureRecord, organisationName: string, creditPartyName: string, placeholderReceipt: string): ResultParameter[] {
+  const at = compactTimeNumber(new Date(failure.at));
+  return [
+    { Key: 'DebitPartyName', Value: organisationName },
+    { Key: 'CreditPartyName', Value: creditPartyName },
+    { Key: 'OriginatorConversationID', Value: failure.originatorConversationId },
+    { Key: 'InitiatedTime', Value: at },
+    { Key: 'DebitAccountType', Value: 'Utility Account' },
+    { Key: 'DebitPartyCharges', Value: '' },
+    { Key: 'TransactionReason' },
+    { Key: 'ReasonType', Value: reasonTypes[failure.commandId] ?? 'Business Payment to Customer via API' },
+    { Key: 'TransactionStatus', Value: 'Failed' },
+    { Key: 'FinalisedTime', Value: at },
+    { Key: 'Amount', Value: String(failure.amountCents / 100) },
+    { Key: 'ConversationID', Value: failure.conversationId },
+    { Key: 'ReceiptNo', Value: placeholderReceipt },
   ];
 }
 

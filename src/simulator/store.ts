@@ -40,6 +40,9 @@ export interface StoredState {
   generation: number;
 }
 
+/** The layout below; a file of another layout is refused rather than misread. */
+const schemaVersion = 1;
+
 const schema = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS customers (msisdn TEXT PRIMARY KEY, name TEXT NOT NULL) STRICT;
@@ -49,7 +52,7 @@ CREATE TABLE IF NOT EXISTS payments (
   completed_at TEXT NOT NULL, command_id TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS failures (
   seq INTEGER PRIMARY KEY, originator_conversation_id TEXT NOT NULL, conversation_id TEXT NOT NULL, party TEXT NOT NULL,
-  amount_cents INTEGER NOT NULL, result_code INTEGER NOT NULL, result_desc TEXT NOT NULL, at TEXT NOT NULL) STRICT;
+  amount_cents INTEGER NOT NULL, command_id TEXT NOT NULL, result_code INTEGER NOT NULL, result_desc TEXT NOT NULL, at TEXT NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS collections (
   receipt TEXT PRIMARY KEY, msisdn TEXT NOT NULL, amount_cents INTEGER NOT NULL, completed_at TEXT NOT NULL,
   kind TEXT NOT NULL, reversed_by TEXT) STRICT;
@@ -70,7 +73,15 @@ export class SimulatorStore {
       this.db.pragma('synchronous = FULL');
       // One simulator per file: a second one would keep its own copy of the truth and pay twice.
       this.db.pragma('locking_mode = EXCLUSIVE');
-      this.db.exec(schema);
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      const used = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      if (version !== schemaVersion && (version !== 0 || used.n > 0)) {
+        throw new Error(`it was written by another version of the simulator (layout ${version}, expected ${schemaVersion}); move it away to start afresh`);
+      }
+      this.db.transaction(() => {
+        this.db.exec(schema);
+        this.db.pragma(`user_version = ${schemaVersion}`);
+      })();
     } catch (error) {
       this.db.close();
       const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
@@ -104,6 +115,7 @@ export class SimulatorStore {
           conversationId: String(r.conversation_id),
           party: String(r.party),
           amountCents: Number(r.amount_cents),
+          commandId: String(r.command_id),
           resultCode: Number(r.result_code),
           resultDesc: String(r.result_desc),
           at: String(r.at),
@@ -156,8 +168,8 @@ export class SimulatorStore {
 
   saveFailure(f: FailureRecord): void {
     this.db
-      .prepare('INSERT INTO failures (originator_conversation_id, conversation_id, party, amount_cents, result_code, result_desc, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(f.originatorConversationId, f.conversationId, f.party, f.amountCents, f.resultCode, f.resultDesc, f.at);
+      .prepare('INSERT INTO failures (originator_conversation_id, conversation_id, party, amount_cents, command_id, result_code, result_desc, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(f.originatorConversationId, f.conversationId, f.party, f.amountCents, f.commandId, f.resultCode, f.resultDesc, f.at);
   }
 
   saveCollection(c: Collection): void {

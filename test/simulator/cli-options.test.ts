@@ -23,6 +23,7 @@ describe('simulator flags', () => {
       '--fault', 'async-throttle=0.04',
       '--masked-party',
       '--fault', 'fail-payee=0.1',
+      '--status-for-failed', 'failed-status',
       '--callback-retries', '2',
       '--state', '/tmp/sim.sqlite',
     ]);
@@ -39,6 +40,7 @@ describe('simulator flags', () => {
       asyncThrottle: 0.04,
       maskedParty: 1,
       failPayee: 0.1,
+      statusForFailed: 'failed-status',
     });
   });
 
@@ -57,6 +59,7 @@ describe('simulator flags', () => {
     expect(() => parse(['--duplicate-window', '0'])).toThrow(/--duplicate-window/);
     expect(() => parse(['--callback-retries', '-1'])).toThrow(/callback-retries/);
     expect(() => parse(['--fault', 'mystery=1'])).toThrow(/Unknown fault "mystery"/);
+    expect(() => parse(['--status-for-failed', 'maybe'])).toThrow(/--status-for-failed/);
     expect(parseSimulatorArgs(['--help'])).toBe('help');
   });
 });

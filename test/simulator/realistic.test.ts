@@ -93,6 +93,29 @@ describe('processing lag and Transaction Status "not found"', () => {
   });
 });
 
+describe('Transaction Status for a refused payment', () => {
+  it('answers its failure code, "not found", or ResultCode 0 with TransactionStatus "Failed", as chosen', async () => {
+    const { simulator, receiver, daraja } = await setup({ faults: { failPayee: 1 } });
+    await daraja.post(b2c, daraja.b2cRequest(receiver, { OriginatorConversationID: 'refused-1', PartyB: '254712345678', Amount: '450', ResultURL: receiver.url('/rf/result') }));
+    const [callback] = await receiver.waitFor(1, '/rf/result');
+    const refused = resultOf(callback?.body);
+    expect([2040, 4]).toContain(refused.ResultCode);
+    expect(simulator.faults().statusForFailed).toBe('result-code');
+    expect(await status(daraja, receiver, '/rf/s1', { OriginalConversationID: 'refused-1' })).toMatchObject({ ResultCode: refused.ResultCode, ResultDesc: refused.ResultDesc });
+    simulator.setFaults({ statusForFailed: 'not-found' });
+    const notFound = await status(daraja, receiver, '/rf/s2', { OriginalConversationID: 'refused-1' });
+    expect(notFound).toMatchObject({ ResultCode: 'SFC_IC0003' });
+    expect(notFound).not.toHaveProperty('ResultParameters');
+    simulator.setFaults({ statusForFailed: 'failed-status' });
+    const failed = await status(daraja, receiver, '/rf/s3', { OriginalConversationID: 'refused-1' });
+    expect(failed.ResultCode).toBe(0);
+    expect(resultParameters({ Result: failed })).toMatchObject({ TransactionStatus: 'Failed', OriginatorConversationID: 'refused-1', Amount: '450', CreditPartyName: expect.stringMatching(/^254712345678 - [A-Z]+ [A-Z]+$/) });
+    expect(String(resultParameters({ Result: failed }).ReceiptNo)).toMatch(/0000000$/);
+    expect(() => simulator.setFaults({ statusForFailed: 'maybe' as 'not-found' })).toThrow(/statusForFailed/);
+    expect(simulator.payments()).toEqual([]);
+  });
+});
+
 describe('Transaction Status unavailable', () => {
   it('answers 2028, 17 or 100000010 about the query, without parameters, even for a completed payment', async () => {
     const { simulator, receiver, daraja } = await setup();

@@ -4,6 +4,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectToDaraja, demoSimulatorStateFile } from '../../src/main/app/daraja-connection';
 import { profileDefaults } from '../../src/main/profiles';
@@ -109,6 +110,15 @@ describe('simulator state file', () => {
     const statePath = newStatePath();
     await start(statePath);
     await expect(start(statePath)).rejects.toThrow(new RegExp(`${statePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use`));
+  });
+
+  it('refuses a state file of another layout instead of misreading it', async () => {
+    const statePath = newStatePath();
+    const other = new Database(statePath);
+    other.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    other.pragma('user_version = 7');
+    other.close();
+    await expect(start(statePath)).rejects.toThrow(/another version of the simulator \(layout 7, expected 1\)/);
   });
 
   it('keeps everything in memory without a state file', async () => {
