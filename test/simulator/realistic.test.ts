@@ -285,6 +285,8 @@ describe('payees who fail', () => {
       failed.map(([phone, r]) => ({ id: `first-${phone}`, party: phone, code: r.ResultCode })),
     );
     expect(simulator.payments().map((p) => p.party).sort()).toEqual(phones.filter((p) => !failed.some(([f]) => f === p)).sort());
+    const overHttp = await request(`${simulator.baseUrl}/simulator/failures`);
+    expect(await overHttp.body.json()).toEqual(simulator.failures());
 
     // "Retry failed": a new OriginatorConversationID for each failed payee is paid.
     const retry = await payEveryone(daraja, receiver, 'retry', failed.map(([phone]) => phone));

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectToDaraja, demoSimulatorStateFile } from '../../src/main/app/daraja-connection';
 import { profileDefaults } from '../../src/main/profiles';
+import { formatDarajaTime } from '../../src/shared/time';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index';
 import { DarajaCaller, resultOf, startReceiver, type CallbackReceiver } from './helpers';
 
@@ -104,6 +105,48 @@ describe('simulator state file', () => {
     await third.simulator.callbacksIdle();
     expect(third.simulator.payments()).toHaveLength(1);
     expect(receiver.received.filter((c) => c.path === '/restart/result')).toHaveLength(1);
+  });
+
+  it('keeps collections and their reversals: a collection made before a restart is reversed once after it', async () => {
+    const statePath = newStatePath();
+    const receiver = await withReceiver();
+    const first = await start(statePath);
+    const timestamp = formatDarajaTime(new Date());
+    const c = first.simulator.credentials;
+    await first.daraja.post('/mpesa/stkpush/v1/processrequest', {
+      BusinessShortCode: c.stkShortcode,
+      Password: first.daraja.stkPassword(timestamp),
+      Timestamp: timestamp,
+      TransactionType: 'CustomerPayBillOnline',
+      Amount: '150',
+      PartyA: '254705912645',
+      PartyB: c.stkShortcode,
+      PhoneNumber: '254705912645',
+      CallBackURL: receiver.url('/stk'),
+      AccountReference: 'INV-22',
+      TransactionDesc: 'Invoice 22',
+    });
+    const [stk] = await receiver.waitFor(1, '/stk');
+    const items = (stk?.body as { Body: { stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } } } }).Body.stkCallback.CallbackMetadata.Item;
+    const receipt = String(items.find((i) => i.Name === 'MpesaReceiptNumber')?.Value);
+    await first.simulator.callbacksIdle();
+    const collected = first.simulator.balances();
+    expect(collected.utilityCents).toBe(5_000_000_00 + 150_00);
+    await first.simulator.close();
+
+    const second = await start(statePath);
+    expect(second.simulator.balances()).toEqual(collected);
+    const reverse = async (path: string): Promise<Record<string, unknown>> => {
+      await second.daraja.post('/mpesa/reversal/v1/request', second.daraja.queryRequest('reversal', receiver, { TransactionID: receipt, ResultURL: receiver.url(path) }));
+      const [callback] = await receiver.waitFor(1, path);
+      return resultOf(callback?.body);
+    };
+    expect((await reverse('/rev/1')).ResultCode).toBe(0);
+    expect((await reverse('/rev/2')).ResultCode).toBe('R000001');
+    expect(second.simulator.balances().utilityCents).toBe(5_000_000_00);
+    await second.simulator.close();
+    const third = await start(statePath);
+    expect(third.simulator.balances().utilityCents).toBe(5_000_000_00);
   });
 
   it('refuses a second simulator on a state file in use, naming the file', async () => {
