@@ -22,6 +22,8 @@ async function main(): Promise<void> {
       `  STK shortcode      ${c.stkShortcode}`,
       `  STK passkey        ${c.passkey}`,
       `  certificate        ${simulator.baseUrl}/simulator/certificate`,
+      `  realistic          ${options.realistic ? 'on' : 'off'} (switches: ${simulator.baseUrl}/simulator/faults)`,
+      ...(options.statePath === undefined ? [] : [`  state file         ${options.statePath}`]),
       '',
     ].join('\n'),
   );
