@@ -40,6 +40,11 @@ export interface ProfileAppOptions {
    * every running run.
    */
   startEngine?: boolean;
+  /**
+   * false: the engine recovers, applies callbacks and asks Transaction Status, but sends no
+   * payment (the CLI's work-list commands). Default true.
+   */
+  sendPayments?: boolean;
   /** The program named in the profile's lock; the process's own name (nameThisProgram) when left out. */
   program?: string;
 }
@@ -93,6 +98,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
       statusQueryRate: options.statusQueryRate ?? Math.max(5, (options.rate ?? profile.sendRatePerSecond) / 2),
       ...(options.maxStatusQueries === undefined ? {} : { maxStatusQueries: options.maxStatusQueries }),
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.sendPayments === undefined ? {} : { sendPayments: options.sendPayments }),
     });
     cleanups.push(() => engine.stop());
     if (options.startEngine !== false) await engine.start();

@@ -17,6 +17,10 @@ Commands:
   workers import   import workers from a CSV or XLSX file
   pay              pay everyone in a payroll file; run it again after a crash to resume
   runs show        show a payroll run (--json for machines)
+  runs retry       retry a run's failed payments (Retry failed), then wait like pay
+  runs cancel      cancel a run's payments not sent yet; pause and resume a run
+  runs attention   the payments waiting for a person, and what each lacks
+  runs resolve     settle one of them: --paid <receipt> or --failed, with --reason
   ledger export    export the ledger as CSV or XLSX
   balance          ask M-Pesa for the account balances
   relay            set the profile up with the companion relay (key, register, save, show)
@@ -51,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'pay':
         return await (await import('./commands/pay')).payCommand(rest, io, { secrets });
       case 'runs':
-        return await (await import('./commands/runs')).runsCommand(rest, io);
+        return await (await import('./commands/runs')).runsCommand(rest, io, { secrets });
       case 'ledger':
         return await (await import('./commands/ledger')).ledgerCommand(rest, io);
       case 'balance':

@@ -171,15 +171,24 @@ async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<numb
       throw new ConflictError(`Payroll run #${run.id} is in an unknown state ${String(unexpected)}.`);
     }
   }
-  line(io.err, `Paying run #${run.id}.`);
+  return followRun(app, run.id, io);
+}
+
+/**
+ * Waits until every item of the run is paid, failed or cancelled, or waits for a person, printing
+ * progress to stderr and the outcome to stdout. Exit 0 only when everyone was paid (or cancelled).
+ */
+export async function followRun(app: ProfileApp, runId: number, io: CliIo): Promise<number> {
+  const { engine } = app;
+  line(io.err, `Paying run #${runId}.`);
   let lastPrinted = 0;
   const stopProgress = engine.onProgress((progress) => {
-    if (progress.runId !== run.id || Date.now() - lastPrinted < 1000) return;
+    if (progress.runId !== runId || Date.now() - lastPrinted < 1000) return;
     lastPrinted = Date.now();
     line(io.err, progressLine(progress));
   });
   try {
-    const final = await engine.waitUntilFinal(run.id);
+    const final = await engine.waitUntilFinal(runId);
     line(io.err, progressLine(final));
     return reportFinal(final, io);
   } finally {
@@ -197,7 +206,9 @@ export function progressLine(p: RunProgress): string {
 function reportFinal(p: RunProgress, io: CliIo): number {
   const c = p.counts;
   line(io.out, `Payroll run #${p.runId}: ${c.paid} of ${p.total} paid, ${formatKesWithCurrency(p.paidCents)}.`);
-  if (c.failed > 0) line(io.out, `${c.failed} failed: see "runs show ${p.runId}"; a retry needs approval.`);
-  if (p.needsAttention > 0) line(io.out, `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again.`);
+  if (c.failed > 0) line(io.out, `${c.failed} failed: see "runs show ${p.runId}"; "runs retry ${p.runId}" sends them again once you approve.`);
+  if (p.needsAttention > 0) {
+    line(io.out, `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again. See "runs attention ${p.runId}".`);
+  }
   return c.paid + c.cancelled === p.total ? 0 : 1;
 }
