@@ -174,9 +174,10 @@ function registerDemoPeople(core: ProfileCore, runId: number): void {
 
 /**
  * The payments "retry failed" would send again: failed items whose every attempt failed
- * definitively. One still waiting for a person is not among them (it may have been paid).
+ * definitively. One still waiting for a person is not among them (it may have been paid). The
+ * screen's Retry failed and `runs retry` both show this list before the engine's approveRetry.
  */
-function retryableFailures(db: ProfileDatabase, runId: number) {
+export function retryableFailures(db: ProfileDatabase, runId: number) {
   const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });
   const blocked = new Set(
     (
