@@ -1,7 +1,7 @@
 // One program per profile: the composition root takes the profile's lock, a second opener is
 // refused with the holder named, a reader is not, and a holder killed with SIGKILL leaves nothing
 // behind (the kernel drops the lock), so the next program gets the profile at once.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { openProfileApp } from '../../../src/main/app/open-profile-app';
 import { loadOrCreateProfile, openProfileDatabase } from '../../../src/main/app/profile-database';
 import { ProfileInUseError } from '../../../src/main/app/profile-lock';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
-import { profileDatabasePath } from '../../../src/main/profiles';
+import { openCore } from '../../../src/main/api/open-core';
+import { createProfile, profileDatabasePath, profileFolder } from '../../../src/main/profiles';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';
 import { spawnCli } from '../cli/spawn-cli';
@@ -59,10 +60,30 @@ describe('one program per profile, in one process', () => {
   });
 });
 
+describe('one program per profile, desktop and browser host', () => {
+  it('a second opener of a demo profile is refused before it touches the first one\'s relay', async () => {
+    const secrets = new MemorySecretStore();
+    createProfile({ name: 'demo', kind: 'demo' }, dataDir);
+    const first = await openCore('demo', { dataRoot: dataDir, secrets });
+    try {
+      const relayFolder = join(profileFolder('demo', dataDir), 'demo-relay');
+      const before = readdirSync(relayFolder).sort();
+      expect(before.length).toBeGreaterThan(0);
+      await expect(openCore('demo', { dataRoot: dataDir, secrets })).rejects.toBeInstanceOf(ProfileInUseError);
+      expect(readdirSync(relayFolder).sort()).toEqual(before);
+      // The first still takes callbacks through its relay: a balance query is answered.
+      const outcome = await first.client.accountBalance({ remarks: 'Still here', resultUrl: first.source.callbackUrl('balance-result'), queueTimeoutUrl: first.source.callbackUrl('timeout') });
+      expect(outcome.kind).toBe('accepted');
+    } finally {
+      await first.close();
+    }
+  }, 30_000);
+});
+
 describe('one program per profile, across processes', () => {
   it('a second pay is refused naming the first; after the first is SIGKILLed the next one resumes at once', async () => {
     const file = join(dataDir, 'payroll.csv');
-    const lines = payrollLines(40, 91);
+    const lines = payrollLines(30, 91);
     writePayrollCsv(file, lines);
     // Slow enough that it is still paying when the others start.
     const holder = spawnCli(['pay', file, '--yes', '--rate', '1', '--concurrency', '1'], dataDir, { stdout: 'ignore' });
@@ -75,12 +96,26 @@ describe('one program per profile, across processes', () => {
       expect(second.stderr()).toContain(`(process ${String(holder.child.pid)}, since `);
       expect(second.stderr()).toContain('close that one, or wait until it finishes');
 
+      // Changing a run needs the profile too.
+      const cancel = spawnCli(['runs', 'cancel', '1', '--yes'], dataDir, { stdout: 'ignore' });
+      expect(await cancel.exited).toBe(1);
+      expect(cancel.stderr()).toContain(`(process ${String(holder.child.pid)}, since `);
+
+      // The work list is read as the holder stored it.
+      const attention = spawnCli(['runs', 'attention', '1'], dataDir);
+      let listed = '';
+      attention.child.stdout?.on('data', (chunk: Buffer) => (listed += chunk.toString('utf8')));
+      expect(await attention.exited).toBe(0);
+      expect(attention.stderr()).toContain('the command line ("npm run cli -- pay');
+      expect(attention.stderr()).toContain('this is the list as it has stored it');
+      expect(listed).toContain('Nothing waits for a person in payroll run #1.');
+
       // Reading beside the holder is allowed.
       const reader = spawnCli(['runs', 'show', '1', '--json'], dataDir);
       let shown = '';
       reader.child.stdout?.on('data', (chunk: Buffer) => (shown += chunk.toString('utf8')));
       expect(await reader.exited).toBe(0);
-      expect((JSON.parse(shown) as { items: unknown[] }).items).toHaveLength(40);
+      expect((JSON.parse(shown) as { items: unknown[] }).items).toHaveLength(30);
     } finally {
       holder.child.kill('SIGKILL');
     }
@@ -93,7 +128,7 @@ describe('one program per profile, across processes', () => {
     const db = openDatabase(profileDatabasePath('demo', dataDir));
     try {
       expect(db.prepare('SELECT count(*) AS runs FROM payroll_runs').get()).toEqual({ runs: 1 });
-      expect(db.prepare("SELECT count(*) AS paid FROM payroll_items WHERE state = 'paid'").get()).toEqual({ paid: 40 });
+      expect(db.prepare("SELECT count(*) AS paid FROM payroll_items WHERE state = 'paid'").get()).toEqual({ paid: 30 });
     } finally {
       closeDatabase(db);
     }
