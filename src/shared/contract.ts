@@ -2,6 +2,7 @@
 // zod input/output schemas, event schemas, and the error envelope. Imports no Node and no DOM.
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
+import { attentionMethods } from './contract/attention';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
 import { moneyMethods } from './contract/money';
@@ -12,6 +13,7 @@ export * from './contract/common';
 export * from './contract/setup';
 export * from './contract/payroll';
 export * from './contract/money';
+export * from './contract/attention';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -19,7 +21,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...moneyMethods } as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...attentionMethods, ...moneyMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

@@ -19,7 +19,7 @@ import { runResults, runView } from './run-views';
 import { checkRunWithinLimits } from './settings';
 import { importPreviewView } from './workers';
 
-type RunMethods = Extract<keyof ContractHandlers, `runs.${string}`>;
+type RunMethods = Exclude<Extract<keyof ContractHandlers, `runs.${string}`>, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'>;
 type LeftOutRows = MethodOutput<'runs.review'>['leftOutRows'];
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
@@ -27,7 +27,12 @@ function previewRunFile(db: ProfileDatabase, contentBase64: string) {
   return previewPayrollFile(decodeUpload(contentBase64), { existingPhones: existingPhones(db), duplicatesAgainstExisting: 'warn' });
 }
 
-export function runProgressView(db: ProfileDatabase, runId: number, live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number }): MethodOutput<'runs.progress'> {
+export function runProgressView(
+  db: ProfileDatabase,
+  runId: number,
+  live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number; held: string | null },
+  held: string | null = null,
+): MethodOutput<'runs.progress'> {
   const progress = runProgress(db, runId);
   const summary = runSummary(db, runId);
   return {
@@ -37,6 +42,8 @@ export function runProgressView(db: ProfileDatabase, runId: number, live?: { sen
     counts: { ...progress.counts },
     totals: { ...summary.totals },
     needsAttention: live?.needsAttention ?? progress.needsAttention,
+    findings: progress.findings,
+    held: progress.state === 'running' ? (live?.held ?? held) : null,
     ratePerSecond: live === undefined ? null : live.sentPerSecond,
     etaSeconds: live?.etaSeconds ?? null,
     at: new Date().toISOString(),
@@ -144,7 +151,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       c.engine.cancelRun(runId, ctx.actor);
       return runView(c.db, runId);
     },
-    'runs.progress': ({ runId }) => runProgressView(db(), runId),
+    'runs.progress': ({ runId }) => runProgressView(db(), runId, undefined, core().engine.held),
     'runs.results': ({ runId, show, search, limit, offset }) => {
       const database = db();
       runSummary(database, runId); // a missing run is a not-found error, not an empty list

@@ -7,7 +7,7 @@ import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../inbox/source';
 import { PayoutEngine } from '../payroll/engine';
-import type { ProfileSettings } from '../profiles';
+import { profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../relay/route';
 import type { SecretStore } from '../secrets/secret-store';
 import { connectToDaraja } from './daraja-connection';
@@ -78,7 +78,13 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     cleanups.length = 0;
   };
   try {
-    const connection = await connectToDaraja(profile, { baseUrl: options.baseUrl, simulator: options.simulator, secrets: options.secrets });
+    const connection = await connectToDaraja(profile, {
+      baseUrl: options.baseUrl,
+      simulator: options.simulator,
+      secrets: options.secrets,
+      // Demo: the simulator keeps what it paid in the profile's folder, so a restart forgets nothing.
+      profileFolder: profileFolder(profile.name, options.dataFolder),
+    });
     const simulator = connection.simulator;
     if (simulator) cleanups.push(() => simulator.close());
     const client = new DarajaClient(connection.config, options.client);

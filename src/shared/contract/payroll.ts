@@ -95,6 +95,10 @@ export const runProgress = z.object({
   totals: runView.shape.totals,
   /** Items whose outcome only a person can settle (never re-sent on a guess). */
   needsAttention: z.number().int().min(0),
+  /** Open findings: money that moved against the record (paid twice, paid after a recorded failure). */
+  findings: z.number().int().min(0),
+  /** Why new payments are held back (no answers arriving from M-Pesa), or null. */
+  held: z.string().nullable(),
   /** Payment requests sent per second lately; null in a snapshot taken outside the engine. */
   ratePerSecond: z.number().min(0).nullable(),
   etaSeconds: z.number().min(0).nullable(),
