@@ -4,8 +4,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openProfileApp } from '../../../src/main/app/open-profile-app';
+import { runCli } from '../../../src/main/cli';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { beginRun } from '../../../src/main/payroll/engine/run-control';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
@@ -153,6 +155,40 @@ describe('runs pause, resume and cancel', () => {
     const paid = timesPaid(lines);
     expect(paid.every((n) => n <= 1)).toBe(true);
     expect(paid.filter((n) => n === 0).length).toBe(cancelledItems);
+  }, 60_000);
+});
+
+/** The CLI with a person at a terminal who answers `answer` to the question. */
+async function atTerminal(argv: string[], answer: string): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let outText = '';
+  let errText = '';
+  out.on('data', (chunk: Buffer) => (outText += chunk.toString('utf8')));
+  err.on('data', (chunk: Buffer) => (errText += chunk.toString('utf8')));
+  const input = Object.assign(new PassThrough(), { isTTY: true });
+  // Typed once the question is on the screen.
+  err.on('data', (chunk: Buffer) => {
+    if (chunk.toString('utf8').includes('[y/N]')) input.write(`${answer}\n`);
+  });
+  const code = await runCli(argv, { out, err, input, env: {} }, { secrets: () => folder.secrets });
+  return { code, out: outText, err: errText };
+}
+
+describe('runs cancel at a terminal', () => {
+  it('asks; "n" changes nothing, "y" cancels', async () => {
+    const lines = payrollLines(12, 705);
+    const runId = await runLeftRunning(lines, 2);
+    const declined = await atTerminal(['runs', 'cancel', String(runId), ...sim()], 'n');
+    expect(declined.err).toContain(`Cancel payroll run #${runId}? [y/N]`);
+    expect(declined.code).toBe(0);
+    expect(declined.out).toContain('Nothing changed.');
+    expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'running' }]);
+
+    const accepted = await atTerminal(['runs', 'cancel', String(runId), ...sim()], 'y');
+    expect(accepted.code).toBe(0);
+    expect(accepted.out).toContain(`Payroll run #${runId} cancelled`);
+    expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'cancelled' }]);
   }, 60_000);
 });
 
