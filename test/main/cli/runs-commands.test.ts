@@ -135,6 +135,17 @@ describe('runs pause, resume and cancel', () => {
     expect(sentWhilePaused.filter((n) => n === 1).length).toBeLessThan(12);
   }, 60_000);
 
+  it('resume goes on with a run left running (its program stopped), and pays everyone once', async () => {
+    const lines = payrollLines(6, 706);
+    const runId = await runLeftRunning(lines, 1);
+    const resumed = await run(['runs', 'resume', String(runId), ...sim(), '--rate', '50']);
+    expect(resumed.err).toContain(`Payroll run #${runId} was left running; going on with it.`);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain('6 of 6 paid');
+    await simulator.callbacksIdle();
+    expect(timesPaid(lines)).toEqual(lines.map(() => 1));
+  }, 60_000);
+
   it('cancels only with --yes when no one can be asked; what was not sent is never sent', async () => {
     const lines = payrollLines(12, 703);
     const runId = await runLeftRunning(lines, 2);

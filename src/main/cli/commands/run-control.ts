@@ -7,7 +7,7 @@ import { retryableFailures } from '../../api/runs';
 import { openProfileApp, type ProfileAppOptions } from '../../app/open-profile-app';
 import { openProfileDatabase } from '../../app/profile-database';
 import { estimateRunCharges } from '../../payroll/charges';
-import { runSummary } from '../../payroll/runs';
+import { getRun, runSummary } from '../../payroll/runs';
 import { runDisplayLabels } from '../../payroll/status';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
@@ -137,11 +137,15 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
   }
 }
 
-/** `runs resume <run>`: a paused run goes on; this command pays and waits like `pay`. */
+/**
+ * `runs resume <run>`: a paused run goes on; this command pays and waits like `pay`. A run left
+ * running (its program stopped or crashed) is simply paid on: the engine resumes it when it starts.
+ */
 export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
   const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
   try {
-    app.engine.resumeRun(ctx.runId, actor);
+    if (getRun(app.db, ctx.runId).state === 'running') line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
+    else app.engine.resumeRun(ctx.runId, actor);
     return await followRun(app, ctx.runId, ctx.io);
   } finally {
     await app.close();

@@ -23,7 +23,8 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
                                     payment, then waits like pay
   runs cancel <run> [--yes]         stops the payments not sent yet (asks first)
   runs pause <run>                  sends nothing more of the run until it is resumed
-  runs resume <run>                 goes on with a paused run, then waits like pay
+  runs resume <run>                 goes on with a paused run (or one left running when its
+                                    program stopped), then waits like pay
   runs attention [<run>] [--json]   the needs-attention work list (every run, or one): item,
                                     worker, phone, amount, the attempt's OriginatorConversationID,
                                     why, and what evidence is missing; also money that moved
