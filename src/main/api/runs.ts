@@ -107,7 +107,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       return {
         run: runView(c.db, runId),
         charges: { ...summary.charges },
-        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents),
+        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents, runId),
         duplicateWarnings: findDuplicatePayments(c.db, runId).map((w) => ({
           itemId: w.itemId,
           name: w.name,

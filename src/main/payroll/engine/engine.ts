@@ -21,7 +21,7 @@ import {
   openAttempt,
   type Attempt,
 } from './attempts';
-import { queryUtilityBalance, requireFloat, runFloatNeed } from './float-check';
+import { committedElsewhere, queryUtilityBalance, requireFloat, runFloatNeed } from './float-check';
 import type { RunProgress } from './progress';
 import { ProgressStream, type ProgressListener } from './progress-stream';
 import { StatusChecks } from './status-checks';
@@ -209,7 +209,7 @@ export class PayoutEngine {
   async startRun(runId: number, actor: string): Promise<void> {
     const need = runFloatNeed(this.#db, runId);
     const available = await queryUtilityBalance(this.#db, this.#client, this.#source, this.#options.resultTimeoutMs, (conversationId) => this.#balanceArrival(conversationId));
-    requireFloat(available, need);
+    requireFloat(available, need, committedElsewhere(this.#db, runId));
     control.beginRun(this.#db, runId, actor, this.#iso());
     this.#poke();
   }
@@ -260,6 +260,9 @@ export class PayoutEngine {
       resolution,
       actor,
     );
+    // The run completes when nothing is open, whichever program cleared the last line.
+    const run = this.#db.prepare('SELECT run_id AS id FROM payroll_items WHERE id = ?').get(itemId) as { id: number };
+    control.completeIfDone(this.#db, run.id, this.#iso());
     this.#poke();
     return outcome;
   }

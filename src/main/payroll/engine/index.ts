@@ -5,5 +5,5 @@ export { runProgress, runIsSettled, type RunProgress } from './progress';
 export { applyInboxEntry, defaultNotFoundCodes, engineKinds, type ApplyResult, type EvidencePolicy } from './apply';
 export { clearFinding, listAttention, listFindings, type AttentionItem, type Finding, type Resolution, type ResolveOutcome } from './attention';
 export { checkRegisteredName, type NameCheck } from './names';
-export { runFloatNeed, requireFloat } from './float-check';
+export { committedElsewhere, runFloatNeed, requireFloat } from './float-check';
 export { SendRate } from './rate';
