@@ -51,6 +51,41 @@ export class AttentionPage {
     await this.dialog().getByTestId('resolve-reason').fill(reason);
   }
 
+  /** Opens "Record as failed" for one line, fills the reason and ticks the statement check, without confirming. */
+  async fillRecordAsFailed(itemId: number, reason: string): Promise<void> {
+    await this.list().locator(`[data-testid="attention-item"][data-item-id="${itemId}"]`).getByTestId('record-failed').click();
+    await this.dialog().getByTestId('resolve-reason').fill(reason);
+    await this.dialog().getByLabel(/I checked the M-Pesa statement/).check();
+  }
+
+  /** Waits until the run's list shows `count` open findings. */
+  async waitForFindings(count: number, timeoutMs: number): Promise<void> {
+    await this.page.locator(`[data-testid="needs-attention-list"][data-findings="${count}"]`).waitFor({ timeout: timeoutMs });
+  }
+
+  async findings(): Promise<Array<{ id: number; kind: string; receipt: string; detail: string }>> {
+    const rows = this.list().getByTestId('finding');
+    const found: Array<{ id: number; kind: string; receipt: string; detail: string }> = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      found.push({
+        id: Number(await row.getAttribute('data-finding-id')),
+        kind: (await row.getAttribute('data-kind')) ?? '',
+        receipt: (await row.getByTestId('finding-receipt').count()) === 0 ? '' : ((await row.getByTestId('finding-receipt').textContent()) ?? ''),
+        detail: (await row.getByTestId('finding-detail').textContent()) ?? '',
+      });
+    }
+    return found;
+  }
+
+  /** "Mark as dealt with" on one finding, with a note; waits until the dialog has closed. */
+  async clearFinding(findingId: number, note: string): Promise<void> {
+    await this.list().locator(`[data-testid="finding"][data-finding-id="${findingId}"]`).getByTestId('clear-finding').click();
+    await this.dialog().getByTestId('finding-note').fill(note);
+    await this.dialog().getByTestId('finding-clear-confirm').click();
+    await this.dialog().waitFor({ state: 'detached' });
+  }
+
   /** Confirms the open dialog and answers what the core said: checked, outcome and message. */
   async confirm(): Promise<{ checked: string; outcome: string; message: string }> {
     await this.dialog().getByTestId('resolve-confirm').click();

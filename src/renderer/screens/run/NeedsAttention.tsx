@@ -29,12 +29,15 @@ function useThrottledReload(reload: () => Promise<void>, runId: number): void {
       if (progress.runId === runId) soon();
     });
     const stopLedger = api.subscribe('ledger.changed', soon);
+    // A late answer from M-Pesa may settle a listed payment (or find one) after the run has ended.
+    const stopInbox = api.subscribe('inbox.changed', soon);
     const stopEnded = api.subscribe('run.ended', (ended) => {
       if (ended.runId === runId) soon();
     });
     return () => {
       stopProgress();
       stopLedger();
+      stopInbox();
       stopEnded();
       clearTimeout(timer.current);
       timer.current = undefined;
@@ -130,6 +133,18 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
 
   const items = list.value?.items ?? [];
   const findings = list.value?.findings ?? [];
+  // The list grew or shrank without this screen acting (a late answer, a new finding): the run's
+  // progress and results change with it.
+  const notify = useRef(onChanged);
+  useEffect(() => {
+    notify.current = onChanged;
+  }, [onChanged]);
+  const shape = list.value === undefined ? undefined : `${items.length}/${findings.length}`;
+  const shapeBefore = useRef(shape);
+  useEffect(() => {
+    if (shape !== undefined && shapeBefore.current !== undefined && shape !== shapeBefore.current) notify.current();
+    shapeBefore.current = shape;
+  }, [shape]);
   if (items.length === 0 && findings.length === 0 && list.error === undefined && resolving === undefined && clearing === undefined) return null;
 
   return (
@@ -154,7 +169,7 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
         {findings.length > 0 && (
           <section aria-label="Findings">
             <Title order={3} size="h4">
-              Findings: {findings.length} {findings.length === 1 ? 'payment' : 'payments'} against the record
+              Findings: money moved against the record ({findings.length})
             </Title>
             <Alert color="red" variant="light" my="xs">
               M-Pesa moved money that contradicts what Mshahara had recorded (for example a worker paid twice). The money is in the ledger; recover it or accept it, then mark each as dealt with.
@@ -172,10 +187,7 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
           item={resolving.item}
           outcome={resolving.outcome}
           onClose={() => setResolving(undefined)}
-          onResolved={() => {
-            void reload();
-            onChanged();
-          }}
+          onResolved={() => void reload()}
         />
       )}
       {clearing && (
@@ -186,7 +198,6 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
             setClearing(undefined);
             notifications.show({ message: 'Finding marked as dealt with.' });
             void reload();
-            onChanged();
           }}
         />
       )}

@@ -29,7 +29,7 @@ export function RunProgressBar({ progress }: { progress: RunProgress }) {
   return (
     <Stack gap={6} data-testid="run-progress" data-settled={settled} data-total={totals.count} data-state={progress.state} data-held={progress.held === null ? undefined : 'yes'} data-findings={progress.findings}>
       {progress.held !== null && (
-        <Alert color="orange" variant="filled" title="Sending is held: no answers from M-Pesa" role="alert" data-testid="run-held">
+        <Alert color="orange" variant="filled" title="No answers are arriving from M-Pesa" role="alert" data-testid="run-held">
           {progress.held}
         </Alert>
       )}
