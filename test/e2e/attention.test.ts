@@ -188,6 +188,7 @@ describe('the needs-attention work list in Chromium', () => {
     await page.locator('[data-testid="needs-attention-list"]:not([data-findings="0"])').waitFor({ timeout: 90_000 });
     const findings = await attention.findings();
     expect(findings.length).toBeGreaterThanOrEqual(1);
+    await app.screenshot('/tmp/mshahara-attention-finding.png');
     const [finding] = findings;
     if (!finding) throw new Error('no finding');
     expect(finding.kind).toBe('paid_after_failure');
@@ -195,7 +196,10 @@ describe('the needs-attention work list in Chromium', () => {
     await page.getByTestId('progress-findings').waitFor();
     await app.screenshot('/tmp/mshahara-attention-finding.png');
 
-    // The dashboard counts it and leads to the run.
+    // The list of runs marks the run, and the dashboard counts it and leads to it.
+    await app.go('runs');
+    await page.getByTestId('run-attention').getByText(`${findings.length} finding${findings.length === 1 ? '' : 's'}`, { exact: true }).waitFor();
+    await app.screenshot('/tmp/mshahara-attention-runs-list.png');
     await app.go('dashboard');
     await page.getByTestId('needs-attention-findings').waitFor();
     await app.screenshot('/tmp/mshahara-attention-dashboard-finding.png');

@@ -1,7 +1,7 @@
 // Payroll runs: the list of runs, starting a new one (from the worker list or a file), and the
 // open run with its review, sending, progress and results.
 import { Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { RunView } from '../../shared/contract';
 import { call } from '../api';
 import { Money } from '../components/Money';
@@ -23,10 +23,46 @@ export function Runs() {
 function RunList({ onOpen }: { onOpen(runId: number): void }) {
   const list = useLoad(() => call('runs.list', { limit: 500, offset: 0 }), []);
   const [creating, setCreating] = useState(false);
+  // What waits for a person, per run: payments to settle and findings.
+  const work = useLoad(() => call('runs.attention', {}), []);
+  const waiting = useMemo(() => {
+    const byRun = new Map<number, { items: number; findings: number }>();
+    const entry = (runId: number) => {
+      let found = byRun.get(runId);
+      if (found === undefined) byRun.set(runId, (found = { items: 0, findings: 0 }));
+      return found;
+    };
+    for (const item of work.value?.items ?? []) entry(item.runId).items += 1;
+    for (const finding of work.value?.findings ?? []) entry(finding.runId).findings += 1;
+    return byRun;
+  }, [work.value]);
   const runs = list.value?.runs ?? [];
   const columns: Column<RunView>[] = [
     { key: 'title', header: 'Run', width: '1.5fr', render: (run) => run.title },
     { key: 'status', header: 'Status', width: '140px', render: (run) => <Badge color={statusColour(run.displayStatus)} variant="light">{statusWords(run.displayStatus)}</Badge> },
+    {
+      key: 'attention',
+      header: 'Needs attention',
+      width: '200px',
+      render: (run) => {
+        const open = waiting.get(run.id);
+        if (!open) return '';
+        return (
+          <Group gap={4} wrap="nowrap" data-testid="run-attention">
+            {open.items > 0 && (
+              <Badge color="orange" variant="light">
+                {open.items} to settle
+              </Badge>
+            )}
+            {open.findings > 0 && (
+              <Badge color="red" variant="filled">
+                {open.findings} finding{open.findings === 1 ? '' : 's'}
+              </Badge>
+            )}
+          </Group>
+        );
+      },
+    },
     { key: 'count', header: 'Workers', width: '90px', align: 'right', render: (run) => run.totals.count.toLocaleString('en-KE') },
     { key: 'total', header: 'Total', width: '160px', align: 'right', render: (run) => <Money cents={run.totals.amountCents} /> },
     { key: 'paid', header: 'Paid', width: '160px', align: 'right', render: (run) => <Money cents={run.totals.paidCents} /> },
