@@ -85,8 +85,8 @@ describe('one program per profile, across processes', () => {
     const file = join(dataDir, 'payroll.csv');
     const lines = payrollLines(30, 91);
     writePayrollCsv(file, lines);
-    // Slow enough that it is still paying when the others start.
-    const holder = spawnCli(['pay', file, '--yes', '--rate', '1', '--concurrency', '1'], dataDir, { stdout: 'ignore' });
+    // Slow enough (one payment every 5 s) that it is still paying however long the others take to start.
+    const holder = spawnCli(['pay', file, '--yes', '--rate', '0.2', '--concurrency', '1'], dataDir, { stdout: 'ignore' });
     try {
       await holder.waitForStderr(/Paying run #1/);
 
@@ -109,6 +109,7 @@ describe('one program per profile, across processes', () => {
       expect(attention.stderr()).toContain('the command line ("npm run cli -- pay');
       expect(attention.stderr()).toContain('this is the list as it has stored it');
       expect(listed).toContain('Nothing waits for a person in payroll run #1.');
+      expect(holder.child.exitCode).toBeNull();
 
       // Reading beside the holder is allowed.
       const reader = spawnCli(['runs', 'show', '1', '--json'], dataDir);

@@ -46,6 +46,10 @@ export interface EvidencePolicy {
   maxResends: number;
 }
 
+function policyNotFound(code: string): boolean {
+  return defaultNotFoundCodes.includes(code);
+}
+
 /** Mshahara's defaults: R000002 (Reversal's "invalid original", the only documented not-found) and SFC_IC0003. */
 export const defaultNotFoundCodes: readonly string[] = ['R000002', 'SFC_IC0003'];
 
@@ -243,15 +247,21 @@ function applySuccess(db: ProfileDatabase, inboxId: number, attempt: Attempt, no
     );
     return { kind: 'finding', attemptId: attempt.id };
   }
+  // Money another attempt of the same line already moved (its own success, or a contradiction recorded in the ledger).
   const otherPaid = db
-    .prepare(`SELECT id, receipt FROM payout_attempts WHERE item_id = ? AND id <> ? AND state = 'succeeded' LIMIT 1`)
+    .prepare(
+      `SELECT t.attempt_id AS id, t.receipt FROM transactions t JOIN payout_attempts a ON a.id = t.attempt_id
+        WHERE a.item_id = ? AND a.id <> ? AND t.kind = 'b2c_payment' AND t.corrects_id IS NULL LIMIT 1`,
+    )
     .get(attempt.itemId, attempt.id) as { id: number; receipt: string } | undefined;
-  settlePaid(db, attempt, evidence, nowIso, otherPaid ? 'paid_twice' : null);
-  if (otherPaid) {
-    // This attempt's own success, but the item was already paid by another: paid twice.
-    const settledAttempt = attemptById(db, attempt.id) ?? attempt;
-    recordFinding(db, settledAttempt, null, 'paid_twice', `Paid twice: receipt ${e.receipt} and receipt ${otherPaid.receipt} (attempt ${otherPaid.id}) for the same line`, nowIso);
-  }
+  db.transaction(() => {
+    settlePaid(db, attempt, evidence, nowIso, otherPaid ? 'paid_twice' : null);
+    if (otherPaid) {
+      // This attempt's own success, but the line was already paid by another: paid twice.
+      const settledAttempt = attemptById(db, attempt.id) ?? attempt;
+      recordFinding(db, settledAttempt, null, 'paid_twice', `Paid twice: receipt ${e.receipt} and receipt ${otherPaid.receipt} (attempt ${otherPaid.id}) for the same line`, nowIso);
+    }
+  }).immediate();
   return { kind: 'settled', attemptId: attempt.id };
 }
 
@@ -260,6 +270,14 @@ function applyFailure(db: ProfileDatabase, inboxId: number, attempt: Attempt, co
     return flag(db, inboxId, 'duplicate', `Attempt ${attempt.id} is already settled as ${attempt.state}`, nowIso);
   }
   if (attempt.state === 'succeeded') {
+    if (attempt.resultCode === 'mshahara.resolved') {
+      // Recorded as paid on a person's word, and now M-Pesa says it failed: the ledger row may be money that never moved.
+      db.transaction(() => {
+        markInbox(db, inboxId, { applied: true, reason: `M-Pesa reports failure ${code} for a payment a person recorded as paid` }, nowIso);
+        recordFinding(db, attempt, null, 'failure_after_payment', `M-Pesa reports failure ${code} (${desc}) for a payment recorded as paid by hand with receipt ${String(attempt.receipt)}`, nowIso);
+      }).immediate();
+      return { kind: 'finding', attemptId: attempt.id };
+    }
     // The ledger already shows the money; a failure report cannot take it back.
     return flag(db, inboxId, 'late', `Failure ${code} reported for attempt ${attempt.id}, which was paid (receipt ${String(attempt.receipt)}); the payment stands`, nowIso);
   }
@@ -292,9 +310,7 @@ function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusRe
     const status = (event.transactionStatus ?? '').trim();
     if (status.toLowerCase() === 'completed') {
       if (query) recordQueryAnswer(db, query.id, 'paid', event.resultCode, inboxId, nowIso);
-      // The payment's own ConversationID, learned here when its synchronous answer was lost.
-      if (event.transactionConversationId !== null) markAcknowledged(db, attempt.id, event.transactionConversationId);
-      return applySuccess(db, inboxId, attempt, nowIso, {
+      const result = applySuccess(db, inboxId, attempt, nowIso, {
         source: 'status_result',
         receipt: event.receipt,
         amountCents: event.amountCents,
@@ -308,6 +324,9 @@ function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusRe
         resultCode: event.resultCode,
         resultDesc: event.resultDesc,
       });
+      // The payment's own ConversationID, learned once its evidence was accepted (its synchronous answer may have been lost).
+      if (result.kind === 'settled' && event.transactionConversationId !== null) markAcknowledged(db, attempt.id, event.transactionConversationId);
+      return result;
     }
     if (failedTransactionStatuses.has(status.toLowerCase()) && named === attempt.originatorConversationId) {
       if (query) recordQueryAnswer(db, query.id, 'failed', event.resultCode, inboxId, nowIso);
@@ -316,6 +335,8 @@ function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusRe
       }
       return applyFailure(db, inboxId, attempt, `TS:${status}`, `Transaction Status: ${status}`, 'status_result', nowIso);
     }
+    // Daraja knows the payment (it answered about it by name): never re-sent on a "not found" again.
+    if (named === attempt.originatorConversationId) markAcknowledged(db, attempt.id, null);
     return unanswered(db, inboxId, query, attempt, event, `Transaction Status says "${status || 'no status'}"; not final`, nowIso);
   }
   if (policy.notFoundCodes.includes(event.resultCode)) return applyNotFound(db, inboxId, query, attempt, event, nowIso, policy);
@@ -354,6 +375,12 @@ function applyNotFound(db: ProfileDatabase, inboxId: number, query: StatusQuery 
         applied(db, inboxId, `First "no such transaction" (${code}) since attempt ${attempt.id} was sent; asking once more before sending it again`, nowIso);
         return { kind: 'status-unanswered', attemptId: attempt.id };
       }
+      const unread = unreadResultSince(db, current);
+      if (unread !== null) {
+        markNeedsAttention(db, attempt.id, `M-Pesa says it has no such payment, but ${unread} arrived since it was sent and could not be matched: a person decides`, nowIso);
+        applied(db, inboxId, `"No such transaction" (${code}) for attempt ${attempt.id}, but an unmatched result may be about it: a person decides`, nowIso);
+        return { kind: 'attention', attemptId: attempt.id };
+      }
       if (current.resends >= policy.maxResends) {
         markNeedsAttention(db, attempt.id, `M-Pesa still says it has no such payment after ${current.resends} re-send(s) with the same ID`, nowIso);
         applied(db, inboxId, `"No such transaction" (${code}) again after ${current.resends} re-send(s): a person decides`, nowIso);
@@ -364,6 +391,30 @@ function applyNotFound(db: ProfileDatabase, inboxId: number, query: StatusQuery 
       return { kind: 'resend', attemptId: attempt.id };
     })
     .immediate();
+}
+
+/**
+ * A Result or queue timeout that arrived after the attempt was last sent and matched no attempt
+ * (Daraja may send its own OriginatorConversationID, and the ConversationID was never learned):
+ * it may be about this payment, so no re-send goes out while it is unread.
+ */
+function unreadResultSince(db: ProfileDatabase, attempt: Attempt): string | null {
+  if (attempt.sentAt === null) return null;
+  const rows = db
+    .prepare(`SELECT id, kind, body FROM inbox WHERE kind IN ('b2c-result', 'b2c-timeout') AND flag = 'unmatched' AND received_at >= ? ORDER BY id LIMIT 500`)
+    .all(attempt.sentAt) as Array<{ id: number; kind: CallbackKind; body: string }>;
+  for (const row of rows) {
+    const parsed = parseCallback(row.body, row.kind);
+    if (!parsed.ok) continue;
+    const event = parsed.event;
+    if (event.type === 'queue-timeout') return `a queue timeout (callback #${row.id})`;
+    if (event.type !== 'b2c-result') continue;
+    if (event.resultCode !== '0') return `a result ${event.resultCode} (callback #${row.id})`;
+    if (event.amountCents === attempt.amountCents && checkParty(attempt.phone, event.receiverMsisdn, event.receiverPartyPublicName) !== 'mismatch') {
+      return `a payment of the same amount to the same number (callback #${row.id})`;
+    }
+  }
+  return null;
 }
 
 /** Why a "not found" cannot lead to a re-send of this attempt, or null when it can. */
@@ -380,16 +431,21 @@ function notFoundBlocker(attempt: Attempt, query: StatusQuery, policy: EvidenceP
 function applyReceiptAnswer(db: ProfileDatabase, inboxId: number, event: StatusResultEvent, query: StatusQuery, attempt: Attempt | null, nowIso: string): ApplyResult {
   const completed = event.resultCode === '0' && (event.transactionStatus ?? '').toLowerCase() === 'completed';
   if (!attempt || !completed) {
+    // ResultCode 0 with another status (failed, reversed, pending): the receipt proves no payment.
+    const answer = event.resultCode === '0' ? 'failed' : policyNotFound(event.resultCode) ? 'not_found' : 'unanswered';
     db.transaction(() => {
-      recordQueryAnswer(db, query.id, event.resultCode === '0' ? 'unanswered' : 'not_found', event.resultCode, inboxId, nowIso);
+      recordQueryAnswer(db, query.id, answer, event.resultCode, inboxId, nowIso);
       applied(db, inboxId, `Receipt ${String(query.byReceipt)}: M-Pesa answered ${event.resultCode} ${event.resultDesc}`, nowIso);
     }).immediate();
     return { kind: 'status-unanswered', attemptId: query.attemptId };
   }
-  if (event.transactionOriginatorConversationId !== null && event.transactionOriginatorConversationId !== attempt.originatorConversationId) {
+  // Without the payment's own ID, only its time can tell it from an older payment of the same amount.
+  const createdAt = (db.prepare('SELECT created_at FROM payout_attempts WHERE id = ?').get(attempt.id) as { created_at: string }).created_at;
+  const older = event.transactionOriginatorConversationId === null && (event.finalisedAt === null || event.finalisedAt.getTime() < Date.parse(createdAt) - 60_000);
+  if (older || (event.transactionOriginatorConversationId !== null && event.transactionOriginatorConversationId !== attempt.originatorConversationId)) {
     db.transaction(() => {
       recordQueryAnswer(db, query.id, 'other_payment', event.resultCode, inboxId, nowIso);
-      applied(db, inboxId, `Receipt ${String(query.byReceipt)} belongs to another payment (${event.transactionOriginatorConversationId})`, nowIso);
+      applied(db, inboxId, `Receipt ${String(query.byReceipt)} belongs to another payment (${event.transactionOriginatorConversationId ?? 'completed before this one was sent'})`, nowIso);
     }).immediate();
     return { kind: 'status-unanswered', attemptId: attempt.id };
   }

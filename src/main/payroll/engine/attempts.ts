@@ -14,7 +14,7 @@ export type AttemptState = 'created' | 'sending' | 'accepted' | 'succeeded' | 'f
  * Every update below names its from-states in SQL; the schema's triggers keep final states final.
  */
 export const attemptTransitions: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
-  created: ['sending', 'succeeded', 'failed', 'rejected'],
+  created: ['sending', 'succeeded', 'failed', 'rejected', 'unknown'],
   sending: ['accepted', 'rejected', 'unknown', 'created', 'succeeded', 'failed'],
   accepted: ['succeeded', 'failed', 'unknown', 'created'],
   unknown: ['succeeded', 'failed', 'created'],

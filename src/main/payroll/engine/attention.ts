@@ -8,6 +8,7 @@ import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../inbox/source';
 import { appendAudit } from '../../ledger/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
+import { parseCallback, type CallbackKind } from '../../daraja/callbacks';
 import { attemptById, attemptsWhere, failItem, openAttemptStates, type Attempt, type AttemptState } from './attempts';
 import { queryById, recordQueryAccepted, recordQueryAnswer, recordQueryAsked, type QueryAnswer } from './status-queries';
 
@@ -218,6 +219,7 @@ async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string,
     return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa confirms receipt ${receipt}: paid ${attempt.phone}. Recorded.` };
   }
   if (answer === 'other_payment') throw new ConflictError(`M-Pesa says receipt ${receipt} belongs to another payment, not this one. Check the receipt on the statement.`);
+  if (answer === 'failed') throw new ConflictError(`M-Pesa says receipt ${receipt} did not complete (failed or reversed): it is no evidence that this worker was paid.`);
   if (answer === 'not_found') throw new ValidationError(`M-Pesa has no receipt ${receipt}. Check it on the M-Pesa statement and try again.`);
   if (answer === 'paid') {
     const flagged = db.prepare(`SELECT reason FROM inbox WHERE id = (SELECT inbox_id FROM status_queries WHERE attempt_id = ? AND by_receipt = ? ORDER BY id DESC LIMIT 1)`).get(attempt.id, receipt) as
@@ -245,10 +247,34 @@ async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string,
   return { itemId: attempt.itemId, outcome: 'paid', checked: 'unchecked', message: `M-Pesa did not answer in time: recorded as paid with receipt ${receipt} on your word, marked unchecked.` };
 }
 
+/**
+ * Any callback Mshahara kept (flagged, so not applied) in which M-Pesa reported this payment made:
+ * a success Result or a "Completed" status answer naming either of its IDs. A person's "failed"
+ * must not stand against it.
+ */
+function reportedPaid(db: ProfileDatabase, attempt: Attempt): string | null {
+  const ids = [attempt.originatorConversationId, attempt.conversationId].filter((id): id is string => id !== null && id !== '');
+  for (const id of ids) {
+    const rows = db
+      .prepare(`SELECT id, kind, body, reason FROM inbox WHERE kind IN ('b2c-result', 'status-result') AND applied = 0 AND flag IS NOT NULL AND instr(body, ?) > 0 ORDER BY id LIMIT 50`)
+      .all(id) as Array<{ id: number; kind: CallbackKind; body: string; reason: string | null }>;
+    for (const row of rows) {
+      const parsed = parseCallback(row.body, row.kind);
+      if (!parsed.ok) continue;
+      const event = parsed.event;
+      const paid =
+        (event.type === 'b2c-result' && event.resultCode === '0') ||
+        (event.type === 'status-result' && event.resultCode === '0' && (event.transactionStatus ?? '').toLowerCase() === 'completed');
+      if (paid) return `callback #${row.id}${row.reason ? ` (${row.reason})` : ''}`;
+    }
+  }
+  return null;
+}
+
 async function resolveFailed(deps: ResolveDeps, attempt: Attempt, reason: string, actor: string): Promise<ResolveOutcome> {
   const { db, now } = deps;
   // One more question before a person's "failed" lets a retry send new money.
-  await askAndWait(deps, attempt, null);
+  const answer = await askAndWait(deps, attempt, null);
   const after = attemptById(db, attempt.id) ?? attempt;
   if (after.state === 'succeeded') {
     audit(db, actor, after, { outcome: 'paid', reason, checked: 'confirmed', asked: 'failed' });
@@ -257,6 +283,14 @@ async function resolveFailed(deps: ResolveDeps, attempt: Attempt, reason: string
   if (after.state === 'failed') {
     audit(db, actor, after, { outcome: 'failed', reason, checked: 'confirmed' });
     return { itemId: attempt.itemId, outcome: 'failed', checked: 'confirmed', message: `M-Pesa confirms it failed (${String(after.resultCode)}). It can be retried.` };
+  }
+  // M-Pesa said "paid" in an answer that did not match this payment (another amount, another
+  // number): that is for a person to look into, never a failure a retry could pay again on top of.
+  const evidence = answer === 'paid' ? 'its status answer just now' : reportedPaid(db, after);
+  if (evidence !== null) {
+    throw new ConflictError(
+      `M-Pesa reported this payment as made (${evidence}), though not exactly as it was sent. It cannot be recorded as failed: look at the callback in the inbox and the M-Pesa statement, then record it as paid with its receipt.`,
+    );
   }
   const nowIso = new Date(now()).toISOString();
   db.transaction(() => {

@@ -15,6 +15,7 @@ import {
   countUnansweredStatusQuery,
   markAccepted,
   markAcknowledged,
+  markNeedsAttention,
   markRejected,
   markSending,
   markUnknown,
@@ -253,7 +254,8 @@ export class PayoutEngine {
         client: this.#client,
         source: this.#source,
         now: this.#now,
-        waitMs: Math.min(Math.max(2 * this.#options.resultTimeoutMs, 3000), 30_000),
+        // Long enough for an answer Daraja takes its full result timeout over (bounded for a person waiting).
+        waitMs: Math.min(Math.max(2 * this.#options.resultTimeoutMs, 3000), 150_000),
         apply: (inboxId) => this.#apply(inboxId),
       },
       itemId,
@@ -392,7 +394,11 @@ export class PayoutEngine {
     if (free <= 0) return next;
     const now = this.#now();
     // Re-sends first (same attempt, same ID), then fresh items in run and line order.
-    const resends = attemptsWhere(this.#db, `a.state = 'created' AND i.run_id IN (SELECT id FROM payroll_runs WHERE state = 'running') ORDER BY a.id LIMIT ?`, free + this.#sending.size + this.#resendAt.size);
+    const resends = attemptsWhere(
+      this.#db,
+      `a.state = 'created' AND a.needs_attention = 0 AND i.run_id IN (SELECT id FROM payroll_runs WHERE state = 'running') ORDER BY a.id LIMIT ?`,
+      free + this.#sending.size + this.#resendAt.size,
+    );
     const work: Array<{ attempt?: Attempt; itemId?: number }> = [];
     for (const attempt of resends) {
       if (this.#sending.has(attempt.id)) continue;
@@ -453,7 +459,19 @@ export class PayoutEngine {
           this.#reapplyUnmatched(outcome.value.conversationId);
           break;
         case 'definitive':
-          markRejected(this.#db, attempt.id, outcome.error.code ?? 'mshahara.refused', outcome.error.message, now);
+          if (attempt.acknowledged || attempt.resends > 0 || attempt.state === 'created') {
+            // A refused RE-send says nothing about the first send, which M-Pesa may have paid: a
+            // person decides; "retry failed" must never send a new ID on top of it.
+            const reason = `M-Pesa refused sending it again (${outcome.error.code ?? 'no code'}: ${outcome.error.message}); the first request may have been paid`;
+            this.#db
+              .transaction(() => {
+                markUnknown(this.#db, attempt.id, reason, now);
+                markNeedsAttention(this.#db, attempt.id, reason, now);
+              })
+              .immediate();
+          } else {
+            markRejected(this.#db, attempt.id, outcome.error.code ?? 'mshahara.refused', outcome.error.message, now);
+          }
           break;
         case 'unknown':
           markUnknown(this.#db, attempt.id, `${outcome.error.code}: ${outcome.error.message}`, now);

@@ -30,7 +30,15 @@ export function checkParty(phone: string, reportedMsisdn: string | null, publicN
   const last = shown.lastIndexOf('*');
   const head = shown.slice(0, first);
   const tail = shown.slice(last + 1);
-  // Too little shown to tell anything: at least five digits must be visible.
-  if (head.length + tail.length < 5 || shown.length > phone.length + 2) return 'absent';
-  return phone.startsWith(head) && phone.endsWith(tail) && head.length + tail.length <= phone.length ? 'match' : 'mismatch';
+  // Too little shown to tell anything: both ends must show at least three digits.
+  if (head.length < 3 || tail.length < 3 || shown.length > phone.length) return 'absent';
+  if (!phone.startsWith(head) || !phone.endsWith(tail)) return 'mismatch';
+  // Written at full length (stars stand one for one): every visible digit must agree in place.
+  if (shown.length === phone.length) {
+    for (let i = 0; i < shown.length; i++) if (shown[i] !== '*' && shown[i] !== phone[i]) return 'mismatch';
+  } else if (/\d/.test(shown.slice(first, last))) {
+    // Digits between stars of a shortened mask cannot be placed: nothing can be told from them.
+    return 'absent';
+  }
+  return 'match';
 }

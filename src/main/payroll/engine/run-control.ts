@@ -69,16 +69,29 @@ export function cancelRun(db: ProfileDatabase, runId: number, actor: string, now
 }
 
 /**
- * Closes the attempts of a cancelled run that M-Pesa has not processed (state created: never sent,
- * turned away unprocessed, or answered "no such transaction"); their items are cancelled. Should
- * one of them be processed late after all, its Result is held for a person (apply.ts).
+ * Closes the attempts of a cancelled run that M-Pesa cannot have processed: waiting to be sent
+ * again after Daraja turned the first request away unprocessed (never acknowledged, never re-sent
+ * after a "not found"); their items are cancelled. An attempt waiting after "not found" or after
+ * Daraja acknowledged it may still be processed (M-Pesa may lag): it goes on the work list and
+ * keeps being asked about, never closed as if nothing had left.
  */
 export function closeUnsentAttempts(db: ProfileDatabase, runId: number, nowIso: string): number {
   return db
     .transaction(() => {
-      const unsent = db
-        .prepare(`SELECT a.id, a.item_id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ? AND a.state = 'created'`)
-        .all(runId) as Array<{ id: number; item_id: number }>;
+      const waiting = db
+        .prepare(`SELECT a.id, a.item_id, a.acknowledged, a.resends FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ? AND a.state = 'created'`)
+        .all(runId) as Array<{ id: number; item_id: number; acknowledged: number; resends: number }>;
+      const unsent = waiting.filter((a) => a.acknowledged === 0 && a.resends === 0);
+      for (const attempt of waiting.filter((a) => a.acknowledged === 1 || a.resends > 0)) {
+        const reason = 'Run cancelled while this payment waited to be sent again; M-Pesa may still have the first request';
+        db.prepare(`UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND state = 'created'`).run(
+          reason,
+          reason,
+          nowIso,
+          attempt.id,
+        );
+        appendAudit(db, { actor: 'system', action: 'payout_attempt.needs_attention', entity: 'payout_attempt', entityId: attempt.id, details: { reason } });
+      }
       for (const attempt of unsent) {
         db.prepare(
           `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.cancelled', result_desc = 'Run cancelled before this payment was sent', finished_at = ?, updated_at = ? WHERE id = ?`,
@@ -105,7 +118,8 @@ export function approveRetry(db: ProfileDatabase, runId: number, actor: string, 
           `UPDATE payroll_items SET state = 'queued', updated_at = ?
            WHERE run_id = ? AND state = 'failed'
              AND NOT EXISTS (SELECT 1 FROM payout_attempts a WHERE a.item_id = payroll_items.id
-                             AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1))`,
+                             AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1
+                                  OR (a.state = 'rejected' AND (a.resends > 0 OR a.acknowledged = 1))))`,
         )
         .run(nowIso, runId).changes;
       if (queued > 0 && state === 'completed') db.prepare(`UPDATE payroll_runs SET state = 'running', finished_at = NULL WHERE id = ?`).run(runId);

@@ -108,7 +108,7 @@ function insertPayment(db: ProfileDatabase, attempt: Attempt, evidence: PaymentE
   return Number(ledger.lastInsertRowid);
 }
 
-export type FindingKind = 'paid_after_failure' | 'second_receipt' | 'paid_twice' | 'paid_after_cancel';
+export type FindingKind = 'paid_after_failure' | 'second_receipt' | 'paid_twice' | 'paid_after_cancel' | 'failure_after_payment';
 
 /**
  * Evidence that contradicts what Mshahara recorded. When it reports money (`evidence`), the money
@@ -122,7 +122,30 @@ export function recordFinding(db: ProfileDatabase, attempt: Attempt, evidence: P
     if (evidence !== null) {
       transactionId = insertPayment(db, attempt, evidence, nowIso, kind);
       if (kind === 'paid_after_failure') {
-        db.prepare(`UPDATE payroll_items SET state = 'paid', registered_name = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'queued')`).run(evidence.registeredName, nowIso, attempt.itemId);
+        // The line is paid: a retry of it must not go out. One waiting to be sent again that M-Pesa
+        // cannot have processed is closed; one that may have been processed waits for a person.
+        const others = db
+          .prepare(`SELECT id, state, acknowledged, resends FROM payout_attempts WHERE item_id = ? AND id <> ? AND state IN ('created', 'sending', 'accepted', 'unknown')`)
+          .all(attempt.itemId, attempt.id) as Array<{ id: number; state: string; acknowledged: number; resends: number }>;
+        for (const other of others) {
+          if (other.state === 'created' && other.acknowledged === 0 && other.resends === 0) {
+            db.prepare(
+              `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.paid_already', result_desc = 'Not sent: an earlier attempt of this line was paid', finished_at = ?, updated_at = ? WHERE id = ? AND state = 'created'`,
+            ).run(nowIso, nowIso, other.id);
+          } else {
+            db.prepare('UPDATE payout_attempts SET needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ?').run(
+              `An earlier attempt of this line was paid (receipt ${evidence.receipt}) while this one was out: it may pay the worker twice`,
+              nowIso,
+              other.id,
+            );
+          }
+        }
+        const stillOut = others.some((o) => !(o.state === 'created' && o.acknowledged === 0 && o.resends === 0));
+        db.prepare(`UPDATE payroll_items SET state = 'paid', registered_name = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'queued'${stillOut ? '' : ", 'paying'"})`).run(
+          evidence.registeredName,
+          nowIso,
+          attempt.itemId,
+        );
       }
       markInbox(db, evidence.inboxId, { applied: true, reason: `Money moved against the record: ${detail}. In the ledger, marked; a person must look.` }, nowIso);
     } else {

@@ -164,7 +164,9 @@ export class StatusChecks {
         case 'transient':
         case 'unknown':
         case 'duplicate':
+          // Asked again soon; each such refusal still counts, so a query Daraja never takes ends on the work list.
           recordQueryAnswer(db, queryId, 'refused', outcome.error.code ?? null, null, new Date(now()).toISOString());
+          if (!attempt.needsAttention) countUnansweredStatusQuery(db, attempt.id, new Date(now()).toISOString(), `query not taken: ${outcome.error.code ?? outcome.kind}`);
           askSoon(false);
           break;
         case 'definitive':

@@ -24,7 +24,8 @@ describe('when no answers arrive', () => {
     h = await harness({
       customers: customersFor(workers),
       faults: { dropCallback: 1 },
-      engine: { concurrency: 5, resultTimeoutMs: 300, maxStatusQueries: 3, holdAfterUnanswered: 5 },
+      // 20 a second: the 40 would take 2 s to send, far longer than it takes to see that no answer comes.
+      engine: { rate: 20, concurrency: 5, resultTimeoutMs: 300, maxStatusQueries: 3, holdAfterUnanswered: 5 },
     });
     const runId = approvedRun(h.db, workers);
     const reasons: Array<string | null> = [];
