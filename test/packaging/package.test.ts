@@ -12,6 +12,8 @@
 // Native modules cannot be built for Electron's ABI here either, so npmRebuild is off: the package
 // holds the Node build of better-sqlite3, and the test shows the ABI check refusing it, then checks
 // the contents of the package that was laid out before the refusal.
+// About 45 s of CPU (electron-vite's build, then electron-builder packing some 14,000 files); the
+// hook allows more for a machine busy with other tests.
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -87,7 +89,7 @@ beforeAll(async () => {
   resourcesDir = join(appOutDir, 'resources');
   appFiles = asar.listPackage(join(resourcesDir, 'app.asar'), { isPack: false }).map((file) => file.replace(/^\//, ''));
   process.stdout.write(`Mshahara package (linux-unpacked, stand-in Electron): ${(sizeOf(appOutDir) / 1024 / 1024).toFixed(1)} MiB, app.asar ${(statSync(join(resourcesDir, 'app.asar')).size / 1024 / 1024).toFixed(1)} MiB, app.asar.unpacked ${(sizeOf(join(resourcesDir, 'app.asar.unpacked')) / 1024 / 1024).toFixed(1)} MiB\n`);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   if (stage) await rm(stage, { recursive: true, force: true });
