@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AfterPackContext, Configuration } from 'electron-builder';
+import { iconSetPaths } from './packaging/icons';
 import { packagesOnlyTheRendererUses } from './packaging/main-dependencies';
 import { assertNativeModulesBuiltForElectron } from './packaging/native-abi';
 
@@ -15,6 +16,7 @@ const native = `{${nativeModules.join(',')}}`;
 
 /** Generated from resources/icon.svg by packaging/icons.ts before electron-builder runs. */
 export const iconFolder = 'build/icons';
+const icons = iconSetPaths(iconFolder);
 
 /**
  * Runs once the app is laid out, before any installer is made from it: a package whose native
@@ -68,7 +70,7 @@ export function packagingConfig({ bundles = 'out' }: PackagingOptions = {}): Con
 
     win: {
       target: [{ target: 'nsis', arch: ['x64'] }],
-      icon: `${iconFolder}/icon.ico`,
+      icon: icons.ico,
       // Signing: electron-builder reads CSC_LINK / CSC_KEY_PASSWORD (or WIN_CSC_LINK / WIN_CSC_KEY_PASSWORD).
     },
     nsis: {
@@ -87,7 +89,7 @@ export function packagingConfig({ bundles = 'out' }: PackagingOptions = {}): Con
 
     mac: {
       target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],
-      icon: `${iconFolder}/icon.icns`,
+      icon: icons.icns,
       category: 'public.app-category.finance',
       hardenedRuntime: true,
       gatekeeperAssess: false,
@@ -102,7 +104,7 @@ export function packagingConfig({ bundles = 'out' }: PackagingOptions = {}): Con
 
     linux: {
       target: ['AppImage', 'deb'],
-      icon: `${iconFolder}/png`,
+      icon: icons.pngFolder,
       category: 'Office',
       maintainer: 'Mshahara <support@mshahara.app>',
       synopsis: 'Pay workers in bulk over M-Pesa and reconcile every shilling',

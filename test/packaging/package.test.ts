@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import * as asar from '@electron/asar';
 import { Arch, build, Platform } from 'electron-builder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packagingConfig } from '../../electron-builder.config';
+import { iconFolder, packagingConfig } from '../../electron-builder.config';
+import { iconSetPaths } from '../../packaging/icons';
 import { mainBundleSpecifiers } from '../../packaging/main-dependencies';
 import { addonBuild, electronAbi, inspectNativeModules } from '../../packaging/native-abi';
 import { resourcesDirectory } from '../../src/main/daraja/certificate';
@@ -38,6 +39,7 @@ let appOutDir: string;
 let resourcesDir: string;
 let appFiles: string[];
 let refusal: unknown;
+let bundles: string;
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -69,12 +71,14 @@ async function standInElectron(): Promise<string> {
 beforeAll(async () => {
   stage = await mkdtemp(join(tmpdir(), 'mshahara-package-'));
   const electronDist = await standInElectron();
-  const bundles = join(stage, 'out');
+  bundles = join(stage, 'out');
+  const started = Date.now();
   // The real bundles, built from this checkout's sources.
   await run(process.execPath, [join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', bundles], projectRoot);
   // What a developer's build folder may hold beside the bundles: neither may ship.
   await writeFile(join(bundles, '.env'), `DARAJA_CONSUMER_SECRET=${plantedSecret}\n`);
   await writeFile(join(bundles, 'main', 'index.js.map'), `{"version":3,"sourcesContent":["${plantedSecret}"]}`);
+  const bundled = Date.now();
   try {
     await build({
       projectDir: projectRoot,
@@ -85,10 +89,11 @@ beforeAll(async () => {
   } catch (error) {
     refusal = error;
   }
+  const packed = Date.now();
   appOutDir = join(stage, 'dist', 'linux-unpacked');
   resourcesDir = join(appOutDir, 'resources');
   appFiles = asar.listPackage(join(resourcesDir, 'app.asar'), { isPack: false }).map((file) => file.replace(/^\//, ''));
-  process.stdout.write(`Mshahara package (linux-unpacked, stand-in Electron): ${(sizeOf(appOutDir) / 1024 / 1024).toFixed(1)} MiB, app.asar ${(statSync(join(resourcesDir, 'app.asar')).size / 1024 / 1024).toFixed(1)} MiB, app.asar.unpacked ${(sizeOf(join(resourcesDir, 'app.asar.unpacked')) / 1024 / 1024).toFixed(1)} MiB\n`);
+  process.stdout.write(`Mshahara package (linux-unpacked, stand-in Electron): ${(sizeOf(appOutDir) / 1024 / 1024).toFixed(1)} MiB, app.asar ${(statSync(join(resourcesDir, 'app.asar')).size / 1024 / 1024).toFixed(1)} MiB, app.asar.unpacked ${(sizeOf(join(resourcesDir, 'app.asar.unpacked')) / 1024 / 1024).toFixed(1)} MiB, ${appFiles.length} entries in app.asar; bundles built in ${((bundled - started) / 1000).toFixed(1)} s, packed in ${((packed - bundled) / 1000).toFixed(1)} s\n`);
 }, 300_000);
 
 afterAll(async () => {
@@ -147,6 +152,24 @@ describe('the native-module check', () => {
     expect(addonBuild(readFileSync(join(projectRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')))).toEqual({ kind: 'abi', abi: Number(process.versions.modules) });
     expect(addonBuild(readFileSync(join(projectRoot, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node')))).toEqual({ kind: 'node-api' });
     expect(addonBuild(Buffer.from('just bytes'))).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('the installers', () => {
+  // deb, AppImage, NSIS and dmg need tools fetched from the internet (fpm, appimagetool, NSIS) or
+  // macOS; what each must be is in the configuration they are made from.
+  it('are a per-user NSIS installer, a hardened dmg, and an AppImage and deb that bring libsecret', () => {
+    const configuration = packagingConfig({ bundles });
+    expect(configuration.nsis).toMatchObject({ perMachine: false, allowElevation: false, oneClick: false, deleteAppDataOnUninstall: false });
+    expect(configuration.win?.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
+    expect(configuration.mac).toMatchObject({ hardenedRuntime: true, entitlements: 'packaging/entitlements.mac.plist' });
+    expect(readFileSync(join(projectRoot, 'packaging', 'entitlements.mac.plist'), 'utf8')).toContain('<key>com.apple.security.cs.allow-jit</key>');
+    expect(configuration.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(configuration.deb?.depends).toContain('libsecret-1-0');
+    expect(configuration.linux?.desktop?.entry).toMatchObject({ Name: 'Mshahara', Categories: 'Office;Finance;' });
+    // Every target's icon is one of the set packaging/icons.ts makes from resources/icon.svg.
+    const icons = iconSetPaths(iconFolder);
+    expect([configuration.win?.icon, configuration.mac?.icon, configuration.linux?.icon]).toEqual([icons.ico, icons.icns, icons.pngFolder]);
   });
 });
 
