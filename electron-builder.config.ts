@@ -3,7 +3,7 @@
 // package.json's. `npm run package` / `npm run package:all` run it through packaging/package.ts.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AfterPackContext, Configuration } from 'electron-builder';
+import { Arch, type AfterPackContext, type Configuration } from 'electron-builder';
 import { iconSetPaths } from './packaging/icons';
 import { packagesOnlyTheRendererUses } from './packaging/main-dependencies';
 import { assertNativeModulesBuiltForElectron } from './packaging/native-abi';
@@ -24,8 +24,12 @@ const icons = iconSetPaths(iconFolder);
  */
 export async function checkPackedNativeModules(context: AfterPackContext): Promise<void> {
   const { packager, appOutDir } = context;
-  const report = assertNativeModulesBuiltForElectron(packager.getResourcesDir(appOutDir), packager.info.projectDir, packager.info.framework.version);
-  for (const addon of report.addons) console.log(`  native module ${addon.file}: ${addon.build.kind === 'abi' ? `ABI ${addon.build.abi}` : 'Node-API'}`);
+  const target = { platform: context.electronPlatformName, arch: Arch[context.arch] };
+  const report = assertNativeModulesBuiltForElectron(packager.getResourcesDir(appOutDir), packager.info.projectDir, packager.info.framework.version, target);
+  for (const addon of report.addons) {
+    const runtime = addon.build.kind === 'abi' ? `ABI ${addon.build.abi}` : 'Node-API';
+    console.log(`  native module ${addon.file}: ${runtime}, ${addon.binary?.platform}-${addon.binary?.archs.join('+')}`);
+  }
 }
 
 export interface PackagingOptions {

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iconFolder, packagingConfig } from '../../electron-builder.config';
 import { iconSetPaths } from '../../packaging/icons';
 import { mainBundleSpecifiers } from '../../packaging/main-dependencies';
-import { addonBuild, electronAbi, inspectNativeModules } from '../../packaging/native-abi';
+import { addonBuild, binaryTarget, electronAbi, inspectNativeModules } from '../../packaging/native-abi';
 import { resourcesDirectory } from '../../src/main/daraja/certificate';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -105,7 +105,7 @@ describe('the native-module check', () => {
     expect(refusal).toBeInstanceOf(Error);
     const message = (refusal as Error).message;
     const abi = electronAbi(projectRoot, electronVersion);
-    expect(message).toContain(`Mshahara was not packaged: its native modules are not ready for Electron ${electronVersion} (ABI ${abi}).`);
+    expect(message).toContain(`Mshahara was not packaged: its native modules are not ready for Electron ${electronVersion} (ABI ${abi}) on linux-${process.arch}.`);
     expect(message).toContain(`node_modules/better-sqlite3/build/Release/better_sqlite3.node is built for ABI ${process.versions.modules}, the ABI of Node ${process.version}`);
     expect(message).toContain('npm run package');
     expect(message).toContain('Visual Studio Build Tools');
@@ -118,8 +118,9 @@ describe('the native-module check', () => {
     expect(() => electronAbi(projectRoot, '1.0.0')).toThrow(/install electron@1\.0\.0/);
   });
 
-  it('passes a package whose addons are built for Electron or Node-API, and names a native module left without one', async () => {
+  it('passes a package whose addons are built for Electron or Node-API, and names a native module left without one or built for another system', async () => {
     const abi = electronAbi(projectRoot, electronVersion);
+    const linux = { platform: 'linux', arch: process.arch };
     const binding = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
     /** The packed native modules alone, changed and packed again the way electron-builder packs them. */
     async function repacked(change: (app: string) => Promise<void>): Promise<string> {
@@ -133,17 +134,32 @@ describe('the native-module check', () => {
       await asar.createPackageWithOptions(app, join(copy, 'resources', 'app.asar'), { unpack: '*.node' });
       return join(copy, 'resources');
     }
-    // better-sqlite3 as a rebuild for Electron leaves it: the same file with Electron's symbol.
-    const forElectron = await repacked((app) => writeFile(join(app, binding), Buffer.from(`\x7fELF\0node_register_module_v${abi}\0`, 'latin1')));
-    const passed = inspectNativeModules(forElectron, projectRoot, electronVersion);
+    // better-sqlite3 as a rebuild for Electron leaves it: this very binary with Electron's
+    // registration symbol in place of Node's (both ABIs have three digits, so nothing else moves).
+    const forElectron = await repacked(async (app) => {
+      const bytes = await readFile(join(app, binding));
+      const nodeSymbol = `node_register_module_v${process.versions.modules}`;
+      const electronSymbol = `node_register_module_v${abi}`;
+      expect(electronSymbol.length).toBe(nodeSymbol.length);
+      let at = bytes.indexOf(nodeSymbol);
+      expect(at).toBeGreaterThan(0);
+      for (; at >= 0; at = bytes.indexOf(nodeSymbol, at)) bytes.write(electronSymbol, at, 'latin1');
+      await writeFile(join(app, binding), bytes);
+    });
+    const passed = inspectNativeModules(forElectron, projectRoot, electronVersion, linux);
     expect(passed.findings).toEqual([]);
-    expect(passed.addons.map(({ file, build, unpacked }) => ({ file, build, unpacked }))).toEqual([
-      { file: 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', build: { kind: 'abi', abi }, unpacked: true },
-      { file: 'node_modules/keytar/build/Release/keytar.node', build: { kind: 'node-api' }, unpacked: true },
+    expect(passed.addons.map(({ file, build, binary, unpacked }) => ({ file, build, binary, unpacked }))).toEqual([
+      { file: 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', build: { kind: 'abi', abi }, binary: { platform: 'linux', archs: [process.arch] }, unpacked: true },
+      { file: 'node_modules/keytar/build/Release/keytar.node', build: { kind: 'node-api' }, binary: { platform: 'linux', archs: [process.arch] }, unpacked: true },
+    ]);
+    // The same Electron-ready binaries in a package for Apple silicon Macs: built for another system.
+    expect(inspectNativeModules(forElectron, projectRoot, electronVersion, { platform: 'darwin', arch: 'arm64' }).findings).toEqual([
+      { file: 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', problem: `is a linux-${process.arch} binary in a package for darwin-arm64` },
+      { file: 'node_modules/keytar/build/Release/keytar.node', problem: `is a linux-${process.arch} binary in a package for darwin-arm64` },
     ]);
     // A rebuild that failed and left no binary: the package still packs, the check names it.
     const leftWithout = await repacked((app) => rm(join(app, binding)));
-    expect(inspectNativeModules(leftWithout, projectRoot, electronVersion).findings).toEqual([
+    expect(inspectNativeModules(leftWithout, projectRoot, electronVersion, linux).findings).toEqual([
       { file: 'node_modules/better-sqlite3', problem: 'has no compiled .node file in the package (its build failed or was left out)' },
     ]);
   });
@@ -152,6 +168,37 @@ describe('the native-module check', () => {
     expect(addonBuild(readFileSync(join(projectRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')))).toEqual({ kind: 'abi', abi: Number(process.versions.modules) });
     expect(addonBuild(readFileSync(join(projectRoot, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node')))).toEqual({ kind: 'node-api' });
     expect(addonBuild(Buffer.from('just bytes'))).toEqual({ kind: 'unknown' });
+  });
+
+  it('tells which system and processor a binary is for from its header', () => {
+    expect(binaryTarget(readFileSync(join(projectRoot, 'node_modules', 'keytar', 'build', 'Release', 'keytar.node')))).toEqual({ platform: 'linux', archs: [process.arch] });
+    const header = (write: (bytes: Buffer) => void): Buffer => {
+      const bytes = Buffer.alloc(256);
+      write(bytes);
+      return bytes;
+    };
+    // 64-bit Mach-O for arm64; a universal (fat) Mach-O with x86_64 and arm64 slices.
+    const macArm = header((bytes) => {
+      bytes.writeUInt32LE(0xfeedfacf, 0);
+      bytes.writeUInt32LE(0x0100000c, 4);
+    });
+    expect(binaryTarget(macArm)).toEqual({ platform: 'darwin', archs: ['arm64'] });
+    const universal = header((bytes) => {
+      bytes.writeUInt32BE(0xcafebabe, 0);
+      bytes.writeUInt32BE(2, 4); // two slices of 20 bytes, each starting with its CPU type
+      bytes.writeUInt32BE(0x01000007, 8);
+      bytes.writeUInt32BE(0x0100000c, 28);
+    });
+    expect(binaryTarget(universal)).toEqual({ platform: 'darwin', archs: ['x64', 'arm64'] });
+    // A PE DLL for x64: "MZ", the PE header's offset at 0x3c, "PE\0\0", then the machine.
+    const windows = header((bytes) => {
+      bytes.write('MZ', 0, 'latin1');
+      bytes.writeUInt32LE(0x80, 0x3c);
+      bytes.write('PE\0\0', 0x80, 'latin1');
+      bytes.writeUInt16LE(0x8664, 0x84);
+    });
+    expect(binaryTarget(windows)).toEqual({ platform: 'win32', archs: ['x64'] });
+    expect(binaryTarget(Buffer.alloc(256))).toBeUndefined();
   });
 });
 
