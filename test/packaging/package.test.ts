@@ -88,6 +88,7 @@ beforeAll(async () => {
     });
   } catch (error) {
     refusal = error;
+    process.stdout.write(`electron-builder refused the package:\n${error instanceof Error ? error.message : String(error)}\n`);
   }
   const packed = Date.now();
   appOutDir = join(stage, 'dist', 'linux-unpacked');
