@@ -12,7 +12,7 @@
 // Native modules cannot be built for Electron's ABI here either, so npmRebuild is off: the package
 // holds the Node build of better-sqlite3, and the test shows the ABI check refusing it, then checks
 // the contents of the package that was laid out before the refusal.
-// About 45 s of CPU (electron-vite's build, then electron-builder packing some 14,000 files); the
+// About 45 s of CPU (electron-vite's build, then electron-builder packing some 11,000 files); the
 // hook allows more for a machine busy with other tests.
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
