@@ -73,13 +73,14 @@ function certificateFileName(environment: DarajaEnvironment): string {
 }
 
 /**
- * The resources folder: MSHAHARA_RESOURCES_DIR when set (packaged app, tests), else the nearest
- * `resources/certs` above this module, which holds both in the source tree and in a bundled build.
+ * The resources folder: MSHAHARA_RESOURCES_DIR when set (tests), else the nearest `resources/certs`
+ * above this module (`from`), which holds in the source tree, in a bundled build and in the
+ * installed app, whose resources sit beside app.asar (electron-builder.config.ts).
  */
-export function resourcesDirectory(): string {
+export function resourcesDirectory(from: string = dirname(fileURLToPath(import.meta.url))): string {
   const fromEnv = process.env['MSHAHARA_RESOURCES_DIR'];
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
-  let folder = dirname(fileURLToPath(import.meta.url));
+  let folder = from;
   for (;;) {
     const candidate = join(folder, 'resources');
     if (existsSync(join(candidate, 'certs'))) return candidate;
