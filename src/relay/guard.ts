@@ -1,6 +1,7 @@
 // What keeps one misbehaving address from wearing the relay down on the open internet: a cap on
 // its open connections, a count of its refused requests, and closing a refused request's
 // connection instead of reading the body it announced.
+import { readFileSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -33,17 +34,44 @@ export function capConnections(server: Server, perAddress: number, exempt: Reado
       else open.set(address, left);
     });
   });
-  // An accept that fails (descriptors exhausted) would otherwise pass unseen: Daraja does not retry.
+  // Connections turned away would otherwise go unseen, and Daraja does not retry: said at most once
+  // a second, with how many since the last time.
   let lastLogged = 0;
+  let unlogged = 0;
+  const sayOnce = (message: string, fields: Record<string, unknown>): void => {
+    unlogged++;
+    const now = Date.now();
+    if (now - lastLogged < 1000) return;
+    lastLogged = now;
+    log.error({ ...fields, connections: unlogged }, message);
+    unlogged = 0;
+  };
+  // At server.maxConnections (kept below the descriptor limit) Node closes new connections itself.
+  server.on('drop', () => {
+    metrics.connectionsRefused.inc({ reason: 'max-connections' });
+    sayOnce('accepting a connection failed: at the maximum of open connections; refused', { maxConnections: server.maxConnections });
+  });
   server.on('error', (error: NodeJS.ErrnoException) => {
     metrics.acceptErrors.inc({ code: error.code ?? 'unknown' });
-    const now = Date.now();
-    if (now - lastLogged >= 1000) {
-      lastLogged = now;
-      log.error({ err: error, code: error.code }, 'accepting a connection failed');
-    }
+    sayOnce('accepting a connection failed', { err: error, code: error.code });
   });
-  server.on('dropRequest', () => metrics.connectionsRefused.inc({ reason: 'max-connections' }));
+}
+
+/**
+ * How many connections the relay may hold: the soft limit on open files, less what the relay needs
+ * for itself (its database, its writer thread, its logs). Past it, accepts would fail with EMFILE,
+ * which libuv absorbs by closing the connection unseen; below it, Node refuses and the relay logs it.
+ */
+export function connectionBudget(configured: number | undefined): number {
+  let soft = Infinity;
+  try {
+    const line = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (line?.[1] && line[1] !== 'unlimited') soft = Number(line[1]);
+  } catch {
+    // Not Linux: the configured figure (or the default) stands.
+  }
+  const fromLimit = Number.isFinite(soft) ? Math.max(8, soft - Math.max(48, Math.floor(soft / 8))) : Infinity;
+  return Math.min(configured ?? 10_000, fromLimit);
 }
 
 /**

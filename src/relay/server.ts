@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import safaricomIps from '../../resources/safaricom-callback-ips.json';
 import { logger as areaLogger } from '../main/log';
 import { addChannel, matchesHash, sha256, type ChannelCredentials } from './channels';
-import { capConnections, RefusalCounter } from './guard';
+import { capConnections, connectionBudget, RefusalCounter } from './guard';
 import { normaliseIp, refuser, registerHooks } from './hooks';
 import { createMetrics } from './metrics';
 import { openRelayStore, type StoreChoice } from './open-store';
@@ -29,7 +29,7 @@ export interface ConnectionLimits {
   keepAliveTimeoutMs?: number;
   /** Open connections per source address (default 64); trusted proxies are exempt. */
   perAddress?: number;
-  /** Open connections in all (default 10,000); keep it below the process's file descriptor limit. */
+  /** Open connections in all (default 10,000, and always below the process's file descriptor limit). */
   total?: number;
 }
 export const defaultAllowlist: readonly string[] = safaricomIps.ips;
@@ -84,6 +84,8 @@ export interface RunningRelay {
   prune(): Promise<number>;
   /** Long-polls parked right now (tests wait on it instead of sleeping). */
   waiting(): number;
+  /** Connections open right now. */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -139,7 +141,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     };
     const server = options.tls ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(timeouts, handler);
     server.setTimeout(connections.idleTimeoutMs ?? (MAX_WAIT_SECONDS + 15) * 1000);
-    server.maxConnections = connections.total ?? 10_000;
+    server.maxConnections = connectionBudget(connections.total);
     capConnections(server, connections.perAddress ?? 64, trusted, metrics, log);
     return server;
   };
@@ -239,6 +241,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     addChannel: (name, publicKeyPem, owner) => addChannel(store, name, publicKeyPem, publicUrl, owner ?? null),
     prune,
     waiting: () => waiters.size,
+    connections: () => new Promise((resolve, reject) => app.server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     async close() {
       if (closing) return;
       closing = true;
