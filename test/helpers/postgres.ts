@@ -3,7 +3,7 @@
 // afterwards. PostgreSQL refuses to run as root, so as root (CI) the cluster belongs to `postgres`.
 // Without PostgreSQL installed this fails, saying so: those tests never pass without running.
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,8 @@ export interface PgCluster {
   /** Stops PostgreSQL (fast shutdown: open connections are cut) and starts it again on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** The postmaster's process id (its backends are its children). */
+  pid(): number;
 }
 
 /** Where initdb and pg_ctl are: PG_BIN, else the newest Debian install under /usr/lib/postgresql. */
@@ -94,6 +96,9 @@ export async function startPostgres(): Promise<PgCluster> {
         await client.end();
       }
       return url(name);
+    },
+    pid() {
+      return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     },
     async restart() {
       await stopNow();
