@@ -331,16 +331,23 @@ export class PgRelayStore implements RelayStore {
     });
     const ids = fresh.map(() => randomBytes(16).toString('hex'));
     const unique = fresh.map((i) => events[i]!);
-    return this.#transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    // Three round trips: BEGIN with the lock, the insert with its notification, COMMIT.
+    const client = await this.#pool.connect();
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`);
       const inserted = await client.query<{ seq: string; id: string; channel: string; dedup: Buffer }>(
-        `INSERT INTO relay_events (id, channel, kind, dedup, sealed, received_at)
-         SELECT id, channel, kind, dedup, sealed, received_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::bigint[])
-                WITH ORDINALITY AS t(id, channel, kind, dedup, sealed, received_at, n)
-          ORDER BY n
-         ON CONFLICT (channel, dedup) DO NOTHING
-         RETURNING seq, id, channel, dedup`,
+        `WITH inserted AS (
+           INSERT INTO relay_events (id, channel, kind, dedup, sealed, received_at)
+           SELECT id, channel, kind, dedup, sealed, received_at
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::bigint[])
+                  WITH ORDINALITY AS t(id, channel, kind, dedup, sealed, received_at, n)
+            ORDER BY n
+           ON CONFLICT (channel, dedup) DO NOTHING
+           RETURNING seq, id, channel, dedup
+         ), notified AS (
+           SELECT pg_notify('relay_events', channel) FROM (SELECT DISTINCT channel FROM inserted) AS c
+         )
+         SELECT seq, id, channel, dedup FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
         [ids, unique.map((e) => e.channel), unique.map((e) => e.kind), unique.map((e) => e.dedupKey), unique.map((e) => e.sealed), unique.map((e) => e.receivedAt)],
       );
       const found = new Map<string, { seq: number; id: string; duplicate: boolean }>();
@@ -353,15 +360,22 @@ export class PgRelayStore implements RelayStore {
         );
         for (const row of prior.rows) found.set(`${row.channel}\0${row.dedup.toString('hex')}`, { seq: Number(row.seq), id: row.id, duplicate: true });
       }
-      const channels = [...new Set(inserted.rows.map((r) => r.channel))];
-      if (channels.length > 0) await client.query("SELECT pg_notify('relay_events', c) FROM unnest($1::text[]) AS c", [channels]);
       await this.#options.beforeCommit?.();
-      return events.map((e, i) => {
+      const results = events.map((e, i) => {
         const stored = found.get(keyOf(e));
         if (!stored) throw new Error('an appended event is neither stored nor found');
         return { seq: stored.seq, id: stored.id, duplicate: stored.duplicate || first.get(keyOf(e)) !== i };
       });
-    });
+      // Answered only once COMMIT has returned; if it fails the outcome is unknown, the callback
+      // is refused, and Daraja's retry is recognised as a duplicate if it had committed after all.
+      await client.query('COMMIT');
+      client.release();
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(error as Error);
+      throw error;
+    }
   }
 
   async eventsAfter(channel: string, after: number, limit: number): Promise<StoredEvent[]> {
