@@ -27,7 +27,7 @@ export interface ConnectionLimits {
   idleTimeoutMs?: number;
   /** Time an idle keep-alive connection is kept between requests (default 5 s). */
   keepAliveTimeoutMs?: number;
-  /** Open connections per source address (default 64); trusted proxies are exempt. */
+  /** Open connections per source address (default 64); trusted proxies and 127.0.0.1/::1 are exempt. */
   perAddress?: number;
   /** Open connections in all (default 10,000, and always below the process's file descriptor limit). */
   total?: number;
@@ -142,7 +142,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     const server = options.tls ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(timeouts, handler);
     server.setTimeout(connections.idleTimeoutMs ?? (MAX_WAIT_SECONDS + 15) * 1000);
     server.maxConnections = connectionBudget(connections.total);
-    capConnections(server, connections.perAddress ?? 64, trusted, metrics, log);
+    // The host itself (its reverse proxy, the desktop's demo relay and simulator) is not capped.
+    capConnections(server, connections.perAddress ?? 64, new Set([...trusted, '127.0.0.1', '::1']), metrics, log);
     return server;
   };
   const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
