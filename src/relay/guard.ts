@@ -95,6 +95,9 @@ export class RefusalCounter {
       this.#window = window;
       this.#counts = new Map();
     }
+    // Memory stays bounded however many addresses an attacker has (IPv6 gives plenty): past
+    // 100,000 in a minute, new ones share one count, which reaches its limit quickly.
+    if (!this.#counts.has(address) && this.#counts.size >= 100_000) address = '*';
     const n = (this.#counts.get(address) ?? 0) + 1;
     this.#counts.set(address, n);
     return this.#max !== null && n > this.#max;

@@ -68,22 +68,26 @@ describe('a relay under attack', () => {
   const real = async (): Promise<number> => (await post(`${acme.callbackBaseUrl}/b2c-result`, `{"real":${realSent++}}`)).status;
 
   beforeAll(async () => {
-    t = await startTestRelay({ connections: { requestTimeoutMs: 1500, perAddress: 40 } });
+    t = await startTestRelay({ connections: { requestTimeoutMs: 3000, perAddress: 40 } });
     acme = await t.channel('acme');
   });
   afterAll(() => t.stop());
 
-  it('answers a refused callback announcing 1 GB at once and closes it, not waiting for the trickle', async () => {
-    const attackers = await Promise.all(Array.from({ length: 30 }, () => open(t.relay.url, '127.0.0.2')));
+  it('answers refused callbacks announcing 1 GB at once and closes them, not waiting for the trickle', async () => {
+    // 300 at once, from 10 addresses (each within the per-address cap).
+    const attackers = await Promise.all(Array.from({ length: 300 }, (_, i) => open(t.relay.url, `127.0.5.${1 + (i % 10)}`)));
+    const sentAt = performance.now();
     for (const a of attackers) {
       a.socket.write(head('POST', `/hooks/acme/${'0'.repeat(64)}/b2c-result`, { 'content-type': 'application/json', 'content-length': 1_000_000_000 }));
       trickle(a, 50);
     }
     const answers = await Promise.all([1, 2, 3].map(() => real()));
-    const closedAfter = await Promise.all(attackers.map((a) => within(1000, a.closed)));
+    await Promise.all(attackers.map((a) => within(5000, a.closed)));
+    const closedAfter = [performance.now() - sentAt];
     expect(answers).toEqual([200, 200, 200]);
     for (const a of attackers) expect(a.received()).toMatch(/^HTTP\/1\.1 404 /);
-    expect(Math.max(...closedAfter)).toBeLessThan(1000);
+    // Closed as soon as answered, sooner than the request timeout (3 s) would have.
+    expect(Math.max(...closedAfter)).toBeLessThan(2500);
     // None of the attackers' connections is left; at most the real sender's keep-alive ones.
     expect(await t.relay.connections()).toBeLessThanOrEqual(answers.length);
   });
@@ -95,8 +99,8 @@ describe('a relay under attack', () => {
     slow.socket.write('{"slow":"');
     trickle(slow, 100);
     expect(await real()).toBe(200);
-    const closedAfter = await within(5000, slow.closed);
-    expect(closedAfter).toBeGreaterThan(1000);
+    const closedAfter = await within(7000, slow.closed);
+    expect(closedAfter).toBeGreaterThan(2500);
     expect(await storedCount(t.relay, 'acme')).toBe(before + 1); // the real one only
   });
 
