@@ -36,7 +36,7 @@ export interface RelayMetrics {
 }
 
 /** `store` is read for the pending gauge; commits are reported through `metrics.commitSize/commitSeconds`. */
-export function createMetrics(store: Pick<RelayStore, 'pendingCount' | 'pendingByChannel'>): RelayMetrics {
+export function createMetrics(store: Pick<RelayStore, 'pendingCount' | 'pendingByChannel'>, waiting: () => number = () => 0): RelayMetrics {
   const registry = new Registry();
   const received = new Counter({ name: 'relay_callbacks_received_total', help: 'Callbacks stored and acknowledged to Daraja', labelNames: ['channel', 'kind'], registers: [registry] });
   const duplicates = new Counter({ name: 'relay_callbacks_duplicate_total', help: 'Repeated identical callbacks (acknowledged, stored once)', registers: [registry] });
@@ -51,6 +51,14 @@ export function createMetrics(store: Pick<RelayStore, 'pendingCount' | 'pendingB
     registers: [registry],
     async collect() {
       this.set(await store.pendingCount());
+    },
+  });
+  new Gauge({
+    name: 'relay_longpolls_waiting',
+    help: 'Desktop long-polls parked on this instance right now',
+    registers: [registry],
+    collect() {
+      this.set(waiting());
     },
   });
   new Gauge({

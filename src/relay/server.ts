@@ -103,10 +103,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const log = options.logger ?? areaLogger('relay');
   // The pending gauge reads the store; the store reports commits to the metrics: tie them late.
   let storeRef: RelayStore | undefined;
-  const metrics = createMetrics({
-    pendingCount: () => (storeRef ? storeRef.pendingCount() : Promise.resolve(0)),
-    pendingByChannel: () => (storeRef ? storeRef.pendingByChannel() : Promise.resolve(new Map<string, number>())),
-  });
+  const waiters = new Waiters();
+  const metrics = createMetrics(
+    {
+      pendingCount: () => (storeRef ? storeRef.pendingCount() : Promise.resolve(0)),
+      pendingByChannel: () => (storeRef ? storeRef.pendingByChannel() : Promise.resolve(new Map<string, number>())),
+    },
+    () => waiters.size,
+  );
   const store = (storeRef =
     options.store ??
     (await openRelayStore(options.storeChoice ?? { kind: 'sqlite' }, options.dataDir, {
@@ -118,7 +122,6 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       onError: (err, where) => log.warn({ err, where }, 'database connection lost; reconnecting'),
     })));
   const serverKey = loadServerKey(options.dataDir);
-  const waiters = new Waiters();
   // Other instances on the same database: their events wake this instance's long-polls.
   try {
     await store.watch?.({ stored: (channel) => waiters.wake(channel), resync: () => waiters.wakeAll() });

@@ -26,13 +26,16 @@ export interface PgCluster {
 
 /** Where initdb and pg_ctl are: PG_BIN, else the newest Debian install under /usr/lib/postgresql. */
 export function postgresBin(): string {
-  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const missing = (where: string): Error =>
+    new Error(`PostgreSQL is not installed (${where}): the relay's PostgreSQL tests and bench need initdb and pg_ctl — apt-get install postgresql`);
+  if (process.env.PG_BIN) {
+    if (!existsSync(join(process.env.PG_BIN, 'pg_ctl')) || !existsSync(join(process.env.PG_BIN, 'initdb'))) throw missing(`no pg_ctl and initdb in PG_BIN=${process.env.PG_BIN}`);
+    return process.env.PG_BIN;
+  }
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) {
-    throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/pg_ctl, PG_BIN unset): the relay tests for the PostgreSQL store need it — apt-get install postgresql');
-  }
+  if (!newest) throw missing('no /usr/lib/postgresql/<version>/bin/pg_ctl, and PG_BIN unset');
   return join(base, newest, 'bin');
 }
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Pool } from 'undici';
+import { Pool, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel } from '../../src/relay/channels';
 import { PgRelayStore } from '../../src/relay/pg-store';
@@ -80,7 +80,8 @@ describe('two relay instances on one PostgreSQL database', () => {
     const [a, b] = instances as [Instance, Instance];
     const { cursor } = await pull(a.url, channel.pullToken, '?after=0');
     const parked = pull(a.url, channel.pullToken, `?after=${cursor}&wait=30`);
-    await new Promise((r) => setTimeout(r, 300));
+    // Post only once the poll is parked on A, so this proves the wake-up from B.
+    await expect.poll(async () => (await (await request(`${a.url}/metrics`)).body.text()).includes('relay_longpolls_waiting 1'), { timeout: 5000 }).toBe(true);
     const sent = performance.now();
     expect((await post(`${b.url}${hookPath()}/stk`, '{"woke":"across"}')).status).toBe(200);
     const page = await parked;

@@ -11,6 +11,7 @@ import { migrateStore } from '../../src/relay/migrate-store';
 import { PgRelayStore, pgMigrations } from '../../src/relay/pg-store';
 import { SqliteRelayStore } from '../../src/relay/sqlite-store';
 import type { ChannelRecord, RelayStore } from '../../src/relay/store';
+import { postgresBin, startPostgres } from '../helpers/postgres';
 import { stopTestPostgres, testPostgres } from './helpers';
 
 afterAll(stopTestPostgres);
@@ -42,6 +43,20 @@ function event(channel: string, n: number) {
 function channel(id: string, owner: string | null = null): ChannelRecord {
   return { id, owner, publicKeyPem: 'PEM', secretHash: Buffer.alloc(32, 1), tokenHash: Buffer.alloc(32, 2), createdAt: '2026-03-01T08:00:00.000Z', c2bRules: null };
 }
+
+describe('the throwaway PostgreSQL these tests run on', () => {
+  it('is found here, and its absence fails the tests with a message saying so, never skips them', async () => {
+    expect(postgresBin()).toMatch(/bin$/);
+    const saved = process.env.PG_BIN;
+    process.env.PG_BIN = join(tmpdir(), 'no-postgresql-here');
+    try {
+      await expect(startPostgres()).rejects.toThrow(/^PostgreSQL is not installed \(no pg_ctl and initdb in PG_BIN=.*\): the relay's PostgreSQL tests and bench need initdb and pg_ctl — apt-get install postgresql$/);
+    } finally {
+      if (saved === undefined) delete process.env.PG_BIN;
+      else process.env.PG_BIN = saved;
+    }
+  });
+});
 
 describe('the PostgreSQL store', () => {
   it('is migrated once when two instances start together, and refuses a schema newer than it knows', async () => {
