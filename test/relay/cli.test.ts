@@ -132,7 +132,8 @@ describe('relay channel rules beside a running relay', () => {
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );
 
-  it('sets, lists and clears rules; the running relay answers by them without a restart', async () => {
+  // Each step runs the CLI as its own process: slow on a busy machine.
+  it('sets, lists and clears rules; the running relay answers by them without a restart', { timeout: 60_000 }, async () => {
     expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
     const set = await relayCliRaw('channel', 'rules', 'acme', '--data', dataDir, '--shortcodes', '600984, 600985', '--account-pattern', 'AC\\d{3}', '--min-amount', '10', '--max-amount', '100');
     expect(set).toEqual({ channel: 'acme', c2bRules: { shortcodes: ['600984', '600985'], accountPattern: 'AC\\d{3}', minAmount: 10, maxAmount: 100 } });
@@ -150,7 +151,7 @@ describe('relay channel rules beside a running relay', () => {
     expect(await relayCliRaw('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', owner: null, createdAt: expect.any(String), c2bRules: null }]);
   });
 
-  it('refuses invalid rules with a message naming the problem, and keeps the rules it had', async () => {
+  it('refuses invalid rules with a message naming the problem, and keeps the rules it had', { timeout: 60_000 }, async () => {
     await relayCliRaw('channel', 'rules', 'acme', '--data', dataDir, '--max-amount', '500');
     const refusals = await Promise.all([
       refusal('acme', '--account-pattern', 'AC(\\d+'),
