@@ -17,6 +17,7 @@ export interface ChannelCredentials {
 
 export interface ChannelSummary {
   channel: string;
+  owner: string | null;
   createdAt: string;
   /** null: every C2B validation is accepted. */
   c2bRules: C2bRules | null;
@@ -64,8 +65,16 @@ function callbackBaseUrl(publicUrl: string, channel: string, secret: string): st
   return `${publicUrl.replace(/\/+$/, '')}/hooks/${channel}/${secret}`;
 }
 
-export async function addChannel(store: RelayStore, name: string, publicKeyPem: string, publicUrl: string): Promise<ChannelCredentials> {
+/** An owner is a label an operator with many customers files channels under: printable, 1-100 characters. */
+export function checkOwner(owner: string): void {
+  if (owner.length < 1 || owner.length > 100 || /[\p{Cc}\p{Cf}]/u.test(owner) || owner.trim() !== owner) {
+    throw new ChannelError('owner: 1-100 printable characters, no leading or trailing spaces', 'invalid');
+  }
+}
+
+export async function addChannel(store: RelayStore, name: string, publicKeyPem: string, publicUrl: string, owner: string | null = null): Promise<ChannelCredentials> {
   checkChannelName(name);
+  if (owner !== null) checkOwner(owner);
   try {
     parsePublicKey(publicKeyPem);
   } catch (error) {
@@ -76,6 +85,7 @@ export async function addChannel(store: RelayStore, name: string, publicKeyPem: 
   const pullToken = newSecret();
   const record: ChannelRecord = {
     id: name,
+    owner,
     publicKeyPem: publicKeyPem.trim() + '\n',
     secretHash: sha256(secret),
     tokenHash: sha256(pullToken),
@@ -105,8 +115,11 @@ export async function removeChannel(store: RelayStore, name: string): Promise<vo
   if (!(await store.removeChannel(name))) throw new ChannelError(`no channel ${name}`, 'not-found');
 }
 
-export async function listChannels(store: RelayStore): Promise<ChannelSummary[]> {
-  return (await store.channels()).map((c) => ({ channel: c.id, createdAt: c.createdAt, c2bRules: c.c2bRules }));
+/** Every channel, or only those of `owner`. */
+export async function listChannels(store: RelayStore, owner?: string): Promise<ChannelSummary[]> {
+  return (await store.channels())
+    .filter((c) => owner === undefined || c.owner === owner)
+    .map((c) => ({ channel: c.id, owner: c.owner, createdAt: c.createdAt, c2bRules: c.c2bRules }));
 }
 
 /** Checks the rules and replaces the channel's with them; null removes them. Returns what is stored. */

@@ -6,19 +6,27 @@ import { pino } from 'pino';
 import { redactedKeys } from '../main/log';
 import type { C2bRules } from './c2b-rules';
 import { ChannelError, listChannels, removeChannel, rotateChannel, addChannel, setChannelRules } from './channels';
+import { migrateStore } from './migrate-store';
+import { openRelayStore, parseStoreKind, type StoreChoice } from './open-store';
 import { defaultAllowlist, DEFAULT_RETENTION_MS, startRelay } from './server';
-import { SqliteRelayStore } from './sqlite-store';
 
 const usage = `usage:
   relay serve --data <dir> --port <p> [--host <h>] [--tls-cert <file> --tls-key <file>]
               [--trust-proxy <ip,...>] [--allowlist on|off] [--public-url <https://relay.example.com>]
-  relay channel add <name> --public-key <file> --data <dir> [--public-url <url>]
-  relay channel list --data <dir>
+  relay channel add <name> --public-key <file> --data <dir> [--public-url <url>] [--owner <owner>]
+  relay channel list --data <dir> [--owner <owner>]
   relay channel rotate <name> --data <dir> [--public-url <url>]
   relay channel remove <name> --data <dir>
   relay channel rules <name> --data <dir> [--shortcodes 600984,600985] [--account-pattern '<regex>']
                       [--min-amount <kes>] [--max-amount <kes>]
   relay channel rules <name> --data <dir> --clear
+  relay migrate-store --data <dir> --database-url <postgres://...>
+
+Every command takes --store sqlite|postgres (RELAY_STORE; default sqlite: relay.sqlite in --data)
+and, for postgres, --database-url (RELAY_DATABASE_URL). --data still holds relay.key: every
+instance on one database needs the same relay.key. migrate-store copies the channels and the
+undelivered events of the SQLite store in --data into an empty PostgreSQL database, keeping their
+sequence numbers, so desktops carry on from where they were.
 
 C2B rules decide the relay's answer to a C2B validation (no rules: accepted). The rules given
 replace the channel's rules; a payment must pass all of them:
@@ -64,6 +72,9 @@ async function main(): Promise<void> {
       'min-amount': { type: 'string' },
       'max-amount': { type: 'string' },
       clear: { type: 'boolean' },
+      owner: { type: 'string' },
+      store: { type: 'string' },
+      'database-url': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -74,6 +85,19 @@ async function main(): Promise<void> {
   const dataDir = values.data ?? env.RELAY_DATA ?? fail('--data <dir> (or RELAY_DATA) is required');
   const publicUrl = values['public-url'] ?? env.RELAY_PUBLIC_URL;
   const [command, sub, name] = positionals;
+  let storeChoice: StoreChoice;
+  try {
+    storeChoice = { kind: parseStoreKind(values.store ?? env.RELAY_STORE), databaseUrl: values['database-url'] ?? env.RELAY_DATABASE_URL };
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (storeChoice.kind === 'postgres' && !storeChoice.databaseUrl) fail('--store postgres needs --database-url (or RELAY_DATABASE_URL)');
+
+  if (command === 'migrate-store') {
+    const url = values['database-url'] ?? env.RELAY_DATABASE_URL ?? fail('--database-url (or RELAY_DATABASE_URL) of the PostgreSQL database to copy into is required');
+    print(await migrateStore(dataDir, url));
+    return;
+  }
 
   if (command === 'serve') {
     const log = pino({ level: env.RELAY_LOG_LEVEL ?? 'info', base: { app: 'mshahara-relay' }, redact: { paths: redactedKeys.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' } });
@@ -98,6 +122,7 @@ async function main(): Promise<void> {
       retentionMs: retentionDays * 86_400_000,
       rateLimit: { hooksPerMinute: perMinute(env.RELAY_RATE_HOOKS, 3000), pullPerMinute: perMinute(env.RELAY_RATE_PULL, 600) },
       commit,
+      storeChoice,
       logger: log,
     });
     const stop = (): void => {
@@ -109,18 +134,18 @@ async function main(): Promise<void> {
   }
 
   if (command !== 'channel') fail(usage);
-  const store = new SqliteRelayStore(dataDir);
+  const store = await openRelayStore(storeChoice, dataDir);
   try {
     switch (sub) {
       case 'add': {
         if (!name) fail('channel add <name> --public-key <file>');
         const keyFile = values['public-key'] ?? fail('--public-key <file> is required');
         if (!publicUrl) fail('--public-url (or RELAY_PUBLIC_URL) is required to print the callback URL');
-        print(await addChannel(store, name, readFileSync(keyFile, 'utf8'), publicUrl));
+        print(await addChannel(store, name, readFileSync(keyFile, 'utf8'), publicUrl, values.owner ?? null));
         break;
       }
       case 'list':
-        print(await listChannels(store));
+        print(await listChannels(store, values.owner));
         break;
       case 'rotate':
         if (!name) fail('channel rotate <name>');

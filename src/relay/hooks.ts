@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accepted, compileC2bRules, type C2bCheck, type C2bDecision, type C2bRules } from './c2b-rules';
 import { matchesHash } from './channels';
+import { normaliseIp, type RefusalCounter } from './guard';
 import type { RejectReason, RelayMetrics } from './metrics';
 import { Sealer, type RelayEventPlaintext } from './sealing';
 import { channelDedupKey, dedupHash } from './server-key';
@@ -32,7 +33,7 @@ export interface HookContext {
   serverKey: Buffer;
   /** null: no source-IP check. */
   allowlist: ReadonlySet<string> | null;
-  hooksPerMinute: number | null;
+  refuse: Refuse;
   /** Called after a new event is committed, to wake long-polls. */
   onStored(channel: string): void;
 }
@@ -43,13 +44,29 @@ interface HookParams {
   kind: string;
 }
 
-export function normaliseIp(ip: string): string {
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-}
+export { normaliseIp };
 
-export function refuse(reply: FastifyReply, metrics: RelayMetrics, status: number, reason: RejectReason, message: string): FastifyReply {
-  metrics.rejected.inc({ reason });
-  return reply.code(status).type('application/json').send(JSON.stringify({ error: message }));
+export type Refuse = (request: FastifyRequest, reply: FastifyReply, status: number, reason: RejectReason, message: string) => FastifyReply;
+
+/**
+ * How the relay says no. A refusal counts against the sender's address (past its limit it is
+ * answered 429), and the connection is closed after the answer, so a body announced but not yet
+ * sent is never waited for. A callback the relay could not store is its own failure: not counted,
+ * and the connection stays, as Daraja retries.
+ */
+export function refuser(metrics: RelayMetrics, refusals: RefusalCounter): Refuse {
+  return (request, reply, status, reason, message) => {
+    if (reason !== 'store-failed') {
+      if (refusals.count(normaliseIp(request.ip)) && status !== 429) {
+        status = 429;
+        reason = 'rate-limited';
+        message = 'too many refused requests';
+      }
+      reply.header('connection', 'close');
+    }
+    metrics.rejected.inc({ reason });
+    return reply.code(status).type('application/json').send(JSON.stringify({ error: message }));
+  };
 }
 
 export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
@@ -104,17 +121,17 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
   app.post<{ Params: HookParams; Body: { raw: string; value: unknown } | undefined }>(
     '/hooks/:channel/:secret/:kind',
     {
-      config: ctx.hooksPerMinute === null ? {} : { rateLimit: { max: ctx.hooksPerMinute, timeWindow: 60_000 } },
+      // No volume limit on callbacks that pass the checks: Daraja does not retry a refused result.
       // Runs before the body is read: a stranger cannot make the relay buffer 64 KiB.
       onRequest: async (request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply) => {
         const ip = normaliseIp(request.ip);
-        if (ctx.allowlist && !ctx.allowlist.has(ip)) return refuse(reply, ctx.metrics, 403, 'ip-not-allowed', 'source address not allowed');
+        if (ctx.allowlist && !ctx.allowlist.has(ip)) return ctx.refuse(request, reply, 403, 'ip-not-allowed', 'source address not allowed');
         const { channel, secret, kind } = request.params;
-        if (!kinds.has(kind)) return refuse(reply, ctx.metrics, 404, 'unknown-kind', 'not found');
+        if (!kinds.has(kind)) return ctx.refuse(request, reply, 404, 'unknown-kind', 'not found');
         const record = await ctx.store.channel(channel);
         // Unknown channel and wrong secret look the same from outside.
-        if (!record) return refuse(reply, ctx.metrics, 404, 'unknown-channel', 'not found');
-        if (!matchesHash(secret, record.secretHash)) return refuse(reply, ctx.metrics, 404, 'wrong-secret', 'not found');
+        if (!record) return ctx.refuse(request, reply, 404, 'unknown-channel', 'not found');
+        if (!matchesHash(secret, record.secretHash)) return ctx.refuse(request, reply, 404, 'wrong-secret', 'not found');
         authorised.set(request, record);
       },
     },
@@ -122,9 +139,9 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       const started = performance.now();
       const { channel, kind } = request.params;
       const raw = request.body?.raw;
-      if (raw === undefined) return refuse(reply, ctx.metrics, 400, 'not-json', 'body must be JSON');
+      if (raw === undefined) return ctx.refuse(request, reply, 400, 'not-json', 'body must be JSON');
       const record = authorised.get(request);
-      if (!record) return refuse(reply, ctx.metrics, 404, 'unknown-channel', 'not found');
+      if (!record) return ctx.refuse(request, reply, 404, 'unknown-channel', 'not found');
       const headers: Record<string, string> = {};
       for (const name of keptHeaders) {
         const value = request.headers[name];
@@ -140,13 +157,13 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       } catch (error) {
         // Not stored, so not acknowledged: Daraja retries.
         request.log.error({ err: error, channel, kind }, 'callback could not be stored');
-        return refuse(reply, ctx.metrics, 503, 'store-failed', 'temporarily unable to store');
+        return ctx.refuse(request, reply, 503, 'store-failed', 'temporarily unable to store');
       }
       ctx.metrics.storeSeconds.observe((performance.now() - started) / 1000);
       if (duplicate) {
         ctx.metrics.duplicates.inc();
       } else {
-        ctx.metrics.received.inc({ kind });
+        ctx.metrics.received.inc({ channel, kind });
         ctx.onStored(channel);
       }
       const validation = plaintext.validation;

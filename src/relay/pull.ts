@@ -2,7 +2,7 @@
 // registration POST /v1/channels. Each desktop sees only its own channel's events.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addChannel, ChannelError, channelForToken, matchesHash, sha256 } from './channels';
-import { refuse } from './hooks';
+import type { Refuse } from './hooks';
 import type { RelayMetrics } from './metrics';
 import type { ChannelRecord, RelayStore } from './store';
 
@@ -63,6 +63,7 @@ export interface PullContext {
   pullPerMinute: number | null;
   adminToken: string | null;
   publicUrl: () => string;
+  refuse: Refuse;
   isClosing: () => boolean;
 }
 
@@ -122,8 +123,17 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
   async function authorise(request: FastifyRequest, reply: FastifyReply): Promise<ChannelRecord | undefined> {
     const token = bearer(request);
     const channel = token === undefined ? undefined : await channelForToken(ctx.store, token);
-    if (!channel) refuse(reply, ctx.metrics, 401, 'unauthorised', 'missing or wrong pull token');
+    if (!channel) ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong pull token');
     return channel;
+  }
+
+  /** The channel each request was authorised for in onRequest, before its body was read. */
+  const authorised = new WeakMap<FastifyRequest, ChannelRecord>();
+  async function authoriseFirst(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const channel = await authorise(request, reply);
+    if (!channel) return reply;
+    authorised.set(request, channel);
+    return undefined;
   }
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/v1/events', { config }, async (request, reply) => {
@@ -133,7 +143,7 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
     const wait = parseBounded(request.query.wait, 0, MAX_WAIT_SECONDS);
     const limit = parseBounded(request.query.limit, DEFAULT_LIMIT, MAX_LIMIT);
     if (cursor === undefined || wait === undefined || limit === undefined || limit < 1) {
-      return refuse(reply, ctx.metrics, 400, 'bad-request', 'after must be a cursor; wait and limit whole numbers');
+      return ctx.refuse(request, reply, 400, 'bad-request', 'after must be a cursor; wait and limit whole numbers');
     }
     let after = cursor.seq;
     let position = typeof request.query.after === 'string' && request.query.after !== '' ? request.query.after : '0';
@@ -162,35 +172,39 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
     return reply.type('application/json').send(body);
   });
 
-  app.post<{ Body: { value: unknown } | undefined }>('/v1/ack', { config }, async (request, reply) => {
-    const channel = await authorise(request, reply);
-    if (!channel) return reply;
+  // The token is checked before the body is read: a stranger cannot make the relay read 64 KiB.
+  app.post<{ Body: { value: unknown } | undefined }>('/v1/ack', { config, onRequest: authoriseFirst }, async (request, reply) => {
+    const channel = authorised.get(request);
+    if (!channel) return ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong pull token');
     const body = request.body?.value as { upTo?: unknown } | undefined;
     const upTo = parseCursor(body?.upTo ?? '');
-    if (upTo === undefined || body?.upTo === undefined) return refuse(reply, ctx.metrics, 400, 'bad-request', 'upTo must be a cursor');
+    if (upTo === undefined || body?.upTo === undefined) return ctx.refuse(request, reply, 400, 'bad-request', 'upTo must be a cursor');
     if (!(await fromThisRelay(ctx.store, channel.id, upTo))) {
       // Marking by it would mark events this desktop has never seen.
-      return refuse(reply, ctx.metrics, 409, 'stale-cursor', 'this cursor is not from this relay (restored or replaced); pull again');
+      return ctx.refuse(request, reply, 409, 'stale-cursor', 'this cursor is not from this relay (restored or replaced); pull again');
     }
     const acknowledged = await ctx.store.acknowledge(channel.id, upTo.seq, Date.now());
-    ctx.metrics.delivered.inc(acknowledged);
+    ctx.metrics.delivered.inc({ channel: channel.id }, acknowledged);
     return reply.send({ acknowledged });
   });
 
-  app.post<{ Body: { value: unknown } | undefined }>('/v1/channels', { config }, async (request, reply) => {
+  const isAdmin = (request: FastifyRequest): boolean => {
     const token = bearer(request);
-    if (ctx.adminToken === null || token === undefined || !matchesHash(token, sha256(ctx.adminToken))) {
-      return refuse(reply, ctx.metrics, 401, 'unauthorised', 'missing or wrong admin token');
-    }
-    const body = request.body?.value as { name?: unknown; publicKey?: unknown } | undefined;
-    if (typeof body?.name !== 'string' || typeof body.publicKey !== 'string') {
-      return refuse(reply, ctx.metrics, 400, 'bad-request', 'name and publicKey are required');
+    return ctx.adminToken !== null && token !== undefined && matchesHash(token, sha256(ctx.adminToken));
+  };
+  const adminFirst = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> =>
+    isAdmin(request) ? undefined : ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong admin token');
+  app.post<{ Body: { value: unknown } | undefined }>('/v1/channels', { config, onRequest: adminFirst }, async (request, reply) => {
+    if (!isAdmin(request)) return ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong admin token');
+    const body = request.body?.value as { name?: unknown; publicKey?: unknown; owner?: unknown } | undefined;
+    if (typeof body?.name !== 'string' || typeof body.publicKey !== 'string' || (body.owner !== undefined && typeof body.owner !== 'string')) {
+      return ctx.refuse(request, reply, 400, 'bad-request', 'name and publicKey are required; owner, when given, is text');
     }
     try {
-      return reply.code(201).send(await addChannel(ctx.store, body.name, body.publicKey, ctx.publicUrl()));
+      return reply.code(201).send(await addChannel(ctx.store, body.name, body.publicKey, ctx.publicUrl(), body.owner ?? null));
     } catch (error) {
       if (!(error instanceof ChannelError)) throw error;
-      return refuse(reply, ctx.metrics, error.reason === 'exists' ? 409 : 400, 'bad-request', error.message);
+      return ctx.refuse(request, reply, error.reason === 'exists' ? 409 : 400, 'bad-request', error.message);
     }
   });
 }

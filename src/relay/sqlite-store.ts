@@ -1,12 +1,12 @@
 // The embedded relay store: one SQLite file (WAL, synchronous=FULL) in the data folder. Appends are
 // group-committed on a writer thread — everything that arrives while one commit is on its way to
 // disk shares the next — and no append resolves before its transaction has committed.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { C2bRules } from './c2b-rules';
 import { pendingCountSql, SqliteWriter, type Ack } from './sqlite-writer';
-import type { AppendResult, ChannelRecord, NewEvent, RelayStore, StoredEvent } from './store';
+import type { AppendResult, ChannelRecord, NewEvent, PendingEvent, RelayStore, StoredEvent } from './store';
 
 export interface SqliteStoreOptions {
   /** 'group' (default) batches concurrent appends into one commit; 'each' commits every append alone (the benchmark baseline). */
@@ -25,6 +25,7 @@ interface Pending {
 
 interface ChannelRow {
   id: string;
+  owner: string | null;
   public_key: string;
   secret_hash: Buffer;
   token_hash: Buffer;
@@ -33,14 +34,20 @@ interface ChannelRow {
   c2b_rules: string | null;
 }
 
-const schema = `
+/**
+ * Versioned schema, the version kept in PRAGMA user_version. Version 1 is the schema relays created
+ * before versions were kept (hence IF NOT EXISTS: such a file is at user_version 0 with the tables
+ * there); version 2 added C2B rules, version 3 channel owners.
+ */
+export const sqliteMigrations: ReadonlyArray<(db: Database.Database) => void> = [
+  (db) =>
+    db.exec(`
 CREATE TABLE IF NOT EXISTS channels (
   id          TEXT PRIMARY KEY,
   public_key  TEXT NOT NULL,
   secret_hash BLOB NOT NULL,
   token_hash  BLOB NOT NULL,
-  created_at  TEXT NOT NULL,
-  c2b_rules   TEXT
+  created_at  TEXT NOT NULL
 ) STRICT;
 -- seq is the delivery order and the cursor; AUTOINCREMENT so a pruned seq is never reused.
 -- id is what desktops deduplicate by: 128 random bits, so unique without an index to keep up,
@@ -60,11 +67,45 @@ CREATE INDEX IF NOT EXISTS events_channel_seq ON events (channel, seq);
 CREATE INDEX IF NOT EXISTS events_delivered ON events (delivered_at) WHERE delivered_at IS NOT NULL;
 -- Only the undelivered: an acknowledgement and the pending count visit those, not every event kept.
 CREATE INDEX IF NOT EXISTS events_pending ON events (channel, seq) WHERE delivered_at IS NULL;
-`;
+`),
+  // Files from the C2B rules release already have the column, at user_version 0.
+  (db) => {
+    if (!columns(db, 'channels').includes('c2b_rules')) db.exec('ALTER TABLE channels ADD COLUMN c2b_rules TEXT');
+  },
+  (db) => db.exec('ALTER TABLE channels ADD COLUMN owner TEXT'),
+];
+
+function columns(db: Database.Database, table: string): string[] {
+  return db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+}
+
+/**
+ * Brings the file to the version this relay knows, in an IMMEDIATE transaction that reads the version
+ * again, so a relay and a `channel` command opening the same file at once migrate it once. A file
+ * from a newer relay is refused: its schema may mean what this relay cannot honour.
+ */
+export function migrateSqlite(db: Database.Database): number {
+  const version = (): number => db.pragma('user_version', { simple: true }) as number;
+  const check = (v: number): void => {
+    if (v > sqliteMigrations.length) {
+      throw new Error(`relay.sqlite has schema version ${v}, newer than this relay knows (${sqliteMigrations.length}): run the newer relay, or restore a backup`);
+    }
+  };
+  check(version());
+  if (version() === sqliteMigrations.length) return version();
+  db.transaction(() => {
+    const from = version();
+    check(from);
+    for (let v = from + 1; v <= sqliteMigrations.length; v++) sqliteMigrations[v - 1]!(db);
+    db.pragma(`user_version = ${sqliteMigrations.length}`);
+  }).immediate();
+  return version();
+}
 
 function toRecord(row: ChannelRow): ChannelRecord {
   return {
     id: row.id,
+    owner: row.owner ?? null,
     publicKeyPem: row.public_key,
     secretHash: row.secret_hash,
     tokenHash: row.token_hash,
@@ -78,7 +119,7 @@ function toRecord(row: ChannelRow): ChannelRecord {
  * hand, or damaged) comes back as an object the check refuses, so the relay accepts validations and
  * says why, instead of failing every request of every channel.
  */
-function storedRules(text: string | null): C2bRules | null {
+export function storedRules(text: string | null): C2bRules | null {
   if (text === null) return null;
   try {
     const value: unknown = JSON.parse(text);
@@ -87,18 +128,6 @@ function storedRules(text: string | null): C2bRules | null {
     // falls through to the unreadable marker
   }
   return { unreadable: text } as unknown as C2bRules;
-}
-
-/**
- * A relay.sqlite from before C2B rules has no c2b_rules column. Added in an IMMEDIATE transaction
- * that looks again, so a relay and a `channel` command opening the same old file add it once.
- */
-function addC2bRulesColumn(db: Database.Database): void {
-  const hasColumn = (): boolean => (db.prepare("SELECT name FROM pragma_table_info('channels')").pluck().all() as string[]).includes('c2b_rules');
-  if (hasColumn()) return;
-  db.transaction(() => {
-    if (!hasColumn()) db.exec('ALTER TABLE channels ADD COLUMN c2b_rules TEXT');
-  }).immediate();
 }
 
 export class SqliteRelayStore implements RelayStore {
@@ -120,13 +149,16 @@ export class SqliteRelayStore implements RelayStore {
   constructor(dataDir: string, options: SqliteStoreOptions = {}) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const path = join(dataDir, 'relay.sqlite');
+    // Readable by the relay alone: hashes of secrets and sealed events are nobody else's business.
+    // SQLite gives its -wal and -shm files the database file's mode.
+    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     // FULL: a WAL commit is fsync'd before it returns, so an answered callback survives power loss.
     this.#db.pragma('synchronous = FULL');
     this.#db.pragma('busy_timeout = 5000');
-    this.#db.exec(schema);
-    addC2bRulesColumn(this.#db);
+    migrateSqlite(this.#db);
     // 'each' (the benchmark baseline) is the same path with one append per commit.
     this.#maxBatch = options.commit === 'each' ? 1 : (options.maxBatch ?? 1000);
     this.#onCommit = options.onCommit;
@@ -170,8 +202,8 @@ export class SqliteRelayStore implements RelayStore {
 
   async createChannel(c: ChannelRecord): Promise<void> {
     this.#db
-      .prepare('INSERT INTO channels (id, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(c.id, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt, c.c2bRules === null ? null : JSON.stringify(c.c2bRules));
+      .prepare('INSERT INTO channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(c.id, c.owner, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt, c.c2bRules === null ? null : JSON.stringify(c.c2bRules));
     this.#channelCache = undefined;
   }
 
@@ -250,6 +282,24 @@ export class SqliteRelayStore implements RelayStore {
 
   async pendingCount(): Promise<number> {
     return this.#db.prepare(pendingCountSql).pluck().get() as number;
+  }
+
+  async pendingByChannel(): Promise<Map<string, number>> {
+    const rows = this.#db.prepare('SELECT channel, count(*) AS n FROM events WHERE delivered_at IS NULL GROUP BY channel').all() as Array<{ channel: string; n: number }>;
+    return new Map(rows.map((r) => [r.channel, r.n]));
+  }
+
+  /** What `relay migrate-store` copies: every channel, every undelivered event (seq order), the highest seq. */
+  async exportAll(): Promise<{ channels: ChannelRecord[]; events: PendingEvent[]; highestSeq: number }> {
+    return this.#db.transaction(() => {
+      const rows = this.#db
+        .prepare('SELECT seq, id, channel, kind, dedup, sealed, received_at AS receivedAt FROM events WHERE delivered_at IS NULL ORDER BY seq')
+        .all() as Array<Omit<PendingEvent, 'dedupKey'> & { dedup: Buffer }>;
+      const events = rows.map(({ dedup, ...rest }) => ({ ...rest, dedupKey: dedup }));
+      const channels = (this.#db.prepare('SELECT * FROM channels ORDER BY id').all() as ChannelRow[]).map(toRecord);
+      const highestSeq = (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined) ?? 0;
+      return { channels, events, highestSeq };
+    })();
   }
 
   async close(): Promise<void> {

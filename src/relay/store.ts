@@ -5,6 +5,8 @@ import type { C2bRules } from './c2b-rules';
 /** A channel as stored: no secret in clear, only hashes of the path secret and pull token. */
 export interface ChannelRecord {
   id: string;
+  /** Who the channel is for (an operator's customer, e.g. an employer's name); null when not said. */
+  owner: string | null;
   publicKeyPem: string;
   /** sha256 of the callback path secret. */
   secretHash: Buffer;
@@ -23,6 +25,19 @@ export interface NewEvent {
   /** The sealed envelope as JSON text. */
   sealed: string;
   receivedAt: number;
+}
+
+/** An undelivered event as `relay migrate-store` copies it, seq and id kept. */
+export interface PendingEvent extends NewEvent {
+  seq: number;
+  id: string;
+}
+
+/** Told of events other relay instances stored, and when such news may have been missed. */
+export interface StoreWatcher {
+  stored(channel: string): void;
+  /** Notifications may have been lost (the connection carrying them was down): look again. */
+  resync(): void;
 }
 
 export interface StoredEvent {
@@ -62,5 +77,9 @@ export interface RelayStore {
   prune(deliveredBefore: number): Promise<number>;
   /** Events not yet acknowledged, over all channels. */
   pendingCount(): Promise<number>;
+  /** Events not yet acknowledged, per channel that has any. */
+  pendingByChannel(): Promise<Map<string, number>>;
+  /** A store shared by several relay instances tells each of what the others stored. */
+  watch?(watcher: StoreWatcher): Promise<void>;
   close(): Promise<void>;
 }

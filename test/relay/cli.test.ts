@@ -8,25 +8,38 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateChannelKeyPair } from '../../src/relay/sealing';
 import { startRelay, type RunningRelay } from '../../src/relay/server';
-import { openEvent, post, pull, type TestChannel } from './helpers';
+import type { StoreChoice } from '../../src/relay/open-store';
+import { openEvent, post, pull, stopTestPostgres, storeChoiceFor, storeKinds, type TestChannel } from './helpers';
 
 const run = promisify(execFile);
 const cli = join(import.meta.dirname, '../../src/relay/cli.ts');
-const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+// node --import tsx, not the tsx wrapper: one process per command instead of two.
+const tsx = process.execPath;
+const withTsx = (args: string[]): string[] => ['--import', 'tsx', ...args];
 
-async function relayCli(...args: string[]): Promise<unknown> {
-  const { stdout } = await run(tsx, [cli, ...args], { env: { ...process.env, RELAY_PUBLIC_URL: '' } });
+async function relayCliRaw(...args: string[]): Promise<unknown> {
+  const { stdout } = await run(tsx, withTsx([cli, ...args]), { env: { ...process.env, RELAY_PUBLIC_URL: '' } });
   return JSON.parse(stdout) as unknown;
 }
 
-describe('relay CLI beside a running relay', () => {
+/** The CLI's flags for the store a relay uses. */
+function storeFlags(store: StoreChoice): string[] {
+  return store.kind === 'sqlite' ? [] : ['--store', 'postgres', '--database-url', store.databaseUrl!];
+}
+
+afterAll(stopTestPostgres);
+
+describe.each(storeKinds)('relay CLI beside a running relay on the %s store', (kind) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relay-cli-'));
   const keys = generateChannelKeyPair();
   const keyFile = join(dataDir, 'acme.pub.pem');
   const logLines: string[] = [];
   let relay: RunningRelay;
+  let store: StoreChoice;
+  const relayCli = (...args: string[]): Promise<unknown> => relayCliRaw(...args, ...storeFlags(store));
 
   beforeAll(async () => {
+    store = await storeChoiceFor(kind);
     writeFileSync(keyFile, keys.publicKeyPem);
     const capture = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -34,14 +47,14 @@ describe('relay CLI beside a running relay', () => {
         done();
       },
     });
-    relay = await startRelay({ dataDir, port: 0, logger: pino({ level: 'debug' }, capture) });
+    relay = await startRelay({ dataDir, port: 0, logger: pino({ level: 'debug' }, capture), storeChoice: store });
   });
   afterAll(async () => {
     await relay.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('adds, lists, rotates and removes channels; the running relay sees each change', async () => {
+  it('adds, lists, rotates and removes channels; the running relay sees each change', { timeout: 60_000 }, async () => {
     const added = (await relayCli('channel', 'add', 'acme', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url)) as { channel: string; callbackBaseUrl: string; pullToken: string };
     expect(added.channel).toBe('acme');
     expect(added.callbackBaseUrl).toMatch(new RegExp(`^${relay.url}/hooks/acme/[0-9a-f]{64}$`));
@@ -52,6 +65,13 @@ describe('relay CLI beside a running relay', () => {
     const listed = (await relayCli('channel', 'list', '--data', dataDir)) as Array<Record<string, string>>;
     expect(listed.map((c) => c.channel)).toEqual(['acme']);
     expect(JSON.stringify(listed)).not.toContain(added.pullToken);
+
+    // Channels filed under owners: an operator with many employers lists one employer's.
+    await relayCli('channel', 'add', 'globex-payroll', '--owner', 'Globex Ltd', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url);
+    await relayCli('channel', 'add', 'globex-shop', '--owner', 'Globex Ltd', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url);
+    const globex = (await relayCli('channel', 'list', '--owner', 'Globex Ltd', '--data', dataDir)) as Array<Record<string, string>>;
+    expect(globex.map((c) => [c.channel, c.owner])).toEqual([['globex-payroll', 'Globex Ltd'], ['globex-shop', 'Globex Ltd']]);
+    expect(((await relayCli('channel', 'list', '--data', dataDir)) as unknown[]).length).toBe(3);
 
     const rotated = (await relayCli('channel', 'rotate', 'acme', '--data', dataDir, '--public-url', relay.url)) as { channel: string; callbackBaseUrl: string; pullToken: string };
     expect(rotated.pullToken).not.toBe(added.pullToken);
@@ -72,10 +92,16 @@ describe('relay CLI beside a running relay', () => {
     }
   });
 
-  it('refuses a key that is not X25519 and a name Safaricom would refuse', async () => {
+  // Checked before any store is touched: once is enough.
+  if (kind === 'sqlite') it('refuses a key that is not X25519, a name Safaricom would refuse, and an owner with stray spaces', async () => {
     writeFileSync(join(dataDir, 'bad.pem'), 'nonsense');
-    await expect(run(tsx, [cli, 'channel', 'add', 'shop', '--public-key', join(dataDir, 'bad.pem'), '--data', dataDir, '--public-url', relay.url])).rejects.toMatchObject({ code: 2 });
-    await expect(run(tsx, [cli, 'channel', 'add', 'sql-shop', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url])).rejects.toMatchObject({ code: 2 });
+    const flags = storeFlags(store);
+    await expect(run(tsx, withTsx([cli, 'channel', 'add', 'shop', '--public-key', join(dataDir, 'bad.pem'), '--data', dataDir, '--public-url', relay.url, ...flags]))).rejects.toMatchObject({ code: 2 });
+    await expect(run(tsx, withTsx([cli, 'channel', 'add', 'sql-shop', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url, ...flags]))).rejects.toMatchObject({ code: 2 });
+    await expect(run(tsx, withTsx([cli, 'channel', 'add', 'shop', '--owner', ' padded ', '--public-key', keyFile, '--data', dataDir, '--public-url', relay.url, ...flags]))).rejects.toMatchObject({
+      code: 2,
+      stderr: 'owner: 1-100 printable characters, no leading or trailing spaces\n',
+    });
   });
 });
 
@@ -101,31 +127,32 @@ describe('relay channel rules beside a running relay', () => {
     return (await post(`${channel.callbackBaseUrl}/c2b-validation`, JSON.stringify(body))).json;
   };
   const refusal = (...args: string[]): Promise<{ code: number; stderr: string }> =>
-    run(tsx, [cli, 'channel', 'rules', ...args, '--data', dataDir]).then(
+    run(tsx, withTsx([cli, 'channel', 'rules', ...args, '--data', dataDir])).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );
 
-  it('sets, lists and clears rules; the running relay answers by them without a restart', async () => {
+  // Each step runs the CLI as its own process: slow on a busy machine.
+  it('sets, lists and clears rules; the running relay answers by them without a restart', { timeout: 60_000 }, async () => {
     expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
-    const set = await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--shortcodes', '600984, 600985', '--account-pattern', 'AC\\d{3}', '--min-amount', '10', '--max-amount', '100');
+    const set = await relayCliRaw('channel', 'rules', 'acme', '--data', dataDir, '--shortcodes', '600984, 600985', '--account-pattern', 'AC\\d{3}', '--min-amount', '10', '--max-amount', '100');
     expect(set).toEqual({ channel: 'acme', c2bRules: { shortcodes: ['600984', '600985'], accountPattern: 'AC\\d{3}', minAmount: 10, maxAmount: 100 } });
     expect(await validate({ TransAmount: '150.00' })).toEqual({ ResultCode: 'C2B00013', ResultDesc: 'Rejected' });
     expect(await validate({ TransAmount: '100.00', BusinessShortCode: '600985' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
-    expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: (set as { c2bRules: unknown }).c2bRules }]);
+    expect(await relayCliRaw('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), owner: null, c2bRules: (set as { c2bRules: unknown }).c2bRules }]);
 
     // The rules given replace the channel's rules: no shortcode or amount rule is left.
-    expect(await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--account-pattern', 'EMP\\d+')).toEqual({ channel: 'acme', c2bRules: { accountPattern: 'EMP\\d+' } });
+    expect(await relayCliRaw('channel', 'rules', 'acme', '--data', dataDir, '--account-pattern', 'EMP\\d+')).toEqual({ channel: 'acme', c2bRules: { accountPattern: 'EMP\\d+' } });
     expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: 'C2B00012', ResultDesc: 'Rejected' });
     expect(await validate({ BillRefNumber: 'EMP9', TransAmount: '150000.00', BusinessShortCode: '111111' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
 
-    expect(await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--clear')).toEqual({ channel: 'acme', c2bRules: null });
+    expect(await relayCliRaw('channel', 'rules', 'acme', '--data', dataDir, '--clear')).toEqual({ channel: 'acme', c2bRules: null });
     expect(await validate({ BillRefNumber: 'AC123' })).toEqual({ ResultCode: '0', ResultDesc: 'Accepted' });
-    expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: null }]);
+    expect(await relayCliRaw('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', owner: null, createdAt: expect.any(String), c2bRules: null }]);
   });
 
-  it('refuses invalid rules with a message naming the problem, and keeps the rules it had', async () => {
-    await relayCli('channel', 'rules', 'acme', '--data', dataDir, '--max-amount', '500');
+  it('refuses invalid rules with a message naming the problem, and keeps the rules it had', { timeout: 60_000 }, async () => {
+    await relayCliRaw('channel', 'rules', 'acme', '--data', dataDir, '--max-amount', '500');
     const refusals = await Promise.all([
       refusal('acme', '--account-pattern', 'AC(\\d+'),
       refusal('acme', '--min-amount', '500', '--max-amount', '100'),
@@ -144,7 +171,7 @@ describe('relay channel rules beside a running relay', () => {
       { code: 2, stderr: '--clear removes the rules: give it alone\n' },
       { code: 2, stderr: 'no channel nobody\n' },
     ]);
-    expect(await relayCli('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', createdAt: expect.any(String), c2bRules: { maxAmount: 500 } }]);
+    expect(await relayCliRaw('channel', 'list', '--data', dataDir)).toEqual([{ channel: 'acme', owner: null, createdAt: expect.any(String), c2bRules: { maxAmount: 500 } }]);
     expect(await validate({ TransAmount: '500.01' })).toEqual({ ResultCode: 'C2B00013', ResultDesc: 'Rejected' });
   });
 });

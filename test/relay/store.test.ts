@@ -2,13 +2,17 @@
 // statements on the commit path read only what they need (their cost must not grow with the
 // number of delivered events a relay keeps for its retention period), and that a relay.sqlite
 // from an earlier build still opens.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { StoreKind } from '../../src/relay/open-store';
+import { PgRelayStore } from '../../src/relay/pg-store';
 import { pendingCountSql, writerSql } from '../../src/relay/sqlite-writer';
-import { SqliteRelayStore } from '../../src/relay/sqlite-store';
+import { SqliteRelayStore, sqliteMigrations } from '../../src/relay/sqlite-store';
+import type { RelayStore } from '../../src/relay/store';
+import { stopTestPostgres, storeKinds, testPostgres } from './helpers';
 
 const folders: string[] = [];
 function folder(): string {
@@ -19,18 +23,28 @@ function folder(): string {
 afterEach(() => {
   for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+afterAll(stopTestPostgres);
+
+/** Where a store of this kind keeps its data: a folder, or a database of its own. */
+async function place(kind: StoreKind): Promise<string> {
+  return kind === 'sqlite' ? folder() : (await testPostgres()).createDatabase();
+}
+
+function openAt(kind: StoreKind, at: string): Promise<RelayStore> {
+  return kind === 'sqlite' ? Promise.resolve(new SqliteRelayStore(at)) : PgRelayStore.open(at);
+}
 
 function event(channel: string, n: number) {
   return { channel, kind: 'b2c-result', dedupKey: Buffer.from(`${channel}-${n}`.padEnd(32, '.')), sealed: `{"v":1,"n":${n}}`, receivedAt: 1_700_000_000_000 + n };
 }
 
-describe('the SQLite relay store', () => {
+describe.each(storeKinds)('the %s relay store', (kind) => {
   it('gives events ids unique to this database, kept across restarts and new after a fresh start', async () => {
-    const dir = folder();
-    let store = new SqliteRelayStore(dir);
+    const dir = await place(kind);
+    let store = await openAt(kind, dir);
     const first = await Promise.all([1, 2, 3].map((n) => store.append(event('acme', n))));
     await store.close();
-    store = new SqliteRelayStore(dir);
+    store = await openAt(kind, dir);
     const later = await store.append(event('acme', 4));
     const listed = await store.eventsAfter('acme', 0, 10);
     await store.close();
@@ -41,7 +55,7 @@ describe('the SQLite relay store', () => {
     expect(new Set(listed.map((e) => e.id)).size).toBe(4);
 
     // The relay wiped and started on an empty folder: seq starts at 1 again, the ids do not repeat.
-    const fresh = new SqliteRelayStore(folder());
+    const fresh = await openAt(kind, await place(kind));
     const again = await fresh.append(event('acme', 1));
     await fresh.close();
     expect(again.seq).toBe(1);
@@ -49,7 +63,7 @@ describe('the SQLite relay store', () => {
   });
 
   it('knows the highest seq it ever gave out, also after acknowledged events are pruned', async () => {
-    const store = new SqliteRelayStore(folder());
+    const store = await openAt(kind, await place(kind));
     expect(await store.highestSeq()).toBe(0);
     for (let n = 1; n <= 4; n++) await store.append(event('acme', n));
     await store.acknowledge('acme', 4, 1000);
@@ -61,7 +75,7 @@ describe('the SQLite relay store', () => {
   });
 
   it('stores an identical event once and answers with the first one', async () => {
-    const store = new SqliteRelayStore(folder());
+    const store = await openAt(kind, await place(kind));
     const [a, b] = await Promise.all([store.append(event('acme', 1)), store.append(event('acme', 1))]);
     const other = await store.append(event('globex', 1));
     const acme = await store.eventsAfter('acme', 0, 10);
@@ -73,7 +87,7 @@ describe('the SQLite relay store', () => {
   });
 
   it('marks delivered exactly the acknowledged events of that channel, once', async () => {
-    const store = new SqliteRelayStore(folder());
+    const store = await openAt(kind, await place(kind));
     for (let n = 1; n <= 5; n++) await store.append(event('acme', n));
     await store.append(event('globex', 1));
     const upTo = (await store.eventsAfter('acme', 0, 3)).at(-1)!.seq;
@@ -85,7 +99,9 @@ describe('the SQLite relay store', () => {
     expect(await store.pendingCount()).toBe(1);
     await store.close();
   });
+});
 
+describe('the SQLite relay store', () => {
   it('acknowledges and counts pending through the undelivered-only index, finds duplicates by key', () => {
     const dir = folder();
     const store = new SqliteRelayStore(dir);
@@ -100,6 +116,36 @@ describe('the SQLite relay store', () => {
       db.close();
     }
     return store.close();
+  });
+});
+
+describe('the relay.sqlite file', () => {
+  it('is readable and writable by the relay alone, also when it was created readable by others', async () => {
+    const dir = folder();
+    const store = new SqliteRelayStore(dir);
+    await store.append(event('acme', 1));
+    expect(statSync(join(dir, 'relay.sqlite')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'relay.sqlite-wal')).mode & 0o777).toBe(0o600);
+    await store.close();
+
+    const older = folder();
+    new Database(join(older, 'relay.sqlite')).close();
+    chmodSync(join(older, 'relay.sqlite'), 0o644);
+    await new SqliteRelayStore(older).close();
+    expect(statSync(join(older, 'relay.sqlite')).mode & 0o777).toBe(0o600);
+  });
+
+  it('records its schema version, and refuses a file from a newer relay without touching it', async () => {
+    const dir = folder();
+    await new SqliteRelayStore(dir).close();
+    const db = new Database(join(dir, 'relay.sqlite'));
+    expect(db.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
+    db.pragma(`user_version = ${sqliteMigrations.length + 1}`);
+    db.close();
+    expect(() => new SqliteRelayStore(dir)).toThrow(`relay.sqlite has schema version ${sqliteMigrations.length + 1}, newer than this relay knows (${sqliteMigrations.length})`);
+    const after = new Database(join(dir, 'relay.sqlite'), { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length + 1);
+    after.close();
   });
 });
 
@@ -118,7 +164,7 @@ describe('a relay.sqlite from before C2B rules', () => {
     const dir = folder();
     oldRelayFile(dir);
     let store = new SqliteRelayStore(dir);
-    expect(await store.channel('acme')).toEqual({ id: 'acme', publicKeyPem: 'PEM', secretHash: Buffer.alloc(32, 1), tokenHash: Buffer.alloc(32, 2), createdAt: '2026-01-05T08:00:00.000Z', c2bRules: null });
+    expect(await store.channel('acme')).toEqual({ id: 'acme', owner: null, publicKeyPem: 'PEM', secretHash: Buffer.alloc(32, 1), tokenHash: Buffer.alloc(32, 2), createdAt: '2026-01-05T08:00:00.000Z', c2bRules: null });
     expect(await store.setC2bRules('acme', { shortcodes: ['600984'], maxAmount: 5000 })).toBe(true);
     expect(await store.setC2bRules('nobody', { maxAmount: 1 })).toBe(false);
     await store.close();
