@@ -16,7 +16,7 @@ const synonyms: Record<ColumnName, readonly string[]> = {
   name: ['name', 'names', 'full name', 'full names', 'worker', 'worker name', 'employee', 'employee name', 'employee names', 'staff name', 'payee', 'payee name', 'recipient', 'recipient name', 'beneficiary', 'beneficiary name', 'account name', 'customer name'],
   phone: ['phone', 'phone number', 'phone no', 'mobile', 'mobile number', 'mobile no', 'msisdn', 'mpesa', 'mpesa number', 'mpesa no', 'm pesa number', 'm pesa no', 'mpesa phone', 'mpesa phone number', 'telephone', 'tel', 'safaricom number', 'cell', 'cell phone', 'account number', 'beneficiary phone', 'recipient phone'],
   amount: ['amount', 'pay', 'net pay', 'net', 'net amount', 'net salary', 'salary', 'wage', 'wages', 'amount payable', 'amount to pay', 'take home', 'take home pay', 'payment amount', 'kes', 'ksh', 'kshs'],
-  reference: ['reference', 'ref', 'ref no', 'remarks', 'remark', 'description', 'narration', 'narrative', 'payment reference', 'payment details', 'purpose', 'memo', 'note'],
+  reference: ['reference', 'ref', 'ref no', 'remarks', 'remark', 'description', 'narration', 'narrative', 'payment reference', 'payment details', 'purpose', 'memo', 'note', 'comment', 'comments'],
   nationalId: ['national id', 'national id number', 'national id no', 'id', 'id number', 'id no', 'idno', 'nid', 'identity number'],
   staffNumber: ['staff number', 'staff no', 'staff id', 'employee number', 'employee no', 'employee id', 'emp no', 'emp id', 'payroll number', 'payroll no', 'pf number', 'pf no', 'personal number'],
   department: ['department', 'dept', 'section', 'team', 'division', 'unit', 'branch'],

@@ -3,15 +3,34 @@
 import { ValidationError } from '../../../shared/errors';
 import { readCsv } from './read-csv';
 import { readXlsx } from './read-xlsx';
-import type { ImportOptions, ImportPreview } from './types';
+import type { ImportOptions, ImportPreview, Sheet } from './types';
 import { buildPreview } from './validate-rows';
 
 export function previewCsv(content: string | Uint8Array, options: ImportOptions): ImportPreview {
   return buildPreview(readCsv(content), options);
 }
 
+/** True when the sheet's titles place every required column (no mapping needed). */
+function placesEveryColumn(sheet: Sheet, options: ImportOptions): boolean {
+  try {
+    return buildPreview(sheet, { ...options, allowUnmapped: true }).missingColumns.length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the sheet asked for; otherwise the first sheet whose titles place name, phone and amount (a
+ * summary sheet often comes first), or the first sheet when none does, for the person to map.
+ */
 export async function previewXlsx(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
-  return buildPreview(await readXlsx(content, options.sheet), options);
+  const first = await readXlsx(content, options.sheet);
+  if (options.sheet !== undefined || placesEveryColumn(first, options)) return buildPreview(first, options);
+  for (const name of (first.sheets ?? []).filter((n) => n !== first.sheet)) {
+    const other = await readXlsx(content, name);
+    if (placesEveryColumn(other, options)) return buildPreview(other, options);
+  }
+  return buildPreview(first, options);
 }
 
 export type ImportFileKind = 'csv' | 'xlsx';

@@ -59,6 +59,8 @@ export type ImportPreview = {
   notes: string[];
   sheets: string[];
   sheet: string | null;
+  /** Where the columns' meanings came from: their titles, the person's choice now, or the choice remembered for this layout. */
+  mappedBy: 'titles' | 'chosen' | 'remembered';
   /** Required meanings no column was found for: the person maps them (see ImportOptions.allowUnmapped). */
   missingColumns: ColumnName[];
 };
@@ -84,6 +86,8 @@ export type ImportOptions = {
   sheet?: string;
   /** Column meanings the person chose, overriding the titles. */
   mapping?: ColumnMapping;
+  /** Mappings chosen earlier, by layout key: applied when this file's layout matches and no mapping is given. */
+  rememberedMappings?: Readonly<Record<string, ColumnMapping>>;
   /** Return a preview with missingColumns (and no rows) rather than refusing a file whose titles are not all recognised. */
   allowUnmapped?: boolean;
 };

@@ -83,7 +83,13 @@ export function requiredColumns(options: ImportOptions): ColumnName[] {
  */
 export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPreview {
   if (sheet.rows.length === 0) throw new ValidationError('The file is empty: its first row must hold the titles name, phone, amount');
-  const header = findHeader(sheet.rows, sheet.merges ?? [], options.mapping);
+  let header = findHeader(sheet.rows, sheet.merges ?? [], options.mapping);
+  let mappedBy: ImportPreview['mappedBy'] = options.mapping === undefined ? 'titles' : 'chosen';
+  const remembered = options.mapping === undefined ? options.rememberedMappings?.[header.layout] : undefined;
+  if (remembered !== undefined) {
+    header = findHeader(sheet.rows, sheet.merges ?? [], remembered);
+    mappedBy = 'remembered';
+  }
   const columns = header.map;
   const preview: ImportPreview = {
     valid: [],
@@ -96,6 +102,7 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
     notes: [...sheet.notes],
     sheets: sheet.sheets ?? [],
     sheet: sheet.sheet ?? null,
+    mappedBy,
     missingColumns: requiredColumns(options).filter((c) => columns[c] === undefined),
   };
   if (preview.missingColumns.length > 0) {
