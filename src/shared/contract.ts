@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
+import { importMethods } from './contract/imports';
 import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { setupMethods } from './contract/setup';
@@ -12,6 +13,7 @@ export * from './contract/common';
 export * from './contract/setup';
 export * from './contract/payroll';
 export * from './contract/money';
+export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -19,7 +21,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...moneyMethods } as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...moneyMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

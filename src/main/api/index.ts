@@ -8,6 +8,7 @@ import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from './events';
+import { importHandlers } from './imports';
 import { inboxHandlers } from './inbox';
 import { ledgerHandlers } from './ledger';
 import { profileHandlers } from './profiles';
@@ -26,6 +27,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
+    ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...dashboardHandlers(ctx),
     ...ledgerHandlers(ctx),

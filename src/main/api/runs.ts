@@ -6,9 +6,7 @@ import { estimateRunCharges } from '../payroll/charges';
 import { findDuplicatePayments } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
-import { previewPayrollFile } from '../payroll/import';
 import { approveRun, createRunFromFile, createRunFromWorkers, listRuns, runSummary, type RunActor } from '../payroll/runs';
-import { existingPhones } from '../payroll/workers';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../host/dispatch';
 import type { ApiContext, ProfileCore } from './context';
@@ -17,14 +15,14 @@ import { floatCheck } from './float';
 import { exportRunResults } from './run-export';
 import { runResults, runView } from './run-views';
 import { checkRunWithinLimits } from './settings';
-import { importPreviewView } from './workers';
+import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
 type RunMethods = Extract<keyof ContractHandlers, `runs.${string}`>;
 type LeftOutRows = MethodOutput<'runs.review'>['leftOutRows'];
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
-function previewRunFile(db: ProfileDatabase, contentBase64: string) {
-  return previewPayrollFile(decodeUpload(contentBase64), { existingPhones: existingPhones(db), duplicatesAgainstExisting: 'warn' });
+function previewRunFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean) {
+  return readUpload(db, upload, 'payroll', ctx.actor, forPreview);
 }
 
 export function runProgressView(db: ProfileDatabase, runId: number, live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number }): MethodOutput<'runs.progress'> {
@@ -63,9 +61,9 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const total = (database.prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`).get(...(state === undefined ? [] : [state])) as { n: number }).n;
       return { runs: runs.map((run) => runView(database, run.id)), total };
     },
-    'runs.previewFile': async ({ contentBase64 }) => {
+    'runs.previewFile': async ({ contentBase64, sheet, mapping }) => {
       const database = db();
-      const preview = await previewRunFile(database, contentBase64);
+      const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
       const estimate = estimateRunCharges(preview.valid);
       return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents) };
     },
@@ -79,9 +77,9 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       registerDemoPeople(core(), run.id);
       return runView(database, run.id);
     },
-    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64 }) => {
+    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping }) => {
       const c = core();
-      const preview = await previewRunFile(c.db, contentBase64);
+      const preview = await previewRunFile(ctx, c.db, { contentBase64, sheet, mapping }, false);
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
       const run = createRunFromFile(
         c.db,

@@ -86,9 +86,15 @@ function headerScore(titles: readonly string[]): number {
 
 export type Header = { index: number; row: number; columns: ImportColumn[]; map: ColumnMap; layout: string };
 
+/** Titles Mshahara adds to the left-out rows file; a fixed file read back keeps its layout's mapping. */
+export const leftOutTitles = { row: 'Row in original file', reason: 'Reason left out' } as const;
+const addedTitles = new Set(Object.values(leftOutTitles).map(normaliseHeader));
+
 /** A key for this arrangement of titles: next month's file from the same system has the same one. */
 export function layoutKey(titles: readonly string[]): string {
-  return createHash('sha256').update(titles.map(normaliseHeader).join('\u0000')).digest('hex').slice(0, 16);
+  const normalised = titles.map(normaliseHeader);
+  while (normalised.length > 0 && (normalised.at(-1) === '' || addedTitles.has(normalised.at(-1) ?? ''))) normalised.pop();
+  return createHash('sha256').update(normalised.join('\u0000')).digest('hex').slice(0, 16);
 }
 
 /**

@@ -41,7 +41,13 @@ function cellAt(row: SheetRow, columns: ColumnMap, column: ColumnName): SheetCel
 
 /** Cell text with runs of spaces and line breaks made one space: a name typed over two lines is one name. */
 function textAt(row: SheetRow, columns: ColumnMap, column: ColumnName): string {
-  return (cellAt(row, columns, column)?.text ?? '').replace(/[ \t\r\n]+/g, ' ').trim();
+  return (
+    (cellAt(row, columns, column)?.text ?? '')
+      .replace(/[ \t\r\n]+/g, ' ')
+      .trim()
+      // Mshahara's own exports (the left-out rows) write "'+254…" so no spreadsheet runs it; read it back as typed.
+      .replace(/^'(?=[=+\-@])/, '')
+  );
 }
 
 function amountProblem(text: string): { cents: Cents } | { reason: string } {
