@@ -4,7 +4,8 @@ import { ValidationError } from '../../../shared/errors';
 import { readCsv } from './read-csv';
 import { readXlsx } from './read-xlsx';
 import type { ImportOptions, ImportPreview, Sheet } from './types';
-import { buildPreview } from './validate-rows';
+import { findHeader } from './columns';
+import { buildPreview, requiredColumns } from './validate-rows';
 
 export function previewCsv(content: string | Uint8Array, options: ImportOptions): ImportPreview {
   return buildPreview(readCsv(content), options);
@@ -12,8 +13,12 @@ export function previewCsv(content: string | Uint8Array, options: ImportOptions)
 
 /** True when the sheet's titles place every required column (no mapping needed). */
 function placesEveryColumn(sheet: Sheet, options: ImportOptions): boolean {
+  if (sheet.rows.length === 0) return false;
   try {
-    return buildPreview(sheet, { ...options, allowUnmapped: true }).missingColumns.length === 0;
+    const header = findHeader(sheet.rows, sheet.merges ?? [], options.mapping);
+    const remembered = options.mapping === undefined ? options.rememberedMappings?.[header.layout] : undefined;
+    const map = remembered === undefined ? header.map : findHeader(sheet.rows, sheet.merges ?? [], remembered).map;
+    return requiredColumns(options).every((column) => map[column] !== undefined);
   } catch {
     return false;
   }

@@ -32,11 +32,16 @@ function workerScript(): { script: string | URL; eval: boolean } {
   throw new InternalError('The import reader (import-worker.js) is missing from this build');
 }
 
-export function previewOffThread(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
-  // Refused here already: no point copying 500 MB to a thread to refuse it there.
-  if (content.byteLength > importLimits.fileBytes) {
-    return Promise.reject(new ValidationError(`The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`));
-  }
+/** How long a reading thread waits, idle, for the next file before it is ended. */
+const idleMs = 60_000;
+
+type Reader = { worker: Worker; busy: boolean; idle: NodeJS.Timeout | undefined };
+
+/** The reading thread kept between files: starting one costs more than reading most files. */
+let spare: Reader | undefined;
+let nextId = 1;
+
+function startReader(): Reader {
   const { script, eval: evaluate } = workerScript();
   const worker = new Worker(script, {
     eval: evaluate,
@@ -44,35 +49,77 @@ export function previewOffThread(content: Uint8Array, options: ImportOptions): P
     stdout: false,
     stderr: false,
   });
+  // An idle reader never keeps the CLI or a test process alive.
+  worker.unref();
+  return { worker, busy: false, idle: undefined };
+}
+
+function retire(reader: Reader): void {
+  if (spare === reader) spare = undefined;
+  if (reader.idle !== undefined) clearTimeout(reader.idle);
+  void reader.worker.terminate();
+}
+
+/** Hands the reader back for the next file, or ends it when another is already kept. */
+function release(reader: Reader): void {
+  reader.busy = false;
+  if (spare !== undefined && spare !== reader) {
+    retire(reader);
+    return;
+  }
+  spare = reader;
+  reader.idle = setTimeout(() => retire(reader), idleMs);
+  reader.idle.unref();
+}
+
+export function previewOffThread(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
+  // Refused here already: no point copying 500 MB to a thread to refuse it there.
+  if (content.byteLength > importLimits.fileBytes) {
+    return Promise.reject(new ValidationError(`The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`));
+  }
+  const reader = spare !== undefined && !spare.busy ? spare : startReader();
+  reader.busy = true;
+  if (reader.idle !== undefined) clearTimeout(reader.idle);
+  reader.idle = undefined;
+  const { worker } = reader;
+  const id = nextId++;
   return new Promise<ImportPreview>((resolve, reject) => {
     let settled = false;
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      void worker.terminate();
-      outcome();
-    };
-    const deadline = setTimeout(() => {
-      settle(() => reject(new ValidationError(`Reading the file took longer than ${workerLimits.timeoutMs / 1000} seconds and was stopped; no payroll file takes that long`)));
-    }, workerLimits.timeoutMs);
-    worker.once('message', (reply: Reply) => {
-      settle(() => {
+    const onMessage = (reply: Reply & { id: number }): void => {
+      if (reply.id !== id) return;
+      settle(true, () => {
         if (reply.ok) resolve(reply.preview);
         else if (reply.kind === 'validation') reject(new ValidationError(reply.message));
         else reject(new InternalError(`The file could not be read: ${reply.message}`));
       });
-    });
-    worker.once('error', (error: Error & { code?: string }) => {
-      settle(() => {
+    };
+    const onError = (error: Error & { code?: string }): void => {
+      settle(false, () => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           reject(new ValidationError('Reading the file needed more memory than any payroll file does, so it was stopped and the file refused', { cause: error }));
         } else reject(new InternalError(`The file could not be read: ${error.message}`, { cause: error }));
       });
-    });
-    worker.once('exit', (code) => settle(() => reject(new InternalError(`The file reader stopped (exit code ${code}) before it finished`))));
+    };
+    const onExit = (code: number): void => settle(false, () => reject(new InternalError(`The file reader stopped (exit code ${code}) before it finished`)));
+    const settle = (healthy: boolean, outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (healthy) release(reader);
+      else retire(reader);
+      outcome();
+    };
+    const deadline = setTimeout(() => {
+      settle(false, () => reject(new ValidationError(`Reading the file took longer than ${workerLimits.timeoutMs / 1000} seconds and was stopped; no payroll file takes that long`)));
+    }, workerLimits.timeoutMs);
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
     const copy = new Uint8Array(content.byteLength);
     copy.set(content);
-    worker.postMessage({ content: copy, options }, [copy.buffer]);
+    worker.postMessage({ id, content: copy, options }, [copy.buffer]);
   });
 }
