@@ -12,13 +12,13 @@ import type { ContractHandlers } from '../host/dispatch';
 import type { ApiContext, ProfileCore } from './context';
 import { decodeUpload } from './files';
 import { floatCheck } from './float';
+import { leftOutOf, rememberLeftOut } from './left-out-rows';
 import { exportRunResults } from './run-export';
 import { runResults, runView } from './run-views';
 import { checkRunWithinLimits } from './settings';
 import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
 type RunMethods = Extract<keyof ContractHandlers, `runs.${string}`>;
-type LeftOutRows = MethodOutput<'runs.review'>['leftOutRows'];
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
 function previewRunFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean) {
@@ -45,15 +45,6 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
   const core = () => ctx.session.require();
   const db = () => core().db;
   const actor = (): RunActor => ({ name: ctx.actor });
-  // The rows a file run left out are shown on its review; they live as long as the open profile
-  // (the audit log keeps their count for good).
-  const leftOut = new WeakMap<ProfileCore, Map<number, LeftOutRows>>();
-  const leftOutOf = (c: ProfileCore): Map<number, LeftOutRows> => {
-    const known = leftOut.get(c) ?? new Map<number, LeftOutRows>();
-    leftOut.set(c, known);
-    return known;
-  };
-
   return {
     'runs.list': ({ state, limit, offset }) => {
       const database = db();
@@ -86,7 +77,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview },
         actor(),
       );
-      leftOutOf(c).set(run.id, importPreviewView(preview).invalid);
+      rememberLeftOut(c, run.id, { titles: preview.columns.map((column) => column.title), rows: importPreviewView(preview).invalid });
       registerDemoPeople(c, run.id);
       return runView(c.db, run.id);
     },
@@ -106,7 +97,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
           otherRunTitle: w.otherRunTitle,
           message: w.message,
         })),
-        leftOutRows: leftOutOf(c).get(runId) ?? [],
+        leftOutRows: (leftOutOf(c, runId)?.rows ?? []).map((r) => ({ row: r.row, reason: r.reason, raw: [...r.raw] })),
         nameMismatches: summary.nameMismatches,
       };
     },
