@@ -1,16 +1,13 @@
 // Starting a payroll run: everyone on the worker list at their usual pay, or the rows of a file,
 // previewed (rows left out with reasons, charges, float) before the draft run is made.
-import { Alert, Button, FileInput, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { MethodOutput, RunView } from '../../../shared/contract';
+import type { RunView } from '../../../shared/contract';
 import { call } from '../../api';
-import { ImportPreview } from '../../components/ImportPreview';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
-import { fileToBase64 } from '../../lib/download';
 import { useLoad } from '../../lib/use-load';
-
-type FilePreview = MethodOutput<'runs.previewFile'>;
+import { FromFile } from './FromFile';
 
 function thisMonthTitle(): string {
   const month = new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'Africa/Nairobi' }).format(new Date());
@@ -61,62 +58,6 @@ interface SourceProps {
   title: string;
   busy: boolean;
   create(make: () => Promise<RunView>): Promise<void>;
-}
-
-function FromFile({ title, busy, create }: SourceProps) {
-  const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<FilePreview | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [reading, setReading] = useState(false);
-
-  async function choose(picked: File | null) {
-    setFile(picked);
-    setPreview(undefined);
-    setError(undefined);
-    if (!picked) return;
-    setReading(true);
-    try {
-      setPreview(await call('runs.previewFile', { fileName: picked.name, contentBase64: await fileToBase64(picked) }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setReading(false);
-    }
-  }
-
-  return (
-    <Stack>
-      <FileInput label="Payroll file" description="CSV or Excel: name, phone, amount, and if you like reference, national_id, department" placeholder="Choose a file" accept=".csv,.xlsx" value={file} onChange={(picked) => void choose(picked)} data-testid="run-file" />
-      {reading && <Text size="sm">Reading the file…</Text>}
-      <Problem error={error} title="The file could not be read" />
-      {preview && (
-        <>
-          <ImportPreview preview={preview.preview} />
-          <Group gap="xl">
-            <Text size="sm">
-              Estimated M-Pesa charges <Money cents={preview.estimatedChargesCents} fw={600} />
-            </Text>
-            <Text size="sm">
-              Needed in the float <Money cents={preview.floatCheck.requiredCents} fw={600} />
-            </Text>
-          </Group>
-          <Alert color={preview.floatCheck.enough === false ? 'red' : preview.floatCheck.enough ? 'teal' : 'yellow'} variant="light" p="sm">
-            {preview.floatCheck.message}
-          </Alert>
-        </>
-      )}
-      <Group justify="flex-end">
-        <Button
-          disabled={!file || !preview || preview.preview.valid.length === 0}
-          loading={busy}
-          data-testid="create-run"
-          onClick={() => file && void create(async () => call('runs.createFromFile', { title, fileName: file.name, contentBase64: await fileToBase64(file) }))}
-        >
-          Create the run ({preview?.preview.valid.length ?? 0} workers)
-        </Button>
-      </Group>
-    </Stack>
-  );
 }
 
 function FromWorkers({ title, busy, create }: SourceProps) {
