@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page';
 import { FirstStartPage } from './pages/first-start-page';
@@ -40,7 +40,7 @@ const bankFile = [
   'HALIMA ABDI,254722777888,2800,NOV SALARY',
 ].join('\r\n');
 
-async function payRun(page: import('playwright-core').Page): Promise<void> {
+async function payRun(page: Page): Promise<void> {
   const runs = new RunsPage(page);
   await runs.approve();
   await runs.send();
