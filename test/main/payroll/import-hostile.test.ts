@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { printPreview } from '../../../src/main/cli/commands/workers';
 import { previewPayrollFile, type ImportPreview } from '../../../src/main/payroll/import';
+import { previewOffThread } from '../../../src/main/payroll/import/read-off-thread';
 import { ValidationError } from '../../../src/shared/errors';
 import { hostileFiles } from '../../fixtures/imports/hostile/make';
 
@@ -86,4 +87,20 @@ describe('hostile import files', () => {
     expect(printed.startsWith('1 valid row, total KES 250,000.00.\n1 invalid row:\n  row 3: ')).toBe(true);
     expect(printed).toContain('\\u{1B}[2J\\u{1B}[H1 valid row; total KES 100.00.');
   });
+});
+
+describe('the reading thread', () => {
+  it('turns a reader that runs out of memory or time into a refusal, and the next file is read as usual', async () => {
+    const rows = `name,phone,amount\n${'Wanjiku Kamau,0712345678,1000\n'.repeat(50_000)}`;
+    const bytes = new Uint8Array(Buffer.from(rows));
+    // A heap too small for the reader and 50,000 rows: the thread ends, the core does not.
+    const starved = await whileCoreAnswers(() => previewOffThread(bytes, payrollFile, { heapMb: 8, youngMb: 2, timeoutMs: 30_000 }));
+    expect(refusal(starved.outcome)).toBe('Reading the file needed more memory than any payroll file does, so it was stopped and the file refused');
+    expect(starved.lagMs).toBeLessThan(bounds.coreLagMs);
+    // A deadline shorter than the read: stopped and refused.
+    const slow = await whileCoreAnswers(() => previewOffThread(bytes, payrollFile, { heapMb: 384, youngMb: 48, timeoutMs: 1 }));
+    expect(refusal(slow.outcome)).toBe('Reading the file took longer than 0.001 seconds and was stopped; no payroll file takes that long');
+    const fine = await previewPayrollFile(new Uint8Array(Buffer.from('name,phone,amount\nWanjiku Kamau,0712345678,1000\n')), payrollFile);
+    expect(fine.valid.map((r) => [r.row, r.msisdn, r.amountCents])).toEqual([[2, '254712345678', 100_000]]);
+  }, 60_000);
 });

@@ -41,11 +41,13 @@ type Reader = { worker: Worker; busy: boolean; idle: NodeJS.Timeout | undefined 
 let spare: Reader | undefined;
 let nextId = 1;
 
-function startReader(): Reader {
+type Limits = { heapMb: number; youngMb: number; timeoutMs: number };
+
+function startReader(limits: Limits): Reader {
   const { script, eval: evaluate } = workerScript();
   const worker = new Worker(script, {
     eval: evaluate,
-    resourceLimits: { maxOldGenerationSizeMb: workerLimits.heapMb, maxYoungGenerationSizeMb: workerLimits.youngMb, stackSizeMb: 4 },
+    resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: limits.youngMb, stackSizeMb: 4 },
     stdout: false,
     stderr: false,
   });
@@ -72,12 +74,14 @@ function release(reader: Reader): void {
   reader.idle.unref();
 }
 
-export function previewOffThread(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
+/** `limits` other than the standard ones (tests of the limits themselves) get a reader of their own, never kept. */
+export function previewOffThread(content: Uint8Array, options: ImportOptions, limits: Limits = workerLimits): Promise<ImportPreview> {
   // Refused here already: no point copying 500 MB to a thread to refuse it there.
   if (content.byteLength > importLimits.fileBytes) {
     return Promise.reject(new ValidationError(`The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`));
   }
-  const reader = spare !== undefined && !spare.busy ? spare : startReader();
+  const standard = limits === workerLimits;
+  const reader = standard && spare !== undefined && !spare.busy ? spare : startReader(limits);
   reader.busy = true;
   if (reader.idle !== undefined) clearTimeout(reader.idle);
   reader.idle = undefined;
@@ -108,13 +112,13 @@ export function previewOffThread(content: Uint8Array, options: ImportOptions): P
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
-      if (healthy) release(reader);
+      if (healthy && standard) release(reader);
       else retire(reader);
       outcome();
     };
     const deadline = setTimeout(() => {
-      settle(false, () => reject(new ValidationError(`Reading the file took longer than ${workerLimits.timeoutMs / 1000} seconds and was stopped; no payroll file takes that long`)));
-    }, workerLimits.timeoutMs);
+      settle(false, () => reject(new ValidationError(`Reading the file took longer than ${limits.timeoutMs / 1000} seconds and was stopped; no payroll file takes that long`)));
+    }, limits.timeoutMs);
     worker.on('message', onMessage);
     worker.once('error', onError);
     worker.once('exit', onExit);
