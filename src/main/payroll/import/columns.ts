@@ -84,7 +84,7 @@ function headerScore(titles: readonly string[]): number {
   return seen.size - clashes;
 }
 
-export type Header = { index: number; row: number; columns: ImportColumn[]; map: ColumnMap; layout: string };
+export type Header = { index: number; row: number; columns: ImportColumn[]; map: ColumnMap; layout: string; clashes: string[] };
 
 /** Titles Mshahara adds to the left-out rows file; a fixed file read back keeps its layout's mapping. */
 export const leftOutTitles = { row: 'Row in original file', reason: 'Reason left out' } as const;
@@ -103,7 +103,7 @@ export function layoutKey(titles: readonly string[]): string {
  * meaning is left out. Two titles with the same meaning, unmapped, are a file-level error: no row can
  * be trusted until the officer says which one is meant.
  */
-export function findHeader(rows: readonly SheetRow[], merges: readonly Merge[], mapping: ColumnMapping = {}): Header {
+export function findHeader(rows: readonly SheetRow[], merges: readonly Merge[], mapping: ColumnMapping = {}, lenient = false): Header {
   let best: { index: number; titles: string[]; score: number } | undefined;
   rows.slice(0, importLimits.headerSearchRows).forEach((row, index) => {
     const titles = titlesOf(row, rows, merges);
@@ -127,13 +127,21 @@ export function findHeader(rows: readonly SheetRow[], merges: readonly Merge[], 
     map[column] = index;
     chosen.add(index);
   }
+  const clashes: string[] = [];
+  const clashed = new Set<ColumnName>();
   best.titles.forEach((title, index) => {
     if (chosen.has(index)) return;
     const column = columnFor(title);
-    if (column === undefined || column in mapping) return;
+    if (column === undefined || column in mapping || clashed.has(column)) return;
     const earlier = map[column];
     if (earlier !== undefined) {
-      throw new ValidationError(`Both "${best?.titles[earlier] ?? ''}" and "${title}" look like the ${spokenColumn[column]} column; keep only one, or choose which one`);
+      const message = `Both "${best?.titles[earlier] ?? ''}" and "${title}" look like the ${spokenColumn[column]} column; keep only one, or choose which one`;
+      if (!lenient) throw new ValidationError(message);
+      // For the person to choose: neither is used until they do.
+      clashes.push(message);
+      clashed.add(column);
+      map[column] = undefined;
+      return;
     }
     map[column] = index;
   });
@@ -149,5 +157,6 @@ export function findHeader(rows: readonly SheetRow[], merges: readonly Merge[], 
     columns: best.titles.map((title, index) => ({ index, title, meaning: meaningOf.get(index) ?? null })),
     map,
     layout: layoutKey(best.titles),
+    clashes,
   };
 }

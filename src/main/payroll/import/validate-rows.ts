@@ -89,11 +89,12 @@ export function requiredColumns(options: ImportOptions): ColumnName[] {
  */
 export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPreview {
   if (sheet.rows.length === 0) throw new ValidationError('The file is empty: its first row must hold the titles name, phone, amount');
-  let header = findHeader(sheet.rows, sheet.merges ?? [], options.mapping);
+  const lenient = options.allowUnmapped === true;
+  let header = findHeader(sheet.rows, sheet.merges ?? [], options.mapping, lenient);
   let mappedBy: ImportPreview['mappedBy'] = options.mapping === undefined ? 'titles' : 'chosen';
   const remembered = options.mapping === undefined ? options.rememberedMappings?.[header.layout] : undefined;
   if (remembered !== undefined) {
-    header = findHeader(sheet.rows, sheet.merges ?? [], remembered);
+    header = findHeader(sheet.rows, sheet.merges ?? [], remembered, lenient);
     mappedBy = 'remembered';
   }
   const columns = header.map;
@@ -105,7 +106,7 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
     headerRow: header.row,
     columns: header.columns,
     layout: header.layout,
-    notes: [...sheet.notes],
+    notes: [...header.clashes.map((clash) => escapeControls(clash)), ...sheet.notes],
     sheets: sheet.sheets ?? [],
     sheet: sheet.sheet ?? null,
     mappedBy,
