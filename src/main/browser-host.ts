@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { lazySecretStore, startApi } from './api/start';
+import { nameThisProgram } from './app/profile-lock';
 import { ensureRendererBuilt } from './host/renderer-build';
 import { startBrowserHost } from './host/server';
 import { dataFolder } from './profiles';
@@ -12,6 +13,7 @@ import { KeytarSecretStore } from './secrets/keytar-store';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 async function main(): Promise<void> {
+  nameThisProgram(`the browser host ("npm run start:browser")`);
   const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

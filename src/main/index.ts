@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Api } from './api';
 import { lazySecretStore, startApi } from './api/start';
+import { nameThisProgram } from './app/profile-lock';
 import { logger } from './log';
 import { dataFolder } from './profiles';
 import { KeytarSecretStore } from './secrets/keytar-store';
@@ -56,6 +57,8 @@ function openWindow(): BrowserWindow {
 // The desktop app, the CLI and the browser host share one data folder (MSHAHARA_DATA_DIR or the
 // system's Mshahara folder), so userData points there before anything reads it.
 app.setPath('userData', dataFolder());
+// Named in the profile's lock, so the CLI or the browser host can say who holds a profile.
+nameThisProgram('the Mshahara desktop app');
 
 if (!app.requestSingleInstanceLock()) {
   // A second Mshahara on the same data would race the first on payouts; hand over and leave.

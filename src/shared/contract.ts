@@ -2,6 +2,7 @@
 // zod input/output schemas, event schemas, and the error envelope. Imports no Node and no DOM.
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
+import { attentionMethods } from './contract/attention';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
 import { importMethods } from './contract/imports';
@@ -13,6 +14,7 @@ export * from './contract/common';
 export * from './contract/setup';
 export * from './contract/payroll';
 export * from './contract/money';
+export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export { contractEvents } from './contract/events';
 
@@ -21,7 +23,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...moneyMethods } as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...attentionMethods, ...moneyMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

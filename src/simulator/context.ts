@@ -1,5 +1,6 @@
 // What every simulator route shares: credentials, the organisation model, identifiers, faults,
 // outgoing callbacks, and the helpers that turn bad input into Daraja's error envelope.
+import type { B2cStats } from './b2c';
 import type { CallbackSender } from './callbacks';
 import type { FaultInjector } from './faults';
 import type { Identifiers } from './identifiers';
@@ -22,6 +23,8 @@ export interface SimulatorContext {
   ids: Identifiers;
   faults: FaultInjector;
   callbacks: CallbackSender;
+  /** What became of accepted B2C requests (processed, timed out in the queue, throttled). */
+  b2cStats: B2cStats;
   keys: CredentialKeys;
   now(): Date;
   /** Where the simulator listens, for the internal URLs Daraja puts in ReferenceData. */

@@ -27,7 +27,18 @@ function nairobi(instant: Date, layout: string): string {
 export class Identifiers {
   private readonly receiptsIssued = new Set<string>();
 
-  constructor(private readonly random: Random) {}
+  constructor(
+    private readonly random: Random,
+    /** Told of every receipt issued (the state file keeps them, so none repeats after a restart). */
+    private readonly onReceipt: (receipt: string) => void = () => undefined,
+    /** Its own stream for the IDs no-echo puts in Results, so the switch shifts no other identifier. */
+    private readonly resultRandom: Random = random,
+  ) {}
+
+  /** Receipts issued before a restart, never to be issued again. */
+  restoreReceipts(receipts: Iterable<string>): void {
+    for (const receipt of receipts) this.receiptsIssued.add(receipt);
+  }
 
   /** `AG_20240706_2010364430d9bbdaf872`: date in Nairobi, then 20 hex characters. */
   conversationId(at: Date): string {
@@ -37,6 +48,12 @@ export class Identifiers {
   /** Daraja's own IDs (v1 B2C, balance, status, reversal, STK MerchantRequestID): `53e3-4aa8-9fe0-8fb5e4092cdd3533373`. */
   darajaOriginatorId(): string {
     return `${pick(this.random, hex, 4)}-${pick(this.random, hex, 4)}-${pick(this.random, hex, 4)}-${pick(this.random, hex, 12)}${digits(this.random, 7)}`;
+  }
+
+  /** A Daraja-made OriginatorConversationID for a Result that does not echo the caller's (no-echo). */
+  resultOriginatorId(): string {
+    const r = this.resultRandom;
+    return `${pick(r, hex, 4)}-${pick(r, hex, 4)}-${pick(r, hex, 4)}-${pick(r, hex, 12)}${digits(r, 7)}`;
   }
 
   /** Error envelope requestId, older style `1459-15094918-1`. */
@@ -55,6 +72,7 @@ export class Identifiers {
       const candidate = `${receiptPrefix(at)}${pick(this.random, receiptAlphabet, 7)}`;
       if (!this.receiptsIssued.has(candidate)) {
         this.receiptsIssued.add(candidate);
+        this.onReceipt(candidate);
         return candidate;
       }
     }

@@ -1,18 +1,34 @@
 // startSimulator(): a faithful local Daraja on loopback, for demo mode and for every test that
 // needs Daraja. Wires the model, faults, callbacks and HTTP server together.
 import { parseSafaricomPhone } from '../shared/phone';
+import { newB2cStats, scheduleProcessing, type B2cStats } from './b2c';
 import { CallbackSender } from './callbacks';
 import type { SimulatorContext, SimulatorCredentials } from './context';
-import { FaultInjector, type SimulatorFaults } from './faults';
+import { FaultInjector, presetFaults, realisticFaults, type SimulatorFaults } from './faults';
 import { Identifiers } from './identifiers';
-import { OrganisationModel, type PaymentRecord } from './model';
+import { OrganisationModel, type Balances, type FailureRecord, type PaymentRecord } from './model';
 import { createRandom, deriveSeed } from './random';
 import { createCredentialKeys } from './security';
 import { createServer, type ServerState } from './server';
+import { SimulatorStore } from './store';
 
 export type { SimulatorCredentials } from './context';
-export type { SimulatorFaults, Range } from './faults';
-export type { PaymentRecord } from './model';
+export type { SimulatorFaults, Range, PartyForm, StatusForFailed } from './faults';
+export {
+  asyncThrottleAnswers,
+  defaultFaults,
+  defaultStatusNotFound,
+  failPayeeCodes,
+  partyName,
+  presetFaults,
+  queueTimeoutAnswer,
+  realisticFaults,
+  statusForFailedChoices,
+  statusNotFoundDescriptions,
+  statusUnavailableAnswers,
+} from './faults';
+export type { Balances, FailureRecord, PaymentRecord } from './model';
+export type { B2cStats } from './b2c';
 export { unknownTransaction } from './org-apis';
 export { stkOutcomes } from './stk';
 
@@ -24,28 +40,49 @@ export interface SimulatorOptions {
   customers?: Array<{ msisdn: string; name: string }>;
   openRegistry?: boolean;
   floatCents?: number;
+  /** `--realistic`: realisticFaults first, then `faults` over them. */
+  realistic?: boolean;
   faults?: Partial<SimulatorFaults>;
   logLevel?: string;
-  /** Extra attempts for a callback POST that fails (receiver down or 5xx). Default 3. */
+  /** Extra attempts for a callback POST that fails (receiver down or 5xx). Default 0: Daraja does not retry. */
   callbackRetries?: number;
   /** First retry backoff in ms, doubling each time. Default 200. */
   callbackRetryBaseMs?: number;
   /** The simulator's clock (token expiry, spike arrest, timestamps, receipts); tests may move it. */
   now?: () => Date;
+  /**
+   * A SQLite file that keeps the ground truth (balances, customers, payments, failures, collections,
+   * used OriginatorConversationIDs, receipts, accepted requests not yet processed) across restarts.
+   * Without it everything is in memory and forgotten on close.
+   */
+  statePath?: string;
 }
 
 export interface SimulatorStats {
   tokenRequests: number;
   requests: Record<string, number>;
   callbacks: { scheduled: number; delivered: number; dropped: number; duplicated: number; retried: number; failed: number };
+  b2c: B2cStats;
 }
 
 export interface RunningSimulator {
   baseUrl: string;
   credentials: SimulatorCredentials;
   certificatePem: string;
+  /** Changes faults and switches at run time (what is not named stays as it is). */
   setFaults(f: Partial<SimulatorFaults>): void;
+  /** Turns the realistic switches on (realisticFaults) or off (all unconfirmed behaviours as documented defaults). */
+  setRealistic(on: boolean): void;
+  faults(): SimulatorFaults;
+  /** Ground truth: every B2C M-Pesa paid, in order. */
   payments(): PaymentRecord[];
+  /** Ground truth: every B2C M-Pesa processed and refused (definitive failures), in order. */
+  failures(): FailureRecord[];
+  balances(): Balances;
+  /** Used v3 OriginatorConversationIDs and when each was claimed. */
+  originatorIds(): Array<{ id: string; claimedAtMs: number }>;
+  /** B2C requests accepted and not processed yet (processing lag). */
+  pendingPayments(): number;
   stats(): SimulatorStats;
   /** Adds registered customers (12-digit MSISDN and name). */
   addCustomers(list: Array<{ msisdn: string; name: string }>): number;
@@ -73,11 +110,29 @@ export const defaultCustomers = [
 export const defaultFloatCents = 5_000_000_00;
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const store = options.statePath === undefined ? null : new SimulatorStore(options.statePath);
+  try {
+    return await start(options, store);
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
+}
+
+async function start(options: SimulatorOptions, store: SimulatorStore | null): Promise<RunningSimulator> {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const credentials: SimulatorCredentials = { ...defaultCredentials, ...options.credentials };
-  const ids = new Identifiers(createRandom(deriveSeed(seed, 1)));
-  const faults = new FaultInjector(createRandom(deriveSeed(seed, 2)), options.faults);
-  const model = new OrganisationModel(ids, credentials.shortcode, options.floatCents ?? defaultFloatCents, options.openRegistry ?? false);
+  const stored = store?.load() ?? null;
+  // Each start on the same state file draws identifiers from a fresh stream, so none repeats.
+  const idSeed = stored === null || stored.generation === 0 ? deriveSeed(seed, 1) : deriveSeed(deriveSeed(seed, 1), stored.generation);
+  const ids = new Identifiers(createRandom(idSeed), (receipt) => store?.saveReceipt(receipt), createRandom(deriveSeed(idSeed, 15)));
+  const faults = new FaultInjector(createRandom(deriveSeed(seed, 2)), { ...(options.realistic ? realisticFaults : {}), ...options.faults }, seed);
+  const model = new OrganisationModel(ids, credentials.shortcode, options.floatCents ?? defaultFloatCents, options.openRegistry ?? false, store);
+  if (stored !== null) {
+    ids.restoreReceipts(stored.receipts);
+    model.restore(stored);
+    if (stored.balances === null) store?.saveBalances(model.balances);
+  }
   const addCustomers = (list: Array<{ msisdn: string; name: string }>): number => {
     for (const customer of list) {
       const phone = parseSafaricomPhone(customer.msisdn);
@@ -92,13 +147,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state: ServerState = { tokenRequests: 0, requests: {} };
   const logLevel = options.logLevel ?? 'silent';
   let logWarning: (message: string, fields: Record<string, unknown>) => void = () => undefined;
-  const callbacks = new CallbackSender(faults, { retries: options.callbackRetries ?? 3, retryBaseMs: options.callbackRetryBaseMs ?? 200 }, (m, f) => logWarning(m, f));
+  const retries = options.callbackRetries ?? 0;
+  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`callbackRetries must be a whole number of at least 0, got ${retries}`);
+  const callbacks = new CallbackSender(faults, { retries, retryBaseMs: options.callbackRetryBaseMs ?? 200 }, (m, f) => logWarning(m, f));
   const ctx: SimulatorContext = {
     credentials,
     model,
     ids,
     faults,
     callbacks,
+    b2cStats: newB2cStats(),
     keys: await createCredentialKeys(),
     now: options.now ?? (() => new Date()),
     baseUrl: '',
@@ -111,6 +169,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (address === null || typeof address === 'string') throw new Error('Simulator did not get a TCP address');
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   ctx.baseUrl = `http://${host}:${address.port}`;
+  // Requests accepted before a restart are processed as M-Pesa would have: at once if overdue.
+  const nowMs = ctx.now().getTime();
+  for (const pending of model.pending()) scheduleProcessing(ctx, pending, nowMs);
 
   let closing: Promise<void> | null = null;
   return {
@@ -118,14 +179,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     credentials: { ...credentials },
     certificatePem: ctx.keys.certificatePem,
     setFaults: (f) => void faults.set(f),
+    setRealistic: (on) => void faults.set(presetFaults(on ? 'realistic' : 'clean')),
+    faults: () => faults.current(),
     payments: () => model.payments(),
-    stats: () => ({ tokenRequests: state.tokenRequests, requests: { ...state.requests }, callbacks: { ...callbacks.stats } }),
+    failures: () => model.failures(),
+    balances: () => ({ ...model.balances }),
+    originatorIds: () => model.claimedOriginatorIds(),
+    pendingPayments: () => model.pending().length,
+    stats: () => ({ tokenRequests: state.tokenRequests, requests: { ...state.requests }, callbacks: { ...callbacks.stats }, b2c: { ...ctx.b2cStats } }),
     addCustomers,
     callbacksIdle: () => callbacks.idle(),
     close: () => {
       closing ??= (async () => {
         await callbacks.close();
         await app.close();
+        store?.close();
       })();
       return closing;
     },

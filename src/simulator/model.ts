@@ -5,6 +5,7 @@ import tariff from '../../resources/b2c-tariff-2023.json';
 import { parseSafaricomPhone } from '../shared/phone';
 import { formatDarajaTime } from '../shared/time';
 import type { Identifiers } from './identifiers';
+import type { PendingB2c, SimulatorStore, StoredState } from './store';
 
 export interface PaymentRecord {
   receipt: string;
@@ -15,6 +16,18 @@ export interface PaymentRecord {
   chargeCents: number;
   completedAt: string /* ISO */;
   commandId: string;
+}
+
+/** A B2C request M-Pesa processed and refused: its definitive failure (ground truth, like payments). */
+export interface FailureRecord {
+  originatorConversationId: string;
+  conversationId: string;
+  party: string;
+  amountCents: number;
+  commandId: string;
+  resultCode: number;
+  resultDesc: string;
+  at: string /* ISO */;
 }
 
 export interface Balances {
@@ -63,21 +76,51 @@ export class OrganisationModel {
   private readonly collections = new Map<string, Collection>();
   private readonly paymentsByReceipt = new Map<string, PaymentRecord>();
   private readonly paymentsByOriginatorId = new Map<string, PaymentRecord>();
-  private readonly usedOriginatorIds = new Set<string>();
+  /** Used v3 OriginatorConversationIDs and when each was claimed (ms), for the duplicate window. */
+  private readonly usedOriginatorIds = new Map<string, number>();
   /** B2C requests M-Pesa processed and refused, so Transaction Status can tell them apart from ones it never saw. */
-  private readonly failuresByOriginatorId = new Map<string, { resultCode: number; resultDesc: string }>();
+  private readonly failuresMade: FailureRecord[] = [];
+  private readonly failuresByOriginatorId = new Map<string, FailureRecord>();
+  /** Payees with at least one processed B2C (paid or refused), for fail-payee's "first payment". */
+  private readonly processedParties = new Set<string>();
+  /** B2C requests accepted and not processed yet, by ConversationID. */
+  private readonly pendingB2c = new Map<string, PendingB2c>();
 
   constructor(
     private readonly ids: Identifiers,
     readonly shortcode: string,
     floatCents: number,
     private readonly openRegistry: boolean,
+    private readonly store: SimulatorStore | null = null,
   ) {
     this.balances = { utilityCents: floatCents, workingCents: 0, chargesPaidCents: 0, settlementCents: 0 };
   }
 
+  /** Takes back what a simulator on the same state file knew (balances, payments, IDs, receipts). */
+  restore(state: StoredState): void {
+    if (state.balances !== null) Object.assign(this.balances, state.balances);
+    for (const c of state.customers) this.customers.set(c.msisdn, c.name);
+    for (const p of state.payments) this.remember(p);
+    for (const f of state.failures) this.rememberFailure(f);
+    for (const c of state.collections) this.collections.set(c.receipt, c);
+    for (const c of state.claims) this.usedOriginatorIds.set(c.id, c.claimedAtMs);
+    for (const p of state.pending) this.pendingB2c.set(p.conversationId, p);
+  }
+
+  /** Runs a change as one transaction of the state file (or just runs it when there is none). */
+  atomically<T>(work: () => T): T {
+    return this.store === null ? work() : this.store.transaction(work);
+  }
+
+  private saveBalances(): void {
+    this.store?.saveBalances(this.balances);
+  }
+
   addCustomer(msisdn: string, name: string): void {
-    this.customers.set(msisdn, name.trim().toUpperCase());
+    const upper = name.trim().toUpperCase();
+    if (this.customers.get(msisdn) === upper) return;
+    this.customers.set(msisdn, upper);
+    this.store?.saveCustomer(msisdn, upper);
   }
 
   /** The registered name, or null when the number is not an M-Pesa customer of this simulator. */
@@ -90,11 +133,52 @@ export class OrganisationModel {
     return `${openRegistryFirstNames[n % 10] ?? 'JOHN'} ${openRegistryLastNames[Math.floor(n / 10) % 10] ?? 'KAMAU'}`;
   }
 
-  /** v3 OriginatorConversationIDs are single-use; returns false when it was seen before. */
-  claimOriginatorId(id: string): boolean {
-    if (this.usedOriginatorIds.has(id)) return false;
-    this.usedOriginatorIds.add(id);
+  /**
+   * v3 OriginatorConversationIDs are single-use while remembered; returns false when it was claimed
+   * less than `windowMs` ago (null: remembered for ever). Past the window it is claimed afresh.
+   */
+  claimOriginatorId(id: string, atMs: number, windowMs: number | null = null): boolean {
+    const claimedAt = this.usedOriginatorIds.get(id);
+    if (claimedAt !== undefined && (windowMs === null || atMs - claimedAt < windowMs)) return false;
+    this.usedOriginatorIds.set(id, atMs);
+    this.store?.saveClaim(id, atMs);
     return true;
+  }
+
+  /** Forgets a claim: the request was not processed (throttled, timed out in the queue), so a re-send is new. */
+  releaseOriginatorId(id: string, claimedAtMs: number): void {
+    // A later request may have claimed it afresh (past the duplicate window): that claim stays.
+    if (this.usedOriginatorIds.get(id) !== claimedAtMs) return;
+    this.usedOriginatorIds.delete(id);
+    this.store?.deleteClaim(id);
+  }
+
+  /** The used IDs and their claim times, oldest first. */
+  claimedOriginatorIds(): Array<{ id: string; claimedAtMs: number }> {
+    return [...this.usedOriginatorIds].map(([id, claimedAtMs]) => ({ id, claimedAtMs }));
+  }
+
+  addPending(p: PendingB2c): void {
+    this.pendingB2c.set(p.conversationId, p);
+    this.store?.savePending(p);
+  }
+
+  /** Takes a pending request out for processing; null when it was processed already. */
+  takePending(conversationId: string): PendingB2c | null {
+    const p = this.pendingB2c.get(conversationId);
+    if (p === undefined) return null;
+    this.pendingB2c.delete(conversationId);
+    this.store?.deletePending(conversationId);
+    return p;
+  }
+
+  pending(): PendingB2c[] {
+    return [...this.pendingB2c.values()].map((p) => ({ ...p }));
+  }
+
+  /** True when this payee has had a B2C processed (paid or refused) before. */
+  hasProcessedFor(msisdn: string): boolean {
+    return this.processedParties.has(msisdn);
   }
 
   chargeFor(amountCents: number): number {
@@ -115,6 +199,10 @@ export class OrganisationModel {
    * account (negative, as in Daraja's samples); insufficient funds means Utility < amount.
    */
   payCustomer(input: { msisdn: string; amountCents: number; commandId: string; originatorConversationId: string; conversationId: string; at: Date }): PaymentOutcome {
+    return this.atomically(() => this.pay(input));
+  }
+
+  private pay(input: { msisdn: string; amountCents: number; commandId: string; originatorConversationId: string; conversationId: string; at: Date }): PaymentOutcome {
     const fail = (code: keyof typeof b2cResultDescriptions): PaymentOutcome => ({ ok: false, resultCode: code, resultDesc: b2cResultDescriptions[code] });
     const name = this.customerName(input.msisdn);
     if (name === null) return fail(2040);
@@ -125,6 +213,7 @@ export class OrganisationModel {
     const chargeCents = this.chargeFor(input.amountCents);
     this.balances.utilityCents -= input.amountCents;
     this.balances.chargesPaidCents -= chargeCents;
+    this.saveBalances();
     const record: PaymentRecord = {
       receipt: this.ids.receipt(input.at),
       originatorConversationId: input.originatorConversationId,
@@ -135,10 +224,22 @@ export class OrganisationModel {
       completedAt: input.at.toISOString(),
       commandId: input.commandId,
     };
+    this.remember(record);
+    this.store?.savePayment(record);
+    return { ok: true, record, balances: { ...this.balances }, customerName: name };
+  }
+
+  private remember(record: PaymentRecord): void {
     this.paymentsMade.push(record);
     this.paymentsByReceipt.set(record.receipt, record);
     this.paymentsByOriginatorId.set(record.originatorConversationId, record);
-    return { ok: true, record, balances: { ...this.balances }, customerName: name };
+    this.processedParties.add(record.party);
+  }
+
+  private rememberFailure(record: FailureRecord): void {
+    this.failuresMade.push(record);
+    this.failuresByOriginatorId.set(record.originatorConversationId, record);
+    this.processedParties.add(record.party);
   }
 
   payments(): PaymentRecord[] {
@@ -152,20 +253,29 @@ export class OrganisationModel {
   }
 
   /** Remembers a processed B2C request that failed (its ResultCode and ResultDesc). */
-  recordFailure(originatorConversationId: string, resultCode: number, resultDesc: string): void {
-    this.failuresByOriginatorId.set(originatorConversationId, { resultCode, resultDesc });
+  recordFailure(record: FailureRecord): void {
+    this.rememberFailure({ ...record });
+    this.store?.saveFailure(record);
   }
 
-  findFailure(originatorConversationId: string): { resultCode: number; resultDesc: string } | null {
+  findFailure(originatorConversationId: string): FailureRecord | null {
     return this.failuresByOriginatorId.get(originatorConversationId) ?? null;
+  }
+
+  failures(): FailureRecord[] {
+    return this.failuresMade.map((f) => ({ ...f }));
   }
 
   /** A customer pays the organisation; collections land in the Utility account. */
   collect(input: { msisdn: string; amountCents: number; kind: Collection['kind']; at: Date; receipt?: string }): Collection {
     const collection: Collection = { receipt: input.receipt ?? this.ids.receipt(input.at), msisdn: input.msisdn, amountCents: input.amountCents, completedAt: input.at, kind: input.kind, reversedBy: null };
-    this.balances.utilityCents += input.amountCents;
-    this.collections.set(collection.receipt, collection);
-    return collection;
+    return this.atomically(() => {
+      this.balances.utilityCents += input.amountCents;
+      this.collections.set(collection.receipt, collection);
+      this.saveBalances();
+      this.store?.saveCollection(collection);
+      return collection;
+    });
   }
 
   findCollection(receipt: string): Collection | null {
@@ -182,9 +292,14 @@ export class OrganisationModel {
     if (!collection) return { ok: false, resultCode: 'R000002', resultDesc: 'The OriginalTransactionID is invalid.' };
     if (collection.reversedBy !== null) return { ok: false, resultCode: 'R000001', resultDesc: 'The transaction has already been reversed.' };
     if (this.balances.utilityCents < collection.amountCents) return { ok: false, resultCode: 1, resultDesc: b2cResultDescriptions[1] };
-    this.balances.utilityCents -= collection.amountCents;
-    collection.reversedBy = this.ids.receipt(at);
-    return { ok: true, receipt: collection.reversedBy, collection, customerName: this.customerName(collection.msisdn) ?? '', utilityCents: this.balances.utilityCents };
+    const reversedBy = this.ids.receipt(at);
+    this.atomically(() => {
+      this.balances.utilityCents -= collection.amountCents;
+      collection.reversedBy = reversedBy;
+      this.saveBalances();
+      this.store?.saveCollection(collection);
+    });
+    return { ok: true, receipt: reversedBy, collection, customerName: this.customerName(collection.msisdn) ?? '', utilityCents: this.balances.utilityCents };
   }
 }
 

@@ -1,13 +1,12 @@
-// The organisation APIs that answer "accepted" at once and POST a Result later: B2C payment
-// (v1 and v3), Account Balance, Transaction Status and Reversal (REFERENCE §2–§5).
+// The organisation APIs that answer "accepted" at once and POST a Result later: Account Balance,
+// Transaction Status and Reversal (REFERENCE §3–§5); B2C payment is in b2c.ts.
+import { partyName } from './faults';
 import { credentialMatches } from './security';
 import {
-  DarajaRejection,
   invalidField,
   optionalText,
   requireAmountCents,
   requireDigits,
-  requireMsisdn,
   requireOneOf,
   requireText,
   requireUrl,
@@ -18,9 +17,9 @@ import {
 import { b2cResultDescriptions } from './model';
 import {
   accountBalanceValue,
-  b2cSuccessParameters,
   collectionStatusParameters,
   compactTimeNumber,
+  failedPaymentStatusParameters,
   paymentStatusParameters,
   resultDocument,
   utilityBalanceLine,
@@ -31,61 +30,30 @@ import { formatDarajaTime } from '../shared/time';
 
 const successDesc = b2cResultDescriptions[0];
 
-/** The code and description Transaction Status gives for a transaction Daraja has no record of. */
+/**
+ * The code and description of Daraja's "no such transaction" for a Reversal (REFERENCE §5). Transaction
+ * Status answers the configurable statusNotFoundCode instead (default SFC_IC0003, see faults.ts).
+ */
 export const unknownTransaction = { resultCode: 'R000002', resultDesc: 'The OriginalTransactionID is invalid.' } as const;
 
-function accepted(originatorConversationId: string, conversationId: string): DarajaAnswer {
+export function accepted(originatorConversationId: string, conversationId: string): DarajaAnswer {
   return {
     status: 200,
     body: { ConversationID: conversationId, OriginatorConversationID: originatorConversationId, ResponseCode: '0', ResponseDescription: 'Accept the service request successfully.' },
   };
 }
 
-function internalUrl(ctx: SimulatorContext, kind: string): ResultParameter {
+export function internalUrl(ctx: SimulatorContext, kind: string): ResultParameter {
   return { Key: 'QueueTimeoutURL', Value: `${ctx.baseUrl}/mpesa/${kind}/v1/submit` };
 }
 
 /** Wrong initiator name, password, certificate or shortcode all give 2001 in the Result. */
-function initiatorValid(ctx: SimulatorContext, initiator: string, credential: string, partyA: string): boolean {
+export function initiatorValid(ctx: SimulatorContext, initiator: string, credential: string, partyA: string): boolean {
   return initiator === ctx.credentials.initiatorName && partyA === ctx.credentials.shortcode && credentialMatches(credential, ctx.keys.privateKey, ctx.credentials.initiatorPassword);
 }
 
 function organisationName(ctx: SimulatorContext): string {
   return `${ctx.credentials.shortcode} - Mshahara Simulated Organisation`;
-}
-
-export function b2cPayment(ctx: SimulatorContext, body: RequestBody, version: 'v1' | 'v3'): DarajaAnswer {
-  const callerId = version === 'v3' ? requireText(body, 'OriginatorConversationID', { max: 100 }) : null;
-  const initiator = requireText(body, 'InitiatorName');
-  const credential = requireText(body, 'SecurityCredential');
-  const commandId = requireOneOf(body, 'CommandID', ['SalaryPayment', 'BusinessPayment', 'PromotionPayment']);
-  const amountCents = requireAmountCents(body);
-  const partyA = requireDigits(body, 'PartyA');
-  const partyB = requireMsisdn(body, 'PartyB');
-  requireText(body, 'Remarks', { min: 2, max: 100 });
-  requireUrl(body, 'QueueTimeOutURL');
-  const resultUrl = requireUrl(body, 'ResultURL');
-  if (callerId !== null && !ctx.model.claimOriginatorId(callerId)) {
-    throw new DarajaRejection('500.002.1001', 'Duplicate OriginatorConversationID.');
-  }
-  const at = ctx.now();
-  const originatorConversationId = callerId ?? ctx.ids.darajaOriginatorId();
-  const conversationId = ctx.ids.conversationId(at);
-  const header = (resultCode: number, resultDesc: string, transactionId: string): ResultHeader => ({ resultType: 0, resultCode, resultDesc, originatorConversationId, conversationId, transactionId });
-  const reference = internalUrl(ctx, 'b2cresults');
-  let result;
-  if (!initiatorValid(ctx, initiator, credential, partyA)) {
-    ctx.model.recordFailure(originatorConversationId, 2001, b2cResultDescriptions[2001]);
-    result = resultDocument(header(2001, b2cResultDescriptions[2001], ctx.ids.placeholderReceipt(at)), null, reference);
-  } else {
-    const outcome = ctx.model.payCustomer({ msisdn: partyB, amountCents, commandId, originatorConversationId, conversationId, at });
-    if (!outcome.ok) ctx.model.recordFailure(originatorConversationId, outcome.resultCode, outcome.resultDesc);
-    result = outcome.ok
-      ? resultDocument(header(0, successDesc, outcome.record.receipt), b2cSuccessParameters(outcome.record, outcome.customerName, outcome.balances), reference)
-      : resultDocument(header(outcome.resultCode, outcome.resultDesc, ctx.ids.placeholderReceipt(at)), null, reference);
-  }
-  ctx.callbacks.schedule(resultUrl, result, 'b2c result');
-  return accepted(originatorConversationId, conversationId);
 }
 
 interface QueryCommon {
@@ -152,15 +120,27 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
     const collection = payment === null && receipt !== '' ? ctx.model.findCollection(receipt) : null;
     // A B2C M-Pesa processed and refused answers with its own failure, so the caller can settle it.
     const failure = payment === null && receipt === '' ? ctx.model.findFailure(originalId) : null;
-    if (payment !== null) {
-      result = resultDocument(header(0, successDesc), paymentStatusParameters(payment, organisationName(ctx), ctx.model.customerName(payment.party) ?? ''), reference);
-    } else if (failure !== null) {
-      result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
+    const unavailable = ctx.faults.statusUnavailable();
+    if (unavailable !== null) {
+      // An answer about the query (role, internal failure, permissions), whatever the payment did.
+      result = resultDocument(header(unavailable.resultCode, unavailable.resultDesc), null, reference);
+    } else if (payment !== null) {
+      const creditParty = partyName(payment.party, ctx.model.customerName(payment.party) ?? '', ctx.faults.partyForm());
+      result = resultDocument(header(0, successDesc), paymentStatusParameters(payment, organisationName(ctx), creditParty), reference);
+    } else if (failure !== null && ctx.faults.statusForFailed() !== 'not-found') {
+      if (ctx.faults.statusForFailed() === 'failed-status') {
+        const creditParty = partyName(failure.party, ctx.model.customerName(failure.party) ?? '', ctx.faults.partyForm());
+        result = resultDocument(header(0, successDesc), failedPaymentStatusParameters(failure, organisationName(ctx), creditParty, ctx.ids.placeholderReceipt(new Date(failure.at))), reference);
+      } else {
+        result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
+      }
     } else if (collection !== null) {
       const name = ctx.model.customerName(collection.msisdn) ?? '';
       result = resultDocument(header(0, successDesc), collectionStatusParameters(collection, organisationName(ctx), name, ctx.ids.conversationId(collection.completedAt)), reference);
     } else {
-      result = resultDocument(header(unknownTransaction.resultCode, unknownTransaction.resultDesc), null, reference);
+      // Never received, or accepted and not processed yet (processing lag): "not found".
+      const notFound = ctx.faults.statusNotFound();
+      result = resultDocument(header(notFound.resultCode, notFound.resultDesc), null, reference);
     }
   }
   ctx.callbacks.schedule(resultUrl, result, 'status result');

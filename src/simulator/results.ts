@@ -2,7 +2,7 @@
 // §5), field for field as Daraja's samples, including their inconsistent number/string types.
 import { formatDarajaTime } from '../shared/time';
 import { centsToDecimalString, centsToShillings } from './model';
-import type { Balances, Collection, PaymentRecord } from './model';
+import type { Balances, Collection, FailureRecord, PaymentRecord } from './model';
 
 export type ParameterValue = string | number;
 export type ResultParameter = { Key: string; Value?: ParameterValue };
@@ -35,11 +35,12 @@ export function compactTimeNumber(at: Date): number {
   return Number(formatDarajaTime(at, 'compact'));
 }
 
-export function b2cSuccessParameters(record: PaymentRecord, customerName: string, balances: Balances): ResultParameter[] {
+/** `publicName` is the party as the Result names it, e.g. `254708374149 - JOHN DOE` (see partyName). */
+export function b2cSuccessParameters(record: PaymentRecord, publicName: string, balances: Balances): ResultParameter[] {
   return [
     { Key: 'TransactionAmount', Value: centsToShillings(record.amountCents) },
     { Key: 'TransactionReceipt', Value: record.receipt },
-    { Key: 'ReceiverPartyPublicName', Value: `${record.party} - ${customerName}` },
+    { Key: 'ReceiverPartyPublicName', Value: publicName },
     { Key: 'TransactionCompletedDateTime', Value: formatDarajaTime(new Date(record.completedAt), 'dotted') },
     { Key: 'B2CUtilityAccountAvailableFunds', Value: centsToShillings(balances.utilityCents) },
     { Key: 'B2CWorkingAccountAvailableFunds', Value: centsToShillings(balances.workingCents) },
@@ -73,11 +74,12 @@ const reasonTypes: Record<string, string> = {
   PromotionPayment: 'Promotion Payment via API',
 };
 
-export function paymentStatusParameters(record: PaymentRecord, organisationName: string, customerName: string): ResultParameter[] {
+/** `creditPartyName` as the answer names the customer, e.g. `254708374149 - JOHN DOE` (see partyName). */
+export function paymentStatusParameters(record: PaymentRecord, organisationName: string, creditPartyName: string): ResultParameter[] {
   const completed = compactTimeNumber(new Date(record.completedAt));
   return [
     { Key: 'DebitPartyName', Value: organisationName },
-    { Key: 'CreditPartyName', Value: `${record.party} - ${customerName}` },
+    { Key: 'CreditPartyName', Value: creditPartyName },
     { Key: 'OriginatorConversationID', Value: record.originatorConversationId },
     { Key: 'InitiatedTime', Value: completed },
     { Key: 'DebitAccountType', Value: 'Utility Account' },
@@ -89,6 +91,26 @@ export function paymentStatusParameters(record: PaymentRecord, organisationName:
     { Key: 'Amount', Value: String(record.amountCents / 100) },
     { Key: 'ConversationID', Value: record.conversationId },
     { Key: 'ReceiptNo', Value: record.receipt },
+  ];
+}
+
+/** A refused B2C as the 'failed-status' choice answers it: the usual keys, TransactionStatus "Failed", no receipt or charge. */
+export function failedPaymentStatusParameters(failure: FailureRecord, organisationName: string, creditPartyName: string, placeholderReceipt: string): ResultParameter[] {
+  const at = compactTimeNumber(new Date(failure.at));
+  return [
+    { Key: 'DebitPartyName', Value: organisationName },
+    { Key: 'CreditPartyName', Value: creditPartyName },
+    { Key: 'OriginatorConversationID', Value: failure.originatorConversationId },
+    { Key: 'InitiatedTime', Value: at },
+    { Key: 'DebitAccountType', Value: 'Utility Account' },
+    { Key: 'DebitPartyCharges', Value: '' },
+    { Key: 'TransactionReason' },
+    { Key: 'ReasonType', Value: reasonTypes[failure.commandId] ?? 'Business Payment to Customer via API' },
+    { Key: 'TransactionStatus', Value: 'Failed' },
+    { Key: 'FinalisedTime', Value: at },
+    { Key: 'Amount', Value: String(failure.amountCents / 100) },
+    { Key: 'ConversationID', Value: failure.conversationId },
+    { Key: 'ReceiptNo', Value: placeholderReceipt },
   ];
 }
 

@@ -3,10 +3,11 @@
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DarajaRejection, errorAnswer, type DarajaAnswer, type RequestBody, type SimulatorContext } from './context';
-import { accountBalance, b2cPayment, reversal, transactionStatus } from './org-apis';
+import { b2cPayment } from './b2c';
+import { accountBalance, reversal, transactionStatus } from './org-apis';
 import { c2bRegister, c2bSimulate } from './c2b';
 import { stkPush, stkQuery } from './stk';
-import type { SimulatorFaults } from './faults';
+import { presetFaults, type SimulatorFaults } from './faults';
 
 type BusinessHandler = (ctx: SimulatorContext, body: RequestBody) => DarajaAnswer;
 
@@ -134,11 +135,14 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
   // Control paths for tests and the demo: not part of Daraja, no token needed.
   app.get('/simulator/certificate', async (_request, reply) => reply.header('content-type', 'application/x-pem-file').send(ctx.keys.certificatePem));
   app.get('/simulator/payments', async (_request, reply) => send(reply, { status: 200, body: ctx.model.payments() }));
-  app.get('/simulator/stats', async (_request, reply) => send(reply, { status: 200, body: { ...state, callbacks: { ...ctx.callbacks.stats } } }));
+  app.get('/simulator/failures', async (_request, reply) => send(reply, { status: 200, body: ctx.model.failures() }));
+  app.get('/simulator/stats', async (_request, reply) => send(reply, { status: 200, body: { ...state, callbacks: { ...ctx.callbacks.stats }, b2c: { ...ctx.b2cStats } } }));
   app.get('/simulator/faults', async (_request, reply) => send(reply, { status: 200, body: ctx.faults.current() }));
   app.post('/simulator/faults', async (request, reply) => {
     try {
-      const update = JSON.parse(String(request.body ?? '{}')) as Partial<SimulatorFaults>;
+      // {"preset": "realistic" | "clean", ...fields}: the preset first, then the fields over it.
+      const { preset, ...update } = JSON.parse(String(request.body ?? '{}')) as Partial<SimulatorFaults> & { preset?: unknown };
+      if (preset !== undefined) ctx.faults.set(presetFaults(preset));
       return send(reply, { status: 200, body: ctx.faults.set(update) });
     } catch (error) {
       return send(reply, { status: 400, body: { error: (error as Error).message } });

@@ -3,7 +3,7 @@
 // run. Each case starts from a clean outcome and breaks exactly one thing.
 import { describe, expect, it } from 'vitest';
 import type { PaymentRecord } from '../../src/simulator';
-import { exactlyOnceProblems, type CrashOutcome } from './harness';
+import { exactlyOnceProblems, settlementProblems, type CrashOutcome } from './harness';
 import { payrollLines } from './payroll-file';
 
 function cleanOutcome(): CrashOutcome {
@@ -27,9 +27,17 @@ function cleanOutcome(): CrashOutcome {
     finalExitCode: 0,
     finalStderr: '',
     seconds: 1,
+    failures: [],
+    retryLives: 0,
+    outageLives: 0,
+    person: { resolvedPaid: 0, resolvedFailed: 0, retries: 0 },
+    settledWithoutPerson: 1,
+    beforePerson: undefined as unknown as CrashOutcome['beforePerson'],
     database: {
       runs: [{ id: 1, state: 'completed' }],
-      items: lines.map((l) => ({ phone: l.phone, amountCents: l.amountCents, state: 'paid' })),
+      items: lines.map((l, i) => ({ id: i + 1, phone: l.phone, amountCents: l.amountCents, state: 'paid' })),
+      latestAttempts: lines.map((_, i) => ({ itemId: i + 1, state: 'succeeded', resultCode: '0', needsAttention: 0, attentionReason: null, resolvedBy: null })),
+      openFindings: 0,
       unresolvedAttempts: [],
       succeededAttempts: payments.map((p) => ({ originatorConversationId: p.originatorConversationId, receipt: p.receipt, phone: p.party, amountCents: p.amountCents })),
       ledger: payments.map((p, i) => ({ receipt: p.receipt, phone: p.party, amountCents: p.amountCents, attemptId: i + 1 })),
@@ -40,6 +48,21 @@ function cleanOutcome(): CrashOutcome {
     },
   };
 }
+
+describe('settlement checker', () => {
+  it('accepts lines paid, failed on evidence, or on the work list with a reason; names every other', () => {
+    const facts = cleanOutcome().database;
+    expect(settlementProblems(facts)).toEqual([]);
+    facts.items[0]!.state = 'failed';
+    facts.latestAttempts[0] = { itemId: 1, state: 'failed', resultCode: '2040', needsAttention: 0, attentionReason: null, resolvedBy: null };
+    facts.items[1]!.state = 'paying';
+    facts.latestAttempts[1] = { itemId: 2, state: 'unknown', resultCode: null, needsAttention: 1, attentionReason: 'No answer after 8 queries', resolvedBy: null };
+    expect(settlementProblems(facts)).toEqual([]);
+    facts.latestAttempts[0] = { itemId: 1, state: 'failed', resultCode: 'mshahara.resolved', needsAttention: 0, attentionReason: null, resolvedBy: 'x' };
+    facts.latestAttempts[1] = { itemId: 2, state: 'accepted', resultCode: null, needsAttention: 0, attentionReason: null, resolvedBy: null };
+    expect(settlementProblems(facts)).toEqual(['line 1 failed without M-Pesa\'s evidence (mshahara.resolved)', 'line 2 is left accepted, neither settled nor on the work list']);
+  });
+});
 
 describe('exactly-once checker', () => {
   it('finds nothing wrong with a clean outcome', () => {
@@ -79,7 +102,9 @@ describe('exactly-once checker', () => {
     outcome.database.items[2]!.state = 'paying';
     outcome.database.runs.push({ id: 2, state: 'completed' });
     outcome.database.auditChain = { ok: false, brokenAt: 4, reason: 'hash mismatch' };
+    outcome.database.openFindings = 1;
     const problems = exactlyOnceProblems(outcome).join('\n');
+    expect(problems).toContain('1 findings');
     expect(problems).toContain('attempt 7');
     expect(problems).toContain('1 items are not paid locally');
     expect(problems).toContain('2 payroll runs exist for one file');

@@ -40,6 +40,12 @@ export interface CrashScenario {
    * `relay register` (channel key in a private keychain) and catches up from it at each start.
    */
   callbacks?: 'loopback' | 'relay';
+  /** The simulator plays every undocumented Daraja behaviour at its documented default rates (`--realistic`). */
+  realistic?: boolean;
+  /** Approve "retry failed" as every n-th life when some payments failed on evidence (`runs retry --yes`). */
+  retryEvery?: number;
+  /** Relay route: the relay is down for this many lives, starting after this many kills. */
+  relayOutage?: { afterKills: number; lives: number };
   log?: (message: string) => void;
 }
 
@@ -56,11 +62,26 @@ export interface CrashOutcome {
   database: DatabaseFacts;
   /** 'relay' scenarios: every event the relay stored, its seq, and whether the desktop acknowledged it. */
   relay?: Array<{ seq: number; id: string; acknowledged: boolean }>;
+  /** B2C payments M-Pesa processed and refused (the simulator's record). */
+  failures: Array<{ party: string; originatorConversationId: string; code: string }>;
+  /** Lives that approved "retry failed" between kills. */
+  retryLives: number;
+  /** Lives during which the relay was down. */
+  outageLives: number;
+  /** Where things stood when the engine could do no more, before any person acted. */
+  beforePerson: DatabaseFacts;
+  /** What a person did from the work list (runs resolve), and the retries they approved after. */
+  person: { resolvedPaid: number; resolvedFailed: number; retries: number };
+  /** Lines settled with no person involved, out of all lines. */
+  settledWithoutPerson: number;
 }
 
 export interface DatabaseFacts {
   runs: Array<{ id: number; state: string }>;
-  items: Array<{ phone: string; amountCents: number; state: string }>;
+  items: Array<{ id: number; phone: string; amountCents: number; state: string }>;
+  /** Each line's latest attempt: how it stands and on what evidence. */
+  latestAttempts: Array<{ itemId: number; state: string; resultCode: string | null; needsAttention: number; attentionReason: string | null; resolvedBy: string | null }>;
+  openFindings: number;
   unresolvedAttempts: Array<{ id: number; state: string; phone: string; statusQueries?: number; needsAttention?: number; unknownReason?: string | null }>;
   succeededAttempts: Array<{ originatorConversationId: string; receipt: string; phone: string; amountCents: number }>;
   ledger: Array<{ receipt: string; phone: string | null; amountCents: number; attemptId: number | null }>;
@@ -76,6 +97,7 @@ export interface DatabaseFacts {
 interface Life {
   child: ChildProcess;
   stderr: string;
+  stdout: string;
   exited: Promise<number | null>;
   /** Resolves when the CLI says its engine is paying (its first progress line). */
   paying: Promise<void>;
@@ -87,20 +109,33 @@ function startLife(args: string[], dataDir: string, env: Record<string, string> 
     env: { ...process.env, ...env, MSHAHARA_DATA_DIR: dataDir, MSHAHARA_LOG_LEVEL: 'silent', VITEST: undefined, VITEST_WORKER_ID: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const life: Life = { child, stderr: '', exited: Promise.resolve(null), paying: Promise.resolve() };
+  const life: Life = { child, stderr: '', stdout: '', exited: Promise.resolve(null), paying: Promise.resolve() };
   let markPaying: () => void = () => undefined;
   life.paying = new Promise<void>((resolvePaying) => (markPaying = resolvePaying));
   child.stdout?.setEncoding('utf8');
   // The closing summary ("… need attention") is on stdout; keep it beside stderr for the report.
-  child.stdout?.on('data', (chunk: string) => (life.stderr += chunk));
+  child.stdout?.on('data', (chunk: string) => {
+    life.stdout += chunk;
+    life.stderr += chunk;
+  });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     life.stderr += chunk;
-    if (/^Paying run #\d+/m.test(life.stderr)) markPaying();
+    if (/^(Paying run #\d+|Retry approved)/m.test(life.stderr)) markPaying();
   });
   life.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   void life.exited.then(() => markPaying());
   return life;
+}
+
+/** Lines whose latest attempt failed on evidence: what "retry failed" would send again. */
+function countFailedItems(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(`SELECT count(*) FROM payroll_items WHERE state = 'failed'`).pluck().get() as number;
+  } finally {
+    db.close();
+  }
 }
 
 function delay(ms: number): Promise<void> {
@@ -116,6 +151,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     seed: scenario.seed,
     openRegistry: true,
     floatCents: 1_000_000_000_00,
+    realistic: scenario.realistic ?? false,
     faults: scenario.faults,
   });
   let keyring: PrivateKeyring | undefined;
@@ -137,13 +173,37 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       log(`relay at ${relay.url}: ${setup.stderr.trim()}`);
     }
 
-    const payArgs = ['pay', file, '--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds), '--yes', ...(scenario.extraPayArgs ?? [])];
+    const tuning = ['--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds)];
+    const payArgs = ['pay', file, ...tuning, '--yes', ...(scenario.extraPayArgs ?? [])];
+    const retryArgs = ['runs', 'retry', '1', ...tuning, '--yes'];
+    const profileDb = profileDatabasePath('demo', dataDir);
     let kills = 0;
     let killsWhilePaying = 0;
     let lives = 0;
+    let retryLives = 0;
+    let outageLives = 0;
+    let relayPort = relay === undefined ? 0 : Number(new URL(relay.url).port);
+    const relayDir = join(dataDir, 'relay');
+    let relayDownFor = 0;
+    const restartRelay = async (): Promise<void> => {
+      relay = await startRelay({ dataDir: relayDir, port: relayPort, allowlist: null, adminToken: 'crash-test-relay-admin', rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+      relayPort = Number(new URL(relay.url).port);
+      log(`relay back at ${relay.url}`);
+    };
     while (killsWhilePaying < scenario.kills) {
       if (Date.now() - started > scenario.deadlineMs) throw new Error(`deadline passed after ${kills} kills`);
-      const life = startLife(payArgs, dataDir, childEnv);
+      const outage = scenario.relayOutage;
+      if (outage && relay !== undefined && relayDownFor === 0 && outageLives === 0 && kills >= outage.afterKills) {
+        // The relay goes down: Daraja's callbacks (results and status answers) have nowhere to go and are lost.
+        await relay.close();
+        relay = undefined;
+        relayDownFor = outage.lives;
+        log(`relay down for ${outage.lives} lives`);
+      }
+      const retrying = scenario.retryEvery !== undefined && lives % scenario.retryEvery === scenario.retryEvery - 1 && countFailedItems(profileDb) > 0;
+      const life = startLife(retrying ? retryArgs : payArgs, dataDir, childEnv);
+      if (retrying) retryLives += 1;
+      if (relayDownFor > 0) outageLives += 1;
       const spawnedAt = Date.now();
       lives += 1;
       void life.paying.then(() => life.child.exitCode === null && log(`life ${lives}: paying after ${Date.now() - spawnedAt} ms`));
@@ -153,10 +213,15 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       void life.paying.then(() => (payingSeen = life.child.exitCode === null));
       if (random.chance(0.85)) await Promise.race([life.paying, life.exited]);
       await Promise.race([delay(random.between(0, scenario.maxLifeMs)), life.exited]);
+      const endOfLife = async (): Promise<void> => {
+        if (relayDownFor > 0 && --relayDownFor === 0) await restartRelay();
+      };
       if (life.child.exitCode !== null) {
-        // It finished on its own: nothing was left to kill. The next life checks the run again.
+        // It finished on its own: nothing was left to kill (1: some failed or wait for a person).
         log(`life ${lives} exited ${life.child.exitCode} before its kill`);
-        if (life.child.exitCode !== 0) throw new Error(`pay failed (exit ${life.child.exitCode}): ${life.stderr}`);
+        if (life.child.exitCode !== 0 && life.child.exitCode !== 1) throw new Error(`pay failed (exit ${life.child.exitCode}): ${life.stderr}`);
+        await endOfLife();
+        if (relayDownFor > 0 || countFailedItems(profileDb) > 0) continue;
         break;
       }
       const paidBefore = simulator.payments().length;
@@ -164,21 +229,64 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       await life.exited;
       kills += 1;
       if (payingSeen && paidBefore < lines.length) killsWhilePaying += 1;
-      log(`kill ${kills}: simulator had paid ${paidBefore}/${lines.length}`);
+      log(`kill ${kills}: simulator had paid ${paidBefore}/${lines.length}${retrying ? ' (a retry life)' : ''}${relayDownFor > 0 ? ' (relay down)' : ''}`);
+      await endOfLife();
     }
+    if (relay === undefined && scenario.callbacks === 'relay') await restartRelay();
 
-    const final = startLife(payArgs, dataDir, childEnv);
-    lives += 1;
-    const finalExitCode = await Promise.race([final.exited, delay(Math.max(1, scenario.deadlineMs - (Date.now() - started))).then(() => 'timeout' as const)]);
-    if (finalExitCode === 'timeout') {
-      final.child.kill('SIGKILL');
-      throw new Error(`the final pay did not finish in time: ${final.stderr.slice(-2000)}`);
+    const finish = async (args: string[], what: string): Promise<Life> => {
+      const life = startLife(args, dataDir, childEnv);
+      lives += 1;
+      const code = await Promise.race([life.exited, delay(Math.max(1, scenario.deadlineMs - (Date.now() - started))).then(() => 'timeout' as const)]);
+      if (code === 'timeout') {
+        life.child.kill('SIGKILL');
+        throw new Error(`${what} did not finish in time: ${life.stderr.slice(-2000)}`);
+      }
+      return life;
+    };
+    // Left alone, the engine does everything it can on evidence, "retry failed" included.
+    let final = await finish(payArgs, 'the final pay');
+    for (let round = 0; round < 3 && countFailedItems(profileDb) > 0; round++) final = await finish(retryArgs, 'a retry');
+    await simulator.callbacksIdle();
+    const beforePerson = readDatabaseFacts(profileDb);
+
+    // Then a person clears the work list from the receipts M-Pesa shows (its statement: the simulator's record).
+    const person = { resolvedPaid: 0, resolvedFailed: 0, retries: 0 };
+    for (let round = 0; round < 4; round++) {
+      const listed = await finish(['runs', 'attention', '1', '--json', ...tuning], 'runs attention');
+      const work = JSON.parse(listed.stdout) as { attention: Array<{ itemId: number; phone: string; amountCents: number; originatorConversationId: string }> };
+      if (work.attention.length === 0 && countFailedItems(profileDb) === 0) break;
+      for (const item of work.attention) {
+        const paid = simulator.payments().find((p) => p.originatorConversationId === item.originatorConversationId);
+        const args = paid
+          ? ['runs', 'resolve', String(item.itemId), '--paid', paid.receipt, '--reason', 'Receipt on the M-Pesa statement', ...tuning]
+          : ['runs', 'resolve', String(item.itemId), '--failed', '--reason', 'Not on the M-Pesa statement', ...tuning];
+        const resolved = await finish(args, 'runs resolve');
+        if (resolved.child.exitCode !== 0) throw new Error(`runs resolve ${item.itemId} failed: ${resolved.stderr}`);
+        if (paid) person.resolvedPaid += 1;
+        else person.resolvedFailed += 1;
+        log(`person: item ${item.itemId} ${paid ? `paid ${paid.receipt}` : 'failed'}`);
+      }
+      if (countFailedItems(profileDb) > 0) {
+        final = await finish(retryArgs, 'a retry after the work list');
+        person.retries += 1;
+      }
     }
     await simulator.callbacksIdle();
+    const finalExitCode = final.child.exitCode;
     const running = relay;
     relay = undefined;
-    const relayFacts = running && (await readRelayFacts(running, join(dataDir, 'relay')));
+    const relayFacts = running && (await readRelayFacts(running, relayDir));
+    const database = readDatabaseFacts(profileDb);
+    const touched = new Set(database.latestAttempts.filter((a) => a.resolvedBy !== null).map((a) => a.itemId));
+    for (const item of beforePerson.items) if (item.state !== 'paid') touched.add(item.id);
     return {
+      failures: simulator.failures().map((f) => ({ party: f.party, originatorConversationId: f.originatorConversationId, code: String(f.resultCode) })),
+      retryLives,
+      outageLives,
+      beforePerson,
+      person,
+      settledWithoutPerson: (lines.length - touched.size) / lines.length,
       lines,
       payments: simulator.payments(),
       killsWhilePaying,
@@ -187,7 +295,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       finalExitCode,
       finalStderr: final.stderr,
       seconds: (Date.now() - started) / 1000,
-      database: readDatabaseFacts(profileDatabasePath('demo', dataDir)),
+      database,
       ...(relayFacts ? { relay: relayFacts } : {}),
     };
   } finally {
@@ -220,7 +328,14 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
   try {
     return {
       runs: db.prepare('SELECT id, state FROM payroll_runs ORDER BY id').all() as DatabaseFacts['runs'],
-      items: db.prepare('SELECT phone, amount_cents AS amountCents, state FROM payroll_items ORDER BY id').all() as DatabaseFacts['items'],
+      items: db.prepare('SELECT id, phone, amount_cents AS amountCents, state FROM payroll_items ORDER BY id').all() as DatabaseFacts['items'],
+      latestAttempts: db
+        .prepare(
+          `SELECT a.item_id AS itemId, a.state, a.result_code AS resultCode, a.needs_attention AS needsAttention, a.attention_reason AS attentionReason, a.resolved_by AS resolvedBy
+             FROM payout_attempts a WHERE a.id = (SELECT max(id) FROM payout_attempts WHERE item_id = a.item_id) ORDER BY a.item_id`,
+        )
+        .all() as DatabaseFacts['latestAttempts'],
+      openFindings: db.prepare('SELECT count(*) FROM payout_findings WHERE cleared_at IS NULL').pluck().get() as number,
       unresolvedAttempts: db
         .prepare(
           `SELECT id, state, phone, status_queries AS statusQueries, needs_attention AS needsAttention, unknown_reason AS unknownReason
@@ -248,6 +363,30 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
   } finally {
     closeDatabase(db);
   }
+}
+
+/**
+ * Where the engine left each line before any person acted: paid, failed on M-Pesa's evidence, or
+ * on the work list saying why. Anything else is a line the engine stranded or settled on a guess.
+ */
+export function settlementProblems(facts: DatabaseFacts): string[] {
+  const problems: string[] = [];
+  const latest = new Map(facts.latestAttempts.map((a) => [a.itemId, a]));
+  for (const item of facts.items) {
+    const attempt = latest.get(item.id);
+    if (item.state === 'paid') continue;
+    if (attempt === undefined) {
+      problems.push(`line ${item.id} (${item.phone}) is ${item.state} and was never sent`);
+    } else if (item.state === 'failed') {
+      if (attempt.state !== 'failed' && attempt.state !== 'rejected') problems.push(`line ${item.id} is failed but its attempt is ${attempt.state}`);
+      else if (attempt.resultCode === null || attempt.resultCode.startsWith('mshahara.')) problems.push(`line ${item.id} failed without M-Pesa's evidence (${String(attempt.resultCode)})`);
+    } else if (item.state === 'paying') {
+      if (attempt.needsAttention !== 1 || attempt.attentionReason === null) problems.push(`line ${item.id} is left ${attempt.state}, neither settled nor on the work list`);
+    } else {
+      problems.push(`line ${item.id} is ${item.state}`);
+    }
+  }
+  return problems;
 }
 
 /** Every way the outcome breaks the promise, in words; empty when nobody was paid twice or skipped. */
@@ -299,5 +438,6 @@ export function exactlyOnceProblems(outcome: CrashOutcome): string[] {
     else if (attempt.receipt !== payment.receipt) problems.push(`attempt ${payment.originatorConversationId} holds receipt ${attempt.receipt}, M-Pesa ${payment.receipt}`);
   }
   if (!db.auditChain.ok) problems.push(`audit chain broken at row ${db.auditChain.brokenAt}: ${db.auditChain.reason}`);
+  if (db.openFindings > 0) problems.push(`${db.openFindings} findings (money that moved against the record) are open`);
   return problems;
 }

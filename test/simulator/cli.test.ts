@@ -1,7 +1,7 @@
 // The simulator CLI as its own process: options are applied, the base URL and credentials are
 // printed, it is driven over /simulator/*, and it stops cleanly on SIGTERM.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +36,13 @@ describe('simulator CLI', () => {
     writeFileSync(customers, 'phone,name\n0722000444,Otieno Omondi\n');
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/simulator/cli.ts', '--port', '0', '--seed', '4', '--float', '12,345.50', '--customers', customers, '--consumer-key', 'cli-key', '--fault', 'callback-delay=5-10', '--fault', 'error-after=0.25', '--log-level', 'silent'],
+      ['--import', 'tsx', 'src/simulator/cli.ts', '--port', '0', '--seed', '4', '--float', '12,345.50', '--customers', customers, '--consumer-key', 'cli-key', '--fault', 'callback-delay=5-10', '--fault', 'error-after=0.25', '--realistic', '--status-not-found-code', 'R000002', '--fault', 'fail-payee=0.1', '--state', join(folder, 'state.sqlite'), '--log-level', 'silent'],
       { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const [, baseUrl] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*certificate/);
     const faults = await request(`${baseUrl}/simulator/faults`, { method: 'POST', body: '{}' });
-    expect(await faults.body.json()).toMatchObject({ callbackDelayMs: { min: 5, max: 10 }, errorAfter: 0.25 });
+    expect(await faults.body.json()).toMatchObject({ callbackDelayMs: { min: 5, max: 10 }, errorAfter: 0.25, processingLagMs: { min: 100, max: 1500 }, echoOriginatorId: false, statusNotFoundCode: 'R000002', failPayee: 0.1 });
+    expect(existsSync(join(folder, 'state.sqlite'))).toBe(true);
     const basic = Buffer.from('cli-key:mshahara-simulator-consumer-secret').toString('base64');
     const token = await request(`${baseUrl}/oauth/v1/generate?grant_type=client_credentials`, { headers: { authorization: `Basic ${basic}` } });
     expect(token.statusCode).toBe(200);

@@ -1,7 +1,7 @@
 // The simulated organisation behaves like M-Pesa: balances move by amount and tariff charge, unknown
 // customers, limits, funds, duplicate IDs and wrong initiator passwords fail the way Daraja fails.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index';
+import { defaultStatusNotFound, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index';
 import { DarajaCaller, resultOf, resultParameters, startReceiver, type CallbackReceiver } from './helpers';
 
 const running: Array<{ close(): Promise<void> }> = [];
@@ -146,11 +146,12 @@ describe('simulated organisation', () => {
       expect(p).toMatchObject({ ReceiptNo: paid.TransactionID, OriginatorConversationID: id, Amount: '300', TransactionStatus: 'Completed', ReasonType: 'Salary Payment via API', DebitPartyCharges: 'Fee For B2C Payment|KES|5.00' });
     }
     const unknown = await ask('/s/3', { OriginalConversationID: 'never-sent' });
-    expect(unknown).toMatchObject({ ResultCode: 'R000002', ResultDesc: 'The OriginalTransactionID is invalid.' });
+    expect(unknown).toMatchObject({ ResultCode: defaultStatusNotFound.resultCode, ResultDesc: defaultStatusNotFound.resultDesc });
+    expect(defaultStatusNotFound).toEqual({ resultCode: 'SFC_IC0003', resultDesc: 'The operator does not exist.' });
     expect(unknown).not.toHaveProperty('ResultParameters');
   });
 
-  it('Transaction Status answers a processed but failed B2C with its original failure, not R000002', async () => {
+  it('Transaction Status answers a processed but failed B2C with its original failure, not "not found"', async () => {
     const { simulator, receiver, daraja } = await setup();
     const id = 'payroll-8-attempt-1';
     const refused = await pay(daraja, receiver, { OriginatorConversationID: id, PartyB: '254799000001' });

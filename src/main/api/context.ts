@@ -4,6 +4,7 @@ import type { AppMode, EventName, EventPayload } from '../../shared/contract';
 import type { DarajaClient } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../inbox/source';
+import type { Resolution, ResolveOutcome } from '../payroll/engine/attention';
 import type { RunProgress } from '../payroll/engine/progress';
 import type { ProfileSettings } from '../profiles';
 import { logger } from '../log';
@@ -17,6 +18,9 @@ export interface EngineControls {
   resumeRun(runId: number, actor: string): void;
   cancelRun(runId: number, actor: string): { cancelledItems: number };
   approveRetry(runId: number, actor: string): number;
+  /** Why new payments are held back (no answers arriving), or null. */
+  readonly held: string | null;
+  resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome>;
   onProgress(listener: (progress: EngineProgress) => void): () => void;
   /** Resolves once every request on the wire has its answer recorded. */
   stop(): Promise<void>;

@@ -24,7 +24,7 @@ function nairobiDay(now: Date, daysAgo = 0): string {
 const currentPayouts = `FROM transactions t WHERE t.kind = 'b2c_payment' AND t.direction = 'out' AND t.corrects_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`;
 
-export function dashboardSummary(db: ProfileDatabase, now = new Date()): Summary {
+export function dashboardSummary(db: ProfileDatabase, now = new Date(), paymentsHeld: string | null = null): Summary {
   const today = nairobiDay(now);
   const monthLabel = today.slice(0, 7);
   const month = db
@@ -52,8 +52,9 @@ export function dashboardSummary(db: ProfileDatabase, now = new Date()): Summary
   });
 
   const unknownPayouts = (
-    db.prepare(`SELECT count(DISTINCT a.item_id) AS n FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE a.needs_attention = 1 AND i.state <> 'paid'`).get() as { n: number }
+    db.prepare(`SELECT count(DISTINCT a.item_id) AS n FROM payout_attempts a WHERE a.needs_attention = 1 AND a.state IN ('created', 'sending', 'accepted', 'unknown')`).get() as { n: number }
   ).n;
+  const findings = (db.prepare('SELECT count(*) AS n FROM payout_findings WHERE cleared_at IS NULL').get() as { n: number }).n;
   // Failed payments of runs that are not cancelled: each waits for "retry failed" or a decision.
   const failedPayouts = (
     db.prepare(`SELECT count(*) AS n FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id WHERE i.state = 'failed' AND r.state <> 'cancelled' AND r.created_at >= ?`).get(new Date(now.getTime() - chartDays * 86_400_000).toISOString()) as { n: number }
@@ -75,7 +76,8 @@ export function dashboardSummary(db: ProfileDatabase, now = new Date()): Summary
     float: latestFloat(db),
     month: { label: monthLabel, paidCount: month.n, paidCents: month.cents, chargesCents: month.charges },
     successRate: paid + failedSettled === 0 ? null : paid / (paid + failedSettled),
-    needsAttention: { total: unknownPayouts + failedPayouts + inbox, unknownPayouts, failedPayouts, inbox },
+    needsAttention: { total: unknownPayouts + failedPayouts + inbox + findings, unknownPayouts, failedPayouts, inbox, findings },
+    paymentsHeld,
     payoutsPerDay,
     recentRuns,
   };
@@ -85,7 +87,10 @@ const balanceWaitMs = 20_000;
 
 export function dashboardHandlers(ctx: ApiContext): Pick<ContractHandlers, 'dashboard.summary' | 'balance.refresh'> {
   return {
-    'dashboard.summary': () => dashboardSummary(ctx.session.require().db),
+    'dashboard.summary': () => {
+      const core = ctx.session.require();
+      return dashboardSummary(core.db, new Date(), core.engine.held);
+    },
     'balance.refresh': async () => {
       const core = ctx.session.require();
       const answer = await queryBalance(core, 'Float check from the dashboard', balanceWaitMs);

@@ -4,6 +4,7 @@ import type { MethodOutput } from '../../shared/contract';
 import { formatKesWithCurrency } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
 import type { FloatView } from '../../shared/contract';
+import { committedElsewhere } from '../payroll/engine/float-check';
 
 interface SnapshotRow {
   account: string;
@@ -52,16 +53,21 @@ export function latestFloat(db: ProfileDatabase): FloatView {
 
 export type FloatCheck = MethodOutput<'runs.review'>['floatCheck'];
 
-/** Compares what a run needs with the last known utility balance; the engine checks again, live, on start. */
-export function floatCheck(db: ProfileDatabase, requiredCents: number): FloatCheck {
+/**
+ * Compares what a run needs, beside what other approved or running runs will still take, with the
+ * last known utility balance; the engine checks again, live, on start.
+ */
+export function floatCheck(db: ProfileDatabase, requiredCents: number, exceptRunId: number | null = null): FloatCheck {
   const float = latestFloat(db);
   const available = float.utilityAvailableCents;
   if (available === null) {
     return { requiredCents, availableCents: null, enough: null, observedAt: null, message: 'No balance from M-Pesa yet: Mshahara asks for it before sending.' };
   }
-  const enough = available >= requiredCents;
+  const others = committedElsewhere(db, exceptRunId).totalWithChargesCents;
+  const enough = available >= requiredCents + others;
+  const besides = others > 0 ? `, besides ${formatKesWithCurrency(others)} that other approved or running runs will take` : '';
   const message = enough
-    ? `The utility account holds ${formatKesWithCurrency(available)}; this run needs ${formatKesWithCurrency(requiredCents)} with charges.`
-    : `The utility account holds ${formatKesWithCurrency(available)} but this run needs ${formatKesWithCurrency(requiredCents)} with charges: short by ${formatKesWithCurrency(requiredCents - available)}. Top up the float first.`;
+    ? `The utility account holds ${formatKesWithCurrency(available)}; this run needs ${formatKesWithCurrency(requiredCents)} with charges${besides}.`
+    : `The utility account holds ${formatKesWithCurrency(available)} but this run needs ${formatKesWithCurrency(requiredCents)} with charges${besides}: short by ${formatKesWithCurrency(requiredCents + others - available)}. Top up the float first.`;
   return { requiredCents, availableCents: available, enough, observedAt: float.observedAt, message };
 }

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../host/dispatch';
 import { appendAudit } from '../ledger/audit';
+import { defaultNotFoundCodes } from '../payroll/engine/apply';
 import { listenForAnswers } from './callback-wait';
 import type { ApiContext } from './context';
 
@@ -27,7 +28,8 @@ export interface InboxRow {
 /** Flags a person must look at; 'duplicate' and 'late' only tell what happened. */
 export const needsActionFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'malformed'] as const;
 /** SQL condition for inbox rows waiting for a person (flagged, not settled yet). */
-export const needsActionSql = `(flag IN (${needsActionFlags.map((f) => `'${f}'`).join(', ')}) AND settled_at IS NULL)`;
+export const needsActionSql = `((flag IN (${needsActionFlags.map((f) => `'${f}'`).join(', ')}) AND settled_at IS NULL)
+  OR id IN (SELECT inbox_id FROM payout_findings WHERE cleared_at IS NULL AND inbox_id IS NOT NULL))`;
 // What a status query can settle: callbacks about a payment. A status answer is itself what a
 // query brings back, so querying about it again would only repeat it.
 const settleableKinds = new Set<InboxEntry['kind']>(['b2c-result', 'b2c-timeout', 'timeout']);
@@ -71,8 +73,8 @@ export function settleVerdict(answer: InboxRow): { settled: boolean; message: st
   if (answer.applied === 1) {
     return { settled: true, message: `M-Pesa's status answer settled the payment it names${answer.reason ? `: ${answer.reason}` : '.'}` };
   }
-  const resultCode = /"ResultCode"\s*:\s*"?([A-Za-z0-9.]+)/.exec(answer.body)?.[1];
-  if (resultCode === 'R000002') {
+  const resultCode = /"ResultCode"\s*:\s*"?([A-Za-z0-9._]+)/.exec(answer.body)?.[1];
+  if (resultCode !== undefined && defaultNotFoundCodes.includes(resultCode)) {
     return { settled: true, message: 'M-Pesa has no such transaction: the callback was not about a payment Mshahara made. Nothing was paid or recorded.' };
   }
   return {

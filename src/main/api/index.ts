@@ -6,6 +6,7 @@ import { logger } from '../log';
 import type { SecretStore } from '../secrets/secret-store';
 import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
+import { attentionHandlers } from './attention';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from './events';
 import { importHandlers } from './imports';
@@ -29,6 +30,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...workerHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
+    ...attentionHandlers(ctx),
     ...dashboardHandlers(ctx),
     ...ledgerHandlers(ctx),
     ...inboxHandlers(ctx),

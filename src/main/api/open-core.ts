@@ -4,7 +4,7 @@
 import type { SimulatorOptions } from '../../simulator';
 import { openProfileApp, type ProfileAppOptions } from '../app/open-profile-app';
 import { loadProfile, profileFolder } from '../profiles';
-import { startDemoRelay } from '../relay/demo';
+import { startDemoRelay, type DemoRelay } from '../relay/demo';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileCore } from './context';
 
@@ -21,16 +21,23 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
   const profile = loadProfile(name, options.dataRoot);
   const common: ProfileAppOptions = { dataFolder: options.dataRoot, secrets: () => options.secrets, ...options.engine };
   if (profile.kind === 'demo') {
-    const relay = await startDemoRelay(profileFolder(name, options.dataRoot), { profile: name });
+    // The demo relay starts once this process holds the profile (openProfileApp takes the lock
+    // before it asks for the route): it empties its folder, which a second program must not do
+    // to the one already running.
+    let relay: DemoRelay | undefined;
     try {
       const app = await openProfileApp(name, {
         ...common,
         simulator: { openRegistry: true, ...options.simulator },
-        source: (db) => relay.client(db, { waitSeconds: 5 }),
+        source: async (db) => {
+          relay = await startDemoRelay(profileFolder(name, options.dataRoot), { profile: name });
+          return relay.client(db, { waitSeconds: 5 });
+        },
       });
+      const demoRelay = relay as DemoRelay;
       const close = async (): Promise<void> => {
         await app.close();
-        await relay.stop();
+        await demoRelay.stop();
       };
       const simulator = app.simulator;
       // With an open registry (the demo's default) any Safaricom number is a customer with an
@@ -42,9 +49,9 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
           : (people: Array<{ phone: string; name: string }>) => void simulator.addCustomers(people.map((p) => ({ msisdn: p.phone, name: p.name })));
       const workers = app.db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as Array<{ phone: string; name: string }>;
       registerDemoCustomers?.(workers);
-      return { ...app, demoRelay: { url: relay.url, channel: relay.channel }, registerDemoCustomers, close };
+      return { ...app, demoRelay: { url: demoRelay.url, channel: demoRelay.channel }, registerDemoCustomers, close };
     } catch (error) {
-      await relay.stop();
+      await relay?.stop();
       throw error;
     }
   }

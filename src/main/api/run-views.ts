@@ -35,7 +35,7 @@ const filterSql: Record<ResultFilter, string> = {
   paid: "i.state = 'paid'",
   failed: "i.state = 'failed'",
   pending: "i.state IN ('draft', 'queued', 'paying')",
-  needs_attention: "i.state <> 'paid' AND a.needs_attention = 1",
+  needs_attention: "((a.needs_attention = 1 AND a.state IN ('created', 'sending', 'accepted', 'unknown')) OR EXISTS (SELECT 1 FROM payout_findings f WHERE f.item_id = i.id AND f.cleared_at IS NULL))",
   name_mismatch: "i.name_check = 'mismatch'",
 };
 
@@ -57,6 +57,7 @@ interface ResultSqlRow {
   result_desc: string | null;
   needs_attention: number | null;
   finished_at: string | null;
+  open_findings: number;
 }
 
 // The latest attempt per item carries the outcome; earlier ones failed (a retry) and only count.
@@ -85,7 +86,8 @@ export function runResults(
     .prepare(
       `SELECT i.id, i.line_number, i.worker_id, i.name, i.phone, i.amount_cents, i.remarks, i.state, i.registered_name, i.name_check,
               (SELECT count(*) FROM payout_attempts WHERE item_id = i.id) AS attempts,
-              a.state AS attempt_state, a.receipt, a.result_code, a.result_desc, a.needs_attention, a.finished_at
+              a.state AS attempt_state, a.receipt, a.result_code, a.result_desc, a.needs_attention, a.finished_at,
+              (SELECT count(*) FROM payout_findings f WHERE f.item_id = i.id AND f.cleared_at IS NULL) AS open_findings
        ${where} ORDER BY coalesce(i.line_number, i.id), i.id LIMIT @limit OFFSET @offset`,
     )
     .all(params) as ResultSqlRow[];
@@ -108,7 +110,7 @@ function resultRow(row: ResultSqlRow): RunResultRow {
     paidAt: row.state === 'paid' ? row.finished_at : null,
     failure: row.state === 'failed' || row.needs_attention === 1 ? failureOf(row) : null,
     attempts: row.attempts,
-    needsAttention: row.needs_attention === 1 && row.state !== 'paid',
+    needsAttention: (row.needs_attention === 1 && row.attempt_state !== 'failed' && row.attempt_state !== 'succeeded' && row.attempt_state !== 'rejected') || row.open_findings > 0,
   };
 }
 
@@ -118,7 +120,7 @@ export function failureOf(row: Pick<ResultSqlRow, 'attempt_state' | 'result_code
     return {
       code: row.result_code,
       message: 'M-Pesa has not said whether this payment went through, even after repeated status checks. Mshahara will not send it again on a guess.',
-      action: 'Look the payment up on the M-Pesa portal or call Safaricom, then settle it from the inbox.',
+      action: "Look the payment up on the M-Pesa statement, then record it from the run's needs-attention list.",
     };
   }
   if (row.result_code === null) return { code: null, message: row.result_desc ?? 'The payment was not made.', action: null };

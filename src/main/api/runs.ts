@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import type { MethodOutput } from '../../shared/contract';
 import { estimateRunCharges } from '../payroll/charges';
-import { findDuplicatePayments } from '../payroll/duplicates';
+import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
-import { approveRun, createRunFromFile, createRunFromWorkers, listRuns, runSummary, type RunActor } from '../payroll/runs';
+import { approveRun, createRunFromFile, createRunFromWorkers, listRunItems, listRuns, runSummary, type RunActor } from '../payroll/runs';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../host/dispatch';
 import type { ApiContext, ProfileCore } from './context';
@@ -18,14 +18,19 @@ import { runResults, runView } from './run-views';
 import { checkRunWithinLimits } from './settings';
 import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
-type RunMethods = Extract<keyof ContractHandlers, `runs.${string}`>;
+type RunMethods = Exclude<Extract<keyof ContractHandlers, `runs.${string}`>, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'>;
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
 function previewRunFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean) {
   return readUpload(db, upload, 'payroll', ctx.actor, forPreview);
 }
 
-export function runProgressView(db: ProfileDatabase, runId: number, live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number }): MethodOutput<'runs.progress'> {
+export function runProgressView(
+  db: ProfileDatabase,
+  runId: number,
+  live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number; held: string | null },
+  held: string | null = null,
+): MethodOutput<'runs.progress'> {
   const progress = runProgress(db, runId);
   const summary = runSummary(db, runId);
   return {
@@ -35,6 +40,8 @@ export function runProgressView(db: ProfileDatabase, runId: number, live?: { sen
     counts: { ...progress.counts },
     totals: { ...summary.totals },
     needsAttention: live?.needsAttention ?? progress.needsAttention,
+    findings: progress.findings,
+    held: progress.state === 'running' ? (live?.held ?? held) : null,
     ratePerSecond: live === undefined ? null : live.sentPerSecond,
     etaSeconds: live?.etaSeconds ?? null,
     at: new Date().toISOString(),
@@ -56,7 +63,9 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const database = db();
       const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
       const estimate = estimateRunCharges(preview.valid);
-      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents) };
+      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const earlierRuns = findEarlierPayrolls(database, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
+      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents), earlierRuns };
     },
     'runs.createFromWorkers': ({ title, period, commandId, remarks, workers }) => {
       const database = db();
@@ -68,13 +77,13 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       registerDemoPeople(core(), run.id);
       return runView(database, run.id);
     },
-    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping }) => {
+    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping, payAgain }) => {
       const c = core();
       const preview = await previewRunFile(ctx, c.db, { contentBase64, sheet, mapping }, false);
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
       const run = createRunFromFile(
         c.db,
-        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview },
+        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview, payAgain: payAgain === true },
         actor(),
       );
       rememberLeftOut(c, run.id, { titles: preview.columns.map((column) => column.title), rows: importPreviewView(preview).invalid });
@@ -87,7 +96,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       return {
         run: runView(c.db, runId),
         charges: { ...summary.charges },
-        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents),
+        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents, runId),
         duplicateWarnings: findDuplicatePayments(c.db, runId).map((w) => ({
           itemId: w.itemId,
           name: w.name,
@@ -99,6 +108,11 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         })),
         leftOutRows: (leftOutOf(c, runId)?.rows ?? []).map((r) => ({ row: r.row, reason: r.reason, raw: [...r.raw] })),
         nameMismatches: summary.nameMismatches,
+        earlierRuns: findEarlierPayrolls(
+          c.db,
+          { fileSha256: summary.run.sourceFileSha256, people: listRunItems(c.db, runId).map((item) => ({ phone: item.phone, amountCents: item.amountCents })), at: new Date(summary.run.createdAt) },
+          { excludeRunId: runId },
+        ),
       };
     },
     'runs.approve': ({ runId }) => {
@@ -126,7 +140,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       c.engine.cancelRun(runId, ctx.actor);
       return runView(c.db, runId);
     },
-    'runs.progress': ({ runId }) => runProgressView(db(), runId),
+    'runs.progress': ({ runId }) => runProgressView(db(), runId, undefined, core().engine.held),
     'runs.results': ({ runId, show, search, limit, offset }) => {
       const database = db();
       runSummary(database, runId); // a missing run is a not-found error, not an empty list
@@ -156,9 +170,10 @@ function registerDemoPeople(core: ProfileCore, runId: number): void {
 
 /**
  * The payments "retry failed" would send again: failed items whose every attempt failed
- * definitively. One still waiting for a person is not among them (it may have been paid).
+ * definitively. One still waiting for a person is not among them (it may have been paid). The
+ * screen's Retry failed and `runs retry` both show this list before the engine's approveRetry.
  */
-function retryableFailures(db: ProfileDatabase, runId: number) {
+export function retryableFailures(db: ProfileDatabase, runId: number) {
   const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });
   const blocked = new Set(
     (

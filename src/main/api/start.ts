@@ -26,7 +26,8 @@ const faults = z
 
 /**
  * Demo tuning read from the environment, for tests and demonstrations: MSHAHARA_DEMO_FAULTS (JSON
- * of simulator faults, e.g. {"dropCallback":0.1}), MSHAHARA_DEMO_SEED, MSHAHARA_RESULT_TIMEOUT_MS.
+ * of simulator faults, e.g. {"dropCallback":0.1}), MSHAHARA_DEMO_SEED, MSHAHARA_RESULT_TIMEOUT_MS,
+ * MSHAHARA_MAX_STATUS_QUERIES (unanswered queries before a payment goes on the work list).
  */
 export function demoTuningFromEnv(env: NodeJS.ProcessEnv): Pick<CoreOptions, 'simulator' | 'engine'> {
   const simulator: SimulatorOptions = {};
@@ -44,7 +45,10 @@ export function demoTuningFromEnv(env: NodeJS.ProcessEnv): Pick<CoreOptions, 'si
   if (env.MSHAHARA_DEMO_SEED) simulator.seed = Number(env.MSHAHARA_DEMO_SEED);
   const timeout = env.MSHAHARA_RESULT_TIMEOUT_MS === undefined ? undefined : Number(env.MSHAHARA_RESULT_TIMEOUT_MS);
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new ValidationError('MSHAHARA_RESULT_TIMEOUT_MS must be a whole number of milliseconds');
-  return { simulator, ...(timeout === undefined ? {} : { engine: { resultTimeoutMs: timeout } }) };
+  const maxQueries = env.MSHAHARA_MAX_STATUS_QUERIES === undefined ? undefined : Number(env.MSHAHARA_MAX_STATUS_QUERIES);
+  if (maxQueries !== undefined && !(Number.isInteger(maxQueries) && maxQueries > 0)) throw new ValidationError('MSHAHARA_MAX_STATUS_QUERIES must be a whole number above 0');
+  const engine = { ...(timeout === undefined ? {} : { resultTimeoutMs: timeout }), ...(maxQueries === undefined ? {} : { maxStatusQueries: maxQueries }) };
+  return { simulator, ...(Object.keys(engine).length === 0 ? {} : { engine }) };
 }
 
 /** A SecretStore that opens the real one on first use: demo never touches the keychain. */

@@ -1,6 +1,7 @@
 // How a profile reaches Daraja: which base URL, which certificate, which credentials. Demo needs
 // none of its own: it starts the simulator in this process, or talks to one already running and
 // uses the simulator's public test values (not secrets: every simulator ships them).
+import { join } from 'node:path';
 import { ValidationError, UnavailableError } from '../../shared/errors';
 import type { RunningSimulator, SimulatorCredentials, SimulatorOptions } from '../../simulator';
 import { bundledCertificatePath, loadCertificate } from '../daraja/certificate';
@@ -19,8 +20,16 @@ export interface ConnectionOptions {
   baseUrl?: string;
   /** Options for an in-process demo simulator; openRegistry by default, so any Safaricom number can be paid. */
   simulator?: SimulatorOptions;
+  /**
+   * The profile's folder (profiles' profileFolder). A demo simulator started here keeps what it paid
+   * in `simulator.sqlite` there, so a restart does not forget a payment or a used OriginatorConversationID.
+   */
+  profileFolder?: string;
   secrets: () => SecretStore;
 }
+
+/** The demo simulator's state file, in the profile's folder. */
+export const demoSimulatorStateFile = 'simulator.sqlite';
 
 export async function connectToDaraja(profile: ProfileSettings, options: ConnectionOptions): Promise<DarajaConnection> {
   const baseUrl = options.baseUrl ?? profile.baseUrl;
@@ -29,7 +38,8 @@ export async function connectToDaraja(profile: ProfileSettings, options: Connect
       // Loaded only here: the simulator (an HTTP server and its key pair) is not needed otherwise.
       const { defaultCredentials, startSimulator } = await import('../../simulator');
       if (baseUrl === null) {
-        const simulator = await startSimulator({ openRegistry: true, ...options.simulator });
+        const statePath = options.profileFolder === undefined ? undefined : join(options.profileFolder, demoSimulatorStateFile);
+        const simulator = await startSimulator({ openRegistry: true, ...(statePath === undefined ? {} : { statePath }), ...options.simulator });
         return { simulator, config: demoConfig(profile, defaultCredentials, simulator.baseUrl, simulator.certificatePem) };
       }
       return { simulator: undefined, config: demoConfig(profile, defaultCredentials, baseUrl, await fetchSimulatorCertificate(baseUrl)) };

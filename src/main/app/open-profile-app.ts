@@ -1,12 +1,13 @@
 // The composition root: everything one profile needs to pay people, wired once — its database,
 // the Daraja client, the callback route (the profile's relay, or loopback until one is set up) and the payout
-// engine. The CLI, the desktop UI and the browser host all open a profile through here.
+// engine. The CLI, the desktop UI and the browser host all open a profile through here, so every
+// one of them takes the profile's lock (one program per profile) before anything else.
 import type { RunningSimulator, SimulatorOptions } from '../../simulator';
 import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../inbox/source';
 import { PayoutEngine } from '../payroll/engine';
-import type { ProfileSettings } from '../profiles';
+import { profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../relay/route';
 import type { SecretStore } from '../secrets/secret-store';
 import { connectToDaraja } from './daraja-connection';
@@ -30,7 +31,7 @@ export interface ProfileAppOptions {
   maxStatusQueries?: number;
   client?: DarajaClientOptions;
   /** Replaces the profile's own route (its relay, else loopback): the demo relay, or a test's own route. */
-  source?: (db: ProfileDatabase, profile: ProfileSettings) => CallbackSource;
+  source?: (db: ProfileDatabase, profile: ProfileSettings) => CallbackSource | Promise<CallbackSource>;
   /** Seeded randomness for OriginatorConversationIDs and jitter (tests). */
   random?: () => number;
   /**
@@ -39,6 +40,13 @@ export interface ProfileAppOptions {
    * every running run.
    */
   startEngine?: boolean;
+  /**
+   * false: the engine recovers, applies callbacks and asks Transaction Status, but sends no
+   * payment (the CLI's work-list commands). Default true.
+   */
+  sendPayments?: boolean;
+  /** The program named in the profile's lock; the process's own name (nameThisProgram) when left out. */
+  program?: string;
 }
 
 export interface ProfileApp {
@@ -62,7 +70,7 @@ export function defaultResultTimeoutMs(profile: ProfileSettings): number {
 }
 
 export async function openProfileApp(profileName: string, options: ProfileAppOptions): Promise<ProfileApp> {
-  const opened = openProfileDatabase(profileName, options.dataFolder);
+  const opened = openProfileDatabase(profileName, options.dataFolder, { exclusive: true, ...(options.program === undefined ? {} : { program: options.program }) });
   const { profile, db } = opened;
   const cleanups: Array<() => Promise<void> | void> = [() => opened.close()];
   const closeAll = async (): Promise<void> => {
@@ -70,11 +78,17 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     cleanups.length = 0;
   };
   try {
-    const connection = await connectToDaraja(profile, { baseUrl: options.baseUrl, simulator: options.simulator, secrets: options.secrets });
+    const connection = await connectToDaraja(profile, {
+      baseUrl: options.baseUrl,
+      simulator: options.simulator,
+      secrets: options.secrets,
+      // Demo: the simulator keeps what it paid in the profile's folder, so a restart forgets nothing.
+      profileFolder: profileFolder(profile.name, options.dataFolder),
+    });
     const simulator = connection.simulator;
     if (simulator) cleanups.push(() => simulator.close());
     const client = new DarajaClient(connection.config, options.client);
-    const source = options.source?.(db, profile) ?? new RelayOrLoopback(db, profile, options.secrets);
+    const source = (await options.source?.(db, profile)) ?? new RelayOrLoopback(db, profile, options.secrets);
     await source.start();
     cleanups.push(() => source.stop());
     const engine = new PayoutEngine({
@@ -90,6 +104,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
       statusQueryRate: options.statusQueryRate ?? Math.max(5, (options.rate ?? profile.sendRatePerSecond) / 2),
       ...(options.maxStatusQueries === undefined ? {} : { maxStatusQueries: options.maxStatusQueries }),
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.sendPayments === undefined ? {} : { sendPayments: options.sendPayments }),
     });
     cleanups.push(() => engine.stop());
     if (options.startEngine !== false) await engine.start();

@@ -3,6 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
+import { nameThisProgram } from '../app/profile-lock';
 import { configureLogging } from '../log';
 import { OnDemandKeychain } from './keychain';
 import { line, processIo, type CliIo } from './output';
@@ -16,6 +17,10 @@ Commands:
   workers import   import workers from a CSV or XLSX file
   pay              pay everyone in a payroll file; run it again after a crash to resume
   runs show        show a payroll run (--json for machines)
+  runs retry       retry a run's failed payments (Retry failed), then wait like pay
+  runs cancel      cancel a run's payments not sent yet; pause and resume a run
+  runs attention   the payments waiting for a person, and what each lacks
+  runs resolve     settle one of them: --paid <receipt> or --failed, with --reason
   ledger export    export the ledger as CSV or XLSX
   balance          ask M-Pesa for the account balances
   relay            set the profile up with the companion relay (key, register, save, show)
@@ -51,7 +56,7 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'pay':
         return await (await import('./commands/pay')).payCommand(rest, io, { secrets });
       case 'runs':
-        return await (await import('./commands/runs')).runsCommand(rest, io);
+        return await (await import('./commands/runs')).runsCommand(rest, io, { secrets });
       case 'ledger':
         return await (await import('./commands/ledger')).ledgerCommand(rest, io);
       case 'balance':
@@ -98,7 +103,32 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   // The CLI's own output is what a person reads; structured logs go to stderr only when asked.
   configureLogging({ level: process.env.MSHAHARA_LOG_LEVEL ?? 'silent' });
+  // A reader that leaves early (`| head`) must not crash a command that is paying people: the
+  // output is lost, the work goes on and ends as it would have.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  // What another program is told when this command holds the profile.
+  nameThisProgram(`the command line ("${['npm run cli --', ...process.argv.slice(2, 4)].join(' ')}")`);
   const code = await runCli(process.argv.slice(2));
-  // Handles (keep-alive sockets, timers) must not keep a finished command alive.
+  // Every byte written must reach the reader before the process ends: a pipe takes 64 KiB at a
+  // time and process.exit drops whatever is still queued, so a script reading a large run got a
+  // cut JSON without an error. Then exit: handles (keep-alive sockets, timers) must not keep a
+  // finished command alive.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
+}
+
+/**
+ * Resolves once everything written to the stream so far has been handed to the operating system
+ * (writes complete in order, so an empty write's callback comes after all of them). A reader that
+ * went away (EPIPE, `| head`) ends the wait too: there is nobody left to deliver to.
+ */
+export function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) {
+      resolve();
+      return;
+    }
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
 }

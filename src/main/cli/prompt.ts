@@ -1,5 +1,5 @@
-// Asks a person for a secret on the terminal without echoing it. Only used when stdin is a TTY:
-// secrets never come as flags, which would land in the shell history.
+// Asks a person on the terminal: a secret without echoing it, or a yes/no confirmation. Only used
+// when stdin is a TTY. Secrets never come as flags, which would land in the shell history.
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 
@@ -20,5 +20,16 @@ export async function askHidden(question: string, input: NodeJS.ReadableStream, 
   } finally {
     rl.close();
     output.write('\n');
+  }
+}
+
+/** Asks a yes/no question on the terminal; only "y" or "yes" is a yes. */
+export async function askYesNo(question: string, input: NodeJS.ReadableStream, output: Writable): Promise<boolean> {
+  const rl = createInterface({ input, output, terminal: true });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+    return /^(y|yes)$/i.test(answer.trim());
+  } finally {
+    rl.close();
   }
 }

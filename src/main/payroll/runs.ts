@@ -8,7 +8,7 @@ import { appendAudit } from '../ledger/audit';
 import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { estimateCharge } from './charges';
-import { findDuplicatePayments, type DuplicatePaymentWarning } from './duplicates';
+import { findDuplicatePayments, refusePayrollPaidBefore, type DuplicatePaymentWarning } from './duplicates';
 import { emptyItemCounts, runDisplayStatus, type ItemCounts, type ItemState, type RunDisplayStatus, type RunState } from './status';
 
 export type CommandId = 'SalaryPayment' | 'BusinessPayment' | 'PromotionPayment';
@@ -67,6 +67,11 @@ export interface RunFromFileInput extends RunHeader {
   /** sha256 of the file's bytes: lets paying the same file again find this run instead of paying twice. */
   fileSha256?: string;
   preview: ImportPreview;
+  /**
+   * The officer confirmed paying this payroll again although an earlier run made from the same
+   * file, or paying the same people the same amounts, exists (refusePayrollPaidBefore).
+   */
+  payAgain?: boolean;
 }
 
 const remarksLength = { min: 2, max: 100 } as const;
@@ -213,6 +218,8 @@ export function createRunFromWorkers(db: ProfileDatabase, input: RunFromWorkersI
 export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, actor: RunActor): PayrollRun {
   return db
     .transaction(() => {
+      const people = input.preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents }));
+      const earlier = refusePayrollPaidBefore(db, { fileSha256: input.fileSha256 ?? null, people }, input.payAgain === true);
       const runId = insertRun(db, input, 'file', { name: input.fileName, sha256: input.fileSha256 ?? null }, actor);
       const workerByPhone = db.prepare('SELECT id FROM workers WHERE phone = ? AND archived_at IS NULL');
       const items = input.preview.valid.map((row): NewItem => {
@@ -232,7 +239,13 @@ export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, 
         action: 'payroll_run.created',
         entity: 'payroll_run',
         entityId: runId,
-        details: { source: 'file', fileName: input.fileName, items: items.length, invalidRowsLeftOut: input.preview.invalid.length },
+        details: {
+          source: 'file',
+          fileName: input.fileName,
+          items: items.length,
+          invalidRowsLeftOut: input.preview.invalid.length,
+          ...(earlier.length === 0 ? {} : { paidAgainAfter: earlier.map((e) => ({ runId: e.runId, state: e.state, match: e.match, paidCount: e.paidCount })) }),
+        },
       });
       return getRun(db, runId);
     })

@@ -1,8 +1,10 @@
 // Dashboard: the float on the M-Pesa accounts, this month's payouts, how many succeed, what needs
-// a person, and payouts per day. Redraws itself when a new balance or new ledger rows arrive.
-import { Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+// a person (and which runs hold it), and payouts per day. Redraws itself when a new balance or new
+// ledger rows arrive.
+import { Alert, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { MethodOutput } from '../../shared/contract';
 import { formatKesWithCurrency } from '../../shared/money';
 import { api, call, problemText } from '../api';
 import { Money } from '../components/Money';
@@ -10,6 +12,7 @@ import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 import { useLoad } from '../lib/use-load';
 import { useNavigation } from '../stores/navigation';
+import { useRunProgress } from '../stores/run-progress';
 import { isDisplayStatus, statusWords } from './run/status';
 
 const PayoutsChart = lazy(() => import('../components/PayoutsChart'));
@@ -42,20 +45,64 @@ function monthWords(label: string): string {
   return new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15)));
 }
 
+/** The runs with payments or findings waiting for a person, most waiting first. */
+function runsNeedingAttention(work: MethodOutput<'runs.attention'> | undefined): Array<{ runId: number; items: number; findings: number }> {
+  const byRun = new Map<number, { runId: number; items: number; findings: number }>();
+  const entry = (runId: number) => {
+    let found = byRun.get(runId);
+    if (found === undefined) byRun.set(runId, (found = { runId, items: 0, findings: 0 }));
+    return found;
+  };
+  for (const item of work?.items ?? []) entry(item.runId).items += 1;
+  for (const finding of work?.findings ?? []) entry(finding.runId).findings += 1;
+  return [...byRun.values()].sort((a, b) => b.findings + b.items - (a.findings + a.items) || b.runId - a.runId);
+}
+
+function runTitle(recentRuns: ReadonlyArray<{ id: number; title: string }>, runId: number): string {
+  return recentRuns.find((run) => run.id === runId)?.title ?? `Run #${runId}`;
+}
+
+function attentionWords(items: number, findings: number): string {
+  const parts = [];
+  if (items > 0) parts.push(`${items} to settle`);
+  if (findings > 0) parts.push(`${findings} finding${findings === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
 export function Dashboard() {
   const summary = useLoad(() => call('dashboard.summary', {}), []);
+  const work = useLoad(() => call('runs.attention', {}), []);
   const [refreshing, setRefreshing] = useState(false);
   const { go, openRun } = useNavigation();
   const { reload } = summary;
+  const reloadWork = work.reload;
 
   useEffect(() => {
     const stopBalance = api.subscribe('balance.changed', () => void reload());
-    const stopLedger = api.subscribe('ledger.changed', () => void reload());
+    const stopLedger = api.subscribe('ledger.changed', () => {
+      void reload();
+      void reloadWork();
+    });
+    // A run's end, and its held state or work list, change without a new ledger row.
+    const stopEnded = api.subscribe('run.ended', () => {
+      void reload();
+      void reloadWork();
+    });
     return () => {
       stopBalance();
       stopLedger();
+      stopEnded();
     };
-  }, [reload]);
+  }, [reload, reloadWork]);
+
+  // Sending held or resumed: the summary says why; read it again when a run's progress says it changed.
+  const held = useRunProgress((state) => Object.values(state.byRun).some((progress) => progress.held !== null));
+  const heldBefore = useRef(held);
+  useEffect(() => {
+    if (heldBefore.current === held) return;
+    heldBefore.current = held;
+    void reload();
+  }, [held, reload]);
 
   const ready = summary.value !== undefined;
   useEffect(() => {
@@ -86,6 +133,11 @@ export function Dashboard() {
         </Button>
       </Group>
       <Problem error={summary.error} title="The dashboard could not load" />
+      {value?.paymentsHeld && (
+        <Alert color="orange" variant="filled" title="Payments are held: no answers from M-Pesa" role="alert" data-testid="payments-held">
+          {value.paymentsHeld}
+        </Alert>
+      )}
       {value && (
         <>
           <section aria-label="Float">
@@ -118,14 +170,27 @@ export function Dashboard() {
               <Text size="xl" fw={650} c={value.needsAttention.total > 0 ? 'orange.8' : undefined} data-testid="needs-attention">
                 {value.needsAttention.total}
               </Text>
-              <Text size="sm" c="dimmed">
+              <Text size="sm" c="dimmed" data-testid="needs-attention-parts">
                 {value.needsAttention.unknownPayouts} unconfirmed, {value.needsAttention.failedPayouts} failed, {value.needsAttention.inbox} callbacks
+                {value.needsAttention.findings > 0 ? '' : ', no findings'}
               </Text>
-              {value.needsAttention.inbox > 0 && (
-                <Button size="compact-sm" variant="subtle" onClick={() => go('inbox')}>
-                  Open the inbox
-                </Button>
+              {value.needsAttention.findings > 0 && (
+                <Text size="sm" c="red.8" fw={600} data-testid="needs-attention-findings">
+                  {value.needsAttention.findings} finding{value.needsAttention.findings === 1 ? '' : 's'}: money moved against the record
+                </Text>
               )}
+              <Stack gap={0} align="flex-start">
+                {runsNeedingAttention(work.value).map((waiting) => (
+                  <Button key={waiting.runId} size="compact-sm" variant="subtle" onClick={() => openRun(waiting.runId)} data-testid="attention-run-link" data-run-id={waiting.runId}>
+                    {runTitle(value.recentRuns, waiting.runId)}: {attentionWords(waiting.items, waiting.findings)}
+                  </Button>
+                ))}
+                {value.needsAttention.inbox > 0 && (
+                  <Button size="compact-sm" variant="subtle" onClick={() => go('inbox')}>
+                    Open the inbox
+                  </Button>
+                )}
+              </Stack>
             </Card>
           </div>
           <Card withBorder padding="md">

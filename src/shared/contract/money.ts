@@ -102,7 +102,16 @@ export const moneyMethods = {
       month: z.object({ label: z.string(), paidCount: z.number().int(), paidCents: cents, chargesCents: cents }),
       /** Paid ÷ settled payouts over the last 30 days; null before any settled. */
       successRate: z.number().min(0).max(1).nullable(),
-      needsAttention: z.object({ total: z.number().int(), unknownPayouts: z.number().int(), failedPayouts: z.number().int(), inbox: z.number().int() }),
+      needsAttention: z.object({
+        total: z.number().int(),
+        unknownPayouts: z.number().int(),
+        failedPayouts: z.number().int(),
+        inbox: z.number().int(),
+        /** Money that moved against the record (paid twice, paid after a recorded failure). */
+        findings: z.number().int(),
+      }),
+      /** Why the engine holds new payments back (no answers arriving from M-Pesa), or null. */
+      paymentsHeld: z.string().nullable(),
       /** The last 30 Nairobi days, oldest first, every day present. */
       payoutsPerDay: z.array(z.object({ day: nairobiDay, count: z.number().int(), amountCents: cents })),
       recentRuns: z.array(z.object({ id, title: z.string(), displayStatus: z.string(), amountCents: cents, createdAt: isoInstant })),

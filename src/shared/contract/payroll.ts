@@ -79,6 +79,10 @@ export const runProgress = z.object({
   totals: runView.shape.totals,
   /** Items whose outcome only a person can settle (never re-sent on a guess). */
   needsAttention: z.number().int().min(0),
+  /** Open findings: money that moved against the record (paid twice, paid after a recorded failure). */
+  findings: z.number().int().min(0),
+  /** Why new payments are held back (no answers arriving from M-Pesa), or null. */
+  held: z.string().nullable(),
   /** Payment requests sent per second lately; null in a snapshot taken outside the engine. */
   ratePerSecond: z.number().min(0).nullable(),
   etaSeconds: z.number().min(0).nullable(),
@@ -105,6 +109,24 @@ export const runResultRow = z.object({
   needsAttention: z.boolean(),
 });
 export type RunResultRow = z.output<typeof runResultRow>;
+
+/**
+ * An earlier run that pays the same payroll (same file, or the same people and amounts), in any
+ * state. Making another run from it needs an explicit "pay again".
+ */
+export const earlierPayroll = z.object({
+  runId: id,
+  title: z.string(),
+  state: z.enum(runStates),
+  createdAt: isoInstant,
+  match: z.enum(['same_file', 'same_people']),
+  paidCount: z.number().int().min(0),
+  paidCents: cents,
+  unsettledCount: z.number().int().min(0),
+  count: z.number().int().min(0),
+  message: z.string(),
+});
+export type EarlierPayrollView = z.output<typeof earlierPayroll>;
 
 const runId = z.object({ runId: id }).strict();
 const runHeader = {
@@ -136,7 +158,8 @@ export const payrollMethods = {
   /** A payroll file read without saving anything: the preview, its charges and the float check. */
   'runs.previewFile': {
     input: z.object({ ...uploadedFile, ...importChoice }).strict(),
-    output: z.object({ preview: importPreview, estimatedChargesCents: cents, floatCheck }),
+    /** earlierRuns: runs that already pay this payroll; creating another then needs payAgain. */
+    output: z.object({ preview: importPreview, estimatedChargesCents: cents, floatCheck, earlierRuns: z.array(earlierPayroll) }),
   },
   'runs.createFromWorkers': {
     input: z
@@ -148,8 +171,12 @@ export const payrollMethods = {
       .strict(),
     output: runView,
   },
+  /**
+   * Refused (conflict, code payroll_paid_before) when an earlier run, in any state, was made from
+   * the same file or pays the same people the same amounts, unless payAgain is true.
+   */
   'runs.createFromFile': {
-    input: z.object({ ...runHeader, ...uploadedFile, ...importChoice }).strict(),
+    input: z.object({ ...runHeader, ...uploadedFile, ...importChoice, payAgain: z.boolean().optional() }).strict(),
     output: runView,
   },
   'runs.review': {
@@ -162,6 +189,8 @@ export const payrollMethods = {
       /** Rows of the file that are not in the run, with reasons (file runs created in this session). */
       leftOutRows: importPreview.shape.invalid,
       nameMismatches: z.number().int(),
+      /** Other runs paying this same payroll (same file, or the same people and amounts). */
+      earlierRuns: z.array(earlierPayroll),
     }),
   },
   'runs.approve': { input: runId, output: runView },

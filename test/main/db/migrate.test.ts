@@ -21,7 +21,8 @@ const fileSha256 = (file: string): string => createHash('sha256').update(readFil
 const tableNames = (db: Database.Database): string[] =>
   (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
 
-const addWorkerEmail: Migration = { version: 2, name: '002_worker_email', sql: 'ALTER TABLE workers ADD COLUMN email TEXT;' };
+const next = migrations.length + 1;
+const addWorkerEmail: Migration = { version: next, name: 'next_worker_email', sql: 'ALTER TABLE workers ADD COLUMN email TEXT;' };
 
 describe('migrations', () => {
   it('refuses a database whose applied migration was edited afterwards, and changes nothing', () => {
@@ -29,12 +30,12 @@ describe('migrations', () => {
     closeDatabase(openDatabase(file));
     const [first] = migrations;
     if (first === undefined) throw new Error('no migrations');
-    const edited: Migration[] = [{ ...first, sql: first.sql.replace('CREATE TABLE workers', 'CREATE TABLE  workers') }, addWorkerEmail];
+    const edited: Migration[] = [{ ...first, sql: first.sql.replace('CREATE TABLE workers', 'CREATE TABLE  workers') }, ...migrations.slice(1), addWorkerEmail];
 
     expect(() => openDatabase(file, { migrations: edited })).toThrow(EditedMigrationError);
     const raw = new Database(file, { readonly: true });
-    expect(schemaVersion(raw)).toBe(1);
-    // The pending 002 was not applied either.
+    expect(schemaVersion(raw)).toBe(migrations.length);
+    // The pending migration was not applied either.
     expect((raw.prepare('PRAGMA table_info(workers)').all() as { name: string }[]).map((c) => c.name)).not.toContain('email');
     raw.close();
   });
@@ -78,7 +79,7 @@ describe('migrations', () => {
 
   it('applies all pending migrations in one transaction: a failing one leaves the file at its old version', () => {
     const file = temp.path('failing.sqlite');
-    const broken: Migration = { version: 3, name: '003_broken', sql: 'CREATE TABLE payslips (id INTEGER); INSERT INTO no_such_table VALUES (1);' };
+    const broken: Migration = { version: next + 1, name: 'after_next_broken', sql: 'CREATE TABLE payslips (id INTEGER); INSERT INTO no_such_table VALUES (1);' };
     const error = (() => {
       try {
         openDatabase(file, { migrations: [...migrations, addWorkerEmail, broken] });
@@ -88,7 +89,7 @@ describe('migrations', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(MigrationFailedError);
-    expect((error as Error).message).toMatch(/003_broken.*no such table/);
+    expect((error as Error).message).toMatch(/after_next_broken.*no such table/);
 
     const raw = new Database(file, { readonly: true });
     expect(schemaVersion(raw)).toBe(0);
@@ -109,7 +110,7 @@ describe('migrations', () => {
     const file = temp.path('recorded-future.sqlite');
     closeDatabase(openDatabase(file, { migrations: [...migrations, addWorkerEmail] }));
     const raw = new Database(file);
-    raw.pragma('user_version = 1'); // someone "repaired" the version by hand
+    raw.pragma(`user_version = ${migrations.length}`); // someone "repaired" the version by hand
     raw.close();
     expect(() => openDatabase(file)).toThrow(MigrationHistoryError);
   });
@@ -117,13 +118,13 @@ describe('migrations', () => {
   it('runs with foreign keys off but refuses to commit rows that break them', () => {
     const file = temp.path('fk.sqlite');
     const orphan: Migration = {
-      version: 2,
-      name: '002_orphan',
+      version: next,
+      name: 'next_orphan',
       sql: "INSERT INTO payroll_items (run_id, name, phone, amount_cents) VALUES (404, 'Kiprono', '254711222333', 500000);",
     };
     expect(() => openDatabase(file, { migrations: [...migrations, orphan] })).toThrow(MigrationFailedError);
-    const db = openDatabase(file); // the app's own list still opens it, at version 1
-    expect(schemaVersion(db)).toBe(1);
+    const db = openDatabase(file); // the app's own list still opens it, at its own version
+    expect(schemaVersion(db)).toBe(migrations.length);
     expect(db.prepare('SELECT count(*) AS n FROM payroll_items').get()).toEqual({ n: 0 });
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     closeDatabase(db);

@@ -40,7 +40,7 @@ async function rig(workers: readonly Worker[]): Promise<Rig> {
   cleanups.push(() => relay.relay.close());
   const hooks = await startDesktopProxy(relay.relay.url);
   cleanups.push(() => hooks.close());
-  const sim = await startSimulator({ seed: 11, customers: customersFor(workers), faults: { callbackDelayMs: { min: 0, max: 20 } }, callbackRetryBaseMs: 20 });
+  const sim = await startSimulator({ seed: 11, customers: customersFor(workers), faults: { callbackDelayMs: { min: 0, max: 20 } }, callbackRetries: 3, callbackRetryBaseMs: 20 });
   cleanups.push(() => sim.close());
   const db = openDatabase(join(dir, 'profile.db'));
   cleanups.push(() => closeDatabase(db));

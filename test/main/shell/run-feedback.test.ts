@@ -13,6 +13,8 @@ function progress(runId: number, state: EventPayload<'run.progress'>['state'], c
     counts: full,
     totals: { count: total, amountCents: total * 100_00, paidCents: full.paid * 100_00, failedCents: 0, pendingCents: 0, cancelledCents: 0 },
     needsAttention: 0,
+    findings: 0,
+    held: null,
     ratePerSecond: 10,
     etaSeconds: 1,
     at: new Date(0).toISOString(),

@@ -1,7 +1,8 @@
 // `pay <file>`: one command from payroll file to everyone paid. Creates the run from the file,
 // approves and starts it, and waits until every item is final, printing progress. Run again after
 // a crash it finds the unfinished run made from the same file (by content hash) and resumes it:
-// never a second run that would pay everyone twice.
+// never a second run that would pay everyone twice. A payroll paid before, in any state (a
+// cancelled, partly paid run too), is paid again only with --pay-again.
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { ConflictError } from '../../../shared/errors';
@@ -9,6 +10,7 @@ import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileApp, type ProfileApp } from '../../app/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import type { ImportPreview } from '../../payroll/import';
+import { findEarlierPayrolls, findPeoplePaidElsewhere, type EarlierPayroll } from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
 import { approveRun, createRunFromFile, getRun, type PayrollRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -16,7 +18,7 @@ import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
 import { readInputFile } from '../input-file';
 
-export const payHelp = `Usage: npm run cli -- pay <file.csv|file.xlsx> [--yes] [--rate N] [--profile <name>]
+export const payHelp = `Usage: npm run cli -- pay <file.csv|file.xlsx> [--yes] [--pay-again] [--rate N] [--profile <name>]
 
 Pays everyone in a payroll file: creates the run, approves it, checks the float, sends every
 payment and waits until each one is paid or failed, printing progress.
@@ -29,7 +31,12 @@ same run, and nobody is paid twice.
   --base-url <url>         demo: a simulator already running (otherwise one starts in this process)
   --result-timeout <s>     seconds to wait for M-Pesa's result before asking Transaction Status
   --max-status-queries <n> unanswered Transaction Status queries before a payment waits for a person
-  --pay-again              pay a file again although a finished run already paid it
+  --pay-again              make a new run although an earlier run, in any state, was made from
+                           the same file or pays the same people the same amounts (without it,
+                           pay lists those runs and sends nothing)
+
+Before anything is sent, pay prints the rows that another run also pays (same number, same
+amount, within 30 days), as the review screen does.
 `;
 
 const actor = 'cli';
@@ -72,20 +79,23 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
   try {
     let run = unfinishedRunFor(app.db, fileSha256);
     if (run === null) {
-      const paid = finishedRunFor(app.db, fileSha256);
-      if (paid !== null && values['pay-again'] !== true) {
-        throw new ConflictError(`This file was already paid by payroll run #${paid.id} (${paid.state}). To pay it again, add --pay-again.`);
-      }
       // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.
       const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([import('../../payroll/import'), import('../../payroll/workers'), import('./workers')]);
       const preview = await previewPayrollFile(content, { existingPhones: existingPhones(app.db), duplicatesAgainstExisting: 'warn' });
       printPreview(preview, io);
+      // The same rule as the screens: a payroll run before (same file, or the same people and
+      // amounts), in any state, is paid again only when asked for by name.
+      const earlier = findEarlierPayrolls(app.db, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
+      const payAgain = values['pay-again'] === true;
+      if (earlier.length > 0 && !payAgain) throw new ConflictError(paidBeforeMessage(earlier));
+      for (const e of earlier) line(io.err, `Paying again: ${e.message}`);
+      printPeoplePaidElsewhere(app.db, preview, earlier, io);
       if (values.yes !== true) {
         line(io.out, 'Nothing sent. Run again with --yes to pay the valid rows.');
         return 0;
       }
       if (preview.valid.length === 0) throw new ConflictError('The file has no valid rows to pay.');
-      run = createApprovedRun(app.db, file, fileSha256, preview);
+      run = createApprovedRun(app.db, file, fileSha256, preview, payAgain);
     } else {
       line(io.err, `Resuming payroll run #${run.id} (${run.state}), made from this file.`);
     }
@@ -93,6 +103,26 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
   } finally {
     await app.close();
   }
+}
+
+export function paidBeforeMessage(earlier: readonly EarlierPayroll[]): string {
+  return [
+    'Nothing sent: this payroll was paid before, or is being paid.',
+    ...earlier.map((e) => `  ${e.message}`),
+    'Paying it again pays these people again. If that is what you want, add --pay-again.',
+  ].join('\n');
+}
+
+/** The duplicate-payment warnings the review screen shows, for the people of the file (stderr). */
+function printPeoplePaidElsewhere(db: ProfileDatabase, preview: ImportPreview, earlier: readonly EarlierPayroll[], io: CliIo): void {
+  const people = preview.valid.map((row) => ({ lineNumber: row.row, name: row.name, phone: row.msisdn, amountCents: row.amountCents }));
+  // A run already named above as the same payroll would repeat every line; the rest are news.
+  const named = new Set(earlier.map((e) => e.runId));
+  const warnings = findPeoplePaidElsewhere(db, people).filter((w) => !named.has(w.otherRunId));
+  if (warnings.length === 0) return;
+  line(io.err, `${warnings.length} possible double payment${warnings.length === 1 ? '' : 's'}:`);
+  for (const warning of warnings.slice(0, 50)) line(io.err, `  row ${warning.lineNumber ?? '?'}: ${warning.message}`);
+  if (warnings.length > 50) line(io.err, `  … and ${warnings.length - 50} more`);
 }
 
 interface RunRow {
@@ -107,17 +137,11 @@ function unfinishedRunFor(db: ProfileDatabase, fileSha256: string): PayrollRun |
   return row === undefined ? null : getRun(db, row.id);
 }
 
-function finishedRunFor(db: ProfileDatabase, fileSha256: string): RunRow | null {
-  const row = db.prepare(`SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state = 'completed' ORDER BY id DESC LIMIT 1`).get(fileSha256) as RunRow | undefined;
-  return row ?? null;
-}
-
-/** Create, remember the file's hash, approve: one transaction, so a crash leaves all of it or none. */
-function createApprovedRun(db: ProfileDatabase, file: string, fileSha256: string, preview: ImportPreview): PayrollRun {
+/** Create (with the file's hash and the repeat rule), approve: one transaction, so a crash leaves all of it or none. */
+function createApprovedRun(db: ProfileDatabase, file: string, fileSha256: string, preview: ImportPreview, payAgain: boolean): PayrollRun {
   return db
     .transaction(() => {
-      const created = createRunFromFile(db, { title: `Payroll from ${basename(file)}`, fileName: basename(file), preview }, { name: actor });
-      db.prepare('UPDATE payroll_runs SET source_file_sha256 = ? WHERE id = ?').run(fileSha256, created.id);
+      const created = createRunFromFile(db, { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain }, { name: actor });
       return approveRun(db, created.id, { name: actor });
     })
     .immediate();
@@ -147,15 +171,24 @@ async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<numb
       throw new ConflictError(`Payroll run #${run.id} is in an unknown state ${String(unexpected)}.`);
     }
   }
-  line(io.err, `Paying run #${run.id}.`);
+  return followRun(app, run.id, io);
+}
+
+/**
+ * Waits until every item of the run is paid, failed or cancelled, or waits for a person, printing
+ * progress to stderr and the outcome to stdout. Exit 0 only when everyone was paid (or cancelled).
+ */
+export async function followRun(app: ProfileApp, runId: number, io: CliIo): Promise<number> {
+  const { engine } = app;
+  line(io.err, `Paying run #${runId}.`);
   let lastPrinted = 0;
   const stopProgress = engine.onProgress((progress) => {
-    if (progress.runId !== run.id || Date.now() - lastPrinted < 1000) return;
+    if (progress.runId !== runId || Date.now() - lastPrinted < 1000) return;
     lastPrinted = Date.now();
     line(io.err, progressLine(progress));
   });
   try {
-    const final = await engine.waitUntilFinal(run.id);
+    const final = await engine.waitUntilFinal(runId);
     line(io.err, progressLine(final));
     return reportFinal(final, io);
   } finally {
@@ -173,7 +206,9 @@ export function progressLine(p: RunProgress): string {
 function reportFinal(p: RunProgress, io: CliIo): number {
   const c = p.counts;
   line(io.out, `Payroll run #${p.runId}: ${c.paid} of ${p.total} paid, ${formatKesWithCurrency(p.paidCents)}.`);
-  if (c.failed > 0) line(io.out, `${c.failed} failed: see "runs show ${p.runId}"; a retry needs approval.`);
-  if (p.needsAttention > 0) line(io.out, `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again.`);
+  if (c.failed > 0) line(io.out, `${c.failed} failed: see "runs show ${p.runId}"; "runs retry ${p.runId}" sends them again once you approve.`);
+  if (p.needsAttention > 0) {
+    line(io.out, `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again. See "runs attention ${p.runId}".`);
+  }
   return c.paid + c.cancelled === p.total ? 0 : 1;
 }

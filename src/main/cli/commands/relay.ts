@@ -37,7 +37,8 @@ export async function relayCommand(args: string[], io: CliIo, deps: { secrets: (
     return action === undefined && values.help !== true ? 2 : 0;
   }
   const profileName = values.profile ?? defaultProfileName;
-  const opened = openProfileDatabase(profileName);
+  // register and save change where callbacks come from: never under a running engine's feet.
+  const opened = openProfileDatabase(profileName, undefined, { exclusive: action === 'register' || action === 'save' });
   try {
     const { db, profile } = opened;
     switch (action) {

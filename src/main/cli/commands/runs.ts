@@ -1,17 +1,48 @@
-// `runs show <id>`: a payroll run's status, counts and money; --json prints the whole summary and
-// every item with its attempts, for scripts.
+// `runs show|retry|cancel|pause|resume|attention|resolve`: a payroll run from the command line —
+// what it paid (show; --json for scripts) and what the run screen's buttons do. Reading needs no
+// lock; everything that changes a run takes the profile (one program at a time).
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../app/profile-database';
 import type { ProfileDatabase } from '../../db';
+import { listAttention } from '../../payroll/engine';
 import { listRunItems, runSummary, type PayrollItem } from '../../payroll/runs';
 import { runDisplayLabels } from '../../payroll/status';
+import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, UsageError } from '../usage';
+import { attentionCommand, resolveCommand } from './attention';
+import { cancelCommand, pauseCommand, resumeCommand, retryCommand, tuningFrom, type RunCommandContext } from './run-control';
 
-export const runsHelp = `Usage: npm run cli -- runs show <run-id> [--json] [--profile <name>]
+export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--profile <name>]
 
-Shows a payroll run: its status, how many people are paid, failed or still pending, and the money.
-  --json   the run, its totals and every item with its attempts, as JSON
+  runs show <run> [--json]          a run's status, counts, money, failures and the payments
+                                    waiting for a person; --json: the run, its totals, every item
+                                    with its attempts, and the work list, as JSON
+  runs retry <run> [--yes]          Retry failed, as on the run screen: shows the payments that
+                                    failed on M-Pesa's evidence, asks, sends each again as a new
+                                    payment, then waits like pay
+  runs cancel <run> [--yes]         stops the payments not sent yet (asks first)
+  runs pause <run>                  sends nothing more of the run until it is resumed
+  runs resume <run>                 goes on with a paused run (or one left running when its
+                                    program stopped), then waits like pay
+  runs attention [<run>] [--json]   the needs-attention work list (every run, or one): item,
+                                    worker, phone, amount, the attempt's OriginatorConversationID,
+                                    why, and what evidence is missing; also money that moved
+                                    against the record
+  runs resolve <item> --paid <receipt> --reason <text>
+  runs resolve <item> --failed --reason <text>
+                                    settles a payment on the work list: paid with the M-Pesa
+                                    receipt (checked by Transaction Status where M-Pesa answers), or
+                                    failed (M-Pesa is asked once more first); audited
+
+  --yes                 retry or cancel without asking; with no terminal to ask on, retry and
+                        cancel do nothing without it (exit 1)
+  --base-url <url>      demo: a simulator already running (otherwise one starts in this process)
+  --rate <n>, --concurrency <n>, --result-timeout <s>
+                        retry and resume: as for pay
+
+Reading (show; attention while another program has the profile open) runs beside the desktop
+app or a pay. Everything else needs the profile to itself and says who has it open otherwise.
 `;
 
 interface AttemptView {
@@ -23,24 +54,93 @@ interface AttemptView {
   resultDesc: string | null;
 }
 
-export async function runsCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand(args, { json: { type: 'boolean' } }, runsHelp);
+const runsOptions = {
+  json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  paid: { type: 'string' },
+  failed: { type: 'boolean' },
+  reason: { type: 'string' },
+  'base-url': { type: 'string' },
+  rate: { type: 'string' },
+  concurrency: { type: 'string' },
+  'result-timeout': { type: 'string' },
+} as const;
+
+const subcommands = ['show', 'retry', 'cancel', 'pause', 'resume', 'attention', 'resolve'] as const;
+
+export async function runsCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
+  const { values, positionals } = parseCommand(args, runsOptions, runsHelp);
   if (values.help === true) {
     io.out.write(runsHelp);
     return 0;
   }
   const [subcommand, id, ...extra] = positionals;
-  if (subcommand !== 'show') throw new UsageError(subcommand === undefined ? 'runs needs a subcommand: show' : `Unknown runs subcommand "${subcommand}"`, runsHelp);
-  if (id === undefined || extra.length > 0) throw new UsageError('runs show takes one run id', runsHelp);
-  const runId = integerOption(id, 'run id', runsHelp, 1) as number;
+  if (subcommand === undefined) throw new UsageError(`runs needs a subcommand: ${subcommands.join(', ')}`, runsHelp);
+  if (!(subcommands as readonly string[]).includes(subcommand)) throw new UsageError(`Unknown runs subcommand "${subcommand}"`, runsHelp);
+  if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, runsHelp);
+  const profile = values.profile ?? defaultProfileName;
+  const only = (allowed: ReadonlyArray<keyof typeof runsOptions>): void => {
+    for (const flag of Object.keys(runsOptions) as Array<keyof typeof runsOptions>) {
+      if (values[flag] !== undefined && !allowed.includes(flag)) throw new UsageError(`runs ${subcommand} does not take --${flag}`, runsHelp);
+    }
+  };
+  const runId = (what = 'run id'): number => {
+    if (id === undefined) throw new UsageError(`runs ${subcommand} takes one ${what}`, runsHelp);
+    return integerOption(id, what, runsHelp, 1) as number;
+  };
+  const engineFlags = ['base-url', 'rate', 'concurrency', 'result-timeout'] as const;
+  const context = (): RunCommandContext => ({ profile, runId: runId(), yes: values.yes === true, io, secrets: deps.secrets, tuning: tuningFrom(values, runsHelp) });
 
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName);
+  switch (subcommand) {
+    case 'show':
+      only(['json']);
+      return showRun(profile, runId(), values.json === true, io);
+    case 'retry':
+      only(['yes', ...engineFlags]);
+      return retryCommand(context());
+    case 'cancel':
+      only(['yes', 'base-url']);
+      return cancelCommand(context());
+    case 'pause':
+      only(['base-url']);
+      return pauseCommand(context());
+    case 'resume':
+      only([...engineFlags]);
+      return resumeCommand(context());
+    case 'attention':
+      only(['json', 'base-url']);
+      return attentionCommand(profile, id === undefined ? undefined : runId(), values.json === true, io, { secrets: deps.secrets, tuning: tuningFrom(values, runsHelp) });
+    case 'resolve': {
+      only(['paid', 'failed', 'reason', 'base-url', 'result-timeout']);
+      const itemId = runId('item id (see "runs attention")');
+      if ((values.paid === undefined) === (values.failed !== true)) throw new UsageError('runs resolve takes either --paid <receipt> or --failed', runsHelp);
+      const reason = values.reason?.trim();
+      if (reason === undefined || reason === '') throw new UsageError('runs resolve needs --reason <text>: why you are sure, for whoever reads the audit log later', runsHelp);
+      const resolution = values.paid === undefined ? ({ outcome: 'failed', reason } as const) : ({ outcome: 'paid', receipt: values.paid, reason } as const);
+      return resolveCommand(profile, itemId, resolution, io, { secrets: deps.secrets, tuning: tuningFrom(values, runsHelp) });
+    }
+    default:
+      throw new UsageError(`Unknown runs subcommand "${subcommand}"`, runsHelp);
+  }
+}
+
+async function showRun(profile: string, runId: number, json: boolean, io: CliIo): Promise<number> {
+  const opened = openProfileDatabase(profile);
   try {
     const summary = runSummary(opened.db, runId);
     const items = listRunItems(opened.db, runId);
-    if (values.json === true) {
+    const attention = listAttention(opened.db, runId);
+    if (json) {
       const attempts = attemptsByItem(opened.db, runId);
-      line(io.out, JSON.stringify({ ...summary, items: items.map((item) => ({ ...item, attempts: attempts.get(item.id) ?? [] })) }, null, 2));
+      const waiting = new Set(attention.map((a) => a.itemId));
+      line(
+        io.out,
+        JSON.stringify(
+          { ...summary, needsAttention: attention.length, attention, items: items.map((item) => ({ ...item, needsAttention: waiting.has(item.id), attempts: attempts.get(item.id) ?? [] })) },
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     const { run, counts, totals } = summary;
@@ -60,6 +160,12 @@ export async function runsCommand(args: string[], io: CliIo): Promise<number> {
     const failed = items.filter((item: PayrollItem) => item.state === 'failed');
     for (const item of failed.slice(0, 20)) line(io.out, `  failed: ${item.name} ${item.phone} ${formatKesWithCurrency(item.amountCents)}`);
     if (failed.length > 20) line(io.out, `  … and ${failed.length - 20} more (see --json)`);
+    if (attention.length > 0) {
+      line(io.out, `${attention.length} waiting for a person: M-Pesa has not said whether they were paid, so they are not sent again.`);
+      for (const item of attention.slice(0, 20)) line(io.out, `  item #${item.itemId}: ${item.workerName} ${item.phone} ${formatKesWithCurrency(item.amountCents)}: ${item.reason}`);
+      if (attention.length > 20) line(io.out, `  … and ${attention.length - 20} more`);
+      line(io.out, `See "runs attention ${run.id}" for what each lacks, and "runs resolve" to settle one.`);
+    }
     return 0;
   } finally {
     opened.close();

@@ -45,7 +45,8 @@ export async function workersCommand(args: string[], io: CliIo, _deps: { secrets
   if (file === undefined || extra.length > 0) throw new UsageError('workers import takes exactly one file', workersHelp);
 
   const content = readInputFile(file);
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName);
+  // Saving workers changes the profile: only while no other program holds it.
+  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: values.yes === true });
   try {
     const preview = await previewPayrollFile(content, {
       existingPhones: existingPhones(opened.db),

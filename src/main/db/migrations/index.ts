@@ -2,6 +2,7 @@
 // same import works under tsx, vitest and the electron-vite bundle (no files to find at run time).
 // Add a migration: a new NNN_name.ts exporting `sql`, one line here, and a test in test/main/db/.
 import { sql as initial } from './001_initial';
+import { sql as evidence } from './002_evidence';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -10,4 +11,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: '001_initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: '001_initial', sql: initial },
+  { version: 2, name: '002_evidence', sql: evidence },
+];

@@ -1,33 +1,61 @@
 // Applies stored callbacks (inbox rows) to payout attempts and balance snapshots. Callbacks are
-// evidence, not commands (DESIGN §4 invariant 4): a Result moves an attempt only when it matches a
-// known attempt and its amount and party match what that attempt asked for; anything else is
-// flagged with a reason and changes nothing. Applying the same callback twice changes nothing.
+// evidence, not commands (docs/money-safety.md): a Result moves an attempt only when it matches a
+// known attempt (one ID found, the other not contradicting) and its amount and party match what that
+// attempt asked for; anything else is flagged with a reason and changes nothing. A Transaction
+// Status answer speaks about the payment only with ResultCode 0; every other code is about the
+// query. Applying the same callback twice changes nothing.
 import { describeResultCode } from '../../../shared/daraja/codes';
-import { parseCallback, type B2cResultEvent, type BalanceResultEvent, type CallbackKind, type QueueTimeoutEvent, type StatusResultEvent } from '../../daraja/callbacks';
+import {
+  parseCallback,
+  type B2cResultEvent,
+  type BalanceResultEvent,
+  type C2bConfirmationEvent,
+  type CallbackKind,
+  type QueueTimeoutEvent,
+  type StatusResultEvent,
+} from '../../daraja/callbacks';
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
-import { attemptByConversationId, attemptByOriginatorId, backToCreated, markUnknown, openAttemptStates, type Attempt } from './attempts';
-import { holdContradiction, markInbox, settleFailed, settlePaid, type InboxFlag, type PaymentEvidence, type ReportedBalance } from './settle';
+import { attemptByConversationId, attemptById, attemptByOriginatorId, backToCreated, markAcknowledged, markNeedsAttention, markUnknown, openAttemptStates, type Attempt } from './attempts';
+import { checkParty } from './party';
+import { recordFinding, markInbox, settleFailed, settlePaid, type InboxFlag, type PaymentEvidence, type ReportedBalance } from './settle';
+import { queryByAnswer, recordQueryAnswer, notFoundAnswersSinceSend, type StatusQuery } from './status-queries';
 
 /** What applying one entry changed, so the engine knows what to do next. */
 export type ApplyResult =
   | { kind: 'settled'; attemptId: number }
   | { kind: 'resend'; attemptId: number }
+  | { kind: 'throttled'; attemptId: number }
   | { kind: 'status-unanswered'; attemptId: number }
   | { kind: 'unknown'; attemptId: number }
+  | { kind: 'attention'; attemptId: number }
+  | { kind: 'finding'; attemptId: number }
   | { kind: 'balance'; conversationId: string; ok: boolean }
   | { kind: 'flagged'; flag: InboxFlag }
+  | { kind: 'recorded' }
   | { kind: 'not-mine' }
   | { kind: 'already-done' };
 
-/** The callback kinds the payout engine reads; others (C2B, STK, reversals) belong to other parts. */
-export const engineKinds: readonly CallbackKind[] = ['b2c-result', 'b2c-timeout', 'balance-result', 'status-result'];
+/** What the rules need to know that is not in the database. */
+export interface EvidencePolicy {
+  /** How long after a send a Result may take; a "not found" to a query asked sooner counts for nothing. */
+  resultTimeoutMs: number;
+  /** Transaction Status ResultCodes read as "M-Pesa has no such transaction" (REFERENCE §15.12). */
+  notFoundCodes: readonly string[];
+  /** Same-ID re-sends allowed for one attempt; past them a person decides. */
+  maxResends: number;
+}
 
-/**
- * Codes a Transaction Status result may carry about the query itself (who asked), not about the
- * payment queried; they settle nothing and the engine asks again.
- */
-const queryLevelCodes = new Set(['2001', '18', '20', '21', '8006', 'SFC_IC0003', '100000007']);
+/** Mshahara's defaults: R000002 (Reversal's "invalid original", the only documented not-found) and SFC_IC0003. */
+export const defaultNotFoundCodes: readonly string[] = ['R000002', 'SFC_IC0003'];
+
+export const defaultEvidencePolicy: Omit<EvidencePolicy, 'resultTimeoutMs'> = { notFoundCodes: defaultNotFoundCodes, maxResends: 2 };
+
+/** The callback kinds the payout engine reads; every kind gets an outcome here or a flag. */
+export const engineKinds: readonly CallbackKind[] = ['b2c-result', 'b2c-timeout', 'balance-result', 'status-result', 'timeout', 'reversal-result', 'stk', 'c2b-validation', 'c2b-confirmation'];
+
+/** TransactionStatus values (with ResultCode 0) that say the payment failed (REFERENCE §15.15: only "Completed" is documented). */
+const failedTransactionStatuses = new Set(['failed', 'declined', 'cancelled', 'canceled', 'expired']);
 
 interface InboxRow {
   id: number;
@@ -37,7 +65,10 @@ interface InboxRow {
   flag: string | null;
 }
 
-export function applyInboxEntry(db: ProfileDatabase, inboxId: number, nowIso: string): ApplyResult {
+/** For readers outside the engine: the longest result timeout Mshahara uses, so a "not found" is read conservatively. */
+const conservativePolicy: EvidencePolicy = { resultTimeoutMs: 60_000, ...defaultEvidencePolicy };
+
+export function applyInboxEntry(db: ProfileDatabase, inboxId: number, nowIso: string, policy: EvidencePolicy = conservativePolicy): ApplyResult {
   const row = db.prepare('SELECT id, kind, body, applied, flag FROM inbox WHERE id = ?').get(inboxId) as InboxRow | undefined;
   if (!row || row.applied === 1 || row.flag !== null) return { kind: 'already-done' };
   if (!engineKinds.includes(row.kind)) return { kind: 'not-mine' };
@@ -48,16 +79,19 @@ export function applyInboxEntry(db: ProfileDatabase, inboxId: number, nowIso: st
     case 'b2c-result':
       return applyB2cResult(db, row.id, event, nowIso);
     case 'status-result':
-      return applyStatusResult(db, row.id, event, nowIso);
+      return applyStatusResult(db, row.id, event, nowIso, policy);
     case 'balance-result':
       return applyBalanceResult(db, row.id, event, nowIso);
     case 'queue-timeout':
-      return applyQueueTimeout(db, row.id, event, nowIso);
+      return row.kind === 'timeout' ? applyQueryTimeout(db, row.id, event, nowIso) : applyQueueTimeout(db, row.id, event, nowIso);
     case 'reversal-result':
+      return flag(db, row.id, 'unmatched', 'A reversal result, but Mshahara has asked for no reversal: check it on the M-Pesa portal', nowIso);
     case 'stk-callback':
+      return flag(db, row.id, 'unmatched', 'An M-Pesa Express (STK) result, but Mshahara has sent no payment request to a phone: check it on the M-Pesa portal', nowIso);
     case 'c2b-validation':
+      return recordOutcome(db, row.id, 'A customer payment was validated; the money arrives as its confirmation', nowIso);
     case 'c2b-confirmation':
-      return flag(db, row.id, 'malformed', `A ${event.type} arrived on the ${row.kind} address`, nowIso);
+      return applyC2bConfirmation(db, row.id, event, nowIso);
     default: {
       const never: never = event;
       throw new Error(`unhandled callback ${String(never)}`);
@@ -77,23 +111,48 @@ function applied(db: ProfileDatabase, inboxId: number, reason: string, nowIso: s
   markInbox(db, inboxId, { applied: true, reason }, nowIso);
 }
 
-function findAttempt(db: ProfileDatabase, originatorId: string | null, conversationId: string | null): Attempt | null {
+function recordOutcome(db: ProfileDatabase, inboxId: number, reason: string, nowIso: string): ApplyResult {
+  db.transaction(() => applied(db, inboxId, reason, nowIso)).immediate();
+  return { kind: 'recorded' };
+}
+
+type Match = { attempt: Attempt } | { conflict: string } | null;
+
+/**
+ * The attempt a Result is about: found by our OriginatorConversationID or by Daraja's
+ * ConversationID (Daraja may not echo ours, REFERENCE §15.2), and the other ID must not point
+ * elsewhere. A Result naming two different attempts, or a ConversationID other than the one
+ * Daraja gave the attempt, is a conflict and settles nothing.
+ */
+function matchResult(db: ProfileDatabase, originatorId: string | null, conversationId: string | null): Match {
   const byOriginator = originatorId ? attemptByOriginatorId(db, originatorId) : null;
-  if (byOriginator) return byOriginator;
-  return conversationId ? attemptByConversationId(db, conversationId) : null;
+  const byConversation = conversationId ? attemptByConversationId(db, conversationId) : null;
+  if (byOriginator && byConversation && byOriginator.id !== byConversation.id) {
+    return { conflict: `OriginatorConversationID ${String(originatorId)} is attempt ${byOriginator.id} but ConversationID ${String(conversationId)} is attempt ${byConversation.id}` };
+  }
+  const attempt = byOriginator ?? byConversation;
+  if (!attempt) return null;
+  if (conversationId && attempt.conversationId && attempt.conversationId !== conversationId) {
+    return { conflict: `Attempt ${attempt.id} was given ConversationID ${attempt.conversationId}, but this Result names ${conversationId}` };
+  }
+  return { attempt };
 }
 
 const openStates = new Set<string>(openAttemptStates);
 
 function applyB2cResult(db: ProfileDatabase, inboxId: number, event: B2cResultEvent, nowIso: string): ApplyResult {
-  const attempt = findAttempt(db, event.originatorConversationId, event.conversationId);
-  if (!attempt) return flag(db, inboxId, 'unmatched', `No payout attempt has OriginatorConversationID ${event.originatorConversationId} or ConversationID ${event.conversationId}`, nowIso);
+  const match = matchResult(db, event.originatorConversationId, event.conversationId);
+  if (match === null) return flag(db, inboxId, 'unmatched', `No payout attempt has OriginatorConversationID ${event.originatorConversationId} or ConversationID ${event.conversationId}`, nowIso);
+  if ('conflict' in match) return flag(db, inboxId, 'unmatched', match.conflict, nowIso);
+  const attempt = match.attempt;
+  // Any Result about this ID means Daraja saw it: it is never re-sent on a "not found" again.
+  markAcknowledged(db, attempt.id, event.conversationId);
   if (event.resultCode === '0') {
     return applySuccess(db, inboxId, attempt, nowIso, {
       source: 'b2c_result',
       receipt: event.receipt,
       amountCents: event.amountCents,
-      phone: event.receiverMsisdn,
+      reportedMsisdn: event.receiverMsisdn,
       registeredName: event.receiverName,
       partyDisplay: event.receiverPartyPublicName,
       occurredAt: event.completedAt,
@@ -105,13 +164,32 @@ function applyB2cResult(db: ProfileDatabase, inboxId: number, event: B2cResultEv
     });
   }
   const entry = describeResultCode(event.resultCode);
+  if (entry.class === 'throttled') {
+    // M-Pesa turned it away unprocessed because of load: slow down and send the SAME ID again,
+    // so Daraja's duplicate check still stands between us and a second payment.
+    if (attempt.state === 'accepted' || attempt.state === 'unknown' || attempt.state === 'sending') {
+      const moved = db
+        .transaction(() => {
+          const ok = backToCreated(db, attempt.id, `Result ${event.resultCode}: ${event.resultDesc}`, nowIso, ['accepted', 'unknown', 'sending']);
+          applied(db, inboxId, `M-Pesa was busy (${event.resultCode}) and did not process it; sent again with the same ID, more slowly`, nowIso);
+          return ok;
+        })
+        .immediate();
+      return moved ? { kind: 'throttled', attemptId: attempt.id } : { kind: 'already-done' };
+    }
+    return flag(db, inboxId, 'late', `Throttling result ${event.resultCode} for attempt ${attempt.id}, which is ${attempt.state}`, nowIso);
+  }
   if (entry.class === 'duplicate' || entry.class === 'pending') {
     // M-Pesa has it already or will process it later: not a failure. Ask Transaction Status.
-    if (attempt.state === 'accepted' || attempt.state === 'sending') {
-      markUnknown(db, attempt.id, `Result ${event.resultCode}: ${event.resultDesc}`, nowIso, ['accepted', 'sending']);
-    }
-    applied(db, inboxId, `Result ${event.resultCode} does not settle the payment; Mshahara asks Transaction Status`, nowIso);
+    db.transaction(() => {
+      if (attempt.state === 'accepted' || attempt.state === 'sending') markUnknown(db, attempt.id, `Result ${event.resultCode}: ${event.resultDesc}`, nowIso, ['accepted', 'sending']);
+      applied(db, inboxId, `Result ${event.resultCode} does not settle the payment; Mshahara asks Transaction Status`, nowIso);
+    }).immediate();
     return { kind: 'unknown', attemptId: attempt.id };
+  }
+  if (attempt.state === 'sending') {
+    // A same-ID re-send is on the wire: its own answer (or Transaction Status) settles it.
+    return flag(db, inboxId, 'late', `Failure ${event.resultCode} arrived while attempt ${attempt.id} is being sent again`, nowIso);
   }
   return applyFailure(db, inboxId, attempt, event.resultCode, event.resultDesc, 'b2c_result', nowIso);
 }
@@ -130,7 +208,7 @@ function reportedBalances(event: B2cResultEvent): ReportedBalance[] {
 type SuccessEvidence = Omit<PaymentEvidence, 'inboxId' | 'receipt' | 'amountCents' | 'phone'> & {
   receipt: string | null;
   amountCents: number | null;
-  phone: string | null;
+  reportedMsisdn: string | null;
 };
 
 function applySuccess(db: ProfileDatabase, inboxId: number, attempt: Attempt, nowIso: string, e: SuccessEvidence): ApplyResult {
@@ -138,25 +216,42 @@ function applySuccess(db: ProfileDatabase, inboxId: number, attempt: Attempt, no
   if (e.amountCents !== attempt.amountCents) {
     return flag(db, inboxId, 'amount_mismatch', `Reports ${String(e.amountCents)} cents paid; attempt ${attempt.id} sent ${attempt.amountCents}`, nowIso);
   }
-  if (e.phone !== attempt.phone) {
-    return flag(db, inboxId, 'party_mismatch', `Reports ${e.phone ?? 'no number'} paid; attempt ${attempt.id} paid ${attempt.phone}`, nowIso);
+  const party = checkParty(attempt.phone, e.reportedMsisdn, e.partyDisplay);
+  if (party !== 'match') {
+    return flag(db, inboxId, 'party_mismatch', `Reports ${e.partyDisplay ?? e.reportedMsisdn ?? 'no number'} paid; attempt ${attempt.id} paid ${attempt.phone}`, nowIso);
+  }
+  const evidence: PaymentEvidence = { inboxId, ...e, receipt: e.receipt, amountCents: e.amountCents, phone: attempt.phone };
+  const receiptOwner = db.prepare('SELECT attempt_id FROM transactions WHERE receipt = ? AND corrects_id IS NULL').get(e.receipt) as { attempt_id: number | null } | undefined;
+  if (receiptOwner) {
+    if (receiptOwner.attempt_id === attempt.id || attempt.receipt === e.receipt) return flag(db, inboxId, 'duplicate', `Receipt ${e.receipt} is already recorded for attempt ${attempt.id}`, nowIso);
+    return flag(db, inboxId, 'duplicate', `Receipt ${e.receipt} is already in the ledger for another payment`, nowIso);
   }
   if (attempt.state === 'succeeded') {
-    const same = attempt.receipt === e.receipt;
-    if (!same) {
-      // Two receipts for one attempt: the money may have moved twice. A person must look.
-      holdContradiction(db, attempt, inboxId, `A second receipt ${e.receipt} for an attempt already paid with ${String(attempt.receipt)}`, nowIso);
-      return { kind: 'flagged', flag: 'late' };
-    }
-    return flag(db, inboxId, 'duplicate', `Receipt ${e.receipt} is already recorded for attempt ${attempt.id}`, nowIso);
+    // Two receipts for one attempt: the money moved twice. It goes into the ledger, marked.
+    recordFinding(db, attempt, evidence, 'second_receipt', `A second receipt ${e.receipt} for a payment already made with ${String(attempt.receipt)}`, nowIso);
+    return { kind: 'finding', attemptId: attempt.id };
   }
   if (!openStates.has(attempt.state)) {
-    holdContradiction(db, attempt, inboxId, `Receipt ${e.receipt} reported for attempt ${attempt.id}, which was settled as ${attempt.state}`, nowIso);
-    return { kind: 'flagged', flag: 'late' };
+    const cancelled = attempt.resultCode === 'mshahara.cancelled';
+    recordFinding(
+      db,
+      attempt,
+      evidence,
+      cancelled ? 'paid_after_cancel' : 'paid_after_failure',
+      `M-Pesa paid receipt ${e.receipt} for a payment Mshahara had recorded as ${cancelled ? 'cancelled before sending' : attempt.state}`,
+      nowIso,
+    );
+    return { kind: 'finding', attemptId: attempt.id };
   }
-  const receiptOwner = db.prepare('SELECT attempt_id FROM transactions WHERE receipt = ? AND corrects_id IS NULL').get(e.receipt) as { attempt_id: number | null } | undefined;
-  if (receiptOwner) return flag(db, inboxId, 'duplicate', `Receipt ${e.receipt} is already in the ledger`, nowIso);
-  settlePaid(db, attempt, { inboxId, ...e, receipt: e.receipt, amountCents: e.amountCents, phone: e.phone }, nowIso);
+  const otherPaid = db
+    .prepare(`SELECT id, receipt FROM payout_attempts WHERE item_id = ? AND id <> ? AND state = 'succeeded' LIMIT 1`)
+    .get(attempt.itemId, attempt.id) as { id: number; receipt: string } | undefined;
+  settlePaid(db, attempt, evidence, nowIso, otherPaid ? 'paid_twice' : null);
+  if (otherPaid) {
+    // This attempt's own success, but the item was already paid by another: paid twice.
+    const settledAttempt = attemptById(db, attempt.id) ?? attempt;
+    recordFinding(db, settledAttempt, null, 'paid_twice', `Paid twice: receipt ${e.receipt} and receipt ${otherPaid.receipt} (attempt ${otherPaid.id}) for the same line`, nowIso);
+  }
   return { kind: 'settled', attemptId: attempt.id };
 }
 
@@ -165,80 +260,204 @@ function applyFailure(db: ProfileDatabase, inboxId: number, attempt: Attempt, co
     return flag(db, inboxId, 'duplicate', `Attempt ${attempt.id} is already settled as ${attempt.state}`, nowIso);
   }
   if (attempt.state === 'succeeded') {
-    holdContradiction(db, attempt, inboxId, `Failure ${code} reported for attempt ${attempt.id}, which was paid (receipt ${String(attempt.receipt)})`, nowIso);
-    return { kind: 'flagged', flag: 'late' };
+    // The ledger already shows the money; a failure report cannot take it back.
+    return flag(db, inboxId, 'late', `Failure ${code} reported for attempt ${attempt.id}, which was paid (receipt ${String(attempt.receipt)}); the payment stands`, nowIso);
   }
   settleFailed(db, attempt, inboxId, code, desc, via, nowIso);
   return { kind: 'settled', attemptId: attempt.id };
 }
 
-function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusResultEvent, nowIso: string): ApplyResult {
-  // Mshahara sends the payment's OriginatorConversationID as the query's Occasion, which Daraja
-  // echoes; the parameters, when present, must name the same payment.
-  const asked = event.reference.Occasion ?? null;
+// ---- Transaction Status ----------------------------------------------------------------------
+
+function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusResultEvent, nowIso: string, policy: EvidencePolicy): ApplyResult {
+  // The query this answers: Daraja names it by the ConversationID it gave the query.
+  const query = queryByAnswer(db, event.conversationId, event.originatorConversationId);
   const named = event.transactionOriginatorConversationId;
-  if (asked !== null && named !== null && asked !== named) {
-    return flag(db, inboxId, 'unmatched', `The query was about ${asked} but the answer names ${named}`, nowIso);
+  // Mshahara sends the payment's OriginatorConversationID as the query's Occasion; Daraja echoes it.
+  const asked = event.reference.Occasion ?? null;
+  const queriedAttempt = query ? attemptById(db, query.attemptId) : asked !== null ? attemptByOriginatorId(db, asked) : null;
+  const namedAttempt = named !== null ? attemptByOriginatorId(db, named) : null;
+
+  // An answer about a receipt a person gave (resolving a payment by hand): recorded on the query.
+  if (query?.byReceipt) return applyReceiptAnswer(db, inboxId, event, query, queriedAttempt, nowIso);
+
+  if (queriedAttempt && named !== null && named !== queriedAttempt.originatorConversationId) {
+    if (query) recordQueryAnswer(db, query.id, 'other_payment', event.resultCode, inboxId, nowIso);
+    return flag(db, inboxId, 'unmatched', `The query was about ${queriedAttempt.originatorConversationId} but the answer names ${named}`, nowIso);
   }
-  const key = named ?? asked;
-  const attempt = key === null ? null : attemptByOriginatorId(db, key);
-  if (!attempt) return flag(db, inboxId, 'unmatched', `No payout attempt has OriginatorConversationID ${String(key)}`, nowIso);
+  const attempt = queriedAttempt ?? namedAttempt;
+  if (!attempt) return flag(db, inboxId, 'unmatched', `No payout attempt or status query matches this answer (ConversationID ${event.conversationId})`, nowIso);
 
   if (event.resultCode === '0') {
-    if (event.transactionStatus !== 'Completed') {
-      db.transaction(() => applied(db, inboxId, `Transaction Status says "${String(event.transactionStatus)}"; not final yet`, nowIso)).immediate();
-      return { kind: 'status-unanswered', attemptId: attempt.id };
+    const status = (event.transactionStatus ?? '').trim();
+    if (status.toLowerCase() === 'completed') {
+      if (query) recordQueryAnswer(db, query.id, 'paid', event.resultCode, inboxId, nowIso);
+      // The payment's own ConversationID, learned here when its synchronous answer was lost.
+      if (event.transactionConversationId !== null) markAcknowledged(db, attempt.id, event.transactionConversationId);
+      return applySuccess(db, inboxId, attempt, nowIso, {
+        source: 'status_result',
+        receipt: event.receipt,
+        amountCents: event.amountCents,
+        reportedMsisdn: event.creditPartyMsisdn,
+        registeredName: event.creditPartyName,
+        partyDisplay: event.creditPartyPublicName,
+        occurredAt: event.finalisedAt,
+        chargeCents: event.debitPartyChargesCents,
+        utilityBalanceCents: null,
+        reportedBalances: [],
+        resultCode: event.resultCode,
+        resultDesc: event.resultDesc,
+      });
     }
-    return applySuccess(db, inboxId, attempt, nowIso, {
-      source: 'status_result',
-      receipt: event.receipt,
-      amountCents: event.amountCents,
-      phone: event.creditPartyMsisdn,
-      registeredName: event.creditPartyName,
-      partyDisplay: event.creditPartyPublicName,
-      occurredAt: event.finalisedAt,
-      chargeCents: event.debitPartyChargesCents,
-      utilityBalanceCents: null,
-      reportedBalances: [],
-      resultCode: event.resultCode,
-      resultDesc: event.resultDesc,
-    });
-  }
-  if (event.resultCode === 'R000002') {
-    // Daraja never processed it: send the SAME attempt again, same OriginatorConversationID
-    // (invariant 3), so Daraja's duplicate check still guards against a second payment.
-    if (attempt.state === 'unknown' || attempt.state === 'accepted') {
-      const moved = db
-        .transaction(() => {
-          const ok = backToCreated(db, attempt.id, 'Transaction Status: no such transaction', nowIso, ['unknown', 'accepted']);
-          applied(db, inboxId, `M-Pesa has no such transaction; attempt ${attempt.id} is sent again with the same ID`, nowIso);
-          return ok;
-        })
-        .immediate();
-      return moved ? { kind: 'resend', attemptId: attempt.id } : { kind: 'already-done' };
+    if (failedTransactionStatuses.has(status.toLowerCase()) && named === attempt.originatorConversationId) {
+      if (query) recordQueryAnswer(db, query.id, 'failed', event.resultCode, inboxId, nowIso);
+      if (attempt.state === 'created' || attempt.state === 'sending') {
+        return flag(db, inboxId, 'late', `Failure reported while attempt ${attempt.id} is being sent again`, nowIso);
+      }
+      return applyFailure(db, inboxId, attempt, `TS:${status}`, `Transaction Status: ${status}`, 'status_result', nowIso);
     }
-    return flag(db, inboxId, attempt.state === 'created' || attempt.state === 'sending' ? 'duplicate' : 'late', `No-such-transaction answer for attempt ${attempt.id}, which is ${attempt.state}`, nowIso);
+    return unanswered(db, inboxId, query, attempt, event, `Transaction Status says "${status || 'no status'}"; not final`, nowIso);
   }
-  const entry = describeResultCode(event.resultCode);
-  if (queryLevelCodes.has(event.resultCode) || entry.class !== 'failed') {
-    db.transaction(() => applied(db, inboxId, `Transaction Status could not answer (${event.resultCode} ${event.resultDesc})`, nowIso)).immediate();
+  if (policy.notFoundCodes.includes(event.resultCode)) return applyNotFound(db, inboxId, query, attempt, event, nowIso, policy);
+  return unanswered(db, inboxId, query, attempt, event, `Transaction Status could not answer (${event.resultCode} ${event.resultDesc}); it is about the query, not the payment`, nowIso);
+}
+
+function unanswered(db: ProfileDatabase, inboxId: number, query: StatusQuery | null, attempt: Attempt, event: StatusResultEvent, reason: string, nowIso: string): ApplyResult {
+  db.transaction(() => {
+    if (query) recordQueryAnswer(db, query.id, 'unanswered', event.resultCode, inboxId, nowIso);
+    applied(db, inboxId, reason, nowIso);
+  }).immediate();
+  return { kind: 'status-unanswered', attemptId: attempt.id };
+}
+
+/**
+ * "M-Pesa has no such transaction". It may also mean "not processed yet" (REFERENCE §15.12), so it
+ * moves money only when every condition holds: it answers a query Mshahara recorded, asked at least
+ * the result timeout after the attempt's last send; Daraja never acknowledged the attempt; it is
+ * the second such answer since that send; the attempt has re-sends left. Then the SAME attempt is
+ * sent again with the same OriginatorConversationID, so Daraja's duplicate check still guards it.
+ */
+function applyNotFound(db: ProfileDatabase, inboxId: number, query: StatusQuery | null, attempt: Attempt, event: StatusResultEvent, nowIso: string, policy: EvidencePolicy): ApplyResult {
+  const code = event.resultCode;
+  if (!query) return unanswered(db, inboxId, null, attempt, event, `"No such transaction" (${code}) that answers no query Mshahara recorded: it counts for nothing`, nowIso);
+  return db
+    .transaction((): ApplyResult => {
+      recordQueryAnswer(db, query.id, 'not_found', code, inboxId, nowIso);
+      const current = attemptById(db, attempt.id) ?? attempt;
+      const why = notFoundBlocker(current, query, policy);
+      if (why !== null) {
+        applied(db, inboxId, `"No such transaction" (${code}) for attempt ${attempt.id}: ${why}`, nowIso);
+        return { kind: 'status-unanswered', attemptId: attempt.id };
+      }
+      const answers = notFoundAnswersSinceSend(db, current, policy.resultTimeoutMs);
+      if (answers < 2) {
+        applied(db, inboxId, `First "no such transaction" (${code}) since attempt ${attempt.id} was sent; asking once more before sending it again`, nowIso);
+        return { kind: 'status-unanswered', attemptId: attempt.id };
+      }
+      if (current.resends >= policy.maxResends) {
+        markNeedsAttention(db, attempt.id, `M-Pesa still says it has no such payment after ${current.resends} re-send(s) with the same ID`, nowIso);
+        applied(db, inboxId, `"No such transaction" (${code}) again after ${current.resends} re-send(s): a person decides`, nowIso);
+        return { kind: 'attention', attemptId: attempt.id };
+      }
+      backToCreated(db, attempt.id, `Transaction Status: no such transaction (${code}), twice`, nowIso, ['unknown'], { resend: true });
+      applied(db, inboxId, `M-Pesa twice said it has no such transaction; attempt ${attempt.id} is sent again with the same ID`, nowIso);
+      return { kind: 'resend', attemptId: attempt.id };
+    })
+    .immediate();
+}
+
+/** Why a "not found" cannot lead to a re-send of this attempt, or null when it can. */
+function notFoundBlocker(attempt: Attempt, query: StatusQuery, policy: EvidencePolicy): string | null {
+  if (attempt.state !== 'unknown') return `the attempt is ${attempt.state}, so nothing is re-sent`;
+  if (attempt.needsAttention) return 'it is on the needs-attention list: a person decides';
+  if (attempt.acknowledged) return 'Daraja acknowledged this payment, so "not found" may only mean "not processed yet"; it is never re-sent';
+  if (query.attemptSentAt !== attempt.sentAt) return 'the query was asked before the attempt was last sent';
+  if (attempt.sentAt !== null && Date.parse(query.askedAt) < Date.parse(attempt.sentAt) + policy.resultTimeoutMs) return 'the query was asked too soon after the send to count';
+  return null;
+}
+
+/** The answer to a query about a receipt a person gave: recorded on the query for the person's check. */
+function applyReceiptAnswer(db: ProfileDatabase, inboxId: number, event: StatusResultEvent, query: StatusQuery, attempt: Attempt | null, nowIso: string): ApplyResult {
+  const completed = event.resultCode === '0' && (event.transactionStatus ?? '').toLowerCase() === 'completed';
+  if (!attempt || !completed) {
+    db.transaction(() => {
+      recordQueryAnswer(db, query.id, event.resultCode === '0' ? 'unanswered' : 'not_found', event.resultCode, inboxId, nowIso);
+      applied(db, inboxId, `Receipt ${String(query.byReceipt)}: M-Pesa answered ${event.resultCode} ${event.resultDesc}`, nowIso);
+    }).immediate();
+    return { kind: 'status-unanswered', attemptId: query.attemptId };
+  }
+  if (event.transactionOriginatorConversationId !== null && event.transactionOriginatorConversationId !== attempt.originatorConversationId) {
+    db.transaction(() => {
+      recordQueryAnswer(db, query.id, 'other_payment', event.resultCode, inboxId, nowIso);
+      applied(db, inboxId, `Receipt ${String(query.byReceipt)} belongs to another payment (${event.transactionOriginatorConversationId})`, nowIso);
+    }).immediate();
     return { kind: 'status-unanswered', attemptId: attempt.id };
   }
-  if (attempt.state === 'created' || attempt.state === 'sending') {
-    // A re-send is on its way; its own answer settles it.
-    return flag(db, inboxId, 'late', `Failure reported while attempt ${attempt.id} is being sent again`, nowIso);
+  recordQueryAnswer(db, query.id, 'paid', event.resultCode, inboxId, nowIso);
+  return applySuccess(db, inboxId, attempt, nowIso, {
+    source: 'status_result',
+    receipt: event.receipt,
+    amountCents: event.amountCents,
+    reportedMsisdn: event.creditPartyMsisdn,
+    registeredName: event.creditPartyName,
+    partyDisplay: event.creditPartyPublicName,
+    occurredAt: event.finalisedAt,
+    chargeCents: event.debitPartyChargesCents,
+    utilityBalanceCents: null,
+    reportedBalances: [],
+    resultCode: event.resultCode,
+    resultDesc: event.resultDesc,
+  });
+}
+
+/** A status query that waited too long in Daraja's queue: the query went unanswered; it is asked again. */
+function applyQueryTimeout(db: ProfileDatabase, inboxId: number, event: QueueTimeoutEvent, nowIso: string): ApplyResult {
+  const query = queryByAnswer(db, event.conversationId, event.originatorConversationId);
+  if (query) {
+    db.transaction(() => {
+      recordQueryAnswer(db, query.id, 'unanswered', event.resultCode ?? 'timeout', inboxId, nowIso);
+      applied(db, inboxId, `Status query about attempt ${query.attemptId} timed out in M-Pesa's queue; Mshahara asks again`, nowIso);
+    }).immediate();
+    return { kind: 'status-unanswered', attemptId: query.attemptId };
   }
-  return applyFailure(db, inboxId, attempt, event.resultCode, event.resultDesc, 'status_result', nowIso);
+  // Posted to the query timeout address but about a payment (some integrations share one address).
+  const match = matchResult(db, event.originatorConversationId, event.conversationId);
+  if (match && 'attempt' in match) return applyQueueTimeout(db, inboxId, event, nowIso);
+  return recordOutcome(db, inboxId, 'A queue timeout for a request Mshahara does not know (a balance check, or a query from before a restart); nothing to settle', nowIso);
 }
 
 function applyQueueTimeout(db: ProfileDatabase, inboxId: number, event: QueueTimeoutEvent, nowIso: string): ApplyResult {
-  const attempt = findAttempt(db, event.originatorConversationId, event.conversationId);
-  if (!attempt) return flag(db, inboxId, 'unmatched', 'A queue timeout for no known payout attempt', nowIso);
+  const match = matchResult(db, event.originatorConversationId, event.conversationId);
+  if (match === null) return flag(db, inboxId, 'unmatched', 'A queue timeout for no known payout attempt', nowIso);
+  if ('conflict' in match) return flag(db, inboxId, 'unmatched', match.conflict, nowIso);
+  const attempt = match.attempt;
   db.transaction(() => {
+    markAcknowledged(db, attempt.id, event.conversationId);
     markUnknown(db, attempt.id, 'Daraja reported a queue timeout', nowIso, ['accepted', 'sending']);
     applied(db, inboxId, `Queue timeout for attempt ${attempt.id}; Mshahara asks Transaction Status`, nowIso);
   }).immediate();
   return { kind: 'unknown', attemptId: attempt.id };
+}
+
+// ---- other kinds -----------------------------------------------------------------------------
+
+/** Money a customer paid in: one ledger row per receipt, whatever number of copies arrive. */
+function applyC2bConfirmation(db: ProfileDatabase, inboxId: number, event: C2bConfirmationEvent, nowIso: string): ApplyResult {
+  const existing = db.prepare('SELECT id FROM transactions WHERE receipt = ? AND corrects_id IS NULL').get(event.receipt) as { id: number } | undefined;
+  if (existing) return flag(db, inboxId, 'duplicate', `Receipt ${event.receipt} is already in the ledger`, nowIso);
+  db.transaction(() => {
+    const name = [event.firstName, event.middleName, event.lastName].filter((part) => part !== null && part !== '').join(' ');
+    const phone = event.msisdnKind === 'plain' && /^254[17]\d{8}$/.test(event.msisdn) ? event.msisdn : null;
+    const inserted = db
+      .prepare(
+        `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, phone, party_name, party_display, account_reference, inbox_id, source)
+         VALUES (?, ?, ?, 'in', 'c2b_payment', 'completed', ?, ?, ?, ?, ?, ?, 'c2b_confirmation')`,
+      )
+      .run(event.receipt, event.transTime.toISOString(), nowIso, event.amountCents, phone, name === '' ? null : name, event.msisdn, event.billRef, inboxId);
+    applied(db, inboxId, `Received money from a customer: receipt ${event.receipt}`, nowIso);
+    appendAudit(db, { actor: 'system', action: 'ledger.received', entity: 'transaction', entityId: Number(inserted.lastInsertRowid), details: { receipt: event.receipt, amountCents: event.amountCents, inboxId } });
+  }).immediate();
+  return { kind: 'recorded' };
 }
 
 function applyBalanceResult(db: ProfileDatabase, inboxId: number, event: BalanceResultEvent, nowIso: string): ApplyResult {

@@ -23,6 +23,15 @@ export const attemptTransitions: Readonly<Record<AttemptState, readonly AttemptS
   rejected: [],
 };
 
+/** The states an attempt may move to `target` from, read from the table above: every SQL guard uses it. */
+export function statesInto(target: AttemptState): AttemptState[] {
+  return (Object.keys(attemptTransitions) as AttemptState[]).filter((from) => attemptTransitions[from].includes(target));
+}
+
+function inList(states: readonly AttemptState[]): string {
+  return states.map((state) => `'${state}'`).join(', ');
+}
+
 /** States evidence can still settle: anything not final. */
 export const openAttemptStates: readonly AttemptState[] = (Object.keys(attemptTransitions) as AttemptState[]).filter((state) => attemptTransitions[state].length > 0);
 
@@ -43,6 +52,14 @@ export interface Attempt {
   acceptedAt: string | null;
   workerName: string;
   remarks: string | null;
+  /** Daraja acknowledged this OriginatorConversationID (accepted it, called it a duplicate, or sent a Result about it). */
+  acknowledged: boolean;
+  /** Same-ID re-sends after M-Pesa twice said it had no such transaction. */
+  resends: number;
+  /** When the request last left (first send or a re-send). */
+  sentAt: string | null;
+  resultCode: string | null;
+  attentionReason: string | null;
 }
 
 interface AttemptRow {
@@ -62,11 +79,16 @@ interface AttemptRow {
   accepted_at: string | null;
   worker_name: string;
   remarks: string | null;
+  acknowledged: number;
+  resends: number;
+  sent_at: string | null;
+  result_code: string | null;
+  attention_reason: string | null;
 }
 
 export const attemptColumns = `a.id, a.item_id, i.run_id, a.attempt_number, a.originator_conversation_id, a.conversation_id,
   a.phone, a.amount_cents, a.command_id, a.state, a.receipt, a.status_queries, a.needs_attention, a.accepted_at,
-  i.name AS worker_name, i.remarks`;
+  i.name AS worker_name, i.remarks, a.acknowledged, a.resends, a.sent_at, a.result_code, a.attention_reason`;
 
 export function toAttempt(row: AttemptRow): Attempt {
   return {
@@ -86,6 +108,11 @@ export function toAttempt(row: AttemptRow): Attempt {
     acceptedAt: row.accepted_at,
     workerName: row.worker_name,
     remarks: row.remarks,
+    acknowledged: row.acknowledged === 1,
+    resends: row.resends,
+    sentAt: row.sent_at,
+    resultCode: row.result_code,
+    attentionReason: row.attention_reason,
   };
 }
 
@@ -154,7 +181,9 @@ export function openAttempt(db: ProfileDatabase, itemId: number, nowIso: string,
 export function markSending(db: ProfileDatabase, attemptId: number, nowIso: string): boolean {
   return db
     .transaction(() => {
-      const changed = db.prepare(`UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state = 'created'`).run(nowIso, nowIso, attemptId).changes;
+      const changed = db
+        .prepare(`UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('sending'))})`)
+        .run(nowIso, nowIso, attemptId).changes;
       if (changed === 1) audit(db, 'sending', attemptId, { resend: true });
       return changed === 1;
     })
@@ -165,22 +194,35 @@ export function markSending(db: ProfileDatabase, attemptId: number, nowIso: stri
 export function markAccepted(db: ProfileDatabase, attemptId: number, conversationId: string, nowIso: string): void {
   db.transaction(() => {
     const changed = db
-      .prepare(`UPDATE payout_attempts SET state = 'accepted', conversation_id = ?, accepted_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'`)
+      .prepare(`UPDATE payout_attempts SET state = 'accepted', conversation_id = ?, accepted_at = ?, acknowledged = 1, updated_at = ? WHERE id = ? AND state = 'sending'`)
       .run(conversationId, nowIso, nowIso, attemptId).changes;
     if (changed === 1) {
       audit(db, 'accepted', attemptId, { conversationId });
     } else {
-      // Settled by its callback before this answer came back: keep Daraja's id for the record.
-      db.prepare('UPDATE payout_attempts SET conversation_id = ? WHERE id = ? AND conversation_id IS NULL').run(conversationId, attemptId);
+      // Settled (or learned of) by a callback before this answer came back: keep Daraja's id for the record.
+      markAcknowledged(db, attemptId, conversationId);
     }
   }).immediate();
+}
+
+/**
+ * Daraja has seen this OriginatorConversationID: a "not found" can no longer mean it never did.
+ * Learns Daraja's ConversationID for the attempt when it has none (and no other attempt has it).
+ */
+export function markAcknowledged(db: ProfileDatabase, attemptId: number, conversationId: string | null): void {
+  db.prepare('UPDATE payout_attempts SET acknowledged = 1 WHERE id = ? AND acknowledged = 0').run(attemptId);
+  if (conversationId === null || conversationId === '') return;
+  db.prepare(
+    `UPDATE payout_attempts SET conversation_id = ? WHERE id = ? AND conversation_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM payout_attempts WHERE conversation_id = ?)`,
+  ).run(conversationId, attemptId, conversationId);
 }
 
 /** A definitive synchronous refusal: the request never reached M-Pesa, so the item failed. */
 export function markRejected(db: ProfileDatabase, attemptId: number, code: string, message: string, nowIso: string): void {
   db.transaction(() => {
     const changed = db
-      .prepare(`UPDATE payout_attempts SET state = 'rejected', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('sending', 'created')`)
+      .prepare(`UPDATE payout_attempts SET state = 'rejected', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('rejected'))})`)
       .run(code, message, nowIso, nowIso, attemptId).changes;
     if (changed !== 1) return;
     failItem(db, attemptId, nowIso);
@@ -192,10 +234,10 @@ export function markRejected(db: ProfileDatabase, attemptId: number, code: strin
 export function markUnknown(db: ProfileDatabase, attemptId: number, reason: string, nowIso: string, from: readonly AttemptState[] = ['sending']): boolean {
   return db
     .transaction(() => {
-      const placeholders = from.map(() => '?').join(', ');
+      const allowed = from.filter((state) => statesInto('unknown').includes(state));
       const changed = db
-        .prepare(`UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, updated_at = ? WHERE id = ? AND state IN (${placeholders})`)
-        .run(reason, nowIso, attemptId, ...from).changes;
+        .prepare(`UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`)
+        .run(reason, nowIso, attemptId).changes;
       if (changed === 1) audit(db, 'unknown', attemptId, { reason });
       return changed === 1;
     })
@@ -203,20 +245,28 @@ export function markUnknown(db: ProfileDatabase, attemptId: number, reason: stri
 }
 
 /** Daraja turned the request away before processing it (transient, throttled): same attempt goes again. */
-export function backToCreated(db: ProfileDatabase, attemptId: number, reason: string, nowIso: string, from: readonly AttemptState[] = ['sending']): boolean {
+export function backToCreated(
+  db: ProfileDatabase,
+  attemptId: number,
+  reason: string,
+  nowIso: string,
+  from: readonly AttemptState[] = ['sending'],
+  options: { resend?: boolean } = {},
+): boolean {
+  const allowed = from.filter((state) => statesInto('created').includes(state));
   return db
     .transaction(() => {
-      const placeholders = from.map(() => '?').join(', ');
       const changed = db
-        .prepare(`UPDATE payout_attempts SET state = 'created', unknown_reason = NULL, updated_at = ? WHERE id = ? AND state IN (${placeholders})`)
-        .run(nowIso, attemptId, ...from).changes;
-      if (changed === 1) audit(db, 'resend_scheduled', attemptId, { reason });
+        .prepare(
+          `UPDATE payout_attempts SET state = 'created', unknown_reason = NULL, resends = resends + ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`,
+        )
+        .run(options.resend === true ? 1 : 0, nowIso, attemptId).changes;
+      if (changed === 1) audit(db, 'resend_scheduled', attemptId, { reason, ...(options.resend === true ? { afterNotFound: true } : {}) });
       return changed === 1;
     })
     .immediate();
 }
 
-/** Counts one Transaction Status query that Daraja accepted. */
 /** A Transaction Status query for this attempt left for Daraja (the answer comes as a callback). */
 export function recordStatusQuerySent(db: ProfileDatabase, attemptId: number): void {
   audit(db, 'status_query_sent', attemptId, {});
@@ -239,7 +289,9 @@ export function countUnansweredStatusQuery(db: ProfileDatabase, attemptId: numbe
 /** No query told us anything: a person looks at it. The item stays `paying`; nothing is re-sent. */
 export function markNeedsAttention(db: ProfileDatabase, attemptId: number, reason: string, nowIso: string): void {
   db.transaction(() => {
-    const changed = db.prepare('UPDATE payout_attempts SET needs_attention = 1, updated_at = ? WHERE id = ? AND needs_attention = 0').run(nowIso, attemptId).changes;
+    const changed = db
+      .prepare(`UPDATE payout_attempts SET needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND needs_attention = 0 AND state IN (${inList(openAttemptStates)})`)
+      .run(reason, nowIso, attemptId).changes;
     if (changed === 1) audit(db, 'needs_attention', attemptId, { reason });
   }).immediate();
 }

@@ -7,9 +7,21 @@ import { backoff, type BackoffPolicy } from '../../daraja/backoff';
 import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../inbox/source';
 import { logger } from '../../log';
-import { applyInboxEntry, engineKinds, type ApplyResult } from './apply';
-import { attemptsWhere, backToCreated, markAccepted, markRejected, markSending, markUnknown, openAttempt, type Attempt } from './attempts';
-import { queryUtilityBalance, requireFloat, runFloatNeed } from './float-check';
+import { applyInboxEntry, defaultEvidencePolicy, engineKinds, type ApplyResult, type EvidencePolicy } from './apply';
+import { listAttention, resolveItem, type AttentionItem, type Resolution, type ResolveOutcome } from './attention';
+import {
+  attemptsWhere,
+  backToCreated,
+  countUnansweredStatusQuery,
+  markAccepted,
+  markAcknowledged,
+  markRejected,
+  markSending,
+  markUnknown,
+  openAttempt,
+  type Attempt,
+} from './attempts';
+import { committedElsewhere, queryUtilityBalance, requireFloat, runFloatNeed } from './float-check';
 import type { RunProgress } from './progress';
 import { ProgressStream, type ProgressListener } from './progress-stream';
 import { StatusChecks } from './status-checks';
@@ -38,6 +50,20 @@ export interface PayoutEngineOptions {
   maxStatusQueries?: number;
   /** Waits between re-sends of a request Daraja turned away unprocessed. */
   retryBackoff?: BackoffPolicy;
+  /** Transaction Status codes read as "no such transaction" (REFERENCE §15.12). Default R000002, SFC_IC0003. */
+  notFoundCodes?: readonly string[];
+  /** Same-ID re-sends of one attempt after M-Pesa said it never saw it; past this a person decides. Default 2. */
+  maxResends?: number;
+  /** false: recover, apply callbacks and ask Transaction Status, but send no payment (a command that only settles). */
+  sendPayments?: boolean;
+  /**
+   * Payments without an answer past the result timeout before the engine stops sending new ones,
+   * when no callback at all has arrived for a result timeout (the relay or Daraja's callbacks are
+   * down). Default: twice the concurrency, at least 10.
+   */
+  holdAfterUnanswered?: number;
+  /** Longest wait between two status queries about a payment on the work list. Default one hour. */
+  attentionMaxIntervalMs?: number;
 }
 
 /** What the engine has seen since it started: for progress screens, logs and benchmarks. */
@@ -50,6 +76,10 @@ export interface EngineCounters {
   duplicate: number;
   rejected: number;
   statusQueries: number;
+  /** Same-ID re-sends after M-Pesa twice said it never saw a payment. */
+  resends: number;
+  /** Results that said M-Pesa was busy (throttling as a Result). */
+  throttledResults: number;
 }
 
 const log = logger('payout');
@@ -70,7 +100,25 @@ export class PayoutEngine {
   readonly #progress: ProgressStream;
   readonly #statusChecks: StatusChecks;
   readonly #balanceWaiters = new Map<string, () => void>();
-  readonly #counters: EngineCounters = { paymentRequests: 0, accepted: 0, throttled: 0, transient: 0, unknown: 0, duplicate: 0, rejected: 0, statusQueries: 0 };
+  readonly #counters: EngineCounters = {
+    paymentRequests: 0,
+    accepted: 0,
+    throttled: 0,
+    transient: 0,
+    unknown: 0,
+    duplicate: 0,
+    rejected: 0,
+    statusQueries: 0,
+    resends: 0,
+    throttledResults: 0,
+  };
+  readonly #policy: EvidencePolicy;
+  readonly #sendPayments: boolean;
+  readonly #holdAfter: number;
+  /** When a callback was last stored (ms): while none arrive, nothing says anything about a payment. */
+  #lastCallbackAt: number;
+  /** Why sending is held (no answers are arriving), or null. */
+  #held: string | null = null;
   #unsubscribe: (() => void) | null = null;
   #running = false;
   #loop: Promise<void> | null = null;
@@ -86,7 +134,15 @@ export class PayoutEngine {
     this.#random = options.random ?? Math.random;
     this.#sendRate = new SendRate({ ratePerSecond: options.rate, now: this.#now });
     this.#retryBackoff = options.retryBackoff ?? { baseMs: 200, maxMs: 10_000, throttledFactor: 2, random: this.#random };
-    this.#progress = new ProgressStream(options.db, this.#now);
+    this.#policy = {
+      resultTimeoutMs: options.resultTimeoutMs,
+      notFoundCodes: options.notFoundCodes ?? defaultEvidencePolicy.notFoundCodes,
+      maxResends: options.maxResends ?? defaultEvidencePolicy.maxResends,
+    };
+    this.#sendPayments = options.sendPayments ?? true;
+    this.#holdAfter = options.holdAfterUnanswered ?? Math.max(10, options.concurrency * 2);
+    this.#lastCallbackAt = this.#now();
+    this.#progress = new ProgressStream(options.db, this.#now, 100, () => this.#held);
     this.#statusChecks = new StatusChecks({
       db: options.db,
       client: options.client,
@@ -96,7 +152,9 @@ export class PayoutEngine {
       sharedRate: this.#sendRate,
       resultTimeoutMs: options.resultTimeoutMs,
       maxQueries: options.maxStatusQueries ?? 8,
+      ...(options.attentionMaxIntervalMs === undefined ? {} : { attentionMaxIntervalMs: options.attentionMaxIntervalMs }),
       retryBackoff: this.#retryBackoff,
+      answersStopped: () => this.#held !== null,
       onQuerySent: () => void (this.#counters.statusQueries += 1),
       onAnswer: () => this.#poke(),
     });
@@ -112,12 +170,19 @@ export class PayoutEngine {
     return { ...this.#counters };
   }
 
+  /** Why new payments are held back (no answers arriving from M-Pesa), or null while sending normally. */
+  get held(): string | null {
+    return this.#held;
+  }
+
   /** Crash recovery, then applies every pending callback, then pays whatever runs are running. */
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     this.#recover();
+    this.#lastCallbackAt = this.#now();
     this.#unsubscribe = this.#source.onStored((ids) => {
+      if (ids.length > 0) this.#lastCallbackAt = this.#now();
       for (const id of ids) this.#apply(id);
       this.#poke();
     });
@@ -144,7 +209,7 @@ export class PayoutEngine {
   async startRun(runId: number, actor: string): Promise<void> {
     const need = runFloatNeed(this.#db, runId);
     const available = await queryUtilityBalance(this.#db, this.#client, this.#source, this.#options.resultTimeoutMs, (conversationId) => this.#balanceArrival(conversationId));
-    requireFloat(available, need);
+    requireFloat(available, need, committedElsewhere(this.#db, runId));
     control.beginRun(this.#db, runId, actor, this.#iso());
     this.#poke();
   }
@@ -169,6 +234,37 @@ export class PayoutEngine {
     const queued = control.approveRetry(this.#db, runId, actor, this.#iso());
     this.#poke();
     return queued;
+  }
+
+  /** The needs-attention work list: payments nobody can settle without a person. */
+  attention(runId?: number): AttentionItem[] {
+    return listAttention(this.#db, runId);
+  }
+
+  /**
+   * A person settles a payment on the work list: paid with a receipt (checked by Transaction
+   * Status where M-Pesa answers), or failed with a reason (after Transaction Status is asked once
+   * more whether it was paid). Audited; the run completes once nothing is open.
+   */
+  async resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome> {
+    const outcome = await resolveItem(
+      {
+        db: this.#db,
+        client: this.#client,
+        source: this.#source,
+        now: this.#now,
+        waitMs: Math.min(Math.max(2 * this.#options.resultTimeoutMs, 3000), 30_000),
+        apply: (inboxId) => this.#apply(inboxId),
+      },
+      itemId,
+      resolution,
+      actor,
+    );
+    // The run completes when nothing is open, whichever program cleared the last line.
+    const run = this.#db.prepare('SELECT run_id AS id FROM payroll_items WHERE id = ?').get(itemId) as { id: number };
+    control.completeIfDone(this.#db, run.id, this.#iso());
+    this.#poke();
+    return outcome;
   }
 
   /** Resolves when every item is paid, failed or cancelled, or waits for a person. */
@@ -205,29 +301,50 @@ export class PayoutEngine {
   #apply(inboxId: number): void {
     let result: ApplyResult;
     try {
-      result = applyInboxEntry(this.#db, inboxId, this.#iso());
+      result = applyInboxEntry(this.#db, inboxId, this.#iso(), this.#policy);
     } catch (error) {
       // Left pending: the next start applies it again. The raw body is safe in the inbox.
       log.error({ inboxId, err: error instanceof Error ? error.message : String(error) }, 'callback not applied');
       return;
     }
     switch (result.kind) {
-      case 'settled':
+      case 'settled': {
         this.#statusChecks.forget(result.attemptId);
         this.#resendAt.delete(result.attemptId);
+        // Results that came with an ID Mshahara did not know yet (Daraja's own OriginatorConversationID,
+        // its synchronous answer lost) can be read now that Transaction Status named the payment.
+        const known = this.#db.prepare('SELECT conversation_id AS id FROM payout_attempts WHERE id = ?').get(result.attemptId) as { id: string | null } | undefined;
+        if (known?.id) this.#reapplyUnmatched(known.id);
         break;
+      }
       case 'resend':
+        this.#counters.resends += 1;
         this.#statusChecks.forget(result.attemptId);
         break;
+      case 'throttled': {
+        // Throttling as a Result: slow down, and send the same ID again after a pause.
+        this.#counters.throttledResults += 1;
+        this.#sendRate.throttled();
+        const tries = (this.#resendAt.get(result.attemptId)?.tries ?? 0) + 1;
+        this.#resendAt.set(result.attemptId, { at: this.#now() + backoff(tries - 1, this.#retryBackoff, true), tries });
+        this.#statusChecks.forget(result.attemptId);
+        break;
+      }
       case 'unknown':
+      case 'attention':
         this.#statusChecks.forget(result.attemptId);
         break;
       case 'status-unanswered':
+        // An answer that settles nothing counts like no answer toward the work list.
+        countUnansweredStatusQuery(this.#db, result.attemptId, this.#iso(), 'an answer that settles nothing');
+        this.#statusChecks.answered(result.attemptId);
         break;
       case 'balance':
         this.#balanceWaiters.get(result.conversationId)?.();
         break;
+      case 'finding':
       case 'flagged':
+      case 'recorded':
       case 'not-mine':
       case 'already-done':
         break;
@@ -261,7 +378,8 @@ export class PayoutEngine {
     // clears the mark once every run is reported.
     this.#progress.changed();
     let next = Infinity;
-    next = Math.min(next, this.#startSends());
+    this.#held = this.#holdReason();
+    if (this.#sendPayments && this.#held === null) next = Math.min(next, this.#startSends());
     next = Math.min(next, this.#statusChecks.start());
     this.#closeFinishedRuns();
     next = Math.min(next, this.#progress.report());
@@ -342,7 +460,12 @@ export class PayoutEngine {
           break;
         case 'duplicate':
           // Daraja already has this OriginatorConversationID: whatever became of it, Transaction Status tells.
-          markUnknown(this.#db, attempt.id, `Daraja already has this OriginatorConversationID (${outcome.error.code})`, now);
+          this.#db
+            .transaction(() => {
+              markAcknowledged(this.#db, attempt.id, null);
+              markUnknown(this.#db, attempt.id, `Daraja already has this OriginatorConversationID (${outcome.error.code})`, now);
+            })
+            .immediate();
           break;
         case 'throttled':
         case 'transient': {
@@ -377,6 +500,26 @@ export class PayoutEngine {
       this.#db.prepare(`UPDATE inbox SET flag = NULL, reason = NULL, processed_at = NULL WHERE id = ?`).run(row.id);
       this.#apply(row.id);
     }
+  }
+
+  /**
+   * Sending stops while answers have stopped coming: many payments overdue and not one callback
+   * for a whole result timeout (the relay is down, or Daraja's callbacks are not reaching it).
+   * Each new payment would only add to what nobody can vouch for. It resumes when answers return.
+   */
+  #holdReason(): string | null {
+    const now = this.#now();
+    if (now - this.#lastCallbackAt < this.#options.resultTimeoutMs) return null;
+    const overdue = new Date(now - this.#options.resultTimeoutMs).toISOString();
+    const row = this.#db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM payout_attempts WHERE state = 'accepted' AND accepted_at <= ? AND needs_attention = 0)
+              + (SELECT COUNT(*) FROM payout_attempts WHERE state = 'unknown' AND needs_attention = 0) AS n`,
+      )
+      .get(overdue) as { n: number };
+    if (row.n < this.#holdAfter) return null;
+    const seconds = Math.round((now - this.#lastCallbackAt) / 1000);
+    return `Sending is paused: ${row.n} payments have had no answer from M-Pesa and no answer at all has arrived for ${seconds} s (is the relay reachable?). It resumes when answers come back.`;
   }
 
   // ---- runs, progress, waiting ----------------------------------------------------------------

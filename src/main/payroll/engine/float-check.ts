@@ -13,6 +13,22 @@ export function runFloatNeed(db: ProfileDatabase, runId: number): RunChargeEstim
   return estimateRunCharges(items);
 }
 
+/**
+ * What other runs will still take from the float: lines of approved runs not yet started, lines
+ * queued in running or paused runs, and payments with M-Pesa not yet answered (the balance M-Pesa
+ * last reported may not show them). A second run must fit beside them, not only on its own.
+ */
+export function committedElsewhere(db: ProfileDatabase, exceptRunId: number | null): RunChargeEstimate {
+  const items = db
+    .prepare(
+      `SELECT i.amount_cents AS amountCents FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id
+        WHERE r.id IS NOT ?
+          AND ((r.state = 'approved' AND i.state = 'draft') OR (r.state IN ('running', 'paused') AND i.state = 'queued') OR i.state = 'paying')`,
+    )
+    .all(exceptRunId) as Array<{ amountCents: number }>;
+  return estimateRunCharges(items);
+}
+
 /** Utility available from the snapshot the given balance query produced, or null if it has not arrived. */
 export function utilityFromQuery(db: ProfileDatabase, conversationId: string): number | null {
   const row = db
@@ -21,13 +37,15 @@ export function utilityFromQuery(db: ProfileDatabase, conversationId: string): n
   return row?.available_cents ?? null;
 }
 
-/** Refuses with the shortfall named when the float cannot cover the run. */
-export function requireFloat(availableCents: number, need: RunChargeEstimate): void {
-  if (availableCents >= need.totalWithChargesCents) return;
-  const short = need.totalWithChargesCents - availableCents;
+/** Refuses with the shortfall named when the float cannot cover the run beside what other runs will take. */
+export function requireFloat(availableCents: number, need: RunChargeEstimate, elsewhere?: RunChargeEstimate): void {
+  const others = elsewhere?.totalWithChargesCents ?? 0;
+  if (availableCents >= need.totalWithChargesCents + others) return;
+  const short = need.totalWithChargesCents + others - availableCents;
+  const besides = others > 0 ? `, besides ${formatKesWithCurrency(others)} that other approved or running runs will take,` : '';
   throw new ConflictError(
     `The B2C utility account holds ${formatKesWithCurrency(availableCents)} but this run needs ${formatKesWithCurrency(need.totalWithChargesCents)} ` +
-      `(${formatKesWithCurrency(need.amountCents)} in payments + ${formatKesWithCurrency(need.chargesCents)} estimated charges): short by ${formatKesWithCurrency(short)}. Top up the float first.`,
+      `(${formatKesWithCurrency(need.amountCents)} in payments + ${formatKesWithCurrency(need.chargesCents)} estimated charges)${besides}: short by ${formatKesWithCurrency(short)}. Top up the float first.`,
   );
 }
 

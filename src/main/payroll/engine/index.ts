@@ -2,7 +2,8 @@
 export { PayoutEngine, type PayoutEngineOptions, type EngineCounters } from './engine';
 export type { ProgressListener } from './progress-stream';
 export { runProgress, runIsSettled, type RunProgress } from './progress';
-export { applyInboxEntry, engineKinds, type ApplyResult } from './apply';
+export { applyInboxEntry, defaultNotFoundCodes, engineKinds, type ApplyResult, type EvidencePolicy } from './apply';
+export { clearFinding, listAttention, listFindings, type AttentionItem, type Finding, type Resolution, type ResolveOutcome } from './attention';
 export { checkRegisteredName, type NameCheck } from './names';
-export { runFloatNeed, requireFloat } from './float-check';
+export { committedElsewhere, runFloatNeed, requireFloat } from './float-check';
 export { SendRate } from './rate';

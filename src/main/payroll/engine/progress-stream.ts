@@ -20,6 +20,8 @@ export class ProgressStream {
     private readonly db: ProfileDatabase,
     private readonly now: () => number,
     private readonly intervalMs = 100,
+    /** Why the engine holds new payments back, shown on every running run. */
+    private readonly held: () => string | null = () => null,
   ) {}
 
   listen(listener: ProgressListener): () => void {
@@ -97,6 +99,7 @@ export class ProgressStream {
     const windowMs = oldest === undefined ? 1000 : Math.max(1000, now - oldest);
     const sentPerSecond = (this.#sentTimes.length * 1000) / windowMs;
     const left = progress.counts.queued + progress.counts.draft;
-    return { ...progress, sentPerSecond, etaSeconds: left === 0 ? null : sentPerSecond > 0 ? left / sentPerSecond : null };
+    const held = progress.state === 'running' ? this.held() : null;
+    return { ...progress, held, sentPerSecond, etaSeconds: left === 0 ? null : sentPerSecond > 0 ? left / sentPerSecond : null };
   }
 }

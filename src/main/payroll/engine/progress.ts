@@ -14,6 +14,10 @@ export interface RunProgress {
   needsAttention: number;
   /** Of those, items still `paying` (their outcome is unknown). */
   payingNeedsAttention: number;
+  /** Open findings: money that moved against the record (a double payment, paid after a failure). */
+  findings: number;
+  /** Why the engine holds new payments back (no answers arriving), or null. */
+  held: string | null;
   paidCents: number;
   /** Requests per second over the last few seconds (engine events only; 0 in a snapshot). */
   sentPerSecond: number;
@@ -40,6 +44,7 @@ export function runProgress(db: ProfileDatabase, runId: number): RunProgress {
        WHERE i.run_id = ? AND a.needs_attention = 1 AND i.state <> 'paid'`,
     )
     .get(runId) as { n: number; paying: number };
+  const findings = db.prepare('SELECT COUNT(*) AS n FROM payout_findings f JOIN payroll_items i ON i.id = f.item_id WHERE i.run_id = ? AND f.cleared_at IS NULL').get(runId) as { n: number };
   return {
     runId,
     state: run.state,
@@ -48,6 +53,8 @@ export function runProgress(db: ProfileDatabase, runId: number): RunProgress {
     total,
     needsAttention: attention.n,
     payingNeedsAttention: attention.paying,
+    findings: findings.n,
+    held: null,
     paidCents,
     sentPerSecond: 0,
     etaSeconds: null,

@@ -40,9 +40,9 @@ export function markInbox(db: ProfileDatabase, inboxId: number, outcome: { appli
 
 export type InboxFlag = 'unmatched' | 'amount_mismatch' | 'party_mismatch' | 'duplicate' | 'malformed' | 'late';
 
-/** attempt → succeeded, item → paid (with the name check), one ledger row, audit, inbox applied. */
-export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: PaymentEvidence, nowIso: string): void {
-  db.transaction(() => {
+/** attempt → succeeded, item → paid (with the name check), one ledger row, audit, inbox applied. Returns the ledger row's id. */
+export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: PaymentEvidence, nowIso: string, contradiction: FindingKind | null = null): number {
+  return db.transaction(() => {
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = ?, result_desc = ?, registered_name = ?,
@@ -56,26 +56,7 @@ export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: Paym
     db.prepare(
       `UPDATE payroll_items SET state = 'paid', registered_name = ?, name_check = ?, updated_at = ? WHERE id = ? AND state <> 'cancelled'`,
     ).run(evidence.registeredName, nameCheck, nowIso, attempt.itemId);
-    const ledger = db
-      .prepare(
-        `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
-           party_display, utility_balance_cents, attempt_id, inbox_id, source)
-         VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        evidence.receipt,
-        (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
-        nowIso,
-        evidence.amountCents,
-        evidence.chargeCents,
-        evidence.phone,
-        evidence.registeredName,
-        evidence.partyDisplay,
-        evidence.utilityBalanceCents,
-        attempt.id,
-        evidence.inboxId,
-        evidence.source,
-      );
+    const ledgerId = insertPayment(db, attempt, evidence, nowIso, contradiction);
     const observedAt = (evidence.occurredAt ?? new Date(nowIso)).toISOString();
     const snapshot = db.prepare(
       `INSERT INTO balance_snapshots (observed_at, account, available_cents, conversation_id, inbox_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -93,9 +74,71 @@ export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: Paym
         amountCents: evidence.amountCents,
         via: evidence.source,
         inboxId: evidence.inboxId,
-        ledgerId: Number(ledger.lastInsertRowid),
+        ledgerId,
         nameCheck,
       },
+    });
+    return ledgerId;
+  }).immediate();
+}
+
+/** One ledger row for money M-Pesa says it paid (inside the caller's transaction). */
+function insertPayment(db: ProfileDatabase, attempt: Attempt, evidence: PaymentEvidence, nowIso: string, contradiction: FindingKind | null): number {
+  const ledger = db
+    .prepare(
+      `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
+         party_display, utility_balance_cents, attempt_id, inbox_id, source, contradiction)
+       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      evidence.receipt,
+      (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
+      nowIso,
+      evidence.amountCents,
+      evidence.chargeCents,
+      evidence.phone,
+      evidence.registeredName,
+      evidence.partyDisplay,
+      evidence.utilityBalanceCents,
+      attempt.id,
+      evidence.inboxId,
+      evidence.source,
+      contradiction,
+    );
+  return Number(ledger.lastInsertRowid);
+}
+
+export type FindingKind = 'paid_after_failure' | 'second_receipt' | 'paid_twice' | 'paid_after_cancel';
+
+/**
+ * Evidence that contradicts what Mshahara recorded. When it reports money (`evidence`), the money
+ * moved: it is written to the ledger, marked with the kind, and the item shows it paid (a queued
+ * retry of it is not sent). Either way a finding waits on a person's list, and the attempt is held
+ * so no retry can be approved on top of it.
+ */
+export function recordFinding(db: ProfileDatabase, attempt: Attempt, evidence: PaymentEvidence | null, kind: FindingKind, detail: string, nowIso: string): void {
+  db.transaction(() => {
+    let transactionId: number | null = null;
+    if (evidence !== null) {
+      transactionId = insertPayment(db, attempt, evidence, nowIso, kind);
+      if (kind === 'paid_after_failure') {
+        db.prepare(`UPDATE payroll_items SET state = 'paid', registered_name = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'queued')`).run(evidence.registeredName, nowIso, attempt.itemId);
+      }
+      markInbox(db, evidence.inboxId, { applied: true, reason: `Money moved against the record: ${detail}. In the ledger, marked; a person must look.` }, nowIso);
+    } else {
+      const row = db.prepare('SELECT id FROM transactions WHERE attempt_id = ? AND corrects_id IS NULL ORDER BY id DESC LIMIT 1').get(attempt.id) as { id: number } | undefined;
+      transactionId = row?.id ?? null;
+    }
+    db.prepare('UPDATE payout_attempts SET needs_attention = 1, attention_reason = coalesce(attention_reason, ?), updated_at = ? WHERE id = ?').run(detail, nowIso, attempt.id);
+    const inserted = db
+      .prepare('INSERT INTO payout_findings (kind, attempt_id, item_id, transaction_id, inbox_id, detail, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(kind, attempt.id, attempt.itemId, transactionId, evidence?.inboxId ?? null, detail, nowIso);
+    appendAudit(db, {
+      actor: 'system',
+      action: 'payout_attempt.contradicted',
+      entity: 'payout_attempt',
+      entityId: attempt.id,
+      details: { kind, detail, findingId: Number(inserted.lastInsertRowid), transactionId, inboxId: evidence?.inboxId ?? null },
     });
   }).immediate();
 }
@@ -113,17 +156,5 @@ export function settleFailed(db: ProfileDatabase, attempt: Attempt, inboxId: num
     failItem(db, attempt.id, nowIso);
     markInbox(db, inboxId, { applied: true, reason: `Payment to ${attempt.phone} failed: ${code} ${desc}` }, nowIso);
     appendAudit(db, { actor: 'system', action: 'payout_attempt.failed', entity: 'payout_attempt', entityId: attempt.id, details: { itemId: attempt.itemId, code, desc, via, inboxId } });
-  }).immediate();
-}
-
-/**
- * Evidence that contradicts a settled attempt (money reported for an attempt already failed):
- * flagged, and the attempt held for a person so no retry can be approved on top of it.
- */
-export function holdContradiction(db: ProfileDatabase, attempt: Attempt, inboxId: number, reason: string, nowIso: string): void {
-  db.transaction(() => {
-    markInbox(db, inboxId, { applied: false, flag: 'late', reason }, nowIso);
-    db.prepare('UPDATE payout_attempts SET needs_attention = 1, updated_at = ? WHERE id = ?').run(nowIso, attempt.id);
-    appendAudit(db, { actor: 'system', action: 'payout_attempt.contradicted', entity: 'payout_attempt', entityId: attempt.id, details: { inboxId, reason } });
   }).immediate();
 }

@@ -1,7 +1,7 @@
 // A payroll run from a file: the file previewed (rows left out with reasons, rows to look at twice,
 // charges, float) with the person's sheet and column choices, and the draft run made from exactly
-// the bytes that were previewed.
-import { Alert, Button, Group, Text } from '@mantine/core';
+// the bytes that were previewed. A payroll earlier runs already pay needs "pay again" ticked.
+import { Alert, Button, Checkbox, Group, List, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { MethodOutput, RunView } from '../../../shared/contract';
 import { call } from '../../api';
@@ -20,6 +20,8 @@ export interface FromFileProps {
 export function FromFile({ title, busy, create }: FromFileProps) {
   const [file, setFile] = useState<ChosenFile | undefined>(undefined);
   const [preview, setPreview] = useState<FilePreview | undefined>(undefined);
+  const [payAgain, setPayAgain] = useState(false);
+  const paidBefore = (preview?.earlierRuns.length ?? 0) > 0;
 
   return (
     <>
@@ -32,6 +34,7 @@ export function FromFile({ title, busy, create }: FromFileProps) {
         onRead={(chosen, answer) => {
           setFile(chosen);
           setPreview(answer);
+          setPayAgain(false);
         }}
       >
         {(answer, chosen) => (
@@ -48,15 +51,30 @@ export function FromFile({ title, busy, create }: FromFileProps) {
             <Alert color={answer.floatCheck.enough === false ? 'red' : answer.floatCheck.enough ? 'teal' : 'yellow'} variant="light" p="sm">
               {answer.floatCheck.message}
             </Alert>
+            {answer.earlierRuns.length > 0 && (
+              <Alert color="red" variant="light" title="This payroll was paid before, or is being paid" data-testid="paid-before">
+                <List size="sm" mb="xs">
+                  {answer.earlierRuns.map((earlier) => (
+                    <List.Item key={earlier.runId}>{earlier.message}</List.Item>
+                  ))}
+                </List>
+                <Checkbox
+                  label="Pay these people again: I know they were paid and this is new pay"
+                  checked={payAgain}
+                  onChange={(event) => setPayAgain(event.currentTarget.checked)}
+                  data-testid="pay-again"
+                />
+              </Alert>
+            )}
           </>
         )}
       </PayrollFileChooser>
       <Group justify="flex-end">
         <Button
-          disabled={!file || !preview || preview.preview.valid.length === 0 || preview.preview.missingColumns.length > 0}
+          disabled={!file || !preview || preview.preview.valid.length === 0 || preview.preview.missingColumns.length > 0 || (paidBefore && !payAgain)}
           loading={busy}
           data-testid="create-run"
-          onClick={() => file && void create(() => call('runs.createFromFile', { title, ...file }))}
+          onClick={() => file && void create(() => call('runs.createFromFile', { title, ...file, ...(paidBefore ? { payAgain } : {}) }))}
         >
           Create the run ({preview?.preview.valid.length ?? 0} workers)
         </Button>

@@ -1,5 +1,7 @@
 // Starting a payroll run: everyone on the worker list at their usual pay, or the rows of a file,
-// previewed (rows left out with reasons, charges, float) before the draft run is made.
+// previewed (rows left out with reasons, charges, float) before the draft run is made. A file
+// that earlier runs already pay (the same file, or the same people and amounts) is made into a run
+// only when the officer ticks "pay again", the same rule `pay --pay-again` applies.
 import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { RunView } from '../../../shared/contract';

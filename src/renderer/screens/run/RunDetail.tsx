@@ -11,6 +11,7 @@ import { deliverFile } from '../../lib/produced-file';
 import { useLoad } from '../../lib/use-load';
 import { useApp } from '../../stores/app';
 import { useRunProgress } from '../../stores/run-progress';
+import { NeedsAttention } from './NeedsAttention';
 import { RetryFailed } from './RetryFailed';
 import { RunProgressBar } from './RunProgressBar';
 import { RunResults } from './RunResults';
@@ -49,11 +50,13 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   // Results follow the payments as they settle, at most about once a second.
   const settled = progress ? progress.counts.paid + progress.counts.failed + progress.counts.cancelled : 0;
   const finished = liveState === 'completed' || liveState === 'cancelled';
+  // A payment going on the work list (or a finding) changes how its row reads, though nothing settled.
+  const waiting = progress ? `${progress.needsAttention}/${progress.findings}` : '';
   useEffect(() => {
     // Once the run has ended there is nothing more to wait for: show the final results at once.
     const timer = setTimeout(() => setResultsVersion((version) => version + 1), finished ? 0 : 800);
     return () => clearTimeout(timer);
-  }, [settled, liveState, finished]);
+  }, [settled, liveState, finished, waiting]);
 
   async function act(method: RunAction, label: string) {
     if (realMoney && method === 'runs.start' && !window.confirm('This sends real money from your M-Pesa account. Send now?')) return;
@@ -174,6 +177,16 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
         <Card withBorder p="md">
           <RunProgressBar progress={progress} />
         </Card>
+      )}
+      {run && state !== 'draft' && (
+        <NeedsAttention
+          runId={runId}
+          onChanged={() => {
+            setResultsVersion((version) => version + 1);
+            void reload();
+            void call('runs.progress', { runId }).then(remember, () => undefined);
+          }}
+        />
       )}
       {run && state !== 'draft' && <RunResults runId={runId} version={resultsVersion} />}
       {retry && (

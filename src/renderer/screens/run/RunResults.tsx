@@ -22,7 +22,7 @@ const columns: Column<RunResultRow>[] = [
   {
     key: 'state',
     header: 'Status',
-    width: '110px',
+    width: '140px',
     render: (row) => (
       <Badge color={row.needsAttention ? 'orange' : stateColours[row.state]} variant="light" data-testid="result-state" data-state={row.state}>
         {row.needsAttention ? 'Needs a look' : itemWords(row.state)}
@@ -50,7 +50,7 @@ const columns: Column<RunResultRow>[] = [
   },
   {
     key: 'failure',
-    header: 'Why it failed',
+    header: 'Why',
     width: '1.6fr',
     render: (row) =>
       row.failure === null ? (

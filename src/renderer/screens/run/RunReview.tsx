@@ -1,6 +1,7 @@
 // The review before approval: what the run pays, its charges, whether the float covers it, rows
-// that could pay someone twice, and rows of the file that were left out.
-import { Alert, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+// that could pay someone twice, other runs paying this same payroll, and rows of the file that
+// were left out.
+import { Alert, Card, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import type { MethodOutput } from '../../../shared/contract';
 import { formatMsisdn } from '../../../shared/phone';
 import { Money } from '../../components/Money';
@@ -8,7 +9,7 @@ import { Money } from '../../components/Money';
 type Review = MethodOutput<'runs.review'>;
 
 export function RunReview({ review }: { review: Review }) {
-  const { run, charges, floatCheck, duplicateWarnings, leftOutRows } = review;
+  const { run, charges, floatCheck, duplicateWarnings, leftOutRows, earlierRuns } = review;
   return (
     <Stack data-testid="run-review">
       <div className="grid-4">
@@ -48,6 +49,15 @@ export function RunReview({ review }: { review: Review }) {
           </>
         )}
       </Alert>
+      {earlierRuns.length > 0 && (
+        <Alert color="red" variant="light" title="Other runs pay this same payroll" data-testid="earlier-runs">
+          <List size="sm">
+            {earlierRuns.map((earlier) => (
+              <List.Item key={earlier.runId}>{earlier.message}</List.Item>
+            ))}
+          </List>
+        </Alert>
+      )}
       {duplicateWarnings.length > 0 && (
         <Alert color="orange" variant="light" title={`${duplicateWarnings.length} possible double payments`} data-testid="duplicate-warnings">
           <Table>

@@ -78,3 +78,21 @@ export function itemWords(state: ItemState): string {
     }
   }
 }
+
+/** A finding's kind as the accountant reads it; a kind this screen does not know is shown as it came. */
+export function findingWords(kind: string): string {
+  switch (kind) {
+    case 'paid_after_failure':
+      return 'Paid after it was recorded as failed';
+    case 'second_receipt':
+      return 'A second receipt for one payment';
+    case 'paid_twice':
+      return 'Paid twice';
+    case 'paid_after_cancel':
+      return 'Paid after the run was cancelled';
+    case 'failure_after_payment':
+      return 'A failure reported after it was paid';
+    default:
+      return kind.replaceAll('_', ' ');
+  }
+}

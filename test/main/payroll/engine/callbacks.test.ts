@@ -88,14 +88,18 @@ describe('callbacks as evidence', () => {
     const [attempt] = attempts(h.db);
     expect(attempt).toMatchObject({ state: 'accepted' });
     const id = attempt!.originator_conversation_id;
+    const conversationId = (h.db.prepare('SELECT conversation_id AS c FROM payout_attempts WHERE id = ?').get(attempt!.id) as { c: string }).c;
 
     await post(h, successBody({ originatorId: 'MSH-nobody-knows', amountKes: 1000, msisdn: workers[0]!.phone, receipt: 'TKL0000001' }));
-    await post(h, successBody({ originatorId: id, amountKes: 999, msisdn: workers[0]!.phone, receipt: 'TKL0000002' }));
-    await post(h, successBody({ originatorId: id, amountKes: 1000, msisdn: '254799999999', receipt: 'TKL0000003' }));
+    await post(h, successBody({ originatorId: id, conversationId, amountKes: 999, msisdn: workers[0]!.phone, receipt: 'TKL0000002' }));
+    await post(h, successBody({ originatorId: id, conversationId, amountKes: 1000, msisdn: '254799999999', receipt: 'TKL0000003' }));
+    // Our ID with a ConversationID Daraja never gave this payment: the two IDs contradict each other.
+    await post(h, successBody({ originatorId: id, amountKes: 1000, msisdn: workers[0]!.phone, receipt: 'TKL0000004' }));
     expect(inboxFlags(h.db)).toEqual([
       { flag: 'unmatched', applied: 0 },
       { flag: 'amount_mismatch', applied: 0 },
       { flag: 'party_mismatch', applied: 0 },
+      { flag: 'unmatched', applied: 0 },
     ]);
     expect(ledger(h.db)).toEqual([]);
     expect(itemStates(h.db, runId)).toEqual({ paying: 1 });

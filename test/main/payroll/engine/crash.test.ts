@@ -52,6 +52,7 @@ describe('payout engine crash test', () => {
       seed: 31,
       customers: customersFor(workers),
       faults: { errorAfter: 0.03, dropCallback: 0.05, duplicateCallback: 0.05, callbackDelayMs: { min: 0, max: 100 } },
+      callbackRetries: 3,
       callbackRetryBaseMs: 50,
     });
     const dbPath = folder.path('profile.sqlite');

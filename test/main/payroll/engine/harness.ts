@@ -52,6 +52,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     floatCents: options.floatCents,
     customers: options.customers,
     faults: { callbackDelayMs: { min: 0, max: 20 }, ...options.faults },
+    callbackRetries: 3,
     callbackRetryBaseMs: 20,
   });
   const receiver = new LoopbackReceiver(db);

@@ -122,8 +122,9 @@ describe('payout engine invariants', () => {
     await h.engine.waitUntilFinal(runId);
     const first = attempts(h.db).filter((a) => a.phone === workers[0]!.phone);
     expect(first).toMatchObject([{ originator_conversation_id: 'MSH-crash-sending-1', state: 'succeeded', attempt_number: 1 }]);
-    const statusAnswers = h.db.prepare(`SELECT body FROM inbox WHERE kind = 'status-result'`).all() as Array<{ body: string }>;
-    expect(statusAnswers.some((r) => r.body.includes('R000002'))).toBe(true);
+    // Two "no such transaction" answers, each tied to a query Mshahara recorded, came before the re-send.
+    const notFound = h.db.prepare(`SELECT q.answer, q.inbox_id FROM status_queries q JOIN payout_attempts a ON a.id = q.attempt_id WHERE a.originator_conversation_id = 'MSH-crash-sending-1' AND q.answer = 'not_found'`).all();
+    expect(notFound).toHaveLength(2);
     expect(h.sim.payments().filter((p) => p.originatorConversationId === 'MSH-crash-sending-1')).toHaveLength(1);
     paidExactlyOnce(h, workers);
   });

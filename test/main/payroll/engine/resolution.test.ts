@@ -18,6 +18,10 @@ function startedRun(db: Harness['db'], workers: Parameters<typeof approvedRun>[1
   return runId;
 }
 
+function conversationOf(h: Harness, attemptId: number): string {
+  return (h.db.prepare('SELECT conversation_id AS c FROM payout_attempts WHERE id = ?').get(attemptId) as { c: string }).c;
+}
+
 async function post(h: Harness, kind: 'b2c-result' | 'b2c-timeout', body: unknown): Promise<void> {
   const stored = new Promise<void>((resolve) => {
     const off = h.receiver.onStored(() => {
@@ -30,13 +34,14 @@ async function post(h: Harness, kind: 'b2c-result' | 'b2c-timeout', body: unknow
 }
 
 describe('resolving unknown outcomes', () => {
-  it('settles a lost failure as failed from Transaction Status (the original failure code), never re-sending it', async () => {
-    // Not an M-Pesa customer: M-Pesa refuses with 2040. Its answer and callback are lost.
+  it('never fails a payment on a Transaction Status code: a lost failure answered with its code (2040) waits for a person, and no retry can send it again', async () => {
+    // Not an M-Pesa customer: M-Pesa refuses with 2040. Its answer and callback are lost; Transaction
+    // Status then answers with ResultCode 2040, which REFERENCE §15.13 leaves unread: about the query or the payment?
     const unregistered = worker(1);
     let statusQueries = 0;
     h = await harness({
       faults: { errorAfter: 1, dropCallback: 1 },
-      engine: { resultTimeoutMs: 100 },
+      engine: { resultTimeoutMs: 100, maxStatusQueries: 3 },
       client: (base) => {
         const wrapped = Object.create(base) as DarajaClient;
         wrapped.transactionStatus = (request) => {
@@ -49,12 +54,18 @@ describe('resolving unknown outcomes', () => {
     const runId = startedRun(h.db, [unregistered]);
     await h.engine.start();
     const done = await h.engine.waitUntilFinal(runId);
-    expect(done.counts.failed).toBe(1);
-    expect(attempts(h.db)).toMatchObject([{ state: 'failed', attempt_number: 1 }]);
-    expect(h.db.prepare('SELECT result_code FROM payout_attempts').get()).toEqual({ result_code: '2040' });
+    expect(done.counts.failed).toBe(0);
+    expect(done.needsAttention).toBe(1);
+    expect(attempts(h.db)).toMatchObject([{ state: 'unknown', attempt_number: 1, needs_attention: 1 }]);
+    expect(h.engine.approveRetry(runId, 'approver')).toBe(0);
     expect(h.sim.stats().requests['/mpesa/b2c/v3/paymentrequest']).toBe(1);
     expect(h.sim.payments()).toEqual([]);
     expect(ledger(h.db)).toEqual([]);
+    // A person who knows it failed says so; Mshahara asks M-Pesa once more first, then records it and a retry may go.
+    const resolved = await h.engine.resolveItem(attempts(h.db)[0]!.item_id, { outcome: 'failed', reason: 'Safaricom confirmed the number is not registered' }, 'accountant');
+    expect(resolved).toMatchObject({ outcome: 'failed', checked: 'unchecked' });
+    expect(attempts(h.db)).toMatchObject([{ state: 'failed', needs_attention: 0 }]);
+    expect(h.db.prepare(`SELECT actor FROM audit_log WHERE action = 'payout_attempt.resolved'`).all()).toEqual([{ actor: 'accountant' }]);
   });
 
   it('treats a queue timeout as unknown and settles it from Transaction Status', async () => {
@@ -64,7 +75,7 @@ describe('resolving unknown outcomes', () => {
     h = await harness({
       customers: customersFor(workers),
       faults: { dropCallback: 1 },
-      engine: { resultTimeoutMs: 60_000 },
+      engine: { resultTimeoutMs: 1500 },
       client: (base) => {
         const wrapped = Object.create(base) as DarajaClient;
         wrapped.b2cPayment = async (request) => {
@@ -81,7 +92,14 @@ describe('resolving unknown outcomes', () => {
     const [attempt] = attempts(h.db);
     h.sim.setFaults({ dropCallback: 0 });
     await post(h, 'b2c-timeout', {
-      Result: { ResultType: 0, ResultCode: 1, ResultDesc: 'The service request timed out.', OriginatorConversationID: attempt!.originator_conversation_id, ConversationID: 'AG_x', TransactionID: '' },
+      Result: {
+        ResultType: 0,
+        ResultCode: 1,
+        ResultDesc: 'The service request timed out.',
+        OriginatorConversationID: attempt!.originator_conversation_id,
+        ConversationID: conversationOf(h, attempt!.id),
+        TransactionID: '',
+      },
     });
     const done = await h.engine.waitUntilFinal(runId);
     expect(done.counts.paid).toBe(1);
@@ -90,7 +108,7 @@ describe('resolving unknown outcomes', () => {
     expect(audit.map((a) => JSON.parse(a.details) as { reason: string })).toEqual([{ reason: 'Daraja reported a queue timeout' }]);
   });
 
-  it('holds an attempt for a person when a success arrives after it was settled as failed; retry skips it', async () => {
+  it('writes a success that arrives after a recorded failure to the ledger as money that moved, marked, on the work list; retry skips it', async () => {
     const workers = [worker(1), worker(2)];
     // Worker 1 is unregistered so its payment fails; worker 2 is paid normally.
     h = await harness({ customers: customersFor([workers[1]!]) });
@@ -106,7 +124,7 @@ describe('resolving unknown outcomes', () => {
         ResultCode: 0,
         ResultDesc: 'The service request is processed successfully.',
         OriginatorConversationID: failed.originator_conversation_id,
-        ConversationID: 'AG_late',
+        ConversationID: conversationOf(h, failed.id),
         TransactionID: 'TKL9999999',
         ResultParameters: {
           ResultParameter: [
@@ -117,10 +135,17 @@ describe('resolving unknown outcomes', () => {
         },
       },
     });
-    expect(h.db.prepare('SELECT flag FROM inbox ORDER BY id DESC LIMIT 1').get()).toEqual({ flag: 'late' });
+    // The money moved: it is in the ledger, marked as contradicting the record, and waits for a person.
+    expect(h.db.prepare('SELECT applied FROM inbox ORDER BY id DESC LIMIT 1').get()).toEqual({ applied: 1 });
     expect(attempts(h.db).find((a) => a.id === failed.id)).toMatchObject({ state: 'failed', needs_attention: 1 });
-    expect(ledger(h.db)).toHaveLength(1);
-    // The money may have moved: "retry failed" must not pay this worker again.
+    const rows = h.db.prepare(`SELECT receipt, amount_cents, phone, attempt_id, contradiction FROM transactions WHERE kind = 'b2c_payment' ORDER BY id`).all();
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toEqual({ receipt: 'TKL9999999', amount_cents: failed.amount_cents, phone: failed.phone, attempt_id: failed.id, contradiction: 'paid_after_failure' });
+    expect(h.db.prepare('SELECT kind, attempt_id, cleared_at FROM payout_findings').all()).toEqual([{ kind: 'paid_after_failure', attempt_id: failed.id, cleared_at: null }]);
+    const progress = await h.engine.waitUntilFinal(runId);
+    expect(progress.findings).toBe(1);
+    expect(itemStates(h.db, runId)).toEqual({ paid: 2 });
+    // "Retry failed" must not pay this worker again.
     expect(h.engine.approveRetry(runId, 'approver')).toBe(0);
     expect(attempts(h.db)).toHaveLength(2);
   });

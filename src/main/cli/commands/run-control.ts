@@ -1,0 +1,153 @@
+// `runs retry|cancel|pause|resume <run>`: what the run screen's buttons do, through the same engine
+// methods and the same rules. retry and resume then pay and wait like `pay`; retry and cancel ask
+// first (--yes skips the question; with no terminal to ask on, they do nothing without it).
+import { formatKesWithCurrency } from '../../../shared/money';
+import { formatMsisdn } from '../../../shared/phone';
+import { retryableFailures } from '../../api/runs';
+import { openProfileApp, type ProfileAppOptions } from '../../app/open-profile-app';
+import { openProfileDatabase } from '../../app/profile-database';
+import { estimateRunCharges } from '../../payroll/charges';
+import { getRun, runSummary } from '../../payroll/runs';
+import { runDisplayLabels } from '../../payroll/status';
+import type { SecretStore } from '../../secrets/secret-store';
+import { line, table, type CliIo } from '../output';
+import { askYesNo } from '../prompt';
+import { exitCodes, integerOption, positiveNumber } from '../usage';
+import { followRun } from './pay';
+
+const actor = 'cli';
+
+export interface RunCommandContext {
+  profile: string;
+  runId: number;
+  yes: boolean;
+  io: CliIo;
+  secrets: () => SecretStore;
+  /** --base-url, --rate, --concurrency, --result-timeout as given (already checked). */
+  tuning: Pick<ProfileAppOptions, 'baseUrl' | 'rate' | 'concurrency' | 'resultTimeoutMs'>;
+}
+
+/** The engine options a command line gives for this start; help is the command's usage. */
+export function tuningFrom(values: { 'base-url'?: string; rate?: string; concurrency?: string; 'result-timeout'?: string }, help: string): RunCommandContext['tuning'] {
+  const rate = positiveNumber(values.rate, '--rate', help);
+  const concurrency = integerOption(values.concurrency, '--concurrency', help, 1, 500);
+  const resultTimeout = positiveNumber(values['result-timeout'], '--result-timeout', help);
+  return {
+    ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
+    ...(rate === undefined ? {} : { rate }),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(resultTimeout === undefined ? {} : { resultTimeoutMs: resultTimeout * 1000 }),
+  };
+}
+
+/**
+ * Yes when --yes was given or a person at the terminal says yes. With no terminal and no --yes
+ * nothing can be confirmed: the caller does nothing and exits 1.
+ */
+async function confirmed(ctx: RunCommandContext, question: string, flagHint: string): Promise<'yes' | 'no' | 'cannot-ask'> {
+  if (ctx.yes) return 'yes';
+  if (ctx.io.input.isTTY !== true) {
+    line(ctx.io.err, `Nothing done: ${flagHint} needs --yes when there is no terminal to ask on.`);
+    return 'cannot-ask';
+  }
+  return (await askYesNo(question, ctx.io.input, ctx.io.err)) ? 'yes' : 'no';
+}
+
+function read<T>(ctx: RunCommandContext, look: (db: ReturnType<typeof openProfileDatabase>['db']) => T): T {
+  // Looking needs no lock: the question is asked before this command takes the profile.
+  const opened = openProfileDatabase(ctx.profile);
+  try {
+    return look(opened.db);
+  } finally {
+    opened.close();
+  }
+}
+
+/** `runs retry <run>`: the screen's Retry failed — the same list, engine.approveRetry, then pay and wait. */
+export async function retryCommand(ctx: RunCommandContext): Promise<number> {
+  const { io, runId } = ctx;
+  const failed = read(ctx, (db) => {
+    runSummary(db, runId); // a missing run is a not-found error
+    return retryableFailures(db, runId);
+  });
+  if (failed.length === 0) {
+    line(io.out, `Nothing to retry in payroll run #${runId}: no payment failed on M-Pesa's evidence (payments waiting for a person are never retried; see "runs attention ${runId}").`);
+    return exitCodes.ok;
+  }
+  const estimate = estimateRunCharges(failed);
+  line(io.out, `Retry failed for payroll run #${runId}: ${estimate.count} payment${estimate.count === 1 ? '' : 's'}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`);
+  line(io.out, table(failed.slice(0, 20).map((item) => [`  #${item.itemId}`, item.name, formatMsisdn(item.phone), formatKesWithCurrency(item.amountCents), item.failure?.message ?? ''])));
+  if (failed.length > 20) line(io.out, `  … and ${failed.length - 20} more (see "runs show ${runId} --json")`);
+  line(io.out, 'Each is sent again as a new payment, with a new OriginatorConversationID.');
+  const answer = await confirmed(ctx, `Send these ${estimate.count} payments again?`, 'runs retry');
+  if (answer === 'cannot-ask') return exitCodes.error;
+  if (answer === 'no') {
+    line(io.out, 'Nothing sent.');
+    return exitCodes.ok;
+  }
+  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
+  try {
+    const queued = app.engine.approveRetry(runId, actor);
+    line(io.err, `Retry approved: ${queued} payment${queued === 1 ? '' : 's'} queued again.`);
+    return await followRun(app, runId, io);
+  } finally {
+    await app.close();
+  }
+}
+
+/** `runs cancel <run>`: payments not yet sent are cancelled; those with M-Pesa are settled as they answer. */
+export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
+  const { io, runId } = ctx;
+  const summary = read(ctx, (db) => runSummary(db, runId));
+  const { run, counts, totals } = summary;
+  const notSent = counts.draft + counts.queued;
+  line(io.out, `Payroll run #${run.id} "${run.title}" is ${runDisplayLabels[summary.displayStatus].toLowerCase()}: ${counts.paid} paid, ${notSent} not sent yet, ${counts.paying} with M-Pesa.`);
+  line(io.out, `Cancelling stops the ${notSent} not sent (${formatKesWithCurrency(totals.pendingCents)} with those in flight); payments already with M-Pesa cannot be called back and are recorded as they are answered.`);
+  const answer = await confirmed(ctx, `Cancel payroll run #${run.id}?`, 'runs cancel');
+  if (answer === 'cannot-ask') return exitCodes.error;
+  if (answer === 'no') {
+    line(io.out, 'Nothing changed.');
+    return exitCodes.ok;
+  }
+  // The engine is not started: cancelling must not send anything of this run or another first.
+  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, startEngine: false, ...ctx.tuning });
+  try {
+    const { cancelledItems } = app.engine.cancelRun(runId, actor);
+    const after = runSummary(app.db, runId);
+    line(io.out, `Payroll run #${runId} cancelled: ${cancelledItems} payment${cancelledItems === 1 ? '' : 's'} will not be sent.`);
+    if (after.counts.paying > 0) {
+      line(io.out, `${after.counts.paying} already with M-Pesa: their outcome is recorded the next time the profile is open (pay, resume or the app).`);
+    }
+    return exitCodes.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+/** `runs pause <run>`: nothing more of the run is sent until it is resumed. */
+export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
+  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, startEngine: false, ...ctx.tuning });
+  try {
+    app.engine.pauseRun(ctx.runId, actor);
+    const { counts } = runSummary(app.db, ctx.runId);
+    line(ctx.io.out, `Payroll run #${ctx.runId} paused: ${counts.queued} payment${counts.queued === 1 ? '' : 's'} wait to be sent. "runs resume ${ctx.runId}" goes on.`);
+    return exitCodes.ok;
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * `runs resume <run>`: a paused run goes on; this command pays and waits like `pay`. A run left
+ * running (its program stopped or crashed) is simply paid on: the engine resumes it when it starts.
+ */
+export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
+  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
+  try {
+    if (getRun(app.db, ctx.runId).state === 'running') line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
+    else app.engine.resumeRun(ctx.runId, actor);
+    return await followRun(app, ctx.runId, ctx.io);
+  } finally {
+    await app.close();
+  }
+}

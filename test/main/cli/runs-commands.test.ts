@@ -1,0 +1,269 @@
+// What the run screen's buttons do, from the command line: retry failed (only with --yes when no
+// one can be asked), pause, resume, cancel; the needs-attention work list and resolving it. Each
+// against a real simulator, whose own record says who was paid and how often.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openProfileApp } from '../../../src/main/app/open-profile-app';
+import { runCli } from '../../../src/main/cli';
+import { closeDatabase, openDatabase } from '../../../src/main/db';
+import { beginRun } from '../../../src/main/payroll/engine/run-control';
+import { previewPayrollFile } from '../../../src/main/payroll/import';
+import { approveRun, createRunFromFile } from '../../../src/main/payroll/runs';
+import { profileDatabasePath } from '../../../src/main/profiles';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator';
+import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
+import { cli, freshDataFolderEachTest } from './cli-helpers';
+
+let simulator: RunningSimulator;
+beforeAll(async () => {
+  simulator = await startSimulator({ seed: 13, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 20 } } });
+});
+afterAll(() => simulator.close());
+beforeEach(() => simulator.setFaults({ dropCallback: 0 }));
+const folder = freshDataFolderEachTest();
+const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
+const sim = (): string[] => ['--base-url', simulator.baseUrl];
+
+function payrollFile(lines: readonly PayrollLine[], name: string): string {
+  const file = join(folder.dataDir, name);
+  writePayrollCsv(file, lines);
+  return file;
+}
+
+function timesPaid(lines: readonly PayrollLine[]): number[] {
+  const counts = new Map(lines.map((l) => [l.phone, 0]));
+  for (const p of simulator.payments()) if (counts.has(p.party)) counts.set(p.party, (counts.get(p.party) ?? 0) + 1);
+  return lines.map((l) => counts.get(l.phone) ?? 0);
+}
+
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = openDatabase(profileDatabasePath('demo'));
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+/** A run left running part-way: started at a slow rate, the profile closed after a few are paid. */
+async function runLeftRunning(lines: readonly PayrollLine[], paidFirst: number): Promise<number> {
+  const file = payrollFile(lines, `run-${lines[0]?.phone ?? 'x'}.csv`);
+  const app = await openProfileApp('demo', { secrets: () => folder.secrets, baseUrl: simulator.baseUrl, rate: 4, concurrency: 1 });
+  try {
+    const content = readFileSync(file);
+    const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
+    const created = createRunFromFile(app.db, { title: 'Casuals', fileName: 'casuals.csv', fileSha256: createHash('sha256').update(content).digest('hex'), preview }, { name: 'officer' });
+    approveRun(app.db, created.id, { name: 'officer' });
+    const enough = new Promise<void>((resolve) => {
+      const stop = app.engine.onProgress((p) => {
+        if (p.runId === created.id && p.counts.paid >= paidFirst) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    await app.engine.startRun(created.id, 'officer');
+    await enough;
+    return created.id;
+  } finally {
+    await app.close();
+    await simulator.callbacksIdle();
+  }
+}
+
+describe('runs retry', () => {
+  it('shows the payments that failed on evidence; without --yes and no terminal sends nothing; with --yes pays them once', async () => {
+    const lines = payrollLines(6, 701);
+    // Two numbers M-Pesa refuses: unregistered until the workers register them.
+    const unregistered = new Set([lines[1]!.phone, lines[4]!.phone]);
+    const closed = await startSimulator({ seed: 14, openRegistry: false, customers: lines.filter((l) => !unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })), faults: { callbackDelayMs: { min: 5, max: 20 } } });
+    try {
+      const paidIn = (): number[] => {
+        const counts = new Map(lines.map((l) => [l.phone, 0]));
+        for (const p of closed.payments()) if (counts.has(p.party)) counts.set(p.party, (counts.get(p.party) ?? 0) + 1);
+        return lines.map((l) => counts.get(l.phone) ?? 0);
+      };
+      const paid = await run(['pay', payrollFile(lines, 'retry.csv'), '--yes', '--base-url', closed.baseUrl, '--rate', '50']);
+      expect(paid.code).toBe(1);
+      expect(paid.out).toContain('2 failed');
+      expect(paid.out).toContain('"runs retry 1"');
+      expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
+
+      closed.addCustomers(lines.filter((l) => unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })));
+      const asked = await run(['runs', 'retry', '1', '--base-url', closed.baseUrl]);
+      expect(asked.code).toBe(1);
+      expect(asked.out).toContain('Retry failed for payroll run #1: 2 payments');
+      for (const l of lines.filter((x) => unregistered.has(x.phone))) expect(asked.out).toContain(l.name);
+      expect(asked.err).toContain('Nothing done: runs retry needs --yes when there is no terminal to ask on.');
+      await closed.callbacksIdle();
+      expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
+
+      const retried = await run(['runs', 'retry', '1', '--yes', '--base-url', closed.baseUrl, '--rate', '50']);
+      expect(retried.err).toContain('Retry approved: 2 payments queued again.');
+      expect(retried.code).toBe(0);
+      expect(retried.out).toContain('6 of 6 paid');
+      await closed.callbacksIdle();
+      expect(paidIn()).toEqual([1, 1, 1, 1, 1, 1]);
+
+      const nothing = await run(['runs', 'retry', '1', '--yes', '--base-url', closed.baseUrl]);
+      expect(nothing.code).toBe(0);
+      expect(nothing.out).toContain('Nothing to retry in payroll run #1');
+    } finally {
+      await closed.close();
+    }
+  }, 60_000);
+});
+
+describe('runs pause, resume and cancel', () => {
+  it('pauses a running run, resumes it and pays everyone once', async () => {
+    const lines = payrollLines(12, 702);
+    const runId = await runLeftRunning(lines, 2);
+    const paused = await run(['runs', 'pause', String(runId), ...sim()]);
+    expect(paused.code).toBe(0);
+    expect(paused.out).toMatch(new RegExp(`Payroll run #${runId} paused: \\d+ payments wait to be sent`));
+    expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'paused' }]);
+    const sentWhilePaused = timesPaid(lines);
+
+    const resumed = await run(['runs', 'resume', String(runId), ...sim(), '--rate', '50']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain('12 of 12 paid');
+    await simulator.callbacksIdle();
+    expect(timesPaid(lines)).toEqual(lines.map(() => 1));
+    expect(sentWhilePaused.filter((n) => n === 1).length).toBeLessThan(12);
+  }, 60_000);
+
+  it('resume goes on with a run left running (its program stopped), and pays everyone once', async () => {
+    const lines = payrollLines(6, 706);
+    const runId = await runLeftRunning(lines, 1);
+    const resumed = await run(['runs', 'resume', String(runId), ...sim(), '--rate', '50']);
+    expect(resumed.err).toContain(`Payroll run #${runId} was left running; going on with it.`);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain('6 of 6 paid');
+    await simulator.callbacksIdle();
+    expect(timesPaid(lines)).toEqual(lines.map(() => 1));
+  }, 60_000);
+
+  it('cancels only with --yes when no one can be asked; what was not sent is never sent', async () => {
+    const lines = payrollLines(12, 703);
+    const runId = await runLeftRunning(lines, 2);
+    const refused = await run(['runs', 'cancel', String(runId), ...sim()]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('runs cancel needs --yes');
+    expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'running' }]);
+
+    const cancelled = await run(['runs', 'cancel', String(runId), '--yes', ...sim()]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.out).toMatch(new RegExp(`Payroll run #${runId} cancelled: \\d+ payments will not be sent`));
+    const states = query<{ state: string; n: number }>('SELECT state, count(*) AS n FROM payroll_items WHERE run_id = ? GROUP BY state ORDER BY state', runId);
+    const cancelledItems = states.find((s) => s.state === 'cancelled')?.n ?? 0;
+    expect(cancelledItems).toBeGreaterThan(0);
+    // Opening the profile again (resume is refused for a cancelled run) sends nothing of it.
+    expect((await run(['runs', 'resume', String(runId), ...sim()])).code).toBe(1);
+    await simulator.callbacksIdle();
+    const paid = timesPaid(lines);
+    expect(paid.every((n) => n <= 1)).toBe(true);
+    expect(paid.filter((n) => n === 0).length).toBe(cancelledItems);
+  }, 60_000);
+});
+
+/** The CLI with a person at a terminal who answers `answer` to the question. */
+async function atTerminal(argv: string[], answer: string): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let outText = '';
+  let errText = '';
+  out.on('data', (chunk: Buffer) => (outText += chunk.toString('utf8')));
+  err.on('data', (chunk: Buffer) => (errText += chunk.toString('utf8')));
+  const input = Object.assign(new PassThrough(), { isTTY: true });
+  // Typed once the question is on the screen.
+  err.on('data', (chunk: Buffer) => {
+    if (chunk.toString('utf8').includes('[y/N]')) input.write(`${answer}\n`);
+  });
+  const code = await runCli(argv, { out, err, input, env: {} }, { secrets: () => folder.secrets });
+  return { code, out: outText, err: errText };
+}
+
+describe('runs cancel at a terminal', () => {
+  it('asks; "n" changes nothing, "y" cancels', async () => {
+    const lines = payrollLines(12, 705);
+    const runId = await runLeftRunning(lines, 2);
+    const declined = await atTerminal(['runs', 'cancel', String(runId), ...sim()], 'n');
+    expect(declined.err).toContain(`Cancel payroll run #${runId}? [y/N]`);
+    expect(declined.code).toBe(0);
+    expect(declined.out).toContain('Nothing changed.');
+    expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'running' }]);
+
+    const accepted = await atTerminal(['runs', 'cancel', String(runId), ...sim()], 'y');
+    expect(accepted.code).toBe(0);
+    expect(accepted.out).toContain(`Payroll run #${runId} cancelled`);
+    expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'cancelled' }]);
+  }, 60_000);
+});
+
+describe('runs attention and runs resolve', () => {
+  it('lists payments M-Pesa never answered about with what each lacks, and settles them with a receipt or as failed', async () => {
+    const lines = payrollLines(3, 704);
+    const file = payrollFile(lines, 'silent.csv');
+    // Started (the float check passed) but nothing sent yet; then every answer from M-Pesa is lost.
+    const app = await openProfileApp('demo', { secrets: () => folder.secrets, baseUrl: simulator.baseUrl, startEngine: false });
+    try {
+      const content = readFileSync(file);
+      const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
+      const created = createRunFromFile(app.db, { title: 'Silent', fileName: 'silent.csv', fileSha256: createHash('sha256').update(content).digest('hex'), preview }, { name: 'officer' });
+      approveRun(app.db, created.id, { name: 'officer' });
+      beginRun(app.db, created.id, 'officer', new Date().toISOString());
+    } finally {
+      await app.close();
+    }
+    simulator.setFaults({ dropCallback: 1 });
+    const paid = await run(['pay', file, '--yes', ...sim(), '--rate', '50', '--result-timeout', '0.1', '--max-status-queries', '2']);
+    expect(paid.err).toContain('Resuming payroll run #1 (running)');
+    expect(paid.code).toBe(1);
+    expect(paid.out).toContain('3 need attention');
+    expect(paid.out).toContain('"runs attention 1"');
+
+    const shown = await run(['runs', 'show', '1']);
+    expect(shown.out).toContain('3 waiting for a person');
+    const shownJson = JSON.parse((await run(['runs', 'show', '1', '--json'])).out) as { needsAttention: number; items: Array<{ needsAttention: boolean }> };
+    expect(shownJson.needsAttention).toBe(3);
+    expect(shownJson.items.every((i) => i.needsAttention)).toBe(true);
+
+    const listed = await run(['runs', 'attention', '1', '--json', ...sim()]);
+    expect(listed.code).toBe(0);
+    const list = JSON.parse(listed.out) as { attention: Array<{ itemId: number; phone: string; amountCents: number; originatorConversationId: string; missing: string }> };
+    expect(list.attention.map((a) => a.phone).sort()).toEqual(lines.map((l) => l.phone).sort());
+    const byPhone = new Map(simulator.payments().map((p) => [p.party, p]));
+    for (const a of list.attention) {
+      expect(a.originatorConversationId).toBe(byPhone.get(a.phone)?.originatorConversationId);
+      expect(a.amountCents).toBe(lines.find((l) => l.phone === a.phone)?.amountCents);
+      expect(a.missing).toMatch(/statement/);
+    }
+    const text = await run(['runs', 'attention', ...sim()]);
+    expect(text.out).toContain('3 payments wait for a person:');
+    expect(text.out).toContain(`OriginatorConversationID ${list.attention[0]!.originatorConversationId}`);
+
+    simulator.setFaults({ dropCallback: 0 });
+    const [first, second] = list.attention;
+    expect((await run(['runs', 'resolve', String(first!.itemId), '--paid', byPhone.get(first!.phone)!.receipt])).code).toBe(2);
+    const resolved = await run(['runs', 'resolve', String(first!.itemId), '--paid', byPhone.get(first!.phone)!.receipt, '--reason', 'Receipt on the M-Pesa statement', ...sim()]);
+    expect(resolved.err).toBe(`Asking M-Pesa about receipt ${byPhone.get(first!.phone)!.receipt}…\n`);
+    expect(resolved.code).toBe(0);
+    expect(resolved.out).toContain(`Item #${first!.itemId}: paid (confirmed by M-Pesa)`);
+    // A person's "failed" is checked first: M-Pesa paid it, so it is recorded as paid, not failed.
+    const failed = await run(['runs', 'resolve', String(second!.itemId), '--failed', '--reason', 'Worker says nothing arrived', ...sim()]);
+    expect(failed.code).toBe(0);
+    expect(failed.out).toContain(`Item #${second!.itemId}: paid (confirmed by M-Pesa)`);
+    const again = await run(['runs', 'resolve', String(first!.itemId), '--failed', '--reason', 'Twice', ...sim()]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('not waiting for a person');
+
+    expect(query<{ receipt: string }>(`SELECT receipt FROM transactions WHERE direction = 'out' ORDER BY receipt`).map((r) => r.receipt)).toEqual(
+      [byPhone.get(first!.phone)!.receipt, byPhone.get(second!.phone)!.receipt].sort(),
+    );
+    expect(JSON.parse((await run(['runs', 'attention', '1', '--json', ...sim()])).out)).toMatchObject({ attention: [{ itemId: list.attention[2]!.itemId }] });
+    expect(timesPaid(lines)).toEqual([1, 1, 1]);
+  }, 60_000);
+});
