@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
+import { importMethods } from './contract/imports';
 import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { setupMethods } from './contract/setup';
@@ -14,6 +15,7 @@ export * from './contract/setup';
 export * from './contract/payroll';
 export * from './contract/money';
 export * from './contract/attention';
+export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -21,7 +23,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...attentionMethods, ...moneyMethods } as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...attentionMethods, ...moneyMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

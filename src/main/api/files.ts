@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProducedFile } from '../../shared/contract';
+import { nairobiTime } from '../ledger/export';
 import type { ApiContext } from './context';
 
 export const mimeTypes = {
@@ -10,9 +11,9 @@ export const mimeTypes = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
-/** A file name that sorts by time and never overwrites an earlier export. */
+/** A file name that sorts by time and never overwrites an earlier export, in Nairobi time as the screens show it. */
 export function exportFileName(stem: string, extension: keyof typeof mimeTypes, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  const stamp = nairobiTime(now.toISOString()).replace(' ', '_').replace(/:/g, '-');
   return `${stem}_${stamp}.${extension}`;
 }
 

@@ -9,6 +9,7 @@ import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from './events';
+import { importHandlers } from './imports';
 import { inboxHandlers } from './inbox';
 import { ledgerHandlers } from './ledger';
 import { profileHandlers } from './profiles';
@@ -27,6 +28,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
+    ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...attentionHandlers(ctx),
     ...dashboardHandlers(ctx),

@@ -6,25 +6,23 @@ import { estimateRunCharges } from '../payroll/charges';
 import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
-import { previewPayrollFile } from '../payroll/import';
 import { approveRun, createRunFromFile, createRunFromWorkers, listRunItems, listRuns, runSummary, type RunActor } from '../payroll/runs';
-import { existingPhones } from '../payroll/workers';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../host/dispatch';
 import type { ApiContext, ProfileCore } from './context';
 import { decodeUpload } from './files';
 import { floatCheck } from './float';
+import { leftOutOf, rememberLeftOut } from './left-out-rows';
 import { exportRunResults } from './run-export';
 import { runResults, runView } from './run-views';
 import { checkRunWithinLimits } from './settings';
-import { importPreviewView } from './workers';
+import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
 type RunMethods = Exclude<Extract<keyof ContractHandlers, `runs.${string}`>, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'>;
-type LeftOutRows = MethodOutput<'runs.review'>['leftOutRows'];
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
-function previewRunFile(db: ProfileDatabase, contentBase64: string) {
-  return previewPayrollFile(decodeUpload(contentBase64), { existingPhones: existingPhones(db), duplicatesAgainstExisting: 'warn' });
+function previewRunFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean) {
+  return readUpload(db, upload, 'payroll', ctx.actor, forPreview);
 }
 
 export function runProgressView(
@@ -54,15 +52,6 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
   const core = () => ctx.session.require();
   const db = () => core().db;
   const actor = (): RunActor => ({ name: ctx.actor });
-  // The rows a file run left out are shown on its review; they live as long as the open profile
-  // (the audit log keeps their count for good).
-  const leftOut = new WeakMap<ProfileCore, Map<number, LeftOutRows>>();
-  const leftOutOf = (c: ProfileCore): Map<number, LeftOutRows> => {
-    const known = leftOut.get(c) ?? new Map<number, LeftOutRows>();
-    leftOut.set(c, known);
-    return known;
-  };
-
   return {
     'runs.list': ({ state, limit, offset }) => {
       const database = db();
@@ -70,9 +59,9 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const total = (database.prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`).get(...(state === undefined ? [] : [state])) as { n: number }).n;
       return { runs: runs.map((run) => runView(database, run.id)), total };
     },
-    'runs.previewFile': async ({ contentBase64 }) => {
+    'runs.previewFile': async ({ contentBase64, sheet, mapping }) => {
       const database = db();
-      const preview = await previewRunFile(database, contentBase64);
+      const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
       const estimate = estimateRunCharges(preview.valid);
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
       const earlierRuns = findEarlierPayrolls(database, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
@@ -88,16 +77,16 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       registerDemoPeople(core(), run.id);
       return runView(database, run.id);
     },
-    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, payAgain }) => {
+    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping, payAgain }) => {
       const c = core();
-      const preview = await previewRunFile(c.db, contentBase64);
+      const preview = await previewRunFile(ctx, c.db, { contentBase64, sheet, mapping }, false);
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
       const run = createRunFromFile(
         c.db,
         { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview, payAgain: payAgain === true },
         actor(),
       );
-      leftOutOf(c).set(run.id, importPreviewView(preview).invalid);
+      rememberLeftOut(c, run.id, { titles: preview.columns.map((column) => column.title), rows: importPreviewView(preview).invalid });
       registerDemoPeople(c, run.id);
       return runView(c.db, run.id);
     },
@@ -117,7 +106,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
           otherRunTitle: w.otherRunTitle,
           message: w.message,
         })),
-        leftOutRows: leftOutOf(c).get(runId) ?? [],
+        leftOutRows: (leftOutOf(c, runId)?.rows ?? []).map((r) => ({ row: r.row, reason: r.reason, raw: [...r.raw] })),
         nameMismatches: summary.nameMismatches,
         earlierRuns: findEarlierPayrolls(
           c.db,

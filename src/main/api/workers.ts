@@ -1,39 +1,25 @@
 // Contract handlers for the worker list: list, add, edit, deactivate, restore, import with a
 // preview, and the payroll template.
 import { writeFile } from 'node:fs/promises';
-import type { ImportPreviewView, WorkerView } from '../../shared/contract';
-import { previewPayrollFile, type ImportPreview } from '../payroll/import';
+import type { WorkerView } from '../../shared/contract';
+import type { ImportPreview } from '../payroll/import';
 import { payrollTemplateCsv, payrollTemplateXlsx } from '../payroll/template';
-import { addWorker, archiveWorker, editWorker, existingPhones, importWorkers, listWorkers, restoreWorker, type Worker } from '../payroll/workers';
+import { addWorker, archiveWorker, editWorker, importWorkers, listWorkers, restoreWorker, type Worker } from '../payroll/workers';
 import type { ProfileDatabase } from '../db';
 import type { ApiContext } from './context';
 import type { ContractHandlers } from '../host/dispatch';
-import { decodeUpload, produceFile } from './files';
+import { produceFile } from './files';
+import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
 export function workerView(worker: Worker): WorkerView {
   return { ...worker };
 }
 
-export function importPreviewView(preview: ImportPreview): ImportPreviewView {
-  return {
-    valid: preview.valid.map((row) => ({
-      row: row.row,
-      name: row.name,
-      phone: row.msisdn,
-      amountCents: row.amountCents,
-      reference: row.reference,
-      nationalId: row.nationalId ?? null,
-      department: row.department ?? null,
-    })),
-    invalid: preview.invalid.map((row) => ({ row: row.row, reason: row.reason, raw: [...row.raw] })),
-    warnings: preview.warnings.map((warning) => ({ ...warning })),
-    totals: { ...preview.totals },
-  };
-}
+export { importPreviewView };
 
 /** A workers file: a phone an active worker already has is an invalid row (never a second worker). */
-function previewWorkersFile(db: ProfileDatabase, contentBase64: string): Promise<ImportPreview> {
-  return previewPayrollFile(decodeUpload(contentBase64), { existingPhones: existingPhones(db), duplicatesAgainstExisting: 'invalid' });
+function previewWorkersFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean): Promise<ImportPreview> {
+  return readUpload(db, upload, 'workers', ctx.actor, forPreview);
 }
 
 type WorkerMethods = 'workers.list' | 'workers.add' | 'workers.edit' | 'workers.deactivate' | 'workers.restore' | 'workers.importPreview' | 'workers.importCommit' | 'workers.template';
@@ -50,10 +36,10 @@ export function workerHandlers(ctx: ApiContext): Pick<ContractHandlers, WorkerMe
     'workers.edit': ({ id, changes }) => workerView(editWorker(db(), id, changes, ctx.actor)),
     'workers.deactivate': ({ id }) => workerView(archiveWorker(db(), id, ctx.actor)),
     'workers.restore': ({ id }) => workerView(restoreWorker(db(), id, ctx.actor)),
-    'workers.importPreview': async ({ contentBase64 }) => importPreviewView(await previewWorkersFile(db(), contentBase64)),
-    'workers.importCommit': async ({ fileName, contentBase64 }) => {
+    'workers.importPreview': async ({ contentBase64, sheet, mapping }) => importPreviewView(await previewWorkersFile(ctx, db(), { contentBase64, sheet, mapping }, true)),
+    'workers.importCommit': async ({ fileName, contentBase64, sheet, mapping }) => {
       // The file is read again rather than trusting a preview the page kept: what is saved is what the file says now.
-      const preview = await previewWorkersFile(db(), contentBase64);
+      const preview = await previewWorkersFile(ctx, db(), { contentBase64, sheet, mapping }, false);
       const result = importWorkers(db(), preview, ctx.actor, fileName);
       return { created: result.created.length, refused: result.refused };
     },

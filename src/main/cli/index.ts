@@ -24,6 +24,7 @@ Commands:
   ledger export    export the ledger as CSV or XLSX
   balance          ask M-Pesa for the account balances
   relay            set the profile up with the companion relay (key, register, save, show)
+  template         write the payroll file template (CSV or XLSX) to fill in and import
 
 Every command takes --profile <name> (default: demo) and --help.
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
@@ -62,6 +63,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/balance')).balanceCommand(rest, io, { secrets });
       case 'relay':
         return await (await import('./commands/relay')).relayCommand(rest, io, { secrets });
+      case 'template':
+        return await (await import('./commands/template')).templateCommand(rest, io);
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

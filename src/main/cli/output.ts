@@ -1,6 +1,7 @@
 // Where the CLI writes: results to stdout (so they can be piped), progress and messages to stderr.
 // Tests pass their own streams; money is always shown with formatKes, never as a float.
 import type { Writable } from 'node:stream';
+import { escapeControls } from '../../shared/text-safety';
 
 export interface CliIo {
   out: Writable;
@@ -14,8 +15,12 @@ export function processIo(): CliIo {
   return { out: process.stdout, err: process.stderr, input: process.stdin, env: process.env };
 }
 
+/**
+ * Writes one line. Control and bidi characters are written out as \u{…}: text from a file (a name,
+ * a reason quoting a cell) must not be able to move the cursor, recolour or rewrite what was printed.
+ */
 export function line(stream: Writable, text = ''): void {
-  stream.write(`${text}\n`);
+  stream.write(`${escapeControls(text, true)}\n`);
 }
 
 /** Pads cells into aligned columns for a plain-text table. */

@@ -8,6 +8,7 @@ import { format } from 'date-fns';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
+import { estimateCharge } from '../payroll/charges';
 import { NAIROBI } from '../../shared/time';
 import { defaultBusyTimeoutMs, sqliteBindingPath, type ProfileDatabase } from '../db';
 import { defaultLedgerSort, iterateTransactions, type LedgerFilter, type LedgerSort } from './query';
@@ -17,6 +18,8 @@ export interface ExportTable {
   header: readonly string[];
   /** Which columns hold amounts: numbers with two decimals in both formats. */
   amountColumns: ReadonlySet<number>;
+  /** Which columns hold instants (ISO strings): Nairobi wall-clock text in CSV, date cells in XLSX. */
+  dateColumns?: ReadonlySet<number>;
   rows: Iterable<(string | number | null)[]>;
 }
 
@@ -69,6 +72,7 @@ interface RunResultRow {
   name: string;
   phone: string;
   amount_cents: number;
+  remarks: string | null;
   state: string;
   receipt: string | null;
   registered_name: string | null;
@@ -76,33 +80,72 @@ interface RunResultRow {
   result_code: string | null;
   result_desc: string | null;
   attempt_state: string | null;
+  paid_at: string | null;
+  charge_cents: number | null;
 }
 
-/** Per person in a run: what was asked, what happened, the receipt, M-Pesa's name for the number, why it failed. */
+/**
+ * Per person in a run: what was asked (amount, reference), what happened, when it was paid (Nairobi),
+ * the receipt, M-Pesa's name for the number, the charge (confirmed by M-Pesa, or estimated from the
+ * tariff until it is), and why it failed.
+ */
 export function runResultsTable(db: ProfileDatabase, runId: number): ExportTable {
   const statement = db.prepare(
-    `SELECT i.line_number, i.name, i.phone, i.amount_cents, i.state, i.registered_name, i.name_check,
-            a.receipt, a.result_code, a.result_desc, a.state AS attempt_state
+    `SELECT i.line_number, i.name, i.phone, i.amount_cents, i.remarks, i.state, i.registered_name, i.name_check,
+            a.receipt, a.result_code, a.result_desc, a.state AS attempt_state,
+            COALESCE(t.occurred_at, CASE WHEN a.state = 'succeeded' THEN a.finished_at END) AS paid_at, t.charge_cents
        FROM payroll_items i
        LEFT JOIN payout_attempts a ON a.id = (SELECT id FROM payout_attempts WHERE item_id = i.id ORDER BY attempt_number DESC LIMIT 1)
+       LEFT JOIN transactions t ON t.attempt_id = a.id AND t.corrects_id IS NULL AND t.status = 'completed'
       WHERE i.run_id = ?
       ORDER BY i.line_number, i.id`,
   );
   return {
-    header: ['Line', 'Name', 'Phone', 'Amount (KES)', 'State', 'Receipt', 'Registered M-Pesa name', 'Name check', 'Failure reason'],
-    amountColumns: new Set([3]),
+    header: ['Line', 'Name', 'Phone', 'Amount (KES)', 'Reference', 'State', 'Time paid (Nairobi)', 'Receipt', 'Registered M-Pesa name', 'Name check', 'Charge (KES)', 'Charge', 'Failure reason'],
+    amountColumns: new Set([3, 10]),
+    dateColumns: new Set([6]),
     rows: (function* () {
       for (const r of statement.iterate(runId) as IterableIterator<RunResultRow>) {
         const failed = r.attempt_state === 'failed' || r.attempt_state === 'rejected';
         const reason = failed ? [r.result_desc, r.result_code === null ? null : `(code ${r.result_code})`].filter((p) => p !== null).join(' ') : null;
-        yield [r.line_number, r.name, r.phone, kes(r.amount_cents), r.state, r.receipt, r.registered_name, r.name_check, reason];
+        const paid = r.state === 'paid';
+        const charge = r.charge_cents !== null ? { cents: r.charge_cents, kind: 'confirmed' } : paid ? { cents: estimateCharge(r.amount_cents), kind: 'estimated' } : null;
+        yield [
+          r.line_number,
+          r.name,
+          r.phone,
+          kes(r.amount_cents),
+          r.remarks,
+          r.state,
+          r.paid_at,
+          r.receipt,
+          r.registered_name,
+          r.name_check,
+          charge === null ? null : kes(charge.cents),
+          charge?.kind ?? null,
+          reason,
+        ];
       }
     })(),
   };
 }
 
-function csvField(value: string | number | null, isAmount: boolean): string {
+/** Rows of the imported file that are not in the run, as the file had them, with the reason. */
+export type LeftOutSheet = { titles: readonly string[]; rows: readonly { row: number; reason: string; raw: readonly string[] }[] };
+
+function leftOutRowsTable(leftOut: LeftOutSheet): ExportTable {
+  const width = Math.max(leftOut.titles.length, ...leftOut.rows.map((r) => r.raw.length));
+  const pad = (cells: readonly string[]): string[] => Array.from({ length: width }, (_, i) => cells[i] ?? '');
+  return {
+    header: ['Row in file', 'Reason left out', ...pad(leftOut.titles)],
+    amountColumns: new Set(),
+    rows: leftOut.rows.map((r) => [r.row, r.reason, ...pad(r.raw)]),
+  };
+}
+
+function csvField(value: string | number | null, isAmount: boolean, isDate = false): string {
   if (value === null) return '';
+  if (isDate && typeof value === 'string') return nairobiTime(value);
   if (typeof value === 'number') return isAmount ? value.toFixed(2) : String(value);
   const safe = String(neutraliseCell(value));
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -110,8 +153,9 @@ function csvField(value: string | number | null, isAmount: boolean): string {
 
 /** The CSV text in chunks of a few hundred lines, starting with a BOM so Excel reads UTF-8 names. */
 export async function* csvChunks(table: ExportTable): AsyncGenerator<string> {
-  const line = (cells: readonly (string | number | null)[]): string => cells.map((c, i) => csvField(c, table.amountColumns.has(i))).join(',');
-  let chunk = `\uFEFF${line(table.header)}\r\n`;
+  const line = (cells: readonly (string | number | null)[]): string => cells.map((c, i) => csvField(c, table.amountColumns.has(i), table.dateColumns?.has(i) === true)).join(',');
+  const header = (cells: readonly (string | number | null)[]): string => cells.map((c, i) => csvField(c, table.amountColumns.has(i))).join(',');
+  let chunk = `\uFEFF${header(table.header)}\r\n`;
   let lines = 0;
   for (const row of table.rows) {
     chunk += `${line(row)}\r\n`;
@@ -131,25 +175,59 @@ export async function writeCsv(table: ExportTable, output: string | Writable): P
   await pipeline(Readable.from(csvChunks(table)), target);
 }
 
-/** Streams the table as an XLSX workbook: each row is committed (written out) as soon as it is added. */
-export async function writeXlsx(table: ExportTable, output: string | Writable, sheetName = 'Ledger'): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(
-    typeof output === 'string' ? { filename: output, useStyles: true, useSharedStrings: false } : { stream: output, useStyles: true, useSharedStrings: false },
-  );
+/** Rows looked at to size the columns before the sheet is written. */
+const widthSample = 200;
+
+/** A Date whose UTC fields are Nairobi wall-clock time: spreadsheets have no zones, so a cell shows what the officer saw. */
+function nairobiDateCell(iso: string): Date {
+  return new Date(Date.parse(iso) + nairobiOffsetMs);
+}
+
+type Cell = string | number | null;
+
+function addSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, table: ExportTable, sheetName: string): void {
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  // The first rows size the columns (a name column wide enough for names), within 10–60 characters.
+  const iterator = table.rows[Symbol.iterator]();
+  const sample: Cell[][] = [];
+  while (sample.length < widthSample) {
+    const next = iterator.next();
+    if (next.done === true) break;
+    sample.push(next.value);
+  }
+  const width = (i: number, title: string): number => {
+    if (table.dateColumns?.has(i) === true) return Math.max(21, title.length + 2);
+    const longest = sample.reduce((n, row) => Math.max(n, String(row[i] ?? '').length + (table.amountColumns.has(i) ? 4 : 0)), title.length);
+    return Math.min(60, Math.max(10, longest + 2));
+  };
   sheet.columns = table.header.map((title, i) => ({
     header: title,
-    width: Math.max(12, title.length + 2),
-    style: table.amountColumns.has(i) ? { numFmt: '#,##0.00' } : {},
+    width: width(i, title),
+    style: table.amountColumns.has(i) ? { numFmt: '#,##0.00' } : table.dateColumns?.has(i) === true ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
   }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
-  for (const row of table.rows) {
+  const write = (row: readonly Cell[]): void => {
     // Plain values only: a string starting with "=" stays text (exceljs writes formulas only from { formula }), and neutralised anyway.
-    sheet.addRow(row.map((cell) => (typeof cell === 'string' ? neutraliseCell(cell) : cell))).commit();
-  }
+    sheet.addRow(row.map((cell, i) => (typeof cell === 'string' ? (table.dateColumns?.has(i) === true ? nairobiDateCell(cell) : neutraliseCell(cell)) : cell))).commit();
+  };
+  for (const row of sample) write(row);
+  for (let next = iterator.next(); next.done !== true; next = iterator.next()) write(next.value);
   sheet.commit();
+}
+
+/** Streams tables as the sheets of one XLSX workbook: each row is committed (written out) as soon as it is added. */
+export async function writeXlsxSheets(sheets: readonly { table: ExportTable; name: string }[], output: string | Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(
+    typeof output === 'string' ? { filename: output, useStyles: true, useSharedStrings: false } : { stream: output, useStyles: true, useSharedStrings: false },
+  );
+  for (const { table, name } of sheets) addSheet(workbook, table, name);
   await workbook.commit();
+}
+
+/** Streams the table as an XLSX workbook of one sheet. */
+export async function writeXlsx(table: ExportTable, output: string | Writable, sheetName = 'Ledger'): Promise<void> {
+  await writeXlsxSheets([{ table, name: sheetName }], output);
 }
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -191,14 +269,21 @@ export async function exportLedger(
   });
 }
 
-export async function exportRunResults(db: ProfileDatabase, runId: number, output: string | Writable, exportFormat: ExportFormat): Promise<void> {
+/**
+ * One run's results. In XLSX the rows its file left out (when known) follow on their own sheet; a
+ * CSV holds one table, so the left-out rows are their own download there.
+ */
+export async function exportRunResults(db: ProfileDatabase, runId: number, output: string | Writable, exportFormat: ExportFormat, leftOut?: LeftOutSheet): Promise<void> {
   return onReadConnection(db, async (reader) => {
     const table = runResultsTable(reader, runId);
     switch (exportFormat) {
       case 'csv':
         return writeCsv(table, output);
       case 'xlsx':
-        return writeXlsx(table, output, `Run ${runId}`);
+        return writeXlsxSheets(
+          [{ table, name: `Run ${runId}` }, ...(leftOut === undefined || leftOut.rows.length === 0 ? [] : [{ table: leftOutRowsTable(leftOut), name: 'Left out of the file' }])],
+          output,
+        );
       default: {
         const unknown: never = exportFormat;
         throw new Error(`Unknown export format ${String(unknown)}`);

@@ -261,6 +261,15 @@ export function existingPhones(db: ProfileDatabase): Map<Msisdn, string> {
   return new Map(rows.map((r) => [r.phone, r.name]));
 }
 
+/** Each active worker's usual pay (their default amount), by phone: an import flags amounts far from it. */
+export function usualAmounts(db: ProfileDatabase): Map<Msisdn, Cents> {
+  const rows = db.prepare('SELECT phone, default_amount_cents FROM workers WHERE archived_at IS NULL AND default_amount_cents IS NOT NULL').all() as {
+    phone: string;
+    default_amount_cents: number;
+  }[];
+  return new Map(rows.map((r) => [r.phone, r.default_amount_cents]));
+}
+
 export interface WorkerImportResult {
   created: Worker[];
   /** Valid preview rows refused now because the phone became taken since the preview. */
@@ -270,7 +279,7 @@ export interface WorkerImportResult {
 /**
  * Creates workers from the valid rows of a preview, all in one transaction. A phone that an
  * active worker already has is refused with the row number, never merged: the officer decides.
- * The file's amount becomes the worker's default amount.
+ * The file's amount becomes the worker's default amount; a row without one saves the worker without it.
  */
 export function importWorkers(db: ProfileDatabase, preview: ImportPreview, actor: string, fileName?: string): WorkerImportResult {
   return db
@@ -282,7 +291,14 @@ export function importWorkers(db: ProfileDatabase, preview: ImportPreview, actor
           created.push(
             insertWorker(
               db,
-              { name: row.name, phone: row.msisdn, nationalId: row.nationalId ?? null, department: row.department ?? null, defaultAmountCents: row.amountCents },
+              {
+                name: row.name,
+                phone: row.msisdn,
+                staffNumber: row.staffNumber ?? null,
+                nationalId: row.nationalId ?? null,
+                department: row.department ?? null,
+                defaultAmountCents: row.noAmount === true ? null : row.amountCents,
+              },
               actor,
               'import',
             ),

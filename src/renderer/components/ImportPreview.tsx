@@ -1,6 +1,11 @@
-// What a payroll or worker file holds before anything is saved: the rows Mshahara will use, and
-// the rows it leaves out, each with its row number in the file and the reason in plain words.
-import { Alert, Badge, Group, Stack, Table, Tabs, Text } from '@mantine/core';
+// What a payroll or worker file holds before anything is saved: the rows Mshahara will use, the
+// rows it leaves out (each with its row number in the file and the reason in plain words, and as a
+// file to fix and import again), the rows worth a second look, and notes on the file as a whole.
+import { Alert, Badge, Button, Group, Stack, Table, Tabs, Text } from '@mantine/core';
+import { useState } from 'react';
+import { call } from '../api';
+import { deliverFile } from '../lib/produced-file';
+import { Problem } from './Problem';
 import { formatMsisdn } from '../../shared/phone';
 import type { ImportPreviewView } from '../../shared/contract';
 import { Money } from './Money';
@@ -16,7 +21,16 @@ const validColumns: Column<ValidRow>[] = [
   { key: 'reference', header: 'Reference', width: '1fr', render: (row) => row.reference },
 ];
 
-export function ImportPreview({ preview }: { preview: ImportPreviewView }) {
+export function ImportPreview({ preview, fileName }: { preview: ImportPreviewView; fileName?: string }) {
+  const [error, setError] = useState<unknown>(undefined);
+  async function downloadLeftOut(format: 'csv' | 'xlsx') {
+    setError(undefined);
+    try {
+      deliverFile(await call('imports.leftOutFile', { fileName: fileName ?? 'payroll', titles: preview.columns.map((c) => c.title), rows: preview.invalid, format }));
+    } catch (failure) {
+      setError(failure);
+    }
+  }
   return (
     <Stack gap="sm" data-testid="import-preview">
       <Group gap="xs">
@@ -54,13 +68,34 @@ export function ImportPreview({ preview }: { preview: ImportPreviewView }) {
               ))}
             </Table.Tbody>
           </Table>
+          <Group gap="xs" mt="xs">
+            <Text size="xs">Fix them in a copy and import it again:</Text>
+            <Button size="compact-xs" variant="light" color="red" onClick={() => void downloadLeftOut('csv')} data-testid="download-left-out-csv">
+              Download these rows (CSV)
+            </Button>
+            <Button size="compact-xs" variant="light" color="red" onClick={() => void downloadLeftOut('xlsx')} data-testid="download-left-out-xlsx">
+              Excel
+            </Button>
+          </Group>
+          <Problem error={error} title="The rows could not be written" />
+        </Alert>
+      )}
+      {preview.notes.length > 0 && (
+        <Alert color="blue" variant="light" title="About this file" p="sm" data-testid="file-notes">
+          <Stack gap={2}>
+            {preview.notes.map((note) => (
+              <Text size="sm" key={note}>
+                {note}
+              </Text>
+            ))}
+          </Stack>
         </Alert>
       )}
       {preview.warnings.length > 0 && (
         <Alert color="yellow" variant="light" title="Worth a second look" p="sm">
           <Stack gap={2}>
             {preview.warnings.map((warning) => (
-              <Text size="sm" key={`${warning.row}-${warning.message}`}>
+              <Text size="sm" key={`${warning.row}-${warning.message}`} data-testid="review-flag">
                 Row {warning.row}: {warning.message}
               </Text>
             ))}

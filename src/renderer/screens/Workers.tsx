@@ -1,16 +1,16 @@
 // Workers: the people Mshahara pays. Add, edit, deactivate, and import a list from a file with a
 // preview of what will be added and what is left out.
-import { Button, Card, FileInput, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import type { ImportPreviewView, WorkerView } from '../../shared/contract';
 import { formatMsisdn } from '../../shared/phone';
 import { call, problemText } from '../api';
 import { ImportPreview } from '../components/ImportPreview';
+import { PayrollFileChooser, type ChosenFile } from '../components/PayrollFileChooser';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
-import { fileToBase64 } from '../lib/download';
 import { useLoad } from '../lib/use-load';
 
 type Include = 'active' | 'archived' | 'all';
@@ -138,28 +138,17 @@ function WorkerForm({ worker, onClose, onSaved }: { worker: WorkerView | undefin
 }
 
 function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported(): void }) {
-  const [file, setFile] = useState<File | null>(null);
+  const [file, setFile] = useState<ChosenFile | undefined>(undefined);
   const [preview, setPreview] = useState<ImportPreviewView | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-
-  async function choose(picked: File | null) {
-    setFile(picked);
-    setPreview(undefined);
-    setError(undefined);
-    if (!picked) return;
-    try {
-      setPreview(await call('workers.importPreview', { fileName: picked.name, contentBase64: await fileToBase64(picked) }));
-    } catch (failure) {
-      setError(failure);
-    }
-  }
 
   async function commit() {
     if (!file) return;
     setBusy(true);
     try {
-      const answer = await call('workers.importCommit', { fileName: file.name, contentBase64: await fileToBase64(file) });
+      // The bytes that were previewed, with the same choices: what is saved is what was shown.
+      const answer = await call('workers.importCommit', file);
       notifications.show({ message: `${answer.created} workers added${answer.refused.length ? `, ${answer.refused.length} rows left out` : ''}.` });
       onImported();
       onClose();
@@ -174,16 +163,27 @@ function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported():
     <Modal opened onClose={onClose} title="Import workers from a file" size="xl">
       <Stack>
         <Card withBorder p="sm">
-          <Text size="sm">A CSV or Excel file with columns name, phone and, if you like, amount, department, national_id. Nothing is saved until you confirm.</Text>
+          <Text size="sm">A CSV or Excel file with name and phone and, if you have them, amount (their usual pay), staff number, department, national ID. Nothing is saved until you confirm.</Text>
         </Card>
-        <FileInput label="File" placeholder="Choose a CSV or XLSX file" accept=".csv,.xlsx" value={file} onChange={(picked) => void choose(picked)} />
-        <Problem error={error} title="The file could not be read" />
-        {preview && <ImportPreview preview={preview} />}
+        <PayrollFileChooser<ImportPreviewView>
+          label="File"
+          description="CSV or XLSX"
+          testId="workers-file"
+          read={(chosen) => call('workers.importPreview', chosen)}
+          previewOf={(answer) => answer}
+          onRead={(chosen, answer) => {
+            setFile(chosen);
+            setPreview(answer);
+          }}
+        >
+          {(answer, chosen) => <ImportPreview preview={answer} fileName={chosen.fileName} />}
+        </PayrollFileChooser>
+        <Problem error={error} title="The workers were not added" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={() => void commit()} disabled={!preview || preview.valid.length === 0} loading={busy}>
+          <Button onClick={() => void commit()} disabled={!preview || preview.valid.length === 0 || preview.missingColumns.length > 0} loading={busy}>
             Add {preview?.valid.length ?? 0} workers
           </Button>
         </Group>

@@ -23,6 +23,7 @@ export const methodNameList = [
   'workers.importPreview',
   'workers.importCommit',
   'workers.template',
+  'imports.leftOutFile',
   'runs.list',
   'runs.previewFile',
   'runs.createFromWorkers',

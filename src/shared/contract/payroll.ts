@@ -2,6 +2,7 @@
 // float check, duplicates, left-out rows), approve, send, pause/resume/cancel, results, retry, export.
 import { z } from 'zod';
 import { cents, exportFormat, id, isoInstant, msisdn, pageInput, plainReason, positiveCents, producedFile, uploadedFile } from './common';
+import { importChoice, importPreview } from './imports';
 
 export const runStates = ['draft', 'approved', 'running', 'paused', 'completed', 'cancelled'] as const;
 export const itemStates = ['draft', 'queued', 'paying', 'paid', 'failed', 'cancelled'] as const;
@@ -37,24 +38,7 @@ const workerFields = {
   notes: optionalText(1000),
 };
 
-export const importPreview = z.object({
-  valid: z.array(
-    z.object({
-      row: z.number().int(),
-      name: z.string(),
-      phone: msisdn,
-      amountCents: cents,
-      reference: z.string(),
-      nationalId: z.string().nullable(),
-      department: z.string().nullable(),
-    }),
-  ),
-  /** Rows left out, each with every reason, and the cells as the file had them. */
-  invalid: z.array(z.object({ row: z.number().int(), reason: z.string(), raw: z.array(z.string()) })),
-  warnings: z.array(z.object({ row: z.number().int(), message: z.string() })),
-  totals: z.object({ count: z.number().int(), amountCents: cents }),
-});
-export type ImportPreviewView = z.output<typeof importPreview>;
+export { importPreview, type ImportPreviewView } from './imports';
 
 const itemCounts = z.object(Object.fromEntries(itemStates.map((state) => [state, z.number().int().min(0)])) as Record<(typeof itemStates)[number], z.ZodNumber>);
 
@@ -160,9 +144,9 @@ export const payrollMethods = {
   'workers.edit': { input: z.object({ id, changes: z.object(workerFields).partial().strict() }).strict(), output: workerView },
   'workers.deactivate': { input: z.object({ id }).strict(), output: workerView },
   'workers.restore': { input: z.object({ id }).strict(), output: workerView },
-  'workers.importPreview': { input: z.object(uploadedFile).strict(), output: importPreview },
+  'workers.importPreview': { input: z.object({ ...uploadedFile, ...importChoice }).strict(), output: importPreview },
   'workers.importCommit': {
-    input: z.object(uploadedFile).strict(),
+    input: z.object({ ...uploadedFile, ...importChoice }).strict(),
     output: z.object({ created: z.number().int(), refused: z.array(z.object({ row: z.number().int(), reason: z.string() })) }),
   },
   'workers.template': { input: z.object({ format: exportFormat }).strict(), output: producedFile },
@@ -173,7 +157,7 @@ export const payrollMethods = {
   },
   /** A payroll file read without saving anything: the preview, its charges and the float check. */
   'runs.previewFile': {
-    input: z.object(uploadedFile).strict(),
+    input: z.object({ ...uploadedFile, ...importChoice }).strict(),
     /** earlierRuns: runs that already pay this payroll; creating another then needs payAgain. */
     output: z.object({ preview: importPreview, estimatedChargesCents: cents, floatCheck, earlierRuns: z.array(earlierPayroll) }),
   },
@@ -192,7 +176,7 @@ export const payrollMethods = {
    * the same file or pays the same people the same amounts, unless payAgain is true.
    */
   'runs.createFromFile': {
-    input: z.object({ ...runHeader, ...uploadedFile, payAgain: z.boolean().optional() }).strict(),
+    input: z.object({ ...runHeader, ...uploadedFile, ...importChoice, payAgain: z.boolean().optional() }).strict(),
     output: runView,
   },
   'runs.review': {

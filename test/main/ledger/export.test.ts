@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { exportLedger, exportRunResults, nairobiTime } from '../../../src/main/ledger/export';
 import { recordTransaction, type NewTransaction } from '../../../src/main/ledger/transactions';
+import { estimateCharge } from '../../../src/main/payroll/charges';
 import { approveRun, createRunFromWorkers, listRunItems } from '../../../src/main/payroll/runs';
 import { addWorker } from '../../../src/main/payroll/workers';
 import { NAIROBI } from '../../../src/shared/time';
@@ -87,7 +88,7 @@ describe('ledger XLSX export', () => {
 });
 
 describe('run results export', () => {
-  it('lists each person with amount, state, receipt, registered name and the failure reason', async () => {
+  it('lists each person with amount, reference, state, time paid, receipt, registered name, charge and the failure reason, and the left-out rows', async () => {
     const wanjiku = addWorker(db, { name: 'Wanjiku Kamau', phone: '0712345678', defaultAmountCents: 2_500_000 }, 'Amina');
     const otieno = addWorker(db, { name: '@Otieno Ochieng', phone: '0722000111', defaultAmountCents: 1_850_000 }, 'Amina');
     const run = createRunFromWorkers(db, { title: 'November', workers: [{ workerId: wanjiku.id }, { workerId: otieno.id }] }, { name: 'Amina' });
@@ -100,21 +101,45 @@ describe('run results export', () => {
     db.prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, receipt) VALUES (?, 1, 'oc-1', ?, ?, 'SalaryPayment', 'succeeded', 'TKX0000001')").run(paid.id, paid.phone, paid.amountCents);
     db.prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, result_code, result_desc) VALUES (?, 1, 'oc-2', ?, ?, 'SalaryPayment', 'failed', '2001', 'The initiator information is invalid.')").run(failed.id, failed.phone, failed.amountCents);
 
+    db.prepare("UPDATE payout_attempts SET finished_at = '2026-11-30T21:15:00.000Z' WHERE originator_conversation_id = 'oc-1'").run();
+
     const file = temp.path('run.csv');
     await exportRunResults(db, run.id, file, 'csv');
-    const records = parse(readFileSync(file, 'utf8').slice(1), { columns: true }) as Record<string, string>[];
-    expect(records.map((r) => [r.Name, r.Phone, r['Amount (KES)'], r.State, r.Receipt, r['Registered M-Pesa name'], r['Failure reason']])).toEqual([
-      ['Wanjiku Kamau', '254712345678', '25000.00', 'paid', 'TKX0000001', 'WANJIKU KAMAU', ''],
-      ["'@Otieno Ochieng", '254722000111', '18500.00', 'failed', '', '', 'The initiator information is invalid. (code 2001)'],
+    const columns = ['Name', 'Phone', 'Amount (KES)', 'Reference', 'State', 'Time paid (Nairobi)', 'Receipt', 'Registered M-Pesa name', 'Charge (KES)', 'Charge', 'Failure reason'];
+    const read = (path: string): string[][] => (parse(readFileSync(path, 'utf8').slice(1), { columns: true }) as Record<string, string>[]).map((r) => columns.map((c) => r[c] ?? '?'));
+    // Paid before M-Pesa's result told the charge: the tariff's estimate, said to be one.
+    const estimated = (estimateCharge(2_500_000) / 100).toFixed(2);
+    expect(read(file)).toEqual([
+      ['Wanjiku Kamau', '254712345678', '25000.00', 'November', 'paid', '2026-12-01 00:15:00', 'TKX0000001', 'WANJIKU KAMAU', estimated, 'estimated', ''],
+      ["'@Otieno Ochieng", '254722000111', '18500.00', 'November', 'failed', '', '', '', '', '', 'The initiator information is invalid. (code 2001)'],
     ]);
 
+    // Once the ledger holds the payment, its charge and completion time are the ones M-Pesa reported.
+    const attemptId = (db.prepare("SELECT id FROM payout_attempts WHERE originator_conversation_id = 'oc-1'").get() as { id: number }).id;
+    db.transaction(() => {
+      recordTransaction(db, { receipt: 'TKX0000001', occurredAt: '2026-11-30T21:14:02.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 2_500_000, chargeCents: 1_300, phone: '254712345678', partyName: 'WANJIKU KAMAU', attemptId, source: 'b2c_result' });
+    })();
+    await exportRunResults(db, run.id, file, 'csv');
+    expect(read(file)[0]).toEqual(['Wanjiku Kamau', '254712345678', '25000.00', 'November', 'paid', '2026-12-01 00:14:02', 'TKX0000001', 'WANJIKU KAMAU', '13.00', 'confirmed', '']);
+
     const xlsx = temp.path('run.xlsx');
-    await exportRunResults(db, run.id, xlsx, 'xlsx');
+    const leftOut = { titles: ['name', 'phone', 'amount'], rows: [{ row: 4, reason: '"5k" is not an amount in shillings', raw: ['Peter', '0722333444', '5k'] }] };
+    await exportRunResults(db, run.id, xlsx, 'xlsx', leftOut);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsx);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([`Run ${run.id}`, 'Left out of the file']);
     const sheet = workbook.worksheets[0];
     const row = sheet?.getRow(3);
-    expect([row?.getCell(2).value, row?.getCell(3).value, row?.getCell(4).value, row?.getCell(5).value]).toEqual(["'@Otieno Ochieng", '254722000111', 18500, 'failed']);
+    expect([row?.getCell(2).value, row?.getCell(3).value, row?.getCell(4).value, row?.getCell(5).value, row?.getCell(6).value]).toEqual(["'@Otieno Ochieng", '254722000111', 18500, 'November', 'failed']);
+    // The time paid is a date cell showing Nairobi wall-clock time; columns are as wide as their content.
+    const paidCell = sheet?.getRow(2).getCell(7);
+    expect(paidCell?.value).toEqual(new Date('2026-12-01T00:14:02.000Z'));
+    expect(paidCell?.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet?.getColumn(13).width).toBe('The initiator information is invalid. (code 2001)'.length + 2);
+    expect(sheet?.getColumn(2).width).toBe(17);
+    const left = workbook.worksheets[1];
+    expect(left?.getRow(1).values).toEqual([undefined, 'Row in file', 'Reason left out', 'name', 'phone', 'amount']);
+    expect(left?.getRow(2).values).toEqual([undefined, 4, '"5k" is not an amount in shillings', 'Peter', '0722333444', '5k']);
   });
 });
 

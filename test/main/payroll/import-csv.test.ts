@@ -30,13 +30,13 @@ describe('CSV import preview', () => {
       { row: 2, name: 'Mwangi, Peter', msisdn: '254722111222', amountCents: 1_250_000, reference: 'Salary, November', department: 'Stores' },
       { row: 3, name: 'Achieng "Ache" Atieno', msisdn: '254722333444', amountCents: 300_000, reference: 'Advance to be recovered in December', department: 'Kitchen, Main' },
       { row: 4, name: 'Halima Abdi', msisdn: '254722555666', amountCents: 400_000, reference: 'November wages', department: 'Security' },
+      { row: 6, name: 'Njoroge Kariuki', msisdn: '254722999000', amountCents: 500_000, reference: 'Payroll', department: 'Stores' },
     ]);
-    expect(refusals(preview)).toEqual([
-      { row: 5, reason: notAmount('1,2,3') },
-      { row: 6, reason: 'Reference is empty' },
-    ]);
+    expect(refusals(preview)).toEqual([{ row: 5, reason: notAmount('1,2,3') }]);
     expect(preview.invalid[0]?.raw).toEqual(['Baraka Mutua', '0722777888', '1,2,3', 'November wages', 'Stores\n']);
-    expect(preview.totals).toEqual({ count: 3, amountCents: 1_950_000 });
+    // Reference is optional: row 6 has none and is paid with the default, which the preview says.
+    expect(preview.notes).toEqual(['1 row has no reference; it is paid with the reference "Payroll"']);
+    expect(preview.totals).toEqual({ count: 4, amountCents: 2_450_000 });
   });
 
   it('keeps text that starts with = + - @ as literal text, and never reads a formula as a phone or amount', () => {
@@ -113,11 +113,11 @@ describe('CSV import preview', () => {
     const existingPhones = new Map([['254799000111', 'Mary Saved']]);
     const payroll = previewCsv(fixture('duplicates.csv'), { existingPhones, duplicatesAgainstExisting: 'warn' });
     expect(payroll.valid.map((r) => r.row)).toEqual([2, 3, 5]);
-    expect(payroll.warnings).toEqual([{ row: 5, message: 'Phone 0799 000 111 belongs to saved worker Mary Saved' }]);
+    expect(payroll.warnings).toEqual([{ row: 5, message: 'Phone 0799 000 111 belongs to saved worker Mary Saved, not to "Saved worker"; check it is the right number' }]);
 
     const workers = previewCsv(fixture('duplicates.csv'), { existingPhones, duplicatesAgainstExisting: 'invalid' });
     expect(workers.valid.map((r) => r.row)).toEqual([2, 3]);
-    expect(workers.invalid.find((r) => r.row === 5)?.reason).toBe('Phone 0799 000 111 belongs to saved worker Mary Saved');
+    expect(workers.invalid.find((r) => r.row === 5)?.reason).toBe('Phone 0799 000 111 belongs to saved worker Mary Saved, not to "Saved worker"; check it is the right number');
     expect(workers.warnings).toEqual([]);
     expect(workers.totals).toEqual({ count: 2, amountCents: 300_000 });
   });
@@ -150,19 +150,22 @@ describe('CSV import preview', () => {
   });
 
   it('refuses a file whose header lacks a required column, naming it', () => {
-    expect(() => previewCsv(fixture('missing-column.csv'), payrollFile)).toThrow(ValidationError);
-    expect(() => previewCsv(fixture('missing-column.csv'), payrollFile)).toThrow(/no reference column/);
-    expect(() => previewCsv('name,amount\nA,100\n', payrollFile)).toThrow(/no phone, reference columns/);
-    expect(() => previewCsv('Phone,MSISDN,name,amount,ref\n', payrollFile)).toThrow('Both "Phone" and "MSISDN" look like the phone column; keep only one');
+    // Reference is optional: a file without it is read.
+    expect(previewCsv(fixture('missing-column.csv'), payrollFile).valid.map((r) => r.reference)).toEqual(['Payroll']);
+    expect(() => previewCsv('name,amount\nA,100\n', payrollFile)).toThrow(ValidationError);
+    expect(() => previewCsv('name,amount,Simu\nA,100,0712345678\n', payrollFile)).toThrow('The file has no phone column; titles not recognised: "Simu"');
+    expect(() => previewCsv('Mshahara,Simu\nA,0712345678\n', payrollFile)).toThrow(/no name, phone, amount columns/);
+    expect(() => previewCsv('Phone,MSISDN,name,amount,ref\n', payrollFile)).toThrow('Both "Phone" and "MSISDN" look like the phone column; keep only one, or choose which one');
     expect(() => previewCsv('\n\n', payrollFile)).toThrow(/The file is empty/);
   });
 
-  it('reads tab-separated UTF-16 and Windows-1252 files as Excel saves them', () => {
+  it('reads tab-separated UTF-16 as Excel saves it, and names invalid UTF-8 rather than guessing', () => {
     const text = 'Name\tMobile\tNet Pay\tNarration\nJosé Ñyaga\t0712345678\t1500\tSalary\n';
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     expect(previewCsv(utf16, payrollFile).valid).toEqual([{ row: 2, name: 'José Ñyaga', msisdn: '254712345678', amountCents: 150_000, reference: 'Salary' }]);
+    // Windows-1252 is not guessed: a wrong guess would change names silently. The refusal says where and what to do.
     const latin1 = Buffer.from('name,phone,amount,reference\nJos\xe9 Nyaga,0712345678,1500,Salary\n', 'latin1');
-    expect(previewCsv(latin1, payrollFile).valid[0]?.name).toBe('José Nyaga');
+    expect(() => previewCsv(latin1, payrollFile)).toThrow('The file is not UTF-8 text: line 2 has the byte 0xE9, which UTF-8 does not allow');
   });
 
   it('refuses an old .xls file with a way forward', async () => {

@@ -3,22 +3,39 @@
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../app/profile-database';
-import { previewPayrollFile, type ImportPreview } from '../../payroll/import';
+import { columnNames, previewPayrollFile, type ColumnMapping, type ColumnName, type ImportPreview } from '../../payroll/import';
+import { rememberedMappings } from '../../payroll/import-mappings';
 import { existingPhones, importWorkers } from '../../payroll/workers';
 import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 
-export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--profile <name>]
+export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--sheet <name>] [--map <meaning>=<column>,…] [--profile <name>]
 
-Reads a worker file (name, phone, amount, reference; national ID and department optional) and
-shows what would be imported: valid rows, and invalid rows with their row number and reason.
-  --yes    save the valid rows as workers (otherwise only the preview is shown)
+Reads a worker file (name and phone; amount, reference, national ID, staff number and department
+optional) and shows what would be imported: valid rows, and invalid rows with their row number and reason.
+  --yes              save the valid rows as workers (otherwise only the preview is shown)
+  --sheet <name>     the XLSX sheet to read (default: the first with name, phone and amount titles)
+  --map <list>       columns whose titles Mshahara does not recognise, by number from 1:
+                     e.g. --map phone=2,amount=5 (meanings: ${columnNames.join(', ')})
 `;
 
+/** "phone=2,amount=5" → { phone: 1, amount: 4 } (columns counted from 1 on the command line). */
+export function parseMapping(text: string, help: string): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+    const [meaning, column] = part.split('=').map((p) => p.trim());
+    if (!(columnNames as readonly string[]).includes(meaning ?? '')) throw new UsageError(`--map: "${meaning ?? ''}" is not one of ${columnNames.join(', ')}`, help);
+    const n = Number(column);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--map: ${meaning ?? ''} needs a column number from 1, got "${column ?? ''}"`, help);
+    mapping[meaning as ColumnName] = n - 1;
+  }
+  return mapping;
+}
+
 export async function workersCommand(args: string[], io: CliIo, _deps: { secrets: () => SecretStore }): Promise<number> {
-  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean', short: 'y' } }, workersHelp);
+  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean', short: 'y' }, sheet: { type: 'string' }, map: { type: 'string' } }, workersHelp);
   if (values.help === true) {
     io.out.write(workersHelp);
     return 0;
@@ -31,7 +48,14 @@ export async function workersCommand(args: string[], io: CliIo, _deps: { secrets
   // Saving workers changes the profile: only while no other program holds it.
   const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: values.yes === true });
   try {
-    const preview = await previewPayrollFile(content, { existingPhones: existingPhones(opened.db), duplicatesAgainstExisting: 'invalid' });
+    const preview = await previewPayrollFile(content, {
+      existingPhones: existingPhones(opened.db),
+      duplicatesAgainstExisting: 'invalid',
+      amountRequired: false,
+      rememberedMappings: rememberedMappings(opened.db),
+      ...(values.sheet === undefined ? {} : { sheet: values.sheet }),
+      ...(values.map === undefined ? {} : { mapping: parseMapping(values.map, workersHelp) }),
+    });
     printPreview(preview, io);
     if (values.yes !== true) {
       line(io.out, preview.valid.length > 0 ? 'Nothing saved. Run again with --yes to import the valid rows.' : 'Nothing to import.');
@@ -46,12 +70,16 @@ export async function workersCommand(args: string[], io: CliIo, _deps: { secrets
   }
 }
 
-/** The preview as a payroll officer reads it: totals, then each problem with its row. */
+/**
+ * The preview as a payroll officer reads it: totals, then each problem with its row, the flags to
+ * look at, and notes on the file. line() writes every control character out, so no cell can rewrite this.
+ */
 export function printPreview(preview: ImportPreview, io: CliIo): void {
   line(io.out, `${preview.valid.length} valid row${preview.valid.length === 1 ? '' : 's'}, total ${formatKesWithCurrency(preview.totals.amountCents)}.`);
   if (preview.invalid.length > 0) {
     line(io.out, `${preview.invalid.length} invalid row${preview.invalid.length === 1 ? '' : 's'}:`);
     for (const rejected of preview.invalid) line(io.out, `  row ${rejected.row}: ${rejected.reason}`);
   }
-  for (const warning of preview.warnings) line(io.out, `  row ${warning.row}: note: ${warning.message}`);
+  for (const warning of preview.warnings) line(io.out, `  row ${warning.row}: check: ${warning.message}`);
+  for (const note of preview.notes) line(io.out, `Note: ${note}`);
 }

@@ -1,43 +1,13 @@
 // Entry point of payroll and worker file import: bytes of a CSV or XLSX file in, preview out.
-// Pure: it reads no disk and no database; saved workers' phones come in as an argument.
-import { ValidationError } from '../../../shared/errors';
-import { readCsv } from './read-csv';
-import { readXlsx } from './read-xlsx';
+// The app's doors call previewPayrollFile, which reads on a bounded thread (read-off-thread.ts).
+import { previewOffThread } from './read-off-thread';
 import type { ImportOptions, ImportPreview } from './types';
-import { buildPreview } from './validate-rows';
 
-export type { ImportOptions, ImportPreview, ImportedRow, ImportWarning, RejectedRow } from './types';
+export { importFileKind, previewCsv, previewHere, previewXlsx, type ImportFileKind } from './preview';
+export { columnNames, type ColumnName } from './columns';
+export type { ColumnMapping, ImportColumn, ImportOptions, ImportPreview, ImportedRow, ImportWarning, RejectedRow } from './types';
 
-export function previewCsv(content: string | Uint8Array, options: ImportOptions): ImportPreview {
-  return buildPreview(readCsv(content), options);
-}
-
-export async function previewXlsx(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
-  return buildPreview(await readXlsx(content), options);
-}
-
-export type ImportFileKind = 'csv' | 'xlsx';
-
-/** Decided by the file's first bytes, not its name: a renamed file is read for what it is. */
-export function importFileKind(content: Uint8Array): ImportFileKind {
-  const startsWith = (...bytes: number[]): boolean => bytes.every((byte, i) => content[i] === byte);
-  if (startsWith(0x50, 0x4b, 0x03, 0x04)) return 'xlsx';
-  if (startsWith(0xd0, 0xcf, 0x11, 0xe0)) {
-    throw new ValidationError('This is an old Excel .xls file; save it as .xlsx (Excel Workbook) or CSV and import that');
-  }
-  return 'csv';
-}
-
-export async function previewPayrollFile(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
-  const kind = importFileKind(content);
-  switch (kind) {
-    case 'csv':
-      return previewCsv(content, options);
-    case 'xlsx':
-      return previewXlsx(content, options);
-    default: {
-      const unknown: never = kind;
-      throw new Error(`Unknown import file kind ${String(unknown)}`);
-    }
-  }
+/** Reads a payroll or worker file off the core's thread, within the limits of limits.ts. */
+export function previewPayrollFile(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {
+  return previewOffThread(content, options);
 }

@@ -2,17 +2,14 @@
 // previewed (rows left out with reasons, charges, float) before the draft run is made. A file
 // that earlier runs already pay (the same file, or the same people and amounts) is made into a run
 // only when the officer ticks "pay again", the same rule `pay --pay-again` applies.
-import { Alert, Button, Checkbox, FileInput, Group, List, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import type { MethodOutput, RunView } from '../../../shared/contract';
+import type { RunView } from '../../../shared/contract';
 import { call } from '../../api';
-import { ImportPreview } from '../../components/ImportPreview';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
-import { fileToBase64 } from '../../lib/download';
 import { useLoad } from '../../lib/use-load';
-
-type FilePreview = MethodOutput<'runs.previewFile'>;
+import { FromFile } from './FromFile';
 
 function thisMonthTitle(): string {
   const month = new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'Africa/Nairobi' }).format(new Date());
@@ -63,80 +60,6 @@ interface SourceProps {
   title: string;
   busy: boolean;
   create(make: () => Promise<RunView>): Promise<void>;
-}
-
-function FromFile({ title, busy, create }: SourceProps) {
-  const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<FilePreview | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [reading, setReading] = useState(false);
-  const [payAgain, setPayAgain] = useState(false);
-  const paidBefore = (preview?.earlierRuns.length ?? 0) > 0;
-
-  async function choose(picked: File | null) {
-    setFile(picked);
-    setPreview(undefined);
-    setError(undefined);
-    setPayAgain(false);
-    if (!picked) return;
-    setReading(true);
-    try {
-      setPreview(await call('runs.previewFile', { fileName: picked.name, contentBase64: await fileToBase64(picked) }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setReading(false);
-    }
-  }
-
-  return (
-    <Stack>
-      <FileInput label="Payroll file" description="CSV or Excel: name, phone, amount, and if you like reference, national_id, department" placeholder="Choose a file" accept=".csv,.xlsx" value={file} onChange={(picked) => void choose(picked)} data-testid="run-file" />
-      {reading && <Text size="sm">Reading the file…</Text>}
-      <Problem error={error} title="The file could not be read" />
-      {preview && (
-        <>
-          <ImportPreview preview={preview.preview} />
-          <Group gap="xl">
-            <Text size="sm">
-              Estimated M-Pesa charges <Money cents={preview.estimatedChargesCents} fw={600} />
-            </Text>
-            <Text size="sm">
-              Needed in the float <Money cents={preview.floatCheck.requiredCents} fw={600} />
-            </Text>
-          </Group>
-          <Alert color={preview.floatCheck.enough === false ? 'red' : preview.floatCheck.enough ? 'teal' : 'yellow'} variant="light" p="sm">
-            {preview.floatCheck.message}
-          </Alert>
-          {paidBefore && (
-            <Alert color="red" variant="light" title="This payroll was paid before, or is being paid" data-testid="paid-before">
-              <List size="sm" mb="xs">
-                {preview.earlierRuns.map((earlier) => (
-                  <List.Item key={earlier.runId}>{earlier.message}</List.Item>
-                ))}
-              </List>
-              <Checkbox
-                label="Pay these people again: I know they were paid and this is new pay"
-                checked={payAgain}
-                onChange={(event) => setPayAgain(event.currentTarget.checked)}
-                data-testid="pay-again"
-              />
-            </Alert>
-          )}
-        </>
-      )}
-      <Group justify="flex-end">
-        <Button
-          disabled={!file || !preview || preview.preview.valid.length === 0 || (paidBefore && !payAgain)}
-          loading={busy}
-          data-testid="create-run"
-          onClick={() => file && void create(async () => call('runs.createFromFile', { title, fileName: file.name, contentBase64: await fileToBase64(file), ...(paidBefore ? { payAgain } : {}) }))}
-        >
-          Create the run ({preview?.preview.valid.length ?? 0} workers)
-        </Button>
-      </Group>
-    </Stack>
-  );
 }
 
 function FromWorkers({ title, busy, create }: SourceProps) {
