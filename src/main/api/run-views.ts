@@ -86,7 +86,11 @@ export function runResults(
     .prepare(
       `SELECT i.id, i.line_number, i.worker_id, i.name, i.phone, i.amount_cents, i.remarks, i.state, i.registered_name, i.name_check,
               (SELECT count(*) FROM payout_attempts WHERE item_id = i.id) AS attempts,
-              a.state AS attempt_state, a.receipt, a.result_code, a.result_desc, a.needs_attention, a.finished_at,
+              a.state AS attempt_state,
+              -- The money that moved for the line: the latest attempt's receipt, or (paid after a recorded failure) the ledger's.
+              coalesce(a.receipt, (SELECT t.receipt FROM transactions t JOIN payout_attempts x ON x.id = t.attempt_id
+                                    WHERE x.item_id = i.id AND t.kind = 'b2c_payment' AND t.corrects_id IS NULL ORDER BY t.id DESC LIMIT 1)) AS receipt,
+              a.result_code, a.result_desc, a.needs_attention, a.finished_at,
               (SELECT count(*) FROM payout_findings f WHERE f.item_id = i.id AND f.cleared_at IS NULL) AS open_findings
        ${where} ORDER BY coalesce(i.line_number, i.id), i.id LIMIT @limit OFFSET @offset`,
     )
@@ -108,7 +112,7 @@ function resultRow(row: ResultSqlRow): RunResultRow {
     registeredName: row.registered_name,
     nameMismatch: row.name_check === 'mismatch',
     paidAt: row.state === 'paid' ? row.finished_at : null,
-    failure: row.state === 'failed' || row.needs_attention === 1 ? failureOf(row) : null,
+    failure: row.state === 'paid' ? null : row.state === 'failed' || row.needs_attention === 1 ? failureOf(row) : null,
     attempts: row.attempts,
     needsAttention: (row.needs_attention === 1 && row.attempt_state !== 'failed' && row.attempt_state !== 'succeeded' && row.attempt_state !== 'rejected') || row.open_findings > 0,
   };

@@ -57,6 +57,11 @@ export interface ResolveOutcome {
 
 const openList = openAttemptStates.map((state) => `'${state}'`).join(', ');
 
+/** 254710100000 → 0710 100 000, as a person reads it. */
+function localPhone(msisdn: string): string {
+  return /^254\d{9}$/.test(msisdn) ? `0${msisdn.slice(3, 6)} ${msisdn.slice(6, 9)} ${msisdn.slice(9)}` : msisdn;
+}
+
 function missingEvidence(attempt: Attempt): string {
   if (attempt.acknowledged) {
     return 'M-Pesa took this payment, but no Result and no Transaction Status answer said whether it was paid: find its receipt on the M-Pesa statement, or confirm with Safaricom that it failed.';
@@ -216,7 +221,7 @@ async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string,
     if (after.receipt !== receipt) {
       return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa's own answer settled it as paid with receipt ${String(after.receipt)} (not ${receipt}).` };
     }
-    return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa confirms receipt ${receipt}: paid ${attempt.phone}. Recorded.` };
+    return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa confirms receipt ${receipt}: paid ${localPhone(attempt.phone)}. Recorded.` };
   }
   if (answer === 'other_payment') throw new ConflictError(`M-Pesa says receipt ${receipt} belongs to another payment, not this one. Check the receipt on the statement.`);
   if (answer === 'failed') throw new ConflictError(`M-Pesa says receipt ${receipt} did not complete (failed or reversed): it is no evidence that this worker was paid.`);
