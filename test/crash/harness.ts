@@ -176,6 +176,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const tuning = ['--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds)];
     const payArgs = ['pay', file, ...tuning, '--yes', ...(scenario.extraPayArgs ?? [])];
     const retryArgs = ['runs', 'retry', '1', ...tuning, '--yes'];
+    const where = ['--profile', 'demo', '--base-url', simulator.baseUrl];
     const profileDb = profileDatabasePath('demo', dataDir);
     let kills = 0;
     let killsWhilePaying = 0;
@@ -253,14 +254,15 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     // Then a person clears the work list from the receipts M-Pesa shows (its statement: the simulator's record).
     const person = { resolvedPaid: 0, resolvedFailed: 0, retries: 0 };
     for (let round = 0; round < 4; round++) {
-      const listed = await finish(['runs', 'attention', '1', '--json', ...tuning], 'runs attention');
+      const listed = await finish(['runs', 'attention', '1', '--json', ...where], 'runs attention');
+      if (listed.child.exitCode !== 0) throw new Error(`runs attention failed (exit ${String(listed.child.exitCode)}): ${listed.stderr.slice(-2000)}`);
       const work = JSON.parse(listed.stdout) as { attention: Array<{ itemId: number; phone: string; amountCents: number; originatorConversationId: string }> };
       if (work.attention.length === 0 && countFailedItems(profileDb) === 0) break;
       for (const item of work.attention) {
         const paid = simulator.payments().find((p) => p.originatorConversationId === item.originatorConversationId);
         const args = paid
-          ? ['runs', 'resolve', String(item.itemId), '--paid', paid.receipt, '--reason', 'Receipt on the M-Pesa statement', ...tuning]
-          : ['runs', 'resolve', String(item.itemId), '--failed', '--reason', 'Not on the M-Pesa statement', ...tuning];
+          ? ['runs', 'resolve', String(item.itemId), '--paid', paid.receipt, '--reason', 'Receipt on the M-Pesa statement', ...where]
+          : ['runs', 'resolve', String(item.itemId), '--failed', '--reason', 'Not on the M-Pesa statement', ...where];
         const resolved = await finish(args, 'runs resolve');
         if (resolved.child.exitCode !== 0) throw new Error(`runs resolve ${item.itemId} failed: ${resolved.stderr}`);
         if (paid) person.resolvedPaid += 1;

@@ -128,6 +128,8 @@ export function failureOf(row: Pick<ResultSqlRow, 'attempt_state' | 'result_code
     };
   }
   if (row.result_code === null) return { code: null, message: row.result_desc ?? 'The payment was not made.', action: null };
+  // Recorded by Mshahara itself (a person's resolution, a cancelled run): its own words say why.
+  if (row.result_code.startsWith('mshahara.') && row.attempt_state !== 'rejected') return { code: row.result_code, message: row.result_desc ?? 'Recorded by a person.', action: null };
   const entry = row.attempt_state === 'rejected' ? describeSyncError(row.result_code, row.result_desc ?? '') : describeResultCode(row.result_code);
   return { code: row.result_code, message: entry.explanation, action: actionLabels[entry.action] };
 }

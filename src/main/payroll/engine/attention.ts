@@ -240,7 +240,7 @@ async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string,
         `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = 'mshahara.resolved', result_desc = ?, resolved_by = ?, resolution = ?,
            needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
       )
-      .run(receipt, `Recorded as paid by ${actor}`, actor, reason, nowIso, nowIso, attempt.id).changes;
+      .run(receipt, `Recorded as paid by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1) throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
     db.prepare(`UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND state <> 'cancelled'`).run(nowIso, attempt.itemId);
     db.prepare(
@@ -304,7 +304,7 @@ async function resolveFailed(deps: ResolveDeps, attempt: Attempt, reason: string
         `UPDATE payout_attempts SET state = 'failed', result_code = 'mshahara.resolved', result_desc = ?, resolved_by = ?, resolution = ?,
            needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
       )
-      .run(`Recorded as failed by ${actor}`, actor, reason, nowIso, nowIso, attempt.id).changes;
+      .run(`Recorded as failed by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1) throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
     failItem(db, attempt.id, nowIso);
     audit(db, actor, attempt, { outcome: 'failed', reason, checked: 'unchecked' });
