@@ -42,7 +42,7 @@ describe('crash test', () => {
         retryEvery: 4,
         ...(callbacks === 'relay' ? { relayOutage: { afterKills: 8, lives: 2 } } : {}),
         maxLifeMs: 1000,
-        deadlineMs: 170_000,
+        deadlineMs: 270_000,
         callbacks,
         log: process.env.MSHAHARA_CRASH_LOG === '1' ? (m: string) => console.log(m) : undefined,
       });
@@ -94,6 +94,6 @@ describe('crash test', () => {
         expect(outcome.database.inboxEventIds.filter((id) => !relayIds.has(id)), context).toEqual([]);
       }
     },
-    180_000,
+    300_000,
   );
 });

@@ -394,9 +394,10 @@ function applyNotFound(db: ProfileDatabase, inboxId: number, query: StatusQuery 
 }
 
 /**
- * A Result or queue timeout that arrived after the attempt was last sent and matched no attempt
- * (Daraja may send its own OriginatorConversationID, and the ConversationID was never learned):
- * it may be about this payment, so no re-send goes out while it is unread.
+ * A success Result of the same amount to the same number, or a queue timeout, that arrived after
+ * the attempt was last sent and matched no attempt (Daraja may send its own
+ * OriginatorConversationID, and the ConversationID was never learned): it may be this payment, so
+ * no re-send goes out while it is unread.
  */
 function unreadResultSince(db: ProfileDatabase, attempt: Attempt): string | null {
   if (attempt.sentAt === null) return null;
@@ -407,9 +408,10 @@ function unreadResultSince(db: ProfileDatabase, attempt: Attempt): string | null
     const parsed = parseCallback(row.body, row.kind);
     if (!parsed.ok) continue;
     const event = parsed.event;
+    // A queue timeout names no amount or number: it may be this payment, processed after all.
     if (event.type === 'queue-timeout') return `a queue timeout (callback #${row.id})`;
-    if (event.type !== 'b2c-result') continue;
-    if (event.resultCode !== '0') return `a result ${event.resultCode} (callback #${row.id})`;
+    // A failure moved no money, so a re-send after it can pay at most once.
+    if (event.type !== 'b2c-result' || event.resultCode !== '0') continue;
     if (event.amountCents === attempt.amountCents && checkParty(attempt.phone, event.receiverMsisdn, event.receiverPartyPublicName) !== 'mismatch') {
       return `a payment of the same amount to the same number (callback #${row.id})`;
     }

@@ -46,7 +46,8 @@ function query(afterSeconds: number): string {
 }
 
 function store(kind: CallbackKind, body: unknown): number {
-  const [id] = storeCallbacks(db, [{ eventId: null, receivedAt: new Date(), source: 'test', sourceIp: null, kind, headers: {}, body: JSON.stringify(body) }]);
+  // Received after the send, as every answer about it is.
+  const [id] = storeCallbacks(db, [{ eventId: null, receivedAt: new Date(later(30)), source: 'test', sourceIp: null, kind, headers: {}, body: JSON.stringify(body) }]);
   return id!;
 }
 
@@ -188,6 +189,39 @@ describe('"not found" leads to a same-ID re-send only when every condition holds
     apply(store('status-result', body));
     apply(store('status-result', body));
     expect(state()).toMatchObject({ attempt: 'unknown', resends: 0 });
+  });
+
+  it('never while a success of the same amount to the same number arrived since the send and matched nothing (Daraja\'s own IDs)', () => {
+    attempt('unknown');
+    const unmatched = {
+      Result: {
+        ResultType: 0,
+        ResultCode: 0,
+        ResultDesc: 'The service request is processed successfully.',
+        OriginatorConversationID: 'daraja-own-0001',
+        ConversationID: 'AG_20261201_neverlearned00001',
+        TransactionID: 'TLA0000061',
+        ResultParameters: {
+          ResultParameter: [
+            { Key: 'TransactionAmount', Value: 1500 },
+            { Key: 'TransactionReceipt', Value: 'TLA0000061' },
+            { Key: 'ReceiverPartyPublicName', Value: '2547****678 - JANE WANJIRU' },
+          ],
+        },
+      },
+    };
+    expect(apply(store('b2c-result', unmatched))).toEqual({ kind: 'flagged', flag: 'unmatched' });
+    apply(store('status-result', statusAnswer({ queryConversation: query(61), code: 'R000002' })));
+    expect(apply(store('status-result', statusAnswer({ queryConversation: query(130), code: 'R000002' }))).kind).toBe('attention');
+    expect(state()).toMatchObject({ attempt: 'unknown', resends: 0, attention: 1 });
+  });
+
+  it('a failure Result that matched nothing does not stop the re-send (it moved no money)', () => {
+    attempt('unknown');
+    const failure = { Result: { ResultType: 0, ResultCode: 2040, ResultDesc: 'Not registered', OriginatorConversationID: 'daraja-own-0002', ConversationID: 'AG_20261201_neverlearned00002', TransactionID: 'TLA0000000' } };
+    apply(store('b2c-result', failure));
+    apply(store('status-result', statusAnswer({ queryConversation: query(61), code: 'R000002' })));
+    expect(apply(store('status-result', statusAnswer({ queryConversation: query(130), code: 'R000002' }))).kind).toBe('resend');
   });
 
   it('stops after the allowed re-sends: the payment goes to a person', () => {
