@@ -13,17 +13,30 @@ export interface BalanceGap {
   missingCents: Cents;
 }
 
-/** The rows oldest first: portal exports list newest first, SFTP extracts oldest first. */
-export function chronological(rows: readonly StatementRow[]): StatementRow[] {
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  if (first === undefined || last === undefined) return [];
-  return first.completedAt > last.completedAt ? [...rows].reverse() : [...rows];
+/**
+ * The rows oldest first. Portal exports list newest first, SFTP extracts oldest first; rows of the
+ * same second keep the file's order. When every row has the same time the order is not written
+ * down, and the balance column decides: the order in which it adds up.
+ */
+function orders(rows: readonly StatementRow[]): StatementRow[][] {
+  const times = rows.map((r) => r.completedAt);
+  const ascending = times.every((t, i) => i === 0 || (times[i - 1] as string) <= t);
+  const descending = times.every((t, i) => i === 0 || (times[i - 1] as string) >= t);
+  const candidates: StatementRow[][] = [];
+  if (ascending) candidates.push([...rows]);
+  if (descending) candidates.push([...rows].reverse());
+  if (candidates.length === 0) candidates.push([...rows].sort((a, b) => (a.completedAt < b.completedAt ? -1 : a.completedAt > b.completedAt ? 1 : 0)));
+  return candidates;
 }
 
 export function checkContinuity(rows: readonly StatementRow[], preamble: StatementPreamble): BalanceGap[] {
+  const tries = orders(rows).map((ordered) => gapsIn(ordered, preamble));
+  return tries.reduce((best, gaps) => (gaps.length < best.length ? gaps : best));
+}
+
+function gapsIn(ordered: readonly StatementRow[], preamble: StatementPreamble): BalanceGap[] {
   const gaps: BalanceGap[] = [];
-  const moved = chronological(rows).filter((r) => r.status.toLowerCase() === 'completed' && r.balanceCents !== null);
+  const moved = ordered.filter((r) => r.status.toLowerCase() === 'completed' && r.balanceCents !== null);
   let previous: { receipt: string; balanceCents: Cents } | null =
     preamble.openingBalanceCents === null ? null : { receipt: 'opening balance', balanceCents: preamble.openingBalanceCents };
   for (const row of moved) {
