@@ -102,6 +102,8 @@ export async function importStatement(db: ProfileDatabase, input: StatementImpor
     return { importId, rowsNew };
   })();
   matchAccount(db, account, input.now);
+  const times = parsed.rows.map((r) => r.completedAt).sort();
+  const span = times.length === 0 ? null : { from: times[0] as string, to: new Date(Date.parse(times[times.length - 1] as string) + 1).toISOString() };
   return {
     importId,
     account,
@@ -113,6 +115,7 @@ export async function importStatement(db: ProfileDatabase, input: StatementImpor
     gaps,
     openingBalanceCents: parsed.preamble.openingBalanceCents,
     closingBalanceCents: parsed.preamble.closingBalanceCents,
-    buckets: summariseBuckets(db, { account, importId }),
+    // The buckets of the statement's whole span, so a repeated import still shows what it holds.
+    buckets: summariseBuckets(db, span === null ? { account, importId } : { account, ...span }),
   };
 }
