@@ -84,7 +84,7 @@ export function matchAccount(db: ProfileDatabase, account: string, now: string):
          FROM statement_rows s
          LEFT JOIN statement_matches m ON m.statement_row_id = s.id
          LEFT JOIN transactions t ON ${currentByReceipt('t', "CASE WHEN s.entry = 'charge' THEN coalesce(s.linked_receipt, s.receipt) ELSE s.receipt END")}
-         LEFT JOIN statement_rows o ON s.entry = 'reversal' AND o.receipt = s.linked_receipt AND o.entry = 'money'
+         LEFT JOIN statement_rows o ON s.entry = 'reversal' AND o.account = s.account AND o.receipt = s.linked_receipt AND o.entry = 'money'
         WHERE s.account = ? AND m.reconciliation_id IS NULL`,
     )
     .all(account) as JoinedRow[];
