@@ -10,10 +10,10 @@ describe('003_reconciliation', () => {
     const db = openDatabase(temp.path('003.sqlite'), { applyMigrations: false });
     migrateTo(db, 2);
     const paid = db
-      .prepare("INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, source) VALUES ('SG632NMUAB', '2026-11-28T07:01:02.000Z', 'out', 'b2c_payment', 'completed', 1500000, 'b2c_result')")
+      .prepare("INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, charge_cents, source) VALUES ('SG632NMUAB', '2026-11-28T07:01:02.000Z', 'out', 'b2c_payment', 'completed', 1500000, 10800, 'b2c_result')")
       .run().lastInsertRowid;
     expect(migrateTo(db, 3).applied).toEqual(['003_reconciliation']);
-    expect(db.prepare('SELECT receipt, amount_cents FROM transactions').all()).toEqual([{ receipt: 'SG632NMUAB', amount_cents: 1500000 }]);
+    expect(db.prepare('SELECT receipt, amount_cents, charge_cents, charge_basis FROM transactions').all()).toEqual([{ receipt: 'SG632NMUAB', amount_cents: 1500000, charge_cents: 10800, charge_basis: null }]);
 
     const imported = db
       .prepare("INSERT INTO statement_imports (file_name, file_sha256, account, rows_read, rows_new, problems, gaps, imported_by, imported_at) VALUES ('s.csv', ?, 'Utility Account', 1, 1, '[]', '[]', 'a', '2026-12-01T00:00:00.000Z')")

@@ -2,6 +2,7 @@
 // differences; a portal payment, a missing row, an edited amount and a double payment are all found.
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { estimateCharge } from '../../../src/main/payroll/charges';
 import { importStatement } from '../../../src/main/statements/import';
 import { approvedRun, customersFor, harness, worker, type Harness } from '../payroll/engine/harness';
 
@@ -43,6 +44,10 @@ describe('the simulator statement against the ledger', () => {
     expect(result).toMatchObject({ account: 'Utility Account', rowsRead: 8, problems: [], gaps: [] });
     expect(bucketCounts(result)).toEqual({ matched: 8, difference: 0, charge: 0, reversal: 0, statement_only: 0 });
     expect(result.closingBalanceCents).toBe(h.sim.balances().utilityCents);
+    // Every payment carries the tariff's charge as an estimate from the moment it is paid.
+    const estimated = h.db.prepare("SELECT amount_cents, charge_cents, charge_basis FROM transactions WHERE kind = 'b2c_payment'").all() as Array<{ amount_cents: number; charge_cents: number; charge_basis: string }>;
+    expect(estimated.map((t) => t.charge_basis)).toEqual(workers.map(() => 'estimated'));
+    expect(estimated.map((t) => t.charge_cents)).toEqual(estimated.map((t) => estimateCharge(t.amount_cents)));
 
     const charges = await statement(h.sim, 'account=charges&format=xlsx');
     const chargeResult = await importStatement(h.db, { fileName: charges.name, bytes: charges.bytes, actor: 'accountant', now: new Date().toISOString() });

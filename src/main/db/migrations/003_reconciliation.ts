@@ -119,4 +119,9 @@ CREATE TABLE confirmed_charges (
   charge_cents     INTEGER NOT NULL CHECK (charge_cents >= 0),
   confirmed_at     TEXT NOT NULL
 ) STRICT;
+
+-- Which charge a payment row carries: 'estimated' from the tariff when M-Pesa's answer named none,
+-- 'reported' when the answer did. The statement's charge row (confirmed_charges) outranks both.
+-- Rows written before keep NULL (the ledger is append-only): their charge, if any, was reported.
+ALTER TABLE transactions ADD COLUMN charge_basis TEXT CHECK (charge_basis IS NULL OR charge_basis IN ('estimated', 'reported'));
 `;
