@@ -7,6 +7,7 @@ import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
 import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
+import { reconcileMethods } from './contract/reconcile';
 import { setupMethods } from './contract/setup';
 
 export * from './contract/common';
@@ -14,6 +15,7 @@ export * from './contract/setup';
 export * from './contract/payroll';
 export * from './contract/money';
 export * from './contract/attention';
+export * from './contract/reconcile';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -21,7 +23,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...attentionMethods, ...moneyMethods } as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...attentionMethods, ...moneyMethods, ...reconcileMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

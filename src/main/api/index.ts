@@ -12,6 +12,7 @@ import { publishProfileEvents } from './events';
 import { inboxHandlers } from './inbox';
 import { ledgerHandlers } from './ledger';
 import { profileHandlers } from './profiles';
+import { reconcileHandlers } from './reconcile';
 import { runHandlers } from './runs';
 import { ProfileSession } from './session';
 import { setupHandlers } from './setup';
@@ -32,6 +33,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...dashboardHandlers(ctx),
     ...ledgerHandlers(ctx),
     ...inboxHandlers(ctx),
+    ...reconcileHandlers(ctx),
   };
 }
 
