@@ -1,7 +1,7 @@
 // The reconcile view: the statement's opening and closing balance, the ledger's movement, the
 // cleared total of ticked rows and the difference, which falls to zero as rows are ticked. Finish
 // is offered at zero and locks the ticked rows; a locked row's tick cannot change.
-import { Alert, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { call, problemText } from '../../api';
 import { Money } from '../../components/Money';
@@ -64,7 +64,10 @@ export function ReconcilePeriod({ account, period, version, onChanged }: { accou
                   data-testid={`tick-${r.receipt}`}
                 />
               </Table.Td>
-              <Table.Td ff="monospace">{r.receipt}{r.locked ? ' 🔒' : ''}</Table.Td>
+              <Table.Td>
+                <Text component="span" ff="monospace" size="sm">{r.receipt}</Text>{' '}
+                {r.locked && <Badge size="xs" color="gray" variant="light">Locked</Badge>}
+              </Table.Td>
               <Table.Td><When at={r.completedAt} /></Table.Td>
               <Table.Td>{r.details}</Table.Td>
               <Table.Td><Money cents={r.paidInCents - r.withdrawnCents} /></Table.Td>
