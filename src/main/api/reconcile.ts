@@ -53,7 +53,7 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
     'reconcile.tickMatched': ({ account, period }) => ({ ticked: tickMatched(core().db, { account, period, actor: ctx.actor, now: now() }) }),
     'reconcile.decide': async (input) => {
       const c = core();
-      switch (input.action) {
+      switch (input.how) {
         case 'add': {
           addToLedger(c.db, { rowId: input.rowId, kind: input.kind, actor: ctx.actor, now: now() });
           ledgerChanged();

@@ -93,10 +93,10 @@ export const reconcileMethods = {
   'reconcile.tickMatched': { input: z.object({ account, period }).strict(), output: z.object({ ticked: z.number().int() }) },
   /** A person's decision about a row only on the statement, or a proposed payout attempt. */
   'reconcile.decide': {
-    input: z.discriminatedUnion('action', [
-      z.object({ rowId: id, action: z.literal('add'), kind: z.enum(['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund']) }).strict(),
-      z.object({ rowId: id, action: z.literal('elsewhere'), note: z.string().trim().min(3).max(500) }).strict(),
-      z.object({ rowId: id, action: z.literal('confirm'), attemptId: id }).strict(),
+    input: z.discriminatedUnion('how', [
+      z.object({ rowId: id, how: z.literal('add'), kind: z.enum(['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund']) }).strict(),
+      z.object({ rowId: id, how: z.literal('elsewhere'), note: z.string().trim().min(3).max(500) }).strict(),
+      z.object({ rowId: id, how: z.literal('confirm'), attemptId: id }).strict(),
     ]),
     output: z.object({ message: z.string() }),
   },

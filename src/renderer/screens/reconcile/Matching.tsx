@@ -96,12 +96,12 @@ function Decisions({ row, decide }: { row: ReconcileRowView; decide: (input: Par
       {row.settlement && <Text size="xs">{row.settlement === 'added_to_ledger' ? 'Added to the ledger' : `Belongs elsewhere: ${row.note ?? ''}`}</Text>}
       {row.bucket === 'statement_only' && !row.locked && row.settlement === null && (
         <Group gap="xs">
-          <Button size="xs" variant="light" onClick={() => void decide({ rowId: row.statementRowId, action: 'add', kind: row.paidInCents > 0 ? 'c2b_payment' : 'b2c_payment' })} data-testid={`add-${row.receipt}`}>Add to the ledger</Button>
-          <Button size="xs" variant="subtle" onClick={() => { const note = window.prompt('Where does this money belong?'); if (note) void decide({ rowId: row.statementRowId, action: 'elsewhere', note }); }}>Belongs elsewhere</Button>
+          <Button size="xs" variant="light" onClick={() => void decide({ rowId: row.statementRowId, how: 'add', kind: row.paidInCents > 0 ? 'c2b_payment' : 'b2c_payment' })} data-testid={`add-${row.receipt}`}>Add to the ledger</Button>
+          <Button size="xs" variant="subtle" onClick={() => { const note = window.prompt('Where does this money belong?'); if (note) void decide({ rowId: row.statementRowId, how: 'elsewhere', note }); }}>Belongs elsewhere</Button>
         </Group>
       )}
       {row.proposals.filter((p) => p.state !== 'failed' && p.state !== 'rejected').map((p) => (
-        <Button key={p.attemptId} size="xs" color="teal" variant="light" disabled={row.locked} onClick={() => void decide({ rowId: row.statementRowId, action: 'confirm', attemptId: p.attemptId })}>
+        <Button key={p.attemptId} size="xs" color="teal" variant="light" disabled={row.locked} onClick={() => void decide({ rowId: row.statementRowId, how: 'confirm', attemptId: p.attemptId })}>
           This is {p.name}'s payment (run {p.runId}): settle it
         </Button>
       ))}
