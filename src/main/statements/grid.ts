@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { ValidationError } from '../../shared/errors';
 import { decodeCsv, detectDelimiter } from '../payroll/import/read-csv';
+import { StatementReader, type ParsedStatement } from './parse';
 
 export type GridCell = string | number | Date | boolean | null;
 
@@ -20,29 +21,41 @@ export function formatOf(bytes: Uint8Array): StatementFormat {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04 ? 'xlsx' : 'csv';
 }
 
-export async function readGrid(bytes: Uint8Array): Promise<GridLine[]> {
-  return formatOf(bytes) === 'xlsx' ? readXlsxGrid(bytes) : readCsvGrid(bytes);
+/** Reads and interprets a statement in one pass: CSV lines go to the reader as they are parsed. */
+export async function readStatement(bytes: Uint8Array): Promise<ParsedStatement> {
+  const reader = new StatementReader();
+  if (formatOf(bytes) === 'xlsx') for (const line of await readXlsxGrid(bytes)) reader.push(line);
+  else eachCsvLine(bytes, (line) => reader.push(line));
+  return reader.finish();
 }
 
-export function readCsvGrid(content: Uint8Array | string): GridLine[] {
-  const text = decodeCsv(content);
+function csvOptions(text: string) {
   // The preamble lines hold one or two cells; the separator is read from the widest early line.
-  const probe = text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 40).sort((a, b) => b.length - a.length)[0] ?? '';
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+  const probe = text.replace(/^\uFEFF/, '').split(/\r?\n/, 40).sort((a, b) => b.length - a.length)[0] ?? '';
+  return { bom: true, delimiter: detectDelimiter(probe), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: false };
+}
+
+/** Hands each CSV record to `visit` with its line, keeping none of them (a large statement is read once). */
+export function eachCsvLine(content: Uint8Array | string, visit: (line: GridLine) => void): void {
+  const text = decodeCsv(content);
   try {
-    records = parse(text, {
-      bom: true,
-      delimiter: detectDelimiter(probe),
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      trim: false,
-      info: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    parse(text, {
+      ...csvOptions(text),
+      on_record: (record: string[], context: { lines: number }) => {
+        visit({ line: context.lines, cells: record });
+        return null;
+      },
+    });
   } catch (error) {
     throw new ValidationError(`The statement cannot be read as CSV: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return records.map(({ record, info }) => ({ line: info.lines, cells: record }));
+}
+
+/** Every CSV line of a statement with its line number (for tests and small files). */
+export function readCsvGrid(content: Uint8Array | string): GridLine[] {
+  const lines: GridLine[] = [];
+  eachCsvLine(content, (line) => lines.push(line));
+  return lines;
 }
 
 export async function readXlsxGrid(bytes: Uint8Array): Promise<GridLine[]> {

@@ -8,9 +8,9 @@ import type { Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { checkContinuity, type BalanceGap } from './continuity';
-import { readGrid } from './grid';
+import { readStatement } from './grid';
 import { matchAccount, summariseBuckets, type BucketSummary } from './match';
-import { parseStatement, type StatementProblem } from './parse';
+import type { StatementProblem } from './parse';
 
 export interface StatementImportInput {
   fileName: string;
@@ -55,7 +55,7 @@ export function accountFromFileName(fileName: string): string | null {
 
 /** Reads a statement without storing anything: the preview a person sees before importing. */
 export async function previewStatement(fileName: string, bytes: Uint8Array, account?: string) {
-  const parsed = parseStatement(await readGrid(bytes));
+  const parsed = await readStatement(bytes);
   const named = account ?? parsed.preamble.account ?? accountFromFileName(fileName);
   return { parsed, account: named === null ? 'Utility Account' : normaliseAccount(named), gaps: checkContinuity(parsed.rows, parsed.preamble) };
 }

@@ -67,13 +67,14 @@ type Column = keyof typeof columns;
 const required: readonly Column[] = ['receipt', 'completed', 'details', 'status', 'paidIn', 'withdrawn', 'balance'];
 
 function titleOf(cell: GridCell): string {
-  return text(cell).toLowerCase().replace(/["'.:]/g, '').replace(/\s+/g, ' ').trim();
+  return text(cell).replace(/^\uFEFF/, '').toLowerCase().replace(/["'.:]/g, '').replace(/\s+/g, ' ').trim();
 }
 
 function text(cell: GridCell | undefined): string {
   if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'string') return cell.trim();
   if (cell instanceof Date) return cell.toISOString();
-  return String(cell).replace(/^\uFEFF/, '').trim();
+  return String(cell);
 }
 
 /** Column positions of a line that names every required column, else null. */
@@ -180,32 +181,60 @@ function safeAmount(cell: GridCell): Cents | null {
   }
 }
 
-export function parseStatement(lines: GridLine[]): ParsedStatement {
-  const headerIndex = lines.findIndex((l) => headerOf(l.cells) !== null);
-  if (headerIndex < 0) {
-    throw new ValidationError(
-      'No statement header found: the file must have a line with Receipt No., Completion Time, Details, Transaction Status, Paid In, Withdrawn and Balance (the M-Pesa portal export)',
-    );
+/**
+ * Reads a statement line by line, so a 100,000-row file is never held twice: lines before the
+ * header are kept (for the preamble) until the header is found; after it, each line becomes a row
+ * or a named problem at once.
+ */
+export class StatementReader {
+  private readonly before: GridLine[] = [];
+  private at: Map<Column, number> | null = null;
+  private headerLine = 0;
+  private readonly rows: StatementRow[] = [];
+  private readonly problems: StatementProblem[] = [];
+
+  push(line: GridLine): void {
+    if (this.at !== null) {
+      this.readRow(line);
+      return;
+    }
+    const found = headerOf(line.cells);
+    if (found === null) {
+      // The preamble is a few lines; a file that is all preamble is refused at the end anyway.
+      if (this.before.length < 200) this.before.push(line);
+      return;
+    }
+    this.at = found;
+    this.headerLine = line.line;
   }
-  const header = lines[headerIndex] as GridLine;
-  const at = headerOf(header.cells) as Map<Column, number>;
-  const preamble = readPreamble(lines.slice(0, headerIndex));
-  const rows: StatementRow[] = [];
-  const problems: StatementProblem[] = [];
-  const cell = (cells: GridCell[], column: Column): GridCell => {
-    const index = at.get(column);
+
+  finish(): ParsedStatement {
+    if (this.at === null) {
+      throw new ValidationError(
+        'No statement header found: the file must have a line with Receipt No., Completion Time, Details, Transaction Status, Paid In, Withdrawn and Balance (the M-Pesa portal export)',
+      );
+    }
+    return { preamble: readPreamble(this.before), headerLine: this.headerLine, rows: this.rows, problems: this.problems };
+  }
+
+  private cell(cells: GridCell[], column: Column): GridCell {
+    const index = (this.at as Map<Column, number>).get(column);
     return index === undefined ? null : (cells[index] ?? null);
-  };
-  for (const { line, cells } of lines.slice(headerIndex + 1)) {
-    if (cells.every((c) => text(c) === '')) continue;
+  }
+
+  private readRow({ line, cells }: GridLine): void {
+    const { rows, problems } = this;
+    const cell = (c: GridCell[], column: Column): GridCell => this.cell(c, column);
     const receipt = text(cell(cells, 'receipt'));
+    const receiptLike = /^[A-Z0-9]{6,20}$/i.test(receipt);
+    if (!receiptLike && cells.every((c) => text(c) === '')) return;
     // Footers and the old layout's section rows are text in the first cell and nothing else.
-    if (cells.slice(1).every((c) => text(c) === '') && !/^[A-Z0-9]{8,12}$/.test(receipt)) {
+    if (!receiptLike && cells.slice(1).every((c) => text(c) === '')) {
       problems.push({ line, reason: `not a transaction row ("${receipt.slice(0, 40)}")` });
-      continue;
+      return;
     }
     const reasons: string[] = [];
-    if (!/^[A-Z0-9]{6,20}$/i.test(receipt)) reasons.push(receipt === '' ? 'Receipt No. is empty' : `Receipt No. "${receipt}" is not an M-Pesa receipt`);
+    if (!receiptLike) reasons.push(receipt === '' ? 'Receipt No. is empty' : `Receipt No. "${receipt}" is not an M-Pesa receipt`);
     const completedAt = statementTime(cell(cells, 'completed'));
     if (completedAt === null) reasons.push(`Completion Time "${text(cell(cells, 'completed'))}" is not a date (dd-MM-yyyy HH:mm:ss)`);
     const initiatedCell = cell(cells, 'initiated');
@@ -236,7 +265,7 @@ export function parseStatement(lines: GridLine[]): ParsedStatement {
     if (status === '') reasons.push('Transaction Status is empty');
     if (reasons.length > 0) {
       problems.push({ line, reason: reasons.join('; ') });
-      continue;
+      return;
     }
     const details = text(cell(cells, 'details'));
     const reasonType = text(cell(cells, 'reason')) || null;
@@ -262,5 +291,10 @@ export function parseStatement(lines: GridLine[]): ParsedStatement {
       accountNumber: text(cell(cells, 'accountNumber')) || null,
     });
   }
-  return { preamble, headerLine: header.line, rows, problems };
+}
+
+export function parseStatement(lines: Iterable<GridLine>): ParsedStatement {
+  const reader = new StatementReader();
+  for (const line of lines) reader.push(line);
+  return reader.finish();
 }
