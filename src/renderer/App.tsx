@@ -14,6 +14,7 @@ import { listenToRunProgress } from './stores/run-progress';
 const Workers = lazy(() => import('./screens/Workers').then((module) => ({ default: module.Workers })));
 const Runs = lazy(() => import('./screens/Runs').then((module) => ({ default: module.Runs })));
 const Ledger = lazy(() => import('./screens/Ledger').then((module) => ({ default: module.Ledger })));
+const Reconcile = lazy(() => import('./screens/Reconcile').then((module) => ({ default: module.Reconcile })));
 const Inbox = lazy(() => import('./screens/Inbox').then((module) => ({ default: module.Inbox })));
 const Settings = lazy(() => import('./screens/Settings').then((module) => ({ default: module.Settings })));
 
@@ -27,6 +28,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Runs />;
     case 'ledger':
       return <Ledger />;
+    case 'reconcile':
+      return <Reconcile />;
     case 'inbox':
       return <Inbox />;
     case 'settings':

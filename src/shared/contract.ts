@@ -8,6 +8,7 @@ import type { eventNameList, methodNameList } from './contract/names';
 import { importMethods } from './contract/imports';
 import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
+import { reconcileMethods } from './contract/reconcile';
 import { setupMethods } from './contract/setup';
 
 export * from './contract/common';
@@ -16,6 +17,7 @@ export * from './contract/payroll';
 export * from './contract/money';
 export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
+export * from './contract/reconcile';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -23,7 +25,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...attentionMethods, ...moneyMethods } as const;
+export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...attentionMethods, ...moneyMethods, ...reconcileMethods } as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

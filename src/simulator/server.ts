@@ -8,6 +8,7 @@ import { accountBalance, reversal, transactionStatus } from './org-apis';
 import { c2bRegister, c2bSimulate } from './c2b';
 import { stkPush, stkQuery } from './stk';
 import { presetFaults, type SimulatorFaults } from './faults';
+import { registerStatementRoute } from './statement-route';
 
 type BusinessHandler = (ctx: SimulatorContext, body: RequestBody) => DarajaAnswer;
 
@@ -135,6 +136,7 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
   // Control paths for tests and the demo: not part of Daraja, no token needed.
   app.get('/simulator/certificate', async (_request, reply) => reply.header('content-type', 'application/x-pem-file').send(ctx.keys.certificatePem));
   app.get('/simulator/payments', async (_request, reply) => send(reply, { status: 200, body: ctx.model.payments() }));
+  registerStatementRoute(app, ctx);
   app.get('/simulator/failures', async (_request, reply) => send(reply, { status: 200, body: ctx.model.failures() }));
   app.get('/simulator/stats', async (_request, reply) => send(reply, { status: 200, body: { ...state, callbacks: { ...ctx.callbacks.stats }, b2c: { ...ctx.b2cStats } } }));
   app.get('/simulator/faults', async (_request, reply) => send(reply, { status: 200, body: ctx.faults.current() }));

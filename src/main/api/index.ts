@@ -13,6 +13,7 @@ import { importHandlers } from './imports';
 import { inboxHandlers } from './inbox';
 import { ledgerHandlers } from './ledger';
 import { profileHandlers } from './profiles';
+import { reconcileHandlers } from './reconcile';
 import { runHandlers } from './runs';
 import { ProfileSession } from './session';
 import { setupHandlers } from './setup';
@@ -34,6 +35,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...dashboardHandlers(ctx),
     ...ledgerHandlers(ctx),
     ...inboxHandlers(ctx),
+    ...reconcileHandlers(ctx),
   };
 }
 

@@ -25,6 +25,8 @@ Commands:
   balance          ask M-Pesa for the account balances
   relay            set the profile up with the companion relay (key, register, save, show)
   template         write the payroll file template (CSV or XLSX) to fill in and import
+  statement import import an M-Pesa statement (CSV or XLSX) and match it against the ledger
+  reconcile        show, finish or list reconciliations of an account for a period
 
 Every command takes --profile <name> (default: demo) and --help.
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
@@ -65,6 +67,10 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/relay')).relayCommand(rest, io, { secrets });
       case 'template':
         return await (await import('./commands/template')).templateCommand(rest, io);
+      case 'statement':
+        return await (await import('./commands/statement')).statementCommand(rest, io);
+      case 'reconcile':
+        return await (await import('./commands/reconcile')).reconcileCommand(rest, io);
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

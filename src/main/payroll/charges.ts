@@ -30,6 +30,15 @@ export function estimateCharge(amountCents: Cents): Cents {
   return band.chargeCents;
 }
 
+/** The tariff charge, or null for an amount the tariff has no band for (nothing to estimate). */
+export function estimatedChargeOrNull(amountCents: Cents): Cents | null {
+  try {
+    return estimateCharge(amountCents);
+  } catch {
+    return null;
+  }
+}
+
 export interface RunChargeEstimate {
   count: number;
   amountCents: Cents;

@@ -383,7 +383,7 @@ export function runSummary(db: ProfileDatabase, runId: number): RunSummary {
     .prepare(
       `SELECT coalesce(sum(t.charge_cents), 0) AS charges FROM transactions t
          JOIN payout_attempts a ON a.id = t.attempt_id JOIN payroll_items i ON i.id = a.item_id
-        WHERE i.run_id = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
+        WHERE i.run_id = ? AND t.charge_basis IS NOT 'estimated' AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
     )
     .get(runId) as { charges: number };
   const mismatches = db.prepare("SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND name_check = 'mismatch'").get(runId) as { n: number };

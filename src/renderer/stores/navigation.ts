@@ -1,7 +1,7 @@
 // Which screen is showing. Screens are few and flat, so a small store does what a router would.
 import { create } from 'zustand';
 
-export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'inbox', 'settings'] as const;
+export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'reconcile', 'inbox', 'settings'] as const;
 export type Screen = (typeof screens)[number];
 
 export const screenTitles: Record<Screen, string> = {
@@ -9,6 +9,7 @@ export const screenTitles: Record<Screen, string> = {
   workers: 'Workers',
   runs: 'Payroll runs',
   ledger: 'Ledger',
+  reconcile: 'Reconcile',
   inbox: 'Callback inbox',
   settings: 'Settings',
 };

@@ -49,6 +49,15 @@ export const methodNameList = [
   'ledger.export',
   'inbox.list',
   'inbox.settle',
+  'statements.preview',
+  'statements.import',
+  'reconcile.show',
+  'reconcile.tick',
+  'reconcile.tickMatched',
+  'reconcile.decide',
+  'reconcile.finish',
+  'reconcile.history',
+  'reconcile.export',
 ] as const;
 
 export const eventNameList = ['app.notice', 'run.progress', 'run.ended', 'inbox.changed', 'balance.changed', 'ledger.changed', 'profile.changed'] as const;

@@ -3,6 +3,7 @@
 // Add a migration: a new NNN_name.ts exporting `sql`, one line here, and a test in test/main/db/.
 import { sql as initial } from './001_initial';
 import { sql as evidence } from './002_evidence';
+import { sql as reconciliation } from './003_reconciliation';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -14,4 +15,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: '001_initial', sql: initial },
   { version: 2, name: '002_evidence', sql: evidence },
+  { version: 3, name: '003_reconciliation', sql: reconciliation },
 ];

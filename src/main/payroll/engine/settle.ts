@@ -4,6 +4,7 @@ import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import type { Attempt } from './attempts';
 import { failItem, openAttemptStates } from './attempts';
+import { estimatedChargeOrNull } from '../charges';
 import { checkRegisteredName } from './names';
 
 const openList = openAttemptStates.map(() => '?').join(', ');
@@ -82,20 +83,23 @@ export function settlePaid(db: ProfileDatabase, attempt: Attempt, evidence: Paym
   }).immediate();
 }
 
-/** One ledger row for money M-Pesa says it paid (inside the caller's transaction). */
+/**
+ * One ledger row for money M-Pesa says it paid (inside the caller's transaction). A B2C Result
+ * rarely names the charge, so the tariff's is written as an estimate; the statement confirms it.
+ */
 function insertPayment(db: ProfileDatabase, attempt: Attempt, evidence: PaymentEvidence, nowIso: string, contradiction: FindingKind | null): number {
   const ledger = db
     .prepare(
       `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
-         party_display, utility_balance_cents, attempt_id, inbox_id, source, contradiction)
-       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         party_display, utility_balance_cents, attempt_id, inbox_id, source, contradiction, charge_basis)
+       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       evidence.receipt,
       (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
       nowIso,
       evidence.amountCents,
-      evidence.chargeCents,
+      evidence.chargeCents ?? estimatedChargeOrNull(evidence.amountCents),
       evidence.phone,
       evidence.registeredName,
       evidence.partyDisplay,
@@ -104,6 +108,7 @@ function insertPayment(db: ProfileDatabase, attempt: Attempt, evidence: PaymentE
       evidence.inboxId,
       evidence.source,
       contradiction,
+      evidence.chargeCents === null ? 'estimated' : 'reported',
     );
   return Number(ledger.lastInsertRowid);
 }

@@ -1,0 +1,53 @@
+// Reconciliation: the M-Pesa statement as the accountant's ground truth. Import a statement (with a
+// preview), look at every row in its bucket beside the ledger row, tick rows until the difference
+// to the statement's closing balance is zero and finish (the rows lock), and see the history.
+import { Group, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { History } from './reconcile/History';
+import { ImportStatement } from './reconcile/ImportStatement';
+import { Matching } from './reconcile/Matching';
+import { ReconcilePeriod } from './reconcile/ReconcilePeriod';
+
+/** This month in Nairobi, as a period ('2026-12'). */
+function currentPeriod(): string {
+  return new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 7);
+}
+
+export function Reconcile() {
+  const [account, setAccount] = useState('Utility Account');
+  const [period, setPeriod] = useState(currentPeriod());
+  const [tab, setTab] = useState<string | null>('import');
+  const [version, setVersion] = useState(0);
+  const changed = () => setVersion((v) => v + 1);
+  return (
+    <Stack data-testid="reconcile">
+      <Group justify="space-between">
+        <Title order={2}>Reconcile</Title>
+        <Group>
+          <Select label="Account" data={['Utility Account', 'Charges Paid Account', 'Working Account']} value={account} onChange={(value) => value !== null && setAccount(value)} allowDeselect={false} data-testid="reconcile-account" />
+          <TextInput label="Period" description="2026-12, or 2026-12-01..2026-12-15" value={period} onChange={(event) => setPeriod(event.currentTarget.value.trim())} data-testid="reconcile-period" />
+        </Group>
+      </Group>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="import" data-testid="tab-import">Statement import</Tabs.Tab>
+          <Tabs.Tab value="matching" data-testid="tab-matching">Matching</Tabs.Tab>
+          <Tabs.Tab value="reconcile" data-testid="tab-reconcile">Reconcile</Tabs.Tab>
+          <Tabs.Tab value="history" data-testid="tab-history">History</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="import" pt="md">
+          <ImportStatement onImported={(imported) => { setAccount(imported); changed(); }} />
+        </Tabs.Panel>
+        <Tabs.Panel value="matching" pt="md">
+          <Matching account={account} period={period} version={version} onChanged={changed} />
+        </Tabs.Panel>
+        <Tabs.Panel value="reconcile" pt="md">
+          <ReconcilePeriod account={account} period={period} version={version} onChanged={changed} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="md">
+          <History version={version} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
