@@ -310,20 +310,7 @@ function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusRe
     const status = (event.transactionStatus ?? '').trim();
     if (status.toLowerCase() === 'completed') {
       if (query) recordQueryAnswer(db, query.id, 'paid', event.resultCode, inboxId, nowIso);
-      const result = applySuccess(db, inboxId, attempt, nowIso, {
-        source: 'status_result',
-        receipt: event.receipt,
-        amountCents: event.amountCents,
-        reportedMsisdn: event.creditPartyMsisdn,
-        registeredName: event.creditPartyName,
-        partyDisplay: event.creditPartyPublicName,
-        occurredAt: event.finalisedAt,
-        chargeCents: event.debitPartyChargesCents,
-        utilityBalanceCents: null,
-        reportedBalances: [],
-        resultCode: event.resultCode,
-        resultDesc: event.resultDesc,
-      });
+      const result = applySuccess(db, inboxId, attempt, nowIso, statusEvidence(event));
       // The payment's own ConversationID, learned once its evidence was accepted (its synchronous answer may have been lost).
       if (result.kind === 'settled' && event.transactionConversationId !== null) markAcknowledged(db, attempt.id, event.transactionConversationId);
       return result;
@@ -341,6 +328,24 @@ function applyStatusResult(db: ProfileDatabase, inboxId: number, event: StatusRe
   }
   if (policy.notFoundCodes.includes(event.resultCode)) return applyNotFound(db, inboxId, query, attempt, event, nowIso, policy);
   return unanswered(db, inboxId, query, attempt, event, `Transaction Status could not answer (${event.resultCode} ${event.resultDesc}); it is about the query, not the payment`, nowIso);
+}
+
+/** What a "Completed" Transaction Status answer reports about the payment, before it is checked against the attempt. */
+function statusEvidence(event: StatusResultEvent): SuccessEvidence {
+  return {
+    source: 'status_result',
+    receipt: event.receipt,
+    amountCents: event.amountCents,
+    reportedMsisdn: event.creditPartyMsisdn,
+    registeredName: event.creditPartyName,
+    partyDisplay: event.creditPartyPublicName,
+    occurredAt: event.finalisedAt,
+    chargeCents: event.debitPartyChargesCents,
+    utilityBalanceCents: null,
+    reportedBalances: [],
+    resultCode: event.resultCode,
+    resultDesc: event.resultDesc,
+  };
 }
 
 function unanswered(db: ProfileDatabase, inboxId: number, query: StatusQuery | null, attempt: Attempt, event: StatusResultEvent, reason: string, nowIso: string): ApplyResult {
@@ -452,20 +457,7 @@ function applyReceiptAnswer(db: ProfileDatabase, inboxId: number, event: StatusR
     return { kind: 'status-unanswered', attemptId: attempt.id };
   }
   recordQueryAnswer(db, query.id, 'paid', event.resultCode, inboxId, nowIso);
-  return applySuccess(db, inboxId, attempt, nowIso, {
-    source: 'status_result',
-    receipt: event.receipt,
-    amountCents: event.amountCents,
-    reportedMsisdn: event.creditPartyMsisdn,
-    registeredName: event.creditPartyName,
-    partyDisplay: event.creditPartyPublicName,
-    occurredAt: event.finalisedAt,
-    chargeCents: event.debitPartyChargesCents,
-    utilityBalanceCents: null,
-    reportedBalances: [],
-    resultCode: event.resultCode,
-    resultDesc: event.resultDesc,
-  });
+  return applySuccess(db, inboxId, attempt, nowIso, statusEvidence(event));
 }
 
 /** A status query that waited too long in Daraja's queue: the query went unanswered; it is asked again. */
