@@ -191,7 +191,11 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       relayPort = Number(new URL(relay.url).port);
       log(`relay back at ${relay.url}`);
     };
-    while (killsWhilePaying < scenario.kills) {
+    let lastRetryLife = -Infinity;
+    // Kill until enough kills landed while paying, and (when payees fail) until a retry life has run.
+    const moreLives = (): boolean =>
+      killsWhilePaying < scenario.kills || (scenario.retryEvery !== undefined && retryLives === 0 && simulator.failures().length > 0 && lives < scenario.kills * 3);
+    while (moreLives()) {
       if (Date.now() - started > scenario.deadlineMs) throw new Error(`deadline passed after ${kills} kills`);
       const outage = scenario.relayOutage;
       if (outage && relay !== undefined && relayDownFor === 0 && outageLives === 0 && kills >= outage.afterKills) {
@@ -201,9 +205,13 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         relayDownFor = outage.lives;
         log(`relay down for ${outage.lives} lives`);
       }
-      const retrying = scenario.retryEvery !== undefined && lives % scenario.retryEvery === scenario.retryEvery - 1 && countFailedItems(profileDb) > 0;
+      // "Retry failed" is approved as soon as something failed on evidence, at most every retryEvery lives.
+      const retrying = scenario.retryEvery !== undefined && lives - lastRetryLife >= scenario.retryEvery && countFailedItems(profileDb) > 0;
       const life = startLife(retrying ? retryArgs : payArgs, dataDir, childEnv);
-      if (retrying) retryLives += 1;
+      if (retrying) {
+        retryLives += 1;
+        lastRetryLife = lives;
+      }
       if (relayDownFor > 0) outageLives += 1;
       const spawnedAt = Date.now();
       lives += 1;
