@@ -3,7 +3,7 @@
 // time, and finally left to finish. The checks compare the local database with the simulator's
 // ground truth: who was paid, how much, how many times.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -130,6 +130,7 @@ function startLife(args: string[], dataDir: string, env: Record<string, string> 
 
 /** Lines whose latest attempt failed on evidence: what "retry failed" would send again. */
 function countFailedItems(file: string): number {
+  if (!existsSync(file)) return 0; // no program has opened the profile yet
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(`SELECT count(*) FROM payroll_items WHERE state = 'failed'`).pluck().get() as number;
