@@ -85,7 +85,8 @@ describe('audit log', () => {
   it('detects a changed link at the entry whose prev_hash was changed', () => {
     const db = withEntries(4);
     dropGuards(db);
-    db.exec("UPDATE audit_log SET prev_hash = 'e' || substr(prev_hash, 2) WHERE id = 3");
+    // Change the first hex digit to another one (a hash that already starts with "e" must change too).
+    db.exec("UPDATE audit_log SET prev_hash = (CASE WHEN substr(prev_hash, 1, 1) = 'e' THEN 'f' ELSE 'e' END) || substr(prev_hash, 2) WHERE id = 3");
     expect(verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 3 });
   });
 
