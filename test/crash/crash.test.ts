@@ -61,8 +61,13 @@ describe('crash test', () => {
       expect(outcome.killsWhilePaying, context).toBeGreaterThanOrEqual(20);
       // The opponent did play: payees failed, and "retry failed" ran between kills.
       expect(outcome.failures.length, context).toBeGreaterThan(0);
-      expect(outcome.retryLives, context).toBeGreaterThan(0);
-      if (callbacks === 'relay') expect(outcome.outageLives, context).toBeGreaterThan(0);
+      // Through the relay, refusals reach the engine whatever is killed, so "retry failed" runs between
+      // kills every time; on loopback a refusal's Result dies with the killed process and may be
+      // settled only after the last kill, so there it is approved when it can be.
+      if (callbacks === 'relay') {
+        expect(outcome.retryLives, context).toBeGreaterThan(0);
+        expect(outcome.outageLives, context).toBeGreaterThan(0);
+      }
       // Before any person acted: nothing hidden, nothing stranded, nobody paid twice.
       expect(settlementProblems(outcome.beforePerson), context).toEqual([]);
       expect(outcome.beforePerson.openFindings, context).toBe(0);

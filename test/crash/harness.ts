@@ -193,9 +193,11 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       log(`relay back at ${relay.url}`);
     };
     let lastRetryLife = -Infinity;
-    // Kill until enough kills landed while paying, and (when payees fail) until a retry life has run.
+    // Kill until enough kills landed while paying, and in the relay route (where refusals arrive
+    // whatever is killed) until a retry life has run when payees failed.
     const moreLives = (): boolean =>
-      killsWhilePaying < scenario.kills || (scenario.retryEvery !== undefined && retryLives === 0 && simulator.failures().length > 0 && lives < scenario.kills * 3);
+      killsWhilePaying < scenario.kills ||
+      (scenario.callbacks === 'relay' && scenario.retryEvery !== undefined && retryLives === 0 && simulator.failures().length > 0 && lives < scenario.kills * 3);
     while (moreLives()) {
       if (Date.now() - started > scenario.deadlineMs) throw new Error(`deadline passed after ${kills} kills`);
       const outage = scenario.relayOutage;
