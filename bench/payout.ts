@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { openProfileApp } from '../src/main/app/open-profile-app';
+import { openProfileApp } from '../src/main/composition/open-profile-app';
 import { configureLogging } from '../src/main/log';
 import { previewPayrollFile } from '../src/main/payroll/import';
 import { approveRun, createRunFromFile } from '../src/main/payroll/runs';

@@ -13,12 +13,12 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { parseArgs } from 'node:util';
 import { Pool, request } from 'undici';
-import { addChannel } from '../src/relay/channels';
-import { PgRelayStore } from '../src/relay/pg-store';
-import { generateChannelKeyPair, open, type RelayEventPlaintext } from '../src/relay/sealing';
-import { loadServerKey } from '../src/relay/server-key';
-import { SqliteRelayStore } from '../src/relay/sqlite-store';
-import type { RelayStore } from '../src/relay/store';
+import { addChannel } from '../src/relay-server/channels';
+import { PgRelayStore } from '../src/relay-server/pg-store';
+import { generateChannelKeyPair, open, type RelayEventPlaintext } from '../src/relay-server/sealing';
+import { loadServerKey } from '../src/relay-server/server-key';
+import { SqliteRelayStore } from '../src/relay-server/sqlite-store';
+import type { RelayStore } from '../src/relay-server/store';
 import { startPostgres, type PgCluster } from '../test/helpers/postgres';
 
 const TOTAL = Number(process.env.BENCH_CALLBACKS ?? 20_000);
@@ -104,7 +104,7 @@ function percentile(sorted: number[], p: number): number {
 function startInstance(dataDir: string, commit: string, storeArgs: string[]): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_PROFILE=<folder> writes a CPU profile of the relay process there.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const relay = child([...profile, 'src/relay/cli.ts', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off', ...storeArgs], {
+  const relay = child([...profile, 'src/relay-server/cli.ts', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off', ...storeArgs], {
     RELAY_COMMIT: commit,
     RELAY_RATE_HOOKS: '0',
     RELAY_RATE_PULL: '0',

@@ -40,7 +40,7 @@ interface Host {
 }
 
 function startHost(dataDir: string): Promise<Host> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0'], { cwd: root, env: { ...process.env, MSHAHARA_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/transports/browser-host/main.ts', '--port', '0'], { cwd: root, env: { ...process.env, MSHAHARA_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolveHost, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -5,22 +5,22 @@ import { app, BrowserWindow, ipcMain, Menu, Notification, session, shell } from 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Api } from './api';
-import { lazySecretStore, startApi } from './api/start';
-import { nameThisProgram } from './app/profile-lock';
+import type { Api } from './handlers';
+import { lazySecretStore, startApi } from './handlers/start';
+import { nameThisProgram } from './composition/profile-lock';
 import { logger } from './log';
 import { dataFolder } from './profiles';
 import { KeytarSecretStore } from './secrets/keytar-store';
-import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './shell/csp';
-import { sendEventsTo } from './shell/events';
-import { openExternalSafely, shellOpener } from './shell/external-links';
-import { serveContractOverIpc } from './shell/ipc';
-import { appMenuTemplate } from './shell/menu';
-import { electronSqliteBinding } from './shell/native-sqlite';
-import { guardNavigation, isAppUrl } from './shell/navigation';
-import { holdQuitUntilClosed } from './shell/quit';
-import { runFeedback } from './shell/run-feedback';
-import { createAppWindow } from './shell/window';
+import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './electron/csp';
+import { sendEventsTo } from './electron/events';
+import { openExternalSafely, shellOpener } from './electron/external-links';
+import { serveContractOverIpc } from './transports/electron-ipc';
+import { appMenuTemplate } from './electron/menu';
+import { electronSqliteBinding } from './electron/native-sqlite';
+import { guardNavigation, isAppUrl } from './electron/navigation';
+import { holdQuitUntilClosed } from './electron/quit';
+import { runFeedback } from './electron/run-feedback';
+import { createAppWindow } from './electron/window';
 
 const log = logger('app');
 

@@ -2,28 +2,10 @@
 // written; callers still never log raw bodies, tokens or credentials. Modules take their logger
 // at load time, so the destination and level stay switchable afterwards (configureLogging).
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactionPaths as paths } from '../shared/redaction';
 
-export const redactedKeys = [
-  'consumerKey',
-  'consumerSecret',
-  'initiatorPassword',
-  'passkey',
-  'password',
-  'Password',
-  'SecurityCredential',
-  'securityCredential',
-  'access_token',
-  'accessToken',
-  'token',
-  'authorization',
-  'Authorization',
-  'relayToken',
-  'pullToken',
-  'privateKey',
-  'secret',
-];
+export { redactedKeys } from '../shared/redaction';
 
-const paths = redactedKeys.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 /** Forwards to whichever stream configureLogging chose last. */
 class SwitchableDestination implements DestinationStream {

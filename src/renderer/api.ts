@@ -4,7 +4,7 @@ import type { ContractError, ContractResult, EventName, EventPayload, MethodInpu
 
 type Pending = (result: ContractResult<unknown>) => void;
 
-/** Messages of the browser host's WebSocket protocol (see src/main/host/websocket.ts). */
+/** Messages of the browser host's WebSocket protocol (see src/main/transports/browser-host/websocket.ts). */
 type ServerMessage = { id: number; result: ContractResult<unknown> } | { event: string; payload: unknown };
 
 function webSocketBridge(url: string): MshaharaBridge {

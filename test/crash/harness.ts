@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { closeDatabase, openDatabase } from '../../src/main/db';
 import { verifyAuditChain } from '../../src/main/ledger/audit';
 import { profileDatabasePath } from '../../src/main/profiles';
-import { startRelay, type RunningRelay } from '../../src/relay/server';
+import { startRelay, type RunningRelay } from '../../src/relay-server/server';
 import { startSimulator, type PaymentRecord, type RunningSimulator, type SimulatorFaults } from '../../src/simulator';
 import { createRandom } from '../../src/simulator/random';
 import { startPrivateKeyring, type PrivateKeyring } from '../helpers/keyring';

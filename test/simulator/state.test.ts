@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { connectToDaraja, demoSimulatorStateFile } from '../../src/main/app/daraja-connection';
+import { connectToDaraja, demoSimulatorStateFile } from '../../src/main/composition/daraja-connection';
 import { profileDefaults } from '../../src/main/profiles';
 import { formatDarajaTime } from '../../src/shared/time';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index';

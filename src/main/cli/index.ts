@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
-import { nameThisProgram } from '../app/profile-lock';
+import { nameThisProgram } from '../composition/profile-lock';
 import { configureLogging } from '../log';
 import { OnDemandKeychain } from './keychain';
 import { line, processIo, type CliIo } from './output';

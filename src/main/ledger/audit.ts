@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { InternalError } from '../../shared/errors';
-import { redactedKeys } from '../log';
+import { redactedKeys } from '../../shared/redaction';
 
 type Db = BetterSqlite3.Database;
 

@@ -19,7 +19,7 @@ export interface RunningHost {
 /** Spawns the browser host on a free port with its own data folder; resolves once it prints its address. */
 export async function startHost(env: Record<string, string> = {}): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mshahara-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/browser-host.ts', '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/transports/browser-host/main.ts', '--port', '0'], {
     cwd: projectRoot,
     env: { ...process.env, MSHAHARA_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openProfileApp } from '../../../src/main/app/open-profile-app';
+import { openProfileApp } from '../../../src/main/composition/open-profile-app';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
 import { approveRun, createRunFromFile } from '../../../src/main/payroll/runs';

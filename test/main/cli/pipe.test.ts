@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { recordTransaction } from '../../../src/main/ledger/transactions';
-import { loadOrCreateProfile } from '../../../src/main/app/profile-database';
+import { loadOrCreateProfile } from '../../../src/main/composition/profile-database';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
 import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath } from '../../../src/main/profiles';

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openProfileDatabase } from '../../../src/main/app/profile-database';
+import { openProfileDatabase } from '../../../src/main/composition/profile-database';
 import { cli, freshDataFolderEachTest } from './cli-helpers';
 
 const folder = freshDataFolderEachTest();

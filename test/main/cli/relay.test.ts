@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { profileDatabasePath } from '../../../src/main/profiles';
-import { startRelay, type RunningRelay } from '../../../src/relay/server';
+import { startRelay, type RunningRelay } from '../../../src/relay-server/server';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';
 import { cli, freshDataFolderEachTest } from './cli-helpers';

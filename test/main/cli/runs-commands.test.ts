@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openProfileApp } from '../../../src/main/app/open-profile-app';
+import { openProfileApp } from '../../../src/main/composition/open-profile-app';
 import { runCli } from '../../../src/main/cli';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { beginRun } from '../../../src/main/payroll/engine/run-control';

@@ -14,7 +14,7 @@ import { DarajaClient } from '../../../src/main/daraja';
 import { KeytarSecretStore } from '../../../src/main/secrets/keytar-store';
 import type { SecretName } from '../../../src/main/secrets/secret-store';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
-import { storeCallbacks } from '../../../src/main/inbox/store';
+import { storeCallbacks } from '../../../src/main/callback-sources/inbox/store';
 import { configureLogging } from '../../../src/main/log';
 import { startPrivateKeyring, type PrivateKeyring } from '../../helpers/keyring';
 import { startCallbackReceiver, type CallbackReceiver } from '../daraja/callback-receiver';

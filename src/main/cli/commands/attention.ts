@@ -3,9 +3,9 @@
 // Transaction Status where M-Pesa answers. Both open the engine without sending any payment.
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
-import { openProfileApp, type ProfileAppOptions } from '../../app/open-profile-app';
-import { openProfileDatabase } from '../../app/profile-database';
-import { ProfileInUseError } from '../../app/profile-lock';
+import { openProfileApp, type ProfileAppOptions } from '../../composition/open-profile-app';
+import { openProfileDatabase } from '../../composition/profile-database';
+import { ProfileInUseError } from '../../composition/profile-lock';
 import type { ProfileDatabase } from '../../db';
 import { listAttention, listFindings, type AttentionItem, type Finding, type Resolution } from '../../payroll/engine';
 import { getRun } from '../../payroll/runs';

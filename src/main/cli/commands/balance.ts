@@ -2,7 +2,7 @@
 // which arrives as a callback, then prints each account.
 import { DarajaError, UnavailableError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { defaultResultTimeoutMs, openProfileApp } from '../../app/open-profile-app';
+import { defaultResultTimeoutMs, openProfileApp } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import { applyInboxEntry } from '../../payroll/engine';
 import type { SecretStore } from '../../secrets/secret-store';

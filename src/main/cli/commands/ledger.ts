@@ -1,6 +1,6 @@
 // `ledger export`: the ledger as CSV or XLSX, to a file or to stdout (CSV only: XLSX is binary),
 // with the usual filters. Every cell is neutralised for spreadsheets by the export itself.
-import { openProfileDatabase } from '../../app/profile-database';
+import { openProfileDatabase } from '../../composition/profile-database';
 import { exportLedger, type ExportFormat } from '../../ledger/export';
 import type { LedgerFilter } from '../../ledger/query';
 import { line, type CliIo } from '../output';

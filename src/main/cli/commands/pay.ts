@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { ConflictError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileApp, type ProfileApp } from '../../app/open-profile-app';
+import { openProfileApp, type ProfileApp } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import type { ImportPreview } from '../../payroll/import';
 import { findEarlierPayrolls, findPeoplePaidElsewhere, type EarlierPayroll } from '../../payroll/duplicates';

@@ -2,7 +2,7 @@
 // (balances, ledger figure, cleared total, difference, buckets); finish ticks the rows that
 // matched and locks the period when the difference is zero. `--export` writes the report.
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../app/profile-database';
+import { openProfileDatabase } from '../../composition/profile-database';
 import { buckets } from '../../statements/match';
 import { finishReconciliation, reconciliationHistory, showReconciliation, tickMatched, type Reconciliation } from '../../statements/reconcile';
 import { bucketTitles, exportReconciliation } from '../../statements/report';

@@ -2,8 +2,8 @@
 // the app. Once set up, `pay` and `balance` receive Daraja's callbacks through the relay (and
 // catch up on what arrived while they were not running) instead of on a loopback port.
 import { ValidationError } from '../../../shared/errors';
-import { openProfileDatabase } from '../../app/profile-database';
-import { channelPublicKey, registerProfileChannel, relaySettings, saveRegistrationJson, type RelaySettings } from '../../relay/setup';
+import { openProfileDatabase } from '../../composition/profile-database';
+import { channelPublicKey, registerProfileChannel, relaySettings, saveRegistrationJson, type RelaySettings } from '../../callback-sources/relay-client/setup';
 import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';

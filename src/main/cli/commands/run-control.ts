@@ -3,9 +3,9 @@
 // first (--yes skips the question; with no terminal to ask on, they do nothing without it).
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
-import { retryableFailures } from '../../api/runs';
-import { openProfileApp, type ProfileAppOptions } from '../../app/open-profile-app';
-import { openProfileDatabase } from '../../app/profile-database';
+import { retryableFailures } from '../../handlers/runs';
+import { openProfileApp, type ProfileAppOptions } from '../../composition/open-profile-app';
+import { openProfileDatabase } from '../../composition/profile-database';
 import { estimateRunCharges } from '../../payroll/charges';
 import { getRun, runSummary } from '../../payroll/runs';
 import { runDisplayLabels } from '../../payroll/status';

@@ -2,7 +2,7 @@
 // what it paid (show; --json for scripts) and what the run screen's buttons do. Reading needs no
 // lock; everything that changes a run takes the profile (one program at a time).
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../app/profile-database';
+import { openProfileDatabase } from '../../composition/profile-database';
 import type { ProfileDatabase } from '../../db';
 import { listAttention } from '../../payroll/engine';
 import { listRunItems, runSummary, type PayrollItem } from '../../payroll/runs';

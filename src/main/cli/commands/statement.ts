@@ -2,7 +2,7 @@
 // once and prints the buckets with counts and totals, the unreadable rows and the balance breaks.
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../app/profile-database';
+import { openProfileDatabase } from '../../composition/profile-database';
 import { importStatement, type StatementImportResult } from '../../statements/import';
 import { buckets } from '../../statements/match';
 import { bucketTitles } from '../../statements/report';

@@ -2,7 +2,7 @@
 // with --yes saves the valid rows as workers.
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../app/profile-database';
+import { openProfileDatabase } from '../../composition/profile-database';
 import { columnNames, previewPayrollFile, type ColumnMapping, type ColumnName, type ImportPreview } from '../../payroll/import';
 import { rememberedMappings } from '../../payroll/import-mappings';
 import { existingPhones, importWorkers } from '../../payroll/workers';

@@ -5,7 +5,7 @@
 // completes only when nothing is open (docs/money-safety.md).
 import type { DarajaClient } from '../../daraja';
 import type { ProfileDatabase } from '../../db';
-import type { CallbackSource } from '../../inbox/source';
+import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { appendAudit } from '../../ledger/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { parseCallback, type CallbackKind } from '../../daraja/callbacks';

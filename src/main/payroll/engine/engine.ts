@@ -5,7 +5,7 @@
 import type { DarajaClient } from '../../daraja';
 import { backoff, type BackoffPolicy } from '../../daraja/backoff';
 import type { ProfileDatabase } from '../../db';
-import type { CallbackSource } from '../../inbox/source';
+import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { logger } from '../../log';
 import { applyInboxEntry, defaultEvidencePolicy, engineKinds, type ApplyResult, type EvidencePolicy } from './apply';
 import { listAttention, resolveItem, type AttentionItem, type Resolution, type ResolveOutcome } from './attention';

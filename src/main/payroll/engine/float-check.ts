@@ -2,7 +2,7 @@
 // estimated charges? The balance comes from an Account Balance result (a callback, as a snapshot).
 import type { DarajaClient } from '../../daraja';
 import type { ProfileDatabase } from '../../db';
-import type { CallbackSource } from '../../inbox/source';
+import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { ConflictError, UnavailableError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { estimateRunCharges, type RunChargeEstimate } from '../charges';

@@ -12,7 +12,7 @@
 import type { DarajaClient } from '../../daraja';
 import { backoff, type BackoffPolicy } from '../../daraja/backoff';
 import type { ProfileDatabase } from '../../db';
-import type { CallbackSource } from '../../inbox/source';
+import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { logger } from '../../log';
 import { attemptsWhere, countUnansweredStatusQuery, markNeedsAttention, recordStatusQuerySent, type Attempt } from './attempts';
 import { SendRate, takeFromAll } from './rate';

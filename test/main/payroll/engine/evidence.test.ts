@@ -4,7 +4,7 @@
 // attempt, the item, the ledger and "retry failed" make of it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../../src/main/db';
-import { storeCallbacks } from '../../../../src/main/inbox/store';
+import { storeCallbacks } from '../../../../src/main/callback-sources/inbox/store';
 import { applyInboxEntry, defaultNotFoundCodes, type EvidencePolicy } from '../../../../src/main/payroll/engine';
 import { approveRetry } from '../../../../src/main/payroll/engine/run-control';
 import type { CallbackKind } from '../../../../src/shared/callback-kinds';

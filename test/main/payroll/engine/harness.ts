@@ -2,7 +2,7 @@
 // the loopback receiver, a Daraja client, and runs/items inserted with plain SQL.
 import { DarajaClient } from '../../../../src/main/daraja';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../../src/main/db';
-import { LoopbackReceiver } from '../../../../src/main/inbox/loopback';
+import { LoopbackReceiver } from '../../../../src/main/callback-sources/loopback';
 import { PayoutEngine, type PayoutEngineOptions } from '../../../../src/main/payroll/engine';
 import { createRandom } from '../../../../src/simulator/random';
 import { startSimulator, type RunningSimulator, type SimulatorFaults } from '../../../../src/simulator';

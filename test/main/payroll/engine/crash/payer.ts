@@ -2,7 +2,7 @@
 // fixed loopback port, and pays the run until it is final. The test SIGKILLs it at random moments.
 import { DarajaClient } from '../../../../../src/main/daraja';
 import { openDatabase } from '../../../../../src/main/db';
-import { LoopbackReceiver } from '../../../../../src/main/inbox/loopback';
+import { LoopbackReceiver } from '../../../../../src/main/callback-sources/loopback';
 import { PayoutEngine } from '../../../../../src/main/payroll/engine';
 
 const [dbPath, baseUrl, callbackPort, runId, configJson] = process.argv.slice(2);

@@ -1,0 +1,87 @@
+// What the contract handlers work with: the profile that is open (its database, Daraja client,
+// callback source and payout engine), where the data folder is, the keychain, and the event hub.
+import type { AppMode, EventName, EventPayload } from '../../shared/contract';
+import type { DarajaClient } from '../daraja';
+import type { ProfileDatabase } from '../db';
+import type { CallbackSource } from '../callback-sources/inbox/source';
+import type { Resolution, ResolveOutcome } from '../payroll/engine/attention';
+import type { RunProgress } from '../payroll/engine/progress';
+import type { ProfileSettings } from '../profiles';
+import { logger } from '../log';
+import type { SecretStore } from '../secrets/secret-store';
+import type { ProfileSession } from './session';
+
+/** The payout engine as the screens drive it (src/main/payroll/engine PayoutEngine). */
+export interface EngineControls {
+  startRun(runId: number, actor: string): Promise<void>;
+  pauseRun(runId: number, actor: string): void;
+  resumeRun(runId: number, actor: string): void;
+  cancelRun(runId: number, actor: string): { cancelledItems: number };
+  approveRetry(runId: number, actor: string): number;
+  /** Why new payments are held back (no answers arriving), or null. */
+  readonly held: string | null;
+  resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome>;
+  onProgress(listener: (progress: EngineProgress) => void): () => void;
+  /** Resolves once every request on the wire has its answer recorded. */
+  stop(): Promise<void>;
+}
+
+/** What the engine reports as a run moves. */
+export type EngineProgress = RunProgress;
+
+/** One open profile: everything Mshahara runs for it, closed together. */
+export interface ProfileCore {
+  profile: ProfileSettings;
+  db: ProfileDatabase;
+  client: DarajaClient;
+  source: CallbackSource;
+  engine: EngineControls;
+  /** The simulator this process runs for a demo profile (its certificate is the demo's). */
+  simulator?: { baseUrl: string; certificatePem: string; addCustomers?(list: Array<{ msisdn: string; name: string }>): number } | undefined;
+  /**
+   * Demo only: makes the in-process simulator know these people as M-Pesa customers under the
+   * names the officer gave them, so demo payments come back with matching registered names.
+   */
+  registerDemoCustomers?: ((people: Array<{ phone: string; name: string }>) => void) | undefined;
+  /** The relay this process runs for a demo profile. */
+  demoRelay?: { url: string; channel: string } | undefined;
+  close(): Promise<void>;
+}
+
+const log = logger('app');
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** Fans contract events out to every transport (IPC, WebSocket) and to the shell (notifications). */
+export class EventHub {
+  readonly #listeners = new Set<EventListener>();
+
+  on(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  publish<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.#listeners) {
+      // One failing transport (a closed socket, a bad payload) must not starve the others.
+      try {
+        listener(event, payload);
+      } catch (error) {
+        log.error({ err: error, event }, 'an event listener failed');
+      }
+    }
+  }
+}
+
+export interface ApiContext {
+  identity: { version: string; mode: AppMode };
+  /** The data folder: profiles/, exports/, app.json. */
+  dataRoot: string;
+  secrets: SecretStore;
+  session: ProfileSession;
+  events: EventHub;
+  /** Desktop: exports are written to the data folder; browser: their bytes go back to the page. */
+  delivery: 'file' | 'bytes';
+  /** Who the audit log names for actions taken in this app (the signed-in OS user). */
+  actor: string;
+}

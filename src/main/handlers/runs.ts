@@ -1,0 +1,189 @@
+// Contract handlers for payroll runs: preview a file, create from workers or a file, review,
+// approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
+import { createHash } from 'node:crypto';
+import type { MethodOutput } from '../../shared/contract';
+import { estimateRunCharges } from '../payroll/charges';
+import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
+import { runFloatNeed } from '../payroll/engine/float-check';
+import { runProgress } from '../payroll/engine/progress';
+import { approveRun, createRunFromFile, createRunFromWorkers, listRunItems, listRuns, runSummary, type RunActor } from '../payroll/runs';
+import type { ProfileDatabase } from '../db';
+import type { ContractHandlers } from '../transports/dispatch';
+import type { ApiContext, ProfileCore } from './context';
+import { decodeUpload } from './files';
+import { floatCheck } from './float';
+import { leftOutOf, rememberLeftOut } from './left-out-rows';
+import { exportRunResults } from './run-export';
+import { runResults, runView } from './run-views';
+import { checkRunWithinLimits } from './settings';
+import { importPreviewView, readUpload, type UploadChoice } from './imports';
+
+type RunMethods = Exclude<Extract<keyof ContractHandlers, `runs.${string}`>, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'>;
+
+/** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
+function previewRunFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean) {
+  return readUpload(db, upload, 'payroll', ctx.actor, forPreview);
+}
+
+export function runProgressView(
+  db: ProfileDatabase,
+  runId: number,
+  live?: { sentPerSecond: number; etaSeconds: number | null; needsAttention: number; held: string | null },
+  held: string | null = null,
+): MethodOutput<'runs.progress'> {
+  const progress = runProgress(db, runId);
+  const summary = runSummary(db, runId);
+  return {
+    runId,
+    state: progress.state,
+    displayStatus: progress.status,
+    counts: { ...progress.counts },
+    totals: { ...summary.totals },
+    needsAttention: live?.needsAttention ?? progress.needsAttention,
+    findings: progress.findings,
+    held: progress.state === 'running' ? (live?.held ?? held) : null,
+    ratePerSecond: live === undefined ? null : live.sentPerSecond,
+    etaSeconds: live?.etaSeconds ?? null,
+    at: new Date().toISOString(),
+  };
+}
+
+export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods> {
+  const core = () => ctx.session.require();
+  const db = () => core().db;
+  const actor = (): RunActor => ({ name: ctx.actor });
+  return {
+    'runs.list': ({ state, limit, offset }) => {
+      const database = db();
+      const runs = listRuns(database, { ...(state === undefined ? {} : { state }), limit, offset });
+      const total = (database.prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`).get(...(state === undefined ? [] : [state])) as { n: number }).n;
+      return { runs: runs.map((run) => runView(database, run.id)), total };
+    },
+    'runs.previewFile': async ({ contentBase64, sheet, mapping }) => {
+      const database = db();
+      const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
+      const estimate = estimateRunCharges(preview.valid);
+      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const earlierRuns = findEarlierPayrolls(database, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
+      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents), earlierRuns };
+    },
+    'runs.createFromWorkers': ({ title, period, commandId, remarks, workers }) => {
+      const database = db();
+      const run = createRunFromWorkers(
+        database,
+        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), ...(remarks === undefined ? {} : { remarks }), workers },
+        actor(),
+      );
+      registerDemoPeople(core(), run.id);
+      return runView(database, run.id);
+    },
+    'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping, payAgain }) => {
+      const c = core();
+      const preview = await previewRunFile(ctx, c.db, { contentBase64, sheet, mapping }, false);
+      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const run = createRunFromFile(
+        c.db,
+        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview, payAgain: payAgain === true },
+        actor(),
+      );
+      rememberLeftOut(c, run.id, { titles: preview.columns.map((column) => column.title), rows: importPreviewView(preview).invalid });
+      registerDemoPeople(c, run.id);
+      return runView(c.db, run.id);
+    },
+    'runs.review': ({ runId }) => {
+      const c = core();
+      const summary = runSummary(c.db, runId);
+      return {
+        run: runView(c.db, runId),
+        charges: { ...summary.charges },
+        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents, runId),
+        duplicateWarnings: findDuplicatePayments(c.db, runId).map((w) => ({
+          itemId: w.itemId,
+          name: w.name,
+          phone: w.phone,
+          amountCents: w.amountCents,
+          otherRunId: w.otherRunId,
+          otherRunTitle: w.otherRunTitle,
+          message: w.message,
+        })),
+        leftOutRows: (leftOutOf(c, runId)?.rows ?? []).map((r) => ({ row: r.row, reason: r.reason, raw: [...r.raw] })),
+        nameMismatches: summary.nameMismatches,
+        earlierRuns: findEarlierPayrolls(
+          c.db,
+          { fileSha256: summary.run.sourceFileSha256, people: listRunItems(c.db, runId).map((item) => ({ phone: item.phone, amountCents: item.amountCents })), at: new Date(summary.run.createdAt) },
+          { excludeRunId: runId },
+        ),
+      };
+    },
+    'runs.approve': ({ runId }) => {
+      checkRunWithinLimits(db(), runId);
+      approveRun(db(), runId, actor());
+      return runView(db(), runId);
+    },
+    'runs.start': async ({ runId }) => {
+      const c = core();
+      await c.engine.startRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.pause': ({ runId }) => {
+      const c = core();
+      c.engine.pauseRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.resume': ({ runId }) => {
+      const c = core();
+      c.engine.resumeRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.cancel': ({ runId }) => {
+      const c = core();
+      c.engine.cancelRun(runId, ctx.actor);
+      return runView(c.db, runId);
+    },
+    'runs.progress': ({ runId }) => runProgressView(db(), runId, undefined, core().engine.held),
+    'runs.results': ({ runId, show, search, limit, offset }) => {
+      const database = db();
+      runSummary(database, runId); // a missing run is a not-found error, not an empty list
+      return runResults(database, runId, { show, search, limit, offset });
+    },
+    'runs.retryFailed': ({ runId }) => {
+      const database = db();
+      runSummary(database, runId);
+      const failed = retryableFailures(database, runId);
+      const estimate = estimateRunCharges(failed);
+      return { runId, count: estimate.count, amountCents: estimate.amountCents, estimatedChargesCents: estimate.chargesCents, items: failed };
+    },
+    'runs.approveRetry': ({ runId }) => {
+      const c = core();
+      const queued = c.engine.approveRetry(runId, ctx.actor);
+      return { run: runView(c.db, runId), queued };
+    },
+    'runs.export': ({ runId, format }) => exportRunResults(ctx, core(), runId, format),
+  };
+}
+
+/** Demo: the simulator learns the run's people under the names on the run (see open-core.ts). */
+function registerDemoPeople(core: ProfileCore, runId: number): void {
+  if (core.registerDemoCustomers === undefined) return;
+  core.registerDemoCustomers(core.db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{ phone: string; name: string }>);
+}
+
+/**
+ * The payments "retry failed" would send again: failed items whose every attempt failed
+ * definitively. One still waiting for a person is not among them (it may have been paid). The
+ * screen's Retry failed and `runs retry` both show this list before the engine's approveRetry.
+ */
+export function retryableFailures(db: ProfileDatabase, runId: number) {
+  const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });
+  const blocked = new Set(
+    (
+      db
+        .prepare(
+          `SELECT DISTINCT a.item_id AS id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id
+           WHERE i.run_id = ? AND i.state = 'failed' AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1)`,
+        )
+        .all(runId) as Array<{ id: number }>
+    ).map((row) => row.id),
+  );
+  return items.filter((item) => !blocked.has(item.itemId));
+}

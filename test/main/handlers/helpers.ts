@@ -1,0 +1,72 @@
+// Test helpers for the contract handlers: an API over a fresh data folder, a call that returns the
+// value or throws the contract error, and a wait for one contract event.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '../../../src/shared/contract';
+import { createApi, openCore, type Api, type CoreOptions, type ProfileCore } from '../../../src/main/handlers';
+import { callContract } from '../../../src/main/transports/dispatch';
+import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
+
+export interface TestApi {
+  api: Api;
+  dataRoot: string;
+  secrets: MemorySecretStore;
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  next<E extends EventName>(event: E, where?: (payload: EventPayload<E>) => boolean): Promise<EventPayload<E>>;
+  stop(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  mode?: 'desktop' | 'browser';
+  openProfile?: (name: string, dataRoot: string, secrets: MemorySecretStore) => Promise<ProfileCore>;
+  core?: Omit<CoreOptions, 'dataRoot' | 'secrets'>;
+  balanceOnOpen?: boolean;
+}
+
+export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const dataRoot = await mkdtemp(join(tmpdir(), 'mshahara-api-'));
+  const secrets = new MemorySecretStore();
+  const mode = options.mode ?? 'browser';
+  const api = createApi({
+    identity: { version: '0.0.0-test', mode },
+    dataRoot,
+    secrets,
+    delivery: mode === 'desktop' ? 'file' : 'bytes',
+    actor: 'test officer',
+    openProfile: (name) => (options.openProfile ?? ((n: string) => openCore(n, { dataRoot, secrets, ...options.core })))(name, dataRoot, secrets),
+    ...(options.balanceOnOpen === undefined ? {} : { balanceOnOpen: options.balanceOnOpen }),
+  });
+  return {
+    api,
+    dataRoot,
+    secrets,
+    async call(method, input) {
+      const result = await callContract(api.handlers, method, input);
+      if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { contractError: result.error });
+      return result.value as never;
+    },
+    next(event, where = () => true) {
+      return new Promise((resolve) => {
+        const stop = api.events.on((name, payload) => {
+          if ((name as string) !== event || !where(payload as never)) return;
+          stop();
+          resolve(payload as never);
+        });
+      });
+    },
+    async stop() {
+      await api.close();
+      await rm(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A payroll CSV of `count` good rows (07… numbers) followed by the given bad rows, as base64. */
+export function payrollCsv(count: number, badRows: string[] = []): { contentBase64: string; text: string } {
+  const lines = ['name,phone,amount,reference'];
+  for (let i = 0; i < count; i++) lines.push(`Worker ${String(i + 1).padStart(3, '0')},07${String(20_000_000 + i).padStart(8, "0")},${1_000 + i * 10},November pay`);
+  lines.push(...badRows);
+  const text = `${lines.join('\r\n')}\r\n`;
+  return { text, contentBase64: Buffer.from(text).toString('base64') };
+}
