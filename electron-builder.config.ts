@@ -25,10 +25,17 @@ const icons = iconSetPaths(iconFolder);
 export async function checkPackedNativeModules(context: AfterPackContext): Promise<void> {
   const { packager, appOutDir } = context;
   const target = { platform: context.electronPlatformName, arch: Arch[context.arch] };
-  const report = assertNativeModulesBuiltForElectron(packager.getResourcesDir(appOutDir), packager.info.projectDir, packager.info.framework.version, target);
+  const report = assertNativeModulesBuiltForElectron(
+    packager.getResourcesDir(appOutDir),
+    packager.info.projectDir,
+    packager.info.framework.version,
+    target,
+  );
   for (const addon of report.addons) {
     const runtime = addon.build.kind === 'abi' ? `ABI ${addon.build.abi}` : 'Node-API';
-    console.log(`  native module ${addon.file}: ${runtime}, ${addon.binary?.platform}-${addon.binary?.archs.join('+')}`);
+    console.log(
+      `  native module ${addon.file}: ${runtime}, ${addon.binary?.platform}-${addon.binary?.archs.join('+')}`,
+    );
   }
 }
 
@@ -125,7 +132,17 @@ export function packagingConfig({ bundles = 'out' }: PackagingOptions = {}): Con
     },
     deb: {
       // Electron's own needs, and libsecret for the keychain (keytar talks to the Secret Service).
-      depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0'],
+      depends: [
+        'libgtk-3-0',
+        'libnotify4',
+        'libnss3',
+        'libxss1',
+        'libxtst6',
+        'xdg-utils',
+        'libatspi2.0-0',
+        'libuuid1',
+        'libsecret-1-0',
+      ],
       // Something must answer the Secret Service: GNOME Keyring, or KWallet 5.97+ on KDE.
       recommends: ['gnome-keyring'],
       artifactName: 'mshahara_${version}_${arch}.${ext}',

@@ -6,7 +6,14 @@ export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
     // The import reader runs on its own thread (src/main/payroll/import/read-off-thread.ts): its own entry.
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts'), 'import-worker': resolve(__dirname, 'src/main/payroll/import/worker-entry.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'import-worker': resolve(__dirname, 'src/main/payroll/import/worker-entry.ts'),
+        },
+      },
+    },
   },
   preload: {
     // A sandboxed preload must be one bundled CommonJS file: it may require only 'electron'.

@@ -7,11 +7,39 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import jsxA11y from 'eslint-plugin-jsx-a11y';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/promises', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'stream', 'url', 'util', 'zlib', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'stream',
+  'url',
+  'util',
+  'zlib',
+  'worker_threads',
+];
 
 /** Import patterns (matched against the import string) that reach into another part of src/. */
-const into = (part) => [`../${part}/**`, `../../${part}/**`, `../../../${part}/**`, `../../../../${part}/**`, `../${part}`, `../../${part}`, `../../../${part}`];
-const electronOnly = { name: 'electron', message: 'Only the Electron shell (src/main/index.ts, src/main/electron/, src/main/transports/electron-ipc.ts, src/preload/) may import electron.' };
+const into = (part) => [
+  `../${part}/**`,
+  `../../${part}/**`,
+  `../../../${part}/**`,
+  `../../../../${part}/**`,
+  `../${part}`,
+  `../../${part}`,
+  `../../../${part}`,
+];
+const electronOnly = {
+  name: 'electron',
+  message:
+    'Only the Electron shell (src/main/index.ts, src/main/electron/, src/main/transports/electron-ipc.ts, src/preload/) may import electron.',
+};
 
 /** One no-restricted-imports rule for a part of src/: what it may not reach. */
 const boundary = (message, parts, extra = {}) => [
@@ -29,7 +57,10 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { project: ['./tsconfig.node.json', './tsconfig.web.json', './tsconfig.renderer-tests.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.node.json', './tsconfig.web.json', './tsconfig.renderer-tests.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -50,20 +81,38 @@ export default tseslint.config(
   },
   {
     files: ['src/relay-server/**/*.ts'],
-    rules: { 'no-restricted-imports': boundary('The relay server is deployed alone: it imports only src/shared and itself.', ['main', 'renderer', 'simulator', 'preload']) },
+    rules: {
+      'no-restricted-imports': boundary('The relay server is deployed alone: it imports only src/shared and itself.', [
+        'main',
+        'renderer',
+        'simulator',
+        'preload',
+      ]),
+    },
   },
   {
     files: ['src/simulator/**/*.ts'],
-    rules: { 'no-restricted-imports': boundary('The simulator plays M-Pesa: it imports only src/shared and itself.', ['main', 'renderer', 'relay-server', 'preload']) },
+    rules: {
+      'no-restricted-imports': boundary('The simulator plays M-Pesa: it imports only src/shared and itself.', [
+        'main',
+        'renderer',
+        'relay-server',
+        'preload',
+      ]),
+    },
   },
   {
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': boundary('src/shared runs anywhere and imports only itself.', ['main', 'renderer', 'relay-server', 'simulator', 'preload'], {
-        paths: [{ name: 'better-sqlite3', message: 'src/shared runs anywhere: no database.' }],
-        patterns: [{ group: nodeBuiltins, message: 'src/shared runs anywhere: no Node built-ins.' }],
-      }),
+      'no-restricted-imports': boundary(
+        'src/shared runs anywhere and imports only itself.',
+        ['main', 'renderer', 'relay-server', 'simulator', 'preload'],
+        {
+          paths: [{ name: 'better-sqlite3', message: 'src/shared runs anywhere: no database.' }],
+          patterns: [{ group: nodeBuiltins, message: 'src/shared runs anywhere: no Node built-ins.' }],
+        },
+      ),
     },
   },
   {
@@ -73,13 +122,22 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       ...jsxA11y.flatConfigs.recommended.rules,
-      'no-restricted-imports': boundary('The renderer talks only to the contract (src/shared).', ['main', 'relay-server', 'simulator', 'preload'], {
-        patterns: [{ group: nodeBuiltins, message: 'The renderer has no Node.' }],
-      }),
+      'no-restricted-imports': boundary(
+        'The renderer talks only to the contract (src/shared).',
+        ['main', 'relay-server', 'simulator', 'preload'],
+        {
+          patterns: [{ group: nodeBuiltins, message: 'The renderer has no Node.' }],
+        },
+      ),
     },
   },
   {
-    files: ['src/main/index.ts', 'src/main/electron/**/*.ts', 'src/main/transports/electron-ipc.ts', 'src/preload/**/*.ts'],
+    files: [
+      'src/main/index.ts',
+      'src/main/electron/**/*.ts',
+      'src/main/transports/electron-ipc.ts',
+      'src/preload/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': 'off',
       'no-restricted-syntax': [

@@ -11,7 +11,10 @@ export default defineConfig({
     hookTimeout: 30_000,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'core', include: ['test/**/*.test.ts'], exclude: alone, sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: { name: 'core', include: ['test/**/*.test.ts'], exclude: alone, sequence: { groupOrder: 0 } },
+      },
       { extends: true, test: { name: 'crash', include: alone, sequence: { groupOrder: 1 } } },
     ],
   },

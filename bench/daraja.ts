@@ -20,11 +20,32 @@ interface Phase {
 }
 
 /** Starts `src/simulator/cli.ts` in a child process and reads its printed address and credentials. */
-async function startSimulatorProcess(): Promise<{ child: ChildProcess; profile: Omit<DarajaProfileConfig, 'certificatePem'> }> {
+async function startSimulatorProcess(): Promise<{
+  child: ChildProcess;
+  profile: Omit<DarajaProfileConfig, 'certificatePem'>;
+}> {
   const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-  const child = spawn(process.execPath, [tsxCli, 'src/simulator/cli.ts', '--port', '0', '--seed', '1', '--open-registry', '--log-level', 'silent', '--fault', 'latency=0-0', '--fault', 'callback-delay=0-0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      tsxCli,
+      'src/simulator/cli.ts',
+      '--port',
+      '0',
+      '--seed',
+      '1',
+      '--open-registry',
+      '--log-level',
+      'silent',
+      '--fault',
+      'latency=0-0',
+      '--fault',
+      'callback-delay=0-0',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let printed = '';
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the simulator exited early (code ${code})`)));
@@ -86,7 +107,9 @@ async function main(): Promise<void> {
   const { child, profile } = await startSimulatorProcess();
   const sink: Server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ResultCode":0,"ResultDesc":"Accepted"}'));
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ResultCode":0,"ResultDesc":"Accepted"}'),
+    );
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
@@ -98,7 +121,11 @@ async function main(): Promise<void> {
   // The baseline: the same Account Balance body, token and credential prepared once, sent with a
   // bare undici Pool and its answer read as JSON. The difference is what the client adds.
   const basic = Buffer.from(`${profile.consumerKey}:${profile.consumerSecret}`).toString('base64');
-  const oauth = (await (await request(`${profile.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, { headers: { authorization: `Basic ${basic}` } })).body.json()) as { access_token: string };
+  const oauth = (await (
+    await request(`${profile.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, {
+      headers: { authorization: `Basic ${basic}` },
+    })
+  ).body.json()) as { access_token: string };
   const rawBody = JSON.stringify({
     Initiator: profile.initiatorName,
     SecurityCredential: encryptSecurityCredential(profile.initiatorPassword, certificatePem),
@@ -154,10 +181,23 @@ async function main(): Promise<void> {
         String(measured.failures + baseline.failures + mixed.failures),
       ]);
     }
-    const header = ['conc.', 'client req/s', 'raw req/s', 'client p50', 'raw p50', 'added p50', 'client p99', 'raw p99', 'added p99', 'failed'];
+    const header = [
+      'conc.',
+      'client req/s',
+      'raw req/s',
+      'client p50',
+      'raw p50',
+      'added p50',
+      'client p99',
+      'raw p99',
+      'added p99',
+      'failed',
+    ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-    console.log(`\nDaraja client vs raw undici — Account Balance against the simulator (separate process), ${PHASE_MS} ms per phase, Node ${process.version}`);
+    console.log(
+      `\nDaraja client vs raw undici — Account Balance against the simulator (separate process), ${PHASE_MS} ms per phase, Node ${process.version}`,
+    );
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const row of rows) console.log(line(row));

@@ -15,7 +15,18 @@ const rowCount = Number(args.rows);
 const folder = mkdtempSync(join(tmpdir(), 'mshahara-bench-import-'));
 
 const firstNames = ['Wanjiku', 'Otieno', 'Akinyi', 'Kiprop', 'Chebet', 'Mwangi', 'Njeri', 'Omondi', 'Atieno', 'Kamau'];
-const lastNames = ['Kamau', 'Ochieng', 'Njeri', 'Cheruiyot', 'Rono', 'Mwita', 'Kariuki', 'Odhiambo', 'Wekesa', 'Kimani'];
+const lastNames = [
+  'Kamau',
+  'Ochieng',
+  'Njeri',
+  'Cheruiyot',
+  'Rono',
+  'Mwita',
+  'Kariuki',
+  'Odhiambo',
+  'Wekesa',
+  'Kimani',
+];
 const departments = ['Operations', 'Sales', 'Field', 'Packhouse', 'Office'];
 const rows = Array.from({ length: rowCount }, (_, i) => ({
   staff: `S-${String(i + 1).padStart(5, '0')}`,
@@ -35,7 +46,13 @@ async function writeFiles(): Promise<{ xlsx: string; csv: string }> {
   sheet.commit();
   await workbook.commit();
   const csv = join(folder, `payroll-${rowCount}.csv`);
-  writeFileSync(csv, ['Staff No,Employee Name,Phone Number,Net Pay (KES),Narration,Department', ...rows.map((r) => [r.staff, r.name, r.phone, r.amount, r.reference, r.department].join(','))].join('\r\n'));
+  writeFileSync(
+    csv,
+    [
+      'Staff No,Employee Name,Phone Number,Net Pay (KES),Narration,Department',
+      ...rows.map((r) => [r.staff, r.name, r.phone, r.amount, r.reference, r.department].join(',')),
+    ].join('\r\n'),
+  );
   return { xlsx, csv };
 }
 
@@ -58,9 +75,13 @@ async function measure(label: string, path: string): Promise<void> {
 
 try {
   const files = await writeFiles();
-  console.log(`Previewing ${rowCount.toLocaleString('en-KE')} rows on the reading thread (goal: XLSX under 5 s and 300 MB peak RSS)`);
+  console.log(
+    `Previewing ${rowCount.toLocaleString('en-KE')} rows on the reading thread (goal: XLSX under 5 s and 300 MB peak RSS)`,
+  );
   // One warm-up read so both figures include only reading, not the first thread's code loading.
-  await previewPayrollFile(new Uint8Array(Buffer.from('name,phone,amount\nA,0712345678,100\n')), { duplicatesAgainstExisting: 'warn' });
+  await previewPayrollFile(new Uint8Array(Buffer.from('name,phone,amount\nA,0712345678,100\n')), {
+    duplicatesAgainstExisting: 'warn',
+  });
   await measure('XLSX', files.xlsx);
   await measure('CSV', files.csv);
 } finally {

@@ -11,7 +11,13 @@ import { exportLedger } from '../src/main/ledger/export';
 import { ledgerOrderBy, ledgerWhere, listTransactions, type LedgerFilter } from '../src/main/ledger/query';
 import { formatMsisdn } from '../src/shared/phone';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, queries: { type: 'string', default: '200' }, seed: { type: 'string', default: '42' } } });
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    queries: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '42' },
+  },
+});
 const rowCount = Number(args.rows);
 const queryCount = Number(args.queries);
 
@@ -26,8 +32,70 @@ function random(): number {
 }
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
-const firstNames = ['Wanjiku', 'Otieno', 'Akinyi', 'Kiprop', 'Chebet', 'Mwangi', 'Njeri', 'Omondi', 'Atieno', 'Kamau', 'Wambui', 'Mutua', 'Nyambura', 'Kipchoge', 'Achieng', 'Barasa', 'Wafula', 'Jepkosgei', 'Muthoni', 'Onyango', 'Grace', 'Peter', 'Mary', 'John', 'Faith', 'David', 'Esther', 'Joseph', 'Mercy', 'Samuel'];
-const lastNames = ['Kamau', 'Ochieng', 'Njeri', 'Cheruiyot', 'Rono', 'Mwita', 'Kariuki', 'Odhiambo', 'Wekesa', 'Kimani', 'Maina', 'Mutiso', 'Korir', 'Langat', 'Owino', 'Githinji', 'Nyaga', 'Ruto', 'Koech', 'Wanyama', 'Juma', 'Hassan', 'Ali', 'Kiplagat', 'Mbugua', 'Karanja', 'Omolo', 'Were', 'Simiyu', 'Chege'];
+const firstNames = [
+  'Wanjiku',
+  'Otieno',
+  'Akinyi',
+  'Kiprop',
+  'Chebet',
+  'Mwangi',
+  'Njeri',
+  'Omondi',
+  'Atieno',
+  'Kamau',
+  'Wambui',
+  'Mutua',
+  'Nyambura',
+  'Kipchoge',
+  'Achieng',
+  'Barasa',
+  'Wafula',
+  'Jepkosgei',
+  'Muthoni',
+  'Onyango',
+  'Grace',
+  'Peter',
+  'Mary',
+  'John',
+  'Faith',
+  'David',
+  'Esther',
+  'Joseph',
+  'Mercy',
+  'Samuel',
+];
+const lastNames = [
+  'Kamau',
+  'Ochieng',
+  'Njeri',
+  'Cheruiyot',
+  'Rono',
+  'Mwita',
+  'Kariuki',
+  'Odhiambo',
+  'Wekesa',
+  'Kimani',
+  'Maina',
+  'Mutiso',
+  'Korir',
+  'Langat',
+  'Owino',
+  'Githinji',
+  'Nyaga',
+  'Ruto',
+  'Koech',
+  'Wanyama',
+  'Juma',
+  'Hassan',
+  'Ali',
+  'Kiplagat',
+  'Mbugua',
+  'Karanja',
+  'Omolo',
+  'Were',
+  'Simiyu',
+  'Chege',
+];
 const people = Array.from({ length: 20_000 }, (_, i) => ({
   name: `${pick(firstNames)} ${pick(lastNames)}`,
   phone: `2547${String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, '0')}`,
@@ -82,11 +150,15 @@ function queries(receipts: readonly string[]): Query[] {
     const person = pick(people);
     const kind = n % 5;
     const search =
-      kind === 0 ? person.name.split(' ')[1]?.slice(0, 4) ?? 'Kam'
-      : kind === 1 ? formatMsisdn(person.phone)
-      : kind === 2 ? `+${person.phone}`
-      : kind === 3 ? pick(receipts).slice(0, 7)
-      : person.name;
+      kind === 0
+        ? (person.name.split(' ')[1]?.slice(0, 4) ?? 'Kam')
+        : kind === 1
+          ? formatMsisdn(person.phone)
+          : kind === 2
+            ? `+${person.phone}`
+            : kind === 3
+              ? pick(receipts).slice(0, 7)
+              : person.name;
     list.push({
       label: ['name part', 'phone 07..', 'phone +254', 'receipt prefix', 'full name'][kind] as string,
       filter: {
@@ -108,8 +180,12 @@ function naive(db: ProfileDatabase, filter: LedgerFilter): number {
   const clause = `(t.party_name LIKE ? OR t.receipt LIKE ? OR t.phone LIKE ?)`;
   const params = [...where.params, `%${term}%`, `%${term}%`, `%${digits === '' ? term : digits}%`];
   const sql = `${where.where} AND ${clause}`;
-  db.prepare(`SELECT t.* FROM transactions t ${sql} ${ledgerOrderBy({ by: 'time', order: 'desc' })} LIMIT 50`).all(...params);
-  const total = db.prepare(`SELECT count(*) AS n, sum(t.amount_cents) AS a, sum(t.charge_cents) AS c FROM transactions t ${sql}`).get(...params) as { n: number };
+  db.prepare(`SELECT t.* FROM transactions t ${sql} ${ledgerOrderBy({ by: 'time', order: 'desc' })} LIMIT 50`).all(
+    ...params,
+  );
+  const total = db
+    .prepare(`SELECT count(*) AS n, sum(t.amount_cents) AS a, sum(t.charge_cents) AS c FROM transactions t ${sql}`)
+    .get(...params) as { n: number };
   return total.n;
 }
 
@@ -117,7 +193,11 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function timeAll(label: string, list: readonly Query[], run: (q: Query) => unknown): { label: string; p50: number; p95: number; max: number } {
+function timeAll(
+  label: string,
+  list: readonly Query[],
+  run: (q: Query) => unknown,
+): { label: string; p50: number; p95: number; max: number } {
   const times = list.map((q) => {
     const t0 = performance.now();
     run(q);
@@ -140,24 +220,43 @@ async function main(): Promise<void> {
     const receipts = build(db);
     const buildMs = performance.now() - t0;
     db.pragma('optimize');
-    console.log(`built ${rowCount.toLocaleString()} ledger rows in ${(buildMs / 1000).toFixed(1)} s (${Math.round(rowCount / (buildMs / 1000)).toLocaleString()} rows/s), file ${(statSync(file).size / 1e6).toFixed(0)} MB`);
+    console.log(
+      `built ${rowCount.toLocaleString()} ledger rows in ${(buildMs / 1000).toFixed(1)} s (${Math.round(rowCount / (buildMs / 1000)).toLocaleString()} rows/s), file ${(statSync(file).size / 1e6).toFixed(0)} MB`,
+    );
 
     const list = queries(receipts);
     listTransactions(db, list[0]?.filter); // warm the page cache once
-    const indexed = timeAll('indexed search (all queries)', list, (q) => listTransactions(db, q.filter, { by: 'time', order: 'desc' }, { limit: 50 }));
+    const indexed = timeAll('indexed search (all queries)', list, (q) =>
+      listTransactions(db, q.filter, { by: 'time', order: 'desc' }, { limit: 50 }),
+    );
     const byKind = [...new Set(list.map((q) => q.label))].map((label) =>
-      timeAll(`  ${label}`, list.filter((q) => q.label === label), (q) => listTransactions(db, q.filter, { by: 'time', order: 'desc' }, { limit: 50 })),
+      timeAll(
+        `  ${label}`,
+        list.filter((q) => q.label === label),
+        (q) => listTransactions(db, q.filter, { by: 'time', order: 'desc' }, { limit: 50 }),
+      ),
     );
     const baselineList = list.slice(0, Math.min(40, list.length));
-    const baseline = timeAll(`LIKE scan baseline (${baselineList.length} queries)`, baselineList, (q) => naive(db, q.filter));
-    const sameSubset = timeAll(`indexed, same ${baselineList.length} queries`, baselineList, (q) => listTransactions(db, q.filter));
+    const baseline = timeAll(`LIKE scan baseline (${baselineList.length} queries)`, baselineList, (q) =>
+      naive(db, q.filter),
+    );
+    const sameSubset = timeAll(`indexed, same ${baselineList.length} queries`, baselineList, (q) =>
+      listTransactions(db, q.filter),
+    );
 
     console.log('\nfiltered page (date range + status + search; 50 rows + count and totals of the filtered set)');
     console.log('query'.padEnd(44), 'p50 ms'.padStart(9), 'p95 ms'.padStart(9), 'max ms'.padStart(9));
     for (const r of [indexed, ...byKind, sameSubset, baseline]) {
-      console.log(r.label.padEnd(44), r.p50.toFixed(2).padStart(9), r.p95.toFixed(2).padStart(9), r.max.toFixed(2).padStart(9));
+      console.log(
+        r.label.padEnd(44),
+        r.p50.toFixed(2).padStart(9),
+        r.p95.toFixed(2).padStart(9),
+        r.max.toFixed(2).padStart(9),
+      );
     }
-    console.log(`ratio (baseline p95 / indexed p95 on the same queries): ${(baseline.p95 / sameSubset.p95).toFixed(1)}x`);
+    console.log(
+      `ratio (baseline p95 / indexed p95 on the same queries): ${(baseline.p95 / sameSubset.p95).toFixed(1)}x`,
+    );
 
     const csv = join(folder, 'ledger.csv');
     const rssBefore = process.memoryUsage.rss();

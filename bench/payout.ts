@@ -93,9 +93,19 @@ async function measure(realistic: boolean, dataDir: string, withBaseline: boolea
     const file = join(dataDir, `${name}.csv`);
     writePayrollCsv(file, payrollLines(items, 7));
     createProfile({ name, kind: 'demo', baseUrl }, dataDir);
-    const app = await openProfileApp(name, { dataFolder: dataDir, secrets: () => new MemorySecretStore(), rate, concurrency, resultTimeoutMs: 10_000 });
+    const app = await openProfileApp(name, {
+      dataFolder: dataDir,
+      secrets: () => new MemorySecretStore(),
+      rate,
+      concurrency,
+      resultTimeoutMs: 10_000,
+    });
     const preview = await previewPayrollFile(readFileSync(file), { duplicatesAgainstExisting: 'warn' });
-    const run = createRunFromFile(app.db, { title: 'Bench payroll', fileName: `${name}.csv`, preview }, { name: 'bench' });
+    const run = createRunFromFile(
+      app.db,
+      { title: 'Bench payroll', fileName: `${name}.csv`, preview },
+      { name: 'bench' },
+    );
     approveRun(app.db, run.id, { name: 'bench' });
 
     const sqlite = timeSqlite(app.db);
@@ -106,12 +116,17 @@ async function measure(realistic: boolean, dataDir: string, withBaseline: boolea
     const engineSeconds = (performance.now() - started) / 1000;
     const peak = memory.stop();
     const sends = app.db
-      .prepare(`SELECT min(sent_at) AS first, max(sent_at) AS last, count(*) AS n FROM payout_attempts WHERE sent_at IS NOT NULL`)
+      .prepare(
+        `SELECT min(sent_at) AS first, max(sent_at) AS last, count(*) AS n FROM payout_attempts WHERE sent_at IS NOT NULL`,
+      )
       .get() as { first: string; last: string; n: number };
     const sendSeconds = (Date.parse(sends.last) - Date.parse(sends.first)) / 1000;
     const counters = app.engine.counters();
     const client = app.client;
-    const config = { resultUrl: app.source.callbackUrl('b2c-result'), queueTimeoutUrl: app.source.callbackUrl('b2c-timeout') };
+    const config = {
+      resultUrl: app.source.callbackUrl('b2c-result'),
+      queueTimeoutUrl: app.source.callbackUrl('b2c-timeout'),
+    };
     await app.close();
     const measured: Measured = {
       paid: final.counts.paid,
@@ -131,11 +146,21 @@ async function measure(realistic: boolean, dataDir: string, withBaseline: boolea
     const baselineStarted = performance.now();
     let accepted = 0;
     for (const [i, row] of preview.valid.slice(0, baselineItems).entries()) {
-      const outcome = await client.b2cPayment({ originatorConversationId: `baseline-${i}`, commandId: 'SalaryPayment', amountCents: row.amountCents, party: row.msisdn, remarks: 'Baseline payment', ...config });
+      const outcome = await client.b2cPayment({
+        originatorConversationId: `baseline-${i}`,
+        commandId: 'SalaryPayment',
+        amountCents: row.amountCents,
+        party: row.msisdn,
+        remarks: 'Baseline payment',
+        ...config,
+      });
       if (outcome.kind === 'accepted') accepted += 1;
     }
     const baselineMeasured = (performance.now() - baselineStarted) / 1000;
-    return { ...measured, baseline: { seconds: (baselineMeasured * items) / baselineItems, measured: baselineMeasured, accepted } };
+    return {
+      ...measured,
+      baseline: { seconds: (baselineMeasured * items) / baselineItems, measured: baselineMeasured, accepted },
+    };
   } finally {
     child.kill('SIGTERM');
   }
@@ -147,13 +172,32 @@ async function main(): Promise<void> {
   try {
     const clean = await measure(false, dataDir, true);
     const realistic = await measure(true, dataDir, false);
-    const row = (label: string, a: string, b: string): void => void process.stdout.write(`  ${label.padEnd(34)} ${a.padEnd(30)} ${b}\n`);
-    process.stdout.write(`bench:payout — ${items} payments, engine at ${rate}/s, concurrency ${concurrency}; simulator answers in 140–160 ms, calls back in 0.5–3 s\n`);
+    const row = (label: string, a: string, b: string): void =>
+      void process.stdout.write(`  ${label.padEnd(34)} ${a.padEnd(30)} ${b}\n`);
+    process.stdout.write(
+      `bench:payout — ${items} payments, engine at ${rate}/s, concurrency ${concurrency}; simulator answers in 140–160 ms, calls back in 0.5–3 s\n`,
+    );
     row('', 'clean simulator', '--realistic');
-    row('paid / failed / needs attention', `${clean.paid} / ${clean.failed} / ${clean.needsAttention}`, `${realistic.paid} / ${realistic.failed} / ${realistic.needsAttention}`);
-    row('achieved send rate', `${clean.achievedRate.toFixed(1)}/s (${((clean.achievedRate / rate) * 100).toFixed(1)}%)`, `${realistic.achievedRate.toFixed(1)}/s (${((realistic.achievedRate / rate) * 100).toFixed(1)}%)`);
-    row('time until every item is final', `${clean.engineSeconds.toFixed(1)} s`, `${realistic.engineSeconds.toFixed(1)} s`);
-    row('status queries per payment', clean.statusQueriesPerPayment.toFixed(3), realistic.statusQueriesPerPayment.toFixed(3));
+    row(
+      'paid / failed / needs attention',
+      `${clean.paid} / ${clean.failed} / ${clean.needsAttention}`,
+      `${realistic.paid} / ${realistic.failed} / ${realistic.needsAttention}`,
+    );
+    row(
+      'achieved send rate',
+      `${clean.achievedRate.toFixed(1)}/s (${((clean.achievedRate / rate) * 100).toFixed(1)}%)`,
+      `${realistic.achievedRate.toFixed(1)}/s (${((realistic.achievedRate / rate) * 100).toFixed(1)}%)`,
+    );
+    row(
+      'time until every item is final',
+      `${clean.engineSeconds.toFixed(1)} s`,
+      `${realistic.engineSeconds.toFixed(1)} s`,
+    );
+    row(
+      'status queries per payment',
+      clean.statusQueriesPerPayment.toFixed(3),
+      realistic.statusQueriesPerPayment.toFixed(3),
+    );
     row('same-ID re-sends', String(clean.resends), String(realistic.resends));
     row('peak RSS (goal under 300 MB)', mb(clean.peak), mb(realistic.peak));
     row('SQLite time per item', `${clean.sqliteMsPerItem.toFixed(2)} ms`, `${realistic.sqliteMsPerItem.toFixed(2)} ms`);
@@ -166,7 +210,9 @@ async function main(): Promise<void> {
             : `${baseline.seconds.toFixed(1)} s for ${items}, extrapolated from ${baselineItems} in ${baseline.measured.toFixed(1)} s (${baseline.accepted} accepted)`
         }\n`,
       );
-      process.stdout.write(`  ${'engine (clean) vs baseline'.padEnd(34)} ${(baseline.seconds / clean.engineSeconds).toFixed(1)}× faster\n`);
+      process.stdout.write(
+        `  ${'engine (clean) vs baseline'.padEnd(34)} ${(baseline.seconds / clean.engineSeconds).toFixed(1)}× faster\n`,
+      );
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

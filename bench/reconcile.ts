@@ -14,7 +14,11 @@ import { importStatement, previewStatement } from '../src/main/statements/import
 import { matchAccount } from '../src/main/statements/match';
 
 const { values: args } = parseArgs({
-  options: { 'ledger-rows': { type: 'string', default: '1000000' }, 'statement-rows': { type: 'string', default: '100000' }, build: { type: 'string' } },
+  options: {
+    'ledger-rows': { type: 'string', default: '1000000' },
+    'statement-rows': { type: 'string', default: '100000' },
+    build: { type: 'string' },
+  },
 });
 const ledgerRows = Number(args['ledger-rows']);
 const statementRows = Number(args['statement-rows']);
@@ -32,12 +36,12 @@ function buildLedger(file: string): void {
      VALUES (?, ?, 'out', 'b2c_payment', 'completed', ?, ?, 'WORKER', 'b2c_result')`,
   );
   const batch = db.transaction((first: number, last: number) => {
-    for (let n = first; n < last; n += 1) insert.run(receiptOf(n), new Date(timeOf(n)).toISOString(), amountOf(n), phoneOf(n));
+    for (let n = first; n < last; n += 1)
+      insert.run(receiptOf(n), new Date(timeOf(n)).toISOString(), amountOf(n), phoneOf(n));
   });
   for (let first = 0; first < ledgerRows; first += 50_000) batch(first, Math.min(ledgerRows, first + 50_000));
   closeDatabase(db);
 }
-
 
 const nairobi = (ms: number): string => {
   const t = new Date(ms + 3 * 3600_000).toISOString();
@@ -65,10 +69,20 @@ function statementCsv(): string {
       amount = 1300;
     }
     balance -= amount;
-    lines.push(`"${receipt}","${nairobi(at)}","${nairobi(at)}","${details}","Completed","","-${shillings(amount)}","${shillings(balance)}","TRUE","${details}","${phoneOf(n).slice(0, 4)}****${phoneOf(n).slice(-3)} - WORKER","${linked}",""`);
+    lines.push(
+      `"${receipt}","${nairobi(at)}","${nairobi(at)}","${details}","Completed","","-${shillings(amount)}","${shillings(balance)}","TRUE","${details}","${phoneOf(n).slice(0, 4)}****${phoneOf(n).slice(-3)} - WORKER","${linked}",""`,
+    );
   }
-  const header = '"Receipt No.","Completion Time","Initiation Time","Details","Transaction Status","Paid In","Withdrawn","Balance","Balance Confirmed","Reason Type","Other Party Info","Linked Transaction ID","A/C No."';
-  const preamble = ['"Organization Name","BENCH LTD"', '"Short Code","600000"', '"Account","Utility Account"', '"Time Period","01-12-2026 - 31-12-2026"', `"Opening Balance","${shillings(opening)}"`, `"Closing Balance","${shillings(balance)}"`];
+  const header =
+    '"Receipt No.","Completion Time","Initiation Time","Details","Transaction Status","Paid In","Withdrawn","Balance","Balance Confirmed","Reason Type","Other Party Info","Linked Transaction ID","A/C No."';
+  const preamble = [
+    '"Organization Name","BENCH LTD"',
+    '"Short Code","600000"',
+    '"Account","Utility Account"',
+    '"Time Period","01-12-2026 - 31-12-2026"',
+    `"Opening Balance","${shillings(opening)}"`,
+    `"Closing Balance","${shillings(balance)}"`,
+  ];
   return `\uFEFF${[...preamble, header, ...lines.reverse()].join('\r\n')}\r\n`;
 }
 
@@ -82,15 +96,35 @@ const folder = mkdtempSync(join(tmpdir(), 'mshahara-bench-reconcile-'));
 try {
   const file = join(folder, 'profile.sqlite');
   let t = performance.now();
-  execFileSync(process.execPath, [...process.execArgv, process.argv[1] as string, '--build', folder, '--ledger-rows', String(ledgerRows), '--statement-rows', String(statementRows)], { stdio: 'inherit' });
-  console.log(`ledger: ${ledgerRows.toLocaleString('en')} rows and the statement file built in ${((performance.now() - t) / 1000).toFixed(1)} s (child process)`);
+  execFileSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      process.argv[1] as string,
+      '--build',
+      folder,
+      '--ledger-rows',
+      String(ledgerRows),
+      '--statement-rows',
+      String(statementRows),
+    ],
+    { stdio: 'inherit' },
+  );
+  console.log(
+    `ledger: ${ledgerRows.toLocaleString('en')} rows and the statement file built in ${((performance.now() - t) / 1000).toFixed(1)} s (child process)`,
+  );
   const bytes = readFileSync(join(folder, 'statement.csv'));
   console.log(`statement: ${statementRows.toLocaleString('en')} rows, ${(bytes.length / 1e6).toFixed(1)} MB CSV`);
   const rssBefore = process.resourceUsage().maxRSS / 1024;
 
   const db = openDatabase(file);
   t = performance.now();
-  const result = await importStatement(db, { fileName: 'ORG_600000_Utility Account_Completed_20261231235959.csv', bytes, actor: 'bench', now: new Date().toISOString() });
+  const result = await importStatement(db, {
+    fileName: 'ORG_600000_Utility Account_Completed_20261231235959.csv',
+    bytes,
+    actor: 'bench',
+    now: new Date().toISOString(),
+  });
   const importMs = performance.now() - t;
   t = performance.now();
   matchAccount(db, 'Utility Account', new Date().toISOString());
@@ -99,28 +133,48 @@ try {
   t = performance.now();
   await previewStatement('ORG_600000_Utility Account_Completed_20261231235959.csv', bytes);
   const parseMs = performance.now() - t;
-  const counts = Object.entries(result.buckets).filter(([k]) => k !== 'serious').map(([k, v]) => `${k} ${(v as { count: number }).count}`).join(', ');
-  console.log(`import (read, parse, store, match): ${(importMs / 1000).toFixed(2)} s  [parse alone ${(parseMs / 1000).toFixed(2)} s]`);
+  const counts = Object.entries(result.buckets)
+    .filter(([k]) => k !== 'serious')
+    .map(([k, v]) => `${k} ${(v as { count: number }).count}`)
+    .join(', ');
+  console.log(
+    `import (read, parse, store, match): ${(importMs / 1000).toFixed(2)} s  [parse alone ${(parseMs / 1000).toFixed(2)} s]`,
+  );
   console.log(`match again (one join, one pass, one transaction): ${(matchMs / 1000).toFixed(2)} s`);
   console.log(`buckets: ${counts}; problems ${result.problems.length}; gaps ${result.gaps.length}`);
-  console.log(`peak RSS through import and match: ${peakRss.toFixed(0)} MB (before the import, with the file read: ${rssBefore.toFixed(0)} MB)`);
+  console.log(
+    `peak RSS through import and match: ${peakRss.toFixed(0)} MB (before the import, with the file read: ${rssBefore.toFixed(0)} MB)`,
+  );
 
   // Baseline: what a per-row reconciler does — one lookup by receipt per statement row, one write each.
   t = performance.now();
-  const rows = db.prepare("SELECT id, receipt, withdrawn_cents FROM statement_rows WHERE account = 'Utility Account'").all() as Array<{ id: number; receipt: string; withdrawn_cents: number }>;
-  const lookup = db.prepare('SELECT id, amount_cents FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)');
-  const write = db.prepare("UPDATE statement_matches SET bucket = ?, transaction_id = ?, updated_at = 'bench' WHERE statement_row_id = ?");
+  const rows = db
+    .prepare("SELECT id, receipt, withdrawn_cents FROM statement_rows WHERE account = 'Utility Account'")
+    .all() as Array<{ id: number; receipt: string; withdrawn_cents: number }>;
+  const lookup = db.prepare(
+    'SELECT id, amount_cents FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)',
+  );
+  const write = db.prepare(
+    "UPDATE statement_matches SET bucket = ?, transaction_id = ?, updated_at = 'bench' WHERE statement_row_id = ?",
+  );
   let matched = 0;
   db.transaction(() => {
     for (const row of rows) {
       const ledger = lookup.get(row.receipt) as { id: number; amount_cents: number } | undefined;
-      const bucket = ledger === undefined ? 'statement_only' : ledger.amount_cents === row.withdrawn_cents ? 'matched' : 'difference';
+      const bucket =
+        ledger === undefined
+          ? 'statement_only'
+          : ledger.amount_cents === row.withdrawn_cents
+            ? 'matched'
+            : 'difference';
       if (bucket === 'matched') matched += 1;
       write.run(bucket, ledger?.id ?? null, row.id);
     }
   })();
   const naiveMs = performance.now() - t;
-  console.log(`baseline, per-row lookup: ${(naiveMs / 1000).toFixed(2)} s for ${rows.length.toLocaleString('en')} rows (${matched.toLocaleString('en')} matched; no charges, parties, times or proposals)`);
+  console.log(
+    `baseline, per-row lookup: ${(naiveMs / 1000).toFixed(2)} s for ${rows.length.toLocaleString('en')} rows (${matched.toLocaleString('en')} matched; no charges, parties, times or proposals)`,
+  );
   closeDatabase(db);
 } finally {
   if (process.env.KEEP_BENCH_DB === undefined) rmSync(folder, { recursive: true, force: true });

@@ -27,7 +27,11 @@ const root = join(import.meta.dirname, '..');
 const script = join(import.meta.dirname, 'relay.ts');
 
 function child(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 /** Load mode: this file run as its own process posts the callbacks (round-robin over the URLs) and prints its timing. */
@@ -42,7 +46,12 @@ async function load(urls: string[], hookPath: string): Promise<void> {
       for (let n = next++; n < TOTAL; n = next++) {
         // Unique per callback, and stamped with its send time for the delivery latency.
         const body = template.replace('AG_20240706_2010364430d9bbdaf872', `AG_bench_${n}_${Date.now()}`);
-        const res = await pools[n % pools.length]!.request({ path: hookPath, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        const res = await pools[n % pools.length]!.request({
+          path: hookPath,
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         await res.body.dump();
         if (res.statusCode !== 200) failed++;
       }
@@ -76,7 +85,8 @@ function clusterCpuMs(postmaster: number): number {
       const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       const pid = Number(entry);
       if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
-      total += Number(fields[11]) + Number(fields[12]) + (pid === postmaster ? Number(fields[13]) + Number(fields[14]) : 0);
+      total +=
+        Number(fields[11]) + Number(fields[12]) + (pid === postmaster ? Number(fields[13]) + Number(fields[14]) : 0);
     } catch {
       // A backend that exited while being read.
     }
@@ -101,15 +111,35 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function startInstance(dataDir: string, commit: string, storeArgs: string[]): Promise<{ child: ChildProcess; url: string }> {
+function startInstance(
+  dataDir: string,
+  commit: string,
+  storeArgs: string[],
+): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_PROFILE=<folder> writes a CPU profile of the relay process there.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const relay = child([...profile, 'src/relay-server/cli.ts', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off', ...storeArgs], {
-    RELAY_COMMIT: commit,
-    RELAY_RATE_HOOKS: '0',
-    RELAY_RATE_PULL: '0',
-    RELAY_LOG_LEVEL: 'info',
-  });
+  const relay = child(
+    [
+      ...profile,
+      'src/relay-server/cli.ts',
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--allowlist',
+      'off',
+      ...storeArgs,
+    ],
+    {
+      RELAY_COMMIT: commit,
+      RELAY_RATE_HOOKS: '0',
+      RELAY_RATE_PULL: '0',
+      RELAY_LOG_LEVEL: 'info',
+    },
+  );
   return new Promise((resolve, reject) => {
     relay.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
     createInterface({ input: relay.stdout! }).on('line', (line) => {
@@ -135,7 +165,9 @@ async function run(spec: RunSpec): Promise<Result> {
   const channel = await addChannel(store, 'bench', keys.publicKeyPem, 'http://placeholder');
   await store.close();
 
-  const relays = await Promise.all(Array.from({ length: spec.postgres?.instances ?? 1 }, () => startInstance(dataDir, spec.commit, storeArgs)));
+  const relays = await Promise.all(
+    Array.from({ length: spec.postgres?.instances ?? 1 }, () => startInstance(dataDir, spec.commit, storeArgs)),
+  );
   const urls = relays.map((r) => r.url);
   const pullUrl = urls.at(-1)!;
 
@@ -145,7 +177,9 @@ async function run(spec: RunSpec): Promise<Result> {
   const client = (async () => {
     let after = '0';
     while (!stopClient && latencies.length < TOTAL) {
-      const res = await request(`${pullUrl}/v1/events?after=${after}&wait=5&limit=1000`, { headers: { authorization: `Bearer ${channel.pullToken}` } });
+      const res = await request(`${pullUrl}/v1/events?after=${after}&wait=5&limit=1000`, {
+        headers: { authorization: `Bearer ${channel.pullToken}` },
+      });
       const page = (await res.body.json()) as { events: Array<{ sealed: never }>; cursor: string };
       const now = Date.now();
       for (const event of page.events) {
@@ -154,7 +188,11 @@ async function run(spec: RunSpec): Promise<Result> {
         latencies.push(now - sentAt);
       }
       if (page.events.length > 0) {
-        const ack = await request(`${pullUrl}/v1/ack`, { method: 'POST', body: JSON.stringify({ upTo: page.cursor }), headers: { 'content-type': 'application/json', authorization: `Bearer ${channel.pullToken}` } });
+        const ack = await request(`${pullUrl}/v1/ack`, {
+          method: 'POST',
+          body: JSON.stringify({ upTo: page.cursor }),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${channel.pullToken}` },
+        });
         await ack.body.dump();
       }
       after = page.cursor;
@@ -170,7 +208,11 @@ async function run(spec: RunSpec): Promise<Result> {
   let printed = '';
   loader.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   await new Promise((resolve) => loader.once('exit', resolve));
-  const { elapsedMs, failed, cpuMs: loaderCpuMs } = JSON.parse(printed) as { elapsedMs: number; failed: number; cpuMs: number };
+  const {
+    elapsedMs,
+    failed,
+    cpuMs: loaderCpuMs,
+  } = JSON.parse(printed) as { elapsedMs: number; failed: number; cpuMs: number };
   await client;
   stopClient = true;
   const relayCpuMs = relayCpu() - relayCpuBefore;
@@ -187,7 +229,11 @@ async function run(spec: RunSpec): Promise<Result> {
     count += Number(/relay_commit_callbacks_count (\S+)/.exec(metricsText)?.[1]);
     commitSeconds += Number(/relay_commit_seconds_sum (\S+)/.exec(metricsText)?.[1]);
   }
-  const peakRssMb = Math.max(...relays.map((r) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${r.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024));
+  const peakRssMb = Math.max(
+    ...relays.map(
+      (r) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${r.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    ),
+  );
   for (const r of relays) {
     r.child.kill('SIGTERM');
     await new Promise((resolve) => r.child.once('exit', resolve));
@@ -204,7 +250,12 @@ async function run(spec: RunSpec): Promise<Result> {
     peakRssMb,
     perCommit: sum / count,
     commitMs: (commitSeconds / count) * 1000,
-    cpu: { relay: relayCpuMs / TOTAL, loader: loaderCpuMs / TOTAL, client: (clientCpu.user + clientCpu.system) / 1000 / TOTAL, database: databaseCpuMs === null ? null : databaseCpuMs / TOTAL },
+    cpu: {
+      relay: relayCpuMs / TOTAL,
+      loader: loaderCpuMs / TOTAL,
+      client: (clientCpu.user + clientCpu.system) / 1000 / TOTAL,
+      database: databaseCpuMs === null ? null : databaseCpuMs / TOTAL,
+    },
   };
 }
 
@@ -215,7 +266,9 @@ function report(r: Result): void {
       `${r.perCommit.toFixed(1)} callbacks/commit, ${r.commitMs.toFixed(1)} ms/commit`,
   );
   const database = r.cpu.database === null ? '' : `, PostgreSQL ${r.cpu.database.toFixed(3)} ms`;
-  console.log(`${''.padEnd(30)} CPU per callback: relay ${r.cpu.relay.toFixed(3)} ms${database}, load ${r.cpu.loader.toFixed(3)} ms, desktop client ${r.cpu.client.toFixed(3)} ms`);
+  console.log(
+    `${''.padEnd(30)} CPU per callback: relay ${r.cpu.relay.toFixed(3)} ms${database}, load ${r.cpu.loader.toFixed(3)} ms, desktop client ${r.cpu.client.toFixed(3)} ms`,
+  );
 }
 
 /** Durable single-row commits a second on this disk right now: the ceiling for per-request commits. */
@@ -245,7 +298,13 @@ async function storeOnly(commit: 'each' | 'group', appends: number): Promise<{ r
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let i = next++; i < appends; i = next++) {
-        await store.append({ channel: 'bench', kind: 'b2c-result', dedupKey: Buffer.from(String(i).padStart(32, '0')), sealed, receivedAt: Date.now() });
+        await store.append({
+          channel: 'bench',
+          kind: 'b2c-result',
+          dedupKey: Buffer.from(String(i).padStart(32, '0')),
+          sealed,
+          receivedAt: Date.now(),
+        });
       }
     }),
   );
@@ -258,19 +317,32 @@ async function storeOnly(commit: 'each' | 'group', appends: number): Promise<{ r
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--load');
   if (at >= 0) return load((process.argv[at + 1] ?? '').split(','), process.argv[at + 2] ?? '');
-  const { values } = parseArgs({ options: { store: { type: 'string', default: 'sqlite' }, instances: { type: 'string', default: '1' } } });
+  const { values } = parseArgs({
+    options: { store: { type: 'string', default: 'sqlite' }, instances: { type: 'string', default: '1' } },
+  });
   const instances = Number(values.instances);
   if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error('--store must be sqlite or postgres');
-  if (!Number.isInteger(instances) || instances < 1 || instances > 8) throw new Error('--instances must be a whole number from 1 to 8');
+  if (!Number.isInteger(instances) || instances < 1 || instances > 8)
+    throw new Error('--instances must be a whole number from 1 to 8');
   console.log(`relay bench: ${TOTAL} callbacks, concurrency ${CONCURRENCY}, load from a separate process`);
-  console.log(`disk now: ${diskCommitsPerSecond().toFixed(0)} durable commits/s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  console.log(
+    `disk now: ${diskCommitsPerSecond().toFixed(0)} durable commits/s; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
 
   if (values.store === 'postgres') {
     // The SQLite figure first, in the same run, so the two are measured under the same load.
     report(await run({ label: 'SQLite, group commit', commit: 'group' }));
     const cluster = await startPostgres();
     try {
-      report(await run({ label: `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`, commit: 'group', postgres: { cluster, instances } }));
+      report(
+        await run({
+          label: `PostgreSQL, ${instances} instance${instances > 1 ? 's' : ''}`,
+          commit: 'group',
+          postgres: { cluster, instances },
+        }),
+      );
     } finally {
       await cluster.stop();
     }
@@ -285,10 +357,13 @@ async function main(): Promise<void> {
   }
   for (const mode of ['each', 'group'] as const) {
     const r = await storeOnly(mode, 3000);
-    console.log(`store alone, ${mode === 'each' ? 'per-request commit' : 'group commit      '}  ${r.rate.toFixed(0).padStart(6)} appends/s  ${r.perCommit.toFixed(1)} per commit`);
+    console.log(
+      `store alone, ${mode === 'each' ? 'per-request commit' : 'group commit      '}  ${r.rate.toFixed(0).padStart(6)} appends/s  ${r.perCommit.toFixed(1)} per commit`,
+    );
   }
   const [baseline, grouped] = results;
-  if (baseline && grouped) console.log(`group commit / baseline ingest: ${(grouped.ratePerSecond / baseline.ratePerSecond).toFixed(2)}x`);
+  if (baseline && grouped)
+    console.log(`group commit / baseline ingest: ${(grouped.ratePerSecond / baseline.ratePerSecond).toFixed(2)}x`);
 }
 
 await main();

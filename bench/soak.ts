@@ -30,15 +30,24 @@ const outcome = await runCrashScenario({
   deadlineMs: 60 * 60_000,
   log: (message) => void process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1)} s  ${message}\n`),
 });
-const problems = [...settlementProblems(outcome.beforePerson).map((p) => `before any person: ${p}`), ...exactlyOnceProblems(outcome)];
+const problems = [
+  ...settlementProblems(outcome.beforePerson).map((p) => `before any person: ${p}`),
+  ...exactlyOnceProblems(outcome),
+];
 const line = (label: string, value: string): void => void process.stdout.write(`  ${label.padEnd(34)} ${value}\n`);
 process.stdout.write(`bench:soak — seed ${seed}, ${items} payments, rate ${rate}/s\n`);
 line('kills (while paying / all)', `${outcome.killsWhilePaying} / ${outcome.kills}, in ${outcome.lives} lives`);
-line('paid by M-Pesa', `${outcome.payments.length} payments to ${new Set(outcome.payments.map((p) => p.party)).size} people`);
+line(
+  'paid by M-Pesa',
+  `${outcome.payments.length} payments to ${new Set(outcome.payments.map((p) => p.party)).size} people`,
+);
 line('ledger rows', String(outcome.database.ledger.length));
 line('refused by M-Pesa (payees who fail)', String(outcome.failures.length));
 line('lives that approved retry failed', String(outcome.retryLives));
-line('work list cleared by a person', `${outcome.person.resolvedPaid} recorded paid, ${outcome.person.resolvedFailed} recorded failed`);
+line(
+  'work list cleared by a person',
+  `${outcome.person.resolvedPaid} recorded paid, ${outcome.person.resolvedFailed} recorded failed`,
+);
 line('settled without a person', `${(outcome.settledWithoutPerson * 100).toFixed(1)}% (goal at least 95%)`);
 line('attempts left unresolved', String(outcome.database.unresolvedAttempts.length));
 line('audit chain', outcome.database.auditChain.ok ? `verifies (${outcome.database.auditChain.rows} rows)` : 'BROKEN');

@@ -25,7 +25,10 @@ export function timeSqlite(db: ProfileDatabase): SqliteTimer {
   };
 
   // Statements share one prototype; patching it times every statement of this process.
-  const statementPrototype = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  const statementPrototype = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
   for (const method of ['run', 'get', 'all']) {
     const original = statementPrototype[method]!;
     statementPrototype[method] = function (this: unknown, ...args: unknown[]) {
@@ -40,9 +43,18 @@ export function timeSqlite(db: ProfileDatabase): SqliteTimer {
 
   const transaction = db.transaction.bind(db);
   (db as { transaction: unknown }).transaction = (fn: (...args: unknown[]) => unknown) => {
-    const tx = transaction(fn) as ((...args: unknown[]) => unknown) & Record<'deferred' | 'immediate' | 'exclusive', (...args: unknown[]) => unknown>;
-    const wrap = (variant: (...args: unknown[]) => unknown) => (...args: unknown[]) => timed(() => variant(...args));
-    return Object.assign(wrap(tx), { deferred: wrap(tx.deferred), immediate: wrap(tx.immediate), exclusive: wrap(tx.exclusive), default: wrap(tx) });
+    const tx = transaction(fn) as ((...args: unknown[]) => unknown) &
+      Record<'deferred' | 'immediate' | 'exclusive', (...args: unknown[]) => unknown>;
+    const wrap =
+      (variant: (...args: unknown[]) => unknown) =>
+      (...args: unknown[]) =>
+        timed(() => variant(...args));
+    return Object.assign(wrap(tx), {
+      deferred: wrap(tx.deferred),
+      immediate: wrap(tx.immediate),
+      exclusive: wrap(tx.exclusive),
+      default: wrap(tx),
+    });
   };
   return timer;
 }

@@ -12,7 +12,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { closeDatabase, openDatabase } from '../src/main/db';
 import { profileDatabasePath } from '../src/main/profiles';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'skip-build': { type: 'boolean', default: false }, loads: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    'skip-build': { type: 'boolean', default: false },
+    loads: { type: 'string', default: '5' },
+  },
+});
 const rowCount = Number(args.rows);
 const root = resolve(import.meta.dirname, '..');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -27,7 +33,9 @@ function chunkSizes(): void {
   const css = /href="\.\/(assets\/index-[^"]+\.css)"/.exec(html)?.[1];
   if (!main) throw new Error('No main chunk in out/renderer/index.html');
   const js = readFileSync(join(root, 'out/renderer', main));
-  console.log(`main renderer chunk   ${main}: ${kb(js.length)} raw, ${kb(gzipSync(js).length)} gzipped (goal < 600 KB)`);
+  console.log(
+    `main renderer chunk   ${main}: ${kb(js.length)} raw, ${kb(gzipSync(js).length)} gzipped (goal < 600 KB)`,
+  );
   if (css) {
     const sheet = readFileSync(join(root, 'out/renderer', css));
     console.log(`main stylesheet       ${kb(sheet.length)} raw, ${kb(gzipSync(sheet).length)} gzipped`);
@@ -40,7 +48,11 @@ interface Host {
 }
 
 function startHost(dataDir: string): Promise<Host> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/transports/browser-host/main.ts', '--port', '0'], { cwd: root, env: { ...process.env, MSHAHARA_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/transports/browser-host/main.ts', '--port', '0'],
+    { cwd: root, env: { ...process.env, MSHAHARA_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   return new Promise((resolveHost, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -72,8 +84,12 @@ async function dashboardPaint(page: Page, url: string, times: number): Promise<n
   const figures: number[] = [];
   for (let i = 0; i < times; i++) {
     await page.goto(url);
-    await page.waitForFunction(() => performance.getEntriesByName('dashboard-painted').length > 0, undefined, { timeout: 300_000 });
-    figures.push(await page.evaluate(() => performance.getEntriesByName('dashboard-painted')[0]?.startTime ?? Number.NaN));
+    await page.waitForFunction(() => performance.getEntriesByName('dashboard-painted').length > 0, undefined, {
+      timeout: 300_000,
+    });
+    figures.push(
+      await page.evaluate(() => performance.getEntriesByName('dashboard-painted')[0]?.startTime ?? Number.NaN),
+    );
   }
   return figures;
 }
@@ -87,7 +103,14 @@ function seedLedger(dataDir: string): void {
   const start = Date.parse('2025-01-01T00:00:00.000Z');
   db.transaction(() => {
     for (let n = 0; n < rowCount; n++) {
-      insert.run(`U${n.toString(36).toUpperCase().padStart(9, '0')}`, new Date(start + n * 60_000).toISOString(), (1_000 + (n % 49_000)) * 100, 1_100, `2547${String(10_000_000 + (n % 89_999_999)).padStart(8, '0')}`, `Worker ${n % 20_000}`);
+      insert.run(
+        `U${n.toString(36).toUpperCase().padStart(9, '0')}`,
+        new Date(start + n * 60_000).toISOString(),
+        (1_000 + (n % 49_000)) * 100,
+        1_100,
+        `2547${String(10_000_000 + (n % 89_999_999)).padStart(8, '0')}`,
+        `Worker ${n % 20_000}`,
+      );
     }
   })();
   closeDatabase(db);
@@ -128,7 +151,9 @@ function describeFrames(label: string, deltas: number[], warmUp: number): void {
   const long = measured.filter((delta) => delta > 50);
   const sorted = [...measured].sort((a, b) => a - b);
   const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? Number.NaN;
-  console.log(`${label.padEnd(21)} ${measured.length} frames after ${warmUp} warm-up: median ${median(measured).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...measured).toFixed(1)} ms, longer than 50 ms: ${long.length}`);
+  console.log(
+    `${label.padEnd(21)} ${measured.length} frames after ${warmUp} warm-up: median ${median(measured).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...measured).toFixed(1)} ms, longer than 50 ms: ${long.length}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -137,7 +162,17 @@ async function main(): Promise<void> {
   let browser: Browser | undefined;
   let host: Host | undefined;
   try {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
     host = await startHost(dataDir);
@@ -145,21 +180,29 @@ async function main(): Promise<void> {
     await page.getByTestId('start-demo').click();
     await page.getByTestId('dashboard').waitFor();
     const fresh = await dashboardPaint(page, host.url, Number(args.loads));
-    console.log(`dashboard first paint fresh demo: median ${median(fresh).toFixed(0)} ms (${fresh.map((ms) => ms.toFixed(0)).join(', ')})`);
+    console.log(
+      `dashboard first paint fresh demo: median ${median(fresh).toFixed(0)} ms (${fresh.map((ms) => ms.toFixed(0)).join(', ')})`,
+    );
     await host.stop();
 
     const seeding = performance.now();
     seedLedger(dataDir);
-    console.log(`seeded ledger         ${rowCount.toLocaleString('en-KE')} rows in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ledger         ${rowCount.toLocaleString('en-KE')} rows in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+    );
 
     host = await startHost(dataDir);
     const big = await dashboardPaint(page, host.url, Number(args.loads));
-    console.log(`dashboard first paint ${rowCount.toLocaleString('en-KE')}-row ledger: median ${median(big).toFixed(0)} ms (${big.map((ms) => ms.toFixed(0)).join(', ')})`);
+    console.log(
+      `dashboard first paint ${rowCount.toLocaleString('en-KE')}-row ledger: median ${median(big).toFixed(0)} ms (${big.map((ms) => ms.toFixed(0)).join(', ')})`,
+    );
 
     await page.getByTestId('nav-ledger').click();
     const opened = performance.now();
     await page.locator('[data-testid="ledger-count"]:not([data-total=""])').waitFor({ timeout: 120_000 });
-    console.log(`ledger first page     ${(performance.now() - opened).toFixed(0)} ms; ${await page.getByTestId('ledger-count').textContent()}`);
+    console.log(
+      `ledger first page     ${(performance.now() - opened).toFixed(0)} ms; ${await page.getByTestId('ledger-count').textContent()}`,
+    );
     // Dragging the scrollbar: top to bottom in 600 frames, about 1,700 rows a frame, every frame a new page.
     describeFrames('ledger, drag to end', await scrollLedger(page, 600, 0, null), 30);
     // Reading pace: two rows a frame from the middle, pages fetched ahead as they come into view.

@@ -20,7 +20,9 @@ export function iconSetPaths(folder: string): IconSet {
 }
 
 function render(svg: Buffer, size: number): Buffer {
-  return Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: size }, font: { loadSystemFonts: false } }).render().asPng());
+  return Buffer.from(
+    new Resvg(svg, { fitTo: { mode: 'width', value: size }, font: { loadSystemFonts: false } }).render().asPng(),
+  );
 }
 
 /** Renders the source at every size and writes the set into `folder`; the same source gives the same files. */

@@ -13,7 +13,8 @@ export function packageName(specifier: string): string {
 }
 
 /** `from "x"`, `import "x"`, `import("x")`, `require("x")` where x names a package or a built-in. */
-const bareImport = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']((?:@[\w.-]+\/)?[\w][\w.-]*(?:\/[\w.@-]+)*|node:[\w/]+)["']/g;
+const bareImport =
+  /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']((?:@[\w.-]+\/)?[\w][\w.-]*(?:\/[\w.@-]+)*|node:[\w/]+)["']/g;
 
 /** What the main bundles import (static, dynamic or require), less Node's own and Electron. */
 export function mainBundleSpecifiers(bundles: string): string[] {
@@ -64,7 +65,9 @@ function neverLoaded(name: string): boolean {
  */
 export function dependencyClosure(projectDir: string, names: readonly string[], loadedOnly = false): Set<string> {
   const found = new Set<string>();
-  const pending = names.map((name) => resolvePackage(projectDir, projectDir, name)).filter((folder) => folder !== undefined);
+  const pending = names
+    .map((name) => resolvePackage(projectDir, projectDir, name))
+    .filter((folder) => folder !== undefined);
   while (pending.length > 0) {
     const folder = pending.pop()!;
     if (found.has(folder)) continue;

@@ -45,7 +45,8 @@ export function binaryTarget(bytes: Uint8Array): BinaryTarget | undefined {
     return { platform: 'linux', archs: [named(elfMachines, machine)] };
   }
   const magic = file.readUInt32LE(0);
-  if (magic === 0xfeedfacf || magic === 0xfeedface) return { platform: 'darwin', archs: [named(machOCpus, file.readUInt32LE(4))] };
+  if (magic === 0xfeedfacf || magic === 0xfeedface)
+    return { platform: 'darwin', archs: [named(machOCpus, file.readUInt32LE(4))] };
   if (file.readUInt32BE(0) === 0xcafebabe) {
     const count = file.readUInt32BE(4);
     const archs = Array.from({ length: count }, (_, slice) => named(machOCpus, file.readUInt32BE(8 + 20 * slice)));
@@ -85,12 +86,16 @@ function wrongTarget(built: BinaryTarget | undefined, target: PackageTarget): st
 /** Electron's ABI, from the electron package this project installs (present without the binary). */
 export function electronAbi(projectDir: string, electronVersion: string): number {
   const electronPackage = join(projectDir, 'node_modules', 'electron');
-  const installed = (JSON.parse(readFileSync(join(electronPackage, 'package.json'), 'utf8')) as { version: string }).version;
+  const installed = (JSON.parse(readFileSync(join(electronPackage, 'package.json'), 'utf8')) as { version: string })
+    .version;
   if (installed !== electronVersion) {
-    throw new Error(`The package is for Electron ${electronVersion} but node_modules/electron is ${installed}; install electron@${electronVersion} so its ABI is known.`);
+    throw new Error(
+      `The package is for Electron ${electronVersion} but node_modules/electron is ${installed}; install electron@${electronVersion} so its ABI is known.`,
+    );
   }
   const abi = Number(readFileSync(join(electronPackage, 'abi_version'), 'utf8').trim());
-  if (!Number.isInteger(abi) || abi <= 0) throw new Error(`node_modules/electron/abi_version does not hold an ABI number.`);
+  if (!Number.isInteger(abi) || abi <= 0)
+    throw new Error(`node_modules/electron/abi_version does not hold an ABI number.`);
   return abi;
 }
 
@@ -124,12 +129,19 @@ function nativePackages(appFiles: string[], projectDir: string): string[] {
  * Inspects a packed app: `resourcesDir` holds app.asar and app.asar.unpacked. Returns every addon
  * and every reason the package must not ship; `assertNativeModulesBuiltForElectron` refuses on them.
  */
-export function inspectNativeModules(resourcesDir: string, projectDir: string, electronVersion: string, target: PackageTarget): NativeModuleReport {
+export function inspectNativeModules(
+  resourcesDir: string,
+  projectDir: string,
+  electronVersion: string,
+  target: PackageTarget,
+): NativeModuleReport {
   const abi = electronAbi(projectDir, electronVersion);
   const archive = join(resourcesDir, 'app.asar');
   const unpackedFolder = `${archive}.unpacked`;
   // The asar lists unpacked files too (flagged): one listing covers the whole app.
-  const appFiles = asar.listPackage(archive, { isPack: false }).map((file) => file.split(sep).join('/').replace(/^\//, ''));
+  const appFiles = asar
+    .listPackage(archive, { isPack: false })
+    .map((file) => file.split(sep).join('/').replace(/^\//, ''));
   const addons: NativeModuleReport['addons'] = [];
   const findings: NativeModuleFinding[] = [];
 
@@ -138,7 +150,10 @@ export function inspectNativeModules(resourcesDir: string, projectDir: string, e
     if (entry.unpacked !== true) {
       const bytes = asar.extractFile(archive, file);
       addons.push({ file, build: addonBuild(bytes), binary: binaryTarget(bytes), unpacked: false });
-      findings.push({ file, problem: 'is inside app.asar; native modules must be unpacked (asarUnpack) so the system can load them' });
+      findings.push({
+        file,
+        problem: 'is inside app.asar; native modules must be unpacked (asarUnpack) so the system can load them',
+      });
       continue;
     }
     const onDisk = join(unpackedFolder, file);
@@ -157,12 +172,22 @@ export function inspectNativeModules(resourcesDir: string, projectDir: string, e
         break;
       case 'abi':
         if (build.abi !== abi) {
-          const runtime = String(build.abi) === process.versions.modules ? `, the ABI of Node ${process.version} that ran the install` : '';
-          findings.push({ file, problem: `is built for ABI ${build.abi}${runtime}, not Electron ${electronVersion}'s ABI ${abi}` });
+          const runtime =
+            String(build.abi) === process.versions.modules
+              ? `, the ABI of Node ${process.version} that ran the install`
+              : '';
+          findings.push({
+            file,
+            problem: `is built for ABI ${build.abi}${runtime}, not Electron ${electronVersion}'s ABI ${abi}`,
+          });
         }
         break;
       case 'unknown':
-        findings.push({ file, problem: 'is not a Node addon (no node_register_module or napi_register_module symbol): a build leftover or a damaged file' });
+        findings.push({
+          file,
+          problem:
+            'is not a Node addon (no node_register_module or napi_register_module symbol): a build leftover or a damaged file',
+        });
         break;
       default: {
         const unexpected: never = build;
@@ -172,7 +197,10 @@ export function inspectNativeModules(resourcesDir: string, projectDir: string, e
   }
   for (const name of nativePackages(appFiles, projectDir)) {
     if (!addons.some((addon) => addon.file.startsWith(`node_modules/${name}/`))) {
-      findings.push({ file: `node_modules/${name}`, problem: 'has no compiled .node file in the package (its build failed or was left out)' });
+      findings.push({
+        file: `node_modules/${name}`,
+        problem: 'has no compiled .node file in the package (its build failed or was left out)',
+      });
     }
   }
   return { electronVersion, abi, target: `${target.platform}-${target.arch}`, addons, findings };
@@ -190,7 +218,12 @@ export function nativeModuleRefusal(report: NativeModuleReport): string {
   ].join('\n');
 }
 
-export function assertNativeModulesBuiltForElectron(resourcesDir: string, projectDir: string, electronVersion: string, target: PackageTarget): NativeModuleReport {
+export function assertNativeModulesBuiltForElectron(
+  resourcesDir: string,
+  projectDir: string,
+  electronVersion: string,
+  target: PackageTarget,
+): NativeModuleReport {
   const report = inspectNativeModules(resourcesDir, projectDir, electronVersion, target);
   if (report.findings.length > 0) throw new Error(nativeModuleRefusal(report));
   return report;

@@ -40,7 +40,11 @@ export async function keepNodeBuilds(root: string, modules: readonly string[]): 
 }
 
 function electronVersion(): string {
-  return (JSON.parse(readFileSync(join(projectDir, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(projectDir, 'node_modules', 'electron', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 }
 
 async function main(): Promise<void> {

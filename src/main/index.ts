@@ -26,7 +26,9 @@ const log = logger('app');
 
 // electron-vite serves the renderer from a dev server in `npm run dev`, from disk otherwise.
 const isDevelopment = process.env.ELECTRON_RENDERER_URL !== undefined;
-const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
+const appUrl =
+  process.env.ELECTRON_RENDERER_URL ??
+  pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const openExternal = shellOpener(shell);
 
@@ -37,10 +39,22 @@ const openExternal = shellOpener(shell);
 function useElectronSqlite(): void {
   if (app.isPackaged || process.env.MSHAHARA_SQLITE_BINDING) return;
   const projectRoot = app.getAppPath();
-  const version = (name: string): string => (JSON.parse(readFileSync(join(projectRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  const binding = electronSqliteBinding({ projectRoot, electronVersion: process.versions.electron, sqliteVersion: version('better-sqlite3'), platform: process.platform, arch: process.arch });
+  const version = (name: string): string =>
+    (JSON.parse(readFileSync(join(projectRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+      .version;
+  const binding = electronSqliteBinding({
+    projectRoot,
+    electronVersion: process.versions.electron,
+    sqliteVersion: version('better-sqlite3'),
+    platform: process.platform,
+    arch: process.arch,
+  });
   if (existsSync(binding)) process.env.MSHAHARA_SQLITE_BINDING = binding;
-  else log.error({ binding }, 'better-sqlite3 has no Electron build yet; start Mshahara with `npm start`, which prepares it');
+  else
+    log.error(
+      { binding },
+      'better-sqlite3 has no Electron build yet; start Mshahara with `npm start`, which prepares it',
+    );
 }
 
 function openWindow(): BrowserWindow {
@@ -76,15 +90,35 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
   app.on('window-all-closed', () => app.quit());
-  holdQuitUntilClosed(app, async () => api?.close(), (error) => log.error({ err: error }, 'closing the profile failed'));
+  holdQuitUntilClosed(
+    app,
+    async () => api?.close(),
+    (error) => log.error({ err: error }, 'closing the profile failed'),
+  );
 
   void app.whenReady().then(async () => {
     useElectronSqlite();
-    applyContentSecurityPolicy(session.defaultSession, isDevelopment ? developmentContentSecurityPolicy : contentSecurityPolicy);
-    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, isDevelopment, openLink: (url) => void openExternalSafely(url, openExternal) })));
+    applyContentSecurityPolicy(
+      session.defaultSession,
+      isDevelopment ? developmentContentSecurityPolicy : contentSecurityPolicy,
+    );
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          platform: process.platform,
+          isDevelopment,
+          openLink: (url) => void openExternalSafely(url, openExternal),
+        }),
+      ),
+    );
     // Each profile keeps its own folder (database, exports) under the user's app-data folder.
     const dataRoot = app.getPath('userData');
-    api = await startApi({ mode: 'desktop', version: app.getVersion(), dataRoot, secrets: lazySecretStore(() => new KeytarSecretStore()) });
+    api = await startApi({
+      mode: 'desktop',
+      version: app.getVersion(),
+      dataRoot,
+      secrets: lazySecretStore(() => new KeytarSecretStore()),
+    });
     serveContractOverIpc(ipcMain, api.handlers, (url) => isAppUrl(url, appUrl));
     api.events.on(sendEventsTo(() => BrowserWindow.getAllWindows()));
     api.events.on(

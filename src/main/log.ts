@@ -6,7 +6,6 @@ import { redactionPaths as paths } from '../shared/redaction';
 
 export { redactedKeys } from '../shared/redaction';
 
-
 /** Forwards to whichever stream configureLogging chose last. */
 class SwitchableDestination implements DestinationStream {
   target: DestinationStream = pino.destination({ dest: 2, sync: true });
@@ -17,7 +16,11 @@ class SwitchableDestination implements DestinationStream {
 
 const destination = new SwitchableDestination();
 const root = pino(
-  { level: process.env.MSHAHARA_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'), redact: { paths, censor: '[redacted]' }, base: { app: 'mshahara' } },
+  {
+    level: process.env.MSHAHARA_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
+    redact: { paths, censor: '[redacted]' },
+    base: { app: 'mshahara' },
+  },
   destination,
 );
 const areas = new Map<string, Logger>();

@@ -8,7 +8,10 @@ import type { ContractResult } from '../shared/contract';
 const bridge = {
   invoke(method: unknown, input: unknown): Promise<ContractResult<unknown>> {
     if (!isMethodName(method)) {
-      return Promise.resolve({ ok: false, error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` } });
+      return Promise.resolve({
+        ok: false,
+        error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` },
+      });
     }
     return ipcRenderer.invoke(ipcChannel.invoke, method, input) as Promise<ContractResult<unknown>>;
   },

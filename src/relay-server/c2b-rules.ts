@@ -46,17 +46,29 @@ function compilesAsPattern(pattern: string, ctx: z.RefinementCtx): void {
   try {
     compileAccountPattern(pattern);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `is not a regular expression the relay can match in linear time (${(error as Error).message})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not a regular expression the relay can match in linear time (${(error as Error).message})`,
+    });
   }
 }
 
-const wholeShillings = z.number({ error: 'must be a whole number of shillings' }).int({ error: 'must be a whole number of shillings' }).min(0, { error: 'must not be negative' });
+const wholeShillings = z
+  .number({ error: 'must be a whole number of shillings' })
+  .int({ error: 'must be a whole number of shillings' })
+  .min(0, { error: 'must not be negative' });
 
 const rulesSchema = z
   .strictObject(
     {
       shortcodes: z
-        .array(z.string().regex(/^\d{1,10}$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a shortcode (digits only, at most 10)` }))
+        .array(
+          z
+            .string()
+            .regex(/^\d{1,10}$/, {
+              error: (issue) => `${JSON.stringify(issue.input)} is not a shortcode (digits only, at most 10)`,
+            }),
+        )
         .min(1, { error: 'needs at least one shortcode' })
         .transform((codes) => [...new Set(codes)])
         .optional(),
@@ -69,24 +81,34 @@ const rulesSchema = z
       minAmount: wholeShillings.optional(),
       maxAmount: wholeShillings.optional(),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown rule ${issue.keys.join(', ')}` : 'rules must be an object') },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' ? `unknown rule ${issue.keys.join(', ')}` : 'rules must be an object',
+    },
   )
   .refine((rules) => Object.values(rules).some((value) => value !== undefined), {
     error: 'at least one rule is needed (shortcodes, accountPattern, minAmount or maxAmount)',
   })
-  .refine((rules) => rules.minAmount === undefined || rules.maxAmount === undefined || rules.minAmount <= rules.maxAmount, {
-    error: (issue) => {
-      const rules = issue.input as C2bRules;
-      return `minAmount ${rules.minAmount} is above maxAmount ${rules.maxAmount}`;
+  .refine(
+    (rules) => rules.minAmount === undefined || rules.maxAmount === undefined || rules.minAmount <= rules.maxAmount,
+    {
+      error: (issue) => {
+        const rules = issue.input as C2bRules;
+        return `minAmount ${rules.minAmount} is above maxAmount ${rules.maxAmount}`;
+      },
     },
-  });
+  );
 
 /** Checks rules as given (by the CLI, or read back from a store); throws an Error naming each problem. */
 export function parseC2bRules(input: unknown): C2bRules {
   const parsed = rulesSchema.safeParse(input);
   if (!parsed.success) {
     // The rule's name only: a shortcode's position in the list says less than the shortcode itself.
-    throw new Error(parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${String(issue.path[0])}: ${issue.message}` : issue.message)).join('; '));
+    throw new Error(
+      parsed.error.issues
+        .map((issue) => (issue.path.length > 0 ? `${String(issue.path[0])}: ${issue.message}` : issue.message))
+        .join('; '),
+    );
   }
   return parsed.data;
 }
@@ -105,7 +127,10 @@ const c2bDocument = z.object({
   BusinessShortCode: z.union([z.string(), z.number()]).transform((code) => String(code).trim()),
   TransactionType: z.string().optional(),
   // Till (Buy Goods) payments carry no account number.
-  BillRefNumber: z.union([z.string(), z.number(), z.null()]).optional().transform((ref) => (ref === undefined || ref === null ? '' : String(ref))),
+  BillRefNumber: z
+    .union([z.string(), z.number(), z.null()])
+    .optional()
+    .transform((ref) => (ref === undefined || ref === null ? '' : String(ref))),
 });
 
 const kes = (cents: Cents): string => (cents / 100).toFixed(2);
@@ -126,24 +151,39 @@ export function compileC2bRules(stored: C2bRules): C2bCheck {
     const parsed = c2bDocument.safeParse(input);
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
-      return { resultCode: 'C2B00016', reason: `not a C2B payment document: ${fields === '' ? 'not a JSON object' : `${fields} missing or unreadable`}` };
+      return {
+        resultCode: 'C2B00016',
+        reason: `not a C2B payment document: ${fields === '' ? 'not a JSON object' : `${fields} missing or unreadable`}`,
+      };
     }
     const payment = parsed.data;
     if (shortcodes && !shortcodes.has(payment.BusinessShortCode)) {
-      return { resultCode: 'C2B00015', reason: `BusinessShortCode ${payment.BusinessShortCode} is not one of ${[...shortcodes].join(', ')}` };
+      return {
+        resultCode: 'C2B00015',
+        reason: `BusinessShortCode ${payment.BusinessShortCode} is not one of ${[...shortcodes].join(', ')}`,
+      };
     }
     const hasAccount = account !== null && payment.TransactionType?.trim().toLowerCase() !== 'buy goods';
     if (hasAccount && payment.BillRefNumber.length > MAX_ACCOUNT_LENGTH) {
       return { resultCode: 'C2B00012', reason: `BillRefNumber is longer than ${MAX_ACCOUNT_LENGTH} characters` };
     }
     if (hasAccount && !account.matches(payment.BillRefNumber)) {
-      return { resultCode: 'C2B00012', reason: `BillRefNumber ${JSON.stringify(payment.BillRefNumber)} does not match the account pattern` };
+      return {
+        resultCode: 'C2B00012',
+        reason: `BillRefNumber ${JSON.stringify(payment.BillRefNumber)} does not match the account pattern`,
+      };
     }
     if (minCents !== null && payment.TransAmount < minCents) {
-      return { resultCode: 'C2B00013', reason: `TransAmount KES ${kes(payment.TransAmount)} is below the minimum of KES ${rules.minAmount}` };
+      return {
+        resultCode: 'C2B00013',
+        reason: `TransAmount KES ${kes(payment.TransAmount)} is below the minimum of KES ${rules.minAmount}`,
+      };
     }
     if (maxCents !== null && payment.TransAmount > maxCents) {
-      return { resultCode: 'C2B00013', reason: `TransAmount KES ${kes(payment.TransAmount)} is above the maximum of KES ${rules.maxAmount}` };
+      return {
+        resultCode: 'C2B00013',
+        reason: `TransAmount KES ${kes(payment.TransAmount)} is above the maximum of KES ${rules.maxAmount}`,
+      };
     }
     return accepted("within the channel's C2B rules");
   };

@@ -38,10 +38,14 @@ export class ChannelError extends Error {
 
 export function checkChannelName(name: string): void {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) {
-    throw new ChannelError('channel name: 1-63 lower-case letters, digits or dashes, starting with a letter or digit', 'invalid');
+    throw new ChannelError(
+      'channel name: 1-63 lower-case letters, digits or dashes, starting with a letter or digit',
+      'invalid',
+    );
   }
   const word = forbiddenWords.find((w) => name.includes(w));
-  if (word) throw new ChannelError(`channel name must not contain "${word}": Safaricom refuses such callback URLs`, 'invalid');
+  if (word)
+    throw new ChannelError(`channel name must not contain "${word}": Safaricom refuses such callback URLs`, 'invalid');
 }
 
 export function sha256(value: string): Buffer {
@@ -72,7 +76,13 @@ export function checkOwner(owner: string): void {
   }
 }
 
-export async function addChannel(store: RelayStore, name: string, publicKeyPem: string, publicUrl: string, owner: string | null = null): Promise<ChannelCredentials> {
+export async function addChannel(
+  store: RelayStore,
+  name: string,
+  publicKeyPem: string,
+  publicUrl: string,
+  owner: string | null = null,
+): Promise<ChannelCredentials> {
   checkChannelName(name);
   if (owner !== null) checkOwner(owner);
   try {

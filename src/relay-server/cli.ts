@@ -43,7 +43,10 @@ function fail(message: string): never {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function perMinute(value: string | undefined, fallback: number): number | null {
@@ -86,14 +89,21 @@ async function main(): Promise<void> {
   const [command, sub, name] = positionals;
   let storeChoice: StoreChoice;
   try {
-    storeChoice = { kind: parseStoreKind(values.store ?? env.RELAY_STORE), databaseUrl: values['database-url'] ?? env.RELAY_DATABASE_URL };
+    storeChoice = {
+      kind: parseStoreKind(values.store ?? env.RELAY_STORE),
+      databaseUrl: values['database-url'] ?? env.RELAY_DATABASE_URL,
+    };
   } catch (error) {
     fail((error as Error).message);
   }
-  if (storeChoice.kind === 'postgres' && !storeChoice.databaseUrl) fail('--store postgres needs --database-url (or RELAY_DATABASE_URL)');
+  if (storeChoice.kind === 'postgres' && !storeChoice.databaseUrl)
+    fail('--store postgres needs --database-url (or RELAY_DATABASE_URL)');
 
   if (command === 'migrate-store') {
-    const url = values['database-url'] ?? env.RELAY_DATABASE_URL ?? fail('--database-url (or RELAY_DATABASE_URL) of the PostgreSQL database to copy into is required');
+    const url =
+      values['database-url'] ??
+      env.RELAY_DATABASE_URL ??
+      fail('--database-url (or RELAY_DATABASE_URL) of the PostgreSQL database to copy into is required');
     print(await migrateStore(dataDir, url));
     return;
   }
@@ -119,7 +129,10 @@ async function main(): Promise<void> {
       adminToken: env.RELAY_ADMIN_TOKEN || null,
       metricsToken: env.RELAY_METRICS_TOKEN || null,
       retentionMs: retentionDays * 86_400_000,
-      rateLimit: { hooksPerMinute: perMinute(env.RELAY_RATE_HOOKS, 3000), pullPerMinute: perMinute(env.RELAY_RATE_PULL, 600) },
+      rateLimit: {
+        hooksPerMinute: perMinute(env.RELAY_RATE_HOOKS, 3000),
+        pullPerMinute: perMinute(env.RELAY_RATE_PULL, 600),
+      },
       commit,
       storeChoice,
       logger: log,
@@ -157,7 +170,10 @@ async function main(): Promise<void> {
         print({ removed: name });
         break;
       case 'rules': {
-        if (!name) fail('channel rules <name> [--shortcodes ...] [--account-pattern ...] [--min-amount ...] [--max-amount ...] | --clear');
+        if (!name)
+          fail(
+            'channel rules <name> [--shortcodes ...] [--account-pattern ...] [--min-amount ...] [--max-amount ...] | --clear',
+          );
         const rules = rulesFromFlags(values);
         if (values.clear && Object.keys(rules).length > 0) fail('--clear removes the rules: give it alone');
         print({ channel: name, c2bRules: await setChannelRules(store, name, values.clear ? null : rules) });
@@ -175,7 +191,12 @@ async function main(): Promise<void> {
 }
 
 /** Only the flags given become rules; setChannelRules says what is wrong with them. */
-function rulesFromFlags(values: { shortcodes?: string; 'account-pattern'?: string; 'min-amount'?: string; 'max-amount'?: string }): C2bRules {
+function rulesFromFlags(values: {
+  shortcodes?: string;
+  'account-pattern'?: string;
+  'min-amount'?: string;
+  'max-amount'?: string;
+}): C2bRules {
   const rules: C2bRules = {};
   if (values.shortcodes !== undefined) rules.shortcodes = list(values.shortcodes);
   if (values['account-pattern'] !== undefined) rules.accountPattern = values['account-pattern'];

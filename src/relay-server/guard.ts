@@ -16,7 +16,13 @@ export function normaliseIp(ip: string): string {
  * accepted, so one address cannot take the descriptors real callbacks need. Trusted proxies are
  * exempt: every request through them shares their address (the proxy caps its own clients).
  */
-export function capConnections(server: Server, perAddress: number, exempt: ReadonlySet<string>, metrics: RelayMetrics, log: Logger): void {
+export function capConnections(
+  server: Server,
+  perAddress: number,
+  exempt: ReadonlySet<string>,
+  metrics: RelayMetrics,
+  log: Logger,
+): void {
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const address = normaliseIp(socket.remoteAddress ?? '');
@@ -49,7 +55,9 @@ export function capConnections(server: Server, perAddress: number, exempt: Reado
   // At server.maxConnections (kept below the descriptor limit) Node closes new connections itself.
   server.on('drop', () => {
     metrics.connectionsRefused.inc({ reason: 'max-connections' });
-    sayOnce('accepting a connection failed: at the maximum of open connections; refused', { maxConnections: server.maxConnections });
+    sayOnce('accepting a connection failed: at the maximum of open connections; refused', {
+      maxConnections: server.maxConnections,
+    });
   });
   server.on('error', (error: NodeJS.ErrnoException) => {
     metrics.acceptErrors.inc({ code: error.code ?? 'unknown' });

@@ -19,7 +19,10 @@ export const ACCEPTED = '{"ResultCode":0,"ResultDesc":"Accepted"}';
 
 /** What Daraja is told about a C2B validation (REFERENCE §7.3). */
 function validationAnswer(decision: C2bDecision): string {
-  return JSON.stringify({ ResultCode: decision.resultCode, ResultDesc: decision.resultCode === '0' ? 'Accepted' : 'Rejected' });
+  return JSON.stringify({
+    ResultCode: decision.resultCode,
+    ResultDesc: decision.resultCode === '0' ? 'Accepted' : 'Rejected',
+  });
 }
 
 const noRules = accepted('no C2B rules for this channel');
@@ -46,7 +49,13 @@ interface HookParams {
 
 export { normaliseIp };
 
-export type Refuse = (request: FastifyRequest, reply: FastifyReply, status: number, reason: RejectReason, message: string) => FastifyReply;
+export type Refuse = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  reason: RejectReason,
+  message: string,
+) => FastifyReply;
 
 /**
  * How the relay says no. A refusal counts against the sender's address (past its limit it is
@@ -65,7 +74,10 @@ export function refuser(metrics: RelayMetrics, refusals: RefusalCounter): Refuse
       reply.header('connection', 'close');
     }
     metrics.rejected.inc({ reason });
-    return reply.code(status).type('application/json').send(JSON.stringify({ error: message }));
+    return reply
+      .code(status)
+      .type('application/json')
+      .send(JSON.stringify({ error: message }));
   };
 }
 
@@ -98,7 +110,10 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       } catch (error) {
         // Rules are checked when set; only rules written by another relay version (or by hand) get
         // here. Accepting is what the relay does without rules, and the desktop sees why.
-        app.log.error({ channel, problem: (error as Error).message }, 'C2B rules of this channel cannot be used; accepting C2B validations');
+        app.log.error(
+          { channel, problem: (error as Error).message },
+          'C2B rules of this channel cannot be used; accepting C2B validations',
+        );
         const unusable = accepted(`the channel's C2B rules cannot be used (${(error as Error).message})`);
         check = () => unusable;
       }
@@ -125,13 +140,15 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       // Runs before the body is read: a stranger cannot make the relay buffer 64 KiB.
       onRequest: async (request: FastifyRequest<{ Params: HookParams }>, reply: FastifyReply) => {
         const ip = normaliseIp(request.ip);
-        if (ctx.allowlist && !ctx.allowlist.has(ip)) return ctx.refuse(request, reply, 403, 'ip-not-allowed', 'source address not allowed');
+        if (ctx.allowlist && !ctx.allowlist.has(ip))
+          return ctx.refuse(request, reply, 403, 'ip-not-allowed', 'source address not allowed');
         const { channel, secret, kind } = request.params;
         if (!kinds.has(kind)) return ctx.refuse(request, reply, 404, 'unknown-kind', 'not found');
         const record = await ctx.store.channel(channel);
         // Unknown channel and wrong secret look the same from outside.
         if (!record) return ctx.refuse(request, reply, 404, 'unknown-channel', 'not found');
-        if (!matchesHash(secret, record.secretHash)) return ctx.refuse(request, reply, 404, 'wrong-secret', 'not found');
+        if (!matchesHash(secret, record.secretHash))
+          return ctx.refuse(request, reply, 404, 'wrong-secret', 'not found');
         authorised.set(request, record);
       },
     },
@@ -148,12 +165,24 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
         if (typeof value === 'string') headers[name] = value;
       }
       const receivedAt = Date.now();
-      const plaintext: RelayEventPlaintext = { kind, receivedAt: new Date(receivedAt).toISOString(), sourceIp: normaliseIp(request.ip), headers, body: raw };
+      const plaintext: RelayEventPlaintext = {
+        kind,
+        receivedAt: new Date(receivedAt).toISOString(),
+        sourceIp: normaliseIp(request.ip),
+        headers,
+        body: raw,
+      };
       if (kind === 'c2b-validation') plaintext.validation = validate(record, request.body?.value);
       const sealed = JSON.stringify(sealer(channel, record.publicKeyPem).seal(JSON.stringify(plaintext)));
       let duplicate: boolean;
       try {
-        ({ duplicate } = await ctx.store.append({ channel, kind, dedupKey: dedupHash(dedupKey(channel), kind, raw), sealed, receivedAt }));
+        ({ duplicate } = await ctx.store.append({
+          channel,
+          kind,
+          dedupKey: dedupHash(dedupKey(channel), kind, raw),
+          sealed,
+          receivedAt,
+        }));
       } catch (error) {
         // Not stored, so not acknowledged: Daraja retries.
         request.log.error({ err: error, channel, kind }, 'callback could not be stored');
@@ -169,8 +198,14 @@ export function registerHooks(app: FastifyInstance, ctx: HookContext): void {
       const validation = plaintext.validation;
       if (validation) ctx.metrics.c2bValidations.inc({ result: validation.resultCode });
       // The decision's code only: its reason quotes the payment.
-      request.log.debug({ channel, kind, duplicate, ...(validation ? { resultCode: validation.resultCode } : {}) }, 'callback stored');
-      return reply.code(200).type('application/json').send(validation ? validationAnswer(validation) : ACCEPTED);
+      request.log.debug(
+        { channel, kind, duplicate, ...(validation ? { resultCode: validation.resultCode } : {}) },
+        'callback stored',
+      );
+      return reply
+        .code(200)
+        .type('application/json')
+        .send(validation ? validationAnswer(validation) : ACCEPTED);
     },
   );
 }

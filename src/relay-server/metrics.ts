@@ -36,15 +36,52 @@ export interface RelayMetrics {
 }
 
 /** `store` is read for the pending gauge; commits are reported through `metrics.commitSize/commitSeconds`. */
-export function createMetrics(store: Pick<RelayStore, 'pendingCount' | 'pendingByChannel'>, waiting: () => number = () => 0): RelayMetrics {
+export function createMetrics(
+  store: Pick<RelayStore, 'pendingCount' | 'pendingByChannel'>,
+  waiting: () => number = () => 0,
+): RelayMetrics {
   const registry = new Registry();
-  const received = new Counter({ name: 'relay_callbacks_received_total', help: 'Callbacks stored and acknowledged to Daraja', labelNames: ['channel', 'kind'], registers: [registry] });
-  const duplicates = new Counter({ name: 'relay_callbacks_duplicate_total', help: 'Repeated identical callbacks (acknowledged, stored once)', registers: [registry] });
-  const c2bValidations = new Counter({ name: 'relay_c2b_validations_total', help: "C2B validations answered, by result code ('0' accepted, C2B000xx rejected by the channel's rules)", labelNames: ['result'], registers: [registry] });
-  const rejected = new Counter({ name: 'relay_requests_rejected_total', help: 'Requests refused, by reason', labelNames: ['reason'], registers: [registry] });
-  const delivered = new Counter({ name: 'relay_events_delivered_total', help: 'Events acknowledged by desktops', labelNames: ['channel'], registers: [registry] });
-  const connectionsRefused = new Counter({ name: 'relay_connections_refused_total', help: 'Connections closed as soon as accepted, by reason', labelNames: ['reason'], registers: [registry] });
-  const acceptErrors = new Counter({ name: 'relay_accept_errors_total', help: 'Connections the relay failed to accept (e.g. out of file descriptors), by error code', labelNames: ['code'], registers: [registry] });
+  const received = new Counter({
+    name: 'relay_callbacks_received_total',
+    help: 'Callbacks stored and acknowledged to Daraja',
+    labelNames: ['channel', 'kind'],
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'relay_callbacks_duplicate_total',
+    help: 'Repeated identical callbacks (acknowledged, stored once)',
+    registers: [registry],
+  });
+  const c2bValidations = new Counter({
+    name: 'relay_c2b_validations_total',
+    help: "C2B validations answered, by result code ('0' accepted, C2B000xx rejected by the channel's rules)",
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'relay_requests_rejected_total',
+    help: 'Requests refused, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: 'relay_events_delivered_total',
+    help: 'Events acknowledged by desktops',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const connectionsRefused = new Counter({
+    name: 'relay_connections_refused_total',
+    help: 'Connections closed as soon as accepted, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const acceptErrors = new Counter({
+    name: 'relay_accept_errors_total',
+    help: 'Connections the relay failed to accept (e.g. out of file descriptors), by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'relay_events_pending',
     help: 'Events stored but not yet acknowledged',
@@ -89,5 +126,17 @@ export function createMetrics(store: Pick<RelayStore, 'pendingCount' | 'pendingB
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
-  return { registry, received, duplicates, c2bValidations, rejected, delivered, connectionsRefused, acceptErrors, storeSeconds, commitSize, commitSeconds };
+  return {
+    registry,
+    received,
+    duplicates,
+    c2bValidations,
+    rejected,
+    delivered,
+    connectionsRefused,
+    acceptErrors,
+    storeSeconds,
+    commitSize,
+    commitSeconds,
+  };
 }

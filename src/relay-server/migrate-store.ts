@@ -19,7 +19,10 @@ export async function migrateStore(dataDir: string, databaseUrl: string): Promis
   try {
     const { channels, events, highestSeq } = await source.exportAll();
     target = await PgRelayStore.open(databaseUrl);
-    if (!(await target.isEmpty())) throw new Error('the PostgreSQL database already holds relay channels or events: migrate-store copies into an empty one only');
+    if (!(await target.isEmpty()))
+      throw new Error(
+        'the PostgreSQL database already holds relay channels or events: migrate-store copies into an empty one only',
+      );
     await target.importAll(channels, events, highestSeq);
     return { channels: channels.length, undeliveredEvents: events.length, highestSeq };
   } finally {

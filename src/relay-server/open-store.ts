@@ -22,13 +22,21 @@ export interface OpenStoreOptions {
 
 export function parseStoreKind(value: string | undefined): StoreKind {
   const kind = value === undefined || value === '' ? 'sqlite' : value;
-  if (kind !== 'sqlite' && kind !== 'postgres') throw new Error(`store must be sqlite or postgres, not ${JSON.stringify(value)}`);
+  if (kind !== 'sqlite' && kind !== 'postgres')
+    throw new Error(`store must be sqlite or postgres, not ${JSON.stringify(value)}`);
   return kind;
 }
 
-export async function openRelayStore(choice: StoreChoice, dataDir: string, options: OpenStoreOptions = {}): Promise<RelayStore> {
+export async function openRelayStore(
+  choice: StoreChoice,
+  dataDir: string,
+  options: OpenStoreOptions = {},
+): Promise<RelayStore> {
   if (choice.kind === 'sqlite') {
-    return new SqliteRelayStore(dataDir, { ...(options.commit ? { commit: options.commit } : {}), ...(options.onCommit ? { onCommit: options.onCommit } : {}) });
+    return new SqliteRelayStore(dataDir, {
+      ...(options.commit ? { commit: options.commit } : {}),
+      ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    });
   }
   if (!choice.databaseUrl) throw new Error('the postgres store needs --database-url (or RELAY_DATABASE_URL)');
   // Started together (compose, a host reboot) or while the database restarts: wait for it a while.
@@ -47,5 +55,18 @@ export async function openRelayStore(choice: StoreChoice, dataDir: string, optio
 /** Errors that mean "the database is not there yet", as opposed to a wrong password or a bad schema. */
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', '57P03', '57P01', '57P02', '08006', '08001'].includes(code) || /shutting down|starting up|Connection terminated/i.test((error as Error).message ?? '');
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'ETIMEDOUT',
+      '57P03',
+      '57P01',
+      '57P02',
+      '08006',
+      '08001',
+    ].includes(code) || /shutting down|starting up|Connection terminated/i.test((error as Error).message ?? '')
+  );
 }

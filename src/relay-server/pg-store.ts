@@ -17,7 +17,15 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { C2bRules } from './c2b-rules';
 import { storedRules } from './sqlite-store';
-import type { AppendResult, ChannelRecord, NewEvent, PendingEvent, RelayStore, StoredEvent, StoreWatcher } from './store';
+import type {
+  AppendResult,
+  ChannelRecord,
+  NewEvent,
+  PendingEvent,
+  RelayStore,
+  StoredEvent,
+  StoreWatcher,
+} from './store';
 
 /** Arbitrary constants naming the relay's advisory locks within the database. */
 const APPEND_LOCK = 7_263_510_001;
@@ -84,10 +92,16 @@ export async function migratePg(pool: pg.Pool): Promise<number> {
     await client.query('BEGIN');
     // Two instances starting at once: the second waits, then finds the work done.
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS relay_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const current = Number((await client.query<{ v: number | null }>('SELECT max(version) AS v FROM relay_schema')).rows[0]?.v ?? 0);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS relay_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const current = Number(
+      (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM relay_schema')).rows[0]?.v ?? 0,
+    );
     if (current > pgMigrations.length) {
-      throw new SchemaTooNewError(`the relay database has schema version ${current}, newer than this relay knows (${pgMigrations.length}): run the newer relay, or restore a backup`);
+      throw new SchemaTooNewError(
+        `the relay database has schema version ${current}, newer than this relay knows (${pgMigrations.length}): run the newer relay, or restore a backup`,
+      );
     }
     for (let version = current + 1; version <= pgMigrations.length; version++) {
       await client.query(pgMigrations[version - 1]!);
@@ -161,7 +175,12 @@ export class PgRelayStore implements RelayStore {
 
   /** Connects, applies migrations, and returns the store. */
   static async open(url: string, options: PgStoreOptions = {}): Promise<PgRelayStore> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+    });
     // An idle connection cut by a database restart must not end the process; the pool replaces it.
     pool.on('error', (error) => options.onError?.(error, 'idle connection'));
     try {
@@ -197,7 +216,8 @@ export class PgRelayStore implements RelayStore {
     client.on('end', () => onLost());
     client.on('notification', (message) => {
       if (message.channel === 'relay_channels') this.#dropChannels();
-      else if (message.channel === 'relay_events' && message.payload) for (const w of this.#watchers) w.stored(message.payload);
+      else if (message.channel === 'relay_events' && message.payload)
+        for (const w of this.#watchers) w.stored(message.payload);
     });
     try {
       await client.connect();
@@ -238,20 +258,19 @@ export class PgRelayStore implements RelayStore {
   }
 
   async createChannel(c: ChannelRecord): Promise<void> {
-    await this.#pool.query('INSERT INTO relay_channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      c.id,
-      c.owner,
-      c.publicKeyPem,
-      c.secretHash,
-      c.tokenHash,
-      c.createdAt,
-      rulesText(c.c2bRules),
-    ]);
+    await this.#pool.query(
+      'INSERT INTO relay_channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [c.id, c.owner, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt, rulesText(c.c2bRules)],
+    );
     this.#dropChannels();
   }
 
   async replaceChannelCredentials(id: string, secretHash: Buffer, tokenHash: Buffer): Promise<boolean> {
-    const r = await this.#pool.query('UPDATE relay_channels SET secret_hash = $1, token_hash = $2 WHERE id = $3', [secretHash, tokenHash, id]);
+    const r = await this.#pool.query('UPDATE relay_channels SET secret_hash = $1, token_hash = $2 WHERE id = $3', [
+      secretHash,
+      tokenHash,
+      id,
+    ]);
     this.#dropChannels();
     return r.rowCount === 1;
   }
@@ -348,17 +367,34 @@ export class PgRelayStore implements RelayStore {
            SELECT pg_notify('relay_events', channel) FROM (SELECT DISTINCT channel FROM inserted) AS c
          )
          SELECT seq, id, channel, dedup FROM inserted WHERE (SELECT count(*) FROM notified) >= 0`,
-        [ids, unique.map((e) => e.channel), unique.map((e) => e.kind), unique.map((e) => e.dedupKey), unique.map((e) => e.sealed), unique.map((e) => e.receivedAt)],
+        [
+          ids,
+          unique.map((e) => e.channel),
+          unique.map((e) => e.kind),
+          unique.map((e) => e.dedupKey),
+          unique.map((e) => e.sealed),
+          unique.map((e) => e.receivedAt),
+        ],
       );
       const found = new Map<string, { seq: number; id: string; duplicate: boolean }>();
-      for (const row of inserted.rows) found.set(`${row.channel}\0${row.dedup.toString('hex')}`, { seq: Number(row.seq), id: row.id, duplicate: false });
+      for (const row of inserted.rows)
+        found.set(`${row.channel}\0${row.dedup.toString('hex')}`, {
+          seq: Number(row.seq),
+          id: row.id,
+          duplicate: false,
+        });
       const missing = unique.filter((e) => !found.has(keyOf(e)));
       if (missing.length > 0) {
         const prior = await client.query<{ seq: string; id: string; channel: string; dedup: Buffer }>(
           'SELECT e.seq, e.id, e.channel, e.dedup FROM relay_events e JOIN unnest($1::text[], $2::bytea[]) AS k(channel, dedup) USING (channel, dedup)',
           [missing.map((e) => e.channel), missing.map((e) => e.dedupKey)],
         );
-        for (const row of prior.rows) found.set(`${row.channel}\0${row.dedup.toString('hex')}`, { seq: Number(row.seq), id: row.id, duplicate: true });
+        for (const row of prior.rows)
+          found.set(`${row.channel}\0${row.dedup.toString('hex')}`, {
+            seq: Number(row.seq),
+            id: row.id,
+            duplicate: true,
+          });
       }
       await this.#options.beforeCommit?.();
       const results = events.map((e, i) => {
@@ -387,39 +423,55 @@ export class PgRelayStore implements RelayStore {
   }
 
   async eventAt(seq: number): Promise<{ channel: string; id: string } | undefined> {
-    const { rows } = await this.#pool.query<{ channel: string; id: string }>('SELECT channel, id FROM relay_events WHERE seq = $1', [seq]);
+    const { rows } = await this.#pool.query<{ channel: string; id: string }>(
+      'SELECT channel, id FROM relay_events WHERE seq = $1',
+      [seq],
+    );
     return rows[0];
   }
 
   async highestSeq(): Promise<number> {
-    const { rows } = await this.#pool.query<{ last_value: string; is_called: boolean }>('SELECT last_value, is_called FROM relay_event_seq');
+    const { rows } = await this.#pool.query<{ last_value: string; is_called: boolean }>(
+      'SELECT last_value, is_called FROM relay_event_seq',
+    );
     const row = rows[0];
     return row && row.is_called ? Number(row.last_value) : 0;
   }
 
   async acknowledge(channel: string, upTo: number, now: number): Promise<number> {
-    const r = await this.#pool.query('UPDATE relay_events SET delivered_at = $1 WHERE channel = $2 AND seq <= $3 AND delivered_at IS NULL', [now, channel, upTo]);
+    const r = await this.#pool.query(
+      'UPDATE relay_events SET delivered_at = $1 WHERE channel = $2 AND seq <= $3 AND delivered_at IS NULL',
+      [now, channel, upTo],
+    );
     return r.rowCount ?? 0;
   }
 
   async prune(deliveredBefore: number): Promise<number> {
-    const r = await this.#pool.query('DELETE FROM relay_events WHERE delivered_at IS NOT NULL AND delivered_at < $1', [deliveredBefore]);
+    const r = await this.#pool.query('DELETE FROM relay_events WHERE delivered_at IS NOT NULL AND delivered_at < $1', [
+      deliveredBefore,
+    ]);
     return r.rowCount ?? 0;
   }
 
   async pendingCount(): Promise<number> {
-    const { rows } = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM relay_events WHERE delivered_at IS NULL');
+    const { rows } = await this.#pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM relay_events WHERE delivered_at IS NULL',
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
   async pendingByChannel(): Promise<Map<string, number>> {
-    const { rows } = await this.#pool.query<{ channel: string; n: string }>('SELECT channel, count(*) AS n FROM relay_events WHERE delivered_at IS NULL GROUP BY channel');
+    const { rows } = await this.#pool.query<{ channel: string; n: string }>(
+      'SELECT channel, count(*) AS n FROM relay_events WHERE delivered_at IS NULL GROUP BY channel',
+    );
     return new Map(rows.map((r) => [r.channel, Number(r.n)]));
   }
 
   /** Everything `relay migrate-store` copies: whether this database already holds channels or events. */
   async isEmpty(): Promise<boolean> {
-    const { rows } = await this.#pool.query<{ n: string }>('SELECT (SELECT count(*) FROM relay_channels) + (SELECT count(*) FROM relay_events) AS n');
+    const { rows } = await this.#pool.query<{ n: string }>(
+      'SELECT (SELECT count(*) FROM relay_channels) + (SELECT count(*) FROM relay_events) AS n',
+    );
     return Number(rows[0]?.n) === 0;
   }
 
@@ -431,22 +483,25 @@ export class PgRelayStore implements RelayStore {
     await this.#transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       for (const c of channels) {
-        await client.query('INSERT INTO relay_channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-          c.id,
-          c.owner,
-          c.publicKeyPem,
-          c.secretHash,
-          c.tokenHash,
-          c.createdAt,
-          rulesText(c.c2bRules),
-        ]);
+        await client.query(
+          'INSERT INTO relay_channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [c.id, c.owner, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt, rulesText(c.c2bRules)],
+        );
       }
       for (let at = 0; at < events.length; at += 1000) {
         const part = events.slice(at, at + 1000);
         await client.query(
           `INSERT INTO relay_events (seq, id, channel, kind, dedup, sealed, received_at)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::bigint[])`,
-          [part.map((e) => e.seq), part.map((e) => e.id), part.map((e) => e.channel), part.map((e) => e.kind), part.map((e) => e.dedupKey), part.map((e) => e.sealed), part.map((e) => e.receivedAt)],
+          [
+            part.map((e) => e.seq),
+            part.map((e) => e.id),
+            part.map((e) => e.channel),
+            part.map((e) => e.kind),
+            part.map((e) => e.dedupKey),
+            part.map((e) => e.sealed),
+            part.map((e) => e.receivedAt),
+          ],
         );
       }
       if (highestSeq > 0) await client.query("SELECT setval('relay_event_seq', $1)", [highestSeq]);

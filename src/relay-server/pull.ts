@@ -173,20 +173,31 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
   });
 
   // The token is checked before the body is read: a stranger cannot make the relay read 64 KiB.
-  app.post<{ Body: { value: unknown } | undefined }>('/v1/ack', { config, onRequest: authoriseFirst }, async (request, reply) => {
-    const channel = authorised.get(request);
-    if (!channel) return ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong pull token');
-    const body = request.body?.value as { upTo?: unknown } | undefined;
-    const upTo = parseCursor(body?.upTo ?? '');
-    if (upTo === undefined || body?.upTo === undefined) return ctx.refuse(request, reply, 400, 'bad-request', 'upTo must be a cursor');
-    if (!(await fromThisRelay(ctx.store, channel.id, upTo))) {
-      // Marking by it would mark events this desktop has never seen.
-      return ctx.refuse(request, reply, 409, 'stale-cursor', 'this cursor is not from this relay (restored or replaced); pull again');
-    }
-    const acknowledged = await ctx.store.acknowledge(channel.id, upTo.seq, Date.now());
-    ctx.metrics.delivered.inc({ channel: channel.id }, acknowledged);
-    return reply.send({ acknowledged });
-  });
+  app.post<{ Body: { value: unknown } | undefined }>(
+    '/v1/ack',
+    { config, onRequest: authoriseFirst },
+    async (request, reply) => {
+      const channel = authorised.get(request);
+      if (!channel) return ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong pull token');
+      const body = request.body?.value as { upTo?: unknown } | undefined;
+      const upTo = parseCursor(body?.upTo ?? '');
+      if (upTo === undefined || body?.upTo === undefined)
+        return ctx.refuse(request, reply, 400, 'bad-request', 'upTo must be a cursor');
+      if (!(await fromThisRelay(ctx.store, channel.id, upTo))) {
+        // Marking by it would mark events this desktop has never seen.
+        return ctx.refuse(
+          request,
+          reply,
+          409,
+          'stale-cursor',
+          'this cursor is not from this relay (restored or replaced); pull again',
+        );
+      }
+      const acknowledged = await ctx.store.acknowledge(channel.id, upTo.seq, Date.now());
+      ctx.metrics.delivered.inc({ channel: channel.id }, acknowledged);
+      return reply.send({ acknowledged });
+    },
+  );
 
   const isAdmin = (request: FastifyRequest): boolean => {
     const token = bearer(request);
@@ -194,17 +205,33 @@ export function registerPull(app: FastifyInstance, ctx: PullContext): void {
   };
   const adminFirst = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> =>
     isAdmin(request) ? undefined : ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong admin token');
-  app.post<{ Body: { value: unknown } | undefined }>('/v1/channels', { config, onRequest: adminFirst }, async (request, reply) => {
-    if (!isAdmin(request)) return ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong admin token');
-    const body = request.body?.value as { name?: unknown; publicKey?: unknown; owner?: unknown } | undefined;
-    if (typeof body?.name !== 'string' || typeof body.publicKey !== 'string' || (body.owner !== undefined && typeof body.owner !== 'string')) {
-      return ctx.refuse(request, reply, 400, 'bad-request', 'name and publicKey are required; owner, when given, is text');
-    }
-    try {
-      return reply.code(201).send(await addChannel(ctx.store, body.name, body.publicKey, ctx.publicUrl(), body.owner ?? null));
-    } catch (error) {
-      if (!(error instanceof ChannelError)) throw error;
-      return ctx.refuse(request, reply, error.reason === 'exists' ? 409 : 400, 'bad-request', error.message);
-    }
-  });
+  app.post<{ Body: { value: unknown } | undefined }>(
+    '/v1/channels',
+    { config, onRequest: adminFirst },
+    async (request, reply) => {
+      if (!isAdmin(request)) return ctx.refuse(request, reply, 401, 'unauthorised', 'missing or wrong admin token');
+      const body = request.body?.value as { name?: unknown; publicKey?: unknown; owner?: unknown } | undefined;
+      if (
+        typeof body?.name !== 'string' ||
+        typeof body.publicKey !== 'string' ||
+        (body.owner !== undefined && typeof body.owner !== 'string')
+      ) {
+        return ctx.refuse(
+          request,
+          reply,
+          400,
+          'bad-request',
+          'name and publicKey are required; owner, when given, is text',
+        );
+      }
+      try {
+        return reply
+          .code(201)
+          .send(await addChannel(ctx.store, body.name, body.publicKey, ctx.publicUrl(), body.owner ?? null));
+      } catch (error) {
+        if (!(error instanceof ChannelError)) throw error;
+        return ctx.refuse(request, reply, error.reason === 'exists' ? 409 : 400, 'bad-request', error.message);
+      }
+    },
+  );
 }

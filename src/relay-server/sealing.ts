@@ -89,7 +89,13 @@ function encrypt(ephemeral: Ephemeral, plaintext: string): SealedEnvelope {
   iv.writeUInt32BE(ephemeral.sealed++, 8);
   const cipher = createCipheriv('aes-256-gcm', ephemeral.key, iv);
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { v: 1, epk: ephemeral.epk, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  return {
+    v: 1,
+    epk: ephemeral.epk,
+    iv: iv.toString('base64'),
+    ct: ct.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  };
 }
 
 /** Seals `plaintext` (UTF-8 text, normally JSON) to the channel public key, with a fresh ephemeral key. */
@@ -114,7 +120,8 @@ export class Sealer {
     this.#channelKey = typeof publicKeyPem === 'string' ? parsePublicKey(publicKeyPem) : publicKeyPem;
     this.#maxUses = options.maxUses ?? 1000;
     // The nonce counts envelopes under one key in 32 bits.
-    if (!Number.isInteger(this.#maxUses) || this.#maxUses < 1 || this.#maxUses > 2 ** 32) throw new Error('a Sealer key may seal between 1 and 2^32 envelopes');
+    if (!Number.isInteger(this.#maxUses) || this.#maxUses < 1 || this.#maxUses > 2 ** 32)
+      throw new Error('a Sealer key may seal between 1 and 2^32 envelopes');
     this.#maxAgeMs = options.maxAgeMs ?? 10_000;
   }
 

@@ -142,7 +142,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // How often Node looks for requests past their timeout (its default, 30 s, lets one linger).
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(requestTimeout / 4))),
     };
-    const server = options.tls ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(timeouts, handler);
+    const server = options.tls
+      ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler)
+      : createHttpServer(timeouts, handler);
     server.setTimeout(connections.idleTimeoutMs ?? (MAX_WAIT_SECONDS + 15) * 1000);
     server.maxConnections = connectionBudget(connections.total);
     // The host itself (its reverse proxy, the desktop's demo relay and simulator) is not capped.
@@ -155,10 +157,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   const app: FastifyInstance = Fastify({
     serverFactory,
-    loggerInstance: log.child({}, {
-      // Only method, redacted path and address: never headers (tokens) or bodies.
-      serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
-    }),
+    loggerInstance: log.child(
+      {},
+      {
+        // Only method, redacted path and address: never headers (tokens) or bodies.
+        serializers: {
+          req: (req: { method: string; url: string; ip?: string }) => ({
+            method: req.method,
+            url: redactUrl(req.url),
+            ip: req.ip,
+          }),
+        },
+      },
+    ),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
@@ -177,8 +188,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refuse(request, reply, 413, 'too-large', 'body larger than 64 KiB');
-    if (status === 415 || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return refuse(request, reply, 415, 'content-type', 'content type must be application/json');
+    if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return refuse(request, reply, 413, 'too-large', 'body larger than 64 KiB');
+    if (status === 415 || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return refuse(request, reply, 415, 'content-type', 'content type must be application/json');
     if (status === 429) return refuse(request, reply, 429, 'rate-limited', 'too many requests');
     if (status === 400) return refuse(request, reply, 400, 'not-json', 'body must be JSON');
     if (status < 500) return refuse(request, reply, status, 'bad-request', 'bad request');
@@ -209,8 +222,20 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const metricsToken = options.metricsToken || null;
   const loopback = new Set(['127.0.0.1', '::1']);
   app.get('/metrics', async (request, reply) => {
-    if (metricsToken === null ? !loopback.has(normaliseIp(request.ip)) : !matchesHash(/^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '', sha256(metricsToken))) {
-      return refuse(request, reply, 401, 'unauthorised', metricsToken === null ? 'metrics are served on loopback only unless RELAY_METRICS_TOKEN is set' : 'missing or wrong metrics token');
+    if (
+      metricsToken === null
+        ? !loopback.has(normaliseIp(request.ip))
+        : !matchesHash(/^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '', sha256(metricsToken))
+    ) {
+      return refuse(
+        request,
+        reply,
+        401,
+        'unauthorised',
+        metricsToken === null
+          ? 'metrics are served on loopback only unless RELAY_METRICS_TOKEN is set'
+          : 'missing or wrong metrics token',
+      );
     }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
@@ -232,10 +257,16 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     if (removed > 0) log.info({ removed }, 'pruned acknowledged events past retention');
     return removed;
   }
-  const pruneTimer = setInterval(() => void prune().catch((err: unknown) => log.error({ err }, 'pruning failed')), options.pruneIntervalMs ?? 3600_000);
+  const pruneTimer = setInterval(
+    () => void prune().catch((err: unknown) => log.error({ err }, 'pruning failed')),
+    options.pruneIntervalMs ?? 3600_000,
+  );
   pruneTimer.unref();
 
-  log.info({ address, publicUrl, allowlist: allowlist ? allowlist.size : 'off', tls: Boolean(options.tls) }, 'relay listening');
+  log.info(
+    { address, publicUrl, allowlist: allowlist ? allowlist.size : 'off', tls: Boolean(options.tls) },
+    'relay listening',
+  );
 
   return {
     url: address,
@@ -245,7 +276,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     addChannel: (name, publicKeyPem, owner) => addChannel(store, name, publicKeyPem, publicUrl, owner ?? null),
     prune,
     waiting: () => waiters.size,
-    connections: () => new Promise((resolve, reject) => app.server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
+    connections: () =>
+      new Promise((resolve, reject) => app.server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     async close() {
       if (closing) return;
       closing = true;

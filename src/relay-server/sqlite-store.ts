@@ -88,7 +88,9 @@ export function migrateSqlite(db: Database.Database): number {
   const version = (): number => db.pragma('user_version', { simple: true }) as number;
   const check = (v: number): void => {
     if (v > sqliteMigrations.length) {
-      throw new Error(`relay.sqlite has schema version ${v}, newer than this relay knows (${sqliteMigrations.length}): run the newer relay, or restore a backup`);
+      throw new Error(
+        `relay.sqlite has schema version ${v}, newer than this relay knows (${sqliteMigrations.length}): run the newer relay, or restore a backup`,
+      );
     }
   };
   check(version());
@@ -184,37 +186,57 @@ export class SqliteRelayStore implements RelayStore {
     }
     this.#committing = true;
     const started = performance.now();
-    this.#writer.commit(batch.map((p) => p.event), acks.map(({ channel, upTo, now }) => ({ channel, upTo, now }))).then(
-      ({ results, acked }) => {
-        if (batch.length > 0) this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
-        batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
-        acks.forEach((item, i) => item.resolve(acked[i] ?? 0));
-      },
-      (error: unknown) => {
-        batch.forEach((item) => item.reject(error));
-        acks.forEach((item) => item.reject(error));
-      },
-    ).finally(() => {
-      this.#committing = false;
-      this.#commitNext();
-    });
+    this.#writer
+      .commit(
+        batch.map((p) => p.event),
+        acks.map(({ channel, upTo, now }) => ({ channel, upTo, now })),
+      )
+      .then(
+        ({ results, acked }) => {
+          if (batch.length > 0) this.#onCommit?.(batch.length, (performance.now() - started) / 1000);
+          batch.forEach((item, i) => item.resolve(results[i] as AppendResult));
+          acks.forEach((item, i) => item.resolve(acked[i] ?? 0));
+        },
+        (error: unknown) => {
+          batch.forEach((item) => item.reject(error));
+          acks.forEach((item) => item.reject(error));
+        },
+      )
+      .finally(() => {
+        this.#committing = false;
+        this.#commitNext();
+      });
   }
 
   async createChannel(c: ChannelRecord): Promise<void> {
     this.#db
-      .prepare('INSERT INTO channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(c.id, c.owner, c.publicKeyPem, c.secretHash, c.tokenHash, c.createdAt, c.c2bRules === null ? null : JSON.stringify(c.c2bRules));
+      .prepare(
+        'INSERT INTO channels (id, owner, public_key, secret_hash, token_hash, created_at, c2b_rules) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        c.id,
+        c.owner,
+        c.publicKeyPem,
+        c.secretHash,
+        c.tokenHash,
+        c.createdAt,
+        c.c2bRules === null ? null : JSON.stringify(c.c2bRules),
+      );
     this.#channelCache = undefined;
   }
 
   async replaceChannelCredentials(id: string, secretHash: Buffer, tokenHash: Buffer): Promise<boolean> {
-    const r = this.#db.prepare('UPDATE channels SET secret_hash = ?, token_hash = ? WHERE id = ?').run(secretHash, tokenHash, id);
+    const r = this.#db
+      .prepare('UPDATE channels SET secret_hash = ?, token_hash = ? WHERE id = ?')
+      .run(secretHash, tokenHash, id);
     this.#channelCache = undefined;
     return r.changes === 1;
   }
 
   async setC2bRules(id: string, rules: C2bRules | null): Promise<boolean> {
-    const r = this.#db.prepare('UPDATE channels SET c2b_rules = ? WHERE id = ?').run(rules === null ? null : JSON.stringify(rules), id);
+    const r = this.#db
+      .prepare('UPDATE channels SET c2b_rules = ? WHERE id = ?')
+      .run(rules === null ? null : JSON.stringify(rules), id);
     this.#channelCache = undefined;
     return r.changes === 1;
   }
@@ -262,11 +284,15 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async eventAt(seq: number): Promise<{ channel: string; id: string } | undefined> {
-    return this.#db.prepare('SELECT channel, id FROM events WHERE seq = ?').get(seq) as { channel: string; id: string } | undefined;
+    return this.#db.prepare('SELECT channel, id FROM events WHERE seq = ?').get(seq) as
+      { channel: string; id: string } | undefined;
   }
 
   async highestSeq(): Promise<number> {
-    return (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined) ?? 0;
+    return (
+      (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined) ??
+      0
+    );
   }
 
   async acknowledge(channel: string, upTo: number, now: number): Promise<number> {
@@ -277,7 +303,9 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async prune(deliveredBefore: number): Promise<number> {
-    return this.#db.prepare('DELETE FROM events WHERE delivered_at IS NOT NULL AND delivered_at < ?').run(deliveredBefore).changes;
+    return this.#db
+      .prepare('DELETE FROM events WHERE delivered_at IS NOT NULL AND delivered_at < ?')
+      .run(deliveredBefore).changes;
   }
 
   async pendingCount(): Promise<number> {
@@ -285,7 +313,9 @@ export class SqliteRelayStore implements RelayStore {
   }
 
   async pendingByChannel(): Promise<Map<string, number>> {
-    const rows = this.#db.prepare('SELECT channel, count(*) AS n FROM events WHERE delivered_at IS NULL GROUP BY channel').all() as Array<{ channel: string; n: number }>;
+    const rows = this.#db
+      .prepare('SELECT channel, count(*) AS n FROM events WHERE delivered_at IS NULL GROUP BY channel')
+      .all() as Array<{ channel: string; n: number }>;
     return new Map(rows.map((r) => [r.channel, r.n]));
   }
 
@@ -293,17 +323,22 @@ export class SqliteRelayStore implements RelayStore {
   async exportAll(): Promise<{ channels: ChannelRecord[]; events: PendingEvent[]; highestSeq: number }> {
     return this.#db.transaction(() => {
       const rows = this.#db
-        .prepare('SELECT seq, id, channel, kind, dedup, sealed, received_at AS receivedAt FROM events WHERE delivered_at IS NULL ORDER BY seq')
+        .prepare(
+          'SELECT seq, id, channel, kind, dedup, sealed, received_at AS receivedAt FROM events WHERE delivered_at IS NULL ORDER BY seq',
+        )
         .all() as Array<Omit<PendingEvent, 'dedupKey'> & { dedup: Buffer }>;
       const events = rows.map(({ dedup, ...rest }) => ({ ...rest, dedupKey: dedup }));
       const channels = (this.#db.prepare('SELECT * FROM channels ORDER BY id').all() as ChannelRow[]).map(toRecord);
-      const highestSeq = (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined) ?? 0;
+      const highestSeq =
+        (this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as
+          number | undefined) ?? 0;
       return { channels, events, highestSeq };
     })();
   }
 
   async close(): Promise<void> {
-    if (this.#committing || this.#queue.length > 0 || this.#acks.length > 0) await new Promise<void>((resolve) => (this.#idle = resolve));
+    if (this.#committing || this.#queue.length > 0 || this.#acks.length > 0)
+      await new Promise<void>((resolve) => (this.#idle = resolve));
     await this.#writer.close();
     if (this.#db.open) this.#db.close();
   }

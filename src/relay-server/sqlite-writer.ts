@@ -9,7 +9,8 @@ import type { AppendResult, NewEvent } from './store';
 
 /** The writer's statements (exported so tests can check what SQLite plans for them). */
 export const writerSql = {
-  insert: 'INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq',
+  insert:
+    'INSERT INTO events (id, channel, kind, dedup, sealed, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, dedup) DO NOTHING RETURNING seq',
   existing: 'SELECT seq, id FROM events WHERE channel = ? AND dedup = ?',
   // Visits only undelivered events (the events_pending index), however many delivered ones are kept.
   acknowledge: 'UPDATE events SET delivered_at = ? WHERE channel = ? AND seq <= ? AND delivered_at IS NULL',

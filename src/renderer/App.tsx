@@ -65,7 +65,11 @@ export function App() {
   if (!info) {
     return (
       <Center h="100%">
-        {problem ? <Problem error={new Error(problem)} title="Mshahara did not answer" /> : <Loader aria-label="Connecting to Mshahara" />}
+        {problem ? (
+          <Problem error={new Error(problem)} title="Mshahara did not answer" />
+        ) : (
+          <Loader aria-label="Connecting to Mshahara" />
+        )}
       </Center>
     );
   }

@@ -1,6 +1,15 @@
 // The renderer's only way to reach Mshahara: the Electron bridge when the preload provided one,
 // otherwise the browser host's WebSocket at /ws (same contract, second transport).
-import type { ContractError, ContractResult, EventName, EventPayload, MethodInput, MethodName, MethodOutput, MshaharaBridge } from '../shared/contract';
+import type {
+  ContractError,
+  ContractResult,
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+  MshaharaBridge,
+} from '../shared/contract';
 
 type Pending = (result: ContractResult<unknown>) => void;
 
@@ -26,7 +35,8 @@ function webSocketBridge(url: string): MshaharaBridge {
     }
   });
   socket.addEventListener('close', () => {
-    for (const settle of pending.values()) settle({ ok: false, error: { kind: 'unavailable', message: 'The connection to Mshahara closed.' } });
+    for (const settle of pending.values())
+      settle({ ok: false, error: { kind: 'unavailable', message: 'The connection to Mshahara closed.' } });
     pending.clear();
   });
 

@@ -1,6 +1,12 @@
 // Mshahara's look: the Mantine theme, and its CSS variables written through the CSSOM because the
 // strict Content Security Policy (style-src 'self') refuses the <style> tag Mantine would inject.
-import { createTheme, defaultCssVariablesResolver, mergeMantineTheme, DEFAULT_THEME, type MantineTheme } from '@mantine/core';
+import {
+  createTheme,
+  defaultCssVariablesResolver,
+  mergeMantineTheme,
+  DEFAULT_THEME,
+  type MantineTheme,
+} from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'teal',

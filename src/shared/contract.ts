@@ -25,7 +25,14 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 /** A profile's name as the officer chose it ("demo", "acme-production"): its folder and keychain slot. */
 export type Profile = string;
 
-export const contractMethods = { ...setupMethods, ...payrollMethods, ...importMethods, ...attentionMethods, ...moneyMethods, ...reconcileMethods } as const;
+export const contractMethods = {
+  ...setupMethods,
+  ...payrollMethods,
+  ...importMethods,
+  ...attentionMethods,
+  ...moneyMethods,
+  ...reconcileMethods,
+} as const;
 
 export type MethodName = keyof typeof contractMethods;
 export type EventName = keyof typeof contractEvents;

@@ -11,7 +11,9 @@ export abstract class MshaharaError extends Error {
     this.code = options?.code;
   }
   toJSON(): { kind: ErrorKind; message: string; code?: string } {
-    return this.code === undefined ? { kind: this.kind, message: this.message } : { kind: this.kind, message: this.message, code: this.code };
+    return this.code === undefined
+      ? { kind: this.kind, message: this.message }
+      : { kind: this.kind, message: this.message, code: this.code };
   }
 }
 

@@ -20,7 +20,10 @@ export function parseKes(value: string | number): Cents {
     }
     return cents;
   }
-  const text = value.trim().replace(/^KES\s*/i, '').replace(/,(?=\d{3}(\D|$))/g, '');
+  const text = value
+    .trim()
+    .replace(/^KES\s*/i, '')
+    .replace(/,(?=\d{3}(\D|$))/g, '');
   if (!decimalPattern.test(text)) throw new MoneyError(`"${value}" is not an amount in shillings`);
   const negative = text.startsWith('-');
   const [whole = '0', fraction = ''] = text.replace('-', '').split('.');

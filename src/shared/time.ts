@@ -15,7 +15,11 @@ const layouts: Record<DarajaTimeFormat, string> = {
 /** Parses a Daraja timestamp ("20200109125710", 20200109125710 or "06.07.2024 22:48:52") as Nairobi time. */
 export function parseDarajaTime(value: string | number): Date | null {
   const text = String(value).trim();
-  const layout = /^\d{14}$/.test(text) ? layouts.compact : /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/.test(text) ? layouts.dotted : null;
+  const layout = /^\d{14}$/.test(text)
+    ? layouts.compact
+    : /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/.test(text)
+      ? layouts.dotted
+      : null;
   if (!layout) return null;
   const parsed = parse(text, layout, new TZDate(0, NAIROBI));
   if (!isValid(parsed)) return null;

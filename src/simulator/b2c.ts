@@ -46,10 +46,12 @@ export function b2cPayment(ctx: SimulatorContext, body: RequestBody, version: 'v
   const resultUrl = requireUrl(body, 'ResultURL');
   const at = ctx.now();
   const pending = ctx.model.atomically((): PendingB2c | null => {
-    if (callerId !== null && !ctx.model.claimOriginatorId(callerId, at.getTime(), ctx.faults.duplicateWindowMs())) return null;
+    if (callerId !== null && !ctx.model.claimOriginatorId(callerId, at.getTime(), ctx.faults.duplicateWindowMs()))
+      return null;
     const originatorConversationId = callerId ?? ctx.ids.darajaOriginatorId();
     const conversationId = ctx.ids.conversationId(at);
-    const resultOriginatorId = callerId !== null && !ctx.faults.echoOriginatorId() ? ctx.ids.resultOriginatorId() : originatorConversationId;
+    const resultOriginatorId =
+      callerId !== null && !ctx.faults.echoOriginatorId() ? ctx.ids.resultOriginatorId() : originatorConversationId;
     const fate = ctx.faults.b2cFate();
     const p: PendingB2c = {
       originatorConversationId,
@@ -62,7 +64,12 @@ export function b2cPayment(ctx: SimulatorContext, body: RequestBody, version: 'v
       initiatorValid: initiatorValid(ctx, initiator, credential, partyA),
       resultUrl,
       queueTimeoutUrl,
-      fate: fate.kind === 'queue-timeout' ? (fate.processed ? 'queue-timeout-processed' : 'queue-timeout-unprocessed') : fate.kind,
+      fate:
+        fate.kind === 'queue-timeout'
+          ? fate.processed
+            ? 'queue-timeout-processed'
+            : 'queue-timeout-unprocessed'
+          : fate.kind,
       throttle: fate.kind === 'throttle' ? { resultCode: fate.resultCode, resultDesc: fate.resultDesc } : null,
       acceptedAt: at.toISOString(),
       dueAtMs: at.getTime() + ctx.faults.processingLagMs(),
@@ -107,7 +114,11 @@ export function processPending(ctx: SimulatorContext, conversationId: string): v
     const claimedAtMs = new Date(p.acceptedAt).getTime();
     const queueTimeout = (): Outgoing => ({
       url: p.queueTimeoutUrl,
-      body: resultDocument(header(queueTimeoutAnswer.resultCode, queueTimeoutAnswer.resultDesc, ctx.ids.placeholderReceipt(at)), null, reference),
+      body: resultDocument(
+        header(queueTimeoutAnswer.resultCode, queueTimeoutAnswer.resultDesc, ctx.ids.placeholderReceipt(at)),
+        null,
+        reference,
+      ),
       what: 'b2c queue timeout',
     });
     switch (p.fate) {
@@ -115,7 +126,17 @@ export function processPending(ctx: SimulatorContext, conversationId: string): v
         ctx.b2cStats.throttled += 1;
         if (p.version === 'v3') ctx.model.releaseOriginatorId(p.originatorConversationId, claimedAtMs);
         const throttle = p.throttle ?? { resultCode: 26, resultDesc: 'System busy' };
-        return [{ url: p.resultUrl, body: resultDocument(header(throttle.resultCode, throttle.resultDesc, ctx.ids.placeholderReceipt(at)), null, reference), what: 'b2c result' }];
+        return [
+          {
+            url: p.resultUrl,
+            body: resultDocument(
+              header(throttle.resultCode, throttle.resultDesc, ctx.ids.placeholderReceipt(at)),
+              null,
+              reference,
+            ),
+            what: 'b2c result',
+          },
+        ];
       }
       case 'queue-timeout-unprocessed':
         ctx.b2cStats.queueTimeouts += 1;
@@ -147,16 +168,36 @@ function pay(
   header: (resultCode: number, resultDesc: string, transactionId: string) => ResultHeader,
 ): [ResultHeader, ReturnType<typeof b2cSuccessParameters> | null] {
   const fail = (resultCode: number, resultDesc: string): [ResultHeader, null] => {
-    const failure: FailureRecord = { originatorConversationId: p.originatorConversationId, conversationId: p.conversationId, party: p.msisdn, amountCents: p.amountCents, commandId: p.commandId, resultCode, resultDesc, at: at.toISOString() };
+    const failure: FailureRecord = {
+      originatorConversationId: p.originatorConversationId,
+      conversationId: p.conversationId,
+      party: p.msisdn,
+      amountCents: p.amountCents,
+      commandId: p.commandId,
+      resultCode,
+      resultDesc,
+      at: at.toISOString(),
+    };
     ctx.model.recordFailure(failure);
     return [header(resultCode, resultDesc, ctx.ids.placeholderReceipt(at)), null];
   };
   if (!p.initiatorValid) return fail(2001, b2cResultDescriptions[2001]);
   // fail-payee: this payee's first processed payment fails for good; a later one (new ID) succeeds.
   const payeeFailure = ctx.model.hasProcessedFor(p.msisdn) ? null : ctx.faults.payeeFailure(p.msisdn);
-  if (payeeFailure !== null && ctx.model.customerName(p.msisdn) !== null) return fail(payeeFailure, b2cResultDescriptions[payeeFailure]);
-  const outcome = ctx.model.payCustomer({ msisdn: p.msisdn, amountCents: p.amountCents, commandId: p.commandId, originatorConversationId: p.originatorConversationId, conversationId: p.conversationId, at });
+  if (payeeFailure !== null && ctx.model.customerName(p.msisdn) !== null)
+    return fail(payeeFailure, b2cResultDescriptions[payeeFailure]);
+  const outcome = ctx.model.payCustomer({
+    msisdn: p.msisdn,
+    amountCents: p.amountCents,
+    commandId: p.commandId,
+    originatorConversationId: p.originatorConversationId,
+    conversationId: p.conversationId,
+    at,
+  });
   if (!outcome.ok) return fail(outcome.resultCode, outcome.resultDesc);
   const publicName = partyName(outcome.record.party, outcome.customerName, ctx.faults.partyForm());
-  return [header(0, b2cResultDescriptions[0], outcome.record.receipt), b2cSuccessParameters(outcome.record, publicName, outcome.balances)];
+  return [
+    header(0, b2cResultDescriptions[0], outcome.record.receipt),
+    b2cSuccessParameters(outcome.record, publicName, outcome.balances),
+  ];
 }

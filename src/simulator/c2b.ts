@@ -44,16 +44,30 @@ export function c2bRegister(ctx: SimulatorContext, body: RequestBody, version: C
   const responseType = requireOneOf(body, 'ResponseType', ['Completed', 'Cancelled', 'Canceled']);
   const confirmationUrl = requireUrl(body, 'ConfirmationURL');
   const validationUrl = optionalText(body, 'ValidationURL') === '' ? null : requireUrl(body, 'ValidationURL');
-  registrationsOf(ctx).set(shortcode, { version, confirmationUrl, validationUrl, responseType: responseType === 'Completed' ? 'Completed' : 'Cancelled' });
+  registrationsOf(ctx).set(shortcode, {
+    version,
+    confirmationUrl,
+    validationUrl,
+    responseType: responseType === 'Completed' ? 'Completed' : 'Cancelled',
+  });
   // Both versions answer with Daraja's misspelt "OriginatorCoversationID".
   return version === 'v2'
-    ? { status: 200, body: { OriginatorCoversationID: ctx.ids.darajaOriginatorId(), ResponseCode: '0', ResponseDescription: 'Success' } }
+    ? {
+        status: 200,
+        body: {
+          OriginatorCoversationID: ctx.ids.darajaOriginatorId(),
+          ResponseCode: '0',
+          ResponseDescription: 'Success',
+        },
+      }
     : { status: 200, body: { ConversationID: '', OriginatorCoversationID: '', ResponseDescription: 'success' } };
 }
 
 /** v2 masks the number ("2547 ***** 149"); v1 sends the lower-case hex SHA-256 of the MSISDN. */
 function privateMsisdn(msisdn: string, version: C2bVersion): string {
-  return version === 'v2' ? `${msisdn.slice(0, 4)} ***** ${msisdn.slice(-3)}` : crypto.createHash('sha256').update(msisdn).digest('hex');
+  return version === 'v2'
+    ? `${msisdn.slice(0, 4)} ***** ${msisdn.slice(-3)}`
+    : crypto.createHash('sha256').update(msisdn).digest('hex');
 }
 
 function accepts(answer: unknown): boolean {
@@ -102,11 +116,31 @@ export function c2bSimulate(ctx: SimulatorContext, body: RequestBody, version: C
       if (!go) return;
     }
     const collection = ctx.model.collect({ msisdn, amountCents, kind: 'c2b', at, receipt });
-    if (registration) ctx.callbacks.schedule(registration.confirmationUrl, document(centsToDecimalString(ctx.model.balances.utilityCents), collection.receipt), 'c2b confirmation', 0);
+    if (registration)
+      ctx.callbacks.schedule(
+        registration.confirmationUrl,
+        document(centsToDecimalString(ctx.model.balances.utilityCents), collection.receipt),
+        'c2b confirmation',
+        0,
+      );
   });
 
   const originatorId = ctx.ids.darajaOriginatorId();
   return version === 'v2'
-    ? { status: 200, body: { OriginatorCoversationID: originatorId, ResponseCode: '0', ResponseDescription: 'Accept the service request successfully.' } }
-    : { status: 200, body: { ConversationID: ctx.ids.conversationId(at), OriginatorCoversationID: originatorId, ResponseDescription: 'Accept the service request successfully.' } };
+    ? {
+        status: 200,
+        body: {
+          OriginatorCoversationID: originatorId,
+          ResponseCode: '0',
+          ResponseDescription: 'Accept the service request successfully.',
+        },
+      }
+    : {
+        status: 200,
+        body: {
+          ConversationID: ctx.ids.conversationId(at),
+          OriginatorCoversationID: originatorId,
+          ResponseDescription: 'Accept the service request successfully.',
+        },
+      };
 }

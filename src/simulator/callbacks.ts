@@ -55,7 +55,8 @@ export class CallbackSender {
     }
     const copies = this.faults.duplicateCallback() ? 2 : 1;
     if (copies === 2) this.stats.duplicated += 1;
-    for (let i = 0; i < copies; i += 1) this.later(delayMs ?? this.faults.callbackDelayMs(), () => this.deliver(url, body, what));
+    for (let i = 0; i < copies; i += 1)
+      this.later(delayMs ?? this.faults.callbackDelayMs(), () => this.deliver(url, body, what));
   }
 
   /** Runs `work` after `delayMs` unless the simulator closes first. */

@@ -48,7 +48,8 @@ function range(name: string, value: string): { min: number; max: number } {
 
 function rate(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--fault ${name} takes a rate between 0 and 1, got "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new Error(`--fault ${name} takes a rate between 0 and 1, got "${value}"`);
   return n;
 }
 
@@ -110,13 +111,20 @@ export function readCustomersCsv(path: string): Array<{ msisdn: string; name: st
     .map((line) => {
       const comma = line.indexOf(',');
       if (comma < 0) throw new Error(`Customer line "${line}" needs "phone,name"`);
-      return { msisdn: line.slice(0, comma).trim(), name: line.slice(comma + 1).trim().replace(/^"|"$/g, '') };
+      return {
+        msisdn: line.slice(0, comma).trim(),
+        name: line
+          .slice(comma + 1)
+          .trim()
+          .replace(/^"|"$/g, ''),
+      };
     });
 }
 
 function wholeNumber(flag: string, value: string, min: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new Error(`${flag} takes a whole number of at least ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min)
+    throw new Error(`${flag} takes a whole number of at least ${min}, got "${value}"`);
   return n;
 }
 
@@ -155,12 +163,14 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
   const faults: Partial<SimulatorFaults> = {};
   if (values['status-not-found-code'] !== undefined) faults.statusNotFoundCode = values['status-not-found-code'];
   if (values['no-echo-originator-id']) faults.echoOriginatorId = false;
-  if (values['duplicate-window'] !== undefined) faults.duplicateWindowSeconds = wholeNumber('--duplicate-window', values['duplicate-window'], 1);
+  if (values['duplicate-window'] !== undefined)
+    faults.duplicateWindowSeconds = wholeNumber('--duplicate-window', values['duplicate-window'], 1);
   if (values['masked-party']) faults.maskedParty = 1;
   const statusForFailed = values['status-for-failed'];
   if (statusForFailed !== undefined) {
     const choice = statusForFailedChoices.find((c) => c === statusForFailed);
-    if (choice === undefined) throw new Error(`--status-for-failed takes ${statusForFailedChoices.join(', ')}, got "${statusForFailed}"`);
+    if (choice === undefined)
+      throw new Error(`--status-for-failed takes ${statusForFailedChoices.join(', ')}, got "${statusForFailed}"`);
     faults.statusForFailed = choice;
   }
   for (const spec of values.fault ?? []) parseFault(spec, faults);
@@ -183,7 +193,8 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
   if (values.seed !== undefined) options.seed = Number(values.seed);
   if (values.float !== undefined) options.floatCents = parseKes(values.float);
   if (values.customers !== undefined) options.customers = readCustomersCsv(values.customers);
-  if (values['callback-retries'] !== undefined) options.callbackRetries = wholeNumber('--callback-retries', values['callback-retries'], 0);
+  if (values['callback-retries'] !== undefined)
+    options.callbackRetries = wholeNumber('--callback-retries', values['callback-retries'], 0);
   if (values.state !== undefined) options.statePath = values.state;
   return options;
 }

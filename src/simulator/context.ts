@@ -52,9 +52,17 @@ export class DarajaRejection extends Error {
 }
 
 /** HTTP status is the first three digits of the errorCode (REFERENCE §10). */
-export function errorAnswer(ctx: Pick<SimulatorContext, 'ids'>, errorCode: string, errorMessage: string, requestId?: string): DarajaAnswer {
+export function errorAnswer(
+  ctx: Pick<SimulatorContext, 'ids'>,
+  errorCode: string,
+  errorMessage: string,
+  requestId?: string,
+): DarajaAnswer {
   const status = Number(errorCode.slice(0, 3));
-  return { status: Number.isInteger(status) && status >= 400 ? status : 500, body: { requestId: requestId ?? ctx.ids.requestId(), errorCode, errorMessage } };
+  return {
+    status: Number.isInteger(status) && status >= 400 ? status : 500,
+    body: { requestId: requestId ?? ctx.ids.requestId(), errorCode, errorMessage },
+  };
 }
 
 export function invalidField(field: string): DarajaRejection {

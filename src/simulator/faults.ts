@@ -105,8 +105,32 @@ export const realisticFaults: Readonly<Partial<SimulatorFaults>> = Object.freeze
 export function presetFaults(preset: unknown): Partial<SimulatorFaults> {
   if (preset === 'realistic') return realisticFaults;
   if (preset === 'clean') {
-    const { processingLagMs, statusNotFoundCode, statusNotFoundDesc, statusUnavailable, echoOriginatorId, duplicateWindowSeconds, queueTimeout, asyncThrottle, maskedParty, failPayee, statusForFailed } = defaultFaults;
-    return { processingLagMs, statusNotFoundCode, statusNotFoundDesc, statusUnavailable, echoOriginatorId, duplicateWindowSeconds, queueTimeout, asyncThrottle, maskedParty, failPayee, statusForFailed };
+    const {
+      processingLagMs,
+      statusNotFoundCode,
+      statusNotFoundDesc,
+      statusUnavailable,
+      echoOriginatorId,
+      duplicateWindowSeconds,
+      queueTimeout,
+      asyncThrottle,
+      maskedParty,
+      failPayee,
+      statusForFailed,
+    } = defaultFaults;
+    return {
+      processingLagMs,
+      statusNotFoundCode,
+      statusNotFoundDesc,
+      statusUnavailable,
+      echoOriginatorId,
+      duplicateWindowSeconds,
+      queueTimeout,
+      asyncThrottle,
+      maskedParty,
+      failPayee,
+      statusForFailed,
+    };
   }
   throw new RangeError(`Unknown preset ${JSON.stringify(preset)}: use "realistic" or "clean"`);
 }
@@ -126,7 +150,10 @@ export const asyncThrottleAnswers = [
 ] as const;
 
 /** The QueueTimeOutURL payload's code and description: invented (REFERENCE §2.7), documented in the README. */
-export const queueTimeoutAnswer = { resultCode: 'SVC0403', resultDesc: 'The request timed out while waiting in the queue.' } as const;
+export const queueTimeoutAnswer = {
+  resultCode: 'SVC0403',
+  resultDesc: 'The request timed out while waiting in the queue.',
+} as const;
 
 /** Definitive failures for payees picked by fail-payee: half not a registered customer, half over the daily limit. */
 export const failPayeeCodes = [2040, 4] as const;
@@ -153,7 +180,8 @@ export function partyName(msisdn: string, name: string, form: PartyForm): string
 export type LostAnswer = 'server-error' | 'connection-destroyed';
 
 function checkRate(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`${name} must be a rate between 0 and 1, got ${value}`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new RangeError(`${name} must be a rate between 0 and 1, got ${value}`);
   return value;
 }
 
@@ -168,40 +196,49 @@ function checkRange(name: string, value: Range): Range {
 export function mergeFaults(current: SimulatorFaults, update: Partial<SimulatorFaults>): SimulatorFaults {
   const next: SimulatorFaults = { ...current };
   if (update.latencyMs !== undefined) next.latencyMs = checkRange('latencyMs', update.latencyMs);
-  if (update.callbackDelayMs !== undefined) next.callbackDelayMs = checkRange('callbackDelayMs', update.callbackDelayMs);
+  if (update.callbackDelayMs !== undefined)
+    next.callbackDelayMs = checkRange('callbackDelayMs', update.callbackDelayMs);
   if (update.spikeArrestPerSecond !== undefined) {
     const v = update.spikeArrestPerSecond;
-    if (v !== null && (!Number.isInteger(v) || v < 1)) throw new RangeError(`spikeArrestPerSecond must be a positive integer or null, got ${v}`);
+    if (v !== null && (!Number.isInteger(v) || v < 1))
+      throw new RangeError(`spikeArrestPerSecond must be a positive integer or null, got ${v}`);
     next.spikeArrestPerSecond = v;
   }
   if (update.errorBefore !== undefined) next.errorBefore = checkRate('errorBefore', update.errorBefore);
   if (update.errorAfter !== undefined) next.errorAfter = checkRate('errorAfter', update.errorAfter);
   if (update.dropCallback !== undefined) next.dropCallback = checkRate('dropCallback', update.dropCallback);
-  if (update.duplicateCallback !== undefined) next.duplicateCallback = checkRate('duplicateCallback', update.duplicateCallback);
+  if (update.duplicateCallback !== undefined)
+    next.duplicateCallback = checkRate('duplicateCallback', update.duplicateCallback);
   if (update.tokenTtlSeconds !== undefined) {
     const v = update.tokenTtlSeconds;
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`tokenTtlSeconds must be a positive integer, got ${v}`);
     next.tokenTtlSeconds = v;
   }
-  if (update.processingLagMs !== undefined) next.processingLagMs = checkRange('processingLagMs', update.processingLagMs);
+  if (update.processingLagMs !== undefined)
+    next.processingLagMs = checkRange('processingLagMs', update.processingLagMs);
   if (update.statusNotFoundCode !== undefined) {
     const v = update.statusNotFoundCode;
-    if (typeof v !== 'string' || !/^[A-Za-z0-9_]{1,32}$/.test(v) || v === '0') throw new RangeError(`statusNotFoundCode must be a non-zero result code such as SFC_IC0003, got ${String(v)}`);
+    if (typeof v !== 'string' || !/^[A-Za-z0-9_]{1,32}$/.test(v) || v === '0')
+      throw new RangeError(`statusNotFoundCode must be a non-zero result code such as SFC_IC0003, got ${String(v)}`);
     next.statusNotFoundCode = v;
   }
   if (update.statusNotFoundDesc !== undefined) {
     const v = update.statusNotFoundDesc;
-    if (v !== null && (typeof v !== 'string' || v.trim() === '')) throw new RangeError('statusNotFoundDesc must be a non-empty text or null');
+    if (v !== null && (typeof v !== 'string' || v.trim() === ''))
+      throw new RangeError('statusNotFoundDesc must be a non-empty text or null');
     next.statusNotFoundDesc = v;
   }
-  if (update.statusUnavailable !== undefined) next.statusUnavailable = checkRate('statusUnavailable', update.statusUnavailable);
+  if (update.statusUnavailable !== undefined)
+    next.statusUnavailable = checkRate('statusUnavailable', update.statusUnavailable);
   if (update.echoOriginatorId !== undefined) {
-    if (typeof update.echoOriginatorId !== 'boolean') throw new RangeError(`echoOriginatorId must be true or false, got ${String(update.echoOriginatorId)}`);
+    if (typeof update.echoOriginatorId !== 'boolean')
+      throw new RangeError(`echoOriginatorId must be true or false, got ${String(update.echoOriginatorId)}`);
     next.echoOriginatorId = update.echoOriginatorId;
   }
   if (update.duplicateWindowSeconds !== undefined) {
     const v = update.duplicateWindowSeconds;
-    if (v !== null && (!Number.isFinite(v) || v <= 0)) throw new RangeError(`duplicateWindowSeconds must be a positive number of seconds or null (for ever), got ${v}`);
+    if (v !== null && (!Number.isFinite(v) || v <= 0))
+      throw new RangeError(`duplicateWindowSeconds must be a positive number of seconds or null (for ever), got ${v}`);
     next.duplicateWindowSeconds = v;
   }
   if (update.queueTimeout !== undefined) next.queueTimeout = checkRate('queueTimeout', update.queueTimeout);
@@ -210,14 +247,20 @@ export function mergeFaults(current: SimulatorFaults, update: Partial<SimulatorF
   if (update.failPayee !== undefined) next.failPayee = checkRate('failPayee', update.failPayee);
   if (update.statusForFailed !== undefined) {
     const v = statusForFailedChoices.find((c) => c === update.statusForFailed);
-    if (v === undefined) throw new RangeError(`statusForFailed must be one of ${statusForFailedChoices.join(', ')}, got ${String(update.statusForFailed)}`);
+    if (v === undefined)
+      throw new RangeError(
+        `statusForFailed must be one of ${statusForFailedChoices.join(', ')}, got ${String(update.statusForFailed)}`,
+      );
     next.statusForFailed = v;
   }
   return next;
 }
 
 /** What happens to an accepted B2C request, decided when it is accepted. */
-export type B2cFate = { kind: 'process' } | { kind: 'queue-timeout'; processed: boolean } | { kind: 'throttle'; resultCode: number; resultDesc: string };
+export type B2cFate =
+  | { kind: 'process' }
+  | { kind: 'queue-timeout'; processed: boolean }
+  | { kind: 'throttle'; resultCode: number; resultDesc: string };
 
 /** Stream numbers for deriveSeed: 1 identifiers, 2 the original faults; each new decision its own. */
 const streams = { lag: 10, fate: 11, status: 12, party: 13 } as const;
@@ -318,9 +361,11 @@ export class FaultInjector {
 
   /** Queue timeout (half of them processed anyway), asynchronous throttling, or ordinary processing. */
   b2cFate(): B2cFate {
-    if (this.fateRandom.chance(this.faults.queueTimeout)) return { kind: 'queue-timeout', processed: this.fateRandom.chance(0.5) };
+    if (this.fateRandom.chance(this.faults.queueTimeout))
+      return { kind: 'queue-timeout', processed: this.fateRandom.chance(0.5) };
     if (this.fateRandom.chance(this.faults.asyncThrottle)) {
-      const answer = asyncThrottleAnswers[this.fateRandom.between(0, asyncThrottleAnswers.length - 1)] ?? asyncThrottleAnswers[0];
+      const answer =
+        asyncThrottleAnswers[this.fateRandom.between(0, asyncThrottleAnswers.length - 1)] ?? asyncThrottleAnswers[0];
       return { kind: 'throttle', resultCode: answer.resultCode, resultDesc: answer.resultDesc };
     }
     return { kind: 'process' };
@@ -329,14 +374,17 @@ export class FaultInjector {
   /** Null when Transaction Status answers; otherwise the code it gives about the query. */
   statusUnavailable(): { resultCode: number; resultDesc: string } | null {
     if (!this.statusRandom.chance(this.faults.statusUnavailable)) return null;
-    const answer = statusUnavailableAnswers[this.statusRandom.between(0, statusUnavailableAnswers.length - 1)] ?? statusUnavailableAnswers[0];
+    const answer =
+      statusUnavailableAnswers[this.statusRandom.between(0, statusUnavailableAnswers.length - 1)] ??
+      statusUnavailableAnswers[0];
     return { resultCode: answer.resultCode, resultDesc: answer.resultDesc };
   }
 
   /** The "not found" answer in force; an all-digit code is sent as a number, as Daraja sends G2 codes. */
   statusNotFound(): { resultCode: number | string; resultDesc: string } {
     const code = this.faults.statusNotFoundCode;
-    const resultDesc = this.faults.statusNotFoundDesc ?? statusNotFoundDescriptions[code] ?? 'The transaction could not be found.';
+    const resultDesc =
+      this.faults.statusNotFoundDesc ?? statusNotFoundDescriptions[code] ?? 'The transaction could not be found.';
     return { resultCode: /^\d+$/.test(code) ? Number(code) : code, resultDesc };
   }
 

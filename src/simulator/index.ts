@@ -61,7 +61,14 @@ export interface SimulatorOptions {
 export interface SimulatorStats {
   tokenRequests: number;
   requests: Record<string, number>;
-  callbacks: { scheduled: number; delivered: number; dropped: number; duplicated: number; retried: number; failed: number };
+  callbacks: {
+    scheduled: number;
+    delivered: number;
+    dropped: number;
+    duplicated: number;
+    retried: number;
+    failed: number;
+  };
   b2c: B2cStats;
 }
 
@@ -124,10 +131,27 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
   const credentials: SimulatorCredentials = { ...defaultCredentials, ...options.credentials };
   const stored = store?.load() ?? null;
   // Each start on the same state file draws identifiers from a fresh stream, so none repeats.
-  const idSeed = stored === null || stored.generation === 0 ? deriveSeed(seed, 1) : deriveSeed(deriveSeed(seed, 1), stored.generation);
-  const ids = new Identifiers(createRandom(idSeed), (receipt) => store?.saveReceipt(receipt), createRandom(deriveSeed(idSeed, 15)));
-  const faults = new FaultInjector(createRandom(deriveSeed(seed, 2)), { ...(options.realistic ? realisticFaults : {}), ...options.faults }, seed);
-  const model = new OrganisationModel(ids, credentials.shortcode, options.floatCents ?? defaultFloatCents, options.openRegistry ?? false, store);
+  const idSeed =
+    stored === null || stored.generation === 0
+      ? deriveSeed(seed, 1)
+      : deriveSeed(deriveSeed(seed, 1), stored.generation);
+  const ids = new Identifiers(
+    createRandom(idSeed),
+    (receipt) => store?.saveReceipt(receipt),
+    createRandom(deriveSeed(idSeed, 15)),
+  );
+  const faults = new FaultInjector(
+    createRandom(deriveSeed(seed, 2)),
+    { ...(options.realistic ? realisticFaults : {}), ...options.faults },
+    seed,
+  );
+  const model = new OrganisationModel(
+    ids,
+    credentials.shortcode,
+    options.floatCents ?? defaultFloatCents,
+    options.openRegistry ?? false,
+    store,
+  );
   if (stored !== null) {
     ids.restoreReceipts(stored.receipts);
     model.restore(stored);
@@ -137,7 +161,8 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
     for (const customer of list) {
       const phone = parseSafaricomPhone(customer.msisdn);
       if (!phone.ok) throw new Error(phone.reason);
-      if (typeof customer.name !== 'string' || customer.name.trim() === '') throw new Error(`Customer ${phone.msisdn} needs a name`);
+      if (typeof customer.name !== 'string' || customer.name.trim() === '')
+        throw new Error(`Customer ${phone.msisdn} needs a name`);
       model.addCustomer(phone.msisdn, customer.name);
     }
     return list.length;
@@ -148,8 +173,11 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
   const logLevel = options.logLevel ?? 'silent';
   let logWarning: (message: string, fields: Record<string, unknown>) => void = () => undefined;
   const retries = options.callbackRetries ?? 0;
-  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`callbackRetries must be a whole number of at least 0, got ${retries}`);
-  const callbacks = new CallbackSender(faults, { retries, retryBaseMs: options.callbackRetryBaseMs ?? 200 }, (m, f) => logWarning(m, f));
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new RangeError(`callbackRetries must be a whole number of at least 0, got ${retries}`);
+  const callbacks = new CallbackSender(faults, { retries, retryBaseMs: options.callbackRetryBaseMs ?? 200 }, (m, f) =>
+    logWarning(m, f),
+  );
   const ctx: SimulatorContext = {
     credentials,
     model,
@@ -186,7 +214,12 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
     balances: () => ({ ...model.balances }),
     originatorIds: () => model.claimedOriginatorIds(),
     pendingPayments: () => model.pending().length,
-    stats: () => ({ tokenRequests: state.tokenRequests, requests: { ...state.requests }, callbacks: { ...callbacks.stats }, b2c: { ...ctx.b2cStats } }),
+    stats: () => ({
+      tokenRequests: state.tokenRequests,
+      requests: { ...state.requests },
+      callbacks: { ...callbacks.stats },
+      b2c: { ...ctx.b2cStats },
+    }),
     addCustomers,
     callbacksIdle: () => callbacks.idle(),
     close: () => {

@@ -67,7 +67,18 @@ export const b2cResultDescriptions = {
 } as const;
 
 const openRegistryFirstNames = ['JOHN', 'MARY', 'PETER', 'GRACE', 'JAMES', 'FAITH', 'DAVID', 'MERCY', 'JOSEPH', 'ANN'];
-const openRegistryLastNames = ['KAMAU', 'WANJIRU', 'OTIENO', 'ACHIENG', 'MUTUA', 'WAMBUI', 'KIPROTICH', 'NJERI', 'OMONDI', 'CHEBET'];
+const openRegistryLastNames = [
+  'KAMAU',
+  'WANJIRU',
+  'OTIENO',
+  'ACHIENG',
+  'MUTUA',
+  'WAMBUI',
+  'KIPROTICH',
+  'NJERI',
+  'OMONDI',
+  'CHEBET',
+];
 
 export class OrganisationModel {
   readonly balances: Balances;
@@ -198,12 +209,30 @@ export class OrganisationModel {
    * Pays a customer from the Utility account. The tariff charge is booked to the Charges Paid
    * account (negative, as in Daraja's samples); insufficient funds means Utility < amount.
    */
-  payCustomer(input: { msisdn: string; amountCents: number; commandId: string; originatorConversationId: string; conversationId: string; at: Date }): PaymentOutcome {
+  payCustomer(input: {
+    msisdn: string;
+    amountCents: number;
+    commandId: string;
+    originatorConversationId: string;
+    conversationId: string;
+    at: Date;
+  }): PaymentOutcome {
     return this.atomically(() => this.pay(input));
   }
 
-  private pay(input: { msisdn: string; amountCents: number; commandId: string; originatorConversationId: string; conversationId: string; at: Date }): PaymentOutcome {
-    const fail = (code: keyof typeof b2cResultDescriptions): PaymentOutcome => ({ ok: false, resultCode: code, resultDesc: b2cResultDescriptions[code] });
+  private pay(input: {
+    msisdn: string;
+    amountCents: number;
+    commandId: string;
+    originatorConversationId: string;
+    conversationId: string;
+    at: Date;
+  }): PaymentOutcome {
+    const fail = (code: keyof typeof b2cResultDescriptions): PaymentOutcome => ({
+      ok: false,
+      resultCode: code,
+      resultDesc: b2cResultDescriptions[code],
+    });
     const name = this.customerName(input.msisdn);
     if (name === null) return fail(2040);
     if (input.amountCents < limits.b2c.minPerTransactionCents) return fail(2);
@@ -267,8 +296,21 @@ export class OrganisationModel {
   }
 
   /** A customer pays the organisation; collections land in the Utility account. */
-  collect(input: { msisdn: string; amountCents: number; kind: Collection['kind']; at: Date; receipt?: string }): Collection {
-    const collection: Collection = { receipt: input.receipt ?? this.ids.receipt(input.at), msisdn: input.msisdn, amountCents: input.amountCents, completedAt: input.at, kind: input.kind, reversedBy: null };
+  collect(input: {
+    msisdn: string;
+    amountCents: number;
+    kind: Collection['kind'];
+    at: Date;
+    receipt?: string;
+  }): Collection {
+    const collection: Collection = {
+      receipt: input.receipt ?? this.ids.receipt(input.at),
+      msisdn: input.msisdn,
+      amountCents: input.amountCents,
+      completedAt: input.at,
+      kind: input.kind,
+      reversedBy: null,
+    };
     return this.atomically(() => {
       this.balances.utilityCents += input.amountCents;
       this.collections.set(collection.receipt, collection);
@@ -290,8 +332,10 @@ export class OrganisationModel {
     }
     const collection = this.collections.get(receipt);
     if (!collection) return { ok: false, resultCode: 'R000002', resultDesc: 'The OriginalTransactionID is invalid.' };
-    if (collection.reversedBy !== null) return { ok: false, resultCode: 'R000001', resultDesc: 'The transaction has already been reversed.' };
-    if (this.balances.utilityCents < collection.amountCents) return { ok: false, resultCode: 1, resultDesc: b2cResultDescriptions[1] };
+    if (collection.reversedBy !== null)
+      return { ok: false, resultCode: 'R000001', resultDesc: 'The transaction has already been reversed.' };
+    if (this.balances.utilityCents < collection.amountCents)
+      return { ok: false, resultCode: 1, resultDesc: b2cResultDescriptions[1] };
     const reversedBy = this.ids.receipt(at);
     this.atomically(() => {
       this.balances.utilityCents -= collection.amountCents;
@@ -299,7 +343,13 @@ export class OrganisationModel {
       this.saveBalances();
       this.store?.saveCollection(collection);
     });
-    return { ok: true, receipt: reversedBy, collection, customerName: this.customerName(collection.msisdn) ?? '', utilityCents: this.balances.utilityCents };
+    return {
+      ok: true,
+      receipt: reversedBy,
+      collection,
+      customerName: this.customerName(collection.msisdn) ?? '',
+      utilityCents: this.balances.utilityCents,
+    };
   }
 }
 

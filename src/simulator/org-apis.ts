@@ -34,12 +34,20 @@ const successDesc = b2cResultDescriptions[0];
  * The code and description of Daraja's "no such transaction" for a Reversal (REFERENCE §5). Transaction
  * Status answers the configurable statusNotFoundCode instead (default SFC_IC0003, see faults.ts).
  */
-export const unknownTransaction = { resultCode: 'R000002', resultDesc: 'The OriginalTransactionID is invalid.' } as const;
+export const unknownTransaction = {
+  resultCode: 'R000002',
+  resultDesc: 'The OriginalTransactionID is invalid.',
+} as const;
 
 export function accepted(originatorConversationId: string, conversationId: string): DarajaAnswer {
   return {
     status: 200,
-    body: { ConversationID: conversationId, OriginatorConversationID: originatorConversationId, ResponseCode: '0', ResponseDescription: 'Accept the service request successfully.' },
+    body: {
+      ConversationID: conversationId,
+      OriginatorConversationID: originatorConversationId,
+      ResponseCode: '0',
+      ResponseDescription: 'Accept the service request successfully.',
+    },
   };
 }
 
@@ -49,7 +57,11 @@ export function internalUrl(ctx: SimulatorContext, kind: string): ResultParamete
 
 /** Wrong initiator name, password, certificate or shortcode all give 2001 in the Result. */
 export function initiatorValid(ctx: SimulatorContext, initiator: string, credential: string, partyA: string): boolean {
-  return initiator === ctx.credentials.initiatorName && partyA === ctx.credentials.shortcode && credentialMatches(credential, ctx.keys.privateKey, ctx.credentials.initiatorPassword);
+  return (
+    initiator === ctx.credentials.initiatorName &&
+    partyA === ctx.credentials.shortcode &&
+    credentialMatches(credential, ctx.keys.privateKey, ctx.credentials.initiatorPassword)
+  );
 }
 
 function organisationName(ctx: SimulatorContext): string {
@@ -84,14 +96,32 @@ export function accountBalance(ctx: SimulatorContext, body: RequestBody): Daraja
   // Account Balance results carry ResultType/ResultCode as strings (REFERENCE §3).
   const result = initiatorValid(ctx, common.initiator, common.credential, common.partyA)
     ? resultDocument(
-        { resultType: '0', resultCode: '0', resultDesc: 'The service request is processed successfully', originatorConversationId, conversationId, transactionId },
+        {
+          resultType: '0',
+          resultCode: '0',
+          resultDesc: 'The service request is processed successfully',
+          originatorConversationId,
+          conversationId,
+          transactionId,
+        },
         [
           { Key: 'AccountBalance', Value: accountBalanceValue(ctx.model.balances) },
           { Key: 'BOCompletedTime', Value: formatDarajaTime(at, 'compact') },
         ],
         reference,
       )
-    : resultDocument({ resultType: '0', resultCode: '2001', resultDesc: b2cResultDescriptions[2001], originatorConversationId, conversationId, transactionId }, null, reference);
+    : resultDocument(
+        {
+          resultType: '0',
+          resultCode: '2001',
+          resultDesc: b2cResultDescriptions[2001],
+          originatorConversationId,
+          conversationId,
+          transactionId,
+        },
+        null,
+        reference,
+      );
   ctx.callbacks.schedule(resultUrl, result, 'balance result');
   return accepted(originatorConversationId, conversationId);
 }
@@ -110,7 +140,14 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
   const at = ctx.now();
   const originatorConversationId = ctx.ids.darajaOriginatorId();
   const conversationId = ctx.ids.conversationId(at);
-  const header = (resultCode: number | string, resultDesc: string): ResultHeader => ({ resultType: 0, resultCode, resultDesc, originatorConversationId, conversationId, transactionId: ctx.ids.placeholderReceipt(at) });
+  const header = (resultCode: number | string, resultDesc: string): ResultHeader => ({
+    resultType: 0,
+    resultCode,
+    resultDesc,
+    originatorConversationId,
+    conversationId,
+    transactionId: ctx.ids.placeholderReceipt(at),
+  });
   const reference: ResultParameter = occasion === '' ? { Key: 'Occasion' } : { Key: 'Occasion', Value: occasion };
   let result;
   if (!initiatorValid(ctx, common.initiator, common.credential, common.partyA)) {
@@ -126,17 +163,43 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
       result = resultDocument(header(unavailable.resultCode, unavailable.resultDesc), null, reference);
     } else if (payment !== null) {
       const creditParty = partyName(payment.party, ctx.model.customerName(payment.party) ?? '', ctx.faults.partyForm());
-      result = resultDocument(header(0, successDesc), paymentStatusParameters(payment, organisationName(ctx), creditParty), reference);
+      result = resultDocument(
+        header(0, successDesc),
+        paymentStatusParameters(payment, organisationName(ctx), creditParty),
+        reference,
+      );
     } else if (failure !== null && ctx.faults.statusForFailed() !== 'not-found') {
       if (ctx.faults.statusForFailed() === 'failed-status') {
-        const creditParty = partyName(failure.party, ctx.model.customerName(failure.party) ?? '', ctx.faults.partyForm());
-        result = resultDocument(header(0, successDesc), failedPaymentStatusParameters(failure, organisationName(ctx), creditParty, ctx.ids.placeholderReceipt(new Date(failure.at))), reference);
+        const creditParty = partyName(
+          failure.party,
+          ctx.model.customerName(failure.party) ?? '',
+          ctx.faults.partyForm(),
+        );
+        result = resultDocument(
+          header(0, successDesc),
+          failedPaymentStatusParameters(
+            failure,
+            organisationName(ctx),
+            creditParty,
+            ctx.ids.placeholderReceipt(new Date(failure.at)),
+          ),
+          reference,
+        );
       } else {
         result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
       }
     } else if (collection !== null) {
       const name = ctx.model.customerName(collection.msisdn) ?? '';
-      result = resultDocument(header(0, successDesc), collectionStatusParameters(collection, organisationName(ctx), name, ctx.ids.conversationId(collection.completedAt)), reference);
+      result = resultDocument(
+        header(0, successDesc),
+        collectionStatusParameters(
+          collection,
+          organisationName(ctx),
+          name,
+          ctx.ids.conversationId(collection.completedAt),
+        ),
+        reference,
+      );
     } else {
       // Never received, or accepted and not processed yet (processing lag): "not found".
       const notFound = ctx.faults.statusNotFound();
@@ -152,7 +215,8 @@ export function reversal(ctx: SimulatorContext, body: RequestBody): DarajaAnswer
   const receipt = requireText(body, 'TransactionID');
   if (!/^[A-Z0-9]{10}$/.test(receipt)) throw invalidField('TransactionID');
   requireAmountCents(body);
-  if (optionalText(body, 'RecieverIdentifierType', 'ReceiverIdentifierType') === '') throw invalidField('RecieverIdentifierType');
+  if (optionalText(body, 'RecieverIdentifierType', 'ReceiverIdentifierType') === '')
+    throw invalidField('RecieverIdentifierType');
   requireText(body, 'Remarks', { max: 100 });
   requireUrl(body, 'QueueTimeOutURL');
   const resultUrl = requireUrl(body, 'ResultURL');
@@ -160,7 +224,14 @@ export function reversal(ctx: SimulatorContext, body: RequestBody): DarajaAnswer
   const originatorConversationId = ctx.ids.darajaOriginatorId();
   const conversationId = ctx.ids.conversationId(at);
   const reference = internalUrl(ctx, 'reversalresults');
-  const header = (resultCode: number | string, resultDesc: string, transactionId: string): ResultHeader => ({ resultType: 0, resultCode, resultDesc, originatorConversationId, conversationId, transactionId });
+  const header = (resultCode: number | string, resultDesc: string, transactionId: string): ResultHeader => ({
+    resultType: 0,
+    resultCode,
+    resultDesc,
+    originatorConversationId,
+    conversationId,
+    transactionId,
+  });
   let result;
   if (!initiatorValid(ctx, common.initiator, common.credential, common.partyA)) {
     result = resultDocument(header(2001, b2cResultDescriptions[2001], ctx.ids.placeholderReceipt(at)), null, reference);

@@ -16,7 +16,11 @@ export interface ResultHeader {
   transactionId: string;
 }
 
-export function resultDocument(header: ResultHeader, parameters: ResultParameter[] | null, referenceItem: ResultParameter): { Result: Record<string, unknown> } {
+export function resultDocument(
+  header: ResultHeader,
+  parameters: ResultParameter[] | null,
+  referenceItem: ResultParameter,
+): { Result: Record<string, unknown> } {
   const result: Record<string, unknown> = {
     ResultType: header.resultType,
     ResultCode: header.resultCode,
@@ -75,7 +79,11 @@ const reasonTypes: Record<string, string> = {
 };
 
 /** `creditPartyName` as the answer names the customer, e.g. `254708374149 - JOHN DOE` (see partyName). */
-export function paymentStatusParameters(record: PaymentRecord, organisationName: string, creditPartyName: string): ResultParameter[] {
+export function paymentStatusParameters(
+  record: PaymentRecord,
+  organisationName: string,
+  creditPartyName: string,
+): ResultParameter[] {
   const completed = compactTimeNumber(new Date(record.completedAt));
   return [
     { Key: 'DebitPartyName', Value: organisationName },
@@ -83,7 +91,10 @@ export function paymentStatusParameters(record: PaymentRecord, organisationName:
     { Key: 'OriginatorConversationID', Value: record.originatorConversationId },
     { Key: 'InitiatedTime', Value: completed },
     { Key: 'DebitAccountType', Value: 'Utility Account' },
-    { Key: 'DebitPartyCharges', Value: record.chargeCents > 0 ? `Fee For B2C Payment|KES|${centsToDecimalString(record.chargeCents)}` : '' },
+    {
+      Key: 'DebitPartyCharges',
+      Value: record.chargeCents > 0 ? `Fee For B2C Payment|KES|${centsToDecimalString(record.chargeCents)}` : '',
+    },
     { Key: 'TransactionReason' },
     { Key: 'ReasonType', Value: reasonTypes[record.commandId] ?? 'Business Payment to Customer via API' },
     { Key: 'TransactionStatus', Value: 'Completed' },
@@ -95,7 +106,12 @@ export function paymentStatusParameters(record: PaymentRecord, organisationName:
 }
 
 /** A refused B2C as the 'failed-status' choice answers it: the usual keys, TransactionStatus "Failed", no receipt or charge. */
-export function failedPaymentStatusParameters(failure: FailureRecord, organisationName: string, creditPartyName: string, placeholderReceipt: string): ResultParameter[] {
+export function failedPaymentStatusParameters(
+  failure: FailureRecord,
+  organisationName: string,
+  creditPartyName: string,
+  placeholderReceipt: string,
+): ResultParameter[] {
   const at = compactTimeNumber(new Date(failure.at));
   return [
     { Key: 'DebitPartyName', Value: organisationName },
@@ -114,7 +130,12 @@ export function failedPaymentStatusParameters(failure: FailureRecord, organisati
   ];
 }
 
-export function collectionStatusParameters(collection: Collection, organisationName: string, customerName: string, conversationId: string): ResultParameter[] {
+export function collectionStatusParameters(
+  collection: Collection,
+  organisationName: string,
+  customerName: string,
+  conversationId: string,
+): ResultParameter[] {
   const completed = compactTimeNumber(collection.completedAt);
   return [
     { Key: 'DebitPartyName', Value: `${collection.msisdn} - ${customerName}` },

@@ -49,8 +49,16 @@ function send(reply: FastifyReply, answer: DarajaAnswer): FastifyReply {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createServer(ctx: SimulatorContext, state: ServerState, addCustomers: (list: Array<{ msisdn: string; name: string }>) => number, logLevel: string): FastifyInstance {
-  const app = Fastify({ logger: { level: logLevel, redact: ['req.headers.authorization'] }, forceCloseConnections: true });
+export function createServer(
+  ctx: SimulatorContext,
+  state: ServerState,
+  addCustomers: (list: Array<{ msisdn: string; name: string }>) => number,
+  logLevel: string,
+): FastifyInstance {
+  const app = Fastify({
+    logger: { level: logLevel, redact: ['req.headers.authorization'] },
+    forceCloseConnections: true,
+  });
   const tokens = new Map<string, IssuedToken>();
 
   // Daraja reads bodies itself: a wrong content type means "field missing", bad JSON means 400.002.05.
@@ -80,11 +88,17 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
     await sleep(ctx.faults.latencyMs());
     const header = String(request.headers.authorization ?? '');
     const match = /^Basic\s+([A-Za-z0-9+/=]+)$/.exec(header);
-    const [key, ...secretParts] = match ? Buffer.from(match[1] ?? '', 'base64').toString('utf8').split(':') : [];
-    if (ctx.faults.spikeArrested(key ?? 'anonymous', ctx.now().getTime())) return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
+    const [key, ...secretParts] = match
+      ? Buffer.from(match[1] ?? '', 'base64')
+          .toString('utf8')
+          .split(':')
+      : [];
+    if (ctx.faults.spikeArrested(key ?? 'anonymous', ctx.now().getTime()))
+      return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
     if (ctx.faults.failBefore()) return send(reply, errorAnswer(ctx, '500.003.1001', 'Internal Server Error'));
     const query = request.query as Record<string, unknown>;
-    if (query.grant_type !== 'client_credentials') return send(reply, errorAnswer(ctx, '400.008.02', 'Invalid grant type passed'));
+    if (query.grant_type !== 'client_credentials')
+      return send(reply, errorAnswer(ctx, '400.008.02', 'Invalid grant type passed'));
     if (key !== ctx.credentials.consumerKey || secretParts.join(':') !== ctx.credentials.consumerSecret) {
       return send(reply, errorAnswer(ctx, '400.008.01', 'Invalid Authentication passed'));
     }
@@ -106,7 +120,8 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
         if (token) tokens.delete(bearer);
         return send(reply, errorAnswer(ctx, '404.001.03', 'Invalid Access Token'));
       }
-      if (ctx.faults.spikeArrested(token.app, ctx.now().getTime())) return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
+      if (ctx.faults.spikeArrested(token.app, ctx.now().getTime()))
+        return send(reply, errorAnswer(ctx, '500.003.02', 'Error Occurred: Spike Arrest Violation'));
       if (ctx.faults.failBefore()) return send(reply, errorAnswer(ctx, '500.003.1001', 'Internal Server Error'));
       let answer: DarajaAnswer;
       try {
@@ -134,16 +149,22 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
   }
 
   // Control paths for tests and the demo: not part of Daraja, no token needed.
-  app.get('/simulator/certificate', async (_request, reply) => reply.header('content-type', 'application/x-pem-file').send(ctx.keys.certificatePem));
+  app.get('/simulator/certificate', async (_request, reply) =>
+    reply.header('content-type', 'application/x-pem-file').send(ctx.keys.certificatePem),
+  );
   app.get('/simulator/payments', async (_request, reply) => send(reply, { status: 200, body: ctx.model.payments() }));
   registerStatementRoute(app, ctx);
   app.get('/simulator/failures', async (_request, reply) => send(reply, { status: 200, body: ctx.model.failures() }));
-  app.get('/simulator/stats', async (_request, reply) => send(reply, { status: 200, body: { ...state, callbacks: { ...ctx.callbacks.stats }, b2c: { ...ctx.b2cStats } } }));
+  app.get('/simulator/stats', async (_request, reply) =>
+    send(reply, { status: 200, body: { ...state, callbacks: { ...ctx.callbacks.stats }, b2c: { ...ctx.b2cStats } } }),
+  );
   app.get('/simulator/faults', async (_request, reply) => send(reply, { status: 200, body: ctx.faults.current() }));
   app.post('/simulator/faults', async (request, reply) => {
     try {
       // {"preset": "realistic" | "clean", ...fields}: the preset first, then the fields over it.
-      const { preset, ...update } = JSON.parse(String(request.body ?? '{}')) as Partial<SimulatorFaults> & { preset?: unknown };
+      const { preset, ...update } = JSON.parse(String(request.body ?? '{}')) as Partial<SimulatorFaults> & {
+        preset?: unknown;
+      };
       if (preset !== undefined) ctx.faults.set(presetFaults(preset));
       return send(reply, { status: 200, body: ctx.faults.set(update) });
     } catch (error) {
@@ -155,7 +176,10 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
       const parsed = JSON.parse(String(request.body ?? '[]')) as unknown;
       const list = Array.isArray(parsed) ? parsed : (parsed as { customers?: unknown }).customers;
       if (!Array.isArray(list)) throw new Error('Send a list of {msisdn, name}');
-      return send(reply, { status: 200, body: { added: addCustomers(list as Array<{ msisdn: string; name: string }>) } });
+      return send(reply, {
+        status: 200,
+        body: { added: addCustomers(list as Array<{ msisdn: string; name: string }>) },
+      });
     } catch (error) {
       return send(reply, { status: 400, body: { error: (error as Error).message } });
     }
@@ -163,7 +187,8 @@ export function createServer(ctx: SimulatorContext, state: ServerState, addCusto
 
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    if (path in businessRoutes || path === '/oauth/v1/generate') return send(reply, errorAnswer(ctx, '405.001', `${request.method} Method Not Allowed`));
+    if (path in businessRoutes || path === '/oauth/v1/generate')
+      return send(reply, errorAnswer(ctx, '405.001', `${request.method} Method Not Allowed`));
     return send(reply, errorAnswer(ctx, '404.001.01', 'Resource not found'));
   });
   app.setErrorHandler(async (error, _request, reply) => {

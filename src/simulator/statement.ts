@@ -11,7 +11,10 @@ import { NAIROBI } from '../shared/time';
 import type { OrganisationModel } from './model';
 
 export type StatementAccount = 'utility' | 'charges';
-export const accountTitles: Record<StatementAccount, string> = { utility: 'Utility Account', charges: 'Charges Paid Account' };
+export const accountTitles: Record<StatementAccount, string> = {
+  utility: 'Utility Account',
+  charges: 'Charges Paid Account',
+};
 
 export interface StatementLine {
   receipt: string;
@@ -38,9 +41,27 @@ export interface SimulatorStatement {
   lines: StatementLine[];
 }
 
-const header = ['Receipt No.', 'Completion Time', 'Initiation Time', 'Details', 'Transaction Status', 'Paid In', 'Withdrawn', 'Balance', 'Balance Confirmed', 'Reason Type', 'Other Party Info', 'Linked Transaction ID', 'A/C No.'];
+const header = [
+  'Receipt No.',
+  'Completion Time',
+  'Initiation Time',
+  'Details',
+  'Transaction Status',
+  'Paid In',
+  'Withdrawn',
+  'Balance',
+  'Balance Confirmed',
+  'Reason Type',
+  'Other Party Info',
+  'Linked Transaction ID',
+  'A/C No.',
+];
 
-const reasonTypes: Record<string, string> = { SalaryPayment: 'Salary Payment', BusinessPayment: 'Business Payment to Customer', PromotionPayment: 'Promotion Payment' };
+const reasonTypes: Record<string, string> = {
+  SalaryPayment: 'Salary Payment',
+  BusinessPayment: 'Business Payment to Customer',
+  PromotionPayment: 'Promotion Payment',
+};
 
 /** Recent exports mask the customer's number: 2547****149. */
 export function maskedParty(msisdn: string, name: string): string {
@@ -70,24 +91,64 @@ function movements(model: OrganisationModel, account: StatementAccount): Movemen
   if (account === 'utility') {
     for (const p of model.payments()) {
       const name = model.customerName(p.party) ?? '';
-      list.push({ receipt: p.receipt, at: new Date(p.completedAt), details: `${reasonTypes[p.commandId] ?? 'Business Payment'} to ${maskedParty(p.party, name)}`, paidInCents: 0, withdrawnCents: p.amountCents, reasonType: reasonTypes[p.commandId] ?? 'Business Payment to Customer', otherParty: maskedParty(p.party, name), linkedReceipt: '', accountNumber: '' });
+      list.push({
+        receipt: p.receipt,
+        at: new Date(p.completedAt),
+        details: `${reasonTypes[p.commandId] ?? 'Business Payment'} to ${maskedParty(p.party, name)}`,
+        paidInCents: 0,
+        withdrawnCents: p.amountCents,
+        reasonType: reasonTypes[p.commandId] ?? 'Business Payment to Customer',
+        otherParty: maskedParty(p.party, name),
+        linkedReceipt: '',
+        accountNumber: '',
+      });
     }
     const times = reversalTimes.get(model);
     for (const receipt of collectionReceipts(model)) {
       const c = model.findCollection(receipt);
       if (c === null) continue;
       const party = maskedParty(c.msisdn, model.customerName(c.msisdn) ?? '');
-      list.push({ receipt: c.receipt, at: c.completedAt, details: `Pay Bill from ${party}`, paidInCents: c.amountCents, withdrawnCents: 0, reasonType: c.kind === 'stk' ? 'Pay Bill Online' : 'Pay Bill', otherParty: party, linkedReceipt: '', accountNumber: '' });
+      list.push({
+        receipt: c.receipt,
+        at: c.completedAt,
+        details: `Pay Bill from ${party}`,
+        paidInCents: c.amountCents,
+        withdrawnCents: 0,
+        reasonType: c.kind === 'stk' ? 'Pay Bill Online' : 'Pay Bill',
+        otherParty: party,
+        linkedReceipt: '',
+        accountNumber: '',
+      });
       if (c.reversedBy !== null) {
         // Without a recorded time (a restarted simulator), the reversal follows its collection.
         const at = times?.get(c.reversedBy) ?? new Date(c.completedAt.getTime() + 1000);
-        list.push({ receipt: c.reversedBy, at, details: `Reversal of ${c.receipt}`, paidInCents: 0, withdrawnCents: c.amountCents, reasonType: 'Reversal', otherParty: party, linkedReceipt: c.receipt, accountNumber: '' });
+        list.push({
+          receipt: c.reversedBy,
+          at,
+          details: `Reversal of ${c.receipt}`,
+          paidInCents: 0,
+          withdrawnCents: c.amountCents,
+          reasonType: 'Reversal',
+          otherParty: party,
+          linkedReceipt: c.receipt,
+          accountNumber: '',
+        });
       }
     }
   } else {
     for (const p of model.payments()) {
       if (p.chargeCents === 0) continue;
-      list.push({ receipt: p.receipt, at: new Date(p.completedAt), details: 'Business Payment to Customer Charge', paidInCents: 0, withdrawnCents: p.chargeCents, reasonType: 'Business Payment to Customer Charge', otherParty: '', linkedReceipt: p.receipt, accountNumber: '' });
+      list.push({
+        receipt: p.receipt,
+        at: new Date(p.completedAt),
+        details: 'Business Payment to Customer Charge',
+        paidInCents: 0,
+        withdrawnCents: p.chargeCents,
+        reasonType: 'Business Payment to Customer Charge',
+        otherParty: '',
+        linkedReceipt: p.receipt,
+        accountNumber: '',
+      });
     }
   }
   return list.sort((a, b) => a.at.getTime() - b.at.getTime() || a.receipt.localeCompare(b.receipt));
@@ -99,7 +160,13 @@ function collectionReceipts(model: OrganisationModel): string[] {
   return [...collections.keys()];
 }
 
-export function buildStatement(model: OrganisationModel, account: StatementAccount, from: Date, to: Date, organisation = 'MSHAHARA DEMO LTD'): SimulatorStatement {
+export function buildStatement(
+  model: OrganisationModel,
+  account: StatementAccount,
+  from: Date,
+  to: Date,
+  organisation = 'MSHAHARA DEMO LTD',
+): SimulatorStatement {
   const all = movements(model, account);
   const current = account === 'utility' ? model.balances.utilityCents : model.balances.chargesPaidCents;
   // Walk back from today's balance to the balance before the first movement, then forward.
@@ -116,7 +183,16 @@ export function buildStatement(model: OrganisationModel, account: StatementAccou
     balance += m.paidInCents - m.withdrawnCents;
     lines.push({ ...m, balanceCents: balance });
   }
-  return { account, organisation, shortcode: model.shortcode, from, to, openingCents: openingCents ?? balance, closingCents: balance, lines: lines.reverse() };
+  return {
+    account,
+    organisation,
+    shortcode: model.shortcode,
+    from,
+    to,
+    openingCents: openingCents ?? balance,
+    closingCents: balance,
+    lines: lines.reverse(),
+  };
 }
 
 const nairobi = (at: Date, layout = 'dd-MM-yyyy HH:mm:ss'): string => format(new TZDate(at.getTime(), NAIROBI), layout);
@@ -143,9 +219,19 @@ function quote(cell: string): string {
 
 export function statementCsv(s: SimulatorStatement): string {
   const rows = s.lines.map((l) => [
-    l.receipt, nairobi(l.at), nairobi(l.at), l.details, 'Completed',
-    l.paidInCents === 0 ? '' : shillings(l.paidInCents), l.withdrawnCents === 0 ? '' : `-${shillings(l.withdrawnCents)}`,
-    shillings(l.balanceCents), 'TRUE', l.reasonType, l.otherParty, l.linkedReceipt, l.accountNumber,
+    l.receipt,
+    nairobi(l.at),
+    nairobi(l.at),
+    l.details,
+    'Completed',
+    l.paidInCents === 0 ? '' : shillings(l.paidInCents),
+    l.withdrawnCents === 0 ? '' : `-${shillings(l.withdrawnCents)}`,
+    shillings(l.balanceCents),
+    'TRUE',
+    l.reasonType,
+    l.otherParty,
+    l.linkedReceipt,
+    l.accountNumber,
   ]);
   return [...preamble(s), header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
 }
@@ -158,7 +244,21 @@ export async function statementXlsx(s: SimulatorStatement): Promise<Buffer> {
   for (const l of s.lines) {
     // Excel date cells hold Nairobi wall-clock time (Excel has no zones).
     const local = new Date(l.at.getTime() + 3 * 3600_000);
-    sheet.addRow([l.receipt, local, local, l.details, 'Completed', l.paidInCents === 0 ? null : l.paidInCents / 100, l.withdrawnCents === 0 ? null : -l.withdrawnCents / 100, l.balanceCents / 100, true, l.reasonType, l.otherParty, l.linkedReceipt || null, l.accountNumber || null]);
+    sheet.addRow([
+      l.receipt,
+      local,
+      local,
+      l.details,
+      'Completed',
+      l.paidInCents === 0 ? null : l.paidInCents / 100,
+      l.withdrawnCents === 0 ? null : -l.withdrawnCents / 100,
+      l.balanceCents / 100,
+      true,
+      l.reasonType,
+      l.otherParty,
+      l.linkedReceipt || null,
+      l.accountNumber || null,
+    ]);
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -68,7 +68,11 @@ export function stkPush(ctx: SimulatorContext, body: RequestBody): DarajaAnswer 
   const accountReference = requireText(body, 'AccountReference');
   const description = optionalText(body, 'TransactionDesc');
   const at = ctx.now();
-  const session: StkSession = { merchantRequestId: ctx.ids.darajaOriginatorId(), checkoutRequestId: ctx.ids.checkoutRequestId(at, phone), result: null };
+  const session: StkSession = {
+    merchantRequestId: ctx.ids.darajaOriginatorId(),
+    checkoutRequestId: ctx.ids.checkoutRequestId(at, phone),
+    result: null,
+  };
   sessionsOf(ctx).set(session.checkoutRequestId, session);
 
   // The customer answers the prompt after the callback delay; the query says "being processed" until then.
@@ -84,7 +88,12 @@ export function stkPush(ctx: SimulatorContext, body: RequestBody): DarajaAnswer 
           : (stkOutcomes[lastDigit] ?? stkOutcomes.pay);
     if (!outcome) return;
     session.result = outcome;
-    const header = { MerchantRequestID: session.merchantRequestId, CheckoutRequestID: session.checkoutRequestId, ResultCode: outcome.resultCode, ResultDesc: outcome.resultDesc };
+    const header = {
+      MerchantRequestID: session.merchantRequestId,
+      CheckoutRequestID: session.checkoutRequestId,
+      ResultCode: outcome.resultCode,
+      ResultDesc: outcome.resultDesc,
+    };
     if (outcome.resultCode !== 0) {
       ctx.callbacks.schedule(callbackUrl, { Body: { stkCallback: header } }, 'stk callback', 0);
       return;
@@ -99,7 +108,12 @@ export function stkPush(ctx: SimulatorContext, body: RequestBody): DarajaAnswer 
         { Name: 'PhoneNumber', Value: Number(phone) },
       ],
     };
-    ctx.callbacks.schedule(callbackUrl, { Body: { stkCallback: { ...header, CallbackMetadata: metadata } } }, 'stk callback', 0);
+    ctx.callbacks.schedule(
+      callbackUrl,
+      { Body: { stkCallback: { ...header, CallbackMetadata: metadata } } },
+      'stk callback',
+      0,
+    );
   });
 
   return {
@@ -119,7 +133,8 @@ export function stkQuery(ctx: SimulatorContext, body: RequestBody): DarajaAnswer
   const checkoutRequestId = requireText(body, 'CheckoutRequestID');
   const session = sessionsOf(ctx).get(checkoutRequestId);
   if (!session) throw invalidField('CheckoutRequestID');
-  if (session.result === null) throw new DarajaRejection('500.001.1001', 'The transaction is being processed', checkoutRequestId);
+  if (session.result === null)
+    throw new DarajaRejection('500.001.1001', 'The transaction is being processed', checkoutRequestId);
   return {
     status: 200,
     body: {

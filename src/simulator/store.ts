@@ -74,9 +74,13 @@ export class SimulatorStore {
       // One simulator per file: a second one would keep its own copy of the truth and pay twice.
       this.db.pragma('locking_mode = EXCLUSIVE');
       const version = this.db.pragma('user_version', { simple: true }) as number;
-      const used = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      const used = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+        n: number;
+      };
       if (version !== schemaVersion && (version !== 0 || used.n > 0)) {
-        throw new Error(`it was written by another version of the simulator (layout ${version}, expected ${schemaVersion}); move it away to start afresh`);
+        throw new Error(
+          `it was written by another version of the simulator (layout ${version}, expected ${schemaVersion}); move it away to start afresh`,
+        );
       }
       this.db.transaction(() => {
         this.db.exec(schema);
@@ -85,22 +89,39 @@ export class SimulatorStore {
     } catch (error) {
       this.db.close();
       const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
-      throw new Error(busy ? `The simulator state file ${path} is in use by another simulator` : `Cannot open the simulator state file ${path}: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        busy
+          ? `The simulator state file ${path} is in use by another simulator`
+          : `Cannot open the simulator state file ${path}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 
   /** Everything stored, and counts this start (the generation keeps identifiers from repeating). */
   load(): StoredState {
     return this.transaction(() => {
-      const meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+      const meta = new Map(
+        (this.db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [
+          r.key,
+          r.value,
+        ]),
+      );
       const generation = Number(meta.get('generation') ?? '0');
-      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('generation', String(generation + 1));
+      this.db
+        .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+        .run('generation', String(generation + 1));
       const balances = meta.get('balances');
       return {
         generation,
         balances: balances === undefined ? null : (JSON.parse(balances) as Balances),
-        customers: this.db.prepare('SELECT msisdn, name FROM customers').all() as Array<{ msisdn: string; name: string }>,
-        payments: (this.db.prepare('SELECT * FROM payments ORDER BY seq').all() as Array<Record<string, string | number>>).map((r) => ({
+        customers: this.db.prepare('SELECT msisdn, name FROM customers').all() as Array<{
+          msisdn: string;
+          name: string;
+        }>,
+        payments: (
+          this.db.prepare('SELECT * FROM payments ORDER BY seq').all() as Array<Record<string, string | number>>
+        ).map((r) => ({
           receipt: String(r.receipt),
           originatorConversationId: String(r.originator_conversation_id),
           conversationId: String(r.conversation_id),
@@ -110,7 +131,9 @@ export class SimulatorStore {
           completedAt: String(r.completed_at),
           commandId: String(r.command_id),
         })),
-        failures: (this.db.prepare('SELECT * FROM failures ORDER BY seq').all() as Array<Record<string, string | number>>).map((r) => ({
+        failures: (
+          this.db.prepare('SELECT * FROM failures ORDER BY seq').all() as Array<Record<string, string | number>>
+        ).map((r) => ({
           originatorConversationId: String(r.originator_conversation_id),
           conversationId: String(r.conversation_id),
           party: String(r.party),
@@ -120,7 +143,9 @@ export class SimulatorStore {
           resultDesc: String(r.result_desc),
           at: String(r.at),
         })),
-        collections: (this.db.prepare('SELECT * FROM collections').all() as Array<Record<string, string | number | null>>).map((r) => ({
+        collections: (
+          this.db.prepare('SELECT * FROM collections').all() as Array<Record<string, string | number | null>>
+        ).map((r) => ({
           receipt: String(r.receipt),
           msisdn: String(r.msisdn),
           amountCents: Number(r.amount_cents),
@@ -128,9 +153,18 @@ export class SimulatorStore {
           kind: r.kind === 'stk' ? 'stk' : 'c2b',
           reversedBy: r.reversed_by === null ? null : String(r.reversed_by),
         })),
-        claims: (this.db.prepare('SELECT id, claimed_at_ms FROM originator_ids').all() as Array<{ id: string; claimed_at_ms: number }>).map((r) => ({ id: r.id, claimedAtMs: r.claimed_at_ms })),
-        receipts: (this.db.prepare('SELECT receipt FROM receipts').all() as Array<{ receipt: string }>).map((r) => r.receipt),
-        pending: (this.db.prepare('SELECT request FROM pending ORDER BY rowid').all() as Array<{ request: string }>).map((r) => JSON.parse(r.request) as PendingB2c),
+        claims: (
+          this.db.prepare('SELECT id, claimed_at_ms FROM originator_ids').all() as Array<{
+            id: string;
+            claimed_at_ms: number;
+          }>
+        ).map((r) => ({ id: r.id, claimedAtMs: r.claimed_at_ms })),
+        receipts: (this.db.prepare('SELECT receipt FROM receipts').all() as Array<{ receipt: string }>).map(
+          (r) => r.receipt,
+        ),
+        pending: (
+          this.db.prepare('SELECT request FROM pending ORDER BY rowid').all() as Array<{ request: string }>
+        ).map((r) => JSON.parse(r.request) as PendingB2c),
       };
     });
   }
@@ -141,15 +175,25 @@ export class SimulatorStore {
   }
 
   saveBalances(balances: Balances): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('balances', JSON.stringify(balances));
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run('balances', JSON.stringify(balances));
   }
 
   saveCustomer(msisdn: string, name: string): void {
-    this.db.prepare('INSERT INTO customers (msisdn, name) VALUES (?, ?) ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name').run(msisdn, name);
+    this.db
+      .prepare(
+        'INSERT INTO customers (msisdn, name) VALUES (?, ?) ON CONFLICT (msisdn) DO UPDATE SET name = excluded.name',
+      )
+      .run(msisdn, name);
   }
 
   saveClaim(id: string, claimedAtMs: number): void {
-    this.db.prepare('INSERT INTO originator_ids (id, claimed_at_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET claimed_at_ms = excluded.claimed_at_ms').run(id, claimedAtMs);
+    this.db
+      .prepare(
+        'INSERT INTO originator_ids (id, claimed_at_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET claimed_at_ms = excluded.claimed_at_ms',
+      )
+      .run(id, claimedAtMs);
   }
 
   deleteClaim(id: string): void {
@@ -162,24 +206,50 @@ export class SimulatorStore {
 
   savePayment(p: PaymentRecord): void {
     this.db
-      .prepare('INSERT INTO payments (receipt, originator_conversation_id, conversation_id, party, amount_cents, charge_cents, completed_at, command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(p.receipt, p.originatorConversationId, p.conversationId, p.party, p.amountCents, p.chargeCents, p.completedAt, p.commandId);
+      .prepare(
+        'INSERT INTO payments (receipt, originator_conversation_id, conversation_id, party, amount_cents, charge_cents, completed_at, command_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        p.receipt,
+        p.originatorConversationId,
+        p.conversationId,
+        p.party,
+        p.amountCents,
+        p.chargeCents,
+        p.completedAt,
+        p.commandId,
+      );
   }
 
   saveFailure(f: FailureRecord): void {
     this.db
-      .prepare('INSERT INTO failures (originator_conversation_id, conversation_id, party, amount_cents, command_id, result_code, result_desc, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(f.originatorConversationId, f.conversationId, f.party, f.amountCents, f.commandId, f.resultCode, f.resultDesc, f.at);
+      .prepare(
+        'INSERT INTO failures (originator_conversation_id, conversation_id, party, amount_cents, command_id, result_code, result_desc, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        f.originatorConversationId,
+        f.conversationId,
+        f.party,
+        f.amountCents,
+        f.commandId,
+        f.resultCode,
+        f.resultDesc,
+        f.at,
+      );
   }
 
   saveCollection(c: Collection): void {
     this.db
-      .prepare('INSERT INTO collections (receipt, msisdn, amount_cents, completed_at, kind, reversed_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (receipt) DO UPDATE SET reversed_by = excluded.reversed_by')
+      .prepare(
+        'INSERT INTO collections (receipt, msisdn, amount_cents, completed_at, kind, reversed_by) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (receipt) DO UPDATE SET reversed_by = excluded.reversed_by',
+      )
       .run(c.receipt, c.msisdn, c.amountCents, c.completedAt.toISOString(), c.kind, c.reversedBy);
   }
 
   savePending(p: PendingB2c): void {
-    this.db.prepare('INSERT INTO pending (conversation_id, request) VALUES (?, ?)').run(p.conversationId, JSON.stringify(p));
+    this.db
+      .prepare('INSERT INTO pending (conversation_id, request) VALUES (?, ?)')
+      .run(p.conversationId, JSON.stringify(p));
   }
 
   deletePending(conversationId: string): void {

@@ -97,10 +97,19 @@ describe('crash test', () => {
         // Everything up to where the desktop stands is in its inbox: nothing skipped across 20+ kills.
         const reached = Number(outcome.database.relayCursor?.split('.')[0] ?? 0);
         expect(reached, context).toBeGreaterThan(900);
-        expect(relayEvents.filter((e) => e.seq <= reached && !inbox.has(e.id)), context).toEqual([]);
-        expect(relayEvents.filter((e) => e.acknowledged && !inbox.has(e.id)), context).toEqual([]);
+        expect(
+          relayEvents.filter((e) => e.seq <= reached && !inbox.has(e.id)),
+          context,
+        ).toEqual([]);
+        expect(
+          relayEvents.filter((e) => e.acknowledged && !inbox.has(e.id)),
+          context,
+        ).toEqual([]);
         const relayIds = new Set(relayEvents.map((e) => e.id));
-        expect(outcome.database.inboxEventIds.filter((id) => !relayIds.has(id)), context).toEqual([]);
+        expect(
+          outcome.database.inboxEventIds.filter((id) => !relayIds.has(id)),
+          context,
+        ).toEqual([]);
       }
     },
     480_000,

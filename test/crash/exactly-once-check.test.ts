@@ -36,11 +36,28 @@ function cleanOutcome(): CrashOutcome {
     database: {
       runs: [{ id: 1, state: 'completed' }],
       items: lines.map((l, i) => ({ id: i + 1, phone: l.phone, amountCents: l.amountCents, state: 'paid' })),
-      latestAttempts: lines.map((_, i) => ({ itemId: i + 1, state: 'succeeded', resultCode: '0', needsAttention: 0, attentionReason: null, resolvedBy: null })),
+      latestAttempts: lines.map((_, i) => ({
+        itemId: i + 1,
+        state: 'succeeded',
+        resultCode: '0',
+        needsAttention: 0,
+        attentionReason: null,
+        resolvedBy: null,
+      })),
       openFindings: 0,
       unresolvedAttempts: [],
-      succeededAttempts: payments.map((p) => ({ originatorConversationId: p.originatorConversationId, receipt: p.receipt, phone: p.party, amountCents: p.amountCents })),
-      ledger: payments.map((p, i) => ({ receipt: p.receipt, phone: p.party, amountCents: p.amountCents, attemptId: i + 1 })),
+      succeededAttempts: payments.map((p) => ({
+        originatorConversationId: p.originatorConversationId,
+        receipt: p.receipt,
+        phone: p.party,
+        amountCents: p.amountCents,
+      })),
+      ledger: payments.map((p, i) => ({
+        receipt: p.receipt,
+        phone: p.party,
+        amountCents: p.amountCents,
+        attemptId: i + 1,
+      })),
       auditChain: { ok: true, rows: 10 },
       inboxBySource: { loopback: 1000 },
       inboxEventIds: [],
@@ -54,13 +71,44 @@ describe('settlement checker', () => {
     const facts = cleanOutcome().database;
     expect(settlementProblems(facts)).toEqual([]);
     facts.items[0]!.state = 'failed';
-    facts.latestAttempts[0] = { itemId: 1, state: 'failed', resultCode: '2040', needsAttention: 0, attentionReason: null, resolvedBy: null };
+    facts.latestAttempts[0] = {
+      itemId: 1,
+      state: 'failed',
+      resultCode: '2040',
+      needsAttention: 0,
+      attentionReason: null,
+      resolvedBy: null,
+    };
     facts.items[1]!.state = 'paying';
-    facts.latestAttempts[1] = { itemId: 2, state: 'unknown', resultCode: null, needsAttention: 1, attentionReason: 'No answer after 8 queries', resolvedBy: null };
+    facts.latestAttempts[1] = {
+      itemId: 2,
+      state: 'unknown',
+      resultCode: null,
+      needsAttention: 1,
+      attentionReason: 'No answer after 8 queries',
+      resolvedBy: null,
+    };
     expect(settlementProblems(facts)).toEqual([]);
-    facts.latestAttempts[0] = { itemId: 1, state: 'failed', resultCode: 'mshahara.resolved', needsAttention: 0, attentionReason: null, resolvedBy: 'x' };
-    facts.latestAttempts[1] = { itemId: 2, state: 'accepted', resultCode: null, needsAttention: 0, attentionReason: null, resolvedBy: null };
-    expect(settlementProblems(facts)).toEqual(['line 1 failed without M-Pesa\'s evidence (mshahara.resolved)', 'line 2 is left accepted, neither settled nor on the work list']);
+    facts.latestAttempts[0] = {
+      itemId: 1,
+      state: 'failed',
+      resultCode: 'mshahara.resolved',
+      needsAttention: 0,
+      attentionReason: null,
+      resolvedBy: 'x',
+    };
+    facts.latestAttempts[1] = {
+      itemId: 2,
+      state: 'accepted',
+      resultCode: null,
+      needsAttention: 0,
+      attentionReason: null,
+      resolvedBy: null,
+    };
+    expect(settlementProblems(facts)).toEqual([
+      "line 1 failed without M-Pesa's evidence (mshahara.resolved)",
+      'line 2 is left accepted, neither settled nor on the work list',
+    ]);
   });
 });
 
@@ -88,7 +136,12 @@ describe('exactly-once checker', () => {
     expect(exactlyOnceProblems(wrongAmount).join('\n')).toMatch(/was paid \d+ cents instead of/);
 
     const invented = cleanOutcome();
-    invented.database.ledger.push({ receipt: 'UKMFAKE01', phone: invented.lines[0]!.phone, amountCents: 1000, attemptId: null });
+    invented.database.ledger.push({
+      receipt: 'UKMFAKE01',
+      phone: invented.lines[0]!.phone,
+      amountCents: 1000,
+      attemptId: null,
+    });
     expect(exactlyOnceProblems(invented).join('\n')).toContain('ledger receipt UKMFAKE01 was never paid by M-Pesa');
 
     const missing = cleanOutcome();

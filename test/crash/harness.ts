@@ -80,9 +80,23 @@ export interface DatabaseFacts {
   runs: Array<{ id: number; state: string }>;
   items: Array<{ id: number; phone: string; amountCents: number; state: string }>;
   /** Each line's latest attempt: how it stands and on what evidence. */
-  latestAttempts: Array<{ itemId: number; state: string; resultCode: string | null; needsAttention: number; attentionReason: string | null; resolvedBy: string | null }>;
+  latestAttempts: Array<{
+    itemId: number;
+    state: string;
+    resultCode: string | null;
+    needsAttention: number;
+    attentionReason: string | null;
+    resolvedBy: string | null;
+  }>;
   openFindings: number;
-  unresolvedAttempts: Array<{ id: number; state: string; phone: string; statusQueries?: number; needsAttention?: number; unknownReason?: string | null }>;
+  unresolvedAttempts: Array<{
+    id: number;
+    state: string;
+    phone: string;
+    statusQueries?: number;
+    needsAttention?: number;
+    unknownReason?: string | null;
+  }>;
   succeededAttempts: Array<{ originatorConversationId: string; receipt: string; phone: string; amountCents: number }>;
   ledger: Array<{ receipt: string; phone: string | null; amountCents: number; attemptId: number | null }>;
   auditChain: ReturnType<typeof verifyAuditChain>;
@@ -106,7 +120,14 @@ interface Life {
 function startLife(args: string[], dataDir: string, env: Record<string, string> = {}): Life {
   const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
     cwd: repositoryRoot,
-    env: { ...process.env, ...env, MSHAHARA_DATA_DIR: dataDir, MSHAHARA_LOG_LEVEL: 'silent', VITEST: undefined, VITEST_WORKER_ID: undefined },
+    env: {
+      ...process.env,
+      ...env,
+      MSHAHARA_DATA_DIR: dataDir,
+      MSHAHARA_LOG_LEVEL: 'silent',
+      VITEST: undefined,
+      VITEST_WORKER_ID: undefined,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const life: Life = { child, stderr: '', stdout: '', exited: Promise.resolve(null), paying: Promise.resolve() };
@@ -168,13 +189,31 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       keyring = await startPrivateKeyring();
       Object.assign(childEnv, keyring.env);
       const adminToken = 'crash-test-relay-admin';
-      relay = await startRelay({ dataDir: join(dataDir, 'relay'), port: 0, allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
-      const setup = startLife(['relay', 'register', '--profile', 'demo', '--relay-url', relay.url], dataDir, { ...childEnv, MSHAHARA_RELAY_ADMIN_TOKEN: adminToken });
+      relay = await startRelay({
+        dataDir: join(dataDir, 'relay'),
+        port: 0,
+        allowlist: null,
+        adminToken,
+        rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+      });
+      const setup = startLife(['relay', 'register', '--profile', 'demo', '--relay-url', relay.url], dataDir, {
+        ...childEnv,
+        MSHAHARA_RELAY_ADMIN_TOKEN: adminToken,
+      });
       if ((await setup.exited) !== 0) throw new Error(`relay register failed: ${setup.stderr}`);
       log(`relay at ${relay.url}: ${setup.stderr.trim()}`);
     }
 
-    const tuning = ['--profile', 'demo', '--base-url', simulator.baseUrl, '--rate', String(scenario.ratePerSecond), '--result-timeout', String(scenario.resultTimeoutSeconds)];
+    const tuning = [
+      '--profile',
+      'demo',
+      '--base-url',
+      simulator.baseUrl,
+      '--rate',
+      String(scenario.ratePerSecond),
+      '--result-timeout',
+      String(scenario.resultTimeoutSeconds),
+    ];
     const payArgs = ['pay', file, ...tuning, '--yes', ...(scenario.extraPayArgs ?? [])];
     const retryArgs = ['runs', 'retry', '1', ...tuning, '--yes'];
     const where = ['--profile', 'demo', '--base-url', simulator.baseUrl];
@@ -188,7 +227,13 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const relayDir = join(dataDir, 'relay');
     let relayDownFor = 0;
     const restartRelay = async (): Promise<void> => {
-      relay = await startRelay({ dataDir: relayDir, port: relayPort, allowlist: null, adminToken: 'crash-test-relay-admin', rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+      relay = await startRelay({
+        dataDir: relayDir,
+        port: relayPort,
+        allowlist: null,
+        adminToken: 'crash-test-relay-admin',
+        rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+      });
       relayPort = Number(new URL(relay.url).port);
       log(`relay back at ${relay.url}`);
     };
@@ -197,7 +242,11 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     // whatever is killed) until a retry life has run when payees failed.
     const moreLives = (): boolean =>
       killsWhilePaying < scenario.kills ||
-      (scenario.callbacks === 'relay' && scenario.retryEvery !== undefined && retryLives === 0 && simulator.failures().length > 0 && lives < scenario.kills * 3);
+      (scenario.callbacks === 'relay' &&
+        scenario.retryEvery !== undefined &&
+        retryLives === 0 &&
+        simulator.failures().length > 0 &&
+        lives < scenario.kills * 3);
     while (moreLives()) {
       if (Date.now() - started > scenario.deadlineMs) throw new Error(`deadline passed after ${kills} kills`);
       const outage = scenario.relayOutage;
@@ -209,7 +258,10 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         log(`relay down for ${outage.lives} lives`);
       }
       // "Retry failed" is approved as soon as something failed on evidence, at most every retryEvery lives.
-      const retrying = scenario.retryEvery !== undefined && lives - lastRetryLife >= scenario.retryEvery && countFailedItems(profileDb) > 0;
+      const retrying =
+        scenario.retryEvery !== undefined &&
+        lives - lastRetryLife >= scenario.retryEvery &&
+        countFailedItems(profileDb) > 0;
       const life = startLife(retrying ? retryArgs : payArgs, dataDir, childEnv);
       if (retrying) {
         retryLives += 1;
@@ -218,7 +270,9 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       if (relayDownFor > 0) outageLives += 1;
       const spawnedAt = Date.now();
       lives += 1;
-      void life.paying.then(() => life.child.exitCode === null && log(`life ${lives}: paying after ${Date.now() - spawnedAt} ms`));
+      void life.paying.then(
+        () => life.child.exitCode === null && log(`life ${lives}: paying after ${Date.now() - spawnedAt} ms`),
+      );
       // Most kills land while payments are in flight; some during start-up and recovery (those
       // are extra: only kills of a paying engine count towards the scenario's number).
       let payingSeen = false;
@@ -231,7 +285,8 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       if (life.child.exitCode !== null) {
         // It finished on its own: nothing was left to kill (1: some failed or wait for a person).
         log(`life ${lives} exited ${life.child.exitCode} before its kill`);
-        if (life.child.exitCode !== 0 && life.child.exitCode !== 1) throw new Error(`pay failed (exit ${life.child.exitCode}): ${life.stderr}`);
+        if (life.child.exitCode !== 0 && life.child.exitCode !== 1)
+          throw new Error(`pay failed (exit ${life.child.exitCode}): ${life.stderr}`);
         await endOfLife();
         if (relayDownFor > 0 || countFailedItems(profileDb) > 0) continue;
         break;
@@ -241,7 +296,9 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       await life.exited;
       kills += 1;
       if (payingSeen && paidBefore < lines.length) killsWhilePaying += 1;
-      log(`kill ${kills}: simulator had paid ${paidBefore}/${lines.length}${retrying ? ' (a retry life)' : ''}${relayDownFor > 0 ? ' (relay down)' : ''}`);
+      log(
+        `kill ${kills}: simulator had paid ${paidBefore}/${lines.length}${retrying ? ' (a retry life)' : ''}${relayDownFor > 0 ? ' (relay down)' : ''}`,
+      );
       await endOfLife();
     }
     if (relay === undefined && scenario.callbacks === 'relay') await restartRelay();
@@ -249,7 +306,10 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const finish = async (args: string[], what: string): Promise<Life> => {
       const life = startLife(args, dataDir, childEnv);
       lives += 1;
-      const code = await Promise.race([life.exited, delay(Math.max(1, scenario.deadlineMs - (Date.now() - started))).then(() => 'timeout' as const)]);
+      const code = await Promise.race([
+        life.exited,
+        delay(Math.max(1, scenario.deadlineMs - (Date.now() - started))).then(() => 'timeout' as const),
+      ]);
       if (code === 'timeout') {
         life.child.kill('SIGKILL');
         throw new Error(`${what} did not finish in time: ${life.stderr.slice(-2000)}`);
@@ -258,7 +318,8 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     };
     // Left alone, the engine does everything it can on evidence, "retry failed" included.
     let final = await finish(payArgs, 'the final pay');
-    for (let round = 0; round < 3 && countFailedItems(profileDb) > 0; round++) final = await finish(retryArgs, 'a retry');
+    for (let round = 0; round < 3 && countFailedItems(profileDb) > 0; round++)
+      final = await finish(retryArgs, 'a retry');
     await simulator.callbacksIdle();
     const beforePerson = readDatabaseFacts(profileDb);
 
@@ -266,13 +327,25 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const person = { resolvedPaid: 0, resolvedFailed: 0, retries: 0 };
     for (let round = 0; round < 4; round++) {
       const listed = await finish(['runs', 'attention', '1', '--json', ...where], 'runs attention');
-      if (listed.child.exitCode !== 0) throw new Error(`runs attention failed (exit ${String(listed.child.exitCode)}): ${listed.stderr.slice(-2000)}`);
-      const work = JSON.parse(listed.stdout) as { attention: Array<{ itemId: number; phone: string; amountCents: number; originatorConversationId: string }> };
+      if (listed.child.exitCode !== 0)
+        throw new Error(`runs attention failed (exit ${String(listed.child.exitCode)}): ${listed.stderr.slice(-2000)}`);
+      const work = JSON.parse(listed.stdout) as {
+        attention: Array<{ itemId: number; phone: string; amountCents: number; originatorConversationId: string }>;
+      };
       if (work.attention.length === 0 && countFailedItems(profileDb) === 0) break;
       for (const item of work.attention) {
         const paid = simulator.payments().find((p) => p.originatorConversationId === item.originatorConversationId);
         const args = paid
-          ? ['runs', 'resolve', String(item.itemId), '--paid', paid.receipt, '--reason', 'Receipt on the M-Pesa statement', ...where]
+          ? [
+              'runs',
+              'resolve',
+              String(item.itemId),
+              '--paid',
+              paid.receipt,
+              '--reason',
+              'Receipt on the M-Pesa statement',
+              ...where,
+            ]
           : ['runs', 'resolve', String(item.itemId), '--failed', '--reason', 'Not on the M-Pesa statement', ...where];
         const resolved = await finish(args, 'runs resolve');
         if (resolved.child.exitCode !== 0) throw new Error(`runs resolve ${item.itemId} failed: ${resolved.stderr}`);
@@ -294,7 +367,13 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const touched = new Set(database.latestAttempts.filter((a) => a.resolvedBy !== null).map((a) => a.itemId));
     for (const item of beforePerson.items) if (item.state !== 'paid') touched.add(item.id);
     return {
-      failures: simulator.failures().map((f) => ({ party: f.party, originatorConversationId: f.originatorConversationId, code: String(f.resultCode) })),
+      failures: simulator
+        .failures()
+        .map((f) => ({
+          party: f.party,
+          originatorConversationId: f.originatorConversationId,
+          code: String(f.resultCode),
+        })),
       retryLives,
       outageLives,
       beforePerson,
@@ -341,7 +420,9 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
   try {
     return {
       runs: db.prepare('SELECT id, state FROM payroll_runs ORDER BY id').all() as DatabaseFacts['runs'],
-      items: db.prepare('SELECT id, phone, amount_cents AS amountCents, state FROM payroll_items ORDER BY id').all() as DatabaseFacts['items'],
+      items: db
+        .prepare('SELECT id, phone, amount_cents AS amountCents, state FROM payroll_items ORDER BY id')
+        .all() as DatabaseFacts['items'],
       latestAttempts: db
         .prepare(
           `SELECT a.item_id AS itemId, a.state, a.result_code AS resultCode, a.needs_attention AS needsAttention, a.attention_reason AS attentionReason, a.resolved_by AS resolvedBy
@@ -356,7 +437,9 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
         )
         .all() as DatabaseFacts['unresolvedAttempts'],
       succeededAttempts: db
-        .prepare("SELECT originator_conversation_id AS originatorConversationId, receipt, phone, amount_cents AS amountCents FROM payout_attempts WHERE state = 'succeeded'")
+        .prepare(
+          "SELECT originator_conversation_id AS originatorConversationId, receipt, phone, amount_cents AS amountCents FROM payout_attempts WHERE state = 'succeeded'",
+        )
         .all() as DatabaseFacts['succeededAttempts'],
       // The current ledger: original rows no later row corrects, and corrections themselves.
       ledger: db
@@ -370,7 +453,12 @@ export function readDatabaseFacts(file: string): DatabaseFacts {
       inboxEventIds: db.prepare('SELECT event_id FROM inbox WHERE event_id IS NOT NULL').pluck().all() as string[],
       relayCursor: (db.prepare('SELECT cursor FROM relay_cursor').pluck().get() as string | undefined) ?? null,
       inboxBySource: Object.fromEntries(
-        (db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{ source: string; n: number }>).map((r) => [r.source, r.n]),
+        (
+          db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{
+            source: string;
+            n: number;
+          }>
+        ).map((r) => [r.source, r.n]),
       ),
     };
   } finally {
@@ -391,10 +479,13 @@ export function settlementProblems(facts: DatabaseFacts): string[] {
     if (attempt === undefined) {
       problems.push(`line ${item.id} (${item.phone}) is ${item.state} and was never sent`);
     } else if (item.state === 'failed') {
-      if (attempt.state !== 'failed' && attempt.state !== 'rejected') problems.push(`line ${item.id} is failed but its attempt is ${attempt.state}`);
-      else if (attempt.resultCode === null || attempt.resultCode.startsWith('mshahara.')) problems.push(`line ${item.id} failed without M-Pesa's evidence (${String(attempt.resultCode)})`);
+      if (attempt.state !== 'failed' && attempt.state !== 'rejected')
+        problems.push(`line ${item.id} is failed but its attempt is ${attempt.state}`);
+      else if (attempt.resultCode === null || attempt.resultCode.startsWith('mshahara.'))
+        problems.push(`line ${item.id} failed without M-Pesa's evidence (${String(attempt.resultCode)})`);
     } else if (item.state === 'paying') {
-      if (attempt.needsAttention !== 1 || attempt.attentionReason === null) problems.push(`line ${item.id} is left ${attempt.state}, neither settled nor on the work list`);
+      if (attempt.needsAttention !== 1 || attempt.attentionReason === null)
+        problems.push(`line ${item.id} is left ${attempt.state}, neither settled nor on the work list`);
     } else {
       problems.push(`line ${item.id} is ${item.state}`);
     }
@@ -411,20 +502,27 @@ export function exactlyOnceProblems(outcome: CrashOutcome): string[] {
     paidTimes.set(payment.party, (paidTimes.get(payment.party) ?? 0) + 1);
     const amount = expected.get(payment.party);
     if (amount === undefined) problems.push(`${payment.party} was paid but is not in the payroll`);
-    else if (amount !== payment.amountCents) problems.push(`${payment.party} was paid ${payment.amountCents} cents instead of ${amount}`);
+    else if (amount !== payment.amountCents)
+      problems.push(`${payment.party} was paid ${payment.amountCents} cents instead of ${amount}`);
   }
   for (const [phone, times] of paidTimes) if (times > 1) problems.push(`${phone} was paid ${times} times`);
   for (const phone of expected.keys()) if (!paidTimes.has(phone)) problems.push(`${phone} was never paid`);
 
   const db = outcome.database;
-  if (db.runs.length !== 1) problems.push(`${db.runs.length} payroll runs exist for one file (a restart must resume the same run)`);
-  for (const run of db.runs) if (run.state !== 'completed') problems.push(`run #${run.id} is ${run.state}, not completed`);
+  if (db.runs.length !== 1)
+    problems.push(`${db.runs.length} payroll runs exist for one file (a restart must resume the same run)`);
+  for (const run of db.runs)
+    if (run.state !== 'completed') problems.push(`run #${run.id} is ${run.state}, not completed`);
   const notPaid = db.items.filter((i) => i.state !== 'paid');
-  if (notPaid.length > 0) problems.push(`${notPaid.length} items are not paid locally (e.g. ${notPaid[0]?.phone} ${notPaid[0]?.state})`);
-  if (db.items.length !== outcome.lines.length) problems.push(`${db.items.length} items in the run for ${outcome.lines.length} lines`);
+  if (notPaid.length > 0)
+    problems.push(`${notPaid.length} items are not paid locally (e.g. ${notPaid[0]?.phone} ${notPaid[0]?.state})`);
+  if (db.items.length !== outcome.lines.length)
+    problems.push(`${db.items.length} items in the run for ${outcome.lines.length} lines`);
   for (const a of db.unresolvedAttempts) {
     const why = a.needsAttention === 1 ? `, waiting for a person after ${a.statusQueries} status queries` : '';
-    problems.push(`attempt ${a.id} for ${a.phone} is left ${a.state}${why}${a.unknownReason ? ` (${a.unknownReason})` : ''}`);
+    problems.push(
+      `attempt ${a.id} for ${a.phone} is left ${a.state}${why}${a.unknownReason ? ` (${a.unknownReason})` : ''}`,
+    );
   }
 
   // The local ledger equals the simulator's list to the cent: same receipts, amounts and numbers.
@@ -434,11 +532,14 @@ export function exactlyOnceProblems(outcome: CrashOutcome): string[] {
     const row = ledgerByReceipt.get(payment.receipt);
     if (row === undefined) problems.push(`receipt ${payment.receipt} (${payment.party}) is missing from the ledger`);
     else if (row.amountCents !== payment.amountCents || row.phone !== payment.party) {
-      problems.push(`receipt ${payment.receipt}: ledger says ${row.phone} ${row.amountCents}, M-Pesa ${payment.party} ${payment.amountCents}`);
+      problems.push(
+        `receipt ${payment.receipt}: ledger says ${row.phone} ${row.amountCents}, M-Pesa ${payment.party} ${payment.amountCents}`,
+      );
     }
   }
   const simulatorReceipts = new Set(outcome.payments.map((p) => p.receipt));
-  for (const row of db.ledger) if (!simulatorReceipts.has(row.receipt)) problems.push(`ledger receipt ${row.receipt} was never paid by M-Pesa`);
+  for (const row of db.ledger)
+    if (!simulatorReceipts.has(row.receipt)) problems.push(`ledger receipt ${row.receipt} was never paid by M-Pesa`);
   const ledgerCents = db.ledger.reduce((sum, r) => sum + r.amountCents, 0);
   const paidCents = outcome.payments.reduce((sum, p) => sum + p.amountCents, 0);
   if (ledgerCents !== paidCents) problems.push(`ledger total ${ledgerCents} cents, M-Pesa paid ${paidCents} cents`);
@@ -447,8 +548,14 @@ export function exactlyOnceProblems(outcome: CrashOutcome): string[] {
   const attemptByOriginator = new Map(db.succeededAttempts.map((a) => [a.originatorConversationId, a]));
   for (const payment of outcome.payments) {
     const attempt = attemptByOriginator.get(payment.originatorConversationId);
-    if (attempt === undefined) problems.push(`M-Pesa paid ${payment.party} for ${payment.originatorConversationId}, which no succeeded attempt holds`);
-    else if (attempt.receipt !== payment.receipt) problems.push(`attempt ${payment.originatorConversationId} holds receipt ${attempt.receipt}, M-Pesa ${payment.receipt}`);
+    if (attempt === undefined)
+      problems.push(
+        `M-Pesa paid ${payment.party} for ${payment.originatorConversationId}, which no succeeded attempt holds`,
+      );
+    else if (attempt.receipt !== payment.receipt)
+      problems.push(
+        `attempt ${payment.originatorConversationId} holds receipt ${attempt.receipt}, M-Pesa ${payment.receipt}`,
+      );
   }
   if (!db.auditChain.ok) problems.push(`audit chain broken at row ${db.auditChain.brokenAt}: ${db.auditChain.reason}`);
   if (db.openFindings > 0) problems.push(`${db.openFindings} findings (money that moved against the record) are open`);

@@ -9,8 +9,32 @@ export interface PayrollLine {
   amountCents: number;
 }
 
-const givenNames = ['Wanjiru', 'Otieno', 'Akinyi', 'Kiprop', 'Njeri', 'Mutua', 'Chebet', 'Omondi', 'Wambui', 'Kamau', "N'gang'a", 'Achieng'];
-const familyNames = ['Kariuki', 'Odhiambo', 'Mwangi', 'Kiplagat', 'Wafula', 'Njoroge', 'Mutiso', 'Atieno', 'Koech', 'Nyambura'];
+const givenNames = [
+  'Wanjiru',
+  'Otieno',
+  'Akinyi',
+  'Kiprop',
+  'Njeri',
+  'Mutua',
+  'Chebet',
+  'Omondi',
+  'Wambui',
+  'Kamau',
+  "N'gang'a",
+  'Achieng',
+];
+const familyNames = [
+  'Kariuki',
+  'Odhiambo',
+  'Mwangi',
+  'Kiplagat',
+  'Wafula',
+  'Njoroge',
+  'Mutiso',
+  'Atieno',
+  'Koech',
+  'Nyambura',
+];
 
 /** `count` lines with distinct numbers (0712…, 0110… alike) and amounts from KES 50 to KES 20,000. */
 export function payrollLines(count: number, seed: number): PayrollLine[] {

@@ -70,8 +70,15 @@ interface Paying {
  * accepting it, by which time `fault` applies to every callback (the float check's balance answer,
  * before sending, still arrives). Resolves once every payment is on the run's work list.
  */
-async function payWhileAnswersStop(title: string, payees: typeof workers, fault: Record<string, unknown>): Promise<Paying> {
-  const host = await startHost({ MSHAHARA_RESULT_TIMEOUT_MS: String(resultTimeoutMs), MSHAHARA_MAX_STATUS_QUERIES: '2' });
+async function payWhileAnswersStop(
+  title: string,
+  payees: typeof workers,
+  fault: Record<string, unknown>,
+): Promise<Paying> {
+  const host = await startHost({
+    MSHAHARA_RESULT_TIMEOUT_MS: String(resultTimeoutMs),
+    MSHAHARA_MAX_STATUS_QUERIES: '2',
+  });
   hosts.push(host);
   const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, timezoneId: 'UTC' });
   const page = await context.newPage();
@@ -89,7 +96,13 @@ async function payWhileAnswersStop(title: string, payees: typeof workers, fault:
   if (simulatorUrl === undefined) throw new Error(`the host printed no simulator address: ${host.output()}`);
 
   const file = join(folder, `${title.replaceAll(' ', '-')}.csv`);
-  await writeFile(file, ['name,phone,amount,reference', ...payees.map((payee) => `${payee.name},${payee.phone},"${payee.amount}",${title}`)].join('\n') + '\n');
+  await writeFile(
+    file,
+    [
+      'name,phone,amount,reference',
+      ...payees.map((payee) => `${payee.name},${payee.phone},"${payee.amount}",${title}`),
+    ].join('\n') + '\n',
+  );
   await app.go('runs');
   const runs = new RunsPage(page);
   await runs.startNewRunFromFile(file, title);
@@ -109,7 +122,11 @@ async function payWhileAnswersStop(title: string, payees: typeof workers, fault:
 describe('the needs-attention work list in Chromium', () => {
   it('lists payments M-Pesa never answered for, and records one as paid with a receipt M-Pesa confirms', async () => {
     // Every callback is dropped: neither the Results nor any Transaction Status answer arrives.
-    const { simulatorUrl, page, app, runs, attention, problems } = await payWhileAnswersStop('December casuals', workers, { dropCallback: 1 });
+    const { simulatorUrl, page, app, runs, attention, problems } = await payWhileAnswersStop(
+      'December casuals',
+      workers,
+      { dropCallback: 1 },
+    );
     const lines = await attention.lines();
     expect(lines.map((line) => line.worker).sort()).toEqual(workers.map((worker) => worker.name).sort());
     for (const line of lines) expect(line.reason).toMatch(/No answer after 2 Transaction Status queries/);
@@ -120,11 +137,16 @@ describe('the needs-attention work list in Chromium', () => {
     // M-Pesa did pay each of them, once (its own record), though Mshahara never heard.
     const paidByMpesa = await simulatorPayments(simulatorUrl);
     expect(paidByMpesa).toHaveLength(workers.length);
-    expect(new Set(paidByMpesa.map((payment) => payment.originatorConversationId))).toEqual(new Set(lines.map((line) => line.originatorConversationId)));
+    expect(new Set(paidByMpesa.map((payment) => payment.originatorConversationId))).toEqual(
+      new Set(lines.map((line) => line.originatorConversationId)),
+    );
 
     // The dashboard counts them and leads to the run.
     await app.go('dashboard');
-    await page.locator('[data-testid="attention-run-link"]').getByText(`December casuals: ${workers.length} to settle`).waitFor();
+    await page
+      .locator('[data-testid="attention-run-link"]')
+      .getByText(`December casuals: ${workers.length} to settle`)
+      .waitFor();
     expect(Number(await page.getByTestId('needs-attention').textContent())).toBeGreaterThanOrEqual(workers.length);
     await app.screenshot('/tmp/mshahara-attention-dashboard.png');
     await page.getByTestId('attention-run-link').click();
@@ -142,13 +164,21 @@ describe('the needs-attention work list in Chromium', () => {
     // Answers reach Mshahara again, so M-Pesa can confirm the receipt.
     await setFaults(simulatorUrl, { dropCallback: 0 });
     const recorded = await attention.confirm();
-    expect(recorded).toEqual({ checked: 'confirmed', outcome: 'paid', message: expect.stringContaining(payment.receipt) as unknown as string });
+    expect(recorded).toEqual({
+      checked: 'confirmed',
+      outcome: 'paid',
+      message: expect.stringContaining(payment.receipt) as unknown as string,
+    });
     await page.screenshot({ path: '/tmp/mshahara-attention-resolved.png' });
     await attention.closeDialog();
 
     // The line has left the work list, and the run's results show it paid with that receipt.
     await attention.list().locator(`[data-item-id="${chosen.itemId}"]`).waitFor({ state: 'detached' });
-    await page.getByTestId('run-results').getByTestId('result-receipt').getByText(payment.receipt, { exact: true }).waitFor();
+    await page
+      .getByTestId('run-results')
+      .getByTestId('result-receipt')
+      .getByText(payment.receipt, { exact: true })
+      .waitFor();
 
     // Mshahara keeps asking about the rest; now that answers arrive, they settle without anyone and
     // the run completes, every worker paid exactly once by M-Pesa's own record.
@@ -168,7 +198,9 @@ describe('the needs-attention work list in Chromium', () => {
   it('records a payment as failed only with a warning, and shows it as a finding when M-Pesa turns out to have paid it', async () => {
     // Every answer is slow: M-Pesa's Result and its Transaction Status answers arrive half a minute late.
     const payee = workers.slice(0, 1);
-    const { simulatorUrl, page, app, attention, problems } = await payWhileAnswersStop('December advance', payee, { callbackDelayMs: { min: 30_000, max: 30_000 } });
+    const { simulatorUrl, page, app, attention, problems } = await payWhileAnswersStop('December advance', payee, {
+      callbackDelayMs: { min: 30_000, max: 30_000 },
+    });
     const [line] = await attention.lines();
     if (!line) throw new Error('no line on the work list');
 
@@ -178,7 +210,11 @@ describe('the needs-attention work list in Chromium', () => {
     await attention.dialog().getByText('A retry sends new money').waitFor();
     await page.screenshot({ path: '/tmp/mshahara-attention-record-failed.png' });
     const recorded = await attention.confirm();
-    expect(recorded).toEqual({ checked: 'unchecked', outcome: 'failed', message: expect.stringContaining('on your word') as unknown as string });
+    expect(recorded).toEqual({
+      checked: 'unchecked',
+      outcome: 'failed',
+      message: expect.stringContaining('on your word') as unknown as string,
+    });
     await attention.closeDialog();
 
     // M-Pesa had paid it: its late Result is money that moved against the record, listed with the receipt.
@@ -198,24 +234,36 @@ describe('the needs-attention work list in Chromium', () => {
 
     // The list of runs marks the run, and the dashboard counts it and leads to it.
     await app.go('runs');
-    await page.getByTestId('run-attention').getByText(`${findings.length} finding${findings.length === 1 ? '' : 's'}`, { exact: true }).waitFor();
+    await page
+      .getByTestId('run-attention')
+      .getByText(`${findings.length} finding${findings.length === 1 ? '' : 's'}`, { exact: true })
+      .waitFor();
     await app.screenshot('/tmp/mshahara-attention-runs-list.png');
     await app.go('dashboard');
     await page.getByTestId('needs-attention-findings').waitFor();
     await app.screenshot('/tmp/mshahara-attention-dashboard-finding.png');
-    await page.getByTestId('attention-run-link').getByText(/December advance: .*finding/).click();
+    await page
+      .getByTestId('attention-run-link')
+      .getByText(/December advance: .*finding/)
+      .click();
 
     // The accountant recovers the money and clears every finding with a note; the list goes away.
-    for (const open of findings) await attention.clearFinding(open.id, 'Worker returned the extra KES 12,000 by M-Pesa');
+    for (const open of findings)
+      await attention.clearFinding(open.id, 'Worker returned the extra KES 12,000 by M-Pesa');
     await attention.list().waitFor({ state: 'detached', timeout: 10_000 });
     await app.go('dashboard');
-    await page.getByTestId('needs-attention-parts').getByText(/no findings/).waitFor();
+    await page
+      .getByTestId('needs-attention-parts')
+      .getByText(/no findings/)
+      .waitFor();
     // M-Pesa paid the worker once, and the ledger holds that payment with its receipt.
     expect(await simulatorPayments(simulatorUrl)).toHaveLength(1);
     await app.go('ledger');
     const ledger = new LedgerPage(page);
     await ledger.waitForTotal(1);
-    expect((await ledger.lines()).map((entry) => [entry.receipt, entry.amountCents])).toEqual([[payment.receipt, payment.amountCents]]);
+    expect((await ledger.lines()).map((entry) => [entry.receipt, entry.amountCents])).toEqual([
+      [payment.receipt, payment.amountCents],
+    ]);
     expect(problems).toEqual([]);
   }, 240_000);
 
@@ -235,7 +283,10 @@ describe('the needs-attention work list in Chromium', () => {
     if (simulatorUrl === undefined) throw new Error(`the host printed no simulator address: ${host.output()}`);
     await app.go('runs');
     const runs = new RunsPage(page);
-    await runs.startNewRunFromFile(join(projectRoot, 'test', 'fixtures', 'imports', 'clean-50.csv'), 'November 2026 salaries');
+    await runs.startNewRunFromFile(
+      join(projectRoot, 'test', 'fixtures', 'imports', 'clean-50.csv'),
+      'November 2026 salaries',
+    );
     const payees = Number((/(\d+)/.exec((await runs.validCount().textContent()) ?? '') ?? [])[1]);
     await runs.createRun();
     await runs.approve();

@@ -50,7 +50,11 @@ async function payRun(page: Page): Promise<void> {
 describe('a payroll file in a new layout, in Chromium', () => {
   it('maps the unplaced column, fixes the left-out row from the downloaded file, re-imports and pays everyone once', async () => {
     host = await startHost();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1800 }, acceptDownloads: true, timezoneId: 'Africa/Nairobi' });
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 1800 },
+      acceptDownloads: true,
+      timezoneId: 'Africa/Nairobi',
+    });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -79,7 +83,14 @@ describe('a payroll file in a new layout, in Chromium', () => {
     const leftOutText = await importing.downloadLeftOut();
     const leftOut = parse(leftOutText, { bom: true }) as string[][];
     expect(leftOut).toEqual([
-      ['Beneficiary Name', 'Beneficiary Account/Phone', 'Amount', 'Narrative', 'Row in original file', 'Reason left out'],
+      [
+        'Beneficiary Name',
+        'Beneficiary Account/Phone',
+        'Amount',
+        'Narrative',
+        'Row in original file',
+        'Reason left out',
+      ],
       ['OTIENO OCHIENG', '254722000111', '5k', 'NOV SALARY', '3', '"5k" is not an amount in shillings'],
     ]);
     await importing.createRun();
@@ -105,8 +116,15 @@ describe('a payroll file in a new layout, in Chromium', () => {
     await app.screenshot(join(screens, 'import-04-paid.png'));
 
     // M-Pesa's record: each of the three paid exactly once, with the amount from the files.
-    const payments = (await (await fetch(`${host.simulatorUrl}/simulator/payments`)).json()) as { party: string; amountCents: number }[];
-    expect(payments.map((p) => `${p.party}|${p.amountCents}`).sort()).toEqual(['254712345678|350000', '254722000111|500000', '254722777888|280000']);
+    const payments = (await (await fetch(`${host.simulatorUrl}/simulator/payments`)).json()) as {
+      party: string;
+      amountCents: number;
+    }[];
+    expect(payments.map((p) => `${p.party}|${p.amountCents}`).sort()).toEqual([
+      '254712345678|350000',
+      '254722000111|500000',
+      '254722777888|280000',
+    ]);
     expect(problems).toEqual([]);
     await context.close();
   }, 300_000);

@@ -44,7 +44,11 @@ afterAll(async () => {
 
 async function openPage(host: RunningHost): Promise<{ page: Page; app: AppPage; problems: string[] }> {
   // Tall enough that the ledger's virtual table shows all 47 rows at once.
-  const context = await browser.newContext({ viewport: { width: 1440, height: 2400 }, acceptDownloads: true, timezoneId: 'UTC' });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 2400 },
+    acceptDownloads: true,
+    timezoneId: 'UTC',
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -73,7 +77,9 @@ async function payTheFile(page: Page, app: AppPage, shoot: boolean): Promise<num
   await app.go('runs');
   const runs = new RunsPage(page);
   await runs.startNewRunFromFile(payrollFile, 'November 2026 salaries');
-  expect(await runs.leftOutRows()).toEqual(badLines.map((row) => ({ row, reason: expect.stringMatching(/\w{4,}/) as unknown as string })));
+  expect(await runs.leftOutRows()).toEqual(
+    badLines.map((row) => ({ row, reason: expect.stringMatching(/\w{4,}/) as unknown as string })),
+  );
   expect(await runs.validCount().textContent()).toBe(`${expected.length} rows to pay`);
   await shot('04-run-file-preview');
 
@@ -128,7 +134,9 @@ describe('paying a payroll file in Chromium', () => {
     await app.screenshot(join(screens, '07-ledger.png'));
 
     const exported = readCsv(await ledger.exportCsv());
-    const exportedLines = exported.map((row) => `${row.cells['Receipt']}|${row.cells['Name']}|${shillingsToCents(row.cells['Amount (KES)'] ?? '')}`).sort();
+    const exportedLines = exported
+      .map((row) => `${row.cells['Receipt']}|${row.cells['Name']}|${shillingsToCents(row.cells['Amount (KES)'] ?? '')}`)
+      .sort();
     expect(exportedLines).toEqual(lines.map((line) => `${line.receipt}|${line.name}|${line.amountCents}`).sort());
 
     await ledger.openFirstRow();
@@ -150,7 +158,11 @@ describe('paying a payroll file in Chromium', () => {
 
     // M-Pesa's side (the demo simulator's own record) shows the same receipts, once each.
     expect(host.simulatorUrl).toMatch(/^http:/);
-    const payments = (await (await fetch(`${host.simulatorUrl}/simulator/payments`)).json()) as { receipt: string; party: string; amountCents: number }[];
+    const payments = (await (await fetch(`${host.simulatorUrl}/simulator/payments`)).json()) as {
+      receipt: string;
+      party: string;
+      amountCents: number;
+    }[];
     expect(payments.map((payment) => payment.receipt).sort()).toEqual(lines.map((line) => line.receipt).sort());
     expect(new Set(payments.map((payment) => payment.party)).size).toBe(expected.length);
     expect(problems).toEqual([]);
@@ -159,7 +171,10 @@ describe('paying a payroll file in Chromium', () => {
   it('still pays everyone exactly once when answers are lost and callbacks dropped', async () => {
     // A fixed seed: the same faults strike the same requests on every run, so any failure can be
     // replayed (with the time-based default, about one run in ten never finished here).
-    const host = await startHost({ MSHAHARA_DEMO_FAULTS: JSON.stringify({ errorAfter: 0.15, dropCallback: 0.2 }), MSHAHARA_DEMO_SEED: '20261122' });
+    const host = await startHost({
+      MSHAHARA_DEMO_FAULTS: JSON.stringify({ errorAfter: 0.15, dropCallback: 0.2 }),
+      MSHAHARA_DEMO_SEED: '20261122',
+    });
     hosts.push(host);
     const { page, app, problems } = await openPage(host);
 
@@ -182,10 +197,15 @@ describe('paying a payroll file in Chromium', () => {
 
     // The simulator's own record of what it paid: once per worker, and faults really happened.
     expect(host.simulatorUrl).toMatch(/^http:/);
-    const payments = (await (await fetch(`${host.simulatorUrl}/simulator/payments`)).json()) as { receipt: string; party: string }[];
+    const payments = (await (await fetch(`${host.simulatorUrl}/simulator/payments`)).json()) as {
+      receipt: string;
+      party: string;
+    }[];
     expect(payments.map((payment) => payment.receipt).sort()).toEqual(lines.map((line) => line.receipt).sort());
     expect(new Set(payments.map((payment) => payment.party)).size).toBe(expected.length);
-    const stats = (await (await fetch(`${host.simulatorUrl}/simulator/stats`)).json()) as { callbacks: { dropped: number } };
+    const stats = (await (await fetch(`${host.simulatorUrl}/simulator/stats`)).json()) as {
+      callbacks: { dropped: number };
+    };
     expect(stats.callbacks.dropped).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   }, 240_000);

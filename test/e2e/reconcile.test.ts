@@ -52,7 +52,13 @@ describe('reconciling a paid demo run in Chromium', () => {
     if (simulatorUrl === undefined) throw new Error(`the host printed no simulator address: ${host.output()}`);
 
     const payroll = join(folder, 'december.csv');
-    await writeFile(payroll, ['name,phone,amount,reference', ...workers.map((w) => `${w.name},${w.phone},"${w.amount}",December casual work`)].join('\n') + '\n');
+    await writeFile(
+      payroll,
+      [
+        'name,phone,amount,reference',
+        ...workers.map((w) => `${w.name},${w.phone},"${w.amount}",December casual work`),
+      ].join('\n') + '\n',
+    );
     await app.go('runs');
     const runs = new RunsPage(page);
     await runs.startNewRunFromFile(payroll, 'December casuals');
@@ -67,7 +73,10 @@ describe('reconciling a paid demo run in Chromium', () => {
     const name = /filename="([^"]+)"/.exec(answer.headers.get('content-disposition') ?? '')?.[1] ?? 'statement.csv';
     const statementFile = join(folder, name);
     await writeFile(statementFile, Buffer.from(await answer.arrayBuffer()));
-    const paid = (await (await fetch(`${simulatorUrl}/simulator/payments`)).json()) as Array<{ receipt: string; amountCents: number }>;
+    const paid = (await (await fetch(`${simulatorUrl}/simulator/payments`)).json()) as Array<{
+      receipt: string;
+      amountCents: number;
+    }>;
     expect(paid).toHaveLength(workers.length);
 
     await app.go('reconcile');
@@ -82,18 +91,25 @@ describe('reconciling a paid demo run in Chromium', () => {
     await reconcile.tab('matching');
     await page.getByTestId('matching-table').waitFor();
     expect(await reconcile.matchingRows().count()).toBe(workers.length);
-    for (const p of paid) expect(await page.getByTestId(`match-${p.receipt}`).getAttribute('data-bucket')).toBe('matched');
+    for (const p of paid)
+      expect(await page.getByTestId(`match-${p.receipt}`).getAttribute('data-bucket')).toBe('matched');
     await app.screenshot(`${shots}-2-matching.png`);
 
     await reconcile.tab('reconcile');
     const total = paid.reduce((sum, p) => sum + p.amountCents, 0);
-    const kes = (cents: number) => `KES ${cents < 0 ? '-' : ''}${(Math.abs(cents) / 100).toLocaleString('en-KE', { minimumFractionDigits: 2 })}`;
-    await page.waitForFunction(() => document.querySelector('[data-testid="reconcile-view"] [data-testid="difference"]') !== null);
+    const kes = (cents: number) =>
+      `KES ${cents < 0 ? '-' : ''}${(Math.abs(cents) / 100).toLocaleString('en-KE', { minimumFractionDigits: 2 })}`;
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="reconcile-view"] [data-testid="difference"]') !== null,
+    );
     expect(await reconcile.figure('difference').textContent()).toBe(kes(-total));
     expect(await reconcile.figure('ledger-movement').textContent()).toBe(kes(-total));
     // One row by hand, then the rest: the difference falls as rows are ticked.
     await reconcile.tick(paid[0]!.receipt).click();
-    await page.getByTestId('reconcile-view').getByText(kes(-total + paid[0]!.amountCents), { exact: true }).waitFor();
+    await page
+      .getByTestId('reconcile-view')
+      .getByText(kes(-total + paid[0]!.amountCents), { exact: true })
+      .waitFor();
     await app.screenshot(`${shots}-3-ticking.png`);
     await reconcile.tickMatched();
     await page.getByTestId('reconcile-view').getByTestId('difference').getByText('KES 0.00', { exact: true }).waitFor();

@@ -59,7 +59,12 @@ export async function startPrivateKeyring(options: { timeoutMs?: number } = {}):
   await mkdir(dataHome, { recursive: true });
   await writeFile(join(home, 'bus.conf'), busConfig(home));
 
-  const { stdout } = await run('dbus-daemon', [`--config-file=${join(home, 'bus.conf')}`, '--fork', '--print-address=1', '--print-pid=1']);
+  const { stdout } = await run('dbus-daemon', [
+    `--config-file=${join(home, 'bus.conf')}`,
+    '--fork',
+    '--print-address=1',
+    '--print-pid=1',
+  ]);
   const [address, pidText] = stdout.trim().split('\n');
   const busPid = Number(pidText);
   if (!address || !Number.isInteger(busPid)) throw new Error(`dbus-daemon printed no address/pid: ${stdout}`);

@@ -27,9 +27,12 @@ export interface PgCluster {
 /** Where initdb and pg_ctl are: PG_BIN, else the newest Debian install under /usr/lib/postgresql. */
 export function postgresBin(): string {
   const missing = (where: string): Error =>
-    new Error(`PostgreSQL is not installed (${where}): the relay's PostgreSQL tests and bench need initdb and pg_ctl — apt-get install postgresql`);
+    new Error(
+      `PostgreSQL is not installed (${where}): the relay's PostgreSQL tests and bench need initdb and pg_ctl — apt-get install postgresql`,
+    );
   if (process.env.PG_BIN) {
-    if (!existsSync(join(process.env.PG_BIN, 'pg_ctl')) || !existsSync(join(process.env.PG_BIN, 'initdb'))) throw missing(`no pg_ctl and initdb in PG_BIN=${process.env.PG_BIN}`);
+    if (!existsSync(join(process.env.PG_BIN, 'pg_ctl')) || !existsSync(join(process.env.PG_BIN, 'initdb')))
+      throw missing(`no pg_ctl and initdb in PG_BIN=${process.env.PG_BIN}`);
     return process.env.PG_BIN;
   }
   const base = '/usr/lib/postgresql';
@@ -54,7 +57,9 @@ const asRoot = process.getuid?.() === 0;
 
 /** Runs a PostgreSQL tool, as the `postgres` user when we are root. */
 async function tool(bin: string, name: string, args: string[]): Promise<void> {
-  const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]] : [join(bin, name), args];
+  const [file, argv] = asRoot
+    ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]]
+    : [join(bin, name), args];
   await run(file, argv, { timeout: 60_000 });
 }
 
@@ -66,7 +71,8 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
   const { stdout } = await run('id', ['postgres']);
   const uid = Number(/uid=(\d+)/.exec(stdout)?.[1]);
   const gid = Number(/gid=(\d+)/.exec(stdout)?.[1]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error('running as root, but there is no postgres user to run PostgreSQL as');
+  if (!Number.isInteger(uid) || !Number.isInteger(gid))
+    throw new Error('running as root, but there is no postgres user to run PostgreSQL as');
   return { uid, gid };
 }
 
@@ -81,7 +87,8 @@ export async function startPostgres(): Promise<PgCluster> {
   const port = await freePort();
   await tool(bin, 'initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions']);
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${folder} -c max_connections=300 -c fsync=on -c synchronous_commit=on`;
-  const start = (): Promise<void> => tool(bin, 'pg_ctl', ['-D', dataDir, '-l', join(folder, 'postgres.log'), '-w', '-t', '30', '-o', options, 'start']);
+  const start = (): Promise<void> =>
+    tool(bin, 'pg_ctl', ['-D', dataDir, '-l', join(folder, 'postgres.log'), '-w', '-t', '30', '-o', options, 'start']);
   const stopNow = (): Promise<void> => tool(bin, 'pg_ctl', ['-D', dataDir, '-w', '-t', '30', '-m', 'fast', 'stop']);
   await start();
   let databases = 0;

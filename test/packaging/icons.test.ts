@@ -50,9 +50,12 @@ describe('the icon set made from resources/icon.svg', () => {
     expect(icns.toString('latin1', 0, 4)).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
     const types: string[] = [];
-    for (let offset = 8; offset < icns.length; offset += icns.readUInt32BE(offset + 4)) types.push(icns.toString('latin1', offset, offset + 4));
+    for (let offset = 8; offset < icns.length; offset += icns.readUInt32BE(offset + 4))
+      types.push(icns.toString('latin1', offset, offset + 4));
     // is32 16, il32 32, ic07 128, ic08 256, ic09 512, ic10 1024 (512@2x), ic11–ic14 the other @2x.
-    expect(types).toEqual(expect.arrayContaining(['is32', 'il32', 'ic07', 'ic08', 'ic09', 'ic10', 'ic11', 'ic12', 'ic13', 'ic14']));
+    expect(types).toEqual(
+      expect.arrayContaining(['is32', 'il32', 'ic07', 'ic08', 'ic09', 'ic10', 'ic11', 'ic12', 'ic13', 'ic14']),
+    );
   });
 
   it('is the same, byte for byte, when made again from the same source', async () => {
@@ -61,7 +64,9 @@ describe('the icon set made from resources/icon.svg', () => {
       const second = await makeIconSet(source, again);
       expect(await readFile(second.icns)).toEqual(await readFile(set.icns));
       expect(await readFile(second.ico)).toEqual(await readFile(set.ico));
-      expect(await readFile(join(second.pngFolder, '256x256.png'))).toEqual(await readFile(join(set.pngFolder, '256x256.png')));
+      expect(await readFile(join(second.pngFolder, '256x256.png'))).toEqual(
+        await readFile(join(set.pngFolder, '256x256.png')),
+      );
     } finally {
       await rm(again, { recursive: true, force: true });
     }

@@ -41,46 +41,72 @@ describe('the relay bundle deploy/Dockerfile builds', () => {
     if (folder !== '') rmSync(folder, { recursive: true, force: true });
   });
 
-  it('builds from exactly what the Dockerfile copies, and runs: channel add, a stored callback, a pull', { timeout: 60_000 }, async () => {
-    const { copies, esbuildArgs } = buildStage();
-    expect(copies.length).toBeGreaterThan(0);
-    for (const { sources, destination } of copies) {
-      for (const source of sources) {
-        const target = sources.length > 1 || destination.endsWith('/') ? join(folder, destination, source.split('/').at(-1) ?? source) : join(folder, destination);
-        mkdirSync(dirname(target), { recursive: true });
-        cpSync(join(root, source), target, { recursive: true });
+  it(
+    'builds from exactly what the Dockerfile copies, and runs: channel add, a stored callback, a pull',
+    { timeout: 60_000 },
+    async () => {
+      const { copies, esbuildArgs } = buildStage();
+      expect(copies.length).toBeGreaterThan(0);
+      for (const { sources, destination } of copies) {
+        for (const source of sources) {
+          const target =
+            sources.length > 1 || destination.endsWith('/')
+              ? join(folder, destination, source.split('/').at(-1) ?? source)
+              : join(folder, destination);
+          mkdirSync(dirname(target), { recursive: true });
+          cpSync(join(root, source), target, { recursive: true });
+        }
       }
-    }
-    symlinkSync(join(root, 'node_modules'), join(folder, 'node_modules'), 'dir');
-    await run(join(root, 'node_modules/.bin/esbuild'), esbuildArgs, { cwd: folder });
-    const outfile = esbuildArgs.find((a) => a.startsWith('--outfile='))?.slice('--outfile='.length) ?? '';
-    const bundle = join(folder, outfile);
+      symlinkSync(join(root, 'node_modules'), join(folder, 'node_modules'), 'dir');
+      await run(join(root, 'node_modules/.bin/esbuild'), esbuildArgs, { cwd: folder });
+      const outfile = esbuildArgs.find((a) => a.startsWith('--outfile='))?.slice('--outfile='.length) ?? '';
+      const bundle = join(folder, outfile);
 
-    const data = join(folder, 'data');
-    const keys = generateChannelKeyPair();
-    writeFileSync(join(folder, 'acme.pub.pem'), keys.publicKeyPem);
-    const added = await run(process.execPath, [bundle, 'channel', 'add', 'acme', '--public-key', join(folder, 'acme.pub.pem'), '--data', data, '--public-url', 'http://127.0.0.1:1'], { cwd: folder });
-    const channel = JSON.parse(added.stdout) as { channel: string; callbackBaseUrl: string; pullToken: string };
-    expect(channel.channel).toBe('acme');
+      const data = join(folder, 'data');
+      const keys = generateChannelKeyPair();
+      writeFileSync(join(folder, 'acme.pub.pem'), keys.publicKeyPem);
+      const added = await run(
+        process.execPath,
+        [
+          bundle,
+          'channel',
+          'add',
+          'acme',
+          '--public-key',
+          join(folder, 'acme.pub.pem'),
+          '--data',
+          data,
+          '--public-url',
+          'http://127.0.0.1:1',
+        ],
+        { cwd: folder },
+      );
+      const channel = JSON.parse(added.stdout) as { channel: string; callbackBaseUrl: string; pullToken: string };
+      expect(channel.channel).toBe('acme');
 
-    relay = spawn(process.execPath, [bundle, 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    relay.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      relay?.once('exit', (code) => reject(new Error(`the bundled relay exited (${code}): ${stderr}`)));
-      createInterface({ input: relay!.stdout! }).on('line', (line) => {
-        if (!line.startsWith('{')) return;
-        const entry = JSON.parse(line) as { msg?: string; address?: string };
-        if (entry.msg === 'relay listening' && entry.address) resolve(entry.address);
+      relay = spawn(
+        process.execPath,
+        [bundle, 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off'],
+        { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      relay.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const url = await new Promise<string>((resolve, reject) => {
+        relay?.once('exit', (code) => reject(new Error(`the bundled relay exited (${code}): ${stderr}`)));
+        createInterface({ input: relay!.stdout! }).on('line', (line) => {
+          if (!line.startsWith('{')) return;
+          const entry = JSON.parse(line) as { msg?: string; address?: string };
+          if (entry.msg === 'relay listening' && entry.address) resolve(entry.address);
+        });
       });
-    });
 
-    const hook = `${url}${new URL(channel.callbackBaseUrl).pathname}/b2c-result`;
-    const body = '{"Result":{"ResultCode":0,"ConversationID":"AG_bundle"}}';
-    expect((await post(hook, body)).status).toBe(200);
-    const page = await pull(url, channel.pullToken, '?after=0');
-    expect(page.events).toHaveLength(1);
-    const opened = JSON.parse(open(keys.privateKeyPem, page.events[0]!.sealed)) as RelayEventPlaintext;
-    expect(opened).toMatchObject({ kind: 'b2c-result', body });
-  });
+      const hook = `${url}${new URL(channel.callbackBaseUrl).pathname}/b2c-result`;
+      const body = '{"Result":{"ResultCode":0,"ConversationID":"AG_bundle"}}';
+      expect((await post(hook, body)).status).toBe(200);
+      const page = await pull(url, channel.pullToken, '?after=0');
+      expect(page.events).toHaveLength(1);
+      const opened = JSON.parse(open(keys.privateKeyPem, page.events[0]!.sealed)) as RelayEventPlaintext;
+      expect(opened).toMatchObject({ kind: 'b2c-result', body });
+    },
+  );
 });

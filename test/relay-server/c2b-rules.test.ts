@@ -6,15 +6,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { parseC2bRules, type C2bRules } from '../../src/relay-server/c2b-rules';
 import { setChannelRules } from '../../src/relay-server/channels';
-import { openEvent, post, pull, startTestRelay, stopTestPostgres, storedCount, storeKinds, writeRawRules, type TestChannel, type TestRelay } from './helpers';
+import {
+  openEvent,
+  post,
+  pull,
+  startTestRelay,
+  stopTestPostgres,
+  storedCount,
+  storeKinds,
+  writeRawRules,
+  type TestChannel,
+  type TestRelay,
+} from './helpers';
 
-const confirmation = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/daraja/c2b-confirmation.json'), 'utf8')) as Record<string, string>;
+const confirmation = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../fixtures/daraja/c2b-confirmation.json'), 'utf8'),
+) as Record<string, string>;
 
 /** A validation document as Daraja posts it (blank balance: nothing has moved yet), TransID unique per call. */
 let paymentNumber = 0;
 function payment(fields: Record<string, string> = {}): string {
   paymentNumber += 1;
-  return JSON.stringify({ ...confirmation, OrgAccountBalance: '', TransID: `TK${String(paymentNumber).padStart(8, '0')}`, ...fields });
+  return JSON.stringify({
+    ...confirmation,
+    OrgAccountBalance: '',
+    TransID: `TK${String(paymentNumber).padStart(8, '0')}`,
+    ...fields,
+  });
 }
 
 // REFERENCE §7.3: a validation is accepted with the code as a string.
@@ -45,7 +63,9 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
 
     it('without rules accepts every validation, a body that is not a C2B document included', async () => {
       const open = await channelWith('open', null);
-      expect(await answer(open, payment({ BusinessShortCode: '999999', TransAmount: '1.00', BillRefNumber: 'anything' }))).toEqual(accepted);
+      expect(
+        await answer(open, payment({ BusinessShortCode: '999999', TransAmount: '1.00', BillRefNumber: 'anything' })),
+      ).toEqual(accepted);
       expect(await answer(open, '{"hello":1}')).toEqual(accepted);
       const page = await pull(t.relay.url, open.pullToken);
       expect(page.events.map((e) => openEvent(open, e).validation)).toEqual([
@@ -93,13 +113,20 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
       const opened = openEvent(shop, event!);
       expect(opened.kind).toBe('c2b-validation');
       expect(opened.body).toBe(body);
-      expect(opened.validation).toEqual({ resultCode: 'C2B00013', reason: 'TransAmount KES 99.00 is below the minimum of KES 100' });
+      expect(opened.validation).toEqual({
+        resultCode: 'C2B00013',
+        reason: 'TransAmount KES 99.00 is below the minimum of KES 100',
+      });
     });
 
     it('with rules, a validation that is not a C2B payment document is refused with C2B00016 and stored', async () => {
       const shop = await channelWith('documents', { maxAmount: 1000 });
-      expect(await answer(shop, JSON.stringify({ TransID: 'TK1', BusinessShortCode: '600984' }))).toEqual(rejected('C2B00016'));
-      expect(await answer(shop, JSON.stringify({ ...JSON.parse(payment()), TransAmount: 'five' }))).toEqual(rejected('C2B00016'));
+      expect(await answer(shop, JSON.stringify({ TransID: 'TK1', BusinessShortCode: '600984' }))).toEqual(
+        rejected('C2B00016'),
+      );
+      expect(await answer(shop, JSON.stringify({ ...JSON.parse(payment()), TransAmount: 'five' }))).toEqual(
+        rejected('C2B00016'),
+      );
       expect(await answer(shop, '[1,2]')).toEqual(rejected('C2B00016'));
       const decisions = (await pull(t.relay.url, shop.pullToken)).events.map((e) => openEvent(shop, e).validation);
       expect(decisions).toEqual([
@@ -110,7 +137,12 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
     });
 
     it('never refuses a confirmation: the money has moved; it carries no decision', async () => {
-      const shop = await channelWith('confirmations', { shortcodes: ['600984'], accountPattern: 'AC\\d{3}', minAmount: 100, maxAmount: 200 });
+      const shop = await channelWith('confirmations', {
+        shortcodes: ['600984'],
+        accountPattern: 'AC\\d{3}',
+        minAmount: 100,
+        maxAmount: 200,
+      });
       const refusedAsValidation = payment({ BusinessShortCode: '600999', BillRefNumber: 'nope', TransAmount: '5.00' });
       expect(await answer(shop, refusedAsValidation)).toEqual(rejected('C2B00015'));
       // Every other callback gets Daraja's plain acknowledgement.
@@ -131,14 +163,18 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
       expect(await answer(shop, payment({ BillRefNumber: 'a'.repeat(20) }))).toEqual(rejected('C2B00012'));
       expect(await answer(shop, payment({ BillRefNumber: 'aaab' }))).toEqual(accepted);
       // Features only a backtracking engine has are refused when set.
-      expect(() => parseC2bRules({ accountPattern: '(a)\\1' })).toThrow(/accountPattern: is not a regular expression the relay can match in linear time/);
+      expect(() => parseC2bRules({ accountPattern: '(a)\\1' })).toThrow(
+        /accountPattern: is not a regular expression the relay can match in linear time/,
+      );
       expect(() => parseC2bRules({ accountPattern: 'EMP(?=-)' })).toThrow(/accountPattern/);
     });
 
     it('checks the account pattern on Pay Bill payments only: Buy Goods carries no account number', async () => {
       const shop = await channelWith('tills', { accountPattern: 'EMP-[0-9]{1,6}' });
       expect(await answer(shop, payment({ TransactionType: 'Buy Goods', BillRefNumber: '' }))).toEqual(accepted);
-      expect(await answer(shop, payment({ TransactionType: 'Pay Bill', BillRefNumber: '' }))).toEqual(rejected('C2B00012'));
+      expect(await answer(shop, payment({ TransactionType: 'Pay Bill', BillRefNumber: '' }))).toEqual(
+        rejected('C2B00012'),
+      );
       expect(await answer(shop, payment({ TransactionType: 'Pay Bill', BillRefNumber: 'EMP-42' }))).toEqual(accepted);
     });
 
@@ -149,11 +185,14 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
         await writeRawRules(t, 'damaged', stored);
         await expect.poll(async () => (await t.relay.store.channel('damaged'))?.c2bRules).toBeTruthy();
         expect(await answer(shop, payment())).toEqual(accepted);
-        expect((await post(`${other.callbackBaseUrl}/b2c-result`, `{"stored":${JSON.stringify(stored)}}`)).status).toBe(200);
+        expect((await post(`${other.callbackBaseUrl}/b2c-result`, `{"stored":${JSON.stringify(stored)}}`)).status).toBe(
+          200,
+        );
       }
       const events = (await pull(t.relay.url, shop.pullToken)).events.map((e) => openEvent(shop, e));
       expect(events).toHaveLength(3);
-      for (const event of events) expect(event.validation?.reason).toMatch(/^accepted: the channel's C2B rules cannot be used/);
+      for (const event of events)
+        expect(event.validation?.reason).toMatch(/^accepted: the channel's C2B rules cannot be used/);
       expect((await pull(t.relay.url, other.pullToken)).events).toHaveLength(3);
     });
 
@@ -163,7 +202,12 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
       await t.relay.store.setC2bRules('unusable', { accountPattern: '(' });
       expect(await answer(shop, payment())).toEqual(accepted);
       const [event] = (await pull(t.relay.url, shop.pullToken)).events;
-      expect(openEvent(shop, event!).validation).toEqual({ resultCode: '0', reason: expect.stringMatching(/^accepted: the channel's C2B rules cannot be used \(accountPattern: is not a regular expression the relay can match in linear time/) });
+      expect(openEvent(shop, event!).validation).toEqual({
+        resultCode: '0',
+        reason: expect.stringMatching(
+          /^accepted: the channel's C2B rules cannot be used \(accountPattern: is not a regular expression the relay can match in linear time/,
+        ),
+      });
     });
   });
 });
@@ -179,20 +223,31 @@ describe('checking C2B rules when they are set', () => {
   };
 
   it('names what is wrong', () => {
-    expect(refusal({ accountPattern: 'AC(\\d+' })).toMatch(/^accountPattern: is not a regular expression the relay can match in linear time \(.*missing closing \)/);
+    expect(refusal({ accountPattern: 'AC(\\d+' })).toMatch(
+      /^accountPattern: is not a regular expression the relay can match in linear time \(.*missing closing \)/,
+    );
     expect(refusal({ accountPattern: 'A'.repeat(201) })).toBe('accountPattern: is longer than 200 characters');
     expect(refusal({ accountPattern: '' })).toBe('accountPattern: must not be empty');
     expect(refusal({ minAmount: 500, maxAmount: 100 })).toBe('minAmount 500 is above maxAmount 100');
     expect(refusal({ minAmount: 10.5 })).toBe('minAmount: must be a whole number of shillings');
     expect(refusal({ maxAmount: -1 })).toBe('maxAmount: must not be negative');
-    expect(refusal({ shortcodes: ['600984', '60098a'] })).toBe('shortcodes: "60098a" is not a shortcode (digits only, at most 10)');
+    expect(refusal({ shortcodes: ['600984', '60098a'] })).toBe(
+      'shortcodes: "60098a" is not a shortcode (digits only, at most 10)',
+    );
     expect(refusal({ shortcodes: [] })).toBe('shortcodes: needs at least one shortcode');
     expect(refusal({})).toBe('at least one rule is needed (shortcodes, accountPattern, minAmount or maxAmount)');
     expect(refusal({ maxAmount: 100, currency: 'KES' })).toBe('unknown rule currency');
   });
 
   it('keeps good rules as given, each shortcode once', () => {
-    expect(parseC2bRules({ shortcodes: ['600984', '600984', '600985'], accountPattern: 'EMP-\\d+', minAmount: 0, maxAmount: 0 })).toEqual({
+    expect(
+      parseC2bRules({
+        shortcodes: ['600984', '600984', '600985'],
+        accountPattern: 'EMP-\\d+',
+        minAmount: 0,
+        maxAmount: 0,
+      }),
+    ).toEqual({
       shortcodes: ['600984', '600985'],
       accountPattern: 'EMP-\\d+',
       minAmount: 0,

@@ -1,9 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { openEvent, post, pull, startTestRelay, stopTestPostgres, storedCount, storeKinds, type TestChannel, type TestRelay } from './helpers';
+import {
+  openEvent,
+  post,
+  pull,
+  startTestRelay,
+  stopTestPostgres,
+  storedCount,
+  storeKinds,
+  type TestChannel,
+  type TestRelay,
+} from './helpers';
 
 async function ack(url: string, token: string, upTo: string): Promise<{ status: number; acknowledged?: number }> {
-  const res = await request(`${url}/v1/ack`, { method: 'POST', body: JSON.stringify({ upTo }), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+  const res = await request(`${url}/v1/ack`, {
+    method: 'POST',
+    body: JSON.stringify({ upTo }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  });
   return { status: res.statusCode, ...((await res.body.json()) as { acknowledged?: number }) };
 }
 
@@ -20,7 +34,16 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
     afterAll(() => t.stop());
 
     it('returns stored events at once, oldest first, sealed with what arrived', async () => {
-      for (let i = 1; i <= 3; i++) expect((await post(`${acme.callbackBaseUrl}/b2c-result`, `{"n":${i}}`, { 'content-type': 'application/json', 'user-agent': 'daraja', cookie: 'c=1' })).status).toBe(200);
+      for (let i = 1; i <= 3; i++)
+        expect(
+          (
+            await post(`${acme.callbackBaseUrl}/b2c-result`, `{"n":${i}}`, {
+              'content-type': 'application/json',
+              'user-agent': 'daraja',
+              cookie: 'c=1',
+            })
+          ).status,
+        ).toBe(200);
       const started = performance.now();
       const page = await pull(t.relay.url, acme.pullToken, '?after=0&wait=30');
       expect(performance.now() - started).toBeLessThan(1000);

@@ -19,11 +19,28 @@ const CONCURRENCY = 50;
 /** Starts `relay serve` and resolves with its URL once it logs that it listens. */
 function startChild(dataDir: string, port: number): Promise<{ child: ChildProcess; url: string }> {
   // node --import tsx, not the tsx wrapper: SIGKILL must hit the relay itself, not a parent of it.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/relay-server/cli.ts'), 'serve', '--data', dataDir, '--port', String(port), '--host', '127.0.0.1', '--allowlist', 'off'], {
-    env: { ...process.env, RELAY_RATE_HOOKS: '0', RELAY_RATE_PULL: '0', RELAY_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: root,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'src/relay-server/cli.ts'),
+      'serve',
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      '--allowlist',
+      'off',
+    ],
+    {
+      env: { ...process.env, RELAY_RATE_HOOKS: '0', RELAY_RATE_PULL: '0', RELAY_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: root,
+    },
+  );
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -53,7 +70,10 @@ describe('durability under SIGKILL', () => {
   it('delivers every callback answered 200, once, across three crashes', { timeout: 60_000 }, async () => {
     const keys = generateChannelKeyPair();
     const setupStore = new SqliteRelayStore(dataDir);
-    const channel = { ...(await addChannel(setupStore, 'acme', keys.publicKeyPem, 'http://placeholder')), privateKeyPem: keys.privateKeyPem };
+    const channel = {
+      ...(await addChannel(setupStore, 'acme', keys.publicKeyPem, 'http://placeholder')),
+      privateKeyPem: keys.privateKeyPem,
+    };
     await setupStore.close();
     const hookPath = new URL(channel.callbackBaseUrl).pathname;
 
@@ -88,7 +108,12 @@ describe('durability under SIGKILL', () => {
         for (;;) {
           await up;
           try {
-            const res = await pool.request({ path: `${hookPath}/b2c-result`, method: 'POST', body, headers: { 'content-type': 'application/json' } });
+            const res = await pool.request({
+              path: `${hookPath}/b2c-result`,
+              method: 'POST',
+              body,
+              headers: { 'content-type': 'application/json' },
+            });
             const text = await res.body.text();
             if (res.statusCode === 200) {
               expect(JSON.parse(text)).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
@@ -113,7 +138,7 @@ describe('durability under SIGKILL', () => {
     expect(killAt).toEqual([]); // all three crashes happened
 
     const delivered: number[] = [];
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await pull(url, channel.pullToken, `?after=${after}&limit=1000`);
       expect(page.status).toBe(200);
       if (page.events.length === 0) break;

@@ -46,7 +46,9 @@ function open(url: string, localAddress: string): Promise<RawConnection> {
 }
 
 function head(method: string, path: string, headers: Record<string, string | number>): string {
-  return `${method} ${path} HTTP/1.1\r\nHost: relay\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return `${method} ${path} HTTP/1.1\r\nHost: relay\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
 /** Sends one byte every `ms` until the socket closes. */
@@ -59,13 +61,17 @@ function trickle(connection: RawConnection, ms: number): void {
 }
 
 const within = (ms: number, promise: Promise<number>): Promise<number> =>
-  Promise.race([promise, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`not closed within ${ms} ms`)), ms))]);
+  Promise.race([
+    promise,
+    new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`not closed within ${ms} ms`)), ms)),
+  ]);
 
 describe('a relay under attack', () => {
   let t: TestRelay;
   let acme: TestChannel;
   let realSent = 0;
-  const real = async (): Promise<number> => (await post(`${acme.callbackBaseUrl}/b2c-result`, `{"real":${realSent++}}`)).status;
+  const real = async (): Promise<number> =>
+    (await post(`${acme.callbackBaseUrl}/b2c-result`, `{"real":${realSent++}}`)).status;
 
   beforeAll(async () => {
     t = await startTestRelay({ connections: { requestTimeoutMs: 3000, perAddress: 40 } });
@@ -75,10 +81,17 @@ describe('a relay under attack', () => {
 
   it('answers refused callbacks announcing 1 GB at once and closes them, not waiting for the trickle', async () => {
     // 300 at once, from 10 addresses (each within the per-address cap).
-    const attackers = await Promise.all(Array.from({ length: 300 }, (_, i) => open(t.relay.url, `127.0.5.${1 + (i % 10)}`)));
+    const attackers = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => open(t.relay.url, `127.0.5.${1 + (i % 10)}`)),
+    );
     const sentAt = performance.now();
     for (const a of attackers) {
-      a.socket.write(head('POST', `/hooks/acme/${'0'.repeat(64)}/b2c-result`, { 'content-type': 'application/json', 'content-length': 1_000_000_000 }));
+      a.socket.write(
+        head('POST', `/hooks/acme/${'0'.repeat(64)}/b2c-result`, {
+          'content-type': 'application/json',
+          'content-length': 1_000_000_000,
+        }),
+      );
       trickle(a, 50);
     }
     const answers = await Promise.all([1, 2, 3].map(() => real()));
@@ -95,7 +108,12 @@ describe('a relay under attack', () => {
   it('cuts off an authorised callback whose body is trickled, at the request timeout, storing nothing', async () => {
     const before = await storedCount(t.relay, 'acme');
     const slow = await open(t.relay.url, '127.0.0.2');
-    slow.socket.write(head('POST', `${new URL(acme.callbackBaseUrl).pathname}/b2c-result`, { 'content-type': 'application/json', 'content-length': 1000 }));
+    slow.socket.write(
+      head('POST', `${new URL(acme.callbackBaseUrl).pathname}/b2c-result`, {
+        'content-type': 'application/json',
+        'content-length': 1000,
+      }),
+    );
     slow.socket.write('{"slow":"');
     trickle(slow, 100);
     expect(await real()).toBe(200);
@@ -110,7 +128,13 @@ describe('a relay under attack', () => {
       [undefined, 'f'.repeat(64)].map(async (token) => {
         const a = await open(t.relay.url, '127.0.0.2');
         // Headers only: a relay that reads the body first would wait here until the request timeout.
-        a.socket.write(head('POST', '/v1/ack', { 'content-type': 'application/json', 'content-length': 65_536, ...(token ? { authorization: `Bearer ${token}` } : {}) }));
+        a.socket.write(
+          head('POST', '/v1/ack', {
+            'content-type': 'application/json',
+            'content-length': 65_536,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          }),
+        );
         return { a, closedAfter: await within(1000, a.closed) };
       }),
     );
@@ -121,75 +145,117 @@ describe('a relay under attack', () => {
     expect(await t.relay.store.pendingCount()).toBe(pending);
   });
 
-  it('holds at most its per-address cap of one address’s connections; health and callbacks carry on', { timeout: 30_000 }, async () => {
-    const flood = await Promise.all(Array.from({ length: 1000 }, () => open(t.relay.url, '127.0.0.3').catch(() => undefined)));
-    const held = flood.filter((c): c is RawConnection => c !== undefined);
-    // Everything past the cap is closed as soon as it is accepted.
-    await expect.poll(() => held.filter((c) => c.isClosed()).length, { timeout: 5000 }).toBeGreaterThanOrEqual(held.length - 40);
-    expect(await t.relay.connections()).toBeLessThanOrEqual(40 + 5);
-    const health = await request(`${t.relay.url}/healthz`);
-    expect(await health.body.json()).toEqual({ status: 'ok' });
-    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => real()));
-    expect(answers).toEqual([200, 200, 200, 200, 200]);
-    const metrics = await (await request(`${t.relay.url}/metrics`)).body.text();
-    // Mostly by the per-address cap; under a low descriptor limit some by the relay's maximum first.
-    // A few of 1,000 simultaneous connects may be reset by the kernel's accept backlog instead.
-    const refused = [...metrics.matchAll(/relay_connections_refused_total\{reason="[^"]+"\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-    expect(refused).toBeGreaterThanOrEqual(900);
-    expect(metrics).toMatch(/relay_connections_refused_total\{reason="per-address-cap"\} \d{3}/);
-    for (const c of held) c.socket.destroy();
-    // The cap's slots come back: the address can connect again once its connections closed.
-    await expect.poll(() => t.relay.connections(), { timeout: 7000 }).toBeLessThanOrEqual(5);
-    const again = await open(t.relay.url, '127.0.0.3');
-    again.socket.write(head('GET', '/healthz', { connection: 'close' }));
-    await within(2000, again.closed);
-    expect(again.received()).toMatch(/^HTTP\/1\.1 200 /);
-  });
+  it(
+    'holds at most its per-address cap of one address’s connections; health and callbacks carry on',
+    { timeout: 30_000 },
+    async () => {
+      const flood = await Promise.all(
+        Array.from({ length: 1000 }, () => open(t.relay.url, '127.0.0.3').catch(() => undefined)),
+      );
+      const held = flood.filter((c): c is RawConnection => c !== undefined);
+      // Everything past the cap is closed as soon as it is accepted.
+      await expect
+        .poll(() => held.filter((c) => c.isClosed()).length, { timeout: 5000 })
+        .toBeGreaterThanOrEqual(held.length - 40);
+      expect(await t.relay.connections()).toBeLessThanOrEqual(40 + 5);
+      const health = await request(`${t.relay.url}/healthz`);
+      expect(await health.body.json()).toEqual({ status: 'ok' });
+      const answers = await Promise.all([1, 2, 3, 4, 5].map(() => real()));
+      expect(answers).toEqual([200, 200, 200, 200, 200]);
+      const metrics = await (await request(`${t.relay.url}/metrics`)).body.text();
+      // Mostly by the per-address cap; under a low descriptor limit some by the relay's maximum first.
+      // A few of 1,000 simultaneous connects may be reset by the kernel's accept backlog instead.
+      const refused = [...metrics.matchAll(/relay_connections_refused_total\{reason="[^"]+"\} (\d+)/g)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+      expect(refused).toBeGreaterThanOrEqual(900);
+      expect(metrics).toMatch(/relay_connections_refused_total\{reason="per-address-cap"\} \d{3}/);
+      for (const c of held) c.socket.destroy();
+      // The cap's slots come back: the address can connect again once its connections closed.
+      await expect.poll(() => t.relay.connections(), { timeout: 7000 }).toBeLessThanOrEqual(5);
+      const again = await open(t.relay.url, '127.0.0.3');
+      again.socket.write(head('GET', '/healthz', { connection: 'close' }));
+      await within(2000, again.closed);
+      expect(again.received()).toMatch(/^HTTP\/1\.1 200 /);
+    },
+  );
 });
 
 describe('a relay out of file descriptors', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relay-fds-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('refuses connections past what its descriptors allow, logs it, and serves again once they close', { timeout: 40_000 }, async () => {
-    const keys = generateChannelKeyPair();
-    const store = new SqliteRelayStore(dataDir);
-    const channel = await addChannel(store, 'acme', keys.publicKeyPem, 'http://placeholder');
-    await store.close();
-    const root = join(import.meta.dirname, '../..');
-    // A low descriptor limit, reached with one connection per address (under the per-address cap).
-    const child = spawn('prlimit', ['--nofile=120:120', process.execPath, '--import', 'tsx', join(root, 'src/relay-server/cli.ts'), 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--allowlist', 'off'], {
-      cwd: root,
-      env: { ...process.env, RELAY_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const lines: string[] = [];
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).on('line', (line) => {
-          lines.push(line);
-          const entry = JSON.parse(line) as { msg?: string; address?: string };
-          if (entry.msg === 'relay listening' && entry.address) resolve(entry.address);
+  it(
+    'refuses connections past what its descriptors allow, logs it, and serves again once they close',
+    { timeout: 40_000 },
+    async () => {
+      const keys = generateChannelKeyPair();
+      const store = new SqliteRelayStore(dataDir);
+      const channel = await addChannel(store, 'acme', keys.publicKeyPem, 'http://placeholder');
+      await store.close();
+      const root = join(import.meta.dirname, '../..');
+      // A low descriptor limit, reached with one connection per address (under the per-address cap).
+      const child = spawn(
+        'prlimit',
+        [
+          '--nofile=120:120',
+          process.execPath,
+          '--import',
+          'tsx',
+          join(root, 'src/relay-server/cli.ts'),
+          'serve',
+          '--data',
+          dataDir,
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+          '--allowlist',
+          'off',
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, RELAY_LOG_LEVEL: 'info' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const lines: string[] = [];
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          createInterface({ input: child.stdout! }).on('line', (line) => {
+            lines.push(line);
+            const entry = JSON.parse(line) as { msg?: string; address?: string };
+            if (entry.msg === 'relay listening' && entry.address) resolve(entry.address);
+          });
+          child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
         });
-        child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));
-      });
-      const held: RawConnection[] = [];
-      for (let i = 0; i < 150; i++) {
-        const c = await open(url, `127.0.2.${i + 1}`).catch(() => undefined);
-        if (c) held.push(c);
+        const held: RawConnection[] = [];
+        for (let i = 0; i < 150; i++) {
+          const c = await open(url, `127.0.2.${i + 1}`).catch(() => undefined);
+          if (c) held.push(c);
+        }
+        await expect
+          .poll(() => lines.some((l) => l.includes('accepting a connection failed')), { timeout: 5000 })
+          .toBe(true);
+        const entry = JSON.parse(lines.find((l) => l.includes('accepting a connection failed'))!) as { code?: string };
+        expect(entry).toMatchObject({ level: 50, maxConnections: expect.any(Number) });
+        for (const c of held) c.socket.destroy();
+        await expect
+          .poll(
+            async () => {
+              const res = await post(
+                `${url}${new URL(channel.callbackBaseUrl).pathname}/b2c-result`,
+                '{"after":"flood"}',
+              ).catch(() => ({ status: 0 }));
+              return res.status;
+            },
+            { timeout: 10_000 },
+          )
+          .toBe(200);
+      } finally {
+        child.kill('SIGKILL');
       }
-      await expect.poll(() => lines.some((l) => l.includes('accepting a connection failed')), { timeout: 5000 }).toBe(true);
-      const entry = JSON.parse(lines.find((l) => l.includes('accepting a connection failed'))!) as { code?: string };
-      expect(entry).toMatchObject({ level: 50, maxConnections: expect.any(Number) });
-      for (const c of held) c.socket.destroy();
-      await expect
-        .poll(async () => {
-          const res = await post(`${url}${new URL(channel.callbackBaseUrl).pathname}/b2c-result`, '{"after":"flood"}').catch(() => ({ status: 0 }));
-          return res.status;
-        }, { timeout: 10_000 })
-        .toBe(200);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  });
+    },
+  );
 });

@@ -8,7 +8,12 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
 import { request } from 'undici';
-import { generateChannelKeyPair, open, type RelayEventPlaintext, type SealedEnvelope } from '../../src/relay-server/sealing';
+import {
+  generateChannelKeyPair,
+  open,
+  type RelayEventPlaintext,
+  type SealedEnvelope,
+} from '../../src/relay-server/sealing';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../src/relay-server/server';
 import type { ChannelCredentials } from '../../src/relay-server/channels';
 import type { StoreChoice, StoreKind } from '../../src/relay-server/open-store';
@@ -47,11 +52,20 @@ export interface TestRelay {
   stop(): Promise<void>;
 }
 
-export async function startTestRelay(options: Partial<RelayOptions> & { storeKind?: StoreKind } = {}): Promise<TestRelay> {
+export async function startTestRelay(
+  options: Partial<RelayOptions> & { storeKind?: StoreKind } = {},
+): Promise<TestRelay> {
   const { storeKind = 'sqlite', ...rest } = options;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'relay-test-'));
   const storeChoice = rest.storeChoice ?? (await storeChoiceFor(storeKind));
-  const relay = await startRelay({ port: 0, logger: pino({ level: 'silent' }), rateLimit: { hooksPerMinute: null, pullPerMinute: null }, ...rest, storeChoice, dataDir });
+  const relay = await startRelay({
+    port: 0,
+    logger: pino({ level: 'silent' }),
+    rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+    ...rest,
+    storeChoice,
+    dataDir,
+  });
   return {
     relay,
     dataDir,
@@ -67,7 +81,11 @@ export async function startTestRelay(options: Partial<RelayOptions> & { storeKin
   };
 }
 
-export async function post(url: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: unknown }> {
+export async function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; json: unknown }> {
   const res = await request(url, { method: 'POST', body, headers });
   const text = await res.body.text();
   return { status: res.statusCode, json: text ? (JSON.parse(text) as unknown) : undefined };
@@ -79,8 +97,14 @@ export interface PulledEvent {
   sealed: SealedEnvelope;
 }
 
-export async function pull(relayUrl: string, token: string | undefined, query = ''): Promise<{ status: number; events: PulledEvent[]; cursor: string }> {
-  const res = await request(`${relayUrl}/v1/events${query}`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+export async function pull(
+  relayUrl: string,
+  token: string | undefined,
+  query = '',
+): Promise<{ status: number; events: PulledEvent[]; cursor: string }> {
+  const res = await request(`${relayUrl}/v1/events${query}`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
   const json = (await res.body.json()) as { events?: PulledEvent[]; cursor?: string };
   return { status: res.statusCode, events: json.events ?? [], cursor: json.cursor ?? '' };
 }
@@ -105,7 +129,9 @@ export async function storedText(t: TestRelay): Promise<string> {
   const client = new pg.Client({ connectionString: t.store.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ text: string }>("SELECT coalesce((SELECT string_agg(e::text, '') FROM relay_events e), '') || coalesce((SELECT string_agg(c::text, '') FROM relay_channels c), '') AS text");
+    const { rows } = await client.query<{ text: string }>(
+      "SELECT coalesce((SELECT string_agg(e::text, '') FROM relay_events e), '') || coalesce((SELECT string_agg(c::text, '') FROM relay_channels c), '') AS text",
+    );
     return rows[0]?.text ?? '';
   } finally {
     await client.end();

@@ -3,7 +3,16 @@
 // desktop pulls have their own limit; /metrics needs its token, or loopback without one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { post, pull, startTestRelay, stopTestPostgres, storedCount, storeKinds, type TestChannel, type TestRelay } from './helpers';
+import {
+  post,
+  pull,
+  startTestRelay,
+  stopTestPostgres,
+  storedCount,
+  storeKinds,
+  type TestChannel,
+  type TestRelay,
+} from './helpers';
 
 afterAll(stopTestPostgres);
 
@@ -11,12 +20,16 @@ describe.each(storeKinds)('per-address limits and the metrics token on the %s st
   let t: TestRelay;
   let acme: TestChannel;
   beforeAll(async () => {
-    t = await startTestRelay({ storeKind: kind, rateLimit: { hooksPerMinute: 3, pullPerMinute: 2 }, metricsToken: 'metrics-token-for-tests' });
+    t = await startTestRelay({
+      storeKind: kind,
+      rateLimit: { hooksPerMinute: 3, pullPerMinute: 2 },
+      metricsToken: 'metrics-token-for-tests',
+    });
     acme = await t.channel('acme');
   });
   afterAll(() => t.stop());
 
-  it("never limits callbacks on a valid channel, however many come from one address", async () => {
+  it('never limits callbacks on a valid channel, however many come from one address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await post(`${acme.callbackBaseUrl}/b2c-result`, `{"i":${i}}`)).status);
     expect(statuses).toEqual(Array(12).fill(200));
@@ -43,7 +56,9 @@ describe.each(storeKinds)('per-address limits and the metrics token on the %s st
     const open = await request(`${t.relay.url}/metrics`);
     expect(open.statusCode).toBe(429);
     expect(await open.body.text()).not.toContain('relay_callbacks_received_total');
-    const res = await request(`${t.relay.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-tests' } });
+    const res = await request(`${t.relay.url}/metrics`, {
+      headers: { authorization: 'Bearer metrics-token-for-tests' },
+    });
     const text = await res.body.text();
     expect(res.statusCode).toBe(200);
     expect(text).toContain('relay_requests_rejected_total{reason="wrong-secret"} 3');

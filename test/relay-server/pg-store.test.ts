@@ -37,11 +37,25 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, para
 }
 
 function event(channel: string, n: number) {
-  return { channel, kind: 'b2c-result', dedupKey: Buffer.from(`${channel}-${n}`.padEnd(32, '.')), sealed: `{"v":1,"n":${n}}`, receivedAt: 1_700_000_000_000 + n };
+  return {
+    channel,
+    kind: 'b2c-result',
+    dedupKey: Buffer.from(`${channel}-${n}`.padEnd(32, '.')),
+    sealed: `{"v":1,"n":${n}}`,
+    receivedAt: 1_700_000_000_000 + n,
+  };
 }
 
 function channel(id: string, owner: string | null = null): ChannelRecord {
-  return { id, owner, publicKeyPem: 'PEM', secretHash: Buffer.alloc(32, 1), tokenHash: Buffer.alloc(32, 2), createdAt: '2026-03-01T08:00:00.000Z', c2bRules: null };
+  return {
+    id,
+    owner,
+    publicKeyPem: 'PEM',
+    secretHash: Buffer.alloc(32, 1),
+    tokenHash: Buffer.alloc(32, 2),
+    createdAt: '2026-03-01T08:00:00.000Z',
+    c2bRules: null,
+  };
 }
 
 describe('the throwaway PostgreSQL these tests run on', () => {
@@ -50,7 +64,9 @@ describe('the throwaway PostgreSQL these tests run on', () => {
     const saved = process.env.PG_BIN;
     process.env.PG_BIN = join(tmpdir(), 'no-postgresql-here');
     try {
-      await expect(startPostgres()).rejects.toThrow(/^PostgreSQL is not installed \(no pg_ctl and initdb in PG_BIN=.*\): the relay's PostgreSQL tests and bench need initdb and pg_ctl — apt-get install postgresql$/);
+      await expect(startPostgres()).rejects.toThrow(
+        /^PostgreSQL is not installed \(no pg_ctl and initdb in PG_BIN=.*\): the relay's PostgreSQL tests and bench need initdb and pg_ctl — apt-get install postgresql$/,
+      );
     } finally {
       if (saved === undefined) delete process.env.PG_BIN;
       else process.env.PG_BIN = saved;
@@ -62,9 +78,15 @@ describe('the PostgreSQL store', () => {
   it('is migrated once when two instances start together, and refuses a schema newer than it knows', async () => {
     const url = await (await testPostgres()).createDatabase();
     await Promise.all([open(url), open(url)]);
-    expect((await query<{ version: number }>(url, 'SELECT version FROM relay_schema ORDER BY version')).map((r) => r.version)).toEqual(pgMigrations.map((_, i) => i + 1));
+    expect(
+      (await query<{ version: number }>(url, 'SELECT version FROM relay_schema ORDER BY version')).map(
+        (r) => r.version,
+      ),
+    ).toEqual(pgMigrations.map((_, i) => i + 1));
     await query(url, 'INSERT INTO relay_schema (version) VALUES ($1)', [pgMigrations.length + 1]);
-    await expect(PgRelayStore.open(url)).rejects.toThrow(`the relay database has schema version ${pgMigrations.length + 1}, newer than this relay knows (${pgMigrations.length})`);
+    await expect(PgRelayStore.open(url)).rejects.toThrow(
+      `the relay database has schema version ${pgMigrations.length + 1}, newer than this relay knows (${pgMigrations.length})`,
+    );
   });
 
   it('never lets a cursor pass a seq whose transaction commits after a higher one', async () => {
@@ -125,38 +147,53 @@ describe('the PostgreSQL store', () => {
         if (done && page.length === 0) return;
       }
     })();
-    const results = await Promise.all(Array.from({ length: 400 }, (_, n) => (n % 2 === 0 ? a : b).append(event('acme', n))));
+    const results = await Promise.all(
+      Array.from({ length: 400 }, (_, n) => (n % 2 === 0 ? a : b).append(event('acme', n))),
+    );
     done = true;
     await follow;
     expect(new Set(results.map((r) => r.seq)).size).toBe(400);
     expect(seen).toEqual(results.map((r) => r.seq).sort((x, y) => x - y));
   });
 
-  it('tells every instance of events and channel changes made by another, also after the database restarted', { timeout: 40_000 }, async () => {
-    const cluster = await testPostgres();
-    const url = await cluster.createDatabase();
-    const watcher = await open(url);
-    const other = await open(url);
-    const stored: string[] = [];
-    let resyncs = 0;
-    await watcher.watch({ stored: (c) => stored.push(c), resync: () => resyncs++ });
+  it(
+    'tells every instance of events and channel changes made by another, also after the database restarted',
+    { timeout: 40_000 },
+    async () => {
+      const cluster = await testPostgres();
+      const url = await cluster.createDatabase();
+      const watcher = await open(url);
+      const other = await open(url);
+      const stored: string[] = [];
+      let resyncs = 0;
+      await watcher.watch({ stored: (c) => stored.push(c), resync: () => resyncs++ });
 
-    await other.createChannel(channel('acme', 'Acme Payroll Ltd'));
-    await expect.poll(async () => (await watcher.channel('acme'))?.owner).toBe('Acme Payroll Ltd');
-    await other.append(event('acme', 1));
-    await expect.poll(() => stored).toEqual(['acme']);
-    // A rotated secret stops working on every instance, not only the one that rotated it.
-    await other.replaceChannelCredentials('acme', Buffer.alloc(32, 9), Buffer.alloc(32, 8));
-    await expect.poll(async () => (await watcher.channel('acme'))?.secretHash).toEqual(Buffer.alloc(32, 9));
+      await other.createChannel(channel('acme', 'Acme Payroll Ltd'));
+      await expect.poll(async () => (await watcher.channel('acme'))?.owner).toBe('Acme Payroll Ltd');
+      await other.append(event('acme', 1));
+      await expect.poll(() => stored).toEqual(['acme']);
+      // A rotated secret stops working on every instance, not only the one that rotated it.
+      await other.replaceChannelCredentials('acme', Buffer.alloc(32, 9), Buffer.alloc(32, 8));
+      await expect.poll(async () => (await watcher.channel('acme'))?.secretHash).toEqual(Buffer.alloc(32, 9));
 
-    await cluster.restart();
-    // The listener reconnects by itself; events from before it was back are looked for again.
-    await expect.poll(() => resyncs, { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => other.append(event('acme', 2)).then(() => true, () => false), { timeout: 10_000 }).toBe(true);
-    await expect.poll(() => stored).toEqual(['acme', 'acme']);
-    await other.removeChannel('acme');
-    await expect.poll(async () => watcher.channel('acme')).toBeUndefined();
-  });
+      await cluster.restart();
+      // The listener reconnects by itself; events from before it was back are looked for again.
+      await expect.poll(() => resyncs, { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(
+          async () =>
+            other.append(event('acme', 2)).then(
+              () => true,
+              () => false,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe(true);
+      await expect.poll(() => stored).toEqual(['acme', 'acme']);
+      await other.removeChannel('acme');
+      await expect.poll(async () => watcher.channel('acme')).toBeUndefined();
+    },
+  );
 });
 
 describe('relay migrate-store', () => {
@@ -171,7 +208,11 @@ describe('relay migrate-store', () => {
     for (let n = 1; n <= 5; n++) await sqlite.append(event('acme', n));
     await sqlite.append(event('globex', 1));
     await sqlite.acknowledge('acme', 2, 1000);
-    const before = { acme: await sqlite.eventsAfter('acme', 2, 100), globex: await sqlite.eventsAfter('globex', 0, 100), channels: await sqlite.channels() };
+    const before = {
+      acme: await sqlite.eventsAfter('acme', 2, 100),
+      globex: await sqlite.eventsAfter('globex', 0, 100),
+      channels: await sqlite.channels(),
+    };
     await sqlite.close();
 
     const url = await (await testPostgres()).createDatabase();
@@ -184,7 +225,11 @@ describe('relay migrate-store', () => {
     expect(await target.highestSeq()).toBe(6);
     expect(await target.pendingCount()).toBe(4);
     // An identical callback arriving again after the move is still recognised.
-    expect(await target.append(event('acme', 5))).toEqual({ seq: before.acme.at(-1)!.seq, id: before.acme.at(-1)!.id, duplicate: true });
+    expect(await target.append(event('acme', 5))).toEqual({
+      seq: before.acme.at(-1)!.seq,
+      id: before.acme.at(-1)!.id,
+      duplicate: true,
+    });
     expect((await target.append(event('acme', 6))).seq).toBeGreaterThan(6);
 
     await expect(migrateStore(dataDir, url)).rejects.toThrow('already holds relay channels or events');

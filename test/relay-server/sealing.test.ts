@@ -66,10 +66,14 @@ describe('sealing', () => {
     expect(new Set(envelopes.map((e) => `${e.epk}/${e.iv}`)).size).toBe(4);
     expect(envelopes.map((e) => open(keys.privateKeyPem, e))).toEqual(['{"i":1}', '{"i":2}', '{"i":3}', '{"i":4}']);
     // Opening is cached per ephemeral key, but every envelope's tag is still checked.
-    expect(() => open(keys.privateKeyPem, { ...envelopes[1]!, ct: flip(envelopes[1]!.ct) })).toThrow(/authentication failed/);
+    expect(() => open(keys.privateKeyPem, { ...envelopes[1]!, ct: flip(envelopes[1]!.ct) })).toThrow(
+      /authentication failed/,
+    );
     // The nonce is a 32-bit count: a key may not be used for more envelopes than it can number.
     expect(() => new Sealer(keys.publicKeyPem, { maxUses: 2 ** 32 + 1 })).toThrow(/2\^32/);
     // Splicing one envelope's ciphertext under another's tag fails too.
-    expect(() => open(keys.privateKeyPem, { ...envelopes[0]!, tag: envelopes[1]!.tag })).toThrow(/authentication failed/);
+    expect(() => open(keys.privateKeyPem, { ...envelopes[0]!, tag: envelopes[1]!.tag })).toThrow(
+      /authentication failed/,
+    );
   });
 });

@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { generateChannelKeyPair } from '../../src/relay-server/sealing';
-import { post, pull, startTestRelay, stopTestPostgres, storedCount, storedText, storeKinds, type TestChannel, type TestRelay } from './helpers';
+import {
+  post,
+  pull,
+  startTestRelay,
+  stopTestPostgres,
+  storedCount,
+  storedText,
+  storeKinds,
+  type TestChannel,
+  type TestRelay,
+} from './helpers';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/daraja', name), 'utf8');
 const safaricomIp = '196.201.214.200';
@@ -27,7 +37,10 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
     it('refuses a wrong secret or an unknown channel and stores nothing', async () => {
       const secret = acme.callbackBaseUrl.split('/').at(-1) ?? '';
       const wrongSecret = await post(`${t.relay.url}/hooks/acme/${'0'.repeat(64)}/b2c-result`, body);
-      const otherSecret = await post(`${t.relay.url}/hooks/acme/${other.callbackBaseUrl.split('/').at(-1)}/b2c-result`, body);
+      const otherSecret = await post(
+        `${t.relay.url}/hooks/acme/${other.callbackBaseUrl.split('/').at(-1)}/b2c-result`,
+        body,
+      );
       const unknown = await post(`${t.relay.url}/hooks/nobody/${secret}/b2c-result`, body);
       const badKind = await post(`${acme.callbackBaseUrl}/not-a-kind`, body);
       expect([wrongSecret.status, otherSecret.status, unknown.status, badKind.status]).toEqual([404, 404, 404, 404]);
@@ -39,11 +52,21 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
       expect((await post(`${acme.callbackBaseUrl}/b2c-result`, big)).status).toBe(413);
       expect((await post(`${acme.callbackBaseUrl}/b2c-result`, '{"Result": ')).status).toBe(400);
       expect((await post(`${acme.callbackBaseUrl}/b2c-result`, '')).status).toBe(400);
-      expect((await post(`${acme.callbackBaseUrl}/b2c-result`, body, { 'content-type': 'text/plain' })).status).toBe(415);
-      expect((await post(`${acme.callbackBaseUrl}/b2c-result`, body, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+      expect((await post(`${acme.callbackBaseUrl}/b2c-result`, body, { 'content-type': 'text/plain' })).status).toBe(
+        415,
+      );
+      expect(
+        (
+          await post(`${acme.callbackBaseUrl}/b2c-result`, body, {
+            'content-type': 'application/x-www-form-urlencoded',
+          })
+        ).status,
+      ).toBe(415);
       expect(await storedCount(t.relay, 'acme')).toBe(0);
       // The same body, properly sent, is accepted: the refusals above were about the request, not the relay.
-      const ok = await post(`${acme.callbackBaseUrl}/b2c-result`, body, { 'content-type': 'application/json; charset=utf-8' });
+      const ok = await post(`${acme.callbackBaseUrl}/b2c-result`, body, {
+        'content-type': 'application/json; charset=utf-8',
+      });
       expect(ok).toEqual({ status: 200, json: { ResultCode: 0, ResultDesc: 'Accepted' } });
       expect(await storedCount(t.relay, 'acme')).toBe(1);
     });
@@ -54,7 +77,11 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
       const asOther = await pull(t.relay.url, other.pullToken);
       expect(asOther.status).toBe(200);
       expect(asOther.events).toHaveLength(0); // acme's event is not visible to other
-      const ack = await request(`${t.relay.url}/v1/ack`, { method: 'POST', body: '{"upTo":"999"}', headers: { 'content-type': 'application/json' } });
+      const ack = await request(`${t.relay.url}/v1/ack`, {
+        method: 'POST',
+        body: '{"upTo":"999"}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(ack.statusCode).toBe(401);
       await ack.body.dump();
     });
@@ -96,7 +123,16 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
       expect(sample).toContain('NICHOLAS');
       const bytes = await storedText(t);
       expect(bytes.length).toBeGreaterThan(10_000);
-      for (const needle of ['254705912645', 'NICHOLAS', 'SONGOK', '73519', '8959269.6', 'TransactionAmount', '"Amount"', 'ReceiverPartyPublicName']) {
+      for (const needle of [
+        '254705912645',
+        'NICHOLAS',
+        'SONGOK',
+        '73519',
+        '8959269.6',
+        'TransactionAmount',
+        '"Amount"',
+        'ReceiverPartyPublicName',
+      ]) {
         expect(bytes, needle).not.toContain(needle);
       }
     });
@@ -113,13 +149,19 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
 
     it('refuses an address not on the list and stores nothing', async () => {
       // 127.0.0.1 is a trusted proxy here, so the forwarded address is the one judged.
-      const res = await post(`${acme.callbackBaseUrl}/b2c-result`, '{"a":1}', { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' });
+      const res = await post(`${acme.callbackBaseUrl}/b2c-result`, '{"a":1}', {
+        'content-type': 'application/json',
+        'x-forwarded-for': '203.0.113.9',
+      });
       expect(res.status).toBe(403);
       expect(await storedCount(t.relay, 'acme')).toBe(0);
     });
 
     it('accepts a listed address forwarded by a trusted proxy, and records it', async () => {
-      const res = await post(`${acme.callbackBaseUrl}/b2c-result`, '{"a":2}', { 'content-type': 'application/json', 'x-forwarded-for': safaricomIp });
+      const res = await post(`${acme.callbackBaseUrl}/b2c-result`, '{"a":2}', {
+        'content-type': 'application/json',
+        'x-forwarded-for': safaricomIp,
+      });
       expect(res.status).toBe(200);
       expect(await storedCount(t.relay, 'acme')).toBe(1);
     });
@@ -135,7 +177,10 @@ describe.each(storeKinds)('the relay on the %s store', (kind) => {
     afterAll(() => t.stop());
 
     it('is ignored: a forged Safaricom address does not pass the list', async () => {
-      const res = await post(`${acme.callbackBaseUrl}/b2c-result`, '{"a":1}', { 'content-type': 'application/json', 'x-forwarded-for': safaricomIp });
+      const res = await post(`${acme.callbackBaseUrl}/b2c-result`, '{"a":1}', {
+        'content-type': 'application/json',
+        'x-forwarded-for': safaricomIp,
+      });
       expect(res.status).toBe(403);
       expect(await storedCount(t.relay, 'acme')).toBe(0);
     });

@@ -35,7 +35,13 @@ function openAt(kind: StoreKind, at: string): Promise<RelayStore> {
 }
 
 function event(channel: string, n: number) {
-  return { channel, kind: 'b2c-result', dedupKey: Buffer.from(`${channel}-${n}`.padEnd(32, '.')), sealed: `{"v":1,"n":${n}}`, receivedAt: 1_700_000_000_000 + n };
+  return {
+    channel,
+    kind: 'b2c-result',
+    dedupKey: Buffer.from(`${channel}-${n}`.padEnd(32, '.')),
+    sealed: `{"v":1,"n":${n}}`,
+    receivedAt: 1_700_000_000_000 + n,
+  };
 }
 
 describe.each(storeKinds)('the %s relay store', (kind) => {
@@ -107,11 +113,17 @@ describe('the SQLite relay store', () => {
     const store = new SqliteRelayStore(dir);
     const db = new Database(join(dir, 'relay.sqlite'), { readonly: true });
     const plan = (sql: string, ...params: unknown[]): string =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join('; ');
     try {
-      expect(plan(writerSql.acknowledge, 1, 'acme', 10)).toMatch(/USING INDEX events_pending \(channel=\? AND seq<\?\)/);
+      expect(plan(writerSql.acknowledge, 1, 'acme', 10)).toMatch(
+        /USING INDEX events_pending \(channel=\? AND seq<\?\)/,
+      );
       expect(plan(pendingCountSql)).toMatch(/events_pending/);
-      expect(plan(writerSql.existing, 'acme', Buffer.alloc(32))).toMatch(/USING (COVERING )?INDEX events_dedup \(channel=\? AND dedup=\?\)/);
+      expect(plan(writerSql.existing, 'acme', Buffer.alloc(32))).toMatch(
+        /USING (COVERING )?INDEX events_dedup \(channel=\? AND dedup=\?\)/,
+      );
     } finally {
       db.close();
     }
@@ -142,7 +154,9 @@ describe('the relay.sqlite file', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
     db.pragma(`user_version = ${sqliteMigrations.length + 1}`);
     db.close();
-    expect(() => new SqliteRelayStore(dir)).toThrow(`relay.sqlite has schema version ${sqliteMigrations.length + 1}, newer than this relay knows (${sqliteMigrations.length})`);
+    expect(() => new SqliteRelayStore(dir)).toThrow(
+      `relay.sqlite has schema version ${sqliteMigrations.length + 1}, newer than this relay knows (${sqliteMigrations.length})`,
+    );
     const after = new Database(join(dir, 'relay.sqlite'), { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length + 1);
     after.close();
@@ -156,7 +170,13 @@ describe('a relay.sqlite from before C2B rules', () => {
     db.exec(`CREATE TABLE channels (
       id TEXT PRIMARY KEY, public_key TEXT NOT NULL, secret_hash BLOB NOT NULL, token_hash BLOB NOT NULL, created_at TEXT NOT NULL
     ) STRICT`);
-    db.prepare('INSERT INTO channels VALUES (?, ?, ?, ?, ?)').run('acme', 'PEM', Buffer.alloc(32, 1), Buffer.alloc(32, 2), '2026-01-05T08:00:00.000Z');
+    db.prepare('INSERT INTO channels VALUES (?, ?, ?, ?, ?)').run(
+      'acme',
+      'PEM',
+      Buffer.alloc(32, 1),
+      Buffer.alloc(32, 2),
+      '2026-01-05T08:00:00.000Z',
+    );
     db.close();
   }
 
@@ -164,7 +184,15 @@ describe('a relay.sqlite from before C2B rules', () => {
     const dir = folder();
     oldRelayFile(dir);
     let store = new SqliteRelayStore(dir);
-    expect(await store.channel('acme')).toEqual({ id: 'acme', owner: null, publicKeyPem: 'PEM', secretHash: Buffer.alloc(32, 1), tokenHash: Buffer.alloc(32, 2), createdAt: '2026-01-05T08:00:00.000Z', c2bRules: null });
+    expect(await store.channel('acme')).toEqual({
+      id: 'acme',
+      owner: null,
+      publicKeyPem: 'PEM',
+      secretHash: Buffer.alloc(32, 1),
+      tokenHash: Buffer.alloc(32, 2),
+      createdAt: '2026-01-05T08:00:00.000Z',
+      c2bRules: null,
+    });
     expect(await store.setC2bRules('acme', { shortcodes: ['600984'], maxAmount: 5000 })).toBe(true);
     expect(await store.setC2bRules('nobody', { maxAmount: 1 })).toBe(false);
     await store.close();

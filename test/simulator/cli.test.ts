@@ -36,18 +36,57 @@ describe('simulator CLI', () => {
     writeFileSync(customers, 'phone,name\n0722000444,Otieno Omondi\n');
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/simulator/cli.ts', '--port', '0', '--seed', '4', '--float', '12,345.50', '--customers', customers, '--consumer-key', 'cli-key', '--fault', 'callback-delay=5-10', '--fault', 'error-after=0.25', '--realistic', '--status-not-found-code', 'R000002', '--fault', 'fail-payee=0.1', '--state', join(folder, 'state.sqlite'), '--log-level', 'silent'],
+      [
+        '--import',
+        'tsx',
+        'src/simulator/cli.ts',
+        '--port',
+        '0',
+        '--seed',
+        '4',
+        '--float',
+        '12,345.50',
+        '--customers',
+        customers,
+        '--consumer-key',
+        'cli-key',
+        '--fault',
+        'callback-delay=5-10',
+        '--fault',
+        'error-after=0.25',
+        '--realistic',
+        '--status-not-found-code',
+        'R000002',
+        '--fault',
+        'fail-payee=0.1',
+        '--state',
+        join(folder, 'state.sqlite'),
+        '--log-level',
+        'silent',
+      ],
       { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const [, baseUrl] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*certificate/);
     const faults = await request(`${baseUrl}/simulator/faults`, { method: 'POST', body: '{}' });
-    expect(await faults.body.json()).toMatchObject({ callbackDelayMs: { min: 5, max: 10 }, errorAfter: 0.25, processingLagMs: { min: 100, max: 1500 }, echoOriginatorId: false, statusNotFoundCode: 'R000002', failPayee: 0.1 });
+    expect(await faults.body.json()).toMatchObject({
+      callbackDelayMs: { min: 5, max: 10 },
+      errorAfter: 0.25,
+      processingLagMs: { min: 100, max: 1500 },
+      echoOriginatorId: false,
+      statusNotFoundCode: 'R000002',
+      failPayee: 0.1,
+    });
     expect(existsSync(join(folder, 'state.sqlite'))).toBe(true);
     const basic = Buffer.from('cli-key:mshahara-simulator-consumer-secret').toString('base64');
-    const token = await request(`${baseUrl}/oauth/v1/generate?grant_type=client_credentials`, { headers: { authorization: `Basic ${basic}` } });
+    const token = await request(`${baseUrl}/oauth/v1/generate?grant_type=client_credentials`, {
+      headers: { authorization: `Basic ${basic}` },
+    });
     expect(token.statusCode).toBe(200);
     await token.body.dump();
-    const added = await request(`${baseUrl}/simulator/customers`, { method: 'POST', body: JSON.stringify({ customers: [{ msisdn: '254722000555', name: 'Chebet' }] }) });
+    const added = await request(`${baseUrl}/simulator/customers`, {
+      method: 'POST',
+      body: JSON.stringify({ customers: [{ msisdn: '254722000555', name: 'Chebet' }] }),
+    });
     expect(await added.body.json()).toEqual({ added: 1 });
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -55,7 +94,10 @@ describe('simulator CLI', () => {
   });
 
   it('explains itself with --help', async () => {
-    const help = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--help'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const help = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--help'], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const [usage] = await waitForLine(help, /Usage:[\s\S]*--help\n/);
     expect(usage).toContain('--open-registry');
   });

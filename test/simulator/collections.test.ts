@@ -12,14 +12,28 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.close()));
 });
 
-async function setup(options: SimulatorOptions = {}): Promise<{ simulator: RunningSimulator; receiver: CallbackReceiver; daraja: DarajaCaller }> {
-  const simulator = await startSimulator({ seed: 9, openRegistry: true, floatCents: 0, ...options, faults: { callbackDelayMs: { min: 0, max: 2 }, ...options.faults } });
+async function setup(
+  options: SimulatorOptions = {},
+): Promise<{ simulator: RunningSimulator; receiver: CallbackReceiver; daraja: DarajaCaller }> {
+  const simulator = await startSimulator({
+    seed: 9,
+    openRegistry: true,
+    floatCents: 0,
+    ...options,
+    faults: { callbackDelayMs: { min: 0, max: 2 }, ...options.faults },
+  });
   const receiver = await startReceiver();
   running.push(simulator, receiver);
   return { simulator, receiver, daraja: new DarajaCaller(simulator) };
 }
 
-function stkPush(daraja: DarajaCaller, simulator: RunningSimulator, receiver: CallbackReceiver, phone: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+function stkPush(
+  daraja: DarajaCaller,
+  simulator: RunningSimulator,
+  receiver: CallbackReceiver,
+  phone: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const timestamp = formatDarajaTime(new Date());
   return {
     BusinessShortCode: simulator.credentials.stkShortcode,
@@ -39,13 +53,26 @@ function stkPush(daraja: DarajaCaller, simulator: RunningSimulator, receiver: Ca
 
 async function utilityCents(daraja: DarajaCaller, receiver: CallbackReceiver): Promise<number> {
   const path = `/balance/${crypto.randomUUID()}`;
-  await daraja.post('/mpesa/accountbalance/v1/query', daraja.queryRequest('balance', receiver, { ResultURL: receiver.url(path) }));
+  await daraja.post(
+    '/mpesa/accountbalance/v1/query',
+    daraja.queryRequest('balance', receiver, { ResultURL: receiver.url(path) }),
+  );
   const [callback] = await receiver.waitFor(1, path);
-  const utility = String(resultParameters(callback?.body).AccountBalance).split('&').find((a) => a.startsWith('Utility Account'));
+  const utility = String(resultParameters(callback?.body).AccountBalance)
+    .split('&')
+    .find((a) => a.startsWith('Utility Account'));
   return Math.round(Number(utility?.split('|')[2]) * 100);
 }
 
-type StkCallback = { Body: { stkCallback: { ResultCode: number; ResultDesc: string; CallbackMetadata?: { Item: Array<{ Name: string; Value?: unknown }> } } } };
+type StkCallback = {
+  Body: {
+    stkCallback: {
+      ResultCode: number;
+      ResultDesc: string;
+      CallbackMetadata?: { Item: Array<{ Name: string; Value?: unknown }> };
+    };
+  };
+};
 
 describe('STK Push', () => {
   it.each([
@@ -80,7 +107,10 @@ describe('STK Push', () => {
 
   it('query says "being processed" while the customer has not answered', async () => {
     const { simulator, receiver, daraja } = await setup({ faults: { callbackDelayMs: { min: 60_000, max: 60_000 } } });
-    const push = await daraja.post('/mpesa/stkpush/v1/processrequest', stkPush(daraja, simulator, receiver, '254705912645'));
+    const push = await daraja.post(
+      '/mpesa/stkpush/v1/processrequest',
+      stkPush(daraja, simulator, receiver, '254705912645'),
+    );
     const timestamp = formatDarajaTime(new Date());
     const query = await daraja.post('/mpesa/stkpushquery/v1/query', {
       BusinessShortCode: simulator.credentials.stkShortcode,
@@ -88,39 +118,98 @@ describe('STK Push', () => {
       Timestamp: timestamp,
       CheckoutRequestID: push.body.CheckoutRequestID,
     });
-    expect(query).toEqual({ status: 500, body: { requestId: push.body.CheckoutRequestID, errorCode: '500.001.1001', errorMessage: 'The transaction is being processed' } });
-    const unknown = await daraja.post('/mpesa/stkpushquery/v1/query', { BusinessShortCode: simulator.credentials.stkShortcode, Password: daraja.stkPassword(timestamp), Timestamp: timestamp, CheckoutRequestID: 'ws_CO_000' });
-    expect(unknown).toMatchObject({ status: 400, body: { errorCode: '400.002.02', errorMessage: 'Bad Request - Invalid CheckoutRequestID' } });
+    expect(query).toEqual({
+      status: 500,
+      body: {
+        requestId: push.body.CheckoutRequestID,
+        errorCode: '500.001.1001',
+        errorMessage: 'The transaction is being processed',
+      },
+    });
+    const unknown = await daraja.post('/mpesa/stkpushquery/v1/query', {
+      BusinessShortCode: simulator.credentials.stkShortcode,
+      Password: daraja.stkPassword(timestamp),
+      Timestamp: timestamp,
+      CheckoutRequestID: 'ws_CO_000',
+    });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { errorCode: '400.002.02', errorMessage: 'Bad Request - Invalid CheckoutRequestID' },
+    });
   });
 
   it('refuses a wrong password and an unknown shortcode synchronously', async () => {
     const { simulator, receiver, daraja } = await setup();
-    const wrong = await daraja.post('/mpesa/stkpush/v1/processrequest', stkPush(daraja, simulator, receiver, '254705912645', { Timestamp: '20200101000000' }));
-    expect(wrong).toMatchObject({ status: 500, body: { errorCode: '500.001.1001', errorMessage: 'Wrong credentials' } });
-    const merchant = await daraja.post('/mpesa/stkpush/v1/processrequest', stkPush(daraja, simulator, receiver, '254705912645', { BusinessShortCode: '174380' }));
-    expect(merchant).toMatchObject({ status: 500, body: { errorCode: '500.001.1001', errorMessage: 'Merchant does not exist' } });
+    const wrong = await daraja.post(
+      '/mpesa/stkpush/v1/processrequest',
+      stkPush(daraja, simulator, receiver, '254705912645', { Timestamp: '20200101000000' }),
+    );
+    expect(wrong).toMatchObject({
+      status: 500,
+      body: { errorCode: '500.001.1001', errorMessage: 'Wrong credentials' },
+    });
+    const merchant = await daraja.post(
+      '/mpesa/stkpush/v1/processrequest',
+      stkPush(daraja, simulator, receiver, '254705912645', { BusinessShortCode: '174380' }),
+    );
+    expect(merchant).toMatchObject({
+      status: 500,
+      body: { errorCode: '500.001.1001', errorMessage: 'Merchant does not exist' },
+    });
     await simulator.callbacksIdle();
     expect(receiver.received).toEqual([]);
   });
 });
 
 describe('C2B', () => {
-  const simulate = (daraja: DarajaCaller, simulator: RunningSimulator, version: 'v1' | 'v2', amount = 500): Promise<unknown> =>
-    daraja.post(`/mpesa/c2b/${version}/simulate`, { ShortCode: simulator.credentials.shortcode, CommandID: 'CustomerPayBillOnline', Amount: amount, Msisdn: '254705912645', BillRefNumber: 'ACC-9' });
+  const simulate = (
+    daraja: DarajaCaller,
+    simulator: RunningSimulator,
+    version: 'v1' | 'v2',
+    amount = 500,
+  ): Promise<unknown> =>
+    daraja.post(`/mpesa/c2b/${version}/simulate`, {
+      ShortCode: simulator.credentials.shortcode,
+      CommandID: 'CustomerPayBillOnline',
+      Amount: amount,
+      Msisdn: '254705912645',
+      BillRefNumber: 'ACC-9',
+    });
 
   it('v1 hashes the MSISDN, v2 masks it; confirmation carries the balance after payment', async () => {
     const { simulator, receiver, daraja } = await setup();
-    const register = await daraja.post('/mpesa/c2b/v1/registerurl', { ShortCode: simulator.credentials.shortcode, ResponseType: 'Completed', ConfirmationURL: receiver.url('/v1/confirm'), ValidationURL: receiver.url('/v1/validate') });
+    const register = await daraja.post('/mpesa/c2b/v1/registerurl', {
+      ShortCode: simulator.credentials.shortcode,
+      ResponseType: 'Completed',
+      ConfirmationURL: receiver.url('/v1/confirm'),
+      ValidationURL: receiver.url('/v1/validate'),
+    });
     expect(register.body).toEqual({ ConversationID: '', OriginatorCoversationID: '', ResponseDescription: 'success' });
     await simulate(daraja, simulator, 'v1');
     const [validation] = await receiver.waitFor(1, '/v1/validate');
     const [confirmation] = await receiver.waitFor(1, '/v1/confirm');
     const hash = crypto.createHash('sha256').update('254705912645').digest('hex');
-    expect(validation?.body).toMatchObject({ MSISDN: hash, OrgAccountBalance: '', TransAmount: '500.00', BillRefNumber: 'ACC-9', TransactionType: 'Pay Bill' });
-    expect(confirmation?.body).toMatchObject({ MSISDN: hash, OrgAccountBalance: '500.00', FirstName: 'NICHOLAS', MiddleName: 'JOHN', LastName: 'SONGOK' });
+    expect(validation?.body).toMatchObject({
+      MSISDN: hash,
+      OrgAccountBalance: '',
+      TransAmount: '500.00',
+      BillRefNumber: 'ACC-9',
+      TransactionType: 'Pay Bill',
+    });
+    expect(confirmation?.body).toMatchObject({
+      MSISDN: hash,
+      OrgAccountBalance: '500.00',
+      FirstName: 'NICHOLAS',
+      MiddleName: 'JOHN',
+      LastName: 'SONGOK',
+    });
     expect((confirmation?.body as { TransID: string }).TransID).toBe((validation?.body as { TransID: string }).TransID);
 
-    await daraja.post('/mpesa/c2b/v2/registerurl', { ShortCode: simulator.credentials.shortcode, ResponseType: 'Completed', ConfirmationURL: receiver.url('/v2/confirm') });
+    await daraja.post('/mpesa/c2b/v2/registerurl', {
+      ShortCode: simulator.credentials.shortcode,
+      ResponseType: 'Completed',
+      ConfirmationURL: receiver.url('/v2/confirm'),
+    });
     await simulate(daraja, simulator, 'v2', 20);
     const [v2] = await receiver.waitFor(1, '/v2/confirm');
     expect(v2?.body).toMatchObject({ MSISDN: '2547 ***** 645', OrgAccountBalance: '520.00', TransAmount: '20.00' });
@@ -129,19 +218,34 @@ describe('C2B', () => {
   it('a rejecting validation stops the payment; an unreachable one follows ResponseType', async () => {
     const { simulator, receiver, daraja } = await setup();
     receiver.answer('/validate', 200, { ResultCode: 'C2B00012', ResultDesc: 'Rejected' });
-    await daraja.post('/mpesa/c2b/v2/registerurl', { ShortCode: simulator.credentials.shortcode, ResponseType: 'Completed', ConfirmationURL: receiver.url('/confirm'), ValidationURL: receiver.url('/validate') });
+    await daraja.post('/mpesa/c2b/v2/registerurl', {
+      ShortCode: simulator.credentials.shortcode,
+      ResponseType: 'Completed',
+      ConfirmationURL: receiver.url('/confirm'),
+      ValidationURL: receiver.url('/validate'),
+    });
     await simulate(daraja, simulator, 'v2');
     await receiver.waitFor(1, '/validate');
     await simulator.callbacksIdle();
     expect(receiver.received.filter((c) => c.path === '/confirm')).toEqual([]);
     expect(await utilityCents(daraja, receiver)).toBe(0);
 
-    await daraja.post('/mpesa/c2b/v2/registerurl', { ShortCode: simulator.credentials.shortcode, ResponseType: 'Cancelled', ConfirmationURL: receiver.url('/confirm'), ValidationURL: 'http://127.0.0.1:1/closed' });
+    await daraja.post('/mpesa/c2b/v2/registerurl', {
+      ShortCode: simulator.credentials.shortcode,
+      ResponseType: 'Cancelled',
+      ConfirmationURL: receiver.url('/confirm'),
+      ValidationURL: 'http://127.0.0.1:1/closed',
+    });
     await simulate(daraja, simulator, 'v2');
     await simulator.callbacksIdle();
     expect(receiver.received.filter((c) => c.path === '/confirm')).toEqual([]);
 
-    await daraja.post('/mpesa/c2b/v2/registerurl', { ShortCode: simulator.credentials.shortcode, ResponseType: 'Completed', ConfirmationURL: receiver.url('/confirm'), ValidationURL: 'http://127.0.0.1:1/closed' });
+    await daraja.post('/mpesa/c2b/v2/registerurl', {
+      ShortCode: simulator.credentials.shortcode,
+      ResponseType: 'Completed',
+      ConfirmationURL: receiver.url('/confirm'),
+      ValidationURL: 'http://127.0.0.1:1/closed',
+    });
     await simulate(daraja, simulator, 'v2');
     await receiver.waitFor(1, '/confirm');
     expect(await utilityCents(daraja, receiver)).toBe(500_00);
@@ -151,26 +255,57 @@ describe('C2B', () => {
 describe('Reversal', () => {
   it('reverses a collection once, refuses it twice, refuses unknown and B2C receipts', async () => {
     const { simulator, receiver, daraja } = await setup({ floatCents: 1_000_00 });
-    await daraja.post('/mpesa/c2b/v2/registerurl', { ShortCode: simulator.credentials.shortcode, ResponseType: 'Completed', ConfirmationURL: receiver.url('/confirm') });
-    await daraja.post('/mpesa/c2b/v2/simulate', { ShortCode: simulator.credentials.shortcode, CommandID: 'CustomerPayBillOnline', Amount: 300, Msisdn: '254705912645', BillRefNumber: 'A' });
+    await daraja.post('/mpesa/c2b/v2/registerurl', {
+      ShortCode: simulator.credentials.shortcode,
+      ResponseType: 'Completed',
+      ConfirmationURL: receiver.url('/confirm'),
+    });
+    await daraja.post('/mpesa/c2b/v2/simulate', {
+      ShortCode: simulator.credentials.shortcode,
+      CommandID: 'CustomerPayBillOnline',
+      Amount: 300,
+      Msisdn: '254705912645',
+      BillRefNumber: 'A',
+    });
     const [confirmation] = await receiver.waitFor(1, '/confirm');
     const receipt = (confirmation?.body as { TransID: string }).TransID;
     expect(await utilityCents(daraja, receiver)).toBe(1_300_00);
 
     const reverse = async (transactionId: string, path: string): Promise<Record<string, unknown>> => {
-      await daraja.post('/mpesa/reversal/v1/request', daraja.queryRequest('reversal', receiver, { TransactionID: transactionId, Amount: '300', ResultURL: receiver.url(path) }));
+      await daraja.post(
+        '/mpesa/reversal/v1/request',
+        daraja.queryRequest('reversal', receiver, {
+          TransactionID: transactionId,
+          Amount: '300',
+          ResultURL: receiver.url(path),
+        }),
+      );
       const [callback] = await receiver.waitFor(1, path);
       return resultOf(callback?.body);
     };
     const first = await reverse(receipt, '/r/1');
     expect(first.ResultCode).toBe(0);
-    expect(resultParameters({ Result: first })).toMatchObject({ OriginalTransactionID: receipt, Amount: 300, CreditPartyPublicName: '254705912645 - NICHOLAS JOHN SONGOK', DebitAccountBalance: 'Utility Account|KES|1000.00|1000.00|0.00|0.00' });
+    expect(resultParameters({ Result: first })).toMatchObject({
+      OriginalTransactionID: receipt,
+      Amount: 300,
+      CreditPartyPublicName: '254705912645 - NICHOLAS JOHN SONGOK',
+      DebitAccountBalance: 'Utility Account|KES|1000.00|1000.00|0.00|0.00',
+    });
     expect(first.TransactionID).not.toBe(receipt);
     expect(await utilityCents(daraja, receiver)).toBe(1_000_00);
-    expect(await reverse(receipt, '/r/2')).toMatchObject({ ResultCode: 'R000001', ResultDesc: 'The transaction has already been reversed.' });
-    expect(await reverse('ZZZ9999999', '/r/3')).toMatchObject({ ResultCode: 'R000002', ResultDesc: 'The OriginalTransactionID is invalid.' });
+    expect(await reverse(receipt, '/r/2')).toMatchObject({
+      ResultCode: 'R000001',
+      ResultDesc: 'The transaction has already been reversed.',
+    });
+    expect(await reverse('ZZZ9999999', '/r/3')).toMatchObject({
+      ResultCode: 'R000002',
+      ResultDesc: 'The OriginalTransactionID is invalid.',
+    });
 
-    await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, { Amount: '100', ResultURL: receiver.url('/paid') }));
+    await daraja.post(
+      '/mpesa/b2c/v3/paymentrequest',
+      daraja.b2cRequest(receiver, { Amount: '100', ResultURL: receiver.url('/paid') }),
+    );
     const [paid] = await receiver.waitFor(1, '/paid');
     expect(await reverse(String(resultOf(paid?.body).TransactionID), '/r/4')).toMatchObject({ ResultCode: 2028 });
     expect(simulator.payments()).toHaveLength(1);

@@ -74,9 +74,15 @@ export class DarajaCaller {
 
   constructor(private readonly simulator: RunningSimulator) {}
 
-  async oauth(key = this.simulator.credentials.consumerKey, secret = this.simulator.credentials.consumerSecret, grant = 'client_credentials'): Promise<DarajaAnswer> {
+  async oauth(
+    key = this.simulator.credentials.consumerKey,
+    secret = this.simulator.credentials.consumerSecret,
+    grant = 'client_credentials',
+  ): Promise<DarajaAnswer> {
     const basic = Buffer.from(`${key}:${secret}`).toString('base64');
-    const answer = await request(`${this.simulator.baseUrl}/oauth/v1/generate?grant_type=${grant}`, { headers: { authorization: `Basic ${basic}` } });
+    const answer = await request(`${this.simulator.baseUrl}/oauth/v1/generate?grant_type=${grant}`, {
+      headers: { authorization: `Basic ${basic}` },
+    });
     return { status: answer.statusCode, body: (await answer.body.json()) as Record<string, unknown> };
   }
 
@@ -88,7 +94,11 @@ export class DarajaCaller {
     return this.token;
   }
 
-  async post(path: string, body: unknown, options: { token?: string; contentType?: string; raw?: string; method?: 'POST' | 'GET' } = {}): Promise<DarajaAnswer> {
+  async post(
+    path: string,
+    body: unknown,
+    options: { token?: string; contentType?: string; raw?: string; method?: 'POST' | 'GET' } = {},
+  ): Promise<DarajaAnswer> {
     const token = options.token ?? (await this.accessToken());
     const answer = await request(`${this.simulator.baseUrl}${path}`, {
       method: options.method ?? 'POST',
@@ -100,7 +110,12 @@ export class DarajaCaller {
   }
 
   credential(password = this.simulator.credentials.initiatorPassword): string {
-    return crypto.publicEncrypt({ key: this.simulator.certificatePem, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from(password, 'utf8')).toString('base64');
+    return crypto
+      .publicEncrypt(
+        { key: this.simulator.certificatePem, padding: crypto.constants.RSA_PKCS1_PADDING },
+        Buffer.from(password, 'utf8'),
+      )
+      .toString('base64');
   }
 
   b2cRequest(receiver: CallbackReceiver, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -120,7 +135,11 @@ export class DarajaCaller {
     };
   }
 
-  queryRequest(kind: 'balance' | 'status' | 'reversal', receiver: CallbackReceiver, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  queryRequest(
+    kind: 'balance' | 'status' | 'reversal',
+    receiver: CallbackReceiver,
+    overrides: Record<string, unknown> = {},
+  ): Record<string, unknown> {
     const common = {
       Initiator: this.simulator.credentials.initiatorName,
       SecurityCredential: this.credential(),
@@ -130,11 +149,31 @@ export class DarajaCaller {
     };
     switch (kind) {
       case 'balance':
-        return { ...common, CommandID: 'AccountBalance', PartyA: this.simulator.credentials.shortcode, IdentifierType: '4', ...overrides };
+        return {
+          ...common,
+          CommandID: 'AccountBalance',
+          PartyA: this.simulator.credentials.shortcode,
+          IdentifierType: '4',
+          ...overrides,
+        };
       case 'status':
-        return { ...common, CommandID: 'TransactionStatusQuery', PartyA: this.simulator.credentials.shortcode, IdentifierType: '4', Occasion: '', ...overrides };
+        return {
+          ...common,
+          CommandID: 'TransactionStatusQuery',
+          PartyA: this.simulator.credentials.shortcode,
+          IdentifierType: '4',
+          Occasion: '',
+          ...overrides,
+        };
       case 'reversal':
-        return { ...common, CommandID: 'TransactionReversal', ReceiverParty: this.simulator.credentials.shortcode, RecieverIdentifierType: '11', Amount: '1', ...overrides };
+        return {
+          ...common,
+          CommandID: 'TransactionReversal',
+          ReceiverParty: this.simulator.credentials.shortcode,
+          RecieverIdentifierType: '11',
+          Amount: '1',
+          ...overrides,
+        };
       default: {
         const unreachable: never = kind;
         throw new Error(String(unreachable));
@@ -150,7 +189,9 @@ export class DarajaCaller {
 
 /** Result parameters as a Key → Value map. */
 export function resultParameters(callback: unknown): Record<string, unknown> {
-  const result = (callback as { Result: { ResultParameters?: { ResultParameter: Array<{ Key: string; Value?: unknown }> } } }).Result;
+  const result = (
+    callback as { Result: { ResultParameters?: { ResultParameter: Array<{ Key: string; Value?: unknown }> } } }
+  ).Result;
   return Object.fromEntries((result.ResultParameters?.ResultParameter ?? []).map((p) => [p.Key, p.Value]));
 }
 
@@ -182,7 +223,9 @@ export function shapeDifferences(sample: unknown, actual: unknown, path = '$'): 
       const actualByLabel = new Map(actual.map((item) => [label(item), item]));
       const differences = sample.flatMap((item) => {
         const name = label(item);
-        return actualByLabel.has(name) ? shapeDifferences(item, actualByLabel.get(name), `${path}[${name}]`) : [`${path}: missing ${name}`];
+        return actualByLabel.has(name)
+          ? shapeDifferences(item, actualByLabel.get(name), `${path}[${name}]`)
+          : [`${path}: missing ${name}`];
       });
       const extra = actual.map(label).filter((name) => !sample.some((item) => label(item) === name));
       return [...differences, ...extra.map((name) => `${path}: unexpected ${String(name)}`)];
@@ -193,9 +236,15 @@ export function shapeDifferences(sample: unknown, actual: unknown, path = '$'): 
   if (sample && typeof sample === 'object' && actual && typeof actual === 'object') {
     const s = sample as Record<string, unknown>;
     const a = actual as Record<string, unknown>;
-    const missing = Object.keys(s).filter((k) => !(k in a)).map((k) => `${path}.${k}: missing`);
-    const extra = Object.keys(a).filter((k) => !(k in s)).map((k) => `${path}.${k}: unexpected`);
-    const nested = Object.keys(s).filter((k) => k in a).flatMap((k) => shapeDifferences(s[k], a[k], `${path}.${k}`));
+    const missing = Object.keys(s)
+      .filter((k) => !(k in a))
+      .map((k) => `${path}.${k}: missing`);
+    const extra = Object.keys(a)
+      .filter((k) => !(k in s))
+      .map((k) => `${path}.${k}: unexpected`);
+    const nested = Object.keys(s)
+      .filter((k) => k in a)
+      .flatMap((k) => shapeDifferences(s[k], a[k], `${path}.${k}`));
     return [...missing, ...extra, ...nested];
   }
   return [];

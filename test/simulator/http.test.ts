@@ -29,16 +29,24 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
 describe('OAuth refusals', () => {
   it('wrong secret → 400.008.01, wrong grant type → 400.008.02, no Basic header → 400.008.01', async () => {
     const wrongSecret = await daraja.oauth(simulator.credentials.consumerKey, 'guess');
-    expect(wrongSecret).toMatchObject({ status: 400, body: { errorCode: '400.008.01', errorMessage: 'Invalid Authentication passed' } });
+    expect(wrongSecret).toMatchObject({
+      status: 400,
+      body: { errorCode: '400.008.01', errorMessage: 'Invalid Authentication passed' },
+    });
     const wrongGrant = await daraja.oauth(undefined, undefined, 'client_credentials%20');
-    expect(wrongGrant).toMatchObject({ status: 400, body: { errorCode: '400.008.02', errorMessage: 'Invalid grant type passed' } });
+    expect(wrongGrant).toMatchObject({
+      status: 400,
+      body: { errorCode: '400.008.02', errorMessage: 'Invalid grant type passed' },
+    });
     const none = await get('/oauth/v1/generate?grant_type=client_credentials');
     expect(none.status).toBe(400);
     expect(JSON.parse(none.text)).toMatchObject({ errorCode: '400.008.01' });
   });
 
   it('POST to OAuth is not allowed', async () => {
-    const answer = await request(`${simulator.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, { method: 'POST' });
+    const answer = await request(`${simulator.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, {
+      method: 'POST',
+    });
     expect(answer.statusCode).toBe(405);
     expect(await answer.body.json()).toMatchObject({ errorCode: '405.001', errorMessage: 'POST Method Not Allowed' });
   });
@@ -46,9 +54,16 @@ describe('OAuth refusals', () => {
 
 describe('business API refusals', () => {
   it('no bearer header → 404.001.04; GET → 405.001; unknown path → 404.001.01', async () => {
-    const noHeader = await request(`${simulator.baseUrl}/mpesa/accountbalance/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const noHeader = await request(`${simulator.baseUrl}/mpesa/accountbalance/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(noHeader.statusCode).toBe(404);
-    expect(await noHeader.body.json()).toMatchObject({ errorCode: '404.001.04', errorMessage: 'Invalid Authentication Header' });
+    expect(await noHeader.body.json()).toMatchObject({
+      errorCode: '404.001.04',
+      errorMessage: 'Invalid Authentication Header',
+    });
     const viaGet = await get('/mpesa/b2c/v3/paymentrequest', { authorization: `Bearer ${await daraja.accessToken()}` });
     expect(viaGet.status).toBe(405);
     expect(JSON.parse(viaGet.text)).toMatchObject({ errorCode: '405.001', errorMessage: 'GET Method Not Allowed' });
@@ -58,9 +73,17 @@ describe('business API refusals', () => {
 
   it('malformed JSON → 400.002.05; wrong content type reads as missing fields → 400.002.02', async () => {
     const malformed = await daraja.post('/mpesa/b2c/v3/paymentrequest', null, { raw: '{"Amount": 10,' });
-    expect(malformed).toMatchObject({ status: 400, body: { errorCode: '400.002.05', errorMessage: 'Invalid Request Payload' } });
-    const plain = await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver), { contentType: 'text/plain' });
-    expect(plain).toMatchObject({ status: 400, body: { errorCode: '400.002.02', errorMessage: 'Bad Request - Invalid OriginatorConversationID' } });
+    expect(malformed).toMatchObject({
+      status: 400,
+      body: { errorCode: '400.002.05', errorMessage: 'Invalid Request Payload' },
+    });
+    const plain = await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver), {
+      contentType: 'text/plain',
+    });
+    expect(plain).toMatchObject({
+      status: 400,
+      body: { errorCode: '400.002.02', errorMessage: 'Bad Request - Invalid OriginatorConversationID' },
+    });
   });
 
   it.each([
@@ -73,14 +96,27 @@ describe('business API refusals', () => {
     ['InitiatorName', { InitiatorName: undefined }],
   ])('names the bad field: %s', async (field, overrides) => {
     const answer = await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, overrides));
-    expect(answer).toMatchObject({ status: 400, body: { errorCode: '400.002.02', errorMessage: `Bad Request - Invalid ${field}` } });
+    expect(answer).toMatchObject({
+      status: 400,
+      body: { errorCode: '400.002.02', errorMessage: `Bad Request - Invalid ${field}` },
+    });
     expect(simulator.payments()).toEqual([]);
   });
 
   it('a refused request does not use up its OriginatorConversationID', async () => {
     const id = crypto.randomUUID();
-    expect((await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, { OriginatorConversationID: id, Amount: 'x' }))).status).toBe(400);
-    expect((await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, { OriginatorConversationID: id }))).status).toBe(200);
+    expect(
+      (
+        await daraja.post(
+          '/mpesa/b2c/v3/paymentrequest',
+          daraja.b2cRequest(receiver, { OriginatorConversationID: id, Amount: 'x' }),
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, { OriginatorConversationID: id })))
+        .status,
+    ).toBe(200);
     await simulator.callbacksIdle();
     expect(simulator.payments().filter((p) => p.originatorConversationId === id)).toHaveLength(1);
   });
@@ -95,21 +131,53 @@ describe('/simulator control paths', () => {
   });
 
   it('sets faults, adds customers and reports payments and stats', async () => {
-    const faults = await request(`${simulator.baseUrl}/simulator/faults`, { method: 'POST', body: JSON.stringify({ latencyMs: { min: 1, max: 3 }, dropCallback: 0.25 }) });
-    expect(await faults.body.json()).toMatchObject({ latencyMs: { min: 1, max: 3 }, dropCallback: 0.25, errorBefore: 0, callbackDelayMs: { min: 0, max: 2 }, tokenTtlSeconds: 3599, spikeArrestPerSecond: null });
-    const bad = await request(`${simulator.baseUrl}/simulator/faults`, { method: 'POST', body: JSON.stringify({ errorAfter: 2 }) });
+    const faults = await request(`${simulator.baseUrl}/simulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ latencyMs: { min: 1, max: 3 }, dropCallback: 0.25 }),
+    });
+    expect(await faults.body.json()).toMatchObject({
+      latencyMs: { min: 1, max: 3 },
+      dropCallback: 0.25,
+      errorBefore: 0,
+      callbackDelayMs: { min: 0, max: 2 },
+      tokenTtlSeconds: 3599,
+      spikeArrestPerSecond: null,
+    });
+    const bad = await request(`${simulator.baseUrl}/simulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ errorAfter: 2 }),
+    });
     expect(bad.statusCode).toBe(400);
     await bad.body.dump();
-    await request(`${simulator.baseUrl}/simulator/faults`, { method: 'POST', body: JSON.stringify({ latencyMs: { min: 0, max: 0 }, dropCallback: 0 }) }).then((r) => r.body.dump());
+    await request(`${simulator.baseUrl}/simulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ latencyMs: { min: 0, max: 0 }, dropCallback: 0 }),
+    }).then((r) => r.body.dump());
 
-    const added = await request(`${simulator.baseUrl}/simulator/customers`, { method: 'POST', body: JSON.stringify([{ msisdn: '254722111222', name: 'Achieng Otieno' }]) });
+    const added = await request(`${simulator.baseUrl}/simulator/customers`, {
+      method: 'POST',
+      body: JSON.stringify([{ msisdn: '254722111222', name: 'Achieng Otieno' }]),
+    });
     expect(await added.body.json()).toEqual({ added: 1 });
-    const pay = await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, { PartyB: '254722111222', Amount: '750', ResultURL: receiver.url('/ctl') }));
+    const pay = await daraja.post(
+      '/mpesa/b2c/v3/paymentrequest',
+      daraja.b2cRequest(receiver, { PartyB: '254722111222', Amount: '750', ResultURL: receiver.url('/ctl') }),
+    );
     expect(pay.status).toBe(200);
     await receiver.waitFor(1, '/ctl');
     const payments = JSON.parse((await get('/simulator/payments')).text) as Array<Record<string, unknown>>;
-    expect(payments).toContainEqual(expect.objectContaining({ party: '254722111222', amountCents: 750_00, chargeCents: 5_00, originatorConversationId: pay.body.OriginatorConversationID }));
-    const stats = JSON.parse((await get('/simulator/stats')).text) as { tokenRequests: number; requests: Record<string, number> };
+    expect(payments).toContainEqual(
+      expect.objectContaining({
+        party: '254722111222',
+        amountCents: 750_00,
+        chargeCents: 5_00,
+        originatorConversationId: pay.body.OriginatorConversationID,
+      }),
+    );
+    const stats = JSON.parse((await get('/simulator/stats')).text) as {
+      tokenRequests: number;
+      requests: Record<string, number>;
+    };
     expect(stats.tokenRequests).toBeGreaterThanOrEqual(1);
     expect(stats.requests['/mpesa/b2c/v3/paymentrequest']).toBeGreaterThanOrEqual(1);
   });

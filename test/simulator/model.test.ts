@@ -1,7 +1,12 @@
 // The simulated organisation behaves like M-Pesa: balances move by amount and tariff charge, unknown
 // customers, limits, funds, duplicate IDs and wrong initiator passwords fail the way Daraja fails.
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultStatusNotFound, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index';
+import {
+  defaultStatusNotFound,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index';
 import { DarajaCaller, resultOf, resultParameters, startReceiver, type CallbackReceiver } from './helpers';
 
 const running: Array<{ close(): Promise<void> }> = [];
@@ -10,8 +15,14 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.close()));
 });
 
-async function setup(options: SimulatorOptions = {}): Promise<{ simulator: RunningSimulator; receiver: CallbackReceiver; daraja: DarajaCaller }> {
-  const simulator = await startSimulator({ seed: 11, ...options, faults: { callbackDelayMs: { min: 0, max: 2 }, ...options.faults } });
+async function setup(
+  options: SimulatorOptions = {},
+): Promise<{ simulator: RunningSimulator; receiver: CallbackReceiver; daraja: DarajaCaller }> {
+  const simulator = await startSimulator({
+    seed: 11,
+    ...options,
+    faults: { callbackDelayMs: { min: 0, max: 2 }, ...options.faults },
+  });
   const receiver = await startReceiver();
   running.push(simulator, receiver);
   return { simulator, receiver, daraja: new DarajaCaller(simulator) };
@@ -22,15 +33,24 @@ async function balances(daraja: DarajaCaller, receiver: CallbackReceiver): Promi
   await daraja.post('/mpesa/accountbalance/v1/query', daraja.queryRequest('balance', receiver));
   const callbacks = await receiver.waitFor(before + 1, '/balance/result');
   const value = String(resultParameters(callbacks.at(-1)?.body).AccountBalance);
-  return Object.fromEntries(value.split('&').map((account) => {
-    const [name = '', , current = '0'] = account.split('|');
-    return [name, Math.round(Number(current) * 100)];
-  }));
+  return Object.fromEntries(
+    value.split('&').map((account) => {
+      const [name = '', , current = '0'] = account.split('|');
+      return [name, Math.round(Number(current) * 100)];
+    }),
+  );
 }
 
-async function pay(daraja: DarajaCaller, receiver: CallbackReceiver, overrides: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function pay(
+  daraja: DarajaCaller,
+  receiver: CallbackReceiver,
+  overrides: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const path = `/b2c/${String(overrides.OriginatorConversationID ?? Math.random())}`;
-  const answer = await daraja.post('/mpesa/b2c/v3/paymentrequest', daraja.b2cRequest(receiver, { ResultURL: receiver.url(path), ...overrides }));
+  const answer = await daraja.post(
+    '/mpesa/b2c/v3/paymentrequest',
+    daraja.b2cRequest(receiver, { ResultURL: receiver.url(path), ...overrides }),
+  );
   expect(answer.status).toBe(200);
   const [callback] = await receiver.waitFor(1, path);
   return resultOf(callback?.body);
@@ -48,7 +68,13 @@ describe('simulated organisation', () => {
     expect(after['Charges Paid Account']).toBe(-9_00);
     expect(resultParameters({ Result: result }).B2CUtilityAccountAvailableFunds).toBe(98_000);
     expect(simulator.payments()).toEqual([
-      expect.objectContaining({ party: '254705912645', amountCents: 2000_00, chargeCents: 9_00, commandId: 'SalaryPayment', receipt: result.TransactionID }),
+      expect.objectContaining({
+        party: '254705912645',
+        amountCents: 2000_00,
+        chargeCents: 9_00,
+        commandId: 'SalaryPayment',
+        receipt: result.TransactionID,
+      }),
     ]);
   });
 
@@ -56,7 +82,9 @@ describe('simulated organisation', () => {
     const { simulator, receiver, daraja } = await setup();
     const result = await pay(daraja, receiver, { PartyB: '254712000111' });
     expect(result.ResultCode).toBe(2040);
-    expect(result.ResultDesc).toBe("Credit Party customer type (Unregistered or Registered Customer) can't be supported by the service.");
+    expect(result.ResultDesc).toBe(
+      "Credit Party customer type (Unregistered or Registered Customer) can't be supported by the service.",
+    );
     expect(result).not.toHaveProperty('ResultParameters');
     expect(String(result.TransactionID)).toMatch(/^[A-Z0-9]{3}0000000$/);
     expect(simulator.payments()).toEqual([]);
@@ -67,8 +95,12 @@ describe('simulated organisation', () => {
     const first = await pay(daraja, receiver, { PartyB: '254712000111' });
     const second = await pay(daraja, receiver, { PartyB: '254712000111' });
     expect(first.ResultCode).toBe(0);
-    expect(resultParameters({ Result: first }).ReceiverPartyPublicName).toBe(resultParameters({ Result: second }).ReceiverPartyPublicName);
-    expect(String(resultParameters({ Result: first }).ReceiverPartyPublicName)).toMatch(/^254712000111 - [A-Z]+ [A-Z]+$/);
+    expect(resultParameters({ Result: first }).ReceiverPartyPublicName).toBe(
+      resultParameters({ Result: second }).ReceiverPartyPublicName,
+    );
+    expect(String(resultParameters({ Result: first }).ReceiverPartyPublicName)).toMatch(
+      /^254712000111 - [A-Z]+ [A-Z]+$/,
+    );
     expect(simulator.payments()).toHaveLength(2);
     expect((await pay(daraja, receiver, { PartyB: '254733000111' })).ResultCode).toBe(2040); // not Safaricom
   });
@@ -103,7 +135,10 @@ describe('simulated organisation', () => {
     expect((await daraja.post('/mpesa/b2c/v3/paymentrequest', request)).status).toBe(200);
     const again = await daraja.post('/mpesa/b2c/v3/paymentrequest', request);
     expect(again.status).toBe(500);
-    expect(again.body).toMatchObject({ errorCode: '500.002.1001', errorMessage: 'Duplicate OriginatorConversationID.' });
+    expect(again.body).toMatchObject({
+      errorCode: '500.002.1001',
+      errorMessage: 'Duplicate OriginatorConversationID.',
+    });
     await receiver.waitFor(1, '/b2c/dup');
     await simulator.callbacksIdle();
     expect(receiver.received.filter((c) => c.path === '/b2c/dup')).toHaveLength(1);
@@ -112,7 +147,9 @@ describe('simulated organisation', () => {
 
   it('answers a wrong initiator password or name with a 2001 result, not a sync error', async () => {
     const { simulator, receiver, daraja } = await setup();
-    expect((await pay(daraja, receiver, { SecurityCredential: daraja.credential('Safaricom999!*') })).ResultCode).toBe(2001);
+    expect((await pay(daraja, receiver, { SecurityCredential: daraja.credential('Safaricom999!*') })).ResultCode).toBe(
+      2001,
+    );
     expect((await pay(daraja, receiver, { InitiatorName: 'someoneelse' })).ResultCode).toBe(2001);
     expect((await pay(daraja, receiver, { SecurityCredential: 'bm90IGVuY3J5cHRlZA==' })).ResultCode).toBe(2001);
     expect(simulator.payments()).toEqual([]);
@@ -123,7 +160,9 @@ describe('simulated organisation', () => {
     const body = daraja.b2cRequest(receiver, { ResultURL: receiver.url('/b2c/v1') });
     delete body.OriginatorConversationID;
     const answer = await daraja.post('/mpesa/b2c/v1/paymentrequest', body);
-    expect(String(answer.body.OriginatorConversationID)).toMatch(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\d{7}$/);
+    expect(String(answer.body.OriginatorConversationID)).toMatch(
+      /^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\d{7}$/,
+    );
     const [callback] = await receiver.waitFor(1, '/b2c/v1');
     expect(resultOf(callback?.body).OriginatorConversationID).toBe(answer.body.OriginatorConversationID);
     expect(simulator.payments()[0]?.originatorConversationId).toBe(answer.body.OriginatorConversationID);
@@ -134,7 +173,10 @@ describe('simulated organisation', () => {
     const id = 'payroll-7-attempt-1';
     const paid = await pay(daraja, receiver, { OriginatorConversationID: id, Amount: '300' });
     const ask = async (path: string, overrides: Record<string, unknown>): Promise<Record<string, unknown>> => {
-      await daraja.post('/mpesa/transactionstatus/v1/query', daraja.queryRequest('status', receiver, { ResultURL: receiver.url(path), ...overrides }));
+      await daraja.post(
+        '/mpesa/transactionstatus/v1/query',
+        daraja.queryRequest('status', receiver, { ResultURL: receiver.url(path), ...overrides }),
+      );
       const [callback] = await receiver.waitFor(1, path);
       return resultOf(callback?.body);
     };
@@ -143,10 +185,20 @@ describe('simulated organisation', () => {
     for (const found of [byReceipt, byId]) {
       expect(found.ResultCode).toBe(0);
       const p = resultParameters({ Result: found });
-      expect(p).toMatchObject({ ReceiptNo: paid.TransactionID, OriginatorConversationID: id, Amount: '300', TransactionStatus: 'Completed', ReasonType: 'Salary Payment via API', DebitPartyCharges: 'Fee For B2C Payment|KES|5.00' });
+      expect(p).toMatchObject({
+        ReceiptNo: paid.TransactionID,
+        OriginatorConversationID: id,
+        Amount: '300',
+        TransactionStatus: 'Completed',
+        ReasonType: 'Salary Payment via API',
+        DebitPartyCharges: 'Fee For B2C Payment|KES|5.00',
+      });
     }
     const unknown = await ask('/s/3', { OriginalConversationID: 'never-sent' });
-    expect(unknown).toMatchObject({ ResultCode: defaultStatusNotFound.resultCode, ResultDesc: defaultStatusNotFound.resultDesc });
+    expect(unknown).toMatchObject({
+      ResultCode: defaultStatusNotFound.resultCode,
+      ResultDesc: defaultStatusNotFound.resultDesc,
+    });
     expect(defaultStatusNotFound).toEqual({ resultCode: 'SFC_IC0003', resultDesc: 'The operator does not exist.' });
     expect(unknown).not.toHaveProperty('ResultParameters');
   });
@@ -156,7 +208,10 @@ describe('simulated organisation', () => {
     const id = 'payroll-8-attempt-1';
     const refused = await pay(daraja, receiver, { OriginatorConversationID: id, PartyB: '254799000001' });
     expect(refused.ResultCode).toBe(2040);
-    await daraja.post('/mpesa/transactionstatus/v1/query', daraja.queryRequest('status', receiver, { ResultURL: receiver.url('/s/f'), OriginalConversationID: id }));
+    await daraja.post(
+      '/mpesa/transactionstatus/v1/query',
+      daraja.queryRequest('status', receiver, { ResultURL: receiver.url('/s/f'), OriginalConversationID: id }),
+    );
     const [callback] = await receiver.waitFor(1, '/s/f');
     const status = resultOf(callback?.body);
     expect(status).toMatchObject({ ResultCode: 2040, ResultDesc: refused.ResultDesc });

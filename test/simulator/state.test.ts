@@ -22,8 +22,16 @@ afterEach(async () => {
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-async function start(statePath: string | null, options: SimulatorOptions = {}): Promise<{ simulator: RunningSimulator; daraja: DarajaCaller }> {
-  const simulator = await startSimulator({ seed: 21, ...(statePath === null ? {} : { statePath }), ...options, faults: { callbackDelayMs: { min: 0, max: 2 }, ...options.faults } });
+async function start(
+  statePath: string | null,
+  options: SimulatorOptions = {},
+): Promise<{ simulator: RunningSimulator; daraja: DarajaCaller }> {
+  const simulator = await startSimulator({
+    seed: 21,
+    ...(statePath === null ? {} : { statePath }),
+    ...options,
+    faults: { callbackDelayMs: { min: 0, max: 2 }, ...options.faults },
+  });
   running.push(simulator);
   return { simulator, daraja: new DarajaCaller(simulator) };
 }
@@ -46,7 +54,11 @@ describe('simulator state file', () => {
     const statePath = newStatePath();
     const receiver = await withReceiver();
     const first = await start(statePath, { faults: { failPayee: 1 } });
-    const pay = (daraja: DarajaCaller, id: string, phone = '254708374149'): Promise<{ status: number; body: Record<string, unknown> }> =>
+    const pay = (
+      daraja: DarajaCaller,
+      id: string,
+      phone = '254708374149',
+    ): Promise<{ status: number; body: Record<string, unknown> }> =>
       daraja.post(b2c, daraja.b2cRequest(receiver, { OriginatorConversationID: id, PartyB: phone, Amount: '700' }));
     // fail-payee at 1: the first payment to a payee fails for good; the second (new ID) is paid.
     expect((await pay(first.daraja, 'run-1-attempt-1')).status).toBe(200);
@@ -64,7 +76,12 @@ describe('simulator state file', () => {
     expect(second.simulator.payments()).toEqual(paid);
     expect(second.simulator.failures()).toEqual(failed);
     expect(second.simulator.balances()).toEqual(balances);
-    expect(second.simulator.originatorIds().map((c) => c.id).sort()).toEqual(['run-1-attempt-1', 'run-1-attempt-2']);
+    expect(
+      second.simulator
+        .originatorIds()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['run-1-attempt-1', 'run-1-attempt-2']);
     for (const id of ['run-1-attempt-1', 'run-1-attempt-2']) {
       const again = await pay(second.daraja, id);
       expect(again.status).toBe(500);
@@ -86,7 +103,13 @@ describe('simulator state file', () => {
     const statePath = newStatePath();
     const receiver = await withReceiver();
     const first = await start(statePath, { faults: { processingLagMs: { min: 300, max: 300 } } });
-    const answer = await first.daraja.post(b2c, first.daraja.b2cRequest(receiver, { OriginatorConversationID: 'accepted-then-closed', ResultURL: receiver.url('/restart/result') }));
+    const answer = await first.daraja.post(
+      b2c,
+      first.daraja.b2cRequest(receiver, {
+        OriginatorConversationID: 'accepted-then-closed',
+        ResultURL: receiver.url('/restart/result'),
+      }),
+    );
     expect(answer.status).toBe(200);
     expect(first.simulator.pendingPayments()).toBe(1);
     await first.simulator.close();
@@ -95,7 +118,11 @@ describe('simulator state file', () => {
     const second = await start(statePath);
     const [callback] = await receiver.waitFor(1, '/restart/result');
     const result = resultOf(callback?.body);
-    expect(result).toMatchObject({ ResultCode: 0, OriginatorConversationID: 'accepted-then-closed', ConversationID: answer.body.ConversationID });
+    expect(result).toMatchObject({
+      ResultCode: 0,
+      OriginatorConversationID: 'accepted-then-closed',
+      ConversationID: answer.body.ConversationID,
+    });
     await second.simulator.callbacksIdle();
     expect(second.simulator.payments().map((p) => p.originatorConversationId)).toEqual(['accepted-then-closed']);
     expect(second.simulator.pendingPayments()).toBe(0);
@@ -127,7 +154,9 @@ describe('simulator state file', () => {
       TransactionDesc: 'Invoice 22',
     });
     const [stk] = await receiver.waitFor(1, '/stk');
-    const items = (stk?.body as { Body: { stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } } } }).Body.stkCallback.CallbackMetadata.Item;
+    const items = (
+      stk?.body as { Body: { stkCallback: { CallbackMetadata: { Item: Array<{ Name: string; Value?: unknown }> } } } }
+    ).Body.stkCallback.CallbackMetadata.Item;
     const receipt = String(items.find((i) => i.Name === 'MpesaReceiptNumber')?.Value);
     await first.simulator.callbacksIdle();
     const collected = first.simulator.balances();
@@ -137,7 +166,10 @@ describe('simulator state file', () => {
     const second = await start(statePath);
     expect(second.simulator.balances()).toEqual(collected);
     const reverse = async (path: string): Promise<Record<string, unknown>> => {
-      await second.daraja.post('/mpesa/reversal/v1/request', second.daraja.queryRequest('reversal', receiver, { TransactionID: receipt, ResultURL: receiver.url(path) }));
+      await second.daraja.post(
+        '/mpesa/reversal/v1/request',
+        second.daraja.queryRequest('reversal', receiver, { TransactionID: receipt, ResultURL: receiver.url(path) }),
+      );
       const [callback] = await receiver.waitFor(1, path);
       return resultOf(callback?.body);
     };
@@ -152,7 +184,9 @@ describe('simulator state file', () => {
   it('refuses a second simulator on a state file in use, naming the file', async () => {
     const statePath = newStatePath();
     await start(statePath);
-    await expect(start(statePath)).rejects.toThrow(new RegExp(`${statePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use`));
+    await expect(start(statePath)).rejects.toThrow(
+      new RegExp(`${statePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use`),
+    );
   });
 
   it('refuses a state file of another layout instead of misreading it', async () => {
@@ -190,7 +224,9 @@ describe('demo profile', () => {
     running.push(simulator);
     expect(existsSync(join(profileFolder, demoSimulatorStateFile))).toBe(true);
     const daraja = new DarajaCaller(simulator);
-    expect((await daraja.post(b2c, daraja.b2cRequest(receiver, { OriginatorConversationID: 'demo-1' }))).status).toBe(200);
+    expect((await daraja.post(b2c, daraja.b2cRequest(receiver, { OriginatorConversationID: 'demo-1' }))).status).toBe(
+      200,
+    );
     await simulator.callbacksIdle();
     await simulator.close();
 
@@ -200,6 +236,8 @@ describe('demo profile', () => {
     running.push(again);
     expect(again.payments().map((p) => p.originatorConversationId)).toEqual(['demo-1']);
     const retry = new DarajaCaller(again);
-    expect((await retry.post(b2c, retry.b2cRequest(receiver, { OriginatorConversationID: 'demo-1' }))).body.errorCode).toBe('500.002.1001');
+    expect(
+      (await retry.post(b2c, retry.b2cRequest(receiver, { OriginatorConversationID: 'demo-1' }))).body.errorCode,
+    ).toBe('500.002.1001');
   });
 });

@@ -92,7 +92,8 @@ function report(error: unknown, io: CliIo): number {
   }
   // An unexpected failure: say what happened in one line; the stack helps whoever reports it.
   line(io.err, `Error: ${error instanceof Error ? error.message : String(error)}`);
-  if (io.env['MSHAHARA_DEBUG'] === '1' && error instanceof Error && error.stack !== undefined) line(io.err, error.stack);
+  if (io.env['MSHAHARA_DEBUG'] === '1' && error instanceof Error && error.stack !== undefined)
+    line(io.err, error.stack);
   return exitCodes.error;
 }
 

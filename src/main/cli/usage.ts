@@ -39,10 +39,17 @@ export function positiveNumber(value: string | undefined, flag: string, help: st
   return n;
 }
 
-export function integerOption(value: string | undefined, flag: string, help: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function integerOption(
+  value: string | undefined,
+  flag: string,
+  help: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, got "${value}"`, help);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, got "${value}"`, help);
   return n;
 }
 

@@ -38,11 +38,22 @@ export async function connectToDaraja(profile: ProfileSettings, options: Connect
       // Loaded only here: the simulator (an HTTP server and its key pair) is not needed otherwise.
       const { defaultCredentials, startSimulator } = await import('../../simulator');
       if (baseUrl === null) {
-        const statePath = options.profileFolder === undefined ? undefined : join(options.profileFolder, demoSimulatorStateFile);
-        const simulator = await startSimulator({ openRegistry: true, ...(statePath === undefined ? {} : { statePath }), ...options.simulator });
-        return { simulator, config: demoConfig(profile, defaultCredentials, simulator.baseUrl, simulator.certificatePem) };
+        const statePath =
+          options.profileFolder === undefined ? undefined : join(options.profileFolder, demoSimulatorStateFile);
+        const simulator = await startSimulator({
+          openRegistry: true,
+          ...(statePath === undefined ? {} : { statePath }),
+          ...options.simulator,
+        });
+        return {
+          simulator,
+          config: demoConfig(profile, defaultCredentials, simulator.baseUrl, simulator.certificatePem),
+        };
       }
-      return { simulator: undefined, config: demoConfig(profile, defaultCredentials, baseUrl, await fetchSimulatorCertificate(baseUrl)) };
+      return {
+        simulator: undefined,
+        config: demoConfig(profile, defaultCredentials, baseUrl, await fetchSimulatorCertificate(baseUrl)),
+      };
     }
     case 'sandbox':
     case 'production':
@@ -72,7 +83,12 @@ export async function connectToDaraja(profile: ProfileSettings, options: Connect
   }
 }
 
-function demoConfig(profile: ProfileSettings, defaultCredentials: SimulatorCredentials, baseUrl: string, certificatePem: string): DarajaProfileConfig {
+function demoConfig(
+  profile: ProfileSettings,
+  defaultCredentials: SimulatorCredentials,
+  baseUrl: string,
+  certificatePem: string,
+): DarajaProfileConfig {
   return {
     name: profile.name,
     baseUrl,
@@ -112,6 +128,9 @@ export async function fetchSimulatorCertificate(baseUrl: string): Promise<string
   } catch (cause) {
     throw new UnavailableError(`No simulator answered at ${baseUrl}: is it running?`, { cause });
   }
-  if (!response.ok) throw new UnavailableError(`${baseUrl} did not give a simulator certificate (HTTP ${response.status}); is it the Mshahara simulator?`);
+  if (!response.ok)
+    throw new UnavailableError(
+      `${baseUrl} did not give a simulator certificate (HTTP ${response.status}); is it the Mshahara simulator?`,
+    );
   return response.text();
 }

@@ -70,7 +70,10 @@ export function defaultResultTimeoutMs(profile: ProfileSettings): number {
 }
 
 export async function openProfileApp(profileName: string, options: ProfileAppOptions): Promise<ProfileApp> {
-  const opened = openProfileDatabase(profileName, options.dataFolder, { exclusive: true, ...(options.program === undefined ? {} : { program: options.program }) });
+  const opened = openProfileDatabase(profileName, options.dataFolder, {
+    exclusive: true,
+    ...(options.program === undefined ? {} : { program: options.program }),
+  });
   const { profile, db } = opened;
   const cleanups: Array<() => Promise<void> | void> = [() => opened.close()];
   const closeAll = async (): Promise<void> => {

@@ -3,7 +3,14 @@
 // Opened `exclusive`, it first takes the profile's lock (profile-lock.ts): what changes the
 // profile or runs its engine is done by one program at a time; reading needs no lock.
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../db';
-import { createProfile, loadProfile, profileDatabasePath, profileExists, profileFolder, type ProfileSettings } from '../profiles';
+import {
+  createProfile,
+  loadProfile,
+  profileDatabasePath,
+  profileExists,
+  profileFolder,
+  type ProfileSettings,
+} from '../profiles';
 import { lockProfile, type ProfileLock } from './profile-lock';
 
 export const demoProfileName = 'demo';
@@ -28,9 +35,16 @@ export interface OpenProfileDatabaseOptions {
   program?: string;
 }
 
-export function openProfileDatabase(name: string, root?: string, options: OpenProfileDatabaseOptions = {}): OpenedProfileDatabase {
+export function openProfileDatabase(
+  name: string,
+  root?: string,
+  options: OpenProfileDatabaseOptions = {},
+): OpenedProfileDatabase {
   const profile = loadOrCreateProfile(name, root);
-  const lock = options.exclusive === true ? lockProfile(profile.name, profileFolder(profile.name, root), options.program) : undefined;
+  const lock =
+    options.exclusive === true
+      ? lockProfile(profile.name, profileFolder(profile.name, root), options.program)
+      : undefined;
   let db: ProfileDatabase;
   try {
     db = openDatabase(profileDatabasePath(profile.name, root));

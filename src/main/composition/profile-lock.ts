@@ -102,8 +102,14 @@ function isBusy(error: unknown): boolean {
 function readHolder(folder: string): ProfileLockHolder | null {
   try {
     const parsed = JSON.parse(readFileSync(join(folder, holderFileName), 'utf8')) as Partial<ProfileLockHolder>;
-    if (typeof parsed.program !== 'string' || typeof parsed.pid !== 'number' || typeof parsed.since !== 'string') return null;
-    return { program: parsed.program, pid: parsed.pid, since: parsed.since, host: typeof parsed.host === 'string' ? parsed.host : hostname() };
+    if (typeof parsed.program !== 'string' || typeof parsed.pid !== 'number' || typeof parsed.since !== 'string')
+      return null;
+    return {
+      program: parsed.program,
+      pid: parsed.pid,
+      since: parsed.since,
+      host: typeof parsed.host === 'string' ? parsed.host : hostname(),
+    };
   } catch {
     return null;
   }

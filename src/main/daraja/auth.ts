@@ -46,7 +46,8 @@ export class AccessTokens {
 
   /** A valid token: the cached one, or the result of the one refresh already under way, or a new one. */
   get(): Promise<TokenResult> {
-    if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve({ ok: true, token: this.cached.token });
+    if (this.cached && this.now() < this.cached.refreshAt)
+      return Promise.resolve({ ok: true, token: this.cached.token });
     this.inFlight ??= this.fetch().finally(() => {
       this.inFlight = undefined;
     });
@@ -69,7 +70,10 @@ export class AccessTokens {
     if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
       const parsed = oauthResponse.safeParse(result.json);
       if (parsed.success) {
-        this.cached = { token: parsed.data.accessToken, refreshAt: refreshTime(startedAt, parsed.data.expiresInSeconds, this.margin) };
+        this.cached = {
+          token: parsed.data.accessToken,
+          refreshAt: refreshTime(startedAt, parsed.data.expiresInSeconds, this.margin),
+        };
         return { ok: true, token: parsed.data.accessToken };
       }
     }

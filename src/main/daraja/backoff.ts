@@ -38,7 +38,10 @@ const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTime
  * transient and throttled outcomes are retried: unknown, duplicate and definitive come back at once,
  * because repeating a payment whose answer was lost could pay twice.
  */
-export async function retrying<T>(call: () => Promise<CallOutcome<T>>, policy: RetryPolicy = defaultRetryPolicy): Promise<CallOutcome<T>> {
+export async function retrying<T>(
+  call: () => Promise<CallOutcome<T>>,
+  policy: RetryPolicy = defaultRetryPolicy,
+): Promise<CallOutcome<T>> {
   const sleep = policy.sleep ?? sleepFor;
   for (let attempt = 1; ; attempt++) {
     const outcome = await call();

@@ -31,7 +31,9 @@ export function parseCertificate(pemOrDer: string | Uint8Array, source = 'The fi
   }
   const keyType = certificate.publicKey.asymmetricKeyType;
   if (keyType !== 'rsa') {
-    throw new ValidationError(`${source} holds a ${keyType ?? 'unknown'} key; M-Pesa needs a certificate with an RSA key.`);
+    throw new ValidationError(
+      `${source} holds a ${keyType ?? 'unknown'} key; M-Pesa needs a certificate with an RSA key.`,
+    );
   }
   return certificate;
 }
@@ -108,7 +110,10 @@ function describe(certificate: X509Certificate, now: Date): CertificateInfo {
 
 // Node prints subjects one attribute per line; the screen wants "C=KE, ST=Nairobi, …".
 function oneLine(distinguishedName: string): string {
-  return distinguishedName.split('\n').filter((part) => part !== '').join(', ');
+  return distinguishedName
+    .split('\n')
+    .filter((part) => part !== '')
+    .join(', ');
 }
 
 // A downloaded "certificate" is often a portal login page; say so rather than only "invalid".
@@ -119,7 +124,7 @@ function hintFor(pemOrDer: string | Uint8Array): string {
   if (head.includes('<html') || head.includes('<!doctype')) {
     return 'It looks like a web page (perhaps a login page saved instead of the certificate); download the .cer file again.';
   }
-  if (head.includes('private key')) return 'It is a private key; Mshahara needs Safaricom\'s public certificate.';
+  if (head.includes('private key')) return "It is a private key; Mshahara needs Safaricom's public certificate.";
   if (pemOrDer.length === 0) return 'It is empty.';
   return '';
 }

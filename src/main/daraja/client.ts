@@ -33,7 +33,13 @@ export interface DarajaClientOptions extends HttpOptions {
 
 export type StkQueryResult =
   | { state: 'pending' }
-  | { state: 'completed'; resultCode: string; resultDesc: string; merchantRequestId: string; checkoutRequestId: string };
+  | {
+      state: 'completed';
+      resultCode: string;
+      resultDesc: string;
+      merchantRequestId: string;
+      checkoutRequestId: string;
+    };
 
 interface CallSpec<T> {
   name: string;
@@ -142,7 +148,9 @@ export class DarajaClient {
         SecurityCredential: credential.value,
         CommandID: 'TransactionStatusQuery',
         ...(r.value.receipt === undefined ? {} : { TransactionID: r.value.receipt }),
-        ...(r.value.originatorConversationId === undefined ? {} : { OriginalConversationID: r.value.originatorConversationId }),
+        ...(r.value.originatorConversationId === undefined
+          ? {}
+          : { OriginalConversationID: r.value.originatorConversationId }),
         PartyA: this.config.shortcode,
         IdentifierType: '4',
         ResultURL: r.value.resultUrl,
@@ -219,8 +227,14 @@ export class DarajaClient {
       path: '/mpesa/stkpushquery/v1/query',
       moneyMoving: false,
       response: s.stkQueryResponse.transform((v): StkQueryResult => ({ state: 'completed', ...v })),
-      fromErrorAnswer: (code, message) => (code === '500.001.1001' && /being processed/i.test(message) ? { state: 'pending' } : undefined),
-      body: { BusinessShortCode: stk.shortcode, Password: stk.password, Timestamp: stk.timestamp, CheckoutRequestID: r.value.checkoutRequestId },
+      fromErrorAnswer: (code, message) =>
+        code === '500.001.1001' && /being processed/i.test(message) ? { state: 'pending' } : undefined,
+      body: {
+        BusinessShortCode: stk.shortcode,
+        Password: stk.password,
+        Timestamp: stk.timestamp,
+        CheckoutRequestID: r.value.checkoutRequestId,
+      },
     });
   }
 
@@ -279,7 +293,12 @@ export class DarajaClient {
         outcome = token.outcome;
         break;
       }
-      const result = await this.http.send({ method: 'POST', path: spec.path, headers: { authorization: `Bearer ${token.token}` }, body });
+      const result = await this.http.send({
+        method: 'POST',
+        path: spec.path,
+        headers: { authorization: `Bearer ${token.token}` },
+        body,
+      });
       if (result.kind === 'response') {
         const answer = this.read(spec, result.status, result.json);
         if (answer) {
@@ -295,8 +314,18 @@ export class DarajaClient {
       }
       outcome = classified.outcome;
     }
-    outcome ??= failed('definitive', 'mshahara.no_outcome', 'Mshahara could not complete the request.', 'call_safaricom');
-    const fields = { profile: this.config.name, call: spec.name, outcome: outcome.kind, ms: Math.round(performance.now() - startedAt) };
+    outcome ??= failed(
+      'definitive',
+      'mshahara.no_outcome',
+      'Mshahara could not complete the request.',
+      'call_safaricom',
+    );
+    const fields = {
+      profile: this.config.name,
+      call: spec.name,
+      outcome: outcome.kind,
+      ms: Math.round(performance.now() - startedAt),
+    };
     if (outcome.kind === 'accepted') log.debug(fields, 'daraja call');
     else log.warn({ ...fields, code: outcome.error.code }, 'daraja call not accepted');
     return outcome;
@@ -315,16 +344,30 @@ export class DarajaClient {
     if (!parsed.success) return undefined;
     const code = spec.responseCode?.(parsed.data) ?? '0';
     if (code === '0') return { kind: 'accepted', value: parsed.data };
-    const description = typeof json === 'object' && json !== null ? String((json as Record<string, unknown>).ResponseDescription ?? '') : '';
+    const description =
+      typeof json === 'object' && json !== null
+        ? String((json as Record<string, unknown>).ResponseDescription ?? '')
+        : '';
     return classifyErrorEnvelope(code, description, status, spec.moneyMoving).outcome;
   }
 
-  private validate<S extends z.ZodType>(schema: S, request: unknown): { ok: true; value: z.output<S> } | { ok: false; outcome: CallOutcome<never> } {
+  private validate<S extends z.ZodType>(
+    schema: S,
+    request: unknown,
+  ): { ok: true; value: z.output<S> } | { ok: false; outcome: CallOutcome<never> } {
     const parsed = schema.safeParse(request);
     if (parsed.success) return { ok: true, value: parsed.data };
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
     // Refused before sending: M-Pesa never saw it, so nothing can have been paid.
-    return { ok: false, outcome: failed('definitive', 'mshahara.invalid_request', `The request was not sent because it is incomplete or wrong (${problems}).`, 'fix_request') };
+    return {
+      ok: false,
+      outcome: failed(
+        'definitive',
+        'mshahara.invalid_request',
+        `The request was not sent because it is incomplete or wrong (${problems}).`,
+        'fix_request',
+      ),
+    };
   }
 
   /** Encrypting is slow (RSA) and the result stays valid, so one credential serves the profile. */
@@ -339,11 +382,20 @@ export class DarajaClient {
     }
   }
 
-  private stkPassword(): { ok: true; shortcode: string; password: string; timestamp: string } | { ok: false; outcome: CallOutcome<never> } {
+  private stkPassword():
+    { ok: true; shortcode: string; password: string; timestamp: string } | { ok: false; outcome: CallOutcome<never> } {
     const shortcode = this.config.stkShortcode;
     const passkey = this.config.passkey;
     if (!shortcode || !passkey) {
-      return { ok: false, outcome: failed('definitive', 'mshahara.stk_not_configured', 'M-Pesa Express is not set up for this profile (shortcode and passkey).', 'check_credentials') };
+      return {
+        ok: false,
+        outcome: failed(
+          'definitive',
+          'mshahara.stk_not_configured',
+          'M-Pesa Express is not set up for this profile (shortcode and passkey).',
+          'check_credentials',
+        ),
+      };
     }
     const timestamp = formatDarajaTime(new Date(this.now()));
     const password = Buffer.from(`${shortcode}${passkey}${timestamp}`, 'utf8').toString('base64');

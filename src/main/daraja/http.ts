@@ -104,7 +104,10 @@ export class DarajaHttp {
         },
         onResponseData: (controller, chunk) => {
           size += chunk.length;
-          if (size > this.maxBodyBytes) controller.abort(Object.assign(new Error('The answer from M-Pesa was too large.'), { code: 'BODY_TOO_LARGE' }));
+          if (size > this.maxBodyBytes)
+            controller.abort(
+              Object.assign(new Error('The answer from M-Pesa was too large.'), { code: 'BODY_TOO_LARGE' }),
+            );
           else chunks.push(chunk);
         },
         onResponseEnd: () => {
@@ -119,7 +122,12 @@ export class DarajaHttp {
         },
         onResponseError: (_controller, error) => {
           const errorCode = errorCodeOf(error);
-          finish({ kind: 'failure', sent: sent && !connectErrorCodes.has(errorCode), errorCode, message: error.message });
+          finish({
+            kind: 'failure',
+            sent: sent && !connectErrorCodes.has(errorCode),
+            errorCode,
+            message: error.message,
+          });
         },
       };
       const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -139,7 +147,12 @@ export class DarajaHttp {
           handler,
         );
       } catch (error) {
-        finish({ kind: 'failure', sent: false, errorCode: errorCodeOf(error), message: error instanceof Error ? error.message : String(error) });
+        finish({
+          kind: 'failure',
+          sent: false,
+          errorCode: errorCodeOf(error),
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     });
   }

@@ -8,7 +8,13 @@ import { z } from 'zod';
 export const looseText = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
 /** A number that may arrive as a string ("3599"). */
 export const looseNumber = z
-  .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?$/),
+  ])
   .transform((v) => Number(v));
 
 // ---- what Mshahara asks for ---------------------------------------------------------------------
@@ -62,7 +68,10 @@ export const reversalRequest = z.object({
   receipt: z.string().trim().min(1),
   amountCents: wholeShillingCents,
   /** The shortcode that received the money; the profile's shortcode when left out. */
-  receiverParty: z.string().regex(/^\d{5,7}$/).optional(),
+  receiverParty: z
+    .string()
+    .regex(/^\d{5,7}$/)
+    .optional(),
   remarks,
   occasion: z.string().max(100).optional(),
   resultUrl: callbackUrl,
@@ -77,7 +86,10 @@ export const stkPushRequest = z.object({
   transactionDesc: z.string().trim().min(1).max(13).optional(),
   transactionType: z.enum(['CustomerPayBillOnline', 'CustomerBuyGoodsOnline']).default('CustomerPayBillOnline'),
   /** The paybill or till receiving the money; the STK shortcode when left out. */
-  partyB: z.string().regex(/^\d{5,7}$/).optional(),
+  partyB: z
+    .string()
+    .regex(/^\d{5,7}$/)
+    .optional(),
   callbackUrl,
 });
 export type StkPushRequest = z.input<typeof stkPushRequest>;
@@ -90,7 +102,10 @@ export const c2bRegisterRequest = z.object({
   responseType: z.enum(['Completed', 'Cancelled']),
   confirmationUrl: callbackUrl,
   validationUrl: callbackUrl,
-  shortcode: z.string().regex(/^\d{5,7}$/).optional(),
+  shortcode: z
+    .string()
+    .regex(/^\d{5,7}$/)
+    .optional(),
 });
 export type C2bRegisterRequest = z.input<typeof c2bRegisterRequest>;
 
@@ -99,7 +114,10 @@ export const c2bSimulateRequest = z.object({
   amountCents: wholeShillingCents,
   msisdn,
   billRefNumber: z.string().max(20).optional(),
-  shortcode: z.string().regex(/^\d{5,7}$/).optional(),
+  shortcode: z
+    .string()
+    .regex(/^\d{5,7}$/)
+    .optional(),
   version: z.enum(['v1', 'v2']).default('v1'),
 });
 export type C2bSimulateRequest = z.input<typeof c2bSimulateRequest>;

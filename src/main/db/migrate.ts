@@ -55,7 +55,9 @@ export function migrate(db: Db, list: readonly Migration[] = appMigrations): Mig
 export function migrateTo(db: Db, target: number, list: readonly Migration[] = appMigrations): MigrationOutcome {
   assertWellFormed(list);
   if (!Number.isInteger(target) || target < 0 || target > latestVersion(list)) {
-    throw new InternalError(`Cannot migrate to schema ${target}: this version of Mshahara knows 0 to ${latestVersion(list)}.`);
+    throw new InternalError(
+      `Cannot migrate to schema ${target}: this version of Mshahara knows 0 to ${latestVersion(list)}.`,
+    );
   }
   if (db.inTransaction) throw new InternalError('Migrations must run outside any open transaction.');
 
@@ -106,7 +108,10 @@ function applyPending(db: Db, target: number, list: readonly Migration[]): Migra
 
   const broken = db.pragma('foreign_key_check') as unknown[];
   if (broken.length > 0) {
-    throw new MigrationFailedError(applied.at(-1) ?? 'unknown', new Error(`${broken.length} rows break a foreign key after migrating`));
+    throw new MigrationFailedError(
+      applied.at(-1) ?? 'unknown',
+      new Error(`${broken.length} rows break a foreign key after migrating`),
+    );
   }
   // user_version takes no bound parameter; target is a checked integer.
   db.pragma(`user_version = ${target}`);
@@ -116,12 +121,15 @@ function applyPending(db: Db, target: number, list: readonly Migration[]): Migra
 
 /** Every migration already applied must be recorded, in order, with the hash of the text we ship. */
 function checkHistory(db: Db, version: number, list: readonly Migration[]): void {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const hasTable =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
   if (!hasTable) {
     if (version === 0) return;
     throw new MigrationHistoryError(`schema version is ${version} but no migrations are recorded`);
   }
-  const rows = db.prepare('SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version').all() as AppliedMigration[];
+  const rows = db
+    .prepare('SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version')
+    .all() as AppliedMigration[];
   if (rows.length !== version || rows.some((row, index) => row.version !== index + 1)) {
     throw new MigrationHistoryError(
       `schema version is ${version} but the recorded migrations are [${rows.map((r) => r.version).join(', ')}]`,
@@ -138,7 +146,9 @@ function checkHistory(db: Db, version: number, list: readonly Migration[]): void
 function assertWellFormed(list: readonly Migration[]): void {
   list.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new InternalError(`Migration ${migration.name} has version ${migration.version}; expected ${index + 1} (versions run 1, 2, 3… with no gaps).`);
+      throw new InternalError(
+        `Migration ${migration.name} has version ${migration.version}; expected ${index + 1} (versions run 1, 2, 3… with no gaps).`,
+      );
     }
   });
 }

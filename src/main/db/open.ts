@@ -32,7 +32,8 @@ export function sqliteBindingPath(options: Pick<OpenDatabaseOptions, 'nativeBind
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): ProfileDatabase {
   const nativeBinding = sqliteBindingPath(options);
   const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
-  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new InternalError(`Invalid busy timeout: ${busyTimeoutMs}`);
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+    throw new InternalError(`Invalid busy timeout: ${busyTimeoutMs}`);
   const list = options.migrations ?? appMigrations;
 
   const db = new Database(file, nativeBinding === undefined ? {} : { nativeBinding });

@@ -18,13 +18,19 @@ export const contentSecurityPolicy = [
 ].join('; ');
 
 /** `npm run dev` only: Vite's hot-reload socket on the dev server's own origin. */
-export const developmentContentSecurityPolicy = contentSecurityPolicy.replace("connect-src 'none'", "connect-src 'self'");
+export const developmentContentSecurityPolicy = contentSecurityPolicy.replace(
+  "connect-src 'none'",
+  "connect-src 'self'",
+);
 
 /** The part of electron's Session the policy needs (electron's Session satisfies it). */
 export interface HeaderSession {
   webRequest: {
     onHeadersReceived(
-      listener: (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void,
+      listener: (
+        details: OnHeadersReceivedListenerDetails,
+        callback: (response: HeadersReceivedResponse) => void,
+      ) => void,
     ): void;
   };
 }

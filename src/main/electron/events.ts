@@ -9,6 +9,7 @@ export interface EventWindow {
 
 export function sendEventsTo(windows: () => readonly EventWindow[]): EventListener {
   return (event, payload) => {
-    for (const window of windows()) if (!window.isDestroyed()) window.webContents.send(ipcChannel.event, event, payload);
+    for (const window of windows())
+      if (!window.isDestroyed()) window.webContents.send(ipcChannel.event, event, payload);
   };
 }

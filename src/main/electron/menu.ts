@@ -6,9 +6,19 @@ export const helpLinks = {
   daraja: 'https://developer.safaricom.co.ke/',
 } as const;
 
-export function appMenuTemplate(options: { platform: NodeJS.Platform; openLink: (url: string) => void; isDevelopment: boolean }): MenuItemConstructorOptions[] {
+export function appMenuTemplate(options: {
+  platform: NodeJS.Platform;
+  openLink: (url: string) => void;
+  isDevelopment: boolean;
+}): MenuItemConstructorOptions[] {
   const macApp: MenuItemConstructorOptions[] = options.platform === 'darwin' ? [{ role: 'appMenu' }] : [];
-  const view: MenuItemConstructorOptions[] = [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }];
+  const view: MenuItemConstructorOptions[] = [
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  ];
   // Developer tools only while developing: a payroll officer has no use for a console into the page.
   if (options.isDevelopment) view.unshift({ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' });
   return [
@@ -19,9 +29,7 @@ export function appMenuTemplate(options: { platform: NodeJS.Platform; openLink: 
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [
-        { label: 'Safaricom Daraja portal', click: () => options.openLink(helpLinks.daraja) },
-      ],
+      submenu: [{ label: 'Safaricom Daraja portal', click: () => options.openLink(helpLinks.daraja) }],
     },
   ];
 }

@@ -13,7 +13,11 @@ export interface NativeSqliteTarget {
 
 /** One folder per better-sqlite3 × Electron × platform × arch: an upgrade of either builds anew. */
 export function electronSqliteFolder(target: NativeSqliteTarget): string {
-  return join(target.projectRoot, '.electron-native', `better-sqlite3-${target.sqliteVersion}-electron-${target.electronVersion}-${target.platform}-${target.arch}`);
+  return join(
+    target.projectRoot,
+    '.electron-native',
+    `better-sqlite3-${target.sqliteVersion}-electron-${target.electronVersion}-${target.platform}-${target.arch}`,
+  );
 }
 
 export function electronSqliteBinding(target: NativeSqliteTarget): string {
@@ -41,7 +45,10 @@ export type PrepareOutcome = 'already-there' | 'prebuilt' | 'built-from-source';
  * published prebuilt binary for this Electron is fetched (prebuild-install), and when none exists
  * it is compiled from source against Electron's headers (node-gyp).
  */
-export async function prepareElectronSqlite(target: NativeSqliteTarget, machine: PrepareCollaborators): Promise<{ binding: string; outcome: PrepareOutcome }> {
+export async function prepareElectronSqlite(
+  target: NativeSqliteTarget,
+  machine: PrepareCollaborators,
+): Promise<{ binding: string; outcome: PrepareOutcome }> {
   const binding = electronSqliteBinding(target);
   if (machine.exists(binding)) return { binding, outcome: 'already-there' };
   const scratch = await machine.scratchFolder();
@@ -51,15 +58,29 @@ export async function prepareElectronSqlite(target: NativeSqliteTarget, machine:
     const node = process.execPath;
     let outcome: PrepareOutcome = 'prebuilt';
     try {
-      machine.log(`Fetching better-sqlite3 ${target.sqliteVersion} built for Electron ${target.electronVersion} (${target.platform}-${target.arch})…`);
+      machine.log(
+        `Fetching better-sqlite3 ${target.sqliteVersion} built for Electron ${target.electronVersion} (${target.platform}-${target.arch})…`,
+      );
       await machine.run(
         node,
-        [join(target.projectRoot, 'node_modules', 'prebuild-install', 'bin.js'), '--runtime', 'electron', '--target', target.electronVersion, '--platform', target.platform, '--arch', target.arch],
+        [
+          join(target.projectRoot, 'node_modules', 'prebuild-install', 'bin.js'),
+          '--runtime',
+          'electron',
+          '--target',
+          target.electronVersion,
+          '--platform',
+          target.platform,
+          '--arch',
+          target.arch,
+        ],
         scratch,
       );
       if (!machine.exists(built)) throw new Error('prebuild-install left no binding');
     } catch (error) {
-      machine.log(`No prebuilt binary (${error instanceof Error ? error.message : String(error)}); compiling better-sqlite3 for Electron ${target.electronVersion}…`);
+      machine.log(
+        `No prebuilt binary (${error instanceof Error ? error.message : String(error)}); compiling better-sqlite3 for Electron ${target.electronVersion}…`,
+      );
       outcome = 'built-from-source';
       await machine.run(
         node,

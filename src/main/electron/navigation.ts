@@ -27,7 +27,10 @@ export function isAppUrl(url: string, appUrl: string): boolean {
   return target.origin === app.origin;
 }
 
-export function guardNavigation(contents: GuardedContents, options: { appUrl: string; openExternal: ExternalOpener }): void {
+export function guardNavigation(
+  contents: GuardedContents,
+  options: { appUrl: string; openExternal: ExternalOpener },
+): void {
   const stayInApp = (event: { preventDefault(): void }, url: string): void => {
     if (isAppUrl(url, options.appUrl)) return;
     event.preventDefault();

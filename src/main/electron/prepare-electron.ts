@@ -11,23 +11,36 @@ import { prepareElectronSqlite, type NativeSqliteTarget, type PrepareCollaborato
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 function versionOf(packageName: string): string {
-  return (JSON.parse(readFileSync(join(projectRoot, 'node_modules', packageName, 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(projectRoot, 'node_modules', packageName, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 }
 
 export function currentTarget(): NativeSqliteTarget {
-  return { projectRoot, electronVersion: versionOf('electron'), sqliteVersion: versionOf('better-sqlite3'), platform: process.platform, arch: process.arch };
+  return {
+    projectRoot,
+    electronVersion: versionOf('electron'),
+    sqliteVersion: versionOf('better-sqlite3'),
+    platform: process.platform,
+    arch: process.arch,
+  };
 }
 
 const sqlitePackage = join(projectRoot, 'node_modules', 'better-sqlite3');
 
 export const machine: PrepareCollaborators = {
   exists: existsSync,
-  copyPackage: (into) => cp(sqlitePackage, into, { recursive: true, filter: (source) => !source.startsWith(join(sqlitePackage, 'build')) }),
+  copyPackage: (into) =>
+    cp(sqlitePackage, into, { recursive: true, filter: (source) => !source.startsWith(join(sqlitePackage, 'build')) }),
   run: (command, args, cwd) =>
     new Promise((resolve, reject) => {
       const child = spawn(command, args, { cwd, stdio: 'inherit' });
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args[0] ?? command} exited with ${code}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`${args[0] ?? command} exited with ${code}`)),
+      );
     }),
   install: async (built, binding) => {
     await mkdir(dirname(binding), { recursive: true });

@@ -6,7 +6,11 @@ export interface QuittingApp {
 }
 
 /** `close` stops the engine (in-flight attempts recorded) and closes the profile. */
-export function holdQuitUntilClosed(app: QuittingApp, close: () => Promise<void>, onError: (error: unknown) => void): void {
+export function holdQuitUntilClosed(
+  app: QuittingApp,
+  close: () => Promise<void>,
+  onError: (error: unknown) => void,
+): void {
   let state: 'open' | 'closing' | 'closed' = 'open';
   app.on('before-quit', (event) => {
     if (state === 'closed') return;

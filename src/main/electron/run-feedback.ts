@@ -21,7 +21,10 @@ export function runEndedMessage(ended: EventPayload<'run.ended'>): { title: stri
       return { title: `Payroll run "${ended.title}" is done`, body: `Everyone was paid: ${paid}.` };
     case 'partially_paid':
     case 'failed':
-      return { title: `Payroll run "${ended.title}" ended with failures`, body: `${paid}${failed}. Open Mshahara to see why and retry.` };
+      return {
+        title: `Payroll run "${ended.title}" ended with failures`,
+        body: `${paid}${failed}. Open Mshahara to see why and retry.`,
+      };
     case 'draft':
     case 'approved':
     case 'running':

@@ -4,7 +4,9 @@ import type { ContractHandlers } from '../transports/dispatch';
 import { clearFinding, listAttention, listFindings } from '../payroll/engine/attention';
 import type { ApiContext } from './context';
 
-export function attentionHandlers(ctx: ApiContext): Pick<ContractHandlers, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'> {
+export function attentionHandlers(
+  ctx: ApiContext,
+): Pick<ContractHandlers, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'> {
   const core = () => ctx.session.require();
   return {
     'runs.attention': ({ runId }) => {
@@ -13,7 +15,10 @@ export function attentionHandlers(ctx: ApiContext): Pick<ContractHandlers, 'runs
     },
     'runs.resolve': async (input) => {
       const c = core();
-      const resolution = input.outcome === 'paid' ? { outcome: 'paid' as const, receipt: input.receipt, reason: input.reason } : { outcome: 'failed' as const, reason: input.reason };
+      const resolution =
+        input.outcome === 'paid'
+          ? { outcome: 'paid' as const, receipt: input.receipt, reason: input.reason }
+          : { outcome: 'failed' as const, reason: input.reason };
       const outcome = await c.engine.resolveItem(input.itemId, resolution, ctx.actor);
       if (outcome.outcome === 'paid') {
         const latest = c.db.prepare('SELECT max(id) AS id FROM transactions').get() as { id: number | null };

@@ -37,7 +37,9 @@ export interface ProfileCore {
   source: CallbackSource;
   engine: EngineControls;
   /** The simulator this process runs for a demo profile (its certificate is the demo's). */
-  simulator?: { baseUrl: string; certificatePem: string; addCustomers?(list: Array<{ msisdn: string; name: string }>): number } | undefined;
+  simulator?:
+    | { baseUrl: string; certificatePem: string; addCustomers?(list: Array<{ msisdn: string; name: string }>): number }
+    | undefined;
   /**
    * Demo only: makes the in-process simulator know these people as M-Pesa customers under the
    * names the officer gave them, so demo payments come back with matching registered names.

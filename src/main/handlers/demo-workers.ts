@@ -18,7 +18,16 @@ const sampleWorkers: ReadonlyArray<{ name: string; phone: string; department: st
 
 export function addSampleWorkers(db: ProfileDatabase, actor: string): number {
   for (const worker of sampleWorkers) {
-    addWorker(db, { name: worker.name, phone: worker.phone, department: worker.department, defaultAmountCents: worker.shillings * 100 }, actor);
+    addWorker(
+      db,
+      {
+        name: worker.name,
+        phone: worker.phone,
+        department: worker.department,
+        defaultAmountCents: worker.shillings * 100,
+      },
+      actor,
+    );
   }
   return sampleWorkers.length;
 }

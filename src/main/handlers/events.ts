@@ -25,14 +25,27 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
     try {
       const view = runProgressView(db, progress.runId, progress);
       events.publish('run.progress', view);
-      const over = (view.state === 'completed' || view.state === 'cancelled') && view.counts.queued + view.counts.paying === 0;
+      const over =
+        (view.state === 'completed' || view.state === 'cancelled') && view.counts.queued + view.counts.paying === 0;
       if (!over) return;
-      const attempts = db.prepare('SELECT count(*) AS n FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ?').get(view.runId) as { n: number };
+      const attempts = db
+        .prepare(
+          'SELECT count(*) AS n FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ?',
+        )
+        .get(view.runId) as { n: number };
       const end = `${view.state}:${view.counts.paid}:${view.counts.failed}:${view.counts.cancelled}:${attempts.n}`;
       if (announced.get(view.runId) === end) return;
       announced.set(view.runId, end);
-      const title = (db.prepare('SELECT title FROM payroll_runs WHERE id = ?').get(view.runId) as { title: string }).title;
-      events.publish('run.ended', { runId: view.runId, title, displayStatus: view.displayStatus, paidCount: view.counts.paid, failedCount: view.counts.failed, paidCents: view.totals.paidCents });
+      const title = (db.prepare('SELECT title FROM payroll_runs WHERE id = ?').get(view.runId) as { title: string })
+        .title;
+      events.publish('run.ended', {
+        runId: view.runId,
+        title,
+        displayStatus: view.displayStatus,
+        paidCount: view.counts.paid,
+        failedCount: view.counts.failed,
+        paidCents: view.totals.paidCents,
+      });
     } catch (error) {
       // An event is a courtesy to the screens; never let it disturb the engine that called us.
       log.error({ err: error, runId: progress.runId }, 'could not publish run progress');
@@ -41,15 +54,22 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
 
   const stopInbox = core.source.onStored((ids) => {
     try {
-      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${needsActionSql}`).get() as { n: number }).n;
+      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${needsActionSql}`).get() as { n: number })
+        .n;
       events.publish('inbox.changed', { added: ids.length, needsAction });
       const latest = maxTransactionId(db);
       if (latest > lastTransactionId) {
-        const added = (db.prepare('SELECT count(*) AS n FROM transactions WHERE id > ?').get(lastTransactionId) as { n: number }).n;
+        const added = (
+          db.prepare('SELECT count(*) AS n FROM transactions WHERE id > ?').get(lastTransactionId) as { n: number }
+        ).n;
         lastTransactionId = latest;
         events.publish('ledger.changed', { added, latestId: latest });
       }
-      const balances = db.prepare(`SELECT count(*) AS n FROM inbox WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'balance-result' AND applied = 1`).get(JSON.stringify(ids)) as { n: number };
+      const balances = db
+        .prepare(
+          `SELECT count(*) AS n FROM inbox WHERE id IN (SELECT value FROM json_each(?)) AND kind = 'balance-result' AND applied = 1`,
+        )
+        .get(JSON.stringify(ids)) as { n: number };
       if (balances.n > 0) events.publish('balance.changed', latestFloat(db));
     } catch (error) {
       log.error({ err: error }, 'could not publish inbox events');

@@ -30,9 +30,7 @@ export function latestFloat(db: ProfileDatabase): FloatView {
         WHERE observed_at = (SELECT MAX(observed_at) FROM balance_snapshots)
         ORDER BY CASE WHEN account = 'Utility Account' THEN available_cents END ASC NULLS LAST, id DESC LIMIT 1`,
     )
-    .get() as
-    | Pick<SnapshotRow, 'observed_at' | 'conversation_id' | 'inbox_id'>
-    | undefined;
+    .get() as Pick<SnapshotRow, 'observed_at' | 'conversation_id' | 'inbox_id'> | undefined;
   if (latest === undefined) return { accounts: [], observedAt: null, utilityAvailableCents: null };
   // Rows of one answer share its inbox row (or, failing that, its time): never mix two answers.
   const rows = (
@@ -61,11 +59,18 @@ export function floatCheck(db: ProfileDatabase, requiredCents: number, exceptRun
   const float = latestFloat(db);
   const available = float.utilityAvailableCents;
   if (available === null) {
-    return { requiredCents, availableCents: null, enough: null, observedAt: null, message: 'No balance from M-Pesa yet: Mshahara asks for it before sending.' };
+    return {
+      requiredCents,
+      availableCents: null,
+      enough: null,
+      observedAt: null,
+      message: 'No balance from M-Pesa yet: Mshahara asks for it before sending.',
+    };
   }
   const others = committedElsewhere(db, exceptRunId).totalWithChargesCents;
   const enough = available >= requiredCents + others;
-  const besides = others > 0 ? `, besides ${formatKesWithCurrency(others)} that other approved or running runs will take` : '';
+  const besides =
+    others > 0 ? `, besides ${formatKesWithCurrency(others)} that other approved or running runs will take` : '';
   const message = enough
     ? `The utility account holds ${formatKesWithCurrency(available)}; this run needs ${formatKesWithCurrency(requiredCents)} with charges${besides}.`
     : `The utility account holds ${formatKesWithCurrency(available)} but this run needs ${formatKesWithCurrency(requiredCents)} with charges${besides}: short by ${formatKesWithCurrency(requiredCents + others - available)}. Top up the float first.`;

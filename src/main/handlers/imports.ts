@@ -43,7 +43,13 @@ export type UploadChoice = { contentBase64: string; sheet?: string | undefined; 
  * refusal; amounts optional). `forPreview` lets a file whose columns are not all placed come back
  * for mapping; creating from it refuses instead. A mapping that places every column is remembered.
  */
-export async function readUpload(db: ProfileDatabase, upload: UploadChoice, kind: 'payroll' | 'workers', actor: string, forPreview: boolean): Promise<ImportPreview> {
+export async function readUpload(
+  db: ProfileDatabase,
+  upload: UploadChoice,
+  kind: 'payroll' | 'workers',
+  actor: string,
+  forPreview: boolean,
+): Promise<ImportPreview> {
   const options: ImportOptions = {
     existingPhones: existingPhones(db),
     duplicatesAgainstExisting: kind === 'payroll' ? 'warn' : 'invalid',
@@ -55,7 +61,8 @@ export async function readUpload(db: ProfileDatabase, upload: UploadChoice, kind
     ...(upload.mapping === undefined ? {} : { mapping: upload.mapping }),
   };
   const preview = await previewPayrollFile(decodeUpload(upload.contentBase64), options);
-  if (upload.mapping !== undefined && preview.missingColumns.length === 0) rememberMapping(db, preview.layout, upload.mapping, actor);
+  if (upload.mapping !== undefined && preview.missingColumns.length === 0)
+    rememberMapping(db, preview.layout, upload.mapping, actor);
   return preview;
 }
 
@@ -65,7 +72,10 @@ export function importHandlers(ctx: ApiContext): Pick<ContractHandlers, ImportMe
   return {
     'imports.leftOutFile': (input: MethodInput<'imports.leftOutFile'>) => {
       const profile = ctx.session.current?.profile.name ?? 'no-profile';
-      const stem = `${input.fileName.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60)}-left-out`;
+      const stem = `${input.fileName
+        .replace(/\.[^.]*$/, '')
+        .replace(/[^\w.-]+/g, '-')
+        .slice(0, 60)}-left-out`;
       return produceFile(ctx, profile, exportFileName(stem, input.format), input.format, async (path) => {
         await writeLeftOutFile(input.titles, input.rows, path, input.format);
         return input.rows.length;

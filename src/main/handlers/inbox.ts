@@ -44,12 +44,16 @@ const showSql = {
 /** The ids a callback can be recognised by, in the order a status query prefers them. */
 export function callbackReferences(body: string): { originatorConversationId: string | null; receipt: string | null } {
   const pick = (key: string): string | null => new RegExp(`"${key}"\\s*:\\s*"([^"]{1,100})"`).exec(body)?.[1] ?? null;
-  return { originatorConversationId: pick('OriginatorConversationID'), receipt: pick('TransactionID') ?? pick('TransID') };
+  return {
+    originatorConversationId: pick('OriginatorConversationID'),
+    receipt: pick('TransactionID') ?? pick('TransID'),
+  };
 }
 
 export function inboxEntryView(row: InboxRow): InboxEntry {
   const refs = callbackReferences(row.body);
-  const flaggedForPerson = row.flag !== null && row.flag !== 'duplicate' && row.flag !== 'malformed' && row.settled_at === null;
+  const flaggedForPerson =
+    row.flag !== null && row.flag !== 'duplicate' && row.flag !== 'malformed' && row.settled_at === null;
   return {
     id: row.id,
     receivedAt: row.received_at,
@@ -62,7 +66,10 @@ export function inboxEntryView(row: InboxRow): InboxEntry {
     settledAt: row.settled_at,
     reference: refs.receipt ?? refs.originatorConversationId,
     body: row.body,
-    canSettle: flaggedForPerson && settleableKinds.has(row.kind) && (refs.originatorConversationId !== null || refs.receipt !== null),
+    canSettle:
+      flaggedForPerson &&
+      settleableKinds.has(row.kind) &&
+      (refs.originatorConversationId !== null || refs.receipt !== null),
   };
 }
 
@@ -71,11 +78,18 @@ const statusAnswerWaitMs = 15_000;
 /** What M-Pesa's status answer means for the flagged callback. */
 export function settleVerdict(answer: InboxRow): { settled: boolean; message: string } {
   if (answer.applied === 1) {
-    return { settled: true, message: `M-Pesa's status answer settled the payment it names${answer.reason ? `: ${answer.reason}` : '.'}` };
+    return {
+      settled: true,
+      message: `M-Pesa's status answer settled the payment it names${answer.reason ? `: ${answer.reason}` : '.'}`,
+    };
   }
   const resultCode = /"ResultCode"\s*:\s*"?([A-Za-z0-9._]+)/.exec(answer.body)?.[1];
   if (resultCode !== undefined && defaultNotFoundCodes.includes(resultCode)) {
-    return { settled: true, message: 'M-Pesa has no such transaction: the callback was not about a payment Mshahara made. Nothing was paid or recorded.' };
+    return {
+      settled: true,
+      message:
+        'M-Pesa has no such transaction: the callback was not about a payment Mshahara made. Nothing was paid or recorded.',
+    };
   }
   return {
     settled: false,
@@ -87,9 +101,17 @@ export function settleVerdict(answer: InboxRow): { settled: boolean; message: st
 function markSettled(db: ProfileDatabase, ids: number[], message: string, actor: string, answerId: number): void {
   const now = new Date().toISOString();
   db.transaction(() => {
-    const update = db.prepare("UPDATE inbox SET settled_at = ?, reason = trim(coalesce(reason, '') || ' — ' || ?, ' —') WHERE id = ?");
+    const update = db.prepare(
+      "UPDATE inbox SET settled_at = ?, reason = trim(coalesce(reason, '') || ' — ' || ?, ' —') WHERE id = ?",
+    );
     for (const id of ids) update.run(now, `Settled: ${message}`, id);
-    appendAudit(db, { actor, action: 'inbox.settled', entity: 'inbox', entityId: ids[0] ?? answerId, details: { answerInboxId: answerId, message } });
+    appendAudit(db, {
+      actor,
+      action: 'inbox.settled',
+      entity: 'inbox',
+      entityId: ids[0] ?? answerId,
+      details: { answerInboxId: answerId, message },
+    });
   })();
 }
 
@@ -99,9 +121,12 @@ export function inboxHandlers(ctx: ApiContext): Pick<ContractHandlers, 'inbox.li
     'inbox.list': ({ show, limit, offset }) => {
       const { db } = core();
       const where = showSql[show];
-      const rows = db.prepare(`SELECT * FROM inbox WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as InboxRow[];
+      const rows = db
+        .prepare(`SELECT * FROM inbox WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`)
+        .all(limit, offset) as InboxRow[];
       const total = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${where}`).get() as { n: number }).n;
-      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${needsActionSql}`).get() as { n: number }).n;
+      const needsAction = (db.prepare(`SELECT count(*) AS n FROM inbox WHERE ${needsActionSql}`).get() as { n: number })
+        .n;
       return { entries: rows.map(inboxEntryView), total, needsAction };
     },
     'inbox.settle': async ({ id }) => {
@@ -109,11 +134,16 @@ export function inboxHandlers(ctx: ApiContext): Pick<ContractHandlers, 'inbox.li
       const row = c.db.prepare('SELECT * FROM inbox WHERE id = ?').get(id) as InboxRow | undefined;
       if (row === undefined) throw new NotFoundError(`There is no callback #${id} in the inbox`);
       const entry = inboxEntryView(row);
-      if (!entry.canSettle) throw new ValidationError('This callback has nothing a status query could settle: it was applied, or names no payment.');
+      if (!entry.canSettle)
+        throw new ValidationError(
+          'This callback has nothing a status query could settle: it was applied, or names no payment.',
+        );
       const refs = callbackReferences(row.body);
       const wait = listenForAnswers(c);
       const outcome = await c.client.transactionStatus({
-        ...(refs.originatorConversationId !== null ? { originatorConversationId: refs.originatorConversationId } : { receipt: refs.receipt ?? '' }),
+        ...(refs.originatorConversationId !== null
+          ? { originatorConversationId: refs.originatorConversationId }
+          : { receipt: refs.receipt ?? '' }),
         remarks: 'Settle a callback from the inbox',
         resultUrl: c.source.callbackUrl('status-result'),
         queueTimeoutUrl: c.source.callbackUrl('timeout'),
@@ -124,7 +154,12 @@ export function inboxHandlers(ctx: ApiContext): Pick<ContractHandlers, 'inbox.li
       }
       const answer = await wait.answerFor(outcome.value.conversationId, statusAnswerWaitMs);
       if (answer === null) {
-        return { entry: inboxEntryView(row), settled: false, message: 'M-Pesa took the status query but has not answered yet; its answer will appear in the inbox and is applied when it comes.' };
+        return {
+          entry: inboxEntryView(row),
+          settled: false,
+          message:
+            'M-Pesa took the status query but has not answered yet; its answer will appear in the inbox and is applied when it comes.',
+        };
       }
       const verdict = settleVerdict(answer);
       if (verdict.settled) markSettled(c.db, [row.id, answer.id], verdict.message, ctx.actor, answer.id);

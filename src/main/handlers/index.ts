@@ -72,12 +72,22 @@ export function createApi(options: ApiOptions): Api {
       const unwire = publishProfileEvents(core, events);
       // The dashboard and the review's float check want a balance; ask as soon as the profile opens.
       if (options.balanceOnOpen !== false) {
-        queryBalance(core, 'Float check when Mshahara opens', openingBalanceWaitMs).catch((error: unknown) => log.warn({ err: error }, 'the opening balance query failed'));
+        queryBalance(core, 'Float check when Mshahara opens', openingBalanceWaitMs).catch((error: unknown) =>
+          log.warn({ err: error }, 'the opening balance query failed'),
+        );
       }
       return unwire;
     },
   });
-  const ctx: ApiContext = { identity: options.identity, dataRoot: options.dataRoot, secrets: options.secrets, session, events, delivery: options.delivery, actor: options.actor };
+  const ctx: ApiContext = {
+    identity: options.identity,
+    dataRoot: options.dataRoot,
+    secrets: options.secrets,
+    session,
+    events,
+    delivery: options.delivery,
+    actor: options.actor,
+  };
   return {
     handlers: createHandlers(ctx),
     events,

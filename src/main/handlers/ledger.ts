@@ -62,19 +62,30 @@ function runLinks(db: ProfileDatabase, attemptIds: number[]): Map<number, RunLin
 
 function correctedIds(db: ProfileDatabase, ids: number[]): Set<number> {
   if (ids.length === 0) return new Set();
-  const rows = db.prepare('SELECT DISTINCT corrects_id AS id FROM transactions WHERE corrects_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Array<{ id: number }>;
+  const rows = db
+    .prepare(
+      'SELECT DISTINCT corrects_id AS id FROM transactions WHERE corrects_id IN (SELECT value FROM json_each(?))',
+    )
+    .all(JSON.stringify(ids)) as Array<{ id: number }>;
   return new Set(rows.map((row) => row.id));
 }
 
 function resultCodeOf(db: ProfileDatabase, attemptId: number | null): string | null {
   if (attemptId === null) return null;
-  const row = db.prepare('SELECT result_code FROM payout_attempts WHERE id = ?').get(attemptId) as { result_code: string | null } | undefined;
+  const row = db.prepare('SELECT result_code FROM payout_attempts WHERE id = ?').get(attemptId) as
+    { result_code: string | null } | undefined;
   return row?.result_code ?? null;
 }
 
 export function ledgerRows(db: ProfileDatabase, transactions: LedgerTransaction[]): LedgerRow[] {
-  const links = runLinks(db, transactions.flatMap((t) => (t.attemptId === null ? [] : [t.attemptId])));
-  const corrected = correctedIds(db, transactions.map((t) => t.id));
+  const links = runLinks(
+    db,
+    transactions.flatMap((t) => (t.attemptId === null ? [] : [t.attemptId])),
+  );
+  const corrected = correctedIds(
+    db,
+    transactions.map((t) => t.id),
+  );
   return transactions.map((t) => {
     const link = t.attemptId === null ? undefined : links.get(t.attemptId);
     return {
@@ -105,11 +116,20 @@ export function ledgerHandlers(ctx: ApiContext): Pick<ContractHandlers, LedgerMe
     'ledger.list': ({ filter, sort, limit, offset, after }): MethodOutput<'ledger.list'> => {
       const { db } = core();
       const query = ledgerFilterOf(filter);
-      const listing = listTransactions(db, query, ledgerSortOf(sort), after === undefined ? { limit, offset } : { limit, after });
+      const listing = listTransactions(
+        db,
+        query,
+        ledgerSortOf(sort),
+        after === undefined ? { limit, offset } : { limit, after },
+      );
       return {
         rows: ledgerRows(db, listing.rows),
         total: listing.totals.count,
-        totals: { inCents: listing.totals.amountInCents, outCents: listing.totals.amountOutCents, chargesCents: listing.totals.chargesCents },
+        totals: {
+          inCents: listing.totals.amountInCents,
+          outCents: listing.totals.amountOutCents,
+          chargesCents: listing.totals.chargesCents,
+        },
         next: listing.next,
       };
     },
@@ -118,13 +138,20 @@ export function ledgerHandlers(ctx: ApiContext): Pick<ContractHandlers, LedgerMe
       const transaction = getTransaction(db, id);
       const [row] = ledgerRows(db, [transaction]);
       if (row === undefined) throw new NotFoundError(`There is no transaction #${id}`);
-      const link = transaction.attemptId === null ? undefined : runLinks(db, [transaction.attemptId]).get(transaction.attemptId);
+      const link =
+        transaction.attemptId === null ? undefined : runLinks(db, [transaction.attemptId]).get(transaction.attemptId);
       const attempt =
         transaction.attemptId === null
           ? undefined
-          : (db.prepare('SELECT result_desc FROM payout_attempts WHERE id = ?').get(transaction.attemptId) as { result_desc: string | null } | undefined);
-      const callback = transaction.inboxId === null ? undefined : (db.prepare('SELECT * FROM inbox WHERE id = ?').get(transaction.inboxId) as InboxRow | undefined);
-      const corrections = (db.prepare('SELECT id FROM transactions WHERE corrects_id = ? ORDER BY id').all(id) as Array<{ id: number }>).map((r) => getTransaction(db, r.id));
+          : (db.prepare('SELECT result_desc FROM payout_attempts WHERE id = ?').get(transaction.attemptId) as
+              { result_desc: string | null } | undefined);
+      const callback =
+        transaction.inboxId === null
+          ? undefined
+          : (db.prepare('SELECT * FROM inbox WHERE id = ?').get(transaction.inboxId) as InboxRow | undefined);
+      const corrections = (
+        db.prepare('SELECT id FROM transactions WHERE corrects_id = ? ORDER BY id').all(id) as Array<{ id: number }>
+      ).map((r) => getTransaction(db, r.id));
       return {
         transaction: {
           ...row,

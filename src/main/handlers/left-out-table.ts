@@ -3,7 +3,10 @@
 import { writeCsv, writeXlsx, type ExportTable } from '../ledger/export';
 import { leftOutTitles } from '../payroll/import/columns';
 
-export function leftOutTable(titles: readonly string[], rows: readonly { row: number; reason: string; raw: readonly string[] }[]): ExportTable {
+export function leftOutTable(
+  titles: readonly string[],
+  rows: readonly { row: number; reason: string; raw: readonly string[] }[],
+): ExportTable {
   const width = Math.max(titles.length, ...rows.map((r) => r.raw.length));
   const pad = (cells: readonly string[]): string[] => Array.from({ length: width }, (_, i) => cells[i] ?? '');
   return {

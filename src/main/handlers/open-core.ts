@@ -46,8 +46,12 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
       const registerDemoCustomers =
         simulator === undefined || options.simulator?.openRegistry === false
           ? undefined
-          : (people: Array<{ phone: string; name: string }>) => void simulator.addCustomers(people.map((p) => ({ msisdn: p.phone, name: p.name })));
-      const workers = app.db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as Array<{ phone: string; name: string }>;
+          : (people: Array<{ phone: string; name: string }>) =>
+              void simulator.addCustomers(people.map((p) => ({ msisdn: p.phone, name: p.name })));
+      const workers = app.db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as Array<{
+        phone: string;
+        name: string;
+      }>;
       registerDemoCustomers?.(workers);
       return { ...app, demoRelay: { url: demoRelay.url, channel: demoRelay.channel }, registerDemoCustomers, close };
     } catch (error) {

@@ -67,7 +67,11 @@ export async function profileView(ctx: ApiContext, profile: ProfileSettings): Pr
 }
 
 /** Keeps a loaded certificate in the profile's folder, after checking it is one. */
-export function storeCertificate(dataRoot: string, profileName: string, file: { fileName: string; contentBase64: string }): CertificateChoice {
+export function storeCertificate(
+  dataRoot: string,
+  profileName: string,
+  file: { fileName: string; contentBase64: string },
+): CertificateChoice {
   const bytes = decodeUpload(file.contentBase64);
   certificateInfo(bytes); // throws a ValidationError naming the problem when it is not an RSA certificate
   const folder = profileFolder(profileName, dataRoot);
@@ -79,10 +83,20 @@ export function storeCertificate(dataRoot: string, profileName: string, file: { 
 
 type CreateInput = MethodInput<'profiles.create'>;
 
-async function createRealProfile(ctx: ApiContext, input: Exclude<CreateInput, { kind: 'demo' }>): Promise<ProfileSettings> {
+async function createRealProfile(
+  ctx: ApiContext,
+  input: Exclude<CreateInput, { kind: 'demo' }>,
+): Promise<ProfileSettings> {
   const name = input.name;
-  if (profileExists(name, ctx.dataRoot)) throw new ValidationError(`A profile named "${name}" already exists; choose it, or give this one another name.`);
-  const draft = profileDefaults({ name, kind: input.kind, shortcode: input.shortcode, initiatorName: input.initiatorName, stkShortcode: input.stkShortcode ?? null });
+  if (profileExists(name, ctx.dataRoot))
+    throw new ValidationError(`A profile named "${name}" already exists; choose it, or give this one another name.`);
+  const draft = profileDefaults({
+    name,
+    kind: input.kind,
+    shortcode: input.shortcode,
+    initiatorName: input.initiatorName,
+    stkShortcode: input.stkShortcode ?? null,
+  });
   // Keychain first: if it is locked or missing, nothing is left half-made on disk.
   await saveProfileSecrets(ctx.secrets, draft, {
     'consumer-key': input.credentials.consumerKey,
@@ -90,17 +104,29 @@ async function createRealProfile(ctx: ApiContext, input: Exclude<CreateInput, { 
     'initiator-password': input.credentials.initiatorPassword,
     ...(input.credentials.stkPasskey === undefined ? {} : { 'stk-passkey': input.credentials.stkPasskey }),
   });
-  const certificate = input.certificate === undefined || input.certificate === 'bundled' ? undefined : storeCertificate(ctx.dataRoot, name, input.certificate);
+  const certificate =
+    input.certificate === undefined || input.certificate === 'bundled'
+      ? undefined
+      : storeCertificate(ctx.dataRoot, name, input.certificate);
   return createProfile(
-    { name, kind: input.kind, shortcode: input.shortcode, initiatorName: input.initiatorName, stkShortcode: input.stkShortcode ?? null, ...(certificate === undefined ? {} : { certificate }) },
+    {
+      name,
+      kind: input.kind,
+      shortcode: input.shortcode,
+      initiatorName: input.initiatorName,
+      stkShortcode: input.stkShortcode ?? null,
+      ...(certificate === undefined ? {} : { certificate }),
+    },
     ctx.dataRoot,
   );
 }
 
-type ProfileMethods = 'app.info' | 'profiles.list' | 'profiles.create' | 'profiles.select' | 'profiles.updateCredentials';
+type ProfileMethods =
+  'app.info' | 'profiles.list' | 'profiles.create' | 'profiles.select' | 'profiles.updateCredentials';
 
 export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, ProfileMethods> {
-  const announce = (profile: ProfileSettings): void => ctx.events.publish('profile.changed', { profile: { name: profile.name, kind: profile.kind } });
+  const announce = (profile: ProfileSettings): void =>
+    ctx.events.publish('profile.changed', { profile: { name: profile.name, kind: profile.kind } });
   return {
     'app.info': () => {
       const current = ctx.session.current;
@@ -114,7 +140,10 @@ export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, Profile
     },
     'profiles.list': async () => {
       const profiles = listProfiles(ctx.dataRoot).map((name) => loadProfile(name, ctx.dataRoot));
-      return { profiles: await Promise.all(profiles.map((p) => profileView(ctx, p))), current: ctx.session.current?.profile.name ?? null };
+      return {
+        profiles: await Promise.all(profiles.map((p) => profileView(ctx, p))),
+        current: ctx.session.current?.profile.name ?? null,
+      };
     },
     'profiles.create': async (input) => {
       if (input.kind === 'demo') {

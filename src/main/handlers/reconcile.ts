@@ -3,7 +3,13 @@
 import type { ContractHandlers } from '../transports/dispatch';
 import { addToLedger, confirmProposal, markElsewhere } from '../statements/decide';
 import { importStatement, previewStatement } from '../statements/import';
-import { finishReconciliation, reconciliationHistory, showReconciliation, tickMatched, tickRows } from '../statements/reconcile';
+import {
+  finishReconciliation,
+  reconciliationHistory,
+  showReconciliation,
+  tickMatched,
+  tickRows,
+} from '../statements/reconcile';
 import { exportReconciliation } from '../statements/report';
 import type { ApiContext } from './context';
 import { exportFileName, produceFile } from './files';
@@ -28,7 +34,11 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
   };
   return {
     'statements.preview': async ({ fileName, contentBase64, account }) => {
-      const { parsed, account: named, gaps } = await previewStatement(fileName, Buffer.from(contentBase64, 'base64'), account);
+      const {
+        parsed,
+        account: named,
+        gaps,
+      } = await previewStatement(fileName, Buffer.from(contentBase64, 'base64'), account);
       return {
         account: named,
         organisation: parsed.preamble.organisation,
@@ -37,11 +47,28 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
         rowCount: parsed.rows.length,
         problems: parsed.problems,
         gaps,
-        sample: parsed.rows.slice(0, 20).map((r) => ({ line: r.line, receipt: r.receipt, completedAt: r.completedAt, details: r.details, paidInCents: r.paidInCents, withdrawnCents: r.withdrawnCents, balanceCents: r.balanceCents, otherParty: r.otherParty })),
+        sample: parsed.rows
+          .slice(0, 20)
+          .map((r) => ({
+            line: r.line,
+            receipt: r.receipt,
+            completedAt: r.completedAt,
+            details: r.details,
+            paidInCents: r.paidInCents,
+            withdrawnCents: r.withdrawnCents,
+            balanceCents: r.balanceCents,
+            otherParty: r.otherParty,
+          })),
       };
     },
     'statements.import': async ({ fileName, contentBase64, account }) => {
-      const result = await importStatement(core().db, { fileName, bytes: Buffer.from(contentBase64, 'base64'), actor: ctx.actor, now: now(), ...(account === undefined ? {} : { account }) });
+      const result = await importStatement(core().db, {
+        fileName,
+        bytes: Buffer.from(contentBase64, 'base64'),
+        actor: ctx.actor,
+        now: now(),
+        ...(account === undefined ? {} : { account }),
+      });
       const { importId, account: stored, rowsRead, rowsNew, rowsRepeated, problems, gaps, buckets } = result;
       return { importId, account: stored, rowsRead, rowsNew, rowsRepeated, problems, gaps, buckets };
     },
@@ -50,7 +77,9 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
       tickRows(core().db, { rowIds, ticked, actor: ctx.actor, now: now() });
       return { ticked: rowIds.length };
     },
-    'reconcile.tickMatched': ({ account, period }) => ({ ticked: tickMatched(core().db, { account, period, actor: ctx.actor, now: now() }) }),
+    'reconcile.tickMatched': ({ account, period }) => ({
+      ticked: tickMatched(core().db, { account, period, actor: ctx.actor, now: now() }),
+    }),
     'reconcile.decide': async (input) => {
       const c = core();
       switch (input.how) {
@@ -63,7 +92,11 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
           markElsewhere(c.db, { rowId: input.rowId, note: input.note, actor: ctx.actor, now: now() });
           return { message: 'Marked as belonging elsewhere' };
         case 'confirm': {
-          const outcome = await confirmProposal(c.db, (itemId, resolution, actor) => c.engine.resolveItem(itemId, resolution, actor), { rowId: input.rowId, attemptId: input.attemptId, actor: ctx.actor, now: now() });
+          const outcome = await confirmProposal(
+            c.db,
+            (itemId, resolution, actor) => c.engine.resolveItem(itemId, resolution, actor),
+            { rowId: input.rowId, attemptId: input.attemptId, actor: ctx.actor, now: now() },
+          );
           if (outcome.outcome === 'paid') ledgerChanged();
           return { message: outcome.message };
         }
@@ -73,15 +106,22 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
         }
       }
     },
-    'reconcile.finish': ({ account, period }) => finishReconciliation(core().db, { account, period, actor: ctx.actor, now: now() }),
+    'reconcile.finish': ({ account, period }) =>
+      finishReconciliation(core().db, { account, period, actor: ctx.actor, now: now() }),
     'reconcile.history': () => reconciliationHistory(core().db),
     'reconcile.export': ({ account, period, format }) => {
       const { db, profile } = core();
       const view = showReconciliation(db, account, period);
-      return produceFile(ctx, profile.name, exportFileName(`mshahara-reconciliation-${period}`, format), format, async (path) => {
-        await exportReconciliation(view, path, format);
-        return view.rows.length;
-      });
+      return produceFile(
+        ctx,
+        profile.name,
+        exportFileName(`mshahara-reconciliation-${period}`, format),
+        format,
+        async (path) => {
+          await exportReconciliation(view, path, format);
+          return view.rows.length;
+        },
+      );
     },
   };
 }

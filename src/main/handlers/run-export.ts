@@ -7,7 +7,12 @@ import type { ApiContext, ProfileCore } from './context';
 import { exportFileName, produceFile } from './files';
 import { leftOutOf } from './left-out-rows';
 
-export async function exportRunResults(ctx: ApiContext, core: ProfileCore, runId: number, format: 'csv' | 'xlsx'): Promise<ProducedFile> {
+export async function exportRunResults(
+  ctx: ApiContext,
+  core: ProfileCore,
+  runId: number,
+  format: 'csv' | 'xlsx',
+): Promise<ProducedFile> {
   const summary = runSummary(core.db, runId);
   return produceFile(ctx, core.profile.name, exportFileName(`mshahara-run-${runId}`, format), format, async (path) => {
     await writeRunResults(core.db, runId, path, format, leftOutOf(core, runId));

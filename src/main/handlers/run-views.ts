@@ -35,7 +35,8 @@ const filterSql: Record<ResultFilter, string> = {
   paid: "i.state = 'paid'",
   failed: "i.state = 'failed'",
   pending: "i.state IN ('draft', 'queued', 'paying')",
-  needs_attention: "((a.needs_attention = 1 AND a.state IN ('created', 'sending', 'accepted', 'unknown')) OR EXISTS (SELECT 1 FROM payout_findings f WHERE f.item_id = i.id AND f.cleared_at IS NULL))",
+  needs_attention:
+    "((a.needs_attention = 1 AND a.state IN ('created', 'sending', 'accepted', 'unknown')) OR EXISTS (SELECT 1 FROM payout_findings f WHERE f.item_id = i.id AND f.cleared_at IS NULL))",
   name_mismatch: "i.name_check = 'mismatch'",
 };
 
@@ -67,7 +68,9 @@ const resultsFrom = `
   WHERE i.run_id = @runId`;
 
 function searchSql(search: string | undefined): string {
-  return search === undefined || search.trim() === '' ? '' : ` AND (i.name LIKE @like ESCAPE '\\' OR i.phone LIKE @like ESCAPE '\\' OR a.receipt LIKE @like ESCAPE '\\')`;
+  return search === undefined || search.trim() === ''
+    ? ''
+    : ` AND (i.name LIKE @like ESCAPE '\\' OR i.phone LIKE @like ESCAPE '\\' OR a.receipt LIKE @like ESCAPE '\\')`;
 }
 
 function likeOf(search: string | undefined): string {
@@ -114,22 +117,35 @@ function resultRow(row: ResultSqlRow): RunResultRow {
     paidAt: row.state === 'paid' ? row.finished_at : null,
     failure: row.state === 'paid' ? null : row.state === 'failed' || row.needs_attention === 1 ? failureOf(row) : null,
     attempts: row.attempts,
-    needsAttention: (row.needs_attention === 1 && row.attempt_state !== 'failed' && row.attempt_state !== 'succeeded' && row.attempt_state !== 'rejected') || row.open_findings > 0,
+    needsAttention:
+      (row.needs_attention === 1 &&
+        row.attempt_state !== 'failed' &&
+        row.attempt_state !== 'succeeded' &&
+        row.attempt_state !== 'rejected') ||
+      row.open_findings > 0,
   };
 }
 
 /** The failure in the officer's words: result codes from the callback, sync codes from a refused request. */
-export function failureOf(row: Pick<ResultSqlRow, 'attempt_state' | 'result_code' | 'result_desc' | 'needs_attention'>): PlainReason {
+export function failureOf(
+  row: Pick<ResultSqlRow, 'attempt_state' | 'result_code' | 'result_desc' | 'needs_attention'>,
+): PlainReason {
   if (row.needs_attention === 1 && row.attempt_state !== 'failed' && row.attempt_state !== 'rejected') {
     return {
       code: row.result_code,
-      message: 'M-Pesa has not said whether this payment went through, even after repeated status checks. Mshahara will not send it again on a guess.',
+      message:
+        'M-Pesa has not said whether this payment went through, even after repeated status checks. Mshahara will not send it again on a guess.',
       action: "Look the payment up on the M-Pesa statement, then record it from the run's needs-attention list.",
     };
   }
-  if (row.result_code === null) return { code: null, message: row.result_desc ?? 'The payment was not made.', action: null };
+  if (row.result_code === null)
+    return { code: null, message: row.result_desc ?? 'The payment was not made.', action: null };
   // Recorded by Mshahara itself (a person's resolution, a cancelled run): its own words say why.
-  if (row.result_code.startsWith('mshahara.') && row.attempt_state !== 'rejected') return { code: row.result_code, message: row.result_desc ?? 'Recorded by a person.', action: null };
-  const entry = row.attempt_state === 'rejected' ? describeSyncError(row.result_code, row.result_desc ?? '') : describeResultCode(row.result_code);
+  if (row.result_code.startsWith('mshahara.') && row.attempt_state !== 'rejected')
+    return { code: row.result_code, message: row.result_desc ?? 'Recorded by a person.', action: null };
+  const entry =
+    row.attempt_state === 'rejected'
+      ? describeSyncError(row.result_code, row.result_desc ?? '')
+      : describeResultCode(row.result_code);
   return { code: row.result_code, message: entry.explanation, action: actionLabels[entry.action] };
 }

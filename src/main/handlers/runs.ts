@@ -6,7 +6,15 @@ import { estimateRunCharges } from '../payroll/charges';
 import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
-import { approveRun, createRunFromFile, createRunFromWorkers, listRunItems, listRuns, runSummary, type RunActor } from '../payroll/runs';
+import {
+  approveRun,
+  createRunFromFile,
+  createRunFromWorkers,
+  listRunItems,
+  listRuns,
+  runSummary,
+  type RunActor,
+} from '../payroll/runs';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../transports/dispatch';
 import type { ApiContext, ProfileCore } from './context';
@@ -18,7 +26,10 @@ import { runResults, runView } from './run-views';
 import { checkRunWithinLimits } from './settings';
 import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
-type RunMethods = Exclude<Extract<keyof ContractHandlers, `runs.${string}`>, 'runs.attention' | 'runs.resolve' | 'runs.clearFinding'>;
+type RunMethods = Exclude<
+  Extract<keyof ContractHandlers, `runs.${string}`>,
+  'runs.attention' | 'runs.resolve' | 'runs.clearFinding'
+>;
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
 function previewRunFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean) {
@@ -56,7 +67,11 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     'runs.list': ({ state, limit, offset }) => {
       const database = db();
       const runs = listRuns(database, { ...(state === undefined ? {} : { state }), limit, offset });
-      const total = (database.prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`).get(...(state === undefined ? [] : [state])) as { n: number }).n;
+      const total = (
+        database
+          .prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`)
+          .get(...(state === undefined ? [] : [state])) as { n: number }
+      ).n;
       return { runs: runs.map((run) => runView(database, run.id)), total };
     },
     'runs.previewFile': async ({ contentBase64, sheet, mapping }) => {
@@ -64,14 +79,28 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
       const estimate = estimateRunCharges(preview.valid);
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
-      const earlierRuns = findEarlierPayrolls(database, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
-      return { preview: importPreviewView(preview), estimatedChargesCents: estimate.chargesCents, floatCheck: floatCheck(database, estimate.totalWithChargesCents), earlierRuns };
+      const earlierRuns = findEarlierPayrolls(database, {
+        fileSha256,
+        people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })),
+      });
+      return {
+        preview: importPreviewView(preview),
+        estimatedChargesCents: estimate.chargesCents,
+        floatCheck: floatCheck(database, estimate.totalWithChargesCents),
+        earlierRuns,
+      };
     },
     'runs.createFromWorkers': ({ title, period, commandId, remarks, workers }) => {
       const database = db();
       const run = createRunFromWorkers(
         database,
-        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), ...(remarks === undefined ? {} : { remarks }), workers },
+        {
+          title,
+          ...(period === undefined ? {} : { period }),
+          ...(commandId === undefined ? {} : { commandId }),
+          ...(remarks === undefined ? {} : { remarks }),
+          workers,
+        },
         actor(),
       );
       registerDemoPeople(core(), run.id);
@@ -83,10 +112,21 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
       const run = createRunFromFile(
         c.db,
-        { title, ...(period === undefined ? {} : { period }), ...(commandId === undefined ? {} : { commandId }), fileName, fileSha256, preview, payAgain: payAgain === true },
+        {
+          title,
+          ...(period === undefined ? {} : { period }),
+          ...(commandId === undefined ? {} : { commandId }),
+          fileName,
+          fileSha256,
+          preview,
+          payAgain: payAgain === true,
+        },
         actor(),
       );
-      rememberLeftOut(c, run.id, { titles: preview.columns.map((column) => column.title), rows: importPreviewView(preview).invalid });
+      rememberLeftOut(c, run.id, {
+        titles: preview.columns.map((column) => column.title),
+        rows: importPreviewView(preview).invalid,
+      });
       registerDemoPeople(c, run.id);
       return runView(c.db, run.id);
     },
@@ -110,7 +150,11 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         nameMismatches: summary.nameMismatches,
         earlierRuns: findEarlierPayrolls(
           c.db,
-          { fileSha256: summary.run.sourceFileSha256, people: listRunItems(c.db, runId).map((item) => ({ phone: item.phone, amountCents: item.amountCents })), at: new Date(summary.run.createdAt) },
+          {
+            fileSha256: summary.run.sourceFileSha256,
+            people: listRunItems(c.db, runId).map((item) => ({ phone: item.phone, amountCents: item.amountCents })),
+            at: new Date(summary.run.createdAt),
+          },
           { excludeRunId: runId },
         ),
       };
@@ -151,7 +195,13 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       runSummary(database, runId);
       const failed = retryableFailures(database, runId);
       const estimate = estimateRunCharges(failed);
-      return { runId, count: estimate.count, amountCents: estimate.amountCents, estimatedChargesCents: estimate.chargesCents, items: failed };
+      return {
+        runId,
+        count: estimate.count,
+        amountCents: estimate.amountCents,
+        estimatedChargesCents: estimate.chargesCents,
+        items: failed,
+      };
     },
     'runs.approveRetry': ({ runId }) => {
       const c = core();
@@ -165,7 +215,12 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
 /** Demo: the simulator learns the run's people under the names on the run (see open-core.ts). */
 function registerDemoPeople(core: ProfileCore, runId: number): void {
   if (core.registerDemoCustomers === undefined) return;
-  core.registerDemoCustomers(core.db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{ phone: string; name: string }>);
+  core.registerDemoCustomers(
+    core.db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{
+      phone: string;
+      name: string;
+    }>,
+  );
 }
 
 /**

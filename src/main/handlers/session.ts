@@ -33,7 +33,8 @@ export class ProfileSession {
 
   /** The open profile, or a plain error telling the officer to finish First start. */
   require(): ProfileCore {
-    if (this.#core === null) throw new UnavailableError('No profile is open yet: choose demo, sandbox or production on First start.');
+    if (this.#core === null)
+      throw new UnavailableError('No profile is open yet: choose demo, sandbox or production on First start.');
     return this.#core;
   }
 

@@ -22,7 +22,11 @@ interface Stored {
 function stored(db: ProfileDatabase): Stored {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(settingsKey) as { value: string } | undefined;
   const saved = row === undefined ? {} : (JSON.parse(row.value) as Partial<Stored>);
-  return { minCents: saved.minCents ?? mpesa.minCents, maxCents: saved.maxCents ?? mpesa.maxCents, runMaxCents: saved.runMaxCents ?? null };
+  return {
+    minCents: saved.minCents ?? mpesa.minCents,
+    maxCents: saved.maxCents ?? mpesa.maxCents,
+    runMaxCents: saved.runMaxCents ?? null,
+  };
 }
 
 export function amountLimits(db: ProfileDatabase): AmountLimits {
@@ -30,17 +34,31 @@ export function amountLimits(db: ProfileDatabase): AmountLimits {
 }
 
 export function saveAmountLimits(db: ProfileDatabase, change: AmountLimitsChange, actor: string): AmountLimits {
-  const next = { ...stored(db), ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) } as Stored;
-  if (next.minCents < mpesa.minCents) throw new ValidationError(`The smallest payment cannot be below M-Pesa's ${formatKesWithCurrency(mpesa.minCents)}.`);
-  if (next.maxCents > mpesa.maxCents) throw new ValidationError(`The largest payment cannot be above M-Pesa's ${formatKesWithCurrency(mpesa.maxCents)}.`);
+  const next = {
+    ...stored(db),
+    ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
+  } as Stored;
+  if (next.minCents < mpesa.minCents)
+    throw new ValidationError(
+      `The smallest payment cannot be below M-Pesa's ${formatKesWithCurrency(mpesa.minCents)}.`,
+    );
+  if (next.maxCents > mpesa.maxCents)
+    throw new ValidationError(`The largest payment cannot be above M-Pesa's ${formatKesWithCurrency(mpesa.maxCents)}.`);
   if (next.minCents > next.maxCents) throw new ValidationError('The smallest payment must not be above the largest.');
-  if (next.minCents % 100 !== 0 || next.maxCents % 100 !== 0) throw new ValidationError('M-Pesa pays whole shillings: limits must be whole shillings.');
+  if (next.minCents % 100 !== 0 || next.maxCents % 100 !== 0)
+    throw new ValidationError('M-Pesa pays whole shillings: limits must be whole shillings.');
   db.transaction(() => {
     db.prepare(
       `INSERT INTO settings (key, value) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
     ).run(settingsKey, JSON.stringify(next));
-    appendAudit(db, { actor, action: 'settings.amount_limits', entity: 'settings', entityId: settingsKey, details: { ...next } });
+    appendAudit(db, {
+      actor,
+      action: 'settings.amount_limits',
+      entity: 'settings',
+      entityId: settingsKey,
+      details: { ...next },
+    });
   })();
   return amountLimits(db);
 }
@@ -49,7 +67,9 @@ export function saveAmountLimits(db: ProfileDatabase, change: AmountLimitsChange
 export function checkRunWithinLimits(db: ProfileDatabase, runId: number): void {
   const { minCents, maxCents, runMaxCents } = stored(db);
   const outside = db
-    .prepare(`SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND state = 'draft' AND (amount_cents < ? OR amount_cents > ?)`)
+    .prepare(
+      `SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND state = 'draft' AND (amount_cents < ? OR amount_cents > ?)`,
+    )
     .get(runId, minCents, maxCents) as { n: number };
   if (outside.n > 0) {
     throw new ValidationError(
@@ -57,8 +77,12 @@ export function checkRunWithinLimits(db: ProfileDatabase, runId: number): void {
     );
   }
   if (runMaxCents === null) return;
-  const total = db.prepare(`SELECT coalesce(sum(amount_cents), 0) AS cents FROM payroll_items WHERE run_id = ? AND state = 'draft'`).get(runId) as { cents: number };
+  const total = db
+    .prepare(`SELECT coalesce(sum(amount_cents), 0) AS cents FROM payroll_items WHERE run_id = ? AND state = 'draft'`)
+    .get(runId) as { cents: number };
   if (total.cents > runMaxCents) {
-    throw new ValidationError(`This run pays ${formatKesWithCurrency(total.cents)}, above your run limit of ${formatKesWithCurrency(runMaxCents)}; raise the limit in Settings to approve it.`);
+    throw new ValidationError(
+      `This run pays ${formatKesWithCurrency(total.cents)}, above your run limit of ${formatKesWithCurrency(runMaxCents)}; raise the limit in Settings to approve it.`,
+    );
   }
 }

@@ -5,7 +5,12 @@ import { ValidationError } from '../../shared/errors';
 import { bundledCertificatePath, certificateInfo, loadCertificate, type CertificateInfo } from '../daraja/certificate';
 import type { ContractHandlers } from '../transports/dispatch';
 import { saveProfile, type ProfileSettings } from '../profiles';
-import { channelPublicKey, registerProfileChannel, relaySettings, saveRegistrationJson } from '../callback-sources/relay-client/setup';
+import {
+  channelPublicKey,
+  registerProfileChannel,
+  relaySettings,
+  saveRegistrationJson,
+} from '../callback-sources/relay-client/setup';
 import { queryBalance } from './balance';
 import type { ApiContext, ProfileCore } from './context';
 import { storeCertificate } from './profiles';
@@ -30,8 +35,19 @@ export async function testConnection(core: ProfileCore, waitMs = connectionTestW
   switch (answer.kind) {
     case 'refused': {
       const message = answer.error.message;
-      if (answer.tokenFailed) return result(['failed', message], ['skipped', 'Not tried: no login.'], ['skipped', 'Not tried.'], `Mshahara could not log in to Daraja: ${message}`);
-      return result(tokenOk, ['failed', message], ['skipped', 'Not tried.'], `M-Pesa refused the balance query: ${message}`);
+      if (answer.tokenFailed)
+        return result(
+          ['failed', message],
+          ['skipped', 'Not tried: no login.'],
+          ['skipped', 'Not tried.'],
+          `Mshahara could not log in to Daraja: ${message}`,
+        );
+      return result(
+        tokenOk,
+        ['failed', message],
+        ['skipped', 'Not tried.'],
+        `M-Pesa refused the balance query: ${message}`,
+      );
     }
     case 'no_answer': {
       const noRelay = core.demoRelay === undefined && relaySettings(core.db) === null;
@@ -44,7 +60,8 @@ export async function testConnection(core: ProfileCore, waitMs = connectionTestW
     }
     case 'answered': {
       const callbackOk: Step = ['passed', `The answer arrived through ${answer.row.source}.`];
-      if (answer.row.applied === 1) return result(tokenOk, ['passed', 'M-Pesa answered with the balance.'], callbackOk, null);
+      if (answer.row.applied === 1)
+        return result(tokenOk, ['passed', 'M-Pesa answered with the balance.'], callbackOk, null);
       const reason = answer.row.reason ?? 'M-Pesa answered without a balance.';
       return result(tokenOk, ['failed', reason], callbackOk, `M-Pesa did not give the balance: ${reason}`);
     }
@@ -55,7 +72,11 @@ export async function testConnection(core: ProfileCore, waitMs = connectionTestW
   }
 }
 
-function certificateView(source: CertificateView['source'], fileName: string | null, info: CertificateInfo): CertificateView {
+function certificateView(
+  source: CertificateView['source'],
+  fileName: string | null,
+  info: CertificateInfo,
+): CertificateView {
   const now = Date.now();
   return {
     source,
@@ -71,14 +92,18 @@ function certificateView(source: CertificateView['source'], fileName: string | n
 
 export function profileCertificate(core: ProfileCore): CertificateView {
   const choice = core.profile.certificate;
-  if (typeof choice === 'object') return certificateView('file', choice.path.split(/[\\/]/).at(-1) ?? null, loadCertificate(choice.path).info);
+  if (typeof choice === 'object')
+    return certificateView('file', choice.path.split(/[\\/]/).at(-1) ?? null, loadCertificate(choice.path).info);
   switch (choice) {
     case 'bundled-sandbox':
       return certificateView(choice, null, loadCertificate(bundledCertificatePath('sandbox')).info);
     case 'bundled-production':
       return certificateView(choice, null, loadCertificate(bundledCertificatePath('production')).info);
     case 'simulator': {
-      if (core.simulator === undefined) throw new ValidationError('This profile uses a simulator that runs elsewhere; its certificate is fetched at each start.');
+      if (core.simulator === undefined)
+        throw new ValidationError(
+          'This profile uses a simulator that runs elsewhere; its certificate is fetched at each start.',
+        );
       return certificateView('simulator', null, certificateInfo(core.simulator.certificatePem));
     }
     default: {
@@ -89,25 +114,57 @@ export function profileCertificate(core: ProfileCore): CertificateView {
 }
 
 export function relayView(core: ProfileCore): RelayView {
-  const lastEvent = core.db.prepare("SELECT max(received_at) AS at FROM inbox WHERE source LIKE 'relay:%'").get() as { at: string | null };
+  const lastEvent = core.db.prepare("SELECT max(received_at) AS at FROM inbox WHERE source LIKE 'relay:%'").get() as {
+    at: string | null;
+  };
   if (core.demoRelay !== undefined) {
-    return { mode: 'in_process', url: core.demoRelay.url, channel: core.demoRelay.channel, connected: true, lastEventAt: lastEvent.at, message: 'Demo runs its own relay inside Mshahara.' };
+    return {
+      mode: 'in_process',
+      url: core.demoRelay.url,
+      channel: core.demoRelay.channel,
+      connected: true,
+      lastEventAt: lastEvent.at,
+      message: 'Demo runs its own relay inside Mshahara.',
+    };
   }
   const settings = relaySettings(core.db);
   if (settings === null) {
-    return { mode: 'not_set_up', url: null, channel: null, connected: false, lastEventAt: null, message: 'No relay yet: M-Pesa cannot reach this computer with its answers until one is set up.' };
+    return {
+      mode: 'not_set_up',
+      url: null,
+      channel: null,
+      connected: false,
+      lastEventAt: null,
+      message: 'No relay yet: M-Pesa cannot reach this computer with its answers until one is set up.',
+    };
   }
   const route = (core.source as { route?: unknown }).route;
   const connected = route === 'relay';
-  return { mode: 'remote', url: settings.relayUrl, channel: settings.channel, connected, lastEventAt: lastEvent.at, message: connected ? null : 'The relay is set up but not in use yet; choose the profile again.' };
+  return {
+    mode: 'remote',
+    url: settings.relayUrl,
+    channel: settings.channel,
+    connected,
+    lastEventAt: lastEvent.at,
+    message: connected ? null : 'The relay is set up but not in use yet; choose the profile again.',
+  };
 }
 
-type SetupMethods = 'setup.testConnection' | 'certificate.info' | 'certificate.load' | 'relay.get' | 'relay.publicKey' | 'relay.connect' | 'settings.get' | 'settings.update';
+type SetupMethods =
+  | 'setup.testConnection'
+  | 'certificate.info'
+  | 'certificate.load'
+  | 'relay.get'
+  | 'relay.publicKey'
+  | 'relay.connect'
+  | 'settings.get'
+  | 'settings.update';
 
 export function setupHandlers(ctx: ApiContext): Pick<ContractHandlers, SetupMethods> {
   const core = () => ctx.session.require();
   const notForDemo = (c: ProfileCore, what: string): void => {
-    if (c.profile.kind === 'demo') throw new ValidationError(`A demo profile ${what}: it runs the simulator and its relay inside Mshahara.`);
+    if (c.profile.kind === 'demo')
+      throw new ValidationError(`A demo profile ${what}: it runs the simulator and its relay inside Mshahara.`);
   };
   /** Saves profile.json and opens the profile again so its running parts read the change. */
   const changeProfile = async (settings: ProfileSettings): Promise<ProfileCore> => {
@@ -155,7 +212,11 @@ export function setupHandlers(ctx: ApiContext): Pick<ContractHandlers, SetupMeth
       let c = core();
       if (limits !== undefined) saveAmountLimits(c.db, limits, ctx.actor);
       if (sendRatePerSecond !== undefined || concurrency !== undefined) {
-        c = await changeProfile({ ...c.profile, ...(sendRatePerSecond === undefined ? {} : { sendRatePerSecond }), ...(concurrency === undefined ? {} : { concurrency }) });
+        c = await changeProfile({
+          ...c.profile,
+          ...(sendRatePerSecond === undefined ? {} : { sendRatePerSecond }),
+          ...(concurrency === undefined ? {} : { concurrency }),
+        });
       }
       return currentSettings(c);
     },

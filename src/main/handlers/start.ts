@@ -39,15 +39,22 @@ export function demoTuningFromEnv(env: NodeJS.ProcessEnv): Pick<CoreOptions, 'si
       throw new ValidationError('MSHAHARA_DEMO_FAULTS must be JSON, e.g. {"dropCallback":0.1}');
     }
     const parsed = faults.safeParse(json);
-    if (!parsed.success) throw new ValidationError(`MSHAHARA_DEMO_FAULTS is not valid: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new ValidationError(`MSHAHARA_DEMO_FAULTS is not valid: ${z.prettifyError(parsed.error)}`);
     simulator.faults = parsed.data as SimulatorOptions['faults'];
   }
   if (env.MSHAHARA_DEMO_SEED) simulator.seed = Number(env.MSHAHARA_DEMO_SEED);
   const timeout = env.MSHAHARA_RESULT_TIMEOUT_MS === undefined ? undefined : Number(env.MSHAHARA_RESULT_TIMEOUT_MS);
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new ValidationError('MSHAHARA_RESULT_TIMEOUT_MS must be a whole number of milliseconds');
-  const maxQueries = env.MSHAHARA_MAX_STATUS_QUERIES === undefined ? undefined : Number(env.MSHAHARA_MAX_STATUS_QUERIES);
-  if (maxQueries !== undefined && !(Number.isInteger(maxQueries) && maxQueries > 0)) throw new ValidationError('MSHAHARA_MAX_STATUS_QUERIES must be a whole number above 0');
-  const engine = { ...(timeout === undefined ? {} : { resultTimeoutMs: timeout }), ...(maxQueries === undefined ? {} : { maxStatusQueries: maxQueries }) };
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0))
+    throw new ValidationError('MSHAHARA_RESULT_TIMEOUT_MS must be a whole number of milliseconds');
+  const maxQueries =
+    env.MSHAHARA_MAX_STATUS_QUERIES === undefined ? undefined : Number(env.MSHAHARA_MAX_STATUS_QUERIES);
+  if (maxQueries !== undefined && !(Number.isInteger(maxQueries) && maxQueries > 0))
+    throw new ValidationError('MSHAHARA_MAX_STATUS_QUERIES must be a whole number above 0');
+  const engine = {
+    ...(timeout === undefined ? {} : { resultTimeoutMs: timeout }),
+    ...(maxQueries === undefined ? {} : { maxStatusQueries: maxQueries }),
+  };
   return { simulator, ...(Object.keys(engine).length === 0 ? {} : { engine }) };
 }
 

@@ -4,7 +4,15 @@ import { writeFile } from 'node:fs/promises';
 import type { WorkerView } from '../../shared/contract';
 import type { ImportPreview } from '../payroll/import';
 import { payrollTemplateCsv, payrollTemplateXlsx } from '../payroll/template';
-import { addWorker, archiveWorker, editWorker, importWorkers, listWorkers, restoreWorker, type Worker } from '../payroll/workers';
+import {
+  addWorker,
+  archiveWorker,
+  editWorker,
+  importWorkers,
+  listWorkers,
+  restoreWorker,
+  type Worker,
+} from '../payroll/workers';
 import type { ProfileDatabase } from '../db';
 import type { ApiContext } from './context';
 import type { ContractHandlers } from '../transports/dispatch';
@@ -18,11 +26,24 @@ export function workerView(worker: Worker): WorkerView {
 export { importPreviewView };
 
 /** A workers file: a phone an active worker already has is an invalid row (never a second worker). */
-function previewWorkersFile(ctx: ApiContext, db: ProfileDatabase, upload: UploadChoice, forPreview: boolean): Promise<ImportPreview> {
+function previewWorkersFile(
+  ctx: ApiContext,
+  db: ProfileDatabase,
+  upload: UploadChoice,
+  forPreview: boolean,
+): Promise<ImportPreview> {
   return readUpload(db, upload, 'workers', ctx.actor, forPreview);
 }
 
-type WorkerMethods = 'workers.list' | 'workers.add' | 'workers.edit' | 'workers.deactivate' | 'workers.restore' | 'workers.importPreview' | 'workers.importCommit' | 'workers.template';
+type WorkerMethods =
+  | 'workers.list'
+  | 'workers.add'
+  | 'workers.edit'
+  | 'workers.deactivate'
+  | 'workers.restore'
+  | 'workers.importPreview'
+  | 'workers.importCommit'
+  | 'workers.template';
 
 export function workerHandlers(ctx: ApiContext): Pick<ContractHandlers, WorkerMethods> {
   const db = () => ctx.session.require().db;
@@ -36,7 +57,8 @@ export function workerHandlers(ctx: ApiContext): Pick<ContractHandlers, WorkerMe
     'workers.edit': ({ id, changes }) => workerView(editWorker(db(), id, changes, ctx.actor)),
     'workers.deactivate': ({ id }) => workerView(archiveWorker(db(), id, ctx.actor)),
     'workers.restore': ({ id }) => workerView(restoreWorker(db(), id, ctx.actor)),
-    'workers.importPreview': async ({ contentBase64, sheet, mapping }) => importPreviewView(await previewWorkersFile(ctx, db(), { contentBase64, sheet, mapping }, true)),
+    'workers.importPreview': async ({ contentBase64, sheet, mapping }) =>
+      importPreviewView(await previewWorkersFile(ctx, db(), { contentBase64, sheet, mapping }, true)),
     'workers.importCommit': async ({ fileName, contentBase64, sheet, mapping }) => {
       // The file is read again rather than trusting a preview the page kept: what is saved is what the file says now.
       const preview = await previewWorkersFile(ctx, db(), { contentBase64, sheet, mapping }, false);

@@ -60,11 +60,14 @@ export function appendAudit(db: Db, entry: AuditEntry): AuditRecord {
   };
   const detailsJson = canonicalJson(details);
   const append = (): AuditRecord => {
-    const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+    const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+      { hash: string } | undefined;
     const prevHash = last?.hash ?? genesisHash;
     const hash = auditEntryHash(prevHash, row);
     const result = db
-      .prepare('INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(row.at, row.actor, row.action, row.entity, row.entityId, detailsJson, prevHash, hash);
     return { id: Number(result.lastInsertRowid), at: row.at, hash, prevHash };
   };
@@ -76,13 +79,19 @@ export function verifyAuditChain(db: Db): AuditChainCheck {
   let prevHash = genesisHash;
   let expectedId: number | undefined;
   let rows = 0;
-  const all = db.prepare('SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log ORDER BY id');
+  const all = db.prepare(
+    'SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log ORDER BY id',
+  );
   for (const row of all.iterate() as IterableIterator<AuditRow>) {
     if (expectedId !== undefined && row.id !== expectedId) {
       return { ok: false, brokenAt: row.id, reason: `entries ${expectedId} to ${row.id - 1} are missing` };
     }
     if (row.prev_hash !== prevHash) {
-      return { ok: false, brokenAt: row.id, reason: 'does not follow the entry before it (an entry was removed, inserted or reordered)' };
+      return {
+        ok: false,
+        brokenAt: row.id,
+        reason: 'does not follow the entry before it (an entry was removed, inserted or reordered)',
+      };
     }
     let details: unknown;
     try {
@@ -107,7 +116,8 @@ export function verifyAuditChain(db: Db): AuditChainCheck {
   }
   // AUTOINCREMENT remembers the highest id ever given out: entries removed from the end leave it
   // ahead of the last row, which the chain alone cannot show.
-  const sequence = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").get() as { seq: number } | undefined;
+  const sequence = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").get() as
+    { seq: number } | undefined;
   const highest = sequence?.seq ?? 0;
   const next = expectedId ?? 1;
   if (highest >= next) {
@@ -128,7 +138,9 @@ export interface HashedRow {
 
 /** Exported for tools that check an exported log outside the app. */
 export function auditEntryHash(prevHash: string, row: HashedRow): string {
-  return createHash('sha256').update(prevHash + canonicalJson(row), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash + canonicalJson(row), 'utf8')
+    .digest('hex');
 }
 
 /** RFC 8785 (JCS) canonical JSON: the same value always gives the same bytes, whatever the key order. */

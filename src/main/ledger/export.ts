@@ -40,9 +40,28 @@ export function nairobiTime(iso: string): string {
 
 const kes = (cents: number | null): number | null => (cents === null ? null : cents / 100);
 
-export function ledgerTable(db: ProfileDatabase, filter: LedgerFilter = {}, sort: LedgerSort = defaultLedgerSort): ExportTable {
+export function ledgerTable(
+  db: ProfileDatabase,
+  filter: LedgerFilter = {},
+  sort: LedgerSort = defaultLedgerSort,
+): ExportTable {
   return {
-    header: ['Date (Nairobi)', 'Receipt', 'Kind', 'Status', 'Direction', 'Amount (KES)', 'Charge (KES)', 'Phone', 'Name', 'Shown by M-Pesa as', 'Account reference', 'Utility balance after (KES)', 'Correction of', 'Correction reason'],
+    header: [
+      'Date (Nairobi)',
+      'Receipt',
+      'Kind',
+      'Status',
+      'Direction',
+      'Amount (KES)',
+      'Charge (KES)',
+      'Phone',
+      'Name',
+      'Shown by M-Pesa as',
+      'Account reference',
+      'Utility balance after (KES)',
+      'Correction of',
+      'Correction reason',
+    ],
     amountColumns: new Set([5, 6, 11]),
     rows: (function* () {
       for (const t of iterateTransactions(db, filter, sort)) {
@@ -101,15 +120,38 @@ export function runResultsTable(db: ProfileDatabase, runId: number): ExportTable
       ORDER BY i.line_number, i.id`,
   );
   return {
-    header: ['Line', 'Name', 'Phone', 'Amount (KES)', 'Reference', 'State', 'Time paid (Nairobi)', 'Receipt', 'Registered M-Pesa name', 'Name check', 'Charge (KES)', 'Charge', 'Failure reason'],
+    header: [
+      'Line',
+      'Name',
+      'Phone',
+      'Amount (KES)',
+      'Reference',
+      'State',
+      'Time paid (Nairobi)',
+      'Receipt',
+      'Registered M-Pesa name',
+      'Name check',
+      'Charge (KES)',
+      'Charge',
+      'Failure reason',
+    ],
     amountColumns: new Set([3, 10]),
     dateColumns: new Set([6]),
     rows: (function* () {
       for (const r of statement.iterate(runId) as IterableIterator<RunResultRow>) {
         const failed = r.attempt_state === 'failed' || r.attempt_state === 'rejected';
-        const reason = failed ? [r.result_desc, r.result_code === null ? null : `(code ${r.result_code})`].filter((p) => p !== null).join(' ') : null;
+        const reason = failed
+          ? [r.result_desc, r.result_code === null ? null : `(code ${r.result_code})`]
+              .filter((p) => p !== null)
+              .join(' ')
+          : null;
         const paid = r.state === 'paid';
-        const charge = r.charge_cents !== null ? { cents: r.charge_cents, kind: 'confirmed' } : paid ? { cents: estimateCharge(r.amount_cents), kind: 'estimated' } : null;
+        const charge =
+          r.charge_cents !== null
+            ? { cents: r.charge_cents, kind: 'confirmed' }
+            : paid
+              ? { cents: estimateCharge(r.amount_cents), kind: 'estimated' }
+              : null;
         yield [
           r.line_number,
           r.name,
@@ -131,7 +173,10 @@ export function runResultsTable(db: ProfileDatabase, runId: number): ExportTable
 }
 
 /** Rows of the imported file that are not in the run, as the file had them, with the reason. */
-export type LeftOutSheet = { titles: readonly string[]; rows: readonly { row: number; reason: string; raw: readonly string[] }[] };
+export type LeftOutSheet = {
+  titles: readonly string[];
+  rows: readonly { row: number; reason: string; raw: readonly string[] }[];
+};
 
 function leftOutRowsTable(leftOut: LeftOutSheet): ExportTable {
   const width = Math.max(leftOut.titles.length, ...leftOut.rows.map((r) => r.raw.length));
@@ -153,8 +198,10 @@ function csvField(value: string | number | null, isAmount: boolean, isDate = fal
 
 /** The CSV text in chunks of a few hundred lines, starting with a BOM so Excel reads UTF-8 names. */
 export async function* csvChunks(table: ExportTable): AsyncGenerator<string> {
-  const line = (cells: readonly (string | number | null)[]): string => cells.map((c, i) => csvField(c, table.amountColumns.has(i), table.dateColumns?.has(i) === true)).join(',');
-  const header = (cells: readonly (string | number | null)[]): string => cells.map((c, i) => csvField(c, table.amountColumns.has(i))).join(',');
+  const line = (cells: readonly (string | number | null)[]): string =>
+    cells.map((c, i) => csvField(c, table.amountColumns.has(i), table.dateColumns?.has(i) === true)).join(',');
+  const header = (cells: readonly (string | number | null)[]): string =>
+    cells.map((c, i) => csvField(c, table.amountColumns.has(i))).join(',');
   let chunk = `\uFEFF${header(table.header)}\r\n`;
   let lines = 0;
   for (const row of table.rows) {
@@ -197,19 +244,36 @@ function addSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, table: ExportTab
   }
   const width = (i: number, title: string): number => {
     if (table.dateColumns?.has(i) === true) return Math.max(21, title.length + 2);
-    const longest = sample.reduce((n, row) => Math.max(n, String(row[i] ?? '').length + (table.amountColumns.has(i) ? 4 : 0)), title.length);
+    const longest = sample.reduce(
+      (n, row) => Math.max(n, String(row[i] ?? '').length + (table.amountColumns.has(i) ? 4 : 0)),
+      title.length,
+    );
     return Math.min(60, Math.max(10, longest + 2));
   };
   sheet.columns = table.header.map((title, i) => ({
     header: title,
     width: width(i, title),
-    style: table.amountColumns.has(i) ? { numFmt: '#,##0.00' } : table.dateColumns?.has(i) === true ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
+    style: table.amountColumns.has(i)
+      ? { numFmt: '#,##0.00' }
+      : table.dateColumns?.has(i) === true
+        ? { numFmt: 'yyyy-mm-dd hh:mm:ss' }
+        : {},
   }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   const write = (row: readonly Cell[]): void => {
     // Plain values only: a string starting with "=" stays text (exceljs writes formulas only from { formula }), and neutralised anyway.
-    sheet.addRow(row.map((cell, i) => (typeof cell === 'string' ? (table.dateColumns?.has(i) === true ? nairobiDateCell(cell) : neutraliseCell(cell)) : cell))).commit();
+    sheet
+      .addRow(
+        row.map((cell, i) =>
+          typeof cell === 'string'
+            ? table.dateColumns?.has(i) === true
+              ? nairobiDateCell(cell)
+              : neutraliseCell(cell)
+            : cell,
+        ),
+      )
+      .commit();
   };
   for (const row of sample) write(row);
   for (let next = iterator.next(); next.done !== true; next = iterator.next()) write(next.value);
@@ -217,9 +281,14 @@ function addSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, table: ExportTab
 }
 
 /** Streams tables as the sheets of one XLSX workbook: each row is committed (written out) as soon as it is added. */
-export async function writeXlsxSheets(sheets: readonly { table: ExportTable; name: string }[], output: string | Writable): Promise<void> {
+export async function writeXlsxSheets(
+  sheets: readonly { table: ExportTable; name: string }[],
+  output: string | Writable,
+): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(
-    typeof output === 'string' ? { filename: output, useStyles: true, useSharedStrings: false } : { stream: output, useStyles: true, useSharedStrings: false },
+    typeof output === 'string'
+      ? { filename: output, useStyles: true, useSharedStrings: false }
+      : { stream: output, useStyles: true, useSharedStrings: false },
   );
   for (const { table, name } of sheets) addSheet(workbook, table, name);
   await workbook.commit();
@@ -240,7 +309,11 @@ export type ExportFormat = 'csv' | 'xlsx';
 async function onReadConnection<T>(db: ProfileDatabase, work: (reader: ProfileDatabase) => Promise<T>): Promise<T> {
   if (db.memory || db.name === '') return work(db);
   const nativeBinding = sqliteBindingPath();
-  const reader = new Database(db.name, { readonly: true, fileMustExist: true, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
+  const reader = new Database(db.name, {
+    readonly: true,
+    fileMustExist: true,
+    ...(nativeBinding === undefined ? {} : { nativeBinding }),
+  });
   try {
     reader.pragma(`busy_timeout = ${defaultBusyTimeoutMs}`);
     return await work(reader);
@@ -273,7 +346,13 @@ export async function exportLedger(
  * One run's results. In XLSX the rows its file left out (when known) follow on their own sheet; a
  * CSV holds one table, so the left-out rows are their own download there.
  */
-export async function exportRunResults(db: ProfileDatabase, runId: number, output: string | Writable, exportFormat: ExportFormat, leftOut?: LeftOutSheet): Promise<void> {
+export async function exportRunResults(
+  db: ProfileDatabase,
+  runId: number,
+  output: string | Writable,
+  exportFormat: ExportFormat,
+  leftOut?: LeftOutSheet,
+): Promise<void> {
   return onReadConnection(db, async (reader) => {
     const table = runResultsTable(reader, runId);
     switch (exportFormat) {
@@ -281,7 +360,12 @@ export async function exportRunResults(db: ProfileDatabase, runId: number, outpu
         return writeCsv(table, output);
       case 'xlsx':
         return writeXlsxSheets(
-          [{ table, name: `Run ${runId}` }, ...(leftOut === undefined || leftOut.rows.length === 0 ? [] : [{ table: leftOutRowsTable(leftOut), name: 'Left out of the file' }])],
+          [
+            { table, name: `Run ${runId}` },
+            ...(leftOut === undefined || leftOut.rows.length === 0
+              ? []
+              : [{ table: leftOutRowsTable(leftOut), name: 'Left out of the file' }]),
+          ],
           output,
         );
       default: {

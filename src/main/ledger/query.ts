@@ -143,7 +143,8 @@ export function ledgerWhere(filter: LedgerFilter): LedgerSource {
     throw new ValidationError('The start of the date range must be before its end');
   }
   if (filter.kinds !== undefined && filter.kinds.length > 0) clauses.push(inList('t.kind', filter.kinds, params));
-  if (filter.statuses !== undefined && filter.statuses.length > 0) clauses.push(inList('t.status', filter.statuses, params));
+  if (filter.statuses !== undefined && filter.statuses.length > 0)
+    clauses.push(inList('t.status', filter.statuses, params));
   if (filter.direction !== undefined) {
     clauses.push('t.direction = ?');
     params.push(filter.direction);
@@ -169,7 +170,11 @@ export function ledgerWhere(filter: LedgerFilter): LedgerSource {
     // The current view: rows no later row corrects.
     clauses.push('NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)');
   }
-  return { from, where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params: [...fromParams, ...params] };
+  return {
+    from,
+    where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`,
+    params: [...fromParams, ...params],
+  };
 }
 
 const sortColumn: Record<LedgerSortKey, string> = { time: 't.occurred_at', amount: 't.amount_cents' };
@@ -203,7 +208,13 @@ export function ledgerTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerT
          FROM ${where.from} ${where.where}`,
     )
     .get(...where.params) as { count: number; amount: number; amount_in: number; amount_out: number; charges: number };
-  return { count: row.count, amountCents: row.amount, amountInCents: row.amount_in, amountOutCents: row.amount_out, chargesCents: row.charges };
+  return {
+    count: row.count,
+    amountCents: row.amount,
+    amountInCents: row.amount_in,
+    amountOutCents: row.amount_out,
+    chargesCents: row.charges,
+  };
 }
 
 /** One page of the filtered, sorted ledger with the totals of the whole filtered set. */
@@ -213,8 +224,10 @@ export function listTransactions(
   sort: LedgerSort = defaultLedgerSort,
   page: LedgerPage = { limit: 50 },
 ): LedgerListing {
-  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000) throw new ValidationError('A ledger page holds 1 to 1000 rows');
-  if (page.after !== undefined && page.offset !== undefined) throw new ValidationError('Page by cursor or by offset, not both');
+  if (!Number.isInteger(page.limit) || page.limit < 1 || page.limit > 1000)
+    throw new ValidationError('A ledger page holds 1 to 1000 rows');
+  if (page.after !== undefined && page.offset !== undefined)
+    throw new ValidationError('Page by cursor or by offset, not both');
   const where = ledgerWhere(filter);
   const params = [...where.params];
   let sql = where.where;
@@ -225,7 +238,9 @@ export function listTransactions(
   }
   const rows = (
     db
-      .prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
+      .prepare(
+        `SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`,
+      )
       .all(...params, page.limit, page.offset ?? 0) as TransactionRow[]
   ).map(toLedgerTransaction);
   const last = rows.at(-1);
@@ -237,8 +252,15 @@ export function listTransactions(
 }
 
 /** Every row of the filtered set in order, one at a time: what exports read, never all in memory. */
-export function* iterateTransactions(db: ProfileDatabase, filter: LedgerFilter = {}, sort: LedgerSort = defaultLedgerSort): Generator<LedgerTransaction> {
+export function* iterateTransactions(
+  db: ProfileDatabase,
+  filter: LedgerFilter = {},
+  sort: LedgerSort = defaultLedgerSort,
+): Generator<LedgerTransaction> {
   const where = ledgerWhere(filter);
-  const statement = db.prepare(`SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${where.where} ${ledgerOrderBy(sort)}`);
-  for (const row of statement.iterate(...where.params) as IterableIterator<TransactionRow>) yield toLedgerTransaction(row);
+  const statement = db.prepare(
+    `SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${where.where} ${ledgerOrderBy(sort)}`,
+  );
+  for (const row of statement.iterate(...where.params) as IterableIterator<TransactionRow>)
+    yield toLedgerTransaction(row);
 }

@@ -103,11 +103,17 @@ const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function checkRow(row: NewTransaction): void {
   // Text order is time order only when every time is written the same way.
-  if (!isoUtc.test(row.occurredAt)) throw new ValidationError(`Ledger times are ISO-8601 UTC with milliseconds; got "${row.occurredAt}"`);
-  if (!Number.isSafeInteger(row.amountCents) || row.amountCents < 0) throw new ValidationError(`Ledger amounts are whole cents, not ${row.amountCents}`);
+  if (!isoUtc.test(row.occurredAt))
+    throw new ValidationError(`Ledger times are ISO-8601 UTC with milliseconds; got "${row.occurredAt}"`);
+  if (!Number.isSafeInteger(row.amountCents) || row.amountCents < 0)
+    throw new ValidationError(`Ledger amounts are whole cents, not ${row.amountCents}`);
 }
 
-function insert(db: ProfileDatabase, row: NewTransaction, correction: { correctsId: number; reason: string } | null): LedgerTransaction {
+function insert(
+  db: ProfileDatabase,
+  row: NewTransaction,
+  correction: { correctsId: number; reason: string } | null,
+): LedgerTransaction {
   checkRow(row);
   const result = db
     .prepare(
@@ -144,19 +150,23 @@ function insert(db: ProfileDatabase, row: NewTransaction, correction: { corrects
  * the two must commit together (DESIGN §4 invariant 5).
  */
 export function recordTransaction(db: ProfileDatabase, row: NewTransaction): LedgerTransaction {
-  if (!db.inTransaction) throw new InternalError('A ledger row is recorded inside the transaction of the state change it belongs to.');
+  if (!db.inTransaction)
+    throw new InternalError('A ledger row is recorded inside the transaction of the state change it belongs to.');
   return insert(db, row, null);
 }
 
 export function getTransaction(db: ProfileDatabase, id: number): LedgerTransaction {
-  const row = db.prepare(`SELECT ${transactionColumns} FROM transactions WHERE id = ?`).get(id) as TransactionRow | undefined;
+  const row = db.prepare(`SELECT ${transactionColumns} FROM transactions WHERE id = ?`).get(id) as
+    TransactionRow | undefined;
   if (row === undefined) throw new NotFoundError(`There is no ledger entry #${id}`);
   return toLedgerTransaction(row);
 }
 
 export function findByReceipt(db: ProfileDatabase, receipt: string): LedgerTransaction | undefined {
   const row = db
-    .prepare(`SELECT ${transactionColumns} FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`)
+    .prepare(
+      `SELECT ${transactionColumns} FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
+    )
     .get(receipt.trim().toUpperCase()) as TransactionRow | undefined;
   return row === undefined ? undefined : toLedgerTransaction(row);
 }
@@ -177,8 +187,10 @@ export function correctTransaction(
   return db
     .transaction(() => {
       const current = getTransaction(db, id);
-      const later = db.prepare('SELECT id FROM transactions WHERE corrects_id = ?').get(id) as { id: number } | undefined;
-      if (later !== undefined) throw new ConflictError(`Ledger entry #${id} was already corrected by #${later.id}; correct that one instead`);
+      const later = db.prepare('SELECT id FROM transactions WHERE corrects_id = ?').get(id) as
+        { id: number } | undefined;
+      if (later !== undefined)
+        throw new ConflictError(`Ledger entry #${id} was already corrected by #${later.id}; correct that one instead`);
       const corrected: NewTransaction = {
         receipt: current.receipt,
         occurredAt: current.occurredAt,
@@ -199,7 +211,13 @@ export function correctTransaction(
         source: 'manual',
       };
       const row = insert(db, corrected, { correctsId: id, reason: why });
-      appendAudit(db, { actor, action: 'transaction.corrected', entity: 'transaction', entityId: row.id, details: { correctsId: id, reason: why, changes } });
+      appendAudit(db, {
+        actor,
+        action: 'transaction.corrected',
+        entity: 'transaction',
+        entityId: row.id,
+        details: { correctsId: id, reason: why, changes },
+      });
       return row;
     })
     .immediate();

@@ -19,7 +19,9 @@ export const tariffSource = { effectiveFrom: tariff.effectiveFrom, source: tarif
 /** The charge for one B2C payment of `amountCents` to a registered M-Pesa user. */
 export function estimateCharge(amountCents: Cents): Cents {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
-    throw new ValidationError(`Cannot estimate the M-Pesa charge for ${amountCents} cents: amounts are positive whole cents`);
+    throw new ValidationError(
+      `Cannot estimate the M-Pesa charge for ${amountCents} cents: amounts are positive whole cents`,
+    );
   }
   const band = registeredBands.find((b) => amountCents >= b.fromCents && amountCents <= b.toCents);
   if (band === undefined) {

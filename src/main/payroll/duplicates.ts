@@ -44,7 +44,11 @@ interface MatchRow {
  * item not cancelled (a cancelled line paid nobody). Runs are compared by when they were created,
  * which is when the officer prepared the pay; both earlier and later runs count.
  */
-export function findDuplicatePayments(db: ProfileDatabase, runId: number, windowDays = duplicateWindowDays): DuplicatePaymentWarning[] {
+export function findDuplicatePayments(
+  db: ProfileDatabase,
+  runId: number,
+  windowDays = duplicateWindowDays,
+): DuplicatePaymentWarning[] {
   const windowMs = windowDays * 24 * 60 * 60 * 1000;
   const rows = db
     .prepare(
@@ -107,7 +111,12 @@ export function findPeoplePaidElsewhere(
   );
   const found: PersonPaidElsewhere[] = [];
   for (const person of people) {
-    for (const row of matches.all(person.phone, person.amountCents) as Array<{ run_id: number; title: string; state: ItemState; created_at: string }>) {
+    for (const row of matches.all(person.phone, person.amountCents) as Array<{
+      run_id: number;
+      title: string;
+      state: ItemState;
+      created_at: string;
+    }>) {
       if (Math.abs(Date.parse(row.created_at) - at.getTime()) > windowMs) continue;
       found.push({
         ...person,
@@ -180,7 +189,11 @@ function peopleKey(people: ReadonlyArray<{ phone: string; amountCents: number }>
  * people the same amounts within the duplicate window. A run cancelled before anything was sent
  * paid nobody and never will, so it does not count.
  */
-export function findEarlierPayrolls(db: ProfileDatabase, payroll: PayrollToCheck, options: { excludeRunId?: number; windowDays?: number } = {}): EarlierPayroll[] {
+export function findEarlierPayrolls(
+  db: ProfileDatabase,
+  payroll: PayrollToCheck,
+  options: { excludeRunId?: number; windowDays?: number } = {},
+): EarlierPayroll[] {
   const at = (payroll.at ?? new Date()).getTime();
   const windowMs = (options.windowDays ?? duplicateWindowDays) * 24 * 60 * 60 * 1000;
   const key = peopleKey(payroll.people);
@@ -192,13 +205,21 @@ export function findEarlierPayrolls(db: ProfileDatabase, payroll: PayrollToCheck
         WHERE r.id <> @exclude AND (r.source_file_sha256 = @sha OR (SELECT count(*) FROM payroll_items i WHERE i.run_id = r.id) = @count)
         ORDER BY r.id`,
     )
-    .all({ exclude: options.excludeRunId ?? 0, sha: payroll.fileSha256, count: payroll.people.length }) as EarlierRunRow[];
+    .all({
+      exclude: options.excludeRunId ?? 0,
+      sha: payroll.fileSha256,
+      count: payroll.people.length,
+    }) as EarlierRunRow[];
   const found: EarlierPayroll[] = [];
   for (const row of rows) {
     if (row.state === 'cancelled' && row.attempts === 0) continue;
     let match: EarlierPayroll['match'];
     if (payroll.fileSha256 !== null && row.source_file_sha256 === payroll.fileSha256) match = 'same_file';
-    else if (Math.abs(Date.parse(row.created_at) - at) <= windowMs && peopleKey(itemsOf.all(row.id) as Array<{ phone: string; amountCents: number }>) === key) match = 'same_people';
+    else if (
+      Math.abs(Date.parse(row.created_at) - at) <= windowMs &&
+      peopleKey(itemsOf.all(row.id) as Array<{ phone: string; amountCents: number }>) === key
+    )
+      match = 'same_people';
     else continue;
     found.push({
       runId: row.id,
@@ -236,7 +257,11 @@ export class PayrollPaidBeforeError extends ConflictError {
 }
 
 /** The rule every door applies before a run is made from a payroll: no repeat without "pay again". */
-export function refusePayrollPaidBefore(db: ProfileDatabase, payroll: PayrollToCheck, payAgain: boolean): EarlierPayroll[] {
+export function refusePayrollPaidBefore(
+  db: ProfileDatabase,
+  payroll: PayrollToCheck,
+  payAgain: boolean,
+): EarlierPayroll[] {
   const earlier = findEarlierPayrolls(db, payroll);
   if (earlier.length > 0 && !payAgain) throw new PayrollPaidBeforeError(earlier);
   return earlier;

@@ -17,7 +17,10 @@ function clean(mapping: ColumnMapping): ColumnMapping {
 
 /** Every remembered mapping, by layout key (a handful per employer). */
 export function rememberedMappings(db: ProfileDatabase): Record<string, ColumnMapping> {
-  const rows = db.prepare("SELECT key, value FROM settings WHERE key LIKE 'import_mapping:%'").all() as { key: string; value: string }[];
+  const rows = db.prepare("SELECT key, value FROM settings WHERE key LIKE 'import_mapping:%'").all() as {
+    key: string;
+    value: string;
+  }[];
   const mappings: Record<string, ColumnMapping> = {};
   for (const row of rows) {
     try {
@@ -37,6 +40,12 @@ export function rememberMapping(db: ProfileDatabase, layout: string, mapping: Co
       `INSERT INTO settings (key, value) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
     ).run(`${keyPrefix}${layout}`, value);
-    appendAudit(db, { actor, action: 'import_mapping.saved', entity: 'import_mapping', entityId: null, details: { layout, mapping: JSON.parse(value) as unknown } });
+    appendAudit(db, {
+      actor,
+      action: 'import_mapping.saved',
+      entity: 'import_mapping',
+      entityId: null,
+      details: { layout, mapping: JSON.parse(value) as unknown },
+    });
   })();
 }

@@ -9,7 +9,14 @@ import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { estimateCharge } from './charges';
 import { findDuplicatePayments, refusePayrollPaidBefore, type DuplicatePaymentWarning } from './duplicates';
-import { emptyItemCounts, runDisplayStatus, type ItemCounts, type ItemState, type RunDisplayStatus, type RunState } from './status';
+import {
+  emptyItemCounts,
+  runDisplayStatus,
+  type ItemCounts,
+  type ItemState,
+  type RunDisplayStatus,
+  type RunState,
+} from './status';
 
 export type CommandId = 'SalaryPayment' | 'BusinessPayment' | 'PromotionPayment';
 
@@ -79,8 +86,12 @@ const remarksLength = { min: 2, max: 100 } as const;
 /** B2C Remarks take 2–100 characters. */
 function checkRemarks(remarks: string, who: string): string {
   const clean = remarks.replace(/\s+/g, ' ').trim();
-  if (clean.length < remarksLength.min) throw new ValidationError(`The payment remarks for ${who} must be at least ${remarksLength.min} characters`);
-  if (clean.length > remarksLength.max) throw new ValidationError(`The payment remarks for ${who} are longer than M-Pesa's ${remarksLength.max} characters`);
+  if (clean.length < remarksLength.min)
+    throw new ValidationError(`The payment remarks for ${who} must be at least ${remarksLength.min} characters`);
+  if (clean.length > remarksLength.max)
+    throw new ValidationError(
+      `The payment remarks for ${who} are longer than M-Pesa's ${remarksLength.max} characters`,
+    );
   return clean;
 }
 
@@ -110,14 +121,20 @@ export function getRun(db: ProfileDatabase, runId: number): PayrollRun {
   return runColumnsToRun(row);
 }
 
-export function listRuns(db: ProfileDatabase, filter: { state?: RunState; limit?: number; offset?: number } = {}): PayrollRun[] {
+export function listRuns(
+  db: ProfileDatabase,
+  filter: { state?: RunState; limit?: number; offset?: number } = {},
+): PayrollRun[] {
   const rows = db
-    .prepare(`SELECT * FROM payroll_runs ${filter.state === undefined ? '' : 'WHERE state = @state'} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`)
+    .prepare(
+      `SELECT * FROM payroll_runs ${filter.state === undefined ? '' : 'WHERE state = @state'} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+    )
     .all({ state: filter.state, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }) as Record<string, unknown>[];
   return rows.map(runColumnsToRun);
 }
 
-const itemSelect = 'SELECT id, run_id, worker_id, line_number, name, phone, amount_cents, remarks, state FROM payroll_items';
+const itemSelect =
+  'SELECT id, run_id, worker_id, line_number, name, phone, amount_cents, remarks, state FROM payroll_items';
 
 function toItem(row: Record<string, unknown>): PayrollItem {
   return {
@@ -134,7 +151,9 @@ function toItem(row: Record<string, unknown>): PayrollItem {
 }
 
 export function listRunItems(db: ProfileDatabase, runId: number): PayrollItem[] {
-  return (db.prepare(`${itemSelect} WHERE run_id = ? ORDER BY line_number, id`).all(runId) as Record<string, unknown>[]).map(toItem);
+  return (
+    db.prepare(`${itemSelect} WHERE run_id = ? ORDER BY line_number, id`).all(runId) as Record<string, unknown>[]
+  ).map(toItem);
 }
 
 export function getRunItem(db: ProfileDatabase, itemId: number): PayrollItem {
@@ -153,8 +172,18 @@ function insertRun(
   const title = header.title.replace(/\s+/g, ' ').trim();
   if (title === '') throw new ValidationError('The payroll run needs a title, e.g. "November 2026 salaries"');
   const result = db
-    .prepare('INSERT INTO payroll_runs (title, period, command_id, source, source_file_name, source_file_sha256, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(title, header.period?.trim() || null, header.commandId ?? 'SalaryPayment', source, file?.name ?? null, file?.sha256 ?? null, actor.userId ?? null);
+    .prepare(
+      'INSERT INTO payroll_runs (title, period, command_id, source, source_file_name, source_file_sha256, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(
+      title,
+      header.period?.trim() || null,
+      header.commandId ?? 'SalaryPayment',
+      source,
+      file?.name ?? null,
+      file?.sha256 ?? null,
+      actor.userId ?? null,
+    );
   return Number(result.lastInsertRowid);
 }
 
@@ -176,7 +205,9 @@ function insertItems(db: ProfileDatabase, runId: number, items: readonly NewItem
   for (const item of items) {
     const earlier = seen.get(item.phone);
     if (earlier !== undefined) {
-      throw new ConflictError(`${item.name} and ${earlier.name} share the number ${formatMsisdn(item.phone)}; a run pays each number once`);
+      throw new ConflictError(
+        `${item.name} and ${earlier.name} share the number ${formatMsisdn(item.phone)}; a run pays each number once`,
+      );
     }
     seen.set(item.phone, item);
     insert.run(runId, item.workerId, item.lineNumber, item.name, item.phone, item.amountCents, item.remarks);
@@ -191,7 +222,8 @@ export function createRunFromWorkers(db: ProfileDatabase, input: RunFromWorkersI
       const defaultRemarks = input.remarks ?? input.title;
       const items = input.workers.map((chosen): NewItem => {
         const worker = getWorker(db, chosen.workerId);
-        if (worker.archivedAt !== null) throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
+        if (worker.archivedAt !== null)
+          throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
         const amount = chosen.amountCents ?? worker.defaultAmountCents;
         if (amount === null) throw new ValidationError(`${worker.name} has no default amount; enter how much to pay`);
         return {
@@ -204,7 +236,13 @@ export function createRunFromWorkers(db: ProfileDatabase, input: RunFromWorkersI
         };
       });
       insertItems(db, runId, items);
-      appendAudit(db, { actor: actor.name, action: 'payroll_run.created', entity: 'payroll_run', entityId: runId, details: { source: 'worker_list', items: items.length } });
+      appendAudit(db, {
+        actor: actor.name,
+        action: 'payroll_run.created',
+        entity: 'payroll_run',
+        entityId: runId,
+        details: { source: 'worker_list', items: items.length },
+      });
       return getRun(db, runId);
     })
     .immediate();
@@ -219,7 +257,11 @@ export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, 
   return db
     .transaction(() => {
       const people = input.preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents }));
-      const earlier = refusePayrollPaidBefore(db, { fileSha256: input.fileSha256 ?? null, people }, input.payAgain === true);
+      const earlier = refusePayrollPaidBefore(
+        db,
+        { fileSha256: input.fileSha256 ?? null, people },
+        input.payAgain === true,
+      );
       const runId = insertRun(db, input, 'file', { name: input.fileName, sha256: input.fileSha256 ?? null }, actor);
       const workerByPhone = db.prepare('SELECT id FROM workers WHERE phone = ? AND archived_at IS NULL');
       const items = input.preview.valid.map((row): NewItem => {
@@ -244,7 +286,16 @@ export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, 
           fileName: input.fileName,
           items: items.length,
           invalidRowsLeftOut: input.preview.invalid.length,
-          ...(earlier.length === 0 ? {} : { paidAgainAfter: earlier.map((e) => ({ runId: e.runId, state: e.state, match: e.match, paidCount: e.paidCount })) }),
+          ...(earlier.length === 0
+            ? {}
+            : {
+                paidAgainAfter: earlier.map((e) => ({
+                  runId: e.runId,
+                  state: e.state,
+                  match: e.match,
+                  paidCount: e.paidCount,
+                })),
+              }),
         },
       });
       return getRun(db, runId);
@@ -254,7 +305,8 @@ export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, 
 
 function draftRunOf(db: ProfileDatabase, runId: number): PayrollRun {
   const run = getRun(db, runId);
-  if (run.state !== 'draft') throw new ConflictError(`Payroll run #${runId} is ${run.state}; its items can only be changed while it is a draft`);
+  if (run.state !== 'draft')
+    throw new ConflictError(`Payroll run #${runId} is ${run.state}; its items can only be changed while it is a draft`);
   return run;
 }
 
@@ -268,19 +320,23 @@ export function editRunItem(db: ProfileDatabase, itemId: number, changes: ItemCh
     .transaction(() => {
       const item = getRunItem(db, itemId);
       draftRunOf(db, item.runId);
-      const amountCents = changes.amountCents === undefined ? item.amountCents : checkPayableAmount(changes.amountCents, item.name);
+      const amountCents =
+        changes.amountCents === undefined ? item.amountCents : checkPayableAmount(changes.amountCents, item.name);
       const remarks = changes.remarks === undefined ? item.remarks : checkRemarks(changes.remarks, item.name);
-      db.prepare("UPDATE payroll_items SET amount_cents = ?, remarks = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(
-        amountCents,
-        remarks,
-        itemId,
-      );
+      db.prepare(
+        "UPDATE payroll_items SET amount_cents = ?, remarks = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+      ).run(amountCents, remarks, itemId);
       appendAudit(db, {
         actor: actor.name,
         action: 'payroll_item.edited',
         entity: 'payroll_item',
         entityId: itemId,
-        details: { runId: item.runId, fromCents: item.amountCents, toCents: amountCents, remarksChanged: remarks !== item.remarks },
+        details: {
+          runId: item.runId,
+          fromCents: item.amountCents,
+          toCents: amountCents,
+          remarksChanged: remarks !== item.remarks,
+        },
       });
       return getRunItem(db, itemId);
     })
@@ -304,15 +360,22 @@ export function removeRunItem(db: ProfileDatabase, itemId: number, actor: RunAct
 }
 
 /** Adds saved workers to a draft run. */
-export function addWorkersToRun(db: ProfileDatabase, runId: number, workers: RunFromWorkersInput['workers'], actor: RunActor): PayrollItem[] {
+export function addWorkersToRun(
+  db: ProfileDatabase,
+  runId: number,
+  workers: RunFromWorkersInput['workers'],
+  actor: RunActor,
+): PayrollItem[] {
   return db
     .transaction(() => {
       const run = draftRunOf(db, runId);
       const taken = new Set(listRunItems(db, runId).map((i) => i.phone));
       const items = workers.map((chosen): NewItem => {
         const worker = getWorker(db, chosen.workerId);
-        if (worker.archivedAt !== null) throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
-        if (taken.has(worker.phone)) throw new ConflictError(`${worker.name} (${formatMsisdn(worker.phone)}) is already in this run`);
+        if (worker.archivedAt !== null)
+          throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
+        if (taken.has(worker.phone))
+          throw new ConflictError(`${worker.name} (${formatMsisdn(worker.phone)}) is already in this run`);
         const amount = chosen.amountCents ?? worker.defaultAmountCents;
         if (amount === null) throw new ValidationError(`${worker.name} has no default amount; enter how much to pay`);
         return {
@@ -325,7 +388,13 @@ export function addWorkersToRun(db: ProfileDatabase, runId: number, workers: Run
         };
       });
       insertItems(db, runId, items);
-      appendAudit(db, { actor: actor.name, action: 'payroll_run.items_added', entity: 'payroll_run', entityId: runId, details: { workerIds: workers.map((w) => w.workerId) } });
+      appendAudit(db, {
+        actor: actor.name,
+        action: 'payroll_run.items_added',
+        entity: 'payroll_run',
+        entityId: runId,
+        details: { workerIds: workers.map((w) => w.workerId) },
+      });
       return listRunItems(db, runId).filter((i) => items.some((n) => n.phone === i.phone));
     })
     .immediate();
@@ -339,18 +408,30 @@ export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor):
   return db
     .transaction(() => {
       const run = getRun(db, runId);
-      if (run.state !== 'draft') throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);
-      const { n, total } = db.prepare("SELECT count(*) AS n, coalesce(sum(amount_cents), 0) AS total FROM payroll_items WHERE run_id = ? AND state = 'draft'").get(runId) as {
+      if (run.state !== 'draft')
+        throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);
+      const { n, total } = db
+        .prepare(
+          "SELECT count(*) AS n, coalesce(sum(amount_cents), 0) AS total FROM payroll_items WHERE run_id = ? AND state = 'draft'",
+        )
+        .get(runId) as {
         n: number;
         total: number;
       };
       if (n === 0) throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving`);
-      db.prepare("UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?").run(
-        actor.userId ?? null,
-        runId,
-      );
-      db.prepare("UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND state = 'draft'").run(runId);
-      appendAudit(db, { actor: actor.name, action: 'payroll_run.approved', entity: 'payroll_run', entityId: runId, details: { items: n, amountCents: total } });
+      db.prepare(
+        "UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+      ).run(actor.userId ?? null, runId);
+      db.prepare(
+        "UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND state = 'draft'",
+      ).run(runId);
+      appendAudit(db, {
+        actor: actor.name,
+        action: 'payroll_run.approved',
+        entity: 'payroll_run',
+        entityId: runId,
+        details: { items: n, amountCents: total },
+      });
       return getRun(db, runId);
     })
     .immediate();
@@ -360,7 +441,14 @@ export interface RunSummary {
   run: PayrollRun;
   displayStatus: RunDisplayStatus;
   counts: ItemCounts;
-  totals: { count: number; amountCents: Cents; paidCents: Cents; failedCents: Cents; pendingCents: Cents; cancelledCents: Cents };
+  totals: {
+    count: number;
+    amountCents: Cents;
+    paidCents: Cents;
+    failedCents: Cents;
+    pendingCents: Cents;
+    cancelledCents: Cents;
+  };
   /** From the tariff, for the items still to pay and those paid; the ledger's real charges beside it. */
   charges: { estimatedCents: Cents; recordedCents: Cents };
   warnings: DuplicatePaymentWarning[];
@@ -374,7 +462,9 @@ export function runSummary(db: ProfileDatabase, runId: number): RunSummary {
   const counts = emptyItemCounts();
   const cents = emptyItemCounts();
   let estimatedCents = 0;
-  for (const item of db.prepare('SELECT state, amount_cents FROM payroll_items WHERE run_id = ?').iterate(runId) as IterableIterator<{ state: ItemState; amount_cents: number }>) {
+  for (const item of db
+    .prepare('SELECT state, amount_cents FROM payroll_items WHERE run_id = ?')
+    .iterate(runId) as IterableIterator<{ state: ItemState; amount_cents: number }>) {
     counts[item.state] += 1;
     cents[item.state] += item.amount_cents;
     if (item.state !== 'cancelled' && item.state !== 'failed') estimatedCents += estimateCharge(item.amount_cents);
@@ -386,7 +476,9 @@ export function runSummary(db: ProfileDatabase, runId: number): RunSummary {
         WHERE i.run_id = ? AND t.charge_basis IS NOT 'estimated' AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
     )
     .get(runId) as { charges: number };
-  const mismatches = db.prepare("SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND name_check = 'mismatch'").get(runId) as { n: number };
+  const mismatches = db
+    .prepare("SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND name_check = 'mismatch'")
+    .get(runId) as { n: number };
   const count = Object.values(counts).reduce((a, b) => a + b, 0);
   return {
     run,

@@ -10,14 +10,7 @@ export type ItemState = (typeof itemStates)[number];
 export type ItemCounts = Record<ItemState, number>;
 
 export type RunDisplayStatus =
-  | 'draft'
-  | 'approved'
-  | 'running'
-  | 'paused'
-  | 'completed'
-  | 'partially_paid'
-  | 'failed'
-  | 'cancelled';
+  'draft' | 'approved' | 'running' | 'paused' | 'completed' | 'partially_paid' | 'failed' | 'cancelled';
 
 /** The words a payroll officer reads for each status. */
 export const runDisplayLabels: Readonly<Record<RunDisplayStatus, string>> = {

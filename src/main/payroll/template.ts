@@ -5,11 +5,32 @@ import { neutraliseCell } from '../../shared/spreadsheet-safety';
 
 export const templateColumns = ['name', 'phone', 'amount', 'reference', 'national_id', 'department'] as const;
 
-type TemplateRow = { name: string; phone: string; amountShillings: number; reference: string; nationalId: string; department: string };
+type TemplateRow = {
+  name: string;
+  phone: string;
+  amountShillings: number;
+  reference: string;
+  nationalId: string;
+  department: string;
+};
 
 const exampleRows: readonly TemplateRow[] = [
-  { name: 'Wanjiku Kamau', phone: '0712 345 678', amountShillings: 25000, reference: 'November salary', nationalId: '23456789', department: 'Operations' },
-  { name: 'Otieno Ochieng', phone: '0110 123 456', amountShillings: 18500, reference: 'November salary', nationalId: '31234567', department: 'Sales' },
+  {
+    name: 'Wanjiku Kamau',
+    phone: '0712 345 678',
+    amountShillings: 25000,
+    reference: 'November salary',
+    nationalId: '23456789',
+    department: 'Operations',
+  },
+  {
+    name: 'Otieno Ochieng',
+    phone: '0110 123 456',
+    amountShillings: 18500,
+    reference: 'November salary',
+    nationalId: '31234567',
+    department: 'Sales',
+  },
 ];
 
 function csvField(value: string): string {
@@ -21,7 +42,9 @@ function csvField(value: string): string {
 export function payrollTemplateCsv(): string {
   const lines = [
     templateColumns.join(','),
-    ...exampleRows.map((r) => [r.name, r.phone, String(r.amountShillings), r.reference, r.nationalId, r.department].map(csvField).join(',')),
+    ...exampleRows.map((r) =>
+      [r.name, r.phone, String(r.amountShillings), r.reference, r.nationalId, r.department].map(csvField).join(','),
+    ),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -55,7 +55,8 @@ interface WorkerRow {
   archived_at: string | null;
 }
 
-const columns = 'id, name, phone, staff_number, national_id, department, default_amount_cents, notes, created_at, updated_at, archived_at';
+const columns =
+  'id, name, phone, staff_number, national_id, department, default_amount_cents, notes, created_at, updated_at, archived_at';
 const nameMaxLength = 100;
 
 function toWorker(row: WorkerRow): Worker {
@@ -78,13 +79,15 @@ function toWorker(row: WorkerRow): Worker {
 export function normaliseName(name: string): string {
   const clean = name.replace(/\s+/g, ' ').trim();
   if (clean === '') throw new ValidationError('The worker needs a name');
-  if (clean.length > nameMaxLength) throw new ValidationError(`The name "${clean.slice(0, 30)}…" is longer than ${nameMaxLength} characters`);
+  if (clean.length > nameMaxLength)
+    throw new ValidationError(`The name "${clean.slice(0, 30)}…" is longer than ${nameMaxLength} characters`);
   return clean;
 }
 
 function normalisePhone(phone: string): Msisdn {
   const parsed = parseSafaricomPhone(phone);
-  if (!parsed.ok) throw new ValidationError(`${parsed.reason}. Workers are paid over M-Pesa, so the number must be a Safaricom line`);
+  if (!parsed.ok)
+    throw new ValidationError(`${parsed.reason}. Workers are paid over M-Pesa, so the number must be a Safaricom line`);
   return parsed.msisdn;
 }
 
@@ -124,14 +127,18 @@ function refuseTaken(db: ProfileDatabase, phone: Msisdn, staffNumber: string | n
     .prepare('SELECT id, name FROM workers WHERE phone = ? AND archived_at IS NULL AND id IS NOT ?')
     .get(phone, exceptId) as { id: number; name: string } | undefined;
   if (holder !== undefined) {
-    throw new ConflictError(`${formatMsisdn(phone)} already belongs to ${holder.name} (worker #${holder.id}); one number pays one worker`);
+    throw new ConflictError(
+      `${formatMsisdn(phone)} already belongs to ${holder.name} (worker #${holder.id}); one number pays one worker`,
+    );
   }
   if (staffNumber === null) return;
   const staffHolder = db
     .prepare('SELECT id, name FROM workers WHERE staff_number = ? AND archived_at IS NULL AND id IS NOT ?')
     .get(staffNumber, exceptId) as { id: number; name: string } | undefined;
   if (staffHolder !== undefined) {
-    throw new ConflictError(`Staff number ${staffNumber} already belongs to ${staffHolder.name} (worker #${staffHolder.id})`);
+    throw new ConflictError(
+      `Staff number ${staffNumber} already belongs to ${staffHolder.name} (worker #${staffHolder.id})`,
+    );
   }
 }
 
@@ -145,9 +152,23 @@ function insertWorker(db: ProfileDatabase, input: WorkerInput, actor: string, vi
       `INSERT INTO workers (name, phone, staff_number, national_id, department, default_amount_cents, notes)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(name, phone, staffNumber, optionalText(input.nationalId), optionalText(input.department), optionalAmount(input.defaultAmountCents, name), optionalText(input.notes));
+    .run(
+      name,
+      phone,
+      staffNumber,
+      optionalText(input.nationalId),
+      optionalText(input.department),
+      optionalAmount(input.defaultAmountCents, name),
+      optionalText(input.notes),
+    );
   const worker = getWorker(db, Number(result.lastInsertRowid));
-  appendAudit(db, { actor, action: 'worker.added', entity: 'worker', entityId: worker.id, details: { name, phone, via } });
+  appendAudit(db, {
+    actor,
+    action: 'worker.added',
+    entity: 'worker',
+    entityId: worker.id,
+    details: { name, phone, via },
+  });
   return worker;
 }
 
@@ -160,21 +181,34 @@ export function editWorker(db: ProfileDatabase, id: number, changes: Partial<Wor
   return db
     .transaction(() => {
       const before = getWorker(db, id);
-      if (before.archivedAt !== null) throw new ConflictError(`${before.name} is archived; restore the worker before editing`);
+      if (before.archivedAt !== null)
+        throw new ConflictError(`${before.name} is archived; restore the worker before editing`);
       const next = {
         name: changes.name === undefined ? before.name : normaliseName(changes.name),
         phone: changes.phone === undefined ? before.phone : normalisePhone(changes.phone),
         staffNumber: changes.staffNumber === undefined ? before.staffNumber : optionalText(changes.staffNumber),
         nationalId: changes.nationalId === undefined ? before.nationalId : optionalText(changes.nationalId),
         department: changes.department === undefined ? before.department : optionalText(changes.department),
-        defaultAmountCents: changes.defaultAmountCents === undefined ? before.defaultAmountCents : optionalAmount(changes.defaultAmountCents, before.name),
+        defaultAmountCents:
+          changes.defaultAmountCents === undefined
+            ? before.defaultAmountCents
+            : optionalAmount(changes.defaultAmountCents, before.name),
         notes: changes.notes === undefined ? before.notes : optionalText(changes.notes),
       };
       refuseTaken(db, next.phone, next.staffNumber, id);
       db.prepare(
         `UPDATE workers SET name = ?, phone = ?, staff_number = ?, national_id = ?, department = ?, default_amount_cents = ?, notes = ?,
            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
-      ).run(next.name, next.phone, next.staffNumber, next.nationalId, next.department, next.defaultAmountCents, next.notes, id);
+      ).run(
+        next.name,
+        next.phone,
+        next.staffNumber,
+        next.nationalId,
+        next.department,
+        next.defaultAmountCents,
+        next.notes,
+        id,
+      );
       const changed: Record<string, { from: unknown; to: unknown }> = {};
       for (const key of Object.keys(next) as (keyof typeof next)[]) {
         if (before[key] !== next[key]) changed[key] = { from: before[key], to: next[key] };
@@ -194,7 +228,13 @@ export function archiveWorker(db: ProfileDatabase, id: number, actor: string): W
       db.prepare(
         `UPDATE workers SET archived_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
       ).run(id);
-      appendAudit(db, { actor, action: 'worker.archived', entity: 'worker', entityId: id, details: { name: worker.name, phone: worker.phone } });
+      appendAudit(db, {
+        actor,
+        action: 'worker.archived',
+        entity: 'worker',
+        entityId: id,
+        details: { name: worker.name, phone: worker.phone },
+      });
       return getWorker(db, id);
     })
     .immediate();
@@ -206,8 +246,16 @@ export function restoreWorker(db: ProfileDatabase, id: number, actor: string): W
       const worker = getWorker(db, id);
       if (worker.archivedAt === null) return worker;
       refuseTaken(db, worker.phone, worker.staffNumber, id);
-      db.prepare(`UPDATE workers SET archived_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(id);
-      appendAudit(db, { actor, action: 'worker.restored', entity: 'worker', entityId: id, details: { name: worker.name } });
+      db.prepare(
+        `UPDATE workers SET archived_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+      ).run(id);
+      appendAudit(db, {
+        actor,
+        action: 'worker.restored',
+        entity: 'worker',
+        entityId: id,
+        details: { name: worker.name },
+      });
       return getWorker(db, id);
     })
     .immediate();
@@ -257,13 +305,20 @@ export function listWorkers(db: ProfileDatabase, filter: WorkerListFilter = {}):
 
 /** Phones of active workers with their names: what an import preview checks duplicates against. */
 export function existingPhones(db: ProfileDatabase): Map<Msisdn, string> {
-  const rows = db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as { phone: string; name: string }[];
+  const rows = db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as {
+    phone: string;
+    name: string;
+  }[];
   return new Map(rows.map((r) => [r.phone, r.name]));
 }
 
 /** Each active worker's usual pay (their default amount), by phone: an import flags amounts far from it. */
 export function usualAmounts(db: ProfileDatabase): Map<Msisdn, Cents> {
-  const rows = db.prepare('SELECT phone, default_amount_cents FROM workers WHERE archived_at IS NULL AND default_amount_cents IS NOT NULL').all() as {
+  const rows = db
+    .prepare(
+      'SELECT phone, default_amount_cents FROM workers WHERE archived_at IS NULL AND default_amount_cents IS NOT NULL',
+    )
+    .all() as {
     phone: string;
     default_amount_cents: number;
   }[];
@@ -281,7 +336,12 @@ export interface WorkerImportResult {
  * active worker already has is refused with the row number, never merged: the officer decides.
  * The file's amount becomes the worker's default amount; a row without one saves the worker without it.
  */
-export function importWorkers(db: ProfileDatabase, preview: ImportPreview, actor: string, fileName?: string): WorkerImportResult {
+export function importWorkers(
+  db: ProfileDatabase,
+  preview: ImportPreview,
+  actor: string,
+  fileName?: string,
+): WorkerImportResult {
   return db
     .transaction(() => {
       const created: Worker[] = [];
@@ -312,7 +372,12 @@ export function importWorkers(db: ProfileDatabase, preview: ImportPreview, actor
         actor,
         action: 'workers.imported',
         entity: 'worker',
-        details: { fileName: fileName ?? null, created: created.length, refused: refused.length, invalidInFile: preview.invalid.length },
+        details: {
+          fileName: fileName ?? null,
+          created: created.length,
+          refused: refused.length,
+          invalidInFile: preview.invalid.length,
+        },
       });
       return { created, refused };
     })

@@ -27,7 +27,10 @@ export const profileSettings = z.object({
   shortcode: z.string().regex(/^\d{5,7}$/),
   initiatorName: z.string().trim().min(1).max(64),
   certificate: certificateChoice,
-  stkShortcode: z.string().regex(/^\d{5,7}$/).nullable(),
+  stkShortcode: z
+    .string()
+    .regex(/^\d{5,7}$/)
+    .nullable(),
   /** Payments sent per second, and how many may await Daraja's answer at once. */
   sendRatePerSecond: z.number().positive().max(1000),
   concurrency: z.number().int().positive().max(500),
@@ -46,7 +49,13 @@ export const defaultConcurrency = 20;
 
 // Windows refuses these as file names whatever the extension, so a profile called "con" could
 // never be opened there; refuse it everywhere so profiles move between computers.
-const reservedNames = new Set(['con', 'prn', 'aux', 'nul', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`])]);
+const reservedNames = new Set([
+  'con',
+  'prn',
+  'aux',
+  'nul',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`]),
+]);
 
 /**
  * A profile name is also its folder name: lower-case letters, digits, dashes and underscores,
@@ -59,7 +68,8 @@ export function validateProfileName(name: string): string {
       `"${name}" cannot be a profile name: use 1 to 40 lower-case letters, digits, "-" or "_", starting with a letter or digit.`,
     );
   }
-  if (reservedNames.has(name)) throw new ValidationError(`"${name}" is a reserved file name on Windows; choose another profile name.`);
+  if (reservedNames.has(name))
+    throw new ValidationError(`"${name}" is a reserved file name on Windows; choose another profile name.`);
   return name;
 }
 
@@ -74,7 +84,9 @@ export function readProfileSettings(text: string, where: string): ProfileSetting
   const parsed = profileSettings.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new ValidationError(`${where} is not a valid profile: ${first ? `${first.path.join('.') || '(document)'}: ${first.message}` : 'invalid'}.`);
+    throw new ValidationError(
+      `${where} is not a valid profile: ${first ? `${first.path.join('.') || '(document)'}: ${first.message}` : 'invalid'}.`,
+    );
   }
   validateProfileName(parsed.data.name);
   return parsed.data;

@@ -40,8 +40,13 @@ export function needsCredentials(kind: ProfileKind): boolean {
 }
 
 /** Saves credentials for a profile; refuses a demo profile, which uses the simulator's public test values. */
-export async function saveProfileSecrets(store: SecretStore, profile: ProfileSettings, values: Partial<Record<CredentialName, string>>): Promise<CredentialName[]> {
-  if (!needsCredentials(profile.kind)) throw new ValidationError('A demo profile needs no credentials: it pays through the simulator.');
+export async function saveProfileSecrets(
+  store: SecretStore,
+  profile: ProfileSettings,
+  values: Partial<Record<CredentialName, string>>,
+): Promise<CredentialName[]> {
+  if (!needsCredentials(profile.kind))
+    throw new ValidationError('A demo profile needs no credentials: it pays through the simulator.');
   const slot = profile.name;
   const saved: CredentialName[] = [];
   for (const name of Object.keys(secretEnvironmentVariables) as CredentialName[]) {

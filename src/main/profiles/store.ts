@@ -108,7 +108,9 @@ export function profileDefaults(input: NewProfile): ProfileSettings {
   const parsed = profileSettings.safeParse(settings);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new ValidationError(`The profile settings are not valid: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}.`);
+    throw new ValidationError(
+      `The profile settings are not valid: ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}.`,
+    );
   }
   return parsed.data;
 }
@@ -122,7 +124,8 @@ function required(value: string | undefined, what: string, kind: ProfileKind): s
 export function createProfile(input: NewProfile, root: string = dataFolder()): ProfileSettings {
   const settings = profileDefaults(input);
   const folder = profileFolder(settings.name, root);
-  if (existsSync(join(folder, settingsFile))) throw new ConflictError(`A profile named "${settings.name}" already exists in ${profilesFolder(root)}.`);
+  if (existsSync(join(folder, settingsFile)))
+    throw new ConflictError(`A profile named "${settings.name}" already exists in ${profilesFolder(root)}.`);
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   writeSettings(folder, settings);
   return settings;
@@ -147,10 +150,13 @@ export function loadProfile(name: string, root: string = dataFolder()): ProfileS
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new NotFoundError(`There is no profile named "${name}". Create it with: npm run cli -- init --profile ${name} --kind demo`);
+    throw new NotFoundError(
+      `There is no profile named "${name}". Create it with: npm run cli -- init --profile ${name} --kind demo`,
+    );
   }
   const settings = readProfileSettings(text, file);
-  if (settings.name !== name) throw new ValidationError(`${file} names the profile "${settings.name}", but its folder is "${name}".`);
+  if (settings.name !== name)
+    throw new ValidationError(`${file} names the profile "${settings.name}", but its folder is "${name}".`);
   return settings;
 }
 

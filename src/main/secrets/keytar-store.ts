@@ -51,7 +51,9 @@ export class KeytarSecretStore implements SecretStore {
       // keytar's messages come from libsecret/the OS and carry no secret value; ours add only the account.
       const reason = error instanceof Error ? error.message : String(error);
       if (keychainMissing.some((pattern) => pattern.test(reason))) {
-        throw new UnavailableError(`Could not ${verb} ${account}: ${keychainHelp} (${reason})`, { code: 'keychain-unavailable' });
+        throw new UnavailableError(`Could not ${verb} ${account}: ${keychainHelp} (${reason})`, {
+          code: 'keychain-unavailable',
+        });
       }
       throw new InternalError(`The keychain refused to ${verb} ${account}: ${reason}`);
     }

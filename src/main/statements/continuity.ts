@@ -25,7 +25,10 @@ function orders(rows: readonly StatementRow[]): StatementRow[][] {
   const candidates: StatementRow[][] = [];
   if (ascending) candidates.push([...rows]);
   if (descending) candidates.push([...rows].reverse());
-  if (candidates.length === 0) candidates.push([...rows].sort((a, b) => (a.completedAt < b.completedAt ? -1 : a.completedAt > b.completedAt ? 1 : 0)));
+  if (candidates.length === 0)
+    candidates.push(
+      [...rows].sort((a, b) => (a.completedAt < b.completedAt ? -1 : a.completedAt > b.completedAt ? 1 : 0)),
+    );
   return candidates;
 }
 
@@ -38,17 +41,28 @@ function gapsIn(ordered: readonly StatementRow[], preamble: StatementPreamble): 
   const gaps: BalanceGap[] = [];
   const moved = ordered.filter((r) => r.status.toLowerCase() === 'completed' && r.balanceCents !== null);
   let previous: { receipt: string; balanceCents: Cents } | null =
-    preamble.openingBalanceCents === null ? null : { receipt: 'opening balance', balanceCents: preamble.openingBalanceCents };
+    preamble.openingBalanceCents === null
+      ? null
+      : { receipt: 'opening balance', balanceCents: preamble.openingBalanceCents };
   for (const row of moved) {
     const balance = row.balanceCents as Cents;
     if (previous !== null) {
       const expected = previous.balanceCents + row.paidInCents - row.withdrawnCents;
-      if (expected !== balance) gaps.push({ after: previous.receipt, before: row.receipt, missingCents: balance - expected });
+      if (expected !== balance)
+        gaps.push({ after: previous.receipt, before: row.receipt, missingCents: balance - expected });
     }
     previous = { receipt: row.receipt, balanceCents: balance };
   }
-  if (preamble.closingBalanceCents !== null && previous !== null && previous.balanceCents !== preamble.closingBalanceCents) {
-    gaps.push({ after: previous.receipt, before: 'closing balance', missingCents: preamble.closingBalanceCents - previous.balanceCents });
+  if (
+    preamble.closingBalanceCents !== null &&
+    previous !== null &&
+    previous.balanceCents !== preamble.closingBalanceCents
+  ) {
+    gaps.push({
+      after: previous.receipt,
+      before: 'closing balance',
+      missingCents: preamble.closingBalanceCents - previous.balanceCents,
+    });
   }
   return gaps;
 }

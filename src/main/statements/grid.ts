@@ -31,8 +31,19 @@ export async function readStatement(bytes: Uint8Array): Promise<ParsedStatement>
 
 function csvOptions(text: string) {
   // The preamble lines hold one or two cells; the separator is read from the widest early line.
-  const probe = text.replace(/^\uFEFF/, '').split(/\r?\n/, 40).sort((a, b) => b.length - a.length)[0] ?? '';
-  return { bom: true, delimiter: detectDelimiter(probe), relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: false };
+  const probe =
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/, 40)
+      .sort((a, b) => b.length - a.length)[0] ?? '';
+  return {
+    bom: true,
+    delimiter: detectDelimiter(probe),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    trim: false,
+  };
 }
 
 /** Hands each CSV record to `visit` with its line, keeping none of them (a large statement is read once). */
@@ -47,7 +58,10 @@ export function eachCsvLine(content: Uint8Array | string, visit: (line: GridLine
       },
     });
   } catch (error) {
-    throw new ValidationError(`The statement cannot be read as CSV: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ValidationError(
+      `The statement cannot be read as CSV: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -61,9 +75,15 @@ export function readCsvGrid(content: Uint8Array | string): GridLine[] {
 export async function readXlsxGrid(bytes: Uint8Array): Promise<GridLine[]> {
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+    await workbook.xlsx.load(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as Parameters<
+        typeof workbook.xlsx.load
+      >[0],
+    );
   } catch (error) {
-    throw new ValidationError('The statement is not a readable XLSX workbook; export it again from the M-Pesa portal', { cause: error });
+    throw new ValidationError('The statement is not a readable XLSX workbook; export it again from the M-Pesa portal', {
+      cause: error,
+    });
   }
   const sheet = workbook.worksheets[0];
   if (sheet === undefined) throw new ValidationError('The statement workbook has no worksheet');
@@ -79,7 +99,8 @@ export async function readXlsxGrid(bytes: Uint8Array): Promise<GridLine[]> {
 function cellValue(cell: ExcelJS.Cell): GridCell {
   const value = cell.value;
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date)
+    return value;
   if (typeof value === 'object' && 'richText' in value) return value.richText.map((part) => part.text).join('');
   if (typeof value === 'object' && 'result' in value && value.result !== undefined) {
     const result = value.result;

@@ -57,12 +57,20 @@ export function accountFromFileName(fileName: string): string | null {
 export async function previewStatement(fileName: string, bytes: Uint8Array, account?: string) {
   const parsed = await readStatement(bytes);
   const named = account ?? parsed.preamble.account ?? accountFromFileName(fileName);
-  return { parsed, account: named === null ? 'Utility Account' : normaliseAccount(named), gaps: checkContinuity(parsed.rows, parsed.preamble) };
+  return {
+    parsed,
+    account: named === null ? 'Utility Account' : normaliseAccount(named),
+    gaps: checkContinuity(parsed.rows, parsed.preamble),
+  };
 }
 
-export async function importStatement(db: ProfileDatabase, input: StatementImportInput): Promise<StatementImportResult> {
+export async function importStatement(
+  db: ProfileDatabase,
+  input: StatementImportInput,
+): Promise<StatementImportResult> {
   const { parsed, account, gaps } = await previewStatement(input.fileName, input.bytes, input.account);
-  if (parsed.rows.length === 0 && parsed.problems.length === 0) throw new ValidationError(`${input.fileName} has a statement header but no transaction rows`);
+  if (parsed.rows.length === 0 && parsed.problems.length === 0)
+    throw new ValidationError(`${input.fileName} has a statement header but no transaction rows`);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const problems = [...parsed.problems];
 
@@ -77,33 +85,97 @@ export async function importStatement(db: ProfileDatabase, input: StatementImpor
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (account, receipt, entry) DO NOTHING`,
   );
-  const stored = db.prepare('SELECT paid_in_cents, withdrawn_cents, completed_at FROM statement_rows WHERE account = ? AND receipt = ? AND entry = ?');
+  const stored = db.prepare(
+    'SELECT paid_in_cents, withdrawn_cents, completed_at FROM statement_rows WHERE account = ? AND receipt = ? AND entry = ?',
+  );
   const { importId, rowsNew } = db.transaction(() => {
     const importId = Number(
-      insertImport.run(input.fileName, sha256, account, parsed.preamble.organisation, parsed.preamble.periodFrom, parsed.preamble.periodTo,
-        parsed.preamble.openingBalanceCents, parsed.preamble.closingBalanceCents, parsed.rows.length, '[]', JSON.stringify(gaps), input.actor, input.now).lastInsertRowid,
+      insertImport.run(
+        input.fileName,
+        sha256,
+        account,
+        parsed.preamble.organisation,
+        parsed.preamble.periodFrom,
+        parsed.preamble.periodTo,
+        parsed.preamble.openingBalanceCents,
+        parsed.preamble.closingBalanceCents,
+        parsed.rows.length,
+        '[]',
+        JSON.stringify(gaps),
+        input.actor,
+        input.now,
+      ).lastInsertRowid,
     );
     let rowsNew = 0;
     for (const r of parsed.rows) {
-      const result = insertRow.run(account, r.receipt, r.entry, r.completedAt, r.initiatedAt, r.details, r.status, r.paidInCents, r.withdrawnCents,
-        r.balanceCents, r.balanceConfirmed === null ? null : Number(r.balanceConfirmed), r.reasonType, r.otherParty, r.phone, r.linkedReceipt, r.accountNumber, importId, r.line);
+      const result = insertRow.run(
+        account,
+        r.receipt,
+        r.entry,
+        r.completedAt,
+        r.initiatedAt,
+        r.details,
+        r.status,
+        r.paidInCents,
+        r.withdrawnCents,
+        r.balanceCents,
+        r.balanceConfirmed === null ? null : Number(r.balanceConfirmed),
+        r.reasonType,
+        r.otherParty,
+        r.phone,
+        r.linkedReceipt,
+        r.accountNumber,
+        importId,
+        r.line,
+      );
       if (result.changes === 1) {
         rowsNew += 1;
         continue;
       }
       // Seen before: the same receipt must say the same thing, or one of the two files was altered.
-      const before = stored.get(account, r.receipt, r.entry) as { paid_in_cents: number; withdrawn_cents: number; completed_at: string };
-      if (before.paid_in_cents !== r.paidInCents || before.withdrawn_cents !== r.withdrawnCents || before.completed_at !== r.completedAt) {
-        problems.push({ line: r.line, reason: `receipt ${r.receipt} was imported before with other amounts or time; the first copy is kept` });
+      const before = stored.get(account, r.receipt, r.entry) as {
+        paid_in_cents: number;
+        withdrawn_cents: number;
+        completed_at: string;
+      };
+      if (
+        before.paid_in_cents !== r.paidInCents ||
+        before.withdrawn_cents !== r.withdrawnCents ||
+        before.completed_at !== r.completedAt
+      ) {
+        problems.push({
+          line: r.line,
+          reason: `receipt ${r.receipt} was imported before with other amounts or time; the first copy is kept`,
+        });
       }
     }
-    db.prepare('UPDATE statement_imports SET rows_new = ?, problems = ? WHERE id = ?').run(rowsNew, JSON.stringify(problems), importId);
-    appendAudit(db, { actor: input.actor, action: 'statement.imported', entity: 'statement_import', entityId: importId, details: { file: input.fileName, account, rows: parsed.rows.length, rowsNew, problems: problems.length, gaps: gaps.length } });
+    db.prepare('UPDATE statement_imports SET rows_new = ?, problems = ? WHERE id = ?').run(
+      rowsNew,
+      JSON.stringify(problems),
+      importId,
+    );
+    appendAudit(db, {
+      actor: input.actor,
+      action: 'statement.imported',
+      entity: 'statement_import',
+      entityId: importId,
+      details: {
+        file: input.fileName,
+        account,
+        rows: parsed.rows.length,
+        rowsNew,
+        problems: problems.length,
+        gaps: gaps.length,
+      },
+    });
     return { importId, rowsNew };
   })();
   matchAccount(db, account, input.now);
   const times = parsed.rows.map((r) => r.completedAt).sort();
-  const span = times.length === 0 ? null : { from: times[0] as string, to: new Date(Date.parse(times[times.length - 1] as string) + 1).toISOString() };
+  const span =
+    times.length === 0
+      ? null
+      : { from: times[0] as string, to: new Date(Date.parse(times[times.length - 1] as string) + 1).toISOString() };
   return {
     importId,
     account,

@@ -105,14 +105,26 @@ export function matchAccount(db: ProfileDatabase, account: string, now: string):
   db.transaction(() => {
     for (const row of rows) {
       const sorted = sort(row, attempts);
-      upsert.run(row.id, sorted.bucket, row.t_id, row.linked_row_id, sorted.differences.length === 0 ? null : JSON.stringify(sorted.differences),
-        sorted.serious, sorted.proposals.length === 0 ? null : JSON.stringify(sorted.proposals), now);
-      if (sorted.bucket === 'charge' && row.t_id !== null) confirmCharge.run(row.t_id, row.id, row.withdrawn_cents - row.paid_in_cents, now);
+      upsert.run(
+        row.id,
+        sorted.bucket,
+        row.t_id,
+        row.linked_row_id,
+        sorted.differences.length === 0 ? null : JSON.stringify(sorted.differences),
+        sorted.serious,
+        sorted.proposals.length === 0 ? null : JSON.stringify(sorted.proposals),
+        now,
+      );
+      if (sorted.bucket === 'charge' && row.t_id !== null)
+        confirmCharge.run(row.t_id, row.id, row.withdrawn_cents - row.paid_in_cents, now);
     }
   })();
 }
 
-function sort(row: JoinedRow, attempts: Map<number, OpenAttempt[]>): { bucket: Bucket; differences: Difference[]; serious: SeriousFinding | null; proposals: Proposal[] } {
+function sort(
+  row: JoinedRow,
+  attempts: Map<number, OpenAttempt[]>,
+): { bucket: Bucket; differences: Difference[]; serious: SeriousFinding | null; proposals: Proposal[] } {
   const none = { differences: [], serious: null, proposals: [] };
   if (row.entry === 'charge') return { bucket: 'charge', ...none };
   if (row.entry === 'reversal') return { bucket: 'reversal', ...none };
@@ -123,13 +135,17 @@ function sort(row: JoinedRow, attempts: Map<number, OpenAttempt[]>): { bucket: B
     const proposals = direction === 'out' && completed ? proposalsFor(row, amount, attempts) : [];
     // A payment M-Pesa made for an attempt Mshahara recorded as failed: money out that the
     // ledger says never left.
-    const serious = proposals.some((p) => p.state === 'failed' || p.state === 'rejected') ? 'paid_but_recorded_failed' : null;
+    const serious = proposals.some((p) => p.state === 'failed' || p.state === 'rejected')
+      ? 'paid_but_recorded_failed'
+      : null;
     return { bucket: 'statement_only', differences: [], serious, proposals };
   }
   const differences: Difference[] = [];
   let serious: SeriousFinding | null = null;
-  if (row.t_direction !== direction) differences.push({ field: 'direction', statement: direction, ledger: String(row.t_direction) });
-  if (row.t_amount !== amount) differences.push({ field: 'amount', statement: String(amount), ledger: String(row.t_amount) });
+  if (row.t_direction !== direction)
+    differences.push({ field: 'direction', statement: direction, ledger: String(row.t_direction) });
+  if (row.t_amount !== amount)
+    differences.push({ field: 'amount', statement: String(amount), ledger: String(row.t_amount) });
   if (completed !== (row.t_status === 'completed')) {
     differences.push({ field: 'status', statement: row.status, ledger: String(row.t_status) });
     if (completed) serious = 'paid_but_recorded_failed';
@@ -137,7 +153,10 @@ function sort(row: JoinedRow, attempts: Map<number, OpenAttempt[]>): { bucket: B
   if (row.t_phone !== null && checkParty(row.t_phone, row.phone, row.other_party) === 'mismatch') {
     differences.push({ field: 'party', statement: row.other_party ?? '', ledger: row.t_phone });
   }
-  if (row.t_occurred_at !== null && Math.abs(Date.parse(row.t_occurred_at) - Date.parse(row.completed_at)) > timeToleranceMs) {
+  if (
+    row.t_occurred_at !== null &&
+    Math.abs(Date.parse(row.t_occurred_at) - Date.parse(row.completed_at)) > timeToleranceMs
+  ) {
     differences.push({ field: 'time', statement: row.completed_at, ledger: row.t_occurred_at });
   }
   return { bucket: differences.length === 0 ? 'matched' : 'difference', differences, serious, proposals: [] };
@@ -159,11 +178,22 @@ function openAttemptsByAmount(db: ProfileDatabase): Map<number, OpenAttempt[]> {
 
 function proposalsFor(row: JoinedRow, amount: Cents, attempts: Map<number, OpenAttempt[]>): Proposal[] {
   const at = Date.parse(row.completed_at);
-  return (attempts.get(amount) ?? [])
-    .filter((a) => Math.abs(Date.parse(a.at) - at) <= proposalWindowMs)
-    // The party must agree: a full number exactly, a masked one at both visible ends.
-    .filter((a) => checkParty(a.phone, row.phone, row.other_party) === 'match')
-    .map((a) => ({ attemptId: a.id, itemId: a.item_id, runId: a.run_id, name: a.name, phone: a.phone, amountCents: a.amount_cents, state: a.state, needsAttention: a.needs_attention === 1 }));
+  return (
+    (attempts.get(amount) ?? [])
+      .filter((a) => Math.abs(Date.parse(a.at) - at) <= proposalWindowMs)
+      // The party must agree: a full number exactly, a masked one at both visible ends.
+      .filter((a) => checkParty(a.phone, row.phone, row.other_party) === 'match')
+      .map((a) => ({
+        attemptId: a.id,
+        itemId: a.item_id,
+        runId: a.run_id,
+        name: a.name,
+        phone: a.phone,
+        amountCents: a.amount_cents,
+        state: a.state,
+        needsAttention: a.needs_attention === 1,
+      }))
+  );
 }
 
 export interface BucketTotals {
@@ -173,8 +203,13 @@ export interface BucketTotals {
 }
 export type BucketSummary = Record<Bucket, BucketTotals> & { serious: number };
 
-export function summariseBuckets(db: ProfileDatabase, scope: { account: string; importId?: number; from?: string; to?: string }): BucketSummary {
-  const summary = Object.fromEntries(buckets.map((b) => [b, { count: 0, paidInCents: 0, withdrawnCents: 0 }])) as Record<Bucket, BucketTotals>;
+export function summariseBuckets(
+  db: ProfileDatabase,
+  scope: { account: string; importId?: number; from?: string; to?: string },
+): BucketSummary {
+  const summary = Object.fromEntries(
+    buckets.map((b) => [b, { count: 0, paidInCents: 0, withdrawnCents: 0 }]),
+  ) as Record<Bucket, BucketTotals>;
   const rows = db
     .prepare(
       `SELECT m.bucket, count(*) AS n, sum(s.paid_in_cents) AS paid_in, sum(s.withdrawn_cents) AS withdrawn, sum(m.serious IS NOT NULL) AS serious
@@ -183,7 +218,12 @@ export function summariseBuckets(db: ProfileDatabase, scope: { account: string; 
           AND (@from IS NULL OR s.completed_at >= @from) AND (@to IS NULL OR s.completed_at < @to)
         GROUP BY m.bucket`,
     )
-    .all({ account: scope.account, importId: scope.importId ?? null, from: scope.from ?? null, to: scope.to ?? null }) as Array<{ bucket: Bucket; n: number; paid_in: number; withdrawn: number; serious: number }>;
+    .all({
+      account: scope.account,
+      importId: scope.importId ?? null,
+      from: scope.from ?? null,
+      to: scope.to ?? null,
+    }) as Array<{ bucket: Bucket; n: number; paid_in: number; withdrawn: number; serious: number }>;
   let serious = 0;
   for (const r of rows) {
     summary[r.bucket] = { count: r.n, paidInCents: r.paid_in, withdrawnCents: r.withdrawn };

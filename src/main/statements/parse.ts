@@ -67,7 +67,12 @@ type Column = keyof typeof columns;
 const required: readonly Column[] = ['receipt', 'completed', 'details', 'status', 'paidIn', 'withdrawn', 'balance'];
 
 function titleOf(cell: GridCell): string {
-  return text(cell).replace(/^\uFEFF/, '').toLowerCase().replace(/["'.:]/g, '').replace(/\s+/g, ' ').trim();
+  return text(cell)
+    .replace(/^\uFEFF/, '')
+    .toLowerCase()
+    .replace(/["'.:]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function text(cell: GridCell | undefined): string {
@@ -110,7 +115,14 @@ export function statementTime(cell: GridCell): string | null {
   for (const { pattern, order } of datePatterns) {
     const m = pattern.exec(value);
     if (m === null) continue;
-    const [a, b, c, hh, mm, ss] = m.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+    const [a, b, c, hh, mm, ss] = m.slice(1).map((part) => Number(part ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const [year, month, day] = order === 'dmy' ? [c, b, a] : [a, b, c];
     if (month < 1 || month > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 59) return null;
     const ms = Date.UTC(year, month - 1, day, hh, mm, ss);
@@ -125,7 +137,10 @@ function amount(cell: GridCell, field: string): Cents | null {
   if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return null;
   if (typeof cell === 'number') return parseKes(cell);
   if (typeof cell !== 'string') throw new MoneyError(`${field} is not an amount`);
-  const cleaned = cell.trim().replace(/\s/g, '').replace(/^\((.*)\)$/, '-$1');
+  const cleaned = cell
+    .trim()
+    .replace(/\s/g, '')
+    .replace(/^\((.*)\)$/, '-$1');
   try {
     return parseKes(cleaned);
   } catch {
@@ -150,14 +165,22 @@ function entryOf(reasonType: string | null, details: string, linked: string | nu
 }
 
 function readPreamble(lines: GridLine[]): StatementPreamble {
-  const preamble: StatementPreamble = { organisation: null, account: null, periodFrom: null, periodTo: null, openingBalanceCents: null, closingBalanceCents: null };
+  const preamble: StatementPreamble = {
+    organisation: null,
+    account: null,
+    periodFrom: null,
+    periodTo: null,
+    openingBalanceCents: null,
+    closingBalanceCents: null,
+  };
   for (const { cells } of lines) {
     const pairs: Array<[string, string, GridCell]> = [];
     // "Key,Value" or "Key:,Value" or "Key: Value" in one cell.
     const first = text(cells[0]);
     const colon = first.indexOf(':');
     if (cells.length > 1 && text(cells[1]) !== '') pairs.push([first, text(cells[1]), cells[1] ?? null]);
-    else if (colon > 0) pairs.push([first.slice(0, colon), first.slice(colon + 1).trim(), first.slice(colon + 1).trim()]);
+    else if (colon > 0)
+      pairs.push([first.slice(0, colon), first.slice(colon + 1).trim(), first.slice(colon + 1).trim()]);
     for (const [rawKey, value, cell] of pairs) {
       const key = rawKey.toLowerCase().replace(/[:.]/g, '').trim();
       if (/^organi[sz]ation( name)?$/.test(key)) preamble.organisation = value;
@@ -214,7 +237,12 @@ export class StatementReader {
         'No statement header found: the file must have a line with Receipt No., Completion Time, Details, Transaction Status, Paid In, Withdrawn and Balance (the M-Pesa portal export)',
       );
     }
-    return { preamble: readPreamble(this.before), headerLine: this.headerLine, rows: this.rows, problems: this.problems };
+    return {
+      preamble: readPreamble(this.before),
+      headerLine: this.headerLine,
+      rows: this.rows,
+      problems: this.problems,
+    };
   }
 
   private cell(cells: GridCell[], column: Column): GridCell {
@@ -234,9 +262,11 @@ export class StatementReader {
       return;
     }
     const reasons: string[] = [];
-    if (!receiptLike) reasons.push(receipt === '' ? 'Receipt No. is empty' : `Receipt No. "${receipt}" is not an M-Pesa receipt`);
+    if (!receiptLike)
+      reasons.push(receipt === '' ? 'Receipt No. is empty' : `Receipt No. "${receipt}" is not an M-Pesa receipt`);
     const completedAt = statementTime(cell(cells, 'completed'));
-    if (completedAt === null) reasons.push(`Completion Time "${text(cell(cells, 'completed'))}" is not a date (dd-MM-yyyy HH:mm:ss)`);
+    if (completedAt === null)
+      reasons.push(`Completion Time "${text(cell(cells, 'completed'))}" is not a date (dd-MM-yyyy HH:mm:ss)`);
     const initiatedCell = cell(cells, 'initiated');
     const initiatedAt = text(initiatedCell) === '' ? null : statementTime(initiatedCell);
     let paidIn: Cents | null = null;
@@ -260,7 +290,8 @@ export class StatementReader {
     } catch (error) {
       reasons.push((error as Error).message);
     }
-    if (reasons.length === 0 && (paidIn ?? 0) > 0 && (withdrawn ?? 0) > 0) reasons.push('both Paid In and Withdrawn hold an amount');
+    if (reasons.length === 0 && (paidIn ?? 0) > 0 && (withdrawn ?? 0) > 0)
+      reasons.push('both Paid In and Withdrawn hold an amount');
     const status = text(cell(cells, 'status'));
     if (status === '') reasons.push('Transaction Status is empty');
     if (reasons.length > 0) {

@@ -27,7 +27,16 @@ export interface ReconcileRow {
   note: string | null;
   ticked: boolean;
   locked: boolean;
-  ledger: { id: number; receipt: string | null; amountCents: Cents; direction: string; status: string; phone: string | null; partyName: string | null; occurredAt: string } | null;
+  ledger: {
+    id: number;
+    receipt: string | null;
+    amountCents: Cents;
+    direction: string;
+    status: string;
+    phone: string | null;
+    partyName: string | null;
+    occurredAt: string;
+  } | null;
   confirmedChargeCents: Cents | null;
 }
 
@@ -178,7 +187,11 @@ interface ReconciliationRecord {
 }
 
 function latest(db: ProfileDatabase, account: string, period: string): ReconciliationRecord | undefined {
-  return db.prepare('SELECT id, state, finished_at, finished_by FROM reconciliations WHERE account = ? AND period = ? ORDER BY id DESC LIMIT 1').get(account, period) as ReconciliationRecord | undefined;
+  return db
+    .prepare(
+      'SELECT id, state, finished_at, finished_by FROM reconciliations WHERE account = ? AND period = ? ORDER BY id DESC LIMIT 1',
+    )
+    .get(account, period) as ReconciliationRecord | undefined;
 }
 
 export function showReconciliation(db: ProfileDatabase, account: string, period: string): Reconciliation {
@@ -203,10 +216,24 @@ export function showReconciliation(db: ProfileDatabase, account: string, period:
     note: r.note,
     ticked: r.ticked === 1,
     locked: r.reconciliation_id !== null,
-    ledger: r.t_id === null ? null : { id: r.t_id, receipt: r.t_receipt, amountCents: r.t_amount as number, direction: r.t_direction as string, status: r.t_status as string, phone: r.t_phone, partyName: r.t_name, occurredAt: r.t_at as string },
+    ledger:
+      r.t_id === null
+        ? null
+        : {
+            id: r.t_id,
+            receipt: r.t_receipt,
+            amountCents: r.t_amount as number,
+            direction: r.t_direction as string,
+            status: r.t_status as string,
+            phone: r.t_phone,
+            partyName: r.t_name,
+            occurredAt: r.t_at as string,
+          },
     confirmedChargeCents: r.confirmed_charge,
   }));
-  const cleared = records.filter((r) => r.ticked === 1 && r.status.toLowerCase() === 'completed').reduce((sum, r) => sum + net(r), 0);
+  const cleared = records
+    .filter((r) => r.ticked === 1 && r.status.toLowerCase() === 'completed')
+    .reduce((sum, r) => sum + net(r), 0);
   const record = latest(db, account, period);
   return {
     id: record?.id ?? null,
@@ -230,54 +257,109 @@ export function showReconciliation(db: ProfileDatabase, account: string, period:
 }
 
 /** Ticks or unticks statement rows; a row a finished reconciliation locked refuses. */
-export function tickRows(db: ProfileDatabase, input: { rowIds: number[]; ticked: boolean; actor: string; now: string }): void {
+export function tickRows(
+  db: ProfileDatabase,
+  input: { rowIds: number[]; ticked: boolean; actor: string; now: string },
+): void {
   db.transaction(() => {
-    const read = db.prepare('SELECT s.receipt, m.reconciliation_id FROM statement_matches m JOIN statement_rows s ON s.id = m.statement_row_id WHERE m.statement_row_id = ?');
+    const read = db.prepare(
+      'SELECT s.receipt, m.reconciliation_id FROM statement_matches m JOIN statement_rows s ON s.id = m.statement_row_id WHERE m.statement_row_id = ?',
+    );
     const update = db.prepare('UPDATE statement_matches SET ticked = ?, updated_at = ? WHERE statement_row_id = ?');
     for (const id of input.rowIds) {
       const row = read.get(id) as { receipt: string; reconciliation_id: number | null } | undefined;
       if (row === undefined) throw new NotFoundError(`There is no statement row #${id}`);
-      if (row.reconciliation_id !== null) throw new ConflictError(`Statement row ${row.receipt} is reconciled and locked (reconciliation #${row.reconciliation_id}); record a correction instead`);
+      if (row.reconciliation_id !== null)
+        throw new ConflictError(
+          `Statement row ${row.receipt} is reconciled and locked (reconciliation #${row.reconciliation_id}); record a correction instead`,
+        );
       update.run(input.ticked ? 1 : 0, input.now, id);
     }
-    appendAudit(db, { actor: input.actor, action: input.ticked ? 'statement_rows.ticked' : 'statement_rows.unticked', entity: 'statement_row', entityId: null, details: { rowIds: input.rowIds } });
+    appendAudit(db, {
+      actor: input.actor,
+      action: input.ticked ? 'statement_rows.ticked' : 'statement_rows.unticked',
+      entity: 'statement_row',
+      entityId: null,
+      details: { rowIds: input.rowIds },
+    });
   }).immediate();
 }
 
 /** Ticks every row of the period that matched, is a charge or a reversal: the rows nobody needs to look at. */
-export function tickMatched(db: ProfileDatabase, input: { account: string; period: string; actor: string; now: string }): number {
+export function tickMatched(
+  db: ProfileDatabase,
+  input: { account: string; period: string; actor: string; now: string },
+): number {
   const view = showReconciliation(db, input.account, input.period);
-  const ids = view.rows.filter((r) => !r.ticked && !r.locked && (r.bucket === 'matched' || r.bucket === 'charge' || r.bucket === 'reversal')).map((r) => r.statementRowId);
+  const ids = view.rows
+    .filter(
+      (r) => !r.ticked && !r.locked && (r.bucket === 'matched' || r.bucket === 'charge' || r.bucket === 'reversal'),
+    )
+    .map((r) => r.statementRowId);
   if (ids.length > 0) tickRows(db, { rowIds: ids, ticked: true, actor: input.actor, now: input.now });
   return ids.length;
 }
 
 /** Finishes the period: only at a difference of zero; locks the ticked rows for good. */
-export function finishReconciliation(db: ProfileDatabase, input: { account: string; period: string; actor: string; now: string }): Reconciliation {
+export function finishReconciliation(
+  db: ProfileDatabase,
+  input: { account: string; period: string; actor: string; now: string },
+): Reconciliation {
   if (input.actor.trim() === '') throw new ValidationError('A reconciliation is finished by someone: give a name');
   db.transaction(() => {
     const view = showReconciliation(db, input.account, input.period);
-    if (view.rows.length === 0) throw new ConflictError(`No statement rows of ${input.account} in ${input.period}: import the statement first`);
-    if (view.state === 'finished') throw new ConflictError(`${input.account} ${input.period} was reconciled by ${view.finishedBy ?? '?'} at ${view.finishedAt ?? '?'}`);
+    if (view.rows.length === 0)
+      throw new ConflictError(`No statement rows of ${input.account} in ${input.period}: import the statement first`);
+    if (view.state === 'finished')
+      throw new ConflictError(
+        `${input.account} ${input.period} was reconciled by ${view.finishedBy ?? '?'} at ${view.finishedAt ?? '?'}`,
+      );
     if (view.differenceCents !== 0) {
       const open = view.rows.filter((r) => !r.ticked).length;
-      throw new ConflictError(`The difference is ${(view.differenceCents / 100).toFixed(2)}, not zero: ${open} row(s) are not ticked, or a row is missing from the statement`);
+      throw new ConflictError(
+        `The difference is ${(view.differenceCents / 100).toFixed(2)}, not zero: ${open} row(s) are not ticked, or a row is missing from the statement`,
+      );
     }
     const id =
       view.id !== null && view.state === 'open'
         ? view.id
         : Number(
             db
-              .prepare('INSERT INTO reconciliations (account, period, period_from, period_to, opening_balance_cents, closing_balance_cents, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-              .run(input.account, input.period, view.from, view.to, view.openingBalanceCents, view.closingBalanceCents, input.now).lastInsertRowid,
+              .prepare(
+                'INSERT INTO reconciliations (account, period, period_from, period_to, opening_balance_cents, closing_balance_cents, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+              )
+              .run(
+                input.account,
+                input.period,
+                view.from,
+                view.to,
+                view.openingBalanceCents,
+                view.closingBalanceCents,
+                input.now,
+              ).lastInsertRowid,
           );
-    const lock = db.prepare('UPDATE statement_matches SET reconciliation_id = ?, updated_at = ? WHERE statement_row_id = ? AND ticked = 1 AND reconciliation_id IS NULL');
-    let locked = 0;
-    for (const row of view.rows) if (row.ticked && !row.locked) locked += lock.run(id, input.now, row.statementRowId).changes;
-    db.prepare("UPDATE reconciliations SET state = 'finished', finished_at = ?, finished_by = ?, ledger_net_cents = ?, opening_balance_cents = ?, closing_balance_cents = ? WHERE id = ?").run(
-      input.now, input.actor, view.ledgerNetCents, view.openingBalanceCents, view.closingBalanceCents, id,
+    const lock = db.prepare(
+      'UPDATE statement_matches SET reconciliation_id = ?, updated_at = ? WHERE statement_row_id = ? AND ticked = 1 AND reconciliation_id IS NULL',
     );
-    appendAudit(db, { actor: input.actor, action: 'reconciliation.finished', entity: 'reconciliation', entityId: id, details: { account: input.account, period: input.period, locked, closingBalanceCents: view.closingBalanceCents, ledgerNetCents: view.ledgerNetCents } });
+    let locked = 0;
+    for (const row of view.rows)
+      if (row.ticked && !row.locked) locked += lock.run(id, input.now, row.statementRowId).changes;
+    db.prepare(
+      "UPDATE reconciliations SET state = 'finished', finished_at = ?, finished_by = ?, ledger_net_cents = ?, opening_balance_cents = ?, closing_balance_cents = ? WHERE id = ?",
+    ).run(input.now, input.actor, view.ledgerNetCents, view.openingBalanceCents, view.closingBalanceCents, id);
+    appendAudit(db, {
+      actor: input.actor,
+      action: 'reconciliation.finished',
+      entity: 'reconciliation',
+      entityId: id,
+      details: {
+        account: input.account,
+        period: input.period,
+        locked,
+        closingBalanceCents: view.closingBalanceCents,
+        ledgerNetCents: view.ledgerNetCents,
+      },
+    });
   }).immediate();
   return showReconciliation(db, input.account, input.period);
 }

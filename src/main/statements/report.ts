@@ -18,7 +18,27 @@ export const bucketTitles = {
 } as const;
 
 export function reconciliationTable(view: Reconciliation): ExportTable {
-  const header = ['Section', 'Item', 'Amount (KES)', 'Receipt', 'Date (Nairobi)', 'Details', 'Other party', 'Paid in (KES)', 'Withdrawn (KES)', 'Bucket', 'Ledger receipt', 'Ledger amount (KES)', 'Confirmed charge (KES)', 'Differences', 'Finding', 'Decision', 'Note', 'Ticked', 'Locked'];
+  const header = [
+    'Section',
+    'Item',
+    'Amount (KES)',
+    'Receipt',
+    'Date (Nairobi)',
+    'Details',
+    'Other party',
+    'Paid in (KES)',
+    'Withdrawn (KES)',
+    'Bucket',
+    'Ledger receipt',
+    'Ledger amount (KES)',
+    'Confirmed charge (KES)',
+    'Differences',
+    'Finding',
+    'Decision',
+    'Note',
+    'Ticked',
+    'Locked',
+  ];
   const blank = (): (string | number | null)[] => header.map(() => null);
   const summary = (item: string, amount: number | null, text: string | null = null): (string | number | null)[] => {
     const row = blank();
@@ -41,7 +61,11 @@ export function reconciliationTable(view: Reconciliation): ExportTable {
       yield summary('Cleared (ticked rows)', kes(view.clearedCents));
       yield summary('Difference', kes(view.differenceCents));
       yield summary('State', null, view.state);
-      yield summary('Reconciled by', null, view.finishedBy === null ? null : `${view.finishedBy} at ${nairobiTime(view.finishedAt as string)}`);
+      yield summary(
+        'Reconciled by',
+        null,
+        view.finishedBy === null ? null : `${view.finishedBy} at ${nairobiTime(view.finishedAt as string)}`,
+      );
       for (const bucket of buckets) {
         const totals = view.buckets[bucket];
         const row = blank();
@@ -53,10 +77,25 @@ export function reconciliationTable(view: Reconciliation): ExportTable {
       }
       for (const r of view.rows) {
         yield [
-          'Statement row', bucketTitles[r.bucket], kes(r.paidInCents - r.withdrawnCents), r.receipt, nairobiTime(r.completedAt), r.details, r.otherParty,
-          kes(r.paidInCents), kes(r.withdrawnCents), r.bucket, r.ledger?.receipt ?? null, kes(r.ledger?.amountCents ?? null), kes(r.confirmedChargeCents),
+          'Statement row',
+          bucketTitles[r.bucket],
+          kes(r.paidInCents - r.withdrawnCents),
+          r.receipt,
+          nairobiTime(r.completedAt),
+          r.details,
+          r.otherParty,
+          kes(r.paidInCents),
+          kes(r.withdrawnCents),
+          r.bucket,
+          r.ledger?.receipt ?? null,
+          kes(r.ledger?.amountCents ?? null),
+          kes(r.confirmedChargeCents),
           r.differences.map((d) => `${d.field}: statement ${d.statement}, ledger ${d.ledger}`).join('; ') || null,
-          r.serious, r.settlement, r.note, r.ticked ? 'yes' : 'no', r.locked ? 'yes' : 'no',
+          r.serious,
+          r.settlement,
+          r.note,
+          r.ticked ? 'yes' : 'no',
+          r.locked ? 'yes' : 'no',
         ];
       }
       for (const t of view.onlyInLedger) {
@@ -73,7 +112,11 @@ export function reconciliationTable(view: Reconciliation): ExportTable {
   };
 }
 
-export async function exportReconciliation(view: Reconciliation, output: string | Writable, format: ExportFormat): Promise<void> {
+export async function exportReconciliation(
+  view: Reconciliation,
+  output: string | Writable,
+  format: ExportFormat,
+): Promise<void> {
   const table = reconciliationTable(view);
   return format === 'csv' ? writeCsv(table, output) : writeXlsx(table, output, 'Reconciliation');
 }

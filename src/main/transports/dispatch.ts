@@ -1,19 +1,34 @@
 // Answers one contract call for any transport (Electron IPC, the browser host's WebSocket):
 // validates the method and input, runs the handler, and turns every outcome into a ContractResult.
 import { z } from 'zod';
-import { contractMethods, isMethodName, type ContractResult, type MethodName, type MethodOutput } from '../../shared/contract';
+import {
+  contractMethods,
+  isMethodName,
+  type ContractResult,
+  type MethodName,
+  type MethodOutput,
+} from '../../shared/contract';
 import { MshaharaError } from '../../shared/errors';
 import { logger } from '../log';
 
 export type ContractHandlers = {
-  [M in MethodName]: (input: z.output<(typeof contractMethods)[M]['input']>) => Promise<MethodOutput<M>> | MethodOutput<M>;
+  [M in MethodName]: (
+    input: z.output<(typeof contractMethods)[M]['input']>,
+  ) => Promise<MethodOutput<M>> | MethodOutput<M>;
 };
 
 const log = logger('contract');
 
-export async function callContract(handlers: ContractHandlers, method: unknown, input: unknown): Promise<ContractResult<unknown>> {
+export async function callContract(
+  handlers: ContractHandlers,
+  method: unknown,
+  input: unknown,
+): Promise<ContractResult<unknown>> {
   if (!isMethodName(method)) {
-    return { ok: false, error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` } };
+    return {
+      ok: false,
+      error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` },
+    };
   }
   const schema = contractMethods[method];
   const parsed = schema.input.safeParse(input ?? {});
@@ -29,6 +44,9 @@ export async function callContract(handlers: ContractHandlers, method: unknown, 
   } catch (error) {
     if (error instanceof MshaharaError) return { ok: false, error: error.toJSON() };
     log.error({ method, err: error }, 'contract handler failed');
-    return { ok: false, error: { kind: 'internal', message: 'Something went wrong inside Mshahara; the details are in the log.' } };
+    return {
+      ok: false,
+      error: { kind: 'internal', message: 'Something went wrong inside Mshahara; the details are in the log.' },
+    };
   }
 }

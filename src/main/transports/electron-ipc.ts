@@ -8,12 +8,15 @@ export function serveContractOverIpc(
   handlers: ContractHandlers,
   isTrustedPage: (url: string) => boolean,
 ): void {
-  ipcMain.handle(ipcChannel.invoke, async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<ContractResult<unknown>> => {
-    // Only the app's own page may call; a frame that somehow loaded anything else gets nothing.
-    const url = event.senderFrame?.url ?? '';
-    if (!isTrustedPage(url)) {
-      return { ok: false, error: { kind: 'validation', message: 'Only the Mshahara window may call Mshahara.' } };
-    }
-    return callContract(handlers, method, input);
-  });
+  ipcMain.handle(
+    ipcChannel.invoke,
+    async (event: IpcMainInvokeEvent, method: unknown, input: unknown): Promise<ContractResult<unknown>> => {
+      // Only the app's own page may call; a frame that somehow loaded anything else gets nothing.
+      const url = event.senderFrame?.url ?? '';
+      if (!isTrustedPage(url)) {
+        return { ok: false, error: { kind: 'validation', message: 'Only the Mshahara window may call Mshahara.' } };
+      }
+      return callContract(handlers, method, input);
+    },
+  );
 }

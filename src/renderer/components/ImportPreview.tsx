@@ -17,7 +17,13 @@ const validColumns: Column<ValidRow>[] = [
   { key: 'row', header: 'Row', width: '60px', render: (row) => row.row },
   { key: 'name', header: 'Name', width: '1.4fr', render: (row) => row.name },
   { key: 'phone', header: 'Phone', width: '130px', render: (row) => formatMsisdn(row.phone) },
-  { key: 'amount', header: 'Amount', width: '140px', align: 'right', render: (row) => <Money cents={row.amountCents} /> },
+  {
+    key: 'amount',
+    header: 'Amount',
+    width: '140px',
+    align: 'right',
+    render: (row) => <Money cents={row.amountCents} />,
+  },
   { key: 'reference', header: 'Reference', width: '1fr', render: (row) => row.reference },
 ];
 
@@ -26,7 +32,14 @@ export function ImportPreview({ preview, fileName }: { preview: ImportPreviewVie
   async function downloadLeftOut(format: 'csv' | 'xlsx') {
     setError(undefined);
     try {
-      deliverFile(await call('imports.leftOutFile', { fileName: fileName ?? 'payroll', titles: preview.columns.map((c) => c.title), rows: preview.invalid, format }));
+      deliverFile(
+        await call('imports.leftOutFile', {
+          fileName: fileName ?? 'payroll',
+          titles: preview.columns.map((c) => c.title),
+          rows: preview.invalid,
+          format,
+        }),
+      );
     } catch (failure) {
       setError(failure);
     }
@@ -70,10 +83,22 @@ export function ImportPreview({ preview, fileName }: { preview: ImportPreviewVie
           </Table>
           <Group gap="xs" mt="xs">
             <Text size="xs">Fix them in a copy and import it again:</Text>
-            <Button size="compact-xs" variant="light" color="red" onClick={() => void downloadLeftOut('csv')} data-testid="download-left-out-csv">
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="red"
+              onClick={() => void downloadLeftOut('csv')}
+              data-testid="download-left-out-csv"
+            >
               Download these rows (CSV)
             </Button>
-            <Button size="compact-xs" variant="light" color="red" onClick={() => void downloadLeftOut('xlsx')} data-testid="download-left-out-xlsx">
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="red"
+              onClick={() => void downloadLeftOut('xlsx')}
+              data-testid="download-left-out-xlsx"
+            >
               Excel
             </Button>
           </Group>
@@ -107,7 +132,14 @@ export function ImportPreview({ preview, fileName }: { preview: ImportPreviewVie
           <Tabs.Tab value="valid">Rows to pay ({preview.valid.length})</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="valid" pt="xs">
-          <VirtualTable label="Rows to pay" columns={validColumns} rowCount={preview.valid.length} getRow={(index) => preview.valid[index]} height={Math.min(320, 32 * preview.valid.length + 4)} testId="valid-rows" />
+          <VirtualTable
+            label="Rows to pay"
+            columns={validColumns}
+            rowCount={preview.valid.length}
+            getRow={(index) => preview.valid[index]}
+            height={Math.min(320, 32 * preview.valid.length + 4)}
+            testId="valid-rows"
+          />
         </Tabs.Panel>
       </Tabs>
     </Stack>

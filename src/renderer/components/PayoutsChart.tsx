@@ -4,7 +4,11 @@ import { BarChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
 import { toWholeShillings } from '../../shared/money';
 
-export default function PayoutsChart({ days }: { days: readonly { day: string; count: number; amountCents: number }[] }) {
+export default function PayoutsChart({
+  days,
+}: {
+  days: readonly { day: string; count: number; amountCents: number }[];
+}) {
   return (
     <BarChart
       h={220}
@@ -13,7 +17,15 @@ export default function PayoutsChart({ days }: { days: readonly { day: string; c
       series={[{ name: 'KES', color: 'teal.6' }]}
       valueFormatter={(shillings) => `KES ${Math.round(shillings).toLocaleString('en-KE')}`}
       tickLine="y"
-      yAxisProps={{ width: 60, tickFormatter: (shillings: number) => (shillings >= 1_000_000 ? `${shillings / 1_000_000}M` : shillings >= 1000 ? `${shillings / 1000}k` : String(shillings)) }}
+      yAxisProps={{
+        width: 60,
+        tickFormatter: (shillings: number) =>
+          shillings >= 1_000_000
+            ? `${shillings / 1_000_000}M`
+            : shillings >= 1000
+              ? `${shillings / 1000}k`
+              : String(shillings),
+      }}
       aria-label="Payouts per day"
     />
   );

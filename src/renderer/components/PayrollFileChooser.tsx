@@ -100,14 +100,35 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
   const preview = result === undefined ? undefined : previewOf(result);
   return (
     <Stack gap="sm">
-      <FileInput key={inputKey} label={label} description={description} placeholder="Choose a file" accept=".csv,.xlsx" value={picked} onChange={(chosen) => void choose(chosen)} data-testid={testId} />
+      <FileInput
+        key={inputKey}
+        label={label}
+        description={description}
+        placeholder="Choose a file"
+        accept=".csv,.xlsx"
+        value={picked}
+        onChange={(chosen) => void choose(chosen)}
+        data-testid={testId}
+      />
       <Text size="xs" c="dimmed">
         Start from a template:{' '}
-        <Anchor component="button" type="button" size="xs" onClick={() => void template('csv')} data-testid="download-template-csv">
+        <Anchor
+          component="button"
+          type="button"
+          size="xs"
+          onClick={() => void template('csv')}
+          data-testid="download-template-csv"
+        >
           CSV
         </Anchor>{' '}
         ·{' '}
-        <Anchor component="button" type="button" size="xs" onClick={() => void template('xlsx')} data-testid="download-template-xlsx">
+        <Anchor
+          component="button"
+          type="button"
+          size="xs"
+          onClick={() => void template('xlsx')}
+          data-testid="download-template-xlsx"
+        >
           Excel
         </Anchor>
       </Text>
@@ -124,7 +145,17 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
         />
       )}
       {file && preview && (mappingOpen || preview.missingColumns.length > 0) && (
-        <Alert color={preview.missingColumns.length > 0 ? 'orange' : 'blue'} variant="light" p="sm" title={preview.missingColumns.length > 0 ? `Which column holds the ${preview.missingColumns.map((m) => spoken[m].toLowerCase()).join(' and the ')}?` : 'What each column holds'} data-testid="column-mapping">
+        <Alert
+          color={preview.missingColumns.length > 0 ? 'orange' : 'blue'}
+          variant="light"
+          p="sm"
+          title={
+            preview.missingColumns.length > 0
+              ? `Which column holds the ${preview.missingColumns.map((m) => spoken[m].toLowerCase()).join(' and the ')}?`
+              : 'What each column holds'
+          }
+          data-testid="column-mapping"
+        >
           <Table aria-label="Columns of the file">
             <Table.Tbody>
               {preview.columns.map((column) => (
@@ -134,7 +165,10 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
                     <Select
                       aria-label={`Meaning of ${column.title === '' ? `column ${column.index + 1}` : column.title}`}
                       data-testid={`map-column-${column.index}`}
-                      data={[{ value: '', label: 'Not used' }, ...importColumnNames.map((m) => ({ value: m, label: spoken[m] }))]}
+                      data={[
+                        { value: '', label: 'Not used' },
+                        ...importColumnNames.map((m) => ({ value: m, label: spoken[m] })),
+                      ]}
                       value={mapping[column.index] ?? ''}
                       allowDeselect={false}
                       onChange={(value) => {
@@ -142,7 +176,8 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
                         setMapping((current) => {
                           const next = { ...current };
                           // One column per meaning: choosing it here takes it from wherever it was.
-                          for (const key of Object.keys(next)) if (meaning !== null && next[Number(key)] === meaning) next[Number(key)] = null;
+                          for (const key of Object.keys(next))
+                            if (meaning !== null && next[Number(key)] === meaning) next[Number(key)] = null;
                           next[column.index] = meaning;
                           return next;
                         });
@@ -154,7 +189,12 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
             </Table.Tbody>
           </Table>
           <Group justify="flex-end" mt="xs">
-            <Button size="xs" data-testid="apply-mapping" loading={reading} onClick={() => void readAs({ ...file, mapping: chosenMapping() })}>
+            <Button
+              size="xs"
+              data-testid="apply-mapping"
+              loading={reading}
+              onClick={() => void readAs({ ...file, mapping: chosenMapping() })}
+            >
               Read the file with these columns
             </Button>
           </Group>
@@ -166,7 +206,13 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
       {file && preview && !mappingOpen && preview.missingColumns.length === 0 && (
         <Text size="xs" c="dimmed">
           {preview.mappedBy === 'remembered' ? 'Columns read as you mapped them for this layout before. ' : ''}
-          <Anchor component="button" type="button" size="xs" onClick={() => setMappingOpen(true)} data-testid="change-columns">
+          <Anchor
+            component="button"
+            type="button"
+            size="xs"
+            onClick={() => setMappingOpen(true)}
+            data-testid="change-columns"
+          >
             Change which column holds what
           </Anchor>
         </Text>

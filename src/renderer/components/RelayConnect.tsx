@@ -15,13 +15,21 @@ export function RelayConnect({ onConnected }: { onConnected(relay: RelayView): v
   const [registrationJson, setRegistrationJson] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const publicKey = useLoad(() => (how === 'registration' ? call('relay.publicKey', {}) : Promise.resolve(undefined)), [how]);
+  const publicKey = useLoad(
+    () => (how === 'registration' ? call('relay.publicKey', {}) : Promise.resolve(undefined)),
+    [how],
+  );
 
   async function connect() {
     setBusy(true);
     setError(undefined);
     try {
-      onConnected(await call('relay.connect', how === 'admin_token' ? { how, url, adminToken, channelName } : { how, url, registrationJson }));
+      onConnected(
+        await call(
+          'relay.connect',
+          how === 'admin_token' ? { how, url, adminToken, channelName } : { how, url, registrationJson },
+        ),
+      );
     } catch (failure) {
       setError(failure);
     } finally {
@@ -41,11 +49,28 @@ export function RelayConnect({ onConnected }: { onConnected(relay: RelayView): v
           { value: 'registration', label: 'With a registration from the operator' },
         ]}
       />
-      <TextInput label="Relay address" placeholder="https://relay.example.co.ke" value={url} onChange={(event) => setUrl(event.currentTarget.value)} />
+      <TextInput
+        label="Relay address"
+        placeholder="https://relay.example.co.ke"
+        value={url}
+        onChange={(event) => setUrl(event.currentTarget.value)}
+      />
       {how === 'admin_token' ? (
         <Group grow>
-          <TextInput label="Channel name" description="For example your company's name" value={channelName} onChange={(event) => setChannelName(event.currentTarget.value)} />
-          <TextInput label="Relay admin token" description="Used once to open the channel, not kept" type="password" value={adminToken} onChange={(event) => setAdminToken(event.currentTarget.value)} autoComplete="off" />
+          <TextInput
+            label="Channel name"
+            description="For example your company's name"
+            value={channelName}
+            onChange={(event) => setChannelName(event.currentTarget.value)}
+          />
+          <TextInput
+            label="Relay admin token"
+            description="Used once to open the channel, not kept"
+            type="password"
+            value={adminToken}
+            onChange={(event) => setAdminToken(event.currentTarget.value)}
+            autoComplete="off"
+          />
         </Group>
       ) : (
         <>
@@ -54,7 +79,13 @@ export function RelayConnect({ onConnected }: { onConnected(relay: RelayView): v
               Give the relay operator this public key: <Code block>{publicKey.value.publicKeyPem}</Code>
             </Text>
           )}
-          <Textarea label="What the operator sent back" autosize minRows={3} value={registrationJson} onChange={(event) => setRegistrationJson(event.currentTarget.value)} />
+          <Textarea
+            label="What the operator sent back"
+            autosize
+            minRows={3}
+            value={registrationJson}
+            onChange={(event) => setRegistrationJson(event.currentTarget.value)}
+          />
         </>
       )}
       <Group>

@@ -29,9 +29,25 @@ interface VirtualTableProps<Row> {
 // Chrome caps an element's height near 33.5 million pixels: 32 px rows keep a million rows under it.
 const defaultRowHeight = 32;
 
-export function VirtualTable<Row>({ label, columns, rowCount, getRow, onRangeChange, onRowClick, rowHeight = defaultRowHeight, height = 480, testId, empty }: VirtualTableProps<Row>) {
+export function VirtualTable<Row>({
+  label,
+  columns,
+  rowCount,
+  getRow,
+  onRangeChange,
+  onRowClick,
+  rowHeight = defaultRowHeight,
+  height = 480,
+  testId,
+  empty,
+}: VirtualTableProps<Row>) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
@@ -53,13 +69,37 @@ export function VirtualTable<Row>({ label, columns, rowCount, getRow, onRangeCha
           ))}
         </div>
       </div>
-      <div ref={scroller} className="vtable-body" role="rowgroup" style={{ height }} tabIndex={0} aria-label={`${label}, scrollable`} data-testid={testId ? `${testId}-scroller` : undefined}>
+      <div
+        ref={scroller}
+        className="vtable-body"
+        role="rowgroup"
+        style={{ height }}
+        tabIndex={0}
+        aria-label={`${label}, scrollable`}
+        data-testid={testId ? `${testId}-scroller` : undefined}
+      >
         {rowCount === 0 && <div className="vtable-empty">{empty ?? 'Nothing to show.'}</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {/* One moving block with the rows in normal flow: a row whose data did not change is not redrawn. */}
-          <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          <div
+            style={{
+              position: 'absolute',
+              top: 0,
+              left: 0,
+              right: 0,
+              transform: `translateY(${items[0]?.start ?? 0}px)`,
+            }}
+          >
             {items.map((item) => (
-              <VirtualRow key={item.key} index={item.index} row={getRow(item.index)} columns={columns} grid={grid} rowHeight={rowHeight} onRowClick={onRowClick} />
+              <VirtualRow
+                key={item.key}
+                index={item.index}
+                row={getRow(item.index)}
+                columns={columns}
+                grid={grid}
+                rowHeight={rowHeight}
+                onRowClick={onRowClick}
+              />
             ))}
           </div>
         </div>

@@ -42,11 +42,15 @@ function sortAccounts<T extends { account: string }>(accounts: readonly T[]): T[
 function monthWords(label: string): string {
   const match = /^(\d{4})-(\d{2})$/.exec(label);
   if (!match) return label;
-  return new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15)));
+  return new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15)),
+  );
 }
 
 /** The runs with payments or findings waiting for a person, most waiting first. */
-function runsNeedingAttention(work: MethodOutput<'runs.attention'> | undefined): Array<{ runId: number; items: number; findings: number }> {
+function runsNeedingAttention(
+  work: MethodOutput<'runs.attention'> | undefined,
+): Array<{ runId: number; items: number; findings: number }> {
   const byRun = new Map<number, { runId: number; items: number; findings: number }>();
   const entry = (runId: number) => {
     let found = byRun.get(runId);
@@ -134,7 +138,13 @@ export function Dashboard() {
       </Group>
       <Problem error={summary.error} title="The dashboard could not load" />
       {value?.paymentsHeld && (
-        <Alert color="orange" variant="filled" title="Payments are held: no answers from M-Pesa" role="alert" data-testid="payments-held">
+        <Alert
+          color="orange"
+          variant="filled"
+          title="Payments are held: no answers from M-Pesa"
+          role="alert"
+          data-testid="payments-held"
+        >
           {value.paymentsHeld}
         </Alert>
       )}
@@ -142,7 +152,14 @@ export function Dashboard() {
         <>
           <section aria-label="Float">
             <Text size="sm" c="dimmed" mb={4}>
-              Float {value.float.observedAt ? <>as M-Pesa reported it <When at={value.float.observedAt} /></> : '— M-Pesa has not reported a balance yet'}
+              Float{' '}
+              {value.float.observedAt ? (
+                <>
+                  as M-Pesa reported it <When at={value.float.observedAt} />
+                </>
+              ) : (
+                '— M-Pesa has not reported a balance yet'
+              )}
             </Text>
             <div className="grid-4">
               {value.float.accounts.length === 0 && <Figure label="Utility account">—</Figure>}
@@ -157,7 +174,8 @@ export function Dashboard() {
             <Figure label={`Paid in ${monthWords(value.month.label)}`} testId="month-paid">
               <Money cents={value.month.paidCents} />
               <Text component="div" size="sm" c="dimmed">
-                {value.month.paidCount.toLocaleString('en-KE')} payments, charges {formatKesWithCurrency(value.month.chargesCents)}
+                {value.month.paidCount.toLocaleString('en-KE')} payments, charges{' '}
+                {formatKesWithCurrency(value.month.chargesCents)}
               </Text>
             </Figure>
             <Figure label="Success rate, last 30 days" testId="success-rate">
@@ -167,21 +185,35 @@ export function Dashboard() {
               <Text size="sm" c="dimmed">
                 Needs attention
               </Text>
-              <Text size="xl" fw={650} c={value.needsAttention.total > 0 ? 'orange.8' : undefined} data-testid="needs-attention">
+              <Text
+                size="xl"
+                fw={650}
+                c={value.needsAttention.total > 0 ? 'orange.8' : undefined}
+                data-testid="needs-attention"
+              >
                 {value.needsAttention.total}
               </Text>
               <Text size="sm" c="dimmed" data-testid="needs-attention-parts">
-                {value.needsAttention.unknownPayouts} unconfirmed, {value.needsAttention.failedPayouts} failed, {value.needsAttention.inbox} callbacks
+                {value.needsAttention.unknownPayouts} unconfirmed, {value.needsAttention.failedPayouts} failed,{' '}
+                {value.needsAttention.inbox} callbacks
                 {value.needsAttention.findings > 0 ? '' : ', no findings'}
               </Text>
               {value.needsAttention.findings > 0 && (
                 <Text size="sm" c="red.8" fw={600} data-testid="needs-attention-findings">
-                  {value.needsAttention.findings} finding{value.needsAttention.findings === 1 ? '' : 's'}: money moved against the record
+                  {value.needsAttention.findings} finding{value.needsAttention.findings === 1 ? '' : 's'}: money moved
+                  against the record
                 </Text>
               )}
               <Stack gap={0} align="flex-start">
                 {runsNeedingAttention(work.value).map((waiting) => (
-                  <Button key={waiting.runId} size="compact-sm" variant="subtle" onClick={() => openRun(waiting.runId)} data-testid="attention-run-link" data-run-id={waiting.runId}>
+                  <Button
+                    key={waiting.runId}
+                    size="compact-sm"
+                    variant="subtle"
+                    onClick={() => openRun(waiting.runId)}
+                    data-testid="attention-run-link"
+                    data-run-id={waiting.runId}
+                  >
                     {runTitle(value.recentRuns, waiting.runId)}: {attentionWords(waiting.items, waiting.findings)}
                   </Button>
                 ))}
@@ -225,7 +257,9 @@ export function Dashboard() {
                           {run.title}
                         </Button>
                       </Table.Td>
-                      <Table.Td>{isDisplayStatus(run.displayStatus) ? statusWords(run.displayStatus) : run.displayStatus}</Table.Td>
+                      <Table.Td>
+                        {isDisplayStatus(run.displayStatus) ? statusWords(run.displayStatus) : run.displayStatus}
+                      </Table.Td>
                       <Table.Td ta="right">
                         <Money cents={run.amountCents} />
                       </Table.Td>

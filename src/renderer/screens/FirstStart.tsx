@@ -1,6 +1,20 @@
 // First start: try Mshahara with the demo (nothing to set up), or connect a sandbox or production
 // Daraja app. Credentials go to the keychain; afterwards only their last characters are shown.
-import { Button, Card, Code, Container, FileInput, Group, List, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Code,
+  Container,
+  FileInput,
+  Group,
+  List,
+  PasswordInput,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { CertificateView, MethodOutput, ProfileView, RelayView } from '../../shared/contract';
 import { call } from '../api';
@@ -18,7 +32,9 @@ export function FirstStart() {
   const [kind, setKind] = useState<'demo' | RealKind>('demo');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const [created, setCreated] = useState<{ profile: ProfileView; certificate: CertificateView; relay: RelayView } | undefined>(undefined);
+  const [created, setCreated] = useState<
+    { profile: ProfileView; certificate: CertificateView; relay: RelayView } | undefined
+  >(undefined);
 
   async function startDemo() {
     setBusy(true);
@@ -58,7 +74,10 @@ export function FirstStart() {
               <Title order={2} size="h4">
                 Demo
               </Title>
-              <Text>No credentials and no internet needed. Mshahara pays a built-in copy of M-Pesa with sample workers and a float of KES 5,000,000. No real money moves.</Text>
+              <Text>
+                No credentials and no internet needed. Mshahara pays a built-in copy of M-Pesa with sample workers and a
+                float of KES 5,000,000. No real money moves.
+              </Text>
               <Group>
                 <Button onClick={() => void startDemo()} loading={busy} data-testid="start-demo">
                   Start the demo
@@ -67,20 +86,48 @@ export function FirstStart() {
             </Stack>
           </Card>
         )}
-        {kind !== 'demo' && !created && <RealProfileForm kind={kind} onCreated={setCreated} setFinishingSetup={setFinishingSetup} />}
-        {created && <ConnectionCheck {...created} onDone={() => { setFinishingSetup(false); void load(); }} />}
+        {kind !== 'demo' && !created && (
+          <RealProfileForm kind={kind} onCreated={setCreated} setFinishingSetup={setFinishingSetup} />
+        )}
+        {created && (
+          <ConnectionCheck
+            {...created}
+            onDone={() => {
+              setFinishingSetup(false);
+              void load();
+            }}
+          />
+        )}
         <Problem error={error} />
       </Stack>
     </Container>
   );
 }
 
-function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKind; onCreated(created: { profile: ProfileView; certificate: CertificateView; relay: RelayView }): void; setFinishingSetup(finishing: boolean): void }) {
-  const [fields, setFields] = useState({ name: kind, shortcode: '', initiatorName: '', consumerKey: '', consumerSecret: '', initiatorPassword: '', stkShortcode: '', stkPasskey: '' });
+function RealProfileForm({
+  kind,
+  onCreated,
+  setFinishingSetup,
+}: {
+  kind: RealKind;
+  onCreated(created: { profile: ProfileView; certificate: CertificateView; relay: RelayView }): void;
+  setFinishingSetup(finishing: boolean): void;
+}) {
+  const [fields, setFields] = useState({
+    name: kind,
+    shortcode: '',
+    initiatorName: '',
+    consumerKey: '',
+    consumerSecret: '',
+    initiatorPassword: '',
+    stkShortcode: '',
+    stkPasskey: '',
+  });
   const [certificate, setCertificate] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) => setFields({ ...fields, [name]: event.currentTarget.value });
+  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) =>
+    setFields({ ...fields, [name]: event.currentTarget.value });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -94,8 +141,15 @@ function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKin
         shortcode: fields.shortcode,
         initiatorName: fields.initiatorName,
         stkShortcode: fields.stkShortcode || undefined,
-        credentials: { consumerKey: fields.consumerKey, consumerSecret: fields.consumerSecret, initiatorPassword: fields.initiatorPassword, stkPasskey: fields.stkPasskey || undefined },
-        certificate: certificate ? { fileName: certificate.name, contentBase64: await fileToBase64(certificate) } : 'bundled',
+        credentials: {
+          consumerKey: fields.consumerKey,
+          consumerSecret: fields.consumerSecret,
+          initiatorPassword: fields.initiatorPassword,
+          stkPasskey: fields.stkPasskey || undefined,
+        },
+        certificate: certificate
+          ? { fileName: certificate.name, contentBase64: await fileToBase64(certificate) }
+          : 'bundled',
       });
       const [cert, relay] = await Promise.all([call('certificate.info', {}), call('relay.get', {})]);
       onCreated({ profile, certificate: cert, relay });
@@ -108,25 +162,68 @@ function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKin
   }
 
   return (
-    <Card withBorder padding="lg" component="form" onSubmit={(event: FormEvent) => void submit(event)} aria-label={`Connect a ${kind} Daraja app`}>
+    <Card
+      withBorder
+      padding="lg"
+      component="form"
+      onSubmit={(event: FormEvent) => void submit(event)}
+      aria-label={`Connect a ${kind} Daraja app`}
+    >
       <Stack>
         <Title order={2} size="h4">
           Your Daraja app ({kind})
         </Title>
         <Text size="sm" c="dimmed">
-          From the Safaricom developer portal. Keys and passwords are kept in this computer's keychain and never shown again in full.
+          From the Safaricom developer portal. Keys and passwords are kept in this computer's keychain and never shown
+          again in full.
         </Text>
         <div className="grid-2">
           <TextInput label="Profile name" required value={fields.name} onChange={set('name')} />
-          <TextInput label="Shortcode (paybill or till)" required value={fields.shortcode} onChange={set('shortcode')} />
-          <TextInput label="Consumer key" required value={fields.consumerKey} onChange={set('consumerKey')} autoComplete="off" />
-          <PasswordInput label="Consumer secret" required value={fields.consumerSecret} onChange={set('consumerSecret')} autoComplete="off" />
+          <TextInput
+            label="Shortcode (paybill or till)"
+            required
+            value={fields.shortcode}
+            onChange={set('shortcode')}
+          />
+          <TextInput
+            label="Consumer key"
+            required
+            value={fields.consumerKey}
+            onChange={set('consumerKey')}
+            autoComplete="off"
+          />
+          <PasswordInput
+            label="Consumer secret"
+            required
+            value={fields.consumerSecret}
+            onChange={set('consumerSecret')}
+            autoComplete="off"
+          />
           <TextInput label="Initiator name" required value={fields.initiatorName} onChange={set('initiatorName')} />
-          <PasswordInput label="Initiator password" required value={fields.initiatorPassword} onChange={set('initiatorPassword')} autoComplete="off" />
+          <PasswordInput
+            label="Initiator password"
+            required
+            value={fields.initiatorPassword}
+            onChange={set('initiatorPassword')}
+            autoComplete="off"
+          />
           <TextInput label="STK shortcode (optional)" value={fields.stkShortcode} onChange={set('stkShortcode')} />
-          <PasswordInput label="STK passkey (optional)" value={fields.stkPasskey} onChange={set('stkPasskey')} autoComplete="off" />
+          <PasswordInput
+            label="STK passkey (optional)"
+            value={fields.stkPasskey}
+            onChange={set('stkPasskey')}
+            autoComplete="off"
+          />
         </div>
-        <FileInput label="Certificate" description={`Leave empty to use Safaricom's ${kind} certificate that comes with Mshahara`} placeholder="Safaricom's bundled certificate" accept=".cer,.pem,.crt" value={certificate} onChange={setCertificate} clearable />
+        <FileInput
+          label="Certificate"
+          description={`Leave empty to use Safaricom's ${kind} certificate that comes with Mshahara`}
+          placeholder="Safaricom's bundled certificate"
+          accept=".cer,.pem,.crt"
+          value={certificate}
+          onChange={setCertificate}
+          clearable
+        />
         <Group>
           <Button type="submit" loading={busy}>
             Save and continue
@@ -138,7 +235,17 @@ function RealProfileForm({ kind, onCreated, setFinishingSetup }: { kind: RealKin
   );
 }
 
-function ConnectionCheck({ profile, certificate, relay: firstRelay, onDone }: { profile: ProfileView; certificate: CertificateView; relay: RelayView; onDone(): void }) {
+function ConnectionCheck({
+  profile,
+  certificate,
+  relay: firstRelay,
+  onDone,
+}: {
+  profile: ProfileView;
+  certificate: CertificateView;
+  relay: RelayView;
+  onDone(): void;
+}) {
   const [relay, setRelay] = useState(firstRelay);
   const [test, setTest] = useState<ConnectionTest | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -163,7 +270,8 @@ function ConnectionCheck({ profile, certificate, relay: firstRelay, onDone }: { 
           Profile “{profile.name}” saved
         </Title>
         <Text size="sm">
-          Consumer key ends {profile.credentials.consumerKey ?? '—'}, consumer secret ends {profile.credentials.consumerSecret ?? '—'}.
+          Consumer key ends {profile.credentials.consumerKey ?? '—'}, consumer secret ends{' '}
+          {profile.credentials.consumerSecret ?? '—'}.
         </Text>
         <Text fw={600}>Certificate</Text>
         <Text size="sm">

@@ -46,7 +46,12 @@ export function Inbox() {
 
   const columns: Column<InboxEntry>[] = [
     { key: 'received', header: 'Received', width: '165px', render: (entry) => <When at={entry.receivedAt} /> },
-    { key: 'kind', header: 'Kind', width: '130px', render: (entry) => <span data-testid="inbox-kind">{entry.kind}</span> },
+    {
+      key: 'kind',
+      header: 'Kind',
+      width: '130px',
+      render: (entry) => <span data-testid="inbox-kind">{entry.kind}</span>,
+    },
     { key: 'reference', header: 'Reference', width: '1fr', render: (entry) => entry.reference ?? '' },
     {
       key: 'state',
@@ -70,11 +75,23 @@ export function Inbox() {
       width: '170px',
       render: (entry) => (
         <Group gap={4} wrap="nowrap">
-          <Button size="compact-xs" variant="subtle" onClick={() => setOpen(entry)} aria-label={`Show callback ${entry.id}`}>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            onClick={() => setOpen(entry)}
+            aria-label={`Show callback ${entry.id}`}
+          >
             Show
           </Button>
           {entry.canSettle && (
-            <Button size="compact-xs" variant="light" color="orange" onClick={() => void settle(entry)} loading={settling === entry.id} aria-label={`Settle callback ${entry.id}`}>
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="orange"
+              onClick={() => void settle(entry)}
+              loading={settling === entry.id}
+              aria-label={`Settle callback ${entry.id}`}
+            >
               Settle
             </Button>
           )}
@@ -87,7 +104,8 @@ export function Inbox() {
     <Stack data-testid="inbox">
       <Title order={2}>Callback inbox</Title>
       <Text size="sm" c="dimmed">
-        Everything M-Pesa sent back, kept as it arrived. “Settle” asks M-Pesa for the status of the payment a callback is about and records the answer.
+        Everything M-Pesa sent back, kept as it arrived. “Settle” asks M-Pesa for the status of the payment a callback
+        is about and records the answer.
       </Text>
       <Group>
         <SegmentedControl
@@ -106,9 +124,23 @@ export function Inbox() {
         </Text>
       </Group>
       <Problem error={list.error} />
-      <VirtualTable label="Callbacks" columns={columns} rowCount={entries.length} getRow={(index) => entries[index]} height="calc(100vh - 260px)" testId="inbox-table" empty="Nothing waiting: every callback was matched." />
+      <VirtualTable
+        label="Callbacks"
+        columns={columns}
+        rowCount={entries.length}
+        getRow={(index) => entries[index]}
+        height="calc(100vh - 260px)"
+        testId="inbox-table"
+        empty="Nothing waiting: every callback was matched."
+      />
       {open && (
-        <Drawer opened onClose={() => setOpen(undefined)} position="right" size="lg" title={`Callback ${open.id} (${open.kind})`}>
+        <Drawer
+          opened
+          onClose={() => setOpen(undefined)}
+          position="right"
+          size="lg"
+          title={`Callback ${open.id} (${open.kind})`}
+        >
           <Stack>
             <Text size="sm">
               From {open.source}, received <When at={open.receivedAt} />

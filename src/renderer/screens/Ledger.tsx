@@ -26,10 +26,25 @@ export const kindWords: Record<LedgerRow['kind'], string> = {
 
 const columns: Column<LedgerRow>[] = [
   { key: 'when', header: 'When', width: '165px', render: (row) => <When at={row.occurredAt} /> },
-  { key: 'receipt', header: 'Receipt', width: '135px', render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span> },
+  {
+    key: 'receipt',
+    header: 'Receipt',
+    width: '135px',
+    render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span>,
+  },
   { key: 'kind', header: 'Kind', width: '130px', render: (row) => kindWords[row.kind] },
-  { key: 'name', header: 'Name', width: '1.2fr', render: (row) => <span data-testid="ledger-name">{row.partyName ?? ''}</span> },
-  { key: 'phone', header: 'Phone', width: '120px', render: (row) => <span data-testid="ledger-phone">{row.phone ? formatMsisdn(row.phone) : ''}</span> },
+  {
+    key: 'name',
+    header: 'Name',
+    width: '1.2fr',
+    render: (row) => <span data-testid="ledger-name">{row.partyName ?? ''}</span>,
+  },
+  {
+    key: 'phone',
+    header: 'Phone',
+    width: '120px',
+    render: (row) => <span data-testid="ledger-phone">{row.phone ? formatMsisdn(row.phone) : ''}</span>,
+  },
   // Plain elements in the cells, not Mantine components: a fast scroll redraws dozens of rows a frame.
   {
     key: 'amount',
@@ -46,7 +61,11 @@ const columns: Column<LedgerRow>[] = [
     key: 'status',
     header: 'Status',
     width: '115px',
-    render: (row) => <span className={row.status === 'completed' ? 'pill pill-ok' : 'pill pill-bad'}>{row.status === 'completed' ? 'Completed' : 'Failed'}</span>,
+    render: (row) => (
+      <span className={row.status === 'completed' ? 'pill pill-ok' : 'pill pill-bad'}>
+        {row.status === 'completed' ? 'Completed' : 'Failed'}
+      </span>
+    ),
   },
   { key: 'run', header: 'Payroll run', width: '1fr', render: (row) => row.runTitle ?? '' },
 ];
@@ -61,7 +80,17 @@ function LedgerTable({ total, onOpen }: { total: number | undefined; onOpen(row:
   const ensureRange = useLedger((state) => state.ensureRange);
   const getRow = useCallback((index: number) => rowAt(pages, index), [pages]);
   return (
-    <VirtualTable label="Ledger" columns={columns} rowCount={total ?? 0} getRow={getRow} onRangeChange={ensureRange} onRowClick={onOpen} height="calc(100vh - 250px)" testId="ledger-table" empty={total === undefined ? 'Loading…' : 'No transactions match.'} />
+    <VirtualTable
+      label="Ledger"
+      columns={columns}
+      rowCount={total ?? 0}
+      getRow={getRow}
+      onRangeChange={ensureRange}
+      onRowClick={onOpen}
+      height="calc(100vh - 250px)"
+      testId="ledger-table"
+      empty={total === undefined ? 'Loading…' : 'No transactions match.'}
+    />
   );
 }
 
@@ -78,8 +107,12 @@ export function Ledger() {
   const [to, setTo] = useState(filter.to ?? '');
   const [kinds, setKinds] = useState<string[]>(filter.kinds ?? []);
   const [statuses, setStatuses] = useState<string[]>(filter.statuses ?? []);
-  const [minAmount, setMinAmount] = useState<number | string>(filter.minCents === undefined ? '' : filter.minCents / 100);
-  const [maxAmount, setMaxAmount] = useState<number | string>(filter.maxCents === undefined ? '' : filter.maxCents / 100);
+  const [minAmount, setMinAmount] = useState<number | string>(
+    filter.minCents === undefined ? '' : filter.minCents / 100,
+  );
+  const [maxAmount, setMaxAmount] = useState<number | string>(
+    filter.maxCents === undefined ? '' : filter.maxCents / 100,
+  );
   const [search, setSearch] = useState(filter.search ?? '');
   const [debouncedSearch] = useDebouncedValue(search, 300);
   const [open, setOpen] = useState<LedgerRow | undefined>(undefined);
@@ -129,7 +162,12 @@ export function Ledger() {
       <Group justify="space-between">
         <Title order={2}>Ledger</Title>
         <Group>
-          <Button variant="default" onClick={() => void exportLedger('csv')} loading={exporting === 'csv'} data-testid="export-ledger-csv">
+          <Button
+            variant="default"
+            onClick={() => void exportLedger('csv')}
+            loading={exporting === 'csv'}
+            data-testid="export-ledger-csv"
+          >
             Export CSV
           </Button>
           <Button variant="default" onClick={() => void exportLedger('xlsx')} loading={exporting === 'xlsx'}>
@@ -138,13 +176,59 @@ export function Ledger() {
         </Group>
       </Group>
       <Group gap="sm" align="flex-end">
-        <TextInput label="Search" placeholder="Receipt, phone or name" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={210} data-testid="ledger-search" />
-        <TextInput label="From" type="date" value={from} onChange={(event) => setFrom(event.currentTarget.value)} w={150} />
+        <TextInput
+          label="Search"
+          placeholder="Receipt, phone or name"
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={210}
+          data-testid="ledger-search"
+        />
+        <TextInput
+          label="From"
+          type="date"
+          value={from}
+          onChange={(event) => setFrom(event.currentTarget.value)}
+          w={150}
+        />
         <TextInput label="To" type="date" value={to} onChange={(event) => setTo(event.currentTarget.value)} w={150} />
-        <MultiSelect label="Kind" placeholder="Any" data={transactionKinds.map((kind) => ({ value: kind, label: kindWords[kind] }))} value={kinds} onChange={setKinds} w={190} clearable />
-        <MultiSelect label="Status" placeholder="Any" data={transactionStatuses.map((status) => ({ value: status, label: status === 'completed' ? 'Completed' : 'Failed' }))} value={statuses} onChange={setStatuses} w={170} clearable />
-        <NumberInput label="Lowest KES" value={minAmount} onChange={setMinAmount} min={0} thousandSeparator="," w={130} />
-        <NumberInput label="Highest KES" value={maxAmount} onChange={setMaxAmount} min={0} thousandSeparator="," w={130} />
+        <MultiSelect
+          label="Kind"
+          placeholder="Any"
+          data={transactionKinds.map((kind) => ({ value: kind, label: kindWords[kind] }))}
+          value={kinds}
+          onChange={setKinds}
+          w={190}
+          clearable
+        />
+        <MultiSelect
+          label="Status"
+          placeholder="Any"
+          data={transactionStatuses.map((status) => ({
+            value: status,
+            label: status === 'completed' ? 'Completed' : 'Failed',
+          }))}
+          value={statuses}
+          onChange={setStatuses}
+          w={170}
+          clearable
+        />
+        <NumberInput
+          label="Lowest KES"
+          value={minAmount}
+          onChange={setMinAmount}
+          min={0}
+          thousandSeparator=","
+          w={130}
+        />
+        <NumberInput
+          label="Highest KES"
+          value={maxAmount}
+          onChange={setMaxAmount}
+          min={0}
+          thousandSeparator=","
+          w={130}
+        />
       </Group>
       <Group gap="xl" data-testid="ledger-totals">
         <Text size="sm" data-testid="ledger-count" data-total={total ?? ''}>

@@ -24,19 +24,45 @@ export function Reconcile() {
       <Group justify="space-between">
         <Title order={2}>Reconcile</Title>
         <Group>
-          <Select label="Account" data={['Utility Account', 'Charges Paid Account', 'Working Account']} value={account} onChange={(value) => value !== null && setAccount(value)} allowDeselect={false} data-testid="reconcile-account" />
-          <TextInput label="Period" description="2026-12, or 2026-12-01..2026-12-15" value={period} onChange={(event) => setPeriod(event.currentTarget.value.trim())} data-testid="reconcile-period" />
+          <Select
+            label="Account"
+            data={['Utility Account', 'Charges Paid Account', 'Working Account']}
+            value={account}
+            onChange={(value) => value !== null && setAccount(value)}
+            allowDeselect={false}
+            data-testid="reconcile-account"
+          />
+          <TextInput
+            label="Period"
+            description="2026-12, or 2026-12-01..2026-12-15"
+            value={period}
+            onChange={(event) => setPeriod(event.currentTarget.value.trim())}
+            data-testid="reconcile-period"
+          />
         </Group>
       </Group>
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="import" data-testid="tab-import">Statement import</Tabs.Tab>
-          <Tabs.Tab value="matching" data-testid="tab-matching">Matching</Tabs.Tab>
-          <Tabs.Tab value="reconcile" data-testid="tab-reconcile">Reconcile</Tabs.Tab>
-          <Tabs.Tab value="history" data-testid="tab-history">History</Tabs.Tab>
+          <Tabs.Tab value="import" data-testid="tab-import">
+            Statement import
+          </Tabs.Tab>
+          <Tabs.Tab value="matching" data-testid="tab-matching">
+            Matching
+          </Tabs.Tab>
+          <Tabs.Tab value="reconcile" data-testid="tab-reconcile">
+            Reconcile
+          </Tabs.Tab>
+          <Tabs.Tab value="history" data-testid="tab-history">
+            History
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="import" pt="md">
-          <ImportStatement onImported={(imported) => { setAccount(imported); changed(); }} />
+          <ImportStatement
+            onImported={(imported) => {
+              setAccount(imported);
+              changed();
+            }}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="matching" pt="md">
           <Matching account={account} period={period} version={version} onChanged={changed} />

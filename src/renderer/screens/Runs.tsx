@@ -39,7 +39,16 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
   const runs = list.value?.runs ?? [];
   const columns: Column<RunView>[] = [
     { key: 'title', header: 'Run', width: '1.5fr', render: (run) => run.title },
-    { key: 'status', header: 'Status', width: '140px', render: (run) => <Badge color={statusColour(run.displayStatus)} variant="light">{statusWords(run.displayStatus)}</Badge> },
+    {
+      key: 'status',
+      header: 'Status',
+      width: '140px',
+      render: (run) => (
+        <Badge color={statusColour(run.displayStatus)} variant="light">
+          {statusWords(run.displayStatus)}
+        </Badge>
+      ),
+    },
     {
       key: 'attention',
       header: 'Needs attention',
@@ -63,9 +72,27 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
         );
       },
     },
-    { key: 'count', header: 'Workers', width: '90px', align: 'right', render: (run) => run.totals.count.toLocaleString('en-KE') },
-    { key: 'total', header: 'Total', width: '160px', align: 'right', render: (run) => <Money cents={run.totals.amountCents} /> },
-    { key: 'paid', header: 'Paid', width: '160px', align: 'right', render: (run) => <Money cents={run.totals.paidCents} /> },
+    {
+      key: 'count',
+      header: 'Workers',
+      width: '90px',
+      align: 'right',
+      render: (run) => run.totals.count.toLocaleString('en-KE'),
+    },
+    {
+      key: 'total',
+      header: 'Total',
+      width: '160px',
+      align: 'right',
+      render: (run) => <Money cents={run.totals.amountCents} />,
+    },
+    {
+      key: 'paid',
+      header: 'Paid',
+      width: '160px',
+      align: 'right',
+      render: (run) => <Money cents={run.totals.paidCents} />,
+    },
     { key: 'created', header: 'Created', width: '170px', render: (run) => <When at={run.createdAt} /> },
   ];
   return (
@@ -80,7 +107,16 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
         Open a run to review, approve, send it, and see who got paid.
       </Text>
       <Problem error={list.error} />
-      <VirtualTable label="Payroll runs" columns={columns} rowCount={runs.length} getRow={(index) => runs[index]} onRowClick={(run) => onOpen(run.id)} height="calc(100vh - 220px)" testId="runs-table" empty="No payroll runs yet." />
+      <VirtualTable
+        label="Payroll runs"
+        columns={columns}
+        rowCount={runs.length}
+        getRow={(index) => runs[index]}
+        onRowClick={(run) => onOpen(run.id)}
+        height="calc(100vh - 220px)"
+        testId="runs-table"
+        empty="No payroll runs yet."
+      />
       {creating && <NewRun onClose={() => setCreating(false)} onCreated={(run) => onOpen(run.id)} />}
     </Stack>
   );

@@ -76,7 +76,15 @@ function Profiles() {
                     In use
                   </Text>
                 ) : (
-                  <Button size="compact-sm" variant="light" onClick={() => void attempt(`Switched to ${profile.name}.`, () => call('profiles.select', { name: profile.name })).then(() => Promise.all([load(), profiles.reload()]))}>
+                  <Button
+                    size="compact-sm"
+                    variant="light"
+                    onClick={() =>
+                      void attempt(`Switched to ${profile.name}.`, () =>
+                        call('profiles.select', { name: profile.name }),
+                      ).then(() => Promise.all([load(), profiles.reload()]))
+                    }
+                  >
                     Switch to it
                   </Button>
                 )}
@@ -101,7 +109,11 @@ function Sending() {
   async function save() {
     if (!draft) return;
     const saved = await attempt('Sending settings saved.', () =>
-      call('settings.update', { sendRatePerSecond: draft.sendRatePerSecond, concurrency: draft.concurrency, amountLimits: { minCents: limits.minCents, maxCents: limits.maxCents, runMaxCents: limits.runMaxCents } }),
+      call('settings.update', {
+        sendRatePerSecond: draft.sendRatePerSecond,
+        concurrency: draft.concurrency,
+        amountLimits: { minCents: limits.minCents, maxCents: limits.maxCents, runMaxCents: limits.runMaxCents },
+      }),
     );
     if (saved) await settings.reload();
   }
@@ -113,23 +125,53 @@ function Sending() {
       </Title>
       <Stack gap="sm">
         <Group>
-          <NumberInput label="Payments sent per second" value={draft.sendRatePerSecond} onChange={(value) => setDraft({ ...draft, sendRatePerSecond: Number(value) })} min={0.1} max={1000} decimalScale={1} w={240} />
-          <NumberInput label="Payments waiting for M-Pesa at once" value={draft.concurrency} onChange={(value) => setDraft({ ...draft, concurrency: Number(value) })} min={1} max={500} w={300} />
+          <NumberInput
+            label="Payments sent per second"
+            value={draft.sendRatePerSecond}
+            onChange={(value) => setDraft({ ...draft, sendRatePerSecond: Number(value) })}
+            min={0.1}
+            max={1000}
+            decimalScale={1}
+            w={240}
+          />
+          <NumberInput
+            label="Payments waiting for M-Pesa at once"
+            value={draft.concurrency}
+            onChange={(value) => setDraft({ ...draft, concurrency: Number(value) })}
+            min={1}
+            max={500}
+            w={300}
+          />
         </Group>
         <Group>
-          <NumberInput label="Smallest payment (KES)" value={shillings(limits.minCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, minCents: cents(value) } })} thousandSeparator="," w={220} />
-          <NumberInput label="Largest payment (KES)" value={shillings(limits.maxCents)} onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, maxCents: cents(value) } })} thousandSeparator="," w={220} />
+          <NumberInput
+            label="Smallest payment (KES)"
+            value={shillings(limits.minCents)}
+            onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, minCents: cents(value) } })}
+            thousandSeparator=","
+            w={220}
+          />
+          <NumberInput
+            label="Largest payment (KES)"
+            value={shillings(limits.maxCents)}
+            onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, maxCents: cents(value) } })}
+            thousandSeparator=","
+            w={220}
+          />
           <NumberInput
             label="Run total needing a second look (KES)"
             placeholder="No limit"
             value={shillings(limits.runMaxCents)}
-            onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, runMaxCents: value === '' ? null : cents(value) } })}
+            onChange={(value) =>
+              setDraft({ ...draft, amountLimits: { ...limits, runMaxCents: value === '' ? null : cents(value) } })
+            }
             thousandSeparator=","
             w={320}
           />
         </Group>
         <Text size="sm" c="dimmed">
-          M-Pesa itself allows <Money cents={limits.mpesaMinCents} /> to <Money cents={limits.mpesaMaxCents} /> per payment. Mshahara slows down by itself when M-Pesa asks it to.
+          M-Pesa itself allows <Money cents={limits.mpesaMinCents} /> to <Money cents={limits.mpesaMaxCents} /> per
+          payment. Mshahara slows down by itself when M-Pesa asks it to.
         </Text>
         <Group>
           <Button onClick={() => void save()}>Save</Button>
@@ -151,7 +193,11 @@ function Relay() {
       {value && (
         <Stack gap="xs">
           <Text size="sm">
-            {value.mode === 'in_process' ? 'The demo uses its own relay on this computer.' : value.mode === 'remote' ? `Relay ${value.url ?? ''}` : 'No relay set up: M-Pesa answers cannot reach this computer from the internet.'}
+            {value.mode === 'in_process'
+              ? 'The demo uses its own relay on this computer.'
+              : value.mode === 'remote'
+                ? `Relay ${value.url ?? ''}`
+                : 'No relay set up: M-Pesa answers cannot reach this computer from the internet.'}
             {value.channel ? ` Channel ${value.channel}.` : ''}
           </Text>
           <Text component="div" size="sm">
@@ -180,7 +226,9 @@ function Certificate() {
   const value = certificate.value;
   async function load() {
     if (!file) return;
-    const loaded = await attempt('Certificate loaded.', async () => call('certificate.load', { fileName: file.name, contentBase64: await fileToBase64(file) }));
+    const loaded = await attempt('Certificate loaded.', async () =>
+      call('certificate.load', { fileName: file.name, contentBase64: await fileToBase64(file) }),
+    );
     if (loaded) {
       setFile(null);
       await certificate.reload();
@@ -198,7 +246,8 @@ function Certificate() {
       {value && (
         <Stack gap={4}>
           <Text size="sm">
-            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')}), valid <When at={value.validFrom} /> to <When at={value.validTo} />
+            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')}), valid{' '}
+            <When at={value.validFrom} /> to <When at={value.validTo} />
             {value.usableNow ? '' : ' — not valid today'}
           </Text>
           <Text size="sm">
@@ -207,7 +256,15 @@ function Certificate() {
         </Stack>
       )}
       <Group align="flex-end" mt="sm">
-        <FileInput label="Load another certificate" placeholder="Choose a .cer file" accept=".cer,.pem,.crt" value={file} onChange={setFile} w={300} clearable />
+        <FileInput
+          label="Load another certificate"
+          placeholder="Choose a .cer file"
+          accept=".cer,.pem,.crt"
+          value={file}
+          onChange={setFile}
+          w={300}
+          clearable
+        />
         <Button variant="light" disabled={!file} onClick={() => void load()}>
           Use this certificate
         </Button>
@@ -225,7 +282,8 @@ function About() {
         About
       </Title>
       <Text size="sm" data-testid="about">
-        Mshahara {info.version}, running as {info.mode === 'desktop' ? 'the desktop app' : 'the browser host'}. Data folder: <Code>{info.dataFolder}</Code>
+        Mshahara {info.version}, running as {info.mode === 'desktop' ? 'the desktop app' : 'the browser host'}. Data
+        folder: <Code>{info.dataFolder}</Code>
       </Text>
     </Card>
   );

@@ -1,6 +1,17 @@
 // Workers: the people Mshahara pays. Add, edit, deactivate, and import a list from a file with a
 // preview of what will be added and what is left out.
-import { Button, Card, Group, Modal, NumberInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Group,
+  Modal,
+  NumberInput,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import type { ImportPreviewView, WorkerView } from '../../shared/contract';
@@ -18,7 +29,10 @@ type Include = 'active' | 'archived' | 'all';
 export function Workers() {
   const [search, setSearch] = useState('');
   const [include, setInclude] = useState<Include>('active');
-  const list = useLoad(() => call('workers.list', { search: search.trim() || undefined, include, limit: 1000, offset: 0 }), [search, include]);
+  const list = useLoad(
+    () => call('workers.list', { search: search.trim() || undefined, include, limit: 1000, offset: 0 }),
+    [search, include],
+  );
   const [editing, setEditing] = useState<WorkerView | 'new' | undefined>(undefined);
   const [importing, setImporting] = useState(false);
   const workers = list.value?.workers ?? [];
@@ -26,7 +40,9 @@ export function Workers() {
   async function deactivate(worker: WorkerView) {
     try {
       await call(worker.archivedAt ? 'workers.restore' : 'workers.deactivate', { id: worker.id });
-      notifications.show({ message: `${worker.name} ${worker.archivedAt ? 'is active again' : 'will not be paid until restored'}.` });
+      notifications.show({
+        message: `${worker.name} ${worker.archivedAt ? 'is active again' : 'will not be paid until restored'}.`,
+      });
       await list.reload();
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not changed', message: problemText(error) });
@@ -38,17 +54,34 @@ export function Workers() {
     { key: 'phone', header: 'Phone', width: '130px', render: (worker) => formatMsisdn(worker.phone) },
     { key: 'department', header: 'Department', width: '1fr', render: (worker) => worker.department ?? '' },
     { key: 'staff', header: 'Staff no.', width: '100px', render: (worker) => worker.staffNumber ?? '' },
-    { key: 'amount', header: 'Usual pay', width: '140px', align: 'right', render: (worker) => (worker.defaultAmountCents === null ? '—' : <Money cents={worker.defaultAmountCents} />) },
+    {
+      key: 'amount',
+      header: 'Usual pay',
+      width: '140px',
+      align: 'right',
+      render: (worker) => (worker.defaultAmountCents === null ? '—' : <Money cents={worker.defaultAmountCents} />),
+    },
     {
       key: 'actions',
       header: 'Actions',
       width: '190px',
       render: (worker) => (
         <Group gap={4} wrap="nowrap">
-          <Button size="compact-xs" variant="subtle" onClick={() => setEditing(worker)} aria-label={`Edit ${worker.name}`}>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            onClick={() => setEditing(worker)}
+            aria-label={`Edit ${worker.name}`}
+          >
             Edit
           </Button>
-          <Button size="compact-xs" variant="subtle" color={worker.archivedAt ? 'teal' : 'red'} onClick={() => void deactivate(worker)} aria-label={`${worker.archivedAt ? 'Restore' : 'Deactivate'} ${worker.name}`}>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color={worker.archivedAt ? 'teal' : 'red'}
+            onClick={() => void deactivate(worker)}
+            aria-label={`${worker.archivedAt ? 'Restore' : 'Deactivate'} ${worker.name}`}
+          >
             {worker.archivedAt ? 'Restore' : 'Deactivate'}
           </Button>
         </Group>
@@ -68,26 +101,72 @@ export function Workers() {
         </Group>
       </Group>
       <Group>
-        <TextInput aria-label="Search workers" placeholder="Search by name, phone or staff number" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={340} />
-        <SegmentedControl aria-label="Which workers" value={include} onChange={(value) => setInclude(value as Include)} data={[{ value: 'active', label: 'Active' }, { value: 'archived', label: 'Deactivated' }, { value: 'all', label: 'All' }]} />
+        <TextInput
+          aria-label="Search workers"
+          placeholder="Search by name, phone or staff number"
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={340}
+        />
+        <SegmentedControl
+          aria-label="Which workers"
+          value={include}
+          onChange={(value) => setInclude(value as Include)}
+          data={[
+            { value: 'active', label: 'Active' },
+            { value: 'archived', label: 'Deactivated' },
+            { value: 'all', label: 'All' },
+          ]}
+        />
         <Text size="sm" c="dimmed">
           {list.value ? `${list.value.total.toLocaleString('en-KE')} workers` : ''}
         </Text>
       </Group>
       <Problem error={list.error} />
-      <VirtualTable label="Workers" columns={columns} rowCount={workers.length} getRow={(index) => workers[index]} height="calc(100vh - 220px)" testId="workers-table" empty="No workers yet: add one, or import a list." />
-      {editing && <WorkerForm worker={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} onSaved={() => void list.reload()} />}
+      <VirtualTable
+        label="Workers"
+        columns={columns}
+        rowCount={workers.length}
+        getRow={(index) => workers[index]}
+        height="calc(100vh - 220px)"
+        testId="workers-table"
+        empty="No workers yet: add one, or import a list."
+      />
+      {editing && (
+        <WorkerForm
+          worker={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={() => void list.reload()}
+        />
+      )}
       {importing && <ImportWorkers onClose={() => setImporting(false)} onImported={() => void list.reload()} />}
     </Stack>
   );
 }
 
-function WorkerForm({ worker, onClose, onSaved }: { worker: WorkerView | undefined; onClose(): void; onSaved(): void }) {
-  const [fields, setFields] = useState({ name: worker?.name ?? '', phone: worker ? formatMsisdn(worker.phone) : '', department: worker?.department ?? '', staffNumber: worker?.staffNumber ?? '', nationalId: worker?.nationalId ?? '' });
-  const [amount, setAmount] = useState<number | string>(worker?.defaultAmountCents != null ? worker.defaultAmountCents / 100 : '');
+function WorkerForm({
+  worker,
+  onClose,
+  onSaved,
+}: {
+  worker: WorkerView | undefined;
+  onClose(): void;
+  onSaved(): void;
+}) {
+  const [fields, setFields] = useState({
+    name: worker?.name ?? '',
+    phone: worker ? formatMsisdn(worker.phone) : '',
+    department: worker?.department ?? '',
+    staffNumber: worker?.staffNumber ?? '',
+    nationalId: worker?.nationalId ?? '',
+  });
+  const [amount, setAmount] = useState<number | string>(
+    worker?.defaultAmountCents != null ? worker.defaultAmountCents / 100 : '',
+  );
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
-  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) => setFields({ ...fields, [name]: event.currentTarget.value });
+  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) =>
+    setFields({ ...fields, [name]: event.currentTarget.value });
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -117,8 +196,21 @@ function WorkerForm({ worker, onClose, onSaved }: { worker: WorkerView | undefin
       <form onSubmit={(event) => void save(event)}>
         <Stack>
           <TextInput label="Full name" required value={fields.name} onChange={set('name')} data-autofocus />
-          <TextInput label="M-Pesa phone number" description="Any Kenyan format, e.g. 0712 345 678" required value={fields.phone} onChange={set('phone')} />
-          <NumberInput label="Usual pay (KES)" value={amount} onChange={setAmount} min={0} decimalScale={2} thousandSeparator="," />
+          <TextInput
+            label="M-Pesa phone number"
+            description="Any Kenyan format, e.g. 0712 345 678"
+            required
+            value={fields.phone}
+            onChange={set('phone')}
+          />
+          <NumberInput
+            label="Usual pay (KES)"
+            value={amount}
+            onChange={setAmount}
+            min={0}
+            decimalScale={2}
+            thousandSeparator=","
+          />
           <TextInput label="Department" value={fields.department} onChange={set('department')} />
           <TextInput label="Staff number" value={fields.staffNumber} onChange={set('staffNumber')} />
           <TextInput label="National ID" value={fields.nationalId} onChange={set('nationalId')} />
@@ -149,7 +241,9 @@ function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported():
     try {
       // The bytes that were previewed, with the same choices: what is saved is what was shown.
       const answer = await call('workers.importCommit', file);
-      notifications.show({ message: `${answer.created} workers added${answer.refused.length ? `, ${answer.refused.length} rows left out` : ''}.` });
+      notifications.show({
+        message: `${answer.created} workers added${answer.refused.length ? `, ${answer.refused.length} rows left out` : ''}.`,
+      });
       onImported();
       onClose();
     } catch (failure) {
@@ -163,7 +257,10 @@ function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported():
     <Modal opened onClose={onClose} title="Import workers from a file" size="xl">
       <Stack>
         <Card withBorder p="sm">
-          <Text size="sm">A CSV or Excel file with name and phone and, if you have them, amount (their usual pay), staff number, department, national ID. Nothing is saved until you confirm.</Text>
+          <Text size="sm">
+            A CSV or Excel file with name and phone and, if you have them, amount (their usual pay), staff number,
+            department, national ID. Nothing is saved until you confirm.
+          </Text>
         </Card>
         <PayrollFileChooser<ImportPreviewView>
           label="File"
@@ -183,7 +280,11 @@ function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported():
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button onClick={() => void commit()} disabled={!preview || preview.valid.length === 0 || preview.missingColumns.length > 0} loading={busy}>
+          <Button
+            onClick={() => void commit()}
+            disabled={!preview || preview.valid.length === 0 || preview.missingColumns.length > 0}
+            loading={busy}
+          >
             Add {preview?.valid.length ?? 0} workers
           </Button>
         </Group>

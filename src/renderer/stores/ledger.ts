@@ -52,8 +52,17 @@ export const useLedger = create<LedgerState>((set, get) => {
       }
       // Counts and totals usually come back unchanged: keep the same objects so nothing redraws for them.
       const { total, totals } = get();
-      const sameTotals = totals !== undefined && totals.inCents === answer.totals.inCents && totals.outCents === answer.totals.outCents && totals.chargesCents === answer.totals.chargesCents;
-      set({ pages, total: total === answer.total ? total : answer.total, totals: sameTotals ? totals : answer.totals, problem: undefined });
+      const sameTotals =
+        totals !== undefined &&
+        totals.inCents === answer.totals.inCents &&
+        totals.outCents === answer.totals.outCents &&
+        totals.chargesCents === answer.totals.chargesCents;
+      set({
+        pages,
+        total: total === answer.total ? total : answer.total,
+        totals: sameTotals ? totals : answer.totals,
+        problem: undefined,
+      });
     } catch (error) {
       if (get().generation === generation) set({ problem: problemText(error) });
     } finally {

@@ -24,7 +24,9 @@ export const useRunProgress = create<RunProgressState>((set) => ({
 /** Starts listening once for the whole page. */
 export function listenToRunProgress(): () => void {
   const stopProgress = api.subscribe('run.progress', (progress) => useRunProgress.getState().remember(progress));
-  const stopEnded = api.subscribe('run.ended', (ended) => useRunProgress.setState((state) => ({ ended: { ...state.ended, [ended.runId]: ended } })));
+  const stopEnded = api.subscribe('run.ended', (ended) =>
+    useRunProgress.setState((state) => ({ ended: { ...state.ended, [ended.runId]: ended } })),
+  );
   return () => {
     stopProgress();
     stopEnded();

@@ -56,7 +56,12 @@ export const attentionMethods = {
       z.object({ itemId: id, outcome: z.literal('paid'), receipt, reason }).strict(),
       z.object({ itemId: id, outcome: z.literal('failed'), reason }).strict(),
     ]),
-    output: z.object({ itemId: id, outcome: z.enum(['paid', 'failed']), checked: z.enum(['confirmed', 'unchecked']), message: z.string() }),
+    output: z.object({
+      itemId: id,
+      outcome: z.enum(['paid', 'failed']),
+      checked: z.enum(['confirmed', 'unchecked']),
+      message: z.string(),
+    }),
   },
   /** A person has dealt with a finding (recovered the money, or accepted it): it leaves the list. */
   'runs.clearFinding': {

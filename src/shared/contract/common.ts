@@ -9,7 +9,9 @@ export const positiveCents = cents.refine((value) => value > 0, 'The amount must
 export const id = z.number().int().positive();
 
 /** 12-digit MSISDN as stored: 2547XXXXXXXX or 2541XXXXXXXX. */
-export const msisdn = z.string().regex(/^254[17]\d{8}$/, 'A phone number here is 12 digits: 2547XXXXXXXX or 2541XXXXXXXX');
+export const msisdn = z
+  .string()
+  .regex(/^254[17]\d{8}$/, 'A phone number here is 12 digits: 2547XXXXXXXX or 2541XXXXXXXX');
 
 /** An instant, as an ISO 8601 string in UTC (the screens show it in Nairobi time). */
 export const isoInstant = z.string();

@@ -10,7 +10,14 @@ export const contractEvents = {
   'app.notice': z.object({ message: z.string() }),
   'run.progress': runProgress,
   /** Sent once when a run finishes or is cancelled (the desktop app also shows a notification). */
-  'run.ended': z.object({ runId: id, title: z.string(), displayStatus: z.enum(runDisplayStatuses), paidCount: z.number().int(), failedCount: z.number().int(), paidCents: cents }),
+  'run.ended': z.object({
+    runId: id,
+    title: z.string(),
+    displayStatus: z.enum(runDisplayStatuses),
+    paidCount: z.number().int(),
+    failedCount: z.number().int(),
+    paidCents: cents,
+  }),
   'inbox.changed': z.object({ added: z.number().int().min(0), needsAction: z.number().int().min(0) }),
   'balance.changed': floatView,
   'ledger.changed': z.object({ added: z.number().int().min(0), latestId: id.nullable() }),

@@ -61,12 +61,21 @@ export const ledgerFilter = z
     search: z.string().trim().max(100).optional(),
   })
   .strict()
-  .refine((f) => f.from === undefined || f.to === undefined || f.from <= f.to, 'The start date must be on or before the end date')
-  .refine((f) => f.minCents === undefined || f.maxCents === undefined || f.minCents <= f.maxCents, 'The lowest amount must not be above the highest');
+  .refine(
+    (f) => f.from === undefined || f.to === undefined || f.from <= f.to,
+    'The start date must be on or before the end date',
+  )
+  .refine(
+    (f) => f.minCents === undefined || f.maxCents === undefined || f.minCents <= f.maxCents,
+    'The lowest amount must not be above the highest',
+  );
 export type LedgerFilter = z.output<typeof ledgerFilter>;
 
 export const ledgerSort = z
-  .object({ by: z.enum(['occurredAt', 'amount']).default('occurredAt'), direction: z.enum(['asc', 'desc']).default('desc') })
+  .object({
+    by: z.enum(['occurredAt', 'amount']).default('occurredAt'),
+    direction: z.enum(['asc', 'desc']).default('desc'),
+  })
   .strict();
 
 /** Where the next page starts (the last row's sort value and id): stable while new payments arrive. */
@@ -114,7 +123,9 @@ export const moneyMethods = {
       paymentsHeld: z.string().nullable(),
       /** The last 30 Nairobi days, oldest first, every day present. */
       payoutsPerDay: z.array(z.object({ day: nairobiDay, count: z.number().int(), amountCents: cents })),
-      recentRuns: z.array(z.object({ id, title: z.string(), displayStatus: z.string(), amountCents: cents, createdAt: isoInstant })),
+      recentRuns: z.array(
+        z.object({ id, title: z.string(), displayStatus: z.string(), amountCents: cents, createdAt: isoInstant }),
+      ),
     }),
   },
   /** Asks M-Pesa for the balance; the answer arrives by callback (event balance.changed). */
@@ -125,7 +136,12 @@ export const moneyMethods = {
   'ledger.list': {
     /** Page by `offset` (jump anywhere, e.g. a scrolled virtual table) or by `after` (the previous page's `next`). */
     input: z
-      .object({ filter: ledgerFilter.default({}), sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }), ...pageInput(1000, 200), after: ledgerCursor.optional() })
+      .object({
+        filter: ledgerFilter.default({}),
+        sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }),
+        ...pageInput(1000, 200),
+        after: ledgerCursor.optional(),
+      })
       .strict(),
     output: z.object({
       rows: z.array(ledgerRow),
@@ -154,11 +170,19 @@ export const moneyMethods = {
     }),
   },
   'ledger.export': {
-    input: z.object({ filter: ledgerFilter.default({}), sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }), format: exportFormat }).strict(),
+    input: z
+      .object({
+        filter: ledgerFilter.default({}),
+        sort: ledgerSort.default({ by: 'occurredAt', direction: 'desc' }),
+        format: exportFormat,
+      })
+      .strict(),
     output: producedFile,
   },
   'inbox.list': {
-    input: z.object({ show: z.enum(['all', 'needs_action', 'unmatched', 'flagged']).default('all'), ...pageInput(500, 100) }).strict(),
+    input: z
+      .object({ show: z.enum(['all', 'needs_action', 'unmatched', 'flagged']).default('all'), ...pageInput(500, 100) })
+      .strict(),
     output: z.object({ entries: z.array(inboxEntry), total: z.number().int(), needsAction: z.number().int() }),
   },
   /** Asks M-Pesa for the status of what the callback is about, and applies the answer. */

@@ -60,7 +60,15 @@ export const methodNameList = [
   'reconcile.export',
 ] as const;
 
-export const eventNameList = ['app.notice', 'run.progress', 'run.ended', 'inbox.changed', 'balance.changed', 'ledger.changed', 'profile.changed'] as const;
+export const eventNameList = [
+  'app.notice',
+  'run.progress',
+  'run.ended',
+  'inbox.changed',
+  'balance.changed',
+  'ledger.changed',
+  'profile.changed',
+] as const;
 
 const methodSet: ReadonlySet<string> = new Set(methodNameList);
 const eventSet: ReadonlySet<string> = new Set(eventNameList);

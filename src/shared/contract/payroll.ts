@@ -1,12 +1,32 @@
 // Contract methods for the worker list and payroll runs: import with a preview, review (charges,
 // float check, duplicates, left-out rows), approve, send, pause/resume/cancel, results, retry, export.
 import { z } from 'zod';
-import { cents, exportFormat, id, isoInstant, msisdn, pageInput, plainReason, positiveCents, producedFile, uploadedFile } from './common';
+import {
+  cents,
+  exportFormat,
+  id,
+  isoInstant,
+  msisdn,
+  pageInput,
+  plainReason,
+  positiveCents,
+  producedFile,
+  uploadedFile,
+} from './common';
 import { importChoice, importPreview } from './imports';
 
 export const runStates = ['draft', 'approved', 'running', 'paused', 'completed', 'cancelled'] as const;
 export const itemStates = ['draft', 'queued', 'paying', 'paid', 'failed', 'cancelled'] as const;
-export const runDisplayStatuses = ['draft', 'approved', 'running', 'paused', 'completed', 'partially_paid', 'failed', 'cancelled'] as const;
+export const runDisplayStatuses = [
+  'draft',
+  'approved',
+  'running',
+  'paused',
+  'completed',
+  'partially_paid',
+  'failed',
+  'cancelled',
+] as const;
 export const commandIds = ['SalaryPayment', 'BusinessPayment', 'PromotionPayment'] as const;
 
 export const workerView = z.object({
@@ -40,7 +60,12 @@ const workerFields = {
 
 export { importPreview, type ImportPreviewView } from './imports';
 
-const itemCounts = z.object(Object.fromEntries(itemStates.map((state) => [state, z.number().int().min(0)])) as Record<(typeof itemStates)[number], z.ZodNumber>);
+const itemCounts = z.object(
+  Object.fromEntries(itemStates.map((state) => [state, z.number().int().min(0)])) as Record<
+    (typeof itemStates)[number],
+    z.ZodNumber
+  >,
+);
 
 export const runView = z.object({
   id,
@@ -58,7 +83,14 @@ export const runView = z.object({
   finishedAt: isoInstant.nullable(),
   cancelledAt: isoInstant.nullable(),
   counts: itemCounts,
-  totals: z.object({ count: z.number().int(), amountCents: cents, paidCents: cents, failedCents: cents, pendingCents: cents, cancelledCents: cents }),
+  totals: z.object({
+    count: z.number().int(),
+    amountCents: cents,
+    paidCents: cents,
+    failedCents: cents,
+    pendingCents: cents,
+    cancelledCents: cents,
+  }),
 });
 export type RunView = z.output<typeof runView>;
 
@@ -137,17 +169,29 @@ const runHeader = {
 
 export const payrollMethods = {
   'workers.list': {
-    input: z.object({ search: z.string().max(100).optional(), include: z.enum(['active', 'archived', 'all']).default('active'), ...pageInput(1000) }).strict(),
+    input: z
+      .object({
+        search: z.string().max(100).optional(),
+        include: z.enum(['active', 'archived', 'all']).default('active'),
+        ...pageInput(1000),
+      })
+      .strict(),
     output: z.object({ workers: z.array(workerView), total: z.number().int() }),
   },
   'workers.add': { input: z.object(workerFields).strict(), output: workerView },
-  'workers.edit': { input: z.object({ id, changes: z.object(workerFields).partial().strict() }).strict(), output: workerView },
+  'workers.edit': {
+    input: z.object({ id, changes: z.object(workerFields).partial().strict() }).strict(),
+    output: workerView,
+  },
   'workers.deactivate': { input: z.object({ id }).strict(), output: workerView },
   'workers.restore': { input: z.object({ id }).strict(), output: workerView },
   'workers.importPreview': { input: z.object({ ...uploadedFile, ...importChoice }).strict(), output: importPreview },
   'workers.importCommit': {
     input: z.object({ ...uploadedFile, ...importChoice }).strict(),
-    output: z.object({ created: z.number().int(), refused: z.array(z.object({ row: z.number().int(), reason: z.string() })) }),
+    output: z.object({
+      created: z.number().int(),
+      refused: z.array(z.object({ row: z.number().int(), reason: z.string() })),
+    }),
   },
   'workers.template': { input: z.object({ format: exportFormat }).strict(), output: producedFile },
 
@@ -159,14 +203,29 @@ export const payrollMethods = {
   'runs.previewFile': {
     input: z.object({ ...uploadedFile, ...importChoice }).strict(),
     /** earlierRuns: runs that already pay this payroll; creating another then needs payAgain. */
-    output: z.object({ preview: importPreview, estimatedChargesCents: cents, floatCheck, earlierRuns: z.array(earlierPayroll) }),
+    output: z.object({
+      preview: importPreview,
+      estimatedChargesCents: cents,
+      floatCheck,
+      earlierRuns: z.array(earlierPayroll),
+    }),
   },
   'runs.createFromWorkers': {
     input: z
       .object({
         ...runHeader,
         remarks: z.string().trim().min(2).max(100).optional(),
-        workers: z.array(z.object({ workerId: id, amountCents: positiveCents.optional(), remarks: z.string().trim().min(2).max(100).optional() }).strict()).min(1, 'Choose at least one worker'),
+        workers: z
+          .array(
+            z
+              .object({
+                workerId: id,
+                amountCents: positiveCents.optional(),
+                remarks: z.string().trim().min(2).max(100).optional(),
+              })
+              .strict(),
+          )
+          .min(1, 'Choose at least one worker'),
       })
       .strict(),
     output: runView,
@@ -185,7 +244,17 @@ export const payrollMethods = {
       run: runView,
       charges: z.object({ estimatedCents: cents, recordedCents: cents }),
       floatCheck,
-      duplicateWarnings: z.array(z.object({ itemId: id, name: z.string(), phone: msisdn, amountCents: cents, otherRunId: id, otherRunTitle: z.string(), message: z.string() })),
+      duplicateWarnings: z.array(
+        z.object({
+          itemId: id,
+          name: z.string(),
+          phone: msisdn,
+          amountCents: cents,
+          otherRunId: id,
+          otherRunTitle: z.string(),
+          message: z.string(),
+        }),
+      ),
       /** Rows of the file that are not in the run, with reasons (file runs created in this session). */
       leftOutRows: importPreview.shape.invalid,
       nameMismatches: z.number().int(),
@@ -201,7 +270,12 @@ export const payrollMethods = {
   'runs.progress': { input: runId, output: runProgress },
   'runs.results': {
     input: z
-      .object({ runId: id, show: z.enum(['all', 'paid', 'failed', 'pending', 'needs_attention', 'name_mismatch']).default('all'), search: z.string().max(100).optional(), ...pageInput(1000, 200) })
+      .object({
+        runId: id,
+        show: z.enum(['all', 'paid', 'failed', 'pending', 'needs_attention', 'name_mismatch']).default('all'),
+        search: z.string().max(100).optional(),
+        ...pageInput(1000, 200),
+      })
       .strict(),
     output: z.object({ items: z.array(runResultRow), total: z.number().int() }),
   },

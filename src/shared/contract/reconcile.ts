@@ -7,11 +7,24 @@ import { cents, exportFormat, id, isoInstant, producedFile, uploadedFile } from 
 export const buckets = ['matched', 'difference', 'charge', 'reversal', 'statement_only'] as const;
 const bucket = z.enum(buckets);
 const totals = z.object({ count: z.number().int(), paidInCents: cents, withdrawnCents: cents });
-const bucketSummary = z.object({ matched: totals, difference: totals, charge: totals, reversal: totals, statement_only: totals, serious: z.number().int() });
+const bucketSummary = z.object({
+  matched: totals,
+  difference: totals,
+  charge: totals,
+  reversal: totals,
+  statement_only: totals,
+  serious: z.number().int(),
+});
 const problem = z.object({ line: z.number().int(), reason: z.string() });
 const gap = z.object({ after: z.string(), before: z.string(), missingCents: cents });
 const account = z.string().trim().min(1).max(80);
-const period = z.string().trim().regex(/^\d{4}-\d{2}(-\d{2}\.\.\d{4}-\d{2}-\d{2})?$/, 'A period is a month like 2026-12 or days like 2026-12-01..2026-12-15');
+const period = z
+  .string()
+  .trim()
+  .regex(
+    /^\d{4}-\d{2}(-\d{2}\.\.\d{4}-\d{2}-\d{2})?$/,
+    'A period is a month like 2026-12 or days like 2026-12-01..2026-12-15',
+  );
 
 export const statementPreview = z.object({
   account: z.string(),
@@ -22,7 +35,18 @@ export const statementPreview = z.object({
   problems: z.array(problem),
   gaps: z.array(gap),
   /** The first rows as read, for the person to recognise the file. */
-  sample: z.array(z.object({ line: z.number().int(), receipt: z.string(), completedAt: isoInstant, details: z.string(), paidInCents: cents, withdrawnCents: cents, balanceCents: cents.nullable(), otherParty: z.string().nullable() })),
+  sample: z.array(
+    z.object({
+      line: z.number().int(),
+      receipt: z.string(),
+      completedAt: isoInstant,
+      details: z.string(),
+      paidInCents: cents,
+      withdrawnCents: cents,
+      balanceCents: cents.nullable(),
+      otherParty: z.string().nullable(),
+    }),
+  ),
 });
 
 export const statementImport = z.object({
@@ -37,7 +61,16 @@ export const statementImport = z.object({
 });
 
 const difference = z.object({ field: z.string(), statement: z.string(), ledger: z.string() });
-const proposal = z.object({ attemptId: id, itemId: id, runId: id, name: z.string(), phone: z.string(), amountCents: cents, state: z.string(), needsAttention: z.boolean() });
+const proposal = z.object({
+  attemptId: id,
+  itemId: id,
+  runId: id,
+  name: z.string(),
+  phone: z.string(),
+  amountCents: cents,
+  state: z.string(),
+  needsAttention: z.boolean(),
+});
 
 export const reconcileRow = z.object({
   statementRowId: id,
@@ -57,7 +90,18 @@ export const reconcileRow = z.object({
   note: z.string().nullable(),
   ticked: z.boolean(),
   locked: z.boolean(),
-  ledger: z.object({ id, receipt: z.string().nullable(), amountCents: cents, direction: z.string(), status: z.string(), phone: z.string().nullable(), partyName: z.string().nullable(), occurredAt: isoInstant }).nullable(),
+  ledger: z
+    .object({
+      id,
+      receipt: z.string().nullable(),
+      amountCents: cents,
+      direction: z.string(),
+      status: z.string(),
+      phone: z.string().nullable(),
+      partyName: z.string().nullable(),
+      occurredAt: isoInstant,
+    })
+    .nullable(),
   confirmedChargeCents: cents.nullable(),
 });
 export type ReconcileRowView = z.output<typeof reconcileRow>;
@@ -79,22 +123,51 @@ export const reconciliationView = z.object({
   finishedBy: z.string().nullable(),
   buckets: bucketSummary,
   rows: z.array(reconcileRow),
-  onlyInLedger: z.array(z.object({ id, receipt: z.string().nullable(), occurredAt: isoInstant, direction: z.string(), kind: z.string(), amountCents: cents, phone: z.string().nullable(), partyName: z.string().nullable() })),
+  onlyInLedger: z.array(
+    z.object({
+      id,
+      receipt: z.string().nullable(),
+      occurredAt: isoInstant,
+      direction: z.string(),
+      kind: z.string(),
+      amountCents: cents,
+      phone: z.string().nullable(),
+      partyName: z.string().nullable(),
+    }),
+  ),
 });
 export type ReconciliationViewData = z.output<typeof reconciliationView>;
 
 export const reconcileMethods = {
   /** Reads a statement file without storing anything: account, balances, rows, unreadable lines, breaks. */
-  'statements.preview': { input: z.object({ ...uploadedFile, account: account.optional() }).strict(), output: statementPreview },
+  'statements.preview': {
+    input: z.object({ ...uploadedFile, account: account.optional() }).strict(),
+    output: statementPreview,
+  },
   /** Stores the statement (each receipt once) and sorts every row into its bucket. */
-  'statements.import': { input: z.object({ ...uploadedFile, account: account.optional() }).strict(), output: statementImport },
+  'statements.import': {
+    input: z.object({ ...uploadedFile, account: account.optional() }).strict(),
+    output: statementImport,
+  },
   'reconcile.show': { input: z.object({ account, period }).strict(), output: reconciliationView },
-  'reconcile.tick': { input: z.object({ rowIds: z.array(id).min(1).max(100_000), ticked: z.boolean() }).strict(), output: z.object({ ticked: z.number().int() }) },
-  'reconcile.tickMatched': { input: z.object({ account, period }).strict(), output: z.object({ ticked: z.number().int() }) },
+  'reconcile.tick': {
+    input: z.object({ rowIds: z.array(id).min(1).max(100_000), ticked: z.boolean() }).strict(),
+    output: z.object({ ticked: z.number().int() }),
+  },
+  'reconcile.tickMatched': {
+    input: z.object({ account, period }).strict(),
+    output: z.object({ ticked: z.number().int() }),
+  },
   /** A person's decision about a row only on the statement, or a proposed payout attempt. */
   'reconcile.decide': {
     input: z.discriminatedUnion('how', [
-      z.object({ rowId: id, how: z.literal('add'), kind: z.enum(['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund']) }).strict(),
+      z
+        .object({
+          rowId: id,
+          how: z.literal('add'),
+          kind: z.enum(['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund']),
+        })
+        .strict(),
       z.object({ rowId: id, how: z.literal('elsewhere'), note: z.string().trim().min(3).max(500) }).strict(),
       z.object({ rowId: id, how: z.literal('confirm'), attemptId: id }).strict(),
     ]),
@@ -103,7 +176,20 @@ export const reconcileMethods = {
   'reconcile.finish': { input: z.object({ account, period }).strict(), output: reconciliationView },
   'reconcile.history': {
     input: z.object({}).strict(),
-    output: z.array(z.object({ id, account: z.string(), period: z.string(), state: z.enum(['open', 'finished']), openingBalanceCents: cents, closingBalanceCents: cents, ledgerNetCents: cents.nullable(), lockedRows: z.number().int(), finishedAt: isoInstant.nullable(), finishedBy: z.string().nullable() })),
+    output: z.array(
+      z.object({
+        id,
+        account: z.string(),
+        period: z.string(),
+        state: z.enum(['open', 'finished']),
+        openingBalanceCents: cents,
+        closingBalanceCents: cents,
+        ledgerNetCents: cents.nullable(),
+        lockedRows: z.number().int(),
+        finishedAt: isoInstant.nullable(),
+        finishedBy: z.string().nullable(),
+      }),
+    ),
   },
   'reconcile.export': { input: z.object({ account, period, format: exportFormat }).strict(), output: producedFile },
 } as const;

@@ -13,7 +13,10 @@ export type ProfileKind = (typeof profileKinds)[number];
 
 const profileName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'A profile name is 1 to 40 lower-case letters, digits, "-" or "_", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,39}$/,
+    'A profile name is 1 to 40 lower-case letters, digits, "-" or "_", starting with a letter or digit',
+  );
 const shortcode = z.string().regex(/^\d{5,7}$/, 'A shortcode is 5 to 7 digits');
 const secret = (what: string) => z.string().trim().min(1, `${what} is required`).max(512);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'Give a full address starting with https://' });
@@ -190,7 +193,13 @@ export const setupMethods = {
           channelName: z.string().trim().min(1, 'Name the channel (for example the employer)').max(64),
         })
         .strict(),
-      z.object({ how: z.literal('registration'), url: httpUrl, registrationJson: z.string().trim().min(2, 'Paste what the relay printed').max(8192) }).strict(),
+      z
+        .object({
+          how: z.literal('registration'),
+          url: httpUrl,
+          registrationJson: z.string().trim().min(2, 'Paste what the relay printed').max(8192),
+        })
+        .strict(),
     ]),
     output: relayView,
   },

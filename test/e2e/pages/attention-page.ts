@@ -20,7 +20,9 @@ export class AttentionPage {
 
   /** Waits until the work list shows exactly `count` payments (it follows the engine's events). */
   async waitForItems(count: number, timeoutMs: number): Promise<void> {
-    await this.page.locator(`[data-testid="needs-attention-list"][data-items="${count}"]`).waitFor({ timeout: timeoutMs });
+    await this.page
+      .locator(`[data-testid="needs-attention-list"][data-items="${count}"]`)
+      .waitFor({ timeout: timeoutMs });
   }
 
   async lines(): Promise<AttentionLine[]> {
@@ -46,21 +48,31 @@ export class AttentionPage {
 
   /** Opens "Record as paid" for one line and fills the receipt and the reason, without confirming. */
   async fillRecordAsPaid(itemId: number, receipt: string, reason: string): Promise<void> {
-    await this.list().locator(`[data-testid="attention-item"][data-item-id="${itemId}"]`).getByTestId('record-paid').click();
+    await this.list()
+      .locator(`[data-testid="attention-item"][data-item-id="${itemId}"]`)
+      .getByTestId('record-paid')
+      .click();
     await this.dialog().getByTestId('resolve-receipt').fill(receipt);
     await this.dialog().getByTestId('resolve-reason').fill(reason);
   }
 
   /** Opens "Record as failed" for one line, fills the reason and ticks the statement check, without confirming. */
   async fillRecordAsFailed(itemId: number, reason: string): Promise<void> {
-    await this.list().locator(`[data-testid="attention-item"][data-item-id="${itemId}"]`).getByTestId('record-failed').click();
+    await this.list()
+      .locator(`[data-testid="attention-item"][data-item-id="${itemId}"]`)
+      .getByTestId('record-failed')
+      .click();
     await this.dialog().getByTestId('resolve-reason').fill(reason);
-    await this.dialog().getByLabel(/I checked the M-Pesa statement/).check();
+    await this.dialog()
+      .getByLabel(/I checked the M-Pesa statement/)
+      .check();
   }
 
   /** Waits until the run's list shows `count` open findings. */
   async waitForFindings(count: number, timeoutMs: number): Promise<void> {
-    await this.page.locator(`[data-testid="needs-attention-list"][data-findings="${count}"]`).waitFor({ timeout: timeoutMs });
+    await this.page
+      .locator(`[data-testid="needs-attention-list"][data-findings="${count}"]`)
+      .waitFor({ timeout: timeoutMs });
   }
 
   async findings(): Promise<Array<{ id: number; kind: string; receipt: string; detail: string }>> {
@@ -71,7 +83,10 @@ export class AttentionPage {
       found.push({
         id: Number(await row.getAttribute('data-finding-id')),
         kind: (await row.getAttribute('data-kind')) ?? '',
-        receipt: (await row.getByTestId('finding-receipt').count()) === 0 ? '' : ((await row.getByTestId('finding-receipt').textContent()) ?? ''),
+        receipt:
+          (await row.getByTestId('finding-receipt').count()) === 0
+            ? ''
+            : ((await row.getByTestId('finding-receipt').textContent()) ?? ''),
         detail: (await row.getByTestId('finding-detail').textContent()) ?? '',
       });
     }
@@ -80,7 +95,10 @@ export class AttentionPage {
 
   /** "Mark as dealt with" on one finding, with a note; waits until the dialog has closed. */
   async clearFinding(findingId: number, note: string): Promise<void> {
-    await this.list().locator(`[data-testid="finding"][data-finding-id="${findingId}"]`).getByTestId('clear-finding').click();
+    await this.list()
+      .locator(`[data-testid="finding"][data-finding-id="${findingId}"]`)
+      .getByTestId('clear-finding')
+      .click();
     await this.dialog().getByTestId('finding-note').fill(note);
     await this.dialog().getByTestId('finding-clear-confirm').click();
     await this.dialog().waitFor({ state: 'detached' });

@@ -44,14 +44,20 @@ export class ImportPage {
     const found: { row: number; reason: string }[] = [];
     for (let i = 0; i < (await rows.count()); i++) {
       const row = rows.nth(i);
-      found.push({ row: Number(await row.getByTestId('invalid-row-number').textContent()), reason: (await row.getByTestId('invalid-row-reason').textContent()) ?? '' });
+      found.push({
+        row: Number(await row.getByTestId('invalid-row-number').textContent()),
+        reason: (await row.getByTestId('invalid-row-reason').textContent()) ?? '',
+      });
     }
     return found;
   }
 
   /** Downloads the left-out rows as CSV; answers the file's text. */
   async downloadLeftOut(): Promise<string> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.dialog().getByTestId('download-left-out-csv').click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.dialog().getByTestId('download-left-out-csv').click(),
+    ]);
     return readFile(await download.path(), 'utf8');
   }
 

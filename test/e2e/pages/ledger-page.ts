@@ -53,7 +53,10 @@ export class LedgerPage {
 
   /** Exports the filtered set as CSV and answers the downloaded file's path. */
   async exportCsv(): Promise<string> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-ledger-csv').click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('export-ledger-csv').click(),
+    ]);
     return download.path();
   }
 }

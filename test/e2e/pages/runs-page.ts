@@ -30,7 +30,10 @@ export class RunsPage {
     const found: LeftOutRow[] = [];
     for (let i = 0; i < (await rows.count()); i++) {
       const row = rows.nth(i);
-      found.push({ row: Number(await row.getByTestId('invalid-row-number').textContent()), reason: (await row.getByTestId('invalid-row-reason').textContent()) ?? '' });
+      found.push({
+        row: Number(await row.getByTestId('invalid-row-number').textContent()),
+        reason: (await row.getByTestId('invalid-row-reason').textContent()) ?? '',
+      });
     }
     return found;
   }
@@ -89,24 +92,35 @@ export class RunsPage {
   /** Waits until every result row in view shows how its payment ended (paid or failed). */
   async waitForSettledResults(): Promise<void> {
     await this.page.waitForFunction(() => {
-      const states = [...document.querySelectorAll('[data-testid="run-results"] [data-testid="result-state"]')].map((badge) => badge.getAttribute('data-state'));
+      const states = [...document.querySelectorAll('[data-testid="run-results"] [data-testid="result-state"]')].map(
+        (badge) => badge.getAttribute('data-state'),
+      );
       return states.length > 0 && states.every((state) => state === 'paid' || state === 'failed');
     });
   }
 
   /** The result rows in view, with the state and receipt each shows. */
   async resultStates(): Promise<{ state: string; receipt: string }[]> {
-    const rows = this.page.getByTestId('run-results').locator('[role="row"]').filter({ has: this.page.getByTestId('result-state') });
+    const rows = this.page
+      .getByTestId('run-results')
+      .locator('[role="row"]')
+      .filter({ has: this.page.getByTestId('result-state') });
     const found: { state: string; receipt: string }[] = [];
     for (let i = 0; i < (await rows.count()); i++) {
       const row = rows.nth(i);
-      found.push({ state: (await row.getByTestId('result-state').getAttribute('data-state')) ?? '', receipt: (await row.getByTestId('result-receipt').textContent()) ?? '' });
+      found.push({
+        state: (await row.getByTestId('result-state').getAttribute('data-state')) ?? '',
+        receipt: (await row.getByTestId('result-receipt').textContent()) ?? '',
+      });
     }
     return found;
   }
 
   async exportCsv(): Promise<string> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('export-run-csv').click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByTestId('export-run-csv').click(),
+    ]);
     const path = await download.path();
     return path;
   }

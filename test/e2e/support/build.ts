@@ -15,7 +15,10 @@ function newestChange(folder: string): number {
 
 export async function buildRendererIfStale(): Promise<void> {
   const built = join(projectRoot, 'out', 'renderer', 'index.html');
-  const sources = Math.max(newestChange(join(projectRoot, 'src', 'renderer')), newestChange(join(projectRoot, 'src', 'shared')));
+  const sources = Math.max(
+    newestChange(join(projectRoot, 'src', 'renderer')),
+    newestChange(join(projectRoot, 'src', 'shared')),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   // Only the renderer, with the settings electron-vite gives it (relative base, out/renderer), so a
   // main-process change in progress elsewhere cannot stop the screens from being tested.
@@ -26,6 +29,10 @@ export async function buildRendererIfStale(): Promise<void> {
     configFile: false,
     logLevel: 'warn',
     plugins: [react()],
-    build: { outDir: join(projectRoot, 'out', 'renderer'), emptyOutDir: true, rollupOptions: { input: join(projectRoot, 'src', 'renderer', 'index.html') } },
+    build: {
+      outDir: join(projectRoot, 'out', 'renderer'),
+      emptyOutDir: true,
+      rollupOptions: { input: join(projectRoot, 'src', 'renderer', 'index.html') },
+    },
   });
 }

@@ -4,7 +4,12 @@ import { parse } from 'csv-parse/sync';
 
 /** Rows as objects keyed by the header, with the file line number of each (header is line 1). */
 export function readCsv(path: string): { line: number; cells: Record<string, string> }[] {
-  const records = parse(readFileSync(path, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[];
+  const records = parse(readFileSync(path, 'utf8'), {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    info: true,
+  }) as { record: Record<string, string>; info: { lines: number } }[];
   return records.map(({ record, info }) => ({ line: info.lines, cells: record }));
 }
 

@@ -19,11 +19,15 @@ export interface RunningHost {
 /** Spawns the browser host on a free port with its own data folder; resolves once it prints its address. */
 export async function startHost(env: Record<string, string> = {}): Promise<RunningHost> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mshahara-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main/transports/browser-host/main.ts', '--port', '0'], {
-    cwd: projectRoot,
-    env: { ...process.env, MSHAHARA_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main/transports/browser-host/main.ts', '--port', '0'],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, MSHAHARA_DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -55,6 +59,13 @@ export async function startHost(env: Record<string, string> = {}): Promise<Runni
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }

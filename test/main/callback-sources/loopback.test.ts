@@ -26,10 +26,22 @@ describe('LoopbackReceiver', () => {
     const url = receiver.callbackUrl('b2c-result');
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hooks\/b2c-result$/);
     const body = '{"Result":{"ResultCode":0,"note":"kept byte for byte"}}';
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' }, body });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token' },
+      body,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ResultCode: 0, ResultDesc: 'Accepted' });
-    const rows = db.prepare('SELECT id, kind, body, source, source_ip, headers, applied FROM inbox').all() as Array<{ id: number; kind: string; body: string; source: string; source_ip: string; headers: string; applied: number }>;
+    const rows = db.prepare('SELECT id, kind, body, source, source_ip, headers, applied FROM inbox').all() as Array<{
+      id: number;
+      kind: string;
+      body: string;
+      source: string;
+      source_ip: string;
+      headers: string;
+      applied: number;
+    }>;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ kind: 'b2c-result', body, source: 'loopback', applied: 0 });
     expect(rows[0]!.source_ip).toMatch(/127\.0\.0\.1/);
@@ -49,7 +61,10 @@ describe('LoopbackReceiver', () => {
 
   it('refuses a body over 1 MiB without storing it', async () => {
     const before = (db.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n;
-    const response = await fetch(receiver.callbackUrl('status-result'), { method: 'POST', body: 'x'.repeat(loopbackBodyLimitBytes + 1) });
+    const response = await fetch(receiver.callbackUrl('status-result'), {
+      method: 'POST',
+      body: 'x'.repeat(loopbackBodyLimitBytes + 1),
+    });
     expect(response.status).toBe(413);
     expect((db.prepare('SELECT COUNT(*) AS n FROM inbox').get() as { n: number }).n).toBe(before);
   });

@@ -14,14 +14,26 @@ export interface CliResult {
   err: string;
 }
 
-export async function cli(argv: string[], options: { secrets: SecretStore; env?: NodeJS.ProcessEnv; stdin?: string }): Promise<CliResult> {
+export async function cli(
+  argv: string[],
+  options: { secrets: SecretStore; env?: NodeJS.ProcessEnv; stdin?: string },
+): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
   let outText = '';
   let errText = '';
   out.on('data', (chunk: Buffer) => (outText += chunk.toString('utf8')));
   err.on('data', (chunk: Buffer) => (errText += chunk.toString('utf8')));
-  const code = await runCli(argv, { out, err, input: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]), env: options.env ?? {} }, { secrets: () => options.secrets });
+  const code = await runCli(
+    argv,
+    {
+      out,
+      err,
+      input: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+      env: options.env ?? {},
+    },
+    { secrets: () => options.secrets },
+  );
   return { code, out: outText, err: errText };
 }
 

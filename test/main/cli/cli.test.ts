@@ -54,7 +54,10 @@ describe('command line', () => {
 
   it('creates profiles; a second with the same name is refused', async () => {
     expect((await run(['init', '--profile', 'acme-demo', '--kind', 'demo'])).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(profileFolder('acme-demo'), 'profile.json'), 'utf8'))).toMatchObject({ name: 'acme-demo', kind: 'demo' });
+    expect(JSON.parse(readFileSync(join(profileFolder('acme-demo'), 'profile.json'), 'utf8'))).toMatchObject({
+      name: 'acme-demo',
+      kind: 'demo',
+    });
     const again = await run(['init', '--profile', 'acme-demo', '--kind', 'demo']);
     expect(again.code).toBe(1);
     expect(again.err).toContain('already exists');
@@ -63,8 +66,15 @@ describe('command line', () => {
   });
 
   it('reads sandbox credentials from the environment into the keychain, never into files or output', async () => {
-    const env = { MSHAHARA_CONSUMER_KEY: 'ck-7f3a9', MSHAHARA_CONSUMER_SECRET: 'cs-81b2e', MSHAHARA_INITIATOR_PASSWORD: 'ip-55c0d' };
-    const result = await run(['init', '--profile', 'acme-sandbox', '--kind', 'sandbox', '--shortcode', '600000', '--initiator-name', 'apiop'], env);
+    const env = {
+      MSHAHARA_CONSUMER_KEY: 'ck-7f3a9',
+      MSHAHARA_CONSUMER_SECRET: 'cs-81b2e',
+      MSHAHARA_INITIATOR_PASSWORD: 'ip-55c0d',
+    };
+    const result = await run(
+      ['init', '--profile', 'acme-sandbox', '--kind', 'sandbox', '--shortcode', '600000', '--initiator-name', 'apiop'],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(await folder.secrets.get('acme-sandbox', 'consumer-key')).toBe('ck-7f3a9');
     expect(await folder.secrets.get('acme-sandbox', 'consumer-secret')).toBe('cs-81b2e');
@@ -72,14 +82,27 @@ describe('command line', () => {
     const written = readFileSync(join(profileFolder('acme-sandbox'), 'profile.json'), 'utf8') + result.out + result.err;
     for (const value of Object.values(env)) expect(written).not.toContain(value);
 
-    const noSecrets = await run(['init', '--profile', 'other', '--kind', 'production', '--shortcode', '3001234', '--initiator-name', 'apiop']);
+    const noSecrets = await run([
+      'init',
+      '--profile',
+      'other',
+      '--kind',
+      'production',
+      '--shortcode',
+      '3001234',
+      '--initiator-name',
+      'apiop',
+    ]);
     expect(noSecrets.code).toBe(1);
     expect(noSecrets.err).toMatch(/MSHAHARA_CONSUMER_KEY, MSHAHARA_CONSUMER_SECRET, MSHAHARA_INITIATOR_PASSWORD/);
   });
 
   it('previews a worker file with each invalid row and its reason, and imports only with --yes', async () => {
     const file = join(folder.dataDir, 'workers.csv');
-    writeFileSync(file, 'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"1,500",Nov\nBad Number,0812 000 000,900,Nov\nMutua Kamau,+254 110 123 456,2000.00,Nov\n');
+    writeFileSync(
+      file,
+      'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"1,500",Nov\nBad Number,0812 000 000,900,Nov\nMutua Kamau,+254 110 123 456,2000.00,Nov\n',
+    );
     const preview = await run(['workers', 'import', file]);
     expect(preview.code).toBe(0);
     expect(preview.out).toContain('2 valid rows, total KES 3,500.00');
@@ -110,15 +133,23 @@ describe('command line', () => {
     expect(paid.out).toContain('12 of 12 paid');
     await simulator.callbacksIdle();
     const payments = paymentsTo(lines);
-    expect(payments.map((p) => [p.party, p.amountCents]).sort()).toEqual(lines.map((l) => [l.phone, l.amountCents]).sort());
+    expect(payments.map((p) => [p.party, p.amountCents]).sort()).toEqual(
+      lines.map((l) => [l.phone, l.amountCents]).sort(),
+    );
 
     const again = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl]);
     expect(again.code).toBe(1);
-    expect(again.err).toMatch(/Nothing sent: this payroll was paid before[\s\S]*Payroll run #1 "Payroll from payroll-501.csv" \(completed\) was made from the same file: 12 of 12 paid[\s\S]*add --pay-again/);
+    expect(again.err).toMatch(
+      /Nothing sent: this payroll was paid before[\s\S]*Payroll run #1 "Payroll from payroll-501.csv" \(completed\) was made from the same file: 12 of 12 paid[\s\S]*add --pay-again/,
+    );
     expect(paymentsTo(lines)).toHaveLength(12);
 
     const shown = await run(['runs', 'show', '1', '--json']);
-    const summary = JSON.parse(shown.out) as { run: { state: string }; counts: { paid: number }; items: Array<{ phone: string; state: string; attempts: Array<{ receipt: string | null }> }> };
+    const summary = JSON.parse(shown.out) as {
+      run: { state: string };
+      counts: { paid: number };
+      items: Array<{ phone: string; state: string; attempts: Array<{ receipt: string | null }> }>;
+    };
     expect(summary.run.state).toBe('completed');
     expect(summary.counts.paid).toBe(12);
     const receipts = new Map(payments.map((p) => [p.party, p.receipt]));
@@ -142,7 +173,10 @@ describe('command line', () => {
     try {
       const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
       const created = createRunFromFile(db, { title: 'November', fileName: 'payroll.csv', preview }, { name: 'test' });
-      db.prepare('UPDATE payroll_runs SET source_file_sha256 = ? WHERE id = ?').run(createHash('sha256').update(content).digest('hex'), created.id);
+      db.prepare('UPDATE payroll_runs SET source_file_sha256 = ? WHERE id = ?').run(
+        createHash('sha256').update(content).digest('hex'),
+        created.id,
+      );
       approveRun(db, created.id, { name: 'test' });
     } finally {
       closeDatabase(db);

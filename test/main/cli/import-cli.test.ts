@@ -14,7 +14,9 @@ const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
 function savedWorkers(): unknown[] {
   const db = openDatabase(profileDatabasePath('demo'));
   try {
-    return db.prepare('SELECT name, phone, staff_number AS staff, default_amount_cents AS cents FROM workers ORDER BY phone').all();
+    return db
+      .prepare('SELECT name, phone, staff_number AS staff, default_amount_cents AS cents FROM workers ORDER BY phone')
+      .all();
   } finally {
     closeDatabase(db);
   }
@@ -25,7 +27,9 @@ describe('import from the command line', () => {
     const csv = await run(['template', '--format', 'csv']);
     expect(csv.code).toBe(0);
     expect(csv.out.split('\r\n')[0]).toBe('\uFEFFname,phone,amount,reference,national_id,department');
-    const fromCsv = await previewPayrollFile(new Uint8Array(Buffer.from(csv.out, 'utf8')), { duplicatesAgainstExisting: 'warn' });
+    const fromCsv = await previewPayrollFile(new Uint8Array(Buffer.from(csv.out, 'utf8')), {
+      duplicatesAgainstExisting: 'warn',
+    });
     expect(fromCsv.valid.map((r) => [r.name, r.msisdn, r.amountCents])).toEqual([
       ['Wanjiku Kamau', '254712345678', 2_500_000],
       ['Otieno Ochieng', '254110123456', 1_850_000],
@@ -35,16 +39,23 @@ describe('import from the command line', () => {
     expect(xlsx.code).toBe(0);
     expect(xlsx.err).toContain(`Template written to ${out}.`);
     const fromXlsx = await previewPayrollFile(new Uint8Array(readFileSync(out)), { duplicatesAgainstExisting: 'warn' });
-    expect(fromXlsx.valid.map((r) => [r.name, r.msisdn, r.amountCents])).toEqual(fromCsv.valid.map((r) => [r.name, r.msisdn, r.amountCents]));
+    expect(fromXlsx.valid.map((r) => [r.name, r.msisdn, r.amountCents])).toEqual(
+      fromCsv.valid.map((r) => [r.name, r.msisdn, r.amountCents]),
+    );
     expect((await run(['template', '--format', 'pdf'])).code).toBe(2);
   });
 
   it('imports workers with an empty amount, mapping a column the titles do not place', async () => {
     const file = join(folder.dataDir, 'staff.csv');
-    writeFileSync(file, 'Staff No,Jina,Simu,Mshahara\nS-1,Achieng Otieno,0712 345 678,\nS-2,Mutua Kamau,0110 123 456,"2,000"\n');
+    writeFileSync(
+      file,
+      'Staff No,Jina,Simu,Mshahara\nS-1,Achieng Otieno,0712 345 678,\nS-2,Mutua Kamau,0110 123 456,"2,000"\n',
+    );
     const refused = await run(['workers', 'import', file]);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('The file has no name, phone columns; titles not recognised: "Jina", "Simu", "Mshahara"');
+    expect(refused.err).toContain(
+      'The file has no name, phone columns; titles not recognised: "Jina", "Simu", "Mshahara"',
+    );
     const imported = await run(['workers', 'import', file, '--map', 'name=2,phone=3,amount=4', '--yes']);
     expect(imported.err).toBe('');
     expect(imported.out).toContain('2 valid rows, total KES 2,000.00.');
@@ -57,7 +68,10 @@ describe('import from the command line', () => {
 
   it('prints names and reasons from a file with escape sequences as text', async () => {
     const file = join(folder.dataDir, 'escapes.csv');
-    writeFileSync(file, 'name,phone,amount\nOtieno Ochieng,0722000111,250000\n"\x1b[2J\x1b[HPayroll ok",0722000222,1000\n');
+    writeFileSync(
+      file,
+      'name,phone,amount\nOtieno Ochieng,0722000111,250000\n"\x1b[2J\x1b[HPayroll ok",0722000222,1000\n',
+    );
     const preview = await run(['workers', 'import', file]);
     expect(preview.out + preview.err).not.toContain('\x1b');
     expect(preview.out).toContain('1 valid row, total KES 250,000.00.');

@@ -46,11 +46,25 @@ function runsInProfile(): Array<{ id: number; state: string }> {
 
 /** As an officer leaves it: the run from this file started, some people paid, then cancelled. */
 async function cancelPartWayThrough(file: string, paidBeforeCancel: number): Promise<number> {
-  const app = await openProfileApp('demo', { secrets: () => folder.secrets, baseUrl: simulator.baseUrl, rate: 4, concurrency: 1 });
+  const app = await openProfileApp('demo', {
+    secrets: () => folder.secrets,
+    baseUrl: simulator.baseUrl,
+    rate: 4,
+    concurrency: 1,
+  });
   try {
     const content = readFileSync(file);
     const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
-    const created = createRunFromFile(app.db, { title: 'November', fileName: 'november.csv', fileSha256: createHash('sha256').update(content).digest('hex'), preview }, { name: 'officer' });
+    const created = createRunFromFile(
+      app.db,
+      {
+        title: 'November',
+        fileName: 'november.csv',
+        fileSha256: createHash('sha256').update(content).digest('hex'),
+        preview,
+      },
+      { name: 'officer' },
+    );
     approveRun(app.db, created.id, { name: 'officer' });
     const enoughPaid = new Promise<void>((resolve) => {
       const stop = app.engine.onProgress((p) => {
@@ -84,7 +98,11 @@ describe('pay and a payroll paid before', () => {
 
     const again = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl]);
     expect(again.code).toBe(1);
-    expect(again.err).toMatch(new RegExp(`Payroll run #${runId} "November" \\(cancelled\\) was made from the same file: ${paidOnce} of 20 paid`));
+    expect(again.err).toMatch(
+      new RegExp(
+        `Payroll run #${runId} "November" \\(cancelled\\) was made from the same file: ${paidOnce} of 20 paid`,
+      ),
+    );
     expect(again.err).toContain('add --pay-again');
     await simulator.callbacksIdle();
     expect(timesPaid(lines)).toEqual(before);
@@ -112,20 +130,47 @@ describe('pay and a payroll paid before', () => {
     const reordered = payrollFile([...lines].reverse(), 'december-copy.csv');
     const again = await run(['pay', reordered, '--yes', '--base-url', simulator.baseUrl]);
     expect(again.code).toBe(1);
-    expect(again.err).toMatch(/Payroll run #1 "Payroll from december.csv" \(completed\) pays the same people the same amounts: 8 of 8 paid/);
+    expect(again.err).toMatch(
+      /Payroll run #1 "Payroll from december.csv" \(completed\) pays the same people the same amounts: 8 of 8 paid/,
+    );
     await simulator.callbacksIdle();
     expect([...timesPaid(lines).values()]).toEqual(lines.map(() => 1));
   });
 
   it('prints the duplicate-payment warnings for people another run also pays, then pays', async () => {
     const lines = payrollLines(10, 603);
-    expect((await run(['pay', payrollFile(lines.slice(0, 6), 'week-1.csv'), '--yes', '--base-url', simulator.baseUrl, '--rate', '50'])).code).toBe(0);
+    expect(
+      (
+        await run([
+          'pay',
+          payrollFile(lines.slice(0, 6), 'week-1.csv'),
+          '--yes',
+          '--base-url',
+          simulator.baseUrl,
+          '--rate',
+          '50',
+        ])
+      ).code,
+    ).toBe(0);
     // Week 2 repeats two people with the same amounts, among new ones.
     const week2 = [...lines.slice(4, 6), ...lines.slice(6)];
-    const second = await run(['pay', payrollFile(week2, 'week-2.csv'), '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);
+    const second = await run([
+      'pay',
+      payrollFile(week2, 'week-2.csv'),
+      '--yes',
+      '--base-url',
+      simulator.baseUrl,
+      '--rate',
+      '50',
+    ]);
     expect(second.code).toBe(0);
     expect(second.err).toContain('2 possible double payments:');
-    for (const l of lines.slice(4, 6)) expect(second.err).toMatch(new RegExp(`row \\d+: ${l.name.replace(/'/g, "'")} \\(.+\\) also gets .+ in run #1 "Payroll from week-1.csv" \\(paid\\)`));
+    for (const l of lines.slice(4, 6))
+      expect(second.err).toMatch(
+        new RegExp(
+          `row \\d+: ${l.name.replace(/'/g, "'")} \\(.+\\) also gets .+ in run #1 "Payroll from week-1.csv" \\(paid\\)`,
+        ),
+      );
     await simulator.callbacksIdle();
     const paid = timesPaid(lines);
     expect(lines.map((l) => paid.get(l.phone))).toEqual([1, 1, 1, 1, 2, 2, 1, 1, 1, 1]);
@@ -135,10 +180,23 @@ describe('pay and a payroll paid before', () => {
     const lines = payrollLines(4, 604);
     const file = payrollFile(lines, 'january.csv');
     const content = readFileSync(file);
-    const app = await openProfileApp('demo', { secrets: () => folder.secrets, baseUrl: simulator.baseUrl, startEngine: false });
+    const app = await openProfileApp('demo', {
+      secrets: () => folder.secrets,
+      baseUrl: simulator.baseUrl,
+      startEngine: false,
+    });
     try {
       const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
-      const created = createRunFromFile(app.db, { title: 'Mistake', fileName: 'january.csv', fileSha256: createHash('sha256').update(content).digest('hex'), preview }, { name: 'officer' });
+      const created = createRunFromFile(
+        app.db,
+        {
+          title: 'Mistake',
+          fileName: 'january.csv',
+          fileSha256: createHash('sha256').update(content).digest('hex'),
+          preview,
+        },
+        { name: 'officer' },
+      );
       approveRun(app.db, created.id, { name: 'officer' });
       app.engine.cancelRun(created.id, 'officer');
     } finally {

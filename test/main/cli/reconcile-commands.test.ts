@@ -9,12 +9,15 @@ import { cli, freshDataFolderEachTest } from './cli-helpers';
 
 const folder = freshDataFolderEachTest();
 const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
-const header = 'Receipt No.,Completion Time,Initiation Time,Details,Transaction Status,Paid In,Withdrawn,Balance,Balance Confirmed,Reason Type,Other Party Info,Linked Transaction ID,A/C No.';
+const header =
+  'Receipt No.,Completion Time,Initiation Time,Details,Transaction Status,Paid In,Withdrawn,Balance,Balance Confirmed,Reason Type,Other Party Info,Linked Transaction ID,A/C No.';
 
 function seedLedger(): void {
   const opened = openProfileDatabase('demo');
   opened.db
-    .prepare("INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, phone, source) VALUES ('SLC3000001', '2026-11-05T07:10:00.000Z', 'out', 'b2c_payment', 'completed', 70000, '254744000003', 'b2c_result')")
+    .prepare(
+      "INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, phone, source) VALUES ('SLC3000001', '2026-11-05T07:10:00.000Z', 'out', 'b2c_payment', 'completed', 70000, '254744000003', 'b2c_result')",
+    )
     .run();
   opened.close();
 }
@@ -25,14 +28,21 @@ describe('statement and reconcile commands', () => {
     seedLedger();
     const file = join(folder.dataDir, 'november.csv');
     // A portal payment whose Details a spreadsheet would run as a formula.
-    writeFileSync(file, [header,
-      'SLC3000002,05-11-2026 11:00:00,,=HYPERLINK("http://x"),Completed,,300.00,9000.00,TRUE,,254744000009 - PORTAL,,',
-      'SLC3000001,05-11-2026 10:10:00,,Business Payment to Customer,Completed,,700.00,9300.00,TRUE,,254744000003 - DAVID OMONDI,,',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        header,
+        'SLC3000002,05-11-2026 11:00:00,,=HYPERLINK("http://x"),Completed,,300.00,9000.00,TRUE,,254744000009 - PORTAL,,',
+        'SLC3000001,05-11-2026 10:10:00,,Business Payment to Customer,Completed,,700.00,9300.00,TRUE,,254744000003 - DAVID OMONDI,,',
+      ].join('\n'),
+    );
 
     const imported = await run(['statement', 'import', file, '--json']);
     expect(imported.code).toBe(0);
-    const result = JSON.parse(imported.out) as { rowsNew: number; buckets: Record<string, { count: number; withdrawnCents: number }> };
+    const result = JSON.parse(imported.out) as {
+      rowsNew: number;
+      buckets: Record<string, { count: number; withdrawnCents: number }>;
+    };
     expect(result.rowsNew).toBe(2);
     expect([result.buckets.matched, result.buckets.statement_only]).toEqual([
       { count: 1, paidInCents: 0, withdrawnCents: 70000 },
@@ -47,8 +57,20 @@ describe('statement and reconcile commands', () => {
     expect(refused.err).toContain('The difference is -300.00, not zero: 1 row(s) are not ticked');
 
     const shown = await run(['reconcile', 'show', '2026-11', '--json', '--export', join(folder.dataDir, 'report.csv')]);
-    const view = JSON.parse(shown.out) as { openingBalanceCents: number; closingBalanceCents: number; ledgerNetCents: number; differenceCents: number; state: string };
-    expect(view).toMatchObject({ openingBalanceCents: 1_000_000, closingBalanceCents: 900_000, ledgerNetCents: -70_000, differenceCents: -30_000, state: 'not_started' });
+    const view = JSON.parse(shown.out) as {
+      openingBalanceCents: number;
+      closingBalanceCents: number;
+      ledgerNetCents: number;
+      differenceCents: number;
+      state: string;
+    };
+    expect(view).toMatchObject({
+      openingBalanceCents: 1_000_000,
+      closingBalanceCents: 900_000,
+      ledgerNetCents: -70_000,
+      differenceCents: -30_000,
+      state: 'not_started',
+    });
     const report = readFileSync(join(folder.dataDir, 'report.csv'), 'utf8');
     expect(report).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(report).not.toMatch(/,=HYPERLINK/);
@@ -56,7 +78,10 @@ describe('statement and reconcile commands', () => {
     // The accountant decides the portal payment belongs to the ledger, ticks it, and finishes.
     const opened = openProfileDatabase('demo');
     const { addToLedger } = await import('../../../src/main/statements/decide');
-    const rowId = opened.db.prepare("SELECT id FROM statement_rows WHERE receipt = 'SLC3000002'").pluck().get() as number;
+    const rowId = opened.db
+      .prepare("SELECT id FROM statement_rows WHERE receipt = 'SLC3000002'")
+      .pluck()
+      .get() as number;
     addToLedger(opened.db, { rowId, kind: 'b2c_payment', actor: 'Wanjiku', now: new Date().toISOString() });
     opened.close();
     const finished = await run(['reconcile', 'finish', '2026-11', '--json']);

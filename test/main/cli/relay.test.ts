@@ -20,7 +20,13 @@ let relayDir: string;
 beforeAll(async () => {
   simulator = await startSimulator({ seed: 23, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 30 } } });
   relayDir = mkdtempSync(join(tmpdir(), 'mshahara-cli-relay-'));
-  relay = await startRelay({ dataDir: relayDir, port: 0, allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+  relay = await startRelay({
+    dataDir: relayDir,
+    port: 0,
+    allowlist: null,
+    adminToken,
+    rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+  });
 });
 afterAll(async () => {
   await relay.close();
@@ -34,7 +40,10 @@ const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets
 function inboxSources(): Record<string, number> {
   const db = openDatabase(profileDatabasePath('demo', folder.dataDir));
   try {
-    const rows = db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{ source: string; n: number }>;
+    const rows = db.prepare('SELECT source, count(*) AS n FROM inbox GROUP BY source').all() as Array<{
+      source: string;
+      n: number;
+    }>;
     return Object.fromEntries(rows.map((r) => [r.source, r.n]));
   } finally {
     closeDatabase(db);
@@ -46,13 +55,17 @@ describe('relay on the command line', () => {
     expect((await run(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl])).code).toBe(0);
     expect((await run(['relay', 'show'])).out).toContain('no relay');
 
-    const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli'], { MSHAHARA_RELAY_ADMIN_TOKEN: adminToken });
+    const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli'], {
+      MSHAHARA_RELAY_ADMIN_TOKEN: adminToken,
+    });
     expect(registered.err).toBe('');
     expect(registered.out).not.toContain((await folder.secrets.get('demo', 'relay-token')) ?? 'no token');
     expect(registered.code).toBe(0);
     const channel = (await relay.store.channels()).find((c) => c.id === 'acme-cli');
     expect(channel).toBeDefined();
-    expect((await run(['relay', 'show'])).out).toBe(`Callbacks come through the relay at ${relay.url}, channel acme-cli.\n`);
+    expect((await run(['relay', 'show'])).out).toBe(
+      `Callbacks come through the relay at ${relay.url}, channel acme-cli.\n`,
+    );
     // What the relay knows as the channel key is the public half of the key in this profile's keychain.
     expect(channel?.publicKeyPem).toBe((await run(['relay', 'key'])).out);
     // The admin token is used once and kept nowhere; pull token and channel secret only in the keychain.
@@ -94,7 +107,10 @@ describe('relay on the command line', () => {
 
     // Piped in instead (`-`): the same, for a channel the operator added again.
     const again = await relay.addChannel('acme-piped', publicKey);
-    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-'], { secrets: folder.secrets, stdin: JSON.stringify(again) });
+    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-'], {
+      secrets: folder.secrets,
+      stdin: JSON.stringify(again),
+    });
     expect(piped.code).toBe(0);
     expect(piped.out).toContain('channel acme-piped');
     expect(await folder.secrets.get('demo', 'relay-token')).toBe(again.pullToken);
@@ -104,7 +120,12 @@ describe('relay on the command line', () => {
     const path = profileDatabasePath('demo', folder.dataDir);
     const database = Buffer.concat([path, `${path}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
     expect(database.includes(Buffer.from('acme-piped'))).toBe(true); // the channel id is kept there
-    for (const value of [printed.pullToken, again.pullToken, secretOf(printed.callbackBaseUrl), secretOf(again.callbackBaseUrl)]) {
+    for (const value of [
+      printed.pullToken,
+      again.pullToken,
+      secretOf(printed.callbackBaseUrl),
+      secretOf(again.callbackBaseUrl),
+    ]) {
       expect(value.length).toBeGreaterThan(20);
       expect(saved.out + piped.out + saved.err + piped.err).not.toContain(value);
       expect(database.includes(Buffer.from(value))).toBe(false);
@@ -120,7 +141,9 @@ describe('relay on the command line', () => {
     expect(noToken.code).toBe(1);
     expect(noToken.err).toContain('MSHAHARA_RELAY_ADMIN_TOKEN');
 
-    const wrongToken = await run(['relay', 'register', '--relay-url', relay.url], { MSHAHARA_RELAY_ADMIN_TOKEN: 'guess' });
+    const wrongToken = await run(['relay', 'register', '--relay-url', relay.url], {
+      MSHAHARA_RELAY_ADMIN_TOKEN: 'guess',
+    });
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.err).not.toContain('guess');
 

@@ -51,11 +51,25 @@ function query<T>(sql: string, ...params: unknown[]): T[] {
 /** A run left running part-way: started at a slow rate, the profile closed after a few are paid. */
 async function runLeftRunning(lines: readonly PayrollLine[], paidFirst: number): Promise<number> {
   const file = payrollFile(lines, `run-${lines[0]?.phone ?? 'x'}.csv`);
-  const app = await openProfileApp('demo', { secrets: () => folder.secrets, baseUrl: simulator.baseUrl, rate: 4, concurrency: 1 });
+  const app = await openProfileApp('demo', {
+    secrets: () => folder.secrets,
+    baseUrl: simulator.baseUrl,
+    rate: 4,
+    concurrency: 1,
+  });
   try {
     const content = readFileSync(file);
     const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
-    const created = createRunFromFile(app.db, { title: 'Casuals', fileName: 'casuals.csv', fileSha256: createHash('sha256').update(content).digest('hex'), preview }, { name: 'officer' });
+    const created = createRunFromFile(
+      app.db,
+      {
+        title: 'Casuals',
+        fileName: 'casuals.csv',
+        fileSha256: createHash('sha256').update(content).digest('hex'),
+        preview,
+      },
+      { name: 'officer' },
+    );
     approveRun(app.db, created.id, { name: 'officer' });
     const enough = new Promise<void>((resolve) => {
       const stop = app.engine.onProgress((p) => {
@@ -79,20 +93,37 @@ describe('runs retry', () => {
     const lines = payrollLines(6, 701);
     // Two numbers M-Pesa refuses: unregistered until the workers register them.
     const unregistered = new Set([lines[1]!.phone, lines[4]!.phone]);
-    const closed = await startSimulator({ seed: 14, openRegistry: false, customers: lines.filter((l) => !unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })), faults: { callbackDelayMs: { min: 5, max: 20 } } });
+    const closed = await startSimulator({
+      seed: 14,
+      openRegistry: false,
+      customers: lines
+        .filter((l) => !unregistered.has(l.phone))
+        .map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
+      faults: { callbackDelayMs: { min: 5, max: 20 } },
+    });
     try {
       const paidIn = (): number[] => {
         const counts = new Map(lines.map((l) => [l.phone, 0]));
         for (const p of closed.payments()) if (counts.has(p.party)) counts.set(p.party, (counts.get(p.party) ?? 0) + 1);
         return lines.map((l) => counts.get(l.phone) ?? 0);
       };
-      const paid = await run(['pay', payrollFile(lines, 'retry.csv'), '--yes', '--base-url', closed.baseUrl, '--rate', '50']);
+      const paid = await run([
+        'pay',
+        payrollFile(lines, 'retry.csv'),
+        '--yes',
+        '--base-url',
+        closed.baseUrl,
+        '--rate',
+        '50',
+      ]);
       expect(paid.code).toBe(1);
       expect(paid.out).toContain('2 failed');
       expect(paid.out).toContain('"runs retry 1"');
       expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
 
-      closed.addCustomers(lines.filter((l) => unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })));
+      closed.addCustomers(
+        lines.filter((l) => unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
+      );
       const asked = await run(['runs', 'retry', '1', '--base-url', closed.baseUrl]);
       expect(asked.code).toBe(1);
       expect(asked.out).toContain('Retry failed for payroll run #1: 2 payments');
@@ -157,7 +188,10 @@ describe('runs pause, resume and cancel', () => {
     const cancelled = await run(['runs', 'cancel', String(runId), '--yes', ...sim()]);
     expect(cancelled.code).toBe(0);
     expect(cancelled.out).toMatch(new RegExp(`Payroll run #${runId} cancelled: \\d+ payments will not be sent`));
-    const states = query<{ state: string; n: number }>('SELECT state, count(*) AS n FROM payroll_items WHERE run_id = ? GROUP BY state ORDER BY state', runId);
+    const states = query<{ state: string; n: number }>(
+      'SELECT state, count(*) AS n FROM payroll_items WHERE run_id = ? GROUP BY state ORDER BY state',
+      runId,
+    );
     const cancelledItems = states.find((s) => s.state === 'cancelled')?.n ?? 0;
     expect(cancelledItems).toBeGreaterThan(0);
     // Opening the profile again (resume is refused for a cancelled run) sends nothing of it.
@@ -208,18 +242,42 @@ describe('runs attention and runs resolve', () => {
     const lines = payrollLines(3, 704);
     const file = payrollFile(lines, 'silent.csv');
     // Started (the float check passed) but nothing sent yet; then every answer from M-Pesa is lost.
-    const app = await openProfileApp('demo', { secrets: () => folder.secrets, baseUrl: simulator.baseUrl, startEngine: false });
+    const app = await openProfileApp('demo', {
+      secrets: () => folder.secrets,
+      baseUrl: simulator.baseUrl,
+      startEngine: false,
+    });
     try {
       const content = readFileSync(file);
       const preview = await previewPayrollFile(content, { duplicatesAgainstExisting: 'warn' });
-      const created = createRunFromFile(app.db, { title: 'Silent', fileName: 'silent.csv', fileSha256: createHash('sha256').update(content).digest('hex'), preview }, { name: 'officer' });
+      const created = createRunFromFile(
+        app.db,
+        {
+          title: 'Silent',
+          fileName: 'silent.csv',
+          fileSha256: createHash('sha256').update(content).digest('hex'),
+          preview,
+        },
+        { name: 'officer' },
+      );
       approveRun(app.db, created.id, { name: 'officer' });
       beginRun(app.db, created.id, 'officer', new Date().toISOString());
     } finally {
       await app.close();
     }
     simulator.setFaults({ dropCallback: 1 });
-    const paid = await run(['pay', file, '--yes', ...sim(), '--rate', '50', '--result-timeout', '0.1', '--max-status-queries', '2']);
+    const paid = await run([
+      'pay',
+      file,
+      '--yes',
+      ...sim(),
+      '--rate',
+      '50',
+      '--result-timeout',
+      '0.1',
+      '--max-status-queries',
+      '2',
+    ]);
     expect(paid.err).toContain('Resuming payroll run #1 (running)');
     expect(paid.code).toBe(1);
     expect(paid.out).toContain('3 need attention');
@@ -227,13 +285,24 @@ describe('runs attention and runs resolve', () => {
 
     const shown = await run(['runs', 'show', '1']);
     expect(shown.out).toContain('3 waiting for a person');
-    const shownJson = JSON.parse((await run(['runs', 'show', '1', '--json'])).out) as { needsAttention: number; items: Array<{ needsAttention: boolean }> };
+    const shownJson = JSON.parse((await run(['runs', 'show', '1', '--json'])).out) as {
+      needsAttention: number;
+      items: Array<{ needsAttention: boolean }>;
+    };
     expect(shownJson.needsAttention).toBe(3);
     expect(shownJson.items.every((i) => i.needsAttention)).toBe(true);
 
     const listed = await run(['runs', 'attention', '1', '--json', ...sim()]);
     expect(listed.code).toBe(0);
-    const list = JSON.parse(listed.out) as { attention: Array<{ itemId: number; phone: string; amountCents: number; originatorConversationId: string; missing: string }> };
+    const list = JSON.parse(listed.out) as {
+      attention: Array<{
+        itemId: number;
+        phone: string;
+        amountCents: number;
+        originatorConversationId: string;
+        missing: string;
+      }>;
+    };
     expect(list.attention.map((a) => a.phone).sort()).toEqual(lines.map((l) => l.phone).sort());
     const byPhone = new Map(simulator.payments().map((p) => [p.party, p]));
     for (const a of list.attention) {
@@ -247,23 +316,46 @@ describe('runs attention and runs resolve', () => {
 
     simulator.setFaults({ dropCallback: 0 });
     const [first, second] = list.attention;
-    expect((await run(['runs', 'resolve', String(first!.itemId), '--paid', byPhone.get(first!.phone)!.receipt])).code).toBe(2);
-    const resolved = await run(['runs', 'resolve', String(first!.itemId), '--paid', byPhone.get(first!.phone)!.receipt, '--reason', 'Receipt on the M-Pesa statement', ...sim()]);
+    expect(
+      (await run(['runs', 'resolve', String(first!.itemId), '--paid', byPhone.get(first!.phone)!.receipt])).code,
+    ).toBe(2);
+    const resolved = await run([
+      'runs',
+      'resolve',
+      String(first!.itemId),
+      '--paid',
+      byPhone.get(first!.phone)!.receipt,
+      '--reason',
+      'Receipt on the M-Pesa statement',
+      ...sim(),
+    ]);
     expect(resolved.err).toBe(`Asking M-Pesa about receipt ${byPhone.get(first!.phone)!.receipt}…\n`);
     expect(resolved.code).toBe(0);
     expect(resolved.out).toContain(`Item #${first!.itemId}: paid (confirmed by M-Pesa)`);
     // A person's "failed" is checked first: M-Pesa paid it, so it is recorded as paid, not failed.
-    const failed = await run(['runs', 'resolve', String(second!.itemId), '--failed', '--reason', 'Worker says nothing arrived', ...sim()]);
+    const failed = await run([
+      'runs',
+      'resolve',
+      String(second!.itemId),
+      '--failed',
+      '--reason',
+      'Worker says nothing arrived',
+      ...sim(),
+    ]);
     expect(failed.code).toBe(0);
     expect(failed.out).toContain(`Item #${second!.itemId}: paid (confirmed by M-Pesa)`);
     const again = await run(['runs', 'resolve', String(first!.itemId), '--failed', '--reason', 'Twice', ...sim()]);
     expect(again.code).toBe(1);
     expect(again.err).toContain('not waiting for a person');
 
-    expect(query<{ receipt: string }>(`SELECT receipt FROM transactions WHERE direction = 'out' ORDER BY receipt`).map((r) => r.receipt)).toEqual(
-      [byPhone.get(first!.phone)!.receipt, byPhone.get(second!.phone)!.receipt].sort(),
-    );
-    expect(JSON.parse((await run(['runs', 'attention', '1', '--json', ...sim()])).out)).toMatchObject({ attention: [{ itemId: list.attention[2]!.itemId }] });
+    expect(
+      query<{ receipt: string }>(`SELECT receipt FROM transactions WHERE direction = 'out' ORDER BY receipt`).map(
+        (r) => r.receipt,
+      ),
+    ).toEqual([byPhone.get(first!.phone)!.receipt, byPhone.get(second!.phone)!.receipt].sort());
+    expect(JSON.parse((await run(['runs', 'attention', '1', '--json', ...sim()])).out)).toMatchObject({
+      attention: [{ itemId: list.attention[2]!.itemId }],
+    });
     expect(timesPaid(lines)).toEqual([1, 1, 1]);
   }, 60_000);
 });

@@ -15,10 +15,21 @@ export interface SpawnedCli {
   exited: Promise<number | null>;
 }
 
-export function spawnCli(args: string[], dataDir: string, options: { env?: NodeJS.ProcessEnv; stdout?: 'pipe' | 'ignore' } = {}): SpawnedCli {
+export function spawnCli(
+  args: string[],
+  dataDir: string,
+  options: { env?: NodeJS.ProcessEnv; stdout?: 'pipe' | 'ignore' } = {},
+): SpawnedCli {
   const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
     cwd: repositoryRoot,
-    env: { ...process.env, ...options.env, MSHAHARA_DATA_DIR: dataDir, MSHAHARA_LOG_LEVEL: 'silent', VITEST: undefined, VITEST_WORKER_ID: undefined },
+    env: {
+      ...process.env,
+      ...options.env,
+      MSHAHARA_DATA_DIR: dataDir,
+      MSHAHARA_LOG_LEVEL: 'silent',
+      VITEST: undefined,
+      VITEST_WORKER_ID: undefined,
+    },
     stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -43,7 +54,9 @@ export function spawnCli(args: string[], dataDir: string, options: { env?: NodeJ
           return;
         }
         waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`The CLI exited (${String(code)}) before printing ${String(pattern)}:\n${stderr}`)));
+        void exited.then((code) =>
+          reject(new Error(`The CLI exited (${String(code)}) before printing ${String(pattern)}:\n${stderr}`)),
+        );
       }),
   };
 }

@@ -24,16 +24,28 @@ afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('one program per profile, in one process', () => {
   it('refuses a second open of the same profile, naming the holder; after close it opens again', async () => {
     const secrets = new MemorySecretStore();
-    const app = await openProfileApp('demo', { dataFolder: dataDir, secrets: () => secrets, startEngine: false, program: 'the test desktop' });
+    const app = await openProfileApp('demo', {
+      dataFolder: dataDir,
+      secrets: () => secrets,
+      startEngine: false,
+      program: 'the test desktop',
+    });
     let refusal: unknown;
     try {
-      await openProfileApp('demo', { dataFolder: dataDir, secrets: () => secrets, startEngine: false, program: 'a second test' });
+      await openProfileApp('demo', {
+        dataFolder: dataDir,
+        secrets: () => secrets,
+        startEngine: false,
+        program: 'a second test',
+      });
     } catch (error) {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(ProfileInUseError);
     expect((refusal as ProfileInUseError).holder).toMatchObject({ program: 'the test desktop', pid: process.pid });
-    expect((refusal as Error).message).toMatch(new RegExp(`open in the test desktop \\(process ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT`));
+    expect((refusal as Error).message).toMatch(
+      new RegExp(`open in the test desktop \\(process ${process.pid}, since \\d{4}-\\d\\d-\\d\\dT`),
+    );
     // A change outside the engine (saving workers) needs the lock too; reading does not.
     expect(() => openProfileDatabase('demo', dataDir, { exclusive: true })).toThrow(ProfileInUseError);
     const reader = openProfileDatabase('demo', dataDir);
@@ -61,7 +73,7 @@ describe('one program per profile, in one process', () => {
 });
 
 describe('one program per profile, desktop and browser host', () => {
-  it('a second opener of a demo profile is refused before it touches the first one\'s relay', async () => {
+  it("a second opener of a demo profile is refused before it touches the first one's relay", async () => {
     const secrets = new MemorySecretStore();
     createProfile({ name: 'demo', kind: 'demo' }, dataDir);
     const first = await openCore('demo', { dataRoot: dataDir, secrets });
@@ -72,7 +84,11 @@ describe('one program per profile, desktop and browser host', () => {
       await expect(openCore('demo', { dataRoot: dataDir, secrets })).rejects.toBeInstanceOf(ProfileInUseError);
       expect(readdirSync(relayFolder).sort()).toEqual(before);
       // The first still takes callbacks through its relay: a balance query is answered.
-      const outcome = await first.client.accountBalance({ remarks: 'Still here', resultUrl: first.source.callbackUrl('balance-result'), queueTimeoutUrl: first.source.callbackUrl('timeout') });
+      const outcome = await first.client.accountBalance({
+        remarks: 'Still here',
+        resultUrl: first.source.callbackUrl('balance-result'),
+        queueTimeoutUrl: first.source.callbackUrl('timeout'),
+      });
       expect(outcome.kind).toBe('accepted');
     } finally {
       await first.close();
@@ -86,7 +102,9 @@ describe('one program per profile, across processes', () => {
     const lines = payrollLines(30, 91);
     writePayrollCsv(file, lines);
     // Slow enough (one payment every 5 s) that it is still paying however long the others take to start.
-    const holder = spawnCli(['pay', file, '--yes', '--rate', '0.2', '--concurrency', '1'], dataDir, { stdout: 'ignore' });
+    const holder = spawnCli(['pay', file, '--yes', '--rate', '0.2', '--concurrency', '1'], dataDir, {
+      stdout: 'ignore',
+    });
     try {
       await holder.waitForStderr(/Paying run #1/);
 
@@ -122,7 +140,9 @@ describe('one program per profile, across processes', () => {
     }
     await holder.exited;
 
-    const next = spawnCli(['pay', file, '--yes', '--rate', '100', '--concurrency', '20'], dataDir, { stdout: 'ignore' });
+    const next = spawnCli(['pay', file, '--yes', '--rate', '100', '--concurrency', '20'], dataDir, {
+      stdout: 'ignore',
+    });
     await next.waitForStderr(/Resuming payroll run #1/);
     expect(await next.exited).toBe(0);
     expect(next.stderr()).not.toContain('is open in');

@@ -30,7 +30,13 @@ describe('retrying', () => {
     return { call, calls: () => calls };
   }
   const waits: number[] = [];
-  const policy: RetryPolicy = { baseMs: 10, maxMs: 1_000, maxAttempts: 4, random: () => 0.5, sleep: async (ms) => void waits.push(ms) };
+  const policy: RetryPolicy = {
+    baseMs: 10,
+    maxMs: 1_000,
+    maxAttempts: 4,
+    random: () => 0.5,
+    sleep: async (ms) => void waits.push(ms),
+  };
 
   it('retries transient and throttled answers until accepted', async () => {
     waits.length = 0;

@@ -10,7 +10,10 @@ export const sample = (name: string): string => readFileSync(join(samples, `${na
 export const variant = (name: string): string => readFileSync(join(variants, `${name}.json`), 'utf8');
 
 /** Parses and insists on the event type; the narrowed event is returned for value checks. */
-export function eventOf<T extends DarajaEvent['type']>(result: ParseResult, type: T): Extract<DarajaEvent, { type: T }> {
+export function eventOf<T extends DarajaEvent['type']>(
+  result: ParseResult,
+  type: T,
+): Extract<DarajaEvent, { type: T }> {
   if (!result.ok) throw new Error(`expected ${type}, got error: ${result.error.reason}`);
   expect(result.event.type).toBe(type);
   return result.event as Extract<DarajaEvent, { type: T }>;

@@ -18,7 +18,8 @@ export interface CallbackReceiver {
 
 export async function startCallbackReceiver(): Promise<CallbackReceiver> {
   const received: ReceivedCallback[] = [];
-  const waiters: Array<{ path: string; match: (body: unknown) => boolean; resolve: (c: ReceivedCallback) => void }> = [];
+  const waiters: Array<{ path: string; match: (body: unknown) => boolean; resolve: (c: ReceivedCallback) => void }> =
+    [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -55,12 +56,18 @@ export async function startCallbackReceiver(): Promise<CallbackReceiver> {
 }
 
 /** The `Result` document of a B2C/Balance/Status/Reversal callback, loosely typed for assertions. */
-export function resultOf(body: unknown): Record<string, unknown> & { ResultCode: number | string; OriginatorConversationID: string } {
-  return (body as { Result: Record<string, unknown> & { ResultCode: number | string; OriginatorConversationID: string } }).Result;
+export function resultOf(
+  body: unknown,
+): Record<string, unknown> & { ResultCode: number | string; OriginatorConversationID: string } {
+  return (
+    body as { Result: Record<string, unknown> & { ResultCode: number | string; OriginatorConversationID: string } }
+  ).Result;
 }
 
 /** The ResultParameters of a result as a key → value map (order is not fixed, REFERENCE §2.4). */
 export function parametersOf(body: unknown): Record<string, unknown> {
-  const list = (resultOf(body).ResultParameters as { ResultParameter?: Array<{ Key: string; Value?: unknown }> } | undefined)?.ResultParameter ?? [];
+  const list =
+    (resultOf(body).ResultParameters as { ResultParameter?: Array<{ Key: string; Value?: unknown }> } | undefined)
+      ?.ResultParameter ?? [];
   return Object.fromEntries(list.map((p) => [p.Key, p.Value]));
 }

@@ -170,9 +170,18 @@ describe('quirk variants', () => {
 
   it('STK "[MpesaCB - ]" prefix is stripped too', () => {
     const body = JSON.stringify({
-      Body: { stkCallback: { MerchantRequestID: 'm', CheckoutRequestID: 'c', ResultCode: 2001, ResultDesc: '[MpesaCB - ]The initiator information is invalid.' } },
+      Body: {
+        stkCallback: {
+          MerchantRequestID: 'm',
+          CheckoutRequestID: 'c',
+          ResultCode: 2001,
+          ResultDesc: '[MpesaCB - ]The initiator information is invalid.',
+        },
+      },
     });
-    expect(eventOf(parseCallback(body, 'stk'), 'stk-callback').resultDesc).toBe('The initiator information is invalid.');
+    expect(eventOf(parseCallback(body, 'stk'), 'stk-callback').resultDesc).toBe(
+      'The initiator information is invalid.',
+    );
   });
 
   it('STK success with every metadata value as a string, in another order', () => {
@@ -201,7 +210,14 @@ describe('quirk variants', () => {
   it('STK phone numbers become 12-digit MSISDNs; a masked one is kept as written', () => {
     const withPhone = (phone: unknown) =>
       JSON.stringify({
-        Body: { stkCallback: { MerchantRequestID: 'm', CheckoutRequestID: 'c', ResultCode: 0, CallbackMetadata: { Item: [{ Name: 'PhoneNumber', Value: phone }] } } },
+        Body: {
+          stkCallback: {
+            MerchantRequestID: 'm',
+            CheckoutRequestID: 'c',
+            ResultCode: 0,
+            CallbackMetadata: { Item: [{ Name: 'PhoneNumber', Value: phone }] },
+          },
+        },
       });
     expect(eventOf(parseCallback(withPhone('0708374149')), 'stk-callback').phone).toBe('254708374149');
     expect(eventOf(parseCallback(withPhone(254708374149)), 'stk-callback').phone).toBe('254708374149');
@@ -212,9 +228,30 @@ describe('quirk variants', () => {
     const event = eventOf(parseCallback(variant('balance-result-short-accounts'), 'balance-result'), 'balance-result');
     expect(event.resultCode).toBe('0');
     expect(event.accounts).toEqual([
-      { name: 'Working Account', currency: 'KES', currentCents: 4900000, availableCents: null, reservedCents: null, unclearedCents: null },
-      { name: 'Utility Account', currency: 'KES', currentCents: 120050, availableCents: 110050, reservedCents: null, unclearedCents: null },
-      { name: 'Charges Paid Account', currency: 'KES', currentCents: -4500, availableCents: -4500, reservedCents: 0, unclearedCents: null },
+      {
+        name: 'Working Account',
+        currency: 'KES',
+        currentCents: 4900000,
+        availableCents: null,
+        reservedCents: null,
+        unclearedCents: null,
+      },
+      {
+        name: 'Utility Account',
+        currency: 'KES',
+        currentCents: 120050,
+        availableCents: 110050,
+        reservedCents: null,
+        unclearedCents: null,
+      },
+      {
+        name: 'Charges Paid Account',
+        currency: 'KES',
+        currentCents: -4500,
+        availableCents: -4500,
+        reservedCents: 0,
+        unclearedCents: null,
+      },
     ]);
     expect(event.completedAt?.toISOString()).toBe('2017-07-28T06:56:42.000Z');
   });
@@ -222,10 +259,38 @@ describe('quirk variants', () => {
   it('REFERENCE §3.1 worked example: current = available + reserved for the Working Account', () => {
     const event = eventOf(parseCallback(variant('balance-result-worked-example')), 'balance-result');
     expect(event.accounts).toEqual([
-      { name: 'Working Account', currency: 'KES', currentCents: 34656883, availableCents: 618683, reservedCents: 34038200, unclearedCents: 0 },
-      { name: 'Utility Account', currency: 'KES', currentCents: 22803700, availableCents: 22803700, reservedCents: 0, unclearedCents: 0 },
-      { name: 'Charges Paid Account', currency: 'KES', currentCents: -154000, availableCents: -154000, reservedCents: 0, unclearedCents: 0 },
-      { name: 'Organization Settlement Account', currency: 'KES', currentCents: 0, availableCents: 0, reservedCents: 0, unclearedCents: 0 },
+      {
+        name: 'Working Account',
+        currency: 'KES',
+        currentCents: 34656883,
+        availableCents: 618683,
+        reservedCents: 34038200,
+        unclearedCents: 0,
+      },
+      {
+        name: 'Utility Account',
+        currency: 'KES',
+        currentCents: 22803700,
+        availableCents: 22803700,
+        reservedCents: 0,
+        unclearedCents: 0,
+      },
+      {
+        name: 'Charges Paid Account',
+        currency: 'KES',
+        currentCents: -154000,
+        availableCents: -154000,
+        reservedCents: 0,
+        unclearedCents: 0,
+      },
+      {
+        name: 'Organization Settlement Account',
+        currency: 'KES',
+        currentCents: 0,
+        availableCents: 0,
+        reservedCents: 0,
+        unclearedCents: 0,
+      },
     ]);
     const working = event.accounts[0];
     expect(working && (working.availableCents ?? 0) + (working.reservedCents ?? 0)).toBe(working?.currentCents);
@@ -263,7 +328,9 @@ describe('quirk variants', () => {
     expect(event.orgAccountBalanceCents).toBeNull();
     expect(event.transTime.toISOString()).toBe('2017-07-27T07:42:47.000Z');
     // The URL kind decides over the shape.
-    expect(eventOf(parseCallback(variant('c2b-validation-2017-plain'), 'c2b-confirmation'), 'c2b-confirmation').receipt).toBe('LGR219G3EY');
+    expect(
+      eventOf(parseCallback(variant('c2b-validation-2017-plain'), 'c2b-confirmation'), 'c2b-confirmation').receipt,
+    ).toBe('LGR219G3EY');
   });
 
   it('queue timeout: the ids of the request whose outcome is now unknown', () => {
@@ -273,8 +340,17 @@ describe('quirk variants', () => {
       expect(event.conversationId).toBe('AG_20240706_2010364430d9bbdaf872');
       expect(event.resultCode).toBe('1');
     }
-    const bare = eventOf(parseCallback('{"Result":{"OriginatorConversationID":"abc"}}', 'b2c-timeout'), 'queue-timeout');
-    expect(bare).toEqual({ type: 'queue-timeout', originatorConversationId: 'abc', conversationId: null, resultCode: null, resultDesc: null });
+    const bare = eventOf(
+      parseCallback('{"Result":{"OriginatorConversationID":"abc"}}', 'b2c-timeout'),
+      'queue-timeout',
+    );
+    expect(bare).toEqual({
+      type: 'queue-timeout',
+      originatorConversationId: 'abc',
+      conversationId: null,
+      resultCode: null,
+      resultDesc: null,
+    });
   });
 
   it('accepts bytes as well as text, with a byte-order mark', () => {
@@ -283,7 +359,8 @@ describe('quirk variants', () => {
   });
 
   it('ResultCode "00000000" and 0 compare equal after normalising', () => {
-    const body = (code: unknown) => JSON.stringify({ Result: { ResultCode: code, OriginatorConversationID: 'o', ConversationID: 'c' } });
+    const body = (code: unknown) =>
+      JSON.stringify({ Result: { ResultCode: code, OriginatorConversationID: 'o', ConversationID: 'c' } });
     expect(eventOf(parseCallback(body('00000000'), 'b2c-result'), 'b2c-result').resultCode).toBe('0');
     expect(eventOf(parseCallback(body(17), 'b2c-result'), 'b2c-result').resultCode).toBe('17');
     expect(eventOf(parseCallback(body('SFC_IC0003'), 'b2c-result'), 'b2c-result').resultCode).toBe('SFC_IC0003');

@@ -111,8 +111,12 @@ describe('bundledCertificatePath', () => {
 
   it('finds resources/certs in the source tree', () => {
     delete process.env['MSHAHARA_RESOURCES_DIR'];
-    expect(bundledCertificatePath('sandbox')).toBe(join(import.meta.dirname, '../../../resources/certs/SandboxCertificate.cer'));
-    expect(bundledCertificatePath('production').endsWith(join('resources', 'certs', 'ProductionCertificate.cer'))).toBe(true);
+    expect(bundledCertificatePath('sandbox')).toBe(
+      join(import.meta.dirname, '../../../resources/certs/SandboxCertificate.cer'),
+    );
+    expect(bundledCertificatePath('production').endsWith(join('resources', 'certs', 'ProductionCertificate.cer'))).toBe(
+      true,
+    );
   });
 
   it('follows MSHAHARA_RESOURCES_DIR when set', () => {

@@ -10,16 +10,80 @@ import {
 // Every code REFERENCE documents, by family (§1, §2.6, §5, §6.2, §7.3, §10).
 const documented: Record<CodeFamily, string[]> = {
   sync: [
-    '400.002.02', '400.002.05', '400.003.01', '400.003.02', '400.008.01', '400.008.02', '401.002.01',
-    '404.001.01', '404.002.01', '404.003.01', '404.001.03', '404.001.04', '405.001', '500.001.1001',
-    '500.002.1001', '500.003.1001', '500.003.02', '500.003.03', '00.002.1001', 'no_api_product',
+    '400.002.02',
+    '400.002.05',
+    '400.003.01',
+    '400.003.02',
+    '400.008.01',
+    '400.008.02',
+    '401.002.01',
+    '404.001.01',
+    '404.002.01',
+    '404.003.01',
+    '404.001.03',
+    '404.001.04',
+    '405.001',
+    '500.001.1001',
+    '500.002.1001',
+    '500.003.1001',
+    '500.003.02',
+    '500.003.03',
+    '00.002.1001',
+    'no_api_product',
   ],
   result: [
-    '0', '1', '2', '3', '4', '5', '6', '7', '8', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '22', '24',
-    '25', '26', '29', '2001', '2006', '2028', '2040', '8006', 'SFC_IC0003',
+    '0',
+    '1',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '8',
+    '11',
+    '12',
+    '13',
+    '14',
+    '15',
+    '17',
+    '18',
+    '19',
+    '20',
+    '21',
+    '22',
+    '24',
+    '25',
+    '26',
+    '29',
+    '2001',
+    '2006',
+    '2028',
+    '2040',
+    '8006',
+    'SFC_IC0003',
     ...Array.from({ length: 12 }, (_, i) => String(100000000 + i)),
   ],
-  stk: ['0', '1', '2', '3', '4', '8', '17', '26', '1001', '1019', '1025', '1032', '1037', '2001', '2028', '8006', '9999', 'SFC_IC0003'],
+  stk: [
+    '0',
+    '1',
+    '2',
+    '3',
+    '4',
+    '8',
+    '17',
+    '26',
+    '1001',
+    '1019',
+    '1025',
+    '1032',
+    '1037',
+    '2001',
+    '2028',
+    '8006',
+    '9999',
+    'SFC_IC0003',
+  ],
   reversal: ['R000001', 'R000002'],
   c2b_validation: ['C2B00011', 'C2B00012', 'C2B00013', 'C2B00014', 'C2B00015', 'C2B00016'],
 };
@@ -28,7 +92,10 @@ describe('the Daraja codes catalog', () => {
   it('holds every documented code of every family', () => {
     for (const [family, codes] of Object.entries(documented)) {
       const present = new Set(allCodes.filter((e) => e.family === family).map((e) => e.code));
-      expect([...codes].filter((c) => !present.has(c)), family).toEqual([]);
+      expect(
+        [...codes].filter((c) => !present.has(c)),
+        family,
+      ).toEqual([]);
     }
   });
 
@@ -57,7 +124,9 @@ describe('the Daraja codes catalog', () => {
     expect(describeSyncError('500.001.1001', 'The transaction is being processed').class).toBe('transient');
     expect(describeSyncError('500.001.1001', 'Wrong credentials').class).toBe('definitive');
     expect(describeSyncError('500.001.1001', 'Merchant does not exist').action).toBe('check_setup');
-    expect(describeSyncError('500.001.1001', 'Unable to lock subscriber, a transaction is already in process').action).toBe('wait_and_retry');
+    expect(
+      describeSyncError('500.001.1001', 'Unable to lock subscriber, a transaction is already in process').action,
+    ).toBe('wait_and_retry');
     expect(describeSyncError('500.003.1001', 'Urls are already registered.').class).toBe('definitive');
     expect(describeSyncError('500.003.1001', 'Internal Server Error').class).toBe('transient');
   });

@@ -11,7 +11,10 @@ const sandboxPem = readFileSync(join(import.meta.dirname, '../../../resources/ce
 // Node 20.11+ refuses privateDecrypt with PKCS#1 v1.5 padding (CVE-2023-46809), so the test
 // decrypts without padding and strips the v1.5 block (00 02 <random non-zero> 00 <message>) itself.
 function decryptPkcs1(credential: string, privateKeyPem: string): string {
-  const block = privateDecrypt({ key: privateKeyPem, padding: constants.RSA_NO_PADDING }, Buffer.from(credential, 'base64'));
+  const block = privateDecrypt(
+    { key: privateKeyPem, padding: constants.RSA_NO_PADDING },
+    Buffer.from(credential, 'base64'),
+  );
   expect(block[0]).toBe(0x00);
   expect(block[1]).toBe(0x02);
   const separator = block.indexOf(0x00, 2);

@@ -9,7 +9,12 @@ let sim: RunningSimulator;
 let receiver: CallbackReceiver;
 let client: DarajaClient;
 
-const profile = () => ({ name: 'faults', baseUrl: sim.baseUrl, ...sim.credentials, certificatePem: sim.certificatePem });
+const profile = () => ({
+  name: 'faults',
+  baseUrl: sim.baseUrl,
+  ...sim.credentials,
+  certificatePem: sim.certificatePem,
+});
 const payment = (id: string, amountCents = 100_00): B2cPaymentRequest => ({
   originatorConversationId: id,
   commandId: 'SalaryPayment',
@@ -44,7 +49,9 @@ describe('Daraja errors, classified', () => {
     expect(outcome.kind).toBe('definitive');
     if (outcome.kind !== 'definitive') return;
     expect(outcome.error).toMatchObject({ code: '400.008.01', action: 'check_credentials' });
-    expect(JSON.stringify(outcome.error.toJSON()) + outcome.error.message).not.toMatch(/definitely-wrong-secret|Safaricom999/);
+    expect(JSON.stringify(outcome.error.toJSON()) + outcome.error.message).not.toMatch(
+      /definitely-wrong-secret|Safaricom999/,
+    );
     expect(paidFor('bad-credentials-1')).toHaveLength(0);
   });
 
@@ -82,14 +89,21 @@ describe('Daraja errors, classified', () => {
 
   it('retries a throttled payment with backoff until it gets through, paying it once', async () => {
     sim.setFaults({ spikeArrestPerSecond: 2 });
-    const burst = await Promise.all(['retry-a', 'retry-b', 'retry-c'].map((id) => retrying(() => client.b2cPayment(payment(id)), { baseMs: 100, maxMs: 800, maxAttempts: 30 })));
+    const burst = await Promise.all(
+      ['retry-a', 'retry-b', 'retry-c'].map((id) =>
+        retrying(() => client.b2cPayment(payment(id)), { baseMs: 100, maxMs: 800, maxAttempts: 30 }),
+      ),
+    );
     expect(kinds(burst)).toEqual(['accepted', 'accepted', 'accepted']);
     for (const id of ['retry-a', 'retry-b', 'retry-c']) expect(paidFor(id)).toHaveLength(1);
   });
 
   it('classifies an error before processing as transient for a query', async () => {
     sim.setFaults({ errorBefore: 1 });
-    const outcome = await client.accountBalance({ resultUrl: receiver.url('/balance'), queueTimeoutUrl: receiver.url('/t') });
+    const outcome = await client.accountBalance({
+      resultUrl: receiver.url('/balance'),
+      queueTimeoutUrl: receiver.url('/t'),
+    });
     expect(outcome.kind).toBe('transient');
     if (outcome.kind === 'transient') expect(outcome.error).toMatchObject({ code: '500.003.1001', action: 'retry' });
   });
@@ -102,10 +116,17 @@ describe('Daraja errors, classified', () => {
     expect(outcome.kind).toBe('unknown');
     expect(paidFor('before-1')).toHaveLength(0);
     sim.setFaults({ errorBefore: 0 });
-    const status = await client.transactionStatus({ originatorConversationId: 'before-1', resultUrl: receiver.url('/status'), queueTimeoutUrl: receiver.url('/t') });
+    const status = await client.transactionStatus({
+      originatorConversationId: 'before-1',
+      resultUrl: receiver.url('/status'),
+      queueTimeoutUrl: receiver.url('/t'),
+    });
     expect(status.kind).toBe('accepted');
     if (status.kind !== 'accepted') return;
-    const answer = await receiver.waitFor('/status', (b) => resultOf(b).OriginatorConversationID === status.value.originatorConversationId);
+    const answer = await receiver.waitFor(
+      '/status',
+      (b) => resultOf(b).OriginatorConversationID === status.value.originatorConversationId,
+    );
     expect(Number(resultOf(answer.body).ResultCode)).not.toBe(0);
   });
 
@@ -128,7 +149,11 @@ describe('Daraja errors, classified', () => {
 
   it('calls a lost answer to a query transient, not unknown', async () => {
     sim.setFaults({ errorAfter: 1 });
-    const outcomes = await Promise.all(Array.from({ length: 4 }, () => client.accountBalance({ resultUrl: receiver.url('/balance'), queueTimeoutUrl: receiver.url('/t') })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        client.accountBalance({ resultUrl: receiver.url('/balance'), queueTimeoutUrl: receiver.url('/t') }),
+      ),
+    );
     expect(kinds(outcomes)).toEqual(['transient', 'transient', 'transient', 'transient']);
   });
 });

@@ -10,13 +10,20 @@ import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 type Behaviour = 'silent' | 'reset' | 'bad-gateway';
 
 /** A stand-in Daraja that issues tokens, then misbehaves on every business call as told. */
-async function startMisbehavingDaraja(): Promise<{ baseUrl: string; setBehaviour(b: Behaviour): void; received: () => number; close(): Promise<void> }> {
+async function startMisbehavingDaraja(): Promise<{
+  baseUrl: string;
+  setBehaviour(b: Behaviour): void;
+  received: () => number;
+  close(): Promise<void>;
+}> {
   let behaviour: Behaviour = 'silent';
   let received = 0;
   const hanging: ServerResponse[] = [];
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/oauth/')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"T0k3nT0k3nT0k3nT0k3nT0k3n1","expires_in":"3599"}');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"access_token":"T0k3nT0k3nT0k3nT0k3nT0k3n1","expires_in":"3599"}');
       return;
     }
     req.resume();
@@ -78,7 +85,10 @@ let client: DarajaClient;
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 5 });
   daraja = await startMisbehavingDaraja();
-  client = new DarajaClient({ name: 'net', baseUrl: daraja.baseUrl, ...sim.credentials, certificatePem: sim.certificatePem }, { timeouts: { headersMs: 150 } });
+  client = new DarajaClient(
+    { name: 'net', baseUrl: daraja.baseUrl, ...sim.credentials, certificatePem: sim.certificatePem },
+    { timeouts: { headersMs: 150 } },
+  );
 });
 
 afterAll(async () => {
@@ -95,7 +105,12 @@ describe('network failures', () => {
     await http.close();
     expect(result).toMatchObject({ kind: 'failure', sent: false, errorCode: 'ECONNREFUSED' });
 
-    const offline = new DarajaClient({ name: 'offline', baseUrl: url, ...sim.credentials, certificatePem: sim.certificatePem });
+    const offline = new DarajaClient({
+      name: 'offline',
+      baseUrl: url,
+      ...sim.credentials,
+      certificatePem: sim.certificatePem,
+    });
     const outcome = await offline.b2cPayment(payment);
     await offline.close();
     expect(outcome.kind).toBe('transient');
@@ -113,7 +128,8 @@ describe('network failures', () => {
     daraja.setBehaviour('reset');
     const outcome = await client.b2cPayment(payment);
     expect(outcome.kind).toBe('unknown');
-    if (outcome.kind === 'unknown') expect(outcome.error).toMatchObject({ code: 'network.answer_lost', action: 'check_status' });
+    if (outcome.kind === 'unknown')
+      expect(outcome.error).toMatchObject({ code: 'network.answer_lost', action: 'check_status' });
     expect((await client.accountBalance(balance)).kind).toBe('transient');
   });
 
@@ -123,6 +139,8 @@ describe('network failures', () => {
     expect(outcome.kind).toBe('unknown');
     if (outcome.kind === 'unknown') expect(outcome.error.code).toBe('http.502');
     expect((await client.accountBalance(balance)).kind).toBe('transient');
-    expect((await client.reversal({ receipt: 'SG632NMUAB', amountCents: 100_00, remarks: 'Refund', ...balance })).kind).toBe('unknown');
+    expect(
+      (await client.reversal({ receipt: 'SG632NMUAB', amountCents: 100_00, remarks: 'Refund', ...balance })).kind,
+    ).toBe('unknown');
   });
 });

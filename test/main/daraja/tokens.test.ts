@@ -12,8 +12,13 @@ import { oauthResponse } from '../../../src/main/daraja/schemas';
 
 describe('reading the OAuth answer', () => {
   it('accepts expires_in as a string or a number', () => {
-    expect(oauthResponse.parse({ access_token: 'c9SQxWWhmdVRlyh0zh8gZDTkubVF', expires_in: '3599' })).toEqual({ accessToken: 'c9SQxWWhmdVRlyh0zh8gZDTkubVF', expiresInSeconds: 3599 });
-    expect(oauthResponse.parse({ access_token: 'c9SQxWWhmdVRlyh0zh8gZDTkubVF', expires_in: 3599 }).expiresInSeconds).toBe(3599);
+    expect(oauthResponse.parse({ access_token: 'c9SQxWWhmdVRlyh0zh8gZDTkubVF', expires_in: '3599' })).toEqual({
+      accessToken: 'c9SQxWWhmdVRlyh0zh8gZDTkubVF',
+      expiresInSeconds: 3599,
+    });
+    expect(
+      oauthResponse.parse({ access_token: 'c9SQxWWhmdVRlyh0zh8gZDTkubVF', expires_in: 3599 }).expiresInSeconds,
+    ).toBe(3599);
     expect(oauthResponse.safeParse({ access_token: 'x', expires_in: 'soon' }).success).toBe(false);
   });
 
@@ -30,7 +35,9 @@ describe('a token whose expires_in is a number', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       issued++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `token${issued}`, expires_in: 3599 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: `token${issued}`, expires_in: 3599 }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     http = new DarajaHttp(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -61,7 +68,12 @@ describe('tokens against the simulator', () => {
     sim = await startSimulator({ port: 0, seed: 3, callbackRetries: 0 });
   });
   afterAll(() => sim.close());
-  const profile = () => ({ name: 'tokens', baseUrl: sim.baseUrl, ...sim.credentials, certificatePem: sim.certificatePem });
+  const profile = () => ({
+    name: 'tokens',
+    baseUrl: sim.baseUrl,
+    ...sim.credentials,
+    certificatePem: sim.certificatePem,
+  });
 
   it('makes exactly one token request for 100 concurrent calls', async () => {
     const client = new DarajaClient(profile());
@@ -105,7 +117,14 @@ describe('tokens against the simulator', () => {
 
     const b2cCalls = () => sim.stats().requests['/mpesa/b2c/v3/paymentrequest'] ?? 0;
     const before = b2cCalls();
-    const outcome = await client.b2cPayment({ originatorConversationId: 'after-expiry-1', commandId: 'SalaryPayment', amountCents: 50_00, party: '254708374149', remarks: 'Salary', ...callbackUrls });
+    const outcome = await client.b2cPayment({
+      originatorConversationId: 'after-expiry-1',
+      commandId: 'SalaryPayment',
+      amountCents: 50_00,
+      party: '254708374149',
+      remarks: 'Salary',
+      ...callbackUrls,
+    });
     await client.close();
     expect(outcome.kind).toBe('accepted');
     expect(client.tokenRequests).toBe(2);
@@ -118,7 +137,9 @@ describe('tokens against the simulator', () => {
 async function probeTokenExpiry(sim: RunningSimulator): Promise<string> {
   sim.setFaults({ tokenTtlSeconds: 1 });
   const basic = Buffer.from(`${sim.credentials.consumerKey}:${sim.credentials.consumerSecret}`).toString('base64');
-  const oauth = await request(`${sim.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, { headers: { authorization: `Basic ${basic}` } });
+  const oauth = await request(`${sim.baseUrl}/oauth/v1/generate?grant_type=client_credentials`, {
+    headers: { authorization: `Basic ${basic}` },
+  });
   const { access_token: token } = (await oauth.body.json()) as { access_token: string };
   sim.setFaults({ tokenTtlSeconds: 3599 });
   for (;;) {

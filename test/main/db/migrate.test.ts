@@ -19,10 +19,16 @@ import { tempFolder } from './temp-folder';
 const temp = tempFolder();
 const fileSha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const tableNames = (db: Database.Database): string[] =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
+    (t) => t.name,
+  );
 
 const next = migrations.length + 1;
-const addWorkerEmail: Migration = { version: next, name: 'next_worker_email', sql: 'ALTER TABLE workers ADD COLUMN email TEXT;' };
+const addWorkerEmail: Migration = {
+  version: next,
+  name: 'next_worker_email',
+  sql: 'ALTER TABLE workers ADD COLUMN email TEXT;',
+};
 
 describe('migrations', () => {
   it('refuses a database whose applied migration was edited afterwards, and changes nothing', () => {
@@ -30,13 +36,19 @@ describe('migrations', () => {
     closeDatabase(openDatabase(file));
     const [first] = migrations;
     if (first === undefined) throw new Error('no migrations');
-    const edited: Migration[] = [{ ...first, sql: first.sql.replace('CREATE TABLE workers', 'CREATE TABLE  workers') }, ...migrations.slice(1), addWorkerEmail];
+    const edited: Migration[] = [
+      { ...first, sql: first.sql.replace('CREATE TABLE workers', 'CREATE TABLE  workers') },
+      ...migrations.slice(1),
+      addWorkerEmail,
+    ];
 
     expect(() => openDatabase(file, { migrations: edited })).toThrow(EditedMigrationError);
     const raw = new Database(file, { readonly: true });
     expect(schemaVersion(raw)).toBe(migrations.length);
     // The pending migration was not applied either.
-    expect((raw.prepare('PRAGMA table_info(workers)').all() as { name: string }[]).map((c) => c.name)).not.toContain('email');
+    expect((raw.prepare('PRAGMA table_info(workers)').all() as { name: string }[]).map((c) => c.name)).not.toContain(
+      'email',
+    );
     raw.close();
   });
 
@@ -57,7 +69,12 @@ describe('migrations', () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(DatabaseFromFutureError);
-    expect(error).toMatchObject({ fileVersion: 7, appVersion: migrations.length, kind: 'conflict', code: 'db_from_future' });
+    expect(error).toMatchObject({
+      fileVersion: 7,
+      appVersion: migrations.length,
+      kind: 'conflict',
+      code: 'db_from_future',
+    });
     expect(fileSha256(file)).toBe(before);
     expect(existsSync(file)).toBe(true);
   });
@@ -79,7 +96,11 @@ describe('migrations', () => {
 
   it('applies all pending migrations in one transaction: a failing one leaves the file at its old version', () => {
     const file = temp.path('failing.sqlite');
-    const broken: Migration = { version: next + 1, name: 'after_next_broken', sql: 'CREATE TABLE payslips (id INTEGER); INSERT INTO no_such_table VALUES (1);' };
+    const broken: Migration = {
+      version: next + 1,
+      name: 'after_next_broken',
+      sql: 'CREATE TABLE payslips (id INTEGER); INSERT INTO no_such_table VALUES (1);',
+    };
     const error = (() => {
       try {
         openDatabase(file, { migrations: [...migrations, addWorkerEmail, broken] });

@@ -16,7 +16,12 @@ afterEach(() => {
   delete process.env.MSHAHARA_SQLITE_BINDING;
 });
 
-const nodeBinding = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+const nodeBinding = join(
+  dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
+  'build',
+  'Release',
+  'better_sqlite3.node',
+);
 
 describe('openDatabase', () => {
   it('sets WAL, synchronous=FULL, foreign keys and the busy timeout every time', () => {
@@ -36,14 +41,31 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     const recorded = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all();
     expect(recorded).toEqual(migrations.map((m) => ({ version: m.version, name: m.name, sha256: migrationSha256(m) })));
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-    for (const table of ['workers', 'payroll_runs', 'payroll_items', 'payout_attempts', 'transactions', 'inbox', 'balance_snapshots',
-      'reversals', 'users', 'audit_log', 'settings', 'relay_cursor']) {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+    for (const table of [
+      'workers',
+      'payroll_runs',
+      'payroll_items',
+      'payout_attempts',
+      'transactions',
+      'inbox',
+      'balance_snapshots',
+      'reversals',
+      'users',
+      'audit_log',
+      'settings',
+      'relay_cursor',
+    ]) {
       expect(tables).toContain(table);
     }
     // Foreign keys are back on after the upgrade, which runs with them off.
-    expect(() => db.prepare('INSERT INTO payroll_items (run_id, name, phone, amount_cents) VALUES (999, ?, ?, 100000)').run('Achieng', '254712345678'))
-      .toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .prepare('INSERT INTO payroll_items (run_id, name, phone, amount_cents) VALUES (999, ?, ?, 100000)')
+        .run('Achieng', '254712345678'),
+    ).toThrow(/FOREIGN KEY/);
   });
 
   it('reopening keeps the data and applies nothing twice', () => {

@@ -10,7 +10,9 @@ let itemSeq = 0;
 
 beforeAll(() => {
   db = openDatabase(temp.path('schema.sqlite'));
-  db.prepare("INSERT INTO payroll_runs (id, title, state, approved_at) VALUES (1, 'November wages', 'running', '2026-11-28T07:00:00.000Z')").run();
+  db.prepare(
+    "INSERT INTO payroll_runs (id, title, state, approved_at) VALUES (1, 'November wages', 'running', '2026-11-28T07:00:00.000Z')",
+  ).run();
 });
 afterAll(() => closeDatabase(db));
 
@@ -18,7 +20,11 @@ function newItem(): number {
   itemSeq += 1;
   const phone = `2547120000${String(itemSeq).padStart(2, '0')}`;
   return Number(
-    db.prepare("INSERT INTO payroll_items (run_id, name, phone, amount_cents, state) VALUES (1, 'Mary Njeri', ?, 250000, 'paying')").run(phone).lastInsertRowid,
+    db
+      .prepare(
+        "INSERT INTO payroll_items (run_id, name, phone, amount_cents, state) VALUES (1, 'Mary Njeri', ?, 250000, 'paying')",
+      )
+      .run(phone).lastInsertRowid,
   );
 }
 
@@ -27,15 +33,23 @@ function newAttempt(itemId: number, attemptNumber: number): number {
   oidSeq += 1;
   return Number(
     db
-      .prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) SELECT id, ?, ?, phone, amount_cents, 'SalaryPayment' FROM payroll_items WHERE id = ?")
+      .prepare(
+        "INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) SELECT id, ?, ?, phone, amount_cents, 'SalaryPayment' FROM payroll_items WHERE id = ?",
+      )
       .run(attemptNumber, `msh-oid-${oidSeq}`, itemId).lastInsertRowid,
   );
 }
 const setAttempt = (id: number, state: string, receipt: string | null = null): void => {
-  db.prepare('UPDATE payout_attempts SET state = ?, receipt = coalesce(?, receipt) WHERE id = ?').run(state, receipt, id);
+  db.prepare('UPDATE payout_attempts SET state = ?, receipt = coalesce(?, receipt) WHERE id = ?').run(
+    state,
+    receipt,
+    id,
+  );
 };
 const attemptsOf = (itemId: number): { attempt_number: number; state: string }[] =>
-  db.prepare('SELECT attempt_number, state FROM payout_attempts WHERE item_id = ? ORDER BY attempt_number').all(itemId) as never;
+  db
+    .prepare('SELECT attempt_number, state FROM payout_attempts WHERE item_id = ? ORDER BY attempt_number')
+    .all(itemId) as never;
 
 describe('one live attempt per item', () => {
   it('refuses a second attempt while the first is live, in every live state', () => {
@@ -81,29 +95,46 @@ describe('one live attempt per item', () => {
     const second = newAttempt(item, 2);
     setAttempt(second, 'succeeded', 'SH00000001');
     expect(() => setAttempt(second, 'failed')).toThrow(/final/);
-    expect(() => db.prepare("UPDATE payout_attempts SET originator_conversation_id = 'fresh' WHERE id = ?").run(second)).toThrow(/keeps its OriginatorConversationID/);
+    expect(() =>
+      db.prepare("UPDATE payout_attempts SET originator_conversation_id = 'fresh' WHERE id = ?").run(second),
+    ).toThrow(/keeps its OriginatorConversationID/);
     expect(() => db.prepare('UPDATE payout_attempts SET amount_cents = 100 WHERE id = ?').run(second)).toThrow(/keeps/);
     expect(() => db.prepare('DELETE FROM payout_attempts WHERE id = ?').run(second)).toThrow(/never deleted/);
-    expect(() => db.prepare("UPDATE payout_attempts SET state = 'succeeded' WHERE id = ?").run(newAttempt(newItem(), 1))).toThrow(/CHECK/); // no receipt
+    expect(() =>
+      db.prepare("UPDATE payout_attempts SET state = 'succeeded' WHERE id = ?").run(newAttempt(newItem(), 1)),
+    ).toThrow(/CHECK/); // no receipt
   });
 
   it('refuses reusing an OriginatorConversationID on another item', () => {
     const a = newItem();
     const b = newItem();
-    db.prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) VALUES (?, 1, 'shared-oid', '254712000099', 250000, 'SalaryPayment')").run(a);
+    db.prepare(
+      "INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) VALUES (?, 1, 'shared-oid', '254712000099', 250000, 'SalaryPayment')",
+    ).run(a);
     expect(() =>
-      db.prepare("INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) VALUES (?, 1, 'shared-oid', '254712000098', 250000, 'SalaryPayment')").run(b),
+      db
+        .prepare(
+          "INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) VALUES (?, 1, 'shared-oid', '254712000098', 250000, 'SalaryPayment')",
+        )
+        .run(b),
     ).toThrow(/UNIQUE constraint failed: payout_attempts.originator_conversation_id/);
   });
 });
 
 describe('the ledger is append-only', () => {
-  const insertTx = (receipt: string | null, amountCents: number, correctsId: number | null = null, reason: string | null = null): number =>
-      Number(
-        db
-          .prepare("INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, phone, party_name, source, corrects_id, correction_reason) VALUES (?, '2026-11-28T07:01:02.000Z', 'out', 'b2c_payment', 'completed', ?, '254712345678', 'JUMA HAMISI', 'b2c_result', ?, ?)")
-          .run(receipt, amountCents, correctsId, reason).lastInsertRowid,
-      );
+  const insertTx = (
+    receipt: string | null,
+    amountCents: number,
+    correctsId: number | null = null,
+    reason: string | null = null,
+  ): number =>
+    Number(
+      db
+        .prepare(
+          "INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, phone, party_name, source, corrects_id, correction_reason) VALUES (?, '2026-11-28T07:01:02.000Z', 'out', 'b2c_payment', 'completed', ?, '254712345678', 'JUMA HAMISI', 'b2c_result', ?, ?)",
+        )
+        .run(receipt, amountCents, correctsId, reason).lastInsertRowid,
+    );
 
   it('refuses UPDATE and DELETE of a ledger row, and leaves it as it was', () => {
     const id = insertTx('SK10000001', 1500000);
@@ -119,7 +150,9 @@ describe('the ledger is append-only', () => {
     expect(() => insertTx('SK10000002', 1500000, null, null)).toThrow(/UNIQUE constraint failed: transactions.receipt/);
     expect(() => insertTx('SK10000003', 100, original, null)).toThrow(/CHECK/); // a correction says why
     const current = db
-      .prepare('SELECT id, amount_cents FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)')
+      .prepare(
+        'SELECT id, amount_cents FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)',
+      )
       .all('SK10000002');
     expect(current).toEqual([{ id: correction, amount_cents: 1400000 }]);
   });
@@ -127,7 +160,9 @@ describe('the ledger is append-only', () => {
 
 describe('the audit log is append-only', () => {
   it('refuses UPDATE and DELETE', () => {
-    db.prepare("INSERT INTO audit_log (at, actor, action, entity, details, prev_hash, hash) VALUES ('2026-11-28T07:00:00.000Z', 'owner', 'payroll_run.approved', 'payroll_run', '{}', ?, ?)").run('0'.repeat(64), 'a'.repeat(64));
+    db.prepare(
+      "INSERT INTO audit_log (at, actor, action, entity, details, prev_hash, hash) VALUES ('2026-11-28T07:00:00.000Z', 'owner', 'payroll_run.approved', 'payroll_run', '{}', ?, ?)",
+    ).run('0'.repeat(64), 'a'.repeat(64));
     expect(() => db.prepare("UPDATE audit_log SET actor = 'someone else'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(db.prepare('SELECT actor FROM audit_log').all()).toEqual([{ actor: 'owner' }]);
@@ -155,10 +190,14 @@ describe('formats and evidence', () => {
   });
 
   it('keeps each relay event once and never rewrites what arrived', () => {
-    const store = db.prepare("INSERT INTO inbox (event_id, received_at, source, kind, body) VALUES (?, '2026-11-28T07:01:03.000Z', 'relay:main', 'b2c-result', ?)");
+    const store = db.prepare(
+      "INSERT INTO inbox (event_id, received_at, source, kind, body) VALUES (?, '2026-11-28T07:01:03.000Z', 'relay:main', 'b2c-result', ?)",
+    );
     const id = store.run('evt-1', '{"Result":{}}').lastInsertRowid;
     expect(() => store.run('evt-1', '{"Result":{}}')).toThrow(/UNIQUE constraint failed: inbox.event_id/);
-    db.prepare("UPDATE inbox SET applied = 1, reason = 'matched attempt 1', processed_at = '2026-11-28T07:01:04.000Z' WHERE id = ?").run(id);
+    db.prepare(
+      "UPDATE inbox SET applied = 1, reason = 'matched attempt 1', processed_at = '2026-11-28T07:01:04.000Z' WHERE id = ?",
+    ).run(id);
     expect(() => db.prepare("UPDATE inbox SET body = '{}' WHERE id = ?").run(id)).toThrow(/keeps what arrived/);
     expect(() => db.prepare('DELETE FROM inbox WHERE id = ?').run(id)).toThrow(/never deleted/);
   });

@@ -2,9 +2,17 @@
 // eslint-disable-next-line no-restricted-imports -- types only: the fakes are checked against Electron's own types
 import type { HeadersReceivedResponse, OnHeadersReceivedListenerDetails, Session } from 'electron';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy, type HeaderSession } from '../../../src/main/electron/csp';
+import {
+  applyContentSecurityPolicy,
+  contentSecurityPolicy,
+  developmentContentSecurityPolicy,
+  type HeaderSession,
+} from '../../../src/main/electron/csp';
 
-type Listener = (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void;
+type Listener = (
+  details: OnHeadersReceivedListenerDetails,
+  callback: (response: HeadersReceivedResponse) => void,
+) => void;
 
 function fakeSession() {
   const listeners: Listener[] = [];
@@ -12,7 +20,10 @@ function fakeSession() {
   const respond = (responseHeaders: Record<string, string[]>): HeadersReceivedResponse => {
     let answer: HeadersReceivedResponse | undefined;
     for (const listener of listeners) {
-      listener({ responseHeaders, url: 'http://localhost:5173/', statusCode: 200 } as OnHeadersReceivedListenerDetails, (r) => (answer = r));
+      listener(
+        { responseHeaders, url: 'http://localhost:5173/', statusCode: 200 } as OnHeadersReceivedListenerDetails,
+        (r) => (answer = r),
+      );
     }
     if (!answer) throw new Error('no listener answered');
     return answer;
@@ -26,7 +37,9 @@ describe('applyContentSecurityPolicy', () => {
   });
 
   it('allows only the app’s own code and no network', () => {
-    const directives = Object.fromEntries(contentSecurityPolicy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    const directives = Object.fromEntries(
+      contentSecurityPolicy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+    );
     expect(directives['default-src']).toBe("'self'");
     expect(directives['script-src']).toBe("'self'");
     expect(directives['connect-src']).toBe("'none'");
@@ -37,7 +50,9 @@ describe('applyContentSecurityPolicy', () => {
   it('opens only the dev server’s own origin for hot reload in development', () => {
     expect(developmentContentSecurityPolicy).toContain("connect-src 'self'");
     expect(developmentContentSecurityPolicy).not.toContain("connect-src 'none'");
-    expect(developmentContentSecurityPolicy.replace("connect-src 'self'", "connect-src 'none'")).toBe(contentSecurityPolicy);
+    expect(developmentContentSecurityPolicy.replace("connect-src 'self'", "connect-src 'none'")).toBe(
+      contentSecurityPolicy,
+    );
   });
 
   it('sets the policy on every response and replaces a looser one from the server', () => {
@@ -45,7 +60,10 @@ describe('applyContentSecurityPolicy', () => {
     applyContentSecurityPolicy(session);
     expect(listeners).toHaveLength(1);
 
-    const answer = respond({ 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] });
-    expect(answer.responseHeaders).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [contentSecurityPolicy] });
+    const answer = respond({ 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] });
+    expect(answer.responseHeaders).toEqual({
+      'Content-Type': ['text/html'],
+      'Content-Security-Policy': [contentSecurityPolicy],
+    });
   });
 });

@@ -17,12 +17,17 @@ describe('openExternalSafely', () => {
     expect(opened).toEqual(['https://developer.safaricom.co.ke/APIs', 'http://example.com/help']);
   });
 
-  it.each(['file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share', 'ms-msdt:/id', 'mailto:payroll@example.com', 'not a url', ''])(
-    'refuses %j',
-    async (url) => {
-      const opened: string[] = [];
-      expect(await openExternalSafely(url, async (u) => void opened.push(u))).toBe(false);
-      expect(opened).toEqual([]);
-    },
-  );
+  it.each([
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'smb://server/share',
+    'ms-msdt:/id',
+    'mailto:payroll@example.com',
+    'not a url',
+    '',
+  ])('refuses %j', async (url) => {
+    const opened: string[] = [];
+    expect(await openExternalSafely(url, async (u) => void opened.push(u))).toBe(false);
+    expect(opened).toEqual([]);
+  });
 });

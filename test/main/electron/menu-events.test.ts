@@ -15,12 +15,18 @@ describe('appMenuTemplate', () => {
     for (const item of items) item.click?.();
     expect(opened).toEqual([helpLinks.daraja]);
     expect(JSON.stringify(template)).not.toContain('toggleDevTools');
-    expect(JSON.stringify(appMenuTemplate({ platform: 'linux', isDevelopment: true, openLink: () => undefined }))).toContain('toggleDevTools');
+    expect(
+      JSON.stringify(appMenuTemplate({ platform: 'linux', isDevelopment: true, openLink: () => undefined })),
+    ).toContain('toggleDevTools');
   });
 
   it('has the macOS app menu only on macOS', () => {
-    expect(appMenuTemplate({ platform: 'darwin', isDevelopment: false, openLink: () => undefined })[0]?.role).toBe('appMenu');
-    expect(appMenuTemplate({ platform: 'win32', isDevelopment: false, openLink: () => undefined })[0]?.role).not.toBe('appMenu');
+    expect(appMenuTemplate({ platform: 'darwin', isDevelopment: false, openLink: () => undefined })[0]?.role).toBe(
+      'appMenu',
+    );
+    expect(appMenuTemplate({ platform: 'win32', isDevelopment: false, openLink: () => undefined })[0]?.role).not.toBe(
+      'appMenu',
+    );
   });
 });
 
@@ -28,7 +34,10 @@ describe('sendEventsTo', () => {
   it('sends each event to every live window on the event channel, skipping closed ones', () => {
     const sent: unknown[][] = [];
     const live = { isDestroyed: () => false, webContents: { send: (...args: unknown[]) => void sent.push(args) } };
-    const closed = { isDestroyed: () => true, webContents: { send: () => expect.unreachable('sent to a closed window') } };
+    const closed = {
+      isDestroyed: () => true,
+      webContents: { send: () => expect.unreachable('sent to a closed window') },
+    };
     const hub = new EventHub();
     hub.on(sendEventsTo(() => [live, closed]));
     hub.publish('inbox.changed', { added: 2, needsAction: 1 });

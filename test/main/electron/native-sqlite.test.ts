@@ -1,9 +1,20 @@
 // `npm start` prepares an Electron build of better-sqlite3 beside node_modules (the tests keep the
 // Node build): kept when there, fetched prebuilt, or compiled when no prebuilt binary exists.
 import { describe, expect, it } from 'vitest';
-import { electronSqliteBinding, prepareElectronSqlite, type NativeSqliteTarget, type PrepareCollaborators } from '../../../src/main/electron/native-sqlite';
+import {
+  electronSqliteBinding,
+  prepareElectronSqlite,
+  type NativeSqliteTarget,
+  type PrepareCollaborators,
+} from '../../../src/main/electron/native-sqlite';
 
-const target: NativeSqliteTarget = { projectRoot: '/app', electronVersion: '45.4.1', sqliteVersion: '12.6.2', platform: 'linux', arch: 'x64' };
+const target: NativeSqliteTarget = {
+  projectRoot: '/app',
+  electronVersion: '45.4.1',
+  sqliteVersion: '12.6.2',
+  platform: 'linux',
+  arch: 'x64',
+};
 
 /** A machine whose files are a set; `run` succeeds by creating the binding, or fails. */
 function machine(options: { existing?: string[]; prebuilt: boolean; compiles: boolean }) {
@@ -33,13 +44,18 @@ function machine(options: { existing?: string[]; prebuilt: boolean; compiles: bo
 
 describe('prepareElectronSqlite', () => {
   it('keeps its binding per better-sqlite3, Electron, platform and arch, outside node_modules', () => {
-    expect(electronSqliteBinding(target)).toBe('/app/.electron-native/better-sqlite3-12.6.2-electron-45.4.1-linux-x64/better_sqlite3.node');
+    expect(electronSqliteBinding(target)).toBe(
+      '/app/.electron-native/better-sqlite3-12.6.2-electron-45.4.1-linux-x64/better_sqlite3.node',
+    );
     expect(electronSqliteBinding({ ...target, electronVersion: '46.0.0' })).not.toBe(electronSqliteBinding(target));
   });
 
   it('does nothing when the Electron build is already there (npm start again, or after npm test)', async () => {
     const m = machine({ existing: [electronSqliteBinding(target)], prebuilt: true, compiles: true });
-    expect(await prepareElectronSqlite(target, m.collaborators)).toEqual({ binding: electronSqliteBinding(target), outcome: 'already-there' });
+    expect(await prepareElectronSqlite(target, m.collaborators)).toEqual({
+      binding: electronSqliteBinding(target),
+      outcome: 'already-there',
+    });
     expect(m.ran).toEqual([]);
   });
 
@@ -54,7 +70,9 @@ describe('prepareElectronSqlite', () => {
   it('compiles against Electron’s headers when no prebuilt binary exists', async () => {
     const m = machine({ prebuilt: false, compiles: true });
     expect((await prepareElectronSqlite(target, m.collaborators)).outcome).toBe('built-from-source');
-    expect(m.ran[1]).toBe('node-gyp rebuild --release --runtime=electron --target=45.4.1 --arch=x64 --dist-url=https://electronjs.org/headers');
+    expect(m.ran[1]).toBe(
+      'node-gyp rebuild --release --runtime=electron --target=45.4.1 --arch=x64 --dist-url=https://electronjs.org/headers',
+    );
     expect(m.files.has(electronSqliteBinding(target))).toBe(true);
   });
 

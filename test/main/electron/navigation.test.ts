@@ -24,7 +24,13 @@ class FakeContents implements GuardedContents {
     return prevented;
   }
   open(url: string): WindowOpenHandlerResponse | undefined {
-    return this.openHandler?.({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: '', policy: 'default' } });
+    return this.openHandler?.({
+      url,
+      frameName: '',
+      features: '',
+      disposition: 'new-window',
+      referrer: { url: '', policy: 'default' },
+    });
   }
 }
 

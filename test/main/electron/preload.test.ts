@@ -49,7 +49,10 @@ describe('preload bridge', () => {
     invoked.length = 0;
     for (const name of ['payroll.payEveryone', 'constructor', '__proto__', 'hasOwnProperty', 7]) {
       const result = await bridge.invoke(name, {});
-      expect(result).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('Mshahara has no method called') } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { kind: 'validation', message: expect.stringContaining('Mshahara has no method called') },
+      });
     }
     expect(invoked).toEqual([]);
   });

@@ -24,10 +24,14 @@ describe('holdQuitUntilClosed', () => {
     let finishClosing!: () => void;
     const closing = new Promise<void>((resolve) => (finishClosing = resolve));
     let closeCalls = 0;
-    holdQuitUntilClosed(app, () => {
-      closeCalls += 1;
-      return closing;
-    }, () => undefined);
+    holdQuitUntilClosed(
+      app,
+      () => {
+        closeCalls += 1;
+        return closing;
+      },
+      () => undefined,
+    );
 
     app.quit();
     app.quit(); // a second Cmd+Q while the engine is still finishing
@@ -43,7 +47,11 @@ describe('holdQuitUntilClosed', () => {
   it('still quits when closing fails, after reporting it', async () => {
     const app = new FakeApp();
     const errors: unknown[] = [];
-    holdQuitUntilClosed(app, () => Promise.reject(new Error('disk full')), (error) => errors.push(error));
+    holdQuitUntilClosed(
+      app,
+      () => Promise.reject(new Error('disk full')),
+      (error) => errors.push(error),
+    );
     app.quit();
     await new Promise((resolve) => setImmediate(resolve));
     expect(errors).toHaveLength(1);

@@ -18,7 +18,11 @@ describe('createAppWindow', () => {
   });
 
   it('creates the window isolated, sandboxed, without Node and without <webview>, with the preload', () => {
-    const window = createAppWindow({ BrowserWindow: RecordingWindow, preloadPath: '/app/out/preload/index.cjs', guard: (w) => (w.guarded = true) });
+    const window = createAppWindow({
+      BrowserWindow: RecordingWindow,
+      preloadPath: '/app/out/preload/index.cjs',
+      guard: (w) => (w.guarded = true),
+    });
 
     expect(RecordingWindow.created).toEqual([window]);
     const prefs = window.options.webPreferences;
@@ -38,8 +42,16 @@ describe('createAppWindow', () => {
 
   it('installs the navigation guard on every window it makes', () => {
     const guarded: RecordingWindow[] = [];
-    const first = createAppWindow({ BrowserWindow: RecordingWindow, preloadPath: '/p.cjs', guard: (w) => guarded.push(w) });
-    const second = createAppWindow({ BrowserWindow: RecordingWindow, preloadPath: '/p.cjs', guard: (w) => guarded.push(w) });
+    const first = createAppWindow({
+      BrowserWindow: RecordingWindow,
+      preloadPath: '/p.cjs',
+      guard: (w) => guarded.push(w),
+    });
+    const second = createAppWindow({
+      BrowserWindow: RecordingWindow,
+      preloadPath: '/p.cjs',
+      guard: (w) => guarded.push(w),
+    });
     expect(guarded).toEqual([first, second]);
   });
 });

@@ -10,7 +10,9 @@ import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 /** Handlers that only record that they ran: a refused input must never reach one. */
 function recordingHandlers(): { handlers: ContractHandlers; ran: string[] } {
   const ran: string[] = [];
-  const handlers = Object.fromEntries(methodNames.map((name) => [name, () => void ran.push(name)])) as unknown as ContractHandlers;
+  const handlers = Object.fromEntries(
+    methodNames.map((name) => [name, () => void ran.push(name)]),
+  ) as unknown as ContractHandlers;
   return { handlers, ran };
 }
 
@@ -19,7 +21,10 @@ function contextWithoutProfile(): ApiContext {
     identity: { version: '0.0.0', mode: 'browser' },
     dataRoot: '/nonexistent/mshahara',
     secrets: new MemorySecretStore(),
-    session: new ProfileSession({ dataRoot: '/nonexistent/mshahara', openProfile: () => Promise.reject(new Error('no profile here')) }),
+    session: new ProfileSession({
+      dataRoot: '/nonexistent/mshahara',
+      openProfile: () => Promise.reject(new Error('no profile here')),
+    }),
     events: new EventHub(),
     delivery: 'bytes',
     actor: 'test',
@@ -34,7 +39,9 @@ describe('contract inputs', () => {
     if (result.ok) return;
     // Readable: says what is wrong in words and names the field (for a choice of forms, the field
     // that chooses), no stack or object dump.
-    expect(result.error.message).toMatch(/Unrecognized key: "payEveryoneTwice"|Invalid discriminator value[^]*→ at (kind|how|outcome)/);
+    expect(result.error.message).toMatch(
+      /Unrecognized key: "payEveryoneTwice"|Invalid discriminator value[^]*→ at (kind|how|outcome)/,
+    );
     expect(result.error.message).not.toMatch(/\[object |at .*\.ts:\d+/);
     expect(ran).toEqual([]);
   });
@@ -49,11 +56,24 @@ describe('contract inputs', () => {
 
   it('explains a wrong value in the officer’s terms', async () => {
     const { handlers } = recordingHandlers();
-    const amount = await callContract(handlers, 'workers.add', { name: 'Achieng', phone: '0712345678', defaultAmountCents: -500 });
-    expect(amount).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('The amount must be more than zero') } });
+    const amount = await callContract(handlers, 'workers.add', {
+      name: 'Achieng',
+      phone: '0712345678',
+      defaultAmountCents: -500,
+    });
+    expect(amount).toMatchObject({
+      ok: false,
+      error: { kind: 'validation', message: expect.stringContaining('The amount must be more than zero') },
+    });
     const dates = await callContract(handlers, 'ledger.list', { filter: { from: '2026-11-30', to: '2026-11-01' } });
-    expect(dates).toMatchObject({ ok: false, error: { message: expect.stringContaining('The start date must be on or before the end date') } });
-    const file = await callContract(handlers, 'runs.previewFile', { fileName: 'pay.csv', contentBase64: 'not base64!' });
+    expect(dates).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('The start date must be on or before the end date') },
+    });
+    const file = await callContract(handlers, 'runs.previewFile', {
+      fileName: 'pay.csv',
+      contentBase64: 'not base64!',
+    });
     expect(file).toMatchObject({ ok: false, error: { message: expect.stringContaining('base64') } });
   });
 
@@ -61,7 +81,10 @@ describe('contract inputs', () => {
     const { handlers, ran } = recordingHandlers();
     for (const name of ['payroll.payEveryone', 'constructor', '__proto__', 'toString', '', 42, null]) {
       const result = await callContract(handlers, name, {});
-      expect(result).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringMatching(/^Mshahara has no method called /) } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { kind: 'validation', message: expect.stringMatching(/^Mshahara has no method called /) },
+      });
       expect(isMethodName(name)).toBe(false);
     }
     expect(ran).toEqual([]);
@@ -78,14 +101,30 @@ describe('contract handlers', () => {
   it('answer profile work before First start with a plain "unavailable" error', async () => {
     const handlers = createHandlers(contextWithoutProfile());
     const result = await callContract(handlers, 'workers.list', {});
-    expect(result).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringContaining('First start') } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'unavailable', message: expect.stringContaining('First start') },
+    });
   });
 
   it('keep what a handler did not mean to send at home (outputs are parsed too)', async () => {
     const { handlers } = recordingHandlers();
-    const leaky = { ...handlers, 'app.info': () => ({ version: '1', mode: 'browser', profile: null, dataFolder: '/d', demoSimulatorUrl: null, consumerSecret: 'hunter2' }) } as unknown as ContractHandlers;
+    const leaky = {
+      ...handlers,
+      'app.info': () => ({
+        version: '1',
+        mode: 'browser',
+        profile: null,
+        dataFolder: '/d',
+        demoSimulatorUrl: null,
+        consumerSecret: 'hunter2',
+      }),
+    } as unknown as ContractHandlers;
     const result = await callContract(leaky, 'app.info', {});
-    expect(result).toEqual({ ok: true, value: { version: '1', mode: 'browser', profile: null, dataFolder: '/d', demoSimulatorUrl: null } });
+    expect(result).toEqual({
+      ok: true,
+      value: { version: '1', mode: 'browser', profile: null, dataFolder: '/d', demoSimulatorUrl: null },
+    });
   });
 });
 
@@ -96,12 +135,18 @@ describe('contract shape', () => {
       expect(contractMethods[name].output).toBeInstanceOf(z.ZodType);
     }
     for (const name of eventNames) expect(contractEvents[name]).toBeInstanceOf(z.ZodType);
-    expect(eventNames).toEqual(expect.arrayContaining(['run.progress', 'run.ended', 'inbox.changed', 'balance.changed', 'ledger.changed']));
+    expect(eventNames).toEqual(
+      expect.arrayContaining(['run.progress', 'run.ended', 'inbox.changed', 'balance.changed', 'ledger.changed']),
+    );
   });
 
   it('carries money as integer cents only', async () => {
     const { handlers } = recordingHandlers();
-    const result = await callContract(handlers, 'workers.add', { name: 'Achieng', phone: '0712345678', defaultAmountCents: 1500.5 });
+    const result = await callContract(handlers, 'workers.add', {
+      name: 'Achieng',
+      phone: '0712345678',
+      defaultAmountCents: 1500.5,
+    });
     expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
   });
 });

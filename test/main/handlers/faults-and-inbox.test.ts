@@ -11,7 +11,10 @@ const people = 25;
 beforeAll(async () => {
   t = await testApi({
     core: {
-      simulator: { seed: 11, faults: { dropCallback: 0.3, duplicateCallback: 0.2, errorAfter: 0.1, callbackDelayMs: { min: 5, max: 40 } } },
+      simulator: {
+        seed: 11,
+        faults: { dropCallback: 0.3, duplicateCallback: 0.2, errorAfter: 0.1, callbackDelayMs: { min: 5, max: 40 } },
+      },
       // Ask Transaction Status soon after a missing answer, so the test is quick.
       engine: { resultTimeoutMs: 300, statusQueryRate: 50 },
     },
@@ -24,13 +27,19 @@ afterAll(async () => {
 
 async function simulatorPayments(): Promise<PaymentRecord[]> {
   const { demoSimulatorUrl } = await t.call('app.info', {});
-  return (await (await fetch(new URL('/simulator/payments', demoSimulatorUrl ?? 'http://invalid'))).json()) as PaymentRecord[];
+  return (await (
+    await fetch(new URL('/simulator/payments', demoSimulatorUrl ?? 'http://invalid'))
+  ).json()) as PaymentRecord[];
 }
 
 describe('faults on', () => {
   it('pays every person exactly once, by the simulator’s own record', async () => {
     const file = payrollCsv(people);
-    const run = await t.call('runs.createFromFile', { title: 'Faulty November', fileName: 'faulty.csv', contentBase64: file.contentBase64 });
+    const run = await t.call('runs.createFromFile', {
+      title: 'Faulty November',
+      fileName: 'faulty.csv',
+      contentBase64: file.contentBase64,
+    });
     await t.call('runs.approve', { runId: run.id });
     const ended = t.next('run.ended', (e) => e.runId === run.id);
     await t.call('runs.start', { runId: run.id });
@@ -40,17 +49,21 @@ describe('faults on', () => {
     const paid = await simulatorPayments();
     // One payment per person, of the right amount, and the same receipts on both sides.
     expect(paid).toHaveLength(people);
-    expect(paid.map((p) => `${p.party}:${p.amountCents}:${p.receipt}`).sort()).toEqual(items.map((i) => `${i.phone}:${i.amountCents}:${i.receipt}`).sort());
+    expect(paid.map((p) => `${p.party}:${p.amountCents}:${p.receipt}`).sort()).toEqual(
+      items.map((i) => `${i.phone}:${i.amountCents}:${i.receipt}`).sort(),
+    );
     const ledger = await t.call('ledger.list', { filter: { kinds: ['b2c_payment'], statuses: ['completed'] } });
     expect(ledger.total).toBe(people);
     // The faults really struck: answers were lost and callbacks dropped and repeated.
     const { demoSimulatorUrl } = await t.call('app.info', {});
-    const stats = (await (await fetch(new URL('/simulator/stats', demoSimulatorUrl ?? 'http://invalid'))).json()) as { callbacks: { dropped: number; duplicated: number } };
+    const stats = (await (await fetch(new URL('/simulator/stats', demoSimulatorUrl ?? 'http://invalid'))).json()) as {
+      callbacks: { dropped: number; duplicated: number };
+    };
     expect(stats.callbacks.dropped).toBeGreaterThan(0);
     expect(stats.callbacks.duplicated).toBeGreaterThan(0);
   }, 60_000);
 
-  it('acts on each payment\'s result once however often it arrived', async () => {
+  it("acts on each payment's result once however often it arrived", async () => {
     // A repeated body is stored once by the relay; a second report of the same payment (its B2C
     // result and a status answer, say) reaches the inbox and must change nothing.
     const { entries } = await t.call('inbox.list', { limit: 500 });
@@ -70,10 +83,15 @@ describe('inbox', () => {
   it('flags a forged success for a payment Mshahara never made; settling it asks M-Pesa and pays no one', async () => {
     // Faults off from here: the status answer this test waits for must not be dropped.
     const { demoSimulatorUrl } = await t.call('app.info', {});
-    await fetch(new URL('/simulator/faults', demoSimulatorUrl ?? 'http://invalid'), { method: 'POST', body: JSON.stringify({ dropCallback: 0, duplicateCallback: 0, errorAfter: 0 }) });
+    await fetch(new URL('/simulator/faults', demoSimulatorUrl ?? 'http://invalid'), {
+      method: 'POST',
+      body: JSON.stringify({ dropCallback: 0, duplicateCallback: 0, errorAfter: 0 }),
+    });
 
     const ledgerBefore = (await t.call('ledger.list', {})).total;
-    const real = (await t.call('inbox.list', { limit: 500 })).entries.find((entry) => entry.kind === 'b2c-result' && entry.applied);
+    const real = (await t.call('inbox.list', { limit: 500 })).entries.find(
+      (entry) => entry.kind === 'b2c-result' && entry.applied,
+    );
     if (real === undefined) throw new Error('no applied B2C result to copy');
     const forged = real.body
       .replace(/"OriginatorConversationID"\s*:\s*"[^"]+"/, '"OriginatorConversationID":"FORGED-0001"')
@@ -83,7 +101,11 @@ describe('inbox', () => {
     // Through the real route: the demo relay's hook, pulled by the relay client into the inbox.
     const flaggedNow = t.next('inbox.changed', (e) => e.needsAction > 0);
     const core = t.api.session.require();
-    const posted = await fetch(core.source.callbackUrl('b2c-result'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: forged });
+    const posted = await fetch(core.source.callbackUrl('b2c-result'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: forged,
+    });
     expect(posted.ok).toBe(true);
     await flaggedNow;
 

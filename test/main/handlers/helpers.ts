@@ -34,7 +34,12 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     secrets,
     delivery: mode === 'desktop' ? 'file' : 'bytes',
     actor: 'test officer',
-    openProfile: (name) => (options.openProfile ?? ((n: string) => openCore(n, { dataRoot, secrets, ...options.core })))(name, dataRoot, secrets),
+    openProfile: (name) =>
+      (options.openProfile ?? ((n: string) => openCore(n, { dataRoot, secrets, ...options.core })))(
+        name,
+        dataRoot,
+        secrets,
+      ),
     ...(options.balanceOnOpen === undefined ? {} : { balanceOnOpen: options.balanceOnOpen }),
   });
   return {
@@ -43,7 +48,8 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     secrets,
     async call(method, input) {
       const result = await callContract(api.handlers, method, input);
-      if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { contractError: result.error });
+      if (!result.ok)
+        throw Object.assign(new Error(`${method}: ${result.error.message}`), { contractError: result.error });
       return result.value as never;
     },
     next(event, where = () => true) {
@@ -65,7 +71,10 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
 /** A payroll CSV of `count` good rows (07… numbers) followed by the given bad rows, as base64. */
 export function payrollCsv(count: number, badRows: string[] = []): { contentBase64: string; text: string } {
   const lines = ['name,phone,amount,reference'];
-  for (let i = 0; i < count; i++) lines.push(`Worker ${String(i + 1).padStart(3, '0')},07${String(20_000_000 + i).padStart(8, "0")},${1_000 + i * 10},November pay`);
+  for (let i = 0; i < count; i++)
+    lines.push(
+      `Worker ${String(i + 1).padStart(3, '0')},07${String(20_000_000 + i).padStart(8, '0')},${1_000 + i * 10},November pay`,
+    );
   lines.push(...badRows);
   const text = `${lines.join('\r\n')}\r\n`;
   return { text, contentBase64: Buffer.from(text).toString('base64') };

@@ -38,7 +38,11 @@ describe('a payroll file uploaded again in the screens', () => {
   it('pays the file once', async () => {
     const first = await t.call('runs.previewFile', { fileName: 'november.csv', contentBase64: file.contentBase64 });
     expect(first.earlierRuns).toEqual([]);
-    const run = await t.call('runs.createFromFile', { title: 'November casuals', fileName: 'november.csv', contentBase64: file.contentBase64 });
+    const run = await t.call('runs.createFromFile', {
+      title: 'November casuals',
+      fileName: 'november.csv',
+      contentBase64: file.contentBase64,
+    });
     firstRunId = run.id;
     await t.call('runs.approve', { runId: run.id });
     const ended = t.next('run.ended', (e) => e.runId === run.id);
@@ -50,11 +54,26 @@ describe('a payroll file uploaded again in the screens', () => {
   it('names the run that paid it on the preview, and refuses a new run without payAgain', async () => {
     const preview = await t.call('runs.previewFile', { fileName: 'november.csv', contentBase64: file.contentBase64 });
     expect(preview.earlierRuns).toEqual([
-      expect.objectContaining({ runId: firstRunId, state: 'completed', match: 'same_file', paidCount: 6, count: 6, message: expect.stringContaining('6 of 6 paid') as string }),
+      expect.objectContaining({
+        runId: firstRunId,
+        state: 'completed',
+        match: 'same_file',
+        paidCount: 6,
+        count: 6,
+        message: expect.stringContaining('6 of 6 paid') as string,
+      }),
     ]);
-    const refused = await refusal(t.call('runs.createFromFile', { title: 'November again', fileName: 'november.csv', contentBase64: file.contentBase64 }));
+    const refused = await refusal(
+      t.call('runs.createFromFile', {
+        title: 'November again',
+        fileName: 'november.csv',
+        contentBase64: file.contentBase64,
+      }),
+    );
     expect(refused).toMatchObject({ kind: 'conflict', code: 'payroll_paid_before' });
-    expect(refused.message).toContain(`Payroll run #${firstRunId} "November casuals" (completed) was made from the same file`);
+    expect(refused.message).toContain(
+      `Payroll run #${firstRunId} "November casuals" (completed) was made from the same file`,
+    );
     expect((await t.call('runs.list', {})).total).toBe(1);
   });
 
@@ -63,13 +82,25 @@ describe('a payroll file uploaded again in the screens', () => {
     const copy = Buffer.from(`${file.text.replace(/\r\n/g, '\n')}\n`).toString('base64');
     const preview = await t.call('runs.previewFile', { fileName: 'november-copy.csv', contentBase64: copy });
     expect(preview.earlierRuns.map((e) => [e.runId, e.match])).toEqual([[firstRunId, 'same_people']]);
-    const refused = await refusal(t.call('runs.createFromFile', { title: 'Copy', fileName: 'november-copy.csv', contentBase64: copy, payAgain: false }));
+    const refused = await refusal(
+      t.call('runs.createFromFile', {
+        title: 'Copy',
+        fileName: 'november-copy.csv',
+        contentBase64: copy,
+        payAgain: false,
+      }),
+    );
     expect(refused.code).toBe('payroll_paid_before');
     expect((await t.call('runs.list', {})).total).toBe(1);
   });
 
   it('makes the run with payAgain, shows the earlier run on its review, and pays everyone once more', async () => {
-    const run = await t.call('runs.createFromFile', { title: 'November bonus', fileName: 'november.csv', contentBase64: file.contentBase64, payAgain: true });
+    const run = await t.call('runs.createFromFile', {
+      title: 'November bonus',
+      fileName: 'november.csv',
+      contentBase64: file.contentBase64,
+      payAgain: true,
+    });
     const review = await t.call('runs.review', { runId: run.id });
     expect(review.earlierRuns.map((e) => [e.runId, e.match, e.paidCount])).toEqual([[firstRunId, 'same_file', 6]]);
     expect(review.duplicateWarnings).toHaveLength(6);

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaymentRecord } from '../../../src/simulator';
 import { payrollCsv, testApi, type TestApi } from './helpers';
 
-const badRows = ['Bad Phone,12345,1500,November pay', 'No Amount,0722000111,,November pay', 'Tiny Pay,0722000112,5,November pay'];
+const badRows = [
+  'Bad Phone,12345,1500,November pay',
+  'No Amount,0722000111,,November pay',
+  'Tiny Pay,0722000112,5,November pay',
+];
 const file = payrollCsv(12, badRows);
 let t: TestApi;
 
@@ -37,7 +41,10 @@ describe('a payroll through the contract, demo profile', () => {
   });
 
   it('previews the file: the valid rows, and exactly the bad ones with their reasons', async () => {
-    const { preview, estimatedChargesCents } = await t.call('runs.previewFile', { fileName: 'november.csv', contentBase64: file.contentBase64 });
+    const { preview, estimatedChargesCents } = await t.call('runs.previewFile', {
+      fileName: 'november.csv',
+      contentBase64: file.contentBase64,
+    });
     expect(preview.valid).toHaveLength(12);
     expect(preview.invalid.map((row) => row.row)).toEqual([14, 15, 16]);
     expect(preview.invalid[0]?.reason).toMatch(/12345/);
@@ -46,9 +53,18 @@ describe('a payroll through the contract, demo profile', () => {
   });
 
   it('creates the run from the file and shows the left-out rows on review', async () => {
-    const run = await t.call('runs.createFromFile', { title: 'November casuals', fileName: 'november.csv', contentBase64: file.contentBase64 });
+    const run = await t.call('runs.createFromFile', {
+      title: 'November casuals',
+      fileName: 'november.csv',
+      contentBase64: file.contentBase64,
+    });
     runId = run.id;
-    expect(run).toMatchObject({ state: 'draft', displayStatus: 'draft', source: 'file', sourceFileName: 'november.csv' });
+    expect(run).toMatchObject({
+      state: 'draft',
+      displayStatus: 'draft',
+      source: 'file',
+      sourceFileName: 'november.csv',
+    });
     expect(run.totals.count).toBe(12);
     const review = await t.call('runs.review', { runId });
     expect(review.leftOutRows.map((row) => row.row)).toEqual([14, 15, 16]);
@@ -71,15 +87,25 @@ describe('a payroll through the contract, demo profile', () => {
     expect((await t.call('runs.start', { runId })).state).toBe('running');
     const end = await ended;
     stop();
-    expect(end).toMatchObject({ runId, title: 'November casuals', displayStatus: 'completed', paidCount: 12, failedCount: 0 });
+    expect(end).toMatchObject({
+      runId,
+      title: 'November casuals',
+      displayStatus: 'completed',
+      paidCount: 12,
+      failedCount: 0,
+    });
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toBe(12);
 
     const results = await t.call('runs.results', { runId });
     expect(results.total).toBe(12);
-    expect(results.items.every((item) => item.state === 'paid' && item.receipt !== null && item.attempts === 1)).toBe(true);
+    expect(results.items.every((item) => item.state === 'paid' && item.receipt !== null && item.attempts === 1)).toBe(
+      true,
+    );
     // The demo simulator knows the run's people by the names on the run: no false name mismatches.
-    expect(results.items.every((item) => item.registeredName === item.name.toUpperCase() && !item.nameMismatch)).toBe(true);
+    expect(results.items.every((item) => item.registeredName === item.name.toUpperCase() && !item.nameMismatch)).toBe(
+      true,
+    );
 
     const paid = await simulatorPayments();
     const expected = results.items.map((item) => `${item.phone}:${item.amountCents}`).sort();
@@ -90,7 +116,9 @@ describe('a payroll through the contract, demo profile', () => {
   it('shows the payments in the ledger with receipts, the raw callback in the detail, and the export matches', async () => {
     const ledger = await t.call('ledger.list', { filter: { kinds: ['b2c_payment'] } });
     expect(ledger.total).toBe(12);
-    expect(ledger.rows.every((row) => row.runId === runId && row.runTitle === 'November casuals' && row.receipt !== null)).toBe(true);
+    expect(
+      ledger.rows.every((row) => row.runId === runId && row.runTitle === 'November casuals' && row.receipt !== null),
+    ).toBe(true);
     expect(ledger.totals.outCents).toBe(ledger.rows.reduce((sum, row) => sum + row.amountCents, 0));
 
     const first = ledger.rows[0];
@@ -142,7 +170,11 @@ describe('a payroll through the contract, demo profile', () => {
     expect(await t.call('runs.retryFailed', { runId })).toMatchObject({ count: 0, amountCents: 0, items: [] });
     const exported = await t.call('runs.export', { runId, format: 'xlsx' });
     expect(exported.rows).toBe(12);
-    expect(Buffer.from(exported.contentBase64 ?? '', 'base64').subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(exported.contentBase64 ?? '', 'base64')
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
   });
 
   it('passes the connection test through the demo relay, and knows the certificate', async () => {

@@ -65,7 +65,13 @@ describe('ProfileSession', () => {
     cores.sandbox.finishInFlight();
     // Two quick choices: they queue, they do not overlap.
     await Promise.all([session.select('demo'), session.select('sandbox')]);
-    expect(log).toEqual(['demo: opening', 'demo: engine stopping', 'demo: in-flight attempts recorded', 'demo: closed', 'sandbox: opening']);
+    expect(log).toEqual([
+      'demo: opening',
+      'demo: engine stopping',
+      'demo: in-flight attempts recorded',
+      'demo: closed',
+      'sandbox: opening',
+    ]);
     expect(session.current?.profile.name).toBe('sandbox');
   });
 
@@ -77,14 +83,20 @@ describe('ProfileSession', () => {
     await first.select('acme');
 
     const opened: string[] = [];
-    const next = new ProfileSession({ dataRoot, openProfile: async (name) => (opened.push(name), fakeCore(name, log).core) });
+    const next = new ProfileSession({
+      dataRoot,
+      openProfile: async (name) => (opened.push(name), fakeCore(name, log).core),
+    });
     expect((await next.resume())?.profile.name).toBe('acme');
     expect(opened).toEqual(['acme']);
   });
 
   it('falls back to First start when the remembered profile no longer opens', async () => {
     await writeFile(join(dataRoot, 'app.json'), JSON.stringify({ lastProfile: 'gone' }));
-    const session = new ProfileSession({ dataRoot, openProfile: () => Promise.reject(new Error('There is no profile named "gone"')) });
+    const session = new ProfileSession({
+      dataRoot,
+      openProfile: () => Promise.reject(new Error('There is no profile named "gone"')),
+    });
     expect(await session.resume()).toBeNull();
     expect(() => session.require()).toThrow(/First start/);
   });

@@ -30,9 +30,25 @@ describe('a sandbox profile through the contract', () => {
   });
 
   it('keeps the credentials in the keychain and answers only masked hints', async () => {
-    const created = await t.call('profiles.create', { kind: 'sandbox', name: 'acme-sandbox', shortcode: '600000', initiatorName: 'acmeapi', credentials });
-    expect(created).toMatchObject({ name: 'acme-sandbox', kind: 'sandbox', current: true, baseUrl: 'https://sandbox.safaricom.co.ke' });
-    expect(created.credentials).toEqual({ consumerKey: '••••3f2a', consumerSecret: '••••b4e1', initiatorPassword: '••••026!', stkPasskey: '••••2d9e' });
+    const created = await t.call('profiles.create', {
+      kind: 'sandbox',
+      name: 'acme-sandbox',
+      shortcode: '600000',
+      initiatorName: 'acmeapi',
+      credentials,
+    });
+    expect(created).toMatchObject({
+      name: 'acme-sandbox',
+      kind: 'sandbox',
+      current: true,
+      baseUrl: 'https://sandbox.safaricom.co.ke',
+    });
+    expect(created.credentials).toEqual({
+      consumerKey: '••••3f2a',
+      consumerSecret: '••••b4e1',
+      initiatorPassword: '••••026!',
+      stkPasskey: '••••2d9e',
+    });
     expect(await t.secrets.get('acme-sandbox', 'consumer-secret')).toBe(credentials.consumerSecret);
 
     const listed = JSON.stringify(await t.call('profiles.list', {}));
@@ -40,13 +56,24 @@ describe('a sandbox profile through the contract', () => {
   });
 
   it('replaces one credential and keeps the others', async () => {
-    const updated = await t.call('profiles.updateCredentials', { name: 'acme-sandbox', consumerSecret: 'a-brand-new-secret-1234' });
+    const updated = await t.call('profiles.updateCredentials', {
+      name: 'acme-sandbox',
+      consumerSecret: 'a-brand-new-secret-1234',
+    });
     expect(updated.credentials).toMatchObject({ consumerKey: '••••3f2a', consumerSecret: '••••1234' });
     expect(await t.secrets.get('acme-sandbox', 'consumer-key')).toBe(credentials.consumerKey);
   });
 
   it('refuses a second profile of the same name, leaving the first as it was', async () => {
-    await expect(t.call('profiles.create', { kind: 'production', name: 'acme-sandbox', shortcode: '600001', initiatorName: 'x', credentials })).rejects.toThrow(/already exists/);
+    await expect(
+      t.call('profiles.create', {
+        kind: 'production',
+        name: 'acme-sandbox',
+        shortcode: '600001',
+        initiatorName: 'x',
+        credentials,
+      }),
+    ).rejects.toThrow(/already exists/);
     expect(await t.secrets.get('acme-sandbox', 'consumer-key')).toBe(credentials.consumerKey);
   });
 
@@ -54,11 +81,19 @@ describe('a sandbox profile through the contract', () => {
     const bundled = await t.call('certificate.info', {});
     expect(bundled).toMatchObject({ source: 'bundled-sandbox', fileName: null });
     expect(bundled.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    await expect(t.call('certificate.load', { fileName: 'notes.cer', contentBase64: Buffer.from('not a certificate').toString('base64') })).rejects.toThrow();
+    await expect(
+      t.call('certificate.load', {
+        fileName: 'notes.cer',
+        contentBase64: Buffer.from('not a certificate').toString('base64'),
+      }),
+    ).rejects.toThrow();
 
     const simulator = await startSimulator({ seed: 3 });
     try {
-      const loaded = await t.call('certificate.load', { fileName: 'safaricom.cer', contentBase64: Buffer.from(simulator.certificatePem).toString('base64') });
+      const loaded = await t.call('certificate.load', {
+        fileName: 'safaricom.cer',
+        contentBase64: Buffer.from(simulator.certificatePem).toString('base64'),
+      });
       expect(loaded).toMatchObject({ source: 'file', fileName: 'daraja-certificate.cer' });
       expect(loaded.fingerprintSha256).not.toBe(bundled.fingerprintSha256);
     } finally {
@@ -71,15 +106,33 @@ describe('a sandbox profile through the contract', () => {
     const { publicKeyPem } = await t.call('relay.publicKey', {});
     expect(publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(await t.secrets.has('acme-sandbox', 'channel-private-key')).toBe(true);
-    await expect(t.call('relay.connect', { how: 'registration', url: 'https://relay.example.com', registrationJson: '{"channel":1}' })).rejects.toThrow(/paste everything `channel add` printed/);
+    await expect(
+      t.call('relay.connect', {
+        how: 'registration',
+        url: 'https://relay.example.com',
+        registrationJson: '{"channel":1}',
+      }),
+    ).rejects.toThrow(/paste everything `channel add` printed/);
   });
 
   it('connects to its relay in one step with the admin token, and switches callbacks to it', async () => {
     const relayDir = await mkdtemp(join(tmpdir(), 'mshahara-relay-'));
     const adminToken = 'relay-admin-token-for-this-test-only';
-    const relay = await startRelay({ dataDir: relayDir, port: 0, host: '127.0.0.1', allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+    const relay = await startRelay({
+      dataDir: relayDir,
+      port: 0,
+      host: '127.0.0.1',
+      allowlist: null,
+      adminToken,
+      rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+    });
     try {
-      const view = await t.call('relay.connect', { how: 'admin_token', url: relay.url, adminToken, channelName: 'acme' });
+      const view = await t.call('relay.connect', {
+        how: 'admin_token',
+        url: relay.url,
+        adminToken,
+        channelName: 'acme',
+      });
       expect(view).toMatchObject({ mode: 'remote', url: relay.url, connected: true });
       expect(view.channel).toBeTruthy();
       // The admin token is used once and kept nowhere; the pull token and callback address are secrets.
@@ -99,7 +152,17 @@ describe('setup.testConnection', () => {
   const dataRoot = join(tmpdir(), `mshahara-connection-${process.pid}`);
   beforeAll(async () => {
     simulator = await startSimulator({ seed: 5, faults: { callbackDelayMs: { min: 10, max: 30 } } });
-    createProfile({ name: 'lab', kind: 'custom', baseUrl: simulator.baseUrl, shortcode: defaultCredentials.shortcode, initiatorName: defaultCredentials.initiatorName, certificate: 'simulator' }, dataRoot);
+    createProfile(
+      {
+        name: 'lab',
+        kind: 'custom',
+        baseUrl: simulator.baseUrl,
+        shortcode: defaultCredentials.shortcode,
+        initiatorName: defaultCredentials.initiatorName,
+        certificate: 'simulator',
+      },
+      dataRoot,
+    );
   });
   afterAll(async () => {
     await simulator?.close();
@@ -119,7 +182,11 @@ describe('setup.testConnection', () => {
     try {
       const result = await testConnection(core, 5_000);
       expect(result).toMatchObject({ ok: true, failure: null });
-      expect(result.steps.map((s) => [s.step, s.status])).toEqual([['token', 'passed'], ['balance_query', 'passed'], ['callback', 'passed']]);
+      expect(result.steps.map((s) => [s.step, s.status])).toEqual([
+        ['token', 'passed'],
+        ['balance_query', 'passed'],
+        ['callback', 'passed'],
+      ]);
     } finally {
       await core.close();
     }

@@ -8,7 +8,9 @@ let t: TestApi;
 
 beforeAll(async () => {
   // Only registered M-Pesa customers can be paid: the sample workers' numbers are not registered.
-  t = await testApi({ core: { simulator: { seed: 21, openRegistry: false, faults: { callbackDelayMs: { min: 5, max: 20 } } } } });
+  t = await testApi({
+    core: { simulator: { seed: 21, openRegistry: false, faults: { callbackDelayMs: { min: 5, max: 20 } } } },
+  });
   await t.call('profiles.create', { kind: 'demo' });
 });
 afterAll(async () => {
@@ -19,9 +21,18 @@ describe('workers', () => {
   it('adds a worker from any Kenyan phone format, edits, deactivates and restores them', async () => {
     const [john, nicholas] = defaultCustomers;
     if (!john || !nicholas) throw new Error('simulator customers missing');
-    const added = await t.call('workers.add', { name: 'John Doe', phone: `0${john.msisdn.slice(3)}`, department: 'Stores', defaultAmountCents: 12_000_00 });
+    const added = await t.call('workers.add', {
+      name: 'John Doe',
+      phone: `0${john.msisdn.slice(3)}`,
+      department: 'Stores',
+      defaultAmountCents: 12_000_00,
+    });
     expect(added).toMatchObject({ phone: john.msisdn, archivedAt: null });
-    await t.call('workers.add', { name: 'Nicholas John Songok', phone: `+${nicholas.msisdn}`, defaultAmountCents: 9_000_00 });
+    await t.call('workers.add', {
+      name: 'Nicholas John Songok',
+      phone: `+${nicholas.msisdn}`,
+      defaultAmountCents: 9_000_00,
+    });
     await expect(t.call('workers.add', { name: 'John Again', phone: john.msisdn })).rejects.toThrow();
 
     const edited = await t.call('workers.edit', { id: added.id, changes: { department: 'Transport' } });
@@ -37,7 +48,11 @@ describe('workers', () => {
   });
 
   it('imports workers from a file: a phone already on the list is an invalid row, never a second worker', async () => {
-    const text = ['name,phone,amount,reference', 'Wanjiku Kamau,0711 000 201,15000,Joining', 'Achieng Again,0712 000 101,15000,Joining'].join('\n');
+    const text = [
+      'name,phone,amount,reference',
+      'Wanjiku Kamau,0711 000 201,15000,Joining',
+      'Achieng Again,0712 000 101,15000,Joining',
+    ].join('\n');
     const upload = { fileName: 'new-workers.csv', contentBase64: Buffer.from(text).toString('base64') };
     const preview = await t.call('workers.importPreview', upload);
     expect(preview.valid.map((row) => row.phone)).toEqual(['254711000201']);
@@ -50,7 +65,11 @@ describe('workers', () => {
   it('hands out the payroll template as XLSX', async () => {
     const template = await t.call('workers.template', { format: 'xlsx' });
     expect(template.fileName).toBe('mshahara-payroll-template.xlsx');
-    expect(Buffer.from(template.contentBase64 ?? '', 'base64').subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(template.contentBase64 ?? '', 'base64')
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
   });
 });
 
@@ -61,7 +80,11 @@ describe('a run where some people cannot be paid', () => {
     const unregistered = workers.filter((w) => w.department === 'Operations');
     expect(registered).toHaveLength(2);
     expect(unregistered).toHaveLength(2);
-    const run = await t.call('runs.createFromWorkers', { title: 'Stores and operations', period: '2026-11', workers: [...registered, ...unregistered].map((w) => ({ workerId: w.id })) });
+    const run = await t.call('runs.createFromWorkers', {
+      title: 'Stores and operations',
+      period: '2026-11',
+      workers: [...registered, ...unregistered].map((w) => ({ workerId: w.id })),
+    });
     expect(run.totals.count).toBe(4);
     await t.call('runs.approve', { runId: run.id });
     let ended = t.next('run.ended', (e) => e.runId === run.id);
@@ -79,9 +102,15 @@ describe('a run where some people cannot be paid', () => {
     expect(paid.items.every((i) => i.receipt !== null && i.registeredName !== null)).toBe(true);
 
     const plan = await t.call('runs.retryFailed', { runId: run.id });
-    expect(plan).toMatchObject({ runId: run.id, count: 2, amountCents: unregistered.reduce((sum, w) => sum + (w.defaultAmountCents ?? 0), 0) });
+    expect(plan).toMatchObject({
+      runId: run.id,
+      count: 2,
+      amountCents: unregistered.reduce((sum, w) => sum + (w.defaultAmountCents ?? 0), 0),
+    });
     // Nothing is sent by asking what a retry would send.
-    expect((await t.call('runs.results', { runId: run.id, show: 'failed' })).items.every((i) => i.attempts === 1)).toBe(true);
+    expect((await t.call('runs.results', { runId: run.id, show: 'failed' })).items.every((i) => i.attempts === 1)).toBe(
+      true,
+    );
 
     ended = t.next('run.ended', (e) => e.runId === run.id);
     const approved = await t.call('runs.approveRetry', { runId: run.id });
@@ -96,7 +125,10 @@ describe('a run where some people cannot be paid', () => {
   it('cancels an approved run before anything is sent', async () => {
     const someone = (await t.call('workers.list', {})).workers[0];
     if (someone === undefined) throw new Error('no worker');
-    const run = await t.call('runs.createFromWorkers', { title: 'Not this week', workers: [{ workerId: someone.id, amountCents: 500_00 }] });
+    const run = await t.call('runs.createFromWorkers', {
+      title: 'Not this week',
+      workers: [{ workerId: someone.id, amountCents: 500_00 }],
+    });
     await t.call('runs.approve', { runId: run.id });
     await expect(t.call('runs.pause', { runId: run.id })).rejects.toThrow(/Only a running run can be paused/);
     const cancelled = await t.call('runs.cancel', { runId: run.id });

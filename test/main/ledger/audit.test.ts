@@ -14,7 +14,13 @@ function withEntries(count: number): ProfileDatabase {
   const db = openDatabase(temp.path('audit.sqlite'));
   opened.push(db);
   for (let n = 1; n <= count; n += 1) {
-    appendAudit(db, { actor: 'Amina Mwangi', action: 'payroll_item.amount_changed', entity: 'payroll_item', entityId: n, details: { fromCents: 100000 * n, toCents: 100000 * n + 50000 } });
+    appendAudit(db, {
+      actor: 'Amina Mwangi',
+      action: 'payroll_item.amount_changed',
+      entity: 'payroll_item',
+      entityId: n,
+      details: { fromCents: 100000 * n, toCents: 100000 * n + 50000 },
+    });
   }
   return db;
 }
@@ -28,7 +34,11 @@ describe('audit log', () => {
   it('chains each entry to the one before and verifies a clean log', () => {
     const db = withEntries(4);
     const rows = db.prepare('SELECT id, prev_hash, hash, entity_id, details FROM audit_log ORDER BY id').all() as {
-      id: number; prev_hash: string; hash: string; entity_id: string; details: string;
+      id: number;
+      prev_hash: string;
+      hash: string;
+      entity_id: string;
+      details: string;
     }[];
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3, 4]);
     expect(rows[0]?.prev_hash).toBe(genesisHash);
@@ -43,7 +53,13 @@ describe('audit log', () => {
 
   it('stores details canonically, whatever the key order', () => {
     const db = withEntries(0);
-    appendAudit(db, { actor: 'system', action: 'run.paused', entity: 'payroll_run', entityId: 7, details: { z: 1, a: { y: 2, b: 3 } } });
+    appendAudit(db, {
+      actor: 'system',
+      action: 'run.paused',
+      entity: 'payroll_run',
+      entityId: 7,
+      details: { z: 1, a: { y: 2, b: 3 } },
+    });
     expect(db.prepare('SELECT details FROM audit_log').get()).toEqual({ details: '{"a":{"b":3,"y":2},"z":1}' });
     expect(verifyAuditChain(db).ok).toBe(true);
   });
@@ -73,20 +89,44 @@ describe('audit log', () => {
     const db = withEntries(4);
     dropGuards(db);
     // A careful forger recomputes the edited entry's own hash; the next entry still points at the old one.
-    const row = db.prepare('SELECT at, actor, action, entity, entity_id, details, prev_hash FROM audit_log WHERE id = 2').get() as {
-      at: string; actor: string; action: string; entity: string; entity_id: string; details: string; prev_hash: string;
+    const row = db
+      .prepare('SELECT at, actor, action, entity, entity_id, details, prev_hash FROM audit_log WHERE id = 2')
+      .get() as {
+      at: string;
+      actor: string;
+      action: string;
+      entity: string;
+      entity_id: string;
+      details: string;
+      prev_hash: string;
     };
     const forgedDetails = { fromCents: 200000, toCents: 2000000 };
-    const forgedHash = auditEntryHash(row.prev_hash, { at: row.at, actor: row.actor, action: row.action, entity: row.entity, entityId: row.entity_id, details: forgedDetails });
-    db.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE id = 2').run(JSON.stringify(forgedDetails), forgedHash);
-    expect(verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 3, reason: expect.stringMatching(/does not follow/) });
+    const forgedHash = auditEntryHash(row.prev_hash, {
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      entity: row.entity,
+      entityId: row.entity_id,
+      details: forgedDetails,
+    });
+    db.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE id = 2').run(
+      JSON.stringify(forgedDetails),
+      forgedHash,
+    );
+    expect(verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      brokenAt: 3,
+      reason: expect.stringMatching(/does not follow/),
+    });
   });
 
   it('detects a changed link at the entry whose prev_hash was changed', () => {
     const db = withEntries(4);
     dropGuards(db);
     // Change the first hex digit to another one (a hash that already starts with "e" must change too).
-    db.exec("UPDATE audit_log SET prev_hash = (CASE WHEN substr(prev_hash, 1, 1) = 'e' THEN 'f' ELSE 'e' END) || substr(prev_hash, 2) WHERE id = 3");
+    db.exec(
+      "UPDATE audit_log SET prev_hash = (CASE WHEN substr(prev_hash, 1, 1) = 'e' THEN 'f' ELSE 'e' END) || substr(prev_hash, 2) WHERE id = 3",
+    );
     expect(verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 3 });
   });
 
@@ -108,7 +148,11 @@ describe('audit log', () => {
     const db = withEntries(5);
     dropGuards(db);
     db.prepare('DELETE FROM audit_log WHERE id >= 4').run();
-    expect(verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: 4, reason: expect.stringMatching(/missing from the end/) });
+    expect(verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      brokenAt: 4,
+      reason: expect.stringMatching(/missing from the end/),
+    });
   });
 
   it('commits with the caller’s transaction: a rolled-back change leaves no audit entry', () => {
@@ -126,7 +170,12 @@ describe('audit log', () => {
   it('refuses details that carry a secret and writes nothing', () => {
     const db = withEntries(0);
     expect(() =>
-      appendAudit(db, { actor: 'admin', action: 'credentials.saved', entity: 'profile', details: { profile: 'sandbox', daraja: { consumerSecret: 'abc123' } } }),
+      appendAudit(db, {
+        actor: 'admin',
+        action: 'credentials.saved',
+        entity: 'profile',
+        details: { profile: 'sandbox', daraja: { consumerSecret: 'abc123' } },
+      }),
     ).toThrow(/must not carry secrets.*consumerSecret/);
     expect(db.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 0 });
   });

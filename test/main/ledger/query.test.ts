@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { listTransactions, type LedgerFilter } from '../../../src/main/ledger/query';
-import { correctTransaction, findByReceipt, recordTransaction, type NewTransaction } from '../../../src/main/ledger/transactions';
+import {
+  correctTransaction,
+  findByReceipt,
+  recordTransaction,
+  type NewTransaction,
+} from '../../../src/main/ledger/transactions';
 import { ConflictError, InternalError, ValidationError } from '../../../src/shared/errors';
 import { tempFolder } from '../db/temp-folder';
 
@@ -12,16 +17,127 @@ let db: ProfileDatabase;
 
 /** Ten movements over November 2026; receipts name them so a failing assertion reads plainly. */
 const movements: NewTransaction[] = [
-  { receipt: 'TKA0000001', occurredAt: '2026-11-01T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 2_500_000, chargeCents: 1_300, phone: '254712345678', partyName: 'Wanjiku Kamau', source: 'b2c_result' },
-  { receipt: 'TKA0000002', occurredAt: '2026-11-02T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 1_850_000, chargeCents: 1_100, phone: '254722000111', partyName: 'Otieno Ochieng', source: 'b2c_result' },
-  { receipt: null, occurredAt: '2026-11-03T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'failed', amountCents: 500_000, chargeCents: null, phone: '254110123456', partyName: 'Akinyi Njeri', source: 'b2c_result' },
-  { receipt: 'TKB0000004', occurredAt: '2026-11-04T06:00:00.000Z', direction: 'in', kind: 'c2b_payment', status: 'completed', amountCents: 120_000, chargeCents: 0, phone: null, partyName: 'GRACE WANJIKU', partyDisplay: '2547 ***** 126', source: 'c2b_confirmation' },
-  { receipt: 'TKB0000005', occurredAt: '2026-11-05T06:00:00.000Z', direction: 'in', kind: 'stk_payment', status: 'completed', amountCents: 30_000, chargeCents: 0, phone: '254799888777', partyName: 'Baraka Mwita', source: 'stk_callback' },
-  { receipt: 'TKC0000006', occurredAt: '2026-11-06T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 15_000_000, chargeCents: 1_300, phone: '254745000222', partyName: '=cmd|calc', source: 'b2c_result' },
-  { receipt: 'TKC0000007', occurredAt: '2026-11-07T06:00:00.000Z', direction: 'out', kind: 'reversal', status: 'completed', amountCents: 30_000, chargeCents: 0, phone: '254799888777', partyName: 'Baraka Mwita', source: 'reversal_result' },
-  { receipt: 'TKD0000008', occurredAt: '2026-11-08T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 2_500_000, chargeCents: 1_300, phone: '254712345678', partyName: 'Wanjiku Kamau', source: 'b2c_result' },
-  { receipt: 'TKD0000009', occurredAt: '2026-11-09T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 1_000, chargeCents: 0, phone: '254712999000', partyName: 'Kiprop 50% Cheruiyot', source: 'b2c_result' },
-  { receipt: 'TKE0000010', occurredAt: '2026-11-10T06:00:00.000Z', direction: 'out', kind: 'b2c_payment', status: 'completed', amountCents: 1_850_000, chargeCents: 1_100, phone: '254722000111', partyName: 'Otieno Ochieng', source: 'b2c_result' },
+  {
+    receipt: 'TKA0000001',
+    occurredAt: '2026-11-01T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: 2_500_000,
+    chargeCents: 1_300,
+    phone: '254712345678',
+    partyName: 'Wanjiku Kamau',
+    source: 'b2c_result',
+  },
+  {
+    receipt: 'TKA0000002',
+    occurredAt: '2026-11-02T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: 1_850_000,
+    chargeCents: 1_100,
+    phone: '254722000111',
+    partyName: 'Otieno Ochieng',
+    source: 'b2c_result',
+  },
+  {
+    receipt: null,
+    occurredAt: '2026-11-03T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'failed',
+    amountCents: 500_000,
+    chargeCents: null,
+    phone: '254110123456',
+    partyName: 'Akinyi Njeri',
+    source: 'b2c_result',
+  },
+  {
+    receipt: 'TKB0000004',
+    occurredAt: '2026-11-04T06:00:00.000Z',
+    direction: 'in',
+    kind: 'c2b_payment',
+    status: 'completed',
+    amountCents: 120_000,
+    chargeCents: 0,
+    phone: null,
+    partyName: 'GRACE WANJIKU',
+    partyDisplay: '2547 ***** 126',
+    source: 'c2b_confirmation',
+  },
+  {
+    receipt: 'TKB0000005',
+    occurredAt: '2026-11-05T06:00:00.000Z',
+    direction: 'in',
+    kind: 'stk_payment',
+    status: 'completed',
+    amountCents: 30_000,
+    chargeCents: 0,
+    phone: '254799888777',
+    partyName: 'Baraka Mwita',
+    source: 'stk_callback',
+  },
+  {
+    receipt: 'TKC0000006',
+    occurredAt: '2026-11-06T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: 15_000_000,
+    chargeCents: 1_300,
+    phone: '254745000222',
+    partyName: '=cmd|calc',
+    source: 'b2c_result',
+  },
+  {
+    receipt: 'TKC0000007',
+    occurredAt: '2026-11-07T06:00:00.000Z',
+    direction: 'out',
+    kind: 'reversal',
+    status: 'completed',
+    amountCents: 30_000,
+    chargeCents: 0,
+    phone: '254799888777',
+    partyName: 'Baraka Mwita',
+    source: 'reversal_result',
+  },
+  {
+    receipt: 'TKD0000008',
+    occurredAt: '2026-11-08T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: 2_500_000,
+    chargeCents: 1_300,
+    phone: '254712345678',
+    partyName: 'Wanjiku Kamau',
+    source: 'b2c_result',
+  },
+  {
+    receipt: 'TKD0000009',
+    occurredAt: '2026-11-09T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: 1_000,
+    chargeCents: 0,
+    phone: '254712999000',
+    partyName: 'Kiprop 50% Cheruiyot',
+    source: 'b2c_result',
+  },
+  {
+    receipt: 'TKE0000010',
+    occurredAt: '2026-11-10T06:00:00.000Z',
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: 1_850_000,
+    chargeCents: 1_100,
+    phone: '254722000111',
+    partyName: 'Otieno Ochieng',
+    source: 'b2c_result',
+  },
 ];
 
 beforeAll(() => {
@@ -34,7 +150,9 @@ afterAll(() => closeDatabase(db));
 
 /** Which movements (by position in the list above, 1-based) a filter returns, newest first. */
 function found(filter: LedgerFilter): number[] {
-  return listTransactions(db, filter, { by: 'time', order: 'desc' }, { limit: 100 }).rows.map((r) => movements.findIndex((m) => m.occurredAt === r.occurredAt) + 1);
+  return listTransactions(db, filter, { by: 'time', order: 'desc' }, { limit: 100 }).rows.map(
+    (r) => movements.findIndex((m) => m.occurredAt === r.occurredAt) + 1,
+  );
 }
 
 describe('ledger filters', () => {
@@ -52,7 +170,9 @@ describe('ledger filters', () => {
     expect(found({ kinds: ['reversal'] })).toEqual([7]);
     expect(found({ statuses: ['failed'] })).toEqual([3]);
     expect(found({ direction: 'in' })).toEqual([5, 4]);
-    expect(found({ statuses: ['completed'], kinds: ['b2c_payment'], from: '2026-11-05T00:00:00.000Z' })).toEqual([10, 9, 8, 6]);
+    expect(found({ statuses: ['completed'], kinds: ['b2c_payment'], from: '2026-11-05T00:00:00.000Z' })).toEqual([
+      10, 9, 8, 6,
+    ]);
   });
 
   it('amount range, both ends inclusive', () => {
@@ -87,7 +207,12 @@ describe('ledger filters', () => {
 
 describe('ledger totals', () => {
   it('counts and sums the whole filtered set, not the page', () => {
-    const listing = listTransactions(db, { kinds: ['b2c_payment'], statuses: ['completed'] }, { by: 'time', order: 'desc' }, { limit: 2 });
+    const listing = listTransactions(
+      db,
+      { kinds: ['b2c_payment'], statuses: ['completed'] },
+      { by: 'time', order: 'desc' },
+      { limit: 2 },
+    );
     expect(listing.rows).toHaveLength(2);
     expect(listing.totals).toEqual({
       count: 6,
@@ -96,24 +221,52 @@ describe('ledger totals', () => {
       amountOutCents: 23_701_000,
       chargesCents: 1_300 + 1_100 + 1_300 + 1_300 + 0 + 1_100,
     });
-    expect(listTransactions(db, { direction: 'in' }).totals).toMatchObject({ count: 2, amountInCents: 150_000, amountOutCents: 0 });
+    expect(listTransactions(db, { direction: 'in' }).totals).toMatchObject({
+      count: 2,
+      amountInCents: 150_000,
+      amountOutCents: 0,
+    });
   });
 
   it('totals a searched set the same on every page, by offset or by cursor, and past the end', () => {
-    const expected = { count: 3, amountCents: 2_500_000 + 120_000 + 2_500_000, amountInCents: 120_000, amountOutCents: 5_000_000, chargesCents: 2_600 };
+    const expected = {
+      count: 3,
+      amountCents: 2_500_000 + 120_000 + 2_500_000,
+      amountInCents: 120_000,
+      amountOutCents: 5_000_000,
+      chargesCents: 2_600,
+    };
     const first = listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1 });
     expect(first.totals).toEqual(expected);
-    expect(listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, offset: 2 }).totals).toEqual(expected);
-    expect(listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, offset: 9 }).totals).toEqual(expected);
+    expect(
+      listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, offset: 2 }).totals,
+    ).toEqual(expected);
+    expect(
+      listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, offset: 9 }).totals,
+    ).toEqual(expected);
     if (first.next === null) throw new Error('more pages');
-    expect(listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, after: first.next }).totals).toEqual(expected);
-    expect(listTransactions(db, { search: 'nobody at all' }).totals).toEqual({ count: 0, amountCents: 0, amountInCents: 0, amountOutCents: 0, chargesCents: 0 });
+    expect(
+      listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1, after: first.next })
+        .totals,
+    ).toEqual(expected);
+    expect(listTransactions(db, { search: 'nobody at all' }).totals).toEqual({
+      count: 0,
+      amountCents: 0,
+      amountInCents: 0,
+      amountOutCents: 0,
+      chargesCents: 0,
+    });
   });
 });
 
 describe('pagination', () => {
   it('walks every row exactly once by cursor, by time and by amount, in both orders', () => {
-    for (const sort of [{ by: 'time', order: 'desc' }, { by: 'time', order: 'asc' }, { by: 'amount', order: 'desc' }, { by: 'amount', order: 'asc' }] as const) {
+    for (const sort of [
+      { by: 'time', order: 'desc' },
+      { by: 'time', order: 'asc' },
+      { by: 'amount', order: 'desc' },
+      { by: 'amount', order: 'asc' },
+    ] as const) {
       const whole = listTransactions(db, {}, sort, { limit: 100 }).rows.map((r) => r.id);
       const walked: number[] = [];
       let page = listTransactions(db, {}, sort, { limit: 3 });
@@ -126,13 +279,17 @@ describe('pagination', () => {
       expect(new Set(walked).size).toBe(10);
     }
     // Equal amounts (two of 2,500,000 and two of 1,850,000) are ordered by id, so pages never overlap.
-    const byAmount = listTransactions(db, {}, { by: 'amount', order: 'desc' }, { limit: 100 }).rows.map((r) => r.amountCents);
+    const byAmount = listTransactions(db, {}, { by: 'amount', order: 'desc' }, { limit: 100 }).rows.map(
+      (r) => r.amountCents,
+    );
     expect(byAmount).toEqual([...byAmount].sort((a, b) => b - a));
   });
 
   it('pages by offset to the same rows as one long page', () => {
     const whole = listTransactions(db, {}, { by: 'time', order: 'desc' }, { limit: 100 }).rows.map((r) => r.id);
-    const pages = [0, 4, 8].flatMap((offset) => listTransactions(db, {}, { by: 'time', order: 'desc' }, { limit: 4, offset }).rows.map((r) => r.id));
+    const pages = [0, 4, 8].flatMap((offset) =>
+      listTransactions(db, {}, { by: 'time', order: 'desc' }, { limit: 4, offset }).rows.map((r) => r.id),
+    );
     expect(pages).toEqual(whole);
     expect(() => listTransactions(db, {}, undefined, { limit: 0 })).toThrow(ValidationError);
   });
@@ -144,8 +301,20 @@ describe('corrections', () => {
     try {
       const [original] = file.transaction(() => movements.slice(0, 2).map((m) => recordTransaction(file, m)))();
       if (original === undefined) throw new Error('recorded');
-      const fixed = correctTransaction(file, original.id, { chargeCents: 1_100 }, 'Charge on the statement is KES 11', 'Amina');
-      expect(fixed).toMatchObject({ correctsId: original.id, receipt: 'TKA0000001', chargeCents: 1_100, amountCents: 2_500_000, source: 'manual' });
+      const fixed = correctTransaction(
+        file,
+        original.id,
+        { chargeCents: 1_100 },
+        'Charge on the statement is KES 11',
+        'Amina',
+      );
+      expect(fixed).toMatchObject({
+        correctsId: original.id,
+        receipt: 'TKA0000001',
+        chargeCents: 1_100,
+        amountCents: 2_500_000,
+        source: 'manual',
+      });
       const current = listTransactions(file, {});
       expect(current.rows.map((r) => r.receipt).sort()).toEqual(['TKA0000001', 'TKA0000002']);
       expect(current.rows.find((r) => r.receipt === 'TKA0000001')?.id).toBe(fixed.id);
@@ -154,7 +323,9 @@ describe('corrections', () => {
       expect(findByReceipt(file, 'tka0000001')?.id).toBe(fixed.id);
       expect(() => correctTransaction(file, original.id, { amountCents: 1 }, 'again', 'Amina')).toThrow(ConflictError);
       expect(() => correctTransaction(file, fixed.id, {}, '  ', 'Amina')).toThrow(ValidationError);
-      expect(file.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'transaction.corrected'").get()).toEqual({ n: 1 });
+      expect(file.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'transaction.corrected'").get()).toEqual({
+        n: 1,
+      });
     } finally {
       closeDatabase(file);
     }
@@ -165,7 +336,9 @@ describe('corrections', () => {
     try {
       const first = movements[0] as NewTransaction;
       expect(() => recordTransaction(file, first)).toThrow(InternalError);
-      expect(() => file.transaction(() => recordTransaction(file, { ...first, occurredAt: '2026-11-01 09:00:00' }))()).toThrow(ValidationError);
+      expect(() =>
+        file.transaction(() => recordTransaction(file, { ...first, occurredAt: '2026-11-01 09:00:00' }))(),
+      ).toThrow(ValidationError);
       expect(file.prepare('SELECT count(*) AS n FROM transactions').get()).toEqual({ n: 0 });
     } finally {
       closeDatabase(file);

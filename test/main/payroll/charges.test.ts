@@ -30,7 +30,9 @@ describe('B2C charges', () => {
   });
 
   it('totals a run: amount, charges and what the float must hold', () => {
-    expect(estimateRunCharges([{ amountCents: 2_500_000 }, { amountCents: 1_850_000 }, { amountCents: 5_000 }])).toEqual({
+    expect(
+      estimateRunCharges([{ amountCents: 2_500_000 }, { amountCents: 1_850_000 }, { amountCents: 5_000 }]),
+    ).toEqual({
       count: 3,
       amountCents: 4_355_000,
       chargesCents: 1_300 + 1_100 + 0,

@@ -19,15 +19,32 @@ function freshDb(): ProfileDatabase {
   return db;
 }
 const officer = { name: 'Amina Mwangi' };
-const november = ['name,phone,amount,reference', 'Wanjiku Kamau,0712 345 678,"25,000",November', 'Baraka Mwita,0799 888 777,500,November'].join('\n');
+const november = [
+  'name,phone,amount,reference',
+  'Wanjiku Kamau,0712 345 678,"25,000",November',
+  'Baraka Mwita,0799 888 777,500,November',
+].join('\n');
 const sameSha = 'a'.repeat(64);
 
 function fileRun(db: ProfileDatabase, csv: string, sha: string, options: { payAgain?: boolean; title?: string } = {}) {
-  return createRunFromFile(db, { title: options.title ?? 'November', fileName: 'november.csv', fileSha256: sha, preview: previewCsv(csv, { duplicatesAgainstExisting: 'warn' }), ...options }, officer);
+  return createRunFromFile(
+    db,
+    {
+      title: options.title ?? 'November',
+      fileName: 'november.csv',
+      fileSha256: sha,
+      preview: previewCsv(csv, { duplicatesAgainstExisting: 'warn' }),
+      ...options,
+    },
+    officer,
+  );
 }
 
 function ageRun(db: ProfileDatabase, runId: number, days: number): void {
-  db.prepare('UPDATE payroll_runs SET created_at = ? WHERE id = ?').run(new Date(Date.now() - days * 86_400_000).toISOString(), runId);
+  db.prepare('UPDATE payroll_runs SET created_at = ? WHERE id = ?').run(
+    new Date(Date.now() - days * 86_400_000).toISOString(),
+    runId,
+  );
 }
 
 describe('a payroll made into a run again', () => {
@@ -41,12 +58,18 @@ describe('a payroll made into a run again', () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(PayrollPaidBeforeError);
-    expect((refusal as PayrollPaidBeforeError).earlier.map((e) => [e.runId, e.state, e.match, e.unsettledCount])).toEqual([[first.id, 'draft', 'same_file', 2]]);
+    expect(
+      (refusal as PayrollPaidBeforeError).earlier.map((e) => [e.runId, e.state, e.match, e.unsettledCount]),
+    ).toEqual([[first.id, 'draft', 'same_file', 2]]);
     expect(db.prepare('SELECT count(*) AS n FROM payroll_runs').get()).toEqual({ n: 1 });
 
     const again = fileRun(db, november, sameSha, { payAgain: true, title: 'November bonus' });
-    const audit = db.prepare(`SELECT details FROM audit_log WHERE action = 'payroll_run.created' AND entity_id = ?`).get(String(again.id)) as { details: string };
-    expect(JSON.parse(audit.details)).toMatchObject({ paidAgainAfter: [{ runId: first.id, state: 'draft', match: 'same_file' }] });
+    const audit = db
+      .prepare(`SELECT details FROM audit_log WHERE action = 'payroll_run.created' AND entity_id = ?`)
+      .get(String(again.id)) as { details: string };
+    expect(JSON.parse(audit.details)).toMatchObject({
+      paidAgainAfter: [{ runId: first.id, state: 'draft', match: 'same_file' }],
+    });
   });
 
   it('counts the same file at any age, the same people and amounts only within 30 days', () => {
@@ -59,9 +82,16 @@ describe('a payroll made into a run again', () => {
     // Other bytes, same pay: counted when recent, not after 30 days.
     expect(findEarlierPayrolls(db, { fileSha256: 'b'.repeat(64), people })).toEqual([]);
     ageRun(db, old.id, 29);
-    expect(findEarlierPayrolls(db, { fileSha256: 'b'.repeat(64), people }).map((e) => [e.runId, e.match])).toEqual([[old.id, 'same_people']]);
+    expect(findEarlierPayrolls(db, { fileSha256: 'b'.repeat(64), people }).map((e) => [e.runId, e.match])).toEqual([
+      [old.id, 'same_people'],
+    ]);
     // One amount different, or one person fewer: not the same payroll (the per-person warning covers it).
-    expect(findEarlierPayrolls(db, { fileSha256: 'b'.repeat(64), people: [people[0]!, { ...people[1]!, amountCents: people[1]!.amountCents + 100 }] })).toEqual([]);
+    expect(
+      findEarlierPayrolls(db, {
+        fileSha256: 'b'.repeat(64),
+        people: [people[0]!, { ...people[1]!, amountCents: people[1]!.amountCents + 100 }],
+      }),
+    ).toEqual([]);
     expect(findEarlierPayrolls(db, { fileSha256: 'b'.repeat(64), people: [people[0]!] })).toEqual([]);
   });
 

@@ -14,7 +14,13 @@ import {
   removeRunItem,
   runSummary,
 } from '../../../src/main/payroll/runs';
-import { emptyItemCounts, runDisplayStatus, type ItemCounts, type RunDisplayStatus, type RunState } from '../../../src/main/payroll/status';
+import {
+  emptyItemCounts,
+  runDisplayStatus,
+  type ItemCounts,
+  type RunDisplayStatus,
+  type RunState,
+} from '../../../src/main/payroll/status';
 import { addWorker, archiveWorker } from '../../../src/main/payroll/workers';
 import { ConflictError, ValidationError } from '../../../src/shared/errors';
 import { tempFolder } from '../db/temp-folder';
@@ -57,9 +63,24 @@ describe('payroll runs from saved workers', () => {
   it('pays each chosen worker the given amount or their default, with totals and tariff charges', () => {
     const db = freshDb();
     const [wanjiku, otieno, akinyi] = threeWorkers(db) as [number, number, number];
-    const run = createRunFromWorkers(db, { title: 'November 2026 salaries', period: '2026-11', workers: [{ workerId: wanjiku }, { workerId: otieno }, { workerId: akinyi, amountCents: 5_000 }] }, officer);
-    expect(run).toMatchObject({ state: 'draft', source: 'worker_list', title: 'November 2026 salaries', period: '2026-11' });
-    expect(listRunItems(db, run.id).map((i) => [i.workerId, i.name, i.phone, i.amountCents, i.remarks, i.state])).toEqual([
+    const run = createRunFromWorkers(
+      db,
+      {
+        title: 'November 2026 salaries',
+        period: '2026-11',
+        workers: [{ workerId: wanjiku }, { workerId: otieno }, { workerId: akinyi, amountCents: 5_000 }],
+      },
+      officer,
+    );
+    expect(run).toMatchObject({
+      state: 'draft',
+      source: 'worker_list',
+      title: 'November 2026 salaries',
+      period: '2026-11',
+    });
+    expect(
+      listRunItems(db, run.id).map((i) => [i.workerId, i.name, i.phone, i.amountCents, i.remarks, i.state]),
+    ).toEqual([
       [wanjiku, 'Wanjiku Kamau', '254712345678', 2_500_000, 'November 2026 salaries', 'draft'],
       [otieno, 'Otieno Ochieng', '254722000111', 1_850_000, 'November 2026 salaries', 'draft'],
       [akinyi, 'Akinyi Njeri', '254110123456', 5_000, 'November 2026 salaries', 'draft'],
@@ -75,11 +96,17 @@ describe('payroll runs from saved workers', () => {
   it('refuses a worker without an amount, an archived worker and an empty run, saving nothing', () => {
     const db = freshDb();
     const [wanjiku, , akinyi] = threeWorkers(db) as [number, number, number];
-    expect(() => createRunFromWorkers(db, { title: 'Nov', workers: [{ workerId: wanjiku }, { workerId: akinyi }] }, officer)).toThrow(/Akinyi Njeri has no default amount/);
+    expect(() =>
+      createRunFromWorkers(db, { title: 'Nov', workers: [{ workerId: wanjiku }, { workerId: akinyi }] }, officer),
+    ).toThrow(/Akinyi Njeri has no default amount/);
     archiveWorker(db, wanjiku, 'Amina');
-    expect(() => createRunFromWorkers(db, { title: 'Nov', workers: [{ workerId: wanjiku }] }, officer)).toThrow(ConflictError);
+    expect(() => createRunFromWorkers(db, { title: 'Nov', workers: [{ workerId: wanjiku }] }, officer)).toThrow(
+      ConflictError,
+    );
     expect(() => createRunFromWorkers(db, { title: 'Nov', workers: [] }, officer)).toThrow(ValidationError);
-    expect(() => createRunFromWorkers(db, { title: 'Nov', workers: [{ workerId: akinyi, amountCents: 500 }] }, officer)).toThrow(/outside what M-Pesa pays/);
+    expect(() =>
+      createRunFromWorkers(db, { title: 'Nov', workers: [{ workerId: akinyi, amountCents: 500 }] }, officer),
+    ).toThrow(/outside what M-Pesa pays/);
     expect(db.prepare('SELECT count(*) AS n FROM payroll_runs').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM payroll_items').get()).toEqual({ n: 0 });
   });
@@ -90,7 +117,11 @@ describe('payroll runs from a file', () => {
     const db = freshDb();
     const [wanjiku] = threeWorkers(db) as [number];
     const preview = previewCsv(payrollCsv, { duplicatesAgainstExisting: 'warn' });
-    const run = createRunFromFile(db, { title: 'November salaries', fileName: 'november.csv', fileSha256: 'a'.repeat(64), preview }, officer);
+    const run = createRunFromFile(
+      db,
+      { title: 'November salaries', fileName: 'november.csv', fileSha256: 'a'.repeat(64), preview },
+      officer,
+    );
     expect(run).toMatchObject({ source: 'file', sourceFileName: 'november.csv', sourceFileSha256: 'a'.repeat(64) });
     expect(listRunItems(db, run.id).map((i) => [i.lineNumber, i.workerId, i.phone, i.amountCents, i.remarks])).toEqual([
       [2, wanjiku, '254712345678', 2_500_000, 'November salary'],
@@ -106,11 +137,29 @@ describe('payroll runs from a file', () => {
 });
 
 describe('duplicate-payment warning', () => {
-  function twoRuns(db: ProfileDatabase, secondAmountCents: number, daysBetween: number): { first: number; second: number } {
+  function twoRuns(
+    db: ProfileDatabase,
+    secondAmountCents: number,
+    daysBetween: number,
+  ): { first: number; second: number } {
     const [wanjiku, otieno] = threeWorkers(db) as [number, number];
-    const first = createRunFromWorkers(db, { title: 'October salaries', workers: [{ workerId: wanjiku }, { workerId: otieno }] }, officer).id;
+    const first = createRunFromWorkers(
+      db,
+      { title: 'October salaries', workers: [{ workerId: wanjiku }, { workerId: otieno }] },
+      officer,
+    ).id;
     ageRun(db, first, daysBetween);
-    const second = createRunFromWorkers(db, { title: 'November salaries', workers: [{ workerId: wanjiku, amountCents: secondAmountCents }, { workerId: otieno, amountCents: 1_900_000 }] }, officer).id;
+    const second = createRunFromWorkers(
+      db,
+      {
+        title: 'November salaries',
+        workers: [
+          { workerId: wanjiku, amountCents: secondAmountCents },
+          { workerId: otieno, amountCents: 1_900_000 },
+        ],
+      },
+      officer,
+    ).id;
     return { first, second };
   }
 
@@ -131,7 +180,9 @@ describe('duplicate-payment warning', () => {
     expect(runSummary(other, twoRuns(other, 2_600_000, 1).second).warnings).toEqual([]);
     const cancelled = freshDb();
     const { first, second } = twoRuns(cancelled, 2_500_000, 1);
-    cancelled.prepare("UPDATE payroll_items SET state = 'cancelled' WHERE run_id = ? AND phone = '254712345678'").run(first);
+    cancelled
+      .prepare("UPDATE payroll_items SET state = 'cancelled' WHERE run_id = ? AND phone = '254712345678'")
+      .run(first);
     expect(runSummary(cancelled, second).warnings).toEqual([]);
   });
 });
@@ -140,7 +191,11 @@ describe('draft edits and approval', () => {
   it('edits and removes items while draft, then approves: run approved by whom, items queued, edits refused', () => {
     const db = freshDb();
     const [wanjiku, otieno, akinyi] = threeWorkers(db) as [number, number, number];
-    const run = createRunFromWorkers(db, { title: 'November', workers: [{ workerId: wanjiku }, { workerId: otieno }] }, officer);
+    const run = createRunFromWorkers(
+      db,
+      { title: 'November', workers: [{ workerId: wanjiku }, { workerId: otieno }] },
+      officer,
+    );
     const [first, second] = listRunItems(db, run.id);
     if (first === undefined || second === undefined) throw new Error('run has two items');
     expect(editRunItem(db, first.id, { amountCents: 2_600_000 }, officer).amountCents).toBe(2_600_000);
@@ -153,7 +208,9 @@ describe('draft edits and approval', () => {
       ['Akinyi Njeri', 300_000],
     ]);
 
-    const owner = Number(db.prepare("INSERT INTO users (name, role) VALUES ('Amina Mwangi', 'owner')").run().lastInsertRowid);
+    const owner = Number(
+      db.prepare("INSERT INTO users (name, role) VALUES ('Amina Mwangi', 'owner')").run().lastInsertRowid,
+    );
     const approved = approveRun(db, run.id, { name: 'Amina Mwangi', userId: owner });
     expect(approved).toMatchObject({ state: 'approved', approvedBy: owner });
     expect(approved.approvedAt).not.toBeNull();
@@ -162,8 +219,18 @@ describe('draft edits and approval', () => {
     expect(() => editRunItem(db, first.id, { amountCents: 100_000 }, officer)).toThrow(ConflictError);
     expect(() => removeRunItem(db, first.id, officer)).toThrow(ConflictError);
     expect(() => approveRun(db, run.id, officer)).toThrow(/only a draft can be approved/);
-    const actions = (db.prepare("SELECT action FROM audit_log WHERE entity IN ('payroll_run', 'payroll_item') ORDER BY id").all() as { action: string }[]).map((r) => r.action);
-    expect(actions).toEqual(['payroll_run.created', 'payroll_item.edited', 'payroll_item.removed', 'payroll_run.items_added', 'payroll_run.approved']);
+    const actions = (
+      db.prepare("SELECT action FROM audit_log WHERE entity IN ('payroll_run', 'payroll_item') ORDER BY id").all() as {
+        action: string;
+      }[]
+    ).map((r) => r.action);
+    expect(actions).toEqual([
+      'payroll_run.created',
+      'payroll_item.edited',
+      'payroll_item.removed',
+      'payroll_run.items_added',
+      'payroll_run.approved',
+    ]);
     expect(verifyAuditChain(db).ok).toBe(true);
   });
 

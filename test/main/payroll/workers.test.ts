@@ -3,7 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
 import { previewCsv } from '../../../src/main/payroll/import';
-import { addWorker, archiveWorker, editWorker, existingPhones, getWorker, importWorkers, listWorkers, restoreWorker } from '../../../src/main/payroll/workers';
+import {
+  addWorker,
+  archiveWorker,
+  editWorker,
+  existingPhones,
+  getWorker,
+  importWorkers,
+  listWorkers,
+  restoreWorker,
+} from '../../../src/main/payroll/workers';
 import { ConflictError, NotFoundError, ValidationError } from '../../../src/shared/errors';
 import { tempFolder } from '../db/temp-folder';
 
@@ -17,13 +26,24 @@ function freshDb(): ProfileDatabase {
   opened.push(db);
   return db;
 }
-const auditActions = (db: ProfileDatabase): string[] => (db.prepare('SELECT action FROM audit_log ORDER BY id').all() as { action: string }[]).map((r) => r.action);
+const auditActions = (db: ProfileDatabase): string[] =>
+  (db.prepare('SELECT action FROM audit_log ORDER BY id').all() as { action: string }[]).map((r) => r.action);
 
 describe('workers', () => {
   it('adds a worker with the phone normalised and the name trimmed, and audits it', () => {
     const db = freshDb();
-    const worker = addWorker(db, { name: '  Wanjiku   Kamau ', phone: '0712 345 678', defaultAmountCents: 2_500_000, department: 'Operations' }, 'Amina');
-    expect(worker).toMatchObject({ name: 'Wanjiku Kamau', phone: '254712345678', defaultAmountCents: 2_500_000, department: 'Operations', archivedAt: null });
+    const worker = addWorker(
+      db,
+      { name: '  Wanjiku   Kamau ', phone: '0712 345 678', defaultAmountCents: 2_500_000, department: 'Operations' },
+      'Amina',
+    );
+    expect(worker).toMatchObject({
+      name: 'Wanjiku Kamau',
+      phone: '254712345678',
+      defaultAmountCents: 2_500_000,
+      department: 'Operations',
+      archivedAt: null,
+    });
     expect(getWorker(db, worker.id)).toEqual(worker);
     expect(auditActions(db)).toEqual(['worker.added']);
   });
@@ -33,23 +53,39 @@ describe('workers', () => {
     addWorker(db, { name: 'Wanjiku Kamau', phone: '+254712345678' }, 'Amina');
     expect(() => addWorker(db, { name: 'Kiprop', phone: '0733 123 456' }, 'Amina')).toThrow(ValidationError);
     expect(() => addWorker(db, { name: '   ', phone: '0722 000 111' }, 'Amina')).toThrow(ValidationError);
-    expect(() => addWorker(db, { name: 'Otieno', phone: '0722 000 111', defaultAmountCents: 100_050 }, 'Amina')).toThrow(/whole shillings/);
-    expect(() => addWorker(db, { name: 'Someone Else', phone: '712345678' }, 'Amina')).toThrow(/already belongs to Wanjiku Kamau/);
+    expect(() =>
+      addWorker(db, { name: 'Otieno', phone: '0722 000 111', defaultAmountCents: 100_050 }, 'Amina'),
+    ).toThrow(/whole shillings/);
+    expect(() => addWorker(db, { name: 'Someone Else', phone: '712345678' }, 'Amina')).toThrow(
+      /already belongs to Wanjiku Kamau/,
+    );
     expect(listWorkers(db, { include: 'all' })).toHaveLength(1);
     expect(auditActions(db)).toEqual(['worker.added']);
   });
 
-  it('edits only the fields given and refuses taking another worker\'s number', () => {
+  it("edits only the fields given and refuses taking another worker's number", () => {
     const db = freshDb();
     const a = addWorker(db, { name: 'Wanjiku Kamau', phone: '0712345678', nationalId: '23456789' }, 'Amina');
     const b = addWorker(db, { name: 'Otieno Ochieng', phone: '0722000111' }, 'Amina');
     const edited = editWorker(db, a.id, { phone: '+254 110 123 456', defaultAmountCents: 1_000_000 }, 'Amina');
-    expect(edited).toMatchObject({ name: 'Wanjiku Kamau', phone: '254110123456', nationalId: '23456789', defaultAmountCents: 1_000_000 });
+    expect(edited).toMatchObject({
+      name: 'Wanjiku Kamau',
+      phone: '254110123456',
+      nationalId: '23456789',
+      defaultAmountCents: 1_000_000,
+    });
     expect(() => editWorker(db, b.id, { phone: '0110 123 456' }, 'Amina')).toThrow(ConflictError);
     expect(getWorker(db, b.id).phone).toBe('254722000111');
     expect(() => editWorker(db, 999, { name: 'X' }, 'Amina')).toThrow(NotFoundError);
-    const details = db.prepare("SELECT details FROM audit_log WHERE action = 'worker.edited'").get() as { details: string };
-    expect(JSON.parse(details.details)).toEqual({ changed: { phone: { from: '254712345678', to: '254110123456' }, defaultAmountCents: { from: null, to: 1_000_000 } } });
+    const details = db.prepare("SELECT details FROM audit_log WHERE action = 'worker.edited'").get() as {
+      details: string;
+    };
+    expect(JSON.parse(details.details)).toEqual({
+      changed: {
+        phone: { from: '254712345678', to: '254110123456' },
+        defaultAmountCents: { from: null, to: 1_000_000 },
+      },
+    });
   });
 
   it('archives a worker out of the active list, frees the number, and restores only while it is free', () => {

@@ -5,7 +5,9 @@ import type { MshaharaError } from '../../../src/shared/errors';
 
 try {
   await new KeytarSecretStore().set('sandbox', 'consumer-secret', 'do-not-leak-this-secret');
-  process.stdout.write(JSON.stringify({ name: 'none', kind: 'none', code: 'none', message: 'saved without a keychain' }));
+  process.stdout.write(
+    JSON.stringify({ name: 'none', kind: 'none', code: 'none', message: 'saved without a keychain' }),
+  );
 } catch (error) {
   const e = error as MshaharaError;
   process.stdout.write(JSON.stringify({ name: e.name, kind: e.kind, code: e.code, message: e.message }));

@@ -38,7 +38,9 @@ let db: ProfileDatabase;
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)]))),
+    entries.map((entry) =>
+      entry.isDirectory() ? filesUnder(join(dir, entry.name)) : Promise.resolve([join(dir, entry.name)]),
+    ),
   );
   return nested.flat();
 }
@@ -112,18 +114,44 @@ describe('what Mshahara writes', () => {
     const urls = { resultUrl: receiver.url('/b2c-result'), queueTimeoutUrl: receiver.url('/b2c-timeout') };
     const outcomes: unknown[] = [];
     outcomes.push(
-      await client.b2cPayment({ originatorConversationId: 'scan-1', commandId: 'SalaryPayment', amountCents: 1_500_00, party: '254705912645', remarks: 'November pay', ...urls }),
+      await client.b2cPayment({
+        originatorConversationId: 'scan-1',
+        commandId: 'SalaryPayment',
+        amountCents: 1_500_00,
+        party: '254705912645',
+        remarks: 'November pay',
+        ...urls,
+      }),
       await client.accountBalance(urls),
       await client.transactionStatus({ originatorConversationId: 'scan-1', ...urls }),
-      await client.stkPush({ phone: '254705912641', amountCents: 10_00, accountReference: 'Loan 1', callbackUrl: receiver.url('/stk') }),
+      await client.stkPush({
+        phone: '254705912641',
+        amountCents: 10_00,
+        accountReference: 'Loan 1',
+        callbackUrl: receiver.url('/stk'),
+      }),
       // Failures produce messages that reach logs and screens.
-      await client.b2cPayment({ originatorConversationId: 'scan-1', commandId: 'SalaryPayment', amountCents: 1_500_00, party: '254705912645', remarks: 'Duplicate', ...urls }),
+      await client.b2cPayment({
+        originatorConversationId: 'scan-1',
+        commandId: 'SalaryPayment',
+        amountCents: 1_500_00,
+        party: '254705912645',
+        remarks: 'Duplicate',
+        ...urls,
+      }),
     );
     const wrongSecret = new DarajaClient({ ...config, consumerSecret: `${config.consumerSecret}x` });
     outcomes.push(await wrongSecret.accountBalance(urls));
     const wrongPassword = new DarajaClient({ ...config, initiatorPassword: `${config.initiatorPassword}x` });
     outcomes.push(
-      await wrongPassword.b2cPayment({ originatorConversationId: 'scan-2', commandId: 'SalaryPayment', amountCents: 100_00, party: '254705912645', remarks: 'Wrong password', ...urls }),
+      await wrongPassword.b2cPayment({
+        originatorConversationId: 'scan-2',
+        commandId: 'SalaryPayment',
+        amountCents: 100_00,
+        party: '254705912645',
+        remarks: 'Wrong password',
+        ...urls,
+      }),
     );
     await Promise.all([client.close(), wrongSecret.close(), wrongPassword.close()]);
 
@@ -146,7 +174,15 @@ describe('what Mshahara writes', () => {
     await new Promise<void>((resolve) => logStream.end(resolve));
     configureLogging({ level: 'silent' });
 
-    expect(outcomes.map((o) => (o as { kind: string }).kind)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'duplicate', 'definitive', 'accepted']);
+    expect(outcomes.map((o) => (o as { kind: string }).kind)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+      'duplicate',
+      'definitive',
+      'accepted',
+    ]);
     // Every call was logged (so the log was really written and scanned).
     expect((await readFile(logFile, 'utf8')).trim().split('\n').length).toBeGreaterThanOrEqual(outcomes.length);
     expect(await secretsFoundUnder(dataDir, Object.values(secrets))).toEqual([]);
@@ -155,7 +191,10 @@ describe('what Mshahara writes', () => {
   it('would notice a secret if one were written (the scan is not blind)', async () => {
     const canaryDir = await mkdtemp(join(tmpdir(), 'mshahara-canary-'));
     try {
-      await writeFile(join(canaryDir, 'leak.log'), `{"msg":"calling","auth":"${Buffer.from(secrets['consumer-secret']).toString('base64')}"}`);
+      await writeFile(
+        join(canaryDir, 'leak.log'),
+        `{"msg":"calling","auth":"${Buffer.from(secrets['consumer-secret']).toString('base64')}"}`,
+      );
       await writeFile(join(canaryDir, 'other.txt'), `password=${secrets['initiator-password']}`);
       const found = await secretsFoundUnder(canaryDir, Object.values(secrets));
       expect(found).toHaveLength(2);

@@ -15,8 +15,16 @@ export function seededLedger(file: string, peter: 'failed' | 'unknown' = 'failed
   add.run('SLB2000002', '2026-11-03T07:00:00.000Z', 'in', 'c2b_payment', 25000, '254733000002', 'BEN MUTUA');
   add.run('SLC3000001', '2026-11-05T07:10:00.000Z', 'out', 'b2c_payment', 70000, '254744000003', 'DAVID OMONDI');
   // Peter's payment failed, says Mshahara; the statement will say M-Pesa paid him.
-  const run = db.prepare("INSERT INTO payroll_runs (title, state, approved_at) VALUES ('December wages', 'running', '2026-12-01T05:00:00.000Z')").run().lastInsertRowid;
-  const item = db.prepare("INSERT INTO payroll_items (run_id, name, phone, amount_cents, state) VALUES (?, 'Peter Otieno', '254711000222', 100000, ?)").run(run, peter === 'failed' ? 'failed' : 'paying').lastInsertRowid;
+  const run = db
+    .prepare(
+      "INSERT INTO payroll_runs (title, state, approved_at) VALUES ('December wages', 'running', '2026-12-01T05:00:00.000Z')",
+    )
+    .run().lastInsertRowid;
+  const item = db
+    .prepare(
+      "INSERT INTO payroll_items (run_id, name, phone, amount_cents, state) VALUES (?, 'Peter Otieno', '254711000222', 100000, ?)",
+    )
+    .run(run, peter === 'failed' ? 'failed' : 'paying').lastInsertRowid;
   db.prepare(
     `INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, sent_at, needs_attention)
      VALUES (?, 1, 'msh-peter-1', '254711000222', 100000, 'SalaryPayment', ?, '2026-12-01T06:29:50.000Z', ?)`,

@@ -6,7 +6,15 @@ import { request } from 'undici';
 import { confirmProposal } from '../../../src/main/statements/decide';
 import { importStatement } from '../../../src/main/statements/import';
 import { showReconciliation } from '../../../src/main/statements/reconcile';
-import { approvedRun, customersFor, harness, itemStates, paidExactlyOnce, worker, type Harness } from '../payroll/engine/harness';
+import {
+  approvedRun,
+  customersFor,
+  harness,
+  itemStates,
+  paidExactlyOnce,
+  worker,
+  type Harness,
+} from '../payroll/engine/harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -18,9 +26,15 @@ describe('settling a needs-attention payment from the statement', () => {
   it('proposes the waiting attempt for the statement row and settles it only when a person confirms', async () => {
     // Two workers paid the same amount on the same day: amount and date alone cannot tell them apart.
     const workers = [worker(1, 2500_00), worker(2, 2500_00)];
-    h = await harness({ customers: customersFor(workers), faults: { dropCallback: 1 }, engine: { resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 3_600_000 } });
+    h = await harness({
+      customers: customersFor(workers),
+      faults: { dropCallback: 1 },
+      engine: { resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 3_600_000 },
+    });
     const runId = approvedRun(h.db, workers);
-    h.db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+    h.db
+      .prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`)
+      .run(new Date().toISOString(), runId);
     h.db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
     await h.engine.start();
     await h.engine.waitUntilFinal(runId);
@@ -45,7 +59,11 @@ describe('settling a needs-attention payment from the statement', () => {
     expect(itemStates(h.db, runId)).toEqual({ paying: 2 });
 
     for (const row of rows) {
-      const outcome = await confirmProposal(h.db, (itemId, resolution, actor) => engine.resolveItem(itemId, resolution, actor), { rowId: row.statementRowId, attemptId: row.proposals[0]!.attemptId, actor: 'accountant', now: now() });
+      const outcome = await confirmProposal(
+        h.db,
+        (itemId, resolution, actor) => engine.resolveItem(itemId, resolution, actor),
+        { rowId: row.statementRowId, attemptId: row.proposals[0]!.attemptId, actor: 'accountant', now: now() },
+      );
       expect(outcome).toMatchObject({ outcome: 'paid', checked: 'confirmed' });
     }
     expect(itemStates(h.db, runId)).toEqual({ paid: 2 });

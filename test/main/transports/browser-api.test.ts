@@ -19,7 +19,13 @@ beforeAll(async () => {
   const rendererDir = join(folder, 'renderer');
   await mkdir(rendererDir);
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Mshahara</title>');
-  api = await startApi({ mode: 'browser', version: '1.2.3', dataRoot: join(folder, 'data'), secrets: new MemorySecretStore(), env: { MSHAHARA_DEMO_SEED: '4' } });
+  api = await startApi({
+    mode: 'browser',
+    version: '1.2.3',
+    dataRoot: join(folder, 'data'),
+    secrets: new MemorySecretStore(),
+    env: { MSHAHARA_DEMO_SEED: '4' },
+  });
   host = await startBrowserHost({ rendererDir, handlers: api.handlers, port: 0 });
   api.events.on((event, payload) => host.publish(event, payload));
 });
@@ -31,7 +37,11 @@ afterAll(async () => {
 
 type Message = { id?: number; result?: { ok: boolean; value?: unknown }; event?: string; payload?: unknown };
 
-function open(): Promise<{ socket: WebSocket; messages: Message[]; waitFor(match: (m: Message) => boolean): Promise<Message> }> {
+function open(): Promise<{
+  socket: WebSocket;
+  messages: Message[];
+  waitFor(match: (m: Message) => boolean): Promise<Message>;
+}> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
     const messages: Message[] = [];
@@ -57,13 +67,23 @@ describe('browser host with the real core', () => {
     const page = await open();
     try {
       page.socket.send(JSON.stringify({ id: 1, method: 'app.info', input: {} }));
-      expect((await page.waitFor((m) => m.id === 1)).result).toMatchObject({ ok: true, value: { mode: 'browser', version: '1.2.3', profile: null } });
+      expect((await page.waitFor((m) => m.id === 1)).result).toMatchObject({
+        ok: true,
+        value: { mode: 'browser', version: '1.2.3', profile: null },
+      });
 
       page.socket.send(JSON.stringify({ id: 2, method: 'profiles.create', input: { kind: 'demo' } }));
-      expect((await page.waitFor((m) => m.id === 2)).result).toMatchObject({ ok: true, value: { name: 'demo', kind: 'demo' } });
-      expect((await page.waitFor((m) => m.event === 'profile.changed')).payload).toEqual({ profile: { name: 'demo', kind: 'demo' } });
+      expect((await page.waitFor((m) => m.id === 2)).result).toMatchObject({
+        ok: true,
+        value: { name: 'demo', kind: 'demo' },
+      });
+      expect((await page.waitFor((m) => m.event === 'profile.changed')).payload).toEqual({
+        profile: { name: 'demo', kind: 'demo' },
+      });
       // The opening balance query's answer arrives through the demo relay as events too.
-      expect((await page.waitFor((m) => m.event === 'balance.changed')).payload).toMatchObject({ utilityAvailableCents: 5_000_000_00 });
+      expect((await page.waitFor((m) => m.event === 'balance.changed')).payload).toMatchObject({
+        utilityAvailableCents: 5_000_000_00,
+      });
 
       page.socket.send(JSON.stringify({ id: 3, method: 'workers.list', input: {} }));
       expect((await page.waitFor((m) => m.id === 3)).result).toMatchObject({ ok: true, value: { total: 10 } });

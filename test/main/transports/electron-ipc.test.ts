@@ -11,7 +11,9 @@ type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
 function serve() {
   const handlers = new Map<string, Handler>();
-  const ipcMain: Pick<IpcMain, 'handle'> = { handle: (channel, listener) => void handlers.set(channel, listener as Handler) };
+  const ipcMain: Pick<IpcMain, 'handle'> = {
+    handle: (channel, listener) => void handlers.set(channel, listener as Handler),
+  };
   // No profile is ever opened here: app.info and refusals need none.
   const api = createApi({
     identity: { version: '0.1.0', mode: 'desktop' },
@@ -34,17 +36,35 @@ describe('serveContractOverIpc', () => {
 
   it('answers app.info for the app page', async () => {
     const { call } = serve();
-    expect(await call('file:///app/index.html', 'app.info', {})).toEqual({ ok: true, value: { version: '0.1.0', mode: 'desktop', profile: null, dataFolder: '/nonexistent/mshahara', demoSimulatorUrl: null } });
+    expect(await call('file:///app/index.html', 'app.info', {})).toEqual({
+      ok: true,
+      value: {
+        version: '0.1.0',
+        mode: 'desktop',
+        profile: null,
+        dataFolder: '/nonexistent/mshahara',
+        demoSimulatorUrl: null,
+      },
+    });
   });
 
   it('answers unknown methods and bad input with a validation error, not a throw', async () => {
     const { call } = serve();
-    expect(await call('file:///app/index.html', 'payroll.payEveryone', {})).toMatchObject({ ok: false, error: { kind: 'validation' } });
-    expect(await call('file:///app/index.html', 'app.info', { extra: 1 })).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    expect(await call('file:///app/index.html', 'payroll.payEveryone', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'validation' },
+    });
+    expect(await call('file:///app/index.html', 'app.info', { extra: 1 })).toMatchObject({
+      ok: false,
+      error: { kind: 'validation' },
+    });
   });
 
   it('refuses calls from any other page', async () => {
     const { call } = serve();
-    expect(await call('https://evil.example/', 'app.info', {})).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    expect(await call('https://evil.example/', 'app.info', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'validation' },
+    });
   });
 });

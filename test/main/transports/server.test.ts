@@ -77,7 +77,9 @@ describe('browser host over HTTP', () => {
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
 
-    const asset = await fetch(`${origin}/assets/app.js`, { headers: { cookie: `${tokenCookieName(host.port)}=${host.token}` } });
+    const asset = await fetch(`${origin}/assets/app.js`, {
+      headers: { cookie: `${tokenCookieName(host.port)}=${host.token}` },
+    });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
   });
@@ -92,7 +94,9 @@ describe('browser host WebSocket', () => {
   it('refuses a WebSocket without the token, or from another origin', async () => {
     expect(await connect(`ws://127.0.0.1:${host.port}/ws`)).toBe(403);
     expect(await connect(`ws://127.0.0.1:${host.port}/ws?token=wrong`)).toBe(403);
-    expect(await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { Origin: 'http://127.0.0.1:1' })).toBe(403);
+    expect(await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { Origin: 'http://127.0.0.1:1' })).toBe(
+      403,
+    );
     expect(await connect(`ws://127.0.0.1:${host.port}/elsewhere?token=${host.token}`)).toBe(403);
   });
 
@@ -100,7 +104,10 @@ describe('browser host WebSocket', () => {
     const socket = await connect(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { Origin: origin });
     if (typeof socket === 'number') throw new Error(`upgrade refused with ${socket}`);
     try {
-      expect(await call(socket, 1, 'app.info', {})).toEqual({ ok: true, value: { version: '9.9.9', mode: 'browser', profile: null, dataFolder: rendererDir, demoSimulatorUrl: null } });
+      expect(await call(socket, 1, 'app.info', {})).toEqual({
+        ok: true,
+        value: { version: '9.9.9', mode: 'browser', profile: null, dataFolder: rendererDir, demoSimulatorUrl: null },
+      });
       expect(await call(socket, 2, 'ledger.dropTable', {})).toMatchObject({ ok: false, error: { kind: 'validation' } });
     } finally {
       socket.close();

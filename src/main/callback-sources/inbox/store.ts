@@ -10,7 +10,11 @@ export interface RelayPosition {
 }
 
 /** Stores callbacks (and the relay position they bring us to) atomically; returns the new inbox ids. */
-export function storeCallbacks(db: ProfileDatabase, callbacks: readonly InboundCallback[], position?: RelayPosition): number[] {
+export function storeCallbacks(
+  db: ProfileDatabase,
+  callbacks: readonly InboundCallback[],
+  position?: RelayPosition,
+): number[] {
   const insert = db.prepare(
     `INSERT INTO inbox (event_id, received_at, source, source_ip, kind, headers, body, reason)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -44,7 +48,8 @@ export function storeCallbacks(db: ProfileDatabase, callbacks: readonly InboundC
 
 /** The relay position this desktop has stored up to, or null before the first event. */
 export function relayCursor(db: ProfileDatabase, channel: string): string | null {
-  const row = db.prepare('SELECT cursor FROM relay_cursor WHERE channel = ?').get(channel) as { cursor: string } | undefined;
+  const row = db.prepare('SELECT cursor FROM relay_cursor WHERE channel = ?').get(channel) as
+    { cursor: string } | undefined;
   return row?.cursor ?? null;
 }
 

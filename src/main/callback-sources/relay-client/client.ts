@@ -67,12 +67,26 @@ export class RelayClient implements CallbackSource {
     try {
       this.#privateKey = createPrivateKey(options.privateKeyPem);
     } catch {
-      throw new InternalError('The relay channel private key in the keychain is not a readable key; set the relay up again.');
+      throw new InternalError(
+        'The relay channel private key in the keychain is not a readable key; set the relay up again.',
+      );
     }
     if (this.#privateKey.asymmetricKeyType !== 'x25519') {
-      throw new InternalError('The relay channel private key in the keychain is not an X25519 key; set the relay up again.');
+      throw new InternalError(
+        'The relay channel private key in the keychain is not an X25519 key; set the relay up again.',
+      );
     }
-    this.#stats = { state: 'stopped', stored: 0, redelivered: 0, unreadable: 0, failedPulls: 0, lastEventAt: null, lastError: null, cursor: null, ackedCursor: null };
+    this.#stats = {
+      state: 'stopped',
+      stored: 0,
+      redelivered: 0,
+      unreadable: 0,
+      failedPulls: 0,
+      lastEventAt: null,
+      lastError: null,
+      cursor: null,
+      ackedCursor: null,
+    };
   }
 
   get channel(): string {
@@ -139,7 +153,10 @@ export class RelayClient implements CallbackSource {
         this.#stats.state = 'retrying';
         this.#stats.lastError = describe(error);
         const delayMs = backoff(failures - 1, this.#options.retry ?? defaultRelayRetry);
-        log.warn({ channel: this.#options.channel, failures, delayMs, reason: this.#stats.lastError }, 'relay pull failed; retrying');
+        log.warn(
+          { channel: this.#options.channel, failures, delayMs, reason: this.#stats.lastError },
+          'relay pull failed; retrying',
+        );
         await pause(delayMs, signal);
       }
     }
@@ -178,7 +195,10 @@ export class RelayClient implements CallbackSource {
     this.#stats.redelivered += callbacks.length - ids.length;
     this.#stats.unreadable += unreadable.length;
     for (const entry of unreadable) {
-      log.error({ channel, eventId: entry.eventId, reason: entry.reason }, 'relay event could not be opened; kept in the audit log');
+      log.error(
+        { channel, eventId: entry.eventId, reason: entry.reason },
+        'relay event could not be opened; kept in the audit log',
+      );
     }
     // Listeners run after the commit: a listener that throws must not undo what is stored.
     try {
@@ -198,7 +218,10 @@ export class RelayClient implements CallbackSource {
       this.#stats.ackedCursor = cursor;
     } catch (error) {
       if (signal.aborted) return;
-      log.warn({ channel: this.#options.channel, reason: describe(error) }, 'relay acknowledgement failed; the next one covers it');
+      log.warn(
+        { channel: this.#options.channel, reason: describe(error) },
+        'relay acknowledgement failed; the next one covers it',
+      );
     }
   }
 }
@@ -208,7 +231,11 @@ export class RelayClient implements CallbackSource {
  * it must not vanish either. Its sealed envelope goes into the hash-chained audit log in the same
  * transaction as the cursor, so it can be opened later (e.g. with a key from before a rotation).
  */
-function recordUnreadable(db: ProfileDatabase, channel: string, entry: { eventId: string; reason: string; sealed: unknown }): void {
+function recordUnreadable(
+  db: ProfileDatabase,
+  channel: string,
+  entry: { eventId: string; reason: string; sealed: unknown },
+): void {
   appendAudit(db, {
     actor: 'system',
     action: 'relay_event.unreadable',
@@ -219,7 +246,8 @@ function recordUnreadable(db: ProfileDatabase, channel: string, entry: { eventId
 }
 
 function ackedCursor(db: ProfileDatabase, channel: string): string | null {
-  const row = db.prepare('SELECT acked_cursor FROM relay_cursor WHERE channel = ?').get(channel) as { acked_cursor: string | null } | undefined;
+  const row = db.prepare('SELECT acked_cursor FROM relay_cursor WHERE channel = ?').get(channel) as
+    { acked_cursor: string | null } | undefined;
   return row?.acked_cursor ?? null;
 }
 

@@ -36,7 +36,11 @@ export function openEvent(event: RelayEvent, privateKey: KeyObject | string, cha
   const parsed = plaintextSchema.safeParse(document);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(record)'))].join(', ');
-    return { ok: false, eventId: event.id, reason: `opened, but the relay record is incomplete or unknown (${fields})` };
+    return {
+      ok: false,
+      eventId: event.id,
+      reason: `opened, but the relay record is incomplete or unknown (${fields})`,
+    };
   }
   const record = parsed.data;
   return {
@@ -56,5 +60,7 @@ export function openEvent(event: RelayEvent, privateKey: KeyObject | string, cha
 
 /** The relay's answer to a C2B validation, in words for the inbox. */
 function relayAnswer({ resultCode, reason }: { resultCode: string; reason: string }): string {
-  return resultCode === '0' ? `The relay accepted this payment (${reason.replace(/^accepted: /, '')})` : `The relay refused this payment with ${resultCode}: ${reason}`;
+  return resultCode === '0'
+    ? `The relay accepted this payment (${reason.replace(/^accepted: /, '')})`
+    : `The relay refused this payment with ${resultCode}: ${reason}`;
 }

@@ -106,7 +106,8 @@ export class RelayHttp {
     const timeoutMs = waitSeconds * 1000 + this.#graceMs;
     const json = await this.#call('GET', `/v1/events?${query.toString()}`, undefined, timeoutMs, signal);
     const parsed = batchSchema.safeParse(json);
-    if (!parsed.success) throw new RelayRequestError('The relay answered the event pull with an unexpected document.', 200);
+    if (!parsed.success)
+      throw new RelayRequestError('The relay answered the event pull with an unexpected document.', 200);
     const events = parsed.data.events;
     return { events, cursor: parsed.data.cursor ?? events.at(-1)?.cursor ?? null };
   }
@@ -120,7 +121,13 @@ export class RelayHttp {
     await this.#agent.close();
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  async #call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     return relayCall(this.#agent, `${this.#base}${path}`, method, this.#token, body, timeoutMs, signal);
   }
 }
@@ -146,7 +153,8 @@ export async function registerChannel(
       30_000,
     );
     const parsed = registrationSchema.safeParse(json);
-    if (!parsed.success) throw new RelayRequestError('The relay answered the channel registration with an unexpected document.', 200);
+    if (!parsed.success)
+      throw new RelayRequestError('The relay answered the channel registration with an unexpected document.', 200);
     return parsed.data;
   } finally {
     await agent.close();
@@ -184,10 +192,16 @@ async function relayCall(
   }
   const text = await response.body.text().catch(() => '');
   if (response.statusCode === 401 || response.statusCode === 403) {
-    throw new RelayRequestError(`The relay refused this desktop's token (HTTP ${response.statusCode}).`, response.statusCode);
+    throw new RelayRequestError(
+      `The relay refused this desktop's token (HTTP ${response.statusCode}).`,
+      response.statusCode,
+    );
   }
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    throw new RelayRequestError(`The relay answered HTTP ${response.statusCode}${relayReason(text)}.`, response.statusCode);
+    throw new RelayRequestError(
+      `The relay answered HTTP ${response.statusCode}${relayReason(text)}.`,
+      response.statusCode,
+    );
   }
   if (text === '') return {};
   try {

@@ -26,7 +26,11 @@ const settingsSchema = z.object({ relayUrl: z.string().min(1), channel: z.string
  * The profile's channel public key (PEM) to paste into `channel add --public-key`. Creates the key
  * pair on first use and keeps the private half in the keychain; later calls show the same key.
  */
-export async function channelPublicKey(secrets: SecretStore, profile: Profile, options: { replace?: boolean } = {}): Promise<string> {
+export async function channelPublicKey(
+  secrets: SecretStore,
+  profile: Profile,
+  options: { replace?: boolean } = {},
+): Promise<string> {
   const existing = options.replace === true ? undefined : await secrets.get(profile, 'channel-private-key');
   if (existing !== undefined) return publicKeyOf(existing);
   const pair = generateChannelKeyPair();
@@ -72,7 +76,9 @@ export async function saveChannel(input: {
   const { db, secrets, profile, registration } = input;
   const relayUrl = relayBaseUrl(input.relayUrl);
   if (!(await secrets.has(profile, 'channel-private-key'))) {
-    throw new ValidationError('This profile has no channel key yet: show the public key first, then add the channel on the relay with it.');
+    throw new ValidationError(
+      'This profile has no channel key yet: show the public key first, then add the channel on the relay with it.',
+    );
   }
   checkCallbackBase(registration.callbackBaseUrl, registration.channel);
   await secrets.set(profile, 'relay-token', registration.pullToken);
@@ -124,7 +130,9 @@ export async function relayClientFor(
     secrets.get(profile, 'relay-callback-url'),
   ]);
   if (privateKeyPem === undefined || pullToken === undefined || callbackBaseUrl === undefined) {
-    throw new NotFoundError('The relay channel key, pull token or callback address is missing from the keychain; set the relay up again.');
+    throw new NotFoundError(
+      'The relay channel key, pull token or callback address is missing from the keychain; set the relay up again.',
+    );
   }
   return new RelayClient({ db, ...settings, pullToken, privateKeyPem, callbackBaseUrl, ...tuning });
 }

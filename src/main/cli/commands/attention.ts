@@ -47,7 +47,10 @@ export async function attentionCommand(
     }
   } catch (error) {
     if (!(error instanceof ProfileInUseError)) throw error;
-    line(io.err, `${error.holder === null ? 'Another program' : error.holder.program} has the profile open; this is the list as it has stored it.`);
+    line(
+      io.err,
+      `${error.holder === null ? 'Another program' : error.holder.program} has the profile open; this is the list as it has stored it.`,
+    );
     const opened = openProfileDatabase(profile);
     try {
       list = workList(opened.db, runId);
@@ -66,20 +69,39 @@ export async function attentionCommand(
 export function printWorkList(list: WorkList, runId: number | undefined, io: CliIo): void {
   const where = runId === undefined ? '' : ` in payroll run #${runId}`;
   if (list.attention.length === 0) line(io.out, `Nothing waits for a person${where}.`);
-  else line(io.out, `${list.attention.length} payment${list.attention.length === 1 ? '' : 's'} wait${list.attention.length === 1 ? 's' : ''} for a person${where}:`);
+  else
+    line(
+      io.out,
+      `${list.attention.length} payment${list.attention.length === 1 ? '' : 's'} wait${list.attention.length === 1 ? 's' : ''} for a person${where}:`,
+    );
   for (const item of list.attention) {
-    line(io.out, `  item #${item.itemId} (run #${item.runId}): ${item.workerName} ${formatMsisdn(item.phone)} ${formatKesWithCurrency(item.amountCents)}`);
-    line(io.out, `    attempt #${item.attemptId}, OriginatorConversationID ${item.originatorConversationId}${item.conversationId === null ? '' : `, ConversationID ${item.conversationId}`}, since ${item.since}`);
+    line(
+      io.out,
+      `  item #${item.itemId} (run #${item.runId}): ${item.workerName} ${formatMsisdn(item.phone)} ${formatKesWithCurrency(item.amountCents)}`,
+    );
+    line(
+      io.out,
+      `    attempt #${item.attemptId}, OriginatorConversationID ${item.originatorConversationId}${item.conversationId === null ? '' : `, ConversationID ${item.conversationId}`}, since ${item.since}`,
+    );
     line(io.out, `    why: ${item.reason}`);
     line(io.out, `    missing: ${item.missing}`);
   }
   if (list.attention.length > 0) {
-    line(io.out, 'Settle one with: runs resolve <item> --paid <receipt> --reason <text>, or runs resolve <item> --failed --reason <text>');
+    line(
+      io.out,
+      'Settle one with: runs resolve <item> --paid <receipt> --reason <text>, or runs resolve <item> --failed --reason <text>',
+    );
   }
   if (list.findings.length > 0) {
-    line(io.out, `${list.findings.length} finding${list.findings.length === 1 ? '' : 's'}: money that moved against the record${where}:`);
+    line(
+      io.out,
+      `${list.findings.length} finding${list.findings.length === 1 ? '' : 's'}: money that moved against the record${where}:`,
+    );
     for (const f of list.findings) {
-      line(io.out, `  item #${f.itemId} (run #${f.runId}): ${f.workerName} ${formatMsisdn(f.phone)} ${formatKesWithCurrency(f.amountCents)}${f.receipt === null ? '' : `, receipt ${f.receipt}`}: ${f.detail}`);
+      line(
+        io.out,
+        `  item #${f.itemId} (run #${f.runId}): ${f.workerName} ${formatMsisdn(f.phone)} ${formatKesWithCurrency(f.amountCents)}${f.receipt === null ? '' : `, receipt ${f.receipt}`}: ${f.detail}`,
+      );
     }
   }
 }
@@ -94,11 +116,24 @@ export async function resolveCommand(
 ): Promise<number> {
   // The engine is not started: its own re-queries would race the person's check for the same
   // item. Only this item is asked about; the answer is applied by the engine's own rules.
-  const app = await openProfileApp(profile, { secrets: deps.secrets, sendPayments: false, startEngine: false, ...deps.tuning });
+  const app = await openProfileApp(profile, {
+    secrets: deps.secrets,
+    sendPayments: false,
+    startEngine: false,
+    ...deps.tuning,
+  });
   try {
-    line(io.err, resolution.outcome === 'paid' ? `Asking M-Pesa about receipt ${resolution.receipt.trim().toUpperCase()}…` : 'Asking M-Pesa once more whether it was paid…');
+    line(
+      io.err,
+      resolution.outcome === 'paid'
+        ? `Asking M-Pesa about receipt ${resolution.receipt.trim().toUpperCase()}…`
+        : 'Asking M-Pesa once more whether it was paid…',
+    );
     const outcome = await app.engine.resolveItem(itemId, resolution, actor);
-    line(io.out, `Item #${outcome.itemId}: ${outcome.outcome}${outcome.checked === 'confirmed' ? ' (confirmed by M-Pesa)' : ' (unchecked)'}. ${outcome.message}`);
+    line(
+      io.out,
+      `Item #${outcome.itemId}: ${outcome.outcome}${outcome.checked === 'confirmed' ? ' (confirmed by M-Pesa)' : ' (unchecked)'}. ${outcome.message}`,
+    );
     return exitCodes.ok;
   } finally {
     await app.close();

@@ -29,7 +29,11 @@ interface AccountRow {
 }
 
 export async function balanceCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
-  const { values } = parseCommand(args, { 'base-url': { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } }, balanceHelp);
+  const { values } = parseCommand(
+    args,
+    { 'base-url': { type: 'string' }, wait: { type: 'string' }, json: { type: 'boolean' } },
+    balanceHelp,
+  );
   if (values.help === true) {
     io.out.write(balanceHelp);
     return 0;
@@ -71,7 +75,10 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
         });
       }
       const ok = results.get(conversationId);
-      if (ok === undefined) throw new UnavailableError(`M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`);
+      if (ok === undefined)
+        throw new UnavailableError(
+          `M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`,
+        );
       if (!ok) throw new DarajaError(`M-Pesa refused the balance query: ${refusalReason(app.db, conversationId)}`);
       const accounts = app.db
         .prepare(
@@ -80,10 +87,36 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
         )
         .all(conversationId) as AccountRow[];
       if (values.json === true) {
-        line(io.out, JSON.stringify(accounts.map((a) => ({ account: a.account, currency: a.currency, availableCents: a.available_cents, currentCents: a.current_cents, reservedCents: a.reserved_cents, unclearedCents: a.uncleared_cents, observedAt: a.observed_at })), null, 2));
+        line(
+          io.out,
+          JSON.stringify(
+            accounts.map((a) => ({
+              account: a.account,
+              currency: a.currency,
+              availableCents: a.available_cents,
+              currentCents: a.current_cents,
+              reservedCents: a.reserved_cents,
+              unclearedCents: a.uncleared_cents,
+              observedAt: a.observed_at,
+            })),
+            null,
+            2,
+          ),
+        );
       } else {
         line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
-        line(io.out, table([['account', 'available', 'reserved', 'uncleared'], ...accounts.map((a) => [a.account, formatKesWithCurrency(a.available_cents), formatKesWithCurrency(a.reserved_cents ?? 0), formatKesWithCurrency(a.uncleared_cents ?? 0)])]));
+        line(
+          io.out,
+          table([
+            ['account', 'available', 'reserved', 'uncleared'],
+            ...accounts.map((a) => [
+              a.account,
+              formatKesWithCurrency(a.available_cents),
+              formatKesWithCurrency(a.reserved_cents ?? 0),
+              formatKesWithCurrency(a.uncleared_cents ?? 0),
+            ]),
+          ]),
+        );
       }
       return 0;
     } finally {
@@ -95,6 +128,8 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
 }
 
 function refusalReason(db: ProfileDatabase, conversationId: string): string {
-  const row = db.prepare(`SELECT reason FROM inbox WHERE kind = 'balance-result' AND instr(body, ?) > 0 ORDER BY id DESC LIMIT 1`).get(conversationId) as { reason: string | null } | undefined;
+  const row = db
+    .prepare(`SELECT reason FROM inbox WHERE kind = 'balance-result' AND instr(body, ?) > 0 ORDER BY id DESC LIMIT 1`)
+    .get(conversationId) as { reason: string | null } | undefined;
   return row?.reason ?? 'no reason given';
 }

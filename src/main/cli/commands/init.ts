@@ -118,7 +118,11 @@ async function storeCredentials(profile: ProfileSettings, io: CliIo, store: Secr
     if (fromEnv !== undefined && fromEnv !== '') values[name] = fromEnv;
     else if (io.input.isTTY === true) {
       const optional = !requiredCredentials.includes(name);
-      const answer = await askHidden(`${label(name)}${optional ? ' (optional, Enter to skip)' : ''}: `, io.input, io.err);
+      const answer = await askHidden(
+        `${label(name)}${optional ? ' (optional, Enter to skip)' : ''}: `,
+        io.input,
+        io.err,
+      );
       if (answer !== '') values[name] = answer;
     }
     if (values[name] === undefined && requiredCredentials.includes(name)) missing.push(name);

@@ -19,7 +19,13 @@ Exports every current ledger row (payments out, collections in, reversals), newe
 export async function ledgerCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
-    { format: { type: 'string' }, out: { type: 'string', short: 'o' }, from: { type: 'string' }, to: { type: 'string' }, search: { type: 'string' } },
+    {
+      format: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      search: { type: 'string' },
+    },
     ledgerHelp,
   );
   if (values.help === true) {
@@ -27,11 +33,17 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
     return 0;
   }
   const [subcommand, ...extra] = positionals;
-  if (subcommand !== 'export') throw new UsageError(subcommand === undefined ? 'ledger needs a subcommand: export' : `Unknown ledger subcommand "${subcommand}"`, ledgerHelp);
+  if (subcommand !== 'export')
+    throw new UsageError(
+      subcommand === undefined ? 'ledger needs a subcommand: export' : `Unknown ledger subcommand "${subcommand}"`,
+      ledgerHelp,
+    );
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, ledgerHelp);
   const format = values.format;
-  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('ledger export needs --format csv or --format xlsx', ledgerHelp);
-  if (format === 'xlsx' && values.out === undefined) throw new UsageError('An XLSX export needs --out <file>', ledgerHelp);
+  if (format !== 'csv' && format !== 'xlsx')
+    throw new UsageError('ledger export needs --format csv or --format xlsx', ledgerHelp);
+  if (format === 'xlsx' && values.out === undefined)
+    throw new UsageError('An XLSX export needs --out <file>', ledgerHelp);
   const filter: LedgerFilter = {
     ...(values.from === undefined ? {} : { from: isoTime(values.from, '--from') }),
     ...(values.to === undefined ? {} : { to: isoTime(values.to, '--to') }),
@@ -50,6 +62,7 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
 
 function isoTime(value: string, flag: string): string {
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new UsageError(`${flag} takes a date like 2026-11-01, got "${value}"`, ledgerHelp);
+  if (Number.isNaN(time.getTime()))
+    throw new UsageError(`${flag} takes a date like 2026-11-01, got "${value}"`, ledgerHelp);
   return time.toISOString();
 }

@@ -80,12 +80,22 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     let run = unfinishedRunFor(app.db, fileSha256);
     if (run === null) {
       // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.
-      const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([import('../../payroll/import'), import('../../payroll/workers'), import('./workers')]);
-      const preview = await previewPayrollFile(content, { existingPhones: existingPhones(app.db), duplicatesAgainstExisting: 'warn' });
+      const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([
+        import('../../payroll/import'),
+        import('../../payroll/workers'),
+        import('./workers'),
+      ]);
+      const preview = await previewPayrollFile(content, {
+        existingPhones: existingPhones(app.db),
+        duplicatesAgainstExisting: 'warn',
+      });
       printPreview(preview, io);
       // The same rule as the screens: a payroll run before (same file, or the same people and
       // amounts), in any state, is paid again only when asked for by name.
-      const earlier = findEarlierPayrolls(app.db, { fileSha256, people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })) });
+      const earlier = findEarlierPayrolls(app.db, {
+        fileSha256,
+        people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })),
+      });
       const payAgain = values['pay-again'] === true;
       if (earlier.length > 0 && !payAgain) throw new ConflictError(paidBeforeMessage(earlier));
       for (const e of earlier) line(io.err, `Paying again: ${e.message}`);
@@ -114,8 +124,18 @@ export function paidBeforeMessage(earlier: readonly EarlierPayroll[]): string {
 }
 
 /** The duplicate-payment warnings the review screen shows, for the people of the file (stderr). */
-function printPeoplePaidElsewhere(db: ProfileDatabase, preview: ImportPreview, earlier: readonly EarlierPayroll[], io: CliIo): void {
-  const people = preview.valid.map((row) => ({ lineNumber: row.row, name: row.name, phone: row.msisdn, amountCents: row.amountCents }));
+function printPeoplePaidElsewhere(
+  db: ProfileDatabase,
+  preview: ImportPreview,
+  earlier: readonly EarlierPayroll[],
+  io: CliIo,
+): void {
+  const people = preview.valid.map((row) => ({
+    lineNumber: row.row,
+    name: row.name,
+    phone: row.msisdn,
+    amountCents: row.amountCents,
+  }));
   // A run already named above as the same payroll would repeat every line; the rest are news.
   const named = new Set(earlier.map((e) => e.runId));
   const warnings = findPeoplePaidElsewhere(db, people).filter((w) => !named.has(w.otherRunId));
@@ -132,16 +152,28 @@ interface RunRow {
 
 function unfinishedRunFor(db: ProfileDatabase, fileSha256: string): PayrollRun | null {
   const row = db
-    .prepare(`SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`)
+    .prepare(
+      `SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`,
+    )
     .get(fileSha256) as RunRow | undefined;
   return row === undefined ? null : getRun(db, row.id);
 }
 
 /** Create (with the file's hash and the repeat rule), approve: one transaction, so a crash leaves all of it or none. */
-function createApprovedRun(db: ProfileDatabase, file: string, fileSha256: string, preview: ImportPreview, payAgain: boolean): PayrollRun {
+function createApprovedRun(
+  db: ProfileDatabase,
+  file: string,
+  fileSha256: string,
+  preview: ImportPreview,
+  payAgain: boolean,
+): PayrollRun {
   return db
     .transaction(() => {
-      const created = createRunFromFile(db, { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain }, { name: actor });
+      const created = createRunFromFile(
+        db,
+        { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain },
+        { name: actor },
+      );
       return approveRun(db, created.id, { name: actor });
     })
     .immediate();
@@ -206,9 +238,16 @@ export function progressLine(p: RunProgress): string {
 function reportFinal(p: RunProgress, io: CliIo): number {
   const c = p.counts;
   line(io.out, `Payroll run #${p.runId}: ${c.paid} of ${p.total} paid, ${formatKesWithCurrency(p.paidCents)}.`);
-  if (c.failed > 0) line(io.out, `${c.failed} failed: see "runs show ${p.runId}"; "runs retry ${p.runId}" sends them again once you approve.`);
+  if (c.failed > 0)
+    line(
+      io.out,
+      `${c.failed} failed: see "runs show ${p.runId}"; "runs retry ${p.runId}" sends them again once you approve.`,
+    );
   if (p.needsAttention > 0) {
-    line(io.out, `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again. See "runs attention ${p.runId}".`);
+    line(
+      io.out,
+      `${p.needsAttention} need attention: M-Pesa could not tell what became of them, so they were not sent again. See "runs attention ${p.runId}".`,
+    );
   }
   return c.paid + c.cancelled === p.total ? 0 : 1;
 }

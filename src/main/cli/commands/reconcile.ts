@@ -4,7 +4,13 @@
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
 import { buckets } from '../../statements/match';
-import { finishReconciliation, reconciliationHistory, showReconciliation, tickMatched, type Reconciliation } from '../../statements/reconcile';
+import {
+  finishReconciliation,
+  reconciliationHistory,
+  showReconciliation,
+  tickMatched,
+  type Reconciliation,
+} from '../../statements/reconcile';
 import { bucketTitles, exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
@@ -24,7 +30,11 @@ export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <perio
 `;
 
 export async function reconcileCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand(args, { account: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string' } }, reconcileHelp);
+  const { values, positionals } = parseCommand(
+    args,
+    { account: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string' } },
+    reconcileHelp,
+  );
   if (values.help === true) {
     io.out.write(reconcileHelp);
     return 0;
@@ -32,19 +42,42 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
   const [subcommand, period, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, reconcileHelp);
   if (subcommand !== 'show' && subcommand !== 'finish' && subcommand !== 'history') {
-    throw new UsageError(subcommand === undefined ? 'reconcile needs a subcommand: show, finish or history' : `Unknown reconcile subcommand "${subcommand}"`, reconcileHelp);
+    throw new UsageError(
+      subcommand === undefined
+        ? 'reconcile needs a subcommand: show, finish or history'
+        : `Unknown reconcile subcommand "${subcommand}"`,
+      reconcileHelp,
+    );
   }
-  if (subcommand !== 'history' && period === undefined) throw new UsageError(`reconcile ${subcommand} needs a period, e.g. 2026-12`, reconcileHelp);
+  if (subcommand !== 'history' && period === undefined)
+    throw new UsageError(`reconcile ${subcommand} needs a period, e.g. 2026-12`, reconcileHelp);
   const account = values.account ?? 'Utility Account';
   // Looking needs no lock; finishing writes and holds the profile.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: subcommand === 'finish' });
+  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, {
+    exclusive: subcommand === 'finish',
+  });
   try {
     const db = opened.db;
     if (subcommand === 'history') {
       const history = reconciliationHistory(db);
       if (values.json === true) line(io.out, JSON.stringify(history, null, 2));
       else if (history.length === 0) line(io.out, 'No reconciliation yet.');
-      else line(io.out, table([['#', 'account', 'period', 'closing', 'locked rows', 'by', 'at'], ...history.map((h) => [String(h.id), h.account, h.period, formatKesWithCurrency(h.closingBalanceCents), String(h.lockedRows), h.finishedBy ?? '', h.finishedAt ?? ''])]));
+      else
+        line(
+          io.out,
+          table([
+            ['#', 'account', 'period', 'closing', 'locked rows', 'by', 'at'],
+            ...history.map((h) => [
+              String(h.id),
+              h.account,
+              h.period,
+              formatKesWithCurrency(h.closingBalanceCents),
+              String(h.lockedRows),
+              h.finishedBy ?? '',
+              h.finishedAt ?? '',
+            ]),
+          ]),
+        );
       return 0;
     }
     const now = new Date().toISOString();
@@ -56,7 +89,8 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
     } else {
       view = showReconciliation(db, account, period as string);
     }
-    if (values.export !== undefined) await exportReconciliation(view, values.export, values.export.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv');
+    if (values.export !== undefined)
+      await exportReconciliation(view, values.export, values.export.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv');
     if (values.json === true) line(io.out, JSON.stringify(view, null, 2));
     else printView(view, io);
     return 0;
@@ -66,7 +100,10 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
 }
 
 function printView(v: Reconciliation, io: CliIo): void {
-  line(io.out, `${v.account}, ${v.period}: ${v.state === 'finished' ? `reconciled by ${v.finishedBy ?? '?'} at ${v.finishedAt ?? '?'}` : v.state.replace('_', ' ')}`);
+  line(
+    io.out,
+    `${v.account}, ${v.period}: ${v.state === 'finished' ? `reconciled by ${v.finishedBy ?? '?'} at ${v.finishedAt ?? '?'}` : v.state.replace('_', ' ')}`,
+  );
   line(
     io.out,
     table([
@@ -78,7 +115,29 @@ function printView(v: Reconciliation, io: CliIo): void {
       ['difference', formatKesWithCurrency(v.differenceCents)],
     ]),
   );
-  line(io.out, table([['bucket', 'rows', 'paid in', 'withdrawn'], ...buckets.map((b) => [bucketTitles[b], String(v.buckets[b].count), formatKesWithCurrency(v.buckets[b].paidInCents), formatKesWithCurrency(v.buckets[b].withdrawnCents)])]));
-  for (const r of v.rows.filter((row) => row.serious !== null)) line(io.out, `Paid by M-Pesa, recorded as failed: ${r.receipt} ${r.otherParty ?? ''} ${formatKesWithCurrency(r.withdrawnCents)}`);
-  if (v.onlyInLedger.length > 0) line(io.out, `${v.onlyInLedger.length} ledger row(s) of the period are not on the statement: ${v.onlyInLedger.slice(0, 10).map((t) => t.receipt ?? `#${t.id}`).join(', ')}${v.onlyInLedger.length > 10 ? ', …' : ''}`);
+  line(
+    io.out,
+    table([
+      ['bucket', 'rows', 'paid in', 'withdrawn'],
+      ...buckets.map((b) => [
+        bucketTitles[b],
+        String(v.buckets[b].count),
+        formatKesWithCurrency(v.buckets[b].paidInCents),
+        formatKesWithCurrency(v.buckets[b].withdrawnCents),
+      ]),
+    ]),
+  );
+  for (const r of v.rows.filter((row) => row.serious !== null))
+    line(
+      io.out,
+      `Paid by M-Pesa, recorded as failed: ${r.receipt} ${r.otherParty ?? ''} ${formatKesWithCurrency(r.withdrawnCents)}`,
+    );
+  if (v.onlyInLedger.length > 0)
+    line(
+      io.out,
+      `${v.onlyInLedger.length} ledger row(s) of the period are not on the statement: ${v.onlyInLedger
+        .slice(0, 10)
+        .map((t) => t.receipt ?? `#${t.id}`)
+        .join(', ')}${v.onlyInLedger.length > 10 ? ', …' : ''}`,
+    );
 }

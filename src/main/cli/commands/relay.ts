@@ -3,7 +3,13 @@
 // catch up on what arrived while they were not running) instead of on a loopback port.
 import { ValidationError } from '../../../shared/errors';
 import { openProfileDatabase } from '../../composition/profile-database';
-import { channelPublicKey, registerProfileChannel, relaySettings, saveRegistrationJson, type RelaySettings } from '../../callback-sources/relay-client/setup';
+import {
+  channelPublicKey,
+  registerProfileChannel,
+  relaySettings,
+  saveRegistrationJson,
+  type RelaySettings,
+} from '../../callback-sources/relay-client/setup';
 import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
@@ -30,7 +36,11 @@ go to the OS keychain; the relay address and channel id to the profile's databas
 `;
 
 export async function relayCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
-  const { values, positionals } = parseCommand(args, { 'relay-url': { type: 'string' }, name: { type: 'string' } }, relayHelp);
+  const { values, positionals } = parseCommand(
+    args,
+    { 'relay-url': { type: 'string' }, name: { type: 'string' } },
+    relayHelp,
+  );
   const [action, file] = positionals;
   if (values.help === true || action === undefined) {
     io.out.write(relayHelp);
@@ -47,21 +57,41 @@ export async function relayCommand(args: string[], io: CliIo, deps: { secrets: (
         return 0;
       case 'show': {
         const settings = relaySettings(db);
-        line(io.out, settings === null ? `Profile "${profile.name}" has no relay: callbacks come to a loopback port.` : describe(settings));
+        line(
+          io.out,
+          settings === null
+            ? `Profile "${profile.name}" has no relay: callbacks come to a loopback port.`
+            : describe(settings),
+        );
         return 0;
       }
       case 'register': {
         const relayUrl = requiredRelayUrl(values['relay-url'] ?? profile.relayUrl ?? undefined);
         const adminToken = await adminTokenFrom(io);
-        const settings = await registerProfileChannel({ db, secrets: deps.secrets(), profile: profile.name, relayUrl, adminToken, channelName: values.name ?? profile.name });
+        const settings = await registerProfileChannel({
+          db,
+          secrets: deps.secrets(),
+          profile: profile.name,
+          relayUrl,
+          adminToken,
+          channelName: values.name ?? profile.name,
+        });
         line(io.out, describe(settings));
         return 0;
       }
       case 'save': {
         const relayUrl = requiredRelayUrl(values['relay-url'] ?? profile.relayUrl ?? undefined);
-        if (file === undefined) throw new UsageError('relay save needs the file `channel add` printed (or - for stdin)', relayHelp);
-        const registrationJson = file === '-' ? await readAll(io.input) : Buffer.from(readInputFile(file)).toString('utf8');
-        const settings = await saveRegistrationJson({ db, secrets: deps.secrets(), profile: profile.name, relayUrl, registrationJson });
+        if (file === undefined)
+          throw new UsageError('relay save needs the file `channel add` printed (or - for stdin)', relayHelp);
+        const registrationJson =
+          file === '-' ? await readAll(io.input) : Buffer.from(readInputFile(file)).toString('utf8');
+        const settings = await saveRegistrationJson({
+          db,
+          secrets: deps.secrets(),
+          profile: profile.name,
+          relayUrl,
+          registrationJson,
+        });
         line(io.out, describe(settings));
         return 0;
       }
@@ -78,7 +108,8 @@ function describe(settings: RelaySettings): string {
 }
 
 function requiredRelayUrl(url: string | undefined): string {
-  if (url === undefined || url === '') throw new UsageError('Give the relay address with --relay-url <url> (or set it at init).', relayHelp);
+  if (url === undefined || url === '')
+    throw new UsageError('Give the relay address with --relay-url <url> (or set it at init).', relayHelp);
   return url;
 }
 
@@ -89,7 +120,9 @@ async function adminTokenFrom(io: CliIo): Promise<string> {
     const answer = await askHidden('Relay admin token: ', io.input, io.err);
     if (answer !== '') return answer;
   }
-  throw new ValidationError(`The relay admin token is needed: set ${relayAdminTokenVariable} (it is used once and not kept), or use \`relay key\` and \`relay save\`.`);
+  throw new ValidationError(
+    `The relay admin token is needed: set ${relayAdminTokenVariable} (it is used once and not kept), or use \`relay key\` and \`relay save\`.`,
+  );
 }
 
 async function readAll(input: NodeJS.ReadableStream): Promise<string> {

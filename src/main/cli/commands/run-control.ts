@@ -28,7 +28,10 @@ export interface RunCommandContext {
 }
 
 /** The engine options a command line gives for this start; help is the command's usage. */
-export function tuningFrom(values: { 'base-url'?: string; rate?: string; concurrency?: string; 'result-timeout'?: string }, help: string): RunCommandContext['tuning'] {
+export function tuningFrom(
+  values: { 'base-url'?: string; rate?: string; concurrency?: string; 'result-timeout'?: string },
+  help: string,
+): RunCommandContext['tuning'] {
   const rate = positiveNumber(values.rate, '--rate', help);
   const concurrency = integerOption(values.concurrency, '--concurrency', help, 1, 500);
   const resultTimeout = positiveNumber(values['result-timeout'], '--result-timeout', help);
@@ -44,7 +47,11 @@ export function tuningFrom(values: { 'base-url'?: string; rate?: string; concurr
  * Yes when --yes was given or a person at the terminal says yes. With no terminal and no --yes
  * nothing can be confirmed: the caller does nothing and exits 1.
  */
-async function confirmed(ctx: RunCommandContext, question: string, flagHint: string): Promise<'yes' | 'no' | 'cannot-ask'> {
+async function confirmed(
+  ctx: RunCommandContext,
+  question: string,
+  flagHint: string,
+): Promise<'yes' | 'no' | 'cannot-ask'> {
   if (ctx.yes) return 'yes';
   if (ctx.io.input.isTTY !== true) {
     line(ctx.io.err, `Nothing done: ${flagHint} needs --yes when there is no terminal to ask on.`);
@@ -71,12 +78,31 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
     return retryableFailures(db, runId);
   });
   if (failed.length === 0) {
-    line(io.out, `Nothing to retry in payroll run #${runId}: no payment failed on M-Pesa's evidence (payments waiting for a person are never retried; see "runs attention ${runId}").`);
+    line(
+      io.out,
+      `Nothing to retry in payroll run #${runId}: no payment failed on M-Pesa's evidence (payments waiting for a person are never retried; see "runs attention ${runId}").`,
+    );
     return exitCodes.ok;
   }
   const estimate = estimateRunCharges(failed);
-  line(io.out, `Retry failed for payroll run #${runId}: ${estimate.count} payment${estimate.count === 1 ? '' : 's'}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`);
-  line(io.out, table(failed.slice(0, 20).map((item) => [`  #${item.itemId}`, item.name, formatMsisdn(item.phone), formatKesWithCurrency(item.amountCents), item.failure?.message ?? ''])));
+  line(
+    io.out,
+    `Retry failed for payroll run #${runId}: ${estimate.count} payment${estimate.count === 1 ? '' : 's'}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`,
+  );
+  line(
+    io.out,
+    table(
+      failed
+        .slice(0, 20)
+        .map((item) => [
+          `  #${item.itemId}`,
+          item.name,
+          formatMsisdn(item.phone),
+          formatKesWithCurrency(item.amountCents),
+          item.failure?.message ?? '',
+        ]),
+    ),
+  );
   if (failed.length > 20) line(io.out, `  … and ${failed.length - 20} more (see "runs show ${runId} --json")`);
   line(io.out, 'Each is sent again as a new payment, with a new OriginatorConversationID.');
   const answer = await confirmed(ctx, `Send these ${estimate.count} payments again?`, 'runs retry');
@@ -101,8 +127,14 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
   const summary = read(ctx, (db) => runSummary(db, runId));
   const { run, counts, totals } = summary;
   const notSent = counts.draft + counts.queued;
-  line(io.out, `Payroll run #${run.id} "${run.title}" is ${runDisplayLabels[summary.displayStatus].toLowerCase()}: ${counts.paid} paid, ${notSent} not sent yet, ${counts.paying} with M-Pesa.`);
-  line(io.out, `Cancelling stops the ${notSent} not sent (${formatKesWithCurrency(totals.pendingCents)} with those in flight); payments already with M-Pesa cannot be called back and are recorded as they are answered.`);
+  line(
+    io.out,
+    `Payroll run #${run.id} "${run.title}" is ${runDisplayLabels[summary.displayStatus].toLowerCase()}: ${counts.paid} paid, ${notSent} not sent yet, ${counts.paying} with M-Pesa.`,
+  );
+  line(
+    io.out,
+    `Cancelling stops the ${notSent} not sent (${formatKesWithCurrency(totals.pendingCents)} with those in flight); payments already with M-Pesa cannot be called back and are recorded as they are answered.`,
+  );
   const answer = await confirmed(ctx, `Cancel payroll run #${run.id}?`, 'runs cancel');
   if (answer === 'cannot-ask') return exitCodes.error;
   if (answer === 'no') {
@@ -114,9 +146,15 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
   try {
     const { cancelledItems } = app.engine.cancelRun(runId, actor);
     const after = runSummary(app.db, runId);
-    line(io.out, `Payroll run #${runId} cancelled: ${cancelledItems} payment${cancelledItems === 1 ? '' : 's'} will not be sent.`);
+    line(
+      io.out,
+      `Payroll run #${runId} cancelled: ${cancelledItems} payment${cancelledItems === 1 ? '' : 's'} will not be sent.`,
+    );
     if (after.counts.paying > 0) {
-      line(io.out, `${after.counts.paying} already with M-Pesa: their outcome is recorded the next time the profile is open (pay, resume or the app).`);
+      line(
+        io.out,
+        `${after.counts.paying} already with M-Pesa: their outcome is recorded the next time the profile is open (pay, resume or the app).`,
+      );
     }
     return exitCodes.ok;
   } finally {
@@ -130,7 +168,10 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
   try {
     app.engine.pauseRun(ctx.runId, actor);
     const { counts } = runSummary(app.db, ctx.runId);
-    line(ctx.io.out, `Payroll run #${ctx.runId} paused: ${counts.queued} payment${counts.queued === 1 ? '' : 's'} wait to be sent. "runs resume ${ctx.runId}" goes on.`);
+    line(
+      ctx.io.out,
+      `Payroll run #${ctx.runId} paused: ${counts.queued} payment${counts.queued === 1 ? '' : 's'} wait to be sent. "runs resume ${ctx.runId}" goes on.`,
+    );
     return exitCodes.ok;
   } finally {
     await app.close();
@@ -144,7 +185,8 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
 export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
   const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
   try {
-    if (getRun(app.db, ctx.runId).state === 'running') line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
+    if (getRun(app.db, ctx.runId).state === 'running')
+      line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
     else app.engine.resumeRun(ctx.runId, actor);
     return await followRun(app, ctx.runId, ctx.io);
   } finally {

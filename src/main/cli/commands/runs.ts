@@ -11,7 +11,14 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, UsageError } from '../usage';
 import { attentionCommand, resolveCommand } from './attention';
-import { cancelCommand, pauseCommand, resumeCommand, retryCommand, tuningFrom, type RunCommandContext } from './run-control';
+import {
+  cancelCommand,
+  pauseCommand,
+  resumeCommand,
+  retryCommand,
+  tuningFrom,
+  type RunCommandContext,
+} from './run-control';
 
 export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--profile <name>]
 
@@ -76,12 +83,14 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
   }
   const [subcommand, id, ...extra] = positionals;
   if (subcommand === undefined) throw new UsageError(`runs needs a subcommand: ${subcommands.join(', ')}`, runsHelp);
-  if (!(subcommands as readonly string[]).includes(subcommand)) throw new UsageError(`Unknown runs subcommand "${subcommand}"`, runsHelp);
+  if (!(subcommands as readonly string[]).includes(subcommand))
+    throw new UsageError(`Unknown runs subcommand "${subcommand}"`, runsHelp);
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, runsHelp);
   const profile = values.profile ?? defaultProfileName;
   const only = (allowed: ReadonlyArray<keyof typeof runsOptions>): void => {
     for (const flag of Object.keys(runsOptions) as Array<keyof typeof runsOptions>) {
-      if (values[flag] !== undefined && !allowed.includes(flag)) throw new UsageError(`runs ${subcommand} does not take --${flag}`, runsHelp);
+      if (values[flag] !== undefined && !allowed.includes(flag))
+        throw new UsageError(`runs ${subcommand} does not take --${flag}`, runsHelp);
     }
   };
   const runId = (what = 'run id'): number => {
@@ -89,7 +98,14 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
     return integerOption(id, what, runsHelp, 1) as number;
   };
   const engineFlags = ['base-url', 'rate', 'concurrency', 'result-timeout'] as const;
-  const context = (): RunCommandContext => ({ profile, runId: runId(), yes: values.yes === true, io, secrets: deps.secrets, tuning: tuningFrom(values, runsHelp) });
+  const context = (): RunCommandContext => ({
+    profile,
+    runId: runId(),
+    yes: values.yes === true,
+    io,
+    secrets: deps.secrets,
+    tuning: tuningFrom(values, runsHelp),
+  });
 
   switch (subcommand) {
     case 'show':
@@ -109,15 +125,29 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
       return resumeCommand(context());
     case 'attention':
       only(['json', 'base-url']);
-      return attentionCommand(profile, id === undefined ? undefined : runId(), values.json === true, io, { secrets: deps.secrets, tuning: tuningFrom(values, runsHelp) });
+      return attentionCommand(profile, id === undefined ? undefined : runId(), values.json === true, io, {
+        secrets: deps.secrets,
+        tuning: tuningFrom(values, runsHelp),
+      });
     case 'resolve': {
       only(['paid', 'failed', 'reason', 'base-url', 'result-timeout']);
       const itemId = runId('item id (see "runs attention")');
-      if ((values.paid === undefined) === (values.failed !== true)) throw new UsageError('runs resolve takes either --paid <receipt> or --failed', runsHelp);
+      if ((values.paid === undefined) === (values.failed !== true))
+        throw new UsageError('runs resolve takes either --paid <receipt> or --failed', runsHelp);
       const reason = values.reason?.trim();
-      if (reason === undefined || reason === '') throw new UsageError('runs resolve needs --reason <text>: why you are sure, for whoever reads the audit log later', runsHelp);
-      const resolution = values.paid === undefined ? ({ outcome: 'failed', reason } as const) : ({ outcome: 'paid', receipt: values.paid, reason } as const);
-      return resolveCommand(profile, itemId, resolution, io, { secrets: deps.secrets, tuning: tuningFrom(values, runsHelp) });
+      if (reason === undefined || reason === '')
+        throw new UsageError(
+          'runs resolve needs --reason <text>: why you are sure, for whoever reads the audit log later',
+          runsHelp,
+        );
+      const resolution =
+        values.paid === undefined
+          ? ({ outcome: 'failed', reason } as const)
+          : ({ outcome: 'paid', receipt: values.paid, reason } as const);
+      return resolveCommand(profile, itemId, resolution, io, {
+        secrets: deps.secrets,
+        tuning: tuningFrom(values, runsHelp),
+      });
     }
     default:
       throw new UsageError(`Unknown runs subcommand "${subcommand}"`, runsHelp);
@@ -136,7 +166,16 @@ async function showRun(profile: string, runId: number, json: boolean, io: CliIo)
       line(
         io.out,
         JSON.stringify(
-          { ...summary, needsAttention: attention.length, attention, items: items.map((item) => ({ ...item, needsAttention: waiting.has(item.id), attempts: attempts.get(item.id) ?? [] })) },
+          {
+            ...summary,
+            needsAttention: attention.length,
+            attention,
+            items: items.map((item) => ({
+              ...item,
+              needsAttention: waiting.has(item.id),
+              attempts: attempts.get(item.id) ?? [],
+            })),
+          },
           null,
           2,
         ),
@@ -153,16 +192,29 @@ async function showRun(profile: string, runId: number, json: boolean, io: CliIo)
         ['failed', String(counts.failed), formatKesWithCurrency(totals.failedCents)],
         ['pending', String(counts.draft + counts.queued + counts.paying), formatKesWithCurrency(totals.pendingCents)],
         ['cancelled', String(counts.cancelled), formatKesWithCurrency(totals.cancelledCents)],
-        ['charges', '', `${formatKesWithCurrency(summary.charges.recordedCents)} recorded, ${formatKesWithCurrency(summary.charges.estimatedCents)} estimated`],
+        [
+          'charges',
+          '',
+          `${formatKesWithCurrency(summary.charges.recordedCents)} recorded, ${formatKesWithCurrency(summary.charges.estimatedCents)} estimated`,
+        ],
       ]),
     );
-    if (summary.nameMismatches > 0) line(io.out, `${summary.nameMismatches} paid number(s) are registered to a different name: check them.`);
+    if (summary.nameMismatches > 0)
+      line(io.out, `${summary.nameMismatches} paid number(s) are registered to a different name: check them.`);
     const failed = items.filter((item: PayrollItem) => item.state === 'failed');
-    for (const item of failed.slice(0, 20)) line(io.out, `  failed: ${item.name} ${item.phone} ${formatKesWithCurrency(item.amountCents)}`);
+    for (const item of failed.slice(0, 20))
+      line(io.out, `  failed: ${item.name} ${item.phone} ${formatKesWithCurrency(item.amountCents)}`);
     if (failed.length > 20) line(io.out, `  … and ${failed.length - 20} more (see --json)`);
     if (attention.length > 0) {
-      line(io.out, `${attention.length} waiting for a person: M-Pesa has not said whether they were paid, so they are not sent again.`);
-      for (const item of attention.slice(0, 20)) line(io.out, `  item #${item.itemId}: ${item.workerName} ${item.phone} ${formatKesWithCurrency(item.amountCents)}: ${item.reason}`);
+      line(
+        io.out,
+        `${attention.length} waiting for a person: M-Pesa has not said whether they were paid, so they are not sent again.`,
+      );
+      for (const item of attention.slice(0, 20))
+        line(
+          io.out,
+          `  item #${item.itemId}: ${item.workerName} ${item.phone} ${formatKesWithCurrency(item.amountCents)}: ${item.reason}`,
+        );
       if (attention.length > 20) line(io.out, `  … and ${attention.length - 20} more`);
       line(io.out, `See "runs attention ${run.id}" for what each lacks, and "runs resolve" to settle one.`);
     }

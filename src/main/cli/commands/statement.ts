@@ -21,13 +21,23 @@ read (with its line) and every break in the statement's balance column.
 `;
 
 export async function statementCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand(args, { account: { type: 'string' }, json: { type: 'boolean' } }, statementHelp);
+  const { values, positionals } = parseCommand(
+    args,
+    { account: { type: 'string' }, json: { type: 'boolean' } },
+    statementHelp,
+  );
   if (values.help === true) {
     io.out.write(statementHelp);
     return 0;
   }
   const [subcommand, file, ...extra] = positionals;
-  if (subcommand !== 'import') throw new UsageError(subcommand === undefined ? 'statement needs a subcommand: import' : `Unknown statement subcommand "${subcommand}"`, statementHelp);
+  if (subcommand !== 'import')
+    throw new UsageError(
+      subcommand === undefined
+        ? 'statement needs a subcommand: import'
+        : `Unknown statement subcommand "${subcommand}"`,
+      statementHelp,
+    );
   if (file === undefined) throw new UsageError('statement import needs a file', statementHelp);
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, statementHelp);
   const bytes = readInputFile(file);
@@ -55,10 +65,23 @@ function printImport(r: StatementImportResult, io: CliIo): void {
     io.out,
     table([
       ['bucket', 'rows', 'paid in', 'withdrawn'],
-      ...buckets.map((b) => [bucketTitles[b], String(r.buckets[b].count), formatKesWithCurrency(r.buckets[b].paidInCents), formatKesWithCurrency(r.buckets[b].withdrawnCents)]),
+      ...buckets.map((b) => [
+        bucketTitles[b],
+        String(r.buckets[b].count),
+        formatKesWithCurrency(r.buckets[b].paidInCents),
+        formatKesWithCurrency(r.buckets[b].withdrawnCents),
+      ]),
     ]),
   );
-  if (r.buckets.serious > 0) line(io.out, `${r.buckets.serious} payment(s) on the statement were recorded by Mshahara as failed: money left that the ledger says never did. Look at these first.`);
+  if (r.buckets.serious > 0)
+    line(
+      io.out,
+      `${r.buckets.serious} payment(s) on the statement were recorded by Mshahara as failed: money left that the ledger says never did. Look at these first.`,
+    );
   for (const p of r.problems) line(io.out, `Line ${p.line} not imported: ${p.reason}`);
-  for (const g of r.gaps) line(io.out, `Balance break between ${g.after} and ${g.before}: ${formatKesWithCurrency(g.missingCents)} unaccounted for (a row missing from the export?)`);
+  for (const g of r.gaps)
+    line(
+      io.out,
+      `Balance break between ${g.after} and ${g.before}: ${formatKesWithCurrency(g.missingCents)} unaccounted for (a row missing from the export?)`,
+    );
 }

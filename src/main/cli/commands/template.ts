@@ -14,15 +14,21 @@ example rows. Fill it in (reference and the last two columns are optional) and i
 `;
 
 export async function templateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand(args, { format: { type: 'string' }, out: { type: 'string', short: 'o' } }, templateHelp);
+  const { values, positionals } = parseCommand(
+    args,
+    { format: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    templateHelp,
+  );
   if (values.help === true) {
     io.out.write(templateHelp);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected "${positionals.join(' ')}"`, templateHelp);
   const format = values.format ?? (values.out?.toLowerCase().endsWith('.xlsx') === true ? 'xlsx' : 'csv');
-  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('template takes --format csv or --format xlsx', templateHelp);
-  if (format === 'xlsx' && values.out === undefined) throw new UsageError('An XLSX template needs --out <file>', templateHelp);
+  if (format !== 'csv' && format !== 'xlsx')
+    throw new UsageError('template takes --format csv or --format xlsx', templateHelp);
+  if (format === 'xlsx' && values.out === undefined)
+    throw new UsageError('An XLSX template needs --out <file>', templateHelp);
   if (values.out === undefined) {
     io.out.write(payrollTemplateCsv());
     return 0;

@@ -3,7 +3,13 @@
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
-import { columnNames, previewPayrollFile, type ColumnMapping, type ColumnName, type ImportPreview } from '../../payroll/import';
+import {
+  columnNames,
+  previewPayrollFile,
+  type ColumnMapping,
+  type ColumnName,
+  type ImportPreview,
+} from '../../payroll/import';
 import { rememberedMappings } from '../../payroll/import-mappings';
 import { existingPhones, importWorkers } from '../../payroll/workers';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -26,27 +32,44 @@ export function parseMapping(text: string, help: string): ColumnMapping {
   const mapping: ColumnMapping = {};
   for (const part of text.split(',').filter((p) => p.trim() !== '')) {
     const [meaning, column] = part.split('=').map((p) => p.trim());
-    if (!(columnNames as readonly string[]).includes(meaning ?? '')) throw new UsageError(`--map: "${meaning ?? ''}" is not one of ${columnNames.join(', ')}`, help);
+    if (!(columnNames as readonly string[]).includes(meaning ?? ''))
+      throw new UsageError(`--map: "${meaning ?? ''}" is not one of ${columnNames.join(', ')}`, help);
     const n = Number(column);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--map: ${meaning ?? ''} needs a column number from 1, got "${column ?? ''}"`, help);
+    if (!Number.isInteger(n) || n < 1 || n > 256)
+      throw new UsageError(`--map: ${meaning ?? ''} needs a column number from 1, got "${column ?? ''}"`, help);
     mapping[meaning as ColumnName] = n - 1;
   }
   return mapping;
 }
 
-export async function workersCommand(args: string[], io: CliIo, _deps: { secrets: () => SecretStore }): Promise<number> {
-  const { values, positionals } = parseCommand(args, { yes: { type: 'boolean', short: 'y' }, sheet: { type: 'string' }, map: { type: 'string' } }, workersHelp);
+export async function workersCommand(
+  args: string[],
+  io: CliIo,
+  _deps: { secrets: () => SecretStore },
+): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    { yes: { type: 'boolean', short: 'y' }, sheet: { type: 'string' }, map: { type: 'string' } },
+    workersHelp,
+  );
   if (values.help === true) {
     io.out.write(workersHelp);
     return 0;
   }
   const [subcommand, file, ...extra] = positionals;
-  if (subcommand !== 'import') throw new UsageError(subcommand === undefined ? 'workers needs a subcommand: import' : `Unknown workers subcommand "${subcommand}"`, workersHelp);
-  if (file === undefined || extra.length > 0) throw new UsageError('workers import takes exactly one file', workersHelp);
+  if (subcommand !== 'import')
+    throw new UsageError(
+      subcommand === undefined ? 'workers needs a subcommand: import' : `Unknown workers subcommand "${subcommand}"`,
+      workersHelp,
+    );
+  if (file === undefined || extra.length > 0)
+    throw new UsageError('workers import takes exactly one file', workersHelp);
 
   const content = readInputFile(file);
   // Saving workers changes the profile: only while no other program holds it.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: values.yes === true });
+  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, {
+    exclusive: values.yes === true,
+  });
   try {
     const preview = await previewPayrollFile(content, {
       existingPhones: existingPhones(opened.db),
@@ -58,7 +81,12 @@ export async function workersCommand(args: string[], io: CliIo, _deps: { secrets
     });
     printPreview(preview, io);
     if (values.yes !== true) {
-      line(io.out, preview.valid.length > 0 ? 'Nothing saved. Run again with --yes to import the valid rows.' : 'Nothing to import.');
+      line(
+        io.out,
+        preview.valid.length > 0
+          ? 'Nothing saved. Run again with --yes to import the valid rows.'
+          : 'Nothing to import.',
+      );
       return preview.valid.length > 0 || preview.invalid.length === 0 ? 0 : 1;
     }
     const result = importWorkers(opened.db, preview, 'cli', basename(file));
@@ -75,7 +103,10 @@ export async function workersCommand(args: string[], io: CliIo, _deps: { secrets
  * look at, and notes on the file. line() writes every control character out, so no cell can rewrite this.
  */
 export function printPreview(preview: ImportPreview, io: CliIo): void {
-  line(io.out, `${preview.valid.length} valid row${preview.valid.length === 1 ? '' : 's'}, total ${formatKesWithCurrency(preview.totals.amountCents)}.`);
+  line(
+    io.out,
+    `${preview.valid.length} valid row${preview.valid.length === 1 ? '' : 's'}, total ${formatKesWithCurrency(preview.totals.amountCents)}.`,
+  );
   if (preview.invalid.length > 0) {
     line(io.out, `${preview.invalid.length} invalid row${preview.invalid.length === 1 ? '' : 's'}:`);
     for (const rejected of preview.invalid) line(io.out, `  row ${rejected.row}: ${rejected.reason}`);

@@ -24,7 +24,10 @@ export function parseAccountBalances(
     const fields = segment.split('|').map((field) => field.trim());
     const where = [...path, index];
     if (fields.length < 3 || fields.length > 6) {
-      return failure(`${describe(where)} must have 3 to 6 "|"-separated fields (name, currency, balances), got ${fields.length}`, where);
+      return failure(
+        `${describe(where)} must have 3 to 6 "|"-separated fields (name, currency, balances), got ${fields.length}`,
+        where,
+      );
     }
     const [name = '', currency = ''] = fields;
     if (name === '') return failure(`${describe(where)} has no account name`, where);
@@ -38,14 +41,24 @@ export function parseAccountBalances(
       try {
         amounts.push(parseKes(raw));
       } catch {
-        return failure(`${describe([...where, label])} must be an amount in shillings, got "${raw}"`, [...where, label]);
+        return failure(`${describe([...where, label])} must be an amount in shillings, got "${raw}"`, [
+          ...where,
+          label,
+        ]);
       }
     }
     const [current, available = null, reserved = null, uncleared = null] = amounts;
     if (current === null || current === undefined) {
       return failure(`${describe([...where, 'current'])} is missing`, [...where, 'current']);
     }
-    accounts.push({ name, currency, currentCents: current, availableCents: available, reservedCents: reserved, unclearedCents: uncleared });
+    accounts.push({
+      name,
+      currency,
+      currentCents: current,
+      availableCents: available,
+      reservedCents: reserved,
+      unclearedCents: uncleared,
+    });
   }
   return { ok: true, accounts };
 }

@@ -5,7 +5,9 @@ import { parseKes, type Cents } from '../../../shared/money';
 import { parseDarajaTime } from '../../../shared/time';
 
 const missingOr = (what: string) => (issue: { input: unknown }) =>
-  issue.input === undefined || issue.input === null ? 'is missing' : `must be ${what}, got ${describeInput(issue.input)}`;
+  issue.input === undefined || issue.input === null
+    ? 'is missing'
+    : `must be ${what}, got ${describeInput(issue.input)}`;
 
 function describeInput(input: unknown): string {
   if (Array.isArray(input)) return 'a list';
@@ -54,7 +56,11 @@ export const cents = z
     try {
       return parseKes(value);
     } catch {
-      ctx.addIssue({ code: 'custom', message: `must be an amount in shillings, got ${describeInput(value)}`, input: value });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an amount in shillings, got ${describeInput(value)}`,
+        input: value,
+      });
       return z.NEVER;
     }
   });
@@ -77,9 +83,9 @@ export const instant = z
 
 /** Daraja sends a single object where a list has one element (ReferenceItem, sometimes Item). */
 export function oneOrMany<T extends z.ZodType>(item: T) {
-  return z.union([z.array(item), item], { error: missingOr('an object or a list') }).transform((value) =>
-    Array.isArray(value) ? (value as z.output<T>[]) : [value as z.output<T>],
-  );
+  return z
+    .union([z.array(item), item], { error: missingOr('an object or a list') })
+    .transform((value) => (Array.isArray(value) ? (value as z.output<T>[]) : [value as z.output<T>]));
 }
 
 export interface Party {

@@ -30,7 +30,8 @@ export function parseCallback(body: string | Uint8Array, hint?: CallbackKind): P
 function parse(body: string | Uint8Array, hint: CallbackKind | undefined): ParseResult {
   if (hint !== undefined && !callbackKinds.includes(hint)) return failure(`Unknown callback kind "${String(hint)}"`);
   const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
-  if (size > maxCallbackBytes) return failure(`The callback body is ${size} bytes; the limit is ${maxCallbackBytes} (1 MiB)`);
+  if (size > maxCallbackBytes)
+    return failure(`The callback body is ${size} bytes; the limit is ${maxCallbackBytes} (1 MiB)`);
   let textBody: string;
   if (typeof body === 'string') {
     textBody = body;
@@ -48,7 +49,9 @@ function parse(body: string | Uint8Array, hint: CallbackKind | undefined): Parse
     return failure(`The callback body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return failure(`The callback body must be a JSON object, got ${Array.isArray(json) ? 'a list' : json === null ? 'null' : typeof json}`);
+    return failure(
+      `The callback body must be a JSON object, got ${Array.isArray(json) ? 'a list' : json === null ? 'null' : typeof json}`,
+    );
   }
   const document = json as Record<string, unknown>;
   return hint === undefined ? parseByShape(document) : parseAs(document, hint);
@@ -87,7 +90,9 @@ function parseByShape(document: Record<string, unknown>): ParseResult {
     const type = looksLikeConfirmation(payment.fields) ? 'c2b-confirmation' : 'c2b-validation';
     return { ok: true, event: { type, ...payment.fields } };
   }
-  return failure('The body is not a Daraja callback: expected {"Result": …}, {"Body": {"stkCallback": …}} or a C2B payment');
+  return failure(
+    'The body is not a Daraja callback: expected {"Result": …}, {"Body": {"stkCallback": …}} or a C2B payment',
+  );
 }
 
 function parseResult(document: Record<string, unknown>, expected: ResultFamily | null, fromUrl: boolean): ParseResult {
@@ -98,11 +103,16 @@ function parseResult(document: Record<string, unknown>, expected: ResultFamily |
   // A body whose parameters belong to another family was posted to the wrong URL; matching it as
   // this family could settle the wrong thing, so it is refused and left for a person to look at.
   if (fromUrl && proven !== null && proven !== expected) {
-    return failure(`The Result's parameters are those of a ${proven}, but it arrived as a ${String(expected)}`, ['Result', 'ResultParameters']);
+    return failure(`The Result's parameters are those of a ${proven}, but it arrived as a ${String(expected)}`, [
+      'Result',
+      'ResultParameters',
+    ]);
   }
   const family = expected ?? recogniseResultFamily(result);
   if (family === null) {
-    return failure('This Result has nothing that tells whether it is a B2C, balance, status or reversal result; parse it with the callback kind from its URL');
+    return failure(
+      'This Result has nothing that tells whether it is a B2C, balance, status or reversal result; parse it with the callback kind from its URL',
+    );
   }
   switch (family) {
     case 'b2c-result':

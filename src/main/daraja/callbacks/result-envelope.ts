@@ -44,7 +44,8 @@ export function parseResultEnvelope(body: unknown): { ok: true; result: ParsedRe
   for (const item of document.ReferenceData?.ReferenceItem ?? []) {
     const key = referenceAliases[normaliseKey(item.Key)] ?? item.Key;
     const value = item.Value;
-    reference[key] = value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    reference[key] =
+      value === undefined || value === null ? null : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return {
     ok: true,
@@ -76,7 +77,14 @@ const familyMarkers: Record<ResultFamily, readonly string[]> = {
     'b2cutilityaccountavailablefunds',
   ],
   'balance-result': ['accountbalance', 'bocompletedtime'],
-  'status-result': ['receiptno', 'transactionstatus', 'finalisedtime', 'initiatedtime', 'debitpartycharges', 'reasontype'],
+  'status-result': [
+    'receiptno',
+    'transactionstatus',
+    'finalisedtime',
+    'initiatedtime',
+    'debitpartycharges',
+    'reasontype',
+  ],
   'reversal-result': ['originaltransactionid', 'debitaccountbalance', 'transcompletedtime'],
 };
 

@@ -30,7 +30,9 @@ const metadata = looseObject({
 /** True when the body has the STK callback shape, whatever its contents. */
 export function looksLikeStk(body: Record<string, unknown>): boolean {
   const outer = Object.entries(body).find(([key]) => key.toLowerCase() === 'body')?.[1];
-  return typeof outer === 'object' && outer !== null && Object.keys(outer).some((key) => key.toLowerCase() === 'stkcallback');
+  return (
+    typeof outer === 'object' && outer !== null && Object.keys(outer).some((key) => key.toLowerCase() === 'stkcallback')
+  );
 }
 
 // Older callbacks prefixed descriptions: "[STK_CB - ]Request cancelled by user", "[MpesaCB - ]…".

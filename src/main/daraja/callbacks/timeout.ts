@@ -19,7 +19,10 @@ export function queueTimeoutEvent(body: unknown): ParseResult {
   const values = parsed.data;
   if (values.OriginatorConversationID === null && values.ConversationID === null) {
     const path = wrapped ? ['Result', 'OriginatorConversationID'] : ['OriginatorConversationID'];
-    return failure('A queue timeout without OriginatorConversationID or ConversationID cannot be matched to a request', path);
+    return failure(
+      'A queue timeout without OriginatorConversationID or ConversationID cannot be matched to a request',
+      path,
+    );
   }
   const resultCode = values.ResultCode === null ? null : normaliseResultCode(values.ResultCode);
   return {

@@ -25,7 +25,9 @@ export const attemptTransitions: Readonly<Record<AttemptState, readonly AttemptS
 
 /** The states an attempt may move to `target` from, read from the table above: every SQL guard uses it. */
 export function statesInto(target: AttemptState): AttemptState[] {
-  return (Object.keys(attemptTransitions) as AttemptState[]).filter((from) => attemptTransitions[from].includes(target));
+  return (Object.keys(attemptTransitions) as AttemptState[]).filter((from) =>
+    attemptTransitions[from].includes(target),
+  );
 }
 
 function inList(states: readonly AttemptState[]): string {
@@ -33,7 +35,9 @@ function inList(states: readonly AttemptState[]): string {
 }
 
 /** States evidence can still settle: anything not final. */
-export const openAttemptStates: readonly AttemptState[] = (Object.keys(attemptTransitions) as AttemptState[]).filter((state) => attemptTransitions[state].length > 0);
+export const openAttemptStates: readonly AttemptState[] = (Object.keys(attemptTransitions) as AttemptState[]).filter(
+  (state) => attemptTransitions[state].length > 0,
+);
 
 export interface Attempt {
   id: number;
@@ -117,31 +121,49 @@ export function toAttempt(row: AttemptRow): Attempt {
 }
 
 export function attemptById(db: ProfileDatabase, id: number): Attempt | null {
-  const row = db.prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.id = ?`).get(id) as AttemptRow | undefined;
+  const row = db
+    .prepare(
+      `SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.id = ?`,
+    )
+    .get(id) as AttemptRow | undefined;
   return row ? toAttempt(row) : null;
 }
 
 export function attemptByOriginatorId(db: ProfileDatabase, originatorConversationId: string): Attempt | null {
   const row = db
-    .prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.originator_conversation_id = ?`)
+    .prepare(
+      `SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.originator_conversation_id = ?`,
+    )
     .get(originatorConversationId) as AttemptRow | undefined;
   return row ? toAttempt(row) : null;
 }
 
 export function attemptByConversationId(db: ProfileDatabase, conversationId: string): Attempt | null {
   const row = db
-    .prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.conversation_id = ?`)
+    .prepare(
+      `SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE a.conversation_id = ?`,
+    )
     .get(conversationId) as AttemptRow | undefined;
   return row ? toAttempt(row) : null;
 }
 
 export function attemptsWhere(db: ProfileDatabase, where: string, ...params: unknown[]): Attempt[] {
-  const rows = db.prepare(`SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE ${where}`).all(...params) as AttemptRow[];
+  const rows = db
+    .prepare(
+      `SELECT ${attemptColumns} FROM payout_attempts a CROSS JOIN payroll_items i ON i.id = a.item_id WHERE ${where}`,
+    )
+    .all(...params) as AttemptRow[];
   return rows.map(toAttempt);
 }
 
 function audit(db: ProfileDatabase, action: string, attemptId: number, details: Record<string, unknown>): void {
-  appendAudit(db, { actor: 'system', action: `payout_attempt.${action}`, entity: 'payout_attempt', entityId: attemptId, details });
+  appendAudit(db, {
+    actor: 'system',
+    action: `payout_attempt.${action}`,
+    entity: 'payout_attempt',
+    entityId: attemptId,
+    details,
+  });
 }
 
 /**
@@ -158,7 +180,17 @@ export function openAttempt(db: ProfileDatabase, itemId: number, nowIso: string,
              (SELECT COALESCE(MAX(attempt_number), 0) FROM payout_attempts WHERE item_id = i.id) AS last_number
            FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id WHERE i.id = ? AND i.state = 'queued'`,
         )
-        .get(itemId) as { id: number; run_id: number; phone: string; amount_cents: number; command_id: string; run_state: string; last_number: number } | undefined;
+        .get(itemId) as
+        | {
+            id: number;
+            run_id: number;
+            phone: string;
+            amount_cents: number;
+            command_id: string;
+            run_state: string;
+            last_number: number;
+          }
+        | undefined;
       if (!item || item.run_state !== 'running') return null;
       const attemptNumber = item.last_number + 1;
       const originatorId = newOriginatorConversationId(item.run_id, item.id, attemptNumber, random);
@@ -169,9 +201,19 @@ export function openAttempt(db: ProfileDatabase, itemId: number, nowIso: string,
         )
         .run(item.id, attemptNumber, originatorId, item.phone, item.amount_cents, item.command_id, nowIso, nowIso);
       const attemptId = Number(inserted.lastInsertRowid);
-      db.prepare(`UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ?`).run(nowIso, nowIso, attemptId);
+      db.prepare(`UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ?`).run(
+        nowIso,
+        nowIso,
+        attemptId,
+      );
       db.prepare(`UPDATE payroll_items SET state = 'paying', updated_at = ? WHERE id = ?`).run(nowIso, item.id);
-      audit(db, 'sending', attemptId, { itemId: item.id, attemptNumber, originatorConversationId: originatorId, amountCents: item.amount_cents, phone: item.phone });
+      audit(db, 'sending', attemptId, {
+        itemId: item.id,
+        attemptNumber,
+        originatorConversationId: originatorId,
+        amountCents: item.amount_cents,
+        phone: item.phone,
+      });
       return attemptById(db, attemptId);
     })
     .immediate();
@@ -182,7 +224,9 @@ export function markSending(db: ProfileDatabase, attemptId: number, nowIso: stri
   return db
     .transaction(() => {
       const changed = db
-        .prepare(`UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('sending'))})`)
+        .prepare(
+          `UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('sending'))})`,
+        )
         .run(nowIso, nowIso, attemptId).changes;
       if (changed === 1) audit(db, 'sending', attemptId, { resend: true });
       return changed === 1;
@@ -194,7 +238,9 @@ export function markSending(db: ProfileDatabase, attemptId: number, nowIso: stri
 export function markAccepted(db: ProfileDatabase, attemptId: number, conversationId: string, nowIso: string): void {
   db.transaction(() => {
     const changed = db
-      .prepare(`UPDATE payout_attempts SET state = 'accepted', conversation_id = ?, accepted_at = ?, acknowledged = 1, updated_at = ? WHERE id = ? AND state = 'sending'`)
+      .prepare(
+        `UPDATE payout_attempts SET state = 'accepted', conversation_id = ?, accepted_at = ?, acknowledged = 1, updated_at = ? WHERE id = ? AND state = 'sending'`,
+      )
       .run(conversationId, nowIso, nowIso, attemptId).changes;
     if (changed === 1) {
       audit(db, 'accepted', attemptId, { conversationId });
@@ -219,10 +265,18 @@ export function markAcknowledged(db: ProfileDatabase, attemptId: number, convers
 }
 
 /** A definitive synchronous refusal: the request never reached M-Pesa, so the item failed. */
-export function markRejected(db: ProfileDatabase, attemptId: number, code: string, message: string, nowIso: string): void {
+export function markRejected(
+  db: ProfileDatabase,
+  attemptId: number,
+  code: string,
+  message: string,
+  nowIso: string,
+): void {
   db.transaction(() => {
     const changed = db
-      .prepare(`UPDATE payout_attempts SET state = 'rejected', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('rejected'))})`)
+      .prepare(
+        `UPDATE payout_attempts SET state = 'rejected', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('rejected'))})`,
+      )
       .run(code, message, nowIso, nowIso, attemptId).changes;
     if (changed !== 1) return;
     failItem(db, attemptId, nowIso);
@@ -231,12 +285,20 @@ export function markRejected(db: ProfileDatabase, attemptId: number, code: strin
 }
 
 /** Nobody can tell whether M-Pesa processed it: resolved later, never re-sent on a guess. */
-export function markUnknown(db: ProfileDatabase, attemptId: number, reason: string, nowIso: string, from: readonly AttemptState[] = ['sending']): boolean {
+export function markUnknown(
+  db: ProfileDatabase,
+  attemptId: number,
+  reason: string,
+  nowIso: string,
+  from: readonly AttemptState[] = ['sending'],
+): boolean {
   return db
     .transaction(() => {
       const allowed = from.filter((state) => statesInto('unknown').includes(state));
       const changed = db
-        .prepare(`UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`)
+        .prepare(
+          `UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`,
+        )
         .run(reason, nowIso, attemptId).changes;
       if (changed === 1) audit(db, 'unknown', attemptId, { reason });
       return changed === 1;
@@ -261,7 +323,11 @@ export function backToCreated(
           `UPDATE payout_attempts SET state = 'created', unknown_reason = NULL, resends = resends + ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`,
         )
         .run(options.resend === true ? 1 : 0, nowIso, attemptId).changes;
-      if (changed === 1) audit(db, 'resend_scheduled', attemptId, { reason, ...(options.resend === true ? { afterNotFound: true } : {}) });
+      if (changed === 1)
+        audit(db, 'resend_scheduled', attemptId, {
+          reason,
+          ...(options.resend === true ? { afterNotFound: true } : {}),
+        });
       return changed === 1;
     })
     .immediate();
@@ -277,20 +343,34 @@ export function recordStatusQuerySent(db: ProfileDatabase, attemptId: number): v
  * refused outright. Only these count toward "needs attention": a query whose answer was lost
  * because the app stopped says nothing about the payment, and is simply asked again.
  */
-export function countUnansweredStatusQuery(db: ProfileDatabase, attemptId: number, nowIso: string, reason: string): number {
-  return db.transaction(() => {
-    db.prepare('UPDATE payout_attempts SET status_queries = status_queries + 1, updated_at = ? WHERE id = ?').run(nowIso, attemptId);
-    audit(db, 'status_query_unanswered', attemptId, { reason });
-    const row = db.prepare('SELECT status_queries AS n FROM payout_attempts WHERE id = ?').get(attemptId) as { n: number };
-    return row.n;
-  }).immediate();
+export function countUnansweredStatusQuery(
+  db: ProfileDatabase,
+  attemptId: number,
+  nowIso: string,
+  reason: string,
+): number {
+  return db
+    .transaction(() => {
+      db.prepare('UPDATE payout_attempts SET status_queries = status_queries + 1, updated_at = ? WHERE id = ?').run(
+        nowIso,
+        attemptId,
+      );
+      audit(db, 'status_query_unanswered', attemptId, { reason });
+      const row = db.prepare('SELECT status_queries AS n FROM payout_attempts WHERE id = ?').get(attemptId) as {
+        n: number;
+      };
+      return row.n;
+    })
+    .immediate();
 }
 
 /** No query told us anything: a person looks at it. The item stays `paying`; nothing is re-sent. */
 export function markNeedsAttention(db: ProfileDatabase, attemptId: number, reason: string, nowIso: string): void {
   db.transaction(() => {
     const changed = db
-      .prepare(`UPDATE payout_attempts SET needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND needs_attention = 0 AND state IN (${inList(openAttemptStates)})`)
+      .prepare(
+        `UPDATE payout_attempts SET needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND needs_attention = 0 AND state IN (${inList(openAttemptStates)})`,
+      )
       .run(reason, nowIso, attemptId).changes;
     if (changed === 1) audit(db, 'needs_attention', attemptId, { reason });
   }).immediate();

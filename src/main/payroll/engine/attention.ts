@@ -10,7 +10,13 @@ import { appendAudit } from '../../ledger/audit';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { parseCallback, type CallbackKind } from '../../daraja/callbacks';
 import { attemptById, attemptsWhere, failItem, openAttemptStates, type Attempt, type AttemptState } from './attempts';
-import { queryById, recordQueryAccepted, recordQueryAnswer, recordQueryAsked, type QueryAnswer } from './status-queries';
+import {
+  queryById,
+  recordQueryAccepted,
+  recordQueryAnswer,
+  recordQueryAsked,
+  type QueryAnswer,
+} from './status-queries';
 
 export interface AttentionItem {
   itemId: number;
@@ -70,8 +76,14 @@ function missingEvidence(attempt: Attempt): string {
 }
 
 export function listAttention(db: ProfileDatabase, runId?: number): AttentionItem[] {
-  const attempts = attemptsWhere(db, `a.needs_attention = 1 AND a.state IN (${openList})${runId === undefined ? '' : ' AND i.run_id = ?'} ORDER BY a.updated_at, a.id`, ...(runId === undefined ? [] : [runId]));
-  const since = db.prepare(`SELECT at FROM audit_log WHERE entity = 'payout_attempt' AND entity_id = ? AND action = 'payout_attempt.needs_attention' ORDER BY id DESC LIMIT 1`);
+  const attempts = attemptsWhere(
+    db,
+    `a.needs_attention = 1 AND a.state IN (${openList})${runId === undefined ? '' : ' AND i.run_id = ?'} ORDER BY a.updated_at, a.id`,
+    ...(runId === undefined ? [] : [runId]),
+  );
+  const since = db.prepare(
+    `SELECT at FROM audit_log WHERE entity = 'payout_attempt' AND entity_id = ? AND action = 'payout_attempt.needs_attention' ORDER BY id DESC LIMIT 1`,
+  );
   return attempts.map((attempt) => ({
     itemId: attempt.itemId,
     runId: attempt.runId,
@@ -84,7 +96,8 @@ export function listAttention(db: ProfileDatabase, runId?: number): AttentionIte
     state: attempt.state,
     reason: attempt.attentionReason ?? 'No evidence settled this payment',
     missing: missingEvidence(attempt),
-    since: (since.get(String(attempt.id)) as { at: string } | undefined)?.at ?? attempt.acceptedAt ?? attempt.sentAt ?? '',
+    since:
+      (since.get(String(attempt.id)) as { at: string } | undefined)?.at ?? attempt.acceptedAt ?? attempt.sentAt ?? '',
   }));
 }
 
@@ -128,12 +141,29 @@ export function listFindings(db: ProfileDatabase, runId?: number): Finding[] {
 }
 
 /** A person has looked at a finding (recovered the money, or accepted it): it leaves the list, audited. */
-export function clearFinding(db: ProfileDatabase, findingId: number, note: string, actor: string, nowIso: string): void {
-  if (note.trim().length < 3) throw new ValidationError('Say what was done about it (a note of at least 3 characters).');
+export function clearFinding(
+  db: ProfileDatabase,
+  findingId: number,
+  note: string,
+  actor: string,
+  nowIso: string,
+): void {
+  if (note.trim().length < 3)
+    throw new ValidationError('Say what was done about it (a note of at least 3 characters).');
   db.transaction(() => {
-    const changed = db.prepare('UPDATE payout_findings SET cleared_at = ?, cleared_by = ?, clearing_note = ? WHERE id = ? AND cleared_at IS NULL').run(nowIso, actor, note.trim(), findingId).changes;
+    const changed = db
+      .prepare(
+        'UPDATE payout_findings SET cleared_at = ?, cleared_by = ?, clearing_note = ? WHERE id = ? AND cleared_at IS NULL',
+      )
+      .run(nowIso, actor, note.trim(), findingId).changes;
     if (changed !== 1) throw new NotFoundError(`There is no open finding #${findingId}`);
-    appendAudit(db, { actor, action: 'payout_finding.cleared', entity: 'payout_finding', entityId: findingId, details: { note: note.trim() } });
+    appendAudit(db, {
+      actor,
+      action: 'payout_finding.cleared',
+      entity: 'payout_finding',
+      entityId: findingId,
+      details: { note: note.trim() },
+    });
   }).immediate();
 }
 
@@ -150,10 +180,18 @@ export interface ResolveDeps {
 
 /** The attempt of an item that waits for a person, or a refusal saying what the item is. */
 function attemptOnList(db: ProfileDatabase, itemId: number): Attempt {
-  const item = db.prepare('SELECT id, state FROM payroll_items WHERE id = ?').get(itemId) as { id: number; state: string } | undefined;
+  const item = db.prepare('SELECT id, state FROM payroll_items WHERE id = ?').get(itemId) as
+    { id: number; state: string } | undefined;
   if (!item) throw new NotFoundError(`There is no payroll line #${itemId}`);
-  const [attempt] = attemptsWhere(db, `a.item_id = ? AND a.needs_attention = 1 AND a.state IN (${openList}) ORDER BY a.id DESC LIMIT 1`, itemId);
-  if (!attempt) throw new ConflictError(`Line #${itemId} is not waiting for a person (it is ${item.state}); only payments on the needs-attention list can be resolved by hand.`);
+  const [attempt] = attemptsWhere(
+    db,
+    `a.item_id = ? AND a.needs_attention = 1 AND a.state IN (${openList}) ORDER BY a.id DESC LIMIT 1`,
+    itemId,
+  );
+  if (!attempt)
+    throw new ConflictError(
+      `Line #${itemId} is not waiting for a person (it is ${item.state}); only payments on the needs-attention list can be resolved by hand.`,
+    );
   return attempt;
 }
 
@@ -184,7 +222,9 @@ async function askAndWait(deps: ResolveDeps, attempt: Attempt, receipt: string |
     for (;;) {
       // Answers stored before this listener existed (or by another route) are applied here too.
       const pending = db
-        .prepare(`SELECT id FROM inbox WHERE kind = 'status-result' AND applied = 0 AND flag IS NULL AND instr(body, ?) > 0`)
+        .prepare(
+          `SELECT id FROM inbox WHERE kind = 'status-result' AND applied = 0 AND flag IS NULL AND instr(body, ?) > 0`,
+        )
         .all(outcome.value.conversationId) as Array<{ id: number }>;
       for (const row of pending) deps.apply(row.id);
       const answer = queryById(db, queryId)?.answer ?? null;
@@ -197,40 +237,88 @@ async function askAndWait(deps: ResolveDeps, attempt: Attempt, receipt: string |
 }
 
 function audit(db: ProfileDatabase, actor: string, attempt: Attempt, details: Record<string, unknown>): void {
-  appendAudit(db, { actor, action: 'payout_attempt.resolved', entity: 'payout_attempt', entityId: attempt.id, details: { itemId: attempt.itemId, ...details } });
+  appendAudit(db, {
+    actor,
+    action: 'payout_attempt.resolved',
+    entity: 'payout_attempt',
+    entityId: attempt.id,
+    details: { itemId: attempt.itemId, ...details },
+  });
 }
 
-export async function resolveItem(deps: ResolveDeps, itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome> {
+export async function resolveItem(
+  deps: ResolveDeps,
+  itemId: number,
+  resolution: Resolution,
+  actor: string,
+): Promise<ResolveOutcome> {
   const { db } = deps;
   const reason = resolution.reason.trim();
-  if (reason.length < 3) throw new ValidationError('Give a reason a colleague will understand later (at least 3 characters).');
+  if (reason.length < 3)
+    throw new ValidationError('Give a reason a colleague will understand later (at least 3 characters).');
   const attempt = attemptOnList(db, itemId);
-  if (resolution.outcome === 'paid') return resolvePaid(deps, attempt, resolution.receipt.trim().toUpperCase(), reason, actor);
+  if (resolution.outcome === 'paid')
+    return resolvePaid(deps, attempt, resolution.receipt.trim().toUpperCase(), reason, actor);
   return resolveFailed(deps, attempt, reason, actor);
 }
 
-async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string, reason: string, actor: string): Promise<ResolveOutcome> {
+async function resolvePaid(
+  deps: ResolveDeps,
+  attempt: Attempt,
+  receipt: string,
+  reason: string,
+  actor: string,
+): Promise<ResolveOutcome> {
   const { db, now } = deps;
-  if (!/^[A-Z0-9]{10}$/.test(receipt)) throw new ValidationError(`"${receipt}" is not an M-Pesa receipt: receipts are 10 letters and digits, like SKE52PAWR9.`);
-  const owner = db.prepare('SELECT id, attempt_id FROM transactions WHERE receipt = ? AND corrects_id IS NULL').get(receipt) as { id: number; attempt_id: number | null } | undefined;
-  if (owner) throw new ConflictError(`Receipt ${receipt} is already in the ledger (row #${owner.id}); one receipt pays one line.`);
+  if (!/^[A-Z0-9]{10}$/.test(receipt))
+    throw new ValidationError(
+      `"${receipt}" is not an M-Pesa receipt: receipts are 10 letters and digits, like SKE52PAWR9.`,
+    );
+  const owner = db
+    .prepare('SELECT id, attempt_id FROM transactions WHERE receipt = ? AND corrects_id IS NULL')
+    .get(receipt) as { id: number; attempt_id: number | null } | undefined;
+  if (owner)
+    throw new ConflictError(
+      `Receipt ${receipt} is already in the ledger (row #${owner.id}); one receipt pays one line.`,
+    );
   const answer = await askAndWait(deps, attempt, receipt);
   const after = attemptById(db, attempt.id) ?? attempt;
   if (after.state === 'succeeded') {
     audit(db, actor, after, { outcome: 'paid', receipt: after.receipt, reason, checked: 'confirmed' });
     if (after.receipt !== receipt) {
-      return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa's own answer settled it as paid with receipt ${String(after.receipt)} (not ${receipt}).` };
+      return {
+        itemId: attempt.itemId,
+        outcome: 'paid',
+        checked: 'confirmed',
+        message: `M-Pesa's own answer settled it as paid with receipt ${String(after.receipt)} (not ${receipt}).`,
+      };
     }
-    return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa confirms receipt ${receipt}: paid ${localPhone(attempt.phone)}. Recorded.` };
+    return {
+      itemId: attempt.itemId,
+      outcome: 'paid',
+      checked: 'confirmed',
+      message: `M-Pesa confirms receipt ${receipt}: paid ${localPhone(attempt.phone)}. Recorded.`,
+    };
   }
-  if (answer === 'other_payment') throw new ConflictError(`M-Pesa says receipt ${receipt} belongs to another payment, not this one. Check the receipt on the statement.`);
-  if (answer === 'failed') throw new ConflictError(`M-Pesa says receipt ${receipt} did not complete (failed or reversed): it is no evidence that this worker was paid.`);
-  if (answer === 'not_found') throw new ValidationError(`M-Pesa has no receipt ${receipt}. Check it on the M-Pesa statement and try again.`);
+  if (answer === 'other_payment')
+    throw new ConflictError(
+      `M-Pesa says receipt ${receipt} belongs to another payment, not this one. Check the receipt on the statement.`,
+    );
+  if (answer === 'failed')
+    throw new ConflictError(
+      `M-Pesa says receipt ${receipt} did not complete (failed or reversed): it is no evidence that this worker was paid.`,
+    );
+  if (answer === 'not_found')
+    throw new ValidationError(`M-Pesa has no receipt ${receipt}. Check it on the M-Pesa statement and try again.`);
   if (answer === 'paid') {
-    const flagged = db.prepare(`SELECT reason FROM inbox WHERE id = (SELECT inbox_id FROM status_queries WHERE attempt_id = ? AND by_receipt = ? ORDER BY id DESC LIMIT 1)`).get(attempt.id, receipt) as
-      | { reason: string | null }
-      | undefined;
-    throw new ConflictError(`M-Pesa's record of receipt ${receipt} does not match this payment${flagged?.reason ? `: ${flagged.reason}` : ''}.`);
+    const flagged = db
+      .prepare(
+        `SELECT reason FROM inbox WHERE id = (SELECT inbox_id FROM status_queries WHERE attempt_id = ? AND by_receipt = ? ORDER BY id DESC LIMIT 1)`,
+      )
+      .get(attempt.id, receipt) as { reason: string | null } | undefined;
+    throw new ConflictError(
+      `M-Pesa's record of receipt ${receipt} does not match this payment${flagged?.reason ? `: ${flagged.reason}` : ''}.`,
+    );
   }
   // No usable answer: recorded on the person's word, marked unchecked, in one transaction.
   const nowIso = new Date(now()).toISOString();
@@ -241,15 +329,24 @@ async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string,
            needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
       )
       .run(receipt, `Recorded as paid by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
-    if (changed !== 1) throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
-    db.prepare(`UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND state <> 'cancelled'`).run(nowIso, attempt.itemId);
+    if (changed !== 1)
+      throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
+    db.prepare(`UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND state <> 'cancelled'`).run(
+      nowIso,
+      attempt.itemId,
+    );
     db.prepare(
       `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, phone, attempt_id, source)
        VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, 'manual')`,
     ).run(receipt, nowIso, nowIso, attempt.amountCents, attempt.phone, attempt.id);
     audit(db, actor, attempt, { outcome: 'paid', receipt, reason, checked: 'unchecked' });
   }).immediate();
-  return { itemId: attempt.itemId, outcome: 'paid', checked: 'unchecked', message: `M-Pesa did not answer in time: recorded as paid with receipt ${receipt} on your word, marked unchecked.` };
+  return {
+    itemId: attempt.itemId,
+    outcome: 'paid',
+    checked: 'unchecked',
+    message: `M-Pesa did not answer in time: recorded as paid with receipt ${receipt} on your word, marked unchecked.`,
+  };
 }
 
 /**
@@ -258,10 +355,14 @@ async function resolvePaid(deps: ResolveDeps, attempt: Attempt, receipt: string,
  * must not stand against it.
  */
 function reportedPaid(db: ProfileDatabase, attempt: Attempt): string | null {
-  const ids = [attempt.originatorConversationId, attempt.conversationId].filter((id): id is string => id !== null && id !== '');
+  const ids = [attempt.originatorConversationId, attempt.conversationId].filter(
+    (id): id is string => id !== null && id !== '',
+  );
   for (const id of ids) {
     const rows = db
-      .prepare(`SELECT id, kind, body, reason FROM inbox WHERE kind IN ('b2c-result', 'status-result') AND applied = 0 AND flag IS NOT NULL AND instr(body, ?) > 0 ORDER BY id LIMIT 50`)
+      .prepare(
+        `SELECT id, kind, body, reason FROM inbox WHERE kind IN ('b2c-result', 'status-result') AND applied = 0 AND flag IS NOT NULL AND instr(body, ?) > 0 ORDER BY id LIMIT 50`,
+      )
       .all(id) as Array<{ id: number; kind: CallbackKind; body: string; reason: string | null }>;
     for (const row of rows) {
       const parsed = parseCallback(row.body, row.kind);
@@ -269,25 +370,42 @@ function reportedPaid(db: ProfileDatabase, attempt: Attempt): string | null {
       const event = parsed.event;
       const paid =
         (event.type === 'b2c-result' && event.resultCode === '0') ||
-        (event.type === 'status-result' && event.resultCode === '0' && (event.transactionStatus ?? '').toLowerCase() === 'completed');
+        (event.type === 'status-result' &&
+          event.resultCode === '0' &&
+          (event.transactionStatus ?? '').toLowerCase() === 'completed');
       if (paid) return `callback #${row.id}${row.reason ? ` (${row.reason})` : ''}`;
     }
   }
   return null;
 }
 
-async function resolveFailed(deps: ResolveDeps, attempt: Attempt, reason: string, actor: string): Promise<ResolveOutcome> {
+async function resolveFailed(
+  deps: ResolveDeps,
+  attempt: Attempt,
+  reason: string,
+  actor: string,
+): Promise<ResolveOutcome> {
   const { db, now } = deps;
   // One more question before a person's "failed" lets a retry send new money.
   const answer = await askAndWait(deps, attempt, null);
   const after = attemptById(db, attempt.id) ?? attempt;
   if (after.state === 'succeeded') {
     audit(db, actor, after, { outcome: 'paid', reason, checked: 'confirmed', asked: 'failed' });
-    return { itemId: attempt.itemId, outcome: 'paid', checked: 'confirmed', message: `M-Pesa shows this payment was made (receipt ${String(after.receipt)}): recorded as paid, not failed.` };
+    return {
+      itemId: attempt.itemId,
+      outcome: 'paid',
+      checked: 'confirmed',
+      message: `M-Pesa shows this payment was made (receipt ${String(after.receipt)}): recorded as paid, not failed.`,
+    };
   }
   if (after.state === 'failed') {
     audit(db, actor, after, { outcome: 'failed', reason, checked: 'confirmed' });
-    return { itemId: attempt.itemId, outcome: 'failed', checked: 'confirmed', message: `M-Pesa confirms it failed (${String(after.resultCode)}). It can be retried.` };
+    return {
+      itemId: attempt.itemId,
+      outcome: 'failed',
+      checked: 'confirmed',
+      message: `M-Pesa confirms it failed (${String(after.resultCode)}). It can be retried.`,
+    };
   }
   // M-Pesa said "paid" in an answer that did not match this payment (another amount, another
   // number): that is for a person to look into, never a failure a retry could pay again on top of.
@@ -305,9 +423,16 @@ async function resolveFailed(deps: ResolveDeps, attempt: Attempt, reason: string
            needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
       )
       .run(`Recorded as failed by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
-    if (changed !== 1) throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
+    if (changed !== 1)
+      throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
     failItem(db, attempt.id, nowIso);
     audit(db, actor, attempt, { outcome: 'failed', reason, checked: 'unchecked' });
   }).immediate();
-  return { itemId: attempt.itemId, outcome: 'failed', checked: 'unchecked', message: 'Recorded as failed on your word. A retry sends a new payment: approve it only if you are sure this one was not paid.' };
+  return {
+    itemId: attempt.itemId,
+    outcome: 'failed',
+    checked: 'unchecked',
+    message:
+      'Recorded as failed on your word. A retry sends a new payment: approve it only if you are sure this one was not paid.',
+  };
 }

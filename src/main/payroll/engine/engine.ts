@@ -134,7 +134,12 @@ export class PayoutEngine {
     this.#now = options.clock ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#sendRate = new SendRate({ ratePerSecond: options.rate, now: this.#now });
-    this.#retryBackoff = options.retryBackoff ?? { baseMs: 200, maxMs: 10_000, throttledFactor: 2, random: this.#random };
+    this.#retryBackoff = options.retryBackoff ?? {
+      baseMs: 200,
+      maxMs: 10_000,
+      throttledFactor: 2,
+      random: this.#random,
+    };
     this.#policy = {
       resultTimeoutMs: options.resultTimeoutMs,
       notFoundCodes: options.notFoundCodes ?? defaultEvidencePolicy.notFoundCodes,
@@ -153,13 +158,16 @@ export class PayoutEngine {
       sharedRate: this.#sendRate,
       resultTimeoutMs: options.resultTimeoutMs,
       maxQueries: options.maxStatusQueries ?? 8,
-      ...(options.attentionMaxIntervalMs === undefined ? {} : { attentionMaxIntervalMs: options.attentionMaxIntervalMs }),
+      ...(options.attentionMaxIntervalMs === undefined
+        ? {}
+        : { attentionMaxIntervalMs: options.attentionMaxIntervalMs }),
       retryBackoff: this.#retryBackoff,
       answersStopped: () => this.#held !== null,
       onQuerySent: () => void (this.#counters.statusQueries += 1),
       onAnswer: () => this.#poke(),
     });
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new RangeError('concurrency must be a positive integer');
   }
 
   /** The send rate in force now (requests per second), after AIMD. */
@@ -209,7 +217,13 @@ export class PayoutEngine {
   /** Checks the float (Account Balance), then starts paying an approved run. */
   async startRun(runId: number, actor: string): Promise<void> {
     const need = runFloatNeed(this.#db, runId);
-    const available = await queryUtilityBalance(this.#db, this.#client, this.#source, this.#options.resultTimeoutMs, (conversationId) => this.#balanceArrival(conversationId));
+    const available = await queryUtilityBalance(
+      this.#db,
+      this.#client,
+      this.#source,
+      this.#options.resultTimeoutMs,
+      (conversationId) => this.#balanceArrival(conversationId),
+    );
     requireFloat(available, need, committedElsewhere(this.#db, runId));
     control.beginRun(this.#db, runId, actor, this.#iso());
     this.#poke();
@@ -291,12 +305,15 @@ export class PayoutEngine {
    */
   #recover(): void {
     const now = this.#iso();
-    for (const attempt of attemptsWhere(this.#db, `a.state = 'sending'`)) markUnknown(this.#db, attempt.id, 'interrupted', now);
+    for (const attempt of attemptsWhere(this.#db, `a.state = 'sending'`))
+      markUnknown(this.#db, attempt.id, 'interrupted', now);
   }
 
   #scanInbox(): void {
     const kinds = engineKinds.map(() => '?').join(', ');
-    const pending = this.#db.prepare(`SELECT id FROM inbox WHERE applied = 0 AND flag IS NULL AND kind IN (${kinds}) ORDER BY id`).all(...engineKinds) as Array<{ id: number }>;
+    const pending = this.#db
+      .prepare(`SELECT id FROM inbox WHERE applied = 0 AND flag IS NULL AND kind IN (${kinds}) ORDER BY id`)
+      .all(...engineKinds) as Array<{ id: number }>;
     for (const { id } of pending) this.#apply(id);
   }
 
@@ -315,7 +332,9 @@ export class PayoutEngine {
         this.#resendAt.delete(result.attemptId);
         // Results that came with an ID Mshahara did not know yet (Daraja's own OriginatorConversationID,
         // its synchronous answer lost) can be read now that Transaction Status named the payment.
-        const known = this.#db.prepare('SELECT conversation_id AS id FROM payout_attempts WHERE id = ?').get(result.attemptId) as { id: string | null } | undefined;
+        const known = this.#db
+          .prepare('SELECT conversation_id AS id FROM payout_attempts WHERE id = ?')
+          .get(result.attemptId) as { id: string | null } | undefined;
         if (known?.id) this.#reapplyUnmatched(known.id);
         break;
       }
@@ -481,7 +500,12 @@ export class PayoutEngine {
           this.#db
             .transaction(() => {
               markAcknowledged(this.#db, attempt.id, null);
-              markUnknown(this.#db, attempt.id, `Daraja already has this OriginatorConversationID (${outcome.error.code})`, now);
+              markUnknown(
+                this.#db,
+                attempt.id,
+                `Daraja already has this OriginatorConversationID (${outcome.error.code})`,
+                now,
+              );
             })
             .immediate();
           break;
@@ -501,7 +525,10 @@ export class PayoutEngine {
       }
     } catch (error) {
       // Something in Mshahara itself broke after the request may have left: treat it as unknown.
-      log.error({ attemptId: attempt.id, err: error instanceof Error ? error.message : String(error) }, 'payment send failed');
+      log.error(
+        { attemptId: attempt.id, err: error instanceof Error ? error.message : String(error) },
+        'payment send failed',
+      );
       markUnknown(this.#db, attempt.id, 'Mshahara failed while waiting for the answer', this.#iso());
     } finally {
       this.#sending.delete(attempt.id);

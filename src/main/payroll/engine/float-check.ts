@@ -9,7 +9,9 @@ import { estimateRunCharges, type RunChargeEstimate } from '../charges';
 
 /** What the run's unsent items need: amounts and estimated charges. */
 export function runFloatNeed(db: ProfileDatabase, runId: number): RunChargeEstimate {
-  const items = db.prepare(`SELECT amount_cents AS amountCents FROM payroll_items WHERE run_id = ? AND state IN ('draft', 'queued')`).all(runId) as Array<{ amountCents: number }>;
+  const items = db
+    .prepare(`SELECT amount_cents AS amountCents FROM payroll_items WHERE run_id = ? AND state IN ('draft', 'queued')`)
+    .all(runId) as Array<{ amountCents: number }>;
   return estimateRunCharges(items);
 }
 
@@ -32,7 +34,9 @@ export function committedElsewhere(db: ProfileDatabase, exceptRunId: number | nu
 /** Utility available from the snapshot the given balance query produced, or null if it has not arrived. */
 export function utilityFromQuery(db: ProfileDatabase, conversationId: string): number | null {
   const row = db
-    .prepare(`SELECT available_cents FROM balance_snapshots WHERE conversation_id = ? AND account = 'Utility Account' ORDER BY id DESC LIMIT 1`)
+    .prepare(
+      `SELECT available_cents FROM balance_snapshots WHERE conversation_id = ? AND account = 'Utility Account' ORDER BY id DESC LIMIT 1`,
+    )
     .get(conversationId) as { available_cents: number } | undefined;
   return row?.available_cents ?? null;
 }
@@ -42,7 +46,8 @@ export function requireFloat(availableCents: number, need: RunChargeEstimate, el
   const others = elsewhere?.totalWithChargesCents ?? 0;
   if (availableCents >= need.totalWithChargesCents + others) return;
   const short = need.totalWithChargesCents + others - availableCents;
-  const besides = others > 0 ? `, besides ${formatKesWithCurrency(others)} that other approved or running runs will take,` : '';
+  const besides =
+    others > 0 ? `, besides ${formatKesWithCurrency(others)} that other approved or running runs will take,` : '';
   throw new ConflictError(
     `The B2C utility account holds ${formatKesWithCurrency(availableCents)} but this run needs ${formatKesWithCurrency(need.totalWithChargesCents)} ` +
       `(${formatKesWithCurrency(need.amountCents)} in payments + ${formatKesWithCurrency(need.chargesCents)} estimated charges)${besides}: short by ${formatKesWithCurrency(short)}. Top up the float first.`,
@@ -55,7 +60,9 @@ export function requireFloat(availableCents: number, need: RunChargeEstimate, el
  */
 export function utilityReportedSince(db: ProfileDatabase, since: string): number | null {
   const row = db
-    .prepare(`SELECT available_cents FROM balance_snapshots WHERE account = 'Utility Account' AND recorded_at >= ? ORDER BY observed_at DESC, id DESC LIMIT 1`)
+    .prepare(
+      `SELECT available_cents FROM balance_snapshots WHERE account = 'Utility Account' AND recorded_at >= ? ORDER BY observed_at DESC, id DESC LIMIT 1`,
+    )
     .get(since) as { available_cents: number } | undefined;
   return row?.available_cents ?? null;
 }
@@ -110,7 +117,9 @@ export async function queryUtilityBalance(
     const late = await pollFor(reportedAnyway, waitMs);
     if (late !== null) return late;
   }
-  throw new UnavailableError('M-Pesa did not report the account balance; the run was not started. Try again in a moment.');
+  throw new UnavailableError(
+    'M-Pesa did not report the account balance; the run was not started. Try again in a moment.',
+  );
 }
 
 /** Looks every 50 ms, for at most `ms`, until `read` gives a value. */

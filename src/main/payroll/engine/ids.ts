@@ -3,10 +3,16 @@
 // or a restored backup can never produce the same one.
 
 /** `MSH-<run>-<item>-<attempt>-<8 base-36 chars>`, at most 64 characters (Daraja's limit). */
-export function newOriginatorConversationId(runId: number, itemId: number, attemptNumber: number, random: () => number): string {
+export function newOriginatorConversationId(
+  runId: number,
+  itemId: number,
+  attemptNumber: number,
+  random: () => number,
+): string {
   let tail = '';
   for (let i = 0; i < 8; i++) tail += Math.floor(random() * 36).toString(36);
   const id = `MSH-${runId}-${itemId}-${attemptNumber}-${tail}`;
-  if (id.length > 64) throw new RangeError(`OriginatorConversationID would be ${id.length} characters; Daraja takes 64`);
+  if (id.length > 64)
+    throw new RangeError(`OriginatorConversationID would be ${id.length} characters; Daraja takes 64`);
   return id;
 }

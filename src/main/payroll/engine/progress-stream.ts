@@ -55,7 +55,11 @@ export class ProgressStream {
     const runs = new Set<number>(this.#waiters.map((w) => w.runId));
     if (this.#listeners.size > 0) {
       const recent = new Date(now - 2000).toISOString();
-      const rows = this.db.prepare(`SELECT id FROM payroll_runs WHERE state IN ('running', 'paused') OR finished_at >= ? OR cancelled_at >= ?`).all(recent, recent) as Array<{ id: number }>;
+      const rows = this.db
+        .prepare(
+          `SELECT id FROM payroll_runs WHERE state IN ('running', 'paused') OR finished_at >= ? OR cancelled_at >= ?`,
+        )
+        .all(recent, recent) as Array<{ id: number }>;
       for (const row of rows) runs.add(row.id);
     }
     let next = Infinity;
@@ -100,6 +104,11 @@ export class ProgressStream {
     const sentPerSecond = (this.#sentTimes.length * 1000) / windowMs;
     const left = progress.counts.queued + progress.counts.draft;
     const held = progress.state === 'running' ? this.held() : null;
-    return { ...progress, held, sentPerSecond, etaSeconds: left === 0 ? null : sentPerSecond > 0 ? left / sentPerSecond : null };
+    return {
+      ...progress,
+      held,
+      sentPerSecond,
+      etaSeconds: left === 0 ? null : sentPerSecond > 0 ? left / sentPerSecond : null,
+    };
   }
 }

@@ -2,7 +2,15 @@
 // display status rolled up from them (src/main/payroll/status.ts). Read straight from SQLite.
 import type { ProfileDatabase } from '../../db';
 import { NotFoundError } from '../../../shared/errors';
-import { emptyItemCounts, itemStates, runDisplayStatus, type ItemCounts, type ItemState, type RunDisplayStatus, type RunState } from '../status';
+import {
+  emptyItemCounts,
+  itemStates,
+  runDisplayStatus,
+  type ItemCounts,
+  type ItemState,
+  type RunDisplayStatus,
+  type RunState,
+} from '../status';
 
 export interface RunProgress {
   runId: number;
@@ -31,7 +39,11 @@ export function runProgress(db: ProfileDatabase, runId: number): RunProgress {
   const counts = emptyItemCounts();
   let total = 0;
   let paidCents = 0;
-  const rows = db.prepare('SELECT state, COUNT(*) AS n, SUM(amount_cents) AS cents FROM payroll_items WHERE run_id = ? GROUP BY state').all(runId) as Array<{ state: ItemState; n: number; cents: number }>;
+  const rows = db
+    .prepare(
+      'SELECT state, COUNT(*) AS n, SUM(amount_cents) AS cents FROM payroll_items WHERE run_id = ? GROUP BY state',
+    )
+    .all(runId) as Array<{ state: ItemState; n: number; cents: number }>;
   for (const row of rows) {
     if (itemStates.includes(row.state)) counts[row.state] = row.n;
     total += row.n;
@@ -44,7 +56,11 @@ export function runProgress(db: ProfileDatabase, runId: number): RunProgress {
        WHERE i.run_id = ? AND a.needs_attention = 1 AND i.state <> 'paid'`,
     )
     .get(runId) as { n: number; paying: number };
-  const findings = db.prepare('SELECT COUNT(*) AS n FROM payout_findings f JOIN payroll_items i ON i.id = f.item_id WHERE i.run_id = ? AND f.cleared_at IS NULL').get(runId) as { n: number };
+  const findings = db
+    .prepare(
+      'SELECT COUNT(*) AS n FROM payout_findings f JOIN payroll_items i ON i.id = f.item_id WHERE i.run_id = ? AND f.cleared_at IS NULL',
+    )
+    .get(runId) as { n: number };
   return {
     runId,
     state: run.state,

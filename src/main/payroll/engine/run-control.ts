@@ -12,7 +12,13 @@ function runState(db: ProfileDatabase, runId: number): RunState {
   return row.state;
 }
 
-function audit(db: ProfileDatabase, actor: string, action: string, runId: number, details: Record<string, unknown> = {}): void {
+function audit(
+  db: ProfileDatabase,
+  actor: string,
+  action: string,
+  runId: number,
+  details: Record<string, unknown> = {},
+): void {
   appendAudit(db, { actor, action: `payroll_run.${action}`, entity: 'payroll_run', entityId: runId, details });
 }
 
@@ -21,9 +27,12 @@ export function beginRun(db: ProfileDatabase, runId: number, actor: string, nowI
   return db
     .transaction(() => {
       const state = runState(db, runId);
-      if (state !== 'approved') throw new ConflictError(`Only an approved run can be started; run ${runId} is ${state}`);
+      if (state !== 'approved')
+        throw new ConflictError(`Only an approved run can be started; run ${runId} is ${state}`);
       db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(nowIso, runId);
-      const queued = db.prepare(`UPDATE payroll_items SET state = 'queued', updated_at = ? WHERE run_id = ? AND state = 'draft'`).run(nowIso, runId).changes;
+      const queued = db
+        .prepare(`UPDATE payroll_items SET state = 'queued', updated_at = ? WHERE run_id = ? AND state = 'draft'`)
+        .run(nowIso, runId).changes;
       audit(db, actor, 'started', runId, { queued });
       return queued;
     })
@@ -54,13 +63,23 @@ export function resumeRun(db: ProfileDatabase, runId: number, actor: string): vo
  * sent, or turned away unprocessed) are closed. Money already sent cannot be recalled; those
  * attempts settle as usual.
  */
-export function cancelRun(db: ProfileDatabase, runId: number, actor: string, nowIso: string): { cancelledItems: number } {
+export function cancelRun(
+  db: ProfileDatabase,
+  runId: number,
+  actor: string,
+  nowIso: string,
+): { cancelledItems: number } {
   return db
     .transaction(() => {
       const state = runState(db, runId);
-      if (state === 'completed' || state === 'cancelled') throw new ConflictError(`Run ${runId} is ${state} and cannot be cancelled`);
+      if (state === 'completed' || state === 'cancelled')
+        throw new ConflictError(`Run ${runId} is ${state} and cannot be cancelled`);
       const unsent = closeUnsentAttempts(db, runId, nowIso);
-      const cancelled = db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND state IN ('draft', 'queued')`).run(nowIso, runId).changes;
+      const cancelled = db
+        .prepare(
+          `UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND state IN ('draft', 'queued')`,
+        )
+        .run(nowIso, runId).changes;
       db.prepare(`UPDATE payroll_runs SET state = 'cancelled', cancelled_at = ? WHERE id = ?`).run(nowIso, runId);
       audit(db, actor, 'cancelled', runId, { cancelledItems: cancelled + unsent, previousState: state });
       return { cancelledItems: cancelled + unsent };
@@ -79,25 +98,39 @@ export function closeUnsentAttempts(db: ProfileDatabase, runId: number, nowIso: 
   return db
     .transaction(() => {
       const waiting = db
-        .prepare(`SELECT a.id, a.item_id, a.acknowledged, a.resends FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ? AND a.state = 'created'`)
+        .prepare(
+          `SELECT a.id, a.item_id, a.acknowledged, a.resends FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ? AND a.state = 'created'`,
+        )
         .all(runId) as Array<{ id: number; item_id: number; acknowledged: number; resends: number }>;
       const unsent = waiting.filter((a) => a.acknowledged === 0 && a.resends === 0);
       for (const attempt of waiting.filter((a) => a.acknowledged === 1 || a.resends > 0)) {
-        const reason = 'Run cancelled while this payment waited to be sent again; M-Pesa may still have the first request';
-        db.prepare(`UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND state = 'created'`).run(
-          reason,
-          reason,
-          nowIso,
-          attempt.id,
-        );
-        appendAudit(db, { actor: 'system', action: 'payout_attempt.needs_attention', entity: 'payout_attempt', entityId: attempt.id, details: { reason } });
+        const reason =
+          'Run cancelled while this payment waited to be sent again; M-Pesa may still have the first request';
+        db.prepare(
+          `UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND state = 'created'`,
+        ).run(reason, reason, nowIso, attempt.id);
+        appendAudit(db, {
+          actor: 'system',
+          action: 'payout_attempt.needs_attention',
+          entity: 'payout_attempt',
+          entityId: attempt.id,
+          details: { reason },
+        });
       }
       for (const attempt of unsent) {
         db.prepare(
           `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.cancelled', result_desc = 'Run cancelled before this payment was sent', finished_at = ?, updated_at = ? WHERE id = ?`,
         ).run(nowIso, nowIso, attempt.id);
-        db.prepare(`UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'paying'`).run(nowIso, attempt.item_id);
-        appendAudit(db, { actor: 'system', action: 'payout_attempt.rejected', entity: 'payout_attempt', entityId: attempt.id, details: { reason: 'run cancelled before it was sent' } });
+        db.prepare(
+          `UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'paying'`,
+        ).run(nowIso, attempt.item_id);
+        appendAudit(db, {
+          actor: 'system',
+          action: 'payout_attempt.rejected',
+          entity: 'payout_attempt',
+          entityId: attempt.id,
+          details: { reason: 'run cancelled before it was sent' },
+        });
       }
       return unsent.length;
     })
@@ -112,7 +145,8 @@ export function approveRetry(db: ProfileDatabase, runId: number, actor: string, 
   return db
     .transaction(() => {
       const state = runState(db, runId);
-      if (state === 'cancelled' || state === 'draft' || state === 'approved') throw new ConflictError(`Run ${runId} is ${state}; only a started run's failed payments can be retried`);
+      if (state === 'cancelled' || state === 'draft' || state === 'approved')
+        throw new ConflictError(`Run ${runId} is ${state}; only a started run's failed payments can be retried`);
       const queued = db
         .prepare(
           `UPDATE payroll_items SET state = 'queued', updated_at = ?
@@ -122,7 +156,8 @@ export function approveRetry(db: ProfileDatabase, runId: number, actor: string, 
                                   OR (a.state = 'rejected' AND (a.resends > 0 OR a.acknowledged = 1))))`,
         )
         .run(nowIso, runId).changes;
-      if (queued > 0 && state === 'completed') db.prepare(`UPDATE payroll_runs SET state = 'running', finished_at = NULL WHERE id = ?`).run(runId);
+      if (queued > 0 && state === 'completed')
+        db.prepare(`UPDATE payroll_runs SET state = 'running', finished_at = NULL WHERE id = ?`).run(runId);
       audit(db, actor, 'retry_approved', runId, { queued });
       return queued;
     })
@@ -133,9 +168,13 @@ export function approveRetry(db: ProfileDatabase, runId: number, actor: string, 
 export function completeIfDone(db: ProfileDatabase, runId: number, nowIso: string): boolean {
   return db
     .transaction(() => {
-      const open = db.prepare(`SELECT COUNT(*) AS n FROM payroll_items WHERE run_id = ? AND state IN ('draft', 'queued', 'paying')`).get(runId) as { n: number };
+      const open = db
+        .prepare(`SELECT COUNT(*) AS n FROM payroll_items WHERE run_id = ? AND state IN ('draft', 'queued', 'paying')`)
+        .get(runId) as { n: number };
       if (open.n > 0) return false;
-      const changed = db.prepare(`UPDATE payroll_runs SET state = 'completed', finished_at = ? WHERE id = ? AND state = 'running'`).run(nowIso, runId).changes;
+      const changed = db
+        .prepare(`UPDATE payroll_runs SET state = 'completed', finished_at = ? WHERE id = ? AND state = 'running'`)
+        .run(nowIso, runId).changes;
       if (changed === 1) audit(db, 'system', 'completed', runId);
       return changed === 1;
     })

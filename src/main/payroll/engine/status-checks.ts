@@ -14,7 +14,13 @@ import { backoff, type BackoffPolicy } from '../../daraja/backoff';
 import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { logger } from '../../log';
-import { attemptsWhere, countUnansweredStatusQuery, markNeedsAttention, recordStatusQuerySent, type Attempt } from './attempts';
+import {
+  attemptsWhere,
+  countUnansweredStatusQuery,
+  markNeedsAttention,
+  recordStatusQuerySent,
+  type Attempt,
+} from './attempts';
 import { SendRate, takeFromAll } from './rate';
 import { recordQueryAccepted, recordQueryAnswer, recordQueryAsked } from './status-queries';
 
@@ -81,8 +87,16 @@ export class StatusChecks {
     const overdue = new Date(now - resultTimeoutMs).toISOString();
     // Simple queries so each reads the (state, accepted_at) index, not every attempt ever made.
     const due = [
-      ...attemptsWhere(db, `a.state = 'unknown' AND a.needs_attention = 0 AND (a.sent_at IS NULL OR a.sent_at <= ?) ORDER BY a.id LIMIT 500`, overdue),
-      ...attemptsWhere(db, `a.state = 'accepted' AND a.accepted_at <= ? AND a.needs_attention = 0 ORDER BY a.id LIMIT 500`, overdue),
+      ...attemptsWhere(
+        db,
+        `a.state = 'unknown' AND a.needs_attention = 0 AND (a.sent_at IS NULL OR a.sent_at <= ?) ORDER BY a.id LIMIT 500`,
+        overdue,
+      ),
+      ...attemptsWhere(
+        db,
+        `a.state = 'accepted' AND a.accepted_at <= ? AND a.needs_attention = 0 ORDER BY a.id LIMIT 500`,
+        overdue,
+      ),
       ...attemptsWhere(db, `a.state IN ('unknown', 'accepted') AND a.needs_attention = 1 ORDER BY a.id LIMIT 200`),
     ];
     for (const attempt of due) {
@@ -97,10 +111,20 @@ export class StatusChecks {
         let unanswered = attempt.statusQueries;
         // A missing answer says something about this payment only while answers are reaching us.
         if (this.#awaiting.delete(attempt.id) && !this.#o.answersStopped()) {
-          unanswered = countUnansweredStatusQuery(db, attempt.id, new Date(now).toISOString(), 'no answer within the result timeout');
+          unanswered = countUnansweredStatusQuery(
+            db,
+            attempt.id,
+            new Date(now).toISOString(),
+            'no answer within the result timeout',
+          );
         }
         if (unanswered >= this.#o.maxQueries) {
-          markNeedsAttention(db, attempt.id, `No answer after ${unanswered} Transaction Status queries`, new Date(now).toISOString());
+          markNeedsAttention(
+            db,
+            attempt.id,
+            `No answer after ${unanswered} Transaction Status queries`,
+            new Date(now).toISOString(),
+          );
           continue;
         }
       }
@@ -135,7 +159,8 @@ export class StatusChecks {
     const askedAt = now();
     this.#askedAt.set(attempt.id, askedAt);
     // Turned away before Daraja looked at it: ask again after a short pause, not a full timeout.
-    const askSoon = (throttled: boolean): void => void this.#askedAt.set(attempt.id, now() - resultTimeoutMs + backoff(1, retryBackoff, throttled));
+    const askSoon = (throttled: boolean): void =>
+      void this.#askedAt.set(attempt.id, now() - resultTimeoutMs + backoff(1, retryBackoff, throttled));
     let queryId: number | null = null;
     try {
       // Written before it leaves, so its answer can be tied to it.
@@ -166,13 +191,25 @@ export class StatusChecks {
         case 'duplicate':
           // Asked again soon; each such refusal still counts, so a query Daraja never takes ends on the work list.
           recordQueryAnswer(db, queryId, 'refused', outcome.error.code ?? null, null, new Date(now()).toISOString());
-          if (!attempt.needsAttention) countUnansweredStatusQuery(db, attempt.id, new Date(now()).toISOString(), `query not taken: ${outcome.error.code ?? outcome.kind}`);
+          if (!attempt.needsAttention)
+            countUnansweredStatusQuery(
+              db,
+              attempt.id,
+              new Date(now()).toISOString(),
+              `query not taken: ${outcome.error.code ?? outcome.kind}`,
+            );
           askSoon(false);
           break;
         case 'definitive':
           // A refused query tells nothing about the payment; it counts toward the work list.
           recordQueryAnswer(db, queryId, 'refused', outcome.error.code ?? null, null, new Date(now()).toISOString());
-          if (!attempt.needsAttention) countUnansweredStatusQuery(db, attempt.id, new Date(now()).toISOString(), `query refused: ${outcome.error.code ?? 'no code'}`);
+          if (!attempt.needsAttention)
+            countUnansweredStatusQuery(
+              db,
+              attempt.id,
+              new Date(now()).toISOString(),
+              `query refused: ${outcome.error.code ?? 'no code'}`,
+            );
           break;
         default: {
           const never: never = outcome;
@@ -180,7 +217,10 @@ export class StatusChecks {
         }
       }
     } catch (error) {
-      log.error({ attemptId: attempt.id, queryId, err: error instanceof Error ? error.message : String(error) }, 'status query failed');
+      log.error(
+        { attemptId: attempt.id, queryId, err: error instanceof Error ? error.message : String(error) },
+        'status query failed',
+      );
     } finally {
       this.#inFlight.delete(attempt.id);
       this.#o.onAnswer();

@@ -13,12 +13,112 @@ export type ColumnMap = Record<ColumnName, number | undefined>;
 
 /** Header titles accepted for each column, already normalised (see normaliseHeader). */
 const synonyms: Record<ColumnName, readonly string[]> = {
-  name: ['name', 'names', 'full name', 'full names', 'worker', 'worker name', 'employee', 'employee name', 'employee names', 'staff name', 'payee', 'payee name', 'recipient', 'recipient name', 'beneficiary', 'beneficiary name', 'account name', 'customer name'],
-  phone: ['phone', 'phone number', 'phone no', 'mobile', 'mobile number', 'mobile no', 'msisdn', 'mpesa', 'mpesa number', 'mpesa no', 'm pesa number', 'm pesa no', 'mpesa phone', 'mpesa phone number', 'telephone', 'tel', 'safaricom number', 'cell', 'cell phone', 'account number', 'beneficiary phone', 'recipient phone'],
-  amount: ['amount', 'pay', 'net pay', 'net', 'net amount', 'net salary', 'salary', 'wage', 'wages', 'amount payable', 'amount to pay', 'take home', 'take home pay', 'payment amount', 'kes', 'ksh', 'kshs'],
-  reference: ['reference', 'ref', 'ref no', 'remarks', 'remark', 'description', 'narration', 'narrative', 'payment reference', 'payment details', 'purpose', 'memo', 'note', 'comment', 'comments'],
-  nationalId: ['national id', 'national id number', 'national id no', 'id', 'id number', 'id no', 'idno', 'nid', 'identity number'],
-  staffNumber: ['staff number', 'staff no', 'staff id', 'employee number', 'employee no', 'employee id', 'emp no', 'emp id', 'payroll number', 'payroll no', 'pf number', 'pf no', 'personal number'],
+  name: [
+    'name',
+    'names',
+    'full name',
+    'full names',
+    'worker',
+    'worker name',
+    'employee',
+    'employee name',
+    'employee names',
+    'staff name',
+    'payee',
+    'payee name',
+    'recipient',
+    'recipient name',
+    'beneficiary',
+    'beneficiary name',
+    'account name',
+    'customer name',
+  ],
+  phone: [
+    'phone',
+    'phone number',
+    'phone no',
+    'mobile',
+    'mobile number',
+    'mobile no',
+    'msisdn',
+    'mpesa',
+    'mpesa number',
+    'mpesa no',
+    'm pesa number',
+    'm pesa no',
+    'mpesa phone',
+    'mpesa phone number',
+    'telephone',
+    'tel',
+    'safaricom number',
+    'cell',
+    'cell phone',
+    'account number',
+    'beneficiary phone',
+    'recipient phone',
+  ],
+  amount: [
+    'amount',
+    'pay',
+    'net pay',
+    'net',
+    'net amount',
+    'net salary',
+    'salary',
+    'wage',
+    'wages',
+    'amount payable',
+    'amount to pay',
+    'take home',
+    'take home pay',
+    'payment amount',
+    'kes',
+    'ksh',
+    'kshs',
+  ],
+  reference: [
+    'reference',
+    'ref',
+    'ref no',
+    'remarks',
+    'remark',
+    'description',
+    'narration',
+    'narrative',
+    'payment reference',
+    'payment details',
+    'purpose',
+    'memo',
+    'note',
+    'comment',
+    'comments',
+  ],
+  nationalId: [
+    'national id',
+    'national id number',
+    'national id no',
+    'id',
+    'id number',
+    'id no',
+    'idno',
+    'nid',
+    'identity number',
+  ],
+  staffNumber: [
+    'staff number',
+    'staff no',
+    'staff id',
+    'employee number',
+    'employee no',
+    'employee id',
+    'emp no',
+    'emp id',
+    'payroll number',
+    'payroll no',
+    'pf number',
+    'pf no',
+    'personal number',
+  ],
   department: ['department', 'dept', 'section', 'team', 'division', 'unit', 'branch'],
 };
 
@@ -63,7 +163,11 @@ function titlesOf(row: SheetRow, rows: readonly SheetRow[], merges: readonly Mer
   const titles = row.cells.map((cell) => cell.text.replace(/\s+/g, ' ').trim());
   for (const merge of merges) {
     if (row.row < merge.top || row.row > merge.bottom) continue;
-    const origin = rows.find((r) => r.row === merge.top)?.cells[merge.left]?.text.replace(/\s+/g, ' ').trim() ?? '';
+    const origin =
+      rows
+        .find((r) => r.row === merge.top)
+        ?.cells[merge.left]?.text.replace(/\s+/g, ' ')
+        .trim() ?? '';
     for (let column = merge.left; column <= merge.right && column < importLimits.columns; column += 1) {
       if ((titles[column] ?? '') === '') titles[column] = origin;
     }
@@ -84,7 +188,14 @@ function headerScore(titles: readonly string[]): number {
   return seen.size - clashes;
 }
 
-export type Header = { index: number; row: number; columns: ImportColumn[]; map: ColumnMap; layout: string; clashes: string[] };
+export type Header = {
+  index: number;
+  row: number;
+  columns: ImportColumn[];
+  map: ColumnMap;
+  layout: string;
+  clashes: string[];
+};
 
 /** Titles Mshahara adds to the left-out rows file; a fixed file read back keeps its layout's mapping. */
 export const leftOutTitles = { row: 'Row in original file', reason: 'Reason left out' } as const;
@@ -93,7 +204,8 @@ const addedTitles = new Set(Object.values(leftOutTitles).map(normaliseHeader));
 /** A key for this arrangement of titles: next month's file from the same system has the same one. */
 export function layoutKey(titles: readonly string[]): string {
   const normalised = titles.map(normaliseHeader);
-  while (normalised.length > 0 && (normalised.at(-1) === '' || addedTitles.has(normalised.at(-1) ?? ''))) normalised.pop();
+  while (normalised.length > 0 && (normalised.at(-1) === '' || addedTitles.has(normalised.at(-1) ?? '')))
+    normalised.pop();
   return createHash('sha256').update(normalised.join('\u0000')).digest('hex').slice(0, 16);
 }
 
@@ -103,7 +215,12 @@ export function layoutKey(titles: readonly string[]): string {
  * meaning is left out. Two titles with the same meaning, unmapped, are a file-level error: no row can
  * be trusted until the officer says which one is meant.
  */
-export function findHeader(rows: readonly SheetRow[], merges: readonly Merge[], mapping: ColumnMapping = {}, lenient = false): Header {
+export function findHeader(
+  rows: readonly SheetRow[],
+  merges: readonly Merge[],
+  mapping: ColumnMapping = {},
+  lenient = false,
+): Header {
   let best: { index: number; titles: string[]; score: number } | undefined;
   rows.slice(0, importLimits.headerSearchRows).forEach((row, index) => {
     const titles = titlesOf(row, rows, merges);
@@ -111,19 +228,31 @@ export function findHeader(rows: readonly SheetRow[], merges: readonly Merge[], 
     // Ties go to the lower row: a group title ("Pay") sits above the titles proper ("Net Pay").
     if (best === undefined || score >= best.score) best = { index, titles, score };
   });
-  if (best === undefined) throw new ValidationError('The file is empty: its first row must hold the titles name, phone, amount');
+  if (best === undefined)
+    throw new ValidationError('The file is empty: its first row must hold the titles name, phone, amount');
   if (best.score <= 0) best = { index: 0, titles: titlesOf(rows[0] as SheetRow, rows, merges), score: 0 };
 
-  const map: ColumnMap = { name: undefined, phone: undefined, amount: undefined, reference: undefined, nationalId: undefined, staffNumber: undefined, department: undefined };
+  const map: ColumnMap = {
+    name: undefined,
+    phone: undefined,
+    amount: undefined,
+    reference: undefined,
+    nationalId: undefined,
+    staffNumber: undefined,
+    department: undefined,
+  };
   const chosen = new Set<number>();
   for (const column of columnNames) {
     const index = mapping[column];
     if (index === undefined) continue;
     if (index === null) continue;
     if (!Number.isInteger(index) || index < 0 || index >= Math.max(best.titles.length, 1)) {
-      throw new ValidationError(`The ${spokenColumn[column]} column was mapped to column ${index + 1}, which the file does not have`);
+      throw new ValidationError(
+        `The ${spokenColumn[column]} column was mapped to column ${index + 1}, which the file does not have`,
+      );
     }
-    if (chosen.has(index)) throw new ValidationError(`Column ${index + 1} was mapped twice; give each column one meaning`);
+    if (chosen.has(index))
+      throw new ValidationError(`Column ${index + 1} was mapped twice; give each column one meaning`);
     map[column] = index;
     chosen.add(index);
   }

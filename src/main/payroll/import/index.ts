@@ -5,7 +5,15 @@ import type { ImportOptions, ImportPreview } from './types';
 
 export { importFileKind, previewCsv, previewHere, previewXlsx, type ImportFileKind } from './preview';
 export { columnNames, type ColumnName } from './columns';
-export type { ColumnMapping, ImportColumn, ImportOptions, ImportPreview, ImportedRow, ImportWarning, RejectedRow } from './types';
+export type {
+  ColumnMapping,
+  ImportColumn,
+  ImportOptions,
+  ImportPreview,
+  ImportedRow,
+  ImportWarning,
+  RejectedRow,
+} from './types';
 
 /** Reads a payroll or worker file off the core's thread, within the limits of limits.ts. */
 export function previewPayrollFile(content: Uint8Array, options: ImportOptions): Promise<ImportPreview> {

@@ -45,7 +45,9 @@ export function importFileKind(content: Uint8Array): ImportFileKind {
   const startsWith = (...bytes: number[]): boolean => bytes.every((byte, i) => content[i] === byte);
   if (startsWith(0x50, 0x4b, 0x03, 0x04)) return 'xlsx';
   if (startsWith(0xd0, 0xcf, 0x11, 0xe0)) {
-    throw new ValidationError('This is an old Excel .xls file; save it as .xlsx (Excel Workbook) or CSV and import that');
+    throw new ValidationError(
+      'This is an old Excel .xls file; save it as .xlsx (Excel Workbook) or CSV and import that',
+    );
   }
   return 'csv';
 }

@@ -93,16 +93,23 @@ export function checkCsvShape(text: string, delimiter: string): void {
       fields = 1;
       fieldChars = 0;
       if (record > importLimits.rows + importLimits.headerSearchRows) {
-        throw new ValidationError(`The file has more than ${importLimits.rows.toLocaleString('en-KE')} rows; split it into smaller files`);
+        throw new ValidationError(
+          `The file has more than ${importLimits.rows.toLocaleString('en-KE')} rows; split it into smaller files`,
+        );
       }
     } else if (!quoted && c === separator) {
       fields += 1;
       fieldChars = 0;
-      if (fields > importLimits.columns) throw new ValidationError(`Row ${record} has more than ${importLimits.columns} columns; a payroll file has a handful`);
+      if (fields > importLimits.columns)
+        throw new ValidationError(
+          `Row ${record} has more than ${importLimits.columns} columns; a payroll file has a handful`,
+        );
     } else {
       fieldChars += 1;
       if (fieldChars > importLimits.cellChars) {
-        throw new ValidationError(`Row ${record}, column ${fields} holds more than ${importLimits.cellChars.toLocaleString('en-KE')} characters; no name, phone, amount or reference is that long`);
+        throw new ValidationError(
+          `Row ${record}, column ${fields} holds more than ${importLimits.cellChars.toLocaleString('en-KE')} characters; no name, phone, amount or reference is that long`,
+        );
       }
     }
   }
@@ -117,7 +124,10 @@ function isBlank(row: SheetRow): boolean {
  * lines are counted (then dropped) so "row 7" here is row 7 on the officer's screen.
  */
 export function readCsv(content: string | Uint8Array): Sheet {
-  if (content.length > importLimits.fileBytes) throw new ValidationError(`The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`);
+  if (content.length > importLimits.fileBytes)
+    throw new ValidationError(
+      `The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`,
+    );
   const text = decodeCsv(content);
   const delimiter = detectDelimiter(text);
   checkCsvShape(text, delimiter);
@@ -132,8 +142,14 @@ export function readCsv(content: string | Uint8Array): Sheet {
       trim: false,
     });
   } catch (error) {
-    throw new ValidationError(`The CSV file cannot be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ValidationError(
+      `The CSV file cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
-  const rows: SheetRow[] = records.map((record, index) => ({ row: index + 1, cells: record.map((text) => ({ text })) }));
+  const rows: SheetRow[] = records.map((record, index) => ({
+    row: index + 1,
+    cells: record.map((text) => ({ text })),
+  }));
   return { rows: rows.filter((row) => !isBlank(row)), notes: [] };
 }

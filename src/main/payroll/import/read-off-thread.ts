@@ -23,7 +23,10 @@ function workerScript(): { script: string | URL; eval: boolean } {
     const tsxFolder = dirname(createRequire(here).resolve('tsx/package.json'));
     const tsx = pathToFileURL(join(tsxFolder, 'dist', 'esm', 'api', 'index.mjs')).href;
     const entry = new URL('./worker-entry.ts', here).href;
-    return { script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
+    return {
+      script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`,
+      eval: true,
+    };
   }
   for (const candidate of ['./import-worker.js', '../import-worker.js']) {
     const url = new URL(candidate, here);
@@ -75,10 +78,18 @@ function release(reader: Reader): void {
 }
 
 /** `limits` other than the standard ones (tests of the limits themselves) get a reader of their own, never kept. */
-export function previewOffThread(content: Uint8Array, options: ImportOptions, limits: Limits = workerLimits): Promise<ImportPreview> {
+export function previewOffThread(
+  content: Uint8Array,
+  options: ImportOptions,
+  limits: Limits = workerLimits,
+): Promise<ImportPreview> {
   // Refused here already: no point copying 500 MB to a thread to refuse it there.
   if (content.byteLength > importLimits.fileBytes) {
-    return Promise.reject(new ValidationError(`The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`));
+    return Promise.reject(
+      new ValidationError(
+        `The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll file is that large`,
+      ),
+    );
   }
   const standard = limits === workerLimits;
   const reader = standard && spare !== undefined && !spare.busy ? spare : startReader(limits);
@@ -100,11 +111,17 @@ export function previewOffThread(content: Uint8Array, options: ImportOptions, li
     const onError = (error: Error & { code?: string }): void => {
       settle(false, () => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          reject(new ValidationError('Reading the file needed more memory than any payroll file does, so it was stopped and the file refused', { cause: error }));
+          reject(
+            new ValidationError(
+              'Reading the file needed more memory than any payroll file does, so it was stopped and the file refused',
+              { cause: error },
+            ),
+          );
         } else reject(new InternalError(`The file could not be read: ${error.message}`, { cause: error }));
       });
     };
-    const onExit = (code: number): void => settle(false, () => reject(new InternalError(`The file reader stopped (exit code ${code}) before it finished`)));
+    const onExit = (code: number): void =>
+      settle(false, () => reject(new InternalError(`The file reader stopped (exit code ${code}) before it finished`)));
     const settle = (healthy: boolean, outcome: () => void): void => {
       if (settled) return;
       settled = true;
@@ -117,7 +134,13 @@ export function previewOffThread(content: Uint8Array, options: ImportOptions, li
       outcome();
     };
     const deadline = setTimeout(() => {
-      settle(false, () => reject(new ValidationError(`Reading the file took longer than ${limits.timeoutMs / 1000} seconds and was stopped; no payroll file takes that long`)));
+      settle(false, () =>
+        reject(
+          new ValidationError(
+            `Reading the file took longer than ${limits.timeoutMs / 1000} seconds and was stopped; no payroll file takes that long`,
+          ),
+        ),
+      );
     }, limits.timeoutMs);
     worker.on('message', onMessage);
     worker.once('error', onError);

@@ -17,7 +17,11 @@ const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 async function parsePart(
   parts: ZipParts,
   entry: Entry,
-  handlers: { open?: (name: string, attributes: Record<string, string>) => void; close?: (name: string) => void; text?: (text: string) => void },
+  handlers: {
+    open?: (name: string, attributes: Record<string, string>) => void;
+    close?: (name: string) => void;
+    text?: (text: string) => void;
+  },
 ): Promise<void> {
   const parser = new SaxesParser();
   let failure: unknown;
@@ -35,10 +39,16 @@ async function parsePart(
   if (handlers.text !== undefined) parser.on('text', handlers.text);
   await streamPartText(parts, entry, (text) => {
     if (failure === undefined) parser.write(text);
-    if (failure !== undefined) throw failure instanceof ValidationError ? failure : new ValidationError(`The workbook's part ${entry.fileName} is not valid XML`, { cause: failure });
+    if (failure !== undefined)
+      throw failure instanceof ValidationError
+        ? failure
+        : new ValidationError(`The workbook's part ${entry.fileName} is not valid XML`, { cause: failure });
   });
   parser.close();
-  if (failure !== undefined) throw failure instanceof ValidationError ? failure : new ValidationError(`The workbook's part ${entry.fileName} is not valid XML`, { cause: failure });
+  if (failure !== undefined)
+    throw failure instanceof ValidationError
+      ? failure
+      : new ValidationError(`The workbook's part ${entry.fileName} is not valid XML`, { cause: failure });
 }
 
 type SheetInfo = { name: string; hidden: boolean; path: string };
@@ -46,7 +56,10 @@ type SheetInfo = { name: string; hidden: boolean; path: string };
 async function listSheets(parts: ZipParts): Promise<SheetInfo[]> {
   const workbook = parts.entries.get('xl/workbook.xml');
   const rels = parts.entries.get('xl/_rels/workbook.xml.rels');
-  if (workbook === undefined || rels === undefined) throw new ValidationError('The file is a zip but not an XLSX workbook; save it from Excel as .xlsx, or export it as CSV');
+  if (workbook === undefined || rels === undefined)
+    throw new ValidationError(
+      'The file is a zip but not an XLSX workbook; save it from Excel as .xlsx, or export it as CSV',
+    );
   const targets = new Map<string, string>();
   await parsePart(parts, rels, {
     open: (name, a) => {
@@ -61,7 +74,11 @@ async function listSheets(parts: ZipParts): Promise<SheetInfo[]> {
       const target = id === undefined ? undefined : targets.get(id);
       if (target === undefined) return;
       const path = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
-      sheets.push({ name: a.name ?? '', hidden: a.state === 'hidden' || a.state === 'veryHidden', path: path.replace(/\/\.\//g, '/') });
+      sheets.push({
+        name: a.name ?? '',
+        hidden: a.state === 'hidden' || a.state === 'veryHidden',
+        path: path.replace(/\/\.\//g, '/'),
+      });
     },
   });
   if (sheets.length === 0) throw new ValidationError('The workbook has no worksheet');
@@ -114,7 +131,8 @@ async function readDateStyles(parts: ZipParts): Promise<Set<number>> {
   let xfIndex = 0;
   await parsePart(parts, entry, {
     open: (name, a) => {
-      if (name === 'numFmt' && a.numFmtId !== undefined && isDateFormat(a.formatCode ?? '')) customDates.add(Number(a.numFmtId));
+      if (name === 'numFmt' && a.numFmtId !== undefined && isDateFormat(a.formatCode ?? ''))
+        customDates.add(Number(a.numFmtId));
       else if (name === 'cellXfs') inCellXfs = true;
       else if (name === 'xf' && inCellXfs) {
         const id = Number(a.numFmtId ?? '0');
@@ -158,7 +176,12 @@ function numberText(value: string): string {
 function mergeOf(reference: string): Merge | undefined {
   const match = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(reference);
   if (match === null) return undefined;
-  return { left: columnIndex(match[1] ?? ''), top: Number(match[2]), right: columnIndex(match[3] ?? ''), bottom: Number(match[4]) };
+  return {
+    left: columnIndex(match[1] ?? ''),
+    top: Number(match[2]),
+    right: columnIndex(match[3] ?? ''),
+    bottom: Number(match[4]),
+  };
 }
 
 function rowList(numbers: readonly number[]): string {
@@ -167,16 +190,25 @@ function rowList(numbers: readonly number[]): string {
 }
 
 export async function readXlsx(content: Uint8Array, sheetName?: string): Promise<Sheet> {
-  if (content.length > importLimits.fileBytes) throw new ValidationError(`The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll workbook is that large`);
+  if (content.length > importLimits.fileBytes)
+    throw new ValidationError(
+      `The file is larger than ${importLimits.fileBytes / 1024 / 1024} MB; no payroll workbook is that large`,
+    );
   const parts = await openZip(content);
   try {
     const sheets = await listSheets(parts);
-    const chosen = sheetName === undefined ? (sheets.find((s) => !s.hidden) ?? sheets[0]) : sheets.find((s) => s.name === sheetName);
+    const chosen =
+      sheetName === undefined ? (sheets.find((s) => !s.hidden) ?? sheets[0]) : sheets.find((s) => s.name === sheetName);
     if (chosen === undefined) {
-      throw new ValidationError(`The workbook has no sheet named ${JSON.stringify(escapeControls(sheetName ?? ''))}; its sheets are ${sheets.map((s) => JSON.stringify(escapeControls(s.name))).join(', ')}`);
+      throw new ValidationError(
+        `The workbook has no sheet named ${JSON.stringify(escapeControls(sheetName ?? ''))}; its sheets are ${sheets.map((s) => JSON.stringify(escapeControls(s.name))).join(', ')}`,
+      );
     }
     const sheetEntry = parts.entries.get(chosen.path);
-    if (sheetEntry === undefined) throw new ValidationError(`The workbook names sheet "${escapeControls(chosen.name)}" but does not hold it; the file is damaged`);
+    if (sheetEntry === undefined)
+      throw new ValidationError(
+        `The workbook names sheet "${escapeControls(chosen.name)}" but does not hold it; the file is damaged`,
+      );
     const stringsEntry = parts.entries.get('xl/sharedStrings.xml');
     const stylesEntry = parts.entries.get('xl/styles.xml');
     checkDeclaredSizes([sheetEntry, stringsEntry, stylesEntry].filter((e): e is Entry => e !== undefined));
@@ -188,7 +220,16 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
     const merges: Merge[] = [];
     let row: { number: number; hidden: boolean; cells: SheetCell[] } | undefined;
     let lastRow = 0;
-    let cell: { column: number; type: string; style: number; value: string[]; formula: string[] | undefined; inline: string[] } | undefined;
+    let cell:
+      | {
+          column: number;
+          type: string;
+          style: number;
+          value: string[];
+          formula: string[] | undefined;
+          inline: string[];
+        }
+      | undefined;
     let lastColumn = -1;
     let into: 'v' | 'f' | 't' | undefined;
     let kept = 0;
@@ -215,7 +256,9 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
           text = value === '' ? '' : dateStyles.has(cell.style) ? serialDate(value) : numberText(value);
       }
       if (text.length > importLimits.cellChars) {
-        throw new ValidationError(`Row ${row.number}, column ${cell.column + 1} holds more than ${importLimits.cellChars.toLocaleString('en-KE')} characters; no name, phone, amount or reference is that long`);
+        throw new ValidationError(
+          `Row ${row.number}, column ${cell.column + 1} holds more than ${importLimits.cellChars.toLocaleString('en-KE')} characters; no name, phone, amount or reference is that long`,
+        );
       }
       const sheetCell: SheetCell = { text };
       if (cell.formula !== undefined) sheetCell.formula = `=${cell.formula.join('')}`;
@@ -237,7 +280,9 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
             const column = a.r === undefined ? lastColumn + 1 : columnIndex(a.r);
             lastColumn = column;
             if (column >= importLimits.columns) {
-              throw new ValidationError(`Row ${row?.number ?? lastRow} has a cell in column ${column + 1}; a payroll sheet uses at most ${importLimits.columns} columns`);
+              throw new ValidationError(
+                `Row ${row?.number ?? lastRow} has a cell in column ${column + 1}; a payroll sheet uses at most ${importLimits.columns} columns`,
+              );
             }
             cell = { column, type: a.t ?? 'n', style: Number(a.s ?? '0'), value: [], formula: undefined, inline: [] };
             break;
@@ -254,7 +299,8 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
             break;
           case 'mergeCell': {
             const merge = a.ref === undefined ? undefined : mergeOf(a.ref);
-            if (merge !== undefined && merges.length < importLimits.columns * importLimits.headerSearchRows) merges.push(merge);
+            if (merge !== undefined && merges.length < importLimits.columns * importLimits.headerSearchRows)
+              merges.push(merge);
             break;
           }
           default:
@@ -264,7 +310,8 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
         if (cell === undefined || into === undefined) return;
         const target = into === 'v' ? cell.value : into === 'f' ? cell.formula : cell.inline;
         target?.push(text);
-        if (text.length > importLimits.cellChars * 4) throw new ValidationError(`Row ${row?.number ?? lastRow} holds a cell far longer than any payroll value`);
+        if (text.length > importLimits.cellChars * 4)
+          throw new ValidationError(`Row ${row?.number ?? lastRow} holds a cell far longer than any payroll value`);
       },
       close: (name) => {
         if (name === 'v' || name === 'f' || name === 't') into = undefined;
@@ -277,7 +324,9 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
           else if (!blank) {
             kept += 1;
             if (kept > importLimits.rows + importLimits.headerSearchRows) {
-              throw new ValidationError(`The sheet has more than ${importLimits.rows.toLocaleString('en-KE')} rows; split it into smaller files`);
+              throw new ValidationError(
+                `The sheet has more than ${importLimits.rows.toLocaleString('en-KE')} rows; split it into smaller files`,
+              );
             }
             rows.push({ row: row.number, cells: row.cells });
           }
@@ -288,11 +337,22 @@ export async function readXlsx(content: Uint8Array, sheetName?: string): Promise
 
     const notes: string[] = [];
     if (hiddenRows.length > 0) {
-      notes.push(`${hiddenRows.length === 1 ? 'Row' : 'Rows'} ${rowList(hiddenRows)} ${hiddenRows.length === 1 ? 'is' : 'are'} hidden in the sheet and ${hiddenRows.length === 1 ? 'was' : 'were'} left out; unhide ${hiddenRows.length === 1 ? 'it' : 'them'} in Excel to include ${hiddenRows.length === 1 ? 'it' : 'them'}`);
+      notes.push(
+        `${hiddenRows.length === 1 ? 'Row' : 'Rows'} ${rowList(hiddenRows)} ${hiddenRows.length === 1 ? 'is' : 'are'} hidden in the sheet and ${hiddenRows.length === 1 ? 'was' : 'were'} left out; unhide ${hiddenRows.length === 1 ? 'it' : 'them'} in Excel to include ${hiddenRows.length === 1 ? 'it' : 'them'}`,
+      );
     }
-    const formulas = rows.reduce((n, r) => n + r.cells.filter((c) => c.formula !== undefined && c.text !== '').length, 0);
-    if (formulas > 0) notes.push(`${formulas} cell${formulas === 1 ? ' is a formula; its value' : 's are formulas; their values'} as Excel last saved ${formulas === 1 ? 'it was' : 'them were'} read`);
-    if (sheets.length > 1) notes.push(`Read sheet "${escapeControls(chosen.name)}" of ${sheets.length}; choose another sheet to read that one instead`);
+    const formulas = rows.reduce(
+      (n, r) => n + r.cells.filter((c) => c.formula !== undefined && c.text !== '').length,
+      0,
+    );
+    if (formulas > 0)
+      notes.push(
+        `${formulas} cell${formulas === 1 ? ' is a formula; its value' : 's are formulas; their values'} as Excel last saved ${formulas === 1 ? 'it was' : 'them were'} read`,
+      );
+    if (sheets.length > 1)
+      notes.push(
+        `Read sheet "${escapeControls(chosen.name)}" of ${sheets.length}; choose another sheet to read that one instead`,
+      );
     return { rows, notes, merges, sheets: sheets.map((s) => s.name), sheet: chosen.name };
   } finally {
     parts.zip.close();

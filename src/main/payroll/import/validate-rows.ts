@@ -59,18 +59,27 @@ function amountProblem(text: string): { cents: Cents } | { reason: string } {
     if (error instanceof MoneyError) return { reason: escapeControls(error.message) };
     throw error;
   }
-  if (cents < minCents) return { reason: `Amount ${formatKesWithCurrency(cents)} is below the M-Pesa minimum of ${formatKesWithCurrency(minCents)} per payment` };
-  if (cents > maxCents) return { reason: `Amount ${formatKesWithCurrency(cents)} is above the M-Pesa maximum of ${formatKesWithCurrency(maxCents)} per payment` };
+  if (cents < minCents)
+    return {
+      reason: `Amount ${formatKesWithCurrency(cents)} is below the M-Pesa minimum of ${formatKesWithCurrency(minCents)} per payment`,
+    };
+  if (cents > maxCents)
+    return {
+      reason: `Amount ${formatKesWithCurrency(cents)} is above the M-Pesa maximum of ${formatKesWithCurrency(maxCents)} per payment`,
+    };
   return { cents };
 }
 
 function referenceProblem(reference: string): string | undefined {
-  if (reference.length < referenceLength.min) return `Reference ${quoted(reference)} is shorter than ${referenceLength.min} characters`;
-  if (reference.length > referenceLength.max) return `Reference is longer than ${referenceLength.max} characters (the M-Pesa limit)`;
+  if (reference.length < referenceLength.min)
+    return `Reference ${quoted(reference)} is shorter than ${referenceLength.min} characters`;
+  if (reference.length > referenceLength.max)
+    return `Reference is longer than ${referenceLength.max} characters (the M-Pesa limit)`;
   return undefined;
 }
 
-const sameName = (a: string, b: string): boolean => a.toLowerCase().replace(/\s+/g, ' ').trim() === b.toLowerCase().replace(/\s+/g, ' ').trim();
+const sameName = (a: string, b: string): boolean =>
+  a.toLowerCase().replace(/\s+/g, ' ').trim() === b.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** Columns without which no row can be read. */
 export function requiredColumns(options: ImportOptions): ColumnName[] {
@@ -88,7 +97,8 @@ export function requiredColumns(options: ImportOptions): ColumnName[] {
  * = + - @ is kept as the literal text it is, and flagged for a second look.
  */
 export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPreview {
-  if (sheet.rows.length === 0) throw new ValidationError('The file is empty: its first row must hold the titles name, phone, amount');
+  if (sheet.rows.length === 0)
+    throw new ValidationError('The file is empty: its first row must hold the titles name, phone, amount');
   const lenient = options.allowUnmapped === true;
   let header = findHeader(sheet.rows, sheet.merges ?? [], options.mapping, lenient);
   let mappedBy: ImportPreview['mappedBy'] = options.mapping === undefined ? 'titles' : 'chosen';
@@ -138,7 +148,9 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
       const cell = cellAt(row, columns, column);
       if (cell?.formula === undefined || cell.text !== '') continue;
       unreadable.add(column);
-      reasons.push(`${columnTitle[column]} is a formula (${quoted(cell.formula)}) saved without its value; open the file in Excel and save it again, or type the value`);
+      reasons.push(
+        `${columnTitle[column]} is a formula (${quoted(cell.formula)}) saved without its value; open the file in Excel and save it again, or type the value`,
+      );
     }
     for (const column of ['name', 'reference', 'nationalId', 'staffNumber', 'department'] as const) {
       const unsafe = unsafeCharacter(cellAt(row, columns, column)?.text ?? '');
@@ -151,8 +163,10 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
     const name = textAt(row, columns, 'name');
     if (!unreadable.has('name')) {
       if (name === '') reasons.push('Name is empty');
-      else if (looksLikeFormula(name)) flags.push(`Name ${quoted(name)} looks like a spreadsheet formula; check it is the person's name`);
-      else if (/^[\d\s.,+-]+$/.test(name)) flags.push(`Name ${quoted(name)} is a number, not a name; check the columns`);
+      else if (looksLikeFormula(name))
+        flags.push(`Name ${quoted(name)} looks like a spreadsheet formula; check it is the person's name`);
+      else if (/^[\d\s.,+-]+$/.test(name))
+        flags.push(`Name ${quoted(name)} is a number, not a name; check the columns`);
     }
 
     let msisdn: Msisdn | undefined;
@@ -188,7 +202,8 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
       } else {
         const referenceReason = referenceProblem(reference);
         if (referenceReason !== undefined) reasons.push(referenceReason);
-        else if (looksLikeFormula(reference)) flags.push(`Reference ${quoted(reference)} looks like a spreadsheet formula; check it`);
+        else if (looksLikeFormula(reference))
+          flags.push(`Reference ${quoted(reference)} looks like a spreadsheet formula; check it`);
       }
     }
 
@@ -211,8 +226,15 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
       }
     }
     const usual = msisdn === undefined ? undefined : options.usualAmounts?.get(msisdn);
-    if (usual !== undefined && usual > 0 && amountCents !== undefined && (amountCents > usual * unusualFactor || amountCents * unusualFactor < usual)) {
-      flags.push(`Amount ${formatKesWithCurrency(amountCents)} is far from this worker's usual ${formatKesWithCurrency(usual)}; check it`);
+    if (
+      usual !== undefined &&
+      usual > 0 &&
+      amountCents !== undefined &&
+      (amountCents > usual * unusualFactor || amountCents * unusualFactor < usual)
+    ) {
+      flags.push(
+        `Amount ${formatKesWithCurrency(amountCents)} is far from this worker's usual ${formatKesWithCurrency(usual)}; check it`,
+      );
     }
 
     if (reasons.length > 0 || msisdn === undefined || (amountCents === undefined && !noAmount)) {
@@ -232,6 +254,9 @@ export function buildPreview(sheet: Sheet, options: ImportOptions): ImportPrevie
     preview.totals.count += 1;
     preview.totals.amountCents += amountCents ?? 0;
   }
-  if (defaulted > 0) preview.notes.push(`${defaulted} row${defaulted === 1 ? ' has' : 's have'} no reference; ${defaulted === 1 ? 'it is' : 'they are'} paid with the reference ${quoted(defaultReference)}`);
+  if (defaulted > 0)
+    preview.notes.push(
+      `${defaulted} row${defaulted === 1 ? ' has' : 's have'} no reference; ${defaulted === 1 ? 'it is' : 'they are'} paid with the reference ${quoted(defaultReference)}`,
+    );
   return preview;
 }

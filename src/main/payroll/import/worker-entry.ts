@@ -12,7 +12,12 @@ parentPort?.on('message', (request: Request) => {
     (preview) => parentPort?.postMessage({ id: request.id, ok: true, preview }),
     (error: unknown) => {
       const kind = error instanceof MshaharaError ? error.kind : 'internal';
-      parentPort?.postMessage({ id: request.id, ok: false, kind, message: error instanceof Error ? error.message : String(error) });
+      parentPort?.postMessage({
+        id: request.id,
+        ok: false,
+        kind,
+        message: error instanceof Error ? error.message : String(error),
+      });
     },
   );
 });

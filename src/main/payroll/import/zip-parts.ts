@@ -21,7 +21,11 @@ export function openZip(content: Uint8Array): Promise<ZipParts> {
       }
       if (zip.entryCount > importLimits.zipEntries) {
         zip.close();
-        reject(new ValidationError(`The workbook holds ${zip.entryCount.toLocaleString('en-KE')} parts; an XLSX payroll sheet holds a few dozen`));
+        reject(
+          new ValidationError(
+            `The workbook holds ${zip.entryCount.toLocaleString('en-KE')} parts; an XLSX payroll sheet holds a few dozen`,
+          ),
+        );
         return;
       }
       const entries = new Map<string, Entry>();
@@ -48,7 +52,9 @@ export function checkDeclaredSizes(parts: readonly Entry[]): void {
     total += entry.uncompressedSize;
   }
   if (total > importLimits.zipTotalBytes) {
-    throw new ValidationError(`The workbook would unpack to ${(total / 1024 / 1024).toFixed(0)} MB; a payroll sheet is far smaller, so the file is refused`);
+    throw new ValidationError(
+      `The workbook would unpack to ${(total / 1024 / 1024).toFixed(0)} MB; a payroll sheet is far smaller, so the file is refused`,
+    );
   }
 }
 
@@ -71,7 +77,9 @@ export function streamPartText(parts: ZipParts, entry: Entry, onText: (text: str
           const message = cause instanceof Error ? cause.message : String(cause);
           reject(
             new ValidationError(
-              /too many bytes|expected/.test(message) ? `The workbook's part ${entry.fileName} unpacks to more than it declares; the file is damaged or built to harm, and is refused` : notReadable,
+              /too many bytes|expected/.test(message)
+                ? `The workbook's part ${entry.fileName} unpacks to more than it declares; the file is damaged or built to harm, and is refused`
+                : notReadable,
               { cause },
             ),
           );

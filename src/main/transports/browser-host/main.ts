@@ -19,10 +19,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a port number (0 picks a free one), not "${values.port}".`);
   }
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const rendererDir = await ensureRendererBuilt(projectRoot);
   // The data folder is MSHAHARA_DATA_DIR when set (tests give each run a fresh one).
-  const api = await startApi({ mode: 'browser', version, dataRoot: dataFolder(), secrets: lazySecretStore(() => new KeytarSecretStore()) });
+  const api = await startApi({
+    mode: 'browser',
+    version,
+    dataRoot: dataFolder(),
+    secrets: lazySecretStore(() => new KeytarSecretStore()),
+  });
   const host = await startBrowserHost({ rendererDir, port, handlers: api.handlers });
   const stopEvents = api.events.on((event, payload) => {
     host.publish(event, payload);

@@ -48,7 +48,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
     // The page's own assets carry no token, so the first, tokened load leaves a strict cookie.
-    const cookie = access.viaQuery ? { 'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` } : undefined;
+    const cookie = access.viaQuery
+      ? { 'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` }
+      : undefined;
     sendRendererFile(options.rendererDir, pathname, response, cookie).catch((error: unknown) => {
       log.error({ err: error, pathname }, 'could not serve a renderer file');
       if (!response.headersSent) response.writeHead(500);

@@ -31,7 +31,12 @@ export function securityHeaders(): Record<string, string> {
 }
 
 /** Sends `pathname` from `rootDir`; answers 404 for anything missing or outside the folder. */
-export async function sendRendererFile(rootDir: string, pathname: string, response: ServerResponse, extraHeaders: Record<string, string> = {}): Promise<void> {
+export async function sendRendererFile(
+  rootDir: string,
+  pathname: string,
+  response: ServerResponse,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
   const root = resolve(rootDir);
   const relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
   const file = resolve(join(root, relative));

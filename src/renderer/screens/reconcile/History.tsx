@@ -14,13 +14,34 @@ export function History({ version }: { version: number }) {
   return (
     <Table data-testid="reconcile-history">
       <Table.Thead>
-        <Table.Tr><Table.Th>Account</Table.Th><Table.Th>Period</Table.Th><Table.Th>Opening</Table.Th><Table.Th>Closing</Table.Th><Table.Th>Ledger movement</Table.Th><Table.Th>Rows locked</Table.Th><Table.Th>Reconciled by</Table.Th><Table.Th>At</Table.Th></Table.Tr>
+        <Table.Tr>
+          <Table.Th>Account</Table.Th>
+          <Table.Th>Period</Table.Th>
+          <Table.Th>Opening</Table.Th>
+          <Table.Th>Closing</Table.Th>
+          <Table.Th>Ledger movement</Table.Th>
+          <Table.Th>Rows locked</Table.Th>
+          <Table.Th>Reconciled by</Table.Th>
+          <Table.Th>At</Table.Th>
+        </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {list.map((h) => (
           <Table.Tr key={h.id}>
-            <Table.Td>{h.account}</Table.Td><Table.Td>{h.period}</Table.Td><Table.Td><Money cents={h.openingBalanceCents} /></Table.Td><Table.Td><Money cents={h.closingBalanceCents} /></Table.Td>
-            <Table.Td>{h.ledgerNetCents !== null && <Money cents={h.ledgerNetCents} />}</Table.Td><Table.Td>{h.lockedRows}</Table.Td><Table.Td>{h.finishedBy}</Table.Td><Table.Td><When at={h.finishedAt} /></Table.Td>
+            <Table.Td>{h.account}</Table.Td>
+            <Table.Td>{h.period}</Table.Td>
+            <Table.Td>
+              <Money cents={h.openingBalanceCents} />
+            </Table.Td>
+            <Table.Td>
+              <Money cents={h.closingBalanceCents} />
+            </Table.Td>
+            <Table.Td>{h.ledgerNetCents !== null && <Money cents={h.ledgerNetCents} />}</Table.Td>
+            <Table.Td>{h.lockedRows}</Table.Td>
+            <Table.Td>{h.finishedBy}</Table.Td>
+            <Table.Td>
+              <When at={h.finishedAt} />
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>

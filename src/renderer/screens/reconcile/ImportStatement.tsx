@@ -49,7 +49,15 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
 
   return (
     <Stack>
-      <FileInput label="M-Pesa statement" description="The organisation portal's export, CSV or Excel, one account per file" placeholder="Choose a file" accept=".csv,.xlsx" value={file} onChange={(picked) => void choose(picked)} data-testid="statement-file" />
+      <FileInput
+        label="M-Pesa statement"
+        description="The organisation portal's export, CSV or Excel, one account per file"
+        placeholder="Choose a file"
+        accept=".csv,.xlsx"
+        value={file}
+        onChange={(picked) => void choose(picked)}
+        data-testid="statement-file"
+      />
       <Problem error={error} title="The statement could not be read" />
       {preview && (
         <Stack data-testid="statement-preview">
@@ -58,35 +66,74 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
               <b>{preview.account}</b> {preview.organisation ?? ''}
             </Text>
             <Text data-testid="statement-row-count">{preview.rowCount} rows</Text>
-            {preview.openingBalanceCents !== null && <Text>Opening <Money cents={preview.openingBalanceCents} /></Text>}
-            {preview.closingBalanceCents !== null && <Text>Closing <Money cents={preview.closingBalanceCents} /></Text>}
+            {preview.openingBalanceCents !== null && (
+              <Text>
+                Opening <Money cents={preview.openingBalanceCents} />
+              </Text>
+            )}
+            {preview.closingBalanceCents !== null && (
+              <Text>
+                Closing <Money cents={preview.closingBalanceCents} />
+              </Text>
+            )}
           </Group>
           {preview.problems.length > 0 && (
             <Alert color="orange" title={`${preview.problems.length} line(s) cannot be read and will not be imported`}>
-              <List size="sm">{preview.problems.map((p) => <List.Item key={p.line}>Line {p.line}: {p.reason}</List.Item>)}</List>
+              <List size="sm">
+                {preview.problems.map((p) => (
+                  <List.Item key={p.line}>
+                    Line {p.line}: {p.reason}
+                  </List.Item>
+                ))}
+              </List>
             </Alert>
           )}
           {preview.gaps.length > 0 && (
             <Alert color="red" title="The balance column breaks: a row may be missing from the export">
-              <List size="sm">{preview.gaps.map((g) => <List.Item key={`${g.after}-${g.before}`}>Between {g.after} and {g.before}: <Money cents={g.missingCents} /></List.Item>)}</List>
+              <List size="sm">
+                {preview.gaps.map((g) => (
+                  <List.Item key={`${g.after}-${g.before}`}>
+                    Between {g.after} and {g.before}: <Money cents={g.missingCents} />
+                  </List.Item>
+                ))}
+              </List>
             </Alert>
           )}
           <Table striped>
             <Table.Thead>
-              <Table.Tr><Table.Th>Line</Table.Th><Table.Th>Receipt</Table.Th><Table.Th>Completed</Table.Th><Table.Th>Details</Table.Th><Table.Th>Other party</Table.Th><Table.Th>Paid in</Table.Th><Table.Th>Withdrawn</Table.Th><Table.Th>Balance</Table.Th></Table.Tr>
+              <Table.Tr>
+                <Table.Th>Line</Table.Th>
+                <Table.Th>Receipt</Table.Th>
+                <Table.Th>Completed</Table.Th>
+                <Table.Th>Details</Table.Th>
+                <Table.Th>Other party</Table.Th>
+                <Table.Th>Paid in</Table.Th>
+                <Table.Th>Withdrawn</Table.Th>
+                <Table.Th>Balance</Table.Th>
+              </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {preview.sample.map((r) => (
                 <Table.Tr key={r.line}>
-                  <Table.Td>{r.line}</Table.Td><Table.Td>{r.receipt}</Table.Td><Table.Td><When at={r.completedAt} /></Table.Td><Table.Td>{r.details}</Table.Td><Table.Td>{r.otherParty}</Table.Td>
-                  <Table.Td>{r.paidInCents > 0 && <Money cents={r.paidInCents} />}</Table.Td><Table.Td>{r.withdrawnCents > 0 && <Money cents={r.withdrawnCents} />}</Table.Td><Table.Td>{r.balanceCents !== null && <Money cents={r.balanceCents} />}</Table.Td>
+                  <Table.Td>{r.line}</Table.Td>
+                  <Table.Td>{r.receipt}</Table.Td>
+                  <Table.Td>
+                    <When at={r.completedAt} />
+                  </Table.Td>
+                  <Table.Td>{r.details}</Table.Td>
+                  <Table.Td>{r.otherParty}</Table.Td>
+                  <Table.Td>{r.paidInCents > 0 && <Money cents={r.paidInCents} />}</Table.Td>
+                  <Table.Td>{r.withdrawnCents > 0 && <Money cents={r.withdrawnCents} />}</Table.Td>
+                  <Table.Td>{r.balanceCents !== null && <Money cents={r.balanceCents} />}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
           {!result && (
             <Group>
-              <Button onClick={() => void store()} loading={busy} data-testid="statement-import">Import {preview.rowCount} rows and match them</Button>
+              <Button onClick={() => void store()} loading={busy} data-testid="statement-import">
+                Import {preview.rowCount} rows and match them
+              </Button>
             </Group>
           )}
         </Stack>
@@ -96,7 +143,12 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
           <Text>
             {result.account}: {result.rowsRead} rows read, {result.rowsNew} new, {result.rowsRepeated} already imported.
           </Text>
-          {result.buckets.serious > 0 && <Alert color="red" title="Paid by M-Pesa, recorded by Mshahara as failed">{result.buckets.serious} payment(s) left the account that the ledger says never did. Look at them first in Matching.</Alert>}
+          {result.buckets.serious > 0 && (
+            <Alert color="red" title="Paid by M-Pesa, recorded by Mshahara as failed">
+              {result.buckets.serious} payment(s) left the account that the ledger says never did. Look at them first in
+              Matching.
+            </Alert>
+          )}
           <BucketTable buckets={result.buckets} />
         </Stack>
       )}

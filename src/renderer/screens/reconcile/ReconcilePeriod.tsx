@@ -11,7 +11,17 @@ import { deliverFile } from '../../lib/produced-file';
 import { useLoad } from '../../lib/use-load';
 import { bucketWords } from './BucketTable';
 
-export function ReconcilePeriod({ account, period, version, onChanged }: { account: string; period: string; version: number; onChanged: () => void }) {
+export function ReconcilePeriod({
+  account,
+  period,
+  version,
+  onChanged,
+}: {
+  account: string;
+  period: string;
+  version: number;
+  onChanged: () => void;
+}) {
   const view = useLoad(() => call('reconcile.show', { account, period }), [account, period, version]);
   const v = view.value;
   const act = async (work: () => Promise<unknown>) => {
@@ -33,25 +43,67 @@ export function ReconcilePeriod({ account, period, version, onChanged }: { accou
         <Figure label="Closing balance" cents={v.closingBalanceCents} testId="closing" />
         <Figure label="Ledger movement" cents={v.ledgerNetCents} testId="ledger-movement" />
         <Figure label="Cleared" cents={v.clearedCents} testId="cleared" />
-        <Figure label="Difference" cents={v.differenceCents} testId="difference" colour={v.differenceCents === 0 ? 'teal' : 'red'} />
+        <Figure
+          label="Difference"
+          cents={v.differenceCents}
+          testId="difference"
+          colour={v.differenceCents === 0 ? 'teal' : 'red'}
+        />
       </Group>
       {finished ? (
         <Alert color="teal" title="Reconciled" data-testid="reconciled">
-          Finished by {v.finishedBy} at <When at={v.finishedAt} />. The ticked rows are locked; a correction is a new row.
+          Finished by {v.finishedBy} at <When at={v.finishedAt} />. The ticked rows are locked; a correction is a new
+          row.
         </Alert>
       ) : (
         <Group>
-          <Button variant="light" onClick={() => void act(() => call('reconcile.tickMatched', { account, period }))} data-testid="tick-matched">Tick every matched row</Button>
-          <Button disabled={v.differenceCents !== 0 || v.rows.length === 0} onClick={() => void act(() => call('reconcile.finish', { account, period }))} data-testid="finish">Finish reconciliation</Button>
+          <Button
+            variant="light"
+            onClick={() => void act(() => call('reconcile.tickMatched', { account, period }))}
+            data-testid="tick-matched"
+          >
+            Tick every matched row
+          </Button>
+          <Button
+            disabled={v.differenceCents !== 0 || v.rows.length === 0}
+            onClick={() => void act(() => call('reconcile.finish', { account, period }))}
+            data-testid="finish"
+          >
+            Finish reconciliation
+          </Button>
         </Group>
       )}
       <Group>
-        <Button size="xs" variant="subtle" onClick={() => void act(async () => deliverFile(await call('reconcile.export', { account, period, format: 'csv' })))}>Report (CSV)</Button>
-        <Button size="xs" variant="subtle" onClick={() => void act(async () => deliverFile(await call('reconcile.export', { account, period, format: 'xlsx' })))}>Report (Excel)</Button>
+        <Button
+          size="xs"
+          variant="subtle"
+          onClick={() =>
+            void act(async () => deliverFile(await call('reconcile.export', { account, period, format: 'csv' })))
+          }
+        >
+          Report (CSV)
+        </Button>
+        <Button
+          size="xs"
+          variant="subtle"
+          onClick={() =>
+            void act(async () => deliverFile(await call('reconcile.export', { account, period, format: 'xlsx' })))
+          }
+        >
+          Report (Excel)
+        </Button>
       </Group>
       <Table striped data-testid="reconcile-table">
         <Table.Thead>
-          <Table.Tr><Table.Th>Cleared</Table.Th><Table.Th>Receipt</Table.Th><Table.Th>Completed</Table.Th><Table.Th>Details</Table.Th><Table.Th>Amount</Table.Th><Table.Th>Balance</Table.Th><Table.Th>Bucket</Table.Th></Table.Tr>
+          <Table.Tr>
+            <Table.Th>Cleared</Table.Th>
+            <Table.Th>Receipt</Table.Th>
+            <Table.Th>Completed</Table.Th>
+            <Table.Th>Details</Table.Th>
+            <Table.Th>Amount</Table.Th>
+            <Table.Th>Balance</Table.Th>
+            <Table.Th>Bucket</Table.Th>
+          </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {v.rows.map((r) => (
@@ -60,17 +112,31 @@ export function ReconcilePeriod({ account, period, version, onChanged }: { accou
                 <Checkbox
                   aria-label={`Cleared ${r.receipt}`}
                   checked={r.ticked}
-                  onChange={(event) => void act(() => call('reconcile.tick', { rowIds: [r.statementRowId], ticked: event.currentTarget.checked }))}
+                  onChange={(event) =>
+                    void act(() =>
+                      call('reconcile.tick', { rowIds: [r.statementRowId], ticked: event.currentTarget.checked }),
+                    )
+                  }
                   data-testid={`tick-${r.receipt}`}
                 />
               </Table.Td>
               <Table.Td>
-                <Text component="span" ff="monospace" size="sm">{r.receipt}</Text>{' '}
-                {r.locked && <Badge size="xs" color="gray" variant="light">Locked</Badge>}
+                <Text component="span" ff="monospace" size="sm">
+                  {r.receipt}
+                </Text>{' '}
+                {r.locked && (
+                  <Badge size="xs" color="gray" variant="light">
+                    Locked
+                  </Badge>
+                )}
               </Table.Td>
-              <Table.Td><When at={r.completedAt} /></Table.Td>
+              <Table.Td>
+                <When at={r.completedAt} />
+              </Table.Td>
               <Table.Td>{r.details}</Table.Td>
-              <Table.Td><Money cents={r.paidInCents - r.withdrawnCents} /></Table.Td>
+              <Table.Td>
+                <Money cents={r.paidInCents - r.withdrawnCents} />
+              </Table.Td>
               <Table.Td>{r.balanceCents !== null && <Money cents={r.balanceCents} />}</Table.Td>
               <Table.Td>{bucketWords[r.bucket]}</Table.Td>
             </Table.Tr>
@@ -84,7 +150,9 @@ export function ReconcilePeriod({ account, period, version, onChanged }: { accou
 function Figure({ label, cents, testId, colour }: { label: string; cents: number; testId: string; colour?: string }) {
   return (
     <Stack gap={0}>
-      <Text size="xs" c="dimmed">{label}</Text>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
       <Money cents={cents} fw={700} c={colour} data-testid={testId} />
     </Stack>
   );

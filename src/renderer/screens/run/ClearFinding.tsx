@@ -9,7 +9,15 @@ import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { findingWords } from './status';
 
-export function ClearFinding({ finding, onClose, onCleared }: { finding: FindingView; onClose(): void; onCleared(): void }) {
+export function ClearFinding({
+  finding,
+  onClose,
+  onCleared,
+}: {
+  finding: FindingView;
+  onClose(): void;
+  onCleared(): void;
+}) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
@@ -35,15 +43,31 @@ export function ClearFinding({ finding, onClose, onCleared }: { finding: Finding
           {finding.receipt ? `, receipt ${finding.receipt}` : ''}. {finding.detail}
         </Text>
         <Text size="sm" c="dimmed">
-          The money stays in the ledger as it moved; this only takes the finding off the list. Say what was done, for example that the worker returned the extra payment, or that it was agreed to keep it as an advance.
+          The money stays in the ledger as it moved; this only takes the finding off the list. Say what was done, for
+          example that the worker returned the extra payment, or that it was agreed to keep it as an advance.
         </Text>
-        <Textarea label="What was done about it" value={note} onChange={(event) => setNote(event.currentTarget.value)} autosize minRows={2} maxLength={500} required data-autofocus data-testid="finding-note" />
+        <Textarea
+          label="What was done about it"
+          value={note}
+          onChange={(event) => setNote(event.currentTarget.value)}
+          autosize
+          minRows={2}
+          maxLength={500}
+          required
+          data-autofocus
+          data-testid="finding-note"
+        />
         <Problem error={error} title="Not cleared" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={busy}>
             Cancel
           </Button>
-          <Button onClick={() => void clear()} loading={busy} disabled={note.trim().length < 3} data-testid="finding-clear-confirm">
+          <Button
+            onClick={() => void clear()}
+            loading={busy}
+            disabled={note.trim().length < 3}
+            data-testid="finding-clear-confirm"
+          >
             Mark as dealt with
           </Button>
         </Group>

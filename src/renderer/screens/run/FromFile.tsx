@@ -48,11 +48,20 @@ export function FromFile({ title, busy, create }: FromFileProps) {
                 Needed in the float <Money cents={answer.floatCheck.requiredCents} fw={600} />
               </Text>
             </Group>
-            <Alert color={answer.floatCheck.enough === false ? 'red' : answer.floatCheck.enough ? 'teal' : 'yellow'} variant="light" p="sm">
+            <Alert
+              color={answer.floatCheck.enough === false ? 'red' : answer.floatCheck.enough ? 'teal' : 'yellow'}
+              variant="light"
+              p="sm"
+            >
               {answer.floatCheck.message}
             </Alert>
             {answer.earlierRuns.length > 0 && (
-              <Alert color="red" variant="light" title="This payroll was paid before, or is being paid" data-testid="paid-before">
+              <Alert
+                color="red"
+                variant="light"
+                title="This payroll was paid before, or is being paid"
+                data-testid="paid-before"
+              >
                 <List size="sm" mb="xs">
                   {answer.earlierRuns.map((earlier) => (
                     <List.Item key={earlier.runId}>{earlier.message}</List.Item>
@@ -71,10 +80,19 @@ export function FromFile({ title, busy, create }: FromFileProps) {
       </PayrollFileChooser>
       <Group justify="flex-end">
         <Button
-          disabled={!file || !preview || preview.preview.valid.length === 0 || preview.preview.missingColumns.length > 0 || (paidBefore && !payAgain)}
+          disabled={
+            !file ||
+            !preview ||
+            preview.preview.valid.length === 0 ||
+            preview.preview.missingColumns.length > 0 ||
+            (paidBefore && !payAgain)
+          }
           loading={busy}
           data-testid="create-run"
-          onClick={() => file && void create(() => call('runs.createFromFile', { title, ...file, ...(paidBefore ? { payAgain } : {}) }))}
+          onClick={() =>
+            file &&
+            void create(() => call('runs.createFromFile', { title, ...file, ...(paidBefore ? { payAgain } : {}) }))
+          }
         >
           Create the run ({preview?.preview.valid.length ?? 0} workers)
         </Button>

@@ -47,7 +47,15 @@ function useThrottledReload(reload: () => Promise<void>, runId: number): void {
 
 function AttentionRow({ item, onResolve }: { item: AttentionItemView; onResolve(outcome: ResolveOutcome): void }) {
   return (
-    <Paper withBorder p="sm" data-testid="attention-item" data-item-id={item.itemId} data-phone={item.phone} data-cents={item.amountCents} data-originator-id={item.originatorConversationId}>
+    <Paper
+      withBorder
+      p="sm"
+      data-testid="attention-item"
+      data-item-id={item.itemId}
+      data-phone={item.phone}
+      data-cents={item.amountCents}
+      data-originator-id={item.originatorConversationId}
+    >
       <Group justify="space-between" align="flex-start" wrap="nowrap">
         <Stack gap={4} style={{ flex: 1 }}>
           <Group gap="md">
@@ -73,7 +81,8 @@ function AttentionRow({ item, onResolve }: { item: AttentionItemView; onResolve(
             {item.missing}
           </Text>
           <Text size="xs" c="dimmed">
-            Request ID <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{item.originatorConversationId}</span>
+            Request ID{' '}
+            <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{item.originatorConversationId}</span>
             {item.conversationId ? ` · M-Pesa's ID ${item.conversationId}` : ' · M-Pesa never acknowledged it'}
           </Text>
         </Stack>
@@ -126,7 +135,9 @@ function FindingRow({ finding, onClear }: { finding: FindingView; onClear(): voi
 /** The work list of one run; renders nothing while the run has nothing waiting for a person. */
 export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(): void }) {
   const list = useLoad(() => call('runs.attention', { runId }), [runId]);
-  const [resolving, setResolving] = useState<{ item: AttentionItemView; outcome: ResolveOutcome } | undefined>(undefined);
+  const [resolving, setResolving] = useState<{ item: AttentionItemView; outcome: ResolveOutcome } | undefined>(
+    undefined,
+  );
   const [clearing, setClearing] = useState<FindingView | undefined>(undefined);
   const { reload } = list;
   useThrottledReload(reload, runId);
@@ -145,10 +156,24 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
     if (shape !== undefined && shapeBefore.current !== undefined && shape !== shapeBefore.current) notify.current();
     shapeBefore.current = shape;
   }, [shape]);
-  if (items.length === 0 && findings.length === 0 && list.error === undefined && resolving === undefined && clearing === undefined) return null;
+  if (
+    items.length === 0 &&
+    findings.length === 0 &&
+    list.error === undefined &&
+    resolving === undefined &&
+    clearing === undefined
+  )
+    return null;
 
   return (
-    <Card withBorder p="md" data-testid="needs-attention-list" data-items={items.length} data-findings={findings.length} style={{ borderColor: 'var(--mantine-color-orange-5)' }}>
+    <Card
+      withBorder
+      p="md"
+      data-testid="needs-attention-list"
+      data-items={items.length}
+      data-findings={findings.length}
+      style={{ borderColor: 'var(--mantine-color-orange-5)' }}
+    >
       <Stack gap="sm">
         <Problem error={list.error} title="The work list could not load" />
         {items.length > 0 && (
@@ -157,11 +182,16 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
               Needs attention: {items.length} {items.length === 1 ? 'payment' : 'payments'}
             </Title>
             <Text size="sm" c="dimmed" mb="xs">
-              M-Pesa has not said whether these were paid. Nothing is sent again for them on a guess. Mshahara keeps asking M-Pesa and settles them itself if an answer comes; or settle them here from the M-Pesa statement.
+              M-Pesa has not said whether these were paid. Nothing is sent again for them on a guess. Mshahara keeps
+              asking M-Pesa and settles them itself if an answer comes; or settle them here from the M-Pesa statement.
             </Text>
             <Stack gap="xs">
               {items.map((item) => (
-                <AttentionRow key={item.attemptId} item={item} onResolve={(outcome) => setResolving({ item, outcome })} />
+                <AttentionRow
+                  key={item.attemptId}
+                  item={item}
+                  onResolve={(outcome) => setResolving({ item, outcome })}
+                />
               ))}
             </Stack>
           </section>
@@ -172,7 +202,8 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
               Findings: money moved against the record ({findings.length})
             </Title>
             <Alert color="red" variant="light" my="xs">
-              M-Pesa moved money that contradicts what Mshahara had recorded (for example a worker paid twice). The money is in the ledger; recover it or accept it, then mark each as dealt with.
+              M-Pesa moved money that contradicts what Mshahara had recorded (for example a worker paid twice). The
+              money is in the ledger; recover it or accept it, then mark each as dealt with.
             </Alert>
             <Stack gap="xs">
               {findings.map((finding) => (

@@ -12,7 +12,9 @@ import { useLoad } from '../../lib/use-load';
 import { FromFile } from './FromFile';
 
 function thisMonthTitle(): string {
-  const month = new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'Africa/Nairobi' }).format(new Date());
+  const month = new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'Africa/Nairobi' }).format(
+    new Date(),
+  );
   return `${month} salaries`;
 }
 
@@ -39,7 +41,13 @@ export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run:
   return (
     <Modal opened onClose={onClose} title="New payroll run" size="xl">
       <Stack>
-        <TextInput label="Title" description="How this run appears in lists and on the ledger" required value={title} onChange={(event) => setTitle(event.currentTarget.value)} />
+        <TextInput
+          label="Title"
+          description="How this run appears in lists and on the ledger"
+          required
+          value={title}
+          onChange={(event) => setTitle(event.currentTarget.value)}
+        />
         <SegmentedControl
           aria-label="Who to pay"
           value={source}
@@ -49,7 +57,11 @@ export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run:
             { value: 'workers', label: 'From the worker list' },
           ]}
         />
-        {source === 'file' ? <FromFile title={title} busy={busy} create={create} /> : <FromWorkers title={title} busy={busy} create={create} />}
+        {source === 'file' ? (
+          <FromFile title={title} busy={busy} create={create} />
+        ) : (
+          <FromWorkers title={title} busy={busy} create={create} />
+        )}
         <Problem error={error} title="The run was not created" />
       </Stack>
     </Modal>
@@ -75,7 +87,8 @@ function FromWorkers({ title, busy, create }: SourceProps) {
       </Text>
       {all.length > payable.length && (
         <Alert color="yellow" variant="light" p="sm">
-          {all.length - payable.length} active workers have no usual pay set and are left out. Set it on the Workers screen.
+          {all.length - payable.length} active workers have no usual pay set and are left out. Set it on the Workers
+          screen.
         </Alert>
       )}
       {workers.value && workers.value.total > all.length && (
@@ -84,7 +97,15 @@ function FromWorkers({ title, busy, create }: SourceProps) {
         </Alert>
       )}
       <Group justify="flex-end">
-        <Button disabled={payable.length === 0} loading={busy} onClick={() => void create(() => call('runs.createFromWorkers', { title, workers: payable.map((worker) => ({ workerId: worker.id })) }))}>
+        <Button
+          disabled={payable.length === 0}
+          loading={busy}
+          onClick={() =>
+            void create(() =>
+              call('runs.createFromWorkers', { title, workers: payable.map((worker) => ({ workerId: worker.id })) }),
+            )
+          }
+        >
           Create the run ({payable.length} workers)
         </Button>
       </Group>

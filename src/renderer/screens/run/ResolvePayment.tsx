@@ -20,12 +20,26 @@ function receiptError(receipt: string): string | undefined {
 }
 
 function outcomeTitle(asked: ResolveOutcome, resolved: Resolved): string {
-  if (resolved.outcome !== asked) return resolved.outcome === 'paid' ? 'M-Pesa shows this payment was made' : 'M-Pesa shows this payment failed';
-  if (resolved.checked === 'confirmed') return resolved.outcome === 'paid' ? 'Paid: confirmed by M-Pesa' : 'Failed: confirmed by M-Pesa';
-  return resolved.outcome === 'paid' ? 'Paid: recorded on your word (unchecked)' : 'Failed: recorded on your word (unchecked)';
+  if (resolved.outcome !== asked)
+    return resolved.outcome === 'paid' ? 'M-Pesa shows this payment was made' : 'M-Pesa shows this payment failed';
+  if (resolved.checked === 'confirmed')
+    return resolved.outcome === 'paid' ? 'Paid: confirmed by M-Pesa' : 'Failed: confirmed by M-Pesa';
+  return resolved.outcome === 'paid'
+    ? 'Paid: recorded on your word (unchecked)'
+    : 'Failed: recorded on your word (unchecked)';
 }
 
-export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: AttentionItemView; outcome: ResolveOutcome; onClose(): void; onResolved(resolved: Resolved): void }) {
+export function ResolvePayment({
+  item,
+  outcome,
+  onClose,
+  onResolved,
+}: {
+  item: AttentionItemView;
+  outcome: ResolveOutcome;
+  onClose(): void;
+  onResolved(resolved: Resolved): void;
+}) {
   const [receipt, setReceipt] = useState('');
   const [reason, setReason] = useState('');
   const [understood, setUnderstood] = useState(false);
@@ -40,7 +54,12 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await call('runs.resolve', paid ? { itemId: item.itemId, outcome: 'paid', receipt, reason: reason.trim() } : { itemId: item.itemId, outcome: 'failed', reason: reason.trim() });
+      const answer = await call(
+        'runs.resolve',
+        paid
+          ? { itemId: item.itemId, outcome: 'paid', receipt, reason: reason.trim() }
+          : { itemId: item.itemId, outcome: 'failed', reason: reason.trim() },
+      );
       setResolved(answer);
       onResolved(answer);
     } catch (failure) {
@@ -52,7 +71,15 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
 
   const title = paid ? `Record as paid: ${item.workerName}` : `Record as failed: ${item.workerName}`;
   return (
-    <Modal opened onClose={busy ? () => undefined : onClose} title={title} size="lg" closeOnClickOutside={!busy} closeOnEscape={!busy} data-testid="resolve-dialog">
+    <Modal
+      opened
+      onClose={busy ? () => undefined : onClose}
+      title={title}
+      size="lg"
+      closeOnClickOutside={!busy}
+      closeOnEscape={!busy}
+      data-testid="resolve-dialog"
+    >
       <Stack gap="sm" data-testid="resolve-form" data-outcome={outcome}>
         <div>
           <Text fw={600}>
@@ -65,7 +92,13 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
         </div>
         {resolved ? (
           <>
-            <Alert color={resolved.checked === 'confirmed' ? 'teal' : 'yellow'} title={outcomeTitle(outcome, resolved)} data-testid="resolve-outcome" data-checked={resolved.checked} data-outcome={resolved.outcome}>
+            <Alert
+              color={resolved.checked === 'confirmed' ? 'teal' : 'yellow'}
+              title={outcomeTitle(outcome, resolved)}
+              data-testid="resolve-outcome"
+              data-checked={resolved.checked}
+              data-outcome={resolved.outcome}
+            >
               {resolved.message}
             </Alert>
             {resolved.outcome === 'failed' && (
@@ -84,7 +117,9 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
             {paid ? (
               <>
                 <Text size="sm">
-                  Find this payment on the M-Pesa statement and type its receipt. Mshahara asks M-Pesa about the receipt before recording it: a receipt of another payment is refused. If M-Pesa does not answer in time, it is recorded on your word and marked unchecked.
+                  Find this payment on the M-Pesa statement and type its receipt. Mshahara asks M-Pesa about the receipt
+                  before recording it: a receipt of another payment is refused. If M-Pesa does not answer in time, it is
+                  recorded on your word and marked unchecked.
                 </Text>
                 <TextInput
                   label="M-Pesa receipt"
@@ -101,13 +136,21 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
               </>
             ) : (
               <Alert color="red" variant="light" title="A retry sends new money">
-                Once it is recorded as failed, "Retry failed" can send {item.workerName} <Money cents={item.amountCents} /> again as a new payment. If this payment did in fact go through, the worker is paid twice. Record it as failed only when the M-Pesa statement shows no payment to {formatMsisdn(item.phone)} for it. Mshahara asks M-Pesa once more first; if M-Pesa shows it paid, it is recorded as paid instead.
+                Once it is recorded as failed, "Retry failed" can send {item.workerName}{' '}
+                <Money cents={item.amountCents} /> again as a new payment. If this payment did in fact go through, the
+                worker is paid twice. Record it as failed only when the M-Pesa statement shows no payment to{' '}
+                {formatMsisdn(item.phone)} for it. Mshahara asks M-Pesa once more first; if M-Pesa shows it paid, it is
+                recorded as paid instead.
               </Alert>
             )}
             <Textarea
               label="Reason"
               description="Kept in the audit log with your name, for whoever looks at this later."
-              placeholder={paid ? 'e.g. Found on the M-Pesa statement of 1 December' : 'e.g. Not on the M-Pesa statement; Safaricom confirmed it failed'}
+              placeholder={
+                paid
+                  ? 'e.g. Found on the M-Pesa statement of 1 December'
+                  : 'e.g. Not on the M-Pesa statement; Safaricom confirmed it failed'
+              }
               value={reason}
               onChange={(event) => setReason(event.currentTarget.value)}
               autosize
@@ -118,7 +161,12 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
               data-testid="resolve-reason"
             />
             {!paid && (
-              <Checkbox label="I checked the M-Pesa statement: this payment is not on it" checked={understood} onChange={(event) => setUnderstood(event.currentTarget.checked)} data-testid="resolve-understood" />
+              <Checkbox
+                label="I checked the M-Pesa statement: this payment is not on it"
+                checked={understood}
+                onChange={(event) => setUnderstood(event.currentTarget.checked)}
+                data-testid="resolve-understood"
+              />
             )}
             <Problem error={error} title="Not recorded" />
             {busy && (
@@ -130,7 +178,13 @@ export function ResolvePayment({ item, outcome, onClose, onResolved }: { item: A
               <Button variant="default" onClick={onClose} disabled={busy}>
                 Cancel
               </Button>
-              <Button color={paid ? 'teal' : 'red'} onClick={() => void record()} loading={busy} disabled={!ready} data-testid="resolve-confirm">
+              <Button
+                color={paid ? 'teal' : 'red'}
+                onClick={() => void record()}
+                loading={busy}
+                disabled={!ready}
+                data-testid="resolve-confirm"
+              >
                 {paid ? 'Record as paid' : 'Record as failed'}
               </Button>
             </Group>

@@ -12,7 +12,17 @@ import { VirtualTable } from '../../components/VirtualTable';
 type RetryPreview = MethodOutput<'runs.retryFailed'>;
 type Row = RetryPreview['items'][number];
 
-export function RetryFailed({ preview, realMoney, onClose, onSent }: { preview: RetryPreview; realMoney: boolean; onClose(): void; onSent(): void }) {
+export function RetryFailed({
+  preview,
+  realMoney,
+  onClose,
+  onSent,
+}: {
+  preview: RetryPreview;
+  realMoney: boolean;
+  onClose(): void;
+  onSent(): void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -33,14 +43,22 @@ export function RetryFailed({ preview, realMoney, onClose, onSent }: { preview: 
     <Modal opened onClose={onClose} title="Send the failed payments again" size="lg">
       <Stack>
         <Text size="sm">
-          {preview.count} payments, <Money cents={preview.amountCents} fw={600} />, estimated charges <Money cents={preview.estimatedChargesCents} />. Each is sent as a new attempt; payments M-Pesa may still be processing are not included.
+          {preview.count} payments, <Money cents={preview.amountCents} fw={600} />, estimated charges{' '}
+          <Money cents={preview.estimatedChargesCents} />. Each is sent as a new attempt; payments M-Pesa may still be
+          processing are not included.
         </Text>
         <VirtualTable<Row>
           label="Payments to send again"
           columns={[
             { key: 'name', header: 'Worker', width: '1fr', render: (row) => row.name },
             { key: 'phone', header: 'Phone', width: '120px', render: (row) => formatMsisdn(row.phone) },
-            { key: 'amount', header: 'Amount', width: '130px', align: 'right', render: (row) => <Money cents={row.amountCents} /> },
+            {
+              key: 'amount',
+              header: 'Amount',
+              width: '130px',
+              align: 'right',
+              render: (row) => <Money cents={row.amountCents} />,
+            },
             { key: 'why', header: 'Why it failed', width: '1.3fr', render: (row) => row.failure?.message ?? '' },
           ]}
           rowCount={preview.items.length}
@@ -52,7 +70,13 @@ export function RetryFailed({ preview, realMoney, onClose, onSent }: { preview: 
           <Button variant="default" onClick={onClose}>
             Not now
           </Button>
-          <Button color="orange" onClick={() => void approve()} loading={busy} disabled={preview.count === 0} data-testid="approve-retry">
+          <Button
+            color="orange"
+            onClick={() => void approve()}
+            loading={busy}
+            disabled={preview.count === 0}
+            data-testid="approve-retry"
+          >
             Approve and send again
           </Button>
         </Group>

@@ -59,7 +59,12 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   }, [settled, liveState, finished, waiting]);
 
   async function act(method: RunAction, label: string) {
-    if (realMoney && method === 'runs.start' && !window.confirm('This sends real money from your M-Pesa account. Send now?')) return;
+    if (
+      realMoney &&
+      method === 'runs.start' &&
+      !window.confirm('This sends real money from your M-Pesa account. Send now?')
+    )
+      return;
     setBusy(method);
     try {
       await call(method, { runId });
@@ -106,45 +111,85 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
           </Button>
           <Title order={2}>{run?.title ?? 'Payroll run'}</Title>
           {displayStatus && (
-            <Badge color={statusColour(displayStatus)} variant="light" size="lg" data-testid="run-status" data-status={displayStatus}>
+            <Badge
+              color={statusColour(displayStatus)}
+              variant="light"
+              size="lg"
+              data-testid="run-status"
+              data-status={displayStatus}
+            >
               {statusWords(displayStatus)}
             </Badge>
           )}
         </Group>
         <Group>
           {state === 'draft' && (
-            <Button onClick={() => void act('runs.approve', 'Run approved.')} loading={busy === 'runs.approve'} data-testid="approve-run">
+            <Button
+              onClick={() => void act('runs.approve', 'Run approved.')}
+              loading={busy === 'runs.approve'}
+              data-testid="approve-run"
+            >
               Approve
             </Button>
           )}
           {state === 'approved' && (
-            <Button onClick={() => void act('runs.start', 'Sending started.')} loading={busy === 'runs.start'} data-testid="send-run">
+            <Button
+              onClick={() => void act('runs.start', 'Sending started.')}
+              loading={busy === 'runs.start'}
+              data-testid="send-run"
+            >
               Send payments
             </Button>
           )}
           {state === 'running' && (
-            <Button variant="light" onClick={() => void act('runs.pause', 'Paused: payments already sent will still settle.')} loading={busy === 'runs.pause'} data-testid="pause-run">
+            <Button
+              variant="light"
+              onClick={() => void act('runs.pause', 'Paused: payments already sent will still settle.')}
+              loading={busy === 'runs.pause'}
+              data-testid="pause-run"
+            >
               Pause
             </Button>
           )}
           {state === 'paused' && (
-            <Button onClick={() => void act('runs.resume', 'Sending again.')} loading={busy === 'runs.resume'} data-testid="resume-run">
+            <Button
+              onClick={() => void act('runs.resume', 'Sending again.')}
+              loading={busy === 'runs.resume'}
+              data-testid="resume-run"
+            >
               Resume
             </Button>
           )}
           {(state === 'running' || state === 'paused' || state === 'approved') && (
-            <Button variant="light" color="red" onClick={() => void act('runs.cancel', 'Cancelled: nothing more will be sent.')} loading={busy === 'runs.cancel'} data-testid="cancel-run">
+            <Button
+              variant="light"
+              color="red"
+              onClick={() => void act('runs.cancel', 'Cancelled: nothing more will be sent.')}
+              loading={busy === 'runs.cancel'}
+              data-testid="cancel-run"
+            >
               Cancel the rest
             </Button>
           )}
           {(state === 'completed' || state === 'cancelled') && (run?.counts.failed ?? 0) > 0 && (
-            <Button variant="light" color="orange" onClick={() => void retryFailed()} loading={busy === 'retry'} data-testid="retry-failed">
+            <Button
+              variant="light"
+              color="orange"
+              onClick={() => void retryFailed()}
+              loading={busy === 'retry'}
+              data-testid="retry-failed"
+            >
               Retry failed ({run?.counts.failed})
             </Button>
           )}
           {state !== undefined && state !== 'draft' && (
             <>
-              <Button variant="default" onClick={() => void exportRun('csv')} loading={busy === 'export-csv'} data-testid="export-run-csv">
+              <Button
+                variant="default"
+                onClick={() => void exportRun('csv')}
+                loading={busy === 'export-csv'}
+                data-testid="export-run-csv"
+              >
                 Export CSV
               </Button>
               <Button variant="default" onClick={() => void exportRun('xlsx')} loading={busy === 'export-xlsx'}>
@@ -157,7 +202,8 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
       <Problem error={review.error} title="The run could not load" />
       {run && (
         <Text size="sm" c="dimmed">
-          {run.source === 'file' ? `From ${run.sourceFileName ?? 'a file'}` : 'From the worker list'} · created <When at={run.createdAt} />
+          {run.source === 'file' ? `From ${run.sourceFileName ?? 'a file'}` : 'From the worker list'} · created{' '}
+          <When at={run.createdAt} />
           {run.approvedAt && (
             <>
               {' '}

@@ -8,13 +8,17 @@ import { Money } from '../../components/Money';
 function pace(progress: RunProgress): string {
   if (progress.state !== 'running' || progress.held !== null) return '';
   const rate = progress.ratePerSecond === null ? '' : `${progress.ratePerSecond.toFixed(1)} payments a second · `;
-  return progress.etaSeconds === null ? `${rate}working out the time left` : `${rate}about ${timeLeft(progress.etaSeconds)} left`;
+  return progress.etaSeconds === null
+    ? `${rate}working out the time left`
+    : `${rate}about ${timeLeft(progress.etaSeconds)} left`;
 }
 
 function timeLeft(seconds: number): string {
   if (seconds < 60) return `${Math.ceil(seconds)} s`;
   const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes} min ${Math.ceil(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return minutes < 60
+    ? `${minutes} min ${Math.ceil(seconds % 60)} s`
+    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 export function RunProgressBar({ progress }: { progress: RunProgress }) {
@@ -25,15 +29,38 @@ export function RunProgressBar({ progress }: { progress: RunProgress }) {
   const share = (count: number) => (count / total) * 100;
   // Payments on the work list are still "paying" to the core, but nothing is being sent for them.
   const waitingForPerson = Math.min(progress.needsAttention, counts.paying);
-  const onlyPersonLeft = progress.state === 'running' && counts.queued === 0 && counts.paying > 0 && counts.paying === waitingForPerson;
+  const onlyPersonLeft =
+    progress.state === 'running' && counts.queued === 0 && counts.paying > 0 && counts.paying === waitingForPerson;
   return (
-    <Stack gap={6} data-testid="run-progress" data-settled={settled} data-total={totals.count} data-state={progress.state} data-held={progress.held === null ? undefined : 'yes'} data-findings={progress.findings}>
+    <Stack
+      gap={6}
+      data-testid="run-progress"
+      data-settled={settled}
+      data-total={totals.count}
+      data-state={progress.state}
+      data-held={progress.held === null ? undefined : 'yes'}
+      data-findings={progress.findings}
+    >
       {progress.held !== null && (
-        <Alert color="orange" variant="filled" title="No answers are arriving from M-Pesa" role="alert" data-testid="run-held">
+        <Alert
+          color="orange"
+          variant="filled"
+          title="No answers are arriving from M-Pesa"
+          role="alert"
+          data-testid="run-held"
+        >
           {progress.held}
         </Alert>
       )}
-      <Progress.Root size={22} role="progressbar" aria-label="Payments settled" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} data-testid="progress-bar">
+      <Progress.Root
+        size={22}
+        role="progressbar"
+        aria-label="Payments settled"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        data-testid="progress-bar"
+      >
         <Progress.Section value={share(counts.paid)} color="teal" aria-label="Paid">
           {counts.paid > 0 && <Progress.Label>{counts.paid} paid</Progress.Label>}
         </Progress.Section>

@@ -13,23 +13,46 @@ import { itemWords } from './status';
 
 type Show = 'all' | 'paid' | 'failed' | 'pending' | 'needs_attention' | 'name_mismatch';
 
-const stateColours: Record<RunResultRow['state'], string> = { draft: 'gray', queued: 'gray', paying: 'blue', paid: 'teal', failed: 'red', cancelled: 'gray' };
+const stateColours: Record<RunResultRow['state'], string> = {
+  draft: 'gray',
+  queued: 'gray',
+  paying: 'blue',
+  paid: 'teal',
+  failed: 'red',
+  cancelled: 'gray',
+};
 
 const columns: Column<RunResultRow>[] = [
   { key: 'name', header: 'Worker', width: '1.2fr', render: (row) => row.name },
   { key: 'phone', header: 'Phone', width: '120px', render: (row) => formatMsisdn(row.phone) },
-  { key: 'amount', header: 'Amount', width: '130px', align: 'right', render: (row) => <Money cents={row.amountCents} /> },
+  {
+    key: 'amount',
+    header: 'Amount',
+    width: '130px',
+    align: 'right',
+    render: (row) => <Money cents={row.amountCents} />,
+  },
   {
     key: 'state',
     header: 'Status',
     width: '140px',
     render: (row) => (
-      <Badge color={row.needsAttention ? 'orange' : stateColours[row.state]} variant="light" data-testid="result-state" data-state={row.state}>
+      <Badge
+        color={row.needsAttention ? 'orange' : stateColours[row.state]}
+        variant="light"
+        data-testid="result-state"
+        data-state={row.state}
+      >
         {row.needsAttention ? 'Needs a look' : itemWords(row.state)}
       </Badge>
     ),
   },
-  { key: 'receipt', header: 'Receipt', width: '135px', render: (row) => <span data-testid="result-receipt">{row.receipt ?? ''}</span> },
+  {
+    key: 'receipt',
+    header: 'Receipt',
+    width: '135px',
+    render: (row) => <span data-testid="result-receipt">{row.receipt ?? ''}</span>,
+  },
   {
     key: 'registered',
     header: 'Name on M-Pesa',
@@ -68,7 +91,10 @@ const columns: Column<RunResultRow>[] = [
 export function RunResults({ runId, version }: { runId: number; version: number }) {
   const [show, setShow] = useState<Show>('all');
   const [search, setSearch] = useState('');
-  const results = useLoad(() => call('runs.results', { runId, show, search: search.trim() || undefined, limit: 1000, offset: 0 }), [runId, show, search, version]);
+  const results = useLoad(
+    () => call('runs.results', { runId, show, search: search.trim() || undefined, limit: 1000, offset: 0 }),
+    [runId, show, search, version],
+  );
   const items = results.value?.items ?? [];
   return (
     <>
@@ -87,13 +113,27 @@ export function RunResults({ runId, version }: { runId: number; version: number 
             { value: 'name_mismatch', label: 'Name differs' },
           ]}
         />
-        <TextInput size="xs" aria-label="Search this run" placeholder="Search name, phone or receipt" value={search} onChange={(event) => setSearch(event.currentTarget.value)} w={260} />
+        <TextInput
+          size="xs"
+          aria-label="Search this run"
+          placeholder="Search name, phone or receipt"
+          value={search}
+          onChange={(event) => setSearch(event.currentTarget.value)}
+          w={260}
+        />
         <Text size="sm" c="dimmed">
           {results.value ? `${results.value.total} payments` : ''}
         </Text>
       </Group>
       <Problem error={results.error} />
-      <VirtualTable label="Results per worker" columns={columns} rowCount={items.length} getRow={(index) => items[index]} height={420} testId="run-results" />
+      <VirtualTable
+        label="Results per worker"
+        columns={columns}
+        rowCount={items.length}
+        getRow={(index) => items[index]}
+        height={420}
+        testId="run-results"
+      />
     </>
   );
 }

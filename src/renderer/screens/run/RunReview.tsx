@@ -40,7 +40,12 @@ export function RunReview({ review }: { review: Review }) {
           <Money cents={floatCheck.requiredCents} fw={650} size="lg" />
         </Card>
       </div>
-      <Alert color={floatCheck.enough === false ? 'red' : floatCheck.enough ? 'teal' : 'yellow'} variant="light" title="Float check" data-testid="float-check">
+      <Alert
+        color={floatCheck.enough === false ? 'red' : floatCheck.enough ? 'teal' : 'yellow'}
+        variant="light"
+        title="Float check"
+        data-testid="float-check"
+      >
         {floatCheck.message}
         {floatCheck.availableCents !== null && (
           <>
@@ -59,7 +64,12 @@ export function RunReview({ review }: { review: Review }) {
         </Alert>
       )}
       {duplicateWarnings.length > 0 && (
-        <Alert color="orange" variant="light" title={`${duplicateWarnings.length} possible double payments`} data-testid="duplicate-warnings">
+        <Alert
+          color="orange"
+          variant="light"
+          title={`${duplicateWarnings.length} possible double payments`}
+          data-testid="duplicate-warnings"
+        >
           <Table>
             <Table.Tbody>
               {duplicateWarnings.map((warning) => (

@@ -5,7 +5,16 @@ type DisplayStatus = RunView['displayStatus'];
 type ItemState = RunResultRow['state'];
 
 // Listed here rather than imported from the contract, which would pull zod into the first chunk.
-const displayStatuses: Record<DisplayStatus, true> = { draft: true, approved: true, running: true, paused: true, completed: true, partially_paid: true, failed: true, cancelled: true };
+const displayStatuses: Record<DisplayStatus, true> = {
+  draft: true,
+  approved: true,
+  running: true,
+  paused: true,
+  completed: true,
+  partially_paid: true,
+  failed: true,
+  cancelled: true,
+};
 
 export function isDisplayStatus(status: string): status is DisplayStatus {
   return Object.hasOwn(displayStatuses, status);

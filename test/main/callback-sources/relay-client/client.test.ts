@@ -10,7 +10,17 @@ import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../../s
 import { relayCursor } from '../../../../src/main/callback-sources/inbox/store';
 import { RelayClient, type RelayClientOptions } from '../../../../src/main/callback-sources/relay-client/client';
 import { startRelay } from '../../../../src/relay-server/server';
-import { b2cResultBody, postCallback, postMany, seqOf, startDesktopProxy, startTestRelay, storedCount, type DesktopProxy, type TestRelay } from './harness';
+import {
+  b2cResultBody,
+  postCallback,
+  postMany,
+  seqOf,
+  startDesktopProxy,
+  startTestRelay,
+  storedCount,
+  type DesktopProxy,
+  type TestRelay,
+} from './harness';
 
 const root = mkdtempSync(join(tmpdir(), 'mshahara-relay-client-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -59,7 +69,8 @@ interface InboxRow {
   body: string;
 }
 
-const inbox = (): InboxRow[] => db.prepare('SELECT id, event_id, kind, source, body FROM inbox ORDER BY id').all() as InboxRow[];
+const inbox = (): InboxRow[] =>
+  db.prepare('SELECT id, event_id, kind, source, body FROM inbox ORDER BY id').all() as InboxRow[];
 
 /** The relay's delivery order: event ids by sequence, straight from its store. */
 async function relayOrder(): Promise<string[]> {
@@ -67,7 +78,8 @@ async function relayOrder(): Promise<string[]> {
 }
 
 /** Resolves when the client has moved on to a pull after `cursor`: everything before it is stored and acknowledged. */
-const pulledAfter = (seq: string) => proxy.waitFor((seen) => seen.path === '/v1/events' && seqOf(seen.query.get('after')) === seq);
+const pulledAfter = (seq: string) =>
+  proxy.waitFor((seen) => seen.path === '/v1/events' && seqOf(seen.query.get('after')) === seq);
 
 /** A desktop run that stores the `count` events the relay holds, acknowledges them, and stops. */
 async function storeAllThenStop(count: number): Promise<void> {
@@ -163,7 +175,15 @@ describe('RelayClient', () => {
     await relay.relay.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(join(relayDir, `relay.sqlite${suffix}`), { force: true });
     copyFileSync(backup, join(relayDir, 'relay.sqlite'));
-    relay = { ...relay, relay: await startRelay({ dataDir: relayDir, port, allowlist: null, rateLimit: { hooksPerMinute: null, pullPerMinute: null } }) };
+    relay = {
+      ...relay,
+      relay: await startRelay({
+        dataDir: relayDir,
+        port,
+        allowlist: null,
+        rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+      }),
+    };
     // Seqs 4 and 5 now belong to other callbacks than the ones the desktop stored under them.
     await postMany(relay.channel.callbackBaseUrl, 10, 4);
     expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('5');
@@ -184,12 +204,20 @@ describe('RelayClient', () => {
   });
 
   it("keeps the relay's answer to a C2B validation as the inbox entry's reason", async () => {
-    expect(await postCallback(relay.channel.callbackBaseUrl, 'c2b-validation', '{"TransID":"TK1","TransAmount":"5.00","BusinessShortCode":"600984"}')).toBe(200);
+    expect(
+      await postCallback(
+        relay.channel.callbackBaseUrl,
+        'c2b-validation',
+        '{"TransID":"TK1","TransAmount":"5.00","BusinessShortCode":"600984"}',
+      ),
+    ).toBe(200);
     const client = newClient();
     const told = storedCount((l) => client.onStored(l), 1);
     await client.start();
     await told;
-    expect(db.prepare(`SELECT kind, reason FROM inbox`).all()).toEqual([{ kind: 'c2b-validation', reason: 'The relay accepted this payment (no C2B rules for this channel)' }]);
+    expect(db.prepare(`SELECT kind, reason FROM inbox`).all()).toEqual([
+      { kind: 'c2b-validation', reason: 'The relay accepted this payment (no C2B rules for this channel)' },
+    ]);
   });
 
   it('survives lost acknowledgements: nothing is lost or doubled, and a later acknowledgement covers them', async () => {
@@ -285,11 +313,17 @@ describe('RelayClient', () => {
     await postMany(relay.channel.callbackBaseUrl, 0, 3, 1);
     // Someone with the relay's disk alters the middle event's ciphertext.
     const relayDb = new Database(join(root, String(folder), 'relay', 'relay.sqlite'));
-    const middle = relayDb.prepare('SELECT seq, id, sealed FROM events ORDER BY seq LIMIT 1 OFFSET 1').get() as { seq: number; id: string; sealed: string };
+    const middle = relayDb.prepare('SELECT seq, id, sealed FROM events ORDER BY seq LIMIT 1 OFFSET 1').get() as {
+      seq: number;
+      id: string;
+      sealed: string;
+    };
     const envelope = JSON.parse(middle.sealed) as { ct: string };
     const ct = Buffer.from(envelope.ct, 'base64');
     ct[0] = (ct[0] ?? 0) ^ 0xff;
-    relayDb.prepare('UPDATE events SET sealed = ? WHERE seq = ?').run(JSON.stringify({ ...envelope, ct: ct.toString('base64') }), middle.seq);
+    relayDb
+      .prepare('UPDATE events SET sealed = ? WHERE seq = ?')
+      .run(JSON.stringify({ ...envelope, ct: ct.toString('base64') }), middle.seq);
     relayDb.close();
 
     const client = newClient();
@@ -301,10 +335,16 @@ describe('RelayClient', () => {
     const rows = inbox();
     expect(rows.map((r) => r.body)).toEqual([b2cResultBody(0), b2cResultBody(2)]);
     expect(rows.map((r) => r.event_id)).not.toContain(middle.id);
-    const audit = db.prepare("SELECT entity_id, details FROM audit_log WHERE action = 'relay_event.unreadable'").all() as { entity_id: string; details: string }[];
+    const audit = db
+      .prepare("SELECT entity_id, details FROM audit_log WHERE action = 'relay_event.unreadable'")
+      .all() as { entity_id: string; details: string }[];
     expect(audit).toHaveLength(1);
     expect(audit[0]?.entity_id).toBe(middle.id);
-    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({ channel: 'acme-payroll', reason: expect.stringMatching(/authentication failed/), sealed: expect.objectContaining({ v: 1 }) });
+    expect(JSON.parse(audit[0]?.details ?? '{}')).toMatchObject({
+      channel: 'acme-payroll',
+      reason: expect.stringMatching(/authentication failed/),
+      sealed: expect.objectContaining({ v: 1 }),
+    });
     expect(client.stats()).toMatchObject({ stored: 2, unreadable: 1 });
     expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('3');
   });

@@ -40,11 +40,22 @@ async function rig(workers: readonly Worker[]): Promise<Rig> {
   cleanups.push(() => relay.relay.close());
   const hooks = await startDesktopProxy(relay.relay.url);
   cleanups.push(() => hooks.close());
-  const sim = await startSimulator({ seed: 11, customers: customersFor(workers), faults: { callbackDelayMs: { min: 0, max: 20 } }, callbackRetries: 3, callbackRetryBaseMs: 20 });
+  const sim = await startSimulator({
+    seed: 11,
+    customers: customersFor(workers),
+    faults: { callbackDelayMs: { min: 0, max: 20 } },
+    callbackRetries: 3,
+    callbackRetryBaseMs: 20,
+  });
   cleanups.push(() => sim.close());
   const db = openDatabase(join(dir, 'profile.db'));
   cleanups.push(() => closeDatabase(db));
-  const daraja = new DarajaClient({ name: 'relay-e2e', baseUrl: sim.baseUrl, ...sim.credentials, certificatePem: sim.certificatePem });
+  const daraja = new DarajaClient({
+    name: 'relay-e2e',
+    baseUrl: sim.baseUrl,
+    ...sim.credentials,
+    certificatePem: sim.certificatePem,
+  });
   cleanups.push(() => daraja.close());
   const callbackBaseUrl = relay.channel.callbackBaseUrl.replace(relay.relay.url, hooks.url);
   const stoppables: Array<{ stop(): Promise<void> }> = [];
@@ -94,7 +105,9 @@ async function rig(workers: readonly Worker[]): Promise<Rig> {
 function expectPaidExactlyOnce(r: Rig, workers: readonly Worker[]): void {
   const payments = r.sim.payments();
   expect(payments.map((p) => p.party).sort()).toEqual(workers.map((w) => w.phone).sort());
-  const ledger = r.db.prepare(`SELECT receipt, phone, amount_cents FROM transactions WHERE kind = 'b2c_payment' ORDER BY receipt`).all();
+  const ledger = r.db
+    .prepare(`SELECT receipt, phone, amount_cents FROM transactions WHERE kind = 'b2c_payment' ORDER BY receipt`)
+    .all();
   expect(ledger).toEqual(
     payments
       .map((p) => ({ receipt: p.receipt, phone: p.party, amount_cents: p.amountCents }))
@@ -127,40 +140,55 @@ describe('payments with callbacks through the relay', () => {
     expect(r.sim.stats().requests['/mpesa/b2c/v3/paymentrequest']).toBe(15);
   });
 
-  it('applies 1,000 results that reached the relay while the desktop was off: each once, in arrival order', { timeout: 90_000 }, async () => {
-    const workers = Array.from({ length: 1000 }, (_, i) => worker(i + 1));
-    const r = await rig(workers);
-    const client = r.newClient();
-    await client.start();
-    // Status queries only after a minute: the results must come from the relay's catch-up.
-    const engine = r.newEngine(client, 60_000);
-    await engine.start();
-    const runId = approvedRun(r.db, workers);
-    await engine.startRun(runId, 'owner'); // the float check's balance result came through the relay
-    await client.stop();
+  it(
+    'applies 1,000 results that reached the relay while the desktop was off: each once, in arrival order',
+    { timeout: 90_000 },
+    async () => {
+      const workers = Array.from({ length: 1000 }, (_, i) => worker(i + 1));
+      const r = await rig(workers);
+      const client = r.newClient();
+      await client.start();
+      // Status queries only after a minute: the results must come from the relay's catch-up.
+      const engine = r.newEngine(client, 60_000);
+      await engine.start();
+      const runId = approvedRun(r.db, workers);
+      await engine.startRun(runId, 'owner'); // the float check's balance result came through the relay
+      await client.stop();
 
-    await r.hooks.waitFor(() => b2cPosts(r) >= 1000);
-    await r.sim.callbacksIdle();
-    expect(r.db.prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result'`).pluck().get()).toBe(0);
-    expect(r.sim.payments()).toHaveLength(1000);
-    expect(r.sim.stats().requests['/mpesa/transactionstatus/v1/query'] ?? 0).toBe(0);
+      await r.hooks.waitFor(() => b2cPosts(r) >= 1000);
+      await r.sim.callbacksIdle();
+      expect(r.db.prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result'`).pluck().get()).toBe(0);
+      expect(r.sim.payments()).toHaveLength(1000);
+      expect(r.sim.stats().requests['/mpesa/transactionstatus/v1/query'] ?? 0).toBe(0);
 
-    await client.start();
-    const done = await engine.waitUntilFinal(runId);
-    expect(done.counts.paid).toBe(1000);
-    expectPaidExactlyOnce(r, workers);
-    expect(r.sim.stats().requests['/mpesa/transactionstatus/v1/query'] ?? 0).toBe(0);
+      await client.start();
+      const done = await engine.waitUntilFinal(runId);
+      expect(done.counts.paid).toBe(1000);
+      expectPaidExactlyOnce(r, workers);
+      expect(r.sim.stats().requests['/mpesa/transactionstatus/v1/query'] ?? 0).toBe(0);
 
-    // Arrival order is the relay's order; the inbox keeps it, and the ledger was written in it.
-    const arrived = (await r.relay.relay.store.eventsAfter(r.relay.channel.channel, 0, 5000)).map((e) => e.id);
-    const inbox = r.db.prepare(`SELECT id, event_id FROM inbox ORDER BY id`).all() as Array<{ id: number; event_id: string }>;
-    expect(inbox.map((row) => row.event_id)).toEqual(arrived);
-    const appliedFrom = r.db.prepare(`SELECT inbox_id FROM transactions WHERE kind = 'b2c_payment' ORDER BY id`).pluck().all() as number[];
-    expect(appliedFrom).toHaveLength(1000);
-    expect(new Set(appliedFrom).size).toBe(1000);
-    expect(appliedFrom).toEqual([...appliedFrom].sort((a, b) => a - b));
-    expect(r.db.prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result' AND applied = 1 AND flag IS NULL`).pluck().get()).toBe(1000);
-  });
+      // Arrival order is the relay's order; the inbox keeps it, and the ledger was written in it.
+      const arrived = (await r.relay.relay.store.eventsAfter(r.relay.channel.channel, 0, 5000)).map((e) => e.id);
+      const inbox = r.db.prepare(`SELECT id, event_id FROM inbox ORDER BY id`).all() as Array<{
+        id: number;
+        event_id: string;
+      }>;
+      expect(inbox.map((row) => row.event_id)).toEqual(arrived);
+      const appliedFrom = r.db
+        .prepare(`SELECT inbox_id FROM transactions WHERE kind = 'b2c_payment' ORDER BY id`)
+        .pluck()
+        .all() as number[];
+      expect(appliedFrom).toHaveLength(1000);
+      expect(new Set(appliedFrom).size).toBe(1000);
+      expect(appliedFrom).toEqual([...appliedFrom].sort((a, b) => a - b));
+      expect(
+        r.db
+          .prepare(`SELECT count(*) FROM inbox WHERE kind = 'b2c-result' AND applied = 1 AND flag IS NULL`)
+          .pluck()
+          .get(),
+      ).toBe(1000);
+    },
+  );
 
   it('finishes a run exactly once after the desktop is closed in the middle of it', async () => {
     const workers = Array.from({ length: 30 }, (_, i) => worker(i + 1));

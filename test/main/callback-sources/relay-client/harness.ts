@@ -16,8 +16,18 @@ export interface TestRelay {
   publicKeyPem: string;
 }
 
-export async function startTestRelay(dataDir: string, name = 'acme-payroll', extra: { adminToken?: string } = {}): Promise<TestRelay> {
-  const relay = await startRelay({ dataDir, port: 0, allowlist: null, rateLimit: { hooksPerMinute: null, pullPerMinute: null }, ...extra });
+export async function startTestRelay(
+  dataDir: string,
+  name = 'acme-payroll',
+  extra: { adminToken?: string } = {},
+): Promise<TestRelay> {
+  const relay = await startRelay({
+    dataDir,
+    port: 0,
+    allowlist: null,
+    rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+    ...extra,
+  });
   const keys = generateChannelKeyPair();
   const channel = await relay.addChannel(name, keys.publicKeyPem);
   return { relay, channel, ...keys };
@@ -44,7 +54,11 @@ export function b2cResultBody(n: number): string {
 
 /** Posts one callback as Daraja would; resolves with the relay's HTTP status. */
 export async function postCallback(callbackBaseUrl: string, kind: string, body: string): Promise<number> {
-  const response = await request(`${callbackBaseUrl}/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await request(`${callbackBaseUrl}/${kind}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   await response.body.dump();
   return response.statusCode;
 }
@@ -118,7 +132,13 @@ export async function startDesktopProxy(upstream: string): Promise<DesktopProxy>
       return;
     }
     const forwarded = httpRequest(
-      { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
       (answer: IncomingMessage) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
@@ -141,7 +161,10 @@ export async function startDesktopProxy(upstream: string): Promise<DesktopProxy>
 }
 
 /** Resolves once listeners have been told about `count` new inbox ids in all. */
-export function storedCount(onStored: (listener: (ids: number[]) => void) => () => void, count: number): Promise<number[]> {
+export function storedCount(
+  onStored: (listener: (ids: number[]) => void) => () => void,
+  count: number,
+): Promise<number[]> {
   const all: number[] = [];
   return new Promise((resolve) => {
     const unsubscribe = onStored((ids) => {

@@ -16,7 +16,11 @@ const record = {
 
 describe('openEvent', () => {
   it('gives back the callback exactly as the relay received it', () => {
-    const opened = openEvent({ id: 'ev-1', cursor: '1', sealed: seal(keys.publicKeyPem, JSON.stringify(record)) }, keys.privateKeyPem, 'acme');
+    const opened = openEvent(
+      { id: 'ev-1', cursor: '1', sealed: seal(keys.publicKeyPem, JSON.stringify(record)) },
+      keys.privateKeyPem,
+      'acme',
+    );
     expect(opened).toEqual({
       ok: true,
       callback: {
@@ -33,27 +37,48 @@ describe('openEvent', () => {
 
   it("opens a C2B validation with or without the relay's decision inside", () => {
     const validation = { ...record, kind: 'c2b-validation', body: '{"TransID":"TK1","TransAmount":"5.00"}' };
-    const decided = { ...validation, validation: { resultCode: 'C2B00013', reason: 'TransAmount KES 5.00 is below the minimum of KES 10' } };
+    const decided = {
+      ...validation,
+      validation: { resultCode: 'C2B00013', reason: 'TransAmount KES 5.00 is below the minimum of KES 10' },
+    };
     const notes = [validation, decided].map((plaintext) => {
-      const opened = openEvent({ id: 'ev-7', cursor: '7', sealed: seal(keys.publicKeyPem, JSON.stringify(plaintext)) }, keys.privateKeyPem, 'acme');
-      expect(opened).toMatchObject({ ok: true, callback: { eventId: 'ev-7', kind: 'c2b-validation', body: validation.body } });
+      const opened = openEvent(
+        { id: 'ev-7', cursor: '7', sealed: seal(keys.publicKeyPem, JSON.stringify(plaintext)) },
+        keys.privateKeyPem,
+        'acme',
+      );
+      expect(opened).toMatchObject({
+        ok: true,
+        callback: { eventId: 'ev-7', kind: 'c2b-validation', body: validation.body },
+      });
       return opened.ok ? opened.callback.note : 'not opened';
     });
     // The relay's answer travels on as the inbox entry's reason; none when it gave none.
-    expect(notes).toEqual([undefined, 'The relay refused this payment with C2B00013: TransAmount KES 5.00 is below the minimum of KES 10']);
+    expect(notes).toEqual([
+      undefined,
+      'The relay refused this payment with C2B00013: TransAmount KES 5.00 is below the minimum of KES 10',
+    ]);
   });
 
   it('refuses an envelope altered on the relay (one ciphertext byte flipped)', () => {
     const sealed = seal(keys.publicKeyPem, JSON.stringify(record));
     const ct = Buffer.from(sealed.ct, 'base64');
     ct[5] = (ct[5] ?? 0) ^ 0x01;
-    const opened = openEvent({ id: 'ev-2', cursor: '2', sealed: { ...sealed, ct: ct.toString('base64') } }, keys.privateKeyPem, 'acme');
+    const opened = openEvent(
+      { id: 'ev-2', cursor: '2', sealed: { ...sealed, ct: ct.toString('base64') } },
+      keys.privateKeyPem,
+      'acme',
+    );
     expect(opened).toEqual({ ok: false, eventId: 'ev-2', reason: expect.stringMatching(/authentication failed/) });
   });
 
   it('refuses an envelope sealed to another channel key', () => {
     const other = generateChannelKeyPair();
-    const opened = openEvent({ id: 'ev-3', cursor: '3', sealed: seal(other.publicKeyPem, JSON.stringify(record)) }, keys.privateKeyPem, 'acme');
+    const opened = openEvent(
+      { id: 'ev-3', cursor: '3', sealed: seal(other.publicKeyPem, JSON.stringify(record)) },
+      keys.privateKeyPem,
+      'acme',
+    );
     expect(opened.ok).toBe(false);
   });
 

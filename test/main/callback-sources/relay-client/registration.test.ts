@@ -25,22 +25,49 @@ const root = mkdtempSync(join(tmpdir(), 'mshahara-relay-setup-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const stkBody = JSON.stringify({
-  Body: { stkCallback: { MerchantRequestID: '29115-34620561-1', CheckoutRequestID: 'ws_CO_191220191020363925', ResultCode: 1032, ResultDesc: 'Request cancelled by user' } },
+  Body: {
+    stkCallback: {
+      MerchantRequestID: '29115-34620561-1',
+      CheckoutRequestID: 'ws_CO_191220191020363925',
+      ResultCode: 1032,
+      ResultDesc: 'Request cancelled by user',
+    },
+  },
 });
 
 describe('registerProfileChannel', () => {
   it('registers in one step with the admin token; Daraja callbacks then reach the inbox', async () => {
     const adminToken = 'admin-'.padEnd(40, 'x');
-    const relay = await startRelay({ dataDir: join(root, 'relay'), port: 0, allowlist: null, adminToken, rateLimit: { hooksPerMinute: null, pullPerMinute: null } });
+    const relay = await startRelay({
+      dataDir: join(root, 'relay'),
+      port: 0,
+      allowlist: null,
+      adminToken,
+      rateLimit: { hooksPerMinute: null, pullPerMinute: null },
+    });
     const db = openDatabase(join(root, 'profile.db'));
     const secrets = new MemorySecretStore();
     try {
       await expect(
-        registerProfileChannel({ db, secrets, profile: 'sandbox', relayUrl: relay.url, adminToken: 'wrong', channelName: 'acme' }),
+        registerProfileChannel({
+          db,
+          secrets,
+          profile: 'sandbox',
+          relayUrl: relay.url,
+          adminToken: 'wrong',
+          channelName: 'acme',
+        }),
       ).rejects.toMatchObject({ kind: 'unavailable', status: 401 });
       expect(relaySettings(db)).toBeNull();
 
-      const settings = await registerProfileChannel({ db, secrets, profile: 'sandbox', relayUrl: relay.url, adminToken, channelName: 'acme' });
+      const settings = await registerProfileChannel({
+        db,
+        secrets,
+        profile: 'sandbox',
+        relayUrl: relay.url,
+        adminToken,
+        channelName: 'acme',
+      });
       expect(settings).toEqual({ relayUrl: relay.url, channel: 'acme' });
       // The relay seals to the key the profile keeps.
       const stored = await relay.store.channel('acme');
@@ -51,8 +78,14 @@ describe('registerProfileChannel', () => {
       const told = storedCount((l) => client.onStored(l), 2);
       await client.start();
       try {
-        expect(await postCallback(urls.b2cResultUrl.replace(/\/b2c-result$/, ''), 'b2c-result', b2cResultBody(1))).toBe(200);
-        const stk = await fetch(urls.stkCallbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stkBody });
+        expect(await postCallback(urls.b2cResultUrl.replace(/\/b2c-result$/, ''), 'b2c-result', b2cResultBody(1))).toBe(
+          200,
+        );
+        const stk = await fetch(urls.stkCallbackUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: stkBody,
+        });
         expect(stk.status).toBe(200);
         await told;
       } finally {
@@ -66,7 +99,14 @@ describe('registerProfileChannel', () => {
 
       // A name the relay refuses comes back in the relay's own words.
       await expect(
-        registerProfileChannel({ db, secrets, profile: 'production', relayUrl: relay.url, adminToken, channelName: 'mpesa-pay' }),
+        registerProfileChannel({
+          db,
+          secrets,
+          profile: 'production',
+          relayUrl: relay.url,
+          adminToken,
+          channelName: 'mpesa-pay',
+        }),
       ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('mpesa') });
     } finally {
       closeDatabase(db);
@@ -85,24 +125,60 @@ describe('saveRegistrationJson', () => {
       writeFileSync(keyFile, await channelPublicKey(secrets, 'production'));
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', 'src/relay-server/cli.ts', 'channel', 'add', 'acme', '--public-key', keyFile, '--data', dataDir, '--public-url', 'https://relay.example.co.ke'],
+        [
+          '--import',
+          'tsx',
+          'src/relay-server/cli.ts',
+          'channel',
+          'add',
+          'acme',
+          '--public-key',
+          keyFile,
+          '--data',
+          dataDir,
+          '--public-url',
+          'https://relay.example.co.ke',
+        ],
         { cwd: process.cwd() },
       );
 
       await expect(
-        saveRegistrationJson({ db, secrets, profile: 'production', relayUrl: 'https://relay.example.co.ke', registrationJson: stdout.slice(0, 60) }),
+        saveRegistrationJson({
+          db,
+          secrets,
+          profile: 'production',
+          relayUrl: 'https://relay.example.co.ke',
+          registrationJson: stdout.slice(0, 60),
+        }),
       ).rejects.toMatchObject({ kind: 'validation', message: expect.not.stringContaining('pullToken":') });
       const pullToken = (JSON.parse(stdout) as { pullToken: string }).pullToken;
       const garbled = stdout.replace(/"callbackBaseUrl": "[^"]*"/, '"callbackBaseUrl": "nowhere"');
-      const refusal = saveRegistrationJson({ db, secrets, profile: 'production', relayUrl: 'https://relay.example.co.ke', registrationJson: garbled });
-      await expect(refusal).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('callbackBaseUrl') });
+      const refusal = saveRegistrationJson({
+        db,
+        secrets,
+        profile: 'production',
+        relayUrl: 'https://relay.example.co.ke',
+        registrationJson: garbled,
+      });
+      await expect(refusal).rejects.toMatchObject({
+        kind: 'validation',
+        message: expect.stringContaining('callbackBaseUrl'),
+      });
       await expect(refusal).rejects.toMatchObject({ message: expect.not.stringContaining(pullToken) });
 
-      const settings = await saveRegistrationJson({ db, secrets, profile: 'production', relayUrl: 'https://relay.example.co.ke', registrationJson: stdout });
+      const settings = await saveRegistrationJson({
+        db,
+        secrets,
+        profile: 'production',
+        relayUrl: 'https://relay.example.co.ke',
+        registrationJson: stdout,
+      });
       expect(settings).toEqual({ relayUrl: 'https://relay.example.co.ke', channel: 'acme' });
       expect(await secrets.get('production', 'relay-token')).toBe(pullToken);
       const client = await relayClientFor(db, secrets, 'production');
-      expect(client.callbackUrl('b2c-result')).toMatch(/^https:\/\/relay\.example\.co\.ke\/hooks\/acme\/[0-9a-f]{64}\/b2c-result$/);
+      expect(client.callbackUrl('b2c-result')).toMatch(
+        /^https:\/\/relay\.example\.co\.ke\/hooks\/acme\/[0-9a-f]{64}\/b2c-result$/,
+      );
     } finally {
       closeDatabase(db);
     }
@@ -119,7 +195,8 @@ describe('startDemoRelay', () => {
       const client = first.client(db);
       const told = storedCount((l) => client.onStored(l), 3);
       await client.start();
-      for (const n of [1, 2, 3]) expect(await postCallback(first.callbackBaseUrl, 'b2c-result', b2cResultBody(n))).toBe(200);
+      for (const n of [1, 2, 3])
+        expect(await postCallback(first.callbackBaseUrl, 'b2c-result', b2cResultBody(n))).toBe(200);
       await told;
       await client.stop();
       await first.stop();
@@ -132,7 +209,13 @@ describe('startDemoRelay', () => {
       const again = second.client(db);
       const toldAgain = storedCount((l) => again.onStored(l), 1);
       await again.start();
-      expect(await postCallback(again.callbackUrl('b2c-result').replace(/\/b2c-result$/, ''), 'b2c-result', b2cResultBody(4))).toBe(200);
+      expect(
+        await postCallback(
+          again.callbackUrl('b2c-result').replace(/\/b2c-result$/, ''),
+          'b2c-result',
+          b2cResultBody(4),
+        ),
+      ).toBe(200);
       await toldAgain;
       await again.stop();
       await second.stop();

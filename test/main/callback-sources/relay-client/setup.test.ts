@@ -20,7 +20,11 @@ import { tempFolder } from '../../db/temp-folder';
 const temp = tempFolder('mshahara-relay-setup-');
 const secret = 'a'.repeat(64);
 const pullToken = 'b'.repeat(64);
-const registration = { channel: 'acme-payroll', callbackBaseUrl: `https://relay.example.co.ke/hooks/acme-payroll/${secret}`, pullToken };
+const registration = {
+  channel: 'acme-payroll',
+  callbackBaseUrl: `https://relay.example.co.ke/hooks/acme-payroll/${secret}`,
+  pullToken,
+};
 
 let db: ProfileDatabase;
 let file: string;
@@ -51,7 +55,13 @@ describe('saveChannel', () => {
   it('keeps token and callback address in the keychain, only relay and channel in the database', async () => {
     const secrets = new MemorySecretStore();
     await channelPublicKey(secrets, 'sandbox');
-    const settings = await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke/', registration });
+    const settings = await saveChannel({
+      db,
+      secrets,
+      profile: 'sandbox',
+      relayUrl: 'https://relay.example.co.ke/',
+      registration,
+    });
     expect(settings).toEqual({ relayUrl: 'https://relay.example.co.ke', channel: 'acme-payroll' });
     expect(relaySettings(db)).toEqual(settings);
     expect(await secrets.get('sandbox', 'relay-token')).toBe(pullToken);
@@ -67,15 +77,30 @@ describe('saveChannel', () => {
   it('forgets the position on the old relay when the profile moves to another relay, keeps it otherwise', async () => {
     const secrets = new MemorySecretStore();
     await channelPublicKey(secrets, 'sandbox');
-    const position = (): string | undefined => db.prepare("SELECT cursor FROM relay_cursor WHERE channel = 'acme-payroll'").pluck().get() as string | undefined;
+    const position = (): string | undefined =>
+      db.prepare("SELECT cursor FROM relay_cursor WHERE channel = 'acme-payroll'").pluck().get() as string | undefined;
     await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke', registration });
-    db.prepare("INSERT INTO relay_cursor (channel, cursor) VALUES ('acme-payroll', '4711.00aa11bb22cc33dd') ON CONFLICT (channel) DO UPDATE SET cursor = excluded.cursor").run();
+    db.prepare(
+      "INSERT INTO relay_cursor (channel, cursor) VALUES ('acme-payroll', '4711.00aa11bb22cc33dd') ON CONFLICT (channel) DO UPDATE SET cursor = excluded.cursor",
+    ).run();
     // The same relay and channel again (a rotated token): the desktop's place there still holds.
-    await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke/', registration: { ...registration, pullToken: 'c'.repeat(64) } });
+    await saveChannel({
+      db,
+      secrets,
+      profile: 'sandbox',
+      relayUrl: 'https://relay.example.co.ke/',
+      registration: { ...registration, pullToken: 'c'.repeat(64) },
+    });
     expect(position()).toBe('4711.00aa11bb22cc33dd');
     // Another relay with a channel of the same name: its sequence is another one; start from its beginning.
     const moved = { ...registration, callbackBaseUrl: `https://relay2.example.co.ke/hooks/acme-payroll/${secret}` };
-    await saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay2.example.co.ke', registration: moved });
+    await saveChannel({
+      db,
+      secrets,
+      profile: 'sandbox',
+      relayUrl: 'https://relay2.example.co.ke',
+      registration: moved,
+    });
     expect(position()).toBeUndefined();
   });
 
@@ -102,7 +127,13 @@ describe('saveChannel', () => {
     const secrets = new MemorySecretStore();
     await channelPublicKey(secrets, 'sandbox');
     const bad = { ...registration, callbackBaseUrl: `https://relay.example.co.ke/hooks/acme-payroll/00exe${secret}` };
-    const refusal = saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke', registration: bad });
+    const refusal = saveChannel({
+      db,
+      secrets,
+      profile: 'sandbox',
+      relayUrl: 'https://relay.example.co.ke',
+      registration: bad,
+    });
     await expect(refusal).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('"exe"') });
     await expect(refusal).rejects.not.toMatchObject({ message: expect.stringContaining(secret) });
     expect(await secrets.has('sandbox', 'relay-token')).toBe(false);
@@ -111,7 +142,9 @@ describe('saveChannel', () => {
   it('refuses an address for another channel, and a registration before the key pair exists', async () => {
     const secrets = new MemorySecretStore();
     const other = { ...registration, channel: 'other' };
-    await expect(saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke', registration })).rejects.toMatchObject({
+    await expect(
+      saveChannel({ db, secrets, profile: 'sandbox', relayUrl: 'https://relay.example.co.ke', registration }),
+    ).rejects.toMatchObject({
       kind: 'validation',
     });
     await channelPublicKey(secrets, 'sandbox');

@@ -4,7 +4,17 @@
 // when nothing is open.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../src/shared/errors';
-import { approvedRun, attempts, customersFor, harness, itemStates, ledger, paidExactlyOnce, worker, type Harness } from './harness';
+import {
+  approvedRun,
+  attempts,
+  customersFor,
+  harness,
+  itemStates,
+  ledger,
+  paidExactlyOnce,
+  worker,
+  type Harness,
+} from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -13,7 +23,10 @@ afterEach(async () => {
 });
 
 function startRun(db: Harness['db'], runId: number): void {
-  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(
+    new Date().toISOString(),
+    runId,
+  );
   db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
 }
 
@@ -21,7 +34,11 @@ describe('the needs-attention work list', () => {
   it('keeps asking about a payment on the list; a late answer settles it and the run completes', async () => {
     const workers = [worker(1), worker(2)];
     // Every answer is lost until the payments are on the list.
-    h = await harness({ customers: customersFor(workers), faults: { dropCallback: 1 }, engine: { resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 400 } });
+    h = await harness({
+      customers: customersFor(workers),
+      faults: { dropCallback: 1 },
+      engine: { resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 400 },
+    });
     const runId = approvedRun(h.db, workers);
     startRun(h.db, runId);
     await h.engine.start();
@@ -36,7 +53,10 @@ describe('the needs-attention work list', () => {
     const engine = h.newEngine({ resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 400 });
     await engine.start();
     const deadline = Date.now() + 15_000;
-    while ((h.db.prepare('SELECT state FROM payroll_runs WHERE id = ?').get(runId) as { state: string }).state !== 'completed') {
+    while (
+      (h.db.prepare('SELECT state FROM payroll_runs WHERE id = ?').get(runId) as { state: string }).state !==
+      'completed'
+    ) {
       if (Date.now() > deadline) throw new Error(`run not completed: ${JSON.stringify(itemStates(h.db, runId))}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -47,7 +67,11 @@ describe('the needs-attention work list', () => {
 
   it('a person records a payment with the receipt M-Pesa shows: Transaction Status confirms it; a receipt of another payment is refused', async () => {
     const workers = [worker(1), worker(2)];
-    h = await harness({ customers: customersFor(workers), faults: { dropCallback: 1 }, engine: { resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 3_600_000 } });
+    h = await harness({
+      customers: customersFor(workers),
+      faults: { dropCallback: 1 },
+      engine: { resultTimeoutMs: 100, maxStatusQueries: 2, attentionMaxIntervalMs: 3_600_000 },
+    });
     const runId = approvedRun(h.db, workers);
     startRun(h.db, runId);
     await h.engine.start();
@@ -63,14 +87,33 @@ describe('the needs-attention work list', () => {
     const [first, second] = list;
 
     // The receipt of the OTHER worker's payment: M-Pesa's answer names another payment.
-    await expect(engine.resolveItem(first!.itemId, { outcome: 'paid', receipt: paymentOf(second!.phone).receipt, reason: 'From the statement' }, 'accountant')).rejects.toBeInstanceOf(ConflictError);
-    expect(attempts(h.db).find((a) => a.item_id === first!.itemId)).toMatchObject({ state: expect.stringMatching(/accepted|unknown/), needs_attention: 1 });
+    await expect(
+      engine.resolveItem(
+        first!.itemId,
+        { outcome: 'paid', receipt: paymentOf(second!.phone).receipt, reason: 'From the statement' },
+        'accountant',
+      ),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(attempts(h.db).find((a) => a.item_id === first!.itemId)).toMatchObject({
+      state: expect.stringMatching(/accepted|unknown/),
+      needs_attention: 1,
+    });
 
-    const outcome = await engine.resolveItem(first!.itemId, { outcome: 'paid', receipt: paymentOf(first!.phone).receipt, reason: 'Receipt on the M-Pesa statement' }, 'accountant');
+    const outcome = await engine.resolveItem(
+      first!.itemId,
+      { outcome: 'paid', receipt: paymentOf(first!.phone).receipt, reason: 'Receipt on the M-Pesa statement' },
+      'accountant',
+    );
     expect(outcome).toMatchObject({ outcome: 'paid', checked: 'confirmed' });
-    expect(ledger(h.db)).toMatchObject([{ receipt: paymentOf(first!.phone).receipt, phone: first!.phone, source: 'status_result' }]);
+    expect(ledger(h.db)).toMatchObject([
+      { receipt: paymentOf(first!.phone).receipt, phone: first!.phone, source: 'status_result' },
+    ]);
     // A person's "failed" is checked once more: M-Pesa shows it paid, so it is recorded as paid.
-    const second_ = await engine.resolveItem(second!.itemId, { outcome: 'failed', reason: 'Worker says nothing arrived' }, 'accountant');
+    const second_ = await engine.resolveItem(
+      second!.itemId,
+      { outcome: 'failed', reason: 'Worker says nothing arrived' },
+      'accountant',
+    );
     expect(second_).toMatchObject({ outcome: 'paid', checked: 'confirmed' });
     expect(itemStates(h.db, runId)).toEqual({ paid: 2 });
     expect(engine.approveRetry(runId, 'approver')).toBe(0);

@@ -5,7 +5,16 @@ import { ConflictError } from '../../../../src/shared/errors';
 import { formatKesWithCurrency } from '../../../../src/shared/money';
 import { estimateCharge } from '../../../../src/main/payroll/charges';
 import { runProgress, type RunProgress } from '../../../../src/main/payroll/engine';
-import { approvedRun, attempts, customersFor, harness, itemStates, paidExactlyOnce, worker, type Harness } from './harness';
+import {
+  approvedRun,
+  attempts,
+  customersFor,
+  harness,
+  itemStates,
+  paidExactlyOnce,
+  worker,
+  type Harness,
+} from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -28,7 +37,9 @@ describe('run control', () => {
     expect(attempts(h.db)).toEqual([]);
     expect(h.sim.payments()).toEqual([]);
     // The balance it read is kept as a snapshot.
-    expect(h.db.prepare(`SELECT available_cents FROM balance_snapshots WHERE account = 'Utility Account'`).all()).toEqual([{ available_cents: 2_500_00 }]);
+    expect(
+      h.db.prepare(`SELECT available_cents FROM balance_snapshots WHERE account = 'Utility Account'`).all(),
+    ).toEqual([{ available_cents: 2_500_00 }]);
   });
 
   it('starts when every balance answer is lost but M-Pesa still posts the balance; gives up when nothing comes', async () => {
@@ -120,7 +131,9 @@ describe('run control', () => {
     expect(done.state).toBe('cancelled');
     // Paid ones are exactly the simulator's payments; cancelled ones were never paid.
     const paidPhones = new Set(h.sim.payments().map((p) => p.party));
-    const paidItems = h.db.prepare(`SELECT phone FROM payroll_items WHERE run_id = ? AND state = 'paid'`).all(runId) as Array<{ phone: string }>;
+    const paidItems = h.db
+      .prepare(`SELECT phone FROM payroll_items WHERE run_id = ? AND state = 'paid'`)
+      .all(runId) as Array<{ phone: string }>;
     expect(new Set(paidItems.map((i) => i.phone))).toEqual(paidPhones);
     expect(h.sim.payments()).toHaveLength(paidPhones.size);
   });

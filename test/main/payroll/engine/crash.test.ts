@@ -33,7 +33,10 @@ function freePort(): Promise<number> {
 
 /** Starts the payer; resolves `started` when its engine runs and `exited` with its exit code or signal. */
 function startPayer(args: string[]): { started: Promise<void>; exited: Promise<string>; process: ChildProcess } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', payer, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', payer, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   let output = '';
   const started = new Promise<void>((resolve) => {
     proc.stdout!.on('data', (chunk: Buffer) => {
@@ -41,7 +44,9 @@ function startPayer(args: string[]): { started: Promise<void>; exited: Promise<s
       if (output.includes('started')) resolve();
     });
   });
-  const exited = new Promise<string>((resolve) => proc.on('exit', (code, signal) => resolve(signal ?? `exit ${code} ${output.trim()}`)));
+  const exited = new Promise<string>((resolve) =>
+    proc.on('exit', (code, signal) => resolve(signal ?? `exit ${code} ${output.trim()}`)),
+  );
   return { started, exited, process: proc };
 }
 
@@ -69,7 +74,10 @@ describe('payout engine crash test', () => {
       const run = startPayer(args);
       child = run.process;
       // A payer that dies on its own before it starts fails the test here instead of hanging it.
-      await Promise.race([run.started, run.exited.then((how) => Promise.reject(new Error(`payer ended before starting: ${how}`)))]);
+      await Promise.race([
+        run.started,
+        run.exited.then((how) => Promise.reject(new Error(`payer ended before starting: ${how}`))),
+      ]);
       await new Promise((resolve) => setTimeout(resolve, random.between(50, 300)));
       run.process.kill('SIGKILL');
       expect(await run.exited).toBe('SIGKILL');
@@ -87,9 +95,13 @@ describe('payout engine crash test', () => {
       for (const p of payments) perPhone.set(p.party, (perPhone.get(p.party) ?? 0) + 1);
       expect(workers.filter((w) => perPhone.get(w.phone) !== 1)).toEqual([]);
       const rows = ledger(db);
-      expect(rows.map((r) => [r.receipt, r.phone, r.amount_cents]).sort()).toEqual(payments.map((p) => [p.receipt, p.party, p.amountCents]).sort());
+      expect(rows.map((r) => [r.receipt, r.phone, r.amount_cents]).sort()).toEqual(
+        payments.map((p) => [p.receipt, p.party, p.amountCents]).sort(),
+      );
       expect(rows.reduce((sum, r) => sum + r.amount_cents, 0)).toBe(workers.reduce((sum, w) => sum + w.amountCents, 0));
-      expect(attempts(db).filter((a) => a.state !== 'succeeded' && a.state !== 'failed' && a.state !== 'rejected')).toEqual([]);
+      expect(
+        attempts(db).filter((a) => a.state !== 'succeeded' && a.state !== 'failed' && a.state !== 'rejected'),
+      ).toEqual([]);
     } finally {
       closeDatabase(db);
     }

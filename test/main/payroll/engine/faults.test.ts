@@ -3,7 +3,16 @@
 // simulator's own ground truth, and the ledger equal to it to the cent.
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../../src/main/ledger/audit';
-import { approvedRun, attempts, customersFor, harness, itemStates, paidExactlyOnce, worker, type Harness } from './harness';
+import {
+  approvedRun,
+  attempts,
+  customersFor,
+  harness,
+  itemStates,
+  paidExactlyOnce,
+  worker,
+  type Harness,
+} from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -46,7 +55,9 @@ describe('payout engine under faults', () => {
     expect(unresolved).toEqual([]);
     expect(h.sim.stats().callbacks.dropped).toBeGreaterThan(0);
     expect(h.sim.stats().callbacks.duplicated).toBeGreaterThan(0);
-    const resolvedByStatus = h.db.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE source = 'status_result'`).get() as { n: number };
+    const resolvedByStatus = h.db
+      .prepare(`SELECT COUNT(*) AS n FROM transactions WHERE source = 'status_result'`)
+      .get() as { n: number };
     expect(resolvedByStatus.n).toBeGreaterThan(0);
     // AIMD: whenever Spike Arrest answered, the engine slowed below its configured 100/s (how often
     // the simulator's 50/s is crossed depends on the machine's speed; the next test forces it).
@@ -55,12 +66,22 @@ describe('payout engine under faults', () => {
     // Only copies and stale status answers (a second query's answer after the payment settled) are
     // flagged: every other callback was evidence that matched.
     const flagged = h.db.prepare(`SELECT kind, flag FROM inbox WHERE flag IS NOT NULL AND flag <> 'duplicate'`).all();
-    expect(flagged.filter((f) => !(f as { kind: string; flag: string }).kind.startsWith('status') || (f as { flag: string }).flag !== 'late')).toEqual([]);
+    expect(
+      flagged.filter(
+        (f) =>
+          !(f as { kind: string; flag: string }).kind.startsWith('status') || (f as { flag: string }).flag !== 'late',
+      ),
+    ).toEqual([]);
   }, 30_000);
 
   it('halves its rate on Spike Arrest answers (AIMD) and still pays everyone exactly once', async () => {
     const workers = Array.from({ length: 20 }, (_, i) => worker(i + 1));
-    h = await harness({ seed: 5, customers: customersFor(workers), faults: { spikeArrestPerSecond: 10 }, engine: { rate: 100, concurrency: 10 } });
+    h = await harness({
+      seed: 5,
+      customers: customersFor(workers),
+      faults: { spikeArrestPerSecond: 10 },
+      engine: { rate: 100, concurrency: 10 },
+    });
     const runId = approvedRun(h.db, workers);
     await h.engine.start();
     const rates: number[] = [];

@@ -15,9 +15,18 @@ afterEach(() => {
 });
 
 function run(db: ProfileDatabase, id: number, state: string, itemState: string, amountsKes: number[]): void {
-  db.prepare(`INSERT INTO payroll_runs (id, title, state, approved_at) VALUES (?, ?, ?, ?)`).run(id, `Run ${id}`, state, state === 'draft' ? null : new Date().toISOString());
+  db.prepare(`INSERT INTO payroll_runs (id, title, state, approved_at) VALUES (?, ?, ?, ?)`).run(
+    id,
+    `Run ${id}`,
+    state,
+    state === 'draft' ? null : new Date().toISOString(),
+  );
   amountsKes.forEach((kes, i) =>
-    db.prepare(`INSERT INTO payroll_items (run_id, line_number, name, phone, amount_cents, state) VALUES (?, ?, ?, ?, ?, ?)`).run(id, i + 1, `Worker ${id}-${i}`, `2547${String(id * 1000 + i).padStart(8, '0')}`, kes * 100, itemState),
+    db
+      .prepare(
+        `INSERT INTO payroll_items (run_id, line_number, name, phone, amount_cents, state) VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, i + 1, `Worker ${id}-${i}`, `2547${String(id * 1000 + i).padStart(8, '0')}`, kes * 100, itemState),
   );
 }
 
@@ -33,7 +42,9 @@ describe('the float check beside other runs', () => {
     expect(elsewhere.amountCents).toBe((30_000 + 30_000 + 10_000 + 5_000) * 100);
     expect(elsewhere.count).toBe(4);
 
-    db.prepare(`INSERT INTO balance_snapshots (observed_at, account, available_cents) VALUES (?, 'Utility Account', ?)`).run(new Date().toISOString(), 100_000_00);
+    db.prepare(
+      `INSERT INTO balance_snapshots (observed_at, account, available_cents) VALUES (?, 'Utility Account', ?)`,
+    ).run(new Date().toISOString(), 100_000_00);
     // On its own run 5 fits (KES 40,000 + charges in KES 100,000); beside the others it does not.
     const own = runFloatNeed(db, 5);
     expect(own.totalWithChargesCents).toBeLessThan(100_000_00);

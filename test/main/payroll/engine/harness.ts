@@ -57,7 +57,12 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   });
   const receiver = new LoopbackReceiver(db);
   await receiver.start();
-  const base = new DarajaClient({ name: 'engine-test', baseUrl: sim.baseUrl, ...sim.credentials, certificatePem: sim.certificatePem });
+  const base = new DarajaClient({
+    name: 'engine-test',
+    baseUrl: sim.baseUrl,
+    ...sim.credentials,
+    certificatePem: sim.certificatePem,
+  });
   const client = options.client ? options.client(base) : base;
   const engines: PayoutEngine[] = [];
   const newEngine = (overrides: Partial<PayoutEngineOptions> = {}): PayoutEngine => {
@@ -101,9 +106,13 @@ export function approvedRun(db: ProfileDatabase, workers: readonly Worker[], tit
   return db
     .transaction(() => {
       const now = new Date().toISOString();
-      const run = db.prepare(`INSERT INTO payroll_runs (title, state, approved_at) VALUES (?, 'approved', ?)`).run(title, now);
+      const run = db
+        .prepare(`INSERT INTO payroll_runs (title, state, approved_at) VALUES (?, 'approved', ?)`)
+        .run(title, now);
       const runId = Number(run.lastInsertRowid);
-      const insert = db.prepare(`INSERT INTO payroll_items (run_id, line_number, name, phone, amount_cents) VALUES (?, ?, ?, ?, ?)`);
+      const insert = db.prepare(
+        `INSERT INTO payroll_items (run_id, line_number, name, phone, amount_cents) VALUES (?, ?, ?, ?, ?)`,
+      );
       workers.forEach((w, i) => insert.run(runId, i + 1, w.name, w.phone, w.amountCents));
       return runId;
     })
@@ -142,7 +151,9 @@ export function ledger(db: ProfileDatabase): LedgerRecord[] {
 }
 
 export function itemStates(db: ProfileDatabase, runId: number): Record<string, number> {
-  const rows = db.prepare('SELECT state, COUNT(*) AS n FROM payroll_items WHERE run_id = ? GROUP BY state').all(runId) as Array<{ state: string; n: number }>;
+  const rows = db
+    .prepare('SELECT state, COUNT(*) AS n FROM payroll_items WHERE run_id = ? GROUP BY state')
+    .all(runId) as Array<{ state: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
@@ -155,14 +166,17 @@ export function paidExactlyOnce(h: Harness, workers: readonly Worker[]): void {
   const byPhone = new Map<string, number>();
   for (const p of payments) byPhone.set(p.party, (byPhone.get(p.party) ?? 0) + 1);
   const problems: string[] = [];
-  for (const w of workers) if (byPhone.get(w.phone) !== 1) problems.push(`${w.phone} paid ${byPhone.get(w.phone) ?? 0} times`);
+  for (const w of workers)
+    if (byPhone.get(w.phone) !== 1) problems.push(`${w.phone} paid ${byPhone.get(w.phone) ?? 0} times`);
   const rows = ledger(h.db);
   const simByReceipt = new Map(payments.map((p) => [p.receipt, p]));
-  if (rows.length !== payments.length) problems.push(`ledger has ${rows.length} payments, M-Pesa made ${payments.length}`);
+  if (rows.length !== payments.length)
+    problems.push(`ledger has ${rows.length} payments, M-Pesa made ${payments.length}`);
   for (const row of rows) {
     const paid = simByReceipt.get(row.receipt);
     if (!paid) problems.push(`ledger receipt ${row.receipt} unknown to M-Pesa`);
-    else if (paid.amountCents !== row.amount_cents || paid.party !== row.phone) problems.push(`ledger ${row.receipt} differs from M-Pesa`);
+    else if (paid.amountCents !== row.amount_cents || paid.party !== row.phone)
+      problems.push(`ledger ${row.receipt} differs from M-Pesa`);
   }
   const ledgerTotal = rows.reduce((sum, r) => sum + r.amount_cents, 0);
   const simTotal = payments.reduce((sum, p) => sum + p.amountCents, 0);

@@ -4,7 +4,17 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { B2cPaymentRequest, DarajaClient } from '../../../../src/main/daraja';
 import { verifyAuditChain } from '../../../../src/main/ledger/audit';
-import { approvedRun, attempts, customersFor, harness, itemStates, ledger, paidExactlyOnce, worker, type Harness } from './harness';
+import {
+  approvedRun,
+  attempts,
+  customersFor,
+  harness,
+  itemStates,
+  ledger,
+  paidExactlyOnce,
+  worker,
+  type Harness,
+} from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -14,24 +24,28 @@ afterEach(async () => {
 
 /** Puts an attempt in the database as a crashed engine would have left it. */
 function leftBehind(db: Harness['db'], runId: number, state: 'created' | 'sending', originatorId: string): number {
-  const item = db.prepare('SELECT id, phone, amount_cents FROM payroll_items WHERE run_id = ? ORDER BY id LIMIT 1').get(runId) as { id: number; phone: string; amount_cents: number };
-  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+  const item = db
+    .prepare('SELECT id, phone, amount_cents FROM payroll_items WHERE run_id = ? ORDER BY id LIMIT 1')
+    .get(runId) as { id: number; phone: string; amount_cents: number };
+  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(
+    new Date().toISOString(),
+    runId,
+  );
   db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
   db.prepare(`UPDATE payroll_items SET state = 'paying' WHERE id = ?`).run(item.id);
-  db.prepare(`INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state) VALUES (?, 1, ?, ?, ?, 'SalaryPayment', ?)`).run(
-    item.id,
-    originatorId,
-    item.phone,
-    item.amount_cents,
-    state,
-  );
+  db.prepare(
+    `INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state) VALUES (?, 1, ?, ?, ?, 'SalaryPayment', ?)`,
+  ).run(item.id, originatorId, item.phone, item.amount_cents, state);
   return item.id;
 }
 
 /** A run already started (as the CLI leaves it), without the float check's balance callback. */
 function startedRun(db: Harness['db'], workers: Parameters<typeof approvedRun>[1]): number {
   const runId = approvedRun(db, workers);
-  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(
+    new Date().toISOString(),
+    runId,
+  );
   db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
   return runId;
 }
@@ -48,7 +62,9 @@ describe('payout engine invariants', () => {
         // what is committed is visible there.
         const wrapped = Object.create(base) as DarajaClient;
         wrapped.b2cPayment = (request: B2cPaymentRequest) => {
-          const row = watch.observer!.prepare('SELECT state FROM payout_attempts WHERE originator_conversation_id = ?').get(request.originatorConversationId) as { state: string } | undefined;
+          const row = watch
+            .observer!.prepare('SELECT state FROM payout_attempts WHERE originator_conversation_id = ?')
+            .get(request.originatorConversationId) as { state: string } | undefined;
           seenAtSend.push({ id: request.originatorConversationId, state: row?.state });
           return base.b2cPayment(request);
         };
@@ -85,7 +101,9 @@ describe('payout engine invariants', () => {
     const paid = attempts(h.db).find((a) => a.state === 'succeeded')!;
     expect(() =>
       h!.db
-        .prepare(`INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) VALUES (?, 2, 'MSH-extra', ?, ?, 'SalaryPayment')`)
+        .prepare(
+          `INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id) VALUES (?, 2, 'MSH-extra', ?, ?, 'SalaryPayment')`,
+        )
         .run(paid.item_id, paid.phone, paid.amount_cents),
     ).toThrow(/UNIQUE/);
     // A failed item gets a new attempt only after someone approves the retry, and it has a new ID.
@@ -121,9 +139,15 @@ describe('payout engine invariants', () => {
     await h.engine.start();
     await h.engine.waitUntilFinal(runId);
     const first = attempts(h.db).filter((a) => a.phone === workers[0]!.phone);
-    expect(first).toMatchObject([{ originator_conversation_id: 'MSH-crash-sending-1', state: 'succeeded', attempt_number: 1 }]);
+    expect(first).toMatchObject([
+      { originator_conversation_id: 'MSH-crash-sending-1', state: 'succeeded', attempt_number: 1 },
+    ]);
     // Two "no such transaction" answers, each tied to a query Mshahara recorded, came before the re-send.
-    const notFound = h.db.prepare(`SELECT q.answer, q.inbox_id FROM status_queries q JOIN payout_attempts a ON a.id = q.attempt_id WHERE a.originator_conversation_id = 'MSH-crash-sending-1' AND q.answer = 'not_found'`).all();
+    const notFound = h.db
+      .prepare(
+        `SELECT q.answer, q.inbox_id FROM status_queries q JOIN payout_attempts a ON a.id = q.attempt_id WHERE a.originator_conversation_id = 'MSH-crash-sending-1' AND q.answer = 'not_found'`,
+      )
+      .all();
     expect(notFound).toHaveLength(2);
     expect(h.sim.payments().filter((p) => p.originatorConversationId === 'MSH-crash-sending-1')).toHaveLength(1);
     paidExactlyOnce(h, workers);
@@ -149,7 +173,9 @@ describe('payout engine invariants', () => {
     const runId = startedRun(h.db, workers);
     await h.engine.start();
     await h.engine.waitUntilFinal(runId);
-    expect(ledger(h.db)).toMatchObject([{ source: 'status_result', amount_cents: 1000_00, phone: workers[0]!.phone, charge_cents: expect.any(Number) }]);
+    expect(ledger(h.db)).toMatchObject([
+      { source: 'status_result', amount_cents: 1000_00, phone: workers[0]!.phone, charge_cents: expect.any(Number) },
+    ]);
     expect(attempts(h.db)).toMatchObject([{ state: 'succeeded', attempt_number: 1 }]);
     expect(h.sim.stats().requests['/mpesa/b2c/v3/paymentrequest']).toBe(1);
     paidExactlyOnce(h, workers);
@@ -157,7 +183,11 @@ describe('payout engine invariants', () => {
 
   it('never re-sends an unknown attempt on a guess: without an answer it waits for a person', async () => {
     const workers = [worker(1)];
-    h = await harness({ customers: customersFor(workers), faults: { dropCallback: 1 }, engine: { resultTimeoutMs: 100, maxStatusQueries: 3 } });
+    h = await harness({
+      customers: customersFor(workers),
+      faults: { dropCallback: 1 },
+      engine: { resultTimeoutMs: 100, maxStatusQueries: 3 },
+    });
     const runId = approvedRun(h.db, workers);
     leftBehind(h.db, runId, 'sending', 'MSH-crash-silent-1');
     await h.engine.start();

@@ -13,13 +13,17 @@ afterEach(async () => {
 
 function startedRun(db: Harness['db'], workers: Parameters<typeof approvedRun>[1]): number {
   const runId = approvedRun(db, workers);
-  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+  db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(
+    new Date().toISOString(),
+    runId,
+  );
   db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
   return runId;
 }
 
 function conversationOf(h: Harness, attemptId: number): string {
-  return (h.db.prepare('SELECT conversation_id AS c FROM payout_attempts WHERE id = ?').get(attemptId) as { c: string }).c;
+  return (h.db.prepare('SELECT conversation_id AS c FROM payout_attempts WHERE id = ?').get(attemptId) as { c: string })
+    .c;
 }
 
 async function post(h: Harness, kind: 'b2c-result' | 'b2c-timeout', body: unknown): Promise<void> {
@@ -62,10 +66,16 @@ describe('resolving unknown outcomes', () => {
     expect(h.sim.payments()).toEqual([]);
     expect(ledger(h.db)).toEqual([]);
     // A person who knows it failed says so; Mshahara asks M-Pesa once more first, then records it and a retry may go.
-    const resolved = await h.engine.resolveItem(attempts(h.db)[0]!.item_id, { outcome: 'failed', reason: 'Safaricom confirmed the number is not registered' }, 'accountant');
+    const resolved = await h.engine.resolveItem(
+      attempts(h.db)[0]!.item_id,
+      { outcome: 'failed', reason: 'Safaricom confirmed the number is not registered' },
+      'accountant',
+    );
     expect(resolved).toMatchObject({ outcome: 'failed', checked: 'unchecked' });
     expect(attempts(h.db)).toMatchObject([{ state: 'failed', needs_attention: 0 }]);
-    expect(h.db.prepare(`SELECT actor FROM audit_log WHERE action = 'payout_attempt.resolved'`).all()).toEqual([{ actor: 'accountant' }]);
+    expect(h.db.prepare(`SELECT actor FROM audit_log WHERE action = 'payout_attempt.resolved'`).all()).toEqual([
+      { actor: 'accountant' },
+    ]);
   });
 
   it('treats a queue timeout as unknown and settles it from Transaction Status', async () => {
@@ -104,8 +114,12 @@ describe('resolving unknown outcomes', () => {
     const done = await h.engine.waitUntilFinal(runId);
     expect(done.counts.paid).toBe(1);
     expect(ledger(h.db)).toMatchObject([{ source: 'status_result', receipt: h.sim.payments()[0]!.receipt }]);
-    const audit = h.db.prepare(`SELECT details FROM audit_log WHERE action = 'payout_attempt.unknown'`).all() as Array<{ details: string }>;
-    expect(audit.map((a) => JSON.parse(a.details) as { reason: string })).toEqual([{ reason: 'Daraja reported a queue timeout' }]);
+    const audit = h.db.prepare(`SELECT details FROM audit_log WHERE action = 'payout_attempt.unknown'`).all() as Array<{
+      details: string;
+    }>;
+    expect(audit.map((a) => JSON.parse(a.details) as { reason: string })).toEqual([
+      { reason: 'Daraja reported a queue timeout' },
+    ]);
   });
 
   it('writes a success that arrives after a recorded failure to the ledger as money that moved, marked, on the work list; retry skips it', async () => {
@@ -138,10 +152,22 @@ describe('resolving unknown outcomes', () => {
     // The money moved: it is in the ledger, marked as contradicting the record, and waits for a person.
     expect(h.db.prepare('SELECT applied FROM inbox ORDER BY id DESC LIMIT 1').get()).toEqual({ applied: 1 });
     expect(attempts(h.db).find((a) => a.id === failed.id)).toMatchObject({ state: 'failed', needs_attention: 1 });
-    const rows = h.db.prepare(`SELECT receipt, amount_cents, phone, attempt_id, contradiction FROM transactions WHERE kind = 'b2c_payment' ORDER BY id`).all();
+    const rows = h.db
+      .prepare(
+        `SELECT receipt, amount_cents, phone, attempt_id, contradiction FROM transactions WHERE kind = 'b2c_payment' ORDER BY id`,
+      )
+      .all();
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toEqual({ receipt: 'TKL9999999', amount_cents: failed.amount_cents, phone: failed.phone, attempt_id: failed.id, contradiction: 'paid_after_failure' });
-    expect(h.db.prepare('SELECT kind, attempt_id, cleared_at FROM payout_findings').all()).toEqual([{ kind: 'paid_after_failure', attempt_id: failed.id, cleared_at: null }]);
+    expect(rows[1]).toEqual({
+      receipt: 'TKL9999999',
+      amount_cents: failed.amount_cents,
+      phone: failed.phone,
+      attempt_id: failed.id,
+      contradiction: 'paid_after_failure',
+    });
+    expect(h.db.prepare('SELECT kind, attempt_id, cleared_at FROM payout_findings').all()).toEqual([
+      { kind: 'paid_after_failure', attempt_id: failed.id, cleared_at: null },
+    ]);
     const progress = await h.engine.waitUntilFinal(runId);
     expect(progress.findings).toBe(1);
     expect(itemStates(h.db, runId)).toEqual({ paid: 2 });

@@ -31,7 +31,9 @@ describe('when no answers arrive', () => {
     const reasons: Array<string | null> = [];
     h.engine.onProgress((p) => reasons.push(p.held));
     await h.engine.start();
-    h.db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(new Date().toISOString(), runId);
+    h.db
+      .prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`)
+      .run(new Date().toISOString(), runId);
     h.db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE run_id = ?`).run(runId);
     const done = h.engine.waitUntilFinal(runId);
 

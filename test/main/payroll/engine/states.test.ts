@@ -18,15 +18,23 @@ describe('payout attempt states', () => {
   it('the schema refuses to move a settled attempt, whatever the code says', () => {
     const db = openDatabase(folder.path('states.sqlite'));
     try {
-      db.exec(`INSERT INTO payroll_runs (id, title, state, approved_at) VALUES (1, 'Run', 'running', '2026-11-21T00:00:00.000Z')`);
-      db.exec(`INSERT INTO payroll_items (id, run_id, name, phone, amount_cents, state) VALUES (1, 1, 'Jane', '254712345678', 100000, 'paid')`);
+      db.exec(
+        `INSERT INTO payroll_runs (id, title, state, approved_at) VALUES (1, 'Run', 'running', '2026-11-21T00:00:00.000Z')`,
+      );
+      db.exec(
+        `INSERT INTO payroll_items (id, run_id, name, phone, amount_cents, state) VALUES (1, 1, 'Jane', '254712345678', 100000, 'paid')`,
+      );
       db.exec(`INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, receipt)
                VALUES (1, 1, 'MSH-1', '254712345678', 100000, 'SalaryPayment', 'succeeded', 'TKL0000001')`);
       for (const target of ['created', 'sending', 'unknown', 'failed']) {
         expect(() => db.prepare('UPDATE payout_attempts SET state = ? WHERE id = 1').run(target)).toThrow(/final/);
       }
-      expect(() => db.prepare(`UPDATE payout_attempts SET originator_conversation_id = 'MSH-2' WHERE id = 1`).run()).toThrow(/keeps its OriginatorConversationID/);
-      expect(() => db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE id = 1`).run()).toThrow(/cannot change state/);
+      expect(() =>
+        db.prepare(`UPDATE payout_attempts SET originator_conversation_id = 'MSH-2' WHERE id = 1`).run(),
+      ).toThrow(/keeps its OriginatorConversationID/);
+      expect(() => db.prepare(`UPDATE payroll_items SET state = 'queued' WHERE id = 1`).run()).toThrow(
+        /cannot change state/,
+      );
     } finally {
       closeDatabase(db);
     }
