@@ -13,6 +13,32 @@ import type {
 
 type Pending = (result: ContractResult<unknown>) => void;
 
+/**
+ * Whether the screens can reach the core: always 'connected' over Electron IPC; over the browser
+ * host's WebSocket, 'reconnecting' while a dropped socket is being reopened and 'lost' when it is gone.
+ */
+export type ConnectionState = 'connected' | 'reconnecting' | 'lost';
+
+let currentConnection: ConnectionState = 'connected';
+const connectionListeners = new Set<(state: ConnectionState) => void>();
+
+function setConnection(state: ConnectionState): void {
+  if (state === currentConnection) return;
+  currentConnection = state;
+  for (const listener of connectionListeners) listener(state);
+}
+
+/** The connection to the core as it is now. */
+export function connectionState(): ConnectionState {
+  return currentConnection;
+}
+
+/** Calls `listener` whenever the connection to the core changes; answers a function that stops it. */
+export function onConnectionChange(listener: (state: ConnectionState) => void): () => void {
+  connectionListeners.add(listener);
+  return () => connectionListeners.delete(listener);
+}
+
 /** Messages of the browser host's WebSocket protocol (see src/main/transports/browser-host/websocket.ts). */
 type ServerMessage = { id: number; result: ContractResult<unknown> } | { event: string; payload: unknown };
 
@@ -35,6 +61,7 @@ function webSocketBridge(url: string): MshaharaBridge {
     }
   });
   socket.addEventListener('close', () => {
+    setConnection('lost');
     for (const settle of pending.values())
       settle({ ok: false, error: { kind: 'unavailable', message: 'The connection to Mshahara closed.' } });
     pending.clear();
