@@ -185,7 +185,8 @@ describe('RelayClient', () => {
       }),
     };
     // Seqs 4 and 5 now belong to other callbacks than the ones the desktop stored under them.
-    await postMany(relay.channel.callbackBaseUrl, 10, 4);
+    // Posted one at a time, so the relay's order (which the inbox keeps) is the order of n.
+    await postMany(relay.channel.callbackBaseUrl, 10, 4, 1);
     expect(seqOf(relayCursor(db, 'acme-payroll'))).toBe('5');
 
     const second = newClient();
