@@ -170,19 +170,18 @@ export async function importStatement(
     });
     return { importId, rowsNew };
   })();
+  const rowsRead = parsed.rows.length;
+  const span = timeSpan(parsed.rows);
+  // The parsed rows are stored; let them go before matching reads the statement back with the ledger.
+  parsed.rows.length = 0;
   matchAccount(db, account, input.now);
-  const times = parsed.rows.map((r) => r.completedAt).sort();
-  const span =
-    times.length === 0
-      ? null
-      : { from: times[0] as string, to: new Date(Date.parse(times[times.length - 1] as string) + 1).toISOString() };
   return {
     importId,
     account,
     organisation: parsed.preamble.organisation,
-    rowsRead: parsed.rows.length,
+    rowsRead,
     rowsNew,
-    rowsRepeated: parsed.rows.length - rowsNew,
+    rowsRepeated: rowsRead - rowsNew,
     problems,
     gaps,
     openingBalanceCents: parsed.preamble.openingBalanceCents,
@@ -190,4 +189,15 @@ export async function importStatement(
     // The buckets of the statement's whole span, so a repeated import still shows what it holds.
     buckets: summariseBuckets(db, span === null ? { account, importId } : { account, ...span }),
   };
+}
+
+/** The first and last completion time of the rows (the end just past the last), or null for none. */
+function timeSpan(rows: ReadonlyArray<{ completedAt: string }>): { from: string; to: string } | null {
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const { completedAt } of rows) {
+    if (from === undefined || completedAt < from) from = completedAt;
+    if (to === undefined || completedAt > to) to = completedAt;
+  }
+  return from === undefined || to === undefined ? null : { from, to: new Date(Date.parse(to) + 1).toISOString() };
 }
