@@ -198,6 +198,12 @@ function sortValue(row: LedgerTransaction, by: LedgerSortKey): string | number {
 }
 
 export function ledgerTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
+  if (answeredByDayTotals(filter)) return dayTotals(db, filter);
+  return scannedTotals(db, filter);
+}
+
+/** The totals read row by row: any filter, at the cost of a scan of the filtered rows. */
+export function scannedTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
   const where = ledgerWhere(filter);
   const row = db
     .prepare(
@@ -215,6 +221,87 @@ export function ledgerTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerT
     amountOutCents: row.amount_out,
     chargesCents: row.charges,
   };
+}
+
+/** Filters on time, kind, status and direction only: the day totals (migration 004) answer them. */
+function answeredByDayTotals(filter: LedgerFilter): boolean {
+  return (
+    (filter.search?.trim() ?? '') === '' &&
+    filter.minAmountCents === undefined &&
+    filter.maxAmountCents === undefined &&
+    filter.includeCorrected !== true
+  );
+}
+
+const dayMs = 86_400_000;
+const startOfUtcDay = (ms: number): number => Math.floor(ms / dayMs) * dayMs;
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Totals from the per-day table for the whole days inside the range, plus a scan of the partial
+ * days at either edge (a Nairobi day starts at 21:00 UTC): each edge is less than a day of rows.
+ */
+function dayTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
+  const from = filter.from === undefined ? undefined : Date.parse(filter.from);
+  const to = filter.to === undefined ? undefined : Date.parse(filter.to);
+  if (from !== undefined && to !== undefined && from >= to) ledgerWhere(filter); // refuses the range
+  // Whole days: [firstDay, endDay). A range shorter than a whole day is scanned as it is.
+  const firstDay = from === undefined ? undefined : from === startOfUtcDay(from) ? from : startOfUtcDay(from) + dayMs;
+  const endDay = to === undefined ? undefined : startOfUtcDay(to);
+  if (
+    (from !== undefined && Number.isNaN(from)) ||
+    (to !== undefined && Number.isNaN(to)) ||
+    (firstDay !== undefined && endDay !== undefined && firstDay >= endDay)
+  )
+    return scannedTotals(db, filter);
+
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (firstDay !== undefined) {
+    clauses.push('day >= ?');
+    params.push(dayOf(firstDay));
+  }
+  if (endDay !== undefined) {
+    clauses.push('day < ?');
+    params.push(dayOf(endDay));
+  }
+  if (filter.kinds !== undefined && filter.kinds.length > 0) clauses.push(inList('kind', filter.kinds, params));
+  if (filter.statuses !== undefined && filter.statuses.length > 0)
+    clauses.push(inList('status', filter.statuses, params));
+  if (filter.direction !== undefined) {
+    clauses.push('direction = ?');
+    params.push(filter.direction);
+  }
+  const row = db
+    .prepare(
+      `SELECT coalesce(sum(count), 0) AS count, coalesce(sum(amount_cents), 0) AS amount,
+              coalesce(sum(CASE WHEN direction = 'in' THEN amount_cents END), 0) AS amount_in,
+              coalesce(sum(CASE WHEN direction = 'out' THEN amount_cents END), 0) AS amount_out,
+              coalesce(sum(charge_cents), 0) AS charges
+         FROM ledger_day_totals ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`}`,
+    )
+    .get(...params) as { count: number; amount: number; amount_in: number; amount_out: number; charges: number };
+  const totals: LedgerTotals = {
+    count: row.count,
+    amountCents: row.amount,
+    amountInCents: row.amount_in,
+    amountOutCents: row.amount_out,
+    chargesCents: row.charges,
+  };
+  const edges: LedgerFilter[] = [];
+  if (from !== undefined && firstDay !== undefined && from < firstDay)
+    edges.push({ ...filter, from: filter.from, to: new Date(firstDay).toISOString() });
+  if (to !== undefined && endDay !== undefined && endDay < to)
+    edges.push({ ...filter, from: new Date(endDay).toISOString(), to: filter.to });
+  for (const edge of edges) {
+    const part = scannedTotals(db, edge);
+    totals.count += part.count;
+    totals.amountCents += part.amountCents;
+    totals.amountInCents += part.amountInCents;
+    totals.amountOutCents += part.amountOutCents;
+    totals.chargesCents += part.chargesCents;
+  }
+  return totals;
 }
 
 /** One page of the filtered, sorted ledger with the totals of the whole filtered set. */

@@ -4,6 +4,7 @@
 import { sql as initial } from './001_initial';
 import { sql as evidence } from './002_evidence';
 import { sql as reconciliation } from './003_reconciliation';
+import { sql as ledgerTotals } from './004_ledger_totals';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: '001_initial', sql: initial },
   { version: 2, name: '002_evidence', sql: evidence },
   { version: 3, name: '003_reconciliation', sql: reconciliation },
+  { version: 4, name: '004_ledger_totals', sql: ledgerTotals },
 ];
