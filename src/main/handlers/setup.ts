@@ -4,6 +4,7 @@ import type { CertificateView, MethodOutput, RelayView } from '../../shared/cont
 import { ValidationError } from '../../shared/errors';
 import { bundledCertificatePath, certificateInfo, loadCertificate, type CertificateInfo } from '../daraja/certificate';
 import type { ContractHandlers } from '../transports/dispatch';
+import { amountLimits, saveAmountLimits } from '../payroll/amount-limits';
 import { saveProfile, type ProfileSettings } from '../profiles';
 import {
   channelPublicKey,
@@ -14,7 +15,6 @@ import {
 import { queryBalance } from './balance';
 import type { ApiContext, ProfileCore } from './context';
 import { storeCertificate } from './profiles';
-import { amountLimits, saveAmountLimits } from './settings';
 
 type TestResult = MethodOutput<'setup.testConnection'>;
 type Step = [status: 'passed' | 'failed' | 'skipped', message: string];

@@ -5,6 +5,7 @@ import type { Cents } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
+import { checkRunWithinLimits } from './amount-limits';
 import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { estimateCharge } from './charges';
@@ -402,7 +403,8 @@ export function addWorkersToRun(
 
 /**
  * Approves a draft: the run and every item move on (draft → approved, items → queued), with who
- * approved and when. Nothing is sent here; the engine sends approved runs when started.
+ * approved and when. Nothing is sent here; the engine sends approved runs when started. The
+ * officer's amount limits are checked in the same transaction: no door approves a run outside them.
  */
 export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor): PayrollRun {
   return db
@@ -419,6 +421,7 @@ export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor):
         total: number;
       };
       if (n === 0) throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving`);
+      checkRunWithinLimits(db, runId);
       db.prepare(
         "UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
       ).run(actor.userId ?? null, runId);
