@@ -22,6 +22,7 @@ import {
 } from '../profiles';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ApiContext } from './context';
+import { countWorkers } from '../payroll/workers';
 import { addSampleWorkers } from './demo-workers';
 import { decodeUpload } from './files';
 
@@ -151,7 +152,7 @@ export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, Profile
         const fresh = !profileExists(input.name, ctx.dataRoot);
         if (fresh) createProfile({ name: input.name, kind: 'demo' }, ctx.dataRoot);
         const core = await ctx.session.select(input.name);
-        const empty = (core.db.prepare('SELECT count(*) AS n FROM workers').get() as { n: number }).n === 0;
+        const empty = countWorkers(core.db) === 0;
         if (fresh && empty) addSampleWorkers(core.db, ctx.actor);
         announce(core.profile);
         return profileView(ctx, core.profile);

@@ -134,6 +134,36 @@ export function listRuns(
   return rows.map(runColumnsToRun);
 }
 
+/** How many runs there are (in this state): the size of the whole list a page is taken from. */
+export function countRuns(db: ProfileDatabase, state?: RunState): number {
+  const row =
+    state === undefined
+      ? db.prepare('SELECT count(*) AS n FROM payroll_runs').get()
+      : db.prepare('SELECT count(*) AS n FROM payroll_runs WHERE state = ?').get(state);
+  return (row as { n: number }).n;
+}
+
+/**
+ * The newest run made from the file with this content hash that is not finished yet: paying the
+ * same file again resumes it instead of making a second run that would pay everyone twice.
+ */
+export function unfinishedRunFromFile(db: ProfileDatabase, fileSha256: string): PayrollRun | null {
+  const row = db
+    .prepare(
+      `SELECT id FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`,
+    )
+    .get(fileSha256) as { id: number } | undefined;
+  return row === undefined ? null : getRun(db, row.id);
+}
+
+/** The people a run pays, as named on the run. */
+export function runPayees(db: ProfileDatabase, runId: number): Array<{ phone: string; name: string }> {
+  return db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{
+    phone: string;
+    name: string;
+  }>;
+}
+
 const itemSelect =
   'SELECT id, run_id, worker_id, line_number, name, phone, amount_cents, remarks, state FROM payroll_items';
 

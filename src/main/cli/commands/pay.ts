@@ -12,7 +12,7 @@ import type { ProfileDatabase } from '../../db';
 import type { ImportPreview } from '../../payroll/import';
 import { findEarlierPayrolls, findPeoplePaidElsewhere, type EarlierPayroll } from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
-import { approveRun, createRunFromFile, getRun, type PayrollRun } from '../../payroll/runs';
+import { approveRun, createRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
@@ -77,7 +77,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     ...(maxStatusQueries === undefined ? {} : { maxStatusQueries }),
   });
   try {
-    let run = unfinishedRunFor(app.db, fileSha256);
+    let run = unfinishedRunFromFile(app.db, fileSha256);
     if (run === null) {
       // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.
       const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([
@@ -143,20 +143,6 @@ function printPeoplePaidElsewhere(
   line(io.err, `${warnings.length} possible double payment${warnings.length === 1 ? '' : 's'}:`);
   for (const warning of warnings.slice(0, 50)) line(io.err, `  row ${warning.lineNumber ?? '?'}: ${warning.message}`);
   if (warnings.length > 50) line(io.err, `  … and ${warnings.length - 50} more`);
-}
-
-interface RunRow {
-  id: number;
-  state: PayrollRun['state'];
-}
-
-function unfinishedRunFor(db: ProfileDatabase, fileSha256: string): PayrollRun | null {
-  const row = db
-    .prepare(
-      `SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`,
-    )
-    .get(fileSha256) as RunRow | undefined;
-  return row === undefined ? null : getRun(db, row.id);
 }
 
 /** Create (with the file's hash and the repeat rule), approve: one transaction, so a crash leaves all of it or none. */

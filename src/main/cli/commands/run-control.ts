@@ -3,7 +3,7 @@
 // first (--yes skips the question; with no terminal to ask on, they do nothing without it).
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
-import { retryableFailures } from '../../handlers/runs';
+import { retryableFailures } from '../../payroll/run-results';
 import { openProfileApp, type ProfileAppOptions } from '../../composition/open-profile-app';
 import { openProfileDatabase } from '../../composition/profile-database';
 import { estimateRunCharges } from '../../payroll/charges';
