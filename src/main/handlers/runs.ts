@@ -1,13 +1,12 @@
 // Contract handlers for payroll runs: preview a file, create from workers or a file, review,
 // approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
-import { createHash } from 'node:crypto';
 import type { MethodOutput } from '../../shared/contract';
 import { estimateRunCharges } from '../payroll/charges';
-import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
+import { findDuplicatePayments, findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
 import { floatCheck } from '../payroll/float';
-import { retryableFailures, runResults, runView } from '../payroll/run-results';
+import { retryPlan, runResults, runView } from '../payroll/run-results';
 import {
   approveRun,
   countRuns,
@@ -74,7 +73,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       const database = db();
       const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
       const estimate = estimateRunCharges(preview.valid);
-      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const fileSha256 = payrollFileSha256(decodeUpload(contentBase64));
       const earlierRuns = findEarlierPayrolls(database, {
         fileSha256,
         people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })),
@@ -105,7 +104,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping, payAgain }) => {
       const c = core();
       const preview = await previewRunFile(ctx, c.db, { contentBase64, sheet, mapping }, false);
-      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const fileSha256 = payrollFileSha256(decodeUpload(contentBase64));
       const run = createRunFromFile(
         c.db,
         {
@@ -186,16 +185,13 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       return runResults(database, runId, { show, search, limit, offset });
     },
     'runs.retryFailed': ({ runId }) => {
-      const database = db();
-      runSummary(database, runId);
-      const failed = retryableFailures(database, runId);
-      const estimate = estimateRunCharges(failed);
+      const plan = retryPlan(db(), runId);
       return {
         runId,
-        count: estimate.count,
-        amountCents: estimate.amountCents,
-        estimatedChargesCents: estimate.chargesCents,
-        items: failed,
+        count: plan.count,
+        amountCents: plan.amountCents,
+        estimatedChargesCents: plan.chargesCents,
+        items: plan.items,
       };
     },
     'runs.approveRetry': ({ runId }) => {

@@ -4,6 +4,7 @@
 import type { PlainReason, RunResultRow, RunView } from '../../shared/contract';
 import { actionLabels, describeResultCode, describeSyncError } from '../../shared/daraja/codes';
 import type { ProfileDatabase } from '../db';
+import { estimateRunCharges, type RunChargeEstimate } from './charges';
 import { runSummary } from './runs';
 import type { ItemState } from './status';
 
@@ -169,6 +170,13 @@ export function retryableFailures(db: ProfileDatabase, runId: number): RunResult
     ).map((row) => row.id),
   );
   return items.filter((item) => !blocked.has(item.itemId));
+}
+
+/** What "retry failed" would send, with the money and the estimated charges: the screen and `runs retry` show it. */
+export function retryPlan(db: ProfileDatabase, runId: number): RunChargeEstimate & { items: RunResultRow[] } {
+  runSummary(db, runId); // a missing run is a not-found error, not an empty list
+  const items = retryableFailures(db, runId);
+  return { ...estimateRunCharges(items), items };
 }
 
 export interface AttemptView {

@@ -3,14 +3,18 @@
 // a crash it finds the unfinished run made from the same file (by content hash) and resumes it:
 // never a second run that would pay everyone twice. A payroll paid before, in any state (a
 // cancelled, partly paid run too), is paid again only with --pay-again.
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { ConflictError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileApp, type ProfileApp } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import type { ImportPreview } from '../../payroll/import';
-import { findEarlierPayrolls, findPeoplePaidElsewhere, type EarlierPayroll } from '../../payroll/duplicates';
+import {
+  findEarlierPayrolls,
+  findPeoplePaidElsewhere,
+  payrollFileSha256,
+  type EarlierPayroll,
+} from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
 import { approveRun, createRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -67,7 +71,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
   const maxStatusQueries = integerOption(values['max-status-queries'], '--max-status-queries', payHelp, 1, 1000);
 
   const content = readInputFile(file);
-  const fileSha256 = createHash('sha256').update(content).digest('hex');
+  const fileSha256 = payrollFileSha256(content);
   const app = await openProfileApp(values.profile ?? defaultProfileName, {
     secrets: deps.secrets,
     ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
@@ -80,15 +84,13 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     let run = unfinishedRunFromFile(app.db, fileSha256);
     if (run === null) {
       // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.
-      const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([
-        import('../../payroll/import'),
-        import('../../payroll/workers'),
+      const [{ previewFileFor }, { printPreview }] = await Promise.all([
+        import('../../payroll/file-preview'),
         import('./workers'),
       ]);
-      const preview = await previewPayrollFile(content, {
-        existingPhones: existingPhones(app.db),
-        duplicatesAgainstExisting: 'warn',
-      });
+      // The same reading as the screens: a saved worker's phone is a note, an amount far from
+      // their usual pay is flagged, a layout mapped before is read the same way.
+      const preview = await previewFileFor(app.db, content, 'payroll');
       printPreview(preview, io);
       // The same rule as the screens: a payroll run before (same file, or the same people and
       // amounts), in any state, is paid again only when asked for by name.
