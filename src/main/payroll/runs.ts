@@ -470,6 +470,19 @@ export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor):
     .immediate();
 }
 
+/**
+ * Creates a run from a file and approves it in one transaction, so a crash leaves all of it or
+ * none: `pay` resumes an approved run of the same file, and never finds half of one.
+ */
+export function createApprovedRunFromFile(db: ProfileDatabase, input: RunFromFileInput, actor: RunActor): PayrollRun {
+  return db
+    .transaction(() => {
+      const created = createRunFromFile(db, input, actor);
+      return approveRun(db, created.id, actor);
+    })
+    .immediate();
+}
+
 export interface RunSummary {
   run: PayrollRun;
   displayStatus: RunDisplayStatus;

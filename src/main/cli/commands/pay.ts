@@ -16,7 +16,7 @@ import {
   type EarlierPayroll,
 } from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
-import { approveRun, createRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
+import { approveRun, createApprovedRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
@@ -107,7 +107,11 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
         return 0;
       }
       if (preview.valid.length === 0) throw new ConflictError('The file has no valid rows to pay.');
-      run = createApprovedRun(app.db, file, fileSha256, preview, payAgain);
+      run = createApprovedRunFromFile(
+        app.db,
+        { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain },
+        { name: actor },
+      );
     } else {
       line(io.err, `Resuming payroll run #${run.id} (${run.state}), made from this file.`);
     }
@@ -145,26 +149,6 @@ function printPeoplePaidElsewhere(
   line(io.err, `${warnings.length} possible double payment${warnings.length === 1 ? '' : 's'}:`);
   for (const warning of warnings.slice(0, 50)) line(io.err, `  row ${warning.lineNumber ?? '?'}: ${warning.message}`);
   if (warnings.length > 50) line(io.err, `  … and ${warnings.length - 50} more`);
-}
-
-/** Create (with the file's hash and the repeat rule), approve: one transaction, so a crash leaves all of it or none. */
-function createApprovedRun(
-  db: ProfileDatabase,
-  file: string,
-  fileSha256: string,
-  preview: ImportPreview,
-  payAgain: boolean,
-): PayrollRun {
-  return db
-    .transaction(() => {
-      const created = createRunFromFile(
-        db,
-        { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain },
-        { name: actor },
-      );
-      return approveRun(db, created.id, { name: actor });
-    })
-    .immediate();
 }
 
 async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<number> {
