@@ -2,6 +2,7 @@
 // settling it (docs/money-safety.md). The rules live in the engine (payroll/engine/attention.ts).
 import type { ContractHandlers } from '../transports/dispatch';
 import { clearFinding, listAttention, listFindings } from '../payroll/engine/attention';
+import { latestTransactionId } from '../ledger/query';
 import type { ApiContext } from './context';
 
 export function attentionHandlers(
@@ -21,8 +22,7 @@ export function attentionHandlers(
           : { outcome: 'failed' as const, reason: input.reason };
       const outcome = await c.engine.resolveItem(input.itemId, resolution, ctx.actor);
       if (outcome.outcome === 'paid') {
-        const latest = c.db.prepare('SELECT max(id) AS id FROM transactions').get() as { id: number | null };
-        ctx.events.publish('ledger.changed', { added: 1, latestId: latest.id });
+        ctx.events.publish('ledger.changed', { added: 1, latestId: latestTransactionId(c.db) });
       }
       return outcome;
     },

@@ -1,8 +1,8 @@
 // Asking M-Pesa for the float (Account Balance). The answer is a callback; the engine turns it into
 // balance snapshots. Used by the dashboard's refresh and by the connection test.
 import type { DarajaError } from '../../shared/errors';
-import type { InboxRow } from './inbox';
-import { listenForAnswers } from './callback-wait';
+import type { InboxRow } from '../callback-sources/inbox/entries';
+import { listenForAnswers } from '../callback-sources/inbox/wait';
 import type { ProfileCore } from './context';
 
 export type BalanceQuery =

@@ -4,9 +4,9 @@
 import type { ImportPreviewView, MethodInput } from '../../shared/contract';
 import type { ProfileDatabase } from '../db';
 import { writeLeftOutFile } from './left-out-table';
-import { previewPayrollFile, type ColumnMapping, type ImportOptions, type ImportPreview } from '../payroll/import';
-import { rememberedMappings, rememberMapping } from '../payroll/import-mappings';
-import { existingPhones, usualAmounts } from '../payroll/workers';
+import { previewFileFor } from '../payroll/file-preview';
+import type { ColumnMapping, ImportPreview } from '../payroll/import';
+import { rememberMapping } from '../payroll/import-mappings';
 import type { ContractHandlers } from '../transports/dispatch';
 import type { ApiContext } from './context';
 import { decodeUpload, exportFileName, produceFile } from './files';
@@ -50,17 +50,11 @@ export async function readUpload(
   actor: string,
   forPreview: boolean,
 ): Promise<ImportPreview> {
-  const options: ImportOptions = {
-    existingPhones: existingPhones(db),
-    duplicatesAgainstExisting: kind === 'payroll' ? 'warn' : 'invalid',
-    amountRequired: kind === 'payroll',
-    rememberedMappings: rememberedMappings(db),
+  const preview = await previewFileFor(db, decodeUpload(upload.contentBase64), kind, {
+    sheet: upload.sheet,
+    mapping: upload.mapping,
     allowUnmapped: forPreview,
-    ...(kind === 'payroll' ? { usualAmounts: usualAmounts(db) } : {}),
-    ...(upload.sheet === undefined ? {} : { sheet: upload.sheet }),
-    ...(upload.mapping === undefined ? {} : { mapping: upload.mapping }),
-  };
-  const preview = await previewPayrollFile(decodeUpload(upload.contentBase64), options);
+  });
   if (upload.mapping !== undefined && preview.missingColumns.length === 0)
     rememberMapping(db, preview.layout, upload.mapping, actor);
   return preview;

@@ -7,6 +7,7 @@ import { loadProfile, profileFolder } from '../profiles';
 import { startDemoRelay, type DemoRelay } from '../callback-sources/relay-client/demo';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileCore } from './context';
+import { existingPhones } from '../payroll/workers';
 
 export interface CoreOptions {
   dataRoot: string;
@@ -48,11 +49,7 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
           ? undefined
           : (people: Array<{ phone: string; name: string }>) =>
               void simulator.addCustomers(people.map((p) => ({ msisdn: p.phone, name: p.name })));
-      const workers = app.db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as Array<{
-        phone: string;
-        name: string;
-      }>;
-      registerDemoCustomers?.(workers);
+      registerDemoCustomers?.([...existingPhones(app.db)].map(([phone, name]) => ({ phone, name })));
       return { ...app, demoRelay: { url: demoRelay.url, channel: demoRelay.channel }, registerDemoCustomers, close };
     } catch (error) {
       await relay?.stop();

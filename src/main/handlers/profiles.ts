@@ -1,10 +1,7 @@
 // Contract handlers for what runs: app.info, and the profiles (create on First start, list, choose,
 // replace credentials). Credentials go to the keychain and come back only as masked hints.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MethodInput, ProfileView } from '../../shared/contract';
 import { ValidationError } from '../../shared/errors';
-import { certificateInfo } from '../daraja/certificate';
 import type { ContractHandlers } from '../transports/dispatch';
 import { logger } from '../log';
 import {
@@ -14,15 +11,16 @@ import {
   needsCredentials,
   profileDefaults,
   profileExists,
-  profileFolder,
   saveProfileSecrets,
   type CertificateChoice,
   type CredentialName,
   type ProfileSettings,
 } from '../profiles';
+import { keepProfileCertificate } from '../profiles/certificate';
 import type { SecretStore } from '../secrets/secret-store';
 import type { ApiContext } from './context';
-import { addSampleWorkers } from './demo-workers';
+import { addSampleWorkers } from '../payroll/sample-workers';
+import { countWorkers } from '../payroll/workers';
 import { decodeUpload } from './files';
 
 const log = logger('app');
@@ -72,13 +70,7 @@ export function storeCertificate(
   profileName: string,
   file: { fileName: string; contentBase64: string },
 ): CertificateChoice {
-  const bytes = decodeUpload(file.contentBase64);
-  certificateInfo(bytes); // throws a ValidationError naming the problem when it is not an RSA certificate
-  const folder = profileFolder(profileName, dataRoot);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const path = join(folder, 'daraja-certificate.cer');
-  writeFileSync(path, bytes);
-  return { path };
+  return keepProfileCertificate(dataRoot, profileName, decodeUpload(file.contentBase64));
 }
 
 type CreateInput = MethodInput<'profiles.create'>;
@@ -151,7 +143,7 @@ export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, Profile
         const fresh = !profileExists(input.name, ctx.dataRoot);
         if (fresh) createProfile({ name: input.name, kind: 'demo' }, ctx.dataRoot);
         const core = await ctx.session.select(input.name);
-        const empty = (core.db.prepare('SELECT count(*) AS n FROM workers').get() as { n: number }).n === 0;
+        const empty = countWorkers(core.db) === 0;
         if (fresh && empty) addSampleWorkers(core.db, ctx.actor);
         announce(core.profile);
         return profileView(ctx, core.profile);

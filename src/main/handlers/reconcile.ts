@@ -11,6 +11,7 @@ import {
   tickRows,
 } from '../statements/reconcile';
 import { exportReconciliation } from '../statements/report';
+import { latestTransactionId } from '../ledger/query';
 import type { ApiContext } from './context';
 import { exportFileName, produceFile } from './files';
 
@@ -29,8 +30,7 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
   const core = () => ctx.session.require();
   const now = () => new Date().toISOString();
   const ledgerChanged = () => {
-    const latest = core().db.prepare('SELECT max(id) AS id FROM transactions').get() as { id: number | null };
-    ctx.events.publish('ledger.changed', { added: 1, latestId: latest.id });
+    ctx.events.publish('ledger.changed', { added: 1, latestId: latestTransactionId(core().db) });
   };
   return {
     'statements.preview': async ({ fileName, contentBase64, account }) => {
@@ -47,18 +47,16 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
         rowCount: parsed.rows.length,
         problems: parsed.problems,
         gaps,
-        sample: parsed.rows
-          .slice(0, 20)
-          .map((r) => ({
-            line: r.line,
-            receipt: r.receipt,
-            completedAt: r.completedAt,
-            details: r.details,
-            paidInCents: r.paidInCents,
-            withdrawnCents: r.withdrawnCents,
-            balanceCents: r.balanceCents,
-            otherParty: r.otherParty,
-          })),
+        sample: parsed.rows.slice(0, 20).map((r) => ({
+          line: r.line,
+          receipt: r.receipt,
+          completedAt: r.completedAt,
+          details: r.details,
+          paidInCents: r.paidInCents,
+          withdrawnCents: r.withdrawnCents,
+          balanceCents: r.balanceCents,
+          otherParty: r.otherParty,
+        })),
       };
     },
     'statements.import': async ({ fileName, contentBase64, account }) => {

@@ -1,17 +1,20 @@
 // Contract handlers for payroll runs: preview a file, create from workers or a file, review,
 // approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
-import { createHash } from 'node:crypto';
 import type { MethodOutput } from '../../shared/contract';
 import { estimateRunCharges } from '../payroll/charges';
-import { findDuplicatePayments, findEarlierPayrolls } from '../payroll/duplicates';
+import { findDuplicatePayments, findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
 import { runProgress } from '../payroll/engine/progress';
+import { floatCheck } from '../payroll/float';
+import { retryPlan, runResults, runView } from '../payroll/run-results';
 import {
   approveRun,
+  countRuns,
   createRunFromFile,
   createRunFromWorkers,
   listRunItems,
   listRuns,
+  runPayees,
   runSummary,
   type RunActor,
 } from '../payroll/runs';
@@ -19,11 +22,8 @@ import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../transports/dispatch';
 import type { ApiContext, ProfileCore } from './context';
 import { decodeUpload } from './files';
-import { floatCheck } from './float';
 import { leftOutOf, rememberLeftOut } from './left-out-rows';
 import { exportRunResults } from './run-export';
-import { runResults, runView } from './run-views';
-import { checkRunWithinLimits } from './settings';
 import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
 type RunMethods = Exclude<
@@ -67,18 +67,13 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     'runs.list': ({ state, limit, offset }) => {
       const database = db();
       const runs = listRuns(database, { ...(state === undefined ? {} : { state }), limit, offset });
-      const total = (
-        database
-          .prepare(`SELECT count(*) AS n FROM payroll_runs ${state === undefined ? '' : 'WHERE state = ?'}`)
-          .get(...(state === undefined ? [] : [state])) as { n: number }
-      ).n;
-      return { runs: runs.map((run) => runView(database, run.id)), total };
+      return { runs: runs.map((run) => runView(database, run.id)), total: countRuns(database, state) };
     },
     'runs.previewFile': async ({ contentBase64, sheet, mapping }) => {
       const database = db();
       const preview = await previewRunFile(ctx, database, { contentBase64, sheet, mapping }, true);
       const estimate = estimateRunCharges(preview.valid);
-      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const fileSha256 = payrollFileSha256(decodeUpload(contentBase64));
       const earlierRuns = findEarlierPayrolls(database, {
         fileSha256,
         people: preview.valid.map((row) => ({ phone: row.msisdn, amountCents: row.amountCents })),
@@ -109,7 +104,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     'runs.createFromFile': async ({ title, period, commandId, fileName, contentBase64, sheet, mapping, payAgain }) => {
       const c = core();
       const preview = await previewRunFile(ctx, c.db, { contentBase64, sheet, mapping }, false);
-      const fileSha256 = createHash('sha256').update(decodeUpload(contentBase64)).digest('hex');
+      const fileSha256 = payrollFileSha256(decodeUpload(contentBase64));
       const run = createRunFromFile(
         c.db,
         {
@@ -160,7 +155,6 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       };
     },
     'runs.approve': ({ runId }) => {
-      checkRunWithinLimits(db(), runId);
       approveRun(db(), runId, actor());
       return runView(db(), runId);
     },
@@ -191,16 +185,13 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       return runResults(database, runId, { show, search, limit, offset });
     },
     'runs.retryFailed': ({ runId }) => {
-      const database = db();
-      runSummary(database, runId);
-      const failed = retryableFailures(database, runId);
-      const estimate = estimateRunCharges(failed);
+      const plan = retryPlan(db(), runId);
       return {
         runId,
-        count: estimate.count,
-        amountCents: estimate.amountCents,
-        estimatedChargesCents: estimate.chargesCents,
-        items: failed,
+        count: plan.count,
+        amountCents: plan.amountCents,
+        estimatedChargesCents: plan.chargesCents,
+        items: plan.items,
       };
     },
     'runs.approveRetry': ({ runId }) => {
@@ -215,30 +206,5 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
 /** Demo: the simulator learns the run's people under the names on the run (see open-core.ts). */
 function registerDemoPeople(core: ProfileCore, runId: number): void {
   if (core.registerDemoCustomers === undefined) return;
-  core.registerDemoCustomers(
-    core.db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{
-      phone: string;
-      name: string;
-    }>,
-  );
-}
-
-/**
- * The payments "retry failed" would send again: failed items whose every attempt failed
- * definitively. One still waiting for a person is not among them (it may have been paid). The
- * screen's Retry failed and `runs retry` both show this list before the engine's approveRetry.
- */
-export function retryableFailures(db: ProfileDatabase, runId: number) {
-  const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });
-  const blocked = new Set(
-    (
-      db
-        .prepare(
-          `SELECT DISTINCT a.item_id AS id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id
-           WHERE i.run_id = ? AND i.state = 'failed' AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1)`,
-        )
-        .all(runId) as Array<{ id: number }>
-    ).map((row) => row.id),
-  );
-  return items.filter((item) => !blocked.has(item.itemId));
+  core.registerDemoCustomers(runPayees(core.db, runId));
 }

@@ -4,6 +4,8 @@ import type { CertificateView, MethodOutput, RelayView } from '../../shared/cont
 import { ValidationError } from '../../shared/errors';
 import { bundledCertificatePath, certificateInfo, loadCertificate, type CertificateInfo } from '../daraja/certificate';
 import type { ContractHandlers } from '../transports/dispatch';
+import { lastRelayCallbackAt } from '../callback-sources/inbox/entries';
+import { amountLimits, saveAmountLimits } from '../payroll/amount-limits';
 import { saveProfile, type ProfileSettings } from '../profiles';
 import {
   channelPublicKey,
@@ -14,7 +16,6 @@ import {
 import { queryBalance } from './balance';
 import type { ApiContext, ProfileCore } from './context';
 import { storeCertificate } from './profiles';
-import { amountLimits, saveAmountLimits } from './settings';
 
 type TestResult = MethodOutput<'setup.testConnection'>;
 type Step = [status: 'passed' | 'failed' | 'skipped', message: string];
@@ -114,16 +115,14 @@ export function profileCertificate(core: ProfileCore): CertificateView {
 }
 
 export function relayView(core: ProfileCore): RelayView {
-  const lastEvent = core.db.prepare("SELECT max(received_at) AS at FROM inbox WHERE source LIKE 'relay:%'").get() as {
-    at: string | null;
-  };
+  const lastEventAt = lastRelayCallbackAt(core.db);
   if (core.demoRelay !== undefined) {
     return {
       mode: 'in_process',
       url: core.demoRelay.url,
       channel: core.demoRelay.channel,
       connected: true,
-      lastEventAt: lastEvent.at,
+      lastEventAt,
       message: 'Demo runs its own relay inside Mshahara.',
     };
   }
@@ -145,7 +144,7 @@ export function relayView(core: ProfileCore): RelayView {
     url: settings.relayUrl,
     channel: settings.channel,
     connected,
-    lastEventAt: lastEvent.at,
+    lastEventAt,
     message: connected ? null : 'The relay is set up but not in use yet; choose the profile again.',
   };
 }

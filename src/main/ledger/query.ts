@@ -197,6 +197,16 @@ function sortValue(row: LedgerTransaction, by: LedgerSortKey): string | number {
   }
 }
 
+/** The newest transaction's id, or null on an empty ledger: what the ledger.changed event announces. */
+export function latestTransactionId(db: ProfileDatabase): number | null {
+  return (db.prepare('SELECT max(id) AS id FROM transactions').get() as { id: number | null }).id;
+}
+
+/** How many transactions were recorded after the one with this id. */
+export function countTransactionsAfter(db: ProfileDatabase, id: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM transactions WHERE id > ?').get(id) as { n: number }).n;
+}
+
 export function ledgerTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
   if (answeredByDayTotals(filter)) return dayTotals(db, filter);
   return scannedTotals(db, filter);

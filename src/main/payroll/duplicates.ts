@@ -2,6 +2,7 @@
 // people with the same amounts) is refused unless the officer says "pay again", at every door: the
 // screens, `pay`, the browser host. One person getting the same amount in another run close in time
 // is a warning the officer reads before approving.
+import { createHash } from 'node:crypto';
 import { ConflictError } from '../../shared/errors';
 import type { Cents } from '../../shared/money';
 import { formatKesWithCurrency } from '../../shared/money';
@@ -146,6 +147,11 @@ export interface EarlierPayroll {
   unsettledCount: number;
   count: number;
   message: string;
+}
+
+/** How a payroll file is recognised when it comes again: the sha256 of its bytes, as hex. */
+export function payrollFileSha256(content: Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 export interface PayrollToCheck {

@@ -5,6 +5,7 @@ import type { Cents } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
+import { checkRunWithinLimits } from './amount-limits';
 import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { estimateCharge } from './charges';
@@ -131,6 +132,36 @@ export function listRuns(
     )
     .all({ state: filter.state, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }) as Record<string, unknown>[];
   return rows.map(runColumnsToRun);
+}
+
+/** How many runs there are (in this state): the size of the whole list a page is taken from. */
+export function countRuns(db: ProfileDatabase, state?: RunState): number {
+  const row =
+    state === undefined
+      ? db.prepare('SELECT count(*) AS n FROM payroll_runs').get()
+      : db.prepare('SELECT count(*) AS n FROM payroll_runs WHERE state = ?').get(state);
+  return (row as { n: number }).n;
+}
+
+/**
+ * The newest run made from the file with this content hash that is not finished yet: paying the
+ * same file again resumes it instead of making a second run that would pay everyone twice.
+ */
+export function unfinishedRunFromFile(db: ProfileDatabase, fileSha256: string): PayrollRun | null {
+  const row = db
+    .prepare(
+      `SELECT id FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`,
+    )
+    .get(fileSha256) as { id: number } | undefined;
+  return row === undefined ? null : getRun(db, row.id);
+}
+
+/** The people a run pays, as named on the run. */
+export function runPayees(db: ProfileDatabase, runId: number): Array<{ phone: string; name: string }> {
+  return db.prepare('SELECT phone, name FROM payroll_items WHERE run_id = ?').all(runId) as Array<{
+    phone: string;
+    name: string;
+  }>;
 }
 
 const itemSelect =
@@ -402,7 +433,8 @@ export function addWorkersToRun(
 
 /**
  * Approves a draft: the run and every item move on (draft → approved, items → queued), with who
- * approved and when. Nothing is sent here; the engine sends approved runs when started.
+ * approved and when. Nothing is sent here; the engine sends approved runs when started. The
+ * officer's amount limits are checked in the same transaction: no door approves a run outside them.
  */
 export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor): PayrollRun {
   return db
@@ -419,6 +451,7 @@ export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor):
         total: number;
       };
       if (n === 0) throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving`);
+      checkRunWithinLimits(db, runId);
       db.prepare(
         "UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
       ).run(actor.userId ?? null, runId);
@@ -433,6 +466,19 @@ export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor):
         details: { items: n, amountCents: total },
       });
       return getRun(db, runId);
+    })
+    .immediate();
+}
+
+/**
+ * Creates a run from a file and approves it in one transaction, so a crash leaves all of it or
+ * none: `pay` resumes an approved run of the same file, and never finds half of one.
+ */
+export function createApprovedRunFromFile(db: ProfileDatabase, input: RunFromFileInput, actor: RunActor): PayrollRun {
+  return db
+    .transaction(() => {
+      const created = createRunFromFile(db, input, actor);
+      return approveRun(db, created.id, actor);
     })
     .immediate();
 }

@@ -303,6 +303,11 @@ export function listWorkers(db: ProfileDatabase, filter: WorkerListFilter = {}):
   return (db.prepare(sql).all(...params, limit, offset) as WorkerRow[]).map(toWorker);
 }
 
+/** How many workers the profile has, archived ones included. */
+export function countWorkers(db: ProfileDatabase): number {
+  return (db.prepare('SELECT count(*) AS n FROM workers').get() as { n: number }).n;
+}
+
 /** Phones of active workers with their names: what an import preview checks duplicates against. */
 export function existingPhones(db: ProfileDatabase): Map<Msisdn, string> {
   const rows = db.prepare('SELECT phone, name FROM workers WHERE archived_at IS NULL').all() as {

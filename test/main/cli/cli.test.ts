@@ -125,6 +125,21 @@ describe('command line', () => {
     ]);
   });
 
+  it('reads a payroll file as the screens do: an amount far from a saved worker’s usual pay is flagged', async () => {
+    const workers = join(folder.dataDir, 'workers.csv');
+    writeFileSync(workers, 'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"15,000",Nov\n');
+    expect((await run(['workers', 'import', workers, '--yes'])).code).toBe(0);
+    const payroll = join(folder.dataDir, 'december.csv');
+    writeFileSync(payroll, 'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"150,000",Dec\n');
+    const preview = await run(['pay', payroll, '--base-url', simulator.baseUrl]);
+    expect(preview.code).toBe(0);
+    expect(preview.out).toContain(
+      "row 2: check: Amount KES 150,000.00 is far from this worker's usual KES 15,000.00; check it",
+    );
+    expect(preview.out).toContain('Nothing sent.');
+    expect(simulator.payments().filter((p) => p.party === '254712345678')).toEqual([]);
+  });
+
   it('pays a file once: everyone exactly once with the right amount; paying it again is refused', async () => {
     const { file, lines } = payrollFile(12, 501);
     const paid = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
+import { saveAmountLimits } from '../../../src/main/payroll/amount-limits';
 import { previewCsv } from '../../../src/main/payroll/import';
 import {
   addWorkersToRun,
@@ -240,6 +241,32 @@ describe('draft edits and approval', () => {
     const run = createRunFromWorkers(db, { title: 'November', workers: [{ workerId: wanjiku }] }, officer);
     removeRunItem(db, (listRunItems(db, run.id)[0] as { id: number }).id, officer);
     expect(() => approveRun(db, run.id, officer)).toThrow(/nobody to pay/);
+  });
+
+  it('approves only within the officer’s amount limits, whoever calls it', () => {
+    const db = freshDb();
+    const [wanjiku, otieno] = threeWorkers(db) as [number, number];
+    const run = createRunFromWorkers(
+      db,
+      { title: 'November', workers: [{ workerId: wanjiku }, { workerId: otieno }] },
+      officer,
+    );
+    saveAmountLimits(db, { maxCents: 2_000_000 }, officer.name);
+    expect(() => approveRun(db, run.id, officer)).toThrow(
+      '1 payment is outside your limits (KES 10.00 to KES 20,000.00): Wanjiku Kamau, KES 25,000.00.',
+    );
+    saveAmountLimits(db, { maxCents: 3_000_000, runMaxCents: 4_000_000 }, officer.name);
+    expect(() => approveRun(db, run.id, officer)).toThrow(
+      'This run pays KES 43,500.00, above your run limit of KES 40,000.00; raise the limit in Settings to approve it.',
+    );
+    // Refused inside the transaction: the run and its items are as they were, and no approval is logged.
+    expect(runSummary(db, run.id).run).toMatchObject({ state: 'draft', approvedAt: null });
+    expect(listRunItems(db, run.id).map((i) => i.state)).toEqual(['draft', 'draft']);
+    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'payroll_run.approved'").get()).toEqual({
+      n: 0,
+    });
+    saveAmountLimits(db, { runMaxCents: null }, officer.name);
+    expect(approveRun(db, run.id, officer).state).toBe('approved');
   });
 });
 

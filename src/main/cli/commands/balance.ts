@@ -3,8 +3,9 @@
 import { DarajaError, UnavailableError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { defaultResultTimeoutMs, openProfileApp } from '../../composition/open-profile-app';
-import type { ProfileDatabase } from '../../db';
+import { balanceRefusalReason } from '../../callback-sources/inbox/entries';
 import { applyInboxEntry } from '../../payroll/engine';
+import { floatAccountsOfAnswer } from '../../payroll/float';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, positiveNumber } from '../usage';
@@ -17,16 +18,6 @@ Charges Paid …) and prints them when M-Pesa's answer arrives.
   --wait <s>           how long to wait for the answer (default: 5 s demo, 60 s otherwise)
   --json               the accounts as JSON
 `;
-
-interface AccountRow {
-  account: string;
-  currency: string;
-  available_cents: number;
-  current_cents: number | null;
-  reserved_cents: number | null;
-  uncleared_cents: number | null;
-  observed_at: string;
-}
 
 export async function balanceCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
   const { values } = parseCommand(
@@ -79,30 +70,13 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
         throw new UnavailableError(
           `M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`,
         );
-      if (!ok) throw new DarajaError(`M-Pesa refused the balance query: ${refusalReason(app.db, conversationId)}`);
-      const accounts = app.db
-        .prepare(
-          `SELECT account, currency, available_cents, current_cents, reserved_cents, uncleared_cents, observed_at
-             FROM balance_snapshots WHERE conversation_id = ? ORDER BY id`,
-        )
-        .all(conversationId) as AccountRow[];
-      if (values.json === true) {
-        line(
-          io.out,
-          JSON.stringify(
-            accounts.map((a) => ({
-              account: a.account,
-              currency: a.currency,
-              availableCents: a.available_cents,
-              currentCents: a.current_cents,
-              reservedCents: a.reserved_cents,
-              unclearedCents: a.uncleared_cents,
-              observedAt: a.observed_at,
-            })),
-            null,
-            2,
-          ),
+      if (!ok)
+        throw new DarajaError(
+          `M-Pesa refused the balance query: ${balanceRefusalReason(app.db, conversationId) ?? 'no reason given'}`,
         );
+      const accounts = floatAccountsOfAnswer(app.db, conversationId);
+      if (values.json === true) {
+        line(io.out, JSON.stringify(accounts, null, 2));
       } else {
         line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
         line(
@@ -111,9 +85,9 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
             ['account', 'available', 'reserved', 'uncleared'],
             ...accounts.map((a) => [
               a.account,
-              formatKesWithCurrency(a.available_cents),
-              formatKesWithCurrency(a.reserved_cents ?? 0),
-              formatKesWithCurrency(a.uncleared_cents ?? 0),
+              formatKesWithCurrency(a.availableCents),
+              formatKesWithCurrency(a.reservedCents ?? 0),
+              formatKesWithCurrency(a.unclearedCents ?? 0),
             ]),
           ]),
         );
@@ -125,11 +99,4 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
   } finally {
     await app.close();
   }
-}
-
-function refusalReason(db: ProfileDatabase, conversationId: string): string {
-  const row = db
-    .prepare(`SELECT reason FROM inbox WHERE kind = 'balance-result' AND instr(body, ?) > 0 ORDER BY id DESC LIMIT 1`)
-    .get(conversationId) as { reason: string | null } | undefined;
-  return row?.reason ?? 'no reason given';
 }

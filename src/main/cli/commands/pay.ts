@@ -3,16 +3,20 @@
 // a crash it finds the unfinished run made from the same file (by content hash) and resumes it:
 // never a second run that would pay everyone twice. A payroll paid before, in any state (a
 // cancelled, partly paid run too), is paid again only with --pay-again.
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { ConflictError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileApp, type ProfileApp } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import type { ImportPreview } from '../../payroll/import';
-import { findEarlierPayrolls, findPeoplePaidElsewhere, type EarlierPayroll } from '../../payroll/duplicates';
+import {
+  findEarlierPayrolls,
+  findPeoplePaidElsewhere,
+  payrollFileSha256,
+  type EarlierPayroll,
+} from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
-import { approveRun, createRunFromFile, getRun, type PayrollRun } from '../../payroll/runs';
+import { approveRun, createApprovedRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
@@ -67,7 +71,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
   const maxStatusQueries = integerOption(values['max-status-queries'], '--max-status-queries', payHelp, 1, 1000);
 
   const content = readInputFile(file);
-  const fileSha256 = createHash('sha256').update(content).digest('hex');
+  const fileSha256 = payrollFileSha256(content);
   const app = await openProfileApp(values.profile ?? defaultProfileName, {
     secrets: deps.secrets,
     ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
@@ -77,18 +81,16 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     ...(maxStatusQueries === undefined ? {} : { maxStatusQueries }),
   });
   try {
-    let run = unfinishedRunFor(app.db, fileSha256);
+    let run = unfinishedRunFromFile(app.db, fileSha256);
     if (run === null) {
       // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.
-      const [{ previewPayrollFile }, { existingPhones }, { printPreview }] = await Promise.all([
-        import('../../payroll/import'),
-        import('../../payroll/workers'),
+      const [{ previewFileFor }, { printPreview }] = await Promise.all([
+        import('../../payroll/file-preview'),
         import('./workers'),
       ]);
-      const preview = await previewPayrollFile(content, {
-        existingPhones: existingPhones(app.db),
-        duplicatesAgainstExisting: 'warn',
-      });
+      // The same reading as the screens: a saved worker's phone is a note, an amount far from
+      // their usual pay is flagged, a layout mapped before is read the same way.
+      const preview = await previewFileFor(app.db, content, 'payroll');
       printPreview(preview, io);
       // The same rule as the screens: a payroll run before (same file, or the same people and
       // amounts), in any state, is paid again only when asked for by name.
@@ -105,7 +107,11 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
         return 0;
       }
       if (preview.valid.length === 0) throw new ConflictError('The file has no valid rows to pay.');
-      run = createApprovedRun(app.db, file, fileSha256, preview, payAgain);
+      run = createApprovedRunFromFile(
+        app.db,
+        { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain },
+        { name: actor },
+      );
     } else {
       line(io.err, `Resuming payroll run #${run.id} (${run.state}), made from this file.`);
     }
@@ -143,40 +149,6 @@ function printPeoplePaidElsewhere(
   line(io.err, `${warnings.length} possible double payment${warnings.length === 1 ? '' : 's'}:`);
   for (const warning of warnings.slice(0, 50)) line(io.err, `  row ${warning.lineNumber ?? '?'}: ${warning.message}`);
   if (warnings.length > 50) line(io.err, `  … and ${warnings.length - 50} more`);
-}
-
-interface RunRow {
-  id: number;
-  state: PayrollRun['state'];
-}
-
-function unfinishedRunFor(db: ProfileDatabase, fileSha256: string): PayrollRun | null {
-  const row = db
-    .prepare(
-      `SELECT id, state FROM payroll_runs WHERE source_file_sha256 = ? AND state IN ('draft', 'approved', 'running', 'paused') ORDER BY id DESC LIMIT 1`,
-    )
-    .get(fileSha256) as RunRow | undefined;
-  return row === undefined ? null : getRun(db, row.id);
-}
-
-/** Create (with the file's hash and the repeat rule), approve: one transaction, so a crash leaves all of it or none. */
-function createApprovedRun(
-  db: ProfileDatabase,
-  file: string,
-  fileSha256: string,
-  preview: ImportPreview,
-  payAgain: boolean,
-): PayrollRun {
-  return db
-    .transaction(() => {
-      const created = createRunFromFile(
-        db,
-        { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain },
-        { name: actor },
-      );
-      return approveRun(db, created.id, { name: actor });
-    })
-    .immediate();
 }
 
 async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<number> {

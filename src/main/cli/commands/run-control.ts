@@ -3,10 +3,9 @@
 // first (--yes skips the question; with no terminal to ask on, they do nothing without it).
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
-import { retryableFailures } from '../../handlers/runs';
+import { retryPlan } from '../../payroll/run-results';
 import { openProfileApp, type ProfileAppOptions } from '../../composition/open-profile-app';
 import { openProfileDatabase } from '../../composition/profile-database';
-import { estimateRunCharges } from '../../payroll/charges';
 import { getRun, runSummary } from '../../payroll/runs';
 import { runDisplayLabels } from '../../payroll/status';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -73,10 +72,8 @@ function read<T>(ctx: RunCommandContext, look: (db: ReturnType<typeof openProfil
 /** `runs retry <run>`: the screen's Retry failed — the same list, engine.approveRetry, then pay and wait. */
 export async function retryCommand(ctx: RunCommandContext): Promise<number> {
   const { io, runId } = ctx;
-  const failed = read(ctx, (db) => {
-    runSummary(db, runId); // a missing run is a not-found error
-    return retryableFailures(db, runId);
-  });
+  const estimate = read(ctx, (db) => retryPlan(db, runId));
+  const failed = estimate.items;
   if (failed.length === 0) {
     line(
       io.out,
@@ -84,7 +81,6 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
     );
     return exitCodes.ok;
   }
-  const estimate = estimateRunCharges(failed);
   line(
     io.out,
     `Retry failed for payroll run #${runId}: ${estimate.count} payment${estimate.count === 1 ? '' : 's'}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`,

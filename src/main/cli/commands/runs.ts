@@ -3,8 +3,8 @@
 // lock; everything that changes a run takes the profile (one program at a time).
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
-import type { ProfileDatabase } from '../../db';
 import { listAttention } from '../../payroll/engine';
+import { attemptsByItem } from '../../payroll/run-results';
 import { listRunItems, runSummary, type PayrollItem } from '../../payroll/runs';
 import { runDisplayLabels } from '../../payroll/status';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -51,15 +51,6 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
 Reading (show; attention while another program has the profile open) runs beside the desktop
 app or a pay. Everything else needs the profile to itself and says who has it open otherwise.
 `;
-
-interface AttemptView {
-  attemptNumber: number;
-  originatorConversationId: string;
-  state: string;
-  receipt: string | null;
-  resultCode: string | null;
-  resultDesc: string | null;
-}
 
 const runsOptions = {
   json: { type: 'boolean' },
@@ -222,36 +213,4 @@ async function showRun(profile: string, runId: number, json: boolean, io: CliIo)
   } finally {
     opened.close();
   }
-}
-
-function attemptsByItem(db: ProfileDatabase, runId: number): Map<number, AttemptView[]> {
-  const rows = db
-    .prepare(
-      `SELECT a.item_id, a.attempt_number, a.originator_conversation_id, a.state, a.receipt, a.result_code, a.result_desc
-         FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id
-        WHERE i.run_id = ? ORDER BY a.item_id, a.attempt_number`,
-    )
-    .all(runId) as Array<{
-    item_id: number;
-    attempt_number: number;
-    originator_conversation_id: string;
-    state: string;
-    receipt: string | null;
-    result_code: string | null;
-    result_desc: string | null;
-  }>;
-  const byItem = new Map<number, AttemptView[]>();
-  for (const row of rows) {
-    const list = byItem.get(row.item_id) ?? [];
-    list.push({
-      attemptNumber: row.attempt_number,
-      originatorConversationId: row.originator_conversation_id,
-      state: row.state,
-      receipt: row.receipt,
-      resultCode: row.result_code,
-      resultDesc: row.result_desc,
-    });
-    byItem.set(row.item_id, list);
-  }
-  return byItem;
 }

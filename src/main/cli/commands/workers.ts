@@ -3,15 +3,9 @@
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
-import {
-  columnNames,
-  previewPayrollFile,
-  type ColumnMapping,
-  type ColumnName,
-  type ImportPreview,
-} from '../../payroll/import';
-import { rememberedMappings } from '../../payroll/import-mappings';
-import { existingPhones, importWorkers } from '../../payroll/workers';
+import { previewFileFor } from '../../payroll/file-preview';
+import { columnNames, type ColumnMapping, type ColumnName, type ImportPreview } from '../../payroll/import';
+import { importWorkers } from '../../payroll/workers';
 import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
@@ -71,13 +65,9 @@ export async function workersCommand(
     exclusive: values.yes === true,
   });
   try {
-    const preview = await previewPayrollFile(content, {
-      existingPhones: existingPhones(opened.db),
-      duplicatesAgainstExisting: 'invalid',
-      amountRequired: false,
-      rememberedMappings: rememberedMappings(opened.db),
-      ...(values.sheet === undefined ? {} : { sheet: values.sheet }),
-      ...(values.map === undefined ? {} : { mapping: parseMapping(values.map, workersHelp) }),
+    const preview = await previewFileFor(opened.db, content, 'workers', {
+      sheet: values.sheet,
+      mapping: values.map === undefined ? undefined : parseMapping(values.map, workersHelp),
     });
     printPreview(preview, io);
     if (values.yes !== true) {

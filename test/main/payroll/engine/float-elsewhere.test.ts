@@ -1,7 +1,7 @@
 // The float check counts what other runs will still take: a second run that fits the float on its
 // own but not beside an approved, unsent first run is refused at review and at start, not later.
 import { afterEach, describe, expect, it } from 'vitest';
-import { floatCheck } from '../../../../src/main/handlers/float';
+import { floatCheck } from '../../../../src/main/payroll/float';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../../src/main/db';
 import { committedElsewhere, requireFloat, runFloatNeed } from '../../../../src/main/payroll/engine';
 import { ConflictError } from '../../../../src/shared/errors';

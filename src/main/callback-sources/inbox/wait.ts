@@ -1,7 +1,8 @@
 // Waits for the callback that answers a request Mshahara just made (a balance query, a status
 // query): listening starts BEFORE the request leaves, so an answer faster than the reply is not missed.
-import type { ProfileCore } from './context';
-import type { InboxRow } from './inbox';
+import type { ProfileDatabase } from '../../db';
+import { inboxRow, type InboxRow } from './entries';
+import type { CallbackSource } from './source';
 
 export interface CallbackWait {
   /** Resolves with the first stored callback whose body names `conversationId`, or null after `timeoutMs`. */
@@ -9,7 +10,7 @@ export interface CallbackWait {
   cancel(): void;
 }
 
-export function listenForAnswers(core: ProfileCore): CallbackWait {
+export function listenForAnswers(core: { db: ProfileDatabase; source: CallbackSource }): CallbackWait {
   const seen: number[] = [];
   let check: (() => void) | null = null;
   const unsubscribe = core.source.onStored((ids) => {
@@ -20,7 +21,7 @@ export function listenForAnswers(core: ProfileCore): CallbackWait {
     // Body text, not parsed fields: balance, status and timeout answers all carry the id verbatim.
     const needle = JSON.stringify(conversationId);
     for (const id of seen) {
-      const row = core.db.prepare('SELECT * FROM inbox WHERE id = ?').get(id) as InboxRow | undefined;
+      const row = inboxRow(core.db, id);
       if (row !== undefined && row.body.includes(needle)) return row;
     }
     return null;

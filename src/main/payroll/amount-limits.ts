@@ -1,17 +1,28 @@
 // The officer's own amount limits, inside what M-Pesa allows (resources/b2c-limits.json): the
-// smallest and largest single payment, and the largest run, checked when a run is approved.
+// smallest and largest single payment, and the largest run. approveRun checks them inside its
+// transaction, so every door that approves a run (the screens, `cli pay`) meets the same rule.
 import limits from '../../../resources/b2c-limits.json';
-import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { ValidationError } from '../../shared/errors';
-import { formatKesWithCurrency } from '../../shared/money';
+import { formatKesWithCurrency, type Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 
-type AmountLimits = MethodOutput<'settings.get'>['amountLimits'];
-type AmountLimitsChange = NonNullable<MethodInput<'settings.update'>['amountLimits']>;
+export interface AmountLimits {
+  minCents: Cents;
+  maxCents: Cents;
+  /** A run above this total is not approved; null: no run limit. */
+  runMaxCents: Cents | null;
+  /** What M-Pesa itself allows per B2C payment; the officer's limits sit inside it. */
+  mpesaMinCents: Cents;
+  mpesaMaxCents: Cents;
+}
+
+export type AmountLimitsChange = Partial<Pick<AmountLimits, 'minCents' | 'maxCents' | 'runMaxCents'>>;
 
 const settingsKey = 'amount_limits';
 const mpesa = { minCents: limits.b2c.minPerTransactionCents, maxCents: limits.b2c.maxPerTransactionCents };
+/** How many out-of-limit lines a refusal names before it says "and N more". */
+const linesNamed = 5;
 
 interface Stored {
   minCents: number;
@@ -63,17 +74,35 @@ export function saveAmountLimits(db: ProfileDatabase, change: AmountLimitsChange
   return amountLimits(db);
 }
 
-/** Refuses to approve a run with a payment outside the officer's limits, or a total above the run limit. */
+interface OutsideLine {
+  line_number: number | null;
+  name: string;
+  amount_cents: number;
+}
+
+function describeLine(item: OutsideLine): string {
+  const who = `${item.name}, ${formatKesWithCurrency(item.amount_cents)}`;
+  return item.line_number === null ? who : `line ${item.line_number} (${who})`;
+}
+
+/**
+ * Refuses a run with a payment outside the officer's limits, or a total above the run limit,
+ * naming the lines, the limit, and what to change. Called by approveRun inside its transaction.
+ */
 export function checkRunWithinLimits(db: ProfileDatabase, runId: number): void {
   const { minCents, maxCents, runMaxCents } = stored(db);
   const outside = db
     .prepare(
-      `SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND state = 'draft' AND (amount_cents < ? OR amount_cents > ?)`,
+      `SELECT line_number, name, amount_cents FROM payroll_items
+        WHERE run_id = ? AND state = 'draft' AND (amount_cents < ? OR amount_cents > ?)
+        ORDER BY line_number, id`,
     )
-    .get(runId, minCents, maxCents) as { n: number };
-  if (outside.n > 0) {
+    .all(runId, minCents, maxCents) as OutsideLine[];
+  if (outside.length > 0) {
+    const named = outside.slice(0, linesNamed).map(describeLine).join('; ');
+    const more = outside.length > linesNamed ? `; and ${outside.length - linesNamed} more` : '';
     throw new ValidationError(
-      `${outside.n} payment${outside.n === 1 ? ' is' : 's are'} outside your limits (${formatKesWithCurrency(minCents)} to ${formatKesWithCurrency(maxCents)}); change the amounts or the limits in Settings.`,
+      `${outside.length} payment${outside.length === 1 ? ' is' : 's are'} outside your limits (${formatKesWithCurrency(minCents)} to ${formatKesWithCurrency(maxCents)}): ${named}${more}. Change the amounts or the limits in Settings, then approve again.`,
     );
   }
   if (runMaxCents === null) return;

@@ -1,10 +1,12 @@
-// Payroll runs as the screens read them: a run with its counts and money per outcome, and one
-// result row per worker (receipt, registered name, failure in plain words) from its latest attempt.
+// Payroll runs as the screens and the CLI read them: a run with its counts and money per outcome,
+// one result row per worker (receipt, registered name, failure in plain words) from its latest
+// attempt, every attempt per item, and the failures "retry failed" would send again.
 import type { PlainReason, RunResultRow, RunView } from '../../shared/contract';
 import { actionLabels, describeResultCode, describeSyncError } from '../../shared/daraja/codes';
 import type { ProfileDatabase } from '../db';
-import { runSummary } from '../payroll/runs';
-import type { ItemState } from '../payroll/status';
+import { estimateRunCharges, type RunChargeEstimate } from './charges';
+import { runSummary } from './runs';
+import type { ItemState } from './status';
 
 export function runView(db: ProfileDatabase, runId: number): RunView {
   const summary = runSummary(db, runId);
@@ -148,4 +150,84 @@ export function failureOf(
       ? describeSyncError(row.result_code, row.result_desc ?? '')
       : describeResultCode(row.result_code);
   return { code: row.result_code, message: entry.explanation, action: actionLabels[entry.action] };
+}
+
+/**
+ * The payments "retry failed" would send again: failed items whose every attempt failed
+ * definitively. One still waiting for a person is not among them (it may have been paid). The
+ * screen's Retry failed and `runs retry` both show this list before the engine's approveRetry.
+ */
+export function retryableFailures(db: ProfileDatabase, runId: number): RunResultRow[] {
+  const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });
+  const blocked = new Set(
+    (
+      db
+        .prepare(
+          `SELECT DISTINCT a.item_id AS id FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id
+           WHERE i.run_id = ? AND i.state = 'failed' AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1)`,
+        )
+        .all(runId) as Array<{ id: number }>
+    ).map((row) => row.id),
+  );
+  return items.filter((item) => !blocked.has(item.itemId));
+}
+
+/** What "retry failed" would send, with the money and the estimated charges: the screen and `runs retry` show it. */
+export function retryPlan(db: ProfileDatabase, runId: number): RunChargeEstimate & { items: RunResultRow[] } {
+  runSummary(db, runId); // a missing run is a not-found error, not an empty list
+  const items = retryableFailures(db, runId);
+  return { ...estimateRunCharges(items), items };
+}
+
+export interface AttemptView {
+  attemptNumber: number;
+  originatorConversationId: string;
+  state: string;
+  receipt: string | null;
+  resultCode: string | null;
+  resultDesc: string | null;
+}
+
+/** Every attempt of every item of the run, in order, by item id. */
+export function attemptsByItem(db: ProfileDatabase, runId: number): Map<number, AttemptView[]> {
+  const rows = db
+    .prepare(
+      `SELECT a.item_id, a.attempt_number, a.originator_conversation_id, a.state, a.receipt, a.result_code, a.result_desc
+         FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id
+        WHERE i.run_id = ? ORDER BY a.item_id, a.attempt_number`,
+    )
+    .all(runId) as Array<{
+    item_id: number;
+    attempt_number: number;
+    originator_conversation_id: string;
+    state: string;
+    receipt: string | null;
+    result_code: string | null;
+    result_desc: string | null;
+  }>;
+  const byItem = new Map<number, AttemptView[]>();
+  for (const row of rows) {
+    const list = byItem.get(row.item_id) ?? [];
+    list.push({
+      attemptNumber: row.attempt_number,
+      originatorConversationId: row.originator_conversation_id,
+      state: row.state,
+      receipt: row.receipt,
+      resultCode: row.result_code,
+      resultDesc: row.result_desc,
+    });
+    byItem.set(row.item_id, list);
+  }
+  return byItem;
+}
+
+/** How many attempts the run's items have had: a retry that ends the run again adds to it. */
+export function attemptsInRun(db: ProfileDatabase, runId: number): number {
+  return (
+    db
+      .prepare(
+        'SELECT count(*) AS n FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id WHERE i.run_id = ?',
+      )
+      .get(runId) as { n: number }
+  ).n;
 }

@@ -1,10 +1,9 @@
 // The float as the screens show it: the accounts of the latest Account Balance answer, and whether
 // the utility account can pay a given total. Read from balance_snapshots (written by the engine).
-import type { MethodOutput } from '../../shared/contract';
+import type { FloatView, MethodOutput } from '../../shared/contract';
 import { formatKesWithCurrency } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
-import type { FloatView } from '../../shared/contract';
-import { committedElsewhere } from '../payroll/engine/float-check';
+import { committedElsewhere } from './engine/float-check';
 
 interface SnapshotRow {
   account: string;
@@ -47,6 +46,35 @@ export function latestFloat(db: ProfileDatabase): FloatView {
   }));
   const utility = accounts.find((account) => /utility/i.test(account.account));
   return { accounts, observedAt: latest.observed_at, utilityAvailableCents: utility?.availableCents ?? null };
+}
+
+export interface FloatAccount {
+  account: string;
+  currency: string;
+  availableCents: number;
+  currentCents: number | null;
+  reservedCents: number | null;
+  unclearedCents: number | null;
+  observedAt: string;
+}
+
+/** The accounts one Account Balance answer reported, by the query's ConversationID. */
+export function floatAccountsOfAnswer(db: ProfileDatabase, conversationId: string): FloatAccount[] {
+  const rows = db
+    .prepare(
+      `SELECT account, currency, available_cents, current_cents, reserved_cents, uncleared_cents, observed_at
+         FROM balance_snapshots WHERE conversation_id = ? ORDER BY id`,
+    )
+    .all(conversationId) as Array<SnapshotRow & { currency: string }>;
+  return rows.map((a) => ({
+    account: a.account,
+    currency: a.currency,
+    availableCents: a.available_cents,
+    currentCents: a.current_cents,
+    reservedCents: a.reserved_cents,
+    unclearedCents: a.uncleared_cents,
+    observedAt: a.observed_at,
+  }));
 }
 
 export type FloatCheck = MethodOutput<'runs.review'>['floatCheck'];

@@ -1,7 +1,7 @@
 // The sample workers a new demo profile starts with, so First start → Dashboard → Pay shows
 // something at once. Names and numbers are invented; the demo simulator pays any Safaricom number.
 import type { ProfileDatabase } from '../db';
-import { addWorker } from '../payroll/workers';
+import { addWorker } from './workers';
 
 const sampleWorkers: ReadonlyArray<{ name: string; phone: string; department: string; shillings: number }> = [
   { name: 'Achieng Otieno', phone: '0712 000 101', department: 'Operations', shillings: 18_500 },

@@ -1,0 +1,119 @@
+// The dashboard's figures: the float, this month's payouts, the success rate, what waits for a
+// person and payouts per Nairobi day, read from the ledger, the runs, the findings and the inbox.
+import type { MethodOutput } from '../../shared/contract';
+import { countNeedingAction } from '../callback-sources/inbox/entries';
+import type { ProfileDatabase } from '../db';
+import { latestFloat } from '../payroll/float';
+import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from '../payroll/status';
+
+export type DashboardSummary = MethodOutput<'dashboard.summary'>;
+
+// Nairobi keeps UTC+3 all year, so SQLite can shift UTC times to Nairobi days with a fixed offset.
+const nairobiDaySql = (column: string) => `date(${column}, '+3 hours')`;
+const chartDays = 30;
+
+/** "2026-11-21" for the Nairobi day `daysAgo` before `now`. */
+function nairobiDay(now: Date, daysAgo = 0): string {
+  return new Date(now.getTime() + 3 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+}
+
+// Only current rows: a corrected transaction is replaced by its correction.
+const currentPayouts = `FROM transactions t WHERE t.kind = 'b2c_payment' AND t.direction = 'out' AND t.corrects_id IS NULL
+  AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`;
+
+export function dashboardSummary(
+  db: ProfileDatabase,
+  now = new Date(),
+  paymentsHeld: string | null = null,
+): DashboardSummary {
+  const today = nairobiDay(now);
+  const monthLabel = today.slice(0, 7);
+  const month = db
+    .prepare(
+      `SELECT count(*) AS n, coalesce(sum(t.amount_cents), 0) AS cents, coalesce(sum(t.charge_cents), 0) AS charges ${currentPayouts} AND t.status = 'completed' AND substr(${nairobiDaySql('t.occurred_at')}, 1, 7) = ?`,
+    )
+    .get(monthLabel) as { n: number; cents: number; charges: number };
+
+  const firstDay = nairobiDay(now, chartDays - 1);
+  const settled = db
+    .prepare(
+      `SELECT t.status, count(*) AS n ${currentPayouts} AND ${nairobiDaySql('t.occurred_at')} >= ? GROUP BY t.status`,
+    )
+    .all(firstDay) as Array<{ status: 'completed' | 'failed'; n: number }>;
+  const paid = settled.find((s) => s.status === 'completed')?.n ?? 0;
+  const failedSettled = settled.find((s) => s.status === 'failed')?.n ?? 0;
+
+  const perDay = new Map(
+    (
+      db
+        .prepare(
+          `SELECT ${nairobiDaySql('t.occurred_at')} AS day, count(*) AS n, sum(t.amount_cents) AS cents ${currentPayouts} AND t.status = 'completed' AND ${nairobiDaySql('t.occurred_at')} >= ? GROUP BY day`,
+        )
+        .all(firstDay) as Array<{ day: string; n: number; cents: number }>
+    ).map((row) => [row.day, row]),
+  );
+  const payoutsPerDay = Array.from({ length: chartDays }, (_, index) => {
+    const day = nairobiDay(now, chartDays - 1 - index);
+    const row = perDay.get(day);
+    return { day, count: row?.n ?? 0, amountCents: row?.cents ?? 0 };
+  });
+
+  const unknownPayouts = (
+    db
+      .prepare(
+        `SELECT count(DISTINCT a.item_id) AS n FROM payout_attempts a WHERE a.needs_attention = 1 AND a.state IN ('created', 'sending', 'accepted', 'unknown')`,
+      )
+      .get() as { n: number }
+  ).n;
+  const findings = (
+    db.prepare('SELECT count(*) AS n FROM payout_findings WHERE cleared_at IS NULL').get() as { n: number }
+  ).n;
+  // Failed payments of runs that are not cancelled: each waits for "retry failed" or a decision.
+  const failedPayouts = (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id WHERE i.state = 'failed' AND r.state <> 'cancelled' AND r.created_at >= ?`,
+      )
+      .get(new Date(now.getTime() - chartDays * 86_400_000).toISOString()) as { n: number }
+  ).n;
+  const inbox = countNeedingAction(db);
+
+  const runs = db
+    .prepare('SELECT id, title, state, created_at FROM payroll_runs ORDER BY created_at DESC, id DESC LIMIT 5')
+    .all() as Array<{ id: number; title: string; state: RunState; created_at: string }>;
+  const recentRuns = runs.map((run) => {
+    const counts = emptyItemCounts();
+    let amountCents = 0;
+    for (const row of db
+      .prepare(
+        'SELECT state, count(*) AS n, sum(amount_cents) AS cents FROM payroll_items WHERE run_id = ? GROUP BY state',
+      )
+      .all(run.id) as Array<{ state: ItemState; n: number; cents: number }>) {
+      counts[row.state] = row.n;
+      amountCents += row.cents;
+    }
+    return {
+      id: run.id,
+      title: run.title,
+      displayStatus: runDisplayStatus(counts, run.state),
+      amountCents,
+      createdAt: run.created_at,
+    };
+  });
+
+  return {
+    float: latestFloat(db),
+    month: { label: monthLabel, paidCount: month.n, paidCents: month.cents, chargesCents: month.charges },
+    successRate: paid + failedSettled === 0 ? null : paid / (paid + failedSettled),
+    needsAttention: {
+      total: unknownPayouts + failedPayouts + inbox + findings,
+      unknownPayouts,
+      failedPayouts,
+      inbox,
+      findings,
+    },
+    paymentsHeld,
+    payoutsPerDay,
+    recentRuns,
+  };
+}

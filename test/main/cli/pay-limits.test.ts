@@ -1,0 +1,111 @@
+// `pay` and the officer's amount limits: approving is the payroll domain's rule, so the command
+// line meets the same limits as the screens. A run over them is refused with the lines and the
+// limit named, the CLI exits non-zero, nothing reaches M-Pesa and no run is approved.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openProfileDatabase } from '../../../src/main/composition/profile-database';
+import { closeDatabase, openDatabase } from '../../../src/main/db';
+import { saveAmountLimits, type AmountLimitsChange } from '../../../src/main/payroll/amount-limits';
+import { profileDatabasePath } from '../../../src/main/profiles';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator';
+import { writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
+import { spawnCli } from './spawn-cli';
+
+let simulator: RunningSimulator;
+beforeAll(async () => {
+  simulator = await startSimulator({ seed: 31, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 20 } } });
+});
+afterAll(() => simulator.close());
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'mshahara-limits-'));
+});
+afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+// Rows 2–4 of the file (row 1 is the header).
+const lines: PayrollLine[] = [
+  { name: 'Wanjiru Kariuki', phone: '254712000101', amountCents: 1_500_00 },
+  { name: 'Otieno Odhiambo', phone: '254712000102', amountCents: 12_000_00 },
+  { name: 'Akinyi Mwangi', phone: '254712000103', amountCents: 2_000_00 },
+];
+
+function setLimits(change: AmountLimitsChange): void {
+  const opened = openProfileDatabase('demo', dataDir, { exclusive: true, program: 'the limits test' });
+  try {
+    saveAmountLimits(opened.db, change, 'Amina Mwangi');
+  } finally {
+    opened.close();
+  }
+}
+
+function payrollFile(): string {
+  const file = join(dataDir, 'december.csv');
+  writePayrollCsv(file, lines);
+  return file;
+}
+
+function paymentsTo(phones: readonly string[]): number {
+  return simulator.payments().filter((p) => phones.includes(p.party)).length;
+}
+
+function runsInProfile(): Array<{ state: string; approved_at: string | null }> {
+  const db = openDatabase(profileDatabasePath('demo', dataDir));
+  try {
+    return db.prepare('SELECT state, approved_at FROM payroll_runs ORDER BY id').all() as Array<{
+      state: string;
+      approved_at: string | null;
+    }>;
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+async function pay(file: string) {
+  const cli = spawnCli(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50'], dataDir, {
+    stdout: 'ignore',
+  });
+  const code = await cli.exited;
+  await simulator.callbacksIdle();
+  return { code, stderr: cli.stderr() };
+}
+
+describe('pay within the officer’s amount limits', () => {
+  it('refuses a payment above the largest allowed, naming the line and the limit; pays once the limit allows it', async () => {
+    setLimits({ maxCents: 10_000_00 });
+    const file = payrollFile();
+    const phones = lines.map((l) => l.phone);
+    expect(paymentsTo(phones)).toBe(0);
+
+    const refused = await pay(file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'Error: 1 payment is outside your limits (KES 10.00 to KES 10,000.00): line 3 (Otieno Odhiambo, KES 12,000.00).',
+    );
+    expect(refused.stderr).toContain('Change the amounts or the limits in Settings');
+    expect(paymentsTo(phones)).toBe(0);
+    expect(runsInProfile().filter((r) => r.state !== 'draft' || r.approved_at !== null)).toEqual([]);
+
+    // The same file within the limits is paid, each person once: the refusal was the limit's doing.
+    setLimits({ maxCents: 20_000_00 });
+    const paid = await pay(file);
+    expect(paid.code).toBe(0);
+    expect(phones.map((phone) => simulator.payments().filter((p) => p.party === phone).length)).toEqual([1, 1, 1]);
+    expect(runsInProfile()).toEqual([{ state: 'completed', approved_at: expect.any(String) as string }]);
+  }, 60_000);
+
+  it('refuses a run whose total is above the run limit, naming the total and the limit', async () => {
+    setLimits({ runMaxCents: 10_000_00 });
+    const phones = lines.map((l) => l.phone);
+    const paidBefore = paymentsTo(phones);
+    const refused = await pay(payrollFile());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'Error: This run pays KES 15,500.00, above your run limit of KES 10,000.00; raise the limit in Settings to approve it.',
+    );
+    expect(paymentsTo(phones)).toBe(paidBefore);
+    expect(runsInProfile().filter((r) => r.state !== 'draft' || r.approved_at !== null)).toEqual([]);
+  }, 60_000);
+});
