@@ -10,7 +10,7 @@ import { startBrowserHost } from './server';
 import { dataFolder } from '../../profiles';
 import { KeytarSecretStore } from '../../secrets/keytar-store';
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../../..', import.meta.url));
 
 async function main(): Promise<void> {
   nameThisProgram(`the browser host ("npm run start:browser")`);
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a port number (0 picks a free one), not "${values.port}".`);
   }
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const { version } = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   const rendererDir = await ensureRendererBuilt(projectRoot);
