@@ -109,7 +109,7 @@ async function askWhetherTokenRefused(socketUrl: string): Promise<boolean> {
   page.protocol = page.protocol === 'wss:' ? 'https:' : 'http:';
   page.pathname = '/';
   try {
-    const response = await fetch(page, { method: 'HEAD', cache: 'no-store' });
+    const response = await fetch(page, { method: 'HEAD', cache: 'no-store', signal: AbortSignal.timeout(5_000) });
     return response.status === 403 || response.status === 421;
   } catch {
     return false;
