@@ -80,7 +80,11 @@ interface RawPage {
   closed: Promise<void>;
 }
 
-async function rawUpgrade(hostHeader = `127.0.0.1:${host.port}`, target: Target = host): Promise<RawPage> {
+async function rawUpgrade(
+  hostHeader = `127.0.0.1:${host.port}`,
+  target: Target = host,
+  path = `/ws?token=${target.token}`,
+): Promise<RawPage> {
   const socket = tcpConnect(target.port, '127.0.0.1');
   let buffer = Buffer.alloc(0);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -90,7 +94,7 @@ async function rawUpgrade(hostHeader = `127.0.0.1:${host.port}`, target: Target 
   });
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.write(
-    `GET /ws?token=${target.token} HTTP/1.1\r\nHost: ${hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   const headEnd = await waitUntil(() => {
@@ -311,5 +315,32 @@ describe('the Host header must name the host (DNS rebinding)', () => {
     const allowed = await rawUpgrade(`localhost:${host.port}`);
     expect(allowed.response).toMatch(/^HTTP\/1.1 101 /);
     allowed.socket.destroy();
+  });
+});
+
+describe('a request whose path is not a path', () => {
+  /** Sends one raw HTTP request and answers the whole response. */
+  async function rawRequest(text: string): Promise<string> {
+    const socket = tcpConnect(host.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let response = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (response += chunk));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.end(text);
+    await closed;
+    return response;
+  }
+
+  it.each(['//', '///', '//[::1'])('GET %s gets 400 over HTTP and on the upgrade; the host serves on', async (path) => {
+    const plain = await rawRequest(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`);
+    expect(plain).toMatch(/^HTTP\/1.1 400 /);
+
+    const upgrade = await rawUpgrade(`127.0.0.1:${host.port}`, host, `${path}?token=${host.token}`);
+    expect(upgrade.response).toMatch(/^HTTP\/1.1 400 /);
+    upgrade.socket.destroy();
+
+    expect(await anotherPageCallsAppInfo()).toMatchObject(appInfo);
   });
 });

@@ -46,8 +46,18 @@ export interface AccessCheck {
   viaQuery: boolean;
 }
 
+/** The request's address, or undefined when its path is not one ("//" and the like make URL throw). */
+export function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
 export function checkAccess(request: IncomingMessage, token: string, port: number): AccessCheck {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const url = requestUrl(request);
+  if (url === undefined) return { allowed: false, viaQuery: false };
   // A page on another local port could otherwise ride on the cookie (ports are the same site).
   const origin = request.headers.origin;
   if (origin !== undefined && !hostNames(port).some((name) => origin === `http://${name}`)) {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import { logger } from '../../log';
-import { checkAccess, hostNames, newAccessToken, rightHost, tokenCookieName } from './access';
+import { checkAccess, hostNames, newAccessToken, requestUrl, rightHost, tokenCookieName } from './access';
 import type { ContractHandlers } from '../dispatch';
 import { securityHeaders, sendRendererFile } from './static-files';
 import { contractSocketServer } from './websocket';
@@ -32,22 +32,25 @@ export interface BrowserHost {
 const log = logger('browser-host');
 
 const tokenNeeded = 'This Mshahara needs the address with its token, as printed when it started.';
+const notAnAddress = 'That is not an address Mshahara serves.';
 
 function wrongHostText(port: number): string {
   return `This Mshahara answers only at ${hostNames(port).join(' or ')}; open the address it printed when it started.`;
 }
 
-function refuse(response: ServerResponse, status: 403 | 421, text: string): void {
+type Refusal = 400 | 403 | 421;
+const reasons: Record<Refusal, string> = { 400: 'Bad Request', 403: 'Forbidden', 421: 'Misdirected Request' };
+
+function refuse(response: ServerResponse, status: Refusal, text: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders() });
   response.end(text);
 }
 
 /** Answers a refused WebSocket upgrade with a plain HTTP response and ends the connection. */
-function refuseUpgrade(socket: Duplex, status: 403 | 421, text: string): void {
+function refuseUpgrade(socket: Duplex, status: Refusal, text: string): void {
   const body = Buffer.from(text);
-  const reason = status === 403 ? 'Forbidden' : 'Misdirected Request';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${reasons[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${body.length}\r\n\r\n${text}`,
   );
 }
@@ -59,6 +62,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (!rightHost(request, port)) return refuse(response, 421, wrongHostText(port));
+    const url = requestUrl(request);
+    if (url === undefined) return refuse(response, 400, notAnAddress);
     const access = checkAccess(request, token, port);
     if (!access.allowed) return refuse(response, 403, tokenNeeded);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -66,7 +71,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       response.end();
       return;
     }
-    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const { pathname } = url;
     // The page's own assets carry no token, so the first, tokened load leaves a strict cookie.
     const cookie = access.viaQuery
       ? { 'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` }
@@ -86,8 +91,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     };
     socket.on('error', whileOpening);
     if (!rightHost(request, port)) return refuseUpgrade(socket, 421, wrongHostText(port));
-    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (pathname !== '/ws' || !checkAccess(request, token, port).allowed) {
+    const url = requestUrl(request);
+    if (url === undefined) return refuseUpgrade(socket, 400, notAnAddress);
+    if (url.pathname !== '/ws' || !checkAccess(request, token, port).allowed) {
       return refuseUpgrade(socket, 403, tokenNeeded);
     }
     sockets.server.handleUpgrade(request, socket, head, (ws) => {
