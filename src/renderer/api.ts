@@ -171,12 +171,13 @@ export function connectToHost(url: string, options: HostConnectionOptions = {}):
       releaseFirstOpenWaiters();
     });
     socket.addEventListener('message', (message: MessageEvent<string>) => {
-      let data: ServerMessage;
+      let data: ServerMessage | null;
       try {
-        data = JSON.parse(message.data) as ServerMessage;
+        data = JSON.parse(message.data) as ServerMessage | null;
       } catch {
         return;
       }
+      if (typeof data !== 'object' || data === null) return;
       if ('id' in data) {
         pending.get(data.id)?.settle(data.result);
         pending.delete(data.id);
