@@ -4,6 +4,7 @@
 import { Alert, Anchor, Button, FileInput, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { importColumnNames, type ImportPreviewView } from '../../shared/contract';
+import { fileTooLarge } from '../../shared/file-limits';
 import { call } from '../api';
 import { fileToBase64 } from '../lib/download';
 import { deliverFile } from '../lib/produced-file';
@@ -77,6 +78,12 @@ export function PayrollFileChooser<P>({ label, description, testId, read, previe
     setResult(undefined);
     onRead(undefined, undefined);
     if (!chosen) return;
+    // Refused here, before the file is read or sent: the core would refuse it anyway.
+    const tooLarge = fileTooLarge(chosen, 'payroll');
+    if (tooLarge !== undefined) {
+      setError(new Error(tooLarge));
+      return;
+    }
     await readAs({ fileName: chosen.name, contentBase64: await fileToBase64(chosen) });
   }
 

@@ -1,6 +1,7 @@
 // Building blocks every part of the contract uses: money in cents, ids, MSISDNs, dates, pages,
 // files travelling as base64, and files Mshahara hands back (a path on the desktop, bytes in a browser).
 import { z } from 'zod';
+import { maxFileBase64Length, maxFileBytes, megabytes } from '../file-limits';
 
 /** Integer cents, never floats (DESIGN §3). */
 export const cents = z.number().int().refine(Number.isSafeInteger, 'Amounts must be whole cents');
@@ -27,16 +28,13 @@ export function pageInput(maxLimit: number, defaultLimit = 100) {
   };
 }
 
-// 40 MB of base64 is 30 MB of file: far above any payroll sheet, low enough to refuse a mistake.
-const maxBase64Length = 40 * 1024 * 1024;
-
 /** A file the officer picked, sent from the page: its name (for messages and the audit) and its bytes. */
 export const uploadedFile = {
   fileName: z.string().trim().min(1, 'The file needs a name').max(255),
   contentBase64: z
     .string()
     .min(1, 'The file is empty')
-    .max(maxBase64Length, 'The file is too large (over 30 MB)')
+    .max(maxFileBase64Length, `The file is too large (over ${megabytes(maxFileBytes)})`)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'The file content must be base64'),
 };
 

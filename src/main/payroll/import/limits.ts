@@ -1,10 +1,11 @@
 // How large an imported file may be. A payroll sheet of 100,000 people is far beyond any employer
 // Mshahara serves; each limit sits well above that, and anything past it is refused before (or
 // while) it is read, never after it has filled memory.
+import { maxFileBytes } from '../../../shared/file-limits';
 
 export const importLimits = {
-  /** Bytes of the file as chosen. */
-  fileBytes: 25 * 1024 * 1024,
+  /** Bytes of the file as chosen: the one limit the page and the browser host check too. */
+  fileBytes: maxFileBytes,
   /** Data rows (not counting blank ones). */
   rows: 100_000,
   /** Columns in any row. */

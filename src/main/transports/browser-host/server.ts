@@ -2,9 +2,10 @@
 // both behind this start's random token (DESIGN §1). Loopback only; never a second implementation.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import { logger } from '../../log';
-import { checkAccess, newAccessToken, tokenCookieName } from './access';
+import { checkAccess, hostNames, newAccessToken, requestUrl, rightHost, tokenCookieName } from './access';
 import type { ContractHandlers } from '../dispatch';
 import { securityHeaders, sendRendererFile } from './static-files';
 import { contractSocketServer } from './websocket';
@@ -23,14 +24,35 @@ export interface BrowserHost {
   port: number;
   token: string;
   publish<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Ends every open page's socket (the host keeps listening); each page reconnects with its token. */
+  disconnectPages(): void;
   close(): Promise<void>;
 }
 
 const log = logger('browser-host');
 
-function refuse(response: ServerResponse): void {
-  response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders() });
-  response.end('This Mshahara needs the address with its token, as printed when it started.');
+const tokenNeeded = 'This Mshahara needs the address with its token, as printed when it started.';
+const notAnAddress = 'That is not an address Mshahara serves.';
+
+function wrongHostText(port: number): string {
+  return `This Mshahara answers only at ${hostNames(port).join(' or ')}; open the address it printed when it started.`;
+}
+
+type Refusal = 400 | 403 | 421;
+const reasons: Record<Refusal, string> = { 400: 'Bad Request', 403: 'Forbidden', 421: 'Misdirected Request' };
+
+function refuse(response: ServerResponse, status: Refusal, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...securityHeaders() });
+  response.end(text);
+}
+
+/** Answers a refused WebSocket upgrade with a plain HTTP response and ends the connection. */
+function refuseUpgrade(socket: Duplex, status: Refusal, text: string): void {
+  const body = Buffer.from(text);
+  socket.end(
+    `HTTP/1.1 ${status} ${reasons[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n${text}`,
+  );
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
@@ -39,14 +61,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   let port = 0;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    if (!rightHost(request, port)) return refuse(response, 421, wrongHostText(port));
+    const url = requestUrl(request);
+    if (url === undefined) return refuse(response, 400, notAnAddress);
     const access = checkAccess(request, token, port);
-    if (!access.allowed) return refuse(response);
+    if (!access.allowed) return refuse(response, 403, tokenNeeded);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD', ...securityHeaders() });
       response.end();
       return;
     }
-    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const { pathname } = url;
     // The page's own assets carry no token, so the first, tokened load leaves a strict cookie.
     const cookie = access.viaQuery
       ? { 'Set-Cookie': `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` }
@@ -58,13 +83,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     });
   });
 
-  server.on('upgrade', (request, socket, head) => {
-    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (pathname !== '/ws' || !checkAccess(request, token, port).allowed) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+  server.on('upgrade', (request, socket: Duplex, head) => {
+    // Node hands the upgrading connection over without its own error handler: a page that resets
+    // it must not end the host.
+    const whileOpening = (error: NodeJS.ErrnoException): void => {
+      log.warn({ code: error.code }, 'a page ended its connection while it was being opened');
+    };
+    socket.on('error', whileOpening);
+    if (!rightHost(request, port)) return refuseUpgrade(socket, 421, wrongHostText(port));
+    const url = requestUrl(request);
+    if (url === undefined) return refuseUpgrade(socket, 400, notAnAddress);
+    if (url.pathname !== '/ws' || !checkAccess(request, token, port).allowed) {
+      return refuseUpgrade(socket, 403, tokenNeeded);
     }
-    sockets.server.handleUpgrade(request, socket, head, (ws) => sockets.server.emit('connection', ws, request));
+    sockets.server.handleUpgrade(request, socket, head, (ws) => {
+      // From here the page's socket has its own error handler (websocket.ts).
+      socket.off('error', whileOpening);
+      sockets.server.emit('connection', ws, request);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -78,6 +114,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     port,
     token,
     publish: sockets.publish,
+    disconnectPages: sockets.disconnectAll,
     close: async () => {
       await sockets.close();
       server.closeAllConnections();

@@ -3,6 +3,7 @@
 import { Alert, Button, FileInput, Group, List, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../shared/contract';
+import { fileTooLarge } from '../../../shared/file-limits';
 import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
@@ -24,6 +25,12 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
     setResult(undefined);
     setError(undefined);
     if (picked === null) return;
+    // Refused here, before the file is read or sent: the core would refuse it anyway.
+    const tooLarge = fileTooLarge(picked, 'statement');
+    if (tooLarge !== undefined) {
+      setError(new Error(tooLarge));
+      return;
+    }
     try {
       const base64 = await fileToBase64(picked);
       setContent(base64);
