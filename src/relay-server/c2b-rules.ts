@@ -63,11 +63,9 @@ const rulesSchema = z
     {
       shortcodes: z
         .array(
-          z
-            .string()
-            .regex(/^\d{1,10}$/, {
-              error: (issue) => `${JSON.stringify(issue.input)} is not a shortcode (digits only, at most 10)`,
-            }),
+          z.string().regex(/^\d{1,10}$/, {
+            error: (issue) => `${JSON.stringify(issue.input)} is not a shortcode (digits only, at most 10)`,
+          }),
         )
         .min(1, { error: 'needs at least one shortcode' })
         .transform((codes) => [...new Set(codes)])

@@ -367,13 +367,11 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     const touched = new Set(database.latestAttempts.filter((a) => a.resolvedBy !== null).map((a) => a.itemId));
     for (const item of beforePerson.items) if (item.state !== 'paid') touched.add(item.id);
     return {
-      failures: simulator
-        .failures()
-        .map((f) => ({
-          party: f.party,
-          originatorConversationId: f.originatorConversationId,
-          code: String(f.resultCode),
-        })),
+      failures: simulator.failures().map((f) => ({
+        party: f.party,
+        originatorConversationId: f.originatorConversationId,
+        code: String(f.resultCode),
+      })),
       retryLives,
       outageLives,
       beforePerson,
