@@ -3,8 +3,8 @@
 // what a screen shows ("Trojan Source"). Imports refuse them; the CLI escapes them when it prints.
 
 /** C0 (except tab, LF, CR, which the callers treat as spaces), DEL, C1, and the bidi controls. */
-// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const unsafePattern =
+  // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** Everything a terminal could act on, including tab and line breaks, for single-line output. */
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
