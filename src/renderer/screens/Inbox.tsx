@@ -2,13 +2,13 @@
 // flagged wait here with the action that settles them (a status query to M-Pesa).
 import { Badge, Button, Code, Drawer, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { InboxEntry } from '../../shared/contract';
-import { api, call, problemText } from '../api';
+import { call, problemText } from '../api';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
-import { useLoad } from '../lib/use-load';
+import { emptyWords, useContractQuery } from '../lib/queries';
 
 type Show = 'all' | 'needs_action' | 'unmatched' | 'flagged';
 
@@ -23,13 +23,12 @@ const flagWords: Record<NonNullable<InboxEntry['flag']>, string> = {
 
 export function Inbox() {
   const [show, setShow] = useState<Show>('needs_action');
-  const list = useLoad(() => call('inbox.list', { show, limit: 500, offset: 0 }), [show]);
+  // Refreshed when new callbacks arrive (lib/queries.ts).
+  const list = useContractQuery('inbox.list', { show, limit: 500, offset: 0 });
   const [open, setOpen] = useState<InboxEntry | undefined>(undefined);
   const [settling, setSettling] = useState<number | undefined>(undefined);
   const { reload } = list;
   const entries = list.value?.entries ?? [];
-
-  useEffect(() => api.subscribe('inbox.changed', () => void reload()), [reload]);
 
   async function settle(entry: InboxEntry) {
     setSettling(entry.id);
@@ -131,7 +130,7 @@ export function Inbox() {
         getRow={(index) => entries[index]}
         height="calc(100vh - 260px)"
         testId="inbox-table"
-        empty="Nothing waiting: every callback was matched."
+        empty={emptyWords(list, 'Nothing waiting: every callback was matched.')}
       />
       {open && (
         <Drawer

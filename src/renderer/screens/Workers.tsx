@@ -22,17 +22,19 @@ import { PayrollFileChooser, type ChosenFile } from '../components/PayrollFileCh
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
-import { useLoad } from '../lib/use-load';
+import { emptyWords, useContractQuery } from '../lib/queries';
 
 type Include = 'active' | 'archived' | 'all';
 
 export function Workers() {
   const [search, setSearch] = useState('');
   const [include, setInclude] = useState<Include>('active');
-  const list = useLoad(
-    () => call('workers.list', { search: search.trim() || undefined, include, limit: 1000, offset: 0 }),
-    [search, include],
-  );
+  const list = useContractQuery('workers.list', {
+    search: search.trim() || undefined,
+    include,
+    limit: 1000,
+    offset: 0,
+  });
   const [editing, setEditing] = useState<WorkerView | 'new' | undefined>(undefined);
   const [importing, setImporting] = useState(false);
   const workers = list.value?.workers ?? [];
@@ -130,7 +132,7 @@ export function Workers() {
         getRow={(index) => workers[index]}
         height="calc(100vh - 220px)"
         testId="workers-table"
-        empty="No workers yet: add one, or import a list."
+        empty={emptyWords(list, 'No workers yet: add one, or import a list.')}
       />
       {editing && (
         <WorkerForm
