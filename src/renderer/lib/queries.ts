@@ -133,17 +133,36 @@ export function useContractMutation<M extends MethodName>(
   });
 }
 
-/** Groups bursts of events (progress comes ten times a second) into one refresh per `ms`. */
+/**
+ * Groups bursts of events (progress comes ten times a second) into at most one refresh per `ms`:
+ * the first event refreshes at once, the rest of a burst once more at the end of it.
+ */
 function throttled(ms: number, run: () => void): { soon(): void; stop(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let again = false;
+  const tick = () => {
+    if (again) {
+      again = false;
+      run();
+      timer = setTimeout(tick, ms);
+    } else {
+      timer = undefined;
+    }
+  };
   return {
     soon: () => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        run();
-      }, ms);
+      if (timer !== undefined) {
+        again = true;
+        return;
+      }
+      run();
+      timer = setTimeout(tick, ms);
     },
-    stop: () => clearTimeout(timer),
+    stop: () => {
+      clearTimeout(timer);
+      timer = undefined;
+      again = false;
+    },
   };
 }
 
