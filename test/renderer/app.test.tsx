@@ -6,13 +6,14 @@ import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/renderer/App';
+import type * as WorkersScreen from '../../src/renderer/screens/Workers';
 import { aRun, aSummary, bridge } from './support/fake-bridge';
 import { renderWithProviders } from './support/render';
 
 // The workers screen breaks when `breakWorkers.now` is set: the error boundary is what is tested.
 const breakWorkers = vi.hoisted(() => ({ now: false }));
 vi.mock('../../src/renderer/screens/Workers', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/renderer/screens/Workers')>();
+  const original = await importOriginal<typeof WorkersScreen>();
   return {
     Workers: () => {
       if (breakWorkers.now) throw new Error('A worker row had no name');

@@ -39,7 +39,14 @@ export function aRun(overrides: Partial<RunView> & Pick<RunView, 'id' | 'title'>
     finishedAt: null,
     cancelledAt: null,
     counts: { draft: 2, queued: 0, paying: 0, paid: 0, failed: 0, cancelled: 0 },
-    totals: { count: 2, amountCents: 3_000_00, paidCents: 0, failedCents: 0, pendingCents: 3_000_00, cancelledCents: 0 },
+    totals: {
+      count: 2,
+      amountCents: 3_000_00,
+      paidCents: 0,
+      failedCents: 0,
+      pendingCents: 3_000_00,
+      cancelledCents: 0,
+    },
     ...overrides,
   };
 }
@@ -169,7 +176,8 @@ export class FakeBridge implements MshaharaBridge {
     const parsed = contractMethods[method].input.safeParse(input);
     if (!parsed.success) return { ok: false, error: { kind: 'validation', message: parsed.error.message } };
     const handler = (this.overrides[method] ?? this.standard()[method]) as ((input: unknown) => unknown) | undefined;
-    if (!handler) return { ok: false, error: { kind: 'internal', message: `The fake core does not answer ${method}.` } };
+    if (!handler)
+      return { ok: false, error: { kind: 'internal', message: `The fake core does not answer ${method}.` } };
     try {
       const value = contractMethods[method].output.parse(handler(parsed.data)) as MethodOutput<M>;
       return { ok: true, value };
@@ -211,7 +219,13 @@ export class FakeBridge implements MshaharaBridge {
       'runs.review': ({ runId }) => ({
         run: findRun(runId),
         charges: { estimatedCents: 0, recordedCents: 0 },
-        floatCheck: { requiredCents: 0, availableCents: null, enough: null, observedAt: null, message: 'No balance yet.' },
+        floatCheck: {
+          requiredCents: 0,
+          availableCents: null,
+          enough: null,
+          observedAt: null,
+          message: 'No balance yet.',
+        },
         duplicateWarnings: [],
         leftOutRows: [],
         nameMismatches: 0,

@@ -3,6 +3,7 @@
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 import { useApp } from '../../../src/renderer/stores/app';
+import { useLedger } from '../../../src/renderer/stores/ledger';
 import { useRunProgress } from '../../../src/renderer/stores/run-progress';
 import { bridge } from './fake-bridge';
 
@@ -36,6 +37,7 @@ beforeEach(() => {
   window.history.replaceState(null, '', '/');
   useApp.setState({ info: undefined, problem: undefined, finishingSetup: false });
   useRunProgress.setState({ byRun: {}, ended: {} });
+  useLedger.setState({ filter: {}, total: undefined, totals: undefined, pages: new Map(), problem: undefined });
 });
 
 afterEach(() => {
