@@ -37,4 +37,18 @@ describe('Workers', () => {
     await screen.findByText("Lost connection to Mshahara's core.");
     expect(screen.queryByText('No workers yet: add one, or import a list.')).toBeNull();
   });
+
+  it('takes a deactivated worker off the active list once the core has done it', async () => {
+    const user = userEvent.setup();
+    bridge.data.workers = [
+      aWorker({ id: 1, name: 'Akinyi Otieno', phone: '254712345678' }),
+      aWorker({ id: 2, name: 'Baraka Mwangi', phone: '254722000111' }),
+    ];
+    renderWithProviders(<Workers />);
+    await user.click(await screen.findByRole('button', { name: 'Deactivate Baraka Mwangi' }));
+
+    await waitFor(() => expect(screen.queryByText('Baraka Mwangi')).toBeNull());
+    expect(screen.getByText('Akinyi Otieno')).toBeTruthy();
+    expect(bridge.callsOf('workers.deactivate')).toEqual([{ id: 2 }]);
+  });
 });

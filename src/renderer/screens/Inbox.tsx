@@ -4,11 +4,11 @@ import { Badge, Button, Code, Drawer, Group, SegmentedControl, Stack, Text, Titl
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { InboxEntry } from '../../shared/contract';
-import { call, problemText } from '../api';
+import { problemText } from '../api';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
-import { emptyWords, useContractQuery } from '../lib/queries';
+import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 
 type Show = 'all' | 'needs_action' | 'unmatched' | 'flagged';
 
@@ -27,15 +27,15 @@ export function Inbox() {
   const list = useContractQuery('inbox.list', { show, limit: 500, offset: 0 });
   const [open, setOpen] = useState<InboxEntry | undefined>(undefined);
   const [settling, setSettling] = useState<number | undefined>(undefined);
-  const { reload } = list;
+  // Settling reads the inbox, the work lists and the dashboard again (lib/queries.ts).
+  const settleEntry = useContractMutation('inbox.settle');
   const entries = list.value?.entries ?? [];
 
   async function settle(entry: InboxEntry) {
     setSettling(entry.id);
     try {
-      const answer = await call('inbox.settle', { id: entry.id });
+      const answer = await settleEntry.mutateAsync({ id: entry.id });
       notifications.show({ color: answer.settled ? 'teal' : 'yellow', message: answer.message });
-      await reload();
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not settled', message: problemText(error) });
     } finally {

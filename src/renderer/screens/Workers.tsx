@@ -22,7 +22,7 @@ import { PayrollFileChooser, type ChosenFile } from '../components/PayrollFileCh
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
-import { emptyWords, useContractQuery } from '../lib/queries';
+import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 
 type Include = 'active' | 'archived' | 'all';
 
@@ -38,14 +38,16 @@ export function Workers() {
   const [editing, setEditing] = useState<WorkerView | 'new' | undefined>(undefined);
   const [importing, setImporting] = useState(false);
   const workers = list.value?.workers ?? [];
+  // Each reads the list again once it is done (lib/queries.ts).
+  const restore = useContractMutation('workers.restore');
+  const deactivateWorker = useContractMutation('workers.deactivate');
 
   async function deactivate(worker: WorkerView) {
     try {
-      await call(worker.archivedAt ? 'workers.restore' : 'workers.deactivate', { id: worker.id });
+      await (worker.archivedAt ? restore : deactivateWorker).mutateAsync({ id: worker.id });
       notifications.show({
         message: `${worker.name} ${worker.archivedAt ? 'is active again' : 'will not be paid until restored'}.`,
       });
-      await list.reload();
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not changed', message: problemText(error) });
     }

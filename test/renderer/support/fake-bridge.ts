@@ -233,11 +233,20 @@ export class FakeBridge implements MshaharaBridge {
       }),
       'runs.progress': ({ runId }) => progressOf(findRun(runId)),
       'runs.results': () => ({ items: [], total: 0 }),
-      'workers.list': ({ search }) => {
+      'workers.list': ({ search, include }) => {
         const workers = data.workers.filter(
-          (worker) => !search || worker.name.toLowerCase().includes(search.toLowerCase()),
+          (worker) =>
+            (!search || worker.name.toLowerCase().includes(search.toLowerCase())) &&
+            (include === 'all' || (include === 'archived') === (worker.archivedAt !== null)),
         );
         return { workers, total: workers.length };
+      },
+      'workers.deactivate': ({ id }) => {
+        const worker = data.workers.find((candidate) => candidate.id === id);
+        if (!worker) throw new Error(`No worker #${id}.`);
+        const deactivated = { ...worker, archivedAt: at };
+        data.workers = data.workers.map((candidate) => (candidate.id === id ? deactivated : candidate));
+        return deactivated;
       },
       'ledger.list': ({ offset = 0, limit = 200 }) => ({
         rows: data.ledger.slice(offset, offset + limit),
