@@ -120,7 +120,7 @@ export function App() {
       </nav>
       <main className="frame-main">
         <ConnectionBanner />
-        <ScreenBoundary what={`${screenTitles[screen]}`} resetKey={screen}>
+        <ScreenBoundary what={screenTitles[screen]} resetKey={screen} onReload={() => void client.invalidateQueries()}>
           <Suspense fallback={<Loader aria-label="Opening the screen" />}>
             <ScreenFor screen={screen} />
           </Suspense>

@@ -9,6 +9,8 @@ interface Props {
   what: string;
   /** Changing it (for example moving to another screen) clears a caught error. */
   resetKey?: unknown;
+  /** Called when the officer asks to reload: e.g. to read the screen's answers from the core again. */
+  onReload?(): void;
   children: ReactNode;
 }
 
@@ -42,7 +44,14 @@ export class ScreenBoundary extends Component<Props, State> {
             Something went wrong while drawing it: {problemText(this.state.error)}. Drawing a screen never sends or
             changes a payment: what is in Mshahara&apos;s core is as it was.
           </Text>
-          <Button variant="light" color="red" onClick={() => this.setState({ error: undefined })}>
+          <Button
+            variant="light"
+            color="red"
+            onClick={() => {
+              this.props.onReload?.();
+              this.setState({ error: undefined });
+            }}
+          >
             Reload this screen
           </Button>
         </Stack>

@@ -70,7 +70,7 @@ export function useContractQuery<M extends MethodName>(
 }
 
 /** What a list says when it has no rows: its own empty words only once it truly loaded empty. */
-export function emptyWords(loaded: Loaded<unknown>, words: string): string {
+export function emptyWords(loaded: Pick<Loaded<unknown>, 'value' | 'error'>, words: string): string {
   if (loaded.error !== undefined) {
     return isLostConnection(loaded.error)
       ? "Lost connection to Mshahara's core."

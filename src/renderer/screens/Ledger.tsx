@@ -13,7 +13,7 @@ import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
 import { deliverFile } from '../lib/produced-file';
-import { isLostConnection } from '../lib/queries';
+import { emptyWords } from '../lib/queries';
 import { rowAt, useLedger, type LedgerFilterInput } from '../stores/ledger';
 import { useNavigation } from '../stores/navigation';
 import { LedgerDetail } from './LedgerDetail';
@@ -92,15 +92,7 @@ function LedgerTable({ total, onOpen }: { total: number | undefined; onOpen(row:
       onRowClick={onOpen}
       height="calc(100vh - 250px)"
       testId="ledger-table"
-      empty={
-        problem !== undefined
-          ? isLostConnection(problem)
-            ? "Lost connection to Mshahara's core."
-            : 'Not loaded: see the problem above.'
-          : total === undefined
-            ? 'Loading…'
-            : 'No transactions match.'
-      }
+      empty={emptyWords({ value: total, error: problem }, 'No transactions match.')}
     />
   );
 }
@@ -142,8 +134,6 @@ export function Ledger() {
     };
     setFilter(next);
   }, [from, to, kinds, statuses, minAmount, maxAmount, debouncedSearch, setFilter]);
-
-  // New rows while a run pays are read again by lib/queries.ts, at most every two seconds.
 
   async function exportLedger(format: 'csv' | 'xlsx') {
     setExporting(format);
