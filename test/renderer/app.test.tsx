@@ -121,6 +121,27 @@ describe('Events refresh what is on screen', () => {
     expect(screen.queryByText('Sending')).toBeNull();
   });
 
+  it('shows the other profile, with its own data, when the profile changes', async () => {
+    bridge.data.runs = [aRun({ id: 1, title: 'Demo run' })];
+    openAt('/#/runs');
+    await screen.findByText('Demo run');
+    expect(screen.getByTestId('current-profile').textContent).toContain('demo');
+
+    bridge.answer('app.info', () => ({
+      version: '1.0.0-test',
+      mode: 'desktop',
+      profile: { name: 'acme', kind: 'production' },
+      dataFolder: '/tmp/mshahara-test',
+      demoSimulatorUrl: null,
+    }));
+    bridge.data.runs = [aRun({ id: 1, title: 'Acme November salaries' })];
+    act(() => bridge.emit('profile.changed', { profile: { name: 'acme', kind: 'production' } }));
+
+    await screen.findByText('Acme November salaries');
+    expect(screen.queryByText('Demo run')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('current-profile').textContent).toContain('acme'));
+  });
+
   it('listens to events once for the whole page: opening screens adds no listeners', async () => {
     const user = userEvent.setup();
     const events = ['ledger.changed', 'balance.changed', 'run.ended', 'run.progress', 'inbox.changed'] as const;

@@ -198,8 +198,8 @@ export function listenToCore(client: QueryClient): () => void {
     listenToRunProgress(),
     api.subscribe('profile.changed', () => {
       void useApp.getState().load();
-      // Another profile's workers, runs and ledger: nothing cached still holds.
-      void client.invalidateQueries();
+      // Another profile's workers, runs and ledger: nothing cached still holds, so none of it is shown.
+      void client.resetQueries();
       useLedger.getState().refresh();
     }),
     api.subscribe('balance.changed', () => summary.soon()),
