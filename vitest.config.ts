@@ -16,6 +16,18 @@ export default defineConfig({
         test: { name: 'core', include: ['test/**/*.test.ts'], exclude: alone, sequence: { groupOrder: 0 } },
       },
       { extends: true, test: { name: 'crash', include: alone, sequence: { groupOrder: 1 } } },
+      // The screens, drawn in happy-dom against a fake bridge (test/renderer/support).
+      {
+        extends: true,
+        esbuild: { jsx: 'automatic' },
+        test: {
+          name: 'renderer',
+          include: ['test/renderer/**/*.test.tsx'],
+          environment: 'happy-dom',
+          setupFiles: ['test/renderer/support/window-bridge.ts', 'test/renderer/support/setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
     ],
   },
 });

@@ -1,14 +1,17 @@
 // The frame around every screen: First start until a profile exists, then the navigation and the
-// screen the officer chose. Marks the root data-app-state="loaded" once there is something to use.
+// screen the officer chose (kept in the URL), each screen inside its own error boundary, and a banner
+// while the core cannot be reached. Marks the root data-app-state="loaded" once there is something to use.
 import { Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
-import { api } from './api';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { Problem } from './components/Problem';
+import { ScreenBoundary } from './components/ScreenBoundary';
+import { listenToCore } from './lib/queries';
 import { Dashboard } from './screens/Dashboard';
 import { FirstStart } from './screens/FirstStart';
 import { useApp } from './stores/app';
-import { screens, screenTitles, useNavigation, type Screen } from './stores/navigation';
-import { listenToRunProgress } from './stores/run-progress';
+import { followUrl, screens, screenTitles, useNavigation, type Screen } from './stores/navigation';
 
 // Screens other than the dashboard load when first opened, keeping the first paint small.
 const Workers = lazy(() => import('./screens/Workers').then((module) => ({ default: module.Workers })));
@@ -45,17 +48,19 @@ const profileColours = { demo: 'grape', sandbox: 'blue', production: 'red', cust
 
 export function App() {
   const { info, problem, load, finishingSetup } = useApp();
-  const { screen, go } = useNavigation();
+  const screen = useNavigation((state) => state.screen);
+  const go = useNavigation((state) => state.go);
+  const client = useQueryClient();
 
   useEffect(() => {
     void load();
-    const stopProfile = api.subscribe('profile.changed', () => void load());
-    const stopRuns = listenToRunProgress();
+    const stopListening = listenToCore(client);
+    const stopFollowing = followUrl();
     return () => {
-      stopProfile();
-      stopRuns();
+      stopListening();
+      stopFollowing();
     };
-  }, [load]);
+  }, [load, client]);
 
   useEffect(() => {
     // The signal browser tests wait for, instead of sleeping.
@@ -65,11 +70,14 @@ export function App() {
   if (!info) {
     return (
       <Center h="100%">
-        {problem ? (
-          <Problem error={new Error(problem)} title="Mshahara did not answer" />
-        ) : (
-          <Loader aria-label="Connecting to Mshahara" />
-        )}
+        <Stack align="center">
+          <ConnectionBanner />
+          {problem ? (
+            <Problem error={new Error(problem)} title="Mshahara did not answer" />
+          ) : (
+            <Loader aria-label="Connecting to Mshahara" />
+          )}
+        </Stack>
       </Center>
     );
   }
@@ -111,9 +119,12 @@ export function App() {
         </Stack>
       </nav>
       <main className="frame-main">
-        <Suspense fallback={<Loader aria-label="Opening the screen" />}>
-          <ScreenFor screen={screen} />
-        </Suspense>
+        <ConnectionBanner />
+        <ScreenBoundary what={screenTitles[screen]} resetKey={screen} onReload={() => void client.invalidateQueries()}>
+          <Suspense fallback={<Loader aria-label="Opening the screen" />}>
+            <ScreenFor screen={screen} />
+          </Suspense>
+        </ScreenBoundary>
       </main>
     </div>
   );

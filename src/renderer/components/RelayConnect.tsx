@@ -4,7 +4,7 @@ import { Button, Code, Group, SegmentedControl, Stack, Text, Textarea, TextInput
 import { useState } from 'react';
 import type { RelayView } from '../../shared/contract';
 import { call } from '../api';
-import { useLoad } from '../lib/use-load';
+import { useContractQuery } from '../lib/queries';
 import { Problem } from './Problem';
 
 export function RelayConnect({ onConnected }: { onConnected(relay: RelayView): void }) {
@@ -15,10 +15,7 @@ export function RelayConnect({ onConnected }: { onConnected(relay: RelayView): v
   const [registrationJson, setRegistrationJson] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const publicKey = useLoad(
-    () => (how === 'registration' ? call('relay.publicKey', {}) : Promise.resolve(undefined)),
-    [how],
-  );
+  const publicKey = useContractQuery('relay.publicKey', {}, { enabled: how === 'registration' });
 
   async function connect() {
     setBusy(true);

@@ -1,18 +1,17 @@
 // Dashboard: the float on the M-Pesa accounts, this month's payouts, how many succeed, what needs
 // a person (and which runs hold it), and payouts per day. Redraws itself when a new balance or new
-// ledger rows arrive.
+// ledger rows arrive (lib/queries.ts says which events refresh it).
 import { Alert, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { formatKesWithCurrency } from '../../shared/money';
-import { api, call, problemText } from '../api';
+import { problemText } from '../api';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
-import { useLoad } from '../lib/use-load';
+import { useContractMutation, useContractQuery } from '../lib/queries';
 import { useNavigation } from '../stores/navigation';
-import { useRunProgress } from '../stores/run-progress';
 import { isDisplayStatus, statusWords } from './run/status';
 
 const PayoutsChart = lazy(() => import('../components/PayoutsChart'));
@@ -74,39 +73,11 @@ function attentionWords(items: number, findings: number): string {
 }
 
 export function Dashboard() {
-  const summary = useLoad(() => call('dashboard.summary', {}), []);
-  const work = useLoad(() => call('runs.attention', {}), []);
-  const [refreshing, setRefreshing] = useState(false);
-  const { go, openRun } = useNavigation();
-  const { reload } = summary;
-  const reloadWork = work.reload;
-
-  useEffect(() => {
-    const stopBalance = api.subscribe('balance.changed', () => void reload());
-    const stopLedger = api.subscribe('ledger.changed', () => {
-      void reload();
-      void reloadWork();
-    });
-    // A run's end, and its held state or work list, change without a new ledger row.
-    const stopEnded = api.subscribe('run.ended', () => {
-      void reload();
-      void reloadWork();
-    });
-    return () => {
-      stopBalance();
-      stopLedger();
-      stopEnded();
-    };
-  }, [reload, reloadWork]);
-
-  // Sending held or resumed: the summary says why; read it again when a run's progress says it changed.
-  const held = useRunProgress((state) => Object.values(state.byRun).some((progress) => progress.held !== null));
-  const heldBefore = useRef(held);
-  useEffect(() => {
-    if (heldBefore.current === held) return;
-    heldBefore.current = held;
-    void reload();
-  }, [held, reload]);
+  const summary = useContractQuery('dashboard.summary', {});
+  const work = useContractQuery('runs.attention', {});
+  const balance = useContractMutation('balance.refresh');
+  const go = useNavigation((state) => state.go);
+  const openRun = useNavigation((state) => state.openRun);
 
   const ready = summary.value !== undefined;
   useEffect(() => {
@@ -115,15 +86,11 @@ export function Dashboard() {
   }, [ready]);
 
   async function refreshBalance() {
-    setRefreshing(true);
     try {
-      const answer = await call('balance.refresh', {});
+      const answer = await balance.mutateAsync({});
       notifications.show({ message: answer.message, color: answer.requested ? 'teal' : 'yellow' });
-      await reload();
     } catch (error) {
       notifications.show({ title: 'The balance was not asked for', message: problemText(error), color: 'red' });
-    } finally {
-      setRefreshing(false);
     }
   }
 
@@ -132,7 +99,7 @@ export function Dashboard() {
     <Stack data-testid="dashboard">
       <Group justify="space-between">
         <Title order={2}>Dashboard</Title>
-        <Button variant="light" onClick={() => void refreshBalance()} loading={refreshing}>
+        <Button variant="light" onClick={() => void refreshBalance()} loading={balance.isPending}>
           Refresh balance
         </Button>
       </Group>

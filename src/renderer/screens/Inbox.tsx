@@ -2,13 +2,13 @@
 // flagged wait here with the action that settles them (a status query to M-Pesa).
 import { Badge, Button, Code, Drawer, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { InboxEntry } from '../../shared/contract';
-import { api, call, problemText } from '../api';
+import { problemText } from '../api';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
-import { useLoad } from '../lib/use-load';
+import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 
 type Show = 'all' | 'needs_action' | 'unmatched' | 'flagged';
 
@@ -23,20 +23,19 @@ const flagWords: Record<NonNullable<InboxEntry['flag']>, string> = {
 
 export function Inbox() {
   const [show, setShow] = useState<Show>('needs_action');
-  const list = useLoad(() => call('inbox.list', { show, limit: 500, offset: 0 }), [show]);
+  // Refreshed when new callbacks arrive (lib/queries.ts).
+  const list = useContractQuery('inbox.list', { show, limit: 500, offset: 0 });
   const [open, setOpen] = useState<InboxEntry | undefined>(undefined);
   const [settling, setSettling] = useState<number | undefined>(undefined);
-  const { reload } = list;
+  // Settling reads the inbox, the work lists and the dashboard again (lib/queries.ts).
+  const settleEntry = useContractMutation('inbox.settle');
   const entries = list.value?.entries ?? [];
-
-  useEffect(() => api.subscribe('inbox.changed', () => void reload()), [reload]);
 
   async function settle(entry: InboxEntry) {
     setSettling(entry.id);
     try {
-      const answer = await call('inbox.settle', { id: entry.id });
+      const answer = await settleEntry.mutateAsync({ id: entry.id });
       notifications.show({ color: answer.settled ? 'teal' : 'yellow', message: answer.message });
-      await reload();
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not settled', message: problemText(error) });
     } finally {
@@ -131,7 +130,7 @@ export function Inbox() {
         getRow={(index) => entries[index]}
         height="calc(100vh - 260px)"
         testId="inbox-table"
-        empty="Nothing waiting: every callback was matched."
+        empty={emptyWords(list, 'Nothing waiting: every callback was matched.')}
       />
       {open && (
         <Drawer

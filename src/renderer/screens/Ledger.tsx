@@ -7,13 +7,15 @@ import { useCallback, useEffect, useState } from 'react';
 import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
 import { formatKesWithCurrency } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
-import { api, call, problemText } from '../api';
+import { call, problemText } from '../api';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
 import { deliverFile } from '../lib/produced-file';
+import { emptyWords } from '../lib/queries';
 import { rowAt, useLedger, type LedgerFilterInput } from '../stores/ledger';
+import { useNavigation } from '../stores/navigation';
 import { LedgerDetail } from './LedgerDetail';
 
 export const kindWords: Record<LedgerRow['kind'], string> = {
@@ -78,6 +80,7 @@ function toCents(value: number | string): number | undefined {
 function LedgerTable({ total, onOpen }: { total: number | undefined; onOpen(row: LedgerRow): void }) {
   const pages = useLedger((state) => state.pages);
   const ensureRange = useLedger((state) => state.ensureRange);
+  const problem = useLedger((state) => state.problem);
   const getRow = useCallback((index: number) => rowAt(pages, index), [pages]);
   return (
     <VirtualTable
@@ -89,7 +92,7 @@ function LedgerTable({ total, onOpen }: { total: number | undefined; onOpen(row:
       onRowClick={onOpen}
       height="calc(100vh - 250px)"
       testId="ledger-table"
-      empty={total === undefined ? 'Loading…' : 'No transactions match.'}
+      empty={emptyWords({ value: total, error: problem }, 'No transactions match.')}
     />
   );
 }
@@ -102,7 +105,6 @@ export function Ledger() {
   const filter = useLedger((state) => state.filter);
   const sort = useLedger((state) => state.sort);
   const setFilter = useLedger((state) => state.setFilter);
-  const refresh = useLedger((state) => state.refresh);
   const [from, setFrom] = useState(filter.from ?? '');
   const [to, setTo] = useState(filter.to ?? '');
   const [kinds, setKinds] = useState<string[]>(filter.kinds ?? []);
@@ -115,7 +117,9 @@ export function Ledger() {
   );
   const [search, setSearch] = useState(filter.search ?? '');
   const [debouncedSearch] = useDebouncedValue(search, 300);
-  const [open, setOpen] = useState<LedgerRow | undefined>(undefined);
+  // The open transaction lives in the URL (#/ledger/345): a reload keeps it open.
+  const open = useNavigation((state) => state.ledgerId);
+  const openLedgerRow = useNavigation((state) => state.openLedgerRow);
   const [exporting, setExporting] = useState<string | undefined>(undefined);
 
   useEffect(() => {
@@ -130,21 +134,6 @@ export function Ledger() {
     };
     setFilter(next);
   }, [from, to, kinds, statuses, minAmount, maxAmount, debouncedSearch, setFilter]);
-
-  useEffect(() => {
-    // New rows while a run pays: read the filtered set again, at most every two seconds.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = api.subscribe('ledger.changed', () => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        refresh();
-      }, 2000);
-    });
-    return () => {
-      stop();
-      if (timer) clearTimeout(timer);
-    };
-  }, [refresh]);
 
   async function exportLedger(format: 'csv' | 'xlsx') {
     setExporting(format);
@@ -248,9 +237,9 @@ export function Ledger() {
           </>
         )}
       </Group>
-      {problem && <Problem error={new Error(problem)} title="The ledger could not load" />}
-      <LedgerTable total={total} onOpen={setOpen} />
-      {open && <LedgerDetail row={open} onClose={() => setOpen(undefined)} />}
+      <Problem error={problem} title="The ledger could not load" />
+      <LedgerTable total={total} onOpen={(row) => openLedgerRow(row.id)} />
+      {open !== undefined && <LedgerDetail id={open} onClose={() => openLedgerRow(undefined)} />}
     </Stack>
   );
 }

@@ -1,13 +1,11 @@
 // One ledger row in full: what M-Pesa said, which run and attempt it belongs to, corrections that
 // point at it, and the callback exactly as it arrived.
 import { Code, Drawer, Stack, Table, Text, Title } from '@mantine/core';
-import type { LedgerRow } from '../../shared/contract';
 import { formatMsisdn } from '../../shared/phone';
-import { call } from '../api';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
-import { useLoad } from '../lib/use-load';
+import { useContractQuery } from '../lib/queries';
 
 function prettyJson(text: string): string {
   try {
@@ -17,12 +15,13 @@ function prettyJson(text: string): string {
   }
 }
 
-export function LedgerDetail({ row, onClose }: { row: LedgerRow; onClose(): void }) {
-  const detail = useLoad(() => call('ledger.detail', { id: row.id }), [row.id]);
+/** One transaction by its id, which the URL carries (#/ledger/345) so a reload keeps it open. */
+export function LedgerDetail({ id, onClose }: { id: number; onClose(): void }) {
+  const detail = useContractQuery('ledger.detail', { id });
   const value = detail.value;
   const t = value?.transaction;
   return (
-    <Drawer opened onClose={onClose} position="right" size="lg" title={`Transaction ${row.receipt ?? `#${row.id}`}`}>
+    <Drawer opened onClose={onClose} position="right" size="lg" title={`Transaction ${t?.receipt ?? `#${id}`}`}>
       <Stack data-testid="ledger-detail">
         <Problem error={detail.error} />
         {t && (

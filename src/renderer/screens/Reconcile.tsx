@@ -2,7 +2,9 @@
 // preview), look at every row in its bucket beside the ledger row, tick rows until the difference
 // to the statement's closing balance is zero and finish (the rows lock), and see the history.
 import { Group, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { invalidate } from '../lib/queries';
 import { History } from './reconcile/History';
 import { ImportStatement } from './reconcile/ImportStatement';
 import { Matching } from './reconcile/Matching';
@@ -17,8 +19,9 @@ export function Reconcile() {
   const [account, setAccount] = useState('Utility Account');
   const [period, setPeriod] = useState(currentPeriod());
   const [tab, setTab] = useState<string | null>('import');
-  const [version, setVersion] = useState(0);
-  const changed = () => setVersion((v) => v + 1);
+  const client = useQueryClient();
+  // A tick, a decision, an import or a finish: the period and the history are read again.
+  const changed = () => void invalidate(client, [['reconcile.show'], ['reconcile.history']]);
   return (
     <Stack data-testid="reconcile">
       <Group justify="space-between">
@@ -65,13 +68,13 @@ export function Reconcile() {
           />
         </Tabs.Panel>
         <Tabs.Panel value="matching" pt="md">
-          <Matching account={account} period={period} version={version} onChanged={changed} />
+          <Matching account={account} period={period} onChanged={changed} />
         </Tabs.Panel>
         <Tabs.Panel value="reconcile" pt="md">
-          <ReconcilePeriod account={account} period={period} version={version} onChanged={changed} />
+          <ReconcilePeriod account={account} period={period} onChanged={changed} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
-          <History version={version} />
+          <History />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -3,12 +3,11 @@
 import { Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import type { RunView } from '../../shared/contract';
-import { call } from '../api';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
-import { useLoad } from '../lib/use-load';
+import { emptyWords, useContractQuery } from '../lib/queries';
 import { useNavigation } from '../stores/navigation';
 import { NewRun } from './run/NewRun';
 import { RunDetail } from './run/RunDetail';
@@ -21,10 +20,10 @@ export function Runs() {
 }
 
 function RunList({ onOpen }: { onOpen(runId: number): void }) {
-  const list = useLoad(() => call('runs.list', { limit: 500, offset: 0 }), []);
+  const list = useContractQuery('runs.list', { limit: 500, offset: 0 });
   const [creating, setCreating] = useState(false);
   // What waits for a person, per run: payments to settle and findings.
-  const work = useLoad(() => call('runs.attention', {}), []);
+  const work = useContractQuery('runs.attention', {});
   const waiting = useMemo(() => {
     const byRun = new Map<number, { items: number; findings: number }>();
     const entry = (runId: number) => {
@@ -115,7 +114,7 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
         onRowClick={(run) => onOpen(run.id)}
         height="calc(100vh - 220px)"
         testId="runs-table"
-        empty="No payroll runs yet."
+        empty={emptyWords(list, 'No payroll runs yet.')}
       />
       {creating && <NewRun onClose={() => setCreating(false)} onCreated={(run) => onOpen(run.id)} />}
     </Stack>

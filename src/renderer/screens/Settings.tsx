@@ -2,7 +2,7 @@
 // the certificate, and what this Mshahara is.
 import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppSettings } from '../../shared/contract';
 import { call, problemText } from '../api';
 import { Money } from '../components/Money';
@@ -10,7 +10,7 @@ import { Problem } from '../components/Problem';
 import { RelayConnect } from '../components/RelayConnect';
 import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
-import { useLoad } from '../lib/use-load';
+import { useContractQuery } from '../lib/queries';
 import { useApp } from '../stores/app';
 
 async function attempt(what: string, action: () => Promise<unknown>): Promise<boolean> {
@@ -38,7 +38,7 @@ export function Settings() {
 }
 
 function Profiles() {
-  const profiles = useLoad(() => call('profiles.list', {}), []);
+  const profiles = useContractQuery('profiles.list', {});
   const load = useApp((state) => state.load);
   return (
     <Card withBorder>
@@ -98,9 +98,14 @@ function Profiles() {
 }
 
 function Sending() {
-  const settings = useLoad(() => call('settings.get', {}), []);
+  const settings = useContractQuery('settings.get', {});
   const [draft, setDraft] = useState<AppSettings | undefined>(undefined);
-  useEffect(() => setDraft(settings.value), [settings.value]);
+  // A new answer from the core replaces the draft (set while drawing, as React advises, not in an effect).
+  const [draftOf, setDraftOf] = useState<AppSettings | undefined>(undefined);
+  if (settings.value !== draftOf) {
+    setDraftOf(settings.value);
+    setDraft(settings.value);
+  }
   if (!draft) return <Problem error={settings.error} />;
   const limits = draft.amountLimits;
   const shillings = (cents: number | null) => (cents === null ? '' : cents / 100);
@@ -182,7 +187,7 @@ function Sending() {
 }
 
 function Relay() {
-  const relay = useLoad(() => call('relay.get', {}), []);
+  const relay = useContractQuery('relay.get', {});
   const value = relay.value;
   return (
     <Card withBorder>
@@ -221,7 +226,7 @@ function Relay() {
 }
 
 function Certificate() {
-  const certificate = useLoad(() => call('certificate.info', {}), []);
+  const certificate = useContractQuery('certificate.info', {});
   const [file, setFile] = useState<File | null>(null);
   const value = certificate.value;
   async function load() {

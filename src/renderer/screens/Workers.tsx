@@ -22,28 +22,32 @@ import { PayrollFileChooser, type ChosenFile } from '../components/PayrollFileCh
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
-import { useLoad } from '../lib/use-load';
+import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 
 type Include = 'active' | 'archived' | 'all';
 
 export function Workers() {
   const [search, setSearch] = useState('');
   const [include, setInclude] = useState<Include>('active');
-  const list = useLoad(
-    () => call('workers.list', { search: search.trim() || undefined, include, limit: 1000, offset: 0 }),
-    [search, include],
-  );
+  const list = useContractQuery('workers.list', {
+    search: search.trim() || undefined,
+    include,
+    limit: 1000,
+    offset: 0,
+  });
   const [editing, setEditing] = useState<WorkerView | 'new' | undefined>(undefined);
   const [importing, setImporting] = useState(false);
   const workers = list.value?.workers ?? [];
+  // Each reads the list again once it is done (lib/queries.ts).
+  const restore = useContractMutation('workers.restore');
+  const deactivateWorker = useContractMutation('workers.deactivate');
 
   async function deactivate(worker: WorkerView) {
     try {
-      await call(worker.archivedAt ? 'workers.restore' : 'workers.deactivate', { id: worker.id });
+      await (worker.archivedAt ? restore : deactivateWorker).mutateAsync({ id: worker.id });
       notifications.show({
         message: `${worker.name} ${worker.archivedAt ? 'is active again' : 'will not be paid until restored'}.`,
       });
-      await list.reload();
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not changed', message: problemText(error) });
     }
@@ -130,7 +134,7 @@ export function Workers() {
         getRow={(index) => workers[index]}
         height="calc(100vh - 220px)"
         testId="workers-table"
-        empty="No workers yet: add one, or import a list."
+        empty={emptyWords(list, 'No workers yet: add one, or import a list.')}
       />
       {editing && (
         <WorkerForm

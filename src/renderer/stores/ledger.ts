@@ -2,7 +2,7 @@
 // cache of pages fetched by index range as the officer scrolls. Never holds the whole ledger.
 import { create } from 'zustand';
 import type { LedgerRow, MethodInput, MethodOutput } from '../../shared/contract';
-import { call, problemText } from '../api';
+import { call } from '../api';
 
 export type LedgerFilterInput = NonNullable<MethodInput<'ledger.list'>['filter']>;
 export type LedgerSortInput = NonNullable<MethodInput<'ledger.list'>['sort']>;
@@ -20,7 +20,8 @@ interface LedgerState {
   total: number | undefined;
   totals: Totals | undefined;
   pages: Map<number, LedgerRow[]>;
-  problem: string | undefined;
+  /** Why the last page asked for did not come, as the core said it (shown by components/Problem). */
+  problem: unknown;
   setFilter(filter: LedgerFilterInput): void;
   setSort(sort: LedgerSortInput): void;
   /** Fetches whatever pages of rows [start, end) are not cached yet. */
@@ -64,7 +65,7 @@ export const useLedger = create<LedgerState>((set, get) => {
         problem: undefined,
       });
     } catch (error) {
-      if (get().generation === generation) set({ problem: problemText(error) });
+      if (get().generation === generation) set({ problem: error ?? new Error('The ledger did not answer.') });
     } finally {
       if (get().generation === generation) loading.delete(page);
     }

@@ -1,13 +1,12 @@
 // Every reconciliation finished: account, period, balances, rows locked, who finished it and when.
 import { Table, Text } from '@mantine/core';
-import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
-import { useLoad } from '../../lib/use-load';
+import { useContractQuery } from '../../lib/queries';
 
-export function History({ version }: { version: number }) {
-  const history = useLoad(() => call('reconcile.history', {}), [version]);
+export function History() {
+  const history = useContractQuery('reconcile.history', {});
   if (history.error) return <Problem error={history.error} />;
   const list = history.value ?? [];
   if (list.length === 0) return <Text c="dimmed">No reconciliation finished yet.</Text>;

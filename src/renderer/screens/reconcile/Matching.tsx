@@ -10,24 +10,14 @@ import { call, problemText } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
-import { useLoad } from '../../lib/use-load';
+import { useContractQuery } from '../../lib/queries';
 import { bucketWords } from './BucketTable';
 
 type Filter = 'all' | (typeof buckets)[number];
 
-export function Matching({
-  account,
-  period,
-  version,
-  onChanged,
-}: {
-  account: string;
-  period: string;
-  version: number;
-  onChanged: () => void;
-}) {
+export function Matching({ account, period, onChanged }: { account: string; period: string; onChanged: () => void }) {
   const [filter, setFilter] = useState<Filter>('all');
-  const view = useLoad(() => call('reconcile.show', { account, period }), [account, period, version]);
+  const view = useContractQuery('reconcile.show', { account, period });
   if (view.error) return <Problem error={view.error} />;
   const rows = (view.value?.rows ?? []).filter((r) => filter === 'all' || r.bucket === filter);
   const serious = (view.value?.rows ?? []).filter((r) => r.serious !== null);

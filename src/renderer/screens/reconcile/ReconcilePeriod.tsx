@@ -8,21 +8,19 @@ import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
-import { useLoad } from '../../lib/use-load';
+import { useContractQuery } from '../../lib/queries';
 import { bucketWords } from './BucketTable';
 
 export function ReconcilePeriod({
   account,
   period,
-  version,
   onChanged,
 }: {
   account: string;
   period: string;
-  version: number;
   onChanged: () => void;
 }) {
-  const view = useLoad(() => call('reconcile.show', { account, period }), [account, period, version]);
+  const view = useContractQuery('reconcile.show', { account, period });
   const v = view.value;
   const act = async (work: () => Promise<unknown>) => {
     try {

@@ -6,44 +6,13 @@ import { notifications } from '@mantine/notifications';
 import { useEffect, useRef, useState } from 'react';
 import type { AttentionItemView, FindingView } from '../../../shared/contract';
 import { formatMsisdn } from '../../../shared/phone';
-import { api, call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
-import { useLoad } from '../../lib/use-load';
+import { useContractQuery } from '../../lib/queries';
 import { ClearFinding } from './ClearFinding';
 import { ResolvePayment, type ResolveOutcome } from './ResolvePayment';
 import { findingWords } from './status';
-
-/** Reloads at most about once a second however many events arrive (progress comes ten times a second). */
-function useThrottledReload(reload: () => Promise<void>, runId: number): void {
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useEffect(() => {
-    const soon = () => {
-      timer.current ??= setTimeout(() => {
-        timer.current = undefined;
-        void reload();
-      }, 1000);
-    };
-    const stopProgress = api.subscribe('run.progress', (progress) => {
-      if (progress.runId === runId) soon();
-    });
-    const stopLedger = api.subscribe('ledger.changed', soon);
-    // A late answer from M-Pesa may settle a listed payment (or find one) after the run has ended.
-    const stopInbox = api.subscribe('inbox.changed', soon);
-    const stopEnded = api.subscribe('run.ended', (ended) => {
-      if (ended.runId === runId) soon();
-    });
-    return () => {
-      stopProgress();
-      stopLedger();
-      stopInbox();
-      stopEnded();
-      clearTimeout(timer.current);
-      timer.current = undefined;
-    };
-  }, [reload, runId]);
-}
 
 function AttentionRow({ item, onResolve }: { item: AttentionItemView; onResolve(outcome: ResolveOutcome): void }) {
   return (
@@ -134,13 +103,13 @@ function FindingRow({ finding, onClear }: { finding: FindingView; onClear(): voi
 
 /** The work list of one run; renders nothing while the run has nothing waiting for a person. */
 export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(): void }) {
-  const list = useLoad(() => call('runs.attention', { runId }), [runId]);
+  // Refreshed as the run's progress, new ledger rows and callbacks come in (lib/queries.ts).
+  const list = useContractQuery('runs.attention', { runId });
   const [resolving, setResolving] = useState<{ item: AttentionItemView; outcome: ResolveOutcome } | undefined>(
     undefined,
   );
   const [clearing, setClearing] = useState<FindingView | undefined>(undefined);
   const { reload } = list;
-  useThrottledReload(reload, runId);
 
   const items = list.value?.items ?? [];
   const findings = list.value?.findings ?? [];

@@ -8,7 +8,7 @@ import type { RunView } from '../../../shared/contract';
 import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
-import { useLoad } from '../../lib/use-load';
+import { useContractQuery } from '../../lib/queries';
 import { FromFile } from './FromFile';
 
 function thisMonthTitle(): string {
@@ -75,7 +75,7 @@ interface SourceProps {
 }
 
 function FromWorkers({ title, busy, create }: SourceProps) {
-  const workers = useLoad(() => call('workers.list', { include: 'active', limit: 1000, offset: 0 }), []);
+  const workers = useContractQuery('workers.list', { include: 'active', limit: 1000, offset: 0 });
   const all = workers.value?.workers ?? [];
   const payable = all.filter((worker) => worker.defaultAmountCents !== null);
   const total = payable.reduce((sum, worker) => sum + (worker.defaultAmountCents ?? 0), 0);

@@ -2,13 +2,14 @@
 // retry what failed, export. Progress comes from the core's run.progress events.
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { MethodName, MethodOutput, RunView } from '../../../shared/contract';
 import { call, problemText } from '../../api';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
-import { useLoad } from '../../lib/use-load';
+import { contractKey, useContractQuery } from '../../lib/queries';
 import { useApp } from '../../stores/app';
 import { useRunProgress } from '../../stores/run-progress';
 import { NeedsAttention } from './NeedsAttention';
@@ -23,13 +24,12 @@ type ExportFormat = 'csv' | 'xlsx';
 type RetryPreview = MethodOutput<'runs.retryFailed'>;
 
 export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) {
-  const review = useLoad(() => call('runs.review', { runId }), [runId]);
+  const review = useContractQuery('runs.review', { runId });
   const progress = useRunProgress((state) => state.byRun[runId]);
-  const ended = useRunProgress((state) => state.ended[runId]);
   const remember = useRunProgress((state) => state.remember);
   const realMoney = useApp((state) => state.info?.profile?.kind === 'production');
   const [busy, setBusy] = useState<string | undefined>(undefined);
-  const [resultsVersion, setResultsVersion] = useState(0);
+  const client = useQueryClient();
   const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
   const run: RunView | undefined = review.value?.run;
   const { reload } = review;
@@ -37,26 +37,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   useEffect(() => {
     void call('runs.progress', { runId }).then(remember, () => undefined);
   }, [runId, remember]);
-
-  // The run's own state changed (approved, started, paused, ended): read it again.
-  const liveState = progress?.state;
-  useEffect(() => {
-    if (liveState !== undefined && run !== undefined && liveState !== run.state) void reload();
-  }, [liveState, run, reload]);
-  useEffect(() => {
-    if (ended) void reload();
-  }, [ended, reload]);
-
-  // Results follow the payments as they settle, at most about once a second.
-  const settled = progress ? progress.counts.paid + progress.counts.failed + progress.counts.cancelled : 0;
-  const finished = liveState === 'completed' || liveState === 'cancelled';
-  // A payment going on the work list (or a finding) changes how its row reads, though nothing settled.
-  const waiting = progress ? `${progress.needsAttention}/${progress.findings}` : '';
-  useEffect(() => {
-    // Once the run has ended there is nothing more to wait for: show the final results at once.
-    const timer = setTimeout(() => setResultsVersion((version) => version + 1), finished ? 0 : 800);
-    return () => clearTimeout(timer);
-  }, [settled, liveState, finished, waiting]);
+  // The review and results follow the run's progress and end by themselves (lib/queries.ts).
 
   async function act(method: RunAction, label: string) {
     if (
@@ -228,13 +209,13 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
         <NeedsAttention
           runId={runId}
           onChanged={() => {
-            setResultsVersion((version) => version + 1);
+            void client.invalidateQueries({ queryKey: contractKey('runs.results', { runId }) });
             void reload();
             void call('runs.progress', { runId }).then(remember, () => undefined);
           }}
         />
       )}
-      {run && state !== 'draft' && <RunResults runId={runId} version={resultsVersion} />}
+      {run && state !== 'draft' && <RunResults runId={runId} />}
       {retry && (
         <RetryFailed
           preview={retry}

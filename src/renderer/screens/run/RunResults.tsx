@@ -4,11 +4,10 @@ import { Badge, Group, SegmentedControl, Text, TextInput, Tooltip } from '@manti
 import { useState } from 'react';
 import type { RunResultRow } from '../../../shared/contract';
 import { formatMsisdn } from '../../../shared/phone';
-import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
-import { useLoad } from '../../lib/use-load';
+import { emptyWords, useContractQuery } from '../../lib/queries';
 import { itemWords } from './status';
 
 type Show = 'all' | 'paid' | 'failed' | 'pending' | 'needs_attention' | 'name_mismatch';
@@ -88,13 +87,17 @@ const columns: Column<RunResultRow>[] = [
   },
 ];
 
-export function RunResults({ runId, version }: { runId: number; version: number }) {
+/** A run's payments, one row per worker; refreshed as its payments settle (lib/queries.ts). */
+export function RunResults({ runId }: { runId: number }) {
   const [show, setShow] = useState<Show>('all');
   const [search, setSearch] = useState('');
-  const results = useLoad(
-    () => call('runs.results', { runId, show, search: search.trim() || undefined, limit: 1000, offset: 0 }),
-    [runId, show, search, version],
-  );
+  const results = useContractQuery('runs.results', {
+    runId,
+    show,
+    search: search.trim() || undefined,
+    limit: 1000,
+    offset: 0,
+  });
   const items = results.value?.items ?? [];
   return (
     <>
@@ -133,6 +136,7 @@ export function RunResults({ runId, version }: { runId: number; version: number 
         getRow={(index) => items[index]}
         height={420}
         testId="run-results"
+        empty={emptyWords(results, 'Nothing to show.')}
       />
     </>
   );

@@ -1,0 +1,265 @@
+// Server state for the screens: every answer from the core is a query keyed by its contract method
+// and input, calls that change things are mutations, and this file is the one place that says which
+// answers each contract event, each change and a restored connection make out of date.
+import {
+  keepPreviousData,
+  QueryClient,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type UseMutationResult,
+} from '@tanstack/react-query';
+import { useCallback } from 'react';
+import type { MethodInput, MethodName, MethodOutput, RunProgress } from '../../shared/contract';
+import { api, call, ContractFailure, onConnectionChange } from '../api';
+import { useApp } from '../stores/app';
+import { useLedger } from '../stores/ledger';
+import { useNavigation } from '../stores/navigation';
+import { listenToRunProgress, useRunProgress } from '../stores/run-progress';
+
+/** Mshahara's query client: answers are refreshed by events and actions, not by focus or timers. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A refusal from the core is its answer, and a lost connection is retried when it comes back.
+        retry: false,
+        refetchOnWindowFocus: false,
+        refetchOnReconnect: false,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** The cache key of one answer: the contract method, then its input (prefixes match every input). */
+export function contractKey<M extends MethodName>(method: M, input?: Partial<MethodInput<M>>): readonly unknown[] {
+  return input === undefined ? [method] : [method, input];
+}
+
+/** One contract answer for a screen, as screens read it. */
+export interface Loaded<T> {
+  value: T | undefined;
+  error: unknown;
+  /** True while the answer is being asked for (first time or again). */
+  loading: boolean;
+  /** Asks again now; settles when the new answer (or its error) is in. */
+  reload(): Promise<void>;
+}
+
+/**
+ * Loads `method` with `input` and keeps it fresh. While a changed input is loading the previous
+ * answer stays on screen, so a list does not flash empty as the officer types in a search.
+ */
+export function useContractQuery<M extends MethodName>(
+  method: M,
+  input: MethodInput<M>,
+  options: { enabled?: boolean } = {},
+): Loaded<MethodOutput<M>> {
+  const query = useQuery({
+    queryKey: contractKey(method, input),
+    queryFn: () => call(method, input),
+    placeholderData: keepPreviousData,
+    enabled: options.enabled,
+  });
+  const { refetch } = query;
+  const reload = useCallback(async () => {
+    await refetch();
+  }, [refetch]);
+  return { value: query.data, error: query.error ?? undefined, loading: query.isFetching, reload };
+}
+
+/** What a list says when it has no rows: its own empty words only once it truly loaded empty. */
+export function emptyWords(loaded: Pick<Loaded<unknown>, 'value' | 'error'>, words: string): string {
+  if (loaded.error !== undefined) {
+    return isLostConnection(loaded.error)
+      ? "Lost connection to Mshahara's core."
+      : 'Not loaded: see the problem above.';
+  }
+  return loaded.value === undefined ? 'Loading…' : words;
+}
+
+/** Whether a failure means the core could not be reached, rather than that it refused. */
+export function isLostConnection(error: unknown): boolean {
+  return error instanceof ContractFailure && error.kind === 'unavailable';
+}
+
+type Prefix = readonly unknown[];
+
+/** The answers each change makes out of date (besides what its events say). */
+const changedBy: Partial<Record<MethodName, Prefix[]>> = {
+  'workers.add': [['workers.list']],
+  'workers.edit': [['workers.list']],
+  'workers.deactivate': [['workers.list']],
+  'workers.restore': [['workers.list']],
+  'workers.importCommit': [['workers.list']],
+  'runs.createFromWorkers': [['runs.list'], ['dashboard.summary']],
+  'runs.createFromFile': [['runs.list'], ['dashboard.summary']],
+  'runs.approve': [['runs.list'], ['runs.review']],
+  'runs.start': [['runs.list'], ['runs.review'], ['dashboard.summary']],
+  'runs.pause': [['runs.list'], ['runs.review']],
+  'runs.resume': [['runs.list'], ['runs.review']],
+  'runs.cancel': [['runs.list'], ['runs.review'], ['runs.results'], ['dashboard.summary']],
+  'runs.approveRetry': [['runs.list'], ['runs.review'], ['runs.results'], ['dashboard.summary']],
+  'runs.resolve': [['runs.attention'], ['runs.review'], ['runs.results'], ['dashboard.summary']],
+  'runs.clearFinding': [['runs.attention'], ['dashboard.summary']],
+  'balance.refresh': [['dashboard.summary']],
+  'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary']],
+  'settings.update': [['settings.get']],
+  'relay.connect': [['relay.get']],
+  'certificate.load': [['certificate.info']],
+  'profiles.select': [['profiles.list']],
+  'profiles.create': [['profiles.list']],
+  'statements.import': [['reconcile.show'], ['reconcile.history']],
+  'reconcile.tick': [['reconcile.show']],
+  'reconcile.tickMatched': [['reconcile.show']],
+  'reconcile.decide': [['reconcile.show']],
+  'reconcile.finish': [['reconcile.show'], ['reconcile.history']],
+};
+
+/** Marks the answers under each prefix out of date; those on screen are asked for again. */
+export function invalidate(client: QueryClient, prefixes: readonly Prefix[]): Promise<void> {
+  return Promise.all(prefixes.map((queryKey) => client.invalidateQueries({ queryKey }))).then(() => undefined);
+}
+
+/** A call that changes something; once it settles, the answers it changes are read again. */
+export function useContractMutation<M extends MethodName>(
+  method: M,
+): UseMutationResult<MethodOutput<M>, Error, MethodInput<M>> {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: MethodInput<M>) => call(method, input),
+    onSettled: () => invalidate(client, changedBy[method] ?? []),
+  });
+}
+
+/**
+ * Groups bursts of events (progress comes ten times a second) into at most one refresh per `ms`:
+ * the first event refreshes at once, the rest of a burst once more at the end of it.
+ */
+function throttled(ms: number, run: () => void): { soon(): void; stop(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let again = false;
+  const tick = () => {
+    if (again) {
+      again = false;
+      run();
+      timer = setTimeout(tick, ms);
+    } else {
+      timer = undefined;
+    }
+  };
+  return {
+    soon: () => {
+      if (timer !== undefined) {
+        again = true;
+        return;
+      }
+      run();
+      timer = setTimeout(tick, ms);
+    },
+    stop: () => {
+      clearTimeout(timer);
+      timer = undefined;
+      again = false;
+    },
+  };
+}
+
+function settledCount(progress: RunProgress): number {
+  return progress.counts.paid + progress.counts.failed + progress.counts.cancelled;
+}
+
+/**
+ * Starts listening to the core once for the whole page: contract events, run progress and the
+ * connection. Each says here which answers it makes out of date. Answers a function that stops it.
+ */
+export function listenToCore(client: QueryClient): () => void {
+  const refresh = (...prefixes: Prefix[]) => void invalidate(client, prefixes);
+  const summary = throttled(1000, () => refresh(['dashboard.summary']));
+  const attention = throttled(1000, () => refresh(['runs.attention']));
+  const runs = throttled(1000, () => refresh(['runs.list']));
+  // New rows while a run pays: read the ledger on screen again, at most every two seconds.
+  const ledger = throttled(2000, () => {
+    if (useNavigation.getState().screen === 'ledger') useLedger.getState().refresh();
+  });
+  // Results follow a run's payments as they settle, at most about once a second per run.
+  const results = new Map<number, ReturnType<typeof throttled>>();
+  const resultsSoon = (runId: number) => {
+    let forRun = results.get(runId);
+    if (forRun === undefined) {
+      forRun = throttled(800, () => refresh(['runs.results', { runId }]));
+      results.set(runId, forRun);
+    }
+    forRun.soon();
+  };
+
+  const stops = [
+    listenToRunProgress(),
+    api.subscribe('profile.changed', () => {
+      void useApp.getState().load();
+      // Another profile's workers, runs and ledger: nothing cached still holds, so none of it is shown.
+      void client.resetQueries();
+      useLedger.getState().refresh();
+    }),
+    api.subscribe('balance.changed', () => summary.soon()),
+    api.subscribe('ledger.changed', () => {
+      summary.soon();
+      attention.soon();
+      runs.soon();
+      ledger.soon();
+    }),
+    // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
+    api.subscribe('inbox.changed', () => {
+      refresh(['inbox.list']);
+      attention.soon();
+      summary.soon();
+    }),
+    // A run's end, and its held state or work list, change without a new ledger row.
+    api.subscribe('run.ended', ({ runId }) =>
+      refresh(
+        ['dashboard.summary'],
+        ['runs.attention'],
+        ['runs.list'],
+        ['runs.review', { runId }],
+        ['runs.results', { runId }],
+      ),
+    ),
+    // Progress from events and from asking: a run's own state, its held state and its work list.
+    useRunProgress.subscribe((now, before) => {
+      for (const progress of Object.values(now.byRun)) {
+        const old = before.byRun[progress.runId];
+        if (old === progress) continue;
+        const { runId } = progress;
+        // The run's own state changed (approved, started, paused, ended): read it again.
+        const review = client.getQueryData<MethodOutput<'runs.review'>>(contractKey('runs.review', { runId }));
+        if ((old !== undefined && old.state !== progress.state) || (review && review.run.state !== progress.state))
+          refresh(['runs.review', { runId }], ['runs.list']);
+        if ((old?.held ?? null) !== progress.held) summary.soon();
+        if (
+          old === undefined ||
+          settledCount(old) !== settledCount(progress) ||
+          old.needsAttention !== progress.needsAttention ||
+          old.findings !== progress.findings ||
+          old.state !== progress.state
+        ) {
+          // Once the run has ended there is nothing more to wait for: show the final results at once.
+          if (progress.state === 'completed' || progress.state === 'cancelled') refresh(['runs.results', { runId }]);
+          else resultsSoon(runId);
+        }
+        attention.soon();
+      }
+    }),
+    // Back from a lost connection: whatever happened meanwhile, read what is on screen again.
+    onConnectionChange((state) => {
+      if (state !== 'connected') return;
+      void useApp.getState().load();
+      void client.invalidateQueries();
+      if (useNavigation.getState().screen === 'ledger') useLedger.getState().refresh();
+    }),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+    for (const timer of [summary, attention, runs, ledger, ...results.values()]) timer.stop();
+  };
+}

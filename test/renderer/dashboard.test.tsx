@@ -1,0 +1,64 @@
+// @vitest-environment happy-dom
+// The dashboard: what the officer watches first, kept current by the core's events.
+import { act, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../src/renderer/App';
+import { aRun, aSummary, bridge, progressOf } from './support/fake-bridge';
+import { renderWithProviders } from './support/render';
+
+describe('Dashboard', () => {
+  it('shows what needs a person and the recent runs', async () => {
+    bridge.data.summary = aSummary({
+      needsAttention: { total: 2, unknownPayouts: 1, failedPayouts: 1, inbox: 0, findings: 0 },
+      recentRuns: [
+        {
+          id: 3,
+          title: 'November salaries',
+          displayStatus: 'completed',
+          amountCents: 90_000_00,
+          createdAt: aRun({ id: 3, title: '' }).createdAt,
+        },
+      ],
+    });
+    renderWithProviders(<App />);
+
+    await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('2'));
+    expect(screen.getByText('November salaries')).toBeTruthy();
+  });
+
+  it('says it could not load, with the core’s words, instead of blank figures', async () => {
+    bridge.answer('dashboard.summary', () => {
+      throw new Error('The ledger is being repaired.');
+    });
+    renderWithProviders(<App />);
+
+    expect((await screen.findByRole('alert')).textContent).toContain('The ledger is being repaired.');
+    expect(screen.queryByTestId('needs-attention')).toBeNull();
+  });
+
+  it('redraws when new ledger rows arrive', async () => {
+    renderWithProviders(<App />);
+    await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('0'));
+
+    bridge.data.summary = aSummary({
+      needsAttention: { total: 1, unknownPayouts: 0, failedPayouts: 1, inbox: 0, findings: 0 },
+    });
+    act(() => bridge.emit('ledger.changed', { added: 1, latestId: 40 }));
+
+    await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('1'));
+  });
+
+  it('shows that payments are held as soon as a run’s progress says so', async () => {
+    const run = aRun({ id: 8, title: 'Casuals', state: 'running', displayStatus: 'running' });
+    bridge.data.runs = [run];
+    renderWithProviders(<App />);
+    await screen.findByTestId('needs-attention');
+    expect(screen.queryByTestId('payments-held')).toBeNull();
+
+    const why = 'No answers from M-Pesa for 2 minutes: new payments wait.';
+    bridge.data.summary = aSummary({ paymentsHeld: why });
+    act(() => bridge.emit('run.progress', progressOf(run, { held: why })));
+
+    expect((await screen.findByTestId('payments-held')).textContent).toContain(why);
+  });
+});
