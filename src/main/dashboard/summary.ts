@@ -17,8 +17,19 @@ function nairobiDay(now: Date, daysAgo = 0): string {
   return new Date(now.getTime() + 3 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The UTC instant a Nairobi day ("2026-11-21") begins, as the ledger stores times. */
+function nairobiDayStart(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) - 3 * 3_600_000).toISOString();
+}
+
+/** The Nairobi day that begins the month after `month` ("2026-11" gives "2026-12-01"). */
+function nextMonthFirstDay(month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 10);
+}
+
 // Only current rows: a corrected transaction is replaced by its correction.
-const currentPayouts = `FROM transactions t WHERE t.kind = 'b2c_payment' AND t.direction = 'out' AND t.corrects_id IS NULL
+const currentPayouts = `FROM transactions t WHERE t.kind = 'b2c_payment' AND t.direction = 'out'
   AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`;
 
 export function dashboardSummary(
@@ -30,16 +41,18 @@ export function dashboardSummary(
   const monthLabel = today.slice(0, 7);
   const month = db
     .prepare(
-      `SELECT count(*) AS n, coalesce(sum(t.amount_cents), 0) AS cents, coalesce(sum(t.charge_cents), 0) AS charges ${currentPayouts} AND t.status = 'completed' AND substr(${nairobiDaySql('t.occurred_at')}, 1, 7) = ?`,
+      `SELECT count(*) AS n, coalesce(sum(t.amount_cents), 0) AS cents, coalesce(sum(t.charge_cents), 0) AS charges ${currentPayouts} AND t.status = 'completed' AND t.occurred_at >= ? AND t.occurred_at < ?`,
     )
-    .get(monthLabel) as { n: number; cents: number; charges: number };
+    .get(nairobiDayStart(`${monthLabel}-01`), nairobiDayStart(nextMonthFirstDay(monthLabel))) as {
+    n: number;
+    cents: number;
+    charges: number;
+  };
 
   const firstDay = nairobiDay(now, chartDays - 1);
   const settled = db
-    .prepare(
-      `SELECT t.status, count(*) AS n ${currentPayouts} AND ${nairobiDaySql('t.occurred_at')} >= ? GROUP BY t.status`,
-    )
-    .all(firstDay) as Array<{ status: 'completed' | 'failed'; n: number }>;
+    .prepare(`SELECT t.status, count(*) AS n ${currentPayouts} AND t.occurred_at >= ? GROUP BY t.status`)
+    .all(nairobiDayStart(firstDay)) as Array<{ status: 'completed' | 'failed'; n: number }>;
   const paid = settled.find((s) => s.status === 'completed')?.n ?? 0;
   const failedSettled = settled.find((s) => s.status === 'failed')?.n ?? 0;
 
@@ -47,9 +60,9 @@ export function dashboardSummary(
     (
       db
         .prepare(
-          `SELECT ${nairobiDaySql('t.occurred_at')} AS day, count(*) AS n, sum(t.amount_cents) AS cents ${currentPayouts} AND t.status = 'completed' AND ${nairobiDaySql('t.occurred_at')} >= ? GROUP BY day`,
+          `SELECT ${nairobiDaySql('t.occurred_at')} AS day, count(*) AS n, sum(t.amount_cents) AS cents ${currentPayouts} AND t.status = 'completed' AND t.occurred_at >= ? GROUP BY day`,
         )
-        .all(firstDay) as Array<{ day: string; n: number; cents: number }>
+        .all(nairobiDayStart(firstDay)) as Array<{ day: string; n: number; cents: number }>
     ).map((row) => [row.day, row]),
   );
   const payoutsPerDay = Array.from({ length: chartDays }, (_, index) => {
