@@ -74,6 +74,14 @@ export function appendAudit(db: Db, entry: AuditEntry): AuditRecord {
   return db.inTransaction ? append() : db.transaction(append).immediate();
 }
 
+/** When `action` was last recorded for one entity, or null if never. */
+export function lastAuditedAt(db: Db, entity: string, entityId: string | number, action: string): string | null {
+  const row = db
+    .prepare('SELECT at FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ? ORDER BY id DESC LIMIT 1')
+    .get(entity, String(entityId), action) as { at: string } | undefined;
+  return row?.at ?? null;
+}
+
 /** Walks the whole chain from the first row and reports the first row that does not hold. */
 export function verifyAuditChain(db: Db): AuditChainCheck {
   let prevHash = genesisHash;

@@ -6,7 +6,8 @@
 import type { DarajaClient } from '../../daraja';
 import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../callback-sources/inbox/source';
-import { appendAudit } from '../../ledger/audit';
+import { appendAudit, lastAuditedAt } from '../../ledger/audit';
+import { recordTransaction } from '../../ledger/transactions';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { parseCallback, type CallbackKind } from '../../daraja/callbacks';
 import { attemptById, attemptsWhere, failItem, openAttemptStates, type Attempt, type AttemptState } from './attempts';
@@ -81,9 +82,6 @@ export function listAttention(db: ProfileDatabase, runId?: number): AttentionIte
     `a.needs_attention = 1 AND a.state IN (${openList})${runId === undefined ? '' : ' AND i.run_id = ?'} ORDER BY a.updated_at, a.id`,
     ...(runId === undefined ? [] : [runId]),
   );
-  const since = db.prepare(
-    `SELECT at FROM audit_log WHERE entity = 'payout_attempt' AND entity_id = ? AND action = 'payout_attempt.needs_attention' ORDER BY id DESC LIMIT 1`,
-  );
   return attempts.map((attempt) => ({
     itemId: attempt.itemId,
     runId: attempt.runId,
@@ -97,7 +95,10 @@ export function listAttention(db: ProfileDatabase, runId?: number): AttentionIte
     reason: attempt.attentionReason ?? 'No evidence settled this payment',
     missing: missingEvidence(attempt),
     since:
-      (since.get(String(attempt.id)) as { at: string } | undefined)?.at ?? attempt.acceptedAt ?? attempt.sentAt ?? '',
+      lastAuditedAt(db, 'payout_attempt', attempt.id, 'payout_attempt.needs_attention') ??
+      attempt.acceptedAt ??
+      attempt.sentAt ??
+      '',
   }));
 }
 
@@ -335,10 +336,18 @@ async function resolvePaid(
       nowIso,
       attempt.itemId,
     );
-    db.prepare(
-      `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, phone, attempt_id, source)
-       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, 'manual')`,
-    ).run(receipt, nowIso, nowIso, attempt.amountCents, attempt.phone, attempt.id);
+    recordTransaction(db, {
+      receipt,
+      occurredAt: nowIso,
+      recordedAt: nowIso,
+      direction: 'out',
+      kind: 'b2c_payment',
+      status: 'completed',
+      amountCents: attempt.amountCents,
+      phone: attempt.phone,
+      attemptId: attempt.id,
+      source: 'manual',
+    });
     audit(db, actor, attempt, { outcome: 'paid', receipt, reason, checked: 'unchecked' });
   }).immediate();
   return {

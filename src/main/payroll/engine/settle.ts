@@ -2,6 +2,7 @@
 // ledger row, audit row and the inbox entry's outcome commit in ONE transaction (DESIGN §4 inv. 5).
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
+import { recordTransaction } from '../../ledger/transactions';
 import type { Attempt } from './attempts';
 import { failItem, openAttemptStates } from './attempts';
 import { estimatedChargeOrNull } from '../charges';
@@ -138,29 +139,25 @@ function insertPayment(
   nowIso: string,
   contradiction: FindingKind | null,
 ): number {
-  const ledger = db
-    .prepare(
-      `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
-         party_display, utility_balance_cents, attempt_id, inbox_id, source, contradiction, charge_basis)
-       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      evidence.receipt,
-      (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
-      nowIso,
-      evidence.amountCents,
-      evidence.chargeCents ?? estimatedChargeOrNull(evidence.amountCents),
-      evidence.phone,
-      evidence.registeredName,
-      evidence.partyDisplay,
-      evidence.utilityBalanceCents,
-      attempt.id,
-      evidence.inboxId,
-      evidence.source,
-      contradiction,
-      evidence.chargeCents === null ? 'estimated' : 'reported',
-    );
-  return Number(ledger.lastInsertRowid);
+  return recordTransaction(db, {
+    receipt: evidence.receipt,
+    occurredAt: (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
+    recordedAt: nowIso,
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: evidence.amountCents,
+    chargeCents: evidence.chargeCents ?? estimatedChargeOrNull(evidence.amountCents),
+    phone: evidence.phone,
+    partyName: evidence.registeredName,
+    partyDisplay: evidence.partyDisplay,
+    utilityBalanceCents: evidence.utilityBalanceCents,
+    attemptId: attempt.id,
+    inboxId: evidence.inboxId,
+    source: evidence.source,
+    contradiction,
+    chargeBasis: evidence.chargeCents === null ? 'estimated' : 'reported',
+  }).id;
 }
 
 export type FindingKind =
