@@ -2,6 +2,7 @@
 // person, payouts per day) and the float refresh.
 import type { MethodOutput } from '../../shared/contract';
 import type { ProfileDatabase } from '../db';
+import type { AuditAlarm } from '../ledger/audit-alarm';
 import type { ContractHandlers } from '../transports/dispatch';
 import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from '../payroll/status';
 import { queryBalance } from './balance';
@@ -24,7 +25,12 @@ function nairobiDay(now: Date, daysAgo = 0): string {
 const currentPayouts = `FROM transactions t WHERE t.kind = 'b2c_payment' AND t.direction = 'out' AND t.corrects_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`;
 
-export function dashboardSummary(db: ProfileDatabase, now = new Date(), paymentsHeld: string | null = null): Summary {
+export function dashboardSummary(
+  db: ProfileDatabase,
+  now = new Date(),
+  paymentsHeld: string | null = null,
+  auditAlarm: AuditAlarm | null = null,
+): Summary {
   const today = nairobiDay(now);
   const monthLabel = today.slice(0, 7);
   const month = db
@@ -112,6 +118,7 @@ export function dashboardSummary(db: ProfileDatabase, now = new Date(), payments
       findings,
     },
     paymentsHeld,
+    auditAlarm,
     payoutsPerDay,
     recentRuns,
   };
@@ -123,7 +130,7 @@ export function dashboardHandlers(ctx: ApiContext): Pick<ContractHandlers, 'dash
   return {
     'dashboard.summary': () => {
       const core = ctx.session.require();
-      return dashboardSummary(core.db, new Date(), core.engine.held);
+      return dashboardSummary(core.db, new Date(), core.engine.held, core.audit.alarm);
     },
     'balance.refresh': async () => {
       const core = ctx.session.require();

@@ -46,7 +46,9 @@ export interface NewTransaction {
   chargeBasis?: 'estimated' | 'reported' | null;
 }
 
-export interface LedgerTransaction extends Required<Omit<NewTransaction, 'recordedAt' | 'contradiction' | 'chargeBasis'>> {
+export interface LedgerTransaction extends Required<
+  Omit<NewTransaction, 'recordedAt' | 'contradiction' | 'chargeBasis'>
+> {
   id: number;
   recordedAt: string;
   correctsId: number | null;

@@ -92,10 +92,13 @@ export function Dashboard() {
       void reload();
       void reloadWork();
     });
+    // The audit chain is checked after the profile opens: a break found then is in the summary.
+    const stopAudit = api.subscribe('audit.alarm', () => void reload());
     return () => {
       stopBalance();
       stopLedger();
       stopEnded();
+      stopAudit();
     };
   }, [reload, reloadWork]);
 
@@ -136,6 +139,17 @@ export function Dashboard() {
           Refresh balance
         </Button>
       </Group>
+      {value?.auditAlarm && (
+        <Alert
+          color="red"
+          variant="filled"
+          title="The audit log was changed outside Mshahara"
+          role="alert"
+          data-testid="audit-alarm"
+        >
+          {value.auditAlarm.message}
+        </Alert>
+      )}
       <Problem error={summary.error} title="The dashboard could not load" />
       {value?.paymentsHeld && (
         <Alert

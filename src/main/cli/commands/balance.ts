@@ -8,6 +8,7 @@ import { applyInboxEntry } from '../../payroll/engine';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, positiveNumber } from '../usage';
+import { warnOfAuditCheck } from '../audit-alarm';
 
 export const balanceHelp = `Usage: npm run cli -- balance [--profile <name>] [--json]
 
@@ -46,6 +47,7 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
     ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
   });
   try {
+    await warnOfAuditCheck(app, io);
     const results = new Map<string, boolean>();
     let wake: () => void = () => undefined;
     const stopListening = app.source.onStored((ids) => {
