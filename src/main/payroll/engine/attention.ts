@@ -8,9 +8,18 @@ import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { appendAudit, lastAuditedAt } from '../../ledger/audit';
 import { recordTransaction } from '../../ledger/transactions';
+import { itemTransitions, stateGuard } from '../transitions';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { parseCallback, type CallbackKind } from '../../daraja/callbacks';
-import { attemptById, attemptsWhere, failItem, openAttemptStates, type Attempt, type AttemptState } from './attempts';
+import {
+  attemptById,
+  attemptGuard,
+  attemptsWhere,
+  failItem,
+  openAttemptStates,
+  type Attempt,
+  type AttemptState,
+} from './attempts';
 import {
   queryById,
   recordQueryAccepted,
@@ -327,15 +336,14 @@ async function resolvePaid(
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = 'mshahara.resolved', result_desc = ?, resolved_by = ?, resolution = ?,
-           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
+           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('succeeded')}`,
       )
       .run(receipt, `Recorded as paid by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1)
       throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
-    db.prepare(`UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND state <> 'cancelled'`).run(
-      nowIso,
-      attempt.itemId,
-    );
+    db.prepare(
+      `UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND ${stateGuard(itemTransitions, 'paid')}`,
+    ).run(nowIso, attempt.itemId);
     recordTransaction(db, {
       receipt,
       occurredAt: nowIso,
@@ -429,7 +437,7 @@ async function resolveFailed(
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'failed', result_code = 'mshahara.resolved', result_desc = ?, resolved_by = ?, resolution = ?,
-           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
+           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('failed')}`,
       )
       .run(`Recorded as failed by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1)
