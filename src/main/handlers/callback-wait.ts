@@ -1,5 +1,5 @@
-// Waits for the callback that answers a request Mshahara just made (a balance query, a status
-// query): listening starts BEFORE the request leaves, so an answer faster than the reply is not missed.
+// Waits for the callback that answers a request Mshahara just made (a Transaction Status
+// query from the inbox): listening starts BEFORE the request leaves, so a fast answer is not missed.
 import type { ProfileCore } from './context';
 import type { InboxRow } from './inbox';
 

@@ -4,7 +4,8 @@ import { DarajaError, UnavailableError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { defaultResultTimeoutMs, openProfileApp } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
-import { applyInboxEntry } from '../../payroll/engine';
+import { askAccountBalance } from '../../payroll/engine/balance-query';
+import { parseCallback } from '../../daraja/callbacks';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, positiveNumber } from '../usage';
@@ -48,85 +49,71 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
   });
   try {
     await warnOfAuditCheck(app, io);
-    const results = new Map<string, boolean>();
-    let wake: () => void = () => undefined;
-    const stopListening = app.source.onStored((ids) => {
-      for (const id of ids) {
-        const result = applyInboxEntry(app.db, id, new Date().toISOString());
-        if (result.kind === 'balance') results.set(result.conversationId, result.ok);
-      }
-      wake();
+    const waitMs = waitSeconds === undefined ? defaultResultTimeoutMs(app.profile) : waitSeconds * 1000;
+    // The engine is not running here, so the answer is applied as it arrives.
+    const answer = await askAccountBalance(app, {
+      remarks: 'Balance check',
+      waitMs,
+      answerKinds: ['balance-result'],
+      applyAnswers: true,
     });
-    try {
-      const outcome = await app.client.accountBalance({
-        remarks: 'Balance check',
-        resultUrl: app.source.callbackUrl('balance-result'),
-        queueTimeoutUrl: app.source.callbackUrl('timeout'),
-      });
-      if (outcome.kind !== 'accepted') throw outcome.error;
-      const conversationId = outcome.value.conversationId;
-      const waitMs = waitSeconds === undefined ? defaultResultTimeoutMs(app.profile) : waitSeconds * 1000;
-      const deadline = Date.now() + waitMs;
-      while (!results.has(conversationId) && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - Date.now());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      const ok = results.get(conversationId);
-      if (ok === undefined)
-        throw new UnavailableError(
-          `M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`,
-        );
-      if (!ok) throw new DarajaError(`M-Pesa refused the balance query: ${refusalReason(app.db, conversationId)}`);
-      const accounts = app.db
-        .prepare(
-          `SELECT account, currency, available_cents, current_cents, reserved_cents, uncleared_cents, observed_at
+    if (answer.kind === 'refused') throw answer.error;
+    const conversationId = answer.conversationId;
+    if (answer.kind === 'no_answer')
+      throw new UnavailableError(
+        `M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`,
+      );
+    if (!balanceAnswered(app.db, answer.inboxId))
+      throw new DarajaError(`M-Pesa refused the balance query: ${refusalReason(app.db, conversationId)}`);
+    const accounts = app.db
+      .prepare(
+        `SELECT account, currency, available_cents, current_cents, reserved_cents, uncleared_cents, observed_at
              FROM balance_snapshots WHERE conversation_id = ? ORDER BY id`,
-        )
-        .all(conversationId) as AccountRow[];
-      if (values.json === true) {
-        line(
-          io.out,
-          JSON.stringify(
-            accounts.map((a) => ({
-              account: a.account,
-              currency: a.currency,
-              availableCents: a.available_cents,
-              currentCents: a.current_cents,
-              reservedCents: a.reserved_cents,
-              unclearedCents: a.uncleared_cents,
-              observedAt: a.observed_at,
-            })),
-            null,
-            2,
-          ),
-        );
-      } else {
-        line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
-        line(
-          io.out,
-          table([
-            ['account', 'available', 'reserved', 'uncleared'],
-            ...accounts.map((a) => [
-              a.account,
-              formatKesWithCurrency(a.available_cents),
-              formatKesWithCurrency(a.reserved_cents ?? 0),
-              formatKesWithCurrency(a.uncleared_cents ?? 0),
-            ]),
+      )
+      .all(conversationId) as AccountRow[];
+    if (values.json === true) {
+      line(
+        io.out,
+        JSON.stringify(
+          accounts.map((a) => ({
+            account: a.account,
+            currency: a.currency,
+            availableCents: a.available_cents,
+            currentCents: a.current_cents,
+            reservedCents: a.reserved_cents,
+            unclearedCents: a.uncleared_cents,
+            observedAt: a.observed_at,
+          })),
+          null,
+          2,
+        ),
+      );
+    } else {
+      line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
+      line(
+        io.out,
+        table([
+          ['account', 'available', 'reserved', 'uncleared'],
+          ...accounts.map((a) => [
+            a.account,
+            formatKesWithCurrency(a.available_cents),
+            formatKesWithCurrency(a.reserved_cents ?? 0),
+            formatKesWithCurrency(a.uncleared_cents ?? 0),
           ]),
-        );
-      }
-      return 0;
-    } finally {
-      stopListening();
+        ]),
+      );
     }
+    return 0;
   } finally {
     await app.close();
   }
+}
+
+/** Whether the balance result stored as `inboxId` reports balances (result code 0). */
+function balanceAnswered(db: ProfileDatabase, inboxId: number): boolean {
+  const row = db.prepare('SELECT body FROM inbox WHERE id = ?').get(inboxId) as { body: string };
+  const parsed = parseCallback(row.body, 'balance-result');
+  return parsed.ok && parsed.event.type === 'balance-result' && parsed.event.resultCode === '0';
 }
 
 function refusalReason(db: ProfileDatabase, conversationId: string): string {
