@@ -154,7 +154,7 @@ describe('exactly-once checker', () => {
     outcome.database.unresolvedAttempts.push({ id: 7, state: 'unknown', phone: outcome.lines[0]!.phone });
     outcome.database.items[2]!.state = 'paying';
     outcome.database.runs.push({ id: 2, state: 'completed' });
-    outcome.database.auditChain = { ok: false, brokenAt: 4, reason: 'hash mismatch' };
+    outcome.database.auditChain = { ok: false, brokenAt: 4, at: null, problem: 'edited', reason: 'hash mismatch' };
     outcome.database.openFindings = 1;
     const problems = exactlyOnceProblems(outcome).join('\n');
     expect(problems).toContain('1 findings');

@@ -36,6 +36,24 @@ describe('Dashboard', () => {
     expect(screen.queryByTestId('needs-attention')).toBeNull();
   });
 
+  it('raises a broken audit chain as an alarm when the check finds it after opening', async () => {
+    renderWithProviders(<App />);
+    await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('0'));
+    expect(screen.queryByText(/audit log was changed outside Mshahara/)).toBeNull();
+
+    const alarm = {
+      entryId: 5,
+      at: '2026-11-03T11:02:00.000Z',
+      problem: 'edited' as const,
+      message:
+        'The audit log was changed outside Mshahara: entry 5 (3 Nov 2026, 14:02) was edited after it was written.',
+    };
+    bridge.data.summary = aSummary({ auditAlarm: alarm });
+    act(() => bridge.emit('audit.alarm', alarm));
+
+    expect(await screen.findByText(/entry 5 \(3 Nov 2026, 14:02\) was edited/)).toBeTruthy();
+  });
+
   it('redraws when new ledger rows arrive', async () => {
     renderWithProviders(<App />);
     await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('0'));

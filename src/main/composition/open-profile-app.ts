@@ -10,6 +10,7 @@ import { PayoutEngine } from '../payroll/engine';
 import { profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../callback-sources/relay-client/route';
 import type { SecretStore } from '../secrets/secret-store';
+import { startAuditCheck, type AuditCheck } from './audit-check';
 import { connectToDaraja } from './daraja-connection';
 import { openProfileDatabase } from './profile-database';
 
@@ -57,6 +58,8 @@ export interface ProfileApp {
   engine: PayoutEngine;
   /** Present when this process started the demo simulator. */
   simulator: RunningSimulator | undefined;
+  /** The check of the audit chain started at open: a broken chain is an alarm to show. */
+  audit: AuditCheck;
   /** Stops the engine (answers on the wire are recorded first), the route, the simulator, then the database. */
   close(): Promise<void>;
 }
@@ -76,6 +79,8 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
   });
   const { profile, db } = opened;
   const cleanups: Array<() => Promise<void> | void> = [() => opened.close()];
+  const audit = startAuditCheck(db);
+  cleanups.push(() => audit.stop());
   const closeAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups.length = 0;
@@ -111,7 +116,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     });
     cleanups.push(() => engine.stop());
     if (options.startEngine !== false) await engine.start();
-    return { profile, db, client, source, engine, simulator, close: closeAll };
+    return { profile, db, client, source, engine, simulator, audit, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -6,7 +6,8 @@
 // held in EXCLUSIVE locking mode after one write. It is an fcntl lock, so the kernel releases it
 // the moment the holder ends, however it ends (kill -9, power cut): there is no stale lock to
 // time out. Who holds it is written beside it in `profile.lock.json` once the lock is taken.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -80,8 +81,7 @@ export function lockProfile(profileName: string, folder: string, program: string
   const holder: ProfileLockHolder = { program, pid: process.pid, since: new Date().toISOString(), host: hostname() };
   const holderFile = join(folder, holderFileName);
   // Written whole and renamed into place, so a second program never reads half of it.
-  writeFileSync(`${holderFile}.${process.pid}.tmp`, `${JSON.stringify(holder, null, 2)}\n`);
-  renameSync(`${holderFile}.${process.pid}.tmp`, holderFile);
+  writeFileAtomic.sync(holderFile, `${JSON.stringify(holder, null, 2)}\n`);
   let released = false;
   return {
     holder,

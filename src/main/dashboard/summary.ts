@@ -3,6 +3,7 @@
 import type { MethodOutput } from '../../shared/contract';
 import { countNeedingAction } from '../callback-sources/inbox/entries';
 import type { ProfileDatabase } from '../db';
+import type { AuditAlarm } from '../ledger/audit-alarm';
 import { latestFloat } from '../payroll/float';
 import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from '../payroll/status';
 
@@ -36,6 +37,7 @@ export function dashboardSummary(
   db: ProfileDatabase,
   now = new Date(),
   paymentsHeld: string | null = null,
+  auditAlarm: AuditAlarm | null = null,
 ): DashboardSummary {
   const today = nairobiDay(now);
   const monthLabel = today.slice(0, 7);
@@ -126,6 +128,7 @@ export function dashboardSummary(
       findings,
     },
     paymentsHeld,
+    auditAlarm,
     payoutsPerDay,
     recentRuns,
   };

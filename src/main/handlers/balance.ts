@@ -1,8 +1,8 @@
 // Asking M-Pesa for the float (Account Balance). The answer is a callback; the engine turns it into
 // balance snapshots. Used by the dashboard's refresh and by the connection test.
 import type { DarajaError } from '../../shared/errors';
-import type { InboxRow } from '../callback-sources/inbox/entries';
-import { listenForAnswers } from '../callback-sources/inbox/wait';
+import { inboxRow, type InboxRow } from '../callback-sources/inbox/entries';
+import { askAccountBalance } from '../payroll/engine/balance-query';
 import type { ProfileCore } from './context';
 
 export type BalanceQuery =
@@ -14,16 +14,10 @@ export type BalanceQuery =
 const loginCodes = new Set(['400.008.01', '400.008.02', '400.003.01', '401.002.01', '404.001.03']);
 
 export async function queryBalance(core: ProfileCore, remarks: string, timeoutMs: number): Promise<BalanceQuery> {
-  const wait = listenForAnswers(core);
-  const outcome = await core.client.accountBalance({
-    remarks,
-    resultUrl: core.source.callbackUrl('balance-result'),
-    queueTimeoutUrl: core.source.callbackUrl('timeout'),
-  });
-  if (outcome.kind !== 'accepted') {
-    wait.cancel();
-    return { kind: 'refused', error: outcome.error, tokenFailed: loginCodes.has(outcome.error.code ?? '') };
-  }
-  const row = await wait.answerFor(outcome.value.conversationId, timeoutMs);
-  return row === null ? { kind: 'no_answer' } : { kind: 'answered', row };
+  const answer = await askAccountBalance(core, { remarks, waitMs: timeoutMs });
+  if (answer.kind === 'refused')
+    return { kind: 'refused', error: answer.error, tokenFailed: loginCodes.has(answer.error.code ?? '') };
+  if (answer.kind === 'no_answer') return { kind: 'no_answer' };
+  const row = inboxRow(core.db, answer.inboxId);
+  return row === undefined ? { kind: 'no_answer' } : { kind: 'answered', row };
 }

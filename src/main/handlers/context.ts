@@ -1,6 +1,7 @@
 // What the contract handlers work with: the profile that is open (its database, Daraja client,
 // callback source and payout engine), where the data folder is, the keychain, and the event hub.
 import type { AppMode, EventName, EventPayload } from '../../shared/contract';
+import type { AuditCheck } from '../composition/audit-check';
 import type { DarajaClient } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../callback-sources/inbox/source';
@@ -45,6 +46,8 @@ export interface ProfileCore {
    * names the officer gave them, so demo payments come back with matching registered names.
    */
   registerDemoCustomers?: ((people: Array<{ phone: string; name: string }>) => void) | undefined;
+  /** The check of the audit chain started when the profile opened. */
+  audit: AuditCheck;
   /** The relay this process runs for a demo profile. */
   demoRelay?: { url: string; channel: string } | undefined;
   close(): Promise<void>;

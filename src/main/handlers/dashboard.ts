@@ -11,7 +11,7 @@ export function dashboardHandlers(ctx: ApiContext): Pick<ContractHandlers, 'dash
   return {
     'dashboard.summary': () => {
       const core = ctx.session.require();
-      return dashboardSummary(core.db, new Date(), core.engine.held);
+      return dashboardSummary(core.db, new Date(), core.engine.held, core.audit.alarm);
     },
     'balance.refresh': async () => {
       const core = ctx.session.require();

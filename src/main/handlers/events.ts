@@ -1,5 +1,6 @@
 // Turns what happens inside an open profile into contract events: run progress (and a run's end)
-// from the engine, new callbacks from the callback route, then what they changed (ledger, float).
+// from the engine, new callbacks from the callback route, then what they changed (ledger, float),
+// and a broken audit chain once the check started at open finds it.
 import { anyAppliedBalanceAnswer, countNeedingAction } from '../callback-sources/inbox/entries';
 import { countTransactionsAfter, latestTransactionId } from '../ledger/query';
 import { logger } from '../log';
@@ -60,7 +61,14 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
     }
   });
 
+  // The chain is checked after the profile opens; a page already showing the Dashboard hears of a break.
+  let wired = true;
+  void core.audit.done.then((alarm) => {
+    if (wired && alarm !== null) events.publish('audit.alarm', alarm);
+  });
+
   return () => {
+    wired = false;
     stopProgress();
     stopInbox();
   };

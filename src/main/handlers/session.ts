@@ -1,6 +1,7 @@
 // Which profile is open: opens one (closing the one before), remembers the choice in the data
 // folder's app.json so the next start opens it again, and refuses profile work before First start.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { UnavailableError } from '../../shared/errors';
 import { logger } from '../log';
@@ -107,9 +108,7 @@ export class ProfileSession {
   #remember(name: string): void {
     mkdirSync(this.#options.dataRoot, { recursive: true });
     const file = join(this.#options.dataRoot, appFile);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ lastProfile: name }, null, 2)}\n`);
-    renameSync(temporary, file);
+    writeFileAtomic.sync(file, `${JSON.stringify({ lastProfile: name }, null, 2)}\n`);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {

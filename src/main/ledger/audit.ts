@@ -28,8 +28,6 @@ export interface AuditRecord {
   prevHash: string;
 }
 
-export type AuditChainCheck = { ok: true; rows: number } | { ok: false; brokenAt: number; reason: string };
-
 interface AuditRow {
   id: number;
   at: string;
@@ -74,56 +72,157 @@ export function appendAudit(db: Db, entry: AuditEntry): AuditRecord {
   return db.inTransaction ? append() : db.transaction(append).immediate();
 }
 
-/** Walks the whole chain from the first row and reports the first row that does not hold. */
-export function verifyAuditChain(db: Db): AuditChainCheck {
-  let prevHash = genesisHash;
-  let expectedId: number | undefined;
-  let rows = 0;
-  const all = db.prepare(
-    'SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log ORDER BY id',
-  );
-  for (const row of all.iterate() as IterableIterator<AuditRow>) {
-    if (expectedId !== undefined && row.id !== expectedId) {
-      return { ok: false, brokenAt: row.id, reason: `entries ${expectedId} to ${row.id - 1} are missing` };
-    }
-    if (row.prev_hash !== prevHash) {
-      return {
-        ok: false,
-        brokenAt: row.id,
-        reason: 'does not follow the entry before it (an entry was removed, inserted or reordered)',
-      };
-    }
-    let details: unknown;
-    try {
-      details = JSON.parse(row.details);
-    } catch {
-      return { ok: false, brokenAt: row.id, reason: 'details are not valid JSON (the entry was edited)' };
-    }
-    const hash = auditEntryHash(row.prev_hash, {
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      entity: row.entity,
-      entityId: row.entity_id,
-      details,
-    });
-    if (hash !== row.hash) {
-      return { ok: false, brokenAt: row.id, reason: 'content does not match its hash (the entry was edited)' };
-    }
-    prevHash = row.hash;
-    expectedId = row.id + 1;
-    rows += 1;
+/** When `action` was last recorded for one entity, or null if never. */
+export function lastAuditedAt(db: Db, entity: string, entityId: string | number, action: string): string | null {
+  const row = db
+    .prepare('SELECT at FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ? ORDER BY id DESC LIMIT 1')
+    .get(entity, String(entityId), action) as { at: string } | undefined;
+  return row?.at ?? null;
+}
+
+/** What is wrong where a chain breaks, for the alarm's plain words. */
+export type AuditBreak = 'edited' | 'unreadable' | 'out_of_order' | 'missing' | 'missing_at_end';
+
+export type AuditChainCheck =
+  | { ok: true; rows: number }
+  | {
+      ok: false;
+      /** The first entry that does not hold (for entries removed from the end, the first id missing). */
+      brokenAt: number;
+      /** When that entry says it was written; null when it is gone. */
+      at: string | null;
+      problem: AuditBreak;
+      reason: string;
+    };
+
+type Broken = Extract<AuditChainCheck, { ok: false }>;
+
+/** Where a walk of the chain stands: the last entry that held. */
+interface ChainPosition {
+  prevHash: string;
+  lastId: number | undefined;
+  rows: number;
+}
+
+const chainRows =
+  'SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id';
+
+/** Checks one entry against the one before it; null when it holds. */
+function checkEntry(row: AuditRow, position: ChainPosition): Broken | null {
+  const broken = (problem: AuditBreak, reason: string): Broken => ({
+    ok: false,
+    brokenAt: row.id,
+    at: row.at,
+    problem,
+    reason,
+  });
+  if (position.lastId !== undefined && row.id !== position.lastId + 1) {
+    return broken('missing', `entries ${position.lastId + 1} to ${row.id - 1} are missing`);
   }
+  if (row.prev_hash !== position.prevHash) {
+    return broken('out_of_order', 'does not follow the entry before it (an entry was removed, inserted or reordered)');
+  }
+  if (storedEntryHash(row) === row.hash) return null;
+  // Not as written: re-read the details the slow way, so the reason names what is wrong.
+  let details: unknown;
+  try {
+    details = JSON.parse(row.details);
+  } catch {
+    return broken('unreadable', 'details are not valid JSON (the entry was edited)');
+  }
+  const hash = auditEntryHash(row.prev_hash, {
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    entity: row.entity,
+    entityId: row.entity_id,
+    details,
+  });
+  return hash === row.hash ? null : broken('edited', 'content does not match its hash (the entry was edited)');
+}
+
+/**
+ * Walks up to `limit` entries after `position`, moving it along. Returns the break, 'more' when
+ * entries remain, or the final verdict once the whole log has been read.
+ */
+function walkChain(db: Db, position: ChainPosition, limit: number): AuditChainCheck | 'more' {
+  // One read transaction: the rows and the highest id given out are read from one snapshot, so an
+  // entry another program appends meanwhile cannot look like entries removed from the end.
+  return db.transaction(() => walkSnapshot(db, position, limit))();
+}
+
+function walkSnapshot(db: Db, position: ChainPosition, limit: number): AuditChainCheck | 'more' {
+  let read = 0;
+  const entries = db.prepare(`${chainRows} LIMIT ?`).iterate(position.lastId ?? 0, limit) as IterableIterator<AuditRow>;
+  for (const row of entries) {
+    const broken = checkEntry(row, position);
+    if (broken !== null) {
+      entries.return?.();
+      return broken;
+    }
+    position.prevHash = row.hash;
+    position.lastId = row.id;
+    position.rows += 1;
+    read += 1;
+  }
+  if (read === limit) return 'more';
   // AUTOINCREMENT remembers the highest id ever given out: entries removed from the end leave it
   // ahead of the last row, which the chain alone cannot show.
   const sequence = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").get() as
     { seq: number } | undefined;
   const highest = sequence?.seq ?? 0;
-  const next = expectedId ?? 1;
+  const next = (position.lastId ?? 0) + 1;
   if (highest >= next) {
-    return { ok: false, brokenAt: next, reason: `entries ${next} to ${highest} are missing from the end` };
+    return {
+      ok: false,
+      brokenAt: next,
+      at: null,
+      problem: 'missing_at_end',
+      reason: `entries ${next} to ${highest} are missing from the end`,
+    };
   }
-  return { ok: true, rows };
+  return { ok: true, rows: position.rows };
+}
+
+/** Walks the whole chain from the first row and reports the first row that does not hold. */
+export function verifyAuditChain(db: Db): AuditChainCheck {
+  const position: ChainPosition = { prevHash: genesisHash, lastId: undefined, rows: 0 };
+  const verdict = walkChain(db, position, Number.MAX_SAFE_INTEGER);
+  if (verdict === 'more') throw new InternalError('The audit log has more entries than can be counted.');
+  return verdict;
+}
+
+/**
+ * The same check in slices of `sliceRows` entries, giving the event loop back between slices: a
+ * large log is checked after a profile opens without holding up payments or the screens. Entries
+ * appended meanwhile are checked too (they chain onto the last one). `stopped` ends it early (null).
+ */
+export async function verifyAuditChainInSlices(
+  db: Db,
+  options: { sliceRows?: number; stopped?: () => boolean } = {},
+): Promise<AuditChainCheck | null> {
+  const sliceRows = options.sliceRows ?? 2_000;
+  const position: ChainPosition = { prevHash: genesisHash, lastId: undefined, rows: 0 };
+  for (;;) {
+    if (options.stopped?.() === true || !db.open) return null;
+    const verdict = walkChain(db, position, sliceRows);
+    if (verdict !== 'more') return verdict;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * The hash of a row as stored. appendAudit writes details as canonical JSON, so the canonical form
+ * of the whole row is its fields in key order around the stored text: no parse, no re-canonicalising
+ * (the whole log is checked each time a profile opens). Strings are serialised as JCS does.
+ */
+function storedEntryHash(row: AuditRow): string {
+  const text =
+    `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"at":${JSON.stringify(row.at)},` +
+    `"details":${row.details},"entity":${JSON.stringify(row.entity)},"entityId":${JSON.stringify(row.entity_id)}}`;
+  return createHash('sha256')
+    .update(row.prev_hash + text, 'utf8')
+    .digest('hex');
 }
 
 /** What the hash covers: every column but id (order is carried by prev_hash) and the hashes. */

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import Database from 'better-sqlite3';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
 import { estimateCharge } from '../payroll/charges';
@@ -188,32 +189,36 @@ function leftOutRowsTable(leftOut: LeftOutSheet): ExportTable {
   };
 }
 
-function csvField(value: string | number | null, isAmount: boolean, isDate = false): string {
+/** One cell as the CSV shows it; csv-stringify adds the quoting. */
+function csvCell(value: string | number | null, isAmount: boolean, isDate = false): string {
   if (value === null) return '';
   if (isDate && typeof value === 'string') return nairobiTime(value);
   if (typeof value === 'number') return isAmount ? value.toFixed(2) : String(value);
-  const safe = String(neutraliseCell(value));
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return String(neutraliseCell(value));
 }
+
+/** CRLF line ends, as Excel writes them. */
+export const csvOptions = { record_delimiter: 'windows' } as const;
 
 /** The CSV text in chunks of a few hundred lines, starting with a BOM so Excel reads UTF-8 names. */
 export async function* csvChunks(table: ExportTable): AsyncGenerator<string> {
-  const line = (cells: readonly (string | number | null)[]): string =>
-    cells.map((c, i) => csvField(c, table.amountColumns.has(i), table.dateColumns?.has(i) === true)).join(',');
-  const header = (cells: readonly (string | number | null)[]): string =>
-    cells.map((c, i) => csvField(c, table.amountColumns.has(i))).join(',');
-  let chunk = `\uFEFF${header(table.header)}\r\n`;
-  let lines = 0;
+  const line = (cells: readonly (string | number | null)[]): string[] =>
+    cells.map((c, i) => csvCell(c, table.amountColumns.has(i), table.dateColumns?.has(i) === true));
+  const header = table.header.map((c, i) => csvCell(c, table.amountColumns.has(i)));
+  let lines: string[][] = [];
+  let first = true;
+  const chunk = (): string => {
+    const text = stringify(lines, csvOptions);
+    lines = [];
+    if (!first) return text;
+    first = false;
+    return `\uFEFF${stringify([header], csvOptions)}${text}`;
+  };
   for (const row of table.rows) {
-    chunk += `${line(row)}\r\n`;
-    lines += 1;
-    if (lines === 500) {
-      yield chunk;
-      chunk = '';
-      lines = 0;
-    }
+    lines.push(line(row));
+    if (lines.length === 500) yield chunk();
   }
-  if (chunk !== '') yield chunk;
+  if (first || lines.length > 0) yield chunk();
 }
 
 /** Streams the table as CSV into `output` (a file path or a writable stream), honouring back-pressure. */

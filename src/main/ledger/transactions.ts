@@ -38,9 +38,17 @@ export interface NewTransaction {
   reversalId?: number | null;
   inboxId?: number | null;
   source: TransactionSource;
+  /** When Mshahara wrote it; the database's clock when not given (the engine passes its own). */
+  recordedAt?: string;
+  /** Money that contradicts what Mshahara recorded (paid after a recorded failure, a second receipt). */
+  contradiction?: string | null;
+  /** Whether the charge is the tariff's estimate or the one M-Pesa reported. */
+  chargeBasis?: 'estimated' | 'reported' | null;
 }
 
-export interface LedgerTransaction extends Required<NewTransaction> {
+export interface LedgerTransaction extends Required<
+  Omit<NewTransaction, 'recordedAt' | 'contradiction' | 'chargeBasis'>
+> {
   id: number;
   recordedAt: string;
   correctsId: number | null;
@@ -105,6 +113,8 @@ function checkRow(row: NewTransaction): void {
   // Text order is time order only when every time is written the same way.
   if (!isoUtc.test(row.occurredAt))
     throw new ValidationError(`Ledger times are ISO-8601 UTC with milliseconds; got "${row.occurredAt}"`);
+  if (row.recordedAt !== undefined && !isoUtc.test(row.recordedAt))
+    throw new ValidationError(`Ledger times are ISO-8601 UTC with milliseconds; got "${row.recordedAt}"`);
   if (!Number.isSafeInteger(row.amountCents) || row.amountCents < 0)
     throw new ValidationError(`Ledger amounts are whole cents, not ${row.amountCents}`);
 }
@@ -117,13 +127,15 @@ function insert(
   checkRow(row);
   const result = db
     .prepare(
-      `INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, charge_cents, phone, party_name, party_display,
-         account_reference, utility_balance_cents, attempt_id, reversal_id, inbox_id, source, corrects_id, correction_reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
+         party_display, account_reference, utility_balance_cents, attempt_id, reversal_id, inbox_id, source, corrects_id, correction_reason,
+         contradiction, charge_basis)
+       VALUES (?, ?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       row.receipt,
       row.occurredAt,
+      row.recordedAt ?? null,
       row.direction,
       row.kind,
       row.status,
@@ -140,6 +152,8 @@ function insert(
       row.source,
       correction?.correctsId ?? null,
       correction?.reason ?? null,
+      row.contradiction ?? null,
+      row.chargeBasis ?? null,
     );
   return getTransaction(db, Number(result.lastInsertRowid));
 }

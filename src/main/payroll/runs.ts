@@ -9,6 +9,7 @@ import { checkRunWithinLimits } from './amount-limits';
 import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { estimateCharge } from './charges';
+import { itemTransitions, runTransitions, stateGuard } from './transitions';
 import { findDuplicatePayments, refusePayrollPaidBefore, type DuplicatePaymentWarning } from './duplicates';
 import {
   emptyItemCounts,
@@ -453,10 +454,10 @@ export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor):
       if (n === 0) throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving`);
       checkRunWithinLimits(db, runId);
       db.prepare(
-        "UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        `UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND ${stateGuard(runTransitions, 'approved', ['draft'])}`,
       ).run(actor.userId ?? null, runId);
       db.prepare(
-        "UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND state = 'draft'",
+        `UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND ${stateGuard(itemTransitions, 'queued', ['draft'])}`,
       ).run(runId);
       appendAudit(db, {
         actor: actor.name,

@@ -1,5 +1,6 @@
 // The payroll file template an officer downloads, fills in and imports: the same columns the import
 // reads (name, phone, amount, reference, national_id, department) and two example rows.
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
 
@@ -33,20 +34,14 @@ const exampleRows: readonly TemplateRow[] = [
   },
 ];
 
-function csvField(value: string): string {
-  const safe = neutraliseCell(value);
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** CSV text (UTF-8 with BOM so Excel opens it as UTF-8, CRLF line ends as Excel writes them). */
 export function payrollTemplateCsv(): string {
-  const lines = [
-    templateColumns.join(','),
-    ...exampleRows.map((r) =>
-      [r.name, r.phone, String(r.amountShillings), r.reference, r.nationalId, r.department].map(csvField).join(','),
+  const rows = exampleRows.map((r) =>
+    [r.name, r.phone, String(r.amountShillings), r.reference, r.nationalId, r.department].map((cell) =>
+      neutraliseCell(cell),
     ),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  );
+  return `\uFEFF${stringify([[...templateColumns], ...rows], { record_delimiter: 'windows' })}`;
 }
 
 /** XLSX workbook bytes. Phone and ID columns are text-formatted so Excel keeps the leading 0 people type. */

@@ -1,6 +1,7 @@
 // Profile folders in the data folder: create one (profile.json + its database file), read one,
 // list them. Nothing here ever deletes a folder: a profile holds a payroll history.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { dataFolder } from './data-folder';
@@ -139,9 +140,7 @@ export function saveProfile(settings: ProfileSettings, root: string = dataFolder
 }
 
 function writeSettings(folder: string, settings: ProfileSettings): void {
-  const temporary = join(folder, `${settingsFile}.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, join(folder, settingsFile));
+  writeFileAtomic.sync(join(folder, settingsFile), `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function loadProfile(name: string, root: string = dataFolder()): ProfileSettings {

@@ -203,6 +203,8 @@ export function listenToCore(client: QueryClient): () => void {
       useLedger.getState().refresh();
     }),
     api.subscribe('balance.changed', () => summary.soon()),
+    // The audit chain is checked after the profile opens: a break found then is in the summary.
+    api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
       summary.soon();
       attention.soon();

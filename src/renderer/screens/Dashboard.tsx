@@ -103,6 +103,17 @@ export function Dashboard() {
           Refresh balance
         </Button>
       </Group>
+      {value?.auditAlarm && (
+        <Alert
+          color="red"
+          variant="filled"
+          title="The audit log was changed outside Mshahara"
+          role="alert"
+          data-testid="audit-alarm"
+        >
+          {value.auditAlarm.message}
+        </Alert>
+      )}
       <Problem error={summary.error} title="The dashboard could not load" />
       {value?.paymentsHeld && (
         <Alert

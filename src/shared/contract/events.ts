@@ -1,8 +1,8 @@
 // Events main pushes to every open page: run progress and its end, new callbacks in the inbox,
-// a new balance, new ledger rows, and a change of profile. Each carries enough to redraw without a call.
+// a new balance, new ledger rows, a change of profile, and a broken audit log. Each carries enough to redraw without a call.
 import { z } from 'zod';
 import { cents, id } from './common';
-import { floatView } from './money';
+import { auditAlarm, floatView } from './money';
 import { runDisplayStatuses, runProgress } from './payroll';
 import { currentProfile } from './setup';
 
@@ -22,4 +22,6 @@ export const contractEvents = {
   'balance.changed': floatView,
   'ledger.changed': z.object({ added: z.number().int().min(0), latestId: id.nullable() }),
   'profile.changed': z.object({ profile: currentProfile.nullable() }),
+  /** The audit log of the open profile was found broken (checked after the profile opens). */
+  'audit.alarm': auditAlarm,
 } as const;

@@ -102,6 +102,21 @@ export const inboxEntry = z.object({
 });
 export type InboxEntry = z.output<typeof inboxEntry>;
 
+/**
+ * The audit log does not hold together: someone changed the profile's database outside Mshahara.
+ * Checked each time a profile opens; payments carry on, a person must be told.
+ */
+export const auditAlarm = z.object({
+  /** The first entry that does not hold. */
+  entryId: id,
+  /** When that entry says it was written; null when it was removed. */
+  at: isoInstant.nullable(),
+  problem: z.enum(['edited', 'unreadable', 'out_of_order', 'missing', 'missing_at_end']),
+  /** What to show, in plain words: what is wrong, where, and what to do. */
+  message: z.string(),
+});
+export type AuditAlarm = z.output<typeof auditAlarm>;
+
 export const moneyMethods = {
   'dashboard.summary': {
     input: empty,
@@ -121,6 +136,8 @@ export const moneyMethods = {
       }),
       /** Why the engine holds new payments back (no answers arriving from M-Pesa), or null. */
       paymentsHeld: z.string().nullable(),
+      /** The audit log was changed outside Mshahara; null while it holds (or is still being checked). */
+      auditAlarm: auditAlarm.nullable(),
       /** The last 30 Nairobi days, oldest first, every day present. */
       payoutsPerDay: z.array(z.object({ day: nairobiDay, count: z.number().int(), amountCents: cents })),
       recentRuns: z.array(

@@ -68,6 +68,7 @@ export const eventNameList = [
   'balance.changed',
   'ledger.changed',
   'profile.changed',
+  'audit.alarm',
 ] as const;
 
 const methodSet: ReadonlySet<string> = new Set(methodNameList);

@@ -111,6 +111,7 @@ export function aSummary(overrides: Partial<Summary> = {}): Summary {
     successRate: null,
     needsAttention: { total: 0, unknownPayouts: 0, failedPayouts: 0, inbox: 0, findings: 0 },
     paymentsHeld: null,
+    auditAlarm: null,
     payoutsPerDay: [],
     recentRuns: [],
     ...overrides,

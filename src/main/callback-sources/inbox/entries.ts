@@ -2,6 +2,7 @@
 // screens, the dashboard and the CLI count or look up in it. Rows are written by store.ts.
 import type { InboxEntry } from '../../../shared/contract';
 import type { ProfileDatabase } from '../../db';
+import { parseCallback } from '../../daraja/callbacks';
 
 export interface InboxRow {
   id: number;
@@ -79,6 +80,13 @@ export function lastRelayCallbackAt(db: ProfileDatabase): string | null {
 }
 
 /** Why M-Pesa refused the balance query with this ConversationID, as its answer said. */
+/** Whether the balance result stored as `inboxId` reports balances (result code 0). */
+export function balanceAnswerReportsBalances(db: ProfileDatabase, inboxId: number): boolean {
+  const row = db.prepare('SELECT body FROM inbox WHERE id = ?').get(inboxId) as { body: string };
+  const parsed = parseCallback(row.body, 'balance-result');
+  return parsed.ok && parsed.event.type === 'balance-result' && parsed.event.resultCode === '0';
+}
+
 export function balanceRefusalReason(db: ProfileDatabase, conversationId: string): string | null {
   const row = db
     .prepare(`SELECT reason FROM inbox WHERE kind = 'balance-result' AND instr(body, ?) > 0 ORDER BY id DESC LIMIT 1`)

@@ -1,5 +1,5 @@
-// Waits for the callback that answers a request Mshahara just made (a balance query, a status
-// query): listening starts BEFORE the request leaves, so an answer faster than the reply is not missed.
+// Waits for the callback that answers a request Mshahara just made (a Transaction Status
+// query from the inbox): listening starts BEFORE the request leaves, so an answer faster than the reply is not missed.
 import type { ProfileDatabase } from '../../db';
 import { inboxRow, type InboxRow } from './entries';
 import type { CallbackSource } from './source';

@@ -12,6 +12,7 @@ import { getRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { exitCodes } from '../usage';
+import { warnIfAuditChainBroken, warnOfAuditCheck } from '../audit-alarm';
 
 const actor = 'cli';
 
@@ -41,6 +42,7 @@ export async function attentionCommand(
   try {
     const app = await openProfileApp(profile, { secrets: deps.secrets, sendPayments: false, ...deps.tuning });
     try {
+      await warnOfAuditCheck(app, io);
       list = workList(app.db, runId);
     } finally {
       await app.close();
@@ -53,6 +55,7 @@ export async function attentionCommand(
     );
     const opened = openProfileDatabase(profile);
     try {
+      warnIfAuditChainBroken(opened.db, io);
       list = workList(opened.db, runId);
     } finally {
       opened.close();
@@ -123,6 +126,7 @@ export async function resolveCommand(
     ...deps.tuning,
   });
   try {
+    await warnOfAuditCheck(app, io);
     line(
       io.err,
       resolution.outcome === 'paid'

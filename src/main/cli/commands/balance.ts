@@ -3,12 +3,13 @@
 import { DarajaError, UnavailableError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { defaultResultTimeoutMs, openProfileApp } from '../../composition/open-profile-app';
-import { balanceRefusalReason } from '../../callback-sources/inbox/entries';
-import { applyInboxEntry } from '../../payroll/engine';
+import { balanceAnswerReportsBalances, balanceRefusalReason } from '../../callback-sources/inbox/entries';
+import { askAccountBalance } from '../../payroll/engine/balance-query';
 import { floatAccountsOfAnswer } from '../../payroll/float';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, positiveNumber } from '../usage';
+import { warnOfAuditCheck } from '../audit-alarm';
 
 export const balanceHelp = `Usage: npm run cli -- balance [--profile <name>] [--json]
 
@@ -37,65 +38,44 @@ export async function balanceCommand(args: string[], io: CliIo, deps: { secrets:
     ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
   });
   try {
-    const results = new Map<string, boolean>();
-    let wake: () => void = () => undefined;
-    const stopListening = app.source.onStored((ids) => {
-      for (const id of ids) {
-        const result = applyInboxEntry(app.db, id, new Date().toISOString());
-        if (result.kind === 'balance') results.set(result.conversationId, result.ok);
-      }
-      wake();
+    await warnOfAuditCheck(app, io);
+    const waitMs = waitSeconds === undefined ? defaultResultTimeoutMs(app.profile) : waitSeconds * 1000;
+    // The engine is not running here, so the answer is applied as it arrives.
+    const answer = await askAccountBalance(app, {
+      remarks: 'Balance check',
+      waitMs,
+      answerKinds: ['balance-result'],
+      applyAnswers: true,
     });
-    try {
-      const outcome = await app.client.accountBalance({
-        remarks: 'Balance check',
-        resultUrl: app.source.callbackUrl('balance-result'),
-        queueTimeoutUrl: app.source.callbackUrl('timeout'),
-      });
-      if (outcome.kind !== 'accepted') throw outcome.error;
-      const conversationId = outcome.value.conversationId;
-      const waitMs = waitSeconds === undefined ? defaultResultTimeoutMs(app.profile) : waitSeconds * 1000;
-      const deadline = Date.now() + waitMs;
-      while (!results.has(conversationId) && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - Date.now());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      const ok = results.get(conversationId);
-      if (ok === undefined)
-        throw new UnavailableError(
-          `M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`,
-        );
-      if (!ok)
-        throw new DarajaError(
-          `M-Pesa refused the balance query: ${balanceRefusalReason(app.db, conversationId) ?? 'no reason given'}`,
-        );
-      const accounts = floatAccountsOfAnswer(app.db, conversationId);
-      if (values.json === true) {
-        line(io.out, JSON.stringify(accounts, null, 2));
-      } else {
-        line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
-        line(
-          io.out,
-          table([
-            ['account', 'available', 'reserved', 'uncleared'],
-            ...accounts.map((a) => [
-              a.account,
-              formatKesWithCurrency(a.availableCents),
-              formatKesWithCurrency(a.reservedCents ?? 0),
-              formatKesWithCurrency(a.unclearedCents ?? 0),
-            ]),
+    if (answer.kind === 'refused') throw answer.error;
+    const conversationId = answer.conversationId;
+    if (answer.kind === 'no_answer')
+      throw new UnavailableError(
+        `M-Pesa accepted the balance query but its answer did not arrive within ${Math.round(waitMs / 1000)} s. Try again.`,
+      );
+    if (!balanceAnswerReportsBalances(app.db, answer.inboxId))
+      throw new DarajaError(
+        `M-Pesa refused the balance query: ${balanceRefusalReason(app.db, conversationId) ?? 'no reason given'}`,
+      );
+    const accounts = floatAccountsOfAnswer(app.db, conversationId);
+    if (values.json === true) {
+      line(io.out, JSON.stringify(accounts, null, 2));
+    } else {
+      line(io.out, `Balances of shortcode ${app.profile.shortcode} (${app.profile.name}):`);
+      line(
+        io.out,
+        table([
+          ['account', 'available', 'reserved', 'uncleared'],
+          ...accounts.map((a) => [
+            a.account,
+            formatKesWithCurrency(a.availableCents),
+            formatKesWithCurrency(a.reservedCents ?? 0),
+            formatKesWithCurrency(a.unclearedCents ?? 0),
           ]),
-        );
-      }
-      return 0;
-    } finally {
-      stopListening();
+        ]),
+      );
     }
+    return 0;
   } finally {
     await app.close();
   }

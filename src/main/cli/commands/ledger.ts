@@ -5,6 +5,7 @@ import { exportLedger, type ExportFormat } from '../../ledger/export';
 import type { LedgerFilter } from '../../ledger/query';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const ledgerHelp = `Usage: npm run cli -- ledger export --format csv|xlsx [--out <file>] [--profile <name>]
 
@@ -52,6 +53,7 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
 
   const opened = openProfileDatabase(values.profile ?? defaultProfileName);
   try {
+    warnIfAuditChainBroken(opened.db, io);
     await exportLedger(opened.db, values.out ?? io.out, { format: format satisfies ExportFormat, filter });
     if (values.out !== undefined) line(io.err, `Ledger written to ${values.out}.`);
     return 0;

@@ -21,6 +21,7 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
 import { readInputFile } from '../input-file';
+import { warnOfAuditCheck } from '../audit-alarm';
 
 export const payHelp = `Usage: npm run cli -- pay <file.csv|file.xlsx> [--yes] [--pay-again] [--rate N] [--profile <name>]
 
@@ -81,6 +82,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     ...(maxStatusQueries === undefined ? {} : { maxStatusQueries }),
   });
   try {
+    await warnOfAuditCheck(app, io);
     let run = unfinishedRunFromFile(app.db, fileSha256);
     if (run === null) {
       // Loaded only for a new run: a restart that resumes one should not wait for the XLSX reader.

@@ -14,6 +14,7 @@ import {
 import { bucketTitles, exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <period> [--account <name>] [--json] [--profile <name>]
        npm run cli -- reconcile history [--json]
@@ -57,6 +58,7 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
     exclusive: subcommand === 'finish',
   });
   try {
+    warnIfAuditChainBroken(opened.db, io);
     const db = opened.db;
     if (subcommand === 'history') {
       const history = reconciliationHistory(db);

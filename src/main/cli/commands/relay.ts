@@ -15,6 +15,7 @@ import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { askHidden } from '../prompt';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const relayAdminTokenVariable = 'MSHAHARA_RELAY_ADMIN_TOKEN';
 
@@ -50,6 +51,7 @@ export async function relayCommand(args: string[], io: CliIo, deps: { secrets: (
   // register and save change where callbacks come from: never under a running engine's feet.
   const opened = openProfileDatabase(profileName, undefined, { exclusive: action === 'register' || action === 'save' });
   try {
+    warnIfAuditChainBroken(opened.db, io);
     const { db, profile } = opened;
     switch (action) {
       case 'key':

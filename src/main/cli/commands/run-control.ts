@@ -13,6 +13,7 @@ import { line, table, type CliIo } from '../output';
 import { askYesNo } from '../prompt';
 import { exitCodes, integerOption, positiveNumber } from '../usage';
 import { followRun } from './pay';
+import { warnIfAuditChainBroken, warnOfAuditCheck } from '../audit-alarm';
 
 const actor = 'cli';
 
@@ -63,6 +64,7 @@ function read<T>(ctx: RunCommandContext, look: (db: ReturnType<typeof openProfil
   // Looking needs no lock: the question is asked before this command takes the profile.
   const opened = openProfileDatabase(ctx.profile);
   try {
+    warnIfAuditChainBroken(opened.db, ctx.io);
     return look(opened.db);
   } finally {
     opened.close();
@@ -109,6 +111,7 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
   }
   const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
   try {
+    await warnOfAuditCheck(app, io);
     const queued = app.engine.approveRetry(runId, actor);
     line(io.err, `Retry approved: ${queued} payment${queued === 1 ? '' : 's'} queued again.`);
     return await followRun(app, runId, io);
@@ -140,6 +143,7 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
   // The engine is not started: cancelling must not send anything of this run or another first.
   const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, startEngine: false, ...ctx.tuning });
   try {
+    await warnOfAuditCheck(app, io);
     const { cancelledItems } = app.engine.cancelRun(runId, actor);
     const after = runSummary(app.db, runId);
     line(
@@ -162,6 +166,7 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
 export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
   const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, startEngine: false, ...ctx.tuning });
   try {
+    await warnOfAuditCheck(app, ctx.io);
     app.engine.pauseRun(ctx.runId, actor);
     const { counts } = runSummary(app.db, ctx.runId);
     line(
@@ -181,6 +186,7 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
 export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
   const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
   try {
+    await warnOfAuditCheck(app, ctx.io);
     if (getRun(app.db, ctx.runId).state === 'running')
       line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
     else app.engine.resumeRun(ctx.runId, actor);

@@ -19,6 +19,7 @@ import {
   tuningFrom,
   type RunCommandContext,
 } from './run-control';
+import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--profile <name>]
 
@@ -148,6 +149,7 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
 async function showRun(profile: string, runId: number, json: boolean, io: CliIo): Promise<number> {
   const opened = openProfileDatabase(profile);
   try {
+    warnIfAuditChainBroken(opened.db, io);
     const summary = runSummary(opened.db, runId);
     const items = listRunItems(opened.db, runId);
     const attention = listAttention(opened.db, runId);

@@ -9,6 +9,7 @@ import { bucketTitles } from '../../statements/report';
 import { readInputFile } from '../input-file';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const statementHelp = `Usage: npm run cli -- statement import <file> [--account <name>] [--json] [--profile <name>]
 
@@ -44,6 +45,7 @@ export async function statementCommand(args: string[], io: CliIo): Promise<numbe
   // Importing writes (rows, buckets, confirmed charges): one program at a time holds the profile.
   const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: true });
   try {
+    warnIfAuditChainBroken(opened.db, io);
     const result = await importStatement(opened.db, {
       fileName: basename(file),
       bytes,

@@ -10,6 +10,7 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--sheet <name>] [--map <meaning>=<column>,…] [--profile <name>]
 
@@ -65,6 +66,7 @@ export async function workersCommand(
     exclusive: values.yes === true,
   });
   try {
+    warnIfAuditChainBroken(opened.db, io);
     const preview = await previewFileFor(opened.db, content, 'workers', {
       sheet: values.sheet,
       mapping: values.map === undefined ? undefined : parseMapping(values.map, workersHelp),

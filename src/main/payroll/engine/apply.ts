@@ -16,6 +16,7 @@ import {
 } from '../../daraja/callbacks';
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
+import { recordTransaction } from '../../ledger/transactions';
 import {
   attemptByConversationId,
   attemptById,
@@ -840,28 +841,27 @@ function applyC2bConfirmation(
       .filter((part) => part !== null && part !== '')
       .join(' ');
     const phone = event.msisdnKind === 'plain' && /^254[17]\d{8}$/.test(event.msisdn) ? event.msisdn : null;
-    const inserted = db
-      .prepare(
-        `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, phone, party_name, party_display, account_reference, inbox_id, source)
-         VALUES (?, ?, ?, 'in', 'c2b_payment', 'completed', ?, ?, ?, ?, ?, ?, 'c2b_confirmation')`,
-      )
-      .run(
-        event.receipt,
-        event.transTime.toISOString(),
-        nowIso,
-        event.amountCents,
-        phone,
-        name === '' ? null : name,
-        event.msisdn,
-        event.billRef,
-        inboxId,
-      );
+    const inserted = recordTransaction(db, {
+      receipt: event.receipt,
+      occurredAt: event.transTime.toISOString(),
+      recordedAt: nowIso,
+      direction: 'in',
+      kind: 'c2b_payment',
+      status: 'completed',
+      amountCents: event.amountCents,
+      phone,
+      partyName: name === '' ? null : name,
+      partyDisplay: event.msisdn,
+      accountReference: event.billRef,
+      inboxId,
+      source: 'c2b_confirmation',
+    });
     applied(db, inboxId, `Received money from a customer: receipt ${event.receipt}`, nowIso);
     appendAudit(db, {
       actor: 'system',
       action: 'ledger.received',
       entity: 'transaction',
-      entityId: Number(inserted.lastInsertRowid),
+      entityId: inserted.id,
       details: { receipt: event.receipt, amountCents: event.amountCents, inboxId },
     });
   }).immediate();

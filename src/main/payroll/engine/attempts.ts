@@ -3,6 +3,7 @@
 // callback that settled an attempt first is never overwritten by a late synchronous answer.
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
+import { itemTransitions, stateGuard, statesInto as statesIntoTable } from '../transitions';
 import { newOriginatorConversationId } from './ids';
 
 export type AttemptState = 'created' | 'sending' | 'accepted' | 'succeeded' | 'failed' | 'rejected' | 'unknown';
@@ -11,7 +12,8 @@ export type AttemptState = 'created' | 'sending' | 'accepted' | 'succeeded' | 'f
  * DESIGN §4's attempt state machine as a table: from → where it may go. `created` is also where a
  * request Daraja turned away unprocessed (transient, throttled, "no such transaction") waits to
  * be sent again with its own OriginatorConversationID. Evidence may settle any open attempt.
- * Every update below names its from-states in SQL; the schema's triggers keep final states final.
+ * Every UPDATE of an attempt's state takes its `WHERE state IN (…)` from this table (attemptGuard);
+ * the schema's triggers keep final states final.
  */
 export const attemptTransitions: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
   created: ['sending', 'succeeded', 'failed', 'rejected', 'unknown'],
@@ -23,11 +25,14 @@ export const attemptTransitions: Readonly<Record<AttemptState, readonly AttemptS
   rejected: [],
 };
 
-/** The states an attempt may move to `target` from, read from the table above: every SQL guard uses it. */
-export function statesInto(target: AttemptState): AttemptState[] {
-  return (Object.keys(attemptTransitions) as AttemptState[]).filter((from) =>
-    attemptTransitions[from].includes(target),
-  );
+/** The states an attempt may move to `target` from, read from the table above. */
+export function statesInto(target: AttemptState, from?: readonly AttemptState[]): AttemptState[] {
+  return statesIntoTable(attemptTransitions, target, from);
+}
+
+/** The `state IN (…)` of every UPDATE that moves an attempt to `target` (narrowed by `from`). */
+export function attemptGuard(target: AttemptState, from?: readonly AttemptState[], column = 'state'): string {
+  return stateGuard(attemptTransitions, target, from, column);
 }
 
 function inList(states: readonly AttemptState[]): string {
@@ -201,12 +206,12 @@ export function openAttempt(db: ProfileDatabase, itemId: number, nowIso: string,
         )
         .run(item.id, attemptNumber, originatorId, item.phone, item.amount_cents, item.command_id, nowIso, nowIso);
       const attemptId = Number(inserted.lastInsertRowid);
-      db.prepare(`UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ?`).run(
-        nowIso,
-        nowIso,
-        attemptId,
-      );
-      db.prepare(`UPDATE payroll_items SET state = 'paying', updated_at = ? WHERE id = ?`).run(nowIso, item.id);
+      db.prepare(
+        `UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('sending')}`,
+      ).run(nowIso, nowIso, attemptId);
+      db.prepare(
+        `UPDATE payroll_items SET state = 'paying', updated_at = ? WHERE id = ? AND ${stateGuard(itemTransitions, 'paying')}`,
+      ).run(nowIso, item.id);
       audit(db, 'sending', attemptId, {
         itemId: item.id,
         attemptNumber,
@@ -225,7 +230,7 @@ export function markSending(db: ProfileDatabase, attemptId: number, nowIso: stri
     .transaction(() => {
       const changed = db
         .prepare(
-          `UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('sending'))})`,
+          `UPDATE payout_attempts SET state = 'sending', sent_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('sending')}`,
         )
         .run(nowIso, nowIso, attemptId).changes;
       if (changed === 1) audit(db, 'sending', attemptId, { resend: true });
@@ -239,7 +244,7 @@ export function markAccepted(db: ProfileDatabase, attemptId: number, conversatio
   db.transaction(() => {
     const changed = db
       .prepare(
-        `UPDATE payout_attempts SET state = 'accepted', conversation_id = ?, accepted_at = ?, acknowledged = 1, updated_at = ? WHERE id = ? AND state = 'sending'`,
+        `UPDATE payout_attempts SET state = 'accepted', conversation_id = ?, accepted_at = ?, acknowledged = 1, updated_at = ? WHERE id = ? AND ${attemptGuard('accepted')}`,
       )
       .run(conversationId, nowIso, nowIso, attemptId).changes;
     if (changed === 1) {
@@ -275,7 +280,7 @@ export function markRejected(
   db.transaction(() => {
     const changed = db
       .prepare(
-        `UPDATE payout_attempts SET state = 'rejected', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${inList(statesInto('rejected'))})`,
+        `UPDATE payout_attempts SET state = 'rejected', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('rejected')}`,
       )
       .run(code, message, nowIso, nowIso, attemptId).changes;
     if (changed !== 1) return;
@@ -294,10 +299,9 @@ export function markUnknown(
 ): boolean {
   return db
     .transaction(() => {
-      const allowed = from.filter((state) => statesInto('unknown').includes(state));
       const changed = db
         .prepare(
-          `UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`,
+          `UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('unknown', from)}`,
         )
         .run(reason, nowIso, attemptId).changes;
       if (changed === 1) audit(db, 'unknown', attemptId, { reason });
@@ -315,12 +319,11 @@ export function backToCreated(
   from: readonly AttemptState[] = ['sending'],
   options: { resend?: boolean } = {},
 ): boolean {
-  const allowed = from.filter((state) => statesInto('created').includes(state));
   return db
     .transaction(() => {
       const changed = db
         .prepare(
-          `UPDATE payout_attempts SET state = 'created', unknown_reason = NULL, resends = resends + ?, updated_at = ? WHERE id = ? AND state IN (${inList(allowed)})`,
+          `UPDATE payout_attempts SET state = 'created', unknown_reason = NULL, resends = resends + ?, updated_at = ? WHERE id = ? AND ${attemptGuard('created', from)}`,
         )
         .run(options.resend === true ? 1 : 0, nowIso, attemptId).changes;
       if (changed === 1)
@@ -380,6 +383,6 @@ export function markNeedsAttention(db: ProfileDatabase, attemptId: number, reaso
 export function failItem(db: ProfileDatabase, attemptId: number, nowIso: string): void {
   db.prepare(
     `UPDATE payroll_items SET state = 'failed', updated_at = ?
-     WHERE id = (SELECT item_id FROM payout_attempts WHERE id = ?) AND state IN ('paying', 'queued')`,
+     WHERE id = (SELECT item_id FROM payout_attempts WHERE id = ?) AND ${stateGuard(itemTransitions, 'failed', ['paying', 'queued'])}`,
   ).run(nowIso, attemptId);
 }

@@ -6,10 +6,20 @@
 import type { DarajaClient } from '../../daraja';
 import type { ProfileDatabase } from '../../db';
 import type { CallbackSource } from '../../callback-sources/inbox/source';
-import { appendAudit } from '../../ledger/audit';
+import { appendAudit, lastAuditedAt } from '../../ledger/audit';
+import { recordTransaction } from '../../ledger/transactions';
+import { itemTransitions, stateGuard } from '../transitions';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors';
 import { parseCallback, type CallbackKind } from '../../daraja/callbacks';
-import { attemptById, attemptsWhere, failItem, openAttemptStates, type Attempt, type AttemptState } from './attempts';
+import {
+  attemptById,
+  attemptGuard,
+  attemptsWhere,
+  failItem,
+  openAttemptStates,
+  type Attempt,
+  type AttemptState,
+} from './attempts';
 import {
   queryById,
   recordQueryAccepted,
@@ -81,9 +91,6 @@ export function listAttention(db: ProfileDatabase, runId?: number): AttentionIte
     `a.needs_attention = 1 AND a.state IN (${openList})${runId === undefined ? '' : ' AND i.run_id = ?'} ORDER BY a.updated_at, a.id`,
     ...(runId === undefined ? [] : [runId]),
   );
-  const since = db.prepare(
-    `SELECT at FROM audit_log WHERE entity = 'payout_attempt' AND entity_id = ? AND action = 'payout_attempt.needs_attention' ORDER BY id DESC LIMIT 1`,
-  );
   return attempts.map((attempt) => ({
     itemId: attempt.itemId,
     runId: attempt.runId,
@@ -97,7 +104,10 @@ export function listAttention(db: ProfileDatabase, runId?: number): AttentionIte
     reason: attempt.attentionReason ?? 'No evidence settled this payment',
     missing: missingEvidence(attempt),
     since:
-      (since.get(String(attempt.id)) as { at: string } | undefined)?.at ?? attempt.acceptedAt ?? attempt.sentAt ?? '',
+      lastAuditedAt(db, 'payout_attempt', attempt.id, 'payout_attempt.needs_attention') ??
+      attempt.acceptedAt ??
+      attempt.sentAt ??
+      '',
   }));
 }
 
@@ -326,19 +336,26 @@ async function resolvePaid(
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = 'mshahara.resolved', result_desc = ?, resolved_by = ?, resolution = ?,
-           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
+           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('succeeded')}`,
       )
       .run(receipt, `Recorded as paid by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1)
       throw new ConflictError('The payment was settled while you were resolving it; look at it again.');
-    db.prepare(`UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND state <> 'cancelled'`).run(
-      nowIso,
-      attempt.itemId,
-    );
     db.prepare(
-      `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, phone, attempt_id, source)
-       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, 'manual')`,
-    ).run(receipt, nowIso, nowIso, attempt.amountCents, attempt.phone, attempt.id);
+      `UPDATE payroll_items SET state = 'paid', updated_at = ? WHERE id = ? AND ${stateGuard(itemTransitions, 'paid')}`,
+    ).run(nowIso, attempt.itemId);
+    recordTransaction(db, {
+      receipt,
+      occurredAt: nowIso,
+      recordedAt: nowIso,
+      direction: 'out',
+      kind: 'b2c_payment',
+      status: 'completed',
+      amountCents: attempt.amountCents,
+      phone: attempt.phone,
+      attemptId: attempt.id,
+      source: 'manual',
+    });
     audit(db, actor, attempt, { outcome: 'paid', receipt, reason, checked: 'unchecked' });
   }).immediate();
   return {
@@ -420,7 +437,7 @@ async function resolveFailed(
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'failed', result_code = 'mshahara.resolved', result_desc = ?, resolved_by = ?, resolution = ?,
-           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND state IN (${openList})`,
+           needs_attention = 0, finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('failed')}`,
       )
       .run(`Recorded as failed by ${actor}: ${reason}`, actor, reason, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1)

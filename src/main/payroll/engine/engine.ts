@@ -100,7 +100,6 @@ export class PayoutEngine {
   readonly #resendAt = new Map<number, { at: number; tries: number }>();
   readonly #progress: ProgressStream;
   readonly #statusChecks: StatusChecks;
-  readonly #balanceWaiters = new Map<string, () => void>();
   readonly #counters: EngineCounters = {
     paymentRequests: 0,
     accepted: 0,
@@ -217,13 +216,7 @@ export class PayoutEngine {
   /** Checks the float (Account Balance), then starts paying an approved run. */
   async startRun(runId: number, actor: string): Promise<void> {
     const need = runFloatNeed(this.#db, runId);
-    const available = await queryUtilityBalance(
-      this.#db,
-      this.#client,
-      this.#source,
-      this.#options.resultTimeoutMs,
-      (conversationId) => this.#balanceArrival(conversationId),
-    );
+    const available = await queryUtilityBalance(this.#db, this.#client, this.#source, this.#options.resultTimeoutMs);
     requireFloat(available, need, committedElsewhere(this.#db, runId));
     control.beginRun(this.#db, runId, actor, this.#iso());
     this.#poke();
@@ -288,12 +281,6 @@ export class PayoutEngine {
     const waiting = this.#progress.wait(runId);
     this.#poke();
     return waiting;
-  }
-
-  /** Resolves when the balance result of that query is applied; the caller also bounds the wait. */
-  #balanceArrival(conversationId: string): { arrived: Promise<void>; forget: () => void } {
-    const arrived = new Promise<void>((resolve) => this.#balanceWaiters.set(conversationId, resolve));
-    return { arrived, forget: () => this.#balanceWaiters.delete(conversationId) };
   }
 
   // ---- recovery and callbacks ----------------------------------------------------------------
@@ -361,8 +348,6 @@ export class PayoutEngine {
         this.#statusChecks.answered(result.attemptId);
         break;
       case 'balance':
-        this.#balanceWaiters.get(result.conversationId)?.();
-        break;
       case 'finding':
       case 'flagged':
       case 'recorded':

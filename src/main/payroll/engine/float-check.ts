@@ -6,6 +6,7 @@ import type { CallbackSource } from '../../callback-sources/inbox/source';
 import { ConflictError, UnavailableError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { estimateRunCharges, type RunChargeEstimate } from '../charges';
+import { askAccountBalance } from './balance-query';
 
 /** What the run's unsent items need: amounts and estimated charges. */
 export function runFloatNeed(db: ProfileDatabase, runId: number): RunChargeEstimate {
@@ -69,7 +70,7 @@ export function utilityReportedSince(db: ProfileDatabase, since: string): number
 
 /**
  * Asks Account Balance and waits for its result callback (applied into balance_snapshots by the
- * engine). A lost balance callback is harmless: ask again, a few times, before giving up. A query
+ * engine, whose listener runs before the wait's). A lost balance callback is harmless: ask again, a few times, before giving up. A query
  * whose answer was lost may still have been processed, and its result arrive all the same: any
  * Utility balance M-Pesa reports after the check began is as good as the one asked for.
  */
@@ -78,7 +79,6 @@ export async function queryUtilityBalance(
   client: DarajaClient,
   source: CallbackSource,
   waitMs: number,
-  arrival: (conversationId: string) => { arrived: Promise<void>; forget: () => void },
 ): Promise<number> {
   const since = new Date().toISOString();
   // Whether a query may have reached M-Pesa without its answer reaching us (a balance query is
@@ -86,30 +86,18 @@ export async function queryUtilityBalance(
   let answerLost = false;
   const reportedAnyway = (): number | null => utilityReportedSince(db, since);
   for (let tryNumber = 1; tryNumber <= 3; tryNumber++) {
-    const outcome = await client.accountBalance({
-      remarks: 'Float check before a payroll run',
-      resultUrl: source.callbackUrl('balance-result'),
-      queueTimeoutUrl: source.callbackUrl('timeout'),
-    });
-    if (outcome.kind === 'definitive') throw outcome.error;
-    if (outcome.kind === 'unknown' || outcome.kind === 'transient') answerLost = true;
-    if (outcome.kind !== 'accepted') {
+    const answer = await askAccountBalance(
+      { db, client, source },
+      { remarks: 'Float check before a payroll run', waitMs, answerKinds: ['balance-result'] },
+    );
+    if (answer.kind === 'refused') {
+      if (answer.outcome === 'definitive') throw answer.error;
+      if (answer.outcome === 'unknown' || answer.outcome === 'transient') answerLost = true;
       const reported = reportedAnyway();
       if (reported !== null) return reported;
       continue;
     }
-    const conversationId = outcome.value.conversationId;
-    const { arrived, forget } = arrival(conversationId);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      if (utilityFromQuery(db, conversationId) === null) {
-        await Promise.race([arrived, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-      }
-    } finally {
-      clearTimeout(timer);
-      forget();
-    }
-    const available = utilityFromQuery(db, conversationId) ?? reportedAnyway();
+    const available = utilityFromQuery(db, answer.conversationId) ?? reportedAnyway();
     if (available !== null) return available;
   }
   if (answerLost) {

@@ -5,6 +5,8 @@ import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import { ConflictError, NotFoundError } from '../../../shared/errors';
 import type { RunState } from '../status';
+import { itemTransitions, runTransitions, stateGuard } from '../transitions';
+import { attemptGuard } from './attempts';
 
 function runState(db: ProfileDatabase, runId: number): RunState {
   const row = db.prepare('SELECT state FROM payroll_runs WHERE id = ?').get(runId) as { state: RunState } | undefined;
@@ -29,9 +31,13 @@ export function beginRun(db: ProfileDatabase, runId: number, actor: string, nowI
       const state = runState(db, runId);
       if (state !== 'approved')
         throw new ConflictError(`Only an approved run can be started; run ${runId} is ${state}`);
-      db.prepare(`UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ?`).run(nowIso, runId);
+      db.prepare(
+        `UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'running', ['approved'])}`,
+      ).run(nowIso, runId);
       const queued = db
-        .prepare(`UPDATE payroll_items SET state = 'queued', updated_at = ? WHERE run_id = ? AND state = 'draft'`)
+        .prepare(
+          `UPDATE payroll_items SET state = 'queued', updated_at = ? WHERE run_id = ? AND ${stateGuard(itemTransitions, 'queued', ['draft'])}`,
+        )
         .run(nowIso, runId).changes;
       audit(db, actor, 'started', runId, { queued });
       return queued;
@@ -44,7 +50,9 @@ export function pauseRun(db: ProfileDatabase, runId: number, actor: string): voi
   db.transaction(() => {
     const state = runState(db, runId);
     if (state !== 'running') throw new ConflictError(`Only a running run can be paused; run ${runId} is ${state}`);
-    db.prepare(`UPDATE payroll_runs SET state = 'paused' WHERE id = ?`).run(runId);
+    db.prepare(`UPDATE payroll_runs SET state = 'paused' WHERE id = ? AND ${stateGuard(runTransitions, 'paused')}`).run(
+      runId,
+    );
     audit(db, actor, 'paused', runId);
   }).immediate();
 }
@@ -53,7 +61,9 @@ export function resumeRun(db: ProfileDatabase, runId: number, actor: string): vo
   db.transaction(() => {
     const state = runState(db, runId);
     if (state !== 'paused') throw new ConflictError(`Only a paused run can be resumed; run ${runId} is ${state}`);
-    db.prepare(`UPDATE payroll_runs SET state = 'running' WHERE id = ?`).run(runId);
+    db.prepare(
+      `UPDATE payroll_runs SET state = 'running' WHERE id = ? AND ${stateGuard(runTransitions, 'running', ['paused'])}`,
+    ).run(runId);
     audit(db, actor, 'resumed', runId);
   }).immediate();
 }
@@ -77,10 +87,12 @@ export function cancelRun(
       const unsent = closeUnsentAttempts(db, runId, nowIso);
       const cancelled = db
         .prepare(
-          `UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND state IN ('draft', 'queued')`,
+          `UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE run_id = ? AND ${stateGuard(itemTransitions, 'cancelled', ['draft', 'queued'])}`,
         )
         .run(nowIso, runId).changes;
-      db.prepare(`UPDATE payroll_runs SET state = 'cancelled', cancelled_at = ? WHERE id = ?`).run(nowIso, runId);
+      db.prepare(
+        `UPDATE payroll_runs SET state = 'cancelled', cancelled_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'cancelled')}`,
+      ).run(nowIso, runId);
       audit(db, actor, 'cancelled', runId, { cancelledItems: cancelled + unsent, previousState: state });
       return { cancelledItems: cancelled + unsent };
     })
@@ -107,7 +119,7 @@ export function closeUnsentAttempts(db: ProfileDatabase, runId: number, nowIso: 
         const reason =
           'Run cancelled while this payment waited to be sent again; M-Pesa may still have the first request';
         db.prepare(
-          `UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND state = 'created'`,
+          `UPDATE payout_attempts SET state = 'unknown', unknown_reason = ?, needs_attention = 1, attention_reason = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('unknown', ['created'])}`,
         ).run(reason, reason, nowIso, attempt.id);
         appendAudit(db, {
           actor: 'system',
@@ -119,10 +131,10 @@ export function closeUnsentAttempts(db: ProfileDatabase, runId: number, nowIso: 
       }
       for (const attempt of unsent) {
         db.prepare(
-          `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.cancelled', result_desc = 'Run cancelled before this payment was sent', finished_at = ?, updated_at = ? WHERE id = ?`,
+          `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.cancelled', result_desc = 'Run cancelled before this payment was sent', finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('rejected', ['created'])}`,
         ).run(nowIso, nowIso, attempt.id);
         db.prepare(
-          `UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE id = ? AND state = 'paying'`,
+          `UPDATE payroll_items SET state = 'cancelled', updated_at = ? WHERE id = ? AND ${stateGuard(itemTransitions, 'cancelled', ['paying'])}`,
         ).run(nowIso, attempt.item_id);
         appendAudit(db, {
           actor: 'system',
@@ -150,14 +162,16 @@ export function approveRetry(db: ProfileDatabase, runId: number, actor: string, 
       const queued = db
         .prepare(
           `UPDATE payroll_items SET state = 'queued', updated_at = ?
-           WHERE run_id = ? AND state = 'failed'
+           WHERE run_id = ? AND ${stateGuard(itemTransitions, 'queued', ['failed'])}
              AND NOT EXISTS (SELECT 1 FROM payout_attempts a WHERE a.item_id = payroll_items.id
                              AND (a.state NOT IN ('failed', 'rejected') OR a.needs_attention = 1
                                   OR (a.state = 'rejected' AND (a.resends > 0 OR a.acknowledged = 1))))`,
         )
         .run(nowIso, runId).changes;
       if (queued > 0 && state === 'completed')
-        db.prepare(`UPDATE payroll_runs SET state = 'running', finished_at = NULL WHERE id = ?`).run(runId);
+        db.prepare(
+          `UPDATE payroll_runs SET state = 'running', finished_at = NULL WHERE id = ? AND ${stateGuard(runTransitions, 'running', ['completed'])}`,
+        ).run(runId);
       audit(db, actor, 'retry_approved', runId, { queued });
       return queued;
     })
@@ -173,7 +187,9 @@ export function completeIfDone(db: ProfileDatabase, runId: number, nowIso: strin
         .get(runId) as { n: number };
       if (open.n > 0) return false;
       const changed = db
-        .prepare(`UPDATE payroll_runs SET state = 'completed', finished_at = ? WHERE id = ? AND state = 'running'`)
+        .prepare(
+          `UPDATE payroll_runs SET state = 'completed', finished_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'completed', ['running'])}`,
+        )
         .run(nowIso, runId).changes;
       if (changed === 1) audit(db, 'system', 'completed', runId);
       return changed === 1;

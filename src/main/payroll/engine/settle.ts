@@ -2,12 +2,12 @@
 // ledger row, audit row and the inbox entry's outcome commit in ONE transaction (DESIGN §4 inv. 5).
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
+import { recordTransaction } from '../../ledger/transactions';
 import type { Attempt } from './attempts';
-import { failItem, openAttemptStates } from './attempts';
+import { attemptGuard, failItem } from './attempts';
+import { itemTransitions, stateGuard } from '../transitions';
 import { estimatedChargeOrNull } from '../charges';
 import { checkRegisteredName } from './names';
-
-const openList = openAttemptStates.map(() => '?').join(', ');
 
 export interface ReportedBalance {
   account: string;
@@ -69,7 +69,7 @@ export function settlePaid(
         .prepare(
           `UPDATE payout_attempts SET state = 'succeeded', receipt = ?, result_code = ?, result_desc = ?, registered_name = ?,
            finished_at = ?, updated_at = ?, needs_attention = 0
-         WHERE id = ? AND state IN (${openList})`,
+         WHERE id = ? AND ${attemptGuard('succeeded')}`,
         )
         .run(
           evidence.receipt,
@@ -79,13 +79,12 @@ export function settlePaid(
           nowIso,
           nowIso,
           attempt.id,
-          ...openAttemptStates,
         ).changes;
       if (changed !== 1) throw new Error(`payout attempt ${attempt.id} is no longer open`);
       const nameCheck = checkRegisteredName(attempt.workerName, evidence.registeredName);
       // A cancelled item whose in-flight attempt paid anyway stays cancelled (final); the ledger still shows the money.
       db.prepare(
-        `UPDATE payroll_items SET state = 'paid', registered_name = ?, name_check = ?, updated_at = ? WHERE id = ? AND state <> 'cancelled'`,
+        `UPDATE payroll_items SET state = 'paid', registered_name = ?, name_check = ?, updated_at = ? WHERE id = ? AND ${stateGuard(itemTransitions, 'paid')}`,
       ).run(evidence.registeredName, nameCheck, nowIso, attempt.itemId);
       const ledgerId = insertPayment(db, attempt, evidence, nowIso, contradiction);
       const observedAt = (evidence.occurredAt ?? new Date(nowIso)).toISOString();
@@ -138,29 +137,25 @@ function insertPayment(
   nowIso: string,
   contradiction: FindingKind | null,
 ): number {
-  const ledger = db
-    .prepare(
-      `INSERT INTO transactions (receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name,
-         party_display, utility_balance_cents, attempt_id, inbox_id, source, contradiction, charge_basis)
-       VALUES (?, ?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      evidence.receipt,
-      (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
-      nowIso,
-      evidence.amountCents,
-      evidence.chargeCents ?? estimatedChargeOrNull(evidence.amountCents),
-      evidence.phone,
-      evidence.registeredName,
-      evidence.partyDisplay,
-      evidence.utilityBalanceCents,
-      attempt.id,
-      evidence.inboxId,
-      evidence.source,
-      contradiction,
-      evidence.chargeCents === null ? 'estimated' : 'reported',
-    );
-  return Number(ledger.lastInsertRowid);
+  return recordTransaction(db, {
+    receipt: evidence.receipt,
+    occurredAt: (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
+    recordedAt: nowIso,
+    direction: 'out',
+    kind: 'b2c_payment',
+    status: 'completed',
+    amountCents: evidence.amountCents,
+    chargeCents: evidence.chargeCents ?? estimatedChargeOrNull(evidence.amountCents),
+    phone: evidence.phone,
+    partyName: evidence.registeredName,
+    partyDisplay: evidence.partyDisplay,
+    utilityBalanceCents: evidence.utilityBalanceCents,
+    attemptId: attempt.id,
+    inboxId: evidence.inboxId,
+    source: evidence.source,
+    contradiction,
+    chargeBasis: evidence.chargeCents === null ? 'estimated' : 'reported',
+  }).id;
 }
 
 export type FindingKind =
@@ -200,7 +195,7 @@ export function recordFinding(
         for (const other of others) {
           if (other.state === 'created' && other.acknowledged === 0 && other.resends === 0) {
             db.prepare(
-              `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.paid_already', result_desc = 'Not sent: an earlier attempt of this line was paid', finished_at = ?, updated_at = ? WHERE id = ? AND state = 'created'`,
+              `UPDATE payout_attempts SET state = 'rejected', result_code = 'mshahara.paid_already', result_desc = 'Not sent: an earlier attempt of this line was paid', finished_at = ?, updated_at = ? WHERE id = ? AND ${attemptGuard('rejected', ['created'])}`,
             ).run(nowIso, nowIso, other.id);
           } else {
             db.prepare(
@@ -214,7 +209,7 @@ export function recordFinding(
         }
         const stillOut = others.some((o) => !(o.state === 'created' && o.acknowledged === 0 && o.resends === 0));
         db.prepare(
-          `UPDATE payroll_items SET state = 'paid', registered_name = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'queued'${stillOut ? '' : ", 'paying'"})`,
+          `UPDATE payroll_items SET state = 'paid', registered_name = ?, updated_at = ? WHERE id = ? AND ${stateGuard(itemTransitions, 'paid', stillOut ? ['failed', 'queued'] : ['failed', 'queued', 'paying'])}`,
         ).run(evidence.registeredName, nowIso, attempt.itemId);
       }
       markInbox(
@@ -270,9 +265,9 @@ export function settleFailed(
     const changed = db
       .prepare(
         `UPDATE payout_attempts SET state = 'failed', result_code = ?, result_desc = ?, finished_at = ?, updated_at = ?, needs_attention = 0
-         WHERE id = ? AND state IN (${openList})`,
+         WHERE id = ? AND ${attemptGuard('failed')}`,
       )
-      .run(code, desc, nowIso, nowIso, attempt.id, ...openAttemptStates).changes;
+      .run(code, desc, nowIso, nowIso, attempt.id).changes;
     if (changed !== 1) throw new Error(`payout attempt ${attempt.id} is no longer open`);
     failItem(db, attempt.id, nowIso);
     markInbox(db, inboxId, { applied: true, reason: `Payment to ${attempt.phone} failed: ${code} ${desc}` }, nowIso);

@@ -1,0 +1,43 @@
+// The alarm shown when the audit log does not hold together: which entry, when, what is wrong, and
+// what to do, in the words a payroll officer or an accountant reads on the Dashboard and the CLI.
+import type { AuditAlarm } from '../../shared/contract/money';
+import { formatNairobi } from '../../shared/time';
+import type { AuditChainCheck } from './audit';
+
+export type { AuditAlarm };
+
+/** The alarm for a chain check, or null when the chain holds. */
+export function auditAlarmOf(check: AuditChainCheck): AuditAlarm | null {
+  if (check.ok) return null;
+  const entry = `entry ${check.brokenAt}${check.at === null ? '' : ` (${formatNairobi(check.at)})`}`;
+  let what: string;
+  switch (check.problem) {
+    case 'edited':
+      what = `${entry} was edited after it was written`;
+      break;
+    case 'unreadable':
+      what = `${entry} was edited and can no longer be read`;
+      break;
+    case 'out_of_order':
+      what = `${entry} does not match the entry before it`;
+      break;
+    case 'missing':
+      what = `entries just before ${entry} were removed`;
+      break;
+    case 'missing_at_end':
+      what = `the latest entries, from entry ${check.brokenAt} on, were removed`;
+      break;
+    default: {
+      const unexpected: never = check.problem;
+      what = `${entry} does not hold (${String(unexpected)})`;
+    }
+  }
+  return {
+    entryId: check.brokenAt,
+    at: check.at,
+    problem: check.problem,
+    message:
+      `The audit log was changed outside Mshahara: ${what}. ` +
+      "Payments still work; tell your administrator and keep a copy of this profile's database.",
+  };
+}
