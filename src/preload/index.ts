@@ -1,4 +1,4 @@
-// The one bridge between the page and the main process (DESIGN §1): invoke contract methods and
+// The one bridge between the page and the main process (docs/architecture.md#the-pieces): invoke contract methods and
 // subscribe to contract events, by name from the contract, and nothing else.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 // Names only (no schemas): keeps zod out of the sandboxed preload; main validates every input.

@@ -1,4 +1,4 @@
-// C2B validation rules a paybill owner sets per channel (DESIGN §5): which shortcodes, account
+// C2B validation rules a paybill owner sets per channel (docs/relay.md#how-it-works): which shortcodes, account
 // numbers and amounts the relay accepts on the owner's behalf while the desktop may be offline.
 // Rules are checked when they are set and compiled once per channel record; deciding is pure.
 import { RE2JS } from 're2js';

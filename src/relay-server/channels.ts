@@ -23,7 +23,7 @@ export interface ChannelSummary {
   c2bRules: C2bRules | null;
 }
 
-/** Safaricom refuses callback URLs containing these words (DESIGN §5). */
+/** Safaricom refuses callback URLs containing these words (docs/relay.md#how-it-works). */
 const forbiddenWords = ['mpesa', 'safaricom', 'query', 'sql', 'cmd', 'exe'];
 
 export class ChannelError extends Error {

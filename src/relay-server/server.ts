@@ -1,4 +1,4 @@
-// The companion relay (DESIGN §5): startRelay() runs it in this process — for `relay serve`, for
+// The companion relay (docs/relay.md#how-it-works): startRelay() runs it in this process — for `relay serve`, for
 // tests, and for demo mode on loopback — with its store, metrics, rate limits, logging and pruning.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';

@@ -1,4 +1,4 @@
-// Where Daraja posted a callback: the relay's URL kinds (DESIGN §5). One list for the relay, the
+// Where Daraja posted a callback: the relay's URL kinds (docs/relay.md#how-it-works). One list for the relay, the
 // callback parser, the inbox and the contract.
 export const callbackKinds = [
   'b2c-result',

@@ -1,4 +1,4 @@
-// The one contract between the renderer and the main-process core (DESIGN §1): method names with
+// The one contract between the renderer and the main-process core (docs/architecture.md#the-pieces): method names with
 // zod input/output schemas, event schemas, and the error envelope. Imports no Node and no DOM.
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The few named kinds of error that cross Mshahara (DESIGN §7). Across the contract they travel as
+// The few named kinds of error that cross Mshahara (docs/architecture.md#errors). Across the contract they travel as
 // { ok: false, error: { kind, message, code? } }; inside a process they are thrown.
 
 export type ErrorKind = 'validation' | 'not_found' | 'conflict' | 'daraja' | 'unavailable' | 'internal';

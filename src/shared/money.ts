@@ -1,4 +1,4 @@
-// Money inside Mshahara is always an integer number of cents (DESIGN §3). Daraja speaks whole
+// Money inside Mshahara is always an integer number of cents (docs/architecture.md#money-and-phone-numbers). Daraja speaks whole
 // shillings for B2C and STK and two-decimal strings or numbers in results; these helpers are the
 // only place where the two meet.
 

@@ -1,4 +1,4 @@
-// Phone numbers are kept as 12-digit MSISDNs (2547XXXXXXXX / 2541XXXXXXXX), DESIGN §3. Parsing is
+// Phone numbers are kept as 12-digit MSISDNs (2547XXXXXXXX / 2541XXXXXXXX), docs/architecture.md#money-and-phone-numbers. Parsing is
 // done by libphonenumber-js; whether a number is on Safaricom comes from the prefix data file.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import prefixData from '../../resources/safaricom-prefixes.json';

@@ -1,5 +1,5 @@
 // Opens a profile's database by profile name. The demo profile is created on first use, as the
-// app does on its first start (DESIGN §2); any other profile must have been created with init.
+// app does on its first start (docs/architecture.md#profiles-and-the-keychain); any other profile must have been created with init.
 // Opened `exclusive`, it first takes the profile's lock (profile-lock.ts): what changes the
 // profile or runs its engine is done by one program at a time; reading needs no lock.
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../db';

@@ -1,4 +1,4 @@
-// The one way a profile database is opened and closed (DESIGN §6): the same pragmas every time,
+// The one way a profile database is opened and closed (docs/architecture.md#the-data): the same pragmas every time,
 // migrations applied, a newer file refused before anything is written to it.
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';

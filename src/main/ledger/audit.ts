@@ -42,7 +42,7 @@ interface AuditRow {
 
 /**
  * Appends one entry. Runs inside the caller's transaction when there is one, so a state change
- * and its audit entry commit together (DESIGN §4 invariant 5); otherwise takes the write lock
+ * and its audit entry commit together (docs/money-safety.md#rule-15); otherwise takes the write lock
  * itself so two writers cannot both chain onto the same row.
  */
 export function appendAudit(db: Db, entry: AuditEntry): AuditRecord {
@@ -251,7 +251,7 @@ function canonicalJson(value: unknown): string {
 
 const secretKeys = new Set(redactedKeys.map((key) => key.toLowerCase()));
 
-/** Secrets never go into SQLite (DESIGN §6); the audit log is the likeliest place to leak one. */
+/** Secrets never go into SQLite (docs/architecture.md#the-data); the audit log is the likeliest place to leak one. */
 function refuseSecrets(value: unknown, path: string): void {
   if (value === null || typeof value !== 'object') return;
   for (const [key, inner] of Object.entries(value)) {

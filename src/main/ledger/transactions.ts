@@ -161,7 +161,7 @@ function insert(
 /**
  * Appends one ledger row. Must run inside the caller's transaction: the row belongs to a state
  * change (an attempt succeeded, a C2B payment arrived) whose audit entry the caller writes, and
- * the two must commit together (DESIGN §4 invariant 5).
+ * the two must commit together (docs/money-safety.md#rule-15).
  */
 export function recordTransaction(db: ProfileDatabase, row: NewTransaction): LedgerTransaction {
   if (!db.inTransaction)

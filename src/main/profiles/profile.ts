@@ -1,4 +1,4 @@
-// A profile: one Daraja environment with its own database, settings and keychain entries (DESIGN §2).
+// A profile: one Daraja environment with its own database, settings and keychain entries (docs/architecture.md#profiles-and-the-keychain).
 // profile.json holds only what is not secret; the credentials live in the OS keychain.
 import { z } from 'zod';
 import { ValidationError } from '../../shared/errors';

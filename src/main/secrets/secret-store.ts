@@ -1,5 +1,5 @@
 // What Mshahara keeps in the OS keychain and the one interface every caller uses to reach it
-// (DESIGN §6): one entry per profile per secret, never in SQLite, logs, exports or errors.
+// (docs/architecture.md#the-data): one entry per profile per secret, never in SQLite, logs, exports or errors.
 import { ValidationError } from '../../shared/errors';
 
 /** A profile's name, as the officer chose it ("demo", "sandbox", "acme-production"). */

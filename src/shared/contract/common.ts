@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { maxFileBase64Length, maxFileBytes, megabytes } from '../file-limits';
 
-/** Integer cents, never floats (DESIGN §3). */
+/** Integer cents, never floats (docs/architecture.md#money-and-phone-numbers). */
 export const cents = z.number().int().refine(Number.isSafeInteger, 'Amounts must be whole cents');
 export const positiveCents = cents.refine((value) => value > 0, 'The amount must be more than zero');
 

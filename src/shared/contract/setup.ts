@@ -7,7 +7,7 @@ import { empty, isoInstant, uploadedFile } from './common';
 export const appModes = ['desktop', 'browser'] as const;
 export type AppMode = (typeof appModes)[number];
 
-/** The environments a profile talks to (DESIGN §2). 'custom' is a self-run Daraja-compatible URL. */
+/** The environments a profile talks to (docs/architecture.md#profiles-and-the-keychain). 'custom' is a self-run Daraja-compatible URL. */
 export const profileKinds = ['demo', 'sandbox', 'production', 'custom'] as const;
 export type ProfileKind = (typeof profileKinds)[number];
 

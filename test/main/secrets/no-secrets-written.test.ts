@@ -1,4 +1,4 @@
-// Secrets live in the OS keychain only (DESIGN §6). This test keeps a profile's credentials in a
+// Secrets live in the OS keychain only (docs/architecture.md#the-data). This test keeps a profile's credentials in a
 // real keyring, uses them for every kind of Daraja call — including ones that fail and produce
 // error messages — with logging at its most verbose into the data folder, stores every callback
 // in the profile database, and then reads every byte written under the data folder looking for

@@ -1,4 +1,4 @@
-// Stores raw callbacks in the inbox table (DESIGN §4 invariant 6, §5). A relay's at-least-once
+// Stores raw callbacks in the inbox table (docs/money-safety.md#rule-12, docs/relay.md#how-it-works). A relay's at-least-once
 // delivery is made exactly-once here: event ids are UNIQUE and the relay cursor advances in the
 // same transaction as the bodies, so a crash between the two cannot skip or double an event.
 import type { ProfileDatabase } from '../../db';

@@ -1,4 +1,4 @@
-// RelayClient: the desktop end of the companion relay (DESIGN §5). Long-polls the channel, opens
+// RelayClient: the desktop end of the companion relay (docs/relay.md#how-it-works). Long-polls the channel, opens
 // each sealed callback, stores the batch and the new cursor in one SQLite transaction, acknowledges,
 // and tells the payout engine. Starts from the stored cursor, so it catches up after any time offline.
 import { createPrivateKey, type KeyObject } from 'node:crypto';

@@ -1,4 +1,4 @@
-// The desktop's outbound conversation with the companion relay (DESIGN §5): pull events after a
+// The desktop's outbound conversation with the companion relay (docs/relay.md#how-it-works): pull events after a
 // cursor (long-poll), acknowledge, and register a channel. Answers are checked before they are used.
 import { Agent, request, type Dispatcher } from 'undici';
 import { z } from 'zod';

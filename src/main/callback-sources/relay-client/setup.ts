@@ -166,7 +166,7 @@ export function darajaCallbackUrls(source: { callbackUrl(kind: CallbackKind): st
   };
 }
 
-// Daraja refuses callback URLs containing these words (REFERENCE, DESIGN §5), and a random channel
+// Daraja refuses callback URLs containing these words (REFERENCE, docs/relay.md#how-it-works), and a random channel
 // secret can contain one by chance; better to say so at setup than to see every payment refused.
 const refusedWords = ['mpesa', 'm-pesa', 'safaricom', 'query', 'sql', 'cmd', 'exe'];
 

@@ -2,7 +2,7 @@
 // cents, times as instants, phone numbers as 12-digit MSISDNs. Fields Daraja may omit are null.
 import type { Cents } from '../../../shared/money';
 
-/** The relay's URL kinds (DESIGN §5): where Daraja posted the body. */
+/** The relay's URL kinds (docs/relay.md#how-it-works): where Daraja posted the body. */
 export { callbackKinds, type CallbackKind } from '../../../shared/callback-kinds';
 
 /** The header every `{"Result": {...}}` document carries (B2C, balance, status, reversal). */

@@ -1,9 +1,11 @@
-// Migration 001: the first schema of a Mshahara profile database (DESIGN §4, §6).
+// Migration 001: the first schema of a Mshahara profile database (docs/money-safety.md#the-rules, docs/architecture.md#the-data).
 // Once released, this text is frozen: its sha256 is recorded, and an edited copy is refused.
+// So the five "DESIGN §4 …" notes inside the SQL stay as written: invariants 1, 3, 2 and 6 there are
+// docs/money-safety.md rules 1, 6, 2 and 12, and the reversals table is described in docs/architecture.md#the-data.
 //
 // Conventions: money is INTEGER cents in *_cents columns; phones are TEXT 12-digit MSISDNs;
 // times are TEXT ISO-8601 UTC with milliseconds ('2026-11-21T22:14:01.123Z', what JS toISOString
-// writes) so that text order is time order. State columns carry CHECKs mirroring DESIGN §4.
+// writes) so that text order is time order. State columns carry CHECKs mirroring docs/money-safety.md#the-attempt-states.
 // Every table is STRICT: without it SQLite would quietly keep 1000.5 in an INTEGER cents column.
 
 export const sql = /* sql */ `

@@ -1,5 +1,5 @@
 // Payout attempts in SQLite: each change of an attempt's state is one transaction together with
-// its item and an audit row (DESIGN §4 invariant 5). Every update names the state it expects, so a
+// its item and an audit row (docs/money-safety.md#rule-15). Every update names the state it expects, so a
 // callback that settled an attempt first is never overwritten by a late synchronous answer.
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
@@ -9,7 +9,7 @@ import { newOriginatorConversationId } from './ids';
 export type AttemptState = 'created' | 'sending' | 'accepted' | 'succeeded' | 'failed' | 'rejected' | 'unknown';
 
 /**
- * DESIGN §4's attempt state machine as a table: from → where it may go. `created` is also where a
+ * the attempt state machine (docs/money-safety.md#the-attempt-states) as a table: from → where it may go. `created` is also where a
  * request Daraja turned away unprocessed (transient, throttled, "no such transaction") waits to
  * be sent again with its own OriginatorConversationID. Evidence may settle any open attempt.
  * Every UPDATE of an attempt's state takes its `WHERE state IN (…)` from this table (attemptGuard);

@@ -1,4 +1,4 @@
-// The payout engine: pays the items of running payroll runs exactly once (DESIGN §4). SQLite is the
+// The payout engine: pays the items of running payroll runs exactly once (docs/money-safety.md#the-rules). SQLite is the
 // truth; this class only decides what to do next. Sends go out through an adaptive rate limit
 // and a concurrency cap; callbacks arrive through a CallbackSource and are applied from the inbox;
 // unknown outcomes are settled by Transaction Status, never by a guess.

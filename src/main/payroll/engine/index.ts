@@ -1,4 +1,4 @@
-// The exactly-once payout engine's public face (DESIGN §4).
+// The exactly-once payout engine's public face (docs/money-safety.md#the-rules).
 export { PayoutEngine, type PayoutEngineOptions, type EngineCounters } from './engine';
 export type { ProgressListener } from './progress-stream';
 export { runProgress, runIsSettled, type RunProgress } from './progress';

@@ -1,5 +1,5 @@
 // Settling an attempt from evidence (a B2C Result or a Transaction Status result): attempt, item,
-// ledger row, audit row and the inbox entry's outcome commit in ONE transaction (DESIGN §4 inv. 5).
+// ledger row, audit row and the inbox entry's outcome commit in ONE transaction (docs/money-safety.md#rule-15).
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import { recordTransaction } from '../../ledger/transactions';

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     stopEvents();
-    // The engine records every answer on the wire before the profile closes (DESIGN §4).
+    // The engine records every answer on the wire before the profile closes (docs/money-safety.md#the-rules).
     void Promise.all([host.close(), api.close()]).then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,5 +1,5 @@
 // The browser host's server: the built renderer and the contract WebSocket (/ws) on 127.0.0.1,
-// both behind this start's random token (DESIGN §1). Loopback only; never a second implementation.
+// both behind this start's random token (docs/architecture.md#the-pieces). Loopback only; never a second implementation.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';

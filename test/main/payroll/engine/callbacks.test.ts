@@ -1,4 +1,4 @@
-// DESIGN §4 invariants 4–6: callbacks are evidence (forged or mismatched results pay nobody and are
+// docs/money-safety.md#rule-3, #rule-12 and #rule-15: callbacks are evidence (forged or mismatched results pay nobody and are
 // flagged), duplicates change nothing, each settlement is one transaction with ledger and audit
 // rows, and every raw callback is kept in the inbox.
 import { afterEach, describe, expect, it } from 'vitest';

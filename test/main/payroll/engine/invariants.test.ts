@@ -1,4 +1,4 @@
-// DESIGN §4 invariants 1–3 against the simulator: write before send, one live attempt, re-send
+// docs/money-safety.md#rule-1, #rule-2 and #rule-6 against the simulator: write before send, one live attempt, re-send
 // only what Daraja never saw (same OriginatorConversationID), never re-send on a guess.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';

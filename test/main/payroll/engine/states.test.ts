@@ -1,4 +1,4 @@
-// The attempt state machine table matches DESIGN §4, and the schema keeps final states final.
+// The attempt state machine table matches docs/money-safety.md#the-attempt-states, and the schema keeps final states final.
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../../src/main/db';
 import { attemptTransitions, openAttemptStates } from '../../../../src/main/payroll/engine/attempts';
