@@ -1,6 +1,6 @@
 // Mshahara's Electron entry: one instance, one hardened window, the contract over IPC, events to
 // the window, taskbar progress and notifications. Everything else lives in the plain-Node core;
-// only this file and src/main/shell/ import electron.
+// only this file, src/main/electron/ and src/main/transports/electron-ipc.ts import electron.
 import { app, BrowserWindow, ipcMain, Menu, Notification, session, shell } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
