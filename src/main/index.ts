@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Api } from './handlers';
-import { lazySecretStore, startApi } from './handlers/start';
+import { lazySecretStore, startApi } from './composition/start';
 import { nameThisProgram } from './composition/profile-lock';
 import { logger } from './log';
 import { dataFolder } from './profiles';

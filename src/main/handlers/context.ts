@@ -10,7 +10,7 @@ import type { RunProgress } from '../payroll/engine/progress';
 import type { ProfileSettings } from '../profiles';
 import { logger } from '../log';
 import type { SecretStore } from '../secrets/secret-store';
-import type { ProfileSession } from './session';
+import type { ProfileSession } from '../composition/session';
 
 /** The payout engine as the screens drive it (src/main/payroll/engine PayoutEngine). */
 export interface EngineControls {

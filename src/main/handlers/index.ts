@@ -8,20 +8,20 @@ import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
 import { dashboardHandlers } from './dashboard';
-import { publishProfileEvents } from './events';
+import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
 import { inboxHandlers } from './inbox';
 import { ledgerHandlers } from './ledger';
 import { profileHandlers } from './profiles';
 import { reconcileHandlers } from './reconcile';
 import { runHandlers } from './runs';
-import { ProfileSession } from './session';
+import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
 import { workerHandlers } from './workers';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
-export { ProfileSession } from './session';
-export { openCore, type CoreOptions } from './open-core';
+export { ProfileSession } from '../composition/session';
+export { openCore, type CoreOptions } from '../composition/open-core';
 
 /** Every contract method's handler. The return type makes a method without a handler a compile error. */
 export function createHandlers(ctx: ApiContext): ContractHandlers {

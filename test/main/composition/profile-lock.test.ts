@@ -9,7 +9,7 @@ import { openProfileApp } from '../../../src/main/composition/open-profile-app';
 import { loadOrCreateProfile, openProfileDatabase } from '../../../src/main/composition/profile-database';
 import { ProfileInUseError } from '../../../src/main/composition/profile-lock';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
-import { openCore } from '../../../src/main/handlers/open-core';
+import { openCore } from '../../../src/main/composition/open-core';
 import { createProfile, profileDatabasePath, profileFolder } from '../../../src/main/profiles';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';

@@ -1,6 +1,6 @@
 // Demo tuning from the environment: what tests and demonstrations may set, and clear refusals.
 import { describe, expect, it } from 'vitest';
-import { demoTuningFromEnv } from '../../../src/main/handlers/start';
+import { demoTuningFromEnv } from '../../../src/main/composition/start';
 
 describe('demo tuning from the environment', () => {
   it('passes the result timeout and the status-query budget to the engine', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi } from '../../../src/main/handlers/start';
+import { startApi } from '../../../src/main/composition/start';
 import type { Api } from '../../../src/main/handlers';
 import { startBrowserHost, type BrowserHost } from '../../../src/main/transports/browser-host/server';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { lazySecretStore, startApi } from '../../handlers/start';
+import { lazySecretStore, startApi } from '../../composition/start';
 import { nameThisProgram } from '../../composition/profile-lock';
 import { ensureRendererBuilt } from './renderer-build';
 import { startBrowserHost } from './server';

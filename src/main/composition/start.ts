@@ -6,7 +6,7 @@ import type { AppMode } from '../../shared/contract';
 import { ValidationError } from '../../shared/errors';
 import type { SimulatorOptions } from '../../simulator';
 import type { SecretName, SecretStore } from '../secrets/secret-store';
-import { createApi, type Api } from './index';
+import { createApi, type Api } from '../handlers/index';
 import { openCore, type CoreOptions } from './open-core';
 
 const range = z.object({ min: z.number().min(0), max: z.number().min(0) }).strict();

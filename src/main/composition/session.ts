@@ -5,7 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
 import { UnavailableError } from '../../shared/errors';
 import { logger } from '../log';
-import type { ProfileCore } from './context';
+import type { ProfileCore } from '../handlers/context';
 
 const log = logger('app');
 const appFile = 'app.json';

@@ -7,8 +7,8 @@ import { logger } from '../log';
 import { latestFloat } from '../payroll/float';
 import { attemptsInRun } from '../payroll/run-results';
 import { getRun } from '../payroll/runs';
-import type { EventHub, ProfileCore } from './context';
-import { runProgressView } from './runs';
+import type { EventHub, ProfileCore } from '../handlers/context';
+import { runProgressView } from '../handlers/runs';
 
 const log = logger('app');
 

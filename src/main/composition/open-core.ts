@@ -2,11 +2,11 @@
 // the companion relay in this process; sandbox and production through their relay when one is set
 // up (the loopback receiver until then). Built on openProfileApp, the one composition root.
 import type { SimulatorOptions } from '../../simulator';
-import { openProfileApp, type ProfileAppOptions } from '../composition/open-profile-app';
+import { openProfileApp, type ProfileAppOptions } from './open-profile-app';
 import { loadProfile, profileFolder } from '../profiles';
 import { startDemoRelay, type DemoRelay } from '../callback-sources/relay-client/demo';
 import type { SecretStore } from '../secrets/secret-store';
-import type { ProfileCore } from './context';
+import type { ProfileCore } from '../handlers/context';
 import { existingPhones } from '../payroll/workers';
 
 export interface CoreOptions {
