@@ -2,6 +2,7 @@
 // set, one transaction with the raw callback it was read from, and the export of the filtered set.
 import type { LedgerFilter as ContractFilter, LedgerRow, MethodInput, MethodOutput } from '../../shared/contract';
 import { NotFoundError } from '../../shared/errors';
+import { nairobiDayStart } from '../../shared/time';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../transports/dispatch';
 import { exportLedger } from '../ledger/export';
@@ -11,10 +12,6 @@ import type { ApiContext } from './context';
 import { exportFileName, produceFile } from './files';
 import { inboxEntryView, type InboxRow } from './inbox';
 
-/** Nairobi keeps UTC+3 all year (no daylight saving), so a Nairobi day starts at 21:00 UTC the day before. */
-export function nairobiDayStart(day: string): string {
-  return new Date(`${day}T00:00:00+03:00`).toISOString();
-}
 
 function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);

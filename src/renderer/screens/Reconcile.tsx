@@ -3,19 +3,15 @@
 // to the statement's closing balance is zero and finish (the rows lock), and see the history.
 import { Group, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
+import { nairobiMonth } from '../../shared/time';
 import { History } from './reconcile/History';
 import { ImportStatement } from './reconcile/ImportStatement';
 import { Matching } from './reconcile/Matching';
 import { ReconcilePeriod } from './reconcile/ReconcilePeriod';
 
-/** This month in Nairobi, as a period ('2026-12'). */
-function currentPeriod(): string {
-  return new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 7);
-}
-
 export function Reconcile() {
   const [account, setAccount] = useState('Utility Account');
-  const [period, setPeriod] = useState(currentPeriod());
+  const [period, setPeriod] = useState(() => nairobiMonth());
   const [tab, setTab] = useState<string | null>('import');
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);

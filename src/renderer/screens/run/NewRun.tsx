@@ -5,6 +5,8 @@
 import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { RunView } from '../../../shared/contract';
+import { formatMonth } from '../../../shared/format';
+import { nairobiMonth } from '../../../shared/time';
 import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
@@ -12,10 +14,7 @@ import { useLoad } from '../../lib/use-load';
 import { FromFile } from './FromFile';
 
 function thisMonthTitle(): string {
-  const month = new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'Africa/Nairobi' }).format(
-    new Date(),
-  );
-  return `${month} salaries`;
+  return `${formatMonth(nairobiMonth())} salaries`;
 }
 
 export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run: RunView): void }) {
