@@ -63,3 +63,23 @@ export function formatMonth(period: string): string {
   if (!match) return period;
   return format(new Date(Number(match[1]), Number(match[2]) - 1, 1), layouts.month);
 }
+
+/** A calendar day a person typed: as the contract writes it ("2026-11-03"), or in plain words why it is not one. */
+export type DayInput = { ok: true; day: string } | { ok: false; reason: string };
+
+/** Reads a day typed day first, as Kenyans write it ("3/11/2026", "03-11-2026", "3.11.2026"). */
+export function parseDayInput(typed: string): DayInput {
+  const match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(typed.trim());
+  if (!match) return { ok: false, reason: 'Write the day as dd/mm/yyyy, such as 03/11/2026' };
+  const [date, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const probe = new Date(Date.UTC(year, month - 1, date));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== date)
+    return { ok: false, reason: `There is no day ${typed.trim()}` };
+  return { ok: true, day: probe.toISOString().slice(0, 10) };
+}
+
+/** "2026-11-03" → "03/11/2026": a contract day as a person types it back into a day field. */
+export function dayInputText(day: string | undefined): string {
+  const match = day === undefined ? null : dayPattern.exec(day);
+  return match ? `${match[3]}/${match[2]}/${match[1]}` : '';
+}

@@ -12,7 +12,6 @@ import type { ApiContext } from './context';
 import { exportFileName, produceFile } from './files';
 import { inboxEntryView, type InboxRow } from './inbox';
 
-
 function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 1);

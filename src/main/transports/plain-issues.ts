@@ -33,8 +33,7 @@ export function plainIssueMessage(issue: RawIssue): string {
       return issue.path?.length ? `This must be ${kindOf(issue.expected)}` : 'Mshahara expected a set of values here';
     case 'too_small': {
       const minimum = Number(issue.minimum);
-      if (issue.origin === 'string')
-        return minimum <= 1 ? 'This is required' : `Write at least ${minimum} characters`;
+      if (issue.origin === 'string') return minimum <= 1 ? 'This is required' : `Write at least ${minimum} characters`;
       if (issue.origin === 'array') return minimum <= 1 ? 'Choose at least one' : `Choose at least ${minimum}`;
       return issue.inclusive ? `This must be ${minimum} or more` : `This must be more than ${minimum}`;
     }

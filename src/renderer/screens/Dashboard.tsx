@@ -38,7 +38,6 @@ function sortAccounts<T extends { account: string }>(accounts: readonly T[]): T[
   return [...accounts].sort((a, b) => rank(a.account) - rank(b.account));
 }
 
-
 /** The runs with payments or findings waiting for a person, most waiting first. */
 function runsNeedingAttention(
   work: MethodOutput<'runs.attention'> | undefined,
@@ -185,14 +184,14 @@ export function Dashboard() {
                 {formatNumber(value.needsAttention.total)}
               </Text>
               <Text size="sm" c="dimmed" data-testid="needs-attention-parts">
-                {formatNumber(value.needsAttention.unknownPayouts)} unconfirmed, {formatNumber(value.needsAttention.failedPayouts)}{' '}
-                failed, {formatCount(value.needsAttention.inbox, 'callback')}
+                {formatNumber(value.needsAttention.unknownPayouts)} unconfirmed,{' '}
+                {formatNumber(value.needsAttention.failedPayouts)} failed,{' '}
+                {formatCount(value.needsAttention.inbox, 'callback')}
                 {value.needsAttention.findings > 0 ? '' : ', no findings'}
               </Text>
               {value.needsAttention.findings > 0 && (
                 <Text size="sm" c="red.8" fw={600} data-testid="needs-attention-findings">
-                  {formatCount(value.needsAttention.findings, 'finding')}: money moved
-                  against the record
+                  {formatCount(value.needsAttention.findings, 'finding')}: money moved against the record
                 </Text>
               )}
               <Stack gap={0} align="flex-start">

@@ -37,7 +37,9 @@ describe('refused fields', () => {
       changes: { name: '', defaultAmountCents: 1250.5, department: 'x'.repeat(101) },
     });
     if (result.ok) throw new Error('a bad edit was accepted');
-    const byField = Object.fromEntries((result.error.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]));
+    const byField = Object.fromEntries(
+      (result.error.issues ?? []).map((issue) => [issue.path.join('.'), issue.message]),
+    );
     expect(byField).toEqual({
       'changes.name': 'The name is required',
       'changes.defaultAmountCents': 'Amounts are whole cents',
