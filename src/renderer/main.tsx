@@ -1,9 +1,10 @@
 // The renderer's entry: Mantine with Mshahara's theme (variables through the CSSOM, see theme.ts),
-// notifications, and the app.
+// notifications, the dialogs that confirm money moving, and the app.
 import '@vitejs/plugin-react/preamble';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -19,7 +20,9 @@ if (root) {
     <StrictMode>
       <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
         <Notifications position="bottom-right" />
-        <App />
+        <ModalsProvider>
+          <App />
+        </ModalsProvider>
       </MantineProvider>
     </StrictMode>,
   );

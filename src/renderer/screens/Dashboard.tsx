@@ -6,7 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { formatCount, formatMoney, formatMonth, formatNumber } from '../../shared/format';
-import { api, call, problemText } from '../api';
+import { api, call } from '../api';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
@@ -14,6 +14,7 @@ import { useLoad } from '../lib/use-load';
 import { useNavigation } from '../stores/navigation';
 import { useRunProgress } from '../stores/run-progress';
 import { isDisplayStatus, statusWords } from './run/status';
+import { showProblem } from '../components/notify';
 
 const PayoutsChart = lazy(() => import('../components/PayoutsChart'));
 
@@ -112,7 +113,7 @@ export function Dashboard() {
       notifications.show({ message: answer.message, color: answer.requested ? 'teal' : 'yellow' });
       await reload();
     } catch (error) {
-      notifications.show({ title: 'The balance was not asked for', message: problemText(error), color: 'red' });
+      showProblem('The balance was not asked for', error);
     } finally {
       setRefreshing(false);
     }

@@ -4,11 +4,12 @@ import { Badge, Button, Code, Drawer, Group, SegmentedControl, Stack, Text, Titl
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { InboxEntry } from '../../shared/contract';
-import { api, call, problemText } from '../api';
+import { api, call } from '../api';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
 import { useLoad } from '../lib/use-load';
+import { showProblem } from '../components/notify';
 
 type Show = 'all' | 'needs_action' | 'unmatched' | 'flagged';
 
@@ -38,7 +39,7 @@ export function Inbox() {
       notifications.show({ color: answer.settled ? 'teal' : 'yellow', message: answer.message });
       await reload();
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not settled', message: problemText(error) });
+      showProblem('Not settled', error);
     } finally {
       setSettling(undefined);
     }

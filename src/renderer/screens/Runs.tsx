@@ -13,6 +13,7 @@ import { useNavigation } from '../stores/navigation';
 import { NewRun } from './run/NewRun';
 import { RunDetail } from './run/RunDetail';
 import { statusColour, statusWords } from './run/status';
+import { formatNumber } from '../../shared/format';
 
 export function Runs() {
   const { runId, openRun } = useNavigation();
@@ -77,7 +78,7 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
       header: 'Workers',
       width: '90px',
       align: 'right',
-      render: (run) => run.totals.count.toLocaleString('en-KE'),
+      render: (run) => formatNumber(run.totals.count),
     },
     {
       key: 'total',

@@ -7,7 +7,7 @@ import type { ImportPreviewView, WorkerView } from '../../shared/contract';
 import { formatCount } from '../../shared/format';
 import { shillingsText } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
-import { call, problemText } from '../api';
+import { call } from '../api';
 import { ImportPreview } from '../components/ImportPreview';
 import { PayrollFileChooser, type ChosenFile } from '../components/PayrollFileChooser';
 import { fieldError, formProblem, type LocalErrors } from '../components/field-errors';
@@ -16,6 +16,7 @@ import { MoneyInput, readShillings } from '../components/MoneyInput';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { useLoad } from '../lib/use-load';
+import { showProblem } from '../components/notify';
 
 const workerFormFields = ['name', 'phone', 'defaultAmountCents', 'department', 'staffNumber', 'nationalId'];
 
@@ -40,7 +41,7 @@ export function Workers() {
       });
       await list.reload();
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not changed', message: problemText(error) });
+      showProblem('Not changed', error);
     }
   }
 

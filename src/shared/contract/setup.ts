@@ -21,7 +21,12 @@ const shortcode = z.string().regex(/^\d{5,7}$/, 'A shortcode is 5 to 7 digits');
 const secret = (what: string) => z.string().trim().min(1, `${what} is required`).max(512);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'Give a full address starting with https://' });
 
-export const currentProfile = z.object({ name: z.string(), kind: z.enum(profileKinds) });
+export const currentProfile = z.object({
+  name: z.string(),
+  kind: z.enum(profileKinds),
+  /** The M-Pesa account (B2C shortcode) payments leave from, for confirmations that say what will move. */
+  shortcode: z.string().optional(),
+});
 
 /** A stored credential is never returned: only whether it is set and its last four characters. */
 export const credentialHints = z.object({

@@ -6,12 +6,13 @@ import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text } fro
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { buckets, type ReconcileRowView } from '../../../shared/contract';
-import { call, problemText } from '../../api';
+import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { useLoad } from '../../lib/use-load';
 import { bucketWords } from './BucketTable';
+import { showProblem } from '../../components/notify';
 
 type Filter = 'all' | (typeof buckets)[number];
 
@@ -38,7 +39,7 @@ export function Matching({
       notifications.show({ message: answer.message });
       onChanged();
     } catch (failure) {
-      notifications.show({ color: 'red', title: 'That did not work', message: problemText(failure) });
+      showProblem('That did not work', failure);
     }
   };
 

@@ -5,7 +5,7 @@
 import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { RunView } from '../../../shared/contract';
-import { formatMonth } from '../../../shared/format';
+import { formatCount, formatMonth, formatNumber } from '../../../shared/format';
 import { nairobiMonth } from '../../../shared/time';
 import { call } from '../../api';
 import { Money } from '../../components/Money';
@@ -82,17 +82,20 @@ function FromWorkers({ title, busy, create }: SourceProps) {
     <Stack>
       <Problem error={workers.error} />
       <Text size="sm">
-        Pays every active worker their usual pay: {payable.length} workers, <Money cents={total} fw={600} />.
+        Pays every active worker their usual pay: {formatCount(payable.length, 'worker')},{' '}
+        <Money cents={total} fw={600} />.
       </Text>
       {all.length > payable.length && (
         <Alert color="yellow" variant="light" p="sm">
-          {all.length - payable.length} active workers have no usual pay set and are left out. Set it on the Workers
-          screen.
+          {formatCount(all.length - payable.length, 'active worker')}{' '}
+          {all.length - payable.length === 1 ? 'has' : 'have'} no usual pay set and{' '}
+          {all.length - payable.length === 1 ? 'is' : 'are'} left out. Set it on the Workers screen.
         </Alert>
       )}
       {workers.value && workers.value.total > all.length && (
         <Alert color="yellow" variant="light" p="sm">
-          Only the first {all.length} of {workers.value.total} workers are included; use a payroll file for larger runs.
+          Only the first {formatNumber(all.length)} of {formatCount(workers.value.total, 'worker')} are included; use a
+          payroll file for larger runs.
         </Alert>
       )}
       <Group justify="flex-end">
@@ -105,7 +108,7 @@ function FromWorkers({ title, busy, create }: SourceProps) {
             )
           }
         >
-          Create the run ({payable.length} workers)
+          Create the run ({formatCount(payable.length, 'worker')})
         </Button>
       </Group>
     </Stack>

@@ -4,7 +4,9 @@ import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import type { MethodName, MethodOutput, RunView } from '../../../shared/contract';
-import { call, problemText } from '../../api';
+import { call } from '../../api';
+import { confirmMoneyMove } from '../../components/confirm-money';
+import { showProblem } from '../../components/notify';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
@@ -27,7 +29,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   const progress = useRunProgress((state) => state.byRun[runId]);
   const ended = useRunProgress((state) => state.ended[runId]);
   const remember = useRunProgress((state) => state.remember);
-  const realMoney = useApp((state) => state.info?.profile?.kind === 'production');
+  const profile = useApp((state) => state.info?.profile);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const [resultsVersion, setResultsVersion] = useState(0);
   const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
@@ -58,13 +60,40 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
     return () => clearTimeout(timer);
   }, [settled, liveState, finished, waiting]);
 
+  /** Sending and resuming move money: the person confirms what will leave, from which account, first. */
+  async function confirmed(method: RunAction): Promise<boolean> {
+    if (!run) return false;
+    if (method === 'runs.start')
+      return confirmMoneyMove(
+        {
+          title: 'Send the payments',
+          verb: 'Send',
+          amountCents: run.totals.amountCents,
+          count: run.totals.count,
+          noun: 'worker',
+          confirmLabel: 'Send now',
+        },
+        profile,
+      );
+    if (method === 'runs.resume') {
+      const queued = progress?.counts.queued ?? run.counts.queued;
+      return confirmMoneyMove(
+        {
+          title: 'Resume sending',
+          verb: 'Send the rest of',
+          amountCents: progress?.totals.pendingCents ?? run.totals.pendingCents,
+          count: queued,
+          noun: 'payment',
+          confirmLabel: 'Resume sending',
+        },
+        profile,
+      );
+    }
+    return true;
+  }
+
   async function act(method: RunAction, label: string) {
-    if (
-      realMoney &&
-      method === 'runs.start' &&
-      !window.confirm('This sends real money from your M-Pesa account. Send now?')
-    )
-      return;
+    if (!(await confirmed(method))) return;
     setBusy(method);
     try {
       await call(method, { runId });
@@ -72,7 +101,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
       await reload();
       remember(await call('runs.progress', { runId }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not done', message: problemText(error) });
+      showProblem('Not done', error);
     } finally {
       setBusy(undefined);
     }
@@ -83,7 +112,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
     try {
       setRetry(await call('runs.retryFailed', { runId }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Nothing to retry', message: problemText(error) });
+      showProblem('Nothing to retry', error);
     } finally {
       setBusy(undefined);
     }
@@ -94,7 +123,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
     try {
       deliverFile(await call('runs.export', { runId, format }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not exported', message: problemText(error) });
+      showProblem('Not exported', error);
     } finally {
       setBusy(undefined);
     }
@@ -238,7 +267,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
       {retry && (
         <RetryFailed
           preview={retry}
-          realMoney={realMoney}
+          profile={profile}
           onClose={() => setRetry(undefined)}
           onSent={() => {
             setRetry(undefined);

@@ -4,6 +4,7 @@
 import { Alert, Badge, Group, Progress, Stack, Text } from '@mantine/core';
 import type { RunProgress } from '../../../shared/contract';
 import { Money } from '../../components/Money';
+import { formatNumber } from '../../../shared/format';
 
 function pace(progress: RunProgress): string {
   if (progress.state !== 'running' || progress.held !== null) return '';
@@ -78,7 +79,7 @@ export function RunProgressBar({ progress }: { progress: RunProgress }) {
         </Text>
         {progress.needsAttention > 0 && (
           <Badge color="orange" variant="light" data-testid="progress-needs-attention">
-            {progress.needsAttention} need{progress.needsAttention === 1 ? 's' : ''} attention
+            {formatNumber(progress.needsAttention)} need{progress.needsAttention === 1 ? 's' : ''} attention
           </Badge>
         )}
         {progress.findings > 0 && (

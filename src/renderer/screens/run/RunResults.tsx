@@ -10,6 +10,7 @@ import { Problem } from '../../components/Problem';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { useLoad } from '../../lib/use-load';
 import { itemWords } from './status';
+import { formatCount } from '../../../shared/format';
 
 type Show = 'all' | 'paid' | 'failed' | 'pending' | 'needs_attention' | 'name_mismatch';
 
@@ -122,7 +123,7 @@ export function RunResults({ runId, version }: { runId: number; version: number 
           w={260}
         />
         <Text size="sm" c="dimmed">
-          {results.value ? `${results.value.total} payments` : ''}
+          {results.value ? formatCount(results.value.total, 'payment') : ''}
         </Text>
       </Group>
       <Problem error={results.error} />

@@ -1,0 +1,43 @@
+// The words of a confirmation before money moves: how much, to how many, from which M-Pesa account,
+// and whether it is real money, so the person approves exactly what will happen.
+import type { ProfileKind } from '../../shared/contract';
+import { formatCount, formatMoney } from '../../shared/format';
+
+export interface PayingProfile {
+  name: string;
+  kind: ProfileKind;
+  shortcode?: string | undefined;
+}
+
+export interface MoneyMove {
+  /** "Send", "Send again". */
+  verb: string;
+  amountCents: number;
+  count: number;
+  /** What is counted: "worker" (a run's payees) or "payment" (a retry). */
+  noun: 'worker' | 'payment';
+}
+
+/** "M-Pesa account 600000 (production)", or the profile's name when its shortcode is not known. */
+export function accountWords(profile: PayingProfile | null | undefined): string {
+  if (!profile) return 'your M-Pesa account';
+  const account = profile.shortcode ? `M-Pesa account ${profile.shortcode}` : `the M-Pesa account of ${profile.name}`;
+  return `${account} (${profile.kind})`;
+}
+
+/** Whether this profile pays with real money: production, and a self-run Daraja address that may be real. */
+export function paysRealMoney(profile: PayingProfile | null | undefined): boolean {
+  return profile?.kind !== 'demo' && profile?.kind !== 'sandbox';
+}
+
+/** What the dialog says: the question, and what kind of money it is. */
+export function moneyMoveWords(move: MoneyMove, profile: PayingProfile | null | undefined) {
+  const question = `${move.verb} ${formatMoney(move.amountCents)} to ${formatCount(move.count, move.noun)} from ${accountWords(profile)}?`;
+  const consequence =
+    profile?.kind === 'demo'
+      ? 'This is the demo: the payments go to the simulator on this computer and no real money moves.'
+      : profile?.kind === 'sandbox'
+        ? "This is Safaricom's sandbox: no real money moves."
+        : 'This sends real money.';
+  return { question, consequence };
+}
