@@ -8,6 +8,7 @@ import type { RunView } from '../../../shared/contract';
 import { formatCount, formatMonth, formatNumber } from '../../../shared/format';
 import { nairobiMonth } from '../../../shared/time';
 import { call } from '../../api';
+import { fieldError, formProblem } from '../../components/field-errors';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { useLoad } from '../../lib/use-load';
@@ -46,6 +47,7 @@ export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run:
           required
           value={title}
           onChange={(event) => setTitle(event.currentTarget.value)}
+          error={fieldError(error, 'title')}
         />
         <SegmentedControl
           aria-label="Who to pay"
@@ -61,7 +63,7 @@ export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run:
         ) : (
           <FromWorkers title={title} busy={busy} create={create} />
         )}
-        <Problem error={error} title="The run was not created" />
+        <Problem error={formProblem(error, ['title'])} title="The run was not created" />
       </Stack>
     </Modal>
   );
