@@ -5,13 +5,14 @@ import { modals } from '@mantine/modals';
 import { moneyMoveWords, paysRealMoney, type MoneyMove, type PayingProfile } from './money-move';
 
 export function confirmMoneyMove(
-  move: MoneyMove & { title: string; confirmLabel: string },
+  move: MoneyMove,
+  { title, confirmLabel }: { title: string; confirmLabel: string },
   profile: PayingProfile | null | undefined,
 ): Promise<boolean> {
   const { question, consequence } = moneyMoveWords(move, profile);
   return new Promise((resolve) => {
     modals.openConfirmModal({
-      title: move.title,
+      title,
       centered: true,
       children: (
         <Stack gap="xs" data-testid="confirm-money">
@@ -21,7 +22,7 @@ export function confirmMoneyMove(
           </Text>
         </Stack>
       ),
-      labels: { confirm: move.confirmLabel, cancel: 'Not now' },
+      labels: { confirm: confirmLabel, cancel: 'Not now' },
       confirmProps: { color: paysRealMoney(profile) ? 'red' : 'orange', 'data-testid': 'confirm-money-yes' },
       cancelProps: { 'data-testid': 'confirm-money-no' },
       onConfirm: () => resolve(true),

@@ -9,14 +9,11 @@ export interface PayingProfile {
   shortcode?: string | undefined;
 }
 
-export interface MoneyMove {
-  /** "Send", "Send again". */
-  verb: string;
-  amountCents: number;
-  count: number;
-  /** What is counted: "worker" (a run's payees) or "payment" (a retry). */
-  noun: 'worker' | 'payment';
-}
+/** A button that moves money, with what it will move. */
+export type MoneyMove =
+  | { kind: 'send'; amountCents: number; workers: number }
+  | { kind: 'retry'; amountCents: number; payments: number }
+  | { kind: 'resume'; payments: number };
 
 /** "M-Pesa account 600000 (production)", or the profile's name when its shortcode is not known. */
 export function accountWords(profile: PayingProfile | null | undefined): string {
@@ -30,14 +27,24 @@ export function paysRealMoney(profile: PayingProfile | null | undefined): boolea
   return profile?.kind !== 'demo' && profile?.kind !== 'sandbox';
 }
 
+function question(move: MoneyMove, from: string): string {
+  switch (move.kind) {
+    case 'send':
+      return `Send ${formatMoney(move.amountCents)} to ${formatCount(move.workers, 'worker')} from ${from}?`;
+    case 'retry':
+      return `Send ${formatCount(move.payments, 'failed payment')} again, ${formatMoney(move.amountCents)} in all, from ${from}?`;
+    case 'resume':
+      return `Resume sending the ${formatCount(move.payments, 'payment')} not sent yet from ${from}?`;
+  }
+}
+
 /** What the dialog says: the question, and what kind of money it is. */
 export function moneyMoveWords(move: MoneyMove, profile: PayingProfile | null | undefined) {
-  const question = `${move.verb} ${formatMoney(move.amountCents)} to ${formatCount(move.count, move.noun)} from ${accountWords(profile)}?`;
   const consequence =
     profile?.kind === 'demo'
       ? 'This is the demo: the payments go to the simulator on this computer and no real money moves.'
       : profile?.kind === 'sandbox'
         ? "This is Safaricom's sandbox: no real money moves."
         : 'This sends real money.';
-  return { question, consequence };
+  return { question: question(move, accountWords(profile)), consequence };
 }

@@ -14,6 +14,7 @@ import {
 import { bucketTitles, exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
 
 export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <period> [--account <name>] [--json] [--profile <name>]
        npm run cli -- reconcile history [--json]
@@ -72,9 +73,9 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
               h.account,
               h.period,
               formatKesWithCurrency(h.closingBalanceCents),
-              String(h.lockedRows),
+              formatNumber(h.lockedRows),
               h.finishedBy ?? '',
-              h.finishedAt ?? '',
+              h.finishedAt === null ? '' : formatDateTime(h.finishedAt),
             ]),
           ]),
         );
@@ -102,7 +103,7 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
 function printView(v: Reconciliation, io: CliIo): void {
   line(
     io.out,
-    `${v.account}, ${v.period}: ${v.state === 'finished' ? `reconciled by ${v.finishedBy ?? '?'} at ${v.finishedAt ?? '?'}` : v.state.replace('_', ' ')}`,
+    `${v.account}, ${v.period}: ${v.state === 'finished' ? `reconciled by ${v.finishedBy ?? '?'} on ${v.finishedAt === null ? '?' : formatDateTime(v.finishedAt)}` : v.state.replace('_', ' ')}`,
   );
   line(
     io.out,
@@ -121,7 +122,7 @@ function printView(v: Reconciliation, io: CliIo): void {
       ['bucket', 'rows', 'paid in', 'withdrawn'],
       ...buckets.map((b) => [
         bucketTitles[b],
-        String(v.buckets[b].count),
+        formatNumber(v.buckets[b].count),
         formatKesWithCurrency(v.buckets[b].paidInCents),
         formatKesWithCurrency(v.buckets[b].withdrawnCents),
       ]),
@@ -135,7 +136,7 @@ function printView(v: Reconciliation, io: CliIo): void {
   if (v.onlyInLedger.length > 0)
     line(
       io.out,
-      `${v.onlyInLedger.length} ledger row(s) of the period are not on the statement: ${v.onlyInLedger
+      `${formatCount(v.onlyInLedger.length, 'ledger row')} of the period ${v.onlyInLedger.length === 1 ? 'is' : 'are'} not on the statement: ${v.onlyInLedger
         .slice(0, 10)
         .map((t) => t.receipt ?? `#${t.id}`)
         .join(', ')}${v.onlyInLedger.length > 10 ? ', …' : ''}`,

@@ -9,6 +9,7 @@ import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { fileToBase64 } from '../../lib/download';
 import { BucketTable } from './BucketTable';
+import { formatCount } from '../../../shared/format';
 
 export function ImportStatement({ onImported }: { onImported: (account: string) => void }) {
   const [file, setFile] = useState<File | null>(null);
@@ -78,7 +79,10 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
             )}
           </Group>
           {preview.problems.length > 0 && (
-            <Alert color="orange" title={`${preview.problems.length} line(s) cannot be read and will not be imported`}>
+            <Alert
+              color="orange"
+              title={`${formatCount(preview.problems.length, 'line')} cannot be read and will not be imported`}
+            >
               <List size="sm">
                 {preview.problems.map((p) => (
                   <List.Item key={p.line}>

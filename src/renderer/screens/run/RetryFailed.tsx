@@ -31,14 +31,8 @@ export function RetryFailed({
 
   async function approve() {
     const sure = await confirmMoneyMove(
-      {
-        title: 'Send the failed payments again',
-        verb: 'Send again',
-        amountCents: preview.amountCents,
-        count: preview.count,
-        noun: 'payment',
-        confirmLabel: 'Send again now',
-      },
+      { kind: 'retry', amountCents: preview.amountCents, payments: preview.count },
+      { title: 'Send the failed payments again', confirmLabel: 'Send again now' },
       profile,
     );
     if (!sure) return;

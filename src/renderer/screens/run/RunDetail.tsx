@@ -65,30 +65,16 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
     if (!run) return false;
     if (method === 'runs.start')
       return confirmMoneyMove(
-        {
-          title: 'Send the payments',
-          verb: 'Send',
-          amountCents: run.totals.amountCents,
-          count: run.totals.count,
-          noun: 'worker',
-          confirmLabel: 'Send now',
-        },
+        { kind: 'send', amountCents: run.totals.amountCents, workers: run.totals.count },
+        { title: 'Send the payments', confirmLabel: 'Send now' },
         profile,
       );
-    if (method === 'runs.resume') {
-      const queued = progress?.counts.queued ?? run.counts.queued;
+    if (method === 'runs.resume')
       return confirmMoneyMove(
-        {
-          title: 'Resume sending',
-          verb: 'Send the rest of',
-          amountCents: progress?.totals.pendingCents ?? run.totals.pendingCents,
-          count: queued,
-          noun: 'payment',
-          confirmLabel: 'Resume sending',
-        },
+        { kind: 'resume', payments: progress?.counts.queued ?? run.counts.queued },
+        { title: 'Resume sending', confirmLabel: 'Resume sending' },
         profile,
       );
-    }
     return true;
   }
 
