@@ -30,6 +30,7 @@ export function formatMoney(cents: Cents): string {
 const layouts = {
   dateTime: 'd MMM yyyy, HH:mm',
   date: 'd MMM yyyy',
+  dayOfYear: 'd MMM',
   month: 'MMMM yyyy',
 } as const;
 
@@ -55,6 +56,13 @@ export function formatDay(day: string): string {
   const match = dayPattern.exec(day);
   if (!match) return day;
   return format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])), layouts.date);
+}
+
+/** "2026-11-03" → "3 Nov": a day within a chart or list whose year is plain from its context. */
+export function formatDayShort(day: string): string {
+  const match = dayPattern.exec(day);
+  if (!match) return day;
+  return format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])), layouts.dayOfYear);
 }
 
 /** "2026-11" (a period) → "November 2026"; anything else as it came. */

@@ -5,6 +5,7 @@ import {
   formatDate,
   formatDateTime,
   formatDay,
+  formatDayShort,
   formatMoney,
   formatMonth,
   formatNumber,
@@ -59,6 +60,7 @@ describe('Nairobi time', () => {
   it('shows contract days and periods without moving them a day', () => {
     expect(formatDay('2026-11-03')).toBe('3 Nov 2026');
     expect(formatDay('2026-01-31')).toBe('31 Jan 2026');
+    expect(formatDayShort('2026-11-03')).toBe('3 Nov');
     expect(formatMonth('2026-11')).toBe('November 2026');
     expect(formatMonth('not a month')).toBe('not a month');
   });

@@ -5,6 +5,7 @@ import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { useLoad } from '../../lib/use-load';
+import { formatMonth, formatNumber } from '../../../shared/format';
 
 export function History({ version }: { version: number }) {
   const history = useLoad(() => call('reconcile.history', {}), [version]);
@@ -29,7 +30,7 @@ export function History({ version }: { version: number }) {
         {list.map((h) => (
           <Table.Tr key={h.id}>
             <Table.Td>{h.account}</Table.Td>
-            <Table.Td>{h.period}</Table.Td>
+            <Table.Td>{formatMonth(h.period)}</Table.Td>
             <Table.Td>
               <Money cents={h.openingBalanceCents} />
             </Table.Td>
@@ -37,7 +38,7 @@ export function History({ version }: { version: number }) {
               <Money cents={h.closingBalanceCents} />
             </Table.Td>
             <Table.Td>{h.ledgerNetCents !== null && <Money cents={h.ledgerNetCents} />}</Table.Td>
-            <Table.Td>{h.lockedRows}</Table.Td>
+            <Table.Td>{formatNumber(h.lockedRows)}</Table.Td>
             <Table.Td>{h.finishedBy}</Table.Td>
             <Table.Td>
               <When at={h.finishedAt} />
