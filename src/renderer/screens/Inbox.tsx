@@ -10,6 +10,7 @@ import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
 import { useLoad } from '../lib/use-load';
 import { showProblem } from '../components/notify';
+import { formatCount } from '../../shared/format';
 
 type Show = 'all' | 'needs_action' | 'unmatched' | 'flagged';
 
@@ -121,7 +122,7 @@ export function Inbox() {
           ]}
         />
         <Text size="sm" c="dimmed">
-          {list.value ? `${list.value.total.toLocaleString('en-KE')} callbacks` : ''}
+          {list.value ? formatCount(list.value.total, 'callback') : ''}
         </Text>
       </Group>
       <Problem error={list.error} />

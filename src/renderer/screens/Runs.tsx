@@ -13,7 +13,7 @@ import { useNavigation } from '../stores/navigation';
 import { NewRun } from './run/NewRun';
 import { RunDetail } from './run/RunDetail';
 import { statusColour, statusWords } from './run/status';
-import { formatNumber } from '../../shared/format';
+import { formatCount, formatNumber } from '../../shared/format';
 
 export function Runs() {
   const { runId, openRun } = useNavigation();
@@ -66,7 +66,7 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
             )}
             {open.findings > 0 && (
               <Badge color="red" variant="filled">
-                {open.findings} finding{open.findings === 1 ? '' : 's'}
+                {formatCount(open.findings, 'finding')}
               </Badge>
             )}
           </Group>

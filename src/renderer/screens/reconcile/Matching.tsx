@@ -13,6 +13,7 @@ import { When } from '../../components/When';
 import { useLoad } from '../../lib/use-load';
 import { bucketWords } from './BucketTable';
 import { showProblem } from '../../components/notify';
+import { formatNumber } from '../../../shared/format';
 
 type Filter = 'all' | (typeof buckets)[number];
 
@@ -121,7 +122,7 @@ export function Matching({
       </Table>
       {(view.value?.onlyInLedger.length ?? 0) > 0 && (
         <Stack gap={4} data-testid="only-in-ledger">
-          <Text fw={600}>Only in the ledger ({view.value?.onlyInLedger.length})</Text>
+          <Text fw={600}>Only in the ledger ({formatNumber(view.value?.onlyInLedger.length ?? 0)})</Text>
           {view.value?.onlyInLedger.map((t) => (
             <Text key={t.id} size="sm">
               {t.receipt ?? `#${t.id}`} · <When at={t.occurredAt} /> · {t.kind} ·{' '}

@@ -19,6 +19,7 @@ import { RunProgressBar } from './RunProgressBar';
 import { RunResults } from './RunResults';
 import { RunReview } from './RunReview';
 import { statusColour, statusWords } from './status';
+import { formatNumber } from '../../../shared/format';
 
 type RunAction = Extract<MethodName, 'runs.approve' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
 type ExportFormat = 'csv' | 'xlsx';
@@ -194,7 +195,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               loading={busy === 'retry'}
               data-testid="retry-failed"
             >
-              Retry failed ({run?.counts.failed})
+              Retry failed ({formatNumber(run?.counts.failed ?? 0)})
             </Button>
           )}
           {state !== undefined && state !== 'draft' && (
