@@ -1,6 +1,6 @@
 // Answers one contract call for any transport (Electron IPC, the browser host's WebSocket):
 // validates the method and input, runs the handler, and turns every outcome into a ContractResult.
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   contractMethods,
   isMethodName,

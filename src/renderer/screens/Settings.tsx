@@ -2,7 +2,7 @@
 // the certificate, and what this Mshahara is.
 import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppSettings } from '../../shared/contract';
 import { shillingsText } from '../../shared/money';
 import { call } from '../api';
@@ -113,16 +113,19 @@ function amountTexts(limits: AppSettings['amountLimits']): AmountTexts {
   };
 }
 
-function Sending() {
+export function Sending() {
   const settings = useLoad(() => call('settings.get', {}), []);
   const [draft, setDraft] = useState<AppSettings | undefined>(undefined);
   const [amounts, setAmounts] = useState<AmountTexts>({ minCents: '', maxCents: '', runMaxCents: '' });
   const [local, setLocal] = useState<LocalErrors>({});
   const [error, setError] = useState<unknown>(undefined);
-  useEffect(() => {
+  // Fresh settings from the core replace the draft (adjusted while rendering, not in an effect).
+  const [shown, setShown] = useState<AppSettings | undefined>(undefined);
+  if (settings.value !== shown) {
+    setShown(settings.value);
     setDraft(settings.value);
     if (settings.value) setAmounts(amountTexts(settings.value.amountLimits));
-  }, [settings.value]);
+  }
   if (!draft) return <Problem error={settings.error} />;
   const limits = draft.amountLimits;
   const amountField = (name: keyof AmountTexts) => ({
