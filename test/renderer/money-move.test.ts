@@ -32,10 +32,10 @@ describe('money move confirmation', () => {
     ).toBe('Resume sending the 1,200 payments not sent yet from M-Pesa account 600000 (production)?');
   });
 
-  it('treats a self-run Daraja address as real money', () => {
-    expect(paysRealMoney({ name: 'own', kind: 'custom' })).toBe(true);
-    expect(moneyMoveWords(send, { name: 'own', kind: 'custom' }).question).toContain(
-      'the M-Pesa account of own (custom)',
-    );
+  it('says a self-run Daraja address is where the payments go, without calling it real money', () => {
+    expect(paysRealMoney({ name: 'own', kind: 'custom' })).toBe(false);
+    const custom = moneyMoveWords(send, { name: 'own', kind: 'custom' });
+    expect(custom.question).toContain('from the M-Pesa account of own (custom)');
+    expect(custom.consequence).toMatch(/Daraja address this profile is set up with/);
   });
 });

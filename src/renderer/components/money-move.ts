@@ -22,9 +22,9 @@ export function accountWords(profile: PayingProfile | null | undefined): string 
   return `${account} (${profile.kind})`;
 }
 
-/** Whether this profile pays with real money: production, and a self-run Daraja address that may be real. */
+/** Whether this profile pays with real money: production only, as the core's own profiles say. */
 export function paysRealMoney(profile: PayingProfile | null | undefined): boolean {
-  return profile?.kind !== 'demo' && profile?.kind !== 'sandbox';
+  return profile?.kind === 'production';
 }
 
 function question(move: MoneyMove, from: string): string {
@@ -45,6 +45,8 @@ export function moneyMoveWords(move: MoneyMove, profile: PayingProfile | null | 
       ? 'This is the demo: the payments go to the simulator on this computer and no real money moves.'
       : profile?.kind === 'sandbox'
         ? "This is Safaricom's sandbox: no real money moves."
-        : 'This sends real money.';
+        : profile?.kind === 'custom'
+          ? 'This sends the payments to the Daraja address this profile is set up with.'
+          : 'This sends real money.';
   return { question: question(move, accountWords(profile)), consequence };
 }
