@@ -5,6 +5,7 @@ import type {
   ContractResult,
   EventName,
   EventPayload,
+  FieldIssue,
   MethodInput,
   MethodName,
   MethodOutput,
@@ -278,6 +279,8 @@ export class ContractFailure extends Error {
     readonly kind: ContractError['kind'],
     message: string,
     readonly code?: string,
+    /** For refused input: each field's plain message, for the form to show beside the field. */
+    readonly issues: readonly FieldIssue[] = [],
   ) {
     super(message);
     this.name = 'ContractFailure';
@@ -287,7 +290,8 @@ export class ContractFailure extends Error {
 /** Calls `method` and answers its value, or throws a ContractFailure carrying the core's own words. */
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await api.invoke(method, input);
-  if (!result.ok) throw new ContractFailure(result.error.kind, result.error.message, result.error.code);
+  if (!result.ok)
+    throw new ContractFailure(result.error.kind, result.error.message, result.error.code, result.error.issues);
   return result.value;
 }
 

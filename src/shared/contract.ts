@@ -3,6 +3,7 @@
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
+import { fieldIssue } from './contract/common';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
 import { importMethods } from './contract/imports';
@@ -41,7 +42,13 @@ export type MethodOutput<M extends MethodName> = z.output<(typeof contractMethod
 export type EventPayload<E extends EventName> = z.output<(typeof contractEvents)[E]>;
 
 export const errorKinds = ['validation', 'not_found', 'conflict', 'daraja', 'unavailable', 'internal'] as const;
-export const contractError = z.object({ kind: z.enum(errorKinds), message: z.string(), code: z.string().optional() });
+export const contractError = z.object({
+  kind: z.enum(errorKinds),
+  message: z.string(),
+  code: z.string().optional(),
+  /** Validation only: each refused field with its path and a plain message, for the form to show beside it. */
+  issues: z.array(fieldIssue).optional(),
+});
 export type ContractError = z.output<typeof contractError>;
 
 /** Every answer across the contract: errors travel as data, never as a thrown structured-clone mystery. */

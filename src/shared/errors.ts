@@ -20,6 +20,18 @@ export abstract class MshaharaError extends Error {
 export class ValidationError extends MshaharaError {
   override name = 'ValidationError';
   readonly kind = 'validation' as const;
+  /** The input field the rule refused (["amountLimits", "minCents"]), for the form to show the message beside it. */
+  readonly field: (string | number)[] | undefined;
+  constructor(message: string, options?: { code?: string; cause?: unknown; field?: (string | number)[] }) {
+    super(message, options);
+    this.field = options?.field;
+  }
+  override toJSON(): ReturnType<MshaharaError['toJSON']> & {
+    issues?: { path: (string | number)[]; message: string }[];
+  } {
+    const plain = super.toJSON();
+    return this.field === undefined ? plain : { ...plain, issues: [{ path: this.field, message: this.message }] };
+  }
 }
 
 export class NotFoundError extends MshaharaError {

@@ -58,3 +58,32 @@ export function formatKes(cents: Cents): string {
 export function formatKesWithCurrency(cents: Cents): string {
   return `KES ${formatKes(cents)}`;
 }
+
+/** An amount a person typed: its cents, or in plain words why it is not an amount. */
+export type ShillingsInput = { ok: true; cents: Cents } | { ok: false; reason: string };
+
+const typedAmount = /^(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$/;
+
+/**
+ * Reads an amount a person typed in shillings ("1,250.50", "KES 300", "1250.5") as integer cents,
+ * digit by digit with no float arithmetic, and refuses anything that is not one ("12.345", "-5", "abc").
+ */
+export function parseShillings(typed: string): ShillingsInput {
+  const text = typed
+    .trim()
+    .replace(/^KES\s*/i, '')
+    .replace(/\s+/g, '');
+  if (text === '') return { ok: false, reason: 'Enter an amount in shillings, such as 1,250.50' };
+  if (text.startsWith('-')) return { ok: false, reason: 'The amount cannot be below zero' };
+  if (!typedAmount.test(text)) return { ok: false, reason: 'Write the amount in figures, such as 1,250.50' };
+  const [whole = '', fraction = ''] = text.replace(/,/g, '').split('.');
+  if (fraction.length > 2) return { ok: false, reason: 'An amount has at most two decimals (cents), such as 1,250.50' };
+  const cents = BigInt(whole || '0') * 100n + BigInt(fraction.padEnd(2, '0'));
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, reason: 'That amount is too large' };
+  return { ok: true, cents: Number(cents) };
+}
+
+/** "1,250.50": cents as a person would type them back into an amount field. */
+export function shillingsText(cents: Cents | null | undefined): string {
+  return cents === null || cents === undefined ? '' : formatKes(cents);
+}

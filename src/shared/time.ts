@@ -33,7 +33,40 @@ export function formatDarajaTime(instant: Date, kind: DarajaTimeFormat = 'compac
   return format(new TZDate(instant.getTime(), NAIROBI), layouts[kind]);
 }
 
-/** "21 Nov 2026, 14:05" in Nairobi time, for people. */
-export function formatNairobi(instant: Date | number | string): string {
-  return format(new TZDate(new Date(instant).getTime(), NAIROBI), 'd MMM yyyy, HH:mm');
+// Kenya has kept UTC+3 without daylight saving since 1960: the fast paths below add the offset
+// directly (a zone lookup per row made a million-row export several times slower); older instants
+// take the zone path.
+const nairobiOffsetMs = 3 * 60 * 60 * 1000;
+const fixedOffsetSince = Date.parse('1960-01-01T00:00:00Z');
+
+/** "2026-11-22 01:14:01": an instant (ISO) as Nairobi wall-clock time, a form every spreadsheet reads and sorts. */
+export function formatNairobiSortable(iso: string): string {
+  const ms = Date.parse(iso);
+  if (ms < fixedOffsetSince) return format(new TZDate(ms, NAIROBI), 'yyyy-MM-dd HH:mm:ss');
+  const shifted = new Date(ms + nairobiOffsetMs).toISOString();
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
+}
+
+/** A Date whose UTC fields read as Nairobi wall-clock time (for a spreadsheet cell, which has no zone). */
+export function nairobiWallClock(iso: string): Date {
+  const ms = Date.parse(iso);
+  if (ms >= fixedOffsetSince) return new Date(ms + nairobiOffsetMs);
+  const local = new TZDate(ms, NAIROBI);
+  return new Date(ms + -local.getTimezoneOffset() * 60_000);
+}
+
+/** The instant (ISO, UTC) a Nairobi calendar day ("2026-11-03") starts: 21:00 UTC the day before. */
+export function nairobiDayStart(day: string): string {
+  const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
+  return new Date(new TZDate(year, month - 1, date, NAIROBI).getTime()).toISOString();
+}
+
+/** The Nairobi calendar day of an instant, as "2026-11-03". */
+export function nairobiDay(instant: Date | number | string = new Date()): string {
+  return format(new TZDate(new Date(instant).getTime(), NAIROBI), 'yyyy-MM-dd');
+}
+
+/** The Nairobi month of an instant, as a period ("2026-11"). */
+export function nairobiMonth(instant: Date | number | string = new Date()): string {
+  return nairobiDay(instant).slice(0, 7);
 }

@@ -108,7 +108,7 @@ describe('a payroll file in a new layout, in Chromium', () => {
     // Fixed and saved under the same name, chosen again: read again, now payable.
     await writeFile(fixedPath, leftOutText.replace(',5k,', ',5000,'));
     await importing.chooseFile(fixedPath);
-    await expect.poll(() => importing.validCount().textContent()).toBe('1 rows to pay');
+    await expect.poll(() => importing.validCount().textContent()).toBe('1 row to pay');
     expect(await importing.leftOut()).toEqual([]);
     await app.screenshot(join(screens, 'import-03-fixed-file.png'));
     await importing.createRun();

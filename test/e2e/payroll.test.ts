@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney } from '../../src/shared/format';
 import { formatMsisdn, parseKenyanPhone } from '../../src/shared/phone';
 import { AppPage } from './pages/app-page';
 import { FirstStartPage } from './pages/first-start-page';
@@ -87,7 +88,13 @@ async function payTheFile(page: Page, app: AppPage, shoot: boolean): Promise<num
   expect(await runs.reviewTotal().getAttribute('data-testid')).toBe('review-total');
   await shot('05-run-review');
   await runs.approve();
-  await runs.send();
+  // The confirmation says what will move, from which account, and that the demo moves no real money.
+  const confirmation = await runs.send();
+  const total = expected.reduce((sum, row) => sum + row.amountCents, 0);
+  expect(confirmation.question).toBe(
+    `Send ${formatMoney(total)} to ${expected.length} workers from M-Pesa account 600992 (demo)?`,
+  );
+  expect(confirmation.consequence).toMatch(/simulator[^]*no real money/);
   const seen = await runs.watchProgressUntilEnd(150_000);
   await runs.waitForSettledResults();
   await shot('06-run-results');

@@ -2,6 +2,7 @@
 // person and payouts per Nairobi day, read from the ledger, the runs, the findings and the inbox.
 import type { MethodOutput } from '../../shared/contract';
 import { countNeedingAction } from '../callback-sources/inbox/entries';
+import { nairobiDay, nairobiDayStart } from '../../shared/time';
 import type { ProfileDatabase } from '../db';
 import type { AuditAlarm } from '../ledger/audit-alarm';
 import { latestFloat } from '../payroll/float';
@@ -14,13 +15,8 @@ const nairobiDaySql = (column: string) => `date(${column}, '+3 hours')`;
 const chartDays = 30;
 
 /** "2026-11-21" for the Nairobi day `daysAgo` before `now`. */
-function nairobiDay(now: Date, daysAgo = 0): string {
-  return new Date(now.getTime() + 3 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The UTC instant a Nairobi day ("2026-11-21") begins, as the ledger stores times. */
-function nairobiDayStart(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) - 3 * 3_600_000).toISOString();
+function nairobiDaysAgo(now: Date, daysAgo = 0): string {
+  return nairobiDay(now.getTime() - daysAgo * 86_400_000);
 }
 
 /** The Nairobi day that begins the month after `month` ("2026-11" gives "2026-12-01"). */
@@ -39,7 +35,7 @@ export function dashboardSummary(
   paymentsHeld: string | null = null,
   auditAlarm: AuditAlarm | null = null,
 ): DashboardSummary {
-  const today = nairobiDay(now);
+  const today = nairobiDaysAgo(now);
   const monthLabel = today.slice(0, 7);
   const month = db
     .prepare(
@@ -51,7 +47,7 @@ export function dashboardSummary(
     charges: number;
   };
 
-  const firstDay = nairobiDay(now, chartDays - 1);
+  const firstDay = nairobiDaysAgo(now, chartDays - 1);
   const settled = db
     .prepare(`SELECT t.status, count(*) AS n ${currentPayouts} AND t.occurred_at >= ? GROUP BY t.status`)
     .all(nairobiDayStart(firstDay)) as Array<{ status: 'completed' | 'failed'; n: number }>;
@@ -68,7 +64,7 @@ export function dashboardSummary(
     ).map((row) => [row.day, row]),
   );
   const payoutsPerDay = Array.from({ length: chartDays }, (_, index) => {
-    const day = nairobiDay(now, chartDays - 1 - index);
+    const day = nairobiDaysAgo(now, chartDays - 1 - index);
     const row = perDay.get(day);
     return { day, count: row?.n ?? 0, amountCents: row?.cents ?? 0 };
   });

@@ -1,17 +1,13 @@
 // Contract handlers for the ledger: a filtered, sorted page with the totals of the whole filtered
 // set, one transaction with the raw callback it was read from, and the export of the filtered set.
 import type { LedgerFilter as ContractFilter, MethodInput, MethodOutput } from '../../shared/contract';
+import { nairobiDayStart } from '../../shared/time';
 import type { ContractHandlers } from '../transports/dispatch';
 import { exportLedger } from '../ledger/export';
 import { ledgerTotals, listTransactions, type LedgerFilter, type LedgerSort } from '../ledger/query';
 import { ledgerDetail, ledgerRows } from '../ledger/rows';
 import type { ApiContext } from './context';
 import { exportFileName, produceFile } from './files';
-
-/** Nairobi keeps UTC+3 all year (no daylight saving), so a Nairobi day starts at 21:00 UTC the day before. */
-export function nairobiDayStart(day: string): string {
-  return new Date(`${day}T00:00:00+03:00`).toISOString();
-}
 
 function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);

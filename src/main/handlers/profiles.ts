@@ -118,14 +118,17 @@ type ProfileMethods =
 
 export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, ProfileMethods> {
   const announce = (profile: ProfileSettings): void =>
-    ctx.events.publish('profile.changed', { profile: { name: profile.name, kind: profile.kind } });
+    ctx.events.publish('profile.changed', {
+      profile: { name: profile.name, kind: profile.kind, shortcode: profile.shortcode },
+    });
   return {
     'app.info': () => {
       const current = ctx.session.current;
       const profile = current?.profile;
       return {
         ...ctx.identity,
-        profile: profile === undefined ? null : { name: profile.name, kind: profile.kind },
+        profile:
+          profile === undefined ? null : { name: profile.name, kind: profile.kind, shortcode: profile.shortcode },
         dataFolder: ctx.dataRoot,
         demoSimulatorUrl: current?.simulator?.baseUrl ?? null,
       };

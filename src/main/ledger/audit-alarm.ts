@@ -1,7 +1,7 @@
 // The alarm shown when the audit log does not hold together: which entry, when, what is wrong, and
 // what to do, in the words a payroll officer or an accountant reads on the Dashboard and the CLI.
 import type { AuditAlarm } from '../../shared/contract/money';
-import { formatNairobi } from '../../shared/time';
+import { formatDateTime } from '../../shared/format';
 import type { AuditChainCheck } from './audit';
 
 export type { AuditAlarm };
@@ -9,7 +9,7 @@ export type { AuditAlarm };
 /** The alarm for a chain check, or null when the chain holds. */
 export function auditAlarmOf(check: AuditChainCheck): AuditAlarm | null {
   if (check.ok) return null;
-  const entry = `entry ${check.brokenAt}${check.at === null ? '' : ` (${formatNairobi(check.at)})`}`;
+  const entry = `entry ${check.brokenAt}${check.at === null ? '' : ` (${formatDateTime(check.at)})`}`;
   let what: string;
   switch (check.problem) {
     case 'edited':

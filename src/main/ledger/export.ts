@@ -3,14 +3,12 @@
 import { createWriteStream } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
 import { estimateCharge } from '../payroll/charges';
-import { NAIROBI } from '../../shared/time';
+import { formatNairobiSortable, nairobiWallClock } from '../../shared/time';
 import { defaultBusyTimeoutMs, sqliteBindingPath, type ProfileDatabase } from '../db';
 import { defaultLedgerSort, iterateTransactions, type LedgerFilter, type LedgerSort } from './query';
 
@@ -24,20 +22,8 @@ export interface ExportTable {
   rows: Iterable<(string | number | null)[]>;
 }
 
-const nairobiOffsetMs = 3 * 60 * 60 * 1000;
-const fixedOffsetSince = Date.parse('1960-01-01T00:00:00Z');
-
-/**
- * "2026-11-22 01:14:01": Nairobi wall-clock time, a form every spreadsheet reads. Kenya has kept
- * UTC+3 without daylight saving for decades, so exports add the offset directly: a time-zone
- * lookup per row made a million-row export several times slower. Older times take the tz path.
- */
-export function nairobiTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (ms < fixedOffsetSince) return format(new TZDate(ms, NAIROBI), 'yyyy-MM-dd HH:mm:ss');
-  const shifted = new Date(ms + nairobiOffsetMs).toISOString();
-  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
-}
+/** "2026-11-22 01:14:01": Nairobi wall-clock time, a form every spreadsheet reads. */
+export const nairobiTime = formatNairobiSortable;
 
 const kes = (cents: number | null): number | null => (cents === null ? null : cents / 100);
 
@@ -230,10 +216,8 @@ export async function writeCsv(table: ExportTable, output: string | Writable): P
 /** Rows looked at to size the columns before the sheet is written. */
 const widthSample = 200;
 
-/** A Date whose UTC fields are Nairobi wall-clock time: spreadsheets have no zones, so a cell shows what the officer saw. */
-function nairobiDateCell(iso: string): Date {
-  return new Date(Date.parse(iso) + nairobiOffsetMs);
-}
+/** Spreadsheets have no zones: a date cell holds Nairobi wall-clock time, so it shows what the officer saw. */
+const nairobiDateCell = nairobiWallClock;
 
 type Cell = string | number | null;
 

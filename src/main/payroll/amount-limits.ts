@@ -52,10 +52,19 @@ export function saveAmountLimits(db: ProfileDatabase, change: AmountLimitsChange
   if (next.minCents < mpesa.minCents)
     throw new ValidationError(
       `The smallest payment cannot be below M-Pesa's ${formatKesWithCurrency(mpesa.minCents)}.`,
+      { field: ['amountLimits', 'minCents'] },
     );
   if (next.maxCents > mpesa.maxCents)
-    throw new ValidationError(`The largest payment cannot be above M-Pesa's ${formatKesWithCurrency(mpesa.maxCents)}.`);
-  if (next.minCents > next.maxCents) throw new ValidationError('The smallest payment must not be above the largest.');
+    throw new ValidationError(
+      `The largest payment cannot be above M-Pesa's ${formatKesWithCurrency(mpesa.maxCents)}.`,
+      {
+        field: ['amountLimits', 'maxCents'],
+      },
+    );
+  if (next.minCents > next.maxCents)
+    throw new ValidationError('The smallest payment must not be above the largest.', {
+      field: ['amountLimits', 'minCents'],
+    });
   if (next.minCents % 100 !== 0 || next.maxCents % 100 !== 0)
     throw new ValidationError('M-Pesa pays whole shillings: limits must be whole shillings.');
   db.transaction(() => {

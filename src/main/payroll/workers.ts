@@ -87,7 +87,12 @@ export function normaliseName(name: string): string {
 function normalisePhone(phone: string): Msisdn {
   const parsed = parseSafaricomPhone(phone);
   if (!parsed.ok)
-    throw new ValidationError(`${parsed.reason}. Workers are paid over M-Pesa, so the number must be a Safaricom line`);
+    throw new ValidationError(
+      `${parsed.reason}. Workers are paid over M-Pesa, so the number must be a Safaricom line`,
+      {
+        field: ['phone'],
+      },
+    );
   return parsed.msisdn;
 }
 
@@ -112,7 +117,20 @@ export function checkPayableAmount(amountCents: Cents, who: string): Cents {
 }
 
 function optionalAmount(value: Cents | null | undefined, who: string): Cents | null {
-  return value === undefined || value === null ? null : checkPayableAmount(value, who);
+  return value === undefined || value === null
+    ? null
+    : onField('defaultAmountCents', () => checkPayableAmount(value, who));
+}
+
+/** Runs a check of one form field; its refusal names that field, so the form shows it beside it. */
+function onField<T>(field: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === undefined)
+      throw new ValidationError(error.message, { field: [field], cause: error });
+    throw error;
+  }
 }
 
 export function getWorker(db: ProfileDatabase, id: number): Worker {
@@ -143,7 +161,7 @@ function refuseTaken(db: ProfileDatabase, phone: Msisdn, staffNumber: string | n
 }
 
 function insertWorker(db: ProfileDatabase, input: WorkerInput, actor: string, via: string): Worker {
-  const name = normaliseName(input.name);
+  const name = onField('name', () => normaliseName(input.name));
   const phone = normalisePhone(input.phone);
   const staffNumber = optionalText(input.staffNumber);
   refuseTaken(db, phone, staffNumber, null);
@@ -184,7 +202,7 @@ export function editWorker(db: ProfileDatabase, id: number, changes: Partial<Wor
       if (before.archivedAt !== null)
         throw new ConflictError(`${before.name} is archived; restore the worker before editing`);
       const next = {
-        name: changes.name === undefined ? before.name : normaliseName(changes.name),
+        name: changes.name === undefined ? before.name : onField('name', () => normaliseName(changes.name ?? '')),
         phone: changes.phone === undefined ? before.phone : normalisePhone(changes.phone),
         staffNumber: changes.staffNumber === undefined ? before.staffNumber : optionalText(changes.staffNumber),
         nationalId: changes.nationalId === undefined ? before.nationalId : optionalText(changes.nationalId),

@@ -8,6 +8,8 @@ import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { summariseBuckets, type Bucket, type BucketSummary, type Difference, type Proposal } from './match';
 import { periodRange } from './period';
+import { formatCount, formatDateTime } from '../../shared/format';
+import { formatKesWithCurrency } from '../../shared/money';
 
 export interface ReconcileRow {
   statementRowId: number;
@@ -312,12 +314,12 @@ export function finishReconciliation(
       throw new ConflictError(`No statement rows of ${input.account} in ${input.period}: import the statement first`);
     if (view.state === 'finished')
       throw new ConflictError(
-        `${input.account} ${input.period} was reconciled by ${view.finishedBy ?? '?'} at ${view.finishedAt ?? '?'}`,
+        `${input.account} ${input.period} was reconciled by ${view.finishedBy ?? '?'} on ${view.finishedAt === null ? '?' : formatDateTime(view.finishedAt)}`,
       );
     if (view.differenceCents !== 0) {
       const open = view.rows.filter((r) => !r.ticked).length;
       throw new ConflictError(
-        `The difference is ${(view.differenceCents / 100).toFixed(2)}, not zero: ${open} row(s) are not ticked, or a row is missing from the statement`,
+        `The difference is ${formatKesWithCurrency(view.differenceCents)}, not zero: ${formatCount(open, 'row')} ${open === 1 ? 'is' : 'are'} not ticked, or a row is missing from the statement`,
       );
     }
     const id =

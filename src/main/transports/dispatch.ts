@@ -1,6 +1,6 @@
 // Answers one contract call for any transport (Electron IPC, the browser host's WebSocket):
 // validates the method and input, runs the handler, and turns every outcome into a ContractResult.
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   contractMethods,
   isMethodName,
@@ -10,6 +10,7 @@ import {
 } from '../../shared/contract';
 import { MshaharaError } from '../../shared/errors';
 import { logger } from '../log';
+import { plainIssueMessage, validationError } from './plain-issues';
 
 export type ContractHandlers = {
   [M in MethodName]: (
@@ -31,10 +32,9 @@ export async function callContract(
     };
   }
   const schema = contractMethods[method];
-  const parsed = schema.input.safeParse(input ?? {});
-  if (!parsed.success) {
-    return { ok: false, error: { kind: 'validation', message: z.prettifyError(parsed.error) } };
-  }
+  // The schema's own messages come first; plainIssueMessage words only the checks that have none.
+  const parsed = schema.input.safeParse(input ?? {}, { error: plainIssueMessage });
+  if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
   try {
     // The schema just parsed this input for this method; TypeScript cannot pair the two across the union.
     const handler = handlers[method] as (input: unknown) => unknown;

@@ -10,6 +10,7 @@ import { formatMsisdn } from '../../shared/phone';
 import type { ImportPreviewView } from '../../shared/contract';
 import { Money } from './Money';
 import { VirtualTable, type Column } from './VirtualTable';
+import { formatCount, formatNumber } from '../../shared/format';
 
 type ValidRow = ImportPreviewView['valid'][number];
 
@@ -48,10 +49,10 @@ export function ImportPreview({ preview, fileName }: { preview: ImportPreviewVie
     <Stack gap="sm" data-testid="import-preview">
       <Group gap="xs">
         <Badge color="teal" variant="light" data-testid="valid-count">
-          {preview.valid.length} rows to pay
+          {formatCount(preview.valid.length, 'row')} to pay
         </Badge>
         <Badge color={preview.invalid.length ? 'red' : 'gray'} variant="light" data-testid="invalid-count">
-          {preview.invalid.length} rows left out
+          {formatCount(preview.invalid.length, 'row')} left out
         </Badge>
         <Text size="sm">
           Total <Money cents={preview.totals.amountCents} fw={600} />
@@ -129,7 +130,7 @@ export function ImportPreview({ preview, fileName }: { preview: ImportPreviewVie
       )}
       <Tabs defaultValue="valid">
         <Tabs.List>
-          <Tabs.Tab value="valid">Rows to pay ({preview.valid.length})</Tabs.Tab>
+          <Tabs.Tab value="valid">Rows to pay ({formatNumber(preview.valid.length)})</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="valid" pt="xs">
           <VirtualTable

@@ -3,6 +3,7 @@
 import { BarChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
 import { toWholeShillings } from '../../shared/money';
+import { formatDayShort, formatNumber } from '../../shared/format';
 
 export default function PayoutsChart({
   days,
@@ -12,10 +13,14 @@ export default function PayoutsChart({
   return (
     <BarChart
       h={220}
-      data={days.map((day) => ({ day: day.day.slice(5), KES: toWholeShillings(day.amountCents), payments: day.count }))}
+      data={days.map((day) => ({
+        day: formatDayShort(day.day),
+        KES: toWholeShillings(day.amountCents),
+        payments: day.count,
+      }))}
       dataKey="day"
       series={[{ name: 'KES', color: 'teal.6' }]}
-      valueFormatter={(shillings) => `KES ${Math.round(shillings).toLocaleString('en-KE')}`}
+      valueFormatter={(shillings) => `KES ${formatNumber(Math.round(shillings))}`}
       tickLine="y"
       yAxisProps={{
         width: 60,

@@ -1,5 +1,5 @@
 // Shows an instant in Nairobi time, whatever zone the computer is set to.
-import { formatNairobi } from '../../shared/time';
+import { formatDateTime } from '../../shared/format';
 
 // Long tables show the same instants again and again while scrolling: format each one once.
 const formatted = new Map<string, string>();
@@ -8,7 +8,7 @@ function nairobiText(at: string): string {
   let text = formatted.get(at);
   if (text === undefined) {
     if (formatted.size > 5000) formatted.clear();
-    text = formatNairobi(at);
+    text = formatDateTime(at);
     formatted.set(at, text);
   }
   return text;

@@ -3,9 +3,10 @@
 import { notifications } from '@mantine/notifications';
 import type { ProducedFile } from '../../shared/contract';
 import { downloadBase64 } from './download';
+import { formatCount } from '../../shared/format';
 
 export function deliverFile(file: ProducedFile): void {
-  const rows = file.rows === null ? '' : ` (${file.rows.toLocaleString('en-KE')} rows)`;
+  const rows = file.rows === null ? '' : ` (${formatCount(file.rows, 'row')})`;
   if (file.contentBase64 !== null) {
     downloadBase64(file.fileName, file.contentBase64, file.mimeType);
     notifications.show({ message: `${file.fileName} downloaded${rows}.` });

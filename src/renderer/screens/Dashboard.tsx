@@ -5,14 +5,14 @@ import { Alert, Button, Card, Group, Loader, Stack, Table, Text, Title } from '@
 import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect } from 'react';
 import type { MethodOutput } from '../../shared/contract';
-import { formatKesWithCurrency } from '../../shared/money';
-import { problemText } from '../api';
+import { formatCount, formatMoney, formatMonth, formatNumber } from '../../shared/format';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 import { useContractMutation, useContractQuery } from '../lib/queries';
 import { useNavigation } from '../stores/navigation';
 import { isDisplayStatus, statusWords } from './run/status';
+import { showProblem } from '../components/notify';
 
 const PayoutsChart = lazy(() => import('../components/PayoutsChart'));
 
@@ -37,15 +37,6 @@ function sortAccounts<T extends { account: string }>(accounts: readonly T[]): T[
   return [...accounts].sort((a, b) => rank(a.account) - rank(b.account));
 }
 
-/** "2026-11" → "November 2026"; anything else as it came. */
-function monthWords(label: string): string {
-  const match = /^(\d{4})-(\d{2})$/.exec(label);
-  if (!match) return label;
-  return new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 15)),
-  );
-}
-
 /** The runs with payments or findings waiting for a person, most waiting first. */
 function runsNeedingAttention(
   work: MethodOutput<'runs.attention'> | undefined,
@@ -67,8 +58,8 @@ function runTitle(recentRuns: ReadonlyArray<{ id: number; title: string }>, runI
 
 function attentionWords(items: number, findings: number): string {
   const parts = [];
-  if (items > 0) parts.push(`${items} to settle`);
-  if (findings > 0) parts.push(`${findings} finding${findings === 1 ? '' : 's'}`);
+  if (items > 0) parts.push(`${formatNumber(items)} to settle`);
+  if (findings > 0) parts.push(formatCount(findings, 'finding'));
   return parts.join(', ');
 }
 
@@ -90,7 +81,7 @@ export function Dashboard() {
       const answer = await balance.mutateAsync({});
       notifications.show({ message: answer.message, color: answer.requested ? 'teal' : 'yellow' });
     } catch (error) {
-      notifications.show({ title: 'The balance was not asked for', message: problemText(error), color: 'red' });
+      showProblem('The balance was not asked for', error);
     }
   }
 
@@ -149,11 +140,10 @@ export function Dashboard() {
             </div>
           </section>
           <div className="grid-3">
-            <Figure label={`Paid in ${monthWords(value.month.label)}`} testId="month-paid">
+            <Figure label={`Paid in ${formatMonth(value.month.label)}`} testId="month-paid">
               <Money cents={value.month.paidCents} />
               <Text component="div" size="sm" c="dimmed">
-                {value.month.paidCount.toLocaleString('en-KE')} payments, charges{' '}
-                {formatKesWithCurrency(value.month.chargesCents)}
+                {formatCount(value.month.paidCount, 'payment')}, charges {formatMoney(value.month.chargesCents)}
               </Text>
             </Figure>
             <Figure label="Success rate, last 30 days" testId="success-rate">
@@ -169,17 +159,17 @@ export function Dashboard() {
                 c={value.needsAttention.total > 0 ? 'orange.8' : undefined}
                 data-testid="needs-attention"
               >
-                {value.needsAttention.total}
+                {formatNumber(value.needsAttention.total)}
               </Text>
               <Text size="sm" c="dimmed" data-testid="needs-attention-parts">
-                {value.needsAttention.unknownPayouts} unconfirmed, {value.needsAttention.failedPayouts} failed,{' '}
-                {value.needsAttention.inbox} callbacks
+                {formatNumber(value.needsAttention.unknownPayouts)} unconfirmed,{' '}
+                {formatNumber(value.needsAttention.failedPayouts)} failed,{' '}
+                {formatCount(value.needsAttention.inbox, 'callback')}
                 {value.needsAttention.findings > 0 ? '' : ', no findings'}
               </Text>
               {value.needsAttention.findings > 0 && (
                 <Text size="sm" c="red.8" fw={600} data-testid="needs-attention-findings">
-                  {value.needsAttention.findings} finding{value.needsAttention.findings === 1 ? '' : 's'}: money moved
-                  against the record
+                  {formatCount(value.needsAttention.findings, 'finding')}: money moved against the record
                 </Text>
               )}
               <Stack gap={0} align="flex-start">

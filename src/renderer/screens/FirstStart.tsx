@@ -18,11 +18,26 @@ import {
 import { useState, type FormEvent } from 'react';
 import type { CertificateView, MethodOutput, ProfileView, RelayView } from '../../shared/contract';
 import { call } from '../api';
+import { fieldError, formProblem } from '../components/field-errors';
 import { Problem } from '../components/Problem';
 import { RelayConnect } from '../components/RelayConnect';
 import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
 import { useApp } from '../stores/app';
+
+/** The fields of the Daraja app form, by the last name of their path in `profiles.create`. */
+const profileFormFields = [
+  'name',
+  'shortcode',
+  'consumerKey',
+  'consumerSecret',
+  'initiatorName',
+  'initiatorPassword',
+  'stkShortcode',
+  'stkPasskey',
+  'fileName',
+  'contentBase64',
+];
 
 type RealKind = 'sandbox' | 'production';
 type ConnectionTest = MethodOutput<'setup.testConnection'>;
@@ -128,6 +143,7 @@ function RealProfileForm({
   const [error, setError] = useState<unknown>(undefined);
   const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) =>
     setFields({ ...fields, [name]: event.currentTarget.value });
+  const err = (name: string) => fieldError(error, name);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -178,18 +194,20 @@ function RealProfileForm({
           again in full.
         </Text>
         <div className="grid-2">
-          <TextInput label="Profile name" required value={fields.name} onChange={set('name')} />
+          <TextInput label="Profile name" required value={fields.name} onChange={set('name')} error={err('name')} />
           <TextInput
             label="Shortcode (paybill or till)"
             required
             value={fields.shortcode}
             onChange={set('shortcode')}
+            error={err('shortcode')}
           />
           <TextInput
             label="Consumer key"
             required
             value={fields.consumerKey}
             onChange={set('consumerKey')}
+            error={err('consumerKey')}
             autoComplete="off"
           />
           <PasswordInput
@@ -197,21 +215,35 @@ function RealProfileForm({
             required
             value={fields.consumerSecret}
             onChange={set('consumerSecret')}
+            error={err('consumerSecret')}
             autoComplete="off"
           />
-          <TextInput label="Initiator name" required value={fields.initiatorName} onChange={set('initiatorName')} />
+          <TextInput
+            label="Initiator name"
+            required
+            value={fields.initiatorName}
+            onChange={set('initiatorName')}
+            error={err('initiatorName')}
+          />
           <PasswordInput
             label="Initiator password"
             required
             value={fields.initiatorPassword}
             onChange={set('initiatorPassword')}
+            error={err('initiatorPassword')}
             autoComplete="off"
           />
-          <TextInput label="STK shortcode (optional)" value={fields.stkShortcode} onChange={set('stkShortcode')} />
+          <TextInput
+            label="STK shortcode (optional)"
+            value={fields.stkShortcode}
+            onChange={set('stkShortcode')}
+            error={err('stkShortcode')}
+          />
           <PasswordInput
             label="STK passkey (optional)"
             value={fields.stkPasskey}
             onChange={set('stkPasskey')}
+            error={err('stkPasskey')}
             autoComplete="off"
           />
         </div>
@@ -222,6 +254,7 @@ function RealProfileForm({
           accept=".cer,.pem,.crt"
           value={certificate}
           onChange={setCertificate}
+          error={err('fileName') ?? err('contentBase64')}
           clearable
         />
         <Group>
@@ -229,7 +262,7 @@ function RealProfileForm({
             Save and continue
           </Button>
         </Group>
-        <Problem error={error} title="The profile was not saved" />
+        <Problem error={formProblem(error, profileFormFields)} title="The profile was not saved" />
       </Stack>
     </Card>
   );

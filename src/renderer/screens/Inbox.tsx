@@ -4,11 +4,12 @@ import { Badge, Button, Code, Drawer, Group, SegmentedControl, Stack, Text, Titl
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { InboxEntry } from '../../shared/contract';
-import { problemText } from '../api';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
 import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
+import { showProblem } from '../components/notify';
+import { formatCount } from '../../shared/format';
 
 type Show = 'all' | 'needs_action' | 'unmatched' | 'flagged';
 
@@ -37,7 +38,7 @@ export function Inbox() {
       const answer = await settleEntry.mutateAsync({ id: entry.id });
       notifications.show({ color: answer.settled ? 'teal' : 'yellow', message: answer.message });
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not settled', message: problemText(error) });
+      showProblem('Not settled', error);
     } finally {
       setSettling(undefined);
     }
@@ -119,7 +120,7 @@ export function Inbox() {
           ]}
         />
         <Text size="sm" c="dimmed">
-          {list.value ? `${list.value.total.toLocaleString('en-KE')} callbacks` : ''}
+          {list.value ? formatCount(list.value.total, 'callback') : ''}
         </Text>
       </Group>
       <Problem error={list.error} />

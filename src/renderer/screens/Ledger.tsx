@@ -1,14 +1,16 @@
 // Ledger: every money movement in one virtualized table that stays smooth at a million rows —
 // filters, search, totals of the filtered set, a detail drawer with the raw callback, export.
-import { Button, Group, MultiSelect, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useCallback, useEffect, useState } from 'react';
 import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
-import { formatKesWithCurrency } from '../../shared/money';
+import { dayInputText, formatCount, parseDayInput } from '../../shared/format';
+import { formatKesWithCurrency, shillingsText } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
-import { call, problemText } from '../api';
+import { call } from '../api';
 import { Money } from '../components/Money';
+import { MoneyInput, readShillings } from '../components/MoneyInput';
+import { showProblem } from '../components/notify';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
@@ -72,8 +74,16 @@ const columns: Column<LedgerRow>[] = [
   { key: 'run', header: 'Payroll run', width: '1fr', render: (row) => row.runTitle ?? '' },
 ];
 
-function toCents(value: number | string): number | undefined {
-  return value === '' || value === undefined ? undefined : Math.round(Number(value) * 100);
+/** A filter field's text: its value when it reads, nothing while empty, and why not when it does not. */
+function amountBound(text: string): { cents?: number; reason?: string } {
+  const read = readShillings(text);
+  return 'reason' in read ? { reason: read.reason } : read.cents === null ? {} : { cents: read.cents };
+}
+
+function dayBound(text: string): { day?: string; reason?: string } {
+  if (text.trim() === '') return {};
+  const read = parseDayInput(text);
+  return read.ok ? { day: read.day } : { reason: read.reason };
 }
 
 /** The table alone follows the page cache, so a page arriving redraws rows, not the filters. */
@@ -105,16 +115,14 @@ export function Ledger() {
   const filter = useLedger((state) => state.filter);
   const sort = useLedger((state) => state.sort);
   const setFilter = useLedger((state) => state.setFilter);
-  const [from, setFrom] = useState(filter.from ?? '');
-  const [to, setTo] = useState(filter.to ?? '');
+  const [from, setFrom] = useState(dayInputText(filter.from));
+  const [to, setTo] = useState(dayInputText(filter.to));
   const [kinds, setKinds] = useState<string[]>(filter.kinds ?? []);
   const [statuses, setStatuses] = useState<string[]>(filter.statuses ?? []);
-  const [minAmount, setMinAmount] = useState<number | string>(
-    filter.minCents === undefined ? '' : filter.minCents / 100,
-  );
-  const [maxAmount, setMaxAmount] = useState<number | string>(
-    filter.maxCents === undefined ? '' : filter.maxCents / 100,
-  );
+  const [minAmount, setMinAmount] = useState(shillingsText(filter.minCents));
+  const [maxAmount, setMaxAmount] = useState(shillingsText(filter.maxCents));
+  // A bound that does not read yet (half typed) filters nothing and says why beside its field.
+  const bounds = { from: dayBound(from), to: dayBound(to), min: amountBound(minAmount), max: amountBound(maxAmount) };
   const [search, setSearch] = useState(filter.search ?? '');
   const [debouncedSearch] = useDebouncedValue(search, 300);
   // The open transaction lives in the URL (#/ledger/345): a reload keeps it open.
@@ -122,25 +130,26 @@ export function Ledger() {
   const openLedgerRow = useNavigation((state) => state.openLedgerRow);
   const [exporting, setExporting] = useState<string | undefined>(undefined);
 
+  const [fromDay, toDay, minCents, maxCents] = [bounds.from.day, bounds.to.day, bounds.min.cents, bounds.max.cents];
   useEffect(() => {
     const next: LedgerFilterInput = {
-      from: from || undefined,
-      to: to || undefined,
+      from: fromDay,
+      to: toDay,
       kinds: kinds.length ? (kinds as LedgerFilterInput['kinds']) : undefined,
       statuses: statuses.length ? (statuses as LedgerFilterInput['statuses']) : undefined,
-      minCents: toCents(minAmount),
-      maxCents: toCents(maxAmount),
+      minCents,
+      maxCents,
       search: debouncedSearch.trim() || undefined,
     };
     setFilter(next);
-  }, [from, to, kinds, statuses, minAmount, maxAmount, debouncedSearch, setFilter]);
+  }, [fromDay, toDay, kinds, statuses, minCents, maxCents, debouncedSearch, setFilter]);
 
   async function exportLedger(format: 'csv' | 'xlsx') {
     setExporting(format);
     try {
       deliverFile(await call('ledger.export', { filter, sort, format }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not exported', message: problemText(error) });
+      showProblem('Not exported', error);
     } finally {
       setExporting(undefined);
     }
@@ -175,12 +184,22 @@ export function Ledger() {
         />
         <TextInput
           label="From"
-          type="date"
+          placeholder="dd/mm/yyyy"
           value={from}
           onChange={(event) => setFrom(event.currentTarget.value)}
+          error={bounds.from.reason}
           w={150}
+          data-testid="ledger-from"
         />
-        <TextInput label="To" type="date" value={to} onChange={(event) => setTo(event.currentTarget.value)} w={150} />
+        <TextInput
+          label="To"
+          placeholder="dd/mm/yyyy"
+          value={to}
+          onChange={(event) => setTo(event.currentTarget.value)}
+          error={bounds.to.reason}
+          w={150}
+          data-testid="ledger-to"
+        />
         <MultiSelect
           label="Kind"
           placeholder="Any"
@@ -202,26 +221,26 @@ export function Ledger() {
           w={170}
           clearable
         />
-        <NumberInput
+        <MoneyInput
           label="Lowest KES"
           value={minAmount}
           onChange={setMinAmount}
-          min={0}
-          thousandSeparator=","
-          w={130}
+          error={bounds.min.reason}
+          w={150}
+          data-testid="ledger-min"
         />
-        <NumberInput
+        <MoneyInput
           label="Highest KES"
           value={maxAmount}
           onChange={setMaxAmount}
-          min={0}
-          thousandSeparator=","
-          w={130}
+          error={bounds.max.reason}
+          w={150}
+          data-testid="ledger-max"
         />
       </Group>
       <Group gap="xl" data-testid="ledger-totals">
         <Text size="sm" data-testid="ledger-count" data-total={total ?? ''}>
-          {total === undefined ? 'Counting…' : `${total.toLocaleString('en-KE')} transactions`}
+          {total === undefined ? 'Counting…' : formatCount(total, 'transaction')}
         </Text>
         {totals && (
           <>

@@ -5,19 +5,15 @@ import { Group, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { invalidate } from '../lib/queries';
+import { nairobiMonth } from '../../shared/time';
 import { History } from './reconcile/History';
 import { ImportStatement } from './reconcile/ImportStatement';
 import { Matching } from './reconcile/Matching';
 import { ReconcilePeriod } from './reconcile/ReconcilePeriod';
 
-/** This month in Nairobi, as a period ('2026-12'). */
-function currentPeriod(): string {
-  return new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 7);
-}
-
 export function Reconcile() {
   const [account, setAccount] = useState('Utility Account');
-  const [period, setPeriod] = useState(currentPeriod());
+  const [period, setPeriod] = useState(() => nairobiMonth());
   const [tab, setTab] = useState<string | null>('import');
   const client = useQueryClient();
   // A tick, a decision, an import or a finish: the period and the history are read again.

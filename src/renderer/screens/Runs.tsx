@@ -12,6 +12,7 @@ import { useNavigation } from '../stores/navigation';
 import { NewRun } from './run/NewRun';
 import { RunDetail } from './run/RunDetail';
 import { statusColour, statusWords } from './run/status';
+import { formatCount, formatNumber } from '../../shared/format';
 
 export function Runs() {
   const { runId, openRun } = useNavigation();
@@ -64,7 +65,7 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
             )}
             {open.findings > 0 && (
               <Badge color="red" variant="filled">
-                {open.findings} finding{open.findings === 1 ? '' : 's'}
+                {formatCount(open.findings, 'finding')}
               </Badge>
             )}
           </Group>
@@ -76,7 +77,7 @@ function RunList({ onOpen }: { onOpen(runId: number): void }) {
       header: 'Workers',
       width: '90px',
       align: 'right',
-      render: (run) => run.totals.count.toLocaleString('en-KE'),
+      render: (run) => formatNumber(run.totals.count),
     },
     {
       key: 'total',

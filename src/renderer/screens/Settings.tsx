@@ -4,8 +4,12 @@ import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Table,
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { AppSettings } from '../../shared/contract';
-import { call, problemText } from '../api';
+import { shillingsText } from '../../shared/money';
+import { call } from '../api';
+import { fieldError, formProblem, type LocalErrors } from '../components/field-errors';
 import { Money } from '../components/Money';
+import { MoneyInput, readShillings } from '../components/MoneyInput';
+import { showProblem } from '../components/notify';
 import { Problem } from '../components/Problem';
 import { RelayConnect } from '../components/RelayConnect';
 import { When } from '../components/When';
@@ -19,7 +23,7 @@ async function attempt(what: string, action: () => Promise<unknown>): Promise<bo
     notifications.show({ message: what });
     return true;
   } catch (error) {
-    notifications.show({ color: 'red', title: 'Not saved', message: problemText(error) });
+    showProblem('Not saved', error);
     return false;
   }
 }
@@ -97,30 +101,62 @@ function Profiles() {
   );
 }
 
-function Sending() {
+type AmountTexts = Record<'minCents' | 'maxCents' | 'runMaxCents', string>;
+
+const sendingFields = ['sendRatePerSecond', 'concurrency', 'minCents', 'maxCents', 'runMaxCents'];
+
+function amountTexts(limits: AppSettings['amountLimits']): AmountTexts {
+  return {
+    minCents: shillingsText(limits.minCents),
+    maxCents: shillingsText(limits.maxCents),
+    runMaxCents: shillingsText(limits.runMaxCents),
+  };
+}
+
+export function Sending() {
   const settings = useContractQuery('settings.get', {});
   const [draft, setDraft] = useState<AppSettings | undefined>(undefined);
-  // A new answer from the core replaces the draft (set while drawing, as React advises, not in an effect).
-  const [draftOf, setDraftOf] = useState<AppSettings | undefined>(undefined);
-  if (settings.value !== draftOf) {
-    setDraftOf(settings.value);
+  const [amounts, setAmounts] = useState<AmountTexts>({ minCents: '', maxCents: '', runMaxCents: '' });
+  const [local, setLocal] = useState<LocalErrors>({});
+  const [error, setError] = useState<unknown>(undefined);
+  // Fresh settings from the core replace the draft (adjusted while rendering, not in an effect).
+  const [shown, setShown] = useState<AppSettings | undefined>(undefined);
+  if (settings.value !== shown) {
+    setShown(settings.value);
     setDraft(settings.value);
+    if (settings.value) setAmounts(amountTexts(settings.value.amountLimits));
   }
   if (!draft) return <Problem error={settings.error} />;
   const limits = draft.amountLimits;
-  const shillings = (cents: number | null) => (cents === null ? '' : cents / 100);
-  const cents = (value: number | string) => Math.round(Number(value) * 100);
+  const amountField = (name: keyof AmountTexts) => ({
+    value: amounts[name],
+    onChange: (text: string) => setAmounts({ ...amounts, [name]: text }),
+    error: fieldError(error, name, local),
+  });
 
   async function save() {
     if (!draft) return;
-    const saved = await attempt('Sending settings saved.', () =>
-      call('settings.update', {
+    const min = readShillings(amounts.minCents, { optional: false });
+    const max = readShillings(amounts.maxCents, { optional: false });
+    const runMax = readShillings(amounts.runMaxCents);
+    const refused: LocalErrors = {};
+    if ('reason' in min) refused.minCents = min.reason;
+    if ('reason' in max) refused.maxCents = max.reason;
+    if ('reason' in runMax) refused.runMaxCents = runMax.reason;
+    setLocal(refused);
+    if ('reason' in min || 'reason' in max || 'reason' in runMax) return;
+    try {
+      await call('settings.update', {
         sendRatePerSecond: draft.sendRatePerSecond,
         concurrency: draft.concurrency,
-        amountLimits: { minCents: limits.minCents, maxCents: limits.maxCents, runMaxCents: limits.runMaxCents },
-      }),
-    );
-    if (saved) await settings.reload();
+        amountLimits: { minCents: min.cents ?? 0, maxCents: max.cents ?? 0, runMaxCents: runMax.cents },
+      });
+      setError(undefined);
+      notifications.show({ message: 'Sending settings saved.' });
+      await settings.reload();
+    } catch (failure) {
+      setError(failure);
+    }
   }
 
   return (
@@ -134,6 +170,7 @@ function Sending() {
             label="Payments sent per second"
             value={draft.sendRatePerSecond}
             onChange={(value) => setDraft({ ...draft, sendRatePerSecond: Number(value) })}
+            error={fieldError(error, 'sendRatePerSecond')}
             min={0.1}
             max={1000}
             decimalScale={1}
@@ -143,37 +180,23 @@ function Sending() {
             label="Payments waiting for M-Pesa at once"
             value={draft.concurrency}
             onChange={(value) => setDraft({ ...draft, concurrency: Number(value) })}
+            error={fieldError(error, 'concurrency')}
             min={1}
             max={500}
             w={300}
           />
         </Group>
-        <Group>
-          <NumberInput
-            label="Smallest payment (KES)"
-            value={shillings(limits.minCents)}
-            onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, minCents: cents(value) } })}
-            thousandSeparator=","
-            w={220}
-          />
-          <NumberInput
-            label="Largest payment (KES)"
-            value={shillings(limits.maxCents)}
-            onChange={(value) => setDraft({ ...draft, amountLimits: { ...limits, maxCents: cents(value) } })}
-            thousandSeparator=","
-            w={220}
-          />
-          <NumberInput
+        <Group align="flex-start">
+          <MoneyInput label="Smallest payment (KES)" {...amountField('minCents')} w={220} />
+          <MoneyInput label="Largest payment (KES)" {...amountField('maxCents')} w={220} />
+          <MoneyInput
             label="Run total needing a second look (KES)"
             placeholder="No limit"
-            value={shillings(limits.runMaxCents)}
-            onChange={(value) =>
-              setDraft({ ...draft, amountLimits: { ...limits, runMaxCents: value === '' ? null : cents(value) } })
-            }
-            thousandSeparator=","
+            {...amountField('runMaxCents')}
             w={320}
           />
         </Group>
+        <Problem error={formProblem(error, sendingFields)} title="Not saved" />
         <Text size="sm" c="dimmed">
           M-Pesa itself allows <Money cents={limits.mpesaMinCents} /> to <Money cents={limits.mpesaMaxCents} /> per
           payment. Mshahara slows down by itself when M-Pesa asks it to.

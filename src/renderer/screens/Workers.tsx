@@ -1,28 +1,24 @@
 // Workers: the people Mshahara pays. Add, edit, deactivate, and import a list from a file with a
 // preview of what will be added and what is left out.
-import {
-  Button,
-  Card,
-  Group,
-  Modal,
-  NumberInput,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Group, Modal, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import type { ImportPreviewView, WorkerView } from '../../shared/contract';
+import { formatCount } from '../../shared/format';
+import { shillingsText } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
-import { call, problemText } from '../api';
+import { call } from '../api';
 import { ImportPreview } from '../components/ImportPreview';
 import { PayrollFileChooser, type ChosenFile } from '../components/PayrollFileChooser';
+import { fieldError, formProblem, type LocalErrors } from '../components/field-errors';
 import { Money } from '../components/Money';
+import { MoneyInput, readShillings } from '../components/MoneyInput';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
+import { showProblem } from '../components/notify';
+
+const workerFormFields = ['name', 'phone', 'defaultAmountCents', 'department', 'staffNumber', 'nationalId'];
 
 type Include = 'active' | 'archived' | 'all';
 
@@ -49,7 +45,7 @@ export function Workers() {
         message: `${worker.name} ${worker.archivedAt ? 'is active again' : 'will not be paid until restored'}.`,
       });
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not changed', message: problemText(error) });
+      showProblem('Not changed', error);
     }
   }
 
@@ -123,7 +119,7 @@ export function Workers() {
           ]}
         />
         <Text size="sm" c="dimmed">
-          {list.value ? `${list.value.total.toLocaleString('en-KE')} workers` : ''}
+          {list.value ? formatCount(list.value.total, 'worker') : ''}
         </Text>
       </Group>
       <Problem error={list.error} />
@@ -164,16 +160,22 @@ function WorkerForm({
     staffNumber: worker?.staffNumber ?? '',
     nationalId: worker?.nationalId ?? '',
   });
-  const [amount, setAmount] = useState<number | string>(
-    worker?.defaultAmountCents != null ? worker.defaultAmountCents / 100 : '',
-  );
+  const [amount, setAmount] = useState(shillingsText(worker?.defaultAmountCents));
   const [error, setError] = useState<unknown>(undefined);
+  const [local, setLocal] = useState<LocalErrors>({});
   const [busy, setBusy] = useState(false);
   const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) =>
     setFields({ ...fields, [name]: event.currentTarget.value });
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    const usualPay = readShillings(amount);
+    if ('reason' in usualPay) {
+      setLocal({ defaultAmountCents: usualPay.reason });
+      return;
+    }
+    setLocal({});
+    setError(undefined);
     setBusy(true);
     const changes = {
       name: fields.name,
@@ -181,7 +183,7 @@ function WorkerForm({
       department: fields.department || null,
       staffNumber: fields.staffNumber || null,
       nationalId: fields.nationalId || null,
-      defaultAmountCents: amount === '' ? null : Math.round(Number(amount) * 100),
+      defaultAmountCents: usualPay.cents,
     };
     try {
       if (worker) await call('workers.edit', { id: worker.id, changes });
@@ -199,26 +201,49 @@ function WorkerForm({
     <Modal opened onClose={onClose} title={worker ? `Edit ${worker.name}` : 'Add a worker'}>
       <form onSubmit={(event) => void save(event)}>
         <Stack>
-          <TextInput label="Full name" required value={fields.name} onChange={set('name')} data-autofocus />
+          <TextInput
+            label="Full name"
+            required
+            value={fields.name}
+            onChange={set('name')}
+            error={fieldError(error, 'name')}
+            data-autofocus
+          />
           <TextInput
             label="M-Pesa phone number"
             description="Any Kenyan format, e.g. 0712 345 678"
             required
             value={fields.phone}
             onChange={set('phone')}
+            error={fieldError(error, 'phone')}
           />
-          <NumberInput
+          <MoneyInput
             label="Usual pay (KES)"
+            description="e.g. 25,000 or 1,250.50"
             value={amount}
             onChange={setAmount}
-            min={0}
-            decimalScale={2}
-            thousandSeparator=","
+            error={fieldError(error, 'defaultAmountCents', local)}
+            data-testid="worker-amount"
           />
-          <TextInput label="Department" value={fields.department} onChange={set('department')} />
-          <TextInput label="Staff number" value={fields.staffNumber} onChange={set('staffNumber')} />
-          <TextInput label="National ID" value={fields.nationalId} onChange={set('nationalId')} />
-          <Problem error={error} title="Not saved" />
+          <TextInput
+            label="Department"
+            value={fields.department}
+            onChange={set('department')}
+            error={fieldError(error, 'department')}
+          />
+          <TextInput
+            label="Staff number"
+            value={fields.staffNumber}
+            onChange={set('staffNumber')}
+            error={fieldError(error, 'staffNumber')}
+          />
+          <TextInput
+            label="National ID"
+            value={fields.nationalId}
+            onChange={set('nationalId')}
+            error={fieldError(error, 'nationalId')}
+          />
+          <Problem error={formProblem(error, workerFormFields)} title="Not saved" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -246,7 +271,7 @@ function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported():
       // The bytes that were previewed, with the same choices: what is saved is what was shown.
       const answer = await call('workers.importCommit', file);
       notifications.show({
-        message: `${answer.created} workers added${answer.refused.length ? `, ${answer.refused.length} rows left out` : ''}.`,
+        message: `${formatCount(answer.created, 'worker')} added${answer.refused.length ? `, ${formatCount(answer.refused.length, 'row')} left out` : ''}.`,
       });
       onImported();
       onClose();
@@ -289,7 +314,7 @@ function ImportWorkers({ onClose, onImported }: { onClose(): void; onImported():
             disabled={!preview || preview.valid.length === 0 || preview.missingColumns.length > 0}
             loading={busy}
           >
-            Add {preview?.valid.length ?? 0} workers
+            Add {formatCount(preview?.valid.length ?? 0, 'worker')}
           </Button>
         </Group>
       </Stack>

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { maxFileBase64Length, maxFileBytes, megabytes } from '../file-limits';
 
 /** Integer cents, never floats (docs/architecture.md#money-and-phone-numbers). */
-export const cents = z.number().int().refine(Number.isSafeInteger, 'Amounts must be whole cents');
+export const cents = z
+  .number({ error: 'Write the amount as a number' })
+  .int({ error: 'Amounts are whole cents' })
+  .refine(Number.isSafeInteger, 'That amount is too large');
 export const positiveCents = cents.refine((value) => value > 0, 'The amount must be more than zero');
 
 export const id = z.number().int().positive();
@@ -63,3 +66,13 @@ export const plainReason = z.object({
 export type PlainReason = z.output<typeof plainReason>;
 
 export const empty = z.object({}).strict();
+
+/**
+ * One refused field of a call's input: where it is (["changes", "defaultAmountCents"]) and what is
+ * wrong in plain words, for the form to show beside the field.
+ */
+export const fieldIssue = z.object({
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type FieldIssue = z.output<typeof fieldIssue>;

@@ -2,7 +2,7 @@
 // profiles (credentials go to the keychain and come back only as masked hints), the connection
 // test, the certificate, the relay, and the settings an officer may tune.
 import { z } from 'zod';
-import { empty, isoInstant, uploadedFile } from './common';
+import { cents, empty, isoInstant, positiveCents, uploadedFile } from './common';
 
 export const appModes = ['desktop', 'browser'] as const;
 export type AppMode = (typeof appModes)[number];
@@ -21,7 +21,12 @@ const shortcode = z.string().regex(/^\d{5,7}$/, 'A shortcode is 5 to 7 digits');
 const secret = (what: string) => z.string().trim().min(1, `${what} is required`).max(512);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'Give a full address starting with https://' });
 
-export const currentProfile = z.object({ name: z.string(), kind: z.enum(profileKinds) });
+export const currentProfile = z.object({
+  name: z.string(),
+  kind: z.enum(profileKinds),
+  /** The M-Pesa account (B2C shortcode) payments leave from, for confirmations that say what will move. */
+  shortcode: z.string().optional(),
+});
 
 /** A stored credential is never returned: only whether it is set and its last four characters. */
 export const credentialHints = z.object({
@@ -210,14 +215,23 @@ export const setupMethods = {
   'settings.update': {
     input: z
       .object({
-        sendRatePerSecond: z.number().positive('The send rate must be above zero').max(1000).optional(),
-        concurrency: z.number().int().min(1).max(500).optional(),
+        sendRatePerSecond: z
+          .number({ error: 'Write the send rate as a number' })
+          .positive('The send rate must be above zero')
+          .max(1000, 'Mshahara sends at most 1,000 payments a second')
+          .optional(),
+        concurrency: z
+          .number({ error: 'Write how many as a whole number' })
+          .int('Write how many as a whole number')
+          .min(1, 'At least one payment must be able to wait for M-Pesa')
+          .max(500, 'At most 500 payments can wait for M-Pesa at once')
+          .optional(),
         amountLimits: z
           .object({
-            minCents: z.number().int().min(0).optional(),
-            maxCents: z.number().int().positive().optional(),
+            minCents: cents.min(0, 'The smallest payment cannot be below zero').optional(),
+            maxCents: positiveCents.optional(),
             /** A run above this total needs a second look before approval; null: no limit. */
-            runMaxCents: z.number().int().positive().nullable().optional(),
+            runMaxCents: positiveCents.nullable().optional(),
           })
           .strict()
           .optional(),

@@ -52,8 +52,15 @@ export class RunsPage {
     await this.page.locator('[data-testid="run-detail"][data-run-state="approved"]').waitFor();
   }
 
-  async send(): Promise<void> {
+  /** Clicks Send and confirms in the dialog; answers what the dialog asked and warned, as the person read it. */
+  async send(): Promise<{ question: string; consequence: string }> {
     await this.page.getByTestId('send-run').click();
+    const dialog = this.page.getByRole('dialog', { name: 'Send the payments' });
+    const question = (await dialog.getByTestId('confirm-money-question').textContent()) ?? '';
+    const consequence = (await dialog.getByTestId('confirm-money-consequence').textContent()) ?? '';
+    await dialog.getByTestId('confirm-money-yes').click();
+    await dialog.waitFor({ state: 'detached' });
+    return { question, consequence };
   }
 
   progressBar() {

@@ -49,12 +49,12 @@ describe('statement and reconcile commands', () => {
       { count: 1, paidInCents: 0, withdrawnCents: 30000 },
     ]);
     const text = await run(['statement', 'import', file]);
-    expect(text.out).toContain('Utility Account: 2 row(s) read, 0 new, 2 already imported.');
+    expect(text.out).toContain('Utility Account: 2 rows read, 0 new, 2 already imported.');
     expect(text.out).toMatch(/Only in the statement\s+1\s+KES 0\.00\s+KES 300\.00/);
 
     const refused = await run(['reconcile', 'finish', '2026-11']);
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('The difference is -300.00, not zero: 1 row(s) are not ticked');
+    expect(refused.err).toContain('The difference is KES -300.00, not zero: 1 row is not ticked');
 
     const shown = await run(['reconcile', 'show', '2026-11', '--json', '--export', join(folder.dataDir, 'report.csv')]);
     const view = JSON.parse(shown.out) as {

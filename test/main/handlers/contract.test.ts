@@ -37,12 +37,12 @@ describe('contract inputs', () => {
     const result = await callContract(handlers, method, { payEveryoneTwice: true });
     expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
     if (result.ok) return;
-    // Readable: says what is wrong in words and names the field (for a choice of forms, the field
-    // that chooses), no stack or object dump.
-    expect(result.error.message).toMatch(
-      /Unrecognized key: "payEveryoneTwice"|Invalid discriminator value[^]*→ at (kind|how|outcome)/,
-    );
-    expect(result.error.message).not.toMatch(/\[object |at .*\.ts:\d+/);
+    // Readable: says what is wrong in words and names the field (for a choice of forms, the issue
+    // sits on the field that chooses), no stack, object dump or zod notation.
+    const namesField = /does not know the field "payEveryoneTwice"/.test(result.error.message);
+    const onChooser = (result.error.issues ?? []).some((issue) => /^(kind|how|outcome)$/.test(String(issue.path[0])));
+    expect(namesField || onChooser).toBe(true);
+    expect(result.error.message).not.toMatch(/\[object |at .*\.ts:\d+|✖|→/);
     expect(ran).toEqual([]);
   });
 
@@ -50,7 +50,7 @@ describe('contract inputs', () => {
     const { handlers, ran } = recordingHandlers();
     const result = await callContract(handlers, method, 'DROP TABLE transactions');
     expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
-    if (!result.ok) expect(result.error.message).toMatch(/expected object|Invalid input/i);
+    if (!result.ok) expect(result.error.message).toMatch(/expected a set of values/i);
     expect(ran).toEqual([]);
   });
 

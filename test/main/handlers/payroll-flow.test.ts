@@ -35,7 +35,7 @@ describe('a payroll through the contract, demo profile', () => {
     expect((await t.call('app.info', {})).profile).toBeNull();
     const created = await t.call('profiles.create', { kind: 'demo' });
     expect(created).toMatchObject({ name: 'demo', kind: 'demo', current: true, movesRealMoney: false });
-    expect((await t.call('app.info', {})).profile).toEqual({ name: 'demo', kind: 'demo' });
+    expect((await t.call('app.info', {})).profile).toEqual({ name: 'demo', kind: 'demo', shortcode: '600992' });
     expect((await t.call('workers.list', {})).total).toBe(10);
     expect(t.api.session.rememberedProfile()).toBe('demo');
   });

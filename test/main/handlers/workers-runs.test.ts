@@ -137,3 +137,24 @@ describe('a run where some people cannot be paid', () => {
     expect((await t.call('runs.list', { state: 'cancelled' })).runs.map((r) => r.id)).toEqual([run.id]);
   });
 });
+
+describe('refused worker fields', () => {
+  it('name the field the rule refused, with the rule’s plain words', async () => {
+    const bad = async (input: Parameters<TestApi['call']>[1]) => {
+      try {
+        await t.call('workers.add', input as never);
+      } catch (error) {
+        return (error as { contractError: { message: string; issues?: { path: unknown[]; message: string }[] } })
+          .contractError;
+      }
+      throw new Error('a bad worker was added');
+    };
+    const phone = await bad({ name: 'Zuhura Kimaro', phone: '0202 123 456' });
+    expect(phone.issues).toEqual([{ path: ['phone'], message: phone.message }]);
+    expect(phone.message).toMatch(/Safaricom line/);
+    const amount = await bad({ name: 'Zuhura Kimaro', phone: '0712 999 001', defaultAmountCents: 12_345 });
+    expect(amount.issues).toEqual([{ path: ['defaultAmountCents'], message: amount.message }]);
+    expect(amount.message).toMatch(/whole shillings/);
+    expect((await t.call('workers.list', { search: 'Zuhura' })).total).toBe(0);
+  });
+});

@@ -10,7 +10,7 @@ import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { appendAudit, verifyAuditChain, verifyAuditChainInSlices } from '../../../src/main/ledger/audit';
 import { loadOrCreateProfile } from '../../../src/main/composition/profile-database';
 import { profileDatabasePath } from '../../../src/main/profiles';
-import { formatNairobi } from '../../../src/shared/time';
+import { formatDateTime } from '../../../src/shared/format';
 import { cli, freshDataFolderEachTest } from '../cli/cli-helpers';
 import { testApi, type TestApi } from '../handlers/helpers';
 
@@ -78,7 +78,7 @@ describe('the audit chain when the app opens a profile', () => {
 
     expect(alarm).toMatchObject({ entryId: middle.id, at: middle.at, problem: 'edited' });
     expect(alarm.message).toBe(
-      `The audit log was changed outside Mshahara: entry ${middle.id} (${formatNairobi(middle.at)}) was edited after it was written. ` +
+      `The audit log was changed outside Mshahara: entry ${middle.id} (${formatDateTime(middle.at)}) was edited after it was written. ` +
         "Payments still work; tell your administrator and keep a copy of this profile's database.",
     );
     expect((await t.call('dashboard.summary', {})).auditAlarm).toEqual(alarm);

@@ -60,7 +60,7 @@ describe('reconcile', () => {
     view = showReconciliation(db, account, '2026-12');
     expect(view.differenceCents).toBe(5_500_00 + 1_500_00);
     expect(() => finishReconciliation(db, { account, period: '2026-12', actor: 'Wanjiku', now })).toThrow(
-      /difference is 7000.00, not zero: 3 row\(s\)/,
+      /difference is KES 7,000.00, not zero: 3 rows are not ticked/,
     );
 
     // Mary's payment in came straight to the paybill: the accountant adds it to the ledger.

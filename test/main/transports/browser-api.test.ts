@@ -78,7 +78,7 @@ describe('browser host with the real core', () => {
         value: { name: 'demo', kind: 'demo' },
       });
       expect((await page.waitFor((m) => m.event === 'profile.changed')).payload).toEqual({
-        profile: { name: 'demo', kind: 'demo' },
+        profile: { name: 'demo', kind: 'demo', shortcode: '600992' },
       });
       // The opening balance query's answer arrives through the demo relay as events too.
       expect((await page.waitFor((m) => m.event === 'balance.changed')).payload).toMatchObject({

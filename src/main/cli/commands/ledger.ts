@@ -3,6 +3,7 @@
 import { openProfileDatabase } from '../../composition/profile-database';
 import { exportLedger, type ExportFormat } from '../../ledger/export';
 import type { LedgerFilter } from '../../ledger/query';
+import { nairobiDayStart } from '../../../shared/time';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 import { warnIfAuditChainBroken } from '../audit-alarm';
@@ -12,8 +13,8 @@ export const ledgerHelp = `Usage: npm run cli -- ledger export --format csv|xlsx
 Exports every current ledger row (payments out, collections in, reversals), newest first.
   --format csv|xlsx   the file format (xlsx needs --out)
   --out <file>        where to write (default: CSV to standard output)
-  --from <date>       only rows on or after this time (ISO date, e.g. 2026-11-01)
-  --to <date>         only rows before this time
+  --from <date>       only rows on or after this time (a Nairobi day, e.g. 2026-11-01, or an ISO time)
+  --to <date>         only rows before this time (a day: before that day starts in Nairobi)
   --search <text>     a receipt, a phone number or part of a name
 `;
 
@@ -62,7 +63,10 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
   }
 }
 
-function isoTime(value: string, flag: string): string {
+/** A bare day ("2026-11-01") is that day in Nairobi, as on every screen; a full ISO time is taken as written. */
+export function isoTime(value: string, flag: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    return nairobiDayStart(value);
   const time = new Date(value);
   if (Number.isNaN(time.getTime()))
     throw new UsageError(`${flag} takes a date like 2026-11-01, got "${value}"`, ledgerHelp);

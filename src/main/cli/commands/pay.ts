@@ -22,6 +22,7 @@ import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
 import { readInputFile } from '../input-file';
 import { warnOfAuditCheck } from '../audit-alarm';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 export const payHelp = `Usage: npm run cli -- pay <file.csv|file.xlsx> [--yes] [--pay-again] [--rate N] [--profile <name>]
 
@@ -148,9 +149,9 @@ function printPeoplePaidElsewhere(
   const named = new Set(earlier.map((e) => e.runId));
   const warnings = findPeoplePaidElsewhere(db, people).filter((w) => !named.has(w.otherRunId));
   if (warnings.length === 0) return;
-  line(io.err, `${warnings.length} possible double payment${warnings.length === 1 ? '' : 's'}:`);
+  line(io.err, `${formatCount(warnings.length, 'possible double payment')}:`);
   for (const warning of warnings.slice(0, 50)) line(io.err, `  row ${warning.lineNumber ?? '?'}: ${warning.message}`);
-  if (warnings.length > 50) line(io.err, `  … and ${warnings.length - 50} more`);
+  if (warnings.length > 50) line(io.err, `  … and ${formatNumber(warnings.length - 50)} more`);
 }
 
 async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<number> {
@@ -206,12 +207,15 @@ export function progressLine(p: RunProgress): string {
   const c = p.counts;
   const rate = p.sentPerSecond > 0 ? `, ${p.sentPerSecond.toFixed(1)}/s` : '';
   const eta = p.etaSeconds !== null ? `, about ${Math.ceil(p.etaSeconds)} s left` : '';
-  return `run #${p.runId}: ${c.paid}/${p.total} paid (${formatKesWithCurrency(p.paidCents)}), ${c.failed} failed, ${c.paying} paying, ${c.queued} queued${rate}${eta}`;
+  return `run #${p.runId}: ${formatNumber(c.paid)}/${formatNumber(p.total)} paid (${formatKesWithCurrency(p.paidCents)}), ${formatNumber(c.failed)} failed, ${formatNumber(c.paying)} paying, ${formatNumber(c.queued)} queued${rate}${eta}`;
 }
 
 function reportFinal(p: RunProgress, io: CliIo): number {
   const c = p.counts;
-  line(io.out, `Payroll run #${p.runId}: ${c.paid} of ${p.total} paid, ${formatKesWithCurrency(p.paidCents)}.`);
+  line(
+    io.out,
+    `Payroll run #${p.runId}: ${formatNumber(c.paid)} of ${formatNumber(p.total)} paid, ${formatKesWithCurrency(p.paidCents)}.`,
+  );
   if (c.failed > 0)
     line(
       io.out,

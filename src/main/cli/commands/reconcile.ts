@@ -15,6 +15,7 @@ import { bucketTitles, exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 import { warnIfAuditChainBroken } from '../audit-alarm';
+import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
 
 export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <period> [--account <name>] [--json] [--profile <name>]
        npm run cli -- reconcile history [--json]
@@ -74,9 +75,9 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
               h.account,
               h.period,
               formatKesWithCurrency(h.closingBalanceCents),
-              String(h.lockedRows),
+              formatNumber(h.lockedRows),
               h.finishedBy ?? '',
-              h.finishedAt ?? '',
+              h.finishedAt === null ? '' : formatDateTime(h.finishedAt),
             ]),
           ]),
         );
@@ -104,7 +105,7 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
 function printView(v: Reconciliation, io: CliIo): void {
   line(
     io.out,
-    `${v.account}, ${v.period}: ${v.state === 'finished' ? `reconciled by ${v.finishedBy ?? '?'} at ${v.finishedAt ?? '?'}` : v.state.replace('_', ' ')}`,
+    `${v.account}, ${v.period}: ${v.state === 'finished' ? `reconciled by ${v.finishedBy ?? '?'} on ${v.finishedAt === null ? '?' : formatDateTime(v.finishedAt)}` : v.state.replace('_', ' ')}`,
   );
   line(
     io.out,
@@ -123,7 +124,7 @@ function printView(v: Reconciliation, io: CliIo): void {
       ['bucket', 'rows', 'paid in', 'withdrawn'],
       ...buckets.map((b) => [
         bucketTitles[b],
-        String(v.buckets[b].count),
+        formatNumber(v.buckets[b].count),
         formatKesWithCurrency(v.buckets[b].paidInCents),
         formatKesWithCurrency(v.buckets[b].withdrawnCents),
       ]),
@@ -137,7 +138,7 @@ function printView(v: Reconciliation, io: CliIo): void {
   if (v.onlyInLedger.length > 0)
     line(
       io.out,
-      `${v.onlyInLedger.length} ledger row(s) of the period are not on the statement: ${v.onlyInLedger
+      `${formatCount(v.onlyInLedger.length, 'ledger row')} of the period ${v.onlyInLedger.length === 1 ? 'is' : 'are'} not on the statement: ${v.onlyInLedger
         .slice(0, 10)
         .map((t) => t.receipt ?? `#${t.id}`)
         .join(', ')}${v.onlyInLedger.length > 10 ? ', …' : ''}`,

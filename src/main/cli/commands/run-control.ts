@@ -14,6 +14,7 @@ import { askYesNo } from '../prompt';
 import { exitCodes, integerOption, positiveNumber } from '../usage';
 import { followRun } from './pay';
 import { warnIfAuditChainBroken, warnOfAuditCheck } from '../audit-alarm';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 const actor = 'cli';
 
@@ -85,7 +86,7 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
   }
   line(
     io.out,
-    `Retry failed for payroll run #${runId}: ${estimate.count} payment${estimate.count === 1 ? '' : 's'}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`,
+    `Retry failed for payroll run #${runId}: ${formatCount(estimate.count, 'payment')}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`,
   );
   line(
     io.out,
@@ -103,7 +104,11 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
   );
   if (failed.length > 20) line(io.out, `  … and ${failed.length - 20} more (see "runs show ${runId} --json")`);
   line(io.out, 'Each is sent again as a new payment, with a new OriginatorConversationID.');
-  const answer = await confirmed(ctx, `Send these ${estimate.count} payments again?`, 'runs retry');
+  const answer = await confirmed(
+    ctx,
+    `Send ${estimate.count === 1 ? 'this payment' : `these ${formatCount(estimate.count, 'payment')}`} again?`,
+    'runs retry',
+  );
   if (answer === 'cannot-ask') return exitCodes.error;
   if (answer === 'no') {
     line(io.out, 'Nothing sent.');
@@ -113,7 +118,7 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
   try {
     await warnOfAuditCheck(app, io);
     const queued = app.engine.approveRetry(runId, actor);
-    line(io.err, `Retry approved: ${queued} payment${queued === 1 ? '' : 's'} queued again.`);
+    line(io.err, `Retry approved: ${formatCount(queued, 'payment')} queued again.`);
     return await followRun(app, runId, io);
   } finally {
     await app.close();
@@ -128,7 +133,7 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
   const notSent = counts.draft + counts.queued;
   line(
     io.out,
-    `Payroll run #${run.id} "${run.title}" is ${runDisplayLabels[summary.displayStatus].toLowerCase()}: ${counts.paid} paid, ${notSent} not sent yet, ${counts.paying} with M-Pesa.`,
+    `Payroll run #${run.id} "${run.title}" is ${runDisplayLabels[summary.displayStatus].toLowerCase()}: ${formatNumber(counts.paid)} paid, ${formatNumber(notSent)} not sent yet, ${formatNumber(counts.paying)} with M-Pesa.`,
   );
   line(
     io.out,
@@ -171,7 +176,7 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
     const { counts } = runSummary(app.db, ctx.runId);
     line(
       ctx.io.out,
-      `Payroll run #${ctx.runId} paused: ${counts.queued} payment${counts.queued === 1 ? '' : 's'} wait to be sent. "runs resume ${ctx.runId}" goes on.`,
+      `Payroll run #${ctx.runId} paused: ${formatCount(counts.queued, 'payment')} ${counts.queued === 1 ? 'waits' : 'wait'} to be sent. "runs resume ${ctx.runId}" goes on.`,
     );
     return exitCodes.ok;
   } finally {

@@ -20,6 +20,7 @@ import {
   type RunCommandContext,
 } from './run-control';
 import { warnIfAuditChainBroken } from '../audit-alarm';
+import { formatCount } from '../../../shared/format';
 
 export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--profile <name>]
 
@@ -193,7 +194,10 @@ async function showRun(profile: string, runId: number, json: boolean, io: CliIo)
       ]),
     );
     if (summary.nameMismatches > 0)
-      line(io.out, `${summary.nameMismatches} paid number(s) are registered to a different name: check them.`);
+      line(
+        io.out,
+        `${formatCount(summary.nameMismatches, 'paid number')} ${summary.nameMismatches === 1 ? 'is' : 'are'} registered to a different name: check ${summary.nameMismatches === 1 ? 'it' : 'them'}.`,
+      );
     const failed = items.filter((item: PayrollItem) => item.state === 'failed');
     for (const item of failed.slice(0, 20))
       line(io.out, `  failed: ${item.name} ${item.phone} ${formatKesWithCurrency(item.amountCents)}`);

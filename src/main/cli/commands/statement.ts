@@ -10,6 +10,7 @@ import { readInputFile } from '../input-file';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 import { warnIfAuditChainBroken } from '../audit-alarm';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 export const statementHelp = `Usage: npm run cli -- statement import <file> [--account <name>] [--json] [--profile <name>]
 
@@ -62,7 +63,10 @@ export async function statementCommand(args: string[], io: CliIo): Promise<numbe
 }
 
 function printImport(r: StatementImportResult, io: CliIo): void {
-  line(io.out, `${r.account}: ${r.rowsRead} row(s) read, ${r.rowsNew} new, ${r.rowsRepeated} already imported.`);
+  line(
+    io.out,
+    `${r.account}: ${formatCount(r.rowsRead, 'row')} read, ${formatNumber(r.rowsNew)} new, ${formatNumber(r.rowsRepeated)} already imported.`,
+  );
   line(
     io.out,
     table([
@@ -78,7 +82,7 @@ function printImport(r: StatementImportResult, io: CliIo): void {
   if (r.buckets.serious > 0)
     line(
       io.out,
-      `${r.buckets.serious} payment(s) on the statement were recorded by Mshahara as failed: money left that the ledger says never did. Look at these first.`,
+      `${formatCount(r.buckets.serious, 'payment')} on the statement ${r.buckets.serious === 1 ? 'was' : 'were'} recorded by Mshahara as failed: money left that the ledger says never did. Look at these first.`,
     );
   for (const p of r.problems) line(io.out, `Line ${p.line} not imported: ${p.reason}`);
   for (const g of r.gaps)

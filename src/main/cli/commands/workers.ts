@@ -11,6 +11,7 @@ import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 import { warnIfAuditChainBroken } from '../audit-alarm';
+import { formatCount } from '../../../shared/format';
 
 export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--sheet <name>] [--map <meaning>=<column>,…] [--profile <name>]
 
@@ -83,7 +84,7 @@ export async function workersCommand(
     }
     const result = importWorkers(opened.db, preview, 'cli', basename(file));
     for (const refused of result.refused) line(io.err, `row ${refused.row}: not imported: ${refused.reason}`);
-    line(io.out, `Imported ${result.created.length} worker${result.created.length === 1 ? '' : 's'}.`);
+    line(io.out, `Imported ${formatCount(result.created.length, 'worker')}.`);
     return result.refused.length === 0 ? 0 : 1;
   } finally {
     opened.close();
@@ -100,7 +101,7 @@ export function printPreview(preview: ImportPreview, io: CliIo): void {
     `${preview.valid.length} valid row${preview.valid.length === 1 ? '' : 's'}, total ${formatKesWithCurrency(preview.totals.amountCents)}.`,
   );
   if (preview.invalid.length > 0) {
-    line(io.out, `${preview.invalid.length} invalid row${preview.invalid.length === 1 ? '' : 's'}:`);
+    line(io.out, `${formatCount(preview.invalid.length, 'invalid row')}:`);
     for (const rejected of preview.invalid) line(io.out, `  row ${rejected.row}: ${rejected.reason}`);
   }
   for (const warning of preview.warnings) line(io.out, `  row ${warning.row}: check: ${warning.message}`);

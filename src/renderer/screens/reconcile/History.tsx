@@ -4,6 +4,7 @@ import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { useContractQuery } from '../../lib/queries';
+import { formatMonth, formatNumber } from '../../../shared/format';
 
 export function History() {
   const history = useContractQuery('reconcile.history', {});
@@ -28,7 +29,7 @@ export function History() {
         {list.map((h) => (
           <Table.Tr key={h.id}>
             <Table.Td>{h.account}</Table.Td>
-            <Table.Td>{h.period}</Table.Td>
+            <Table.Td>{formatMonth(h.period)}</Table.Td>
             <Table.Td>
               <Money cents={h.openingBalanceCents} />
             </Table.Td>
@@ -36,7 +37,7 @@ export function History() {
               <Money cents={h.closingBalanceCents} />
             </Table.Td>
             <Table.Td>{h.ledgerNetCents !== null && <Money cents={h.ledgerNetCents} />}</Table.Td>
-            <Table.Td>{h.lockedRows}</Table.Td>
+            <Table.Td>{formatNumber(h.lockedRows)}</Table.Td>
             <Table.Td>{h.finishedBy}</Table.Td>
             <Table.Td>
               <When at={h.finishedAt} />

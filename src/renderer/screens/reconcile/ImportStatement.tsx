@@ -10,6 +10,7 @@ import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { fileToBase64 } from '../../lib/download';
 import { BucketTable } from './BucketTable';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 export function ImportStatement({ onImported }: { onImported: (account: string) => void }) {
   const [file, setFile] = useState<File | null>(null);
@@ -72,7 +73,7 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
             <Text>
               <b>{preview.account}</b> {preview.organisation ?? ''}
             </Text>
-            <Text data-testid="statement-row-count">{preview.rowCount} rows</Text>
+            <Text data-testid="statement-row-count">{formatCount(preview.rowCount, 'row')}</Text>
             {preview.openingBalanceCents !== null && (
               <Text>
                 Opening <Money cents={preview.openingBalanceCents} />
@@ -85,7 +86,10 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
             )}
           </Group>
           {preview.problems.length > 0 && (
-            <Alert color="orange" title={`${preview.problems.length} line(s) cannot be read and will not be imported`}>
+            <Alert
+              color="orange"
+              title={`${formatCount(preview.problems.length, 'line')} cannot be read and will not be imported`}
+            >
               <List size="sm">
                 {preview.problems.map((p) => (
                   <List.Item key={p.line}>
@@ -139,7 +143,7 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
           {!result && (
             <Group>
               <Button onClick={() => void store()} loading={busy} data-testid="statement-import">
-                Import {preview.rowCount} rows and match them
+                Import {formatCount(preview.rowCount, 'row')} and match them
               </Button>
             </Group>
           )}
@@ -148,12 +152,13 @@ export function ImportStatement({ onImported }: { onImported: (account: string) 
       {result && (
         <Stack data-testid="statement-imported">
           <Text>
-            {result.account}: {result.rowsRead} rows read, {result.rowsNew} new, {result.rowsRepeated} already imported.
+            {result.account}: {formatCount(result.rowsRead, 'row')} read, {formatNumber(result.rowsNew)} new,{' '}
+            {formatNumber(result.rowsRepeated)} already imported.
           </Text>
           {result.buckets.serious > 0 && (
             <Alert color="red" title="Paid by M-Pesa, recorded by Mshahara as failed">
-              {result.buckets.serious} payment(s) left the account that the ledger says never did. Look at them first in
-              Matching.
+              {formatCount(result.buckets.serious, 'payment')} left the account that the ledger says never did. Look at
+              them first in Matching.
             </Alert>
           )}
           <BucketTable buckets={result.buckets} />

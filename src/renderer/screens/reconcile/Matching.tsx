@@ -6,12 +6,14 @@ import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text } fro
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { buckets, type ReconcileRowView } from '../../../shared/contract';
-import { call, problemText } from '../../api';
+import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { useContractQuery } from '../../lib/queries';
 import { bucketWords } from './BucketTable';
+import { showProblem } from '../../components/notify';
+import { formatNumber } from '../../../shared/format';
 
 type Filter = 'all' | (typeof buckets)[number];
 
@@ -28,7 +30,7 @@ export function Matching({ account, period, onChanged }: { account: string; peri
       notifications.show({ message: answer.message });
       onChanged();
     } catch (failure) {
-      notifications.show({ color: 'red', title: 'That did not work', message: problemText(failure) });
+      showProblem('That did not work', failure);
     }
   };
 
@@ -110,7 +112,7 @@ export function Matching({ account, period, onChanged }: { account: string; peri
       </Table>
       {(view.value?.onlyInLedger.length ?? 0) > 0 && (
         <Stack gap={4} data-testid="only-in-ledger">
-          <Text fw={600}>Only in the ledger ({view.value?.onlyInLedger.length})</Text>
+          <Text fw={600}>Only in the ledger ({formatNumber(view.value?.onlyInLedger.length ?? 0)})</Text>
           {view.value?.onlyInLedger.map((t) => (
             <Text key={t.id} size="sm">
               {t.receipt ?? `#${t.id}`} · <When at={t.occurredAt} /> · {t.kind} ·{' '}

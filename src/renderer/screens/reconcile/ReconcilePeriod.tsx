@@ -2,14 +2,14 @@
 // cleared total of ticked rows and the difference, which falls to zero as rows are ticked. Finish
 // is offered at zero and locks the ticked rows; a locked row's tick cannot change.
 import { Alert, Badge, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { call, problemText } from '../../api';
+import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
 import { useContractQuery } from '../../lib/queries';
 import { bucketWords } from './BucketTable';
+import { showProblem } from '../../components/notify';
 
 export function ReconcilePeriod({
   account,
@@ -27,7 +27,7 @@ export function ReconcilePeriod({
       await work();
       onChanged();
     } catch (failure) {
-      notifications.show({ color: 'red', title: 'That did not work', message: problemText(failure) });
+      showProblem('That did not work', failure);
       onChanged();
     }
   };

@@ -8,6 +8,7 @@ import { call } from '../../api';
 import { ImportPreview } from '../../components/ImportPreview';
 import { Money } from '../../components/Money';
 import { PayrollFileChooser, type ChosenFile } from '../../components/PayrollFileChooser';
+import { formatCount } from '../../../shared/format';
 
 type FilePreview = MethodOutput<'runs.previewFile'>;
 
@@ -94,7 +95,7 @@ export function FromFile({ title, busy, create }: FromFileProps) {
             void create(() => call('runs.createFromFile', { title, ...file, ...(paidBefore ? { payAgain } : {}) }))
           }
         >
-          Create the run ({preview?.preview.valid.length ?? 0} workers)
+          Create the run ({formatCount(preview?.preview.valid.length ?? 0, 'worker')})
         </Button>
       </Group>
     </>

@@ -13,6 +13,7 @@ import { useContractQuery } from '../../lib/queries';
 import { ClearFinding } from './ClearFinding';
 import { ResolvePayment, type ResolveOutcome } from './ResolvePayment';
 import { findingWords } from './status';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 function AttentionRow({ item, onResolve }: { item: AttentionItemView; onResolve(outcome: ResolveOutcome): void }) {
   return (
@@ -148,7 +149,7 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
         {items.length > 0 && (
           <section aria-label="Payments that need attention">
             <Title order={3} size="h4">
-              Needs attention: {items.length} {items.length === 1 ? 'payment' : 'payments'}
+              Needs attention: {formatCount(items.length, 'payment')}
             </Title>
             <Text size="sm" c="dimmed" mb="xs">
               M-Pesa has not said whether these were paid. Nothing is sent again for them on a guess. Mshahara keeps
@@ -168,7 +169,7 @@ export function NeedsAttention({ runId, onChanged }: { runId: number; onChanged(
         {findings.length > 0 && (
           <section aria-label="Findings">
             <Title order={3} size="h4">
-              Findings: money moved against the record ({findings.length})
+              Findings: money moved against the record ({formatNumber(findings.length)})
             </Title>
             <Alert color="red" variant="light" my="xs">
               M-Pesa moved money that contradicts what Mshahara had recorded (for example a worker paid twice). The

@@ -5,17 +5,17 @@
 import { Alert, Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { RunView } from '../../../shared/contract';
+import { formatCount, formatMonth, formatNumber } from '../../../shared/format';
+import { nairobiMonth } from '../../../shared/time';
 import { call } from '../../api';
+import { fieldError, formProblem } from '../../components/field-errors';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { useContractQuery } from '../../lib/queries';
 import { FromFile } from './FromFile';
 
 function thisMonthTitle(): string {
-  const month = new Intl.DateTimeFormat('en-KE', { month: 'long', year: 'numeric', timeZone: 'Africa/Nairobi' }).format(
-    new Date(),
-  );
-  return `${month} salaries`;
+  return `${formatMonth(nairobiMonth())} salaries`;
 }
 
 export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run: RunView): void }) {
@@ -47,6 +47,7 @@ export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run:
           required
           value={title}
           onChange={(event) => setTitle(event.currentTarget.value)}
+          error={fieldError(error, 'title')}
         />
         <SegmentedControl
           aria-label="Who to pay"
@@ -62,7 +63,7 @@ export function NewRun({ onClose, onCreated }: { onClose(): void; onCreated(run:
         ) : (
           <FromWorkers title={title} busy={busy} create={create} />
         )}
-        <Problem error={error} title="The run was not created" />
+        <Problem error={formProblem(error, ['title'])} title="The run was not created" />
       </Stack>
     </Modal>
   );
@@ -83,17 +84,20 @@ function FromWorkers({ title, busy, create }: SourceProps) {
     <Stack>
       <Problem error={workers.error} />
       <Text size="sm">
-        Pays every active worker their usual pay: {payable.length} workers, <Money cents={total} fw={600} />.
+        Pays every active worker their usual pay: {formatCount(payable.length, 'worker')},{' '}
+        <Money cents={total} fw={600} />.
       </Text>
       {all.length > payable.length && (
         <Alert color="yellow" variant="light" p="sm">
-          {all.length - payable.length} active workers have no usual pay set and are left out. Set it on the Workers
-          screen.
+          {formatCount(all.length - payable.length, 'active worker')}{' '}
+          {all.length - payable.length === 1 ? 'has' : 'have'} no usual pay set and{' '}
+          {all.length - payable.length === 1 ? 'is' : 'are'} left out. Set it on the Workers screen.
         </Alert>
       )}
       {workers.value && workers.value.total > all.length && (
         <Alert color="yellow" variant="light" p="sm">
-          Only the first {all.length} of {workers.value.total} workers are included; use a payroll file for larger runs.
+          Only the first {formatNumber(all.length)} of {formatCount(workers.value.total, 'worker')} are included; use a
+          payroll file for larger runs.
         </Alert>
       )}
       <Group justify="flex-end">
@@ -106,7 +110,7 @@ function FromWorkers({ title, busy, create }: SourceProps) {
             )
           }
         >
-          Create the run ({payable.length} workers)
+          Create the run ({formatCount(payable.length, 'worker')})
         </Button>
       </Group>
     </Stack>

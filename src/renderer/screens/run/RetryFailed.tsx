@@ -3,9 +3,12 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../shared/contract';
+import { formatCount } from '../../../shared/format';
 import { formatMsisdn } from '../../../shared/phone';
 import { call } from '../../api';
+import { confirmMoneyMove } from '../../components/confirm-money';
 import { Money } from '../../components/Money';
+import type { PayingProfile } from '../../components/money-move';
 import { Problem } from '../../components/Problem';
 import { VirtualTable } from '../../components/VirtualTable';
 
@@ -14,12 +17,12 @@ type Row = RetryPreview['items'][number];
 
 export function RetryFailed({
   preview,
-  realMoney,
+  profile,
   onClose,
   onSent,
 }: {
   preview: RetryPreview;
-  realMoney: boolean;
+  profile: PayingProfile | null | undefined;
   onClose(): void;
   onSent(): void;
 }) {
@@ -27,7 +30,12 @@ export function RetryFailed({
   const [error, setError] = useState<unknown>(undefined);
 
   async function approve() {
-    if (realMoney && !window.confirm('This sends real money from your M-Pesa account. Send again now?')) return;
+    const sure = await confirmMoneyMove(
+      { kind: 'retry', amountCents: preview.amountCents, payments: preview.count },
+      { title: 'Send the failed payments again', confirmLabel: 'Send again now' },
+      profile,
+    );
+    if (!sure) return;
     setBusy(true);
     try {
       await call('runs.approveRetry', { runId: preview.runId });
@@ -43,7 +51,7 @@ export function RetryFailed({
     <Modal opened onClose={onClose} title="Send the failed payments again" size="lg">
       <Stack>
         <Text size="sm">
-          {preview.count} payments, <Money cents={preview.amountCents} fw={600} />, estimated charges{' '}
+          {formatCount(preview.count, 'payment')}, <Money cents={preview.amountCents} fw={600} />, estimated charges{' '}
           <Money cents={preview.estimatedChargesCents} />. Each is sent as a new attempt; payments M-Pesa may still be
           processing are not included.
         </Text>

@@ -5,7 +5,9 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { MethodName, MethodOutput, RunView } from '../../../shared/contract';
-import { call, problemText } from '../../api';
+import { call } from '../../api';
+import { confirmMoneyMove } from '../../components/confirm-money';
+import { showProblem } from '../../components/notify';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
@@ -18,6 +20,7 @@ import { RunProgressBar } from './RunProgressBar';
 import { RunResults } from './RunResults';
 import { RunReview } from './RunReview';
 import { statusColour, statusWords } from './status';
+import { formatNumber } from '../../../shared/format';
 
 type RunAction = Extract<MethodName, 'runs.approve' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
 type ExportFormat = 'csv' | 'xlsx';
@@ -27,7 +30,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   const review = useContractQuery('runs.review', { runId });
   const progress = useRunProgress((state) => state.byRun[runId]);
   const remember = useRunProgress((state) => state.remember);
-  const realMoney = useApp((state) => state.info?.profile?.kind === 'production');
+  const profile = useApp((state) => state.info?.profile);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const client = useQueryClient();
   const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
@@ -39,13 +42,26 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   }, [runId, remember]);
   // The review and results follow the run's progress and end by themselves (lib/queries.ts).
 
+  /** Sending and resuming move money: the person confirms what will leave, from which account, first. */
+  async function confirmed(method: RunAction): Promise<boolean> {
+    if (!run) return false;
+    if (method === 'runs.start')
+      return confirmMoneyMove(
+        { kind: 'send', amountCents: run.totals.amountCents, workers: run.totals.count },
+        { title: 'Send the payments', confirmLabel: 'Send now' },
+        profile,
+      );
+    if (method === 'runs.resume')
+      return confirmMoneyMove(
+        { kind: 'resume', payments: progress?.counts.queued ?? run.counts.queued },
+        { title: 'Resume sending', confirmLabel: 'Resume sending' },
+        profile,
+      );
+    return true;
+  }
+
   async function act(method: RunAction, label: string) {
-    if (
-      realMoney &&
-      method === 'runs.start' &&
-      !window.confirm('This sends real money from your M-Pesa account. Send now?')
-    )
-      return;
+    if (!(await confirmed(method))) return;
     setBusy(method);
     try {
       await call(method, { runId });
@@ -53,7 +69,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
       await reload();
       remember(await call('runs.progress', { runId }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not done', message: problemText(error) });
+      showProblem('Not done', error);
     } finally {
       setBusy(undefined);
     }
@@ -64,7 +80,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
     try {
       setRetry(await call('runs.retryFailed', { runId }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Nothing to retry', message: problemText(error) });
+      showProblem('Nothing to retry', error);
     } finally {
       setBusy(undefined);
     }
@@ -75,7 +91,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
     try {
       deliverFile(await call('runs.export', { runId, format }));
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not exported', message: problemText(error) });
+      showProblem('Not exported', error);
     } finally {
       setBusy(undefined);
     }
@@ -160,7 +176,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               loading={busy === 'retry'}
               data-testid="retry-failed"
             >
-              Retry failed ({run?.counts.failed})
+              Retry failed ({formatNumber(run?.counts.failed ?? 0)})
             </Button>
           )}
           {state !== undefined && state !== 'draft' && (
@@ -219,7 +235,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
       {retry && (
         <RetryFailed
           preview={retry}
-          realMoney={realMoney}
+          profile={profile}
           onClose={() => setRetry(undefined)}
           onSent={() => {
             setRetry(undefined);

@@ -4,6 +4,7 @@
 import { Alert, Badge, Group, Progress, Stack, Text } from '@mantine/core';
 import type { RunProgress } from '../../../shared/contract';
 import { Money } from '../../components/Money';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 function pace(progress: RunProgress): string {
   if (progress.state !== 'running' || progress.held !== null) return '';
@@ -62,7 +63,7 @@ export function RunProgressBar({ progress }: { progress: RunProgress }) {
         data-testid="progress-bar"
       >
         <Progress.Section value={share(counts.paid)} color="teal" aria-label="Paid">
-          {counts.paid > 0 && <Progress.Label>{counts.paid} paid</Progress.Label>}
+          {counts.paid > 0 && <Progress.Label>{formatNumber(counts.paid)} paid</Progress.Label>}
         </Progress.Section>
         <Progress.Section value={share(counts.failed)} color="red" aria-label="Failed">
           {counts.failed > 0 && <Progress.Label>{counts.failed}</Progress.Label>}
@@ -73,17 +74,18 @@ export function RunProgressBar({ progress }: { progress: RunProgress }) {
       </Progress.Root>
       <Group gap="lg">
         <Text size="sm" data-testid="progress-counts">
-          {counts.paid} paid · {counts.failed} failed · {counts.paying} sending · {counts.queued} waiting
-          {counts.cancelled ? ` · ${counts.cancelled} not sent` : ''}
+          {formatNumber(counts.paid)} paid · {formatNumber(counts.failed)} failed · {formatNumber(counts.paying)}{' '}
+          sending · {formatNumber(counts.queued)} waiting
+          {counts.cancelled ? ` · ${formatNumber(counts.cancelled)} not sent` : ''}
         </Text>
         {progress.needsAttention > 0 && (
           <Badge color="orange" variant="light" data-testid="progress-needs-attention">
-            {progress.needsAttention} need{progress.needsAttention === 1 ? 's' : ''} attention
+            {formatNumber(progress.needsAttention)} need{progress.needsAttention === 1 ? 's' : ''} attention
           </Badge>
         )}
         {progress.findings > 0 && (
           <Badge color="red" variant="filled" data-testid="progress-findings">
-            {progress.findings} finding{progress.findings === 1 ? '' : 's'}: money moved against the record
+            {formatCount(progress.findings, 'finding')}: money moved against the record
           </Badge>
         )}
         <Text size="sm">

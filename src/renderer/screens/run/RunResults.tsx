@@ -9,6 +9,7 @@ import { Problem } from '../../components/Problem';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { emptyWords, useContractQuery } from '../../lib/queries';
 import { itemWords } from './status';
+import { formatCount } from '../../../shared/format';
 
 type Show = 'all' | 'paid' | 'failed' | 'pending' | 'needs_attention' | 'name_mismatch';
 
@@ -125,7 +126,7 @@ export function RunResults({ runId }: { runId: number }) {
           w={260}
         />
         <Text size="sm" c="dimmed">
-          {results.value ? `${results.value.total} payments` : ''}
+          {results.value ? formatCount(results.value.total, 'payment') : ''}
         </Text>
       </Group>
       <Problem error={results.error} />

@@ -5,6 +5,7 @@ import { Alert, Card, Group, List, Stack, Table, Text, Title } from '@mantine/co
 import type { MethodOutput } from '../../../shared/contract';
 import { formatMsisdn } from '../../../shared/phone';
 import { Money } from '../../components/Money';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 type Review = MethodOutput<'runs.review'>;
 
@@ -18,7 +19,7 @@ export function RunReview({ review }: { review: Review }) {
             Workers
           </Text>
           <Text fw={650} size="lg" data-testid="review-count">
-            {run.totals.count.toLocaleString('en-KE')}
+            {formatNumber(run.totals.count)}
           </Text>
         </Card>
         <Card withBorder p="sm">
@@ -67,7 +68,7 @@ export function RunReview({ review }: { review: Review }) {
         <Alert
           color="orange"
           variant="light"
-          title={`${duplicateWarnings.length} possible double payments`}
+          title={formatCount(duplicateWarnings.length, 'possible double payment')}
           data-testid="duplicate-warnings"
         >
           <Table>
@@ -112,7 +113,8 @@ export function RunReview({ review }: { review: Review }) {
       {review.nameMismatches > 0 && (
         <Group>
           <Text size="sm" c="orange.8">
-            {review.nameMismatches} names differ from what M-Pesa has registered.
+            {formatCount(review.nameMismatches, 'name')} {review.nameMismatches === 1 ? 'differs' : 'differ'} from what
+            M-Pesa has registered.
           </Text>
         </Group>
       )}
