@@ -3,11 +3,13 @@
 // cents, an amount that is not one is refused beside its field and nothing is saved, and the core's
 // refusal of a limit shows under that limit.
 import { MantineProvider } from '@mantine/core';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createElement } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sending as SendingSection } from '../../src/renderer/screens/Settings';
+import { createQueryClient } from '../../src/renderer/lib/queries';
 import type { ContractResult, MshaharaBridge } from '../../src/shared/contract';
 
 const calls: { method: string; input: unknown }[] = [];
@@ -71,7 +73,13 @@ const saves = () => calls.filter((call) => call.method === 'settings.update');
 describe('amount limits', () => {
   it('shows the stored limits in shillings and saves what was typed as exact cents', async () => {
     update = { ok: true, value: settings };
-    render(createElement(MantineProvider, null, createElement(Sending)));
+    render(
+      createElement(
+        MantineProvider,
+        null,
+        createElement(QueryClientProvider, { client: createQueryClient() }, createElement(Sending)),
+      ),
+    );
     expect(((await screen.findByLabelText(/Largest payment/)) as HTMLInputElement).value).toBe('250,000.00');
     await typeInto(/Run total needing a second look/, '1,234,500.50');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
@@ -83,7 +91,13 @@ describe('amount limits', () => {
 
   it('refuses a limit that is not an amount beside its field, saving nothing', async () => {
     update = { ok: true, value: settings };
-    render(createElement(MantineProvider, null, createElement(Sending)));
+    render(
+      createElement(
+        MantineProvider,
+        null,
+        createElement(QueryClientProvider, { client: createQueryClient() }, createElement(Sending)),
+      ),
+    );
     const smallest = await typeInto(/Smallest payment/, '-5');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(descriptionOf(smallest)).toContain('The amount cannot be below zero'));
@@ -104,7 +118,13 @@ describe('amount limits', () => {
         ],
       },
     };
-    render(createElement(MantineProvider, null, createElement(Sending)));
+    render(
+      createElement(
+        MantineProvider,
+        null,
+        createElement(QueryClientProvider, { client: createQueryClient() }, createElement(Sending)),
+      ),
+    );
     const largest = await typeInto(/Largest payment/, '300,000');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(descriptionOf(largest)).toContain("cannot be above M-Pesa's KES 250,000.00"));

@@ -3,11 +3,13 @@
 // refused beside the field before anything is sent, and the core's plain message for a refused
 // field appears under that field, not in a toast.
 import { MantineProvider } from '@mantine/core';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createElement } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workers as WorkersScreen } from '../../src/renderer/screens/Workers';
+import { createQueryClient } from '../../src/renderer/lib/queries';
 import type { ContractResult, MshaharaBridge } from '../../src/shared/contract';
 
 const calls: { method: string; input: unknown }[] = [];
@@ -46,7 +48,13 @@ afterEach(() => {
 const emptyList: ContractResult<unknown> = { ok: true, value: { workers: [], total: 0 } };
 
 async function openAddForm() {
-  render(createElement(MantineProvider, null, createElement(Workers)));
+  render(
+    createElement(
+      MantineProvider,
+      null,
+      createElement(QueryClientProvider, { client: createQueryClient() }, createElement(Workers)),
+    ),
+  );
   await userEvent.click(await screen.findByRole('button', { name: 'Add a worker' }));
   await userEvent.type(await screen.findByLabelText(/Full name/), 'Achieng Otieno');
   await userEvent.type(screen.getByLabelText(/M-Pesa phone number/), '0712345678');
