@@ -9,6 +9,7 @@ import { createElement } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RetryFailed as RetryFailedScreen } from '../../src/renderer/screens/run/RetryFailed';
 import type { MshaharaBridge } from '../../src/shared/contract';
+import { installMatchMedia } from './support/match-media';
 
 const calls: string[] = [];
 const bridge = {
@@ -23,16 +24,7 @@ let RetryFailed: typeof RetryFailedScreen;
 
 beforeAll(async () => {
   (window as unknown as { mshahara: MshaharaBridge }).mshahara = bridge;
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
+  installMatchMedia();
   ({ RetryFailed } = await import('../../src/renderer/screens/run/RetryFailed'));
 });
 

@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Sending as SendingSection } from '../../src/renderer/screens/Settings';
 import { createQueryClient } from '../../src/renderer/lib/queries';
 import type { ContractResult, MshaharaBridge } from '../../src/shared/contract';
+import { installMatchMedia } from './support/match-media';
 
 const calls: { method: string; input: unknown }[] = [];
 let update: ContractResult<unknown>;
@@ -38,16 +39,7 @@ let Sending: typeof SendingSection;
 
 beforeAll(async () => {
   (window as unknown as { mshahara: MshaharaBridge }).mshahara = bridge;
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
+  installMatchMedia();
   ({ Sending } = await import('../../src/renderer/screens/Settings'));
 });
 

@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Workers as WorkersScreen } from '../../src/renderer/screens/Workers';
 import { createQueryClient } from '../../src/renderer/lib/queries';
 import type { ContractResult, MshaharaBridge } from '../../src/shared/contract';
+import { installMatchMedia } from './support/match-media';
 
 const calls: { method: string; input: unknown }[] = [];
 let answerFor: (method: string, input: unknown) => ContractResult<unknown> = () => ({ ok: true, value: {} });
@@ -27,16 +28,7 @@ let Workers: typeof WorkersScreen;
 
 beforeAll(async () => {
   (window as unknown as { mshahara: MshaharaBridge }).mshahara = bridge;
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
+  installMatchMedia();
   ({ Workers } = await import('../../src/renderer/screens/Workers'));
 });
 

@@ -6,6 +6,7 @@ import { useApp } from '../../../src/renderer/stores/app';
 import { useLedger } from '../../../src/renderer/stores/ledger';
 import { useRunProgress } from '../../../src/renderer/stores/run-progress';
 import { bridge } from './fake-bridge';
+import { installMatchMedia } from './match-media';
 
 // happy-dom lays nothing out: give elements a size so the virtual tables draw their rows.
 Object.defineProperties(HTMLElement.prototype, {
@@ -17,17 +18,7 @@ Object.defineProperties(HTMLElement.prototype, {
 HTMLElement.prototype.getBoundingClientRect = function () {
   return DOMRect.fromRect({ x: 0, y: 0, width: 1000, height: 600 });
 };
-window.matchMedia ??= (query: string) =>
-  ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    dispatchEvent: () => false,
-  }) as MediaQueryList;
+installMatchMedia();
 
 // Screens other than the dashboard load lazily; on a busy machine the first import takes a while.
 configure({ asyncUtilTimeout: 5000 });
