@@ -139,7 +139,15 @@ export default tseslint.config(
       'src/preload/**/*.ts',
     ],
     rules: {
-      'no-restricted-imports': 'off',
+      // Electron is theirs to import; the screens are still not.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: into('renderer'), message: 'The Electron shell loads the screens; it never imports them.' },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         {
