@@ -3,7 +3,6 @@
 // matched and locks the period when the difference is zero. `--export` writes the report.
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
-import { buckets } from '../../statements/match';
 import {
   finishReconciliation,
   reconciliationHistory,
@@ -11,8 +10,9 @@ import {
   tickMatched,
   type Reconciliation,
 } from '../../statements/reconcile';
-import { bucketTitles, exportReconciliation } from '../../statements/report';
+import { exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
+import { bucketTable } from './statement';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
 import { warnIfAuditChainBroken } from '../audit-alarm';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
@@ -118,18 +118,7 @@ function printView(v: Reconciliation, io: CliIo): void {
       ['difference', formatKesWithCurrency(v.differenceCents)],
     ]),
   );
-  line(
-    io.out,
-    table([
-      ['bucket', 'rows', 'paid in', 'withdrawn'],
-      ...buckets.map((b) => [
-        bucketTitles[b],
-        formatNumber(v.buckets[b].count),
-        formatKesWithCurrency(v.buckets[b].paidInCents),
-        formatKesWithCurrency(v.buckets[b].withdrawnCents),
-      ]),
-    ]),
-  );
+  line(io.out, bucketTable(v.buckets));
   for (const r of v.rows.filter((row) => row.serious !== null))
     line(
       io.out,

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
 import { importStatement, type StatementImportResult } from '../../statements/import';
-import { buckets } from '../../statements/match';
+import { buckets, type BucketSummary } from '../../statements/match';
 import { bucketTitles } from '../../statements/report';
 import { readInputFile } from '../input-file';
 import { line, table, type CliIo } from '../output';
@@ -67,18 +67,7 @@ function printImport(r: StatementImportResult, io: CliIo): void {
     io.out,
     `${r.account}: ${formatCount(r.rowsRead, 'row')} read, ${formatNumber(r.rowsNew)} new, ${formatNumber(r.rowsRepeated)} already imported.`,
   );
-  line(
-    io.out,
-    table([
-      ['bucket', 'rows', 'paid in', 'withdrawn'],
-      ...buckets.map((b) => [
-        bucketTitles[b],
-        String(r.buckets[b].count),
-        formatKesWithCurrency(r.buckets[b].paidInCents),
-        formatKesWithCurrency(r.buckets[b].withdrawnCents),
-      ]),
-    ]),
-  );
+  line(io.out, bucketTable(r.buckets));
   if (r.buckets.serious > 0)
     line(
       io.out,
@@ -90,4 +79,17 @@ function printImport(r: StatementImportResult, io: CliIo): void {
       io.out,
       `Balance break between ${g.after} and ${g.before}: ${formatKesWithCurrency(g.missingCents)} unaccounted for (a row missing from the export?)`,
     );
+}
+
+/** The buckets of a statement or a reconciliation: rows, paid in and withdrawn in each. */
+export function bucketTable(summary: BucketSummary): string {
+  return table([
+    ['bucket', 'rows', 'paid in', 'withdrawn'],
+    ...buckets.map((b) => [
+      bucketTitles[b],
+      formatNumber(summary[b].count),
+      formatKesWithCurrency(summary[b].paidInCents),
+      formatKesWithCurrency(summary[b].withdrawnCents),
+    ]),
+  ]);
 }
