@@ -288,8 +288,20 @@ export class ContractFailure extends Error {
 }
 
 /** Calls `method` and answers its value, or throws a ContractFailure carrying the core's own words. */
+const callListeners = new Set<(method: MethodName) => void>();
+
+/**
+ * Calls `listener` with the method of every call once it has an answer, refused or not (a refused
+ * change may still have changed something): how the query layer knows what to read again.
+ */
+export function onCallSettled(listener: (method: MethodName) => void): () => void {
+  callListeners.add(listener);
+  return () => callListeners.delete(listener);
+}
+
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await api.invoke(method, input);
+  for (const listener of callListeners) listener(method);
   if (!result.ok)
     throw new ContractFailure(result.error.kind, result.error.message, result.error.code, result.error.issues);
   return result.value;

@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
 // Payroll runs as an officer sees them: the list of runs, and what it says when the core is gone.
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { call } from '../../src/renderer/api';
+import { listenToCore } from '../../src/renderer/lib/queries';
 import { Runs } from '../../src/renderer/screens/Runs';
 import { aRun, bridge } from './support/fake-bridge';
 import { renderWithProviders } from './support/render';
@@ -17,6 +19,23 @@ describe('Payroll runs list', () => {
     expect(await screen.findByText('November salaries')).toBeTruthy();
     expect(screen.getByText('December casuals')).toBeTruthy();
     expect(screen.queryByText('No payroll runs yet.')).toBeNull();
+  });
+
+  it('reads the list again after any screen cancels a run, even through a plain call', async () => {
+    bridge.data.runs = [aRun({ id: 1, title: 'December casuals' })];
+    const { client } = renderWithProviders(<Runs />);
+    const stop = listenToCore(client);
+    expect(await screen.findByText('December casuals')).toBeTruthy();
+
+    const cancelled = aRun({ id: 1, title: 'December casuals (cancelled)', state: 'cancelled' });
+    bridge.answer('runs.cancel', () => {
+      bridge.data.runs = [cancelled];
+      return cancelled;
+    });
+    await act(() => call('runs.cancel', { runId: 1 }));
+
+    expect(await screen.findByText('December casuals (cancelled)')).toBeTruthy();
+    stop();
   });
 
   it('says there are no runs only when the core answered an empty list', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { MethodInput, MethodName, MethodOutput, RunProgress } from '../../shared/contract';
-import { api, call, ContractFailure, onConnectionChange } from '../api';
+import { api, call, ContractFailure, onCallSettled, onConnectionChange } from '../api';
 import { useApp } from '../stores/app';
 import { useLedger } from '../stores/ledger';
 import { useNavigation } from '../stores/navigation';
@@ -195,6 +195,8 @@ export function listenToCore(client: QueryClient): () => void {
   };
 
   const stops = [
+    // Whichever screen made a change, through a mutation or a plain call, what it changes is read again.
+    onCallSettled((method) => void invalidate(client, changedBy[method] ?? [])),
     listenToRunProgress(),
     api.subscribe('profile.changed', () => {
       void useApp.getState().load();
