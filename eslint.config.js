@@ -37,8 +37,7 @@ const into = (part) => [
 ];
 const electronOnly = {
   name: 'electron',
-  message:
-    'Only the Electron shell (src/main/index.ts, src/main/electron/, src/main/transports/electron-ipc.ts, src/preload/) may import electron.',
+  message: 'Only the Electron shell (src/main/index.ts, src/main/shell/, src/preload/) may import electron.',
 };
 
 /** One no-restricted-imports rule for a part of src/: what it may not reach. */
@@ -132,12 +131,7 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'src/main/index.ts',
-      'src/main/electron/**/*.ts',
-      'src/main/transports/electron-ipc.ts',
-      'src/preload/**/*.ts',
-    ],
+    files: ['src/main/index.ts', 'src/main/shell/**/*.ts', 'src/preload/**/*.ts'],
     rules: {
       // Electron is theirs to import; the screens are still not.
       'no-restricted-imports': [
@@ -152,13 +146,13 @@ export default tseslint.config(
         'error',
         {
           selector: "MemberExpression[object.name='shell'][property.name='openExternal']",
-          message: 'Open links through openExternalSafely() in src/main/electron/external-links.ts.',
+          message: 'Open links through openExternalSafely() in src/main/shell/external-links.ts.',
         },
       ],
     },
   },
   {
-    files: ['src/main/electron/external-links.ts'],
+    files: ['src/main/shell/external-links.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -1,6 +1,6 @@
 // Mshahara's Electron entry: one instance, one hardened window, the contract over IPC, events to
 // the window, taskbar progress and notifications. Everything else lives in the plain-Node core;
-// only this file, src/main/electron/ and src/main/transports/electron-ipc.ts import electron.
+// only this file and src/main/shell/ import electron.
 import { app, BrowserWindow, ipcMain, Menu, Notification, session, shell } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,16 +11,16 @@ import { nameThisProgram } from './composition/profile-lock';
 import { logger } from './log';
 import { dataFolder } from './profiles';
 import { KeytarSecretStore } from './secrets/keytar-store';
-import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './electron/csp';
-import { sendEventsTo } from './electron/events';
-import { openExternalSafely, shellOpener } from './electron/external-links';
-import { serveContractOverIpc } from './transports/electron-ipc';
-import { appMenuTemplate } from './electron/menu';
-import { electronSqliteBinding } from './electron/native-sqlite';
-import { guardNavigation, isAppUrl } from './electron/navigation';
-import { holdQuitUntilClosed } from './electron/quit';
-import { runFeedback } from './electron/run-feedback';
-import { createAppWindow } from './electron/window';
+import { applyContentSecurityPolicy, contentSecurityPolicy, developmentContentSecurityPolicy } from './shell/csp';
+import { sendEventsTo } from './shell/events';
+import { openExternalSafely, shellOpener } from './shell/external-links';
+import { serveContractOverIpc } from './shell/ipc';
+import { appMenuTemplate } from './shell/menu';
+import { electronSqliteBinding } from './shell/native-sqlite';
+import { guardNavigation, isAppUrl } from './shell/navigation';
+import { holdQuitUntilClosed } from './shell/quit';
+import { runFeedback } from './shell/run-feedback';
+import { createAppWindow } from './shell/window';
 
 const log = logger('app');
 

@@ -2,7 +2,7 @@
 // eslint-disable-next-line no-restricted-imports -- types only: the fakes are checked against Electron's own types
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createAppWindow, type WindowConstructor } from '../../../src/main/electron/window';
+import { createAppWindow, type WindowConstructor } from '../../../src/main/shell/window';
 
 class RecordingWindow {
   static created: RecordingWindow[] = [];

@@ -1,7 +1,7 @@
 // Serves the contract over Electron IPC: one invoke channel, answered only for the app's own page.
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { ipcChannel, type ContractResult } from '../../shared/contract';
-import { callContract, type ContractHandlers } from './dispatch';
+import { callContract, type ContractHandlers } from '../transports/dispatch';
 
 export function serveContractOverIpc(
   ipcMain: Pick<IpcMain, 'handle'>,

@@ -3,7 +3,7 @@
 // eslint-disable-next-line no-restricted-imports -- types only: the fakes are checked against Electron's own types
 import type { HandlerDetails, WebContents, WindowOpenHandlerResponse } from 'electron';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { guardNavigation, isAppUrl, type GuardedContents } from '../../../src/main/electron/navigation';
+import { guardNavigation, isAppUrl, type GuardedContents } from '../../../src/main/shell/navigation';
 
 type NavigationListener = (event: { preventDefault(): void }, url: string) => void;
 

@@ -6,7 +6,7 @@ import {
   prepareElectronSqlite,
   type NativeSqliteTarget,
   type PrepareCollaborators,
-} from '../../../src/main/electron/native-sqlite';
+} from '../../../src/main/shell/native-sqlite';
 
 const target: NativeSqliteTarget = {
   projectRoot: '/app',

@@ -1,7 +1,7 @@
 // Outside the window while payroll goes out: taskbar progress of running runs, a notification when one ends.
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../../src/shared/contract';
-import { runFeedback } from '../../../src/main/electron/run-feedback';
+import { runFeedback } from '../../../src/main/shell/run-feedback';
 import { EventHub } from '../../../src/main/handlers';
 
 function progress(

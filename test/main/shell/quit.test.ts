@@ -1,6 +1,6 @@
 // Quitting waits until the payout engine has recorded every answer on the wire.
 import { describe, expect, it } from 'vitest';
-import { holdQuitUntilClosed } from '../../../src/main/electron/quit';
+import { holdQuitUntilClosed } from '../../../src/main/shell/quit';
 
 class FakeApp {
   listeners: Array<(event: { preventDefault(): void }) => void> = [];

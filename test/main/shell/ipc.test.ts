@@ -2,7 +2,7 @@
 // eslint-disable-next-line no-restricted-imports -- types only: the fakes are checked against Electron's own types
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { serveContractOverIpc } from '../../../src/main/transports/electron-ipc';
+import { serveContractOverIpc } from '../../../src/main/shell/ipc';
 import { createApi } from '../../../src/main/handlers';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { ipcChannel } from '../../../src/shared/contract';

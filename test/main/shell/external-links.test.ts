@@ -2,7 +2,7 @@
 // eslint-disable-next-line no-restricted-imports -- types only: the fakes are checked against Electron's own types
 import type { Shell } from 'electron';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { openExternalSafely, type ExternalOpener } from '../../../src/main/electron/external-links';
+import { openExternalSafely, type ExternalOpener } from '../../../src/main/shell/external-links';
 
 describe('openExternalSafely', () => {
   it('takes shell.openExternal as its opener', () => {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ipcChannel } from '../../../src/shared/contract';
 import { EventHub } from '../../../src/main/handlers';
-import { sendEventsTo } from '../../../src/main/electron/events';
-import { appMenuTemplate, helpLinks } from '../../../src/main/electron/menu';
+import { sendEventsTo } from '../../../src/main/shell/events';
+import { appMenuTemplate, helpLinks } from '../../../src/main/shell/menu';
 
 describe('appMenuTemplate', () => {
   it('opens help links through the given opener and hides developer tools outside development', () => {

@@ -7,7 +7,7 @@ import {
   contentSecurityPolicy,
   developmentContentSecurityPolicy,
   type HeaderSession,
-} from '../../../src/main/electron/csp';
+} from '../../../src/main/shell/csp';
 
 type Listener = (
   details: OnHeadersReceivedListenerDetails,
