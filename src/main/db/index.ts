@@ -3,6 +3,7 @@ export {
   openDatabase,
   closeDatabase,
   sqliteBindingPath,
+  registerSearchFunctions,
   defaultBusyTimeoutMs,
   type ProfileDatabase,
   type OpenDatabaseOptions,

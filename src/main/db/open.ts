@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InternalError } from '../../shared/errors';
+import { foldForSearch } from '../../shared/search-fold';
 import { migrate, refuseFutureDatabase } from './migrate';
 import { migrations as appMigrations, type Migration } from './migrations';
 
@@ -50,11 +51,23 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): P
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     if (options.applyMigrations !== false) migrate(db, list);
+    registerSearchFunctions(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * fold(text): the text as every search compares it, without case or accents (shared/search-fold.ts).
+ * A connection function, never used by the schema (a trigger or index calling it would break any
+ * tool that opens the file without it).
+ */
+export function registerSearchFunctions(db: ProfileDatabase): void {
+  db.function('fold', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? foldForSearch(text) : text === null ? null : foldForSearch(String(text)),
+  );
 }
 
 /** Lets SQLite refresh its query-planner statistics, then closes. Safe to call twice. */

@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
 import { estimateCharge } from '../payroll/charges';
 import { formatNairobiSortable, nairobiWallClock } from '../../shared/time';
-import { defaultBusyTimeoutMs, sqliteBindingPath, type ProfileDatabase } from '../db';
+import { defaultBusyTimeoutMs, registerSearchFunctions, sqliteBindingPath, type ProfileDatabase } from '../db';
 import { defaultLedgerSort, iterateTransactions, type LedgerFilter, type LedgerSort } from './query';
 
 /** One exported table: its header and its rows as cells, text or number (KES, not cents). */
@@ -305,6 +305,7 @@ async function onReadConnection<T>(db: ProfileDatabase, work: (reader: ProfileDa
   });
   try {
     reader.pragma(`busy_timeout = ${defaultBusyTimeoutMs}`);
+    registerSearchFunctions(reader);
     return await work(reader);
   } finally {
     reader.close();

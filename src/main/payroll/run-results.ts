@@ -2,6 +2,7 @@
 // one result row per worker (receipt, registered name, failure in plain words) from its latest
 // attempt, every attempt per item, and the failures "retry failed" would send again.
 import type { PlainReason, RunResultRow, RunView } from '../../shared/contract';
+import { foldForSearch } from '../../shared/search-fold';
 import { actionLabels, describeResultCode, describeSyncError } from '../../shared/daraja/codes';
 import type { ProfileDatabase } from '../db';
 import { estimateRunCharges, type RunChargeEstimate } from './charges';
@@ -72,11 +73,11 @@ const resultsFrom = `
 function searchSql(search: string | undefined): string {
   return search === undefined || search.trim() === ''
     ? ''
-    : ` AND (i.name LIKE @like ESCAPE '\\' OR i.phone LIKE @like ESCAPE '\\' OR a.receipt LIKE @like ESCAPE '\\')`;
+    : ` AND (fold(i.name) LIKE @like ESCAPE '\\' OR i.phone LIKE @like ESCAPE '\\' OR a.receipt LIKE @like ESCAPE '\\')`;
 }
 
 function likeOf(search: string | undefined): string {
-  return `%${(search ?? '').trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${foldForSearch(search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export function runResults(

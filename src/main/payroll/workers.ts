@@ -3,6 +3,7 @@
 import limits from '../../../resources/b2c-limits.json';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { formatKesWithCurrency, type Cents } from '../../shared/money';
+import { foldForSearch } from '../../shared/search-fold';
 import { formatMsisdn, parseKenyanPhone, parseSafaricomPhone, type Msisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
@@ -307,17 +308,17 @@ export function listWorkers(db: ProfileDatabase, filter: WorkerListFilter = {}):
   if (search !== '') {
     const phonePrefix = phoneSearchPrefix(search);
     if (phonePrefix !== null) {
-      where.push("(phone LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')");
-      params.push(`${phonePrefix}%`, `%${likePattern(search)}%`);
+      where.push("(phone LIKE ? ESCAPE '\\' OR fold(name) LIKE ? ESCAPE '\\')");
+      params.push(`${phonePrefix}%`, `%${likePattern(foldForSearch(search))}%`);
     } else {
-      where.push("(name LIKE ? ESCAPE '\\' OR staff_number = ?)");
-      params.push(`%${likePattern(search)}%`, search);
+      where.push("(fold(name) LIKE ? ESCAPE '\\' OR staff_number = ?)");
+      params.push(`%${likePattern(foldForSearch(search))}%`, search);
     }
   }
   const limit = Math.min(Math.max(filter.limit ?? 500, 1), 10_000);
   const offset = Math.max(filter.offset ?? 0, 0);
   const sql = `SELECT ${columns} FROM workers ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?`;
+    ORDER BY fold(name), name, id LIMIT ? OFFSET ?`;
   return (db.prepare(sql).all(...params, limit, offset) as WorkerRow[]).map(toWorker);
 }
 

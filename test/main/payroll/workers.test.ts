@@ -118,6 +118,20 @@ describe('workers', () => {
     expect(names('%')).toEqual(['Akinyi 50%_Njeri']);
     expect(names('nobody')).toEqual([]);
   });
+
+  it('searches names without case or accents, in any script', () => {
+    const db = freshDb();
+    addWorker(db, { name: 'WAMBŨI Njéri', phone: '0712345678' }, 'Amina');
+    addWorker(db, { name: 'Ζωή Παπαδοπούλου', phone: '0722000111' }, 'Amina');
+    addWorker(db, { name: 'Søren Ørsted', phone: '0799000111' }, 'Amina');
+    addWorker(db, { name: 'Wambui Kamau', phone: '0745000111' }, 'Amina');
+    const names = (search: string): string[] => listWorkers(db, { search }).map((w) => w.name);
+    expect(names('Wambũi')).toEqual(['Wambui Kamau', 'WAMBŨI Njéri']);
+    expect(names('njeri')).toEqual(['WAMBŨI Njéri']);
+    expect(names('ΖΩΗ')).toEqual(['Ζωή Παπαδοπούλου']);
+    expect(names('παπαδοπουλου')).toEqual(['Ζωή Παπαδοπούλου']);
+    expect(names('soren orsted')).toEqual(['Søren Ørsted']);
+  });
 });
 
 describe('worker import', () => {
