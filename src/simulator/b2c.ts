@@ -193,6 +193,7 @@ function pay(
     originatorConversationId: p.originatorConversationId,
     conversationId: p.conversationId,
     at,
+    extraChargeCents: ctx.faults.current().chargeExtraCents,
   });
   if (!outcome.ok) return fail(outcome.resultCode, outcome.resultDesc);
   const publicName = partyName(outcome.record.party, outcome.customerName, ctx.faults.partyForm());

@@ -23,7 +23,7 @@ export const usage = `Usage: npm run simulator -- [options]
                              duplicate-callback=<rate>, callback-delay=<min-max ms>, token-ttl=<s>,
                              processing-lag=<min-max ms>, status-unavailable=<rate>,
                              queue-timeout=<rate>, async-throttle=<rate>, masked-party=<rate>,
-                             fail-payee=<rate>
+                             fail-payee=<rate>, charge-extra=<KES more than the tariff per payment>
   --realistic                every unconfirmed Daraja behaviour on at the README's default rates
                              (flags and --fault given as well override the preset)
   --status-not-found-code <code>
@@ -97,6 +97,9 @@ export function parseFault(spec: string, into: Partial<SimulatorFaults>): void {
       return;
     case 'fail-payee':
       into.failPayee = rate(name, value);
+      return;
+    case 'charge-extra':
+      into.chargeExtraCents = Math.round(Number(value) * 100);
       return;
     default:
       throw new Error(`Unknown fault "${name}" (see --help)`);

@@ -45,6 +45,12 @@ export interface SimulatorFaults {
    * 'failed-status' ResultCode 0 with the parameters and TransactionStatus "Failed".
    */
   statusForFailed: StatusForFailed;
+  /**
+   * Shillings (in cents) M-Pesa charges on each B2C payment beyond the bundled 2023 tariff: the
+   * "withdrawal charges paid" option, a newer tariff, or the sandbox's own figures (REFERENCE §12).
+   * What Mshahara estimates from the tariff then differs from what the statement confirms.
+   */
+  chargeExtraCents: number;
 }
 
 export const statusForFailedChoices = ['result-code', 'not-found', 'failed-status'] as const;
@@ -70,6 +76,7 @@ export const defaultFaults: SimulatorFaults = {
   maskedParty: 0,
   failPayee: 0,
   statusForFailed: 'result-code',
+  chargeExtraCents: 0,
 };
 
 /** The Transaction Status "not found" answer by default: the one failure REFERENCE §4 documents. */
@@ -117,6 +124,7 @@ export function presetFaults(preset: unknown): Partial<SimulatorFaults> {
       maskedParty,
       failPayee,
       statusForFailed,
+      chargeExtraCents,
     } = defaultFaults;
     return {
       processingLagMs,
@@ -130,6 +138,7 @@ export function presetFaults(preset: unknown): Partial<SimulatorFaults> {
       maskedParty,
       failPayee,
       statusForFailed,
+      chargeExtraCents,
     };
   }
   throw new RangeError(`Unknown preset ${JSON.stringify(preset)}: use "realistic" or "clean"`);
@@ -245,6 +254,12 @@ export function mergeFaults(current: SimulatorFaults, update: Partial<SimulatorF
   if (update.asyncThrottle !== undefined) next.asyncThrottle = checkRate('asyncThrottle', update.asyncThrottle);
   if (update.maskedParty !== undefined) next.maskedParty = checkRate('maskedParty', update.maskedParty);
   if (update.failPayee !== undefined) next.failPayee = checkRate('failPayee', update.failPayee);
+  if (update.chargeExtraCents !== undefined) {
+    const v = update.chargeExtraCents;
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new RangeError(`chargeExtraCents must be a whole number of cents, 0 or more, got ${String(v)}`);
+    next.chargeExtraCents = v;
+  }
   if (update.statusForFailed !== undefined) {
     const v = statusForFailedChoices.find((c) => c === update.statusForFailed);
     if (v === undefined)

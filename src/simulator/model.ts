@@ -216,6 +216,8 @@ export class OrganisationModel {
     originatorConversationId: string;
     conversationId: string;
     at: Date;
+    /** Charged beyond the tariff (faults.chargeExtraCents). */
+    extraChargeCents?: number;
   }): PaymentOutcome {
     return this.atomically(() => this.pay(input));
   }
@@ -227,6 +229,7 @@ export class OrganisationModel {
     originatorConversationId: string;
     conversationId: string;
     at: Date;
+    extraChargeCents?: number;
   }): PaymentOutcome {
     const fail = (code: keyof typeof b2cResultDescriptions): PaymentOutcome => ({
       ok: false,
@@ -239,7 +242,7 @@ export class OrganisationModel {
     if (input.amountCents > limits.b2c.maxPerTransactionCents) return fail(3);
     if (this.receivedToday(input.msisdn, input.at) + input.amountCents > limits.b2c.maxDailyValueCents) return fail(4);
     if (this.balances.utilityCents < input.amountCents) return fail(1);
-    const chargeCents = this.chargeFor(input.amountCents);
+    const chargeCents = this.chargeFor(input.amountCents) + (input.extraChargeCents ?? 0);
     this.balances.utilityCents -= input.amountCents;
     this.balances.chargesPaidCents -= chargeCents;
     this.saveBalances();

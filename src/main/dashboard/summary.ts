@@ -5,6 +5,7 @@ import { countNeedingAction } from '../callback-sources/inbox/entries';
 import { nairobiDay, nairobiDayStart } from '../../shared/time';
 import type { ProfileDatabase } from '../db';
 import type { AuditAlarm } from '../ledger/audit-alarm';
+import { ledgerTotals } from '../ledger/query';
 import { latestFloat } from '../payroll/float';
 import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from '../payroll/status';
 
@@ -37,15 +38,14 @@ export function dashboardSummary(
 ): DashboardSummary {
   const today = nairobiDaysAgo(now);
   const monthLabel = today.slice(0, 7);
-  const month = db
-    .prepare(
-      `SELECT count(*) AS n, coalesce(sum(t.amount_cents), 0) AS cents, coalesce(sum(t.charge_cents), 0) AS charges ${currentPayouts} AND t.status = 'completed' AND t.occurred_at >= ? AND t.occurred_at < ?`,
-    )
-    .get(nairobiDayStart(`${monthLabel}-01`), nairobiDayStart(nextMonthFirstDay(monthLabel))) as {
-    n: number;
-    cents: number;
-    charges: number;
-  };
+  // This month's payouts from the ledger's day totals, with charges as best known.
+  const month = ledgerTotals(db, {
+    from: nairobiDayStart(`${monthLabel}-01`),
+    to: nairobiDayStart(nextMonthFirstDay(monthLabel)),
+    kinds: ['b2c_payment'],
+    statuses: ['completed'],
+    direction: 'out',
+  });
 
   const firstDay = nairobiDaysAgo(now, chartDays - 1);
   const settled = db
@@ -114,7 +114,13 @@ export function dashboardSummary(
 
   return {
     float: latestFloat(db),
-    month: { label: monthLabel, paidCount: month.n, paidCents: month.cents, chargesCents: month.charges },
+    month: {
+      label: monthLabel,
+      paidCount: month.count,
+      paidCents: month.amountCents,
+      chargesCents: month.chargesCents,
+      estimatedChargesCents: month.estimatedChargesCents,
+    },
     successRate: paid + failedSettled === 0 ? null : paid / (paid + failedSettled),
     needsAttention: {
       total: unknownPayouts + failedPayouts + inbox + findings,

@@ -26,6 +26,7 @@ export function ledgerFilterOf(filter: ContractFilter): LedgerFilter {
     ...(filter.minCents === undefined ? {} : { minAmountCents: filter.minCents }),
     ...(filter.maxCents === undefined ? {} : { maxAmountCents: filter.maxCents }),
     ...(filter.search === undefined || filter.search === '' ? {} : { search: filter.search }),
+    ...(filter.runId === undefined ? {} : { runId: filter.runId }),
   };
 }
 
@@ -54,6 +55,7 @@ export function ledgerHandlers(ctx: ApiContext): Pick<ContractHandlers, LedgerMe
           inCents: listing.totals.amountInCents,
           outCents: listing.totals.amountOutCents,
           chargesCents: listing.totals.chargesCents,
+          estimatedChargesCents: listing.totals.estimatedChargesCents,
         },
         next: listing.next,
       };

@@ -6,11 +6,20 @@ import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { formatCount } from '../../shared/format';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
 import { estimateCharge } from '../payroll/charges';
 import { formatNairobiSortable, nairobiWallClock } from '../../shared/time';
 import { defaultBusyTimeoutMs, registerSearchFunctions, sqliteBindingPath, type ProfileDatabase } from '../db';
-import { defaultLedgerSort, iterateTransactions, type LedgerFilter, type LedgerSort } from './query';
+import { defaultLedgerSort, ledgerOrderBy, ledgerWhere, type LedgerFilter, type LedgerSort } from './query';
+import {
+  bestKnownCharge,
+  toLedgerTransaction,
+  transactionColumns,
+  type ChargeBasis,
+  type LedgerTransaction,
+  type TransactionRow,
+} from './transactions';
 
 /** One exported table: its header and its rows as cells, text or number (KES, not cents). */
 export interface ExportTable {
@@ -20,6 +29,11 @@ export interface ExportTable {
   /** Which columns hold instants (ISO strings): Nairobi wall-clock text in CSV, date cells in XLSX. */
   dateColumns?: ReadonlySet<number>;
   rows: Iterable<(string | number | null)[]>;
+  /**
+   * Rows of totals under the table in XLSX (bold, plain numbers: no formula in any cell), read once
+   * every row has been written. A CSV holds the rows only, for the tools that import it.
+   */
+  totals?: () => (string | number | null)[][];
 }
 
 /** "2026-11-22 01:14:01": Nairobi wall-clock time, a form every spreadsheet reads. */
@@ -27,49 +41,110 @@ export const nairobiTime = formatNairobiSortable;
 
 const kes = (cents: number | null): number | null => (cents === null ? null : cents / 100);
 
+/** The ledger rows of the filtered set with the payroll behind each payment, one at a time. */
+function* ledgerRowsWithRuns(
+  db: ProfileDatabase,
+  filter: LedgerFilter,
+  sort: LedgerSort,
+): Generator<{ t: LedgerTransaction; run: RunColumns }> {
+  const where = ledgerWhere(filter);
+  const statement = db.prepare(
+    `SELECT ${transactionColumns}, r.title AS run_title, r.period AS run_period, i.remarks AS reference
+       FROM ${where.from}
+       LEFT JOIN payout_attempts a ON a.id = t.attempt_id
+       LEFT JOIN payroll_items i ON i.id = a.item_id
+       LEFT JOIN payroll_runs r ON r.id = i.run_id
+       ${where.where} ${ledgerOrderBy(sort)}`,
+  );
+  for (const row of statement.iterate(...where.params) as IterableIterator<TransactionRow & RunColumns>)
+    yield { t: toLedgerTransaction(row), run: row };
+}
+
+interface RunColumns {
+  run_title: string | null;
+  run_period: string | null;
+  reference: string | null;
+}
+
+/** A totals row: the label in the first column and sums under the amount columns it names. */
+function totalsRow(width: number, label: string, sums: ReadonlyMap<number, number>): Cell[] {
+  return Array.from({ length: width }, (_, i) => (i === 0 ? label : (sums.get(i) ?? null)));
+}
+
 export function ledgerTable(
   db: ProfileDatabase,
   filter: LedgerFilter = {},
   sort: LedgerSort = defaultLedgerSort,
 ): ExportTable {
+  const header = [
+    'Date (Nairobi)',
+    'Receipt',
+    'Kind',
+    'Status',
+    'Direction',
+    'Amount (KES)',
+    'Charge (KES)',
+    'Charge basis',
+    'Phone',
+    'Name',
+    'Shown by M-Pesa as',
+    'Account reference',
+    'Run',
+    'Pay period',
+    'Payroll reference',
+    'Utility balance after (KES)',
+    'Correction of',
+    'Correction reason',
+  ];
+  let count = 0;
+  let paidOut = 0;
+  let received = 0;
+  let charges = 0;
   return {
-    header: [
-      'Date (Nairobi)',
-      'Receipt',
-      'Kind',
-      'Status',
-      'Direction',
-      'Amount (KES)',
-      'Charge (KES)',
-      'Phone',
-      'Name',
-      'Shown by M-Pesa as',
-      'Account reference',
-      'Utility balance after (KES)',
-      'Correction of',
-      'Correction reason',
-    ],
-    amountColumns: new Set([5, 6, 11]),
+    header,
+    amountColumns: new Set([5, 6, 15]),
+    dateColumns: new Set([0]),
     rows: (function* () {
-      for (const t of iterateTransactions(db, filter, sort)) {
+      for (const { t, run } of ledgerRowsWithRuns(db, filter, sort)) {
+        const charge = bestKnownCharge(t);
+        count += 1;
+        if (t.direction === 'out') paidOut += t.amountCents;
+        else received += t.amountCents;
+        charges += charge.cents ?? 0;
         yield [
-          nairobiTime(t.occurredAt),
+          t.occurredAt,
           t.receipt,
           t.kind,
           t.status,
           t.direction,
           kes(t.amountCents),
-          kes(t.chargeCents),
+          kes(charge.cents),
+          charge.basis,
           t.phone,
           t.partyName,
           t.partyDisplay,
           t.accountReference,
+          run.run_title,
+          run.run_period,
+          run.reference,
           kes(t.utilityBalanceCents),
           t.correctsId,
           t.correctionReason,
         ];
       }
     })(),
+    // Amounts carry no sign (Direction does), so money out and money in are totalled apart.
+    totals: () => [
+      totalsRow(
+        header.length,
+        `Paid out (${formatCount(count, 'row')} in all)`,
+        new Map([
+          [5, paidOut / 100],
+          [6, charges / 100],
+        ]),
+      ),
+      totalsRow(header.length, 'Received', new Map([[5, received / 100]])),
+    ],
   };
 }
 
@@ -88,24 +163,34 @@ interface RunResultRow {
   attempt_state: string | null;
   paid_at: string | null;
   charge_cents: number | null;
+  charge_basis: ChargeBasis | null;
 }
 
 /**
  * Per person in a run: what was asked (amount, reference), what happened, when it was paid (Nairobi),
- * the receipt, M-Pesa's name for the number, the charge (confirmed by M-Pesa, or estimated from the
- * tariff until it is), and why it failed.
+ * the receipt, M-Pesa's name for the number, the charge and how it is known (confirmed by the
+ * statement, reported by M-Pesa, or estimated from the tariff until one of those), and why it failed.
  */
 export function runResultsTable(db: ProfileDatabase, runId: number): ExportTable {
   const statement = db.prepare(
     `SELECT i.line_number, i.name, i.phone, i.amount_cents, i.remarks, i.state, i.registered_name, i.name_check,
             a.receipt, a.result_code, a.result_desc, a.state AS attempt_state,
-            COALESCE(t.occurred_at, CASE WHEN a.state = 'succeeded' THEN a.finished_at END) AS paid_at, t.charge_cents
+            COALESCE(t.occurred_at, CASE WHEN a.state = 'succeeded' THEN a.finished_at END) AS paid_at,
+            coalesce(cc.charge_cents, t.charge_cents) AS charge_cents,
+            CASE WHEN cc.transaction_id IS NOT NULL THEN 'confirmed' WHEN t.charge_cents IS NULL THEN NULL
+                 ELSE coalesce(t.charge_basis, 'reported') END AS charge_basis
        FROM payroll_items i
        LEFT JOIN payout_attempts a ON a.id = (SELECT id FROM payout_attempts WHERE item_id = i.id ORDER BY attempt_number DESC LIMIT 1)
        LEFT JOIN transactions t ON t.attempt_id = a.id AND t.corrects_id IS NULL AND t.status = 'completed'
+       LEFT JOIN confirmed_charges cc ON cc.transaction_id = t.id
       WHERE i.run_id = ?
       ORDER BY i.line_number, i.id`,
   );
+  let lines = 0;
+  let amount = 0;
+  let paidLines = 0;
+  let paidAmount = 0;
+  let chargeTotal = 0;
   return {
     header: [
       'Line',
@@ -135,10 +220,17 @@ export function runResultsTable(db: ProfileDatabase, runId: number): ExportTable
         const paid = r.state === 'paid';
         const charge =
           r.charge_cents !== null
-            ? { cents: r.charge_cents, kind: 'confirmed' }
+            ? { cents: r.charge_cents, kind: r.charge_basis }
             : paid
               ? { cents: estimateCharge(r.amount_cents), kind: 'estimated' }
               : null;
+        lines += 1;
+        amount += r.amount_cents;
+        if (paid) {
+          paidLines += 1;
+          paidAmount += r.amount_cents;
+        }
+        chargeTotal += charge?.cents ?? 0;
         yield [
           r.line_number,
           r.name,
@@ -156,6 +248,17 @@ export function runResultsTable(db: ProfileDatabase, runId: number): ExportTable
         ];
       }
     })(),
+    totals: () => [
+      totalsRow(13, `All lines (${formatCount(lines, 'line')})`, new Map([[3, amount / 100]])),
+      totalsRow(
+        13,
+        `Paid (${formatCount(paidLines, 'line')})`,
+        new Map([
+          [3, paidAmount / 100],
+          [10, chargeTotal / 100],
+        ]),
+      ),
+    ],
   };
 }
 
@@ -266,6 +369,11 @@ function addSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, table: ExportTab
   };
   for (const row of sample) write(row);
   for (let next = iterator.next(); next.done !== true; next = iterator.next()) write(next.value);
+  for (const totals of table.totals?.() ?? []) {
+    const row = sheet.addRow(totals.map((cell) => (typeof cell === 'string' ? neutraliseCell(cell) : cell)));
+    row.font = { bold: true };
+    row.commit();
+  }
   sheet.commit();
 }
 

@@ -3,6 +3,7 @@
 import { ValidationError } from '../../shared/errors';
 import type { Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
+import { foldForSearch } from '../../shared/search-fold';
 import { phoneSearchPrefix } from '../payroll/workers';
 import {
   toLedgerTransaction,
@@ -24,8 +25,10 @@ export interface LedgerFilter {
   direction?: TransactionDirection;
   minAmountCents?: Cents;
   maxAmountCents?: Cents;
-  /** A receipt (whole or its start), a phone in any Kenyan format, or part of a name. */
+  /** A receipt (whole or its start), a phone in any Kenyan format, part of a name, run title or payroll reference. */
   search?: string;
+  /** Only the payments of this payroll run. */
+  runId?: number;
   /** Also show rows a later correction replaced (the audit view); normally only current rows. */
   includeCorrected?: boolean;
 }
@@ -55,7 +58,10 @@ export interface LedgerTotals {
   amountCents: Cents;
   amountInCents: Cents;
   amountOutCents: Cents;
+  /** Charges as best known: the statement's confirmed figure where imported, else the row's own. */
   chargesCents: Cents;
+  /** The part of chargesCents that is still the tariff's estimate (no answer or statement named it). */
+  estimatedChargesCents: Cents;
 }
 
 export interface LedgerListing {
@@ -84,9 +90,10 @@ function likeEscape(text: string): string {
 }
 
 /**
- * The rows a search matches: receipt prefix, phone (whole or its start) or part of a name,
- * whichever apply. The date range goes inside each branch so each is answered by an index on
- * (key, time) without reading the matching rows outside the range.
+ * The rows a search matches: receipt prefix, phone (whole or its start), part of a name, or part of
+ * the title of the run or the payroll reference of the line that paid them, whichever apply; names,
+ * titles and references without case or accents. The date range goes inside each branch so each is
+ * answered by an index on (key, time) without reading the matching rows outside the range.
  */
 function searchClause(search: string, filter: LedgerFilter): Where {
   const parts: string[] = [];
@@ -94,30 +101,38 @@ function searchClause(search: string, filter: LedgerFilter): Where {
   let range = '';
   const rangeParams: unknown[] = [];
   if (filter.from !== undefined) {
-    range += ' AND occurred_at >= ?';
+    range += ' AND t.occurred_at >= ?';
     rangeParams.push(filter.from);
   }
   if (filter.to !== undefined) {
-    range += ' AND occurred_at < ?';
+    range += ' AND t.occurred_at < ?';
     rangeParams.push(filter.to);
   }
   const compact = search.replace(/\s+/g, '');
   // Receipts are upper-case letters and digits; GLOB keeps the prefix search on the index.
   if (/^[A-Za-z0-9]{2,}$/.test(compact)) {
-    parts.push(`SELECT id FROM transactions WHERE receipt GLOB ?${range}`);
+    parts.push(`SELECT t.id FROM transactions t WHERE t.receipt GLOB ?${range}`);
     params.push(`${compact.toUpperCase()}*`, ...rangeParams);
   }
   const phonePrefix = phoneSearchPrefix(search);
   if (phonePrefix !== null) {
     // A whole number is an equality, which lets the index go on to the time range.
-    parts.push(`SELECT id FROM transactions WHERE ${phonePrefix.length === 12 ? 'phone = ?' : 'phone GLOB ?'}${range}`);
+    parts.push(
+      `SELECT t.id FROM transactions t WHERE ${phonePrefix.length === 12 ? 't.phone = ?' : 't.phone GLOB ?'}${range}`,
+    );
     params.push(phonePrefix.length === 12 ? phonePrefix : `${phonePrefix}*`, ...rangeParams);
   }
-  const name = search.replace(/\s+/g, ' ').trim();
+  const text = `%${likeEscape(foldForSearch(search))}%`;
+  // Names, run titles and references repeat: the text is looked for in their few distinct values.
   parts.push(
-    `SELECT id FROM transactions WHERE party_name IN (SELECT name FROM transaction_party_names WHERE name LIKE ? ESCAPE '\\')${range}`,
+    `SELECT t.id FROM transactions t WHERE t.party_name IN (SELECT name FROM transaction_party_names WHERE fold(name) LIKE ? ESCAPE '\\')${range}`,
+    `SELECT t.id FROM payroll_runs r JOIN payroll_items i ON i.run_id = r.id JOIN payout_attempts a ON a.item_id = i.id
+       CROSS JOIN transactions t WHERE fold(r.title) LIKE ? ESCAPE '\\' AND t.attempt_id = a.id${range}`,
+    `SELECT t.id FROM payroll_items i JOIN payout_attempts a ON a.item_id = i.id CROSS JOIN transactions t
+      WHERE i.remarks IN (SELECT reference FROM payroll_references WHERE fold(reference) LIKE ? ESCAPE '\\')
+        AND t.attempt_id = a.id${range}`,
   );
-  params.push(`%${likeEscape(name)}%`, ...rangeParams);
+  params.push(text, ...rangeParams, text, ...rangeParams, text, ...rangeParams);
   return { sql: `(${parts.join(' UNION ')}) AS matched`, params };
 }
 
@@ -165,6 +180,19 @@ export function ledgerWhere(filter: LedgerFilter): LedgerSource {
     from = `${matched.sql} CROSS JOIN transactions t`;
     fromParams.push(...matched.params);
     clauses.push('t.id = matched.id');
+  }
+  if (filter.runId !== undefined) {
+    const runAttempts =
+      'SELECT a.id FROM payroll_items i JOIN payout_attempts a ON a.item_id = i.id WHERE i.run_id = ?';
+    if (search !== '') {
+      clauses.push(`t.attempt_id IN (${runAttempts})`);
+      params.push(filter.runId);
+    } else {
+      // The run's attempts drive the query, as a search's matches do.
+      from = `(${runAttempts.replace('SELECT a.id', 'SELECT a.id AS attempt')}) AS run_attempts CROSS JOIN ${from}`;
+      fromParams.push(filter.runId);
+      clauses.push('t.attempt_id = run_attempts.attempt');
+    }
   }
   if (filter.includeCorrected !== true) {
     // The current view: rows no later row corrects.
@@ -220,18 +248,31 @@ export function scannedTotals(db: ProfileDatabase, filter: LedgerFilter): Ledger
       `SELECT count(*) AS count, coalesce(sum(t.amount_cents), 0) AS amount,
               coalesce(sum(CASE WHEN t.direction = 'in' THEN t.amount_cents END), 0) AS amount_in,
               coalesce(sum(CASE WHEN t.direction = 'out' THEN t.amount_cents END), 0) AS amount_out,
-              coalesce(sum(t.charge_cents), 0) AS charges
-         FROM ${where.from} ${where.where}`,
+              coalesce(sum(coalesce(cc.charge_cents, t.charge_cents)), 0) AS charges,
+              coalesce(sum(CASE WHEN cc.transaction_id IS NULL AND t.charge_basis = 'estimated' THEN t.charge_cents END), 0) AS estimated
+         FROM ${where.from} LEFT JOIN confirmed_charges cc ON cc.transaction_id = t.id ${where.where}`,
     )
-    .get(...where.params) as { count: number; amount: number; amount_in: number; amount_out: number; charges: number };
-  return {
-    count: row.count,
-    amountCents: row.amount,
-    amountInCents: row.amount_in,
-    amountOutCents: row.amount_out,
-    chargesCents: row.charges,
-  };
+    .get(...where.params) as TotalsRow;
+  return totalsOf(row);
 }
+
+interface TotalsRow {
+  count: number;
+  amount: number;
+  amount_in: number;
+  amount_out: number;
+  charges: number;
+  estimated: number;
+}
+
+const totalsOf = (row: TotalsRow): LedgerTotals => ({
+  count: row.count,
+  amountCents: row.amount,
+  amountInCents: row.amount_in,
+  amountOutCents: row.amount_out,
+  chargesCents: row.charges,
+  estimatedChargesCents: row.estimated,
+});
 
 /** Filters on time, kind, status and direction only: the day totals (migration 004) answer them. */
 function answeredByDayTotals(filter: LedgerFilter): boolean {
@@ -239,6 +280,7 @@ function answeredByDayTotals(filter: LedgerFilter): boolean {
     (filter.search?.trim() ?? '') === '' &&
     filter.minAmountCents === undefined &&
     filter.maxAmountCents === undefined &&
+    filter.runId === undefined &&
     filter.includeCorrected !== true
   );
 }
@@ -287,17 +329,11 @@ function dayTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
       `SELECT coalesce(sum(count), 0) AS count, coalesce(sum(amount_cents), 0) AS amount,
               coalesce(sum(CASE WHEN direction = 'in' THEN amount_cents END), 0) AS amount_in,
               coalesce(sum(CASE WHEN direction = 'out' THEN amount_cents END), 0) AS amount_out,
-              coalesce(sum(charge_cents), 0) AS charges
+              coalesce(sum(charge_cents), 0) AS charges, coalesce(sum(estimated_charge_cents), 0) AS estimated
          FROM ledger_day_totals ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`}`,
     )
-    .get(...params) as { count: number; amount: number; amount_in: number; amount_out: number; charges: number };
-  const totals: LedgerTotals = {
-    count: row.count,
-    amountCents: row.amount,
-    amountInCents: row.amount_in,
-    amountOutCents: row.amount_out,
-    chargesCents: row.charges,
-  };
+    .get(...params) as TotalsRow;
+  const totals = totalsOf(row);
   const edges: LedgerFilter[] = [];
   if (from !== undefined && firstDay !== undefined && from < firstDay)
     edges.push({ ...filter, from: filter.from, to: new Date(firstDay).toISOString() });
@@ -310,6 +346,7 @@ function dayTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
     totals.amountInCents += part.amountInCents;
     totals.amountOutCents += part.amountOutCents;
     totals.chargesCents += part.chargesCents;
+    totals.estimatedChargesCents += part.estimatedChargesCents;
   }
   return totals;
 }
@@ -335,9 +372,7 @@ export function listTransactions(
   }
   const rows = (
     db
-      .prepare(
-        `SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`,
-      )
+      .prepare(`SELECT ${transactionColumns} FROM ${where.from} ${sql} ${ledgerOrderBy(sort)} LIMIT ? OFFSET ?`)
       .all(...params, page.limit, page.offset ?? 0) as TransactionRow[]
   ).map(toLedgerTransaction);
   const last = rows.at(-1);
@@ -346,18 +381,4 @@ export function listTransactions(
     totals: ledgerTotals(db, filter),
     next: last !== undefined && rows.length === page.limit ? { value: sortValue(last, sort.by), id: last.id } : null,
   };
-}
-
-/** Every row of the filtered set in order, one at a time: what exports read, never all in memory. */
-export function* iterateTransactions(
-  db: ProfileDatabase,
-  filter: LedgerFilter = {},
-  sort: LedgerSort = defaultLedgerSort,
-): Generator<LedgerTransaction> {
-  const where = ledgerWhere(filter);
-  const statement = db.prepare(
-    `SELECT ${transactionColumns.replace(/(^|, )/g, '$1t.')} FROM ${where.from} ${where.where} ${ledgerOrderBy(sort)}`,
-  );
-  for (const row of statement.iterate(...where.params) as IterableIterator<TransactionRow>)
-    yield toLedgerTransaction(row);
 }

@@ -4,13 +4,15 @@ import type { LedgerRow, MethodOutput } from '../../shared/contract';
 import { NotFoundError } from '../../shared/errors';
 import { inboxEntryView, inboxRow } from '../callback-sources/inbox/entries';
 import type { ProfileDatabase } from '../db';
-import { getTransaction, type LedgerTransaction } from './transactions';
+import { bestKnownCharge, getTransaction, type LedgerTransaction } from './transactions';
 
 interface RunLink {
   attempt_id: number;
   item_id: number;
   run_id: number;
   title: string;
+  period: string | null;
+  remarks: string | null;
 }
 
 /** Which run paid each row: one query for the whole page, never one per row. */
@@ -18,7 +20,7 @@ function runLinks(db: ProfileDatabase, attemptIds: number[]): Map<number, RunLin
   if (attemptIds.length === 0) return new Map();
   const rows = db
     .prepare(
-      `SELECT a.id AS attempt_id, i.id AS item_id, r.id AS run_id, r.title
+      `SELECT a.id AS attempt_id, i.id AS item_id, r.id AS run_id, r.title, r.period, i.remarks
          FROM payout_attempts a JOIN payroll_items i ON i.id = a.item_id JOIN payroll_runs r ON r.id = i.run_id
         WHERE a.id IN (SELECT value FROM json_each(?))`,
     )
@@ -54,6 +56,7 @@ export function ledgerRows(db: ProfileDatabase, transactions: LedgerTransaction[
   );
   return transactions.map((t) => {
     const link = t.attemptId === null ? undefined : links.get(t.attemptId);
+    const charge = bestKnownCharge(t);
     return {
       id: t.id,
       receipt: t.receipt,
@@ -62,12 +65,15 @@ export function ledgerRows(db: ProfileDatabase, transactions: LedgerTransaction[
       kind: t.kind,
       status: t.status,
       amountCents: t.amountCents,
-      chargeCents: t.chargeCents,
+      chargeCents: charge.cents,
+      chargeBasis: charge.basis,
       phone: t.phone,
       partyName: t.partyName,
       accountReference: t.accountReference,
       runId: link?.run_id ?? null,
       runTitle: link?.title ?? null,
+      runPeriod: link?.period ?? null,
+      reference: link?.remarks ?? null,
       resultCode: t.status === 'failed' ? resultCodeOf(db, t.attemptId) : null,
       corrected: corrected.has(t.id),
     };

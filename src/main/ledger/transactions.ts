@@ -53,11 +53,18 @@ export interface LedgerTransaction extends Required<
   recordedAt: string;
   correctsId: number | null;
   correctionReason: string | null;
+  /** How the row's own charge was known; null on rows written before the basis was kept. */
+  chargeBasis: 'estimated' | 'reported' | null;
+  /** The charge M-Pesa's statement showed for this payment (confirmed_charges), when imported. */
+  confirmedChargeCents: Cents | null;
 }
 
-export const transactionColumns =
+const ownColumns =
   'id, receipt, occurred_at, recorded_at, direction, kind, status, amount_cents, charge_cents, phone, party_name, party_display, ' +
-  'account_reference, utility_balance_cents, attempt_id, reversal_id, inbox_id, source, corrects_id, correction_reason';
+  'account_reference, utility_balance_cents, attempt_id, reversal_id, inbox_id, source, corrects_id, correction_reason, charge_basis';
+
+/** The columns of a ledger row read from `transactions t`, with the charge the statement confirmed. */
+export const transactionColumns = `${ownColumns.replace(/(^|, )/g, '$1t.')}, (SELECT cc.charge_cents FROM confirmed_charges cc WHERE cc.transaction_id = t.id) AS confirmed_charge_cents`;
 
 export interface TransactionRow {
   id: number;
@@ -80,6 +87,8 @@ export interface TransactionRow {
   source: TransactionSource;
   corrects_id: number | null;
   correction_reason: string | null;
+  charge_basis: 'estimated' | 'reported' | null;
+  confirmed_charge_cents: number | null;
 }
 
 export function toLedgerTransaction(row: TransactionRow): LedgerTransaction {
@@ -104,7 +113,22 @@ export function toLedgerTransaction(row: TransactionRow): LedgerTransaction {
     source: row.source,
     correctsId: row.corrects_id,
     correctionReason: row.correction_reason,
+    chargeBasis: row.charge_basis,
+    confirmedChargeCents: row.confirmed_charge_cents,
   };
+}
+
+export type ChargeBasis = 'estimated' | 'reported' | 'confirmed';
+
+/**
+ * The charge of a movement as the ledger knows it best, and how it is known: confirmed by the
+ * statement's charge row, reported in M-Pesa's answer, or estimated from the tariff. Rows written
+ * before the basis was kept carry a charge only when M-Pesa reported one.
+ */
+export function bestKnownCharge(t: LedgerTransaction): { cents: Cents | null; basis: ChargeBasis | null } {
+  if (t.confirmedChargeCents !== null) return { cents: t.confirmedChargeCents, basis: 'confirmed' };
+  if (t.chargeCents === null) return { cents: null, basis: null };
+  return { cents: t.chargeCents, basis: t.chargeBasis ?? 'reported' };
 }
 
 const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -170,7 +194,7 @@ export function recordTransaction(db: ProfileDatabase, row: NewTransaction): Led
 }
 
 export function getTransaction(db: ProfileDatabase, id: number): LedgerTransaction {
-  const row = db.prepare(`SELECT ${transactionColumns} FROM transactions WHERE id = ?`).get(id) as
+  const row = db.prepare(`SELECT ${transactionColumns} FROM transactions t WHERE t.id = ?`).get(id) as
     TransactionRow | undefined;
   if (row === undefined) throw new NotFoundError(`There is no ledger entry #${id}`);
   return toLedgerTransaction(row);
@@ -179,7 +203,7 @@ export function getTransaction(db: ProfileDatabase, id: number): LedgerTransacti
 export function findByReceipt(db: ProfileDatabase, receipt: string): LedgerTransaction | undefined {
   const row = db
     .prepare(
-      `SELECT ${transactionColumns} FROM transactions t WHERE receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
+      `SELECT ${transactionColumns} FROM transactions t WHERE t.receipt = ? AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
     )
     .get(receipt.trim().toUpperCase()) as TransactionRow | undefined;
   return row === undefined ? undefined : toLedgerTransaction(row);
@@ -205,6 +229,9 @@ export function correctTransaction(
         { id: number } | undefined;
       if (later !== undefined)
         throw new ConflictError(`Ledger entry #${id} was already corrected by #${later.id}; correct that one instead`);
+      // The correction keeps what was known of the charge: the statement's figure when it
+      // confirmed one (M-Pesa reported it), else the row's own with its basis.
+      const charge = bestKnownCharge(current);
       const corrected: NewTransaction = {
         receipt: current.receipt,
         occurredAt: current.occurredAt,
@@ -212,7 +239,8 @@ export function correctTransaction(
         kind: current.kind,
         status: current.status,
         amountCents: current.amountCents,
-        chargeCents: current.chargeCents,
+        chargeCents: charge.cents,
+        chargeBasis: charge.basis === 'confirmed' ? 'reported' : current.chargeBasis,
         phone: current.phone,
         partyName: current.partyName,
         partyDisplay: current.partyDisplay,
@@ -222,6 +250,7 @@ export function correctTransaction(
         reversalId: current.reversalId,
         inboxId: current.inboxId,
         ...changes,
+        ...('chargeCents' in changes ? { chargeBasis: changes.chargeBasis ?? 'reported' } : {}),
         source: 'manual',
       };
       const row = insert(db, corrected, { correctsId: id, reason: why });

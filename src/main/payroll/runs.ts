@@ -496,8 +496,13 @@ export interface RunSummary {
     pendingCents: Cents;
     cancelledCents: Cents;
   };
-  /** From the tariff, for the items still to pay and those paid; the ledger's real charges beside it. */
-  charges: { estimatedCents: Cents; recordedCents: Cents };
+  /**
+   * estimatedCents: the tariff's charge for every line paid or still to pay (what the run will cost).
+   * recordedCents: the charges on the paid lines as the ledger knows them best, of which
+   * confirmedCents M-Pesa named (its answer or the statement's charge row) and stillEstimatedCents
+   * are the tariff's figure until the statement is imported.
+   */
+  charges: { estimatedCents: Cents; recordedCents: Cents; confirmedCents: Cents; stillEstimatedCents: Cents };
   warnings: DuplicatePaymentWarning[];
   /** Paid items whose registered M-Pesa name does not match the worker's name. */
   nameMismatches: number;
@@ -518,11 +523,14 @@ export function runSummary(db: ProfileDatabase, runId: number): RunSummary {
   }
   const recorded = db
     .prepare(
-      `SELECT coalesce(sum(t.charge_cents), 0) AS charges FROM transactions t
+      `SELECT coalesce(sum(coalesce(cc.charge_cents, t.charge_cents)), 0) AS charges,
+              coalesce(sum(CASE WHEN cc.transaction_id IS NULL AND t.charge_basis = 'estimated' THEN t.charge_cents END), 0) AS estimated
+         FROM transactions t
          JOIN payout_attempts a ON a.id = t.attempt_id JOIN payroll_items i ON i.id = a.item_id
-        WHERE i.run_id = ? AND t.charge_basis IS NOT 'estimated' AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
+         LEFT JOIN confirmed_charges cc ON cc.transaction_id = t.id
+        WHERE i.run_id = ? AND t.status = 'completed' AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`,
     )
-    .get(runId) as { charges: number };
+    .get(runId) as { charges: number; estimated: number };
   const mismatches = db
     .prepare("SELECT count(*) AS n FROM payroll_items WHERE run_id = ? AND name_check = 'mismatch'")
     .get(runId) as { n: number };
@@ -539,7 +547,12 @@ export function runSummary(db: ProfileDatabase, runId: number): RunSummary {
       pendingCents: cents.draft + cents.queued + cents.paying,
       cancelledCents: cents.cancelled,
     },
-    charges: { estimatedCents, recordedCents: recorded.charges },
+    charges: {
+      estimatedCents,
+      recordedCents: recorded.charges,
+      confirmedCents: recorded.charges - recorded.estimated,
+      stillEstimatedCents: recorded.estimated,
+    },
     warnings: findDuplicatePayments(db, runId),
     nameMismatches: mismatches.n,
   };

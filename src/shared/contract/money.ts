@@ -6,6 +6,7 @@ import { cents, empty, exportFormat, id, isoInstant, msisdn, nairobiDay, pageInp
 
 export const transactionKinds = ['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund'] as const;
 export const transactionStatuses = ['completed', 'failed'] as const;
+export const chargeBases = ['estimated', 'reported', 'confirmed'] as const;
 export { inboxKinds };
 export const inboxFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'duplicate', 'malformed', 'late'] as const;
 
@@ -34,12 +35,22 @@ export const ledgerRow = z.object({
   kind: z.enum(transactionKinds),
   status: z.enum(transactionStatuses),
   amountCents: cents,
+  /** The charge as best known (see chargeBasis); null when the movement carries none. */
   chargeCents: cents.nullable(),
+  /**
+   * How the charge is known: 'confirmed' by the charge row of an imported M-Pesa statement,
+   * 'reported' in M-Pesa's answer, or 'estimated' from the tariff until one of those arrives.
+   */
+  chargeBasis: z.enum(chargeBases).nullable(),
   phone: msisdn.nullable(),
   partyName: z.string().nullable(),
   accountReference: z.string().nullable(),
   runId: id.nullable(),
   runTitle: z.string().nullable(),
+  /** The pay period the run names ('2026-11'), when it names one. */
+  runPeriod: z.string().nullable(),
+  /** The payroll reference of the line that paid it (the file's reference or remarks). */
+  reference: z.string().nullable(),
   resultCode: z.string().nullable(),
   /** A later row corrects this one (the ledger is append-only; corrections point back). */
   corrected: z.boolean(),
@@ -57,8 +68,10 @@ export const ledgerFilter = z
     direction: z.enum(['in', 'out']).optional(),
     minCents: amountBound.optional(),
     maxCents: amountBound.optional(),
-    /** A receipt, a phone number in any Kenyan format, or part of a name. */
+    /** A receipt, a phone number in any Kenyan format, or part of a name, run title or payroll reference. */
     search: z.string().trim().max(100).optional(),
+    /** Only the payments of one payroll run. */
+    runId: id.optional(),
   })
   .strict()
   .refine(
@@ -123,7 +136,14 @@ export const moneyMethods = {
     output: z.object({
       float: floatView,
       /** This calendar month in Nairobi. */
-      month: z.object({ label: z.string(), paidCount: z.number().int(), paidCents: cents, chargesCents: cents }),
+      /** chargesCents as best known; estimatedChargesCents the part of it still estimated from the tariff. */
+      month: z.object({
+        label: z.string(),
+        paidCount: z.number().int(),
+        paidCents: cents,
+        chargesCents: cents,
+        estimatedChargesCents: cents,
+      }),
       /** Paid ÷ settled payouts over the last 30 days; null before any settled. */
       successRate: z.number().min(0).max(1).nullable(),
       needsAttention: z.object({
@@ -164,7 +184,8 @@ export const moneyMethods = {
       rows: z.array(ledgerRow),
       /** Of the whole filtered set, not just this page. */
       total: z.number().int(),
-      totals: z.object({ inCents: cents, outCents: cents, chargesCents: cents }),
+      /** chargesCents as best known; estimatedChargesCents the part of it still estimated from the tariff. */
+      totals: z.object({ inCents: cents, outCents: cents, chargesCents: cents, estimatedChargesCents: cents }),
       next: ledgerCursor.nullable(),
     }),
   },

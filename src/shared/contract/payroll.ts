@@ -242,7 +242,17 @@ export const payrollMethods = {
     input: runId,
     output: z.object({
       run: runView,
-      charges: z.object({ estimatedCents: cents, recordedCents: cents }),
+      /**
+       * estimatedCents: the tariff's charge for every line paid or to pay. recordedCents: the charges
+       * on paid lines as best known, confirmedCents of it named by M-Pesa (answer or statement),
+       * stillEstimatedCents the tariff's figure until the statement confirms it.
+       */
+      charges: z.object({
+        estimatedCents: cents,
+        recordedCents: cents,
+        confirmedCents: cents,
+        stillEstimatedCents: cents,
+      }),
       floatCheck,
       duplicateWarnings: z.array(
         z.object({

@@ -48,7 +48,13 @@ describe('dashboard summary', () => {
     correctTransaction(db, wrong.id, { status: 'failed' }, 'failed on the statement', 'accountant');
 
     const summary = dashboardSummary(db, new Date('2026-12-15T21:30:00.000Z')); // 16 Dec, 00:30 in Nairobi
-    expect(summary.month).toEqual({ label: '2026-12', paidCount: 2, paidCents: 600_000, chargesCents: 2_600 });
+    expect(summary.month).toEqual({
+      label: '2026-12',
+      paidCount: 2,
+      paidCents: 600_000,
+      chargesCents: 2_600,
+      estimatedChargesCents: 0,
+    });
     const days = new Map(summary.payoutsPerDay.map((d) => [d.day, d]));
     expect(summary.payoutsPerDay).toHaveLength(30);
     expect(summary.payoutsPerDay.at(-1)?.day).toBe('2026-12-16');

@@ -43,8 +43,28 @@ function movement(pick: (n: number) => number, n: number): NewTransaction {
     status: statuses[pick(5) === 0 ? 1 : 0] as TransactionStatus,
     amountCents: ((1 + pick(50_000)) * 100) as Cents,
     chargeCents: pick(3) === 0 ? null : (pick(10_000) as Cents),
+    chargeBasis: pick(2) === 0 ? 'estimated' : 'reported',
     source: 'manual',
   };
+}
+
+/** A statement charge row confirming the charge of ledger row `transactionId` (what matching writes). */
+function confirmCharge(db: ProfileDatabase, transactionId: number, chargeCents: number): void {
+  const importId = db
+    .prepare(
+      `INSERT INTO statement_imports (file_name, file_sha256, account, rows_read, rows_new, problems, gaps, imported_by, imported_at)
+         VALUES ('charges.csv', ?, 'Charges Paid Account', 1, 1, '[]', '[]', 'accountant', '2026-12-01T00:00:00.000Z')`,
+    )
+    .run('a'.repeat(64)).lastInsertRowid as number;
+  const rowId = db
+    .prepare(
+      `INSERT INTO statement_rows (account, receipt, entry, completed_at, details, status, paid_in_cents, withdrawn_cents, import_id, line)
+       VALUES ('Charges Paid Account', ?, 'charge', '2026-11-02T08:00:00.000Z', 'Business Payment Charge', 'Completed', 0, ?, ?, 1)`,
+    )
+    .run(`TC${transactionId}`, chargeCents, importId).lastInsertRowid as number;
+  db.prepare(
+    'INSERT INTO confirmed_charges (transaction_id, statement_row_id, charge_cents, confirmed_at) VALUES (?, ?, ?, ?)',
+  ).run(transactionId, rowId, chargeCents, '2026-12-01T00:00:00.000Z');
 }
 
 function randomFilter(pick: (n: number) => number): LedgerFilter {
@@ -68,9 +88,22 @@ describe('ledger day totals', () => {
       const ids = open.transaction(() =>
         Array.from({ length: 600 }, (_, n) => recordTransaction(open, movement(pick, n)).id),
       )();
-      // Corrections move rows across days, kinds, statuses and amounts; some correct a correction.
+      // The statement confirms some charges (a different figure from the estimate), before and
+      // after corrections; corrections move rows across days, kinds, statuses and amounts, and some
+      // correct a correction.
       const current = [...ids];
+      const confirmed = new Set<number>();
+      const confirmSome = (): void => {
+        for (let c = 0; c < 20; c += 1) {
+          const id = current[pick(current.length)] as number;
+          if (confirmed.has(id)) continue;
+          confirmed.add(id);
+          confirmCharge(open, id, pick(12_000));
+        }
+      };
+      confirmSome();
       for (let k = 0; k < 80; k += 1) {
+        if (k === 40) confirmSome();
         const at = pick(current.length);
         const fresh = movement(pick, 10_000 + k);
         const corrected = correctTransaction(
@@ -88,7 +121,11 @@ describe('ledger day totals', () => {
         );
         current[at] = corrected.id;
       }
+      confirmSome();
       expect(ledgerTotals(open, {}).count).toBe(600);
+      const whole = ledgerTotals(open, {});
+      expect(whole.estimatedChargesCents).toBeGreaterThan(0);
+      expect(whole.estimatedChargesCents).toBeLessThan(whole.chargesCents);
       for (let q = 0; q < 300; q += 1) {
         const filter = randomFilter(pick);
         expect(ledgerTotals(open, filter), JSON.stringify(filter)).toEqual(scannedTotals(open, filter));
@@ -115,15 +152,41 @@ describe('ledger day totals', () => {
     insert.run('TE00000002', '2026-11-02T09:00:00.000Z', 'completed', 250_000, null, null, null);
     // The first payment was recorded wrongly and corrected: only the correction counts.
     insert.run('TE00000001', '2026-11-03T08:00:00.000Z', 'failed', 150_000, 0, first, 'failed on the statement');
-    migrateTo(db, 4);
+    migrateTo(db, 5);
     expect(ledgerTotals(db, {})).toEqual({
       count: 2,
       amountCents: 400_000,
       amountInCents: 0,
       amountOutCents: 400_000,
       chargesCents: 0,
+      estimatedChargesCents: 0,
     });
     expect(ledgerTotals(db, { statuses: ['completed'] })).toEqual(scannedTotals(db, { statuses: ['completed'] }));
     expect(ledgerTotals(db, { from: '2026-11-03T00:00:00.000Z' }).count).toBe(1);
+  });
+
+  it('count the statement-confirmed charge and the estimate left when migration 005 runs', () => {
+    db = openDatabase(temp.path('backfill-5.sqlite'), { applyMigrations: false });
+    migrateTo(db, 4);
+    const insert = db.prepare(
+      `INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, charge_cents, charge_basis, source)
+       VALUES (?, ?, 'out', 'b2c_payment', 'completed', ?, ?, ?, 'b2c_result')`,
+    );
+    const estimated = Number(
+      insert.run('TF00000001', '2026-11-02T08:00:00.000Z', 150_000, 1_300, 'estimated').lastInsertRowid,
+    );
+    insert.run('TF00000002', '2026-11-02T09:00:00.000Z', 250_000, 1_500, 'estimated');
+    insert.run('TF00000003', '2026-11-02T10:00:00.000Z', 50_000, 700, 'reported');
+    // The statement says the first payment's charge was KES 15, not the KES 13 estimate.
+    confirmCharge(db, estimated, 1_500);
+    migrateTo(db, 5);
+    const totals = ledgerTotals(db, {});
+    expect(totals.chargesCents).toBe(1_500 + 1_500 + 700);
+    expect(totals.estimatedChargesCents).toBe(1_500);
+    expect(totals).toEqual(scannedTotals(db, {}));
+    // After the migration, a confirmation keeps the day totals right by itself.
+    confirmCharge(db, estimated + 1, 1_400);
+    expect(ledgerTotals(db, {})).toMatchObject({ chargesCents: 1_500 + 1_400 + 700, estimatedChargesCents: 0 });
+    expect(ledgerTotals(db, {})).toEqual(scannedTotals(db, {}));
   });
 });

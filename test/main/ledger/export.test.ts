@@ -124,14 +124,20 @@ describe('ledger XLSX export', () => {
     await workbook.xlsx.readFile(file);
     const sheet = workbook.getWorksheet('Ledger');
     if (sheet === undefined) throw new Error('no Ledger sheet');
-    expect(sheet.rowCount).toBe(4);
+    // Three rows, then the totals: money out and money in apart, since amounts carry no sign.
+    expect(sheet.rowCount).toBe(6);
     const values = [2, 3, 4].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
-    expect(values.map((v) => [v[0], v[1], v[5], v[6], v[8]])).toEqual([
-      ['2026-11-02 00:30:00', 'TKA0000001', 25000.5, 13, 'Wanjiku Kamau'],
-      ['2026-11-02 09:00:00', 'TKA0000002', 10, 0, "'=cmd|' /C calc'!A0"],
-      ['2026-11-03 09:00:00', 'TKB0000003', 1200, 0, 'Mwangi, "Pete"'],
+    // Dates are date cells holding Nairobi wall-clock time (a spreadsheet has no zones).
+    expect(values.map((v) => [v[0], v[1], v[5], v[6], v[9]])).toEqual([
+      [new Date('2026-11-02T00:30:00.000Z'), 'TKA0000001', 25000.5, 13, 'Wanjiku Kamau'],
+      [new Date('2026-11-02T09:00:00.000Z'), 'TKA0000002', 10, 0, "'=cmd|' /C calc'!A0"],
+      [new Date('2026-11-03T09:00:00.000Z'), 'TKB0000003', 1200, 0, 'Mwangi, "Pete"'],
     ]);
-    // No cell anywhere is a formula.
+    expect(sheet.getRow(2).getCell(1).numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect([1, 6, 7].map((c) => sheet.getRow(5).getCell(c).value)).toEqual(['Paid out (3 rows in all)', 25010.5, 13]);
+    expect([1, 6].map((c) => sheet.getRow(6).getCell(c).value)).toEqual(['Received', 1200]);
+    expect(sheet.getRow(5).font?.bold).toBe(true);
+    // No cell anywhere is a formula, the totals included.
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
     expect(sheet.getRow(2).getCell(6).numFmt).toBe('#,##0.00');
   });
@@ -253,7 +259,7 @@ describe('run results export', () => {
       'TKX0000001',
       'WANJIKU KAMAU',
       '13.00',
-      'confirmed',
+      'reported',
       '',
     ]);
 

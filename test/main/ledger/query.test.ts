@@ -220,6 +220,7 @@ describe('ledger totals', () => {
       amountInCents: 0,
       amountOutCents: 23_701_000,
       chargesCents: 1_300 + 1_100 + 1_300 + 1_300 + 0 + 1_100,
+      estimatedChargesCents: 0,
     });
     expect(listTransactions(db, { direction: 'in' }).totals).toMatchObject({
       count: 2,
@@ -235,6 +236,7 @@ describe('ledger totals', () => {
       amountInCents: 120_000,
       amountOutCents: 5_000_000,
       chargesCents: 2_600,
+      estimatedChargesCents: 0,
     };
     const first = listTransactions(db, { search: 'wanjiku' }, { by: 'amount', order: 'desc' }, { limit: 1 });
     expect(first.totals).toEqual(expected);
@@ -255,6 +257,7 @@ describe('ledger totals', () => {
       amountInCents: 0,
       amountOutCents: 0,
       chargesCents: 0,
+      estimatedChargesCents: 0,
     });
   });
 });

@@ -91,11 +91,14 @@ export function aLedgerRow(overrides: Partial<LedgerRow> & Pick<LedgerRow, 'id'>
     status: 'completed',
     amountCents: 1_500_00,
     chargeCents: null,
+    chargeBasis: null,
     phone: null,
     partyName: null,
     accountReference: null,
     runId: null,
     runTitle: null,
+    runPeriod: null,
+    reference: null,
     resultCode: '0',
     corrected: false,
     ...overrides,
@@ -107,7 +110,7 @@ export type Summary = MethodOutput<'dashboard.summary'>;
 export function aSummary(overrides: Partial<Summary> = {}): Summary {
   return {
     float: { accounts: [], observedAt: null, utilityAvailableCents: null },
-    month: { label: '2026-11', paidCount: 0, paidCents: 0, chargesCents: 0 },
+    month: { label: '2026-11', paidCount: 0, paidCents: 0, chargesCents: 0, estimatedChargesCents: 0 },
     successRate: null,
     needsAttention: { total: 0, unknownPayouts: 0, failedPayouts: 0, inbox: 0, findings: 0 },
     paymentsHeld: null,
@@ -219,7 +222,7 @@ export class FakeBridge implements MshaharaBridge {
       'runs.attention': () => ({ items: [], findings: [] }),
       'runs.review': ({ runId }) => ({
         run: findRun(runId),
-        charges: { estimatedCents: 0, recordedCents: 0 },
+        charges: { estimatedCents: 0, recordedCents: 0, confirmedCents: 0, stillEstimatedCents: 0 },
         floatCheck: {
           requiredCents: 0,
           availableCents: null,
@@ -255,7 +258,11 @@ export class FakeBridge implements MshaharaBridge {
         totals: {
           inCents: 0,
           outCents: data.ledger.reduce((sum, row) => sum + row.amountCents, 0),
-          chargesCents: 0,
+          chargesCents: data.ledger.reduce((sum, row) => sum + (row.chargeCents ?? 0), 0),
+          estimatedChargesCents: data.ledger.reduce(
+            (sum, row) => sum + (row.chargeBasis === 'estimated' ? (row.chargeCents ?? 0) : 0),
+            0,
+          ),
         },
         next: null,
       }),

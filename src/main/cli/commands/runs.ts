@@ -5,7 +5,7 @@ import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
 import { listAttention } from '../../payroll/engine';
 import { attemptsByItem } from '../../payroll/run-results';
-import { listRunItems, runSummary, type PayrollItem } from '../../payroll/runs';
+import { listRunItems, runSummary, type PayrollItem, type RunSummary } from '../../payroll/runs';
 import { runDisplayLabels } from '../../payroll/status';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
@@ -186,11 +186,7 @@ async function showRun(profile: string, runId: number, json: boolean, io: CliIo)
         ['failed', String(counts.failed), formatKesWithCurrency(totals.failedCents)],
         ['pending', String(counts.draft + counts.queued + counts.paying), formatKesWithCurrency(totals.pendingCents)],
         ['cancelled', String(counts.cancelled), formatKesWithCurrency(totals.cancelledCents)],
-        [
-          'charges',
-          '',
-          `${formatKesWithCurrency(summary.charges.recordedCents)} recorded, ${formatKesWithCurrency(summary.charges.estimatedCents)} estimated`,
-        ],
+        ['charges', '', chargesLine(summary.charges)],
       ]),
     );
     if (summary.nameMismatches > 0)
@@ -219,4 +215,12 @@ async function showRun(profile: string, runId: number, json: boolean, io: CliIo)
   } finally {
     opened.close();
   }
+}
+
+/** "KES 549.00 on paid payments (KES 500.00 confirmed by M-Pesa, KES 49.00 estimated); KES 600.00 for the whole run". */
+function chargesLine(charges: RunSummary['charges']): string {
+  return (
+    `${formatKesWithCurrency(charges.recordedCents)} on paid payments (${formatKesWithCurrency(charges.confirmedCents)} confirmed by M-Pesa, ` +
+    `${formatKesWithCurrency(charges.stillEstimatedCents)} estimated from the tariff); ${formatKesWithCurrency(charges.estimatedCents)} estimated for the whole run`
+  );
 }
