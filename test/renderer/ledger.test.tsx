@@ -2,9 +2,9 @@
 // The ledger: every transaction, one opened in full (kept in the URL), and a lost core said as such.
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/renderer/App';
-import { aLedgerRow, bridge } from './support/fake-bridge';
+import { aLedgerRow, aRun, bridge } from './support/fake-bridge';
 import { renderWithProviders } from './support/render';
 
 function openAt(url: string) {
@@ -55,5 +55,60 @@ describe('Ledger', () => {
     await screen.findByText("Lost connection to Mshahara's core.");
     expect(screen.getByRole('alert').textContent).toContain('The connection to Mshahara closed.');
     expect(screen.queryByText('No transactions match.')).toBeNull();
+  });
+
+  it('shows each charge with how it is known, the payroll behind each payment, and the estimated part of the total', async () => {
+    bridge.data.ledger = [
+      aLedgerRow({
+        id: 7,
+        receipt: 'SKE52PAWT1',
+        partyName: 'Wambũi Njeri',
+        chargeCents: 13_00,
+        chargeBasis: 'estimated',
+        runId: 3,
+        runTitle: 'Mshahara wa Novemba',
+        runPeriod: '2026-11',
+        reference: 'NOV-7',
+      }),
+      aLedgerRow({
+        id: 8,
+        receipt: 'SKE52PAWT2',
+        partyName: 'Otieno Ochieng',
+        chargeCents: 15_00,
+        chargeBasis: 'confirmed',
+        runId: 3,
+        runTitle: 'Mshahara wa Novemba',
+        runPeriod: '2026-11',
+        reference: 'NOV-8',
+      }),
+    ];
+    openAt('/#/ledger');
+
+    await screen.findByText('Wambũi Njeri');
+    const charges = screen.getAllByTestId('ledger-charge');
+    expect(charges.map((c) => [c.textContent, c.getAttribute('data-basis')])).toEqual([
+      ['KES 13.00 est.', 'estimated'],
+      ['KES 15.00 statement', 'confirmed'],
+    ]);
+    expect(charges[0]?.getAttribute('title')).toContain('Estimated from the tariff');
+    expect(screen.getAllByTestId('ledger-run').map((r) => r.textContent)).toEqual([
+      'Mshahara wa Novemba · NOV-7',
+      'Mshahara wa Novemba · NOV-8',
+    ]);
+    expect(screen.getByTestId('ledger-total-charges').textContent).toBe(
+      'Charges KES 28.00 (KES 13.00 of it estimated until the statement is imported)',
+    );
+  });
+
+  it('filters by payroll run, found by typing its title without its accents', async () => {
+    const user = userEvent.setup();
+    bridge.data.ledger = rows;
+    bridge.data.runs = [aRun({ id: 3, title: 'Mshahara wa Novemba' }), aRun({ id: 4, title: 'Bonasi ya Désemba' })];
+    openAt('/#/ledger');
+    await screen.findByText('Akinyi Otieno');
+
+    await user.type(screen.getByTestId('ledger-run-filter'), 'desemba');
+    await user.click(await screen.findByRole('option', { name: '#4 Bonasi ya Désemba' }));
+    await vi.waitFor(() => expect(bridge.callsOf('ledger.list').at(-1)).toMatchObject({ filter: { runId: 4 } }));
   });
 });

@@ -144,6 +144,8 @@ export function Dashboard() {
               <Money cents={value.month.paidCents} />
               <Text component="div" size="sm" c="dimmed">
                 {formatCount(value.month.paidCount, 'payment')}, charges {formatMoney(value.month.chargesCents)}
+                {value.month.estimatedChargesCents > 0 &&
+                  ` (${formatMoney(value.month.estimatedChargesCents)} estimated until the statement is imported)`}
               </Text>
             </Figure>
             <Figure label="Success rate, last 30 days" testId="success-rate">

@@ -1,12 +1,13 @@
 // Ledger: every money movement in one virtualized table that stays smooth at a million rows —
 // filters, search, totals of the filtered set, a detail drawer with the raw callback, export.
-import { Button, Group, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, MultiSelect, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState } from 'react';
 import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
 import { dayInputText, formatCount, parseDayInput } from '../../shared/format';
 import { formatKesWithCurrency, shillingsText } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
+import { matchesSearch } from '../../shared/search-fold';
 import { call } from '../api';
 import { Money } from '../components/Money';
 import { MoneyInput, readShillings } from '../components/MoneyInput';
@@ -14,8 +15,9 @@ import { showProblem } from '../components/notify';
 import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
+import { chargeBasisTitles, chargeBasisWords } from '../lib/charge-basis';
 import { deliverFile } from '../lib/produced-file';
-import { emptyWords } from '../lib/queries';
+import { emptyWords, useContractQuery } from '../lib/queries';
 import { rowAt, useLedger, type LedgerFilterInput } from '../stores/ledger';
 import { useNavigation } from '../stores/navigation';
 import { LedgerDetail } from './LedgerDetail';
@@ -71,7 +73,41 @@ const columns: Column<LedgerRow>[] = [
       </span>
     ),
   },
-  { key: 'run', header: 'Payroll run', width: '1fr', render: (row) => row.runTitle ?? '' },
+  {
+    key: 'charge',
+    header: 'Charge',
+    width: '150px',
+    align: 'right',
+    render: (row) =>
+      row.chargeCents === null ? (
+        ''
+      ) : (
+        <span
+          data-testid="ledger-charge"
+          data-basis={row.chargeBasis ?? ''}
+          title={chargeBasisTitles[row.chargeBasis ?? 'reported']}
+        >
+          <span className="money">{formatKesWithCurrency(row.chargeCents)}</span>{' '}
+          <span className={`basis basis-${row.chargeBasis ?? 'reported'}`}>
+            {chargeBasisWords[row.chargeBasis ?? 'reported']}
+          </span>
+        </span>
+      ),
+  },
+  {
+    key: 'run',
+    header: 'Payroll run · reference',
+    width: '1.2fr',
+    render: (row) =>
+      row.runTitle === null ? (
+        ''
+      ) : (
+        <span data-testid="ledger-run">
+          {row.runTitle}
+          {row.reference !== null && <span className="dim"> · {row.reference}</span>}
+        </span>
+      ),
+  },
 ];
 
 /** A filter field's text: its value when it reads, nothing while empty, and why not when it does not. */
@@ -124,6 +160,8 @@ export function Ledger() {
   // A bound that does not read yet (half typed) filters nothing and says why beside its field.
   const bounds = { from: dayBound(from), to: dayBound(to), min: amountBound(minAmount), max: amountBound(maxAmount) };
   const [search, setSearch] = useState(filter.search ?? '');
+  const [runId, setRunId] = useState<number | undefined>(filter.runId);
+  const runs = useContractQuery('runs.list', { limit: 500, offset: 0 });
   const [debouncedSearch] = useDebouncedValue(search, 300);
   // The open transaction lives in the URL (#/ledger/345): a reload keeps it open.
   const open = useNavigation((state) => state.ledgerId);
@@ -140,9 +178,10 @@ export function Ledger() {
       minCents,
       maxCents,
       search: debouncedSearch.trim() || undefined,
+      runId,
     };
     setFilter(next);
-  }, [fromDay, toDay, kinds, statuses, minCents, maxCents, debouncedSearch, setFilter]);
+  }, [fromDay, toDay, kinds, statuses, minCents, maxCents, debouncedSearch, runId, setFilter]);
 
   async function exportLedger(format: 'csv' | 'xlsx') {
     setExporting(format);
@@ -176,11 +215,29 @@ export function Ledger() {
       <Group gap="sm" align="flex-end">
         <TextInput
           label="Search"
-          placeholder="Receipt, phone or name"
+          placeholder="Receipt, phone, name, run or reference"
           value={search}
           onChange={(event) => setSearch(event.currentTarget.value)}
-          w={210}
+          w={250}
           data-testid="ledger-search"
+        />
+        <Select
+          label="Payroll run"
+          placeholder="Any"
+          data={(runs.value?.runs ?? []).map((run) => ({
+            value: String(run.id),
+            label: `#${run.id} ${run.title}${run.period === null ? '' : ` (${run.period})`}`,
+          }))}
+          value={runId === undefined ? null : String(runId)}
+          onChange={(value) => setRunId(value === null ? undefined : Number(value))}
+          searchable
+          filter={({ options, search: typed }) =>
+            options.filter((option) => 'label' in option && matchesSearch(option.label, typed))
+          }
+          nothingFoundMessage="No run matches"
+          clearable
+          w={230}
+          data-testid="ledger-run-filter"
         />
         <TextInput
           label="From"
@@ -250,8 +307,14 @@ export function Ledger() {
             <Text size="sm">
               Received <Money cents={totals.inCents} fw={600} />
             </Text>
-            <Text size="sm">
+            <Text size="sm" data-testid="ledger-total-charges">
               Charges <Money cents={totals.chargesCents} fw={600} />
+              {totals.estimatedChargesCents > 0 && (
+                <Text span size="sm" c="dimmed">
+                  {' '}
+                  (<Money cents={totals.estimatedChargesCents} /> of it estimated until the statement is imported)
+                </Text>
+              )}
             </Text>
           </>
         )}

@@ -5,6 +5,7 @@ import { formatMsisdn } from '../../shared/phone';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
+import { chargeBasisTitles } from '../lib/charge-basis';
 import { useContractQuery } from '../lib/queries';
 
 function prettyJson(text: string): string {
@@ -43,7 +44,10 @@ export function LedgerDetail({ id, onClose }: { id: number; onClose(): void }) {
                   <Money cents={t.amountCents} /> {t.direction === 'out' ? 'paid out' : 'received'}
                   {t.chargeCents !== null && (
                     <>
-                      , charge <Money cents={t.chargeCents} />
+                      , charge <Money cents={t.chargeCents} />{' '}
+                      <Text span size="sm" c="dimmed" data-testid="detail-charge-basis">
+                        ({chargeBasisTitles[t.chargeBasis ?? 'reported'].toLowerCase()})
+                      </Text>
                     </>
                   )}
                 </Table.Td>
@@ -62,7 +66,15 @@ export function LedgerDetail({ id, onClose }: { id: number; onClose(): void }) {
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>Payroll run</Table.Th>
-                <Table.Td>{t.runTitle ?? '—'}</Table.Td>
+                <Table.Td data-testid="detail-run">
+                  {t.runTitle === null
+                    ? '—'
+                    : `#${t.runId ?? ''} ${t.runTitle}${t.runPeriod === null ? '' : `, pay period ${t.runPeriod}`}`}
+                </Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Th>Payroll reference</Table.Th>
+                <Table.Td>{t.reference ?? '—'}</Table.Td>
               </Table.Tr>
               <Table.Tr>
                 <Table.Th>Utility account after</Table.Th>

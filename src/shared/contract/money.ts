@@ -7,6 +7,7 @@ import { cents, empty, exportFormat, id, isoInstant, msisdn, nairobiDay, pageInp
 export const transactionKinds = ['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund'] as const;
 export const transactionStatuses = ['completed', 'failed'] as const;
 export const chargeBases = ['estimated', 'reported', 'confirmed'] as const;
+export type ChargeBasis = (typeof chargeBases)[number];
 export { inboxKinds };
 export const inboxFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'duplicate', 'malformed', 'late'] as const;
 

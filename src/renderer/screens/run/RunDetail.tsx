@@ -8,11 +8,14 @@ import type { MethodName, MethodOutput, RunView } from '../../../shared/contract
 import { call } from '../../api';
 import { confirmMoneyMove } from '../../components/confirm-money';
 import { showProblem } from '../../components/notify';
+import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
 import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
 import { contractKey, useContractQuery } from '../../lib/queries';
 import { useApp } from '../../stores/app';
+import { useLedger } from '../../stores/ledger';
+import { useNavigation } from '../../stores/navigation';
 import { useRunProgress } from '../../stores/run-progress';
 import { NeedsAttention } from './NeedsAttention';
 import { RetryFailed } from './RetryFailed';
@@ -20,7 +23,7 @@ import { RunProgressBar } from './RunProgressBar';
 import { RunResults } from './RunResults';
 import { RunReview } from './RunReview';
 import { statusColour, statusWords } from './status';
-import { formatNumber } from '../../../shared/format';
+import { formatMoney, formatNumber } from '../../../shared/format';
 
 type RunAction = Extract<MethodName, 'runs.approve' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
 type ExportFormat = 'csv' | 'xlsx';
@@ -33,6 +36,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   const profile = useApp((state) => state.info?.profile);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const client = useQueryClient();
+  const go = useNavigation((state) => state.go);
   const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
   const run: RunView | undefined = review.value?.run;
   const { reload } = review;
@@ -230,6 +234,31 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
             void call('runs.progress', { runId }).then(remember, () => undefined);
           }}
         />
+      )}
+      {review.value && run && run.counts.paid > 0 && (
+        <Group gap="xs" data-testid="run-charges">
+          <Text size="sm">
+            M-Pesa charges on paid payments <Money cents={review.value.charges.recordedCents} fw={600} />
+          </Text>
+          <Text size="sm" c="dimmed">
+            {review.value.charges.stillEstimatedCents === 0
+              ? 'all confirmed by M-Pesa'
+              : review.value.charges.confirmedCents === 0
+                ? 'estimated from the tariff until the M-Pesa statement is imported'
+                : `${formatMoney(review.value.charges.confirmedCents)} confirmed by M-Pesa, ${formatMoney(review.value.charges.stillEstimatedCents)} still estimated from the tariff`}
+          </Text>
+          <Button
+            variant="subtle"
+            size="compact-sm"
+            onClick={() => {
+              useLedger.getState().setFilter({ runId });
+              go('ledger');
+            }}
+            data-testid="run-in-ledger"
+          >
+            See in the ledger
+          </Button>
+        </Group>
       )}
       {run && state !== 'draft' && <RunResults runId={runId} />}
       {retry && (
