@@ -86,13 +86,27 @@ describe('The route in the URL', () => {
 describe('Events refresh what is on screen', () => {
   it('redraws the dashboard when the core reports a new balance', async () => {
     bridge.data.summary = aSummary({
-      needsAttention: { total: 3, unknownPayouts: 3, failedPayouts: 0, inbox: 0, findings: 0 },
+      needsAttention: {
+        total: 3,
+        unknownPayouts: 3,
+        failedPayouts: 0,
+        inbox: 0,
+        findings: 0,
+        paidButRecordedFailed: 0,
+      },
     });
     openAt('/');
     await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('3'));
 
     bridge.data.summary = aSummary({
-      needsAttention: { total: 7, unknownPayouts: 5, failedPayouts: 2, inbox: 0, findings: 0 },
+      needsAttention: {
+        total: 7,
+        unknownPayouts: 5,
+        failedPayouts: 2,
+        inbox: 0,
+        findings: 0,
+        paidButRecordedFailed: 0,
+      },
     });
     act(() => bridge.emit('balance.changed', bridge.data.summary.float));
 

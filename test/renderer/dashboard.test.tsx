@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // The dashboard: what the officer watches first, kept current by the core's events.
 import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/renderer/App';
 import { aRun, aSummary, bridge, progressOf } from './support/fake-bridge';
@@ -9,7 +10,14 @@ import { renderWithProviders } from './support/render';
 describe('Dashboard', () => {
   it('shows what needs a person and the recent runs', async () => {
     bridge.data.summary = aSummary({
-      needsAttention: { total: 2, unknownPayouts: 1, failedPayouts: 1, inbox: 0, findings: 0 },
+      needsAttention: {
+        total: 2,
+        unknownPayouts: 1,
+        failedPayouts: 1,
+        inbox: 0,
+        findings: 0,
+        paidButRecordedFailed: 0,
+      },
       recentRuns: [
         {
           id: 3,
@@ -59,7 +67,14 @@ describe('Dashboard', () => {
     await waitFor(() => expect(screen.getByTestId('needs-attention').textContent).toBe('0'));
 
     bridge.data.summary = aSummary({
-      needsAttention: { total: 1, unknownPayouts: 0, failedPayouts: 1, inbox: 0, findings: 0 },
+      needsAttention: {
+        total: 1,
+        unknownPayouts: 0,
+        failedPayouts: 1,
+        inbox: 0,
+        findings: 0,
+        paidButRecordedFailed: 0,
+      },
     });
     act(() => bridge.emit('ledger.changed', { added: 1, latestId: 40 }));
 
@@ -78,5 +93,24 @@ describe('Dashboard', () => {
     act(() => bridge.emit('run.progress', progressOf(run, { held: why })));
 
     expect((await screen.findByTestId('payments-held')).textContent).toContain(why);
+  });
+
+  it('raises a payment the statement shows that Mshahara recorded as failed, and opens Reconcile from it', async () => {
+    const user = userEvent.setup();
+    bridge.data.summary = aSummary({
+      needsAttention: {
+        total: 1,
+        unknownPayouts: 0,
+        failedPayouts: 0,
+        inbox: 0,
+        findings: 0,
+        paidButRecordedFailed: 1,
+      },
+    });
+    renderWithProviders(<App />);
+    const alarm = await screen.findByTestId('needs-attention-statement');
+    expect(alarm.textContent).toBe('1 payment on the M-Pesa statement that Mshahara recorded as failed');
+    await user.click(alarm);
+    await screen.findByTestId('reconcile');
   });
 });

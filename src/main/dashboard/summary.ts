@@ -79,6 +79,15 @@ export function dashboardSummary(
   const findings = (
     db.prepare('SELECT count(*) AS n FROM payout_findings WHERE cleared_at IS NULL').get() as { n: number }
   ).n;
+  // The statement shows money leaving for a payment Mshahara recorded as failed: the worst there is,
+  // until a person settles the row on the Reconcile screen.
+  const paidButRecordedFailed = (
+    db
+      .prepare(
+        "SELECT count(*) AS n FROM statement_matches WHERE serious = 'paid_but_recorded_failed' AND settlement IS NULL",
+      )
+      .get() as { n: number }
+  ).n;
   // Failed payments of runs that are not cancelled: each waits for "retry failed" or a decision.
   const failedPayouts = (
     db
@@ -123,11 +132,12 @@ export function dashboardSummary(
     },
     successRate: paid + failedSettled === 0 ? null : paid / (paid + failedSettled),
     needsAttention: {
-      total: unknownPayouts + failedPayouts + inbox + findings,
+      total: unknownPayouts + failedPayouts + inbox + findings + paidButRecordedFailed,
       unknownPayouts,
       failedPayouts,
       inbox,
       findings,
+      paidButRecordedFailed,
     },
     paymentsHeld,
     auditAlarm,

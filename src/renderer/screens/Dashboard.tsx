@@ -169,6 +169,18 @@ export function Dashboard() {
                 {formatCount(value.needsAttention.inbox, 'callback')}
                 {value.needsAttention.findings > 0 ? '' : ', no findings'}
               </Text>
+              {value.needsAttention.paidButRecordedFailed > 0 && (
+                <Button
+                  size="compact-sm"
+                  color="red"
+                  variant="light"
+                  onClick={() => go('reconcile')}
+                  data-testid="needs-attention-statement"
+                >
+                  {formatCount(value.needsAttention.paidButRecordedFailed, 'payment')} on the M-Pesa statement that
+                  Mshahara recorded as failed
+                </Button>
+              )}
               {value.needsAttention.findings > 0 && (
                 <Text size="sm" c="red.8" fw={600} data-testid="needs-attention-findings">
                   {formatCount(value.needsAttention.findings, 'finding')}: money moved against the record

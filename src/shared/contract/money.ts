@@ -154,6 +154,8 @@ export const moneyMethods = {
         inbox: z.number().int(),
         /** Money that moved against the record (paid twice, paid after a recorded failure). */
         findings: z.number().int(),
+        /** Statement rows showing a payment M-Pesa made that Mshahara recorded as failed, not settled yet. */
+        paidButRecordedFailed: z.number().int(),
       }),
       /** Why the engine holds new payments back (no answers arriving from M-Pesa), or null. */
       paymentsHeld: z.string().nullable(),

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dashboardSummary } from '../../../src/main/dashboard/summary';
 import type { Resolution } from '../../../src/main/payroll/engine/attention';
 import { addToLedger, confirmProposal, markElsewhere } from '../../../src/main/statements/decide';
 import { importStatement } from '../../../src/main/statements/import';
@@ -84,12 +85,16 @@ describe('reconcile', () => {
         now,
       }),
     ).rejects.toThrow(/finding for a person/);
+    // The dashboard raises it until a person settles the row.
+    expect(dashboardSummary(db).needsAttention).toMatchObject({ paidButRecordedFailed: 1 });
+    expect(dashboardSummary(db).needsAttention.total).toBeGreaterThanOrEqual(1);
     markElsewhere(db, {
       rowId: peter.statementRowId,
       note: 'Paid twice to Peter; refund requested',
       actor: 'Wanjiku',
       now,
     });
+    expect(dashboardSummary(db).needsAttention.paidButRecordedFailed).toBe(0);
     tickMatched(db, { account, period: '2026-12', actor: 'Wanjiku', now });
     tickRows(db, {
       rowIds: [byReceipt('SLA1000002').statementRowId, peter.statementRowId],

@@ -112,7 +112,7 @@ export function aSummary(overrides: Partial<Summary> = {}): Summary {
     float: { accounts: [], observedAt: null, utilityAvailableCents: null },
     month: { label: '2026-11', paidCount: 0, paidCents: 0, chargesCents: 0, estimatedChargesCents: 0 },
     successRate: null,
-    needsAttention: { total: 0, unknownPayouts: 0, failedPayouts: 0, inbox: 0, findings: 0 },
+    needsAttention: { total: 0, unknownPayouts: 0, failedPayouts: 0, inbox: 0, findings: 0, paidButRecordedFailed: 0 },
     paymentsHeld: null,
     auditAlarm: null,
     payoutsPerDay: [],
