@@ -5,6 +5,7 @@ import { sql as initial } from './001_initial';
 import { sql as evidence } from './002_evidence';
 import { sql as reconciliation } from './003_reconciliation';
 import { sql as ledgerTotals } from './004_ledger_totals';
+import { sql as failedPayments } from './005_failed_payments';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: '002_evidence', sql: evidence },
   { version: 3, name: '003_reconciliation', sql: reconciliation },
   { version: 4, name: '004_ledger_totals', sql: ledgerTotals },
+  { version: 5, name: '005_failed_payments', sql: failedPayments },
 ];
