@@ -13,6 +13,7 @@ import { When } from '../../components/When';
 import { deliverFile } from '../../lib/produced-file';
 import { contractKey, useContractQuery } from '../../lib/queries';
 import { useApp } from '../../stores/app';
+import { useNavigation } from '../../stores/navigation';
 import { useRunProgress } from '../../stores/run-progress';
 import { NeedsAttention } from './NeedsAttention';
 import { RetryFailed } from './RetryFailed';
@@ -31,6 +32,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   const progress = useRunProgress((state) => state.byRun[runId]);
   const remember = useRunProgress((state) => state.remember);
   const profile = useApp((state) => state.info?.profile);
+  const openFailedPayments = useNavigation((state) => state.openFailedPayments);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const client = useQueryClient();
   const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
@@ -177,6 +179,16 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               data-testid="retry-failed"
             >
               Retry failed ({formatNumber(run?.counts.failed ?? 0)})
+            </Button>
+          )}
+          {(run?.counts.failed ?? 0) > 0 && (
+            <Button
+              variant="subtle"
+              color="orange"
+              onClick={() => openFailedPayments(runId)}
+              data-testid="run-failed-tries"
+            >
+              Why they failed
             </Button>
           )}
           {state !== undefined && state !== 'draft' && (
