@@ -224,4 +224,77 @@ describe('failed-payments report on stored tries', () => {
       closeDatabase(db);
     }
   });
+  it('says what came of each line: retry waiting, with M-Pesa, cancelled, or paid after all', () => {
+    const db = openDatabase(folder.path('next.sqlite'));
+    try {
+      const runId = Number(
+        db
+          .prepare(
+            `INSERT INTO payroll_runs (title, state, approved_at) VALUES ('Run', 'running', '2026-11-30T00:00:00Z')`,
+          )
+          .run().lastInsertRowid,
+      );
+      const line = (phone: string, state: string) =>
+        Number(
+          db
+            .prepare(
+              `INSERT INTO payroll_items (run_id, name, phone, amount_cents, state) VALUES (?, 'A', ?, 100000, ?)`,
+            )
+            .run(runId, phone, state).lastInsertRowid,
+        );
+      const attempt = (itemId: number, n: number, phone: string, state: string) =>
+        Number(
+          db
+            .prepare(
+              `INSERT INTO payout_attempts (item_id, attempt_number, originator_conversation_id, phone, amount_cents, command_id, state, result_code, finished_at)
+               VALUES (?, ?, ?, ?, 100000, 'SalaryPayment', ?, ?, ?)`,
+            )
+            .run(
+              itemId,
+              n,
+              `O-${phone}-${n}`,
+              phone,
+              state,
+              state === 'failed' ? '2040' : null,
+              '2026-11-30T08:00:00.000Z',
+            ).lastInsertRowid,
+        );
+      attempt(line('254700000011', 'queued'), 1, '254700000011', 'failed');
+      const sending = line('254700000012', 'paying');
+      attempt(sending, 1, '254700000012', 'failed');
+      attempt(sending, 2, '254700000012', 'accepted');
+      attempt(line('254700000013', 'cancelled'), 1, '254700000013', 'failed');
+      // M-Pesa reported the try failed, then its payment turned up: the ledger row points at that try.
+      const paidAfterAll = attempt(line('254700000014', 'paid'), 1, '254700000014', 'failed');
+      db.prepare(
+        `INSERT INTO transactions (receipt, occurred_at, direction, kind, status, amount_cents, phone, attempt_id, source)
+         VALUES ('SKU9ZZ0001', '2026-11-30T09:00:00.000Z', 'out', 'b2c_payment', 'completed', 100000, '254700000014', ?, 'status_result')`,
+      ).run(paidAfterAll);
+
+      const next = Object.fromEntries(
+        failedPayments(db, {}, { limit: 10, offset: 0 }).rows.map((row) => [row.phone, row.next]),
+      );
+      expect(next['254700000011']).toMatchObject({
+        outcome: 'retry_waiting',
+        words: 'Retry approved, waiting to be sent',
+      });
+      expect(next['254700000012']).toMatchObject({
+        outcome: 'retry_sending',
+        attemptNumber: 2,
+        words: 'Try 2 is with M-Pesa',
+      });
+      expect(next['254700000013']).toMatchObject({ outcome: 'cancelled' });
+      expect(next['254700000014']).toMatchObject({
+        outcome: 'paid',
+        attemptNumber: 1,
+        receipt: 'SKU9ZZ0001',
+        paidAt: '2026-11-30T09:00:00.000Z',
+      });
+      expect(next['254700000014']!.words).toBe('Paid after all on this try, receipt SKU9ZZ0001 (30 Nov 2026, 12:00)');
+      // Only the line whose final state is failed would count as unpaid: none here.
+      expect(failedPayments(db, {}, { limit: 10, offset: 0 }).totals).toMatchObject({ failedTries: 4, unpaidLines: 0 });
+    } finally {
+      closeDatabase(db);
+    }
+  });
 });
