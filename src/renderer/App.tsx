@@ -17,6 +17,9 @@ import { followUrl, screens, screenTitles, useNavigation, type Screen } from './
 const Workers = lazy(() => import('./screens/Workers').then((module) => ({ default: module.Workers })));
 const Runs = lazy(() => import('./screens/Runs').then((module) => ({ default: module.Runs })));
 const Ledger = lazy(() => import('./screens/Ledger').then((module) => ({ default: module.Ledger })));
+const FailedPayments = lazy(() =>
+  import('./screens/FailedPayments').then((module) => ({ default: module.FailedPayments })),
+);
 const Reconcile = lazy(() => import('./screens/Reconcile').then((module) => ({ default: module.Reconcile })));
 const Inbox = lazy(() => import('./screens/Inbox').then((module) => ({ default: module.Inbox })));
 const Settings = lazy(() => import('./screens/Settings').then((module) => ({ default: module.Settings })));
@@ -31,6 +34,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Runs />;
     case 'ledger':
       return <Ledger />;
+    case 'failed':
+      return <FailedPayments />;
     case 'reconcile':
       return <Reconcile />;
     case 'inbox':

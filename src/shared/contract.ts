@@ -10,6 +10,7 @@ import { importMethods } from './contract/imports';
 import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
+import { reportMethods } from './contract/reports';
 import { setupMethods } from './contract/setup';
 
 export * from './contract/common';
@@ -19,6 +20,7 @@ export * from './contract/money';
 export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export * from './contract/reconcile';
+export * from './contract/reports';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -33,6 +35,7 @@ export const contractMethods = {
   ...attentionMethods,
   ...moneyMethods,
   ...reconcileMethods,
+  ...reportMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

@@ -22,6 +22,7 @@ Commands:
   runs attention   the payments waiting for a person, and what each lacks
   runs resolve     settle one of them: --paid <receipt> or --failed, with --reason
   ledger export    export the ledger as CSV or XLSX
+  ledger failed    the payments M-Pesa refused, why, and what happened next
   balance          ask M-Pesa for the account balances
   relay            set the profile up with the companion relay (key, register, save, show)
   template         write the payroll file template (CSV or XLSX) to fill in and import

@@ -14,6 +14,7 @@ import { inboxHandlers } from './inbox';
 import { ledgerHandlers } from './ledger';
 import { profileHandlers } from './profiles';
 import { reconcileHandlers } from './reconcile';
+import { reportHandlers } from './reports';
 import { runHandlers } from './runs';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
@@ -36,6 +37,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...ledgerHandlers(ctx),
     ...inboxHandlers(ctx),
     ...reconcileHandlers(ctx),
+    ...reportHandlers(ctx),
   };
 }
 

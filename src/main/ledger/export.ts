@@ -403,7 +403,10 @@ export type ExportFormat = 'csv' | 'xlsx';
  * statement for seconds; on the app's connection that would block every write (the payout engine
  * recording a payment) until it ends. WAL lets this reader see one consistent snapshot meanwhile.
  */
-async function onReadConnection<T>(db: ProfileDatabase, work: (reader: ProfileDatabase) => Promise<T>): Promise<T> {
+export async function onReadConnection<T>(
+  db: ProfileDatabase,
+  work: (reader: ProfileDatabase) => Promise<T>,
+): Promise<T> {
   if (db.memory || db.name === '') return work(db);
   const nativeBinding = sqliteBindingPath();
   const reader = new Database(db.name, {

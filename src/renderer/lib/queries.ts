@@ -99,12 +99,24 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'runs.start': [['runs.list'], ['runs.review'], ['dashboard.summary']],
   'runs.pause': [['runs.list'], ['runs.review']],
   'runs.resume': [['runs.list'], ['runs.review']],
-  'runs.cancel': [['runs.list'], ['runs.review'], ['runs.results'], ['dashboard.summary']],
-  'runs.approveRetry': [['runs.list'], ['runs.review'], ['runs.results'], ['dashboard.summary']],
-  'runs.resolve': [['runs.attention'], ['runs.review'], ['runs.results'], ['dashboard.summary']],
+  'runs.cancel': [['runs.list'], ['runs.review'], ['runs.results'], ['dashboard.summary'], ['reports.failedPayments']],
+  'runs.approveRetry': [
+    ['runs.list'],
+    ['runs.review'],
+    ['runs.results'],
+    ['dashboard.summary'],
+    ['reports.failedPayments'],
+  ],
+  'runs.resolve': [
+    ['runs.attention'],
+    ['runs.review'],
+    ['runs.results'],
+    ['dashboard.summary'],
+    ['reports.failedPayments'],
+  ],
   'runs.clearFinding': [['runs.attention'], ['dashboard.summary']],
   'balance.refresh': [['dashboard.summary']],
-  'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary']],
+  'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
   'certificate.load': [['certificate.info']],
@@ -179,6 +191,8 @@ export function listenToCore(client: QueryClient): () => void {
   const summary = throttled(1000, () => refresh(['dashboard.summary']));
   const attention = throttled(1000, () => refresh(['runs.attention']));
   const runs = throttled(1000, () => refresh(['runs.list']));
+  // A refused payment writes no ledger row: the failed-payments report follows the runs' progress.
+  const failed = throttled(1000, () => refresh(['reports.failedPayments']));
   // New rows while a run pays: read the ledger on screen again, at most every two seconds.
   const ledger = throttled(2000, () => {
     if (useNavigation.getState().screen === 'ledger') useLedger.getState().refresh();
@@ -212,12 +226,14 @@ export function listenToCore(client: QueryClient): () => void {
       attention.soon();
       runs.soon();
       ledger.soon();
+      failed.soon();
     }),
     // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
     api.subscribe('inbox.changed', () => {
       refresh(['inbox.list']);
       attention.soon();
       summary.soon();
+      failed.soon();
     }),
     // A run's end, and its held state or work list, change without a new ledger row.
     api.subscribe('run.ended', ({ runId }) =>
@@ -227,6 +243,7 @@ export function listenToCore(client: QueryClient): () => void {
         ['runs.list'],
         ['runs.review', { runId }],
         ['runs.results', { runId }],
+        ['reports.failedPayments'],
       ),
     ),
     // Progress from events and from asking: a run's own state, its held state and its work list.
@@ -250,6 +267,7 @@ export function listenToCore(client: QueryClient): () => void {
           // Once the run has ended there is nothing more to wait for: show the final results at once.
           if (progress.state === 'completed' || progress.state === 'cancelled') refresh(['runs.results', { runId }]);
           else resultsSoon(runId);
+          failed.soon();
         }
         attention.soon();
       }
@@ -264,6 +282,6 @@ export function listenToCore(client: QueryClient): () => void {
   ];
   return () => {
     for (const stop of stops) stop();
-    for (const timer of [summary, attention, runs, ledger, ...results.values()]) timer.stop();
+    for (const timer of [summary, attention, runs, ledger, failed, ...results.values()]) timer.stop();
   };
 }

@@ -4,11 +4,12 @@ import { Button, Group, MultiSelect, Select, Stack, Text, TextInput, Title } fro
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState } from 'react';
 import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
-import { dayInputText, formatCount, parseDayInput } from '../../shared/format';
+import { formatCount } from '../../shared/format';
 import { formatKesWithCurrency, shillingsText } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
 import { matchesSearch } from '../../shared/search-fold';
 import { call } from '../api';
+import { DateRangeFilter } from '../components/DateRangeFilter';
 import { Money } from '../components/Money';
 import { MoneyInput, readShillings } from '../components/MoneyInput';
 import { showProblem } from '../components/notify';
@@ -16,6 +17,7 @@ import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { When } from '../components/When';
 import { chargeBasisTitles, chargeBasisWords } from '../lib/charge-basis';
+import type { DayRange } from '../lib/date-presets';
 import { deliverFile } from '../lib/produced-file';
 import { emptyWords, useContractQuery } from '../lib/queries';
 import { rowAt, useLedger, type LedgerFilterInput } from '../stores/ledger';
@@ -116,12 +118,6 @@ function amountBound(text: string): { cents?: number; reason?: string } {
   return 'reason' in read ? { reason: read.reason } : read.cents === null ? {} : { cents: read.cents };
 }
 
-function dayBound(text: string): { day?: string; reason?: string } {
-  if (text.trim() === '') return {};
-  const read = parseDayInput(text);
-  return read.ok ? { day: read.day } : { reason: read.reason };
-}
-
 /** The table alone follows the page cache, so a page arriving redraws rows, not the filters. */
 function LedgerTable({ total, onOpen }: { total: number | undefined; onOpen(row: LedgerRow): void }) {
   const pages = useLedger((state) => state.pages);
@@ -151,14 +147,13 @@ export function Ledger() {
   const filter = useLedger((state) => state.filter);
   const sort = useLedger((state) => state.sort);
   const setFilter = useLedger((state) => state.setFilter);
-  const [from, setFrom] = useState(dayInputText(filter.from));
-  const [to, setTo] = useState(dayInputText(filter.to));
+  const [days, setDays] = useState<DayRange>({ from: filter.from, to: filter.to });
   const [kinds, setKinds] = useState<string[]>(filter.kinds ?? []);
   const [statuses, setStatuses] = useState<string[]>(filter.statuses ?? []);
   const [minAmount, setMinAmount] = useState(shillingsText(filter.minCents));
   const [maxAmount, setMaxAmount] = useState(shillingsText(filter.maxCents));
   // A bound that does not read yet (half typed) filters nothing and says why beside its field.
-  const bounds = { from: dayBound(from), to: dayBound(to), min: amountBound(minAmount), max: amountBound(maxAmount) };
+  const bounds = { min: amountBound(minAmount), max: amountBound(maxAmount) };
   const [search, setSearch] = useState(filter.search ?? '');
   const [runId, setRunId] = useState<number | undefined>(filter.runId);
   const runs = useContractQuery('runs.list', { limit: 500, offset: 0 });
@@ -168,7 +163,7 @@ export function Ledger() {
   const openLedgerRow = useNavigation((state) => state.openLedgerRow);
   const [exporting, setExporting] = useState<string | undefined>(undefined);
 
-  const [fromDay, toDay, minCents, maxCents] = [bounds.from.day, bounds.to.day, bounds.min.cents, bounds.max.cents];
+  const [fromDay, toDay, minCents, maxCents] = [days.from, days.to, bounds.min.cents, bounds.max.cents];
   useEffect(() => {
     const next: LedgerFilterInput = {
       from: fromDay,
@@ -239,24 +234,7 @@ export function Ledger() {
           w={230}
           data-testid="ledger-run-filter"
         />
-        <TextInput
-          label="From"
-          placeholder="dd/mm/yyyy"
-          value={from}
-          onChange={(event) => setFrom(event.currentTarget.value)}
-          error={bounds.from.reason}
-          w={150}
-          data-testid="ledger-from"
-        />
-        <TextInput
-          label="To"
-          placeholder="dd/mm/yyyy"
-          value={to}
-          onChange={(event) => setTo(event.currentTarget.value)}
-          error={bounds.to.reason}
-          w={150}
-          data-testid="ledger-to"
-        />
+        <DateRangeFilter value={days} onChange={setDays} testId="ledger" />
         <MultiSelect
           label="Kind"
           placeholder="Any"

@@ -1,9 +1,9 @@
 // Which screen is showing, kept in the URL's hash (#/runs/12, #/ledger/345) so a reload keeps the
-// officer where they were and back/forward move between screens. Screens are few and flat, so a
+// officer where they were and back/forward move between screens (#/failed/12: the failed payments of run 12). Screens are few and flat, so a
 // small store does what a router would. The query (the browser host's ?token=) is never touched.
 import { create } from 'zustand';
 
-export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'reconcile', 'inbox', 'settings'] as const;
+export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'failed', 'reconcile', 'inbox', 'settings'] as const;
 export type Screen = (typeof screens)[number];
 
 export const screenTitles: Record<Screen, string> = {
@@ -11,6 +11,7 @@ export const screenTitles: Record<Screen, string> = {
   workers: 'Workers',
   runs: 'Payroll runs',
   ledger: 'Ledger',
+  failed: 'Failed payments',
   reconcile: 'Reconcile',
   inbox: 'Callback inbox',
   settings: 'Settings',
@@ -19,7 +20,7 @@ export const screenTitles: Record<Screen, string> = {
 /** Where the officer is: a screen, and on two screens the one thing open in it. */
 export interface Route {
   screen: Screen;
-  /** The payroll run open on the runs screen, if any. */
+  /** The payroll run open on the runs screen, or the one the failed payments are shown for, if any. */
   runId: number | undefined;
   /** The ledger transaction open beside the ledger, if any. */
   ledgerId: number | undefined;
@@ -42,14 +43,19 @@ export function parseRoute(hash: string): Route {
   if (!isScreen(name)) return home;
   return {
     screen: name,
-    runId: name === 'runs' ? positiveId(id) : undefined,
+    runId: name === 'runs' || name === 'failed' ? positiveId(id) : undefined,
     ledgerId: name === 'ledger' ? positiveId(id) : undefined,
   };
 }
 
 /** The hash for a route: "#/runs/12", "#/ledger", "#/dashboard". */
 export function formatRoute(route: Route): string {
-  const id = route.screen === 'runs' ? route.runId : route.screen === 'ledger' ? route.ledgerId : undefined;
+  const id =
+    route.screen === 'runs' || route.screen === 'failed'
+      ? route.runId
+      : route.screen === 'ledger'
+        ? route.ledgerId
+        : undefined;
   return `#/${route.screen}${id === undefined ? '' : `/${id}`}`;
 }
 
@@ -65,6 +71,8 @@ interface NavigationState extends Route {
   go(screen: Screen): void;
   openRun(runId: number | undefined): void;
   openLedgerRow(ledgerId: number | undefined): void;
+  /** The failed payments of one run, or of every run. */
+  openFailedPayments(runId: number | undefined): void;
 }
 
 export const useNavigation = create<NavigationState>((set, get) => {
@@ -82,6 +90,7 @@ export const useNavigation = create<NavigationState>((set, get) => {
     go: (screen) => show({ screen, runId: undefined, ledgerId: undefined }),
     openRun: (runId) => show({ screen: 'runs', runId, ledgerId: undefined }),
     openLedgerRow: (ledgerId) => show({ screen: 'ledger', runId: undefined, ledgerId }),
+    openFailedPayments: (runId) => show({ screen: 'failed', runId, ledgerId: undefined }),
   };
 });
 

@@ -58,6 +58,8 @@ export const methodNameList = [
   'reconcile.finish',
   'reconcile.history',
   'reconcile.export',
+  'reports.failedPayments',
+  'reports.failedPaymentsExport',
 ] as const;
 
 export const eventNameList = [

@@ -1,14 +1,17 @@
 // `ledger export`: the ledger as CSV or XLSX, to a file or to stdout (CSV only: XLSX is binary),
 // with the usual filters. Every cell is neutralised for spreadsheets by the export itself.
+// `ledger failed`: the failed-payments report (failed-payments.ts).
 import { openProfileDatabase } from '../../composition/profile-database';
 import { exportLedger, type ExportFormat } from '../../ledger/export';
 import type { LedgerFilter } from '../../ledger/query';
 import { nairobiDayStart } from '../../../shared/time';
 import { line, type CliIo } from '../output';
-import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { defaultProfileName, integerOption, parseCommand, UsageError } from '../usage';
+import { dayOption, failedCommand, failedHelp } from './failed-payments';
 import { warnIfAuditChainBroken } from '../audit-alarm';
 
 export const ledgerHelp = `Usage: npm run cli -- ledger export --format csv|xlsx [--out <file>] [--profile <name>]
+       npm run cli -- ledger failed [--from dd/mm/yyyy] [--to dd/mm/yyyy] [--run <id>] [--export <file>] [--json]
 
 Exports every current ledger row (payments out, collections in, reversals), newest first.
   --format csv|xlsx   the file format (xlsx needs --out)
@@ -16,6 +19,8 @@ Exports every current ledger row (payments out, collections in, reversals), newe
   --from <date>       only rows on or after this time (a Nairobi day, e.g. 2026-11-01, or an ISO time)
   --to <date>         only rows before this time (a day: before that day starts in Nairobi)
   --search <text>     a receipt, a phone number or part of a name
+
+ledger failed lists the payments M-Pesa refused (see ledger failed --help).
 `;
 
 export async function ledgerCommand(args: string[], io: CliIo): Promise<number> {
@@ -27,20 +32,48 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
       from: { type: 'string' },
       to: { type: 'string' },
       search: { type: 'string' },
+      run: { type: 'string' },
+      export: { type: 'string' },
+      json: { type: 'boolean' },
     },
     ledgerHelp,
   );
+  const [subcommand, ...extra] = positionals;
+  if (subcommand === 'failed') {
+    if (values.help === true) {
+      io.out.write(failedHelp);
+      return 0;
+    }
+    if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, failedHelp);
+    if (values.format !== undefined || values.out !== undefined)
+      throw new UsageError('ledger failed takes --export <file> instead of --format and --out', failedHelp);
+    return failedCommand(
+      {
+        profile: values.profile ?? defaultProfileName,
+        from: dayOption(values.from, '--from'),
+        to: dayOption(values.to, '--to'),
+        run: integerOption(values.run, '--run', failedHelp, 1),
+        search: values.search,
+        export: values.export,
+        json: values.json === true,
+      },
+      io,
+    );
+  }
   if (values.help === true) {
     io.out.write(ledgerHelp);
     return 0;
   }
-  const [subcommand, ...extra] = positionals;
   if (subcommand !== 'export')
     throw new UsageError(
-      subcommand === undefined ? 'ledger needs a subcommand: export' : `Unknown ledger subcommand "${subcommand}"`,
+      subcommand === undefined
+        ? 'ledger needs a subcommand: export or failed'
+        : `Unknown ledger subcommand "${subcommand}"`,
       ledgerHelp,
     );
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, ledgerHelp);
+  if (values.run !== undefined || values.export !== undefined || values.json === true)
+    throw new UsageError('--run, --export and --json are for ledger failed', ledgerHelp);
   const format = values.format;
   if (format !== 'csv' && format !== 'xlsx')
     throw new UsageError('ledger export needs --format csv or --format xlsx', ledgerHelp);

@@ -6,6 +6,7 @@ import { sql as evidence } from './002_evidence';
 import { sql as reconciliation } from './003_reconciliation';
 import { sql as ledgerTotals } from './004_ledger_totals';
 import { sql as accountantLedger } from './005_accountant_ledger';
+import { sql as failedPayments } from './006_failed_payments';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: '003_reconciliation', sql: reconciliation },
   { version: 4, name: '004_ledger_totals', sql: ledgerTotals },
   { version: 5, name: '005_accountant_ledger', sql: accountantLedger },
+  { version: 6, name: '006_failed_payments', sql: failedPayments },
 ];

@@ -34,6 +34,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   const progress = useRunProgress((state) => state.byRun[runId]);
   const remember = useRunProgress((state) => state.remember);
   const profile = useApp((state) => state.info?.profile);
+  const openFailedPayments = useNavigation((state) => state.openFailedPayments);
   const [busy, setBusy] = useState<string | undefined>(undefined);
   const client = useQueryClient();
   const go = useNavigation((state) => state.go);
@@ -181,6 +182,16 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               data-testid="retry-failed"
             >
               Retry failed ({formatNumber(run?.counts.failed ?? 0)})
+            </Button>
+          )}
+          {(run?.counts.failed ?? 0) > 0 && (
+            <Button
+              variant="subtle"
+              color="orange"
+              onClick={() => openFailedPayments(runId)}
+              data-testid="run-failed-tries"
+            >
+              Why they failed
             </Button>
           )}
           {state !== undefined && state !== 'draft' && (
