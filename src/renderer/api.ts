@@ -72,6 +72,8 @@ const readsOnly: ReadonlySet<MethodName> = new Set<MethodName>([
   'reconcile.show',
   'reconcile.history',
   'reconcile.export',
+  'statements.float',
+  'statements.floatExport',
 ]);
 
 /** What a call that could not reach the core says, by why. */

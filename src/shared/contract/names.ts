@@ -58,6 +58,8 @@ export const methodNameList = [
   'reconcile.finish',
   'reconcile.history',
   'reconcile.export',
+  'statements.float',
+  'statements.floatExport',
 ] as const;
 
 export const eventNameList = [
