@@ -18,6 +18,7 @@ function november(overrides: Partial<FloatStatementView> = {}): FloatStatementVi
     to: '2026-11-30T21:00:00.000Z',
     covered: true,
     missing: null,
+    partly: null,
     openingBalanceCents: 6_950_00,
     closingBalanceCents: 11_250_00,
     movements: [
@@ -71,6 +72,7 @@ describe('Float statement', () => {
     fireEvent.click(screen.getByTestId('tab-float'));
 
     const table = await screen.findByTestId('float-table');
+    expect(screen.queryByTestId('float-partly')).toBeNull();
     expect(bridge.callsOf('statements.float').at(-1)).toEqual({ account: 'Utility Account', period: '2026-11' });
     expect(screen.getByTestId('float-opening').textContent).toBe('KES 6,950.00');
     expect(screen.getByTestId('float-closing').textContent).toBe('KES 11,250.00');
@@ -110,6 +112,14 @@ describe('Float statement', () => {
         { account: 'Utility Account', period: '2026-11', format: 'quickbooks' },
       ]),
     );
+  });
+
+  it('names the part of the period no imported statement takes in', async () => {
+    const partly =
+      'No imported statement of the Utility Account takes in 16 Nov 2026, 00:00 to 30 Nov 2026, 23:59: movements then are not shown. Import the Utility Account statement for that stretch to complete the period.';
+    bridge.answer('statements.float', () => november({ partly }));
+    renderWithProviders(<FloatStatement account="Utility Account" period="2026-11" />);
+    expect((await screen.findByTestId('float-partly')).textContent).toContain(partly);
   });
 
   it('says plainly when the balances break, with the receipts either side', async () => {

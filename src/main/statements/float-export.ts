@@ -78,7 +78,9 @@ export function floatStatementTable(view: FloatStatement): ExportTable {
       yield [
         new Date(Date.parse(view.to) - 1000).toISOString(),
         null,
-        `Closing balance (totals of the period in Paid in and Withdrawn). ${view.check?.words ?? ''}`.trim(),
+        ['Closing balance (totals of the period in Paid in and Withdrawn).', view.check?.words ?? null, view.partly]
+          .filter((part) => part !== null)
+          .join(' '),
         null,
         kes(view.paidInCents),
         kes(view.withdrawnCents),
@@ -101,7 +103,7 @@ export function floatStatementTable(view: FloatStatement): ExportTable {
  * and Xero asks once per account when a date could be read either way. Payee is the name M-Pesa
  * shows for the other party, Description the statement's Details (and the payroll run, when the
  * row paid one), Reference the M-Pesa receipt. No opening or closing rows and no balance column:
- * Xero asks for those to be removed. Xero imports up to 1,000 lines per file.
+ * Xero asks for those to be removed. Xero imports up to 1,000 lines per file (`xeroLinesPerFile` in the contract).
  * Sources: Xero Central "Import a CSV bank statement file" (as mirrored by accountants' help
  * pages) and the Xero guide's "Date – DD/MM/YYYY; Amount – for money spent use a minus sign".
  */

@@ -44,6 +44,8 @@ export interface FloatStatement {
   covered: boolean;
   /** What to import when not covered, in plain words. */
   missing: string | null;
+  /** Parts of the period no imported statement takes in, when some statement does: what to import. */
+  partly: string | null;
   openingBalanceCents: Cents | null;
   closingBalanceCents: Cents | null;
   movements: FloatMovement[];
@@ -78,14 +80,23 @@ const net = (r: MovementRecord): Cents => r.paid_in_cents - r.withdrawn_cents;
  * row before's balance after), each chain in its own order.
  */
 function chainsOf(group: readonly MovementRecord[]): MovementRecord[][] {
+  // Rows by their balance before, so linking is one pass even when a whole payroll shares a minute.
+  const startingAt = new Map<number, MovementRecord[]>();
+  for (const row of group) {
+    if (row.balance_cents === null) continue;
+    const before = row.balance_cents - net(row);
+    const rows = startingAt.get(before);
+    if (rows === undefined) startingAt.set(before, [row]);
+    else rows.push(row);
+  }
   const next = new Map<MovementRecord, MovementRecord>();
   const linked = new Set<MovementRecord>();
   for (const row of group) {
     if (row.balance_cents === null) continue;
-    const successor = group.find(
-      (s) => s !== row && !linked.has(s) && s.balance_cents !== null && s.balance_cents - net(s) === row.balance_cents,
-    );
-    if (successor === undefined) continue;
+    const candidates = startingAt.get(row.balance_cents) ?? [];
+    const at = candidates.findIndex((s) => s !== row);
+    if (at === -1) continue;
+    const [successor] = candidates.splice(at, 1) as [MovementRecord];
     next.set(row, successor);
     linked.add(successor);
   }
@@ -126,8 +137,9 @@ function inBalanceOrder(rows: readonly MovementRecord[], before: number | null):
       const head = chain[0] as MovementRecord;
       if (current !== null && head.balance_cents !== null && head.balance_cents - net(head) === current)
         return -Infinity;
-      const ids = chain.map((r) => r.id);
-      return forwards >= 0 ? Math.min(...ids) : -Math.max(...ids);
+      return forwards >= 0
+        ? chain.reduce((least, r) => Math.min(least, r.id), Infinity)
+        : -chain.reduce((most, r) => Math.max(most, r.id), -Infinity);
     };
     chains.sort((a, b) => place(a) - place(b));
     for (const chain of chains) ordered.push(...chain);
@@ -208,6 +220,50 @@ function coveringImport(
   return row ?? null;
 }
 
+interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * The stretches of [from, to) that no imported statement of the account takes in: each import's
+ * stated period, or, for a file that states none, the first to the last row it brought.
+ */
+function uncovered(db: ProfileDatabase, account: string, from: string, to: string): Span[] {
+  const spans = (
+    db
+      .prepare(
+        `SELECT coalesce(i.period_from, min(s.completed_at)) AS first, coalesce(i.period_to, max(s.completed_at)) AS last
+           FROM statement_imports i LEFT JOIN statement_rows s ON s.import_id = i.id
+          WHERE i.account = ? GROUP BY i.id`,
+      )
+      .all(account) as Array<{ first: string | null; last: string | null }>
+  )
+    .filter((r): r is { first: string; last: string } => r.first !== null && r.last !== null)
+    // Stated periods end on their last second (23:59:59), and a row's second takes in that second.
+    .map((r) => ({ from: Date.parse(r.first), to: Date.parse(r.last) + 1000 }))
+    .sort((a, b) => a.from - b.from);
+  const holes: Span[] = [];
+  let cursor = Date.parse(from);
+  const end = Date.parse(to);
+  for (const span of spans) {
+    if (cursor >= end) break;
+    if (span.to <= cursor) continue;
+    if (span.from > cursor) holes.push({ from: cursor, to: Math.min(span.from, end) });
+    cursor = Math.max(cursor, span.to);
+  }
+  if (cursor < end) holes.push({ from: cursor, to: end });
+  return holes.filter((h) => h.to - h.from >= 60_000);
+}
+
+function partlyWords(account: string, holes: readonly Span[]): string | null {
+  if (holes.length === 0) return null;
+  const stretches = holes
+    .map((h) => `${formatDateTime(new Date(h.from))} to ${formatDateTime(new Date(h.to - 1000))}`)
+    .join(', ');
+  return `No imported statement of the ${account} takes in ${stretches}: movements then are not shown. Import the ${account} statement for ${holes.length === 1 ? 'that stretch' : 'those stretches'} to complete the period.`;
+}
+
 function ledgerEntries(db: ProfileDatabase, from: string, to: string): number {
   return db
     .prepare(
@@ -272,6 +328,7 @@ function notCovered(account: string, period: string, from: string, to: string, e
     from,
     to,
     covered: false,
+    partly: null,
     missing: `No imported M-Pesa statement of the ${account} covers ${period} (${formatDateTime(from)} to ${formatDateTime(last)}). Export the ${account} statement for these dates from the M-Pesa organisation portal and import it. ${ledger}`,
     openingBalanceCents: null,
     closingBalanceCents: null,
@@ -349,6 +406,7 @@ export function floatStatement(db: ProfileDatabase, account: string, period: str
     to,
     covered: true,
     missing: null,
+    partly: partlyWords(account, uncovered(db, account, from, to)),
     openingBalanceCents: opening,
     closingBalanceCents: closing,
     movements,

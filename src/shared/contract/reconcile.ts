@@ -146,6 +146,7 @@ export const floatStatementView = z.object({
   to: isoInstant,
   covered: z.boolean(),
   missing: z.string().nullable(),
+  partly: z.string().nullable(),
   openingBalanceCents: cents.nullable(),
   closingBalanceCents: cents.nullable(),
   movements: z.array(
@@ -170,6 +171,9 @@ export const floatStatementView = z.object({
   withoutLedgerRow: z.number().int(),
 });
 export type FloatStatementView = z.output<typeof floatStatementView>;
+
+/** Xero's limit on statement lines in one imported file. */
+export const xeroLinesPerFile = 1000;
 
 /** csv and xlsx to read; xero and quickbooks in those programs' bank-statement import layouts. */
 export const floatExportFormat = z.enum(['csv', 'xlsx', 'xero', 'quickbooks']);

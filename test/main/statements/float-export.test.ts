@@ -73,6 +73,10 @@ describe('float statement exports', () => {
       withoutLedgerRow: 2,
       check: { adds: true, chains: true, breaks: [] },
     });
+    // The file states no period: it is taken to end at its last row, and the rest of November is named.
+    expect(view.partly).toBe(
+      'No imported statement of the Utility Account takes in 20 Nov 2026, 14:00 to 30 Nov 2026, 23:59: movements then are not shown. Import the Utility Account statement for that stretch to complete the period.',
+    );
     expect(view.movements.map((m) => [m.receipt, m.runTitle])).toEqual([
       ['SLD4000001', null],
       ['SLD4000002', 'November wages'],

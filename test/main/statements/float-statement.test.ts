@@ -3,11 +3,15 @@
 // its amount and run title, a row missing from the export named by the receipts either side, and
 // a period no statement covers said plainly, with its ledger entries counted.
 import { request } from 'undici';
+import { openDatabase } from '../../../src/main/db';
 import { afterEach, describe, expect, it } from 'vitest';
 import { floatStatement } from '../../../src/main/statements/float-statement';
 import { importStatement } from '../../../src/main/statements/import';
 import { nairobiMonth } from '../../../src/shared/time';
+import { tempFolder } from '../db/temp-folder';
 import { approvedRun, customersFor, harness, worker, type Harness } from '../payroll/engine/harness';
+
+const temp = tempFolder('mshahara-float-');
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -128,5 +132,33 @@ describe('the float statement', () => {
     });
     expect(view.missing).toContain('No imported M-Pesa statement of the Utility Account covers');
     expect(view.missing).toContain(`The ledger has ${workers.length} entries in this period`);
+  });
+
+  it('rows of one second go in the order their balances add up, whichever way the file lists them', async () => {
+    const header =
+      'Receipt No.,Completion Time,Initiation Time,Details,Transaction Status,Paid In,Withdrawn,Balance,Balance Confirmed,Reason Type,Other Party Info,Linked Transaction ID,A/C No.';
+    // Oldest first, as SFTP extracts list them, and all in one second: only the balances say the order.
+    const rows = [
+      'SLG7000001,02-11-2026 09:00:00,,Business Payment to Customer,Completed,,100.00,900.00,TRUE,,254711000001 - A,,',
+      'SLG7000002,02-11-2026 09:00:00,,Business Payment to Customer,Completed,,200.00,700.00,TRUE,,254711000002 - B,,',
+      'SLG7000003,02-11-2026 09:00:00,,Business Payment to Customer,Completed,,300.00,400.00,TRUE,,254711000003 - C,,',
+    ];
+    for (const [name, lines] of [
+      ['oldest-first', rows],
+      ['newest-first', [...rows].reverse()],
+    ] as const) {
+      const db = openDatabase(temp.path(`${name}.sqlite`));
+      await importStatement(db, {
+        fileName: 'ORG_600000_Utility Account_Completed_20261130235959.csv',
+        bytes: Buffer.from([header, ...lines].join('\r\n')),
+        actor: 'accountant',
+        now: '2026-12-01T06:00:00.000Z',
+      });
+      const view = floatStatement(db, 'Utility Account', '2026-11');
+      expect(view.movements.map((m) => m.receipt)).toEqual(['SLG7000001', 'SLG7000002', 'SLG7000003']);
+      expect([view.openingBalanceCents, view.closingBalanceCents]).toEqual([1_000_00, 400_00]);
+      expect(view.check).toMatchObject({ adds: true, chains: true });
+      db.close();
+    }
   });
 });

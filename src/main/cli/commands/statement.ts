@@ -2,6 +2,7 @@
 // once and prints the buckets with counts and totals, the unreadable rows and the balance breaks.
 // `statement float <account> <period>`: the account's float statement, or its export.
 import { basename } from 'node:path';
+import { xeroLinesPerFile } from '../../../shared/contract/reconcile';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { openProfileDatabase } from '../../composition/profile-database';
 import { importStatement, normaliseAccount, type StatementImportResult } from '../../statements/import';
@@ -145,6 +146,12 @@ async function floatCommand(
     if (format !== undefined) {
       const rows = await exportFloatStatement(view, values.out ?? io.out, format as FloatExportFormat);
       if (values.out !== undefined) line(io.err, `Wrote ${values.out} (${formatCount(rows, 'movement')}).`);
+      if (view.partly !== null) line(io.err, view.partly);
+      if (format === 'xero' && rows > xeroLinesPerFile)
+        line(
+          io.err,
+          `Xero imports up to ${formatNumber(xeroLinesPerFile)} lines a file: export shorter periods (days, e.g. 2026-12-01..2026-12-15).`,
+        );
     } else if (values.json === true) line(io.out, JSON.stringify(view, null, 2));
     else printFloat(view, io);
     return view.covered && view.check?.adds === true && view.check.chains ? 0 : 1;
@@ -160,6 +167,7 @@ function printFloat(v: FloatStatement, io: CliIo): void {
     line(io.err, v.missing ?? 'No imported statement covers this period.');
     return;
   }
+  if (v.partly !== null) line(io.err, v.partly);
   line(io.out, `Opening balance  ${formatKesWithCurrency(v.openingBalanceCents as number)}`);
   if (v.movements.length > 0)
     line(

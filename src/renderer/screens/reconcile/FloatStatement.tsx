@@ -10,7 +10,8 @@ import { When } from '../../components/When';
 import { showProblem } from '../../components/notify';
 import { deliverFile } from '../../lib/produced-file';
 import { useContractQuery } from '../../lib/queries';
-import { formatCount } from '../../../shared/format';
+import { xeroLinesPerFile } from '../../../shared/contract';
+import { formatCount, formatNumber } from '../../../shared/format';
 
 type FloatFormat = 'csv' | 'xlsx' | 'xero' | 'quickbooks';
 
@@ -55,6 +56,11 @@ export function FloatStatement({ account, period }: { account: string; period: s
       >
         {v.check?.words}
       </Alert>
+      {v.partly !== null && (
+        <Alert color="yellow" title="Part of the period has no statement" data-testid="float-partly">
+          {v.partly}
+        </Alert>
+      )}
       <Group gap="xs">
         <Text size="sm">Export:</Text>
         {exportButtons.map(({ format, label }) => (
@@ -68,6 +74,12 @@ export function FloatStatement({ account, period }: { account: string; period: s
             {label}
           </Button>
         ))}
+        {v.movements.length > xeroLinesPerFile && (
+          <Text size="xs" c="dimmed" data-testid="float-xero-limit">
+            Xero imports up to {formatNumber(xeroLinesPerFile)} lines a file: for Xero, export shorter periods (days,
+            such as 2026-12-01..2026-12-15).
+          </Text>
+        )}
       </Group>
       <Table striped data-testid="float-table">
         <Table.Thead>
