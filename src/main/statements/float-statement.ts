@@ -142,7 +142,7 @@ function inBalanceOrder(rows: readonly MovementRecord[], before: number | null):
         : -chain.reduce((most, r) => Math.max(most, r.id), -Infinity);
     };
     chains.sort((a, b) => place(a) - place(b));
-    for (const chain of chains) ordered.push(...chain);
+    for (const chain of chains) for (const row of chain) ordered.push(row);
     const last = ordered.at(-1) as MovementRecord;
     current = last.balance_cents;
     i = j;
