@@ -74,6 +74,8 @@ const readsOnly: ReadonlySet<MethodName> = new Set<MethodName>([
   'reconcile.export',
   'reports.failedPayments',
   'reports.failedPaymentsExport',
+  'statements.float',
+  'statements.floatExport',
 ]);
 
 /** What a call that could not reach the core says, by why. */

@@ -27,6 +27,7 @@ Commands:
   relay            set the profile up with the companion relay (key, register, save, show)
   template         write the payroll file template (CSV or XLSX) to fill in and import
   statement import import an M-Pesa statement (CSV or XLSX) and match it against the ledger
+  statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
 
 Every command takes --profile <name> (default: demo) and --help.

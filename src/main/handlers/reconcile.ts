@@ -11,6 +11,8 @@ import {
   tickRows,
 } from '../statements/reconcile';
 import { exportReconciliation } from '../statements/report';
+import { floatStatement } from '../statements/float-statement';
+import { exportFloatStatement, floatExportFileStem } from '../statements/float-export';
 import { latestTransactionId } from '../ledger/query';
 import type { ApiContext } from './context';
 import { exportFileName, produceFile } from './files';
@@ -24,7 +26,9 @@ type ReconcileMethods =
   | 'reconcile.decide'
   | 'reconcile.finish'
   | 'reconcile.history'
-  | 'reconcile.export';
+  | 'reconcile.export'
+  | 'statements.float'
+  | 'statements.floatExport';
 
 export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, ReconcileMethods> {
   const core = () => ctx.session.require();
@@ -119,6 +123,19 @@ export function reconcileHandlers(ctx: ApiContext): Pick<ContractHandlers, Recon
           await exportReconciliation(view, path, format);
           return view.rows.length;
         },
+      );
+    },
+    'statements.float': ({ account, period }) => floatStatement(core().db, account, period),
+    'statements.floatExport': ({ account, period, format }) => {
+      const { db, profile } = core();
+      const view = floatStatement(db, account, period);
+      const extension = format === 'xlsx' ? 'xlsx' : 'csv';
+      return produceFile(
+        ctx,
+        profile.name,
+        exportFileName(floatExportFileStem(view, format), extension),
+        extension,
+        (path) => exportFloatStatement(view, path, format),
       );
     },
   };

@@ -122,10 +122,10 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'certificate.load': [['certificate.info']],
   'profiles.select': [['profiles.list']],
   'profiles.create': [['profiles.list']],
-  'statements.import': [['reconcile.show'], ['reconcile.history']],
+  'statements.import': [['reconcile.show'], ['reconcile.history'], ['statements.float']],
   'reconcile.tick': [['reconcile.show']],
   'reconcile.tickMatched': [['reconcile.show']],
-  'reconcile.decide': [['reconcile.show']],
+  'reconcile.decide': [['reconcile.show'], ['statements.float']],
   'reconcile.finish': [['reconcile.show'], ['reconcile.history']],
 };
 

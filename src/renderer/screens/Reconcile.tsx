@@ -1,11 +1,13 @@
 // Reconciliation: the M-Pesa statement as the accountant's ground truth. Import a statement (with a
 // preview), look at every row in its bucket beside the ledger row, tick rows until the difference
-// to the statement's closing balance is zero and finish (the rows lock), and see the history.
+// to the statement's closing balance is zero and finish (the rows lock), see the history, and read
+// an account's float statement for the period (and export it for Xero or QuickBooks).
 import { Group, Select, Stack, Tabs, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { invalidate } from '../lib/queries';
 import { nairobiMonth } from '../../shared/time';
+import { FloatStatement } from './reconcile/FloatStatement';
 import { History } from './reconcile/History';
 import { ImportStatement } from './reconcile/ImportStatement';
 import { Matching } from './reconcile/Matching';
@@ -16,8 +18,8 @@ export function Reconcile() {
   const [period, setPeriod] = useState(() => nairobiMonth());
   const [tab, setTab] = useState<string | null>('import');
   const client = useQueryClient();
-  // A tick, a decision, an import or a finish: the period and the history are read again.
-  const changed = () => void invalidate(client, [['reconcile.show'], ['reconcile.history']]);
+  // A tick, a decision, an import or a finish: the period, the history and the float are read again.
+  const changed = () => void invalidate(client, [['reconcile.show'], ['reconcile.history'], ['statements.float']]);
   return (
     <Stack data-testid="reconcile">
       <Group justify="space-between">
@@ -54,6 +56,9 @@ export function Reconcile() {
           <Tabs.Tab value="history" data-testid="tab-history">
             History
           </Tabs.Tab>
+          <Tabs.Tab value="float" data-testid="tab-float">
+            Float statement
+          </Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="import" pt="md">
           <ImportStatement
@@ -71,6 +76,9 @@ export function Reconcile() {
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <History />
+        </Tabs.Panel>
+        <Tabs.Panel value="float" pt="md">
+          <FloatStatement account={account} period={period} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -60,6 +60,8 @@ export const methodNameList = [
   'reconcile.export',
   'reports.failedPayments',
   'reports.failedPaymentsExport',
+  'statements.float',
+  'statements.floatExport',
 ] as const;
 
 export const eventNameList = [

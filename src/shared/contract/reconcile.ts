@@ -1,6 +1,6 @@
 // Reconciliation in the contract: importing an M-Pesa statement (with a preview), the matching
 // buckets, a reconciliation per account and period with ticks, decisions and a finish that locks,
-// its history and its report.
+// its history and its report; the float statement of an account and its exports (Xero, QuickBooks).
 import { z } from 'zod';
 import { cents, exportFormat, id, isoInstant, producedFile, uploadedFile } from './common';
 
@@ -138,6 +138,46 @@ export const reconciliationView = z.object({
 });
 export type ReconciliationViewData = z.output<typeof reconciliationView>;
 
+/** The float statement of one account for a period: M-Pesa's own balances, every movement, the check. */
+export const floatStatementView = z.object({
+  account: z.string(),
+  period: z.string(),
+  from: isoInstant,
+  to: isoInstant,
+  covered: z.boolean(),
+  missing: z.string().nullable(),
+  partly: z.string().nullable(),
+  openingBalanceCents: cents.nullable(),
+  closingBalanceCents: cents.nullable(),
+  movements: z.array(
+    z.object({
+      statementRowId: id,
+      receipt: z.string(),
+      completedAt: isoInstant,
+      details: z.string(),
+      otherParty: z.string().nullable(),
+      paidInCents: cents,
+      withdrawnCents: cents,
+      balanceCents: cents.nullable(),
+      ledgerId: id.nullable(),
+      runId: id.nullable(),
+      runTitle: z.string().nullable(),
+    }),
+  ),
+  paidInCents: cents,
+  withdrawnCents: cents,
+  check: z.object({ adds: z.boolean(), chains: z.boolean(), breaks: z.array(gap), words: z.string() }).nullable(),
+  ledgerEntries: z.number().int(),
+  withoutLedgerRow: z.number().int(),
+});
+export type FloatStatementView = z.output<typeof floatStatementView>;
+
+/** Xero's limit on statement lines in one imported file. */
+export const xeroLinesPerFile = 1000;
+
+/** csv and xlsx to read; xero and quickbooks in those programs' bank-statement import layouts. */
+export const floatExportFormat = z.enum(['csv', 'xlsx', 'xero', 'quickbooks']);
+
 export const reconcileMethods = {
   /** Reads a statement file without storing anything: account, balances, rows, unreadable lines, breaks. */
   'statements.preview': {
@@ -192,4 +232,9 @@ export const reconcileMethods = {
     ),
   },
   'reconcile.export': { input: z.object({ account, period, format: exportFormat }).strict(), output: producedFile },
+  'statements.float': { input: z.object({ account, period }).strict(), output: floatStatementView },
+  'statements.floatExport': {
+    input: z.object({ account, period, format: floatExportFormat }).strict(),
+    output: producedFile,
+  },
 } as const;
