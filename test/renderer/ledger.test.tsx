@@ -111,4 +111,18 @@ describe('Ledger', () => {
     await user.click(await screen.findByRole('option', { name: '#4 Bonasi ya Désemba' }));
     await vi.waitFor(() => expect(bridge.callsOf('ledger.list').at(-1)).toMatchObject({ filter: { runId: 4 } }));
   });
+
+  it('sends a person looking for failed payouts to the failed payments report', async () => {
+    const user = userEvent.setup();
+    bridge.data.ledger = rows;
+    openAt('/#/ledger');
+    await screen.findByText('Akinyi Otieno');
+    expect(screen.queryByTestId('ledger-failed-hint')).toBeNull();
+
+    await user.click(screen.getByTestId('ledger-status'));
+    await user.click(await screen.findByRole('option', { name: 'Failed' }));
+    const hint = await screen.findByTestId('ledger-failed-hint');
+    await user.click(within(hint).getByRole('button', { name: 'Open Failed payments' }));
+    await vi.waitFor(() => expect(window.location.hash).toBe('#/failed'));
+  });
 });

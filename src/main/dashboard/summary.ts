@@ -5,14 +5,12 @@ import { countNeedingAction } from '../callback-sources/inbox/entries';
 import { nairobiDay, nairobiDayStart } from '../../shared/time';
 import type { ProfileDatabase } from '../db';
 import type { AuditAlarm } from '../ledger/audit-alarm';
-import { ledgerTotals } from '../ledger/query';
+import { ledgerTotals, totalsPerDay } from '../ledger/query';
 import { latestFloat } from '../payroll/float';
 import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from '../payroll/status';
 
 export type DashboardSummary = MethodOutput<'dashboard.summary'>;
 
-// Nairobi keeps UTC+3 all year, so SQLite can shift UTC times to Nairobi days with a fixed offset.
-const nairobiDaySql = (column: string) => `date(${column}, '+3 hours')`;
 const chartDays = 30;
 
 /** "2026-11-21" for the Nairobi day `daysAgo` before `now`. */
@@ -25,10 +23,6 @@ function nextMonthFirstDay(month: string): string {
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 10);
 }
-
-// Only current rows: a corrected transaction is replaced by its correction.
-const currentPayouts = `FROM transactions t WHERE t.kind = 'b2c_payment' AND t.direction = 'out'
-  AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)`;
 
 export function dashboardSummary(
   db: ProfileDatabase,
@@ -47,26 +41,18 @@ export function dashboardSummary(
     direction: 'out',
   });
 
+  // The last 30 Nairobi days of payouts, from the ledger's per-day totals.
   const firstDay = nairobiDaysAgo(now, chartDays - 1);
-  const settled = db
-    .prepare(`SELECT t.status, count(*) AS n ${currentPayouts} AND t.occurred_at >= ? GROUP BY t.status`)
-    .all(nairobiDayStart(firstDay)) as Array<{ status: 'completed' | 'failed'; n: number }>;
-  const paid = settled.find((s) => s.status === 'completed')?.n ?? 0;
-  const failedSettled = settled.find((s) => s.status === 'failed')?.n ?? 0;
-
-  const perDay = new Map(
-    (
-      db
-        .prepare(
-          `SELECT ${nairobiDaySql('t.occurred_at')} AS day, count(*) AS n, sum(t.amount_cents) AS cents ${currentPayouts} AND t.status = 'completed' AND t.occurred_at >= ? GROUP BY day`,
-        )
-        .all(nairobiDayStart(firstDay)) as Array<{ day: string; n: number; cents: number }>
-    ).map((row) => [row.day, row]),
-  );
+  const days = totalsPerDay(db, { fromDay: firstDay, kind: 'b2c_payment', direction: 'out' });
+  const settledCount = (status: 'completed' | 'failed'): number =>
+    days.filter((d) => d.status === status).reduce((sum, d) => sum + d.count, 0);
+  const paid = settledCount('completed');
+  const failedSettled = settledCount('failed');
+  const perDay = new Map(days.filter((d) => d.status === 'completed').map((d) => [d.day, d]));
   const payoutsPerDay = Array.from({ length: chartDays }, (_, index) => {
     const day = nairobiDaysAgo(now, chartDays - 1 - index);
     const row = perDay.get(day);
-    return { day, count: row?.n ?? 0, amountCents: row?.cents ?? 0 };
+    return { day, count: row?.count ?? 0, amountCents: row?.amountCents ?? 0 };
   });
 
   const unknownPayouts = (

@@ -286,20 +286,24 @@ function answeredByDayTotals(filter: LedgerFilter): boolean {
 }
 
 const dayMs = 86_400_000;
-const startOfUtcDay = (ms: number): number => Math.floor(ms / dayMs) * dayMs;
-const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+/** Nairobi keeps UTC+3 all year: its days start at 21:00 UTC, as the day totals (migration 005) count them. */
+const nairobiOffsetMs = 3 * 3_600_000;
+const startOfNairobiDay = (ms: number): number => Math.floor((ms + nairobiOffsetMs) / dayMs) * dayMs - nairobiOffsetMs;
+const dayOf = (ms: number): string => new Date(ms + nairobiOffsetMs).toISOString().slice(0, 10);
 
 /**
- * Totals from the per-day table for the whole days inside the range, plus a scan of the partial
- * days at either edge (a Nairobi day starts at 21:00 UTC): each edge is less than a day of rows.
+ * Totals from the per-Nairobi-day table for the whole days inside the range, plus a scan of any
+ * partial day at either edge (each less than a day of rows). The screens' ranges are whole Nairobi
+ * days, so they have no edges to scan.
  */
 function dayTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
   const from = filter.from === undefined ? undefined : Date.parse(filter.from);
   const to = filter.to === undefined ? undefined : Date.parse(filter.to);
   if (from !== undefined && to !== undefined && from >= to) ledgerWhere(filter); // refuses the range
   // Whole days: [firstDay, endDay). A range shorter than a whole day is scanned as it is.
-  const firstDay = from === undefined ? undefined : from === startOfUtcDay(from) ? from : startOfUtcDay(from) + dayMs;
-  const endDay = to === undefined ? undefined : startOfUtcDay(to);
+  const firstDay =
+    from === undefined ? undefined : from === startOfNairobiDay(from) ? from : startOfNairobiDay(from) + dayMs;
+  const endDay = to === undefined ? undefined : startOfNairobiDay(to);
   if (
     (from !== undefined && Number.isNaN(from)) ||
     (to !== undefined && Number.isNaN(to)) ||
@@ -349,6 +353,34 @@ function dayTotals(db: ProfileDatabase, filter: LedgerFilter): LedgerTotals {
     totals.estimatedChargesCents += part.estimatedChargesCents;
   }
   return totals;
+}
+
+/** One Nairobi day's movements of one kind, direction and status, as the day totals hold them. */
+export interface DayTotal {
+  day: string;
+  status: TransactionStatus;
+  count: number;
+  amountCents: Cents;
+}
+
+/** The day totals from Nairobi day `fromDay` on (YYYY-MM-DD), for one kind and direction: no row is scanned. */
+export function totalsPerDay(
+  db: ProfileDatabase,
+  options: { fromDay: string; kind: TransactionKind; direction: TransactionDirection },
+): DayTotal[] {
+  return (
+    db
+      .prepare(
+        `SELECT day, status, count, amount_cents FROM ledger_day_totals
+          WHERE day >= ? AND kind = ? AND direction = ? AND count > 0 ORDER BY day`,
+      )
+      .all(options.fromDay, options.kind, options.direction) as Array<{
+      day: string;
+      status: TransactionStatus;
+      count: number;
+      amount_cents: number;
+    }>
+  ).map((row) => ({ day: row.day, status: row.status, count: row.count, amountCents: row.amount_cents }));
 }
 
 /** One page of the filtered, sorted ledger with the totals of the whole filtered set. */

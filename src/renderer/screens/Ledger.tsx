@@ -1,6 +1,6 @@
 // Ledger: every money movement in one virtualized table that stays smooth at a million rows —
 // filters, search, totals of the filtered set, a detail drawer with the raw callback, export.
-import { Button, Group, MultiSelect, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, MultiSelect, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState } from 'react';
 import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
@@ -161,6 +161,7 @@ export function Ledger() {
   // The open transaction lives in the URL (#/ledger/345): a reload keeps it open.
   const open = useNavigation((state) => state.ledgerId);
   const openLedgerRow = useNavigation((state) => state.openLedgerRow);
+  const openFailedPayments = useNavigation((state) => state.openFailedPayments);
   const [exporting, setExporting] = useState<string | undefined>(undefined);
 
   const [fromDay, toDay, minCents, maxCents] = [days.from, days.to, bounds.min.cents, bounds.max.cents];
@@ -253,6 +254,7 @@ export function Ledger() {
           }))}
           value={statuses}
           onChange={setStatuses}
+          data-testid="ledger-status"
           w={170}
           clearable
         />
@@ -297,6 +299,19 @@ export function Ledger() {
           </>
         )}
       </Group>
+      {statuses.includes('failed') && (
+        <Alert color="blue" variant="light" data-testid="ledger-failed-hint">
+          <Group justify="space-between">
+            <Text size="sm">
+              A salary payout M-Pesa refused moved no money, so it is not a ledger row. Every refused try, with why and
+              what happened next, is in Failed payments.
+            </Text>
+            <Button size="compact-sm" variant="light" onClick={() => openFailedPayments(runId)}>
+              Open Failed payments
+            </Button>
+          </Group>
+        </Alert>
+      )}
       <Problem error={problem} title="The ledger could not load" />
       <LedgerTable total={total} onOpen={(row) => openLedgerRow(row.id)} />
       {open !== undefined && <LedgerDetail id={open} onClose={() => openLedgerRow(undefined)} />}

@@ -57,7 +57,8 @@ export const useLedger = create<LedgerState>((set, get) => {
         totals !== undefined &&
         totals.inCents === answer.totals.inCents &&
         totals.outCents === answer.totals.outCents &&
-        totals.chargesCents === answer.totals.chargesCents;
+        totals.chargesCents === answer.totals.chargesCents &&
+        totals.estimatedChargesCents === answer.totals.estimatedChargesCents;
       set({
         pages,
         total: total === answer.total ? total : answer.total,

@@ -1,7 +1,7 @@
-// The ledger as accountants read it. Charges in the day totals as the ledger knows them best: the
-// charge M-Pesa's statement confirmed where there is one (confirmed_charges), else the charge on the
-// row; and beside it how much of that is still the tariff's estimate, so totals say which is which
-// without a scan. And the payroll behind a payment: its rows found by run (attempt) and by the
+// The ledger as accountants read it. The day totals per Nairobi day (the days people pick), with
+// charges as the ledger knows them best: the charge M-Pesa's statement confirmed where there is one
+// (confirmed_charges), else the charge on the row; and beside it how much of that is still the
+// tariff's estimate, so totals say which is which without a scan. And the payroll behind a payment: its rows found by run (attempt) and by the
 // payroll reference of the line that paid them.
 export const sql = `
 -- A payment's ledger rows by the attempt that paid it, corrections included (the run filter).
@@ -27,31 +27,36 @@ BEGIN
   INSERT OR IGNORE INTO payroll_references (reference) VALUES (NEW.remarks);
 END;
 
-ALTER TABLE ledger_day_totals ADD COLUMN estimated_charge_cents INTEGER NOT NULL DEFAULT 0;
-
-UPDATE ledger_day_totals AS d SET estimated_charge_cents = e.cents
-  FROM (SELECT substr(t.occurred_at, 1, 10) AS day, t.direction, t.kind, t.status, sum(t.charge_cents) AS cents
-          FROM transactions t
-         WHERE t.charge_basis = 'estimated' AND t.charge_cents IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)
-           AND NOT EXISTS (SELECT 1 FROM confirmed_charges cc WHERE cc.transaction_id = t.id)
-         GROUP BY 1, 2, 3, 4) AS e
- WHERE d.day = e.day AND d.direction = e.direction AND d.kind = e.kind AND d.status = e.status;
-
-UPDATE ledger_day_totals AS d SET charge_cents = d.charge_cents + e.cents
-  FROM (SELECT substr(t.occurred_at, 1, 10) AS day, t.direction, t.kind, t.status,
-               sum(cc.charge_cents - coalesce(t.charge_cents, 0)) AS cents
-          FROM confirmed_charges cc JOIN transactions t ON t.id = cc.transaction_id
-         WHERE NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)
-         GROUP BY 1, 2, 3, 4) AS e
- WHERE d.day = e.day AND d.direction = e.direction AND d.kind = e.kind AND d.status = e.status;
-
+-- The day totals are rebuilt per Nairobi day (UTC+3 all year, no daylight saving): every range a
+-- person picks is whole Nairobi days, so it is answered from this table without scanning the edges,
+-- and the dashboard's payouts per day read it directly.
 DROP TRIGGER ledger_day_totals_add;
+DROP TABLE ledger_day_totals;
+CREATE TABLE ledger_day_totals (
+  day           TEXT NOT NULL,       -- Nairobi date of occurred_at, YYYY-MM-DD
+  direction     TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  count         INTEGER NOT NULL,
+  amount_cents  INTEGER NOT NULL,
+  charge_cents  INTEGER NOT NULL,    -- best known: the statement's confirmed charge, else the row's
+  estimated_charge_cents INTEGER NOT NULL,   -- the part of charge_cents still the tariff's estimate
+  PRIMARY KEY (day, direction, kind, status)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO ledger_day_totals (day, direction, kind, status, count, amount_cents, charge_cents, estimated_charge_cents)
+SELECT date(t.occurred_at, '+3 hours'), t.direction, t.kind, t.status, count(*), sum(t.amount_cents),
+       sum(coalesce(cc.charge_cents, t.charge_cents, 0)),
+       sum(CASE WHEN cc.transaction_id IS NULL AND t.charge_basis = 'estimated' THEN coalesce(t.charge_cents, 0) ELSE 0 END)
+  FROM transactions t LEFT JOIN confirmed_charges cc ON cc.transaction_id = t.id
+ WHERE NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = t.id)
+ GROUP BY 1, 2, 3, 4;
+
 CREATE TRIGGER ledger_day_totals_add
 AFTER INSERT ON transactions
 BEGIN
   INSERT INTO ledger_day_totals (day, direction, kind, status, count, amount_cents, charge_cents, estimated_charge_cents)
-  VALUES (substr(NEW.occurred_at, 1, 10), NEW.direction, NEW.kind, NEW.status, 1, NEW.amount_cents, coalesce(NEW.charge_cents, 0),
+  VALUES (date(NEW.occurred_at, '+3 hours'), NEW.direction, NEW.kind, NEW.status, 1, NEW.amount_cents, coalesce(NEW.charge_cents, 0),
           CASE WHEN NEW.charge_basis = 'estimated' THEN coalesce(NEW.charge_cents, 0) ELSE 0 END)
   ON CONFLICT (day, direction, kind, status) DO UPDATE SET
     count = count + 1,
@@ -71,7 +76,7 @@ BEGIN
         WHERE o.id = NEW.corrects_id)
    WHERE NEW.corrects_id IS NOT NULL
      AND (day, direction, kind, status) =
-         (SELECT substr(occurred_at, 1, 10), direction, kind, status FROM transactions WHERE id = NEW.corrects_id);
+         (SELECT date(occurred_at, '+3 hours'), direction, kind, status FROM transactions WHERE id = NEW.corrects_id);
 END;
 
 -- The statement confirms a row's charge: the confirmed figure replaces the row's in the totals.
@@ -84,6 +89,6 @@ BEGIN
       (SELECT CASE WHEN charge_basis = 'estimated' THEN coalesce(charge_cents, 0) ELSE 0 END FROM transactions WHERE id = NEW.transaction_id)
    WHERE NOT EXISTS (SELECT 1 FROM transactions c WHERE c.corrects_id = NEW.transaction_id)
      AND (day, direction, kind, status) =
-         (SELECT substr(occurred_at, 1, 10), direction, kind, status FROM transactions WHERE id = NEW.transaction_id);
+         (SELECT date(occurred_at, '+3 hours'), direction, kind, status FROM transactions WHERE id = NEW.transaction_id);
 END;
 `;
