@@ -13,16 +13,38 @@ import { FirstStart } from './screens/FirstStart';
 import { useApp } from './stores/app';
 import { followUrl, screens, screenTitles, useNavigation, type Screen } from './stores/navigation';
 
-// Screens other than the dashboard load when first opened, keeping the first paint small.
-const Workers = lazy(() => import('./screens/Workers').then((module) => ({ default: module.Workers })));
-const Runs = lazy(() => import('./screens/Runs').then((module) => ({ default: module.Runs })));
-const Ledger = lazy(() => import('./screens/Ledger').then((module) => ({ default: module.Ledger })));
-const FailedPayments = lazy(() =>
-  import('./screens/FailedPayments').then((module) => ({ default: module.FailedPayments })),
-);
-const Reconcile = lazy(() => import('./screens/Reconcile').then((module) => ({ default: module.Reconcile })));
-const Inbox = lazy(() => import('./screens/Inbox').then((module) => ({ default: module.Inbox })));
-const Settings = lazy(() => import('./screens/Settings').then((module) => ({ default: module.Settings })));
+// Screens other than the dashboard are separate chunks, keeping the first paint small; once the
+// page is idle they are fetched and evaluated ahead (preloadScreens), so the first click on one does
+// not wait for its code.
+const screenModules = {
+  workers: () => import('./screens/Workers'),
+  runs: () => import('./screens/Runs'),
+  ledger: () => import('./screens/Ledger'),
+  failed: () => import('./screens/FailedPayments'),
+  reconcile: () => import('./screens/Reconcile'),
+  inbox: () => import('./screens/Inbox'),
+  settings: () => import('./screens/Settings'),
+};
+const Workers = lazy(() => screenModules.workers().then((module) => ({ default: module.Workers })));
+const Runs = lazy(() => screenModules.runs().then((module) => ({ default: module.Runs })));
+const Ledger = lazy(() => screenModules.ledger().then((module) => ({ default: module.Ledger })));
+const FailedPayments = lazy(() => screenModules.failed().then((module) => ({ default: module.FailedPayments })));
+const Reconcile = lazy(() => screenModules.reconcile().then((module) => ({ default: module.Reconcile })));
+const Inbox = lazy(() => screenModules.inbox().then((module) => ({ default: module.Inbox })));
+const Settings = lazy(() => screenModules.settings().then((module) => ({ default: module.Settings })));
+
+/** Fetches every screen's code when the page has nothing else to do; a failure waits for the click. */
+function preloadScreens(): () => void {
+  const load = () => {
+    for (const module of Object.values(screenModules)) module().catch(() => undefined);
+  };
+  if (typeof window.requestIdleCallback === 'function') {
+    const handle = window.requestIdleCallback(load, { timeout: 3_000 });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const handle = window.setTimeout(load, 1_000);
+  return () => window.clearTimeout(handle);
+}
 
 function ScreenFor({ screen }: { screen: Screen }): ReactNode {
   switch (screen) {
@@ -71,6 +93,9 @@ export function App() {
     // The signal browser tests wait for, instead of sleeping.
     if (info || problem) document.getElementById('root')?.setAttribute('data-app-state', 'loaded');
   }, [info, problem]);
+
+  const hasProfile = info?.profile !== undefined && info.profile !== null;
+  useEffect(() => (hasProfile ? preloadScreens() : undefined), [hasProfile]);
 
   if (!info) {
     return (

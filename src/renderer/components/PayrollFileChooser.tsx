@@ -3,7 +3,8 @@
 // Mshahara could not place, mapped by the person and remembered for files laid out the same way.
 import { Alert, Anchor, Button, FileInput, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import { importColumnNames, type ImportPreviewView } from '../../shared/contract';
+import type { ImportPreviewView } from '../../shared/contract';
+import { importColumnNames } from '../../shared/contract-values';
 import { fileTooLarge } from '../../shared/file-limits';
 import { call } from '../api';
 import { fileToBase64 } from '../lib/download';

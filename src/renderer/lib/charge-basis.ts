@@ -1,6 +1,6 @@
 // How a charge is known, in the same words on every screen: estimated from the tariff until the
 // M-Pesa statement's charge row confirms it, or as M-Pesa reported it with the payment.
-import type { ChargeBasis } from '../../shared/contract';
+import type { ChargeBasis } from '../../shared/contract-values';
 
 /** How a charge is known, in a word beside it and in full on hover. */
 export const chargeBasisWords: Record<ChargeBasis, string> = {

@@ -3,7 +3,8 @@
 import { Alert, Button, Group, MultiSelect, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useEffect, useState } from 'react';
-import { transactionKinds, transactionStatuses, type LedgerRow } from '../../shared/contract';
+import type { LedgerRow } from '../../shared/contract';
+import { transactionKinds, transactionStatuses } from '../../shared/contract-values';
 import { formatCount } from '../../shared/format';
 import { formatKesWithCurrency, shillingsText } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';

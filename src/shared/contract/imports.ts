@@ -4,15 +4,9 @@
 import { z } from 'zod';
 import { cents, exportFormat, msisdn, producedFile } from './common';
 
-export const importColumnNames = [
-  'name',
-  'phone',
-  'amount',
-  'reference',
-  'nationalId',
-  'staffNumber',
-  'department',
-] as const;
+import { importColumnNames } from '../contract-values';
+
+export { importColumnNames } from '../contract-values';
 export const importColumnName = z.enum(importColumnNames);
 
 const columnIndex = z.number().int().min(0).max(255);

@@ -4,10 +4,9 @@ import { callbackKinds as inboxKinds } from '../callback-kinds';
 import { z } from 'zod';
 import { cents, empty, exportFormat, id, isoInstant, msisdn, nairobiDay, pageInput, producedFile } from './common';
 
-export const transactionKinds = ['b2c_payment', 'c2b_payment', 'stk_payment', 'reversal', 'refund'] as const;
-export const transactionStatuses = ['completed', 'failed'] as const;
-export const chargeBases = ['estimated', 'reported', 'confirmed'] as const;
-export type ChargeBasis = (typeof chargeBases)[number];
+import { chargeBases, transactionKinds, transactionStatuses } from '../contract-values';
+
+export { chargeBases, transactionKinds, transactionStatuses, type ChargeBasis } from '../contract-values';
 export { inboxKinds };
 export const inboxFlags = ['unmatched', 'amount_mismatch', 'party_mismatch', 'duplicate', 'malformed', 'late'] as const;
 

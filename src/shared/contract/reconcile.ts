@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { cents, exportFormat, id, isoInstant, producedFile, uploadedFile } from './common';
 
-export const buckets = ['matched', 'difference', 'charge', 'reversal', 'statement_only'] as const;
+import { buckets } from '../contract-values';
+
+export { buckets, xeroLinesPerFile } from '../contract-values';
 const bucket = z.enum(buckets);
 const totals = z.object({ count: z.number().int(), paidInCents: cents, withdrawnCents: cents });
 const bucketSummary = z.object({
@@ -173,7 +175,6 @@ export const floatStatementView = z.object({
 export type FloatStatementView = z.output<typeof floatStatementView>;
 
 /** Xero's limit on statement lines in one imported file. */
-export const xeroLinesPerFile = 1000;
 
 /** csv and xlsx to read; xero and quickbooks in those programs' bank-statement import layouts. */
 export const floatExportFormat = z.enum(['csv', 'xlsx', 'xero', 'quickbooks']);

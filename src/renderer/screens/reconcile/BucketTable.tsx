@@ -1,6 +1,7 @@
 // The buckets of a statement with their counts and totals.
 import { Table } from '@mantine/core';
-import { buckets, type MethodOutput } from '../../../shared/contract';
+import type { MethodOutput } from '../../../shared/contract';
+import { buckets } from '../../../shared/contract-values';
 import { Money } from '../../components/Money';
 
 export const bucketWords = {

@@ -10,7 +10,7 @@ import { When } from '../../components/When';
 import { showProblem } from '../../components/notify';
 import { deliverFile } from '../../lib/produced-file';
 import { useContractQuery } from '../../lib/queries';
-import { xeroLinesPerFile } from '../../../shared/contract';
+import { xeroLinesPerFile } from '../../../shared/contract-values';
 import { formatCount, formatNumber } from '../../../shared/format';
 
 type FloatFormat = 'csv' | 'xlsx' | 'xero' | 'quickbooks';

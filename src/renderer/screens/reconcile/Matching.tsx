@@ -5,7 +5,8 @@
 import { Alert, Badge, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { buckets, type ReconcileRowView } from '../../../shared/contract';
+import type { ReconcileRowView } from '../../../shared/contract';
+import { buckets } from '../../../shared/contract-values';
 import { call } from '../../api';
 import { Money } from '../../components/Money';
 import { Problem } from '../../components/Problem';
