@@ -3,7 +3,7 @@
 // while the core cannot be reached. Marks the root data-app-state="loaded" once there is something to use.
 import { Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { Problem } from './components/Problem';
 import { ScreenBoundary } from './components/ScreenBoundary';
@@ -13,30 +13,78 @@ import { FirstStart } from './screens/FirstStart';
 import { useApp } from './stores/app';
 import { followUrl, screens, screenTitles, useNavigation, type Screen } from './stores/navigation';
 
-// Screens other than the dashboard are separate chunks, keeping the first paint small; once the
-// page is idle they are fetched and evaluated ahead (preloadScreens), so the first click on one does
-// not wait for its code.
-const screenModules = {
-  workers: () => import('./screens/Workers'),
-  runs: () => import('./screens/Runs'),
-  ledger: () => import('./screens/Ledger'),
-  failed: () => import('./screens/FailedPayments'),
-  reconcile: () => import('./screens/Reconcile'),
-  inbox: () => import('./screens/Inbox'),
-  settings: () => import('./screens/Settings'),
+/**
+ * Screens other than the dashboard are separate chunks, keeping the first paint small; once the
+ * page is idle they are fetched ahead (preloadScreens). A screen whose chunk has arrived renders at
+ * once, where React.lazy would suspend on its first render even then and React holds a revealed
+ * boundary back for up to 300 ms; one opened before its chunk arrived suspends (the loader shows),
+ * and keeps that form while it stays open so it is never mounted twice.
+ */
+function screenFrom<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): LazyScreen {
+  let loaded: ComponentType | undefined;
+  let pending: Promise<void> | undefined;
+  const Lazy = lazy(async () => ({ default: pick(await load()) }));
+  return {
+    Screen: function Screen() {
+      const [Chosen] = useState<ComponentType>(() => loaded ?? Lazy);
+      return <Chosen />;
+    },
+    preload: () => {
+      pending ??= load().then(
+        (module) => void (loaded = pick(module)),
+        () => void (pending = undefined),
+      );
+    },
+  };
+}
+
+interface LazyScreen {
+  Screen: ComponentType;
+  preload(): void;
+}
+
+const lazyScreens = {
+  workers: screenFrom(
+    () => import('./screens/Workers'),
+    (module) => module.Workers,
+  ),
+  runs: screenFrom(
+    () => import('./screens/Runs'),
+    (module) => module.Runs,
+  ),
+  ledger: screenFrom(
+    () => import('./screens/Ledger'),
+    (module) => module.Ledger,
+  ),
+  failed: screenFrom(
+    () => import('./screens/FailedPayments'),
+    (module) => module.FailedPayments,
+  ),
+  reconcile: screenFrom(
+    () => import('./screens/Reconcile'),
+    (module) => module.Reconcile,
+  ),
+  inbox: screenFrom(
+    () => import('./screens/Inbox'),
+    (module) => module.Inbox,
+  ),
+  settings: screenFrom(
+    () => import('./screens/Settings'),
+    (module) => module.Settings,
+  ),
 };
-const Workers = lazy(() => screenModules.workers().then((module) => ({ default: module.Workers })));
-const Runs = lazy(() => screenModules.runs().then((module) => ({ default: module.Runs })));
-const Ledger = lazy(() => screenModules.ledger().then((module) => ({ default: module.Ledger })));
-const FailedPayments = lazy(() => screenModules.failed().then((module) => ({ default: module.FailedPayments })));
-const Reconcile = lazy(() => screenModules.reconcile().then((module) => ({ default: module.Reconcile })));
-const Inbox = lazy(() => screenModules.inbox().then((module) => ({ default: module.Inbox })));
-const Settings = lazy(() => screenModules.settings().then((module) => ({ default: module.Settings })));
+const Workers = lazyScreens.workers.Screen;
+const Runs = lazyScreens.runs.Screen;
+const Ledger = lazyScreens.ledger.Screen;
+const FailedPayments = lazyScreens.failed.Screen;
+const Reconcile = lazyScreens.reconcile.Screen;
+const Inbox = lazyScreens.inbox.Screen;
+const Settings = lazyScreens.settings.Screen;
 
 /** Fetches every screen's code when the page has nothing else to do; a failure waits for the click. */
 function preloadScreens(): () => void {
   const load = () => {
-    for (const module of Object.values(screenModules)) module().catch(() => undefined);
+    for (const screen of Object.values(lazyScreens)) screen.preload();
   };
   if (typeof window.requestIdleCallback === 'function') {
     const handle = window.requestIdleCallback(load, { timeout: 3_000 });

@@ -1,6 +1,8 @@
 // End to end in real Chromium: a small run is paid in demo mode, the simulator's own M-Pesa
 // statement is imported, every row matches, the accountant ticks the rows until the difference to
-// the statement's closing balance is zero and finishes; the locked rows then refuse a change.
+// the statement's closing balance is zero and finishes; the locked rows then refuse a change. Then
+// the ledger shows each charge as estimated until the Charges Paid statement confirms it, the float
+// statement runs from opening to closing balance, and the failed-payments report has nothing in it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +116,7 @@ describe('reconciling a paid demo run in Chromium', () => {
     await reconcile.tickMatched();
     await page.getByTestId('reconcile-view').getByTestId('difference').getByText('KES 0.00', { exact: true }).waitFor();
     await reconcile.finish();
+    const statementClosing = await reconcile.figure('closing').textContent();
     for (const p of paid) expect(await reconcile.row(p.receipt).getAttribute('data-locked')).toBe('yes');
     await app.screenshot(`${shots}-4-finished.png`);
 
@@ -128,6 +131,56 @@ describe('reconciling a paid demo run in Chromium', () => {
     await page.getByTestId('reconcile-history').waitFor();
     expect(await reconcile.historyRows().count()).toBe(1);
     await app.screenshot(`${shots}-6-history.png`);
+
+    // The ledger: every payment carries the tariff's charge, said to be an estimate, and its run.
+    await app.go('ledger');
+    const charges = page.getByTestId('ledger-charge');
+    await charges.first().waitFor();
+    expect(await charges.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-basis')))).toEqual(
+      workers.map(() => 'estimated'),
+    );
+    expect(await page.getByTestId('ledger-run').first().textContent()).toContain('December casuals');
+    expect(await page.getByTestId('ledger-total-charges').textContent()).toContain('estimated');
+    await app.screenshot(`${shots}-7-ledger-estimated.png`);
+
+    // The Charges Paid statement confirms what M-Pesa took for each payment.
+    const chargeAnswer = await fetch(`${simulatorUrl}/simulator/statement?account=charges&format=csv`);
+    const chargeName =
+      /filename="([^"]+)"/.exec(chargeAnswer.headers.get('content-disposition') ?? '')?.[1] ?? 'charges.csv';
+    const chargeFile = join(folder, chargeName);
+    await writeFile(chargeFile, Buffer.from(await chargeAnswer.arrayBuffer()));
+    await app.go('reconcile');
+    await reconcile.tab('import');
+    await reconcile.previewStatement(chargeFile);
+    await reconcile.importStatement();
+    expect(await reconcile.bucketCount('charge').textContent()).toBe(String(workers.length));
+    await app.go('ledger');
+    await page
+      .locator('[data-testid="ledger-charge"][data-basis="confirmed"]')
+      .nth(workers.length - 1)
+      .waitFor();
+    expect(await charges.evaluateAll((cells) => cells.map((c) => c.getAttribute('data-basis')))).toEqual(
+      workers.map(() => 'confirmed'),
+    );
+    expect(await page.getByTestId('ledger-total-charges').textContent()).not.toContain('estimated');
+    await app.screenshot(`${shots}-8-ledger-confirmed.png`);
+
+    // The float statement of the Utility account for this month: opening, every payment, closing.
+    await app.go('reconcile');
+    await page.getByTestId('reconcile-account').click();
+    await page.getByRole('option', { name: 'Utility Account' }).click();
+    await reconcile.tab('float');
+    await page.getByTestId('float-statement').waitFor();
+    for (const p of paid) await page.getByTestId(`float-row-${p.receipt}`).waitFor();
+    // The same closing balance the reconciliation took from the statement, and the payments between.
+    expect(await page.getByTestId('float-closing').textContent()).toBe(statementClosing);
+    expect(await page.getByTestId('float-withdrawn').textContent()).toBe(kes(total));
+    expect(await page.getByTestId('float-check').getAttribute('data-ok')).toBe('yes');
+    await app.screenshot(`${shots}-9-float-statement.png`);
+
+    await app.go('failed');
+    expect(await page.getByTestId('failed-empty').textContent()).toMatch(/No/);
+    await app.screenshot(`${shots}-10-failed-payments.png`);
     expect(problems).toEqual([]);
   });
 });

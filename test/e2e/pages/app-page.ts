@@ -1,7 +1,7 @@
 // Page object for Mshahara's frame: opening it, waiting until it is ready, moving between screens.
 import type { Page } from 'playwright-core';
 
-export type ScreenName = 'dashboard' | 'workers' | 'runs' | 'ledger' | 'reconcile' | 'inbox' | 'settings';
+export type ScreenName = 'dashboard' | 'workers' | 'runs' | 'ledger' | 'failed' | 'reconcile' | 'inbox' | 'settings';
 
 export class AppPage {
   constructor(readonly page: Page) {}

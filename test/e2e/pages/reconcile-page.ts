@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 export class ReconcilePage {
   constructor(private readonly page: Page) {}
 
-  async tab(name: 'import' | 'matching' | 'reconcile' | 'history'): Promise<void> {
+  async tab(name: 'import' | 'matching' | 'reconcile' | 'history' | 'float'): Promise<void> {
     await this.page.getByTestId(`tab-${name}`).click();
   }
 

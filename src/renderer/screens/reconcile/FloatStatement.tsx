@@ -53,6 +53,7 @@ export function FloatStatement({ account, period }: { account: string; period: s
         color={holds ? 'teal' : 'red'}
         title={holds ? 'The balances add up' : 'The balances do not add up'}
         data-testid="float-check"
+        data-ok={holds ? 'yes' : 'no'}
       >
         {v.check?.words}
       </Alert>
