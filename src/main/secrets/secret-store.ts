@@ -19,7 +19,18 @@ export const secretNames = [
   'relay-callback-url',
 ] as const;
 
-export type SecretName = (typeof secretNames)[number];
+/** A local account's TOTP secret: one entry per account of the profile ("acme/totp-3"). */
+export type TotpSecretName = `totp-${number}`;
+
+export type SecretName = (typeof secretNames)[number] | TotpSecretName;
+
+const totpSecretPattern = /^totp-[1-9][0-9]{0,15}$/;
+
+/** The keychain entry holding one account's TOTP secret. */
+export function totpSecretName(accountId: number): TotpSecretName {
+  if (!Number.isSafeInteger(accountId) || accountId < 1) throw new ValidationError(`${accountId} is not an account.`);
+  return `totp-${accountId}`;
+}
 
 /** The keychain service every Mshahara entry lives under. */
 export const keychainService = 'Mshahara';
@@ -43,7 +54,7 @@ export function keychainAccount(profile: Profile, name: SecretName): string {
       `"${String(profile)}" is not a profile name: use up to 40 letters, digits, dashes or underscores, starting with a letter or digit.`,
     );
   }
-  if (!(secretNames as readonly string[]).includes(name)) {
+  if (!(secretNames as readonly string[]).includes(name) && !totpSecretPattern.test(name)) {
     throw new ValidationError(`"${String(name)}" is not a secret Mshahara keeps.`);
   }
   return `${profile}/${name}`;

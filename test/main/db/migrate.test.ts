@@ -56,7 +56,7 @@ describe('migrations', () => {
     const file = temp.path('future-wal.sqlite');
     const db = openDatabase(file);
     db.prepare('INSERT INTO workers (name, phone) VALUES (?, ?)').run('Otieno Odhiambo', '254722000111');
-    db.pragma('user_version = 7');
+    db.pragma(`user_version = ${next}`);
     closeDatabase(db);
     const before = fileSha256(file);
 
@@ -70,7 +70,7 @@ describe('migrations', () => {
     })();
     expect(error).toBeInstanceOf(DatabaseFromFutureError);
     expect(error).toMatchObject({
-      fileVersion: 7,
+      fileVersion: next,
       appVersion: migrations.length,
       kind: 'conflict',
       code: 'db_from_future',
