@@ -103,9 +103,12 @@ export function otherEnabledAdmins(db: ProfileDatabase, exceptId: number): numbe
 export function requireActorWithRole(db: ProfileDatabase, actor: string, role: Role, doing: string): AccountRow {
   const row = accountRowByName(db, actor);
   if (row === undefined || row.disabled_at !== null || !rolesOf(db, row.id).includes(role)) {
-    throw new ValidationError(`Only someone with the ${role} role can ${doing}; "${actor}" has no enabled ${role} account.`, {
-      code: 'role_needed',
-    });
+    throw new ValidationError(
+      `Only someone with the ${role} role can ${doing}; "${actor}" has no enabled ${role} account.`,
+      {
+        code: 'role_needed',
+      },
+    );
   }
   return row;
 }

@@ -94,18 +94,25 @@ export async function createFirstAdmin(db: ProfileDatabase, input: FirstAdmin): 
   checkNewPassword(input.password, username);
   const hash = await hashPassword(input.password);
   const now = input.now ?? new Date();
-  const id = db.transaction(() => {
-    refuseIfAny(); // again inside the write: two first starts at once make one admin
-    const created = insertAccount(db, { username, displayName, hash, mustChange: false, createdBy: null }, ['admin'], now);
-    appendAudit(db, {
-      actor: username,
-      action: 'account.first_admin',
-      entity: 'account',
-      entityId: created,
-      details: { username, displayName, roles: ['admin'] },
-    });
-    return created;
-  }).immediate();
+  const id = db
+    .transaction(() => {
+      refuseIfAny(); // again inside the write: two first starts at once make one admin
+      const created = insertAccount(
+        db,
+        { username, displayName, hash, mustChange: false, createdBy: null },
+        ['admin'],
+        now,
+      );
+      appendAudit(db, {
+        actor: username,
+        action: 'account.first_admin',
+        entity: 'account',
+        entityId: created,
+        details: { username, displayName, roles: ['admin'] },
+      });
+      return created;
+    })
+    .immediate();
   return accountById(db, id);
 }
 
@@ -118,7 +125,12 @@ export interface NewAccount {
 }
 
 /** An admin adds an account with at least one role. */
-export async function addAccount(db: ProfileDatabase, input: NewAccount, actor: string, now = new Date()): Promise<Account> {
+export async function addAccount(
+  db: ProfileDatabase,
+  input: NewAccount,
+  actor: string,
+  now = new Date(),
+): Promise<Account> {
   requireActorWithRole(db, actor, 'admin', 'add accounts');
   const username = checkUsername(input.username);
   const displayName = checkDisplayName(input.displayName);
@@ -126,19 +138,26 @@ export async function addAccount(db: ProfileDatabase, input: NewAccount, actor: 
   refuseTaken(db, username);
   checkNewPassword(input.password, username);
   const hash = await hashPassword(input.password);
-  const id = db.transaction(() => {
-    const admin = requireActorWithRole(db, actor, 'admin', 'add accounts');
-    refuseTaken(db, username);
-    const created = insertAccount(db, { username, displayName, hash, mustChange: true, createdBy: admin.id }, roles, now);
-    appendAudit(db, {
-      actor: admin.username,
-      action: 'account.added',
-      entity: 'account',
-      entityId: created,
-      details: { username, displayName, roles },
-    });
-    return created;
-  }).immediate();
+  const id = db
+    .transaction(() => {
+      const admin = requireActorWithRole(db, actor, 'admin', 'add accounts');
+      refuseTaken(db, username);
+      const created = insertAccount(
+        db,
+        { username, displayName, hash, mustChange: true, createdBy: admin.id },
+        roles,
+        now,
+      );
+      appendAudit(db, {
+        actor: admin.username,
+        action: 'account.added',
+        entity: 'account',
+        entityId: created,
+        details: { username, displayName, roles },
+      });
+      return created;
+    })
+    .immediate();
   return accountById(db, id);
 }
 
@@ -153,62 +172,68 @@ function keepOneAdmin(db: ProfileDatabase, accountId: number, username: string, 
 /** An admin replaces an account's roles (at least one). */
 export function setRoles(db: ProfileDatabase, username: string, roles: readonly string[], actor: string): Account {
   const chosen = checkRoles(roles);
-  return db.transaction(() => {
-    const admin = requireActorWithRole(db, actor, 'admin', 'change roles');
-    const row = requireAccountRow(db, username);
-    const before = rolesOf(db, row.id);
-    if (before.includes('admin') && !chosen.includes('admin') && row.disabled_at === null)
-      keepOneAdmin(db, row.id, row.username, 'take the admin role from this one');
-    const same = before.length === chosen.length && before.every((role) => chosen.includes(role));
-    if (same) return accountOf(db, row);
-    db.prepare('DELETE FROM account_roles WHERE account_id = ?').run(row.id);
-    const grant = db.prepare('INSERT INTO account_roles (account_id, role) VALUES (?, ?)');
-    for (const role of chosen) grant.run(row.id, role);
-    appendAudit(db, {
-      actor: admin.username,
-      action: 'account.roles_changed',
-      entity: 'account',
-      entityId: row.id,
-      details: { username: row.username, before: { roles: before }, after: { roles: chosen } },
-    });
-    return accountById(db, row.id);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const admin = requireActorWithRole(db, actor, 'admin', 'change roles');
+      const row = requireAccountRow(db, username);
+      const before = rolesOf(db, row.id);
+      if (before.includes('admin') && !chosen.includes('admin') && row.disabled_at === null)
+        keepOneAdmin(db, row.id, row.username, 'take the admin role from this one');
+      const same = before.length === chosen.length && before.every((role) => chosen.includes(role));
+      if (same) return accountOf(db, row);
+      db.prepare('DELETE FROM account_roles WHERE account_id = ?').run(row.id);
+      const grant = db.prepare('INSERT INTO account_roles (account_id, role) VALUES (?, ?)');
+      for (const role of chosen) grant.run(row.id, role);
+      appendAudit(db, {
+        actor: admin.username,
+        action: 'account.roles_changed',
+        entity: 'account',
+        entityId: row.id,
+        details: { username: row.username, before: { roles: before }, after: { roles: chosen } },
+      });
+      return accountById(db, row.id);
+    })
+    .immediate();
 }
 
 /** An admin disables an account: it can no longer sign in; its history stays. */
 export function disableAccount(db: ProfileDatabase, username: string, actor: string, now = new Date()): Account {
-  return db.transaction(() => {
-    const admin = requireActorWithRole(db, actor, 'admin', 'disable accounts');
-    const row = requireAccountRow(db, username);
-    if (row.disabled_at !== null) return accountOf(db, row);
-    if (rolesOf(db, row.id).includes('admin')) keepOneAdmin(db, row.id, row.username, 'disable this one');
-    db.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(now.toISOString(), row.id);
-    appendAudit(db, {
-      actor: admin.username,
-      action: 'account.disabled',
-      entity: 'account',
-      entityId: row.id,
-      details: { username: row.username },
-    });
-    return accountById(db, row.id);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const admin = requireActorWithRole(db, actor, 'admin', 'disable accounts');
+      const row = requireAccountRow(db, username);
+      if (row.disabled_at !== null) return accountOf(db, row);
+      if (rolesOf(db, row.id).includes('admin')) keepOneAdmin(db, row.id, row.username, 'disable this one');
+      db.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(now.toISOString(), row.id);
+      appendAudit(db, {
+        actor: admin.username,
+        action: 'account.disabled',
+        entity: 'account',
+        entityId: row.id,
+        details: { username: row.username },
+      });
+      return accountById(db, row.id);
+    })
+    .immediate();
 }
 
 export function enableAccount(db: ProfileDatabase, username: string, actor: string): Account {
-  return db.transaction(() => {
-    const admin = requireActorWithRole(db, actor, 'admin', 'enable accounts');
-    const row = requireAccountRow(db, username);
-    if (row.disabled_at === null) return accountOf(db, row);
-    db.prepare('UPDATE accounts SET disabled_at = NULL WHERE id = ?').run(row.id);
-    appendAudit(db, {
-      actor: admin.username,
-      action: 'account.enabled',
-      entity: 'account',
-      entityId: row.id,
-      details: { username: row.username },
-    });
-    return accountById(db, row.id);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const admin = requireActorWithRole(db, actor, 'admin', 'enable accounts');
+      const row = requireAccountRow(db, username);
+      if (row.disabled_at === null) return accountOf(db, row);
+      db.prepare('UPDATE accounts SET disabled_at = NULL WHERE id = ?').run(row.id);
+      appendAudit(db, {
+        actor: admin.username,
+        action: 'account.enabled',
+        entity: 'account',
+        entityId: row.id,
+        details: { username: row.username },
+      });
+      return accountById(db, row.id);
+    })
+    .immediate();
 }
 
 /**
@@ -226,23 +251,25 @@ export async function resetPassword(
   const target = requireAccountRow(db, username);
   checkNewPassword(oneTimePassword, target.username);
   const hash = await hashPassword(oneTimePassword);
-  return db.transaction(() => {
-    const admin = requireActorWithRole(db, actor, 'admin', 'reset passwords');
-    const row = requireAccountRow(db, username);
-    db.prepare(
-      `UPDATE accounts SET password_hash = ?, password_set_at = ?, must_change_password = 1,
+  return db
+    .transaction(() => {
+      const admin = requireActorWithRole(db, actor, 'admin', 'reset passwords');
+      const row = requireAccountRow(db, username);
+      db.prepare(
+        `UPDATE accounts SET password_hash = ?, password_set_at = ?, must_change_password = 1,
               failed_signins = 0, last_failed_at = NULL, locked_until = NULL
         WHERE id = ?`,
-    ).run(hash, now.toISOString(), row.id);
-    appendAudit(db, {
-      actor: admin.username,
-      action: 'account.password_reset',
-      entity: 'account',
-      entityId: row.id,
-      details: { username: row.username, wasLockedUntil: row.locked_until, mustChangeAtSignIn: true },
-    });
-    return accountById(db, row.id);
-  }).immediate();
+      ).run(hash, now.toISOString(), row.id);
+      appendAudit(db, {
+        actor: admin.username,
+        action: 'account.password_reset',
+        entity: 'account',
+        entityId: row.id,
+        details: { username: row.username, wasLockedUntil: row.locked_until, mustChangeAtSignIn: true },
+      });
+      return accountById(db, row.id);
+    })
+    .immediate();
 }
 
 export interface PasswordChange {
@@ -267,22 +294,24 @@ export async function changePassword(db: ProfileDatabase, input: PasswordChange)
   checkNewPassword(input.newPassword, row.username, 'newPassword');
   const hash = await hashPassword(input.newPassword);
   const now = input.now ?? new Date();
-  return db.transaction(() => {
-    // Only if nobody changed or reset it meanwhile: the proof was for the password as it was read.
-    const changed = db
-      .prepare(
-        'UPDATE accounts SET password_hash = ?, password_set_at = ?, must_change_password = 0 WHERE id = ? AND password_hash = ?',
-      )
-      .run(hash, now.toISOString(), row.id, row.password_hash).changes;
-    if (changed === 0)
-      throw new ConflictError('The password was changed meanwhile (an admin may have reset it); sign in again.');
-    appendAudit(db, {
-      actor: row.username,
-      action: 'account.password_changed',
-      entity: 'account',
-      entityId: row.id,
-      details: { username: row.username },
-    });
-    return accountById(db, row.id);
-  }).immediate();
+  return db
+    .transaction(() => {
+      // Only if nobody changed or reset it meanwhile: the proof was for the password as it was read.
+      const changed = db
+        .prepare(
+          'UPDATE accounts SET password_hash = ?, password_set_at = ?, must_change_password = 0 WHERE id = ? AND password_hash = ?',
+        )
+        .run(hash, now.toISOString(), row.id, row.password_hash).changes;
+      if (changed === 0)
+        throw new ConflictError('The password was changed meanwhile (an admin may have reset it); sign in again.');
+      appendAudit(db, {
+        actor: row.username,
+        action: 'account.password_changed',
+        entity: 'account',
+        entityId: row.id,
+        details: { username: row.username },
+      });
+      return accountById(db, row.id);
+    })
+    .immediate();
 }

@@ -19,7 +19,12 @@ const keyBytes = 32;
 const maxMemoryBytes = 1024 * 1024 * 1024;
 
 function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
-  const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: Math.max(64 * 1024 * 1024, 256 * cost.N * cost.r) };
+  const options: ScryptOptions = {
+    N: cost.N,
+    r: cost.r,
+    p: cost.p,
+    maxmem: Math.max(64 * 1024 * 1024, 256 * cost.N * cost.r),
+  };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, keyBytes, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
@@ -128,8 +133,7 @@ export function passwordProblem(password: string, username: string): string | nu
   const length = [...password].length;
   if (length < passwordRules.minLength)
     return `The password must be at least ${passwordRules.minLength} characters; a short sentence is easy to remember.`;
-  if (length > passwordRules.maxLength)
-    return `The password must be at most ${passwordRules.maxLength} characters.`;
+  if (length > passwordRules.maxLength) return `The password must be at most ${passwordRules.maxLength} characters.`;
   const folded = password.toLowerCase();
   const name = username.trim().toLowerCase();
   if (name.length > 0 && folded.includes(name)) return 'The password must not contain the username.';

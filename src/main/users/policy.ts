@@ -53,9 +53,12 @@ export function saveSignInPolicy(db: ProfileDatabase, change: Partial<SignInPoli
   wholeBetween(next.lockOutAfter, 2, 50, 'The failures before an account locks', 'lockOutAfter');
   wholeBetween(next.lockOutMinutes, 1, 1440, 'The lock-out time', 'lockOutMinutes');
   if (next.lockOutAfter <= next.slowDownAfter)
-    throw new ValidationError('An account must slow down before it locks: lock out after more failures than the slow-down.', {
-      field: ['signInPolicy', 'lockOutAfter'],
-    });
+    throw new ValidationError(
+      'An account must slow down before it locks: lock out after more failures than the slow-down.',
+      {
+        field: ['signInPolicy', 'lockOutAfter'],
+      },
+    );
   db.transaction(() => {
     db.prepare(
       `INSERT INTO settings (key, value) VALUES (?, ?)

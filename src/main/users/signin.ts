@@ -55,7 +55,11 @@ export function slowDownSeconds(failures: number, policy: SignInPolicy): number 
   return Math.min(5 * 2 ** (failures - policy.slowDownAfter), maxDelaySeconds);
 }
 
-function refused(reason: SignInRefusal, message: string, extra: Partial<Extract<SignInResult, { ok: false }>> = {}): SignInResult {
+function refused(
+  reason: SignInRefusal,
+  message: string,
+  extra: Partial<Extract<SignInResult, { ok: false }>> = {},
+): SignInResult {
   return { ok: false, reason, message, ...extra };
 }
 
@@ -71,7 +75,9 @@ function lockedOut(lockedUntil: string): SignInResult {
 function recordFailure(db: ProfileDatabase, row: AccountRow, policy: SignInPolicy, now: Date, what: string): void {
   db.transaction(() => {
     const { failed_signins: failures } = db
-      .prepare('UPDATE accounts SET failed_signins = failed_signins + 1, last_failed_at = ? WHERE id = ? RETURNING failed_signins')
+      .prepare(
+        'UPDATE accounts SET failed_signins = failed_signins + 1, last_failed_at = ? WHERE id = ? RETURNING failed_signins',
+      )
       .get(now.toISOString(), row.id) as { failed_signins: number };
     appendAudit(db, {
       actor: row.username,
@@ -97,7 +103,11 @@ function recordFailure(db: ProfileDatabase, row: AccountRow, policy: SignInPolic
  * Signs a person in, or says why not. Nothing here throws for a wrong answer: a refusal is an
  * answer with words for the screen. Thrown errors are for what is broken (the keychain missing).
  */
-export async function signIn(db: ProfileDatabase, keychain: ProfileKeychain, attempt: SignInAttempt): Promise<SignInResult> {
+export async function signIn(
+  db: ProfileDatabase,
+  keychain: ProfileKeychain,
+  attempt: SignInAttempt,
+): Promise<SignInResult> {
   const { now } = attempt;
   const policy = signInPolicy(db);
   const row = accountRowByName(db, attempt.username);

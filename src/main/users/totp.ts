@@ -73,7 +73,13 @@ export async function enrolTotp(
 }
 
 /** The time step a code belongs to, or null when it is not a current code for this secret. */
-function matchingStep(keychain: ProfileKeychain, username: string, secretText: string, code: string, now: Date): number | null {
+function matchingStep(
+  keychain: ProfileKeychain,
+  username: string,
+  secretText: string,
+  code: string,
+  now: Date,
+): number | null {
   const token = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(token)) return null;
   const totp = totpFor(keychain, username, Secret.fromBase32(secretText));
