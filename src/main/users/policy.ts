@@ -4,6 +4,7 @@
 import { ValidationError } from '../../shared/errors';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
+import { requireActorWithRole } from './account-rows';
 
 export interface SignInPolicy {
   /** Minutes without input before the screen locks and asks for the password again. */
@@ -41,7 +42,7 @@ function wholeBetween(value: number, min: number, max: number, what: string, fie
     });
 }
 
-/** Saves an admin's change to the policy, audited with the whole policy before and after. */
+/** An admin changes the policy; audited with the whole policy before and after. */
 export function saveSignInPolicy(db: ProfileDatabase, change: Partial<SignInPolicy>, actor: string): SignInPolicy {
   const before = signInPolicy(db);
   const next: SignInPolicy = {
@@ -60,6 +61,7 @@ export function saveSignInPolicy(db: ProfileDatabase, change: Partial<SignInPoli
       },
     );
   db.transaction(() => {
+    requireActorWithRole(db, actor, 'admin', 'change the sign-in policy');
     db.prepare(
       `INSERT INTO settings (key, value) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { addAccount, createFirstAdmin, disableAccount, resetPassword } from '../../../src/main/users/accounts';
 import { hashPassword } from '../../../src/main/users/passwords';
-import { saveSignInPolicy } from '../../../src/main/users/policy';
+import { saveSignInPolicy, signInPolicy } from '../../../src/main/users/policy';
 import { signIn, wrongCredentialsMessage } from '../../../src/main/users/signin';
 import type { ProfileDatabase } from '../../../src/main/db';
 import { adminPassword, auditEntries, freshDatabase } from './helpers';
@@ -157,6 +157,15 @@ describe('signing in', () => {
       await signIn(db, keychain, { username: 'otieno', password: 'one time phrase 42', now: at(59 * 60) }),
     ).toMatchObject({ ok: true, mustChangePassword: true });
     expect(() => saveSignInPolicy(db, { slowDownAfter: 2 }, 'wanjiru')).toThrow(/slow down before it locks/);
+    expect(() => saveSignInPolicy(db, { lockOutAfter: 50 }, 'otieno')).toThrow(
+      expect.objectContaining({ code: 'role_needed' }),
+    );
+    expect(signInPolicy(db)).toMatchObject({
+      slowDownAfter: 1,
+      lockOutAfter: 2,
+      lockOutMinutes: 60,
+      idleLockMinutes: 10,
+    });
   });
 
   it('refuses a disabled account, naming it only to someone who knows the password', async () => {
