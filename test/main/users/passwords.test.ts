@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   currentCost,
+  standInHash,
   hashPassword,
   passwordProblem,
   verifyPassword,
@@ -33,11 +34,19 @@ describe('password hashes', () => {
     expect(currentCost).toEqual({ N: 32_768, r: 8, p: 1 });
   });
 
+  it('keeps the stand-in hash for unknown names at the current cost, so it costs what a real check does', async () => {
+    expect(standInHash.startsWith(`scrypt$N=${currentCost.N},r=${currentCost.r},p=${currentCost.p}$`)).toBe(true);
+    expect(await verifyPassword('', standInHash)).toEqual({ ok: false, needsRehash: false });
+  });
+
   it('never matches a stored text it cannot read, or one with a cost that would exhaust memory', async () => {
     const good = await hashPassword('mango tree at noon');
     const [, , salt, key] = good.split('$');
     expect(await verifyPassword('mango tree at noon', 'mango tree at noon')).toMatchObject({ ok: false });
     expect(await verifyPassword('mango tree at noon', `scrypt$N=33000,r=8,p=1$${salt}$${key}`)).toMatchObject({
+      ok: false,
+    });
+    expect(await verifyPassword('mango tree at noon', `scrypt$N=32768,r=8,p=100000$${salt}$${key}`)).toMatchObject({
       ok: false,
     });
     expect(await verifyPassword('mango tree at noon', `scrypt$N=1073741824,r=8,p=1$${salt}$${key}`)).toMatchObject({
