@@ -132,16 +132,13 @@ export async function signIn(
   }
 
   const check = await verifyPassword(attempt.password, row.password_hash);
-  if (row.disabled_at !== null) {
-    // Said only to someone who knows the password; a guesser hears the usual words.
-    return check.ok
-      ? refused('disabled', 'This account is disabled; ask an admin to enable it.')
-      : refused('wrong_credentials', wrongCredentialsMessage);
-  }
   if (!check.ok) {
+    // Counted on a disabled account too: guessing its password now would pay once it is enabled.
     recordFailure(db, row, policy, now, 'password');
     return refused('wrong_credentials', wrongCredentialsMessage);
   }
+  // Said only to someone who knows the password; a guesser hears the usual words.
+  if (row.disabled_at !== null) return refused('disabled', 'This account is disabled; ask an admin to enable it.');
 
   const roles = rolesOf(db, row.id);
   if (row.totp_enabled === 1) {

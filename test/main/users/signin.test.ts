@@ -178,6 +178,7 @@ describe('signing in', () => {
     expect(await signIn(db, keychain, { username: 'otieno', password: 'not my password', now: start })).toMatchObject({
       reason: 'wrong_credentials',
     });
+    expect(failures(db).n).toBe(1);
   });
 
   it('replaces a hash made with older parameters at the next good sign-in', async () => {
