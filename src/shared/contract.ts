@@ -44,7 +44,15 @@ export type MethodInput<M extends MethodName> = z.input<(typeof contractMethods)
 export type MethodOutput<M extends MethodName> = z.output<(typeof contractMethods)[M]['output']>;
 export type EventPayload<E extends EventName> = z.output<(typeof contractEvents)[E]>;
 
-export const errorKinds = ['validation', 'not_found', 'conflict', 'daraja', 'unavailable', 'internal'] as const;
+export const errorKinds = [
+  'validation',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'daraja',
+  'unavailable',
+  'internal',
+] as const;
 export const contractError = z.object({
   kind: z.enum(errorKinds),
   message: z.string(),
