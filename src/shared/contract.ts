@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
 import { fieldIssue } from './contract/common';
+import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
 import { importMethods } from './contract/imports';
@@ -75,8 +76,11 @@ export { isMethodName, isEventName, ipcChannel } from './contract/names';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const methodListsAgree: Same<(typeof methodNameList)[number], MethodName> = true;
 const eventListsAgree: Same<(typeof eventNameList)[number], EventName> = true;
+// The same for the kinds of error a thrown MshaharaError has and the kinds the contract carries.
+const errorKindsAgree: Same<(typeof errorKinds)[number], ErrorKind> = true;
 void methodListsAgree;
 void eventListsAgree;
+void errorKindsAgree;
 
 /** What the renderer sees as `window.mshahara` (Electron) or gets from the WebSocket transport. */
 export interface MshaharaBridge {

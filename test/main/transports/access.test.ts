@@ -3,7 +3,7 @@
 // as docs/roles.md declares; and through callContract a refusal names the role needed and who is
 // asking, and the handler never runs.
 import { describe, expect, it } from 'vitest';
-import { methodNames, type MethodName } from '../../../src/shared/contract';
+import { contractError, methodNames, type MethodName } from '../../../src/shared/contract';
 import { methodAccess, type Caller } from '../../../src/shared/contract/access';
 import { ForbiddenError, NotFoundError } from '../../../src/shared/errors';
 import { roles, roleWords, type Role } from '../../../src/shared/roles';
@@ -178,6 +178,8 @@ describe('callContract with a caller', () => {
       const result = await callContract(handlers, method, input, null);
       expect(ran).toEqual([]);
       expect(result).toMatchObject({ ok: false, error: { kind: 'forbidden', code: 'sign_in_needed' } });
+      // The refusal is one of the contract's own error kinds, so every transport carries it as it is.
+      if (!result.ok) expect(contractError.parse(result.error)).toEqual(result.error);
     }
     const { handlers, ran } = recordingHandlers();
     await callContract(handlers, 'app.info', {}, null);
