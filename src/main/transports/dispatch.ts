@@ -30,7 +30,8 @@ const log = logger('contract');
  * The transports have no sign-in yet and pass no caller, so the default `noSignInYet` answers as
  * before, unchecked. Wiring sign-in is one change here: drop the default (and `noSignInYet` with
  * it). The compiler then names every door that must pass its session's caller (src/main/shell/
- * ipc.ts, src/main/transports/browser-host/websocket.ts), and none can be forgotten unchecked.
+ * ipc.ts, src/main/transports/browser-host/websocket.ts, and the tests that call this), so none
+ * can be left unchecked by forgetting it.
  */
 export async function callContract(
   handlers: ContractHandlers,
@@ -44,8 +45,13 @@ export async function callContract(
       error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` },
     };
   }
-  const refusal = caller === noSignInYet ? null : accessRefusal(method, caller);
-  if (refusal !== null) return { ok: false, error: refusal.toJSON() };
+  if (caller !== noSignInYet) {
+    const refusal = accessRefusal(method, caller);
+    if (refusal !== null) {
+      log.warn({ method, username: caller?.username ?? null, code: refusal.code }, 'call refused');
+      return { ok: false, error: refusal.toJSON() };
+    }
+  }
   const schema = contractMethods[method];
   // The schema's own messages come first; plainIssueMessage words only the checks that have none.
   const parsed = schema.input.safeParse(input ?? {}, { error: plainIssueMessage });
