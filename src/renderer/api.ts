@@ -11,6 +11,8 @@ import type {
   MethodOutput,
   MshaharaBridge,
 } from '../shared/contract';
+// A method that changes nothing (docs/roles.md) cut off in flight can simply be asked again.
+import { changesNothing } from '../shared/contract/access';
 import { maxContractMessageBytes, maxFileBytes, megabytes } from '../shared/file-limits';
 
 type Pending = (result: ContractResult<unknown>) => void;
@@ -43,40 +45,6 @@ export function onConnectionChange(listener: (state: ConnectionState) => void): 
 
 /** Messages of the browser host's WebSocket protocol (see src/main/transports/browser-host/websocket.ts). */
 type ServerMessage = { id: number; result: ContractResult<unknown> } | { event: string; payload: unknown };
-
-/** Methods that only read: one cut off in flight can simply be asked again. Every other method may change something. */
-const readsOnly: ReadonlySet<MethodName> = new Set<MethodName>([
-  'app.info',
-  'profiles.list',
-  'certificate.info',
-  'relay.get',
-  'relay.publicKey',
-  'settings.get',
-  'workers.list',
-  'workers.importPreview',
-  'workers.template',
-  'imports.leftOutFile',
-  'runs.list',
-  'runs.previewFile',
-  'runs.review',
-  'runs.progress',
-  'runs.results',
-  'runs.export',
-  'runs.attention',
-  'dashboard.summary',
-  'ledger.list',
-  'ledger.detail',
-  'ledger.export',
-  'inbox.list',
-  'statements.preview',
-  'reconcile.show',
-  'reconcile.history',
-  'reconcile.export',
-  'reports.failedPayments',
-  'reports.failedPaymentsExport',
-  'statements.float',
-  'statements.floatExport',
-]);
 
 /** What a call that could not reach the core says, by why. */
 export const unreachable = {
@@ -200,7 +168,7 @@ export function connectToHost(url: string, options: HostConnectionOptions = {}):
     opened = false;
     if (!wasOpen) failedAttempts += 1;
     for (const { method, settle } of pending.values())
-      settle(unavailable(readsOnly.has(method) ? unreachable.reconnecting : unreachable.cutOff));
+      settle(unavailable(changesNothing(method) ? unreachable.reconnecting : unreachable.cutOff));
     pending.clear();
     releaseFirstOpenWaiters();
     if (stopped) return;

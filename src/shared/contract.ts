@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
 import { fieldIssue } from './contract/common';
+import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
 import { importMethods } from './contract/imports';
@@ -44,7 +45,15 @@ export type MethodInput<M extends MethodName> = z.input<(typeof contractMethods)
 export type MethodOutput<M extends MethodName> = z.output<(typeof contractMethods)[M]['output']>;
 export type EventPayload<E extends EventName> = z.output<(typeof contractEvents)[E]>;
 
-export const errorKinds = ['validation', 'not_found', 'conflict', 'daraja', 'unavailable', 'internal'] as const;
+export const errorKinds = [
+  'validation',
+  'not_found',
+  'conflict',
+  'forbidden',
+  'daraja',
+  'unavailable',
+  'internal',
+] as const;
 export const contractError = z.object({
   kind: z.enum(errorKinds),
   message: z.string(),
@@ -67,8 +76,11 @@ export { isMethodName, isEventName, ipcChannel } from './contract/names';
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const methodListsAgree: Same<(typeof methodNameList)[number], MethodName> = true;
 const eventListsAgree: Same<(typeof eventNameList)[number], EventName> = true;
+// The same for the kinds of error a thrown MshaharaError has and the kinds the contract carries.
+const errorKindsAgree: Same<(typeof errorKinds)[number], ErrorKind> = true;
 void methodListsAgree;
 void eventListsAgree;
+void errorKindsAgree;
 
 /** What the renderer sees as `window.mshahara` (Electron) or gets from the WebSocket transport. */
 export interface MshaharaBridge {

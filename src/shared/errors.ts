@@ -1,7 +1,7 @@
 // The few named kinds of error that cross Mshahara (docs/architecture.md#errors). Across the contract they travel as
 // { ok: false, error: { kind, message, code? } }; inside a process they are thrown.
 
-export type ErrorKind = 'validation' | 'not_found' | 'conflict' | 'daraja' | 'unavailable' | 'internal';
+export type ErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'daraja' | 'unavailable' | 'internal';
 
 export abstract class MshaharaError extends Error {
   abstract readonly kind: ErrorKind;
@@ -42,6 +42,15 @@ export class NotFoundError extends MshaharaError {
 export class ConflictError extends MshaharaError {
   override name = 'ConflictError';
   readonly kind = 'conflict' as const;
+}
+
+/**
+ * The caller may not do this: nobody is signed in (code `sign_in_needed`), or their roles do not
+ * allow it (code `role_needed`). The message names the role needed and who is asking.
+ */
+export class ForbiddenError extends MshaharaError {
+  override name = 'ForbiddenError';
+  readonly kind = 'forbidden' as const;
 }
 
 /** A service Mshahara depends on (the OS keychain, the relay) is not there. */

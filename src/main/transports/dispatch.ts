@@ -1,5 +1,6 @@
 // Answers one contract call for any transport (Electron IPC, the browser host's WebSocket):
-// validates the method and input, runs the handler, and turns every outcome into a ContractResult.
+// validates the method, checks the caller may call it, validates the input, runs the handler, and
+// turns every outcome into a ContractResult.
 import type { z } from 'zod';
 import {
   contractMethods,
@@ -10,6 +11,7 @@ import {
 } from '../../shared/contract';
 import { MshaharaError } from '../../shared/errors';
 import { logger } from '../log';
+import { accessRefusal, noSignInYet, type CallerOrNone } from './access';
 import { plainIssueMessage, validationError } from './plain-issues';
 
 export type ContractHandlers = {
@@ -20,16 +22,35 @@ export type ContractHandlers = {
 
 const log = logger('contract');
 
+/**
+ * `caller` is who is signed in on the door the call came through (null: nobody); a caller the
+ * method's access does not allow is refused with a ForbiddenError before the input is read or the
+ * handler runs (docs/roles.md).
+ *
+ * The transports have no sign-in yet and pass no caller, so the default `noSignInYet` answers as
+ * before, unchecked. Wiring sign-in is one change here: drop the default (and `noSignInYet` with
+ * it). The compiler then names every door that must pass its session's caller (src/main/shell/
+ * ipc.ts, src/main/transports/browser-host/websocket.ts, and the tests that call this), so none
+ * can be left unchecked by forgetting it.
+ */
 export async function callContract(
   handlers: ContractHandlers,
   method: unknown,
   input: unknown,
+  caller: CallerOrNone = noSignInYet,
 ): Promise<ContractResult<unknown>> {
   if (!isMethodName(method)) {
     return {
       ok: false,
       error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` },
     };
+  }
+  if (caller !== noSignInYet) {
+    const refusal = accessRefusal(method, caller);
+    if (refusal !== null) {
+      log.warn({ method, username: caller?.username ?? null, code: refusal.code }, 'call refused');
+      return { ok: false, error: refusal.toJSON() };
+    }
   }
   const schema = contractMethods[method];
   // The schema's own messages come first; plainIssueMessage words only the checks that have none.

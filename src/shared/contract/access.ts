@@ -1,0 +1,233 @@
+// Who may call each contract method (docs/roles.md). The core refuses any other caller before the
+// handler runs (checkAccess in src/main/transports/access.ts), so no screen or door can skip it.
+import type { Role } from '../roles';
+import type { MethodName } from '../contract';
+
+/**
+ * Who may call a method: `anyone`, even before signing in; `signed-in`, a person holding any role;
+ * or only a person holding one of the listed roles.
+ */
+export type Access = 'anyone' | 'signed-in' | readonly [Role, ...Role[]];
+
+/**
+ * What a method does to Mshahara's records, which decides who may call it:
+ * - `reads`: changes nothing (exports included); the auditor may call every one, and no other.
+ * - `prepares`: works on a file the caller brings, before an import; changes no record (a column
+ *   mapping the person chose is remembered).
+ * - `changes`: changes records, settings or setup, but makes, sends or settles no payment.
+ * - `money`: makes, approves, sends, stops or settles payments; the admin may call none.
+ */
+export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money';
+
+export interface MethodRule {
+  readonly access: Access;
+  readonly kind: MethodKind;
+  /** What calling it is, as the start of a sentence: "Approving a payroll run". */
+  readonly doing: string;
+  /** Why these roles, where it is not plain from the roles themselves. */
+  readonly why?: string;
+}
+
+/** The person a call comes from; null when nobody is signed in. */
+export interface Caller {
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: readonly Role[];
+}
+
+// Who reads payments: everyone but the admin, who moves no money and has no need to see it.
+const paymentReaders = ['payroll-officer', 'approver', 'accountant', 'auditor'] as const;
+
+export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
+  'app.info': {
+    access: 'anyone',
+    kind: 'reads',
+    doing: 'Seeing which profile is open',
+    why: 'The screens ask it before anyone signs in, to show the sign-in or First start.',
+  },
+  'profiles.list': {
+    access: ['admin', 'auditor'],
+    kind: 'reads',
+    doing: 'Listing the profiles',
+    why: 'It carries each profile’s setup and credential hints.',
+  },
+  'profiles.create': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Creating a profile',
+    why: 'First start makes the first profile and its admin through the sign-in, before anyone holds a role.',
+  },
+  'profiles.select': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Switching the open profile',
+    why: 'It changes the profile every window works in; each profile has its own users.',
+  },
+  'profiles.updateCredentials': { access: ['admin'], kind: 'changes', doing: 'Changing M-Pesa credentials' },
+  'setup.testConnection': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Testing the connection to M-Pesa',
+    why: 'It asks M-Pesa for the balance with the profile’s credentials: part of setting the profile up.',
+  },
+  'certificate.info': { access: ['admin', 'auditor'], kind: 'reads', doing: 'Seeing the M-Pesa certificate' },
+  'certificate.load': { access: ['admin'], kind: 'changes', doing: 'Loading an M-Pesa certificate' },
+  'relay.get': { access: ['admin', 'auditor'], kind: 'reads', doing: 'Seeing the relay' },
+  'relay.publicKey': {
+    access: ['admin', 'auditor'],
+    kind: 'reads',
+    doing: 'Seeing the relay key',
+    why: 'A public key, handed to the relay’s operator while the admin sets the relay up.',
+  },
+  'relay.connect': { access: ['admin'], kind: 'changes', doing: 'Connecting the relay' },
+  'settings.get': { access: ['admin', 'auditor'], kind: 'reads', doing: 'Seeing the settings' },
+  'settings.update': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Changing the settings',
+    why: 'The send rate and approval limits are set by the admin, who approves nothing.',
+  },
+
+  'workers.list': {
+    access: ['payroll-officer', 'auditor'],
+    kind: 'reads',
+    doing: 'Listing workers',
+    why: 'The approver sees the people a run pays in its review; workers are the officer’s.',
+  },
+  'workers.add': { access: ['payroll-officer'], kind: 'changes', doing: 'Adding a worker' },
+  'workers.edit': { access: ['payroll-officer'], kind: 'changes', doing: 'Changing a worker' },
+  'workers.deactivate': { access: ['payroll-officer'], kind: 'changes', doing: 'Archiving a worker' },
+  'workers.restore': { access: ['payroll-officer'], kind: 'changes', doing: 'Restoring a worker' },
+  'workers.importPreview': { access: ['payroll-officer'], kind: 'prepares', doing: 'Reading a worker file' },
+  'workers.importCommit': { access: ['payroll-officer'], kind: 'changes', doing: 'Importing workers' },
+  'workers.template': { access: ['payroll-officer'], kind: 'prepares', doing: 'Getting a blank worker file' },
+  'imports.leftOutFile': {
+    access: ['payroll-officer'],
+    kind: 'prepares',
+    doing: 'Saving the rows a file left out',
+    why: 'Written from the rows the officer’s import left out, to fix and import again.',
+  },
+
+  'runs.list': { access: paymentReaders, kind: 'reads', doing: 'Listing payroll runs' },
+  'runs.previewFile': { access: ['payroll-officer'], kind: 'prepares', doing: 'Reading a payroll file' },
+  'runs.createFromWorkers': { access: ['payroll-officer'], kind: 'money', doing: 'Preparing a payroll run' },
+  'runs.createFromFile': { access: ['payroll-officer'], kind: 'money', doing: 'Preparing a payroll run' },
+  'runs.review': { access: paymentReaders, kind: 'reads', doing: 'Reviewing a payroll run' },
+  'runs.approve': { access: ['approver'], kind: 'money', doing: 'Approving a payroll run' },
+  'runs.start': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Sending a payroll run',
+    why: 'The approver approves; the officer sends only what was approved.',
+  },
+  'runs.pause': { access: ['payroll-officer'], kind: 'money', doing: 'Pausing a payroll run' },
+  'runs.resume': { access: ['payroll-officer'], kind: 'money', doing: 'Resuming a payroll run' },
+  'runs.cancel': { access: ['payroll-officer'], kind: 'money', doing: 'Cancelling a payroll run' },
+  'runs.progress': { access: paymentReaders, kind: 'reads', doing: 'Following a payroll run' },
+  'runs.results': { access: paymentReaders, kind: 'reads', doing: 'Seeing a payroll run’s results' },
+  'runs.retryFailed': {
+    access: paymentReaders,
+    kind: 'reads',
+    doing: 'Seeing what a retry would send',
+    why: 'It sends nothing: it lists the failed payments, which the approver reads before approving their retry.',
+  },
+  'runs.approveRetry': {
+    access: ['approver'],
+    kind: 'money',
+    doing: 'Approving a retry of failed payments',
+    why: 'It sends failed payments again, so it is approved like a run.',
+  },
+  'runs.export': { access: paymentReaders, kind: 'reads', doing: 'Exporting a payroll run' },
+  'runs.attention': {
+    access: ['payroll-officer', 'accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Seeing the payments that need attention',
+    why: 'The officer’s work list; the accountant reads it to know what is still open.',
+  },
+  'runs.resolve': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Settling a payment that needs attention',
+    why: 'It settles a payment as paid or failed on the officer’s evidence; a failed one may be sent again.',
+  },
+  'runs.clearFinding': {
+    access: ['payroll-officer'],
+    kind: 'changes',
+    doing: 'Clearing a finding',
+    why: 'The officer recovers the money from the worker, or says why it stays; the others read findings.',
+  },
+
+  'dashboard.summary': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Seeing the dashboard',
+    why: 'Every role lands on it, and it carries the audit alarm everyone must see.',
+  },
+  'balance.refresh': {
+    access: ['payroll-officer', 'approver', 'accountant'],
+    kind: 'changes',
+    doing: 'Asking M-Pesa for the balance',
+    why: 'It asks M-Pesa and keeps the answer; for those who act on the float (send, approve, account).',
+  },
+  'ledger.list': { access: paymentReaders, kind: 'reads', doing: 'Reading the ledger' },
+  'ledger.detail': { access: paymentReaders, kind: 'reads', doing: 'Reading a ledger entry' },
+  'ledger.export': {
+    access: ['accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Exporting the ledger',
+    why: 'Exports of the books are the accountant’s; the officer exports a run’s results instead.',
+  },
+  'inbox.list': {
+    access: ['payroll-officer', 'accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Reading the callbacks from M-Pesa',
+  },
+  'inbox.settle': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Settling a callback',
+    why: 'It applies M-Pesa’s answer about a payment, settling that payment like runs.resolve.',
+  },
+
+  'statements.preview': { access: ['accountant'], kind: 'prepares', doing: 'Reading an M-Pesa statement' },
+  'statements.import': { access: ['accountant'], kind: 'changes', doing: 'Importing an M-Pesa statement' },
+  'reconcile.show': { access: ['accountant', 'auditor'], kind: 'reads', doing: 'Seeing a reconciliation' },
+  'reconcile.tick': { access: ['accountant'], kind: 'changes', doing: 'Ticking statement rows' },
+  'reconcile.tickMatched': { access: ['accountant'], kind: 'changes', doing: 'Ticking matched statement rows' },
+  'reconcile.decide': {
+    access: ['accountant'],
+    kind: 'changes',
+    doing: 'Deciding about a statement row',
+    why: 'Confirming settles a waiting payment from M-Pesa’s own statement, the evidence reconciliation works from; it sends nothing.',
+  },
+  'reconcile.finish': { access: ['accountant'], kind: 'changes', doing: 'Finishing a reconciliation' },
+  'reconcile.history': { access: ['accountant', 'auditor'], kind: 'reads', doing: 'Seeing past reconciliations' },
+  'reconcile.export': { access: ['accountant', 'auditor'], kind: 'reads', doing: 'Exporting a reconciliation' },
+  'reports.failedPayments': { access: paymentReaders, kind: 'reads', doing: 'Seeing failed payments' },
+  'reports.failedPaymentsExport': {
+    access: ['payroll-officer', 'accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Exporting failed payments',
+    why: 'The officer follows failed payments up with the workers; the approver reads them on screen.',
+  },
+  'statements.float': { access: ['accountant', 'auditor'], kind: 'reads', doing: 'Seeing the float statement' },
+  'statements.floatExport': {
+    access: ['accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Exporting the float statement',
+  },
+};
+
+/** Whether a person holding `roles` (null: nobody signed in) may call a method with this access. */
+export function accessAllows(access: Access, roles: readonly Role[] | null): boolean {
+  if (access === 'anyone') return true;
+  if (roles === null) return false;
+  if (access === 'signed-in') return roles.length > 0;
+  return access.some((role) => roles.includes(role));
+}
+
+/** Whether a call that was cut off in flight can simply be asked again: it changed nothing. */
+export function changesNothing(method: MethodName): boolean {
+  const { kind } = methodAccess[method];
+  return kind === 'reads' || kind === 'prepares';
+}
