@@ -8,6 +8,7 @@ import { sql as ledgerTotals } from './004_ledger_totals';
 import { sql as accountantLedger } from './005_accountant_ledger';
 import { sql as failedPayments } from './006_failed_payments';
 import { sql as accounts } from './007_accounts';
+import { sql as runApprovals } from './008_run_approvals';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: '005_accountant_ledger', sql: accountantLedger },
   { version: 6, name: '006_failed_payments', sql: failedPayments },
   { version: 7, name: '007_accounts', sql: accounts },
+  { version: 8, name: '008_run_approvals', sql: runApprovals },
 ];
