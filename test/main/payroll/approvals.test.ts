@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileDatabase } from '../../../src/main/db';
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
-import { approvalPolicy, approvalsNeeded, saveApprovalPolicy } from '../../../src/main/payroll/approval-policy';
+import {
+  approvalPolicy,
+  approvalsNeeded,
+  describePolicy,
+  saveApprovalPolicy,
+} from '../../../src/main/payroll/approval-policy';
 import {
   approvalState,
   recordApproval,
@@ -294,6 +299,7 @@ describe('policy 1, single person', () => {
     expect(approvalPolicy(t.db).people).toBe(2);
 
     expect(saveApprovalPolicy(t.db, { people: 1 }, 'wanjiru')).toEqual({ people: 1, aboveCents: null });
+    expect(describePolicy(approvalPolicy(t.db))).toBe('single person: the maker approves and sends alone');
     const run = draftRun(t);
     expect(recordApproval(t.db, run.id, t.maker.id)).toMatchObject({ canSend: true, peopleNeeded: 1 });
     expect(requireApprovedForSending(t.db, run.id).approvals.map((a) => a.approverUsername)).toEqual(['amina']);
