@@ -13,7 +13,9 @@ import type { SecretStore } from '../secrets/secret-store';
 export const mainHelp = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  init             create a profile (demo, sandbox, production or custom)
+  init             create a profile (demo, sandbox, production or custom); --admin <name>
+                   creates its first admin, --approvals 1|2|3 sets who approves payroll runs
+  users            add, list, disable accounts and reset passwords (admins only)
   workers import   import workers from a CSV or XLSX file
   pay              pay everyone in a payroll file; run it again after a crash to resume
   runs show        show a payroll run (--json for machines)
@@ -30,7 +32,8 @@ Commands:
   statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
 
-Every command takes --profile <name> (default: demo) and --help.
+Every command takes --profile <name> (default: demo) and --help. Commands that change accounts
+take --user <name>; the password comes from MSHAHARA_PASSWORD or a prompt without echo.
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
 `;
 
@@ -55,6 +58,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       // well under a second, not waiting for XLSX and HTTP-server code it does not use.
       case 'init':
         return await (await import('./commands/init')).initCommand(rest, io, { secrets });
+      case 'users':
+        return await (await import('./commands/users')).usersCommand(rest, io, { secrets });
       case 'workers':
         return await (await import('./commands/workers')).workersCommand(rest, io, { secrets });
       case 'pay':

@@ -18,9 +18,13 @@ import {
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { askHidden } from '../prompt';
-import { integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
+import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
+import { initAccounts } from './init-accounts';
+import { passwordVariable } from '../sign-in';
 
 export const initHelp = `Usage: npm run cli -- init --profile <name> --kind demo|sandbox|production|custom [options]
+       npm run cli -- init --admin <name> [--display-name <text>] [--profile <name>]
+       npm run cli -- init --approvals 1|2|3 --user <admin> [--profile <name>]
 
 Creates a profile: its own folder, database and settings (and keychain entries).
 
@@ -35,6 +39,13 @@ Creates a profile: its own folder, database and settings (and keychain entries).
   --concurrency <n>        payments awaiting Daraja's answer at once (default 20)
   --callback-port <n>      fixed loopback port for callbacks until a relay is set up (default: any free port)
   --update-secrets         (existing profile) read its credentials again
+  --admin <name>           create the profile's first admin (refused once it has one); the
+                           password comes from ${passwordVariable}, or is asked twice without echo
+  --display-name <text>    the first admin's name as colleagues know it (default: the username)
+  --approvals 1|2|3        how many people act on a payroll run: 1 the maker alone (single
+                           person), 2 the maker and one approver (the default), 3 the maker and
+                           two approvers; needs --user <admin> and ${passwordVariable}
+  --user <name>            who is acting (an admin), signed in with ${passwordVariable} or a hidden prompt
 
 Credentials are never flags (they would stay in the shell history). They are read from
 ${Object.values(secretEnvironmentVariables).join(', ')}
@@ -60,11 +71,20 @@ export async function initCommand(args: string[], io: CliIo, deps: InitDependenc
       concurrency: { type: 'string' },
       'callback-port': { type: 'string' },
       'update-secrets': { type: 'boolean' },
+      admin: { type: 'string' },
+      'display-name': { type: 'string' },
+      approvals: { type: 'string' },
+      user: { type: 'string' },
     },
     initHelp,
   );
   if (values.help === true) {
     io.out.write(initHelp);
+    return 0;
+  }
+  const accountsWork = values.admin !== undefined || values.approvals !== undefined;
+  if (accountsWork && values.kind === undefined) {
+    await initAccounts(values.profile ?? defaultProfileName, values, io, deps.secrets, initHelp);
     return 0;
   }
   const name = values.profile;
@@ -94,6 +114,7 @@ export async function initCommand(args: string[], io: CliIo, deps: InitDependenc
   });
   if (needsCredentials(profile.kind)) await storeCredentials(profile, io, deps.secrets());
   line(io.out, `Profile "${profile.name}" (${profile.kind}) created in ${profileFolder(profile.name)}.`);
+  if (accountsWork) await initAccounts(profile.name, values, io, deps.secrets, initHelp);
   return 0;
 }
 

@@ -1,0 +1,57 @@
+// `init --admin <name>` and `init --approvals 1|2|3`: a profile's first admin (there is no default
+// admin and no default password) and how many people act on a payroll run (only an admin sets it).
+import { openProfileDatabase } from '../../composition/profile-database';
+import { policyWords, saveApprovalPolicy, type PeopleNeeded } from '../../payroll/approval-policy';
+import type { SecretStore } from '../../secrets/secret-store';
+import { createFirstAdmin } from '../../users/accounts';
+import { warnIfAuditChainBroken } from '../audit-alarm';
+import { line, type CliIo } from '../output';
+import { chosenPassword, passwordVariable, requireUserOption, signInAs } from '../sign-in';
+import { UsageError } from '../usage';
+
+export interface InitAccountOptions {
+  admin?: string;
+  'display-name'?: string;
+  approvals?: string;
+  user?: string;
+}
+
+function peopleOption(value: string, initHelp: string): PeopleNeeded {
+  if (value === '1' || value === '2' || value === '3') return Number(value) as PeopleNeeded;
+  throw new UsageError(`--approvals takes 1, 2 or 3, got "${value}"`, initHelp);
+}
+
+export async function initAccounts(
+  profileName: string,
+  options: InitAccountOptions,
+  io: CliIo,
+  secrets: () => SecretStore,
+  initHelp: string,
+): Promise<void> {
+  // Checked before anything is written: a wrong command line changes nothing.
+  const people = options.approvals === undefined ? undefined : peopleOption(options.approvals, initHelp);
+  const user = people === undefined ? undefined : requireUserOption(options.user, 'init --approvals', initHelp);
+  if (options['display-name'] !== undefined && options.admin === undefined)
+    throw new UsageError('--display-name goes with --admin', initHelp);
+
+  const opened = openProfileDatabase(profileName, undefined, { exclusive: true });
+  try {
+    warnIfAuditChainBroken(opened.db, io);
+    if (options.admin !== undefined) {
+      const password = await chosenPassword(io, passwordVariable, options.admin);
+      const admin = await createFirstAdmin(opened.db, {
+        username: options.admin,
+        displayName: options['display-name'] ?? options.admin,
+        password,
+      });
+      line(io.out, `Created ${admin.username}, the first admin of "${opened.profile.name}".`);
+    }
+    if (people !== undefined && user !== undefined) {
+      const actor = await signInAs(opened.db, opened.profile.name, secrets, io, user);
+      const policy = saveApprovalPolicy(opened.db, { people }, actor);
+      line(io.out, `Payroll runs of "${opened.profile.name}" now need ${policyWords[policy.people]}.`);
+    }
+  } finally {
+    opened.close();
+  }
+}
