@@ -13,6 +13,7 @@ import {
   resetPassword,
   type Account,
 } from '../../users/accounts';
+import { requireActorWithRole } from '../../users/account-rows';
 import { warnIfAuditChainBroken } from '../audit-alarm';
 import { line, table, type CliIo } from '../output';
 import {
@@ -111,6 +112,7 @@ export async function usersCommand(args: string[], io: CliIo, deps: UsersDepende
     const actor = await signInAs(db, profile.name, deps.secrets, io, user);
     switch (subcommand) {
       case 'add': {
+        requireActorWithRole(db, actor, 'admin', 'add accounts'); // before asking for a password
         const password = await chosenPassword(io, newPasswordVariable, name);
         const account = await addAccount(
           db,
@@ -129,6 +131,7 @@ export async function usersCommand(args: string[], io: CliIo, deps: UsersDepende
         return;
       }
       case 'reset-password': {
+        requireActorWithRole(db, actor, 'admin', 'reset passwords');
         const password = await chosenPassword(io, newPasswordVariable, name);
         const account = await resetPassword(db, name, password, actor);
         line(io.out, `One-time password set for ${account.username}; they choose their own at the next sign-in.`);
