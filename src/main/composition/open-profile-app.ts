@@ -7,10 +7,11 @@ import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import { PayoutEngine } from '../payroll/engine';
-import { profileFolder, type ProfileSettings } from '../profiles';
+import { needsCredentials, profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../callback-sources/relay-client/route';
 import type { SecretStore } from '../secrets/secret-store';
 import { startAuditCheck, type AuditCheck } from './audit-check';
+import { attachAuditKey } from './audit-key';
 import { connectToDaraja } from './daraja-connection';
 import { openProfileDatabase } from './profile-database';
 
@@ -79,12 +80,21 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
   });
   const { profile, db } = opened;
   const cleanups: Array<() => Promise<void> | void> = [() => opened.close()];
-  const audit = startAuditCheck(db);
-  cleanups.push(() => audit.stop());
   const closeAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups.length = 0;
   };
+  let audit: AuditCheck;
+  try {
+    // Profiles that keep credentials seal their audit log with a key from the same keychain; the
+    // demo profile, which asks the keychain nothing, keeps plain sha256.
+    if (needsCredentials(profile.kind)) await attachAuditKey(db, options.secrets(), profile.name);
+    audit = startAuditCheck(db);
+    cleanups.push(() => audit.stop());
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
   try {
     const connection = await connectToDaraja(profile, {
       baseUrl: options.baseUrl,

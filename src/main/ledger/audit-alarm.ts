@@ -10,6 +10,17 @@ export type { AuditAlarm };
 export function auditAlarmOf(check: AuditChainCheck): AuditAlarm | null {
   if (check.ok) return null;
   const entry = `entry ${check.brokenAt}${check.at === null ? '' : ` (${formatDateTime(check.at)})`}`;
+  if (check.problem === 'unverifiable') {
+    return {
+      entryId: check.brokenAt,
+      at: check.at,
+      problem: check.problem,
+      message:
+        `The audit log cannot be checked without the profile's keychain: ${entry} on are sealed with the ` +
+        "profile's audit key, which this computer's keychain does not hold. Nothing is known to be changed; " +
+        'open the profile where its credentials are kept to check it.',
+    };
+  }
   let what: string;
   switch (check.problem) {
     case 'edited':
@@ -23,6 +34,9 @@ export function auditAlarmOf(check: AuditChainCheck): AuditAlarm | null {
       break;
     case 'missing':
       what = `entries just before ${entry} were removed`;
+      break;
+    case 'rebuilt':
+      what = `${entry} and the entries after it were sealed again without the profile's audit key`;
       break;
     case 'missing_at_end':
       what = `the latest entries, from entry ${check.brokenAt} on, were removed`;

@@ -1,10 +1,13 @@
 // The audit log: who did what, hash-chained so that an edited, removed or reordered row is
-// detectable. Each row stores prev_hash and hash = sha256(prev_hash + canonical JSON of the row).
-import { createHash } from 'node:crypto';
+// detectable. Each row stores prev_hash and hash = HMAC-SHA256(the profile's audit key, prev_hash +
+// canonical JSON of the row), so only Mshahara, holding the key from the keychain, can seal one.
+// Rows written before the profile had a key (hash_kind NULL) keep their plain sha256.
+import { createHash, createHmac } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import { InternalError } from '../../shared/errors';
 import { redactedKeys } from '../../shared/redaction';
+import { auditSealOf, type AuditSeal } from './audit-seal';
 
 type Db = BetterSqlite3.Database;
 
@@ -38,7 +41,11 @@ interface AuditRow {
   details: string;
   prev_hash: string;
   hash: string;
+  hash_kind: string | null;
 }
+
+/** hash_kind of an entry sealed with the profile's audit key; NULL is plain sha256. */
+const keyedKind = 'hmac-sha256';
 
 /**
  * Appends one entry. Runs inside the caller's transaction when there is one, so a state change
@@ -61,12 +68,23 @@ export function appendAudit(db: Db, entry: AuditEntry): AuditRecord {
     const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
       { hash: string } | undefined;
     const prevHash = last?.hash ?? genesisHash;
-    const hash = auditEntryHash(prevHash, row);
+    const key = auditSealOf(db)?.key;
+    const hash = auditEntryHash(prevHash, row, key);
     const result = db
       .prepare(
-        'INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO audit_log (at, actor, action, entity, entity_id, details, prev_hash, hash, hash_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(row.at, row.actor, row.action, row.entity, row.entityId, detailsJson, prevHash, hash);
+      .run(
+        row.at,
+        row.actor,
+        row.action,
+        row.entity,
+        row.entityId,
+        detailsJson,
+        prevHash,
+        hash,
+        key ? keyedKind : null,
+      );
     return { id: Number(result.lastInsertRowid), at: row.at, hash, prevHash };
   };
   return db.inTransaction ? append() : db.transaction(append).immediate();
@@ -81,7 +99,16 @@ export function lastAuditedAt(db: Db, entity: string, entityId: string | number,
 }
 
 /** What is wrong where a chain breaks, for the alarm's plain words. */
-export type AuditBreak = 'edited' | 'unreadable' | 'out_of_order' | 'missing' | 'missing_at_end';
+export type AuditBreak =
+  | 'edited'
+  | 'unreadable'
+  | 'out_of_order'
+  | 'missing'
+  | 'missing_at_end'
+  /** Sealed without the profile's key where the key was in use: the chain was rebuilt outside Mshahara. */
+  | 'rebuilt'
+  /** Sealed with the profile's key, which this connection does not have: not checked, not known to be edited. */
+  | 'unverifiable';
 
 export type AuditChainCheck =
   | { ok: true; rows: number }
@@ -102,13 +129,15 @@ interface ChainPosition {
   prevHash: string;
   lastId: number | undefined;
   rows: number;
+  /** A keyed entry has been read: every later one must be keyed too. */
+  keyed: boolean;
 }
 
 const chainRows =
-  'SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id';
+  'SELECT id, at, actor, action, entity, entity_id, details, prev_hash, hash, hash_kind FROM audit_log WHERE id > ? ORDER BY id';
 
 /** Checks one entry against the one before it; null when it holds. */
-function checkEntry(row: AuditRow, position: ChainPosition): Broken | null {
+function checkEntry(row: AuditRow, position: ChainPosition, seal: AuditSeal | undefined): Broken | null {
   const broken = (problem: AuditBreak, reason: string): Broken => ({
     ok: false,
     brokenAt: row.id,
@@ -122,7 +151,22 @@ function checkEntry(row: AuditRow, position: ChainPosition): Broken | null {
   if (row.prev_hash !== position.prevHash) {
     return broken('out_of_order', 'does not follow the entry before it (an entry was removed, inserted or reordered)');
   }
-  if (storedEntryHash(row) === row.hash) return null;
+  let key: Buffer | undefined;
+  if (row.hash_kind === keyedKind) {
+    if (seal === undefined) {
+      return broken(
+        'unverifiable',
+        "is sealed with the profile's audit key, which is in the keychain and not available here",
+      );
+    }
+    key = seal.key;
+    position.keyed = true;
+  } else if (row.hash_kind !== null) {
+    return broken('edited', 'names a seal Mshahara never writes (the entry was edited)');
+  } else if (position.keyed || (seal !== undefined && row.id > seal.unkeyedThrough)) {
+    return broken('rebuilt', "is not sealed with the profile's audit key (the chain was rebuilt outside Mshahara)");
+  }
+  if (storedEntryHash(row, key) === row.hash) return null;
   // Not as written: re-read the details the slow way, so the reason names what is wrong.
   let details: unknown;
   try {
@@ -130,14 +174,18 @@ function checkEntry(row: AuditRow, position: ChainPosition): Broken | null {
   } catch {
     return broken('unreadable', 'details are not valid JSON (the entry was edited)');
   }
-  const hash = auditEntryHash(row.prev_hash, {
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    entity: row.entity,
-    entityId: row.entity_id,
-    details,
-  });
+  const hash = auditEntryHash(
+    row.prev_hash,
+    {
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      entity: row.entity,
+      entityId: row.entity_id,
+      details,
+    },
+    key,
+  );
   return hash === row.hash ? null : broken('edited', 'content does not match its hash (the entry was edited)');
 }
 
@@ -153,9 +201,10 @@ function walkChain(db: Db, position: ChainPosition, limit: number): AuditChainCh
 
 function walkSnapshot(db: Db, position: ChainPosition, limit: number): AuditChainCheck | 'more' {
   let read = 0;
+  const seal = auditSealOf(db);
   const entries = db.prepare(`${chainRows} LIMIT ?`).iterate(position.lastId ?? 0, limit) as IterableIterator<AuditRow>;
   for (const row of entries) {
-    const broken = checkEntry(row, position);
+    const broken = checkEntry(row, position, seal);
     if (broken !== null) {
       entries.return?.();
       return broken;
@@ -186,7 +235,7 @@ function walkSnapshot(db: Db, position: ChainPosition, limit: number): AuditChai
 
 /** Walks the whole chain from the first row and reports the first row that does not hold. */
 export function verifyAuditChain(db: Db): AuditChainCheck {
-  const position: ChainPosition = { prevHash: genesisHash, lastId: undefined, rows: 0 };
+  const position: ChainPosition = { prevHash: genesisHash, lastId: undefined, rows: 0, keyed: false };
   const verdict = walkChain(db, position, Number.MAX_SAFE_INTEGER);
   if (verdict === 'more') throw new InternalError('The audit log has more entries than can be counted.');
   return verdict;
@@ -202,7 +251,7 @@ export async function verifyAuditChainInSlices(
   options: { sliceRows?: number; stopped?: () => boolean } = {},
 ): Promise<AuditChainCheck | null> {
   const sliceRows = options.sliceRows ?? 2_000;
-  const position: ChainPosition = { prevHash: genesisHash, lastId: undefined, rows: 0 };
+  const position: ChainPosition = { prevHash: genesisHash, lastId: undefined, rows: 0, keyed: false };
   for (;;) {
     if (options.stopped?.() === true || !db.open) return null;
     const verdict = walkChain(db, position, sliceRows);
@@ -216,13 +265,11 @@ export async function verifyAuditChainInSlices(
  * of the whole row is its fields in key order around the stored text: no parse, no re-canonicalising
  * (the whole log is checked each time a profile opens). Strings are serialised as JCS does.
  */
-function storedEntryHash(row: AuditRow): string {
+function storedEntryHash(row: AuditRow, key: Buffer | undefined): string {
   const text =
     `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"at":${JSON.stringify(row.at)},` +
     `"details":${row.details},"entity":${JSON.stringify(row.entity)},"entityId":${JSON.stringify(row.entity_id)}}`;
-  return createHash('sha256')
-    .update(row.prev_hash + text, 'utf8')
-    .digest('hex');
+  return seal(key, row.prev_hash + text);
 }
 
 /** What the hash covers: every column but id (order is carried by prev_hash) and the hashes. */
@@ -235,11 +282,14 @@ export interface HashedRow {
   details: unknown;
 }
 
-/** Exported for tools that check an exported log outside the app. */
-export function auditEntryHash(prevHash: string, row: HashedRow): string {
-  return createHash('sha256')
-    .update(prevHash + canonicalJson(row), 'utf8')
-    .digest('hex');
+/** Exported for tools that check an exported log outside the app; `key` for entries with hash_kind 'hmac-sha256'. */
+export function auditEntryHash(prevHash: string, row: HashedRow, key?: Buffer): string {
+  return seal(key, prevHash + canonicalJson(row));
+}
+
+function seal(key: Buffer | undefined, text: string): string {
+  const hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
+  return hash.update(text, 'utf8').digest('hex');
 }
 
 /** RFC 8785 (JCS) canonical JSON: the same value always gives the same bytes, whatever the key order. */

@@ -17,6 +17,8 @@ export const secretNames = [
   'channel-private-key',
   // The relay's callback base URL: it carries the channel secret, so it is kept like one.
   'relay-callback-url',
+  // The key that seals the profile's audit chain (src/main/composition/audit-key.ts).
+  'audit-key',
 ] as const;
 
 /** A local account's TOTP secret: one entry per account of the profile ("acme/totp-3"). */

@@ -124,7 +124,7 @@ export const auditAlarm = z.object({
   entryId: id,
   /** When that entry says it was written; null when it was removed. */
   at: isoInstant.nullable(),
-  problem: z.enum(['edited', 'unreadable', 'out_of_order', 'missing', 'missing_at_end']),
+  problem: z.enum(['edited', 'unreadable', 'out_of_order', 'missing', 'missing_at_end', 'rebuilt', 'unverifiable']),
   /** What to show, in plain words: what is wrong, where, and what to do. */
   message: z.string(),
 });

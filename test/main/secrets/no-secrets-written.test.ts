@@ -21,7 +21,10 @@ import { startCallbackReceiver, type CallbackReceiver } from '../daraja/callback
 
 const profile = 'scan-check';
 const unique = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
-const secrets: Record<Exclude<SecretName, 'relay-token' | 'channel-private-key' | 'relay-callback-url'>, string> = {
+const secrets: Record<
+  Exclude<SecretName, 'relay-token' | 'channel-private-key' | 'relay-callback-url' | 'audit-key'>,
+  string
+> = {
   'consumer-key': unique('ck'),
   'consumer-secret': unique('cs'),
   'initiator-password': `Pw#${randomBytes(9).toString('hex')}`,

@@ -9,6 +9,7 @@ import { sql as accountantLedger } from './005_accountant_ledger';
 import { sql as failedPayments } from './006_failed_payments';
 import { sql as accounts } from './007_accounts';
 import { sql as runApprovals } from './008_run_approvals';
+import { sql as auditHashKind } from './009_audit_hash_kind';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: '006_failed_payments', sql: failedPayments },
   { version: 7, name: '007_accounts', sql: accounts },
   { version: 8, name: '008_run_approvals', sql: runApprovals },
+  { version: 9, name: '009_audit_hash_kind', sql: auditHashKind },
 ];
