@@ -8,17 +8,9 @@ import type { ProfileDatabase } from '../db';
 import { checkContinuity, type BalanceGap } from './continuity';
 import type { StatementRow } from './parse';
 import { periodRange } from './period';
+import type { StatementRowFigures } from './reconcile';
 
-export interface FloatMovement {
-  statementRowId: number;
-  receipt: string;
-  completedAt: string;
-  details: string;
-  otherParty: string | null;
-  paidInCents: Cents;
-  withdrawnCents: Cents;
-  /** The running balance as M-Pesa printed it (some layouts leave it empty). */
-  balanceCents: Cents | null;
+export interface FloatMovement extends StatementRowFigures {
   /** The ledger row the statement row matched (a charge row: its payment), or null when it has none. */
   ledgerId: number | null;
   runId: number | null;
