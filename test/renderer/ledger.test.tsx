@@ -88,7 +88,7 @@ describe('Ledger', () => {
     const charges = screen.getAllByTestId('ledger-charge');
     expect(charges.map((c) => [c.textContent, c.getAttribute('data-basis')])).toEqual([
       ['KES 13.00 est.', 'estimated'],
-      ['KES 15.00 statement', 'confirmed'],
+      ['KES 15.00 confirmed', 'confirmed'],
     ]);
     expect(charges[0]?.getAttribute('title')).toContain('Estimated from the tariff');
     expect(screen.getAllByTestId('ledger-run').map((r) => r.textContent)).toEqual([

@@ -2,7 +2,7 @@
 // name, charge, failure reason) as CSV or XLSX, with the rows its file left out on their own sheet.
 import type { ProducedFile } from '../../shared/contract';
 import { exportRunResults as writeRunResults } from '../ledger/export';
-import { runSummary } from '../payroll/runs';
+import { runSummary } from '../payroll/run-summary';
 import type { ApiContext, ProfileCore } from './context';
 import { exportFileName, produceFile } from './files';
 import { leftOutOf } from './left-out-rows';

@@ -15,9 +15,9 @@ import {
   listRunItems,
   listRuns,
   runPayees,
-  runSummary,
   type RunActor,
 } from '../payroll/runs';
+import { runSummary } from '../payroll/run-summary';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../transports/dispatch';
 import type { ApiContext, ProfileCore } from './context';

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import type { ChargeBasis } from '../../shared/contract-values';
 import { formatCount } from '../../shared/format';
 import { neutraliseCell } from '../../shared/spreadsheet-safety';
 import { estimateCharge } from '../payroll/charges';
@@ -16,7 +17,6 @@ import {
   bestKnownCharge,
   toLedgerTransaction,
   transactionColumns,
-  type ChargeBasis,
   type LedgerTransaction,
   type TransactionRow,
 } from './transactions';

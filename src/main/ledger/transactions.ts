@@ -1,6 +1,7 @@
 // The ledger's rows: every money movement as M-Pesa recorded it, appended and never changed. A
 // mistake is fixed by a correction row that carries the full corrected values and points back.
 import { ConflictError, InternalError, NotFoundError, ValidationError } from '../../shared/errors';
+import type { ChargeBasis } from '../../shared/contract-values';
 import type { Cents } from '../../shared/money';
 import type { Msisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
@@ -117,8 +118,6 @@ export function toLedgerTransaction(row: TransactionRow): LedgerTransaction {
     confirmedChargeCents: row.confirmed_charge_cents,
   };
 }
-
-export type ChargeBasis = 'estimated' | 'reported' | 'confirmed';
 
 /**
  * The charge of a movement as the ledger knows it best, and how it is known: confirmed by the

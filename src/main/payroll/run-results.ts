@@ -6,7 +6,7 @@ import { foldForSearch } from '../../shared/search-fold';
 import { actionLabels, describeResultCode, describeSyncError } from '../../shared/daraja/codes';
 import type { ProfileDatabase } from '../db';
 import { estimateRunCharges, type RunChargeEstimate } from './charges';
-import { runSummary } from './runs';
+import { runSummary } from './run-summary';
 import type { ItemState } from './status';
 
 export function runView(db: ProfileDatabase, runId: number): RunView {

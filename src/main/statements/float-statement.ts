@@ -8,17 +8,9 @@ import type { ProfileDatabase } from '../db';
 import { checkContinuity, type BalanceGap } from './continuity';
 import type { StatementRow } from './parse';
 import { periodRange } from './period';
+import type { StatementRowFigures } from './reconcile';
 
-export interface FloatMovement {
-  statementRowId: number;
-  receipt: string;
-  completedAt: string;
-  details: string;
-  otherParty: string | null;
-  paidInCents: Cents;
-  withdrawnCents: Cents;
-  /** The running balance as M-Pesa printed it (some layouts leave it empty). */
-  balanceCents: Cents | null;
+export interface FloatMovement extends StatementRowFigures {
   /** The ledger row the statement row matched (a charge row: its payment), or null when it has none. */
   ledgerId: number | null;
   runId: number | null;
@@ -341,8 +333,15 @@ function notCovered(account: string, period: string, from: string, to: string, e
   };
 }
 
-export function floatStatement(db: ProfileDatabase, account: string, period: string): FloatStatement {
+export function floatStatement(
+  db: ProfileDatabase,
+  account: string,
+  period: string,
+  now: Date = new Date(),
+): FloatStatement {
   const { from, to } = periodRange(period);
+  // Time that has not come yet cannot be on a statement: a period still running is judged up to now.
+  const judgedTo = new Date(Math.max(Date.parse(from), Math.min(Date.parse(to), now.getTime()))).toISOString();
   const entries = ledgerEntries(db, from, to);
   const before = rowBefore(db, account, from);
   const records = inBalanceOrder(movementRecords(db, account, from, to), before?.balance_cents ?? null);
@@ -406,7 +405,7 @@ export function floatStatement(db: ProfileDatabase, account: string, period: str
     to,
     covered: true,
     missing: null,
-    partly: partlyWords(account, uncovered(db, account, from, to)),
+    partly: partlyWords(account, uncovered(db, account, from, judgedTo)),
     openingBalanceCents: opening,
     closingBalanceCents: closing,
     movements,

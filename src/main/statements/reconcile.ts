@@ -11,7 +11,8 @@ import { periodRange } from './period';
 import { formatCount, formatDateTime } from '../../shared/format';
 import { formatKesWithCurrency } from '../../shared/money';
 
-export interface ReconcileRow {
+/** A statement row as M-Pesa printed it, as the reconcile view and the float statement show it. */
+export interface StatementRowFigures {
   statementRowId: number;
   receipt: string;
   completedAt: string;
@@ -19,7 +20,11 @@ export interface ReconcileRow {
   otherParty: string | null;
   paidInCents: Cents;
   withdrawnCents: Cents;
+  /** The running balance as M-Pesa printed it (some layouts leave it empty). */
   balanceCents: Cents | null;
+}
+
+export interface ReconcileRow extends StatementRowFigures {
   linkedReceipt: string | null;
   bucket: Bucket;
   differences: Difference[];

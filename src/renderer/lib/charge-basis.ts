@@ -6,7 +6,7 @@ import type { ChargeBasis } from '../../shared/contract-values';
 export const chargeBasisWords: Record<ChargeBasis, string> = {
   estimated: 'est.',
   reported: 'M-Pesa',
-  confirmed: 'statement',
+  confirmed: 'confirmed',
 };
 export const chargeBasisTitles: Record<ChargeBasis, string> = {
   estimated: 'Estimated from the tariff: the M-Pesa statement has not confirmed it yet',

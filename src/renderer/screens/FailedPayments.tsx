@@ -195,7 +195,12 @@ export function FailedPayments() {
             </Text>
             <Text size="sm">
               Still unpaid: {formatCount(totals.unpaidLines, 'payment')},{' '}
-              <Money cents={totals.unpaidCents} fw={600} c="red.8" data-testid="failed-unpaid" />
+              <Money
+                cents={totals.unpaidCents}
+                fw={600}
+                c={totals.unpaidCents > 0 ? 'red.8' : undefined}
+                data-testid="failed-unpaid"
+              />
             </Text>
           </>
         )}

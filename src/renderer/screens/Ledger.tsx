@@ -34,14 +34,14 @@ export const kindWords: Record<LedgerRow['kind'], string> = {
 };
 
 const columns: Column<LedgerRow>[] = [
-  { key: 'when', header: 'When', width: '165px', render: (row) => <When at={row.occurredAt} /> },
+  { key: 'when', header: 'When', width: '150px', render: (row) => <When at={row.occurredAt} /> },
   {
     key: 'receipt',
     header: 'Receipt',
     width: '135px',
     render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span>,
   },
-  { key: 'kind', header: 'Kind', width: '130px', render: (row) => kindWords[row.kind] },
+  { key: 'kind', header: 'Kind', width: '120px', render: (row) => kindWords[row.kind] },
   {
     key: 'name',
     header: 'Name',
@@ -69,7 +69,7 @@ const columns: Column<LedgerRow>[] = [
   {
     key: 'status',
     header: 'Status',
-    width: '115px',
+    width: '110px',
     render: (row) => (
       <span className={row.status === 'completed' ? 'pill pill-ok' : 'pill pill-bad'}>
         {row.status === 'completed' ? 'Completed' : 'Failed'}
@@ -79,7 +79,7 @@ const columns: Column<LedgerRow>[] = [
   {
     key: 'charge',
     header: 'Charge',
-    width: '150px',
+    width: '165px',
     align: 'right',
     render: (row) =>
       row.chargeCents === null ? (

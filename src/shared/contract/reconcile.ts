@@ -74,7 +74,8 @@ const proposal = z.object({
   needsAttention: z.boolean(),
 });
 
-export const reconcileRow = z.object({
+/** A statement row as M-Pesa printed it, as both the reconcile view and the float statement show it. */
+const statementRowFields = {
   statementRowId: id,
   receipt: z.string(),
   completedAt: isoInstant,
@@ -83,6 +84,10 @@ export const reconcileRow = z.object({
   paidInCents: cents,
   withdrawnCents: cents,
   balanceCents: cents.nullable(),
+};
+
+export const reconcileRow = z.object({
+  ...statementRowFields,
   linkedReceipt: z.string().nullable(),
   bucket,
   differences: z.array(difference),
@@ -153,14 +158,7 @@ export const floatStatementView = z.object({
   closingBalanceCents: cents.nullable(),
   movements: z.array(
     z.object({
-      statementRowId: id,
-      receipt: z.string(),
-      completedAt: isoInstant,
-      details: z.string(),
-      otherParty: z.string().nullable(),
-      paidInCents: cents,
-      withdrawnCents: cents,
-      balanceCents: cents.nullable(),
+      ...statementRowFields,
       ledgerId: id.nullable(),
       runId: id.nullable(),
       runTitle: z.string().nullable(),

@@ -14,7 +14,7 @@ import { exportLedger, exportRunResults } from '../../../src/main/ledger/export'
 import { listTransactions, type LedgerFilter } from '../../../src/main/ledger/query';
 import { ledgerDetail, ledgerRows } from '../../../src/main/ledger/rows';
 import { estimateCharge } from '../../../src/main/payroll/charges';
-import { runSummary } from '../../../src/main/payroll/runs';
+import { runSummary } from '../../../src/main/payroll/run-summary';
 import { importStatement } from '../../../src/main/statements/import';
 import { tempFolder } from '../db/temp-folder';
 import { approvedRun, harness, worker, type Harness } from '../payroll/engine/harness';

@@ -13,8 +13,8 @@ import {
   editRunItem,
   listRunItems,
   removeRunItem,
-  runSummary,
 } from '../../../src/main/payroll/runs';
+import { runSummary } from '../../../src/main/payroll/run-summary';
 import {
   emptyItemCounts,
   runDisplayStatus,

@@ -94,6 +94,15 @@ describe('the float statement', () => {
     expect(charges.movements.every((m) => m.runTitle === title)).toBe(true);
     expect(charges.withdrawnCents).toBe(payments.reduce((sum, p) => sum + p.chargeCents, 0));
     expect(charges.closingBalanceCents).toBe(charges.openingBalanceCents! - charges.withdrawnCents);
+
+    // The month is still running: what has not happened yet needs no statement. Judged just after
+    // the export, nothing is missing; an hour later, the hour since the export is named.
+    const exported = Date.now();
+    expect(floatStatement(h.db, 'Utility Account', period, new Date(exported + 30_000)).partly).toBeNull();
+    const later = floatStatement(h.db, 'Utility Account', period, new Date(exported + 3_600_000)).partly;
+    expect(later).toMatch(
+      /^No imported statement of the Utility Account takes in .+ to .+: movements then are not shown/,
+    );
   });
 
   it('a row missing from the statement is a break named by the receipts either side', async () => {
