@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { openProfileApp } from '../src/main/composition/open-profile-app';
 import { configureLogging } from '../src/main/log';
 import { previewPayrollFile } from '../src/main/payroll/import';
-import { approveRun, createRunFromFile } from '../src/main/payroll/runs';
+import { createRunFromFile } from '../src/main/payroll/runs';
+import { approveAsPolicyNeeds } from '../test/helpers/people';
 import { createProfile } from '../src/main/profiles';
 import { MemorySecretStore } from '../src/main/secrets/memory-store';
 import { payrollLines, writePayrollCsv } from '../test/crash/payroll-file';
@@ -106,7 +107,7 @@ async function measure(realistic: boolean, dataDir: string, withBaseline: boolea
       { title: 'Bench payroll', fileName: `${name}.csv`, preview },
       { name: 'bench' },
     );
-    approveRun(app.db, run.id, { name: 'bench' });
+    await approveAsPolicyNeeds(app.db, run.id);
 
     const sqlite = timeSqlite(app.db);
     const memory = peakRss();

@@ -1,6 +1,7 @@
 // What the contract handlers work with: the profile that is open (its database, Daraja client,
 // callback source and payout engine), where the data folder is, the keychain, and the event hub.
 import type { AppMode, EventName, EventPayload } from '../../shared/contract';
+import type { Caller } from '../../shared/contract/access';
 import type { AuditCheck } from '../composition/audit-check';
 import type { DarajaClient } from '../daraja';
 import type { ProfileDatabase } from '../db';
@@ -87,6 +88,11 @@ export interface ApiContext {
   events: EventHub;
   /** Desktop: exports are written to the data folder; browser: their bytes go back to the page. */
   delivery: 'file' | 'bytes';
-  /** Who the audit log names for actions taken in this app (the signed-in OS user). */
-  actor: string;
+  /**
+   * Who the audit log names for the current call: the signed-in person's username (currentCaller,
+   * src/main/transports/call-scope.ts), or the app's own name for work no person asked for.
+   */
+  readonly actor: string;
+  /** The signed-in person the current call comes from; null outside a call or before sign-in. */
+  caller(): Caller | null;
 }

@@ -19,6 +19,7 @@ import { runHandlers } from './runs';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
 import { workerHandlers } from './workers';
+import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
 export { ProfileSession } from '../composition/session';
@@ -88,7 +89,10 @@ export function createApi(options: ApiOptions): Api {
     session,
     events,
     delivery: options.delivery,
-    actor: options.actor,
+    get actor() {
+      return currentCaller()?.username ?? options.actor;
+    },
+    caller: currentCaller,
   };
   return {
     handlers: createHandlers(ctx),

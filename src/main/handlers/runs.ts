@@ -1,6 +1,7 @@
 // Contract handlers for payroll runs: preview a file, create from workers or a file, review,
 // approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
 import type { MethodOutput } from '../../shared/contract';
+import { ForbiddenError } from '../../shared/errors';
 import { estimateRunCharges } from '../payroll/charges';
 import { findDuplicatePayments, findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
@@ -16,6 +17,7 @@ import {
   listRuns,
   runPayees,
   type RunActor,
+  type RunApprover,
 } from '../payroll/runs';
 import { runSummary } from '../payroll/run-summary';
 import type { ProfileDatabase } from '../db';
@@ -62,7 +64,12 @@ export function runProgressView(
 export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods> {
   const core = () => ctx.session.require();
   const db = () => core().db;
-  const actor = (): RunActor => ({ name: ctx.actor });
+  const actor = (): RunActor => ({ name: ctx.actor, accountId: ctx.caller()?.accountId ?? null });
+  const approver = (): RunApprover => {
+    const caller = ctx.caller();
+    if (caller === null) throw new ForbiddenError('Approving a payroll run needs someone signed in as Approver.');
+    return { name: caller.username, accountId: caller.accountId };
+  };
   return {
     'runs.list': ({ state, limit, offset }) => {
       const database = db();
@@ -155,7 +162,7 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       };
     },
     'runs.approve': ({ runId }) => {
-      approveRun(db(), runId, actor());
+      approveRun(db(), runId, approver());
       return runView(db(), runId);
     },
     'runs.start': async ({ runId }) => {

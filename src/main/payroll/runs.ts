@@ -10,14 +10,24 @@ import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { itemTransitions, runTransitions, stateGuard } from './transitions';
 import { refusePayrollPaidBefore } from './duplicates';
+import { approvalState, recordApproval, recordRunMaker, type ApprovalState } from './approvals';
 import type { ItemState, RunState } from './status';
 
 export type CommandId = 'SalaryPayment' | 'BusinessPayment' | 'PromotionPayment';
 
-/** Who does something to a run: the name goes to the audit log, the user id onto the run. */
+/**
+ * Who does something to a run: the name goes to the audit log; the account (null: a door with no
+ * sign-in, such as the demo's own sample data) is kept as the run's maker when it creates one.
+ */
 export interface RunActor {
   name: string;
-  userId?: number | null;
+  accountId?: number | null;
+}
+
+/** An approver acting on a run: always a signed-in account. */
+export interface RunApprover {
+  name: string;
+  accountId: number;
 }
 
 export interface PayrollRun {
@@ -206,9 +216,11 @@ function insertRun(
       source,
       file?.name ?? null,
       file?.sha256 ?? null,
-      actor.userId ?? null,
+      null,
     );
-  return Number(result.lastInsertRowid);
+  const runId = Number(result.lastInsertRowid);
+  if (actor.accountId != null) recordRunMaker(db, runId, actor.accountId);
+  return runId;
 }
 
 interface NewItem {
@@ -424,54 +436,51 @@ export function addWorkersToRun(
     .immediate();
 }
 
+/** A run after an approval was recorded: approved outright, or still waiting for more. */
+export interface ApprovalOutcome {
+  run: PayrollRun;
+  approvals: ApprovalState;
+}
+
 /**
- * Approves a draft: the run and every item move on (draft → approved, items → queued), with who
- * approved and when. Nothing is sent here; the engine sends approved runs when started. The
- * officer's amount limits are checked in the same transaction: no door approves a run outside them.
+ * Records `approver`'s approval of a draft (recordApproval: never its maker, unless one person
+ * suffices; never twice by the same person). Once the run holds every approval it needs, it moves
+ * on in the same transaction (draft → approved, items → queued). Nothing is sent here; the engine
+ * sends approved runs when started. The amount limits are checked before the run moves on: no
+ * door approves a run outside them.
  */
-export function approveRun(db: ProfileDatabase, runId: number, actor: RunActor): PayrollRun {
+export function approveRun(
+  db: ProfileDatabase,
+  runId: number,
+  approver: RunApprover,
+  now = new Date(),
+): ApprovalOutcome {
   return db
-    .transaction(() => {
+    .transaction((): ApprovalOutcome => {
       const run = getRun(db, runId);
       if (run.state !== 'draft')
         throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);
-      const { n, total } = db
-        .prepare(
-          "SELECT count(*) AS n, coalesce(sum(amount_cents), 0) AS total FROM payroll_items WHERE run_id = ? AND state = 'draft'",
-        )
-        .get(runId) as {
-        n: number;
-        total: number;
-      };
-      if (n === 0) throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving`);
       checkRunWithinLimits(db, runId);
+      const approvals = recordApproval(db, runId, approver.accountId, now);
+      if (!approvals.canSend) return { run: getRun(db, runId), approvals };
       db.prepare(
-        `UPDATE payroll_runs SET state = 'approved', approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND ${stateGuard(runTransitions, 'approved', ['draft'])}`,
-      ).run(actor.userId ?? null, runId);
+        `UPDATE payroll_runs SET state = 'approved', approved_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'approved', ['draft'])}`,
+      ).run(now.toISOString(), runId);
       db.prepare(
         `UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND ${stateGuard(itemTransitions, 'queued', ['draft'])}`,
       ).run(runId);
       appendAudit(db, {
-        actor: actor.name,
+        actor: approver.name,
         action: 'payroll_run.approved',
         entity: 'payroll_run',
         entityId: runId,
-        details: { items: n, amountCents: total },
+        details: {
+          items: approvals.now.itemCount,
+          amountCents: approvals.now.totalCents,
+          approvers: approvals.approvals.filter((a) => a.counts).map((a) => a.approverUsername),
+        },
       });
-      return getRun(db, runId);
-    })
-    .immediate();
-}
-
-/**
- * Creates a run from a file and approves it in one transaction, so a crash leaves all of it or
- * none: `pay` resumes an approved run of the same file, and never finds half of one.
- */
-export function createApprovedRunFromFile(db: ProfileDatabase, input: RunFromFileInput, actor: RunActor): PayrollRun {
-  return db
-    .transaction(() => {
-      const created = createRunFromFile(db, input, actor);
-      return approveRun(db, created.id, actor);
+      return { run: getRun(db, runId), approvals: approvalState(db, runId) };
     })
     .immediate();
 }

@@ -12,6 +12,7 @@ import {
 import { MshaharaError } from '../../shared/errors';
 import { logger } from '../log';
 import { accessRefusal, noSignInYet, type CallerOrNone } from './access';
+import { withCaller } from './call-scope';
 import { plainIssueMessage, validationError } from './plain-issues';
 
 export type ContractHandlers = {
@@ -59,7 +60,7 @@ export async function callContract(
   try {
     // The schema just parsed this input for this method; TypeScript cannot pair the two across the union.
     const handler = handlers[method] as (input: unknown) => unknown;
-    const value = await handler(parsed.data);
+    const value = await withCaller(caller === noSignInYet ? null : caller, () => handler(parsed.data));
     // Parsing the answer too keeps anything a handler did not mean to send (extra fields) at home.
     return { ok: true, value: schema.output.parse(value) };
   } catch (error) {

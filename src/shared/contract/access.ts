@@ -30,6 +30,8 @@ export interface MethodRule {
 
 /** The person a call comes from; null when nobody is signed in. */
 export interface Caller {
+  /** The account's id in the profile's `accounts` table: a run's maker and approvers are kept by it. */
+  readonly accountId: number;
   readonly username: string;
   readonly displayName: string;
   readonly roles: readonly Role[];

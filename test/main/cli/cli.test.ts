@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
-import { approveRun, createRunFromFile } from '../../../src/main/payroll/runs';
+import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath, profileFolder } from '../../../src/main/profiles';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
 import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { approveAsPolicyNeeds } from '../../helpers/people';
 
 let simulator: RunningSimulator;
 
@@ -192,7 +193,7 @@ describe('command line', () => {
         createHash('sha256').update(content).digest('hex'),
         created.id,
       );
-      approveRun(db, created.id, { name: 'test' });
+      await approveAsPolicyNeeds(db, created.id);
     } finally {
       closeDatabase(db);
     }

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProfileApp } from '../../../src/main/composition/open-profile-app';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
-import { approveRun, createRunFromFile } from '../../../src/main/payroll/runs';
+import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath } from '../../../src/main/profiles';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
 import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { approveAsPolicyNeeds } from '../../helpers/people';
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
@@ -65,7 +66,7 @@ async function cancelPartWayThrough(file: string, paidBeforeCancel: number): Pro
       },
       { name: 'officer' },
     );
-    approveRun(app.db, created.id, { name: 'officer' });
+    await approveAsPolicyNeeds(app.db, created.id);
     const enoughPaid = new Promise<void>((resolve) => {
       const stop = app.engine.onProgress((p) => {
         if (p.runId === created.id && p.counts.paid >= paidBeforeCancel) {
@@ -197,7 +198,7 @@ describe('pay and a payroll paid before', () => {
         },
         { name: 'officer' },
       );
-      approveRun(app.db, created.id, { name: 'officer' });
+      await approveAsPolicyNeeds(app.db, created.id);
       app.engine.cancelRun(created.id, 'officer');
     } finally {
       await app.close();

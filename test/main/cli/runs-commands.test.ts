@@ -11,11 +11,12 @@ import { runCli } from '../../../src/main/cli';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { beginRun } from '../../../src/main/payroll/engine/run-control';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
-import { approveRun, createRunFromFile } from '../../../src/main/payroll/runs';
+import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath } from '../../../src/main/profiles';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
 import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { approveAsPolicyNeeds } from '../../helpers/people';
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
@@ -70,7 +71,7 @@ async function runLeftRunning(lines: readonly PayrollLine[], paidFirst: number):
       },
       { name: 'officer' },
     );
-    approveRun(app.db, created.id, { name: 'officer' });
+    await approveAsPolicyNeeds(app.db, created.id);
     const enough = new Promise<void>((resolve) => {
       const stop = app.engine.onProgress((p) => {
         if (p.runId === created.id && p.counts.paid >= paidFirst) {
@@ -260,7 +261,7 @@ describe('runs attention and runs resolve', () => {
         },
         { name: 'officer' },
       );
-      approveRun(app.db, created.id, { name: 'officer' });
+      await approveAsPolicyNeeds(app.db, created.id);
       beginRun(app.db, created.id, 'officer', new Date().toISOString());
     } finally {
       await app.close();

@@ -28,6 +28,7 @@ function contextWithoutProfile(): ApiContext {
     events: new EventHub(),
     delivery: 'bytes',
     actor: 'test',
+    caller: () => null,
   };
 }
 

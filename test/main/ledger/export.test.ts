@@ -11,10 +11,11 @@ import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/
 import { exportLedger, exportRunResults, nairobiTime } from '../../../src/main/ledger/export';
 import { recordTransaction, type NewTransaction } from '../../../src/main/ledger/transactions';
 import { estimateCharge } from '../../../src/main/payroll/charges';
-import { approveRun, createRunFromWorkers, listRunItems } from '../../../src/main/payroll/runs';
+import { createRunFromWorkers, listRunItems } from '../../../src/main/payroll/runs';
 import { addWorker } from '../../../src/main/payroll/workers';
 import { NAIROBI } from '../../../src/shared/time';
 import { tempFolder } from '../db/temp-folder';
+import { approveAsPolicyNeeds } from '../../helpers/people';
 
 const temp = tempFolder('mshahara-export-');
 let db: ProfileDatabase;
@@ -160,7 +161,7 @@ describe('run results export', () => {
       { title: 'November', workers: [{ workerId: wanjiku.id }, { workerId: otieno.id }] },
       { name: 'Amina' },
     );
-    approveRun(db, run.id, { name: 'Amina' });
+    await approveAsPolicyNeeds(db, run.id);
     const [paid, failed] = listRunItems(db, run.id);
     if (paid === undefined || failed === undefined) throw new Error('two items');
     // What the payout engine leaves behind: one succeeded attempt, one failed.

@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { findEarlierPayrolls, PayrollPaidBeforeError } from '../../../src/main/payroll/duplicates';
 import { previewCsv } from '../../../src/main/payroll/import';
-import { approveRun, createRunFromFile, listRunItems } from '../../../src/main/payroll/runs';
+import { createRunFromFile, listRunItems } from '../../../src/main/payroll/runs';
 import { tempFolder } from '../db/temp-folder';
+import { approveAsPolicyNeeds } from '../../helpers/people';
 
 const temp = tempFolder('mshahara-earlier-');
 const opened: ProfileDatabase[] = [];
@@ -72,10 +73,10 @@ describe('a payroll made into a run again', () => {
     });
   });
 
-  it('counts the same file at any age, the same people and amounts only within 30 days', () => {
+  it('counts the same file at any age, the same people and amounts only within 30 days', async () => {
     const db = freshDb();
     const old = fileRun(db, november, sameSha);
-    approveRun(db, old.id, officer);
+    await approveAsPolicyNeeds(db, old.id);
     ageRun(db, old.id, 200);
     const people = listRunItems(db, old.id).map((i) => ({ phone: i.phone, amountCents: i.amountCents }));
     expect(findEarlierPayrolls(db, { fileSha256: sameSha, people }).map((e) => e.match)).toEqual(['same_file']);

@@ -25,6 +25,8 @@ import {
 import { addWorker, archiveWorker } from '../../../src/main/payroll/workers';
 import { ConflictError, ValidationError } from '../../../src/shared/errors';
 import { tempFolder } from '../db/temp-folder';
+import { approveAsPolicyNeeds, seedPeople } from '../../helpers/people';
+import { recordRunMaker } from '../../../src/main/payroll/approvals';
 
 const temp = tempFolder('mshahara-runs-');
 const opened: ProfileDatabase[] = [];
@@ -189,7 +191,7 @@ describe('duplicate-payment warning', () => {
 });
 
 describe('draft edits and approval', () => {
-  it('edits and removes items while draft, then approves: run approved by whom, items queued, edits refused', () => {
+  it('edits and removes items while draft, then approves: run approved by whom, items queued, edits refused', async () => {
     const db = freshDb();
     const [wanjiku, otieno, akinyi] = threeWorkers(db) as [number, number, number];
     const run = createRunFromWorkers(
@@ -209,17 +211,16 @@ describe('draft edits and approval', () => {
       ['Akinyi Njeri', 300_000],
     ]);
 
-    const owner = Number(
-      db.prepare("INSERT INTO users (name, role) VALUES ('Amina Mwangi', 'owner')").run().lastInsertRowid,
-    );
-    const approved = approveRun(db, run.id, { name: 'Amina Mwangi', userId: owner });
-    expect(approved).toMatchObject({ state: 'approved', approvedBy: owner });
+    const people = await seedPeople(db);
+    const { run: approved, approvals } = await approveAsPolicyNeeds(db, run.id);
+    expect(approved.state).toBe('approved');
     expect(approved.approvedAt).not.toBeNull();
+    expect(approvals.approvals.map((a) => a.approverUsername)).toEqual(['baraka']);
     expect(listRunItems(db, run.id).map((i) => i.state)).toEqual(['queued', 'queued']);
     expect(runSummary(db, run.id).displayStatus).toBe('approved');
     expect(() => editRunItem(db, first.id, { amountCents: 100_000 }, officer)).toThrow(ConflictError);
     expect(() => removeRunItem(db, first.id, officer)).toThrow(ConflictError);
-    expect(() => approveRun(db, run.id, officer)).toThrow(/only a draft can be approved/);
+    expect(() => approveRun(db, run.id, people.secondApprover)).toThrow(/only a draft can be approved/);
     const actions = (
       db.prepare("SELECT action FROM audit_log WHERE entity IN ('payroll_run', 'payroll_item') ORDER BY id").all() as {
         action: string;
@@ -230,20 +231,23 @@ describe('draft edits and approval', () => {
       'payroll_item.edited',
       'payroll_item.removed',
       'payroll_run.items_added',
+      'payroll_run.approval_recorded',
       'payroll_run.approved',
     ]);
     expect(verifyAuditChain(db).ok).toBe(true);
   });
 
-  it('refuses to approve a run with nobody in it', () => {
+  it('refuses to approve a run with nobody in it', async () => {
     const db = freshDb();
     const [wanjiku] = threeWorkers(db) as [number];
     const run = createRunFromWorkers(db, { title: 'November', workers: [{ workerId: wanjiku }] }, officer);
     removeRunItem(db, (listRunItems(db, run.id)[0] as { id: number }).id, officer);
-    expect(() => approveRun(db, run.id, officer)).toThrow(/nobody to pay/);
+    const people = await seedPeople(db);
+    recordRunMaker(db, run.id, people.officer.accountId);
+    expect(() => approveRun(db, run.id, people.approver)).toThrow(/nobody to pay/);
   });
 
-  it('approves only within the officer’s amount limits, whoever calls it', () => {
+  it('approves only within the officer’s amount limits, whoever calls it', async () => {
     const db = freshDb();
     const [wanjiku, otieno] = threeWorkers(db) as [number, number];
     const run = createRunFromWorkers(
@@ -251,12 +255,14 @@ describe('draft edits and approval', () => {
       { title: 'November', workers: [{ workerId: wanjiku }, { workerId: otieno }] },
       officer,
     );
+    const people = await seedPeople(db);
+    recordRunMaker(db, run.id, people.officer.accountId);
     saveAmountLimits(db, { maxCents: 2_000_000 }, officer.name);
-    expect(() => approveRun(db, run.id, officer)).toThrow(
+    expect(() => approveRun(db, run.id, people.approver)).toThrow(
       '1 payment is outside your limits (KES 10.00 to KES 20,000.00): Wanjiku Kamau, KES 25,000.00.',
     );
     saveAmountLimits(db, { maxCents: 3_000_000, runMaxCents: 4_000_000 }, officer.name);
-    expect(() => approveRun(db, run.id, officer)).toThrow(
+    expect(() => approveRun(db, run.id, people.approver)).toThrow(
       'This run pays KES 43,500.00, above your run limit of KES 40,000.00; raise the limit in Settings to approve it.',
     );
     // Refused inside the transaction: the run and its items are as they were, and no approval is logged.
@@ -266,7 +272,7 @@ describe('draft edits and approval', () => {
       n: 0,
     });
     saveAmountLimits(db, { runMaxCents: null }, officer.name);
-    expect(approveRun(db, run.id, officer).state).toBe('approved');
+    expect(approveRun(db, run.id, people.approver).run.state).toBe('approved');
   });
 });
 

@@ -11,18 +11,19 @@ import { accessRefusal, checkAccess } from '../../../src/main/transports/access'
 import { callContract, type ContractHandlers } from '../../../src/main/transports/dispatch';
 
 const people: Record<Role, Caller> = {
-  admin: { username: 'wanjiru', displayName: 'Wanjiru Kamau', roles: ['admin'] },
-  'payroll-officer': { username: 'amina', displayName: 'Amina Odhiambo', roles: ['payroll-officer'] },
-  approver: { username: 'baraka', displayName: 'Baraka Mwangi', roles: ['approver'] },
-  accountant: { username: 'chebet', displayName: 'Chebet Kiprop', roles: ['accountant'] },
-  auditor: { username: 'daudi', displayName: 'Daudi Otieno', roles: ['auditor'] },
+  admin: { accountId: 1, username: 'wanjiru', displayName: 'Wanjiru Kamau', roles: ['admin'] },
+  'payroll-officer': { accountId: 2, username: 'amina', displayName: 'Amina Odhiambo', roles: ['payroll-officer'] },
+  approver: { accountId: 3, username: 'baraka', displayName: 'Baraka Mwangi', roles: ['approver'] },
+  accountant: { accountId: 4, username: 'chebet', displayName: 'Chebet Kiprop', roles: ['accountant'] },
+  auditor: { accountId: 5, username: 'daudi', displayName: 'Daudi Otieno', roles: ['auditor'] },
 };
 const officerAndAccountant: Caller = {
+  accountId: 6,
   username: 'esther',
   displayName: 'Esther Njeri',
   roles: ['payroll-officer', 'accountant'],
 };
-const holdsNoRole: Caller = { username: 'faraji', displayName: '', roles: [] };
+const holdsNoRole: Caller = { accountId: 6, username: 'faraji', displayName: '', roles: [] };
 
 /** The declaration read plainly: who the table says may call `method`. */
 function declaredToAllow(method: MethodName, caller: Caller | null): boolean {

@@ -16,7 +16,8 @@ import {
   type EarlierPayroll,
 } from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
-import { approveRun, createApprovedRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
+import { createRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
+import { approvalState } from '../../payroll/approvals';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
@@ -110,7 +111,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
         return 0;
       }
       if (preview.valid.length === 0) throw new ConflictError('The file has no valid rows to pay.');
-      run = createApprovedRunFromFile(
+      run = createRunFromFile(
         app.db,
         { title: `Payroll from ${basename(file)}`, fileName: basename(file), fileSha256, preview, payAgain },
         { name: actor },
@@ -158,9 +159,13 @@ async function payRun(app: ProfileApp, run: PayrollRun, io: CliIo): Promise<numb
   const { engine } = app;
   switch (run.state) {
     case 'draft':
-      approveRun(app.db, run.id, { name: actor });
-      await engine.startRun(run.id, actor);
-      break;
+      // Nobody moves money alone: a draft is sent only once approvers other than its maker approved it.
+      throw new ConflictError(
+        approvalState(app.db, run.id).blocker ?? `Payroll run #${run.id} is waiting for approval.`,
+        {
+          code: 'approval_needed',
+        },
+      );
     case 'approved':
       await engine.startRun(run.id, actor);
       break;

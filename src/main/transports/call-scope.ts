@@ -1,0 +1,18 @@
+// Who a contract call comes from, for the length of that call. callContract runs each handler
+// inside the scope of the caller its door has signed in, so a handler (and the domain functions it
+// calls) asks `currentCaller()` instead of every handler threading the caller by hand. Outside a
+// call (the engine's own work, a profile opening) there is no caller.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Caller } from '../../shared/contract/access';
+
+const scope = new AsyncLocalStorage<Caller | null>();
+
+/** Runs `work` as a call from `caller` (null: nobody signed in on that door). */
+export function withCaller<T>(caller: Caller | null, work: () => T): T {
+  return scope.run(caller, work);
+}
+
+/** The person the current contract call comes from, or null outside a call or before sign-in. */
+export function currentCaller(): Caller | null {
+  return scope.getStore() ?? null;
+}
