@@ -12,6 +12,7 @@ import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
+import { sessionMethods } from './contract/session';
 import { setupMethods } from './contract/setup';
 
 export * from './contract/common';
@@ -30,6 +31,7 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 export type Profile = string;
 
 export const contractMethods = {
+  ...sessionMethods,
   ...setupMethods,
   ...payrollMethods,
   ...importMethods,

@@ -18,6 +18,8 @@ import { reportHandlers } from './reports';
 import { runHandlers } from './runs';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
+import { sessionHandlers, signInDesk } from './session';
+import { Door } from '../transports/door';
 import { workerHandlers } from './workers';
 import { currentCaller } from '../transports/call-scope';
 
@@ -28,6 +30,7 @@ export { openCore, type CoreOptions } from '../composition/open-core';
 /** Every contract method's handler. The return type makes a method without a handler a compile error. */
 export function createHandlers(ctx: ApiContext): ContractHandlers {
   return {
+    ...sessionHandlers(ctx),
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
@@ -58,6 +61,8 @@ export interface ApiOptions {
 
 export interface Api {
   handlers: ContractHandlers;
+  /** A new door (a window, a browser page) with nobody signed in on it yet. */
+  newDoor(): Door;
   events: EventHub;
   session: ProfileSession;
   /** Opens the profile chosen last time, if any (none: the screens show First start). */
@@ -94,8 +99,10 @@ export function createApi(options: ApiOptions): Api {
     },
     caller: currentCaller,
   };
+  const desk = signInDesk(ctx);
   return {
     handlers: createHandlers(ctx),
+    newDoor: () => new Door(desk),
     events,
     session,
     resume: () => session.resume(),

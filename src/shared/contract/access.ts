@@ -26,6 +26,8 @@ export interface MethodRule {
   readonly doing: string;
   /** Why these roles, where it is not plain from the roles themselves. */
   readonly why?: string;
+  /** Also open to anyone while the machine has no profile yet (First start), before any account exists. */
+  readonly atFirstStart?: true;
 }
 
 /** The person a call comes from; null when nobody is signed in. */
@@ -47,6 +49,32 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     doing: 'Seeing which profile is open',
     why: 'The screens ask it before anyone signs in, to show the sign-in or First start.',
   },
+  'session.current': {
+    access: 'anyone',
+    kind: 'reads',
+    doing: 'Seeing who is signed in',
+    why: 'The screens ask it first, to show the sign-in, the first admin or the app.',
+  },
+  'session.signIn': { access: 'anyone', kind: 'changes', doing: 'Signing in', why: 'It is how a person gets a role.' },
+  'session.signOut': { access: 'anyone', kind: 'changes', doing: 'Signing out' },
+  'session.lock': {
+    access: 'anyone',
+    kind: 'changes',
+    doing: 'Locking the screen',
+    why: 'The screen locks itself after the idle time; locking only takes access away.',
+  },
+  'session.createFirstAdmin': {
+    access: 'anyone',
+    kind: 'changes',
+    doing: 'Creating the first admin',
+    why: 'Nobody can hold a role before the profile has its first account; refused once it has any.',
+  },
+  'session.changePassword': {
+    access: 'anyone',
+    kind: 'changes',
+    doing: 'Changing your own password',
+    why: 'Someone signed in with a password an admin handed over holds no role until they choose their own; it needs the current password.',
+  },
   'profiles.list': {
     access: ['admin', 'auditor'],
     kind: 'reads',
@@ -57,7 +85,8 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     access: ['admin'],
     kind: 'changes',
     doing: 'Creating a profile',
-    why: 'First start makes the first profile and its admin through the sign-in, before anyone holds a role.',
+    why: 'Open to anyone only at First start, while the machine has no profile; its first admin is created next.',
+    atFirstStart: true,
   },
   'profiles.select': {
     access: ['admin'],

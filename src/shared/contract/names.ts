@@ -3,6 +3,12 @@
 // checks at compile time that these lists are exactly the contract's names.
 export const methodNameList = [
   'app.info',
+  'session.current',
+  'session.signIn',
+  'session.signOut',
+  'session.lock',
+  'session.createFirstAdmin',
+  'session.changePassword',
   'profiles.list',
   'profiles.create',
   'profiles.select',
