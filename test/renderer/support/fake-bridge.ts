@@ -17,6 +17,7 @@ import {
   type RunView,
   type WorkerView,
 } from '../../../src/shared/contract';
+import { roles } from '../../../src/shared/roles';
 
 /** A method's input as the core's dispatcher hands it on: parsed, with the contract's defaults filled in. */
 type ParsedInput<M extends MethodName> = z.output<(typeof contractMethods)[M]['input']>;
@@ -129,8 +130,24 @@ export interface FakeData {
   summary: Summary;
 }
 
+/** The session the fake core answers: someone holding every role, so every screen is in reach. */
+export function aSession(overrides: Partial<MethodOutput<'session.current'>> = {}): MethodOutput<'session.current'> {
+  return {
+    profile: 'demo',
+    signedIn: { accountId: 1, username: 'tester', displayName: 'Test Person', roles: [...roles] },
+    mustChangePassword: false,
+    locked: null,
+    needsFirstAdmin: false,
+    idleLockMinutes: 10,
+    approvalPolicy: { people: 2, words: 'the maker and one approver', singlePerson: false },
+    demoPeople: null,
+    ...overrides,
+  };
+}
+
 export class FakeBridge implements MshaharaBridge {
   data: FakeData = FakeBridge.emptyData();
+  session: MethodOutput<'session.current'> = aSession();
   /** Every call made, in order: what the screens asked the core for. */
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
   private failure: ContractError | undefined;
@@ -144,6 +161,7 @@ export class FakeBridge implements MshaharaBridge {
   /** Back to an empty demo profile that answers every call. */
   reset(): void {
     this.data = FakeBridge.emptyData();
+    this.session = aSession();
     this.calls.length = 0;
     this.failure = undefined;
     this.overrides = {};
@@ -210,6 +228,9 @@ export class FakeBridge implements MshaharaBridge {
       return run;
     };
     return {
+      'session.current': () => this.session,
+      'session.signOut': () => (this.session = { ...this.session, signedIn: null }),
+      'session.lock': () => (this.session = { ...this.session, signedIn: null }),
       'app.info': () => ({
         version: '1.0.0-test',
         mode: 'desktop',
