@@ -13,6 +13,7 @@ import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
 import { setupMethods } from './contract/setup';
+import { workerChangeMethods } from './contract/worker-changes';
 
 export * from './contract/common';
 export * from './contract/setup';
@@ -22,6 +23,7 @@ export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export * from './contract/reconcile';
 export * from './contract/reports';
+export * from './contract/worker-changes';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -32,6 +34,7 @@ export type Profile = string;
 export const contractMethods = {
   ...setupMethods,
   ...payrollMethods,
+  ...workerChangeMethods,
   ...importMethods,
   ...attentionMethods,
   ...moneyMethods,

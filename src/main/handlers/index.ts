@@ -19,6 +19,7 @@ import { runHandlers } from './runs';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
 import { workerHandlers } from './workers';
+import { workerChangeHandlers } from './worker-changes';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -31,6 +32,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
+    ...workerChangeHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...attentionHandlers(ctx),
