@@ -2,7 +2,7 @@
 // each field changed with its value before and after, archived, restored, and each change of
 // M-Pesa number asked for, approved, rejected or withdrawn. The audit log is the record: this reads
 // it, so a history cannot say something the hash-chained log does not.
-import { workerHistoryKinds } from '../../shared/contract/worker-changes';
+import type { workerHistoryKinds } from '../../shared/contract/worker-changes';
 import type { ProfileDatabase } from '../db';
 import { getWorker } from './workers';
 
@@ -51,6 +51,13 @@ interface HistoryRow {
 
 type Value = string | number | null;
 
+// The audit log keeps details in canonical (sorted) JSON; a history lists fields as the form does.
+const fieldOrder = ['name', 'phone', 'defaultAmountCents', 'department', 'staffNumber', 'nationalId', 'notes'];
+const placeOf = (field: string): number => {
+  const place = fieldOrder.indexOf(field);
+  return place === -1 ? fieldOrder.length : place;
+};
+
 function valueOf(value: unknown): Value {
   return typeof value === 'string' || typeof value === 'number' ? value : null;
 }
@@ -64,11 +71,9 @@ function changesOf(kind: WorkerHistoryKind, details: Record<string, unknown>): W
       ];
     case 'edited': {
       const changed = (details.changed ?? {}) as Record<string, { from?: unknown; to?: unknown }>;
-      return Object.entries(changed).map(([field, change]) => ({
-        field,
-        before: valueOf(change.from),
-        after: valueOf(change.to),
-      }));
+      return Object.entries(changed)
+        .sort(([a], [b]) => placeOf(a) - placeOf(b))
+        .map(([field, change]) => ({ field, before: valueOf(change.from), after: valueOf(change.to) }));
     }
     case 'phone_change_requested':
     case 'phone_change_approved':
