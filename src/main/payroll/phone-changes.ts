@@ -5,6 +5,7 @@
 // stays reserved for the worker; an approver other than the person who changed it approves the
 // change (the new number stands) or rejects it (the old one comes back, phone-decisions.ts).
 // A brand-new worker is not a change: the run's approver sees new people in the run's review.
+// docs/architecture.md#changes-of-m-pesa-number says why each piece is where it is.
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { formatMsisdn, type Msisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
