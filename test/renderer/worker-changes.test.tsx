@@ -80,6 +80,17 @@ describe('new M-Pesa numbers on the Workers screen', () => {
     expect(screen.getByRole('table', { name: 'Number changes to approve' })).toBeTruthy();
   });
 
+  it('tells the officer editing the worker which number is the approved one', async () => {
+    const user = userEvent.setup();
+    akinyiWaiting();
+    renderWithProviders(<Workers />);
+    await user.click(await screen.findByRole('button', { name: 'Edit Akinyi Otieno' }));
+
+    const phone = await screen.findByLabelText(/M-Pesa phone number/);
+    expect((phone as HTMLInputElement).value).toBe('0722 000 111');
+    expect(screen.getByText(/the approved number is 0712 345 678/)).toBeTruthy();
+  });
+
   it('says a lost connection once, on the workers list, not again on the changes', async () => {
     akinyiWaiting();
     bridge.failWith('unavailable', 'The connection to Mshahara closed.');

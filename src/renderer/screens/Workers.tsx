@@ -221,8 +221,15 @@ function WorkerForm({
       defaultAmountCents: usualPay.cents,
     };
     try {
-      if (worker) await call('workers.edit', { id: worker.id, changes });
-      else await call('workers.add', changes);
+      if (worker) {
+        const saved = await call('workers.edit', { id: worker.id, changes });
+        const pending = saved.pendingPhoneChange;
+        if (pending && pending.id !== worker.pendingPhoneChange?.id)
+          notifications.show({
+            color: 'orange',
+            message: `${saved.name}'s new number ${formatMsisdn(pending.newPhone)} waits for an approver other than you; ${saved.name} is not paid until it is decided.`,
+          });
+      } else await call('workers.add', changes);
       onSaved();
       onClose();
     } catch (failure) {
@@ -246,7 +253,11 @@ function WorkerForm({
           />
           <TextInput
             label="M-Pesa phone number"
-            description="Any Kenyan format, e.g. 0712 345 678"
+            description={
+              worker?.pendingPhoneChange
+                ? `New number waiting for approval; the approved number is ${formatMsisdn(worker.pendingPhoneChange.oldPhone)}. Typing that number back withdraws the change.`
+                : 'Any Kenyan format, e.g. 0712 345 678'
+            }
             required
             value={fields.phone}
             onChange={set('phone')}
