@@ -14,6 +14,7 @@ import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
 import { sessionMethods } from './contract/session';
 import { setupMethods } from './contract/setup';
+import { workerChangeMethods } from './contract/worker-changes';
 
 export * from './contract/common';
 export * from './contract/setup';
@@ -23,6 +24,7 @@ export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export * from './contract/reconcile';
 export * from './contract/reports';
+export * from './contract/worker-changes';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -34,6 +36,7 @@ export const contractMethods = {
   ...sessionMethods,
   ...setupMethods,
   ...payrollMethods,
+  ...workerChangeMethods,
   ...importMethods,
   ...attentionMethods,
   ...moneyMethods,

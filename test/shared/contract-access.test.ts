@@ -38,6 +38,8 @@ const touchesMoney: MethodName[] = [
   'workers.edit',
   'workers.restore',
   'workers.importCommit',
+  'workers.approvePhoneChange',
+  'workers.rejectPhoneChange',
 ];
 
 /** What sets Mshahara up: profiles, credentials, the certificate, the relay, the settings. */

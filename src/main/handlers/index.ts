@@ -21,6 +21,7 @@ import { setupHandlers } from './setup';
 import { sessionHandlers, signInDesk } from './session';
 import { Door } from '../transports/door';
 import { workerHandlers } from './workers';
+import { workerChangeHandlers } from './worker-changes';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -34,6 +35,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
+    ...workerChangeHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...attentionHandlers(ctx),

@@ -89,10 +89,12 @@ type Prefix = readonly unknown[];
 /** The answers each change makes out of date (besides what its events say). */
 const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'workers.add': [['workers.list']],
-  'workers.edit': [['workers.list']],
-  'workers.deactivate': [['workers.list']],
-  'workers.restore': [['workers.list']],
+  'workers.edit': [['workers.list'], ['workers.phoneChanges'], ['workers.history']],
+  'workers.deactivate': [['workers.list'], ['workers.history']],
+  'workers.restore': [['workers.list'], ['workers.history']],
   'workers.importCommit': [['workers.list']],
+  'workers.approvePhoneChange': [['workers.list'], ['workers.phoneChanges'], ['workers.history']],
+  'workers.rejectPhoneChange': [['workers.list'], ['workers.phoneChanges'], ['workers.history']],
   'runs.createFromWorkers': [['runs.list'], ['dashboard.summary']],
   'runs.createFromFile': [['runs.list'], ['dashboard.summary']],
   'runs.approve': [['runs.list'], ['runs.review']],

@@ -132,6 +132,30 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   'workers.importPreview': { access: ['payroll-officer'], kind: 'prepares', doing: 'Reading a worker file' },
   'workers.importCommit': { access: ['payroll-officer'], kind: 'changes', doing: 'Importing workers' },
   'workers.template': { access: ['payroll-officer'], kind: 'prepares', doing: 'Getting a blank worker file' },
+  'workers.history': {
+    access: ['payroll-officer', 'approver', 'auditor'],
+    kind: 'reads',
+    doing: 'Reading a worker’s history',
+    why: 'The approver reads who changed a worker, and how, before deciding a new number.',
+  },
+  'workers.phoneChanges': {
+    access: ['payroll-officer', 'approver', 'auditor'],
+    kind: 'reads',
+    doing: 'Seeing the new numbers waiting for approval',
+    why: 'The officer sees which workers cannot be paid yet; the approver decides them.',
+  },
+  'workers.approvePhoneChange': {
+    access: ['approver'],
+    kind: 'changes',
+    doing: 'Approving a new M-Pesa number',
+    why: 'It decides where a worker’s pay goes; never by the person who changed the number.',
+  },
+  'workers.rejectPhoneChange': {
+    access: ['approver'],
+    kind: 'changes',
+    doing: 'Rejecting a new M-Pesa number',
+    why: 'It decides where a worker’s pay goes; never by the person who changed the number.',
+  },
   'imports.leftOutFile': {
     access: ['payroll-officer'],
     kind: 'prepares',

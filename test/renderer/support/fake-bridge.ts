@@ -13,8 +13,10 @@ import {
   type MethodName,
   type MethodOutput,
   type MshaharaBridge,
+  type PhoneChangeView,
   type RunProgress,
   type RunView,
+  type WorkerHistoryEntryView,
   type WorkerView,
 } from '../../../src/shared/contract';
 import { roles } from '../../../src/shared/roles';
@@ -128,6 +130,10 @@ export interface FakeData {
   workers: WorkerView[];
   ledger: LedgerRow[];
   summary: Summary;
+  /** Changes of M-Pesa number; the pending ones are the approvers' list. */
+  phoneChanges: PhoneChangeView[];
+  /** Each worker's history, newest first, by worker id. */
+  workerHistory: Record<number, WorkerHistoryEntryView[]>;
 }
 
 /** The session the fake core answers: someone holding every role, so every screen is in reach. */
@@ -155,7 +161,7 @@ export class FakeBridge implements MshaharaBridge {
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   static emptyData(): FakeData {
-    return { runs: [], workers: [], ledger: [], summary: aSummary() };
+    return { runs: [], workers: [], ledger: [], summary: aSummary(), phoneChanges: [], workerHistory: {} };
   }
 
   /** Back to an empty demo profile that answers every call. */
@@ -273,6 +279,10 @@ export class FakeBridge implements MshaharaBridge {
         data.workers = data.workers.map((candidate) => (candidate.id === id ? deactivated : candidate));
         return deactivated;
       },
+      'workers.phoneChanges': () => ({ changes: data.phoneChanges.filter((change) => change.status === 'pending') }),
+      'workers.history': ({ id }) => ({ entries: data.workerHistory[id] ?? [] }),
+      'workers.approvePhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'approved'),
+      'workers.rejectPhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'rejected'),
       'ledger.list': ({ offset = 0, limit = 200 }) => ({
         rows: data.ledger.slice(offset, offset + limit),
         total: data.ledger.length,
@@ -308,6 +318,43 @@ export class FakeBridge implements MshaharaBridge {
       },
     };
   }
+}
+
+/** Decides a pending change the way the core does: the worker keeps the new number or gets the old one back. */
+function decidePhoneChange(data: FakeData, changeId: number, status: 'approved' | 'rejected'): PhoneChangeView {
+  const change = data.phoneChanges.find((candidate) => candidate.id === changeId && candidate.status === 'pending');
+  if (!change) throw new Error(`No pending change of number #${changeId}.`);
+  const decided: PhoneChangeView = {
+    ...change,
+    status,
+    decidedBy: 'baraka',
+    decidedByName: 'Baraka Mwangi',
+    decidedAt: at,
+  };
+  data.phoneChanges = data.phoneChanges.map((candidate) => (candidate.id === changeId ? decided : candidate));
+  data.workers = data.workers.map((worker) =>
+    worker.id === change.workerId
+      ? { ...worker, phone: status === 'approved' ? change.newPhone : change.oldPhone, pendingPhoneChange: null }
+      : worker,
+  );
+  return decided;
+}
+
+export function aPhoneChange(
+  overrides: Partial<PhoneChangeView> & Pick<PhoneChangeView, 'id' | 'workerId' | 'workerName'>,
+): PhoneChangeView {
+  return {
+    oldPhone: '254712345678',
+    newPhone: '254722000111',
+    changedBy: 'amina',
+    changedByName: 'Amina Odhiambo',
+    changedAt: at,
+    status: 'pending',
+    decidedBy: null,
+    decidedByName: null,
+    decidedAt: null,
+    ...overrides,
+  };
 }
 
 export const bridge = new FakeBridge();
