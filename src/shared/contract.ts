@@ -13,6 +13,7 @@ import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
 import { setupMethods } from './contract/setup';
+import { usersMethods } from './contract/users';
 
 export * from './contract/common';
 export * from './contract/setup';
@@ -22,6 +23,7 @@ export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export * from './contract/reconcile';
 export * from './contract/reports';
+export * from './contract/users';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -37,6 +39,7 @@ export const contractMethods = {
   ...moneyMethods,
   ...reconcileMethods,
   ...reportMethods,
+  ...usersMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

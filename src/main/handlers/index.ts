@@ -18,6 +18,7 @@ import { reportHandlers } from './reports';
 import { runHandlers } from './runs';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
+import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
 import { currentCaller } from '../transports/call-scope';
 
@@ -39,6 +40,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...inboxHandlers(ctx),
     ...reconcileHandlers(ctx),
     ...reportHandlers(ctx),
+    ...usersHandlers(ctx),
   };
 }
 
