@@ -63,7 +63,7 @@ const wholeNumber = z.number().int('Give a whole number');
 export const usersMethods = {
   'users.list': { input: empty, output: z.object({ accounts: z.array(accountView) }) },
   'users.add': {
-    input: z.object({
+    input: z.strictObject({
       username,
       displayName: z.string().trim().min(1, 'Give the person’s name').max(100),
       roles: roleList,
@@ -72,18 +72,18 @@ export const usersMethods = {
     }),
     output: withFirstPassword,
   },
-  'users.setRoles': { input: z.object({ username, roles: roleList }), output: accountView },
-  'users.disable': { input: z.object({ username }), output: accountView },
-  'users.enable': { input: z.object({ username }), output: accountView },
+  'users.setRoles': { input: z.strictObject({ username, roles: roleList }), output: accountView },
+  'users.disable': { input: z.strictObject({ username }), output: accountView },
+  'users.enable': { input: z.strictObject({ username }), output: accountView },
   'users.resetPassword': {
-    input: z.object({ username, firstPassword: password('a first password').optional() }),
+    input: z.strictObject({ username, firstPassword: password('a first password').optional() }),
     output: withFirstPassword,
   },
   'users.policy': { input: empty, output: policiesView },
   'users.savePolicy': {
-    input: z.object({
+    input: z.strictObject({
       signIn: z
-        .object({
+        .strictObject({
           idleLockMinutes: wholeNumber.optional(),
           slowDownAfter: wholeNumber.optional(),
           lockOutAfter: wholeNumber.optional(),
@@ -92,7 +92,7 @@ export const usersMethods = {
         })
         .optional(),
       approval: z
-        .object({
+        .strictObject({
           people: approvalPeople.optional(),
           aboveCents: z.number().int('Amounts are whole cents').nullable().optional(),
         })
@@ -114,7 +114,7 @@ export const usersMethods = {
     }),
   },
   'account.changePassword': {
-    input: z.object({
+    input: z.strictObject({
       currentPassword: password('your current password'),
       newPassword: password('a new password'),
     }),
@@ -130,7 +130,7 @@ export const usersMethods = {
     }),
   },
   'account.confirmSecondFactor': {
-    input: z.object({ code: z.string().trim().min(1, 'Type the 6 digits your app shows').max(12) }),
+    input: z.strictObject({ code: z.string().trim().min(1, 'Type the 6 digits your app shows').max(12) }),
     output: accountView,
   },
   'account.removeSecondFactor': { input: empty, output: accountView },
