@@ -6,6 +6,7 @@ import { TOTP, URI } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContractError } from '../../../src/shared/contract';
 import { totpSecretName } from '../../../src/main/secrets/secret-store';
+import { callContract } from '../../../src/main/transports/dispatch';
 import { signIn } from '../../../src/main/users/signin';
 import { testPassword } from '../../helpers/people';
 import { auditEntries } from '../users/helpers';
@@ -95,6 +96,26 @@ describe('the admin manages people', () => {
     const list = await api.call('users.list', {}, auditor);
     expect(list.accounts.map((account) => account.username)).not.toContain('mallory');
     expect(list.accounts.find((account) => account.username === 'baraka')?.roles).toEqual(['approver']);
+  });
+
+  it('refuses every change from a door that has signed nobody in', async () => {
+    // The transports pass no caller until sign-in is wired: the handlers themselves refuse then.
+    const added = await callContract(api.handlers, 'users.add', {
+      username: 'mallory',
+      displayName: 'Mallory',
+      roles: ['admin'],
+    });
+    expect(refusal(added)).toMatchObject({ kind: 'forbidden', code: 'sign_in_needed' });
+    const policy = await callContract(api.handlers, 'users.savePolicy', {
+      approval: { people: 1 },
+      singlePersonConfirmed: true,
+    });
+    expect(refusal(policy).kind).toBe('forbidden');
+    const own = await callContract(api.handlers, 'account.enrolSecondFactor', {});
+    expect(refusal(own).kind).toBe('forbidden');
+    const list = await api.call('users.list', {}, api.people.admin);
+    expect(list.accounts.map((account) => account.username)).not.toContain('mallory');
+    expect((await api.call('users.policy', {}, api.people.admin)).approval.people).toBe(2);
   });
 
   it('never lets the only admin take their own admin role away or disable themselves', async () => {
