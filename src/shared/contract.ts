@@ -15,6 +15,7 @@ import { reportMethods } from './contract/reports';
 import { sessionMethods } from './contract/session';
 import { setupMethods } from './contract/setup';
 import { workerChangeMethods } from './contract/worker-changes';
+import { usersMethods } from './contract/users';
 
 export * from './contract/common';
 export * from './contract/setup';
@@ -25,6 +26,7 @@ export { importChoice, importColumnNames, importMethods } from './contract/impor
 export * from './contract/reconcile';
 export * from './contract/reports';
 export * from './contract/worker-changes';
+export * from './contract/users';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -42,6 +44,7 @@ export const contractMethods = {
   ...moneyMethods,
   ...reconcileMethods,
   ...reportMethods,
+  ...usersMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

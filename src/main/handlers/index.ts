@@ -20,6 +20,7 @@ import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
 import { sessionHandlers, signInDesk } from './session';
 import { Door } from '../transports/door';
+import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
 import { workerChangeHandlers } from './worker-changes';
 import { currentCaller } from '../transports/call-scope';
@@ -44,6 +45,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...inboxHandlers(ctx),
     ...reconcileHandlers(ctx),
     ...reportHandlers(ctx),
+    ...usersHandlers(ctx),
   };
 }
 

@@ -129,6 +129,15 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'reconcile.tickMatched': [['reconcile.show']],
   'reconcile.decide': [['reconcile.show'], ['statements.float']],
   'reconcile.finish': [['reconcile.show'], ['reconcile.history']],
+  'users.add': [['users.list']],
+  'users.setRoles': [['users.list'], ['account.me']],
+  'users.disable': [['users.list']],
+  'users.enable': [['users.list']],
+  'users.resetPassword': [['users.list']],
+  'users.savePolicy': [['users.policy'], ['account.me']],
+  'account.changePassword': [['account.me'], ['users.list']],
+  'account.confirmSecondFactor': [['account.me'], ['users.list']],
+  'account.removeSecondFactor': [['account.me'], ['users.list']],
 };
 
 /** Marks the answers under each prefix out of date; those on screen are asked for again. */

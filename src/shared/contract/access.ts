@@ -16,8 +16,10 @@ export type Access = 'anyone' | 'signed-in' | readonly [Role, ...Role[]];
  *   mapping the person chose is remembered).
  * - `changes`: changes records, settings or setup, but makes, sends or settles no payment.
  * - `money`: makes, approves, sends, stops or settles payments; the admin may call none.
+ * - `own`: changes only the caller's own account (their password, their second factor); every
+ *   signed-in person may, the auditor included, since it changes no record of the business.
  */
-export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money';
+export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money' | 'own';
 
 export interface MethodRule {
   readonly access: Access;
@@ -270,6 +272,62 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     access: ['accountant', 'auditor'],
     kind: 'reads',
     doing: 'Exporting the float statement',
+  },
+
+  'users.list': {
+    access: ['admin', 'auditor'],
+    kind: 'reads',
+    doing: 'Listing the people who sign in',
+    why: 'Accounts are the admin’s to manage; the auditor reads who holds which role.',
+  },
+  'users.add': { access: ['admin'], kind: 'changes', doing: 'Adding a person' },
+  'users.setRoles': { access: ['admin'], kind: 'changes', doing: 'Changing a person’s roles' },
+  'users.disable': { access: ['admin'], kind: 'changes', doing: 'Disabling a person’s account' },
+  'users.enable': { access: ['admin'], kind: 'changes', doing: 'Enabling a person’s account' },
+  'users.resetPassword': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Resetting a person’s password',
+    why: 'The admin hands over a first password the person must change; it ends a lock-out.',
+  },
+  'users.policy': {
+    access: ['admin', 'auditor'],
+    kind: 'reads',
+    doing: 'Seeing the sign-in and approval policies',
+    why: 'Everyone signed in reads the approval policy in words from account.me.',
+  },
+  'users.savePolicy': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Changing the sign-in and approval policies',
+    why: 'How many people approve a run is set by the admin, who approves nothing.',
+  },
+  'account.me': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Seeing your own account',
+    why: 'Each person reads their own account and the approval policy every screen shows.',
+  },
+  'account.changePassword': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Changing your password',
+    why: 'Only your own, proving the current one.',
+  },
+  'account.enrolSecondFactor': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Setting up your authenticator app',
+  },
+  'account.confirmSecondFactor': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Turning your authenticator app on',
+  },
+  'account.removeSecondFactor': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Removing your authenticator app',
   },
 };
 

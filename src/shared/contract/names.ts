@@ -72,6 +72,19 @@ export const methodNameList = [
   'reports.failedPaymentsExport',
   'statements.float',
   'statements.floatExport',
+  'users.list',
+  'users.add',
+  'users.setRoles',
+  'users.disable',
+  'users.enable',
+  'users.resetPassword',
+  'users.policy',
+  'users.savePolicy',
+  'account.me',
+  'account.changePassword',
+  'account.enrolSecondFactor',
+  'account.confirmSecondFactor',
+  'account.removeSecondFactor',
 ] as const;
 
 export const eventNameList = [
