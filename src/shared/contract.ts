@@ -3,6 +3,7 @@
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
+import { auditMethods } from './contract/audit';
 import { fieldIssue } from './contract/common';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
@@ -22,6 +23,7 @@ export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export * from './contract/reconcile';
 export * from './contract/reports';
+export * from './contract/audit';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -37,6 +39,7 @@ export const contractMethods = {
   ...moneyMethods,
   ...reconcileMethods,
   ...reportMethods,
+  ...auditMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

@@ -62,6 +62,9 @@ export const methodNameList = [
   'reports.failedPaymentsExport',
   'statements.float',
   'statements.floatExport',
+  'audit.list',
+  'audit.export',
+  'audit.verify',
 ] as const;
 
 export const eventNameList = [
