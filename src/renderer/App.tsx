@@ -67,6 +67,10 @@ const lazyScreens = {
     () => import('./screens/Inbox'),
     (module) => module.Inbox,
   ),
+  audit: screenFrom(
+    () => import('./screens/Audit'),
+    (module) => module.Audit,
+  ),
   settings: screenFrom(
     () => import('./screens/Settings'),
     (module) => module.Settings,
@@ -77,6 +81,7 @@ const Runs = lazyScreens.runs.Screen;
 const FailedPayments = lazyScreens.failed.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
+const Audit = lazyScreens.audit.Screen;
 const Settings = lazyScreens.settings.Screen;
 
 /** Fetches every screen's code when the page has nothing else to do; a failure waits for the click. */
@@ -108,6 +113,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Reconcile />;
     case 'inbox':
       return <Inbox />;
+    case 'audit':
+      return <Audit />;
     case 'settings':
       return <Settings />;
     default: {

@@ -3,7 +3,17 @@
 // small store does what a router would. The query (the browser host's ?token=) is never touched.
 import { create } from 'zustand';
 
-export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'failed', 'reconcile', 'inbox', 'settings'] as const;
+export const screens = [
+  'dashboard',
+  'workers',
+  'runs',
+  'ledger',
+  'failed',
+  'reconcile',
+  'inbox',
+  'audit',
+  'settings',
+] as const;
 export type Screen = (typeof screens)[number];
 
 export const screenTitles: Record<Screen, string> = {
@@ -14,6 +24,7 @@ export const screenTitles: Record<Screen, string> = {
   failed: 'Failed payments',
   reconcile: 'Reconcile',
   inbox: 'Callback inbox',
+  audit: 'Audit log',
   settings: 'Settings',
 };
 
