@@ -1,7 +1,7 @@
 // The audit view: who did what and when, read from the audit log newest first, filtered, a page at
 // a time, each entry in plain words with the before → after it carries; and the chain checked on
 // demand, naming the first entry that does not hold. Reads only: appendAudit is the log's one writer.
-import { ValidationError } from '../../shared/errors';
+import { UnavailableError, ValidationError } from '../../shared/errors';
 import { foldForSearch } from '../../shared/search-fold';
 import { nairobiDayStart } from '../../shared/time';
 import type { ProfileDatabase } from '../db';
@@ -215,9 +215,9 @@ export type AuditVerdict =
  */
 export async function verifyAuditLog(db: ProfileDatabase): Promise<AuditVerdict> {
   const check = await verifyAuditChainInSlices(db);
-  if (check === null) throw new ValidationError('The profile was closed before its audit log was checked.');
+  if (check === null) throw new UnavailableError('The profile was closed before its audit log was checked.');
+  if (check.ok) return { ok: true, entries: check.rows };
   const alarm = auditAlarmOf(check);
-  if (check.ok || alarm === null) return { ok: true, entries: check.ok ? check.rows : 0 };
   const row = db.prepare(`SELECT ${entryColumns} ${fromSql} WHERE l.id = ?`).get(check.brokenAt) as
     EntryRow | undefined;
   return {
@@ -226,6 +226,6 @@ export async function verifyAuditLog(db: ProfileDatabase): Promise<AuditVerdict>
     at: check.at,
     words: row === undefined ? null : toEntry(row).words,
     problem: check.problem,
-    message: alarm.message,
+    message: alarm?.message ?? check.reason,
   };
 }
