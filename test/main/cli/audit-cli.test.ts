@@ -62,6 +62,29 @@ describe('a command that writes on a keyed profile', () => {
   });
 });
 
+describe('a command that reads', () => {
+  it('checks a keyed chain with the key, so it raises no alarm over entries it can read', async () => {
+    await keyedProfile();
+    const exported = await run(['ledger', 'export', '--format', 'csv', '--profile', profile]);
+    expect(exported.code).toBe(0);
+    expect(exported.err).toBe('');
+  });
+
+  it('never asks the keychain for the demo profile', async () => {
+    const refusing = {
+      get: () => Promise.reject(new Error('the keychain was asked')),
+      set: () => Promise.reject(new Error('the keychain was asked')),
+      delete: () => Promise.reject(new Error('the keychain was asked')),
+      has: () => Promise.reject(new Error('the keychain was asked')),
+    };
+    const exported = await cli(['ledger', 'export', '--format', 'csv'], { secrets: refusing });
+    expect(exported).toMatchObject({ code: 0, err: '' });
+    const verified = await cli(['audit', 'verify'], { secrets: refusing });
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(/^The audit log holds: \d+ entr(y|ies) checked\.\n$/);
+  });
+});
+
 describe('audit verify', () => {
   it('names an entry edited in SQLite by id and exits 1', async () => {
     await keyedProfile();
