@@ -176,7 +176,9 @@ export function listAuditEntries(
   const rows = db
     .prepare(`SELECT ${entryColumns} ${fromSql} ${where.sql} ORDER BY l.id DESC LIMIT @limit OFFSET @offset`)
     .all({ ...where.params, limit: page.limit, offset: page.offset }) as EntryRow[];
-  const { total } = db.prepare(`SELECT count(*) AS total ${fromSql} ${where.sql}`).get(where.params) as {
+  // Only a search reads the account's name: without one, the count needs no join.
+  const countFrom = where.params.like === undefined ? 'FROM audit_log l' : fromSql;
+  const { total } = db.prepare(`SELECT count(*) AS total ${countFrom} ${where.sql}`).get(where.params) as {
     total: number;
   };
   return { entries: rows.map(toEntry), total };
