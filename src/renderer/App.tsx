@@ -71,9 +71,17 @@ const lazyScreens = {
     () => import('./screens/Inbox'),
     (module) => module.Inbox,
   ),
+  audit: screenFrom(
+    () => import('./screens/Audit'),
+    (module) => module.Audit,
+  ),
   settings: screenFrom(
     () => import('./screens/Settings'),
     (module) => module.Settings,
+  ),
+  account: screenFrom(
+    () => import('./screens/MyAccount'),
+    (module) => module.MyAccount,
   ),
 };
 const Workers = lazyScreens.workers.Screen;
@@ -81,7 +89,9 @@ const Runs = lazyScreens.runs.Screen;
 const FailedPayments = lazyScreens.failed.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
+const Audit = lazyScreens.audit.Screen;
 const Settings = lazyScreens.settings.Screen;
+const MyAccount = lazyScreens.account.Screen;
 
 /** Fetches every screen's code when the page has nothing else to do; a failure waits for the click. */
 function preloadScreens(): () => void {
@@ -112,8 +122,12 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Reconcile />;
     case 'inbox':
       return <Inbox />;
+    case 'audit':
+      return <Audit />;
     case 'settings':
       return <Settings />;
+    case 'account':
+      return <MyAccount />;
     default: {
       const unknown: never = screen;
       throw new Error(`No screen called ${String(unknown)}`);
@@ -132,7 +146,9 @@ const screenMethod: Record<Screen, MethodName> = {
   failed: 'reports.failedPayments',
   reconcile: 'reconcile.show',
   inbox: 'inbox.list',
+  audit: 'audit.list',
   settings: 'settings.get',
+  account: 'account.me',
 };
 
 /**

@@ -3,6 +3,7 @@
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
+import { auditMethods } from './contract/audit';
 import { fieldIssue } from './contract/common';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
@@ -27,6 +28,7 @@ export * from './contract/reconcile';
 export * from './contract/reports';
 export * from './contract/worker-changes';
 export * from './contract/users';
+export * from './contract/audit';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -45,6 +47,7 @@ export const contractMethods = {
   ...reconcileMethods,
   ...reportMethods,
   ...usersMethods,
+  ...auditMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

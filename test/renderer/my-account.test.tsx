@@ -5,7 +5,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { SinglePersonBanner } from '../../src/renderer/components/SinglePersonBanner';
 import { MyAccount } from '../../src/renderer/screens/MyAccount';
 import { anAccount, bridge, fakeTotp, refuse, somePolicies } from './support/fake-bridge';
 import { renderWithProviders } from './support/render';
@@ -112,20 +111,5 @@ describe('My account', () => {
     await within(card).findByRole('button', { name: 'Set up the app' });
     expect(bridge.callsOf('account.removeSecondFactor')).toEqual([{}]);
     expect(bridge.data.accounts[0]?.secondFactor).toBe(false);
-  });
-});
-
-describe('the single person banner', () => {
-  it('shows while the profile runs single person, and not under two people', async () => {
-    bridge.data.policies = somePolicies({ people: 1, aboveCents: null });
-    const { unmount } = renderWithProviders(<SinglePersonBanner />);
-    expect((await screen.findByTestId('single-person-banner')).textContent).toContain('approves and sends it alone');
-    unmount();
-
-    bridge.data.policies = somePolicies({ people: 2, aboveCents: null });
-    renderWithProviders(<SinglePersonBanner />);
-    await waitFor(() => expect(bridge.callsOf('account.me')).toHaveLength(2));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(screen.queryByTestId('single-person-banner')).toBeNull();
   });
 });

@@ -31,6 +31,7 @@ Commands:
   statement import import an M-Pesa statement (CSV or XLSX) and match it against the ledger
   statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
+  audit            check the audit log (verify) or list who did what (list, --export)
 
 Every command takes --profile <name> (default: demo) and --help. Commands that change accounts
 take --user <name>; the password comes from MSHAHARA_PASSWORD or a prompt without echo.
@@ -67,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'runs':
         return await (await import('./commands/runs')).runsCommand(rest, io, { secrets });
       case 'ledger':
-        return await (await import('./commands/ledger')).ledgerCommand(rest, io);
+        return await (await import('./commands/ledger')).ledgerCommand(rest, io, { secrets });
       case 'balance':
         return await (await import('./commands/balance')).balanceCommand(rest, io, { secrets });
       case 'relay':
@@ -75,9 +76,11 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'template':
         return await (await import('./commands/template')).templateCommand(rest, io);
       case 'statement':
-        return await (await import('./commands/statement')).statementCommand(rest, io);
+        return await (await import('./commands/statement')).statementCommand(rest, io, { secrets });
       case 'reconcile':
-        return await (await import('./commands/reconcile')).reconcileCommand(rest, io);
+        return await (await import('./commands/reconcile')).reconcileCommand(rest, io, { secrets });
+      case 'audit':
+        return await (await import('./commands/audit')).auditCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

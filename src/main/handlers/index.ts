@@ -7,6 +7,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
+import { auditHandlers } from './audit';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
@@ -46,6 +47,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...reconcileHandlers(ctx),
     ...reportHandlers(ctx),
     ...usersHandlers(ctx),
+    ...auditHandlers(ctx),
   };
 }
 

@@ -44,6 +44,12 @@ export interface Caller {
 // Who reads payments: everyone but the admin, who moves no money and has no need to see it.
 const paymentReaders = ['payroll-officer', 'approver', 'accountant', 'auditor'] as const;
 
+// Who reads the audit log: the auditor, whose work it is, and the admin, who manages the accounts and
+// must see who did what to them (a password reset, a role given) and answer for the chain's alarm.
+// The others see their own work on its own screens; the log holds everyone's.
+const auditReaders = ['admin', 'auditor'] as const;
+const auditWhy = 'The auditor reads everything; the admin manages the accounts and must see who did what to them.';
+
 export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   'app.info': {
     access: 'anyone',
@@ -328,6 +334,19 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     access: 'signed-in',
     kind: 'own',
     doing: 'Removing your authenticator app',
+  },
+  'audit.list': {
+    access: auditReaders,
+    kind: 'reads',
+    doing: 'Seeing the audit log',
+    why: auditWhy,
+  },
+  'audit.export': { access: auditReaders, kind: 'reads', doing: 'Exporting the audit log', why: auditWhy },
+  'audit.verify': {
+    access: auditReaders,
+    kind: 'reads',
+    doing: 'Checking the audit log',
+    why: auditWhy,
   },
 };
 

@@ -85,6 +85,9 @@ export const methodNameList = [
   'account.enrolSecondFactor',
   'account.confirmSecondFactor',
   'account.removeSecondFactor',
+  'audit.list',
+  'audit.export',
+  'audit.verify',
 ] as const;
 
 export const eventNameList = [

@@ -2,7 +2,6 @@
 // (balances, ledger figure, cleared total, difference, buckets); finish ticks the rows that
 // matched and locks the period when the difference is zero. `--export` writes the report.
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import {
   finishReconciliation,
   reconciliationHistory,
@@ -14,7 +13,8 @@ import { exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { bucketTable } from './statement';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
+import type { SecretStore } from '../../secrets/secret-store';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
 
 export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <period> [--account <name>] [--json] [--profile <name>]
@@ -31,7 +31,11 @@ export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <perio
   --json                    the whole reconciliation as JSON
 `;
 
-export async function reconcileCommand(args: string[], io: CliIo): Promise<number> {
+export async function reconcileCommand(
+  args: string[],
+  io: CliIo,
+  deps: { secrets: () => SecretStore },
+): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
     { account: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string' } },
@@ -55,11 +59,12 @@ export async function reconcileCommand(args: string[], io: CliIo): Promise<numbe
     throw new UsageError(`reconcile ${subcommand} needs a period, e.g. 2026-12`, reconcileHelp);
   const account = values.account ?? 'Utility Account';
   // Looking needs no lock; finishing writes and holds the profile.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, {
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
     exclusive: subcommand === 'finish',
   });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const db = opened.db;
     if (subcommand === 'history') {
       const history = reconciliationHistory(db);

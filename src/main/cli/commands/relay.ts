@@ -2,7 +2,6 @@
 // the app. Once set up, `pay` and `balance` receive Daraja's callbacks through the relay (and
 // catch up on what arrived while they were not running) instead of on a loopback port.
 import { ValidationError } from '../../../shared/errors';
-import { openProfileDatabase } from '../../composition/profile-database';
 import {
   channelPublicKey,
   registerProfileChannel,
@@ -15,7 +14,7 @@ import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { askHidden } from '../prompt';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 
 export const relayAdminTokenVariable = 'MSHAHARA_RELAY_ADMIN_TOKEN';
 
@@ -49,9 +48,12 @@ export async function relayCommand(args: string[], io: CliIo, deps: { secrets: (
   }
   const profileName = values.profile ?? defaultProfileName;
   // register and save change where callbacks come from: never under a running engine's feet.
-  const opened = openProfileDatabase(profileName, undefined, { exclusive: action === 'register' || action === 'save' });
+  const opened = await openProfileForCommand(profileName, {
+    io,
+    secrets: deps.secrets,
+    exclusive: action === 'register' || action === 'save',
+  });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const { db, profile } = opened;
     switch (action) {
       case 'key':

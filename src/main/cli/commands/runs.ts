@@ -2,7 +2,6 @@
 // what it paid (show; --json for scripts) and what the run screen's buttons do. Reading needs no
 // lock; everything that changes a run takes the profile (one program at a time).
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { listAttention } from '../../payroll/engine';
 import { attemptsByItem } from '../../payroll/run-results';
 import { listRunItems, type PayrollItem } from '../../payroll/runs';
@@ -20,7 +19,7 @@ import {
   tuningFrom,
   type RunCommandContext,
 } from './run-control';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { formatCount } from '../../../shared/format';
 
 export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--profile <name>]
@@ -104,7 +103,7 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
   switch (subcommand) {
     case 'show':
       only(['json']);
-      return showRun(profile, runId(), values.json === true, io);
+      return showRun(profile, runId(), values.json === true, io, deps.secrets);
     case 'retry':
       only(['yes', ...engineFlags]);
       return retryCommand(context());
@@ -148,10 +147,15 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
   }
 }
 
-async function showRun(profile: string, runId: number, json: boolean, io: CliIo): Promise<number> {
-  const opened = openProfileDatabase(profile);
+async function showRun(
+  profile: string,
+  runId: number,
+  json: boolean,
+  io: CliIo,
+  secrets: () => SecretStore,
+): Promise<number> {
+  const opened = await openProfileForCommand(profile, { io, secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const summary = runSummary(opened.db, runId);
     const items = listRunItems(opened.db, runId);
     const attention = listAttention(opened.db, runId);

@@ -4,7 +4,6 @@
 import { basename } from 'node:path';
 import { xeroLinesPerFile } from '../../../shared/contract/reconcile';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { importStatement, normaliseAccount, type StatementImportResult } from '../../statements/import';
 import { exportFloatStatement, floatExportFormats, type FloatExportFormat } from '../../statements/float-export';
 import { floatStatement, type FloatStatement } from '../../statements/float-statement';
@@ -13,7 +12,8 @@ import { bucketTitles } from '../../statements/report';
 import { readInputFile } from '../input-file';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
+import type { SecretStore } from '../../secrets/secret-store';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
 
 export const statementHelp = `Usage: npm run cli -- statement import <file> [--account <name>] [--json] [--profile <name>]
@@ -37,7 +37,11 @@ float   The float statement of an account ("Utility Account", or utility, charge
   --json             the whole float statement as JSON
 `;
 
-export async function statementCommand(args: string[], io: CliIo): Promise<number> {
+export async function statementCommand(
+  args: string[],
+  io: CliIo,
+  deps: { secrets: () => SecretStore },
+): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
     {
@@ -54,7 +58,7 @@ export async function statementCommand(args: string[], io: CliIo): Promise<numbe
   }
   const [subcommand, file, ...extra] = positionals;
   if (subcommand === 'float')
-    return floatCommand(positionals.slice(1), { ...values, profile: values.profile ?? defaultProfileName }, io);
+    return floatCommand(positionals.slice(1), { ...values, profile: values.profile ?? defaultProfileName }, io, deps);
   if (subcommand !== 'import')
     throw new UsageError(
       subcommand === undefined
@@ -68,9 +72,12 @@ export async function statementCommand(args: string[], io: CliIo): Promise<numbe
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, statementHelp);
   const bytes = readInputFile(file);
   // Importing writes (rows, buckets, confirmed charges): one program at a time holds the profile.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: true });
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
+    exclusive: true,
+  });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const result = await importStatement(opened.db, {
       fileName: basename(file),
       bytes,
@@ -122,6 +129,7 @@ async function floatCommand(
   args: string[],
   values: { profile: string; json?: boolean; format?: string; out?: string; account?: string },
   io: CliIo,
+  deps: { secrets: () => SecretStore },
 ): Promise<number> {
   const [account, period, ...extra] = args;
   if (account === undefined || period === undefined)
@@ -139,9 +147,8 @@ async function floatCommand(
   if (format !== undefined && values.json === true)
     throw new UsageError('--json prints the float statement; --format writes it: choose one', statementHelp);
   // Reading needs no lock: it works beside the desktop app or a run being paid.
-  const opened = openProfileDatabase(values.profile);
+  const opened = await openProfileForCommand(values.profile, { io, secrets: deps.secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const view = floatStatement(opened.db, normaliseAccount(account), period);
     if (format !== undefined) {
       const rows = await exportFloatStatement(view, values.out ?? io.out, format as FloatExportFormat);

@@ -2,7 +2,6 @@
 // with --yes saves the valid rows as workers.
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { previewFileFor } from '../../payroll/file-preview';
 import { columnNames, type ColumnMapping, type ColumnName, type ImportPreview } from '../../payroll/import';
 import { importWorkers } from '../../payroll/workers';
@@ -10,7 +9,7 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { formatCount } from '../../../shared/format';
 
 export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--sheet <name>] [--map <meaning>=<column>,…] [--profile <name>]
@@ -38,11 +37,7 @@ export function parseMapping(text: string, help: string): ColumnMapping {
   return mapping;
 }
 
-export async function workersCommand(
-  args: string[],
-  io: CliIo,
-  _deps: { secrets: () => SecretStore },
-): Promise<number> {
+export async function workersCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
     { yes: { type: 'boolean', short: 'y' }, sheet: { type: 'string' }, map: { type: 'string' } },
@@ -63,11 +58,12 @@ export async function workersCommand(
 
   const content = readInputFile(file);
   // Saving workers changes the profile: only while no other program holds it.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, {
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
     exclusive: values.yes === true,
   });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const preview = await previewFileFor(opened.db, content, 'workers', {
       sheet: values.sheet,
       mapping: values.map === undefined ? undefined : parseMapping(values.map, workersHelp),

@@ -10,6 +10,7 @@ import { fieldError, formProblem, type LocalErrors } from '../../components/fiel
 import { MoneyInput, readShillings } from '../../components/MoneyInput';
 import { Problem } from '../../components/Problem';
 import { useContractMutation, useContractQuery } from '../../lib/queries';
+import { useSession } from '../../stores/session';
 
 type People = PoliciesView['approval']['people'];
 
@@ -102,6 +103,11 @@ export function SignInAndApprovals() {
       });
       notifications.show({ message: 'Sign-in and approval policies saved.' });
       save.reset();
+      // The frame's single-person warning and idle lock come from the session.
+      void useSession
+        .getState()
+        .load()
+        .catch(() => undefined);
     } catch {
       // Shown beside the fields, from save.error.
     }
