@@ -128,10 +128,10 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   },
 
   'workers.list': {
-    access: ['payroll-officer', 'auditor'],
+    access: ['payroll-officer', 'approver', 'auditor'],
     kind: 'reads',
     doing: 'Listing workers',
-    why: 'The approver sees the people a run pays in its review; workers are the officer’s.',
+    why: 'The approver decides changes of M-Pesa number from the workers screen; workers are the officer’s to change.',
   },
   'workers.add': { access: ['payroll-officer'], kind: 'changes', doing: 'Adding a worker' },
   'workers.edit': { access: ['payroll-officer'], kind: 'changes', doing: 'Changing a worker' },
