@@ -12,11 +12,13 @@ import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
+import { runReviewMethods } from './contract/run-review';
 import { setupMethods } from './contract/setup';
 
 export * from './contract/common';
 export * from './contract/setup';
 export * from './contract/payroll';
+export * from './contract/run-review';
 export * from './contract/money';
 export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
@@ -32,6 +34,7 @@ export type Profile = string;
 export const contractMethods = {
   ...setupMethods,
   ...payrollMethods,
+  ...runReviewMethods,
   ...importMethods,
   ...attentionMethods,
   ...moneyMethods,

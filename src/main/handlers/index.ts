@@ -16,6 +16,7 @@ import { profileHandlers } from './profiles';
 import { reconcileHandlers } from './reconcile';
 import { reportHandlers } from './reports';
 import { runHandlers } from './runs';
+import { runReviewHandlers } from './run-review';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
 import { workerHandlers } from './workers';
@@ -33,6 +34,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...workerHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
+    ...runReviewHandlers(ctx),
     ...attentionHandlers(ctx),
     ...dashboardHandlers(ctx),
     ...ledgerHandlers(ctx),

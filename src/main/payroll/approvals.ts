@@ -234,7 +234,8 @@ function blockerOf(
 }
 
 /**
- * An approver approves the run as it is now. Refused for the run's maker (unless one person
+ * An approver approves the run as it is now; the duplicate warnings they acknowledged go into the
+ * approval's audit row (run-approval.ts checks every one was). Refused for the run's maker (unless one person
  * suffices for this run), an account without the approver role or disabled, a second approval by
  * the same person of the same run, and a run that is no longer a draft.
  */
@@ -243,6 +244,7 @@ export function recordApproval(
   runId: number,
   approverAccountId: number,
   now = new Date(),
+  acknowledgedWarnings: ReadonlyArray<{ key: string; message: string }> = [],
 ): ApprovalState {
   return db
     .transaction(() => {
@@ -300,6 +302,9 @@ export function recordApproval(
           itemsSha256: seen.itemsSha256,
           approvalsCounted: state.approvalsCounted,
           approvalsNeeded: state.approvalsNeeded,
+          ...(acknowledgedWarnings.length === 0
+            ? {}
+            : { acknowledgedWarnings: acknowledgedWarnings.map((w) => ({ key: w.key, message: w.message })) }),
         },
       });
       return state;

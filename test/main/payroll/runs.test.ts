@@ -5,15 +5,9 @@ import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
 import { saveAmountLimits } from '../../../src/main/payroll/amount-limits';
 import { previewCsv } from '../../../src/main/payroll/import';
-import {
-  addWorkersToRun,
-  approveRun,
-  createRunFromFile,
-  createRunFromWorkers,
-  editRunItem,
-  listRunItems,
-  removeRunItem,
-} from '../../../src/main/payroll/runs';
+import { createRunFromFile, createRunFromWorkers, listRunItems } from '../../../src/main/payroll/runs';
+import { addWorkersToRun, editRunItem, removeRunItem } from '../../../src/main/payroll/run-drafts';
+import { approveRun } from '../../../src/main/payroll/run-approval';
 import { runSummary } from '../../../src/main/payroll/run-summary';
 import {
   emptyItemCounts,
