@@ -137,8 +137,9 @@ export function approveRequestedRetry(
   approver: RunApprover,
   now = new Date(),
 ): { queued: number; request: RetryRequest } {
-  return db
-    .transaction(() => {
+  // A stale request is set aside in a transaction that commits, and only then refused.
+  const outcome = db
+    .transaction((): { queued: number; request: RetryRequest } | { stale: RetryRequest } => {
       const request = openRetryRequest(db, runId);
       if (request === null)
         throw new ConflictError(
@@ -164,10 +165,7 @@ export function approveRequestedRetry(
       const plan = plannedIds(db, runId);
       if (!sameIds(plan.ids, request.itemIds)) {
         setAside(db, request, 'the failed payments changed before it was approved', account.username, now);
-        throw new ConflictError(
-          `The failed payments of payroll run #${runId} changed since ${request.requestedByUsername} asked (${formatCount(request.count, 'payment')}, ${formatKesWithCurrency(request.amountCents)}); the request was set aside: ask again.`,
-          { code: 'retry_request_stale' },
-        );
+        return { stale: request };
       }
       const queued = approveRetry(db, runId, account.username, now.toISOString());
       db.prepare(
@@ -183,4 +181,12 @@ export function approveRequestedRetry(
       return { queued, request };
     })
     .immediate();
+  if ('stale' in outcome) {
+    const { stale } = outcome;
+    throw new ConflictError(
+      `The failed payments of payroll run #${runId} changed since ${stale.requestedByUsername} asked (${formatCount(stale.count, 'payment')}, ${formatKesWithCurrency(stale.amountCents)}); the request was set aside: ask again.`,
+      { code: 'retry_request_stale' },
+    );
+  }
+  return outcome;
 }
