@@ -57,7 +57,7 @@ export interface RunReviewDetail {
   lines: { items: ReviewLine[]; total: number };
   changeCounts: ChangeCounts;
   approval: ApprovalView;
-  viewer: { isMaker: boolean; mayApprove: boolean; mayEdit: boolean };
+  viewer: { isMaker: boolean; mayApprove: boolean; mayEdit: boolean; mayAskRetry: boolean; mayApproveRetry: boolean };
   retryRequest: {
     requestedBy: Person;
     requestedAt: string;
@@ -183,6 +183,12 @@ export function runReviewDetail(
         draft &&
         viewer !== null &&
         (isMaker || (state.makerAccountId === null && viewer.roles.includes('payroll-officer'))),
+      mayAskRetry: viewer !== null && viewer.roles.includes('payroll-officer'),
+      mayApproveRetry:
+        request !== null &&
+        viewer !== null &&
+        viewer.roles.includes('approver') &&
+        viewer.accountId !== request.requestedByAccountId,
     },
     retryRequest:
       request === null

@@ -113,7 +113,15 @@ export const runReviewOutput = z.object({
   }),
   approval: approvalView,
   /** What the person looking may do here, as the core decides it (the screens only show it). */
-  viewer: z.object({ isMaker: z.boolean(), mayApprove: z.boolean(), mayEdit: z.boolean() }),
+  viewer: z.object({
+    isMaker: z.boolean(),
+    mayApprove: z.boolean(),
+    mayEdit: z.boolean(),
+    /** A payroll officer, who may ask for the failed payments to be sent again. */
+    mayAskRetry: z.boolean(),
+    /** An approver other than the one who asked, while a retry request waits. */
+    mayApproveRetry: z.boolean(),
+  }),
   /** The open request to send failed payments again, waiting for an approver; null when none. */
   retryRequest: retryRequestView.nullable(),
 });

@@ -88,6 +88,11 @@ describe('a retry of failed payments', () => {
     await api.call('runs.requestRetry', { runId }, people.officer);
     const review = await api.call('runs.review', { runId }, people.approver);
     expect(review.retryRequest).toMatchObject({ requestedBy: { displayName: 'Amina Odhiambo' }, count: 2 });
+    expect(review.viewer.mayApproveRetry).toBe(true);
+    expect((await api.call('runs.review', { runId }, people.officer)).viewer).toMatchObject({
+      mayAskRetry: true,
+      mayApproveRetry: false,
+    });
 
     const approved = await api.call('runs.approveRetry', { runId }, people.approver);
     expect(approved.queued).toBe(2);
