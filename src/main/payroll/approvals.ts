@@ -235,7 +235,8 @@ function blockerOf(
 
 /**
  * An approver approves the run as it is now; the duplicate warnings they acknowledged go into the
- * approval's audit row (run-approval.ts checks every one was). Refused for the run's maker (unless one person
+ * approval's audit row (run-approval.ts checks every one was). Also taken by an approved run not
+ * yet sent whose approvals no longer suffice (the policy was raised after it was approved). Refused for the run's maker (unless one person
  * suffices for this run), an account without the approver role or disabled, a second approval by
  * the same person of the same run, and a run that is no longer a draft.
  */
@@ -249,7 +250,10 @@ export function recordApproval(
   return db
     .transaction(() => {
       const run = runRow(db, runId);
-      if (run.state !== 'draft')
+      // An approved run whose approvals no longer suffice (the admin raised the policy since)
+      // takes the approvals it still needs; any other run past draft takes none.
+      const shortOfApprovals = run.state === 'approved' && approvalState(db, runId).blocker !== null;
+      if (run.state !== 'draft' && !shortOfApprovals)
         throw new ConflictError(
           `Payroll run #${runId} is ${run.state}; approvals are given while it is a draft waiting for approval.`,
         );

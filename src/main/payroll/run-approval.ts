@@ -27,7 +27,9 @@ const warningsNamed = 3;
  * run as it is now is missing from `acknowledged` (warning keys, duplicates.ts). Once the run holds
  * every approval it needs, it moves on in the same transaction (draft → approved, items → queued).
  * Nothing is sent here; the engine sends approved runs when started. The amount limits are
- * checked before the run moves on: no door approves a run outside them.
+ * checked before the run moves on: no door approves a run outside them. An approved run not yet
+ * sent whose approvals no longer suffice (the policy was raised since) takes the approvals it
+ * still needs here too, staying approved.
  */
 export function approveRun(
   db: ProfileDatabase,
@@ -39,7 +41,8 @@ export function approveRun(
   return db
     .transaction((): ApprovalOutcome => {
       const run = getRun(db, runId);
-      if (run.state !== 'draft')
+      const shortOfApprovals = run.state === 'approved' && !approvalState(db, runId).canSend;
+      if (run.state !== 'draft' && !shortOfApprovals)
         throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);
       checkRunWithinLimits(db, runId);
       const warnings = findDuplicatePayments(db, runId);
@@ -57,7 +60,7 @@ export function approveRun(
         );
       }
       const approvals = recordApproval(db, runId, approver.accountId, now, warnings);
-      if (!approvals.canSend) return { run: getRun(db, runId), approvals };
+      if (!approvals.canSend || shortOfApprovals) return { run: getRun(db, runId), approvals };
       db.prepare(
         `UPDATE payroll_runs SET state = 'approved', approved_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'approved', ['draft'])}`,
       ).run(now.toISOString(), runId);

@@ -164,6 +164,8 @@ export function runReviewDetail(
   });
   const isMaker = viewer !== null && viewer.accountId === state.makerAccountId;
   const draft = state.runState === 'draft';
+  // An approved run the policy now asks more of takes more approvals (run-approval.ts).
+  const approvable = draft || (state.runState === 'approved' && !state.canSend);
   const standing = state.approvals.some((a) => a.approverAccountId === viewer?.accountId && a.counts);
   const request = openRetryRequest(db, runId);
   return {
@@ -173,7 +175,7 @@ export function runReviewDetail(
     viewer: {
       isMaker,
       mayApprove:
-        draft &&
+        approvable &&
         viewer !== null &&
         viewer.roles.includes('approver') &&
         state.makerAccountId !== null &&

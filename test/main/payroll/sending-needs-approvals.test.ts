@@ -109,6 +109,24 @@ describe('a run that needs two approvers', () => {
   });
 });
 
+describe('a run approved before the admin raised the policy', () => {
+  it('is not sent until it holds what the policy asks now, and takes the approval it lacks', async () => {
+    const { db, people, workers } = await profile();
+    const runId = draft(db, people, workers);
+    expect(approveRun(db, runId, people.approver).run.state).toBe('approved');
+    saveApprovalPolicy(db, { people: 3 }, people.admin.username);
+    expect(() => beginRun(db, runId, 'amina', new Date().toISOString())).toThrow(/needs 1 more approval/);
+
+    // The maker still cannot give it; a second approver can, and the run may then be sent.
+    expect(() => approveRun(db, runId, people.officer)).toThrow(/cannot approve it/);
+    const second = approveRun(db, runId, people.secondApprover);
+    expect(second).toMatchObject({ run: { state: 'approved' }, approvals: { approvalsCounted: 2, canSend: true } });
+    expect(() => approveRun(db, runId, people.approver)).toThrow(/only a draft can be approved/);
+    beginRun(db, runId, 'amina', new Date().toISOString());
+    expect(stateOf(db, runId)).toBe('running');
+  });
+});
+
 describe('a run from before approvals existed (no maker, no approvals)', () => {
   it('is refused when approved or paused, with words saying to prepare it again', async () => {
     const { db } = await profile();

@@ -129,7 +129,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
           )}
         </Group>
         <Group>
-          {state === 'draft' && review.value && (
+          {review.value && (state === 'draft' || (state === 'approved' && !review.value.approval.canSend)) && (
             <DraftActions
               review={review.value}
               ticked={ticked}
