@@ -12,6 +12,7 @@ import { FirstStartPage } from './pages/first-start-page';
 import { InboxPage } from './pages/inbox-page';
 import { LedgerPage, type LedgerLine } from './pages/ledger-page';
 import { RunsPage } from './pages/runs-page';
+import { SignInPage } from './pages/sign-in-page';
 import { buildRendererIfStale } from './support/build';
 import { readCsv, shillingsToCents } from './support/csv';
 import { launchChromium, projectRoot, startHost, type RunningHost } from './support/host';
@@ -140,6 +141,10 @@ describe('paying a payroll file in Chromium', () => {
     expectEveryoneOnce(lines);
     await app.screenshot(join(screens, '07-ledger.png'));
 
+    // Exporting the books is the accountant's: the officer sees no export, the accountant does.
+    expect(await page.getByTestId('export-ledger-csv').isVisible()).toBe(false);
+    await new SignInPage(page).switchTo('chebet');
+    await ledger.waitForTotal(expected.length);
     const exported = readCsv(await ledger.exportCsv());
     const exportedLines = exported
       .map((row) => `${row.cells['Receipt']}|${row.cells['Name']}|${shillingsToCents(row.cells['Amount (KES)'] ?? '')}`)
@@ -150,6 +155,7 @@ describe('paying a payroll file in Chromium', () => {
     await app.screenshot(join(screens, '08-ledger-detail.png'));
     await ledger.closeDetail();
 
+    await new SignInPage(page).switchTo('amina');
     await app.go('dashboard');
     await page.getByTestId('month-paid').waitFor();
     await app.screenshot(join(screens, '09-dashboard-after-run.png'));
@@ -157,11 +163,13 @@ describe('paying a payroll file in Chromium', () => {
     await app.screenshot(join(screens, '10-workers.png'));
     await app.go('inbox');
     await app.screenshot(join(screens, '11-inbox.png'));
+    await app.go('runs');
+    await app.screenshot(join(screens, '13-runs.png'));
+    // Settings are the admin's.
+    await new SignInPage(page).switchTo('wanjiru');
     await app.go('settings');
     await page.getByTestId('about').waitFor();
     await app.screenshot(join(screens, '12-settings.png'));
-    await app.go('runs');
-    await app.screenshot(join(screens, '13-runs.png'));
 
     // M-Pesa's side (the demo simulator's own record) shows the same receipts, once each.
     expect(host.simulatorUrl).toMatch(/^http:/);

@@ -85,14 +85,16 @@ describe('the worker form', () => {
     answerFor = (method) =>
       method === 'workers.list'
         ? emptyList
-        : {
-            ok: false,
-            error: {
-              kind: 'validation',
-              message: 'Phone: Not a Kenyan mobile number.',
-              issues: [{ path: ['phone'], message: 'Not a Kenyan mobile number' }],
-            },
-          };
+        : method === 'workers.phoneChanges'
+          ? { ok: true, value: { changes: [] } }
+          : {
+              ok: false,
+              error: {
+                kind: 'validation',
+                message: 'Phone: Not a Kenyan mobile number.',
+                issues: [{ path: ['phone'], message: 'Not a Kenyan mobile number' }],
+              },
+            };
     await openAddForm();
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     const phone = screen.getByLabelText(/M-Pesa phone number/);

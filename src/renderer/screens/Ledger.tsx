@@ -24,6 +24,7 @@ import { emptyWords, useContractQuery } from '../lib/queries';
 import { rowAt, useLedger, type LedgerFilterInput } from '../stores/ledger';
 import { useNavigation } from '../stores/navigation';
 import { LedgerDetail } from './LedgerDetail';
+import { useMayCall } from '../stores/session';
 
 export const kindWords: Record<LedgerRow['kind'], string> = {
   b2c_payment: 'Salary payout',
@@ -164,6 +165,8 @@ export function Ledger() {
   const openLedgerRow = useNavigation((state) => state.openLedgerRow);
   const openFailedPayments = useNavigation((state) => state.openFailedPayments);
   const [exporting, setExporting] = useState<string | undefined>(undefined);
+  // Exports of the books are the accountant's and the auditor's (docs/roles.md).
+  const mayExport = useMayCall('ledger.export');
 
   const [fromDay, toDay, minCents, maxCents] = [days.from, days.to, bounds.min.cents, bounds.max.cents];
   useEffect(() => {
@@ -195,7 +198,7 @@ export function Ledger() {
     <Stack data-testid="ledger" gap="sm">
       <Group justify="space-between">
         <Title order={2}>Ledger</Title>
-        <Group>
+        <Group hidden={!mayExport}>
           <Button
             variant="default"
             onClick={() => void exportLedger('csv')}

@@ -55,6 +55,10 @@ export class RunsPage {
   async approve(approver = 'baraka', backAs = 'amina'): Promise<void> {
     const signIn = new SignInPage(this.page);
     await signIn.switchTo(approver);
+    await this.page.getByTestId('approval-state').waitFor();
+    // Each possible double payment is read and ticked on its own before Approve is open.
+    const warnings = this.page.getByTestId('acknowledge-warning');
+    for (let i = 0; i < (await warnings.count()); i++) await warnings.nth(i).check();
     await this.page.getByTestId('approve-run').click();
     await this.page.locator('[data-testid="run-detail"][data-run-state="approved"]').waitFor();
     await signIn.switchTo(backAs);
