@@ -1,5 +1,6 @@
 // `npm run cli -- <command>`: Mshahara without a window, for automation and for the crash test.
-// Exit codes: 0 done, 1 an error with a readable message, 2 the command line itself is wrong.
+// Exit codes: 0 done, 1 an error with a readable message, 2 the command line itself is wrong,
+// 3 a payroll run waits for approval by someone else (pay, runs start).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
@@ -17,8 +18,11 @@ Commands:
                    creates its first admin, --approvals 1|2|3 sets who approves payroll runs
   users            add, list, disable accounts and reset passwords (admins only)
   workers import   import workers from a CSV or XLSX file
-  pay              pay everyone in a payroll file; run it again after a crash to resume
+  pay              pay everyone in a payroll file once it is approved; run it again after
+                   the approval, or after a crash to resume
   runs show        show a payroll run (--json for machines)
+  runs approve     approve a payroll run (an approver other than its maker)
+  runs start       send a payroll run that holds every approval it needs
   runs retry       retry a run's failed payments (Retry failed), then wait like pay
   runs cancel      cancel a run's payments not sent yet; pause and resume a run
   runs attention   the payments waiting for a person, and what each lacks
@@ -32,8 +36,12 @@ Commands:
   statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
 
-Every command takes --profile <name> (default: demo) and --help. Commands that change accounts
-take --user <name>; the password comes from MSHAHARA_PASSWORD or a prompt without echo.
+Every command takes --profile <name> (default: demo) and --help. Every command that changes
+anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
+prompt without echo) and is refused unless their role may do it, as in the app. Reading and
+exporting need no --user.
+Exit codes: 0 done; 1 an error or a refusal (the reason on stderr); 2 the command line is wrong;
+3 a payroll run waits for approval (pay and runs start say which run and who must approve it).
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
 `;
 
@@ -75,9 +83,9 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'template':
         return await (await import('./commands/template')).templateCommand(rest, io);
       case 'statement':
-        return await (await import('./commands/statement')).statementCommand(rest, io);
+        return await (await import('./commands/statement')).statementCommand(rest, io, { secrets });
       case 'reconcile':
-        return await (await import('./commands/reconcile')).reconcileCommand(rest, io);
+        return await (await import('./commands/reconcile')).reconcileCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

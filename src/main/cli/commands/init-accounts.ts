@@ -6,7 +6,8 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { createFirstAdmin } from '../../users/accounts';
 import { warnIfAuditChainBroken } from '../audit-alarm';
 import { line, type CliIo } from '../output';
-import { chosenPassword, passwordVariable, requireUserOption, signInAs } from '../sign-in';
+import { chosenPassword, passwordVariable, requireUserOption } from '../sign-in';
+import { actingPerson } from '../acting';
 import { UsageError } from '../usage';
 
 export interface InitAccountOptions {
@@ -47,8 +48,8 @@ export async function initAccounts(
       line(io.out, `Created ${admin.username}, the first admin of "${opened.profile.name}".`);
     }
     if (people !== undefined && user !== undefined) {
-      const actor = await signInAs(opened.db, opened.profile.name, secrets, io, user);
-      const policy = saveApprovalPolicy(opened.db, { people }, actor);
+      const actor = await actingPerson(opened.db, opened.profile.name, secrets, io, user, 'init --approvals');
+      const policy = saveApprovalPolicy(opened.db, { people }, actor.username);
       line(io.out, `Payroll runs of "${opened.profile.name}" now need ${policyWords[policy.people]}.`);
     }
   } finally {
