@@ -62,8 +62,8 @@ export const signedIn: NodeJS.ProcessEnv = { MSHAHARA_PASSWORD: testPassword };
  * The test people (test/helpers/people.ts) as accounts of a profile in the current data folder;
  * the demo profile is created with them when it does not exist yet.
  */
-export async function seedCliPeople(profile = 'demo'): Promise<TestPeople> {
-  const opened = openProfileDatabase(profile);
+export async function seedCliPeople(profile = 'demo', dataFolder?: string): Promise<TestPeople> {
+  const opened = openProfileDatabase(profile, dataFolder);
   try {
     return await seedPeople(opened.db);
   } finally {

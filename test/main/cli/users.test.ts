@@ -173,7 +173,7 @@ describe('users commands', () => {
     expect(refused.out).toBe('');
     const policy = await run(['init', '--approvals', '1', '--user', 'otieno'], { MSHAHARA_PASSWORD: officerOwn });
     expect(policy.code).toBe(1);
-    expect(policy.err).toContain('admin role');
+    expect(policy.err).toContain('Changing the settings needs the Admin role.');
     expect((await listed()).map((a) => a.username)).toEqual(['amina', 'otieno']);
     expect(storedPolicy().people).toBe(2);
     expectNoPasswordPrinted();
