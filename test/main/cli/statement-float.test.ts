@@ -74,5 +74,5 @@ describe('statement float', () => {
     const view = JSON.parse(december.out) as { covered: boolean; openingBalanceCents: number | null; missing: string };
     expect(view).toMatchObject({ covered: false, openingBalanceCents: null });
     expect(view.missing).toContain('Export the Utility Account statement for these dates');
-  });
+  }, 60_000);
 });
