@@ -144,7 +144,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
   }
 }
 
-/** `pay <file>` without --user: the preview and the paid-before check, with nothing started or written. */
+/** `pay <file>` without --yes: the preview and the paid-before check, with nothing started or written, and no sign-in. */
 async function previewOnly(
   profileName: string,
   content: Uint8Array,
