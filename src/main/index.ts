@@ -119,7 +119,7 @@ if (!app.requestSingleInstanceLock()) {
       dataRoot,
       secrets: lazySecretStore(() => new KeytarSecretStore()),
     });
-    serveContractOverIpc(ipcMain, api.handlers, (url) => isAppUrl(url, appUrl));
+    serveContractOverIpc(ipcMain, api, (url) => isAppUrl(url, appUrl));
     api.events.on(sendEventsTo(() => BrowserWindow.getAllWindows()));
     api.events.on(
       runFeedback({

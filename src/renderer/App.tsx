@@ -1,13 +1,17 @@
 // The frame around every screen: First start until a profile exists, then the navigation and the
 // screen the officer chose (kept in the URL), each screen inside its own error boundary, and a banner
 // while the core cannot be reached. Marks the root data-app-state="loaded" once there is something to use.
-import { Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Center, Group, Loader, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import type { MethodName } from '../shared/contract';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { Problem } from './components/Problem';
 import { ScreenBoundary } from './components/ScreenBoundary';
-import { call } from './api';
+import { call, onConnectionChange, onSignInNeeded } from './api';
+import { useIdleLock } from './lib/idle-lock';
+import { ChooseOwnPassword, FirstAdmin, SignedInAs, SignIn } from './screens/SignIn';
+import { mayCall, useSession, type SessionState } from './stores/session';
 import { contractKey, listenToCore } from './lib/queries';
 import { Dashboard } from './screens/Dashboard';
 import { Ledger } from './screens/Ledger';
@@ -67,9 +71,17 @@ const lazyScreens = {
     () => import('./screens/Inbox'),
     (module) => module.Inbox,
   ),
+  audit: screenFrom(
+    () => import('./screens/Audit'),
+    (module) => module.Audit,
+  ),
   settings: screenFrom(
     () => import('./screens/Settings'),
     (module) => module.Settings,
+  ),
+  account: screenFrom(
+    () => import('./screens/MyAccount'),
+    (module) => module.MyAccount,
   ),
 };
 const Workers = lazyScreens.workers.Screen;
@@ -77,7 +89,9 @@ const Runs = lazyScreens.runs.Screen;
 const FailedPayments = lazyScreens.failed.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
+const Audit = lazyScreens.audit.Screen;
 const Settings = lazyScreens.settings.Screen;
+const MyAccount = lazyScreens.account.Screen;
 
 /** Fetches every screen's code when the page has nothing else to do; a failure waits for the click. */
 function preloadScreens(): () => void {
@@ -108,8 +122,12 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Reconcile />;
     case 'inbox':
       return <Inbox />;
+    case 'audit':
+      return <Audit />;
     case 'settings':
       return <Settings />;
+    case 'account':
+      return <MyAccount />;
     default: {
       const unknown: never = screen;
       throw new Error(`No screen called ${String(unknown)}`);
@@ -118,6 +136,49 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
 }
 
 const profileColours = { demo: 'grape', sandbox: 'blue', production: 'red', custom: 'gray' } as const;
+
+/** The method each screen opens with: a screen is in the navigation for whoever may call it. */
+const screenMethod: Record<Screen, MethodName> = {
+  dashboard: 'dashboard.summary',
+  workers: 'workers.list',
+  runs: 'runs.list',
+  ledger: 'ledger.list',
+  failed: 'reports.failedPayments',
+  reconcile: 'reconcile.show',
+  inbox: 'inbox.list',
+  audit: 'audit.list',
+  settings: 'settings.get',
+  account: 'account.me',
+};
+
+/**
+ * Keeps the person signed in on this window or page in step with the core: asked when the profile
+ * is open, again whenever the core refuses a call for want of a sign-in, the profile changes or the
+ * connection comes back (a new connection is a new door, with nobody signed in on it).
+ */
+function useSignedIn(hasProfile: boolean): SessionState | undefined {
+  const session = useSession((state) => state.session);
+  const load = useSession((state) => state.load);
+  const client = useQueryClient();
+  const refresh = useCallback(() => void load().catch(() => undefined), [load]);
+  useEffect(() => {
+    if (!hasProfile) return undefined;
+    refresh();
+    const stopSignIn = onSignInNeeded(refresh);
+    const stopConnection = onConnectionChange((state) => (state === 'connected' ? refresh() : undefined));
+    return () => {
+      stopSignIn();
+      stopConnection();
+    };
+  }, [hasProfile, refresh]);
+  // Another person's answers must not show from the cache.
+  const who = session?.signedIn?.accountId ?? null;
+  useEffect(() => {
+    if (who === null) client.clear();
+    else void client.invalidateQueries();
+  }, [who, client]);
+  return session;
+}
 
 export function App() {
   const { info, problem, load, finishingSetup } = useApp();
@@ -149,6 +210,10 @@ export function App() {
 
   const hasProfile = info?.profile !== undefined && info.profile !== null;
   useEffect(() => (hasProfile ? preloadScreens() : undefined), [hasProfile]);
+  const session = useSignedIn(hasProfile && !finishingSetup);
+  const lock = useSession((state) => state.lock);
+  const lockNow = useCallback(() => void lock().catch(() => undefined), [lock]);
+  useIdleLock(session?.signedIn != null, session?.idleLockMinutes ?? 0, lockNow);
 
   if (!info) {
     return (
@@ -165,6 +230,16 @@ export function App() {
     );
   }
   if (!info.profile || finishingSetup) return <FirstStart />;
+  if (session === undefined)
+    return (
+      <Center h="100%">
+        <Loader aria-label="Checking who is signed in" />
+      </Center>
+    );
+  if (session.needsFirstAdmin) return <FirstAdmin session={session} />;
+  if (session.signedIn === null) return <SignIn session={session} />;
+  if (session.mustChangePassword) return <ChooseOwnPassword session={session} />;
+  const shown = screens.filter((name) => mayCall(session, screenMethod[name]));
 
   return (
     // A plain grid, not Mantine's AppShell: AppShell sizes itself with injected <style> tags,
@@ -182,12 +257,13 @@ export function App() {
             <Badge color={profileColours[info.profile.kind]} variant="light" data-testid="current-profile">
               {info.profile.name} · {info.profile.kind}
             </Badge>
+            <SignedInAs session={session} />
           </Group>
         </Group>
       </header>
       <nav className="frame-nav" aria-label="Screens">
         <Stack gap={2} p="xs">
-          {screens.map((name) => (
+          {shown.map((name) => (
             <NavLink
               key={name}
               component="button"
@@ -203,9 +279,22 @@ export function App() {
       </nav>
       <main className="frame-main">
         <ConnectionBanner />
+        {session.approvalPolicy.singlePerson && (
+          <Alert color="orange" variant="light" mb="sm" data-testid="single-person">
+            Single person: on this profile the maker of a payroll run approves and sends it alone. An admin chose this;
+            nobody else checks the runs.
+          </Alert>
+        )}
         <ScreenBoundary what={screenTitles[screen]} resetKey={screen} onReload={() => void client.invalidateQueries()}>
           <Suspense fallback={<Loader aria-label="Opening the screen" />}>
-            <ScreenFor screen={screen} />
+            {shown.includes(screen) ? (
+              <ScreenFor screen={screen} />
+            ) : (
+              <Alert color="gray" variant="light" data-testid="screen-not-yours">
+                {screenTitles[screen]} is not among the screens {session.signedIn.displayName}&apos;s roles open. Choose
+                one on the left.
+              </Alert>
+            )}
           </Suspense>
         </ScreenBoundary>
       </main>

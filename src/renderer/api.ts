@@ -271,9 +271,22 @@ export function onCallSettled(listener: (method: MethodName) => void): () => voi
   return () => callListeners.delete(listener);
 }
 
+const signInListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` whenever the core refuses a call because nobody is signed in on this page any
+ * more (locked for idleness, the account changed, a new connection): the sign-in must show again.
+ */
+export function onSignInNeeded(listener: () => void): () => void {
+  signInListeners.add(listener);
+  return () => signInListeners.delete(listener);
+}
+
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await api.invoke(method, input);
   for (const listener of callListeners) listener(method);
+  if (!result.ok && (result.error.code === 'sign_in_needed' || result.error.code === 'must_change_password'))
+    for (const listener of signInListeners) listener();
   if (!result.ok)
     throw new ContractFailure(result.error.kind, result.error.message, result.error.code, result.error.issues);
   return result.value;

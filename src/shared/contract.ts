@@ -3,6 +3,7 @@
 // The methods live by domain in ./contract/*; this file assembles them and derives the types.
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
+import { auditMethods } from './contract/audit';
 import { fieldIssue } from './contract/common';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
@@ -12,7 +13,10 @@ import { moneyMethods } from './contract/money';
 import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
+import { sessionMethods } from './contract/session';
 import { setupMethods } from './contract/setup';
+import { workerChangeMethods } from './contract/worker-changes';
+import { usersMethods } from './contract/users';
 
 export * from './contract/common';
 export * from './contract/setup';
@@ -22,6 +26,9 @@ export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
 export * from './contract/reconcile';
 export * from './contract/reports';
+export * from './contract/worker-changes';
+export * from './contract/users';
+export * from './contract/audit';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -30,13 +37,17 @@ export const profiles = ['demo', 'sandbox', 'production'] as const;
 export type Profile = string;
 
 export const contractMethods = {
+  ...sessionMethods,
   ...setupMethods,
   ...payrollMethods,
+  ...workerChangeMethods,
   ...importMethods,
   ...attentionMethods,
   ...moneyMethods,
   ...reconcileMethods,
   ...reportMethods,
+  ...usersMethods,
+  ...auditMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

@@ -37,7 +37,7 @@ beforeAll(async () => {
     actor: 'test',
     openProfile: () => Promise.reject(new Error('no profile in this test')),
   });
-  host = await startBrowserHost({ rendererDir, handlers: api.handlers, port: 0 });
+  host = await startBrowserHost({ rendererDir, api, port: 0 });
   onConnectionChange((state) => states.push(state));
   client = connectToHost(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, {
     WebSocket: NodeWebSocket as unknown as new (url: string) => WebSocket,
@@ -124,7 +124,7 @@ describe('the browser host client', () => {
     });
 
     // The same port, a new start: the old address's token is refused.
-    host = await startBrowserHost({ rendererDir, handlers: api.handlers, port });
+    host = await startBrowserHost({ rendererDir, api, port });
     let answer: unknown;
     await until(() => {
       void client.invoke('app.info', {}).then((result) => (answer = result));

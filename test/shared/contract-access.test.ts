@@ -38,6 +38,8 @@ const touchesMoney: MethodName[] = [
   'workers.edit',
   'workers.restore',
   'workers.importCommit',
+  'workers.approvePhoneChange',
+  'workers.rejectPhoneChange',
 ];
 
 /** What sets Mshahara up: profiles, credentials, the certificate, the relay, the settings. */
@@ -70,8 +72,16 @@ describe('every contract method declares who may call it', () => {
 
   it('lets only what the screens need before signing in be called by anyone', () => {
     const open = methodNames.filter((method) => methodAccess[method].access === 'anyone');
-    expect(open).toEqual(['app.info']);
-    for (const method of methodNames.filter((m) => m !== 'app.info'))
+    expect(open).toEqual([
+      'session.current',
+      'session.signIn',
+      'session.signOut',
+      'session.lock',
+      'session.createFirstAdmin',
+      'session.changePassword',
+      'app.info',
+    ]);
+    for (const method of methodNames.filter((m) => !open.includes(m)))
       expect(accessAllows(methodAccess[method].access, null), method).toBe(false);
   });
 });
@@ -88,10 +98,35 @@ describe('the roles stay apart', () => {
     for (const method of declaredMoney) expect(touchesMoney, method).toContain(method);
   });
 
-  it('lets the auditor call every method that only reads, and nothing else', () => {
-    for (const method of methodNames) {
-      expect(mayCall('auditor', method), method).toBe(methodAccess[method].kind === 'reads');
+  it('lets the auditor call every method that only reads, and their own account, and nothing else', () => {
+    // Signing in and out on one's own door is everyone's, the auditor's too.
+    for (const method of methodNames.filter((m) => !m.startsWith('session.'))) {
+      const { kind } = methodAccess[method];
+      expect(mayCall('auditor', method), method).toBe(kind === 'reads' || kind === 'own');
     }
+  });
+
+  it('keeps a person’s own account their own: open to every signed-in person, and touching no money', () => {
+    const ownMethods = methodNames.filter((method) => methodAccess[method].kind === 'own');
+    expect(ownMethods).toEqual(
+      expect.arrayContaining(['account.changePassword', 'account.enrolSecondFactor', 'account.removeSecondFactor']),
+    );
+    for (const method of ownMethods) {
+      expect(methodAccess[method].access, method).toBe('signed-in');
+      expect(touchesMoney, method).not.toContain(method);
+    }
+  });
+
+  it('lets only the admin manage people and policies', () => {
+    const adminOnly: MethodName[] = [
+      'users.add',
+      'users.setRoles',
+      'users.disable',
+      'users.enable',
+      'users.resetPassword',
+      'users.savePolicy',
+    ];
+    for (const method of adminOnly) expect(callersOf(method), method).toEqual(['admin']);
   });
 
   it('lets the accountant change no payment and the approver prepare none', () => {

@@ -35,6 +35,7 @@ Commands:
   statement import import an M-Pesa statement (CSV or XLSX) and match it against the ledger
   statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
+  audit            check the audit log (verify) or list who did what (list, --export)
 
 Every command takes --profile <name> (default: demo) and --help. Every command that changes
 anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
@@ -75,7 +76,7 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
       case 'runs':
         return await (await import('./commands/runs')).runsCommand(rest, io, { secrets });
       case 'ledger':
-        return await (await import('./commands/ledger')).ledgerCommand(rest, io);
+        return await (await import('./commands/ledger')).ledgerCommand(rest, io, { secrets });
       case 'balance':
         return await (await import('./commands/balance')).balanceCommand(rest, io, { secrets });
       case 'relay':
@@ -86,6 +87,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/statement')).statementCommand(rest, io, { secrets });
       case 'reconcile':
         return await (await import('./commands/reconcile')).reconcileCommand(rest, io, { secrets });
+      case 'audit':
+        return await (await import('./commands/audit')).auditCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

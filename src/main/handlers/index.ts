@@ -7,6 +7,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
+import { auditHandlers } from './audit';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
@@ -18,7 +19,11 @@ import { reportHandlers } from './reports';
 import { runHandlers } from './runs';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
+import { sessionHandlers, signInDesk } from './session';
+import { Door } from '../transports/door';
+import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
+import { workerChangeHandlers } from './worker-changes';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -28,9 +33,11 @@ export { openCore, type CoreOptions } from '../composition/open-core';
 /** Every contract method's handler. The return type makes a method without a handler a compile error. */
 export function createHandlers(ctx: ApiContext): ContractHandlers {
   return {
+    ...sessionHandlers(ctx),
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
+    ...workerChangeHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...attentionHandlers(ctx),
@@ -39,6 +46,8 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...inboxHandlers(ctx),
     ...reconcileHandlers(ctx),
     ...reportHandlers(ctx),
+    ...usersHandlers(ctx),
+    ...auditHandlers(ctx),
   };
 }
 
@@ -58,6 +67,8 @@ export interface ApiOptions {
 
 export interface Api {
   handlers: ContractHandlers;
+  /** A new door (a window, a browser page) with nobody signed in on it yet. */
+  newDoor(): Door;
   events: EventHub;
   session: ProfileSession;
   /** Opens the profile chosen last time, if any (none: the screens show First start). */
@@ -94,8 +105,10 @@ export function createApi(options: ApiOptions): Api {
     },
     caller: currentCaller,
   };
+  const desk = signInDesk(ctx);
   return {
     handlers: createHandlers(ctx),
+    newDoor: () => new Door(desk),
     events,
     session,
     resume: () => session.resume(),

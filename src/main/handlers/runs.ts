@@ -2,6 +2,7 @@
 // approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
 import type { MethodOutput } from '../../shared/contract';
 import { ForbiddenError } from '../../shared/errors';
+import { refuseWorkersWithUnapprovedPhone } from '../payroll/phone-changes';
 import { estimateRunCharges } from '../payroll/charges';
 import { findDuplicatePayments, findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';
 import { runFloatNeed } from '../payroll/engine/float-check';
@@ -94,6 +95,11 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     },
     'runs.createFromWorkers': ({ title, period, commandId, remarks, workers }) => {
       const database = db();
+      // No new run picks up a worker whose new number waits for approval (phone-changes.ts).
+      refuseWorkersWithUnapprovedPhone(
+        database,
+        workers.map((chosen) => chosen.workerId),
+      );
       const run = createRunFromWorkers(
         database,
         {

@@ -1,7 +1,7 @@
 // Contract handlers for the worker list: list, add, edit, deactivate, restore, import with a
 // preview, and the payroll template.
 import { writeFile } from 'node:fs/promises';
-import type { WorkerView } from '../../shared/contract';
+import type { PhoneChangeView, WorkerView } from '../../shared/contract';
 import type { ImportPreview } from '../payroll/import';
 import { payrollTemplateCsv, payrollTemplateXlsx } from '../payroll/template';
 import {
@@ -13,14 +13,37 @@ import {
   restoreWorker,
   type Worker,
 } from '../payroll/workers';
+import { pendingPhoneChangeFor, pendingPhoneChanges, type PhoneChange } from '../payroll/phone-changes';
 import type { ProfileDatabase } from '../db';
 import type { ApiContext } from './context';
 import type { ContractHandlers } from '../transports/dispatch';
 import { produceFile } from './files';
 import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
-export function workerView(worker: Worker): WorkerView {
-  return { ...worker };
+export function phoneChangeView(change: PhoneChange): PhoneChangeView {
+  return {
+    id: change.id,
+    workerId: change.workerId,
+    workerName: change.workerName,
+    oldPhone: change.oldPhone,
+    newPhone: change.newPhone,
+    changedBy: change.changedBy,
+    changedByName: change.changedByName,
+    changedAt: change.changedAt,
+    status: change.status,
+    decidedBy: change.decidedBy,
+    decidedByName: change.decidedByName,
+    decidedAt: change.decidedAt,
+  };
+}
+
+/** A worker as the screens see it, with the new number waiting for approval if there is one. */
+export function workerView(worker: Worker, pending: PhoneChange | null): WorkerView {
+  return { ...worker, pendingPhoneChange: pending === null ? null : phoneChangeView(pending) };
+}
+
+function withPending(db: ProfileDatabase, worker: Worker): WorkerView {
+  return workerView(worker, pendingPhoneChangeFor(db, worker.id));
 }
 
 export { importPreviewView };
@@ -50,13 +73,19 @@ export function workerHandlers(ctx: ApiContext): Pick<ContractHandlers, WorkerMe
   return {
     'workers.list': ({ search, include, limit, offset }) => {
       // Worker lists are thousands at most: filter in SQL, count the filtered list, slice the page.
-      const all = listWorkers(db(), { ...(search === undefined ? {} : { search }), include });
-      return { workers: all.slice(offset, offset + limit).map(workerView), total: all.length };
+      const database = db();
+      const all = listWorkers(database, { ...(search === undefined ? {} : { search }), include });
+      const pending = new Map(pendingPhoneChanges(database).map((change) => [change.workerId, change]));
+      return {
+        workers: all.slice(offset, offset + limit).map((worker) => workerView(worker, pending.get(worker.id) ?? null)),
+        total: all.length,
+      };
     },
-    'workers.add': (input) => workerView(addWorker(db(), input, ctx.actor)),
-    'workers.edit': ({ id, changes }) => workerView(editWorker(db(), id, changes, ctx.actor)),
-    'workers.deactivate': ({ id }) => workerView(archiveWorker(db(), id, ctx.actor)),
-    'workers.restore': ({ id }) => workerView(restoreWorker(db(), id, ctx.actor)),
+    'workers.add': (input) => withPending(db(), addWorker(db(), input, ctx.actor)),
+    'workers.edit': ({ id, changes }) =>
+      withPending(db(), editWorker(db(), id, changes, ctx.actor, ctx.caller()?.accountId ?? null)),
+    'workers.deactivate': ({ id }) => withPending(db(), archiveWorker(db(), id, ctx.actor)),
+    'workers.restore': ({ id }) => withPending(db(), restoreWorker(db(), id, ctx.actor)),
     'workers.importPreview': async ({ contentBase64, sheet, mapping }) =>
       importPreviewView(await previewWorkersFile(ctx, db(), { contentBase64, sheet, mapping }, true)),
     'workers.importCommit': async ({ fileName, contentBase64, sheet, mapping }) => {

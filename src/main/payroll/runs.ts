@@ -10,6 +10,7 @@ import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { itemTransitions, runTransitions, stateGuard } from './transitions';
 import { refusePayrollPaidBefore } from './duplicates';
+import { refuseUnapprovedPhoneChanges } from './phone-changes';
 import { approvalState, recordApproval, recordRunMaker, type ApprovalState } from './approvals';
 import type { ItemState, RunState } from './status';
 
@@ -457,6 +458,7 @@ export function approveRun(
 ): ApprovalOutcome {
   return db
     .transaction((): ApprovalOutcome => {
+      refuseUnapprovedPhoneChanges(db, runId);
       const run = getRun(db, runId);
       if (run.state !== 'draft')
         throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);

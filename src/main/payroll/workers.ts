@@ -8,6 +8,7 @@ import { formatMsisdn, parseKenyanPhone, parseSafaricomPhone, type Msisdn } from
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import type { ImportPreview } from './import';
+import { notePhoneChange, workerHoldingOldPhone } from './phone-changes';
 
 export interface Worker {
   id: number;
@@ -150,6 +151,12 @@ function refuseTaken(db: ProfileDatabase, phone: Msisdn, staffNumber: string | n
       `${formatMsisdn(phone)} already belongs to ${holder.name} (worker #${holder.id}); one number pays one worker`,
     );
   }
+  const reserved = workerHoldingOldPhone(db, phone, exceptId);
+  if (reserved !== null) {
+    throw new ConflictError(
+      `${formatMsisdn(phone)} is the approved number of ${reserved.name} (worker #${reserved.id}), whose new number waits for approval; it stays theirs until the change is decided`,
+    );
+  }
   if (staffNumber === null) return;
   const staffHolder = db
     .prepare('SELECT id, name FROM workers WHERE staff_number = ? AND archived_at IS NULL AND id IS NOT ?')
@@ -195,8 +202,17 @@ export function addWorker(db: ProfileDatabase, input: WorkerInput, actor: string
   return db.transaction(() => insertWorker(db, input, actor, 'form')).immediate();
 }
 
-/** Changes only the fields given; `null` clears an optional field. */
-export function editWorker(db: ProfileDatabase, id: number, changes: Partial<WorkerInput>, actor: string): Worker {
+/**
+ * Changes only the fields given; `null` clears an optional field. A new M-Pesa number is saved but
+ * waits for approval by someone else before the worker is paid again (phone-changes.ts).
+ */
+export function editWorker(
+  db: ProfileDatabase,
+  id: number,
+  changes: Partial<WorkerInput>,
+  actor: string,
+  actorAccountId: number | null = null,
+): Worker {
   return db
     .transaction(() => {
       const before = getWorker(db, id);
@@ -233,6 +249,8 @@ export function editWorker(db: ProfileDatabase, id: number, changes: Partial<Wor
         if (before[key] !== next[key]) changed[key] = { from: before[key], to: next[key] };
       }
       appendAudit(db, { actor, action: 'worker.edited', entity: 'worker', entityId: id, details: { changed } });
+      if (next.phone !== before.phone)
+        notePhoneChange(db, id, before.phone, next.phone, { name: actor, accountId: actorAccountId });
       return getWorker(db, id);
     })
     .immediate();
@@ -278,6 +296,20 @@ export function restoreWorker(db: ProfileDatabase, id: number, actor: string): W
       return getWorker(db, id);
     })
     .immediate();
+}
+
+/**
+ * Puts back the number a rejected change replaced (phone-decisions.ts records the rejection). An
+ * active worker gets it only while no other active worker holds it.
+ */
+export function putBackPhone(db: ProfileDatabase, id: number, phone: Msisdn): Worker {
+  const worker = getWorker(db, id);
+  if (worker.archivedAt === null) refuseTaken(db, phone, null, id);
+  db.prepare(`UPDATE workers SET phone = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`).run(
+    phone,
+    id,
+  );
+  return getWorker(db, id);
 }
 
 /** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything starting with 50. */

@@ -34,9 +34,14 @@ function callerWords(caller: Caller | null): string {
  * The refusal when `caller` (null: nobody signed in) may not call `method`, or null when they may:
  * "Approving a payroll run needs the Approver role. Amina is signed in as Payroll officer."
  */
-export function accessRefusal(method: MethodName, caller: Caller | null): ForbiddenError | null {
+export function accessRefusal(
+  method: MethodName,
+  caller: Caller | null,
+  door: { firstStart: boolean } = { firstStart: false },
+): ForbiddenError | null {
   const rule = methodAccess[method];
   if (rule.access === 'anyone' || accessAllows(rule.access, caller === null ? null : caller.roles)) return null;
+  if (rule.atFirstStart === true && door.firstStart) return null;
   return new ForbiddenError(`${rule.doing} needs ${neededWords(rule.access)}. ${callerWords(caller)}`, {
     code: caller === null ? 'sign_in_needed' : 'role_needed',
   });
@@ -47,11 +52,3 @@ export function checkAccess(method: MethodName, caller: Caller | null): void {
   const refusal = accessRefusal(method, caller);
   if (refusal !== null) throw refusal;
 }
-
-/**
- * Stands for "this door has no sign-in yet": a call passed with it is answered as before roles
- * existed, unchecked. Only the default of callContract's `caller` uses it; see there how sign-in
- * removes it.
- */
-export const noSignInYet: unique symbol = Symbol('no sign-in yet');
-export type CallerOrNone = Caller | null | typeof noSignInYet;

@@ -4,15 +4,27 @@
 // call (the engine's own work, a profile opening) there is no caller.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Caller } from '../../shared/contract/access';
+import type { Door } from './door';
 
-const scope = new AsyncLocalStorage<Caller | null>();
+interface CallScope {
+  caller: Caller | null;
+  /** The door the call came through; null for a call made with a caller alone (tests, the CLI). */
+  door: Door | null;
+}
 
-/** Runs `work` as a call from `caller` (null: nobody signed in on that door). */
-export function withCaller<T>(caller: Caller | null, work: () => T): T {
-  return scope.run(caller, work);
+const scope = new AsyncLocalStorage<CallScope>();
+
+/** Runs `work` as a call from `caller` (null: nobody signed in) through `door`. */
+export function withCaller<T>(caller: Caller | null, work: () => T, door: Door | null = null): T {
+  return scope.run({ caller, door }, work);
 }
 
 /** The person the current contract call comes from, or null outside a call or before sign-in. */
 export function currentCaller(): Caller | null {
-  return scope.getStore() ?? null;
+  return scope.getStore()?.caller ?? null;
+}
+
+/** The door the current call came through, or null. */
+export function currentDoor(): Door | null {
+  return scope.getStore()?.door ?? null;
 }

@@ -9,9 +9,11 @@ import {
   type MethodName,
   type MethodOutput,
 } from '../../shared/contract';
-import { MshaharaError } from '../../shared/errors';
+import type { Caller } from '../../shared/contract/access';
+import { ForbiddenError, MshaharaError } from '../../shared/errors';
 import { logger } from '../log';
-import { accessRefusal, noSignInYet, type CallerOrNone } from './access';
+import { accessRefusal } from './access';
+import { Door } from './door';
 import { withCaller } from './call-scope';
 import { plainIssueMessage, validationError } from './plain-issues';
 
@@ -23,22 +25,19 @@ export type ContractHandlers = {
 
 const log = logger('contract');
 
+/** Where a call comes from: a door with its own sign-in, or a caller given directly (the CLI, tests). */
+export type CallFrom = Door | Caller | null;
+
 /**
- * `caller` is who is signed in on the door the call came through (null: nobody); a caller the
- * method's access does not allow is refused with a ForbiddenError before the input is read or the
- * handler runs (docs/roles.md).
- *
- * The transports have no sign-in yet and pass no caller, so the default `noSignInYet` answers as
- * before, unchecked. Wiring sign-in is one change here: drop the default (and `noSignInYet` with
- * it). The compiler then names every door that must pass its session's caller (src/main/shell/
- * ipc.ts, src/main/transports/browser-host/websocket.ts, and the tests that call this), so none
- * can be left unchecked by forgetting it.
+ * Answers one call. A caller the method's access does not allow is refused with a ForbiddenError
+ * before the input is read or the handler runs (docs/roles.md); someone signed in with a password
+ * an admin handed over may only choose their own (session.changePassword) until they do.
  */
 export async function callContract(
   handlers: ContractHandlers,
   method: unknown,
   input: unknown,
-  caller: CallerOrNone = noSignInYet,
+  from: CallFrom,
 ): Promise<ContractResult<unknown>> {
   if (!isMethodName(method)) {
     return {
@@ -46,13 +45,21 @@ export async function callContract(
       error: { kind: 'validation', message: `Mshahara has no method called ${JSON.stringify(method)}.` },
     };
   }
-  if (caller !== noSignInYet) {
-    const refusal = accessRefusal(method, caller);
-    if (refusal !== null) {
-      log.warn({ method, username: caller?.username ?? null, code: refusal.code }, 'call refused');
-      return { ok: false, error: refusal.toJSON() };
-    }
+  const door = from instanceof Door ? from : null;
+  const person = door === null ? null : door.who();
+  const caller = door === null ? (from as Caller | null) : (person?.caller ?? null);
+  const refusal =
+    person?.mustChangePassword === true && !method.startsWith('session.')
+      ? new ForbiddenError(
+          `${person.caller.username} signed in with a password an admin handed over: choose your own password first.`,
+          { code: 'must_change_password' },
+        )
+      : accessRefusal(method, caller, { firstStart: door?.desk.isFirstStart() ?? false });
+  if (refusal !== null) {
+    log.warn({ method, username: caller?.username ?? null, code: refusal.code }, 'call refused');
+    return { ok: false, error: refusal.toJSON() };
   }
+  door?.touch();
   const schema = contractMethods[method];
   // The schema's own messages come first; plainIssueMessage words only the checks that have none.
   const parsed = schema.input.safeParse(input ?? {}, { error: plainIssueMessage });
@@ -60,7 +67,7 @@ export async function callContract(
   try {
     // The schema just parsed this input for this method; TypeScript cannot pair the two across the union.
     const handler = handlers[method] as (input: unknown) => unknown;
-    const value = await withCaller(caller === noSignInYet ? null : caller, () => handler(parsed.data));
+    const value = await withCaller(caller, () => handler(parsed.data), door);
     // Parsing the answer too keeps anything a handler did not mean to send (extra fields) at home.
     return { ok: true, value: schema.output.parse(value) };
   } catch (error) {

@@ -37,7 +37,7 @@ function refuseTaken(db: ProfileDatabase, username: string): void {
     throw new ConflictError(`The username "${taken.username}" is taken (names ignore case); choose another.`);
 }
 
-function insertAccount(
+export function insertAccount(
   db: ProfileDatabase,
   fields: { username: string; displayName: string; hash: string; mustChange: boolean; createdBy: number | null },
   roles: readonly Role[],

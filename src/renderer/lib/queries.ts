@@ -89,10 +89,12 @@ type Prefix = readonly unknown[];
 /** The answers each change makes out of date (besides what its events say). */
 const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'workers.add': [['workers.list']],
-  'workers.edit': [['workers.list']],
-  'workers.deactivate': [['workers.list']],
-  'workers.restore': [['workers.list']],
+  'workers.edit': [['workers.list'], ['workers.phoneChanges'], ['workers.history']],
+  'workers.deactivate': [['workers.list'], ['workers.history']],
+  'workers.restore': [['workers.list'], ['workers.history']],
   'workers.importCommit': [['workers.list']],
+  'workers.approvePhoneChange': [['workers.list'], ['workers.phoneChanges'], ['workers.history']],
+  'workers.rejectPhoneChange': [['workers.list'], ['workers.phoneChanges'], ['workers.history']],
   'runs.createFromWorkers': [['runs.list'], ['dashboard.summary']],
   'runs.createFromFile': [['runs.list'], ['dashboard.summary']],
   'runs.approve': [['runs.list'], ['runs.review']],
@@ -127,6 +129,15 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'reconcile.tickMatched': [['reconcile.show']],
   'reconcile.decide': [['reconcile.show'], ['statements.float']],
   'reconcile.finish': [['reconcile.show'], ['reconcile.history']],
+  'users.add': [['users.list']],
+  'users.setRoles': [['users.list'], ['account.me']],
+  'users.disable': [['users.list']],
+  'users.enable': [['users.list']],
+  'users.resetPassword': [['users.list']],
+  'users.savePolicy': [['users.policy'], ['account.me']],
+  'account.changePassword': [['account.me'], ['users.list']],
+  'account.confirmSecondFactor': [['account.me'], ['users.list']],
+  'account.removeSecondFactor': [['account.me'], ['users.list']],
 };
 
 /** Marks the answers under each prefix out of date; those on screen are asked for again. */

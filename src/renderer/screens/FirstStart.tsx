@@ -24,6 +24,8 @@ import { RelayConnect } from '../components/RelayConnect';
 import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
 import { useApp } from '../stores/app';
+import { useSession } from '../stores/session';
+import { FirstAdminForm } from './SignIn';
 
 /** The fields of the Daraja app form, by the last name of their path in `profiles.create`. */
 const profileFormFields = [
@@ -47,6 +49,8 @@ export function FirstStart() {
   const [kind, setKind] = useState<'demo' | RealKind>('demo');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  const setSession = useSession((state) => state.set);
+  const [adminMade, setAdminMade] = useState(false);
   const [created, setCreated] = useState<
     { profile: ProfileView; certificate: CertificateView; relay: RelayView } | undefined
   >(undefined);
@@ -104,7 +108,16 @@ export function FirstStart() {
         {kind !== 'demo' && !created && (
           <RealProfileForm kind={kind} onCreated={setCreated} setFinishingSetup={setFinishingSetup} />
         )}
-        {created && (
+        {created && !adminMade && (
+          <FirstAdminForm
+            kind={created.profile.kind}
+            onDone={(session) => {
+              setSession(session);
+              setAdminMade(true);
+            }}
+          />
+        )}
+        {created && adminMade && (
           <ConnectionCheck
             {...created}
             onDone={() => {

@@ -1,5 +1,6 @@
 // Settings: which profile is in use, the relay, how fast payments are sent, the amount limits,
-// the certificate, and what this Mshahara is.
+// the certificate, and what this Mshahara is; for the admin, the people who sign in and the
+// sign-in and approval policies (settings/).
 import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
@@ -14,8 +15,11 @@ import { Problem } from '../components/Problem';
 import { RelayConnect } from '../components/RelayConnect';
 import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
+import { holdsRole, useMe } from '../lib/me';
 import { useContractQuery } from '../lib/queries';
 import { useApp } from '../stores/app';
+import { People } from './settings/People';
+import { SignInAndApprovals } from './settings/SignInAndApprovals';
 
 async function attempt(what: string, action: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -29,9 +33,13 @@ async function attempt(what: string, action: () => Promise<unknown>): Promise<bo
 }
 
 export function Settings() {
+  const me = useMe();
+  const admin = holdsRole(me.value, 'admin');
   return (
     <Stack data-testid="settings">
       <Title order={2}>Settings</Title>
+      {admin && <People />}
+      {admin && <SignInAndApprovals />}
       <Profiles />
       <Sending />
       <Relay />

@@ -1,6 +1,7 @@
 // Workers: the people Mshahara pays. Add, edit, deactivate, and import a list from a file with a
-// preview of what will be added and what is left out.
-import { Button, Card, Group, Modal, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+// preview of what will be added and what is left out; each worker's history, and new M-Pesa
+// numbers waiting for an approver.
+import { Badge, Button, Card, Group, Modal, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import type { ImportPreviewView, WorkerView } from '../../shared/contract';
@@ -17,6 +18,8 @@ import { Problem } from '../components/Problem';
 import { VirtualTable, type Column } from '../components/VirtualTable';
 import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 import { showProblem } from '../components/notify';
+import { PhoneChangesToApprove } from './workers/PhoneChanges';
+import { WorkerHistory } from './workers/WorkerHistory';
 
 const workerFormFields = ['name', 'phone', 'defaultAmountCents', 'department', 'staffNumber', 'nationalId'];
 
@@ -33,6 +36,7 @@ export function Workers() {
   });
   const [editing, setEditing] = useState<WorkerView | 'new' | undefined>(undefined);
   const [importing, setImporting] = useState(false);
+  const [historyOf, setHistoryOf] = useState<WorkerView | undefined>(undefined);
   const workers = list.value?.workers ?? [];
   // Each reads the list again once it is done (lib/queries.ts).
   const restore = useContractMutation('workers.restore');
@@ -51,7 +55,26 @@ export function Workers() {
 
   const columns: Column<WorkerView>[] = [
     { key: 'name', header: 'Name', width: '1.4fr', render: (worker) => worker.name },
-    { key: 'phone', header: 'Phone', width: '130px', render: (worker) => formatMsisdn(worker.phone) },
+    {
+      key: 'phone',
+      header: 'Phone',
+      width: '1.3fr',
+      render: (worker) => (
+        <Group gap={6} wrap="nowrap">
+          <span>{formatMsisdn(worker.phone)}</span>
+          {worker.pendingPhoneChange && (
+            <Badge
+              color="orange"
+              variant="light"
+              size="sm"
+              title={`Was ${formatMsisdn(worker.pendingPhoneChange.oldPhone)}; not paid at either number until an approver decides`}
+            >
+              New number waiting for approval
+            </Badge>
+          )}
+        </Group>
+      ),
+    },
     { key: 'department', header: 'Department', width: '1fr', render: (worker) => worker.department ?? '' },
     { key: 'staff', header: 'Staff no.', width: '100px', render: (worker) => worker.staffNumber ?? '' },
     {
@@ -64,9 +87,17 @@ export function Workers() {
     {
       key: 'actions',
       header: 'Actions',
-      width: '190px',
+      width: '250px',
       render: (worker) => (
         <Group gap={4} wrap="nowrap">
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            onClick={() => setHistoryOf(worker)}
+            aria-label={`History of ${worker.name}`}
+          >
+            History
+          </Button>
           <Button
             size="compact-xs"
             variant="subtle"
@@ -100,6 +131,7 @@ export function Workers() {
           <Button onClick={() => setEditing('new')}>Add a worker</Button>
         </Group>
       </Group>
+      <PhoneChangesToApprove />
       <Group>
         <TextInput
           aria-label="Search workers"
@@ -138,6 +170,9 @@ export function Workers() {
           onClose={() => setEditing(undefined)}
           onSaved={() => void list.reload()}
         />
+      )}
+      {historyOf && (
+        <WorkerHistory workerId={historyOf.id} name={historyOf.name} onClose={() => setHistoryOf(undefined)} />
       )}
       {importing && <ImportWorkers onClose={() => setImporting(false)} onImported={() => void list.reload()} />}
     </Stack>
@@ -186,8 +221,15 @@ function WorkerForm({
       defaultAmountCents: usualPay.cents,
     };
     try {
-      if (worker) await call('workers.edit', { id: worker.id, changes });
-      else await call('workers.add', changes);
+      if (worker) {
+        const saved = await call('workers.edit', { id: worker.id, changes });
+        const pending = saved.pendingPhoneChange;
+        if (pending && pending.id !== worker.pendingPhoneChange?.id)
+          notifications.show({
+            color: 'orange',
+            message: `${saved.name}'s new number ${formatMsisdn(pending.newPhone)} waits for an approver other than you; ${saved.name} is not paid until it is decided.`,
+          });
+      } else await call('workers.add', changes);
       onSaved();
       onClose();
     } catch (failure) {
@@ -211,7 +253,11 @@ function WorkerForm({
           />
           <TextInput
             label="M-Pesa phone number"
-            description="Any Kenyan format, e.g. 0712 345 678"
+            description={
+              worker?.pendingPhoneChange
+                ? `New number waiting for approval; the approved number is ${formatMsisdn(worker.pendingPhoneChange.oldPhone)}. Typing that number back withdraws the change.`
+                : 'Any Kenyan format, e.g. 0712 345 678'
+            }
             required
             value={fields.phone}
             onChange={set('phone')}

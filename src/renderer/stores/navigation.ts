@@ -3,7 +3,18 @@
 // small store does what a router would. The query (the browser host's ?token=) is never touched.
 import { create } from 'zustand';
 
-export const screens = ['dashboard', 'workers', 'runs', 'ledger', 'failed', 'reconcile', 'inbox', 'settings'] as const;
+export const screens = [
+  'dashboard',
+  'workers',
+  'runs',
+  'ledger',
+  'failed',
+  'reconcile',
+  'inbox',
+  'audit',
+  'settings',
+  'account',
+] as const;
 export type Screen = (typeof screens)[number];
 
 export const screenTitles: Record<Screen, string> = {
@@ -14,7 +25,9 @@ export const screenTitles: Record<Screen, string> = {
   failed: 'Failed payments',
   reconcile: 'Reconcile',
   inbox: 'Callback inbox',
+  audit: 'Audit log',
   settings: 'Settings',
+  account: 'My account',
 };
 
 /** Where the officer is: a screen, and on two screens the one thing open in it. */

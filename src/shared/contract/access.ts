@@ -16,8 +16,10 @@ export type Access = 'anyone' | 'signed-in' | readonly [Role, ...Role[]];
  *   mapping the person chose is remembered).
  * - `changes`: changes records, settings or setup, but makes, sends or settles no payment.
  * - `money`: makes, approves, sends, stops or settles payments; the admin may call none.
+ * - `own`: changes only the caller's own account (their password, their second factor); every
+ *   signed-in person may, the auditor included, since it changes no record of the business.
  */
-export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money';
+export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money' | 'own';
 
 export interface MethodRule {
   readonly access: Access;
@@ -26,6 +28,8 @@ export interface MethodRule {
   readonly doing: string;
   /** Why these roles, where it is not plain from the roles themselves. */
   readonly why?: string;
+  /** Also open to anyone while the machine has no profile yet (First start), before any account exists. */
+  readonly atFirstStart?: true;
 }
 
 /** The person a call comes from; null when nobody is signed in. */
@@ -40,12 +44,44 @@ export interface Caller {
 // Who reads payments: everyone but the admin, who moves no money and has no need to see it.
 const paymentReaders = ['payroll-officer', 'approver', 'accountant', 'auditor'] as const;
 
+// Who reads the audit log: the auditor, whose work it is, and the admin, who manages the accounts and
+// must see who did what to them (a password reset, a role given) and answer for the chain's alarm.
+// The others see their own work on its own screens; the log holds everyone's.
+const auditReaders = ['admin', 'auditor'] as const;
+const auditWhy = 'The auditor reads everything; the admin manages the accounts and must see who did what to them.';
+
 export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   'app.info': {
     access: 'anyone',
     kind: 'reads',
     doing: 'Seeing which profile is open',
     why: 'The screens ask it before anyone signs in, to show the sign-in or First start.',
+  },
+  'session.current': {
+    access: 'anyone',
+    kind: 'reads',
+    doing: 'Seeing who is signed in',
+    why: 'The screens ask it first, to show the sign-in, the first admin or the app.',
+  },
+  'session.signIn': { access: 'anyone', kind: 'changes', doing: 'Signing in', why: 'It is how a person gets a role.' },
+  'session.signOut': { access: 'anyone', kind: 'changes', doing: 'Signing out' },
+  'session.lock': {
+    access: 'anyone',
+    kind: 'changes',
+    doing: 'Locking the screen',
+    why: 'The screen locks itself after the idle time; locking only takes access away.',
+  },
+  'session.createFirstAdmin': {
+    access: 'anyone',
+    kind: 'changes',
+    doing: 'Creating the first admin',
+    why: 'Nobody can hold a role before the profile has its first account; refused once it has any.',
+  },
+  'session.changePassword': {
+    access: 'anyone',
+    kind: 'changes',
+    doing: 'Changing your own password',
+    why: 'Someone signed in with a password an admin handed over holds no role until they choose their own; it needs the current password.',
   },
   'profiles.list': {
     access: ['admin', 'auditor'],
@@ -57,7 +93,8 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     access: ['admin'],
     kind: 'changes',
     doing: 'Creating a profile',
-    why: 'First start makes the first profile and its admin through the sign-in, before anyone holds a role.',
+    why: 'Open to anyone only at First start, while the machine has no profile; its first admin is created next.',
+    atFirstStart: true,
   },
   'profiles.select': {
     access: ['admin'],
@@ -103,6 +140,30 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   'workers.importPreview': { access: ['payroll-officer'], kind: 'prepares', doing: 'Reading a worker file' },
   'workers.importCommit': { access: ['payroll-officer'], kind: 'changes', doing: 'Importing workers' },
   'workers.template': { access: ['payroll-officer'], kind: 'prepares', doing: 'Getting a blank worker file' },
+  'workers.history': {
+    access: ['payroll-officer', 'approver', 'auditor'],
+    kind: 'reads',
+    doing: 'Reading a worker’s history',
+    why: 'The approver reads who changed a worker, and how, before deciding a new number.',
+  },
+  'workers.phoneChanges': {
+    access: ['payroll-officer', 'approver', 'auditor'],
+    kind: 'reads',
+    doing: 'Seeing the new numbers waiting for approval',
+    why: 'The officer sees which workers cannot be paid yet; the approver decides them.',
+  },
+  'workers.approvePhoneChange': {
+    access: ['approver'],
+    kind: 'changes',
+    doing: 'Approving a new M-Pesa number',
+    why: 'It decides where a worker’s pay goes; never by the person who changed the number.',
+  },
+  'workers.rejectPhoneChange': {
+    access: ['approver'],
+    kind: 'changes',
+    doing: 'Rejecting a new M-Pesa number',
+    why: 'It decides where a worker’s pay goes; never by the person who changed the number.',
+  },
   'imports.leftOutFile': {
     access: ['payroll-officer'],
     kind: 'prepares',
@@ -217,6 +278,75 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     access: ['accountant', 'auditor'],
     kind: 'reads',
     doing: 'Exporting the float statement',
+  },
+
+  'users.list': {
+    access: ['admin', 'auditor'],
+    kind: 'reads',
+    doing: 'Listing the people who sign in',
+    why: 'Accounts are the admin’s to manage; the auditor reads who holds which role.',
+  },
+  'users.add': { access: ['admin'], kind: 'changes', doing: 'Adding a person' },
+  'users.setRoles': { access: ['admin'], kind: 'changes', doing: 'Changing a person’s roles' },
+  'users.disable': { access: ['admin'], kind: 'changes', doing: 'Disabling a person’s account' },
+  'users.enable': { access: ['admin'], kind: 'changes', doing: 'Enabling a person’s account' },
+  'users.resetPassword': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Resetting a person’s password',
+    why: 'The admin hands over a first password the person must change; it ends a lock-out.',
+  },
+  'users.policy': {
+    access: ['admin', 'auditor'],
+    kind: 'reads',
+    doing: 'Seeing the sign-in and approval policies',
+    why: 'Everyone signed in reads the approval policy in words from account.me.',
+  },
+  'users.savePolicy': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Changing the sign-in and approval policies',
+    why: 'How many people approve a run is set by the admin, who approves nothing.',
+  },
+  'account.me': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Seeing your own account',
+    why: 'Each person reads their own account and the approval policy every screen shows.',
+  },
+  'account.changePassword': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Changing your password',
+    why: 'Only your own, proving the current one.',
+  },
+  'account.enrolSecondFactor': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Setting up your authenticator app',
+  },
+  'account.confirmSecondFactor': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Turning your authenticator app on',
+  },
+  'account.removeSecondFactor': {
+    access: 'signed-in',
+    kind: 'own',
+    doing: 'Removing your authenticator app',
+  },
+  'audit.list': {
+    access: auditReaders,
+    kind: 'reads',
+    doing: 'Seeing the audit log',
+    why: auditWhy,
+  },
+  'audit.export': { access: auditReaders, kind: 'reads', doing: 'Exporting the audit log', why: auditWhy },
+  'audit.verify': {
+    access: auditReaders,
+    kind: 'reads',
+    doing: 'Checking the audit log',
+    why: auditWhy,
   },
 };
 

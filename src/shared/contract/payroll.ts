@@ -14,6 +14,7 @@ import {
   uploadedFile,
 } from './common';
 import { importChoice, importPreview } from './imports';
+import { phoneChangeView } from './worker-changes';
 
 export const runStates = ['draft', 'approved', 'running', 'paused', 'completed', 'cancelled'] as const;
 export const itemStates = ['draft', 'queued', 'paying', 'paid', 'failed', 'cancelled'] as const;
@@ -42,6 +43,8 @@ export const workerView = z.object({
   updatedAt: isoInstant,
   /** Deactivated workers stay (runs and the ledger point at them) but are not paid. */
   archivedAt: isoInstant.nullable(),
+  /** A new M-Pesa number waiting for approval: until it is decided the worker is paid at neither. */
+  pendingPhoneChange: phoneChangeView.nullable().optional(),
 });
 export type WorkerView = z.output<typeof workerView>;
 

@@ -6,6 +6,17 @@ import { contractEvents, contractMethods, eventNames, isMethodName, methodNames 
 import { createHandlers, EventHub, ProfileSession, type ApiContext } from '../../../src/main/handlers';
 import { callContract, type ContractHandlers } from '../../../src/main/transports/dispatch';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
+import type { Caller } from '../../../src/shared/contract/access';
+import { roles } from '../../../src/shared/roles';
+/** Someone holding every role: these tests are about what follows the access check. */
+const everyone: Caller = {
+  accountId: 1,
+  username: 'everyone',
+  displayName: 'Holds every role',
+  roles: [...roles],
+};
+const callAsEveryone = (handlers: ContractHandlers, method: unknown, input: unknown) =>
+  callContract(handlers, method, input, everyone);
 
 /** Handlers that only record that they ran: a refused input must never reach one. */
 function recordingHandlers(): { handlers: ContractHandlers; ran: string[] } {
@@ -35,7 +46,7 @@ function contextWithoutProfile(): ApiContext {
 describe('contract inputs', () => {
   it.each(methodNames)('%s refuses a field it does not know, naming it, before any handler runs', async (method) => {
     const { handlers, ran } = recordingHandlers();
-    const result = await callContract(handlers, method, { payEveryoneTwice: true });
+    const result = await callAsEveryone(handlers, method, { payEveryoneTwice: true });
     expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
     if (result.ok) return;
     // Readable: says what is wrong in words and names the field (for a choice of forms, the issue
@@ -49,7 +60,7 @@ describe('contract inputs', () => {
 
   it.each(methodNames)('%s refuses input that is not an object', async (method) => {
     const { handlers, ran } = recordingHandlers();
-    const result = await callContract(handlers, method, 'DROP TABLE transactions');
+    const result = await callAsEveryone(handlers, method, 'DROP TABLE transactions');
     expect(result).toMatchObject({ ok: false, error: { kind: 'validation' } });
     if (!result.ok) expect(result.error.message).toMatch(/expected a set of values/i);
     expect(ran).toEqual([]);
@@ -57,7 +68,7 @@ describe('contract inputs', () => {
 
   it('explains a wrong value in the officer’s terms', async () => {
     const { handlers } = recordingHandlers();
-    const amount = await callContract(handlers, 'workers.add', {
+    const amount = await callAsEveryone(handlers, 'workers.add', {
       name: 'Achieng',
       phone: '0712345678',
       defaultAmountCents: -500,
@@ -66,12 +77,12 @@ describe('contract inputs', () => {
       ok: false,
       error: { kind: 'validation', message: expect.stringContaining('The amount must be more than zero') },
     });
-    const dates = await callContract(handlers, 'ledger.list', { filter: { from: '2026-11-30', to: '2026-11-01' } });
+    const dates = await callAsEveryone(handlers, 'ledger.list', { filter: { from: '2026-11-30', to: '2026-11-01' } });
     expect(dates).toMatchObject({
       ok: false,
       error: { message: expect.stringContaining('The start date must be on or before the end date') },
     });
-    const file = await callContract(handlers, 'runs.previewFile', {
+    const file = await callAsEveryone(handlers, 'runs.previewFile', {
       fileName: 'pay.csv',
       contentBase64: 'not base64!',
     });
@@ -81,7 +92,7 @@ describe('contract inputs', () => {
   it('refuses an unknown method in main, whatever its name', async () => {
     const { handlers, ran } = recordingHandlers();
     for (const name of ['payroll.payEveryone', 'constructor', '__proto__', 'toString', '', 42, null]) {
-      const result = await callContract(handlers, name, {});
+      const result = await callAsEveryone(handlers, name, {});
       expect(result).toMatchObject({
         ok: false,
         error: { kind: 'validation', message: expect.stringMatching(/^Mshahara has no method called /) },
@@ -101,7 +112,7 @@ describe('contract handlers', () => {
 
   it('answer profile work before First start with a plain "unavailable" error', async () => {
     const handlers = createHandlers(contextWithoutProfile());
-    const result = await callContract(handlers, 'workers.list', {});
+    const result = await callAsEveryone(handlers, 'workers.list', {});
     expect(result).toMatchObject({
       ok: false,
       error: { kind: 'unavailable', message: expect.stringContaining('First start') },
@@ -121,7 +132,7 @@ describe('contract handlers', () => {
         consumerSecret: 'hunter2',
       }),
     } as unknown as ContractHandlers;
-    const result = await callContract(leaky, 'app.info', {});
+    const result = await callAsEveryone(leaky, 'app.info', {});
     expect(result).toEqual({
       ok: true,
       value: { version: '1', mode: 'browser', profile: null, dataFolder: '/d', demoSimulatorUrl: null },
@@ -143,7 +154,7 @@ describe('contract shape', () => {
 
   it('carries money as integer cents only', async () => {
     const { handlers } = recordingHandlers();
-    const result = await callContract(handlers, 'workers.add', {
+    const result = await callAsEveryone(handlers, 'workers.add', {
       name: 'Achieng',
       phone: '0712345678',
       defaultAmountCents: 1500.5,

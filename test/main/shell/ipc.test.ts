@@ -23,7 +23,7 @@ function serve() {
     actor: 'test',
     openProfile: () => Promise.reject(new Error('no profile in this test')),
   });
-  serveContractOverIpc(ipcMain, api.handlers, (url) => url.startsWith('file:///app/'));
+  serveContractOverIpc(ipcMain, api, (url) => url.startsWith('file:///app/'));
   const call = (frameUrl: string, ...args: unknown[]) =>
     handlers.get(ipcChannel.invoke)?.({ senderFrame: { url: frameUrl } } as IpcMainInvokeEvent, ...args);
   return { handlers, call };

@@ -193,13 +193,4 @@ describe('callContract with a caller', () => {
     expect(ran).toEqual([]);
     expect(result).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
   });
-
-  it('answers a transport that passes no caller yet as before roles existed', async () => {
-    for (const { method, input } of samples) {
-      const { handlers, ran } = recordingHandlers();
-      const result = await callContract(handlers, method, input);
-      expect(ran).toEqual([method]);
-      expect(result).toMatchObject({ ok: false, error: { kind: 'not_found' } });
-    }
-  });
 });

@@ -9,6 +9,7 @@ import { startApi } from '../../../src/main/composition/start';
 import type { Api } from '../../../src/main/handlers';
 import { startBrowserHost, type BrowserHost } from '../../../src/main/transports/browser-host/server';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
+import { maxFileBase64Length } from '../../../src/shared/file-limits';
 
 let folder: string;
 let api: Api;
@@ -26,7 +27,7 @@ beforeAll(async () => {
     secrets: new MemorySecretStore(),
     env: { MSHAHARA_DEMO_SEED: '4' },
   });
-  host = await startBrowserHost({ rendererDir, handlers: api.handlers, port: 0 });
+  host = await startBrowserHost({ rendererDir, api, port: 0 });
   api.events.on((event, payload) => host.publish(event, payload));
 });
 afterAll(async () => {
@@ -85,8 +86,54 @@ describe('browser host with the real core', () => {
         utilityAvailableCents: 5_000_000_00,
       });
 
+      // Nobody is signed in on this page yet: the workers are not read.
       page.socket.send(JSON.stringify({ id: 3, method: 'workers.list', input: {} }));
-      expect((await page.waitFor((m) => m.id === 3)).result).toMatchObject({ ok: true, value: { total: 10 } });
+      expect((await page.waitFor((m) => m.id === 3)).result).toMatchObject({
+        ok: false,
+        error: { kind: 'forbidden', code: 'sign_in_needed' },
+      });
+      const password = 'Mvua ya Novemba 2026';
+      const firstAdmin = { username: 'wanjiru', displayName: 'Wanjiru Kamau', password };
+      page.socket.send(JSON.stringify({ id: 4, method: 'session.createFirstAdmin', input: firstAdmin }));
+      expect((await page.waitFor((m) => m.id === 4)).result).toMatchObject({
+        ok: true,
+        value: { signedIn: { username: 'wanjiru', roles: ['admin'] }, needsFirstAdmin: false },
+      });
+      // The admin moves no money and reads no workers; the demo's payroll officer does.
+      page.socket.send(JSON.stringify({ id: 5, method: 'workers.list', input: {} }));
+      expect((await page.waitFor((m) => m.id === 5)).result).toMatchObject({
+        ok: false,
+        error: { kind: 'forbidden', code: 'role_needed' },
+      });
+      page.socket.send(JSON.stringify({ id: 6, method: 'session.signIn', input: { username: 'amina', password } }));
+      expect((await page.waitFor((m) => m.id === 6)).result).toMatchObject({
+        ok: true,
+        value: { ok: true, session: { signedIn: { username: 'amina', roles: ['payroll-officer'] } } },
+      });
+      page.socket.send(JSON.stringify({ id: 7, method: 'workers.list', input: {} }));
+      expect((await page.waitFor((m) => m.id === 7)).result).toMatchObject({ ok: true, value: { total: 10 } });
+
+      // A file over the limit that still fits a message is a contract error in words, not a closed socket.
+      const contentBase64 = 'A'.repeat(maxFileBase64Length + 4);
+      page.socket.send(
+        JSON.stringify({ id: 8, method: 'runs.previewFile', input: { fileName: 'payroll.csv', contentBase64 } }),
+      );
+      expect((await page.waitFor((m) => m.id === 8)).result).toMatchObject({
+        ok: false,
+        error: { kind: 'validation', message: expect.stringContaining('The file is too large (over 25 MB)') },
+      });
+
+      // Another page is another door: nobody is signed in on it.
+      const other = await open();
+      try {
+        other.socket.send(JSON.stringify({ id: 1, method: 'workers.list', input: {} }));
+        expect((await other.waitFor((m) => m.id === 1)).result).toMatchObject({
+          ok: false,
+          error: { kind: 'forbidden' },
+        });
+      } finally {
+        other.socket.close();
+      }
     } finally {
       page.socket.close();
     }

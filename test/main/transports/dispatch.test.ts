@@ -4,6 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { methodNames } from '../../../src/shared/contract';
 import { callContract, type ContractHandlers } from '../../../src/main/transports/dispatch';
 import { ValidationError } from '../../../src/shared/errors';
+import type { Caller } from '../../../src/shared/contract/access';
+import { roles } from '../../../src/shared/roles';
+/** Someone holding every role: these tests are about what follows the access check. */
+const everyone: Caller = {
+  accountId: 1,
+  username: 'everyone',
+  displayName: 'Holds every role',
+  roles: [...roles],
+};
+const callAsEveryone = (handlers: ContractHandlers, method: unknown, input: unknown) =>
+  callContract(handlers, method, input, everyone);
 
 function recordingHandlers(): { handlers: ContractHandlers; ran: string[] } {
   const ran: string[] = [];
@@ -18,7 +29,7 @@ const zodNotation = /✖|→|Invalid input|expected \w+, received|Too small|Too 
 describe('refused fields', () => {
   it('answer a bad worker amount as an issue on that field, in plain words, before any handler runs', async () => {
     const { handlers, ran } = recordingHandlers();
-    const result = await callContract(handlers, 'workers.edit', { id: 4, changes: { defaultAmountCents: -500 } });
+    const result = await callAsEveryone(handlers, 'workers.edit', { id: 4, changes: { defaultAmountCents: -500 } });
     expect(ran).toEqual([]);
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -32,7 +43,7 @@ describe('refused fields', () => {
 
   it('word the checks a schema gives no message for, one issue per field', async () => {
     const { handlers } = recordingHandlers();
-    const result = await callContract(handlers, 'workers.edit', {
+    const result = await callAsEveryone(handlers, 'workers.edit', {
       id: 4,
       changes: { name: '', defaultAmountCents: 1250.5, department: 'x'.repeat(101) },
     });
@@ -51,13 +62,13 @@ describe('refused fields', () => {
 
   it('say a missing field is required and a field of the wrong kind what it must be', async () => {
     const { handlers } = recordingHandlers();
-    const result = await callContract(handlers, 'runs.export', { runId: 'seven', format: 'pdf' });
+    const result = await callAsEveryone(handlers, 'runs.export', { runId: 'seven', format: 'pdf' });
     if (result.ok) throw new Error('a bad export was accepted');
     expect(result.error.issues).toEqual([
       { path: ['runId'], message: 'This must be a number' },
       { path: ['format'], message: 'Choose one of: csv, xlsx' },
     ]);
-    const missing = await callContract(handlers, 'runs.export', { format: 'csv' });
+    const missing = await callAsEveryone(handlers, 'runs.export', { format: 'csv' });
     if (missing.ok) throw new Error('an export without a run was accepted');
     expect(missing.error.issues).toEqual([{ path: ['runId'], message: 'This is required' }]);
     expect(missing.error.message).toBe('Run: This is required.');
@@ -71,7 +82,7 @@ describe('refused fields', () => {
         throw new ValidationError('This run pays more than your run limit');
       },
     } as ContractHandlers;
-    const result = await callContract(refusing, 'runs.approve', { runId: 1 });
+    const result = await callAsEveryone(refusing, 'runs.approve', { runId: 1 });
     expect(result).toEqual({
       ok: false,
       error: { kind: 'validation', message: 'This run pays more than your run limit' },

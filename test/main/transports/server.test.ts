@@ -27,7 +27,7 @@ beforeAll(async () => {
     actor: 'test',
     openProfile: () => Promise.reject(new Error('no profile in this test')),
   });
-  host = await startBrowserHost({ rendererDir, handlers: api.handlers, port: 0 });
+  host = await startBrowserHost({ rendererDir, api, port: 0 });
   origin = `http://127.0.0.1:${host.port}`;
 });
 afterAll(async () => {

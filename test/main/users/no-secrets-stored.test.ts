@@ -1,7 +1,10 @@
 // Passwords and TOTP secrets never reach the profile database in the clear. Every account
 // operation runs with known passwords and a real keychain, then every byte of the database files
 // (main, WAL, shared memory) and every audit entry is searched for them, as text, base64 and hex.
-// A positive control proves the search would find one.
+// The same operations through the contract are searched too: every answer and refusal the screens
+// get and every log line, which may carry only the one answer that hands a secret over (a first
+// password Mshahara made, a new authenticator key). A positive control proves the search would
+// find one.
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TOTP, URI } from 'otpauth';
@@ -19,7 +22,10 @@ import { saveSignInPolicy } from '../../../src/main/users/policy';
 import { signIn } from '../../../src/main/users/signin';
 import { confirmTotp, enrolTotp } from '../../../src/main/users/totp';
 import { startPrivateKeyring, type PrivateKeyring } from '../../helpers/keyring';
+import { configureLogging } from '../../../src/main/log';
+import { usersApi } from '../handlers/users-api';
 import { freshDatabase } from './helpers';
+import { testPassword } from '../../helpers/people';
 
 let keyring: PrivateKeyring;
 beforeAll(async () => {
@@ -148,5 +154,95 @@ describe('the profile database', () => {
         expect.stringMatching(/^TOTP secret \(base32\) in /),
       ]),
     );
+  });
+});
+
+describe('the people and account methods of the contract', () => {
+  it('answer no password and no TOTP secret outside the one answer that hands it over, and log none', async () => {
+    const lines: string[] = [];
+    configureLogging({ level: 'trace', destination: { write: (line: string) => void lines.push(line) } });
+    const api = await usersApi(new KeytarSecretStore());
+    try {
+      const { admin, officer, auditor } = api.people;
+      const typed = {
+        first: 'Kisumu-canary-first-3307',
+        reset: 'Eldoret-canary-reset-8812',
+        refused: 'Malindi-canary-refused-1190',
+        changed: 'Nyeri-canary-changed-2264',
+        wrong: 'Voi-canary-wrong-7745',
+      };
+      /** Every answer and refusal a screen would get, but the ones that hand a secret over. */
+      const seen: unknown[] = [];
+      const through = async (...args: Parameters<typeof api.result>) => {
+        const answer = await api.result(...args);
+        seen.push(answer);
+        return answer;
+      };
+
+      await through(
+        'users.add',
+        { username: 'kamau', displayName: 'Kamau', roles: ['approver'], firstPassword: typed.first },
+        admin,
+      );
+      const made = await api.call(
+        'users.add',
+        { username: 'njoki', displayName: 'Njoki', roles: ['accountant'] },
+        admin,
+      );
+      const madePassword = made.firstPassword ?? '';
+      expect(madePassword).not.toBe('');
+      await through(
+        'users.add',
+        { username: 'eve', displayName: 'Eve', roles: ['admin'], firstPassword: typed.refused },
+        officer,
+      );
+      await through(
+        'users.add',
+        { username: 'short', displayName: 'Short', roles: ['auditor'], firstPassword: 'short-1' },
+        admin,
+      );
+      await through('users.resetPassword', { username: 'kamau', firstPassword: typed.reset }, admin);
+      await through('users.resetPassword', { username: 'kamau', firstPassword: typed.refused }, auditor);
+      await through('account.changePassword', { currentPassword: typed.wrong, newPassword: typed.changed }, auditor);
+      await through('account.changePassword', { currentPassword: testPassword, newPassword: typed.changed }, auditor);
+
+      const enrolment = await api.call('account.enrolSecondFactor', {}, officer);
+      const app = URI.parse(enrolment.uri);
+      if (!(app instanceof TOTP)) throw new Error('enrolment gave no TOTP address');
+      await through('account.confirmSecondFactor', { code: app.generate() }, officer);
+      await through('account.me', {}, officer);
+      await through('users.list', {}, admin);
+      await through('users.list', {}, auditor);
+      await through('users.policy', {}, admin);
+      await through('account.removeSecondFactor', {}, officer);
+
+      const needles: Record<string, Buffer[]> = {
+        ...Object.fromEntries(Object.entries(typed).map(([label, value]) => [`password ${label}`, formsOf(value)])),
+        'first password Mshahara made': formsOf(madePassword),
+        'TOTP secret (base32)': formsOf(app.secret.base32),
+        'TOTP secret (hex)': [Buffer.from(app.secret.hex)],
+      };
+      const within = (text: string) =>
+        Object.entries(needles)
+          .filter(([, forms]) => forms.some((form) => Buffer.from(text).includes(form)))
+          .map(([label]) => label);
+
+      expect(seen.length).toBe(13);
+      // Both kinds were looked at: refusals (role, rule, wrong current password) and answers.
+      const outcomes = seen.map((answer) => (answer as { ok: boolean; error?: { kind: string } }).error?.kind ?? 'ok');
+      expect(outcomes.slice(0, 7)).toEqual(['ok', 'forbidden', 'validation', 'ok', 'forbidden', 'validation', 'ok']);
+      expect(within(JSON.stringify(seen))).toEqual([]);
+      // Logging was on at its most verbose, and refusals were logged.
+      expect(lines.some((line) => line.includes('call refused'))).toBe(true);
+      expect(within(lines.join('\n'))).toEqual([]);
+      expect(await found(dirname(api.dbFile), needles)).toEqual([]);
+
+      // The control: the search finds the secret and the made password where they were handed over.
+      expect(within(JSON.stringify(enrolment))).toEqual(expect.arrayContaining(['TOTP secret (base32)']));
+      expect(within(JSON.stringify(made))).toEqual(['first password Mshahara made']);
+    } finally {
+      configureLogging({ level: 'silent' });
+      await api.stop();
+    }
   });
 });

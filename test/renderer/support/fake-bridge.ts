@@ -4,6 +4,8 @@
 import type { z } from 'zod';
 import {
   contractMethods,
+  type AccountView,
+  type PoliciesView,
   type ContractError,
   type ContractResult,
   type EventName,
@@ -13,10 +15,13 @@ import {
   type MethodName,
   type MethodOutput,
   type MshaharaBridge,
+  type PhoneChangeView,
   type RunProgress,
   type RunView,
+  type WorkerHistoryEntryView,
   type WorkerView,
 } from '../../../src/shared/contract';
+import { roles } from '../../../src/shared/roles';
 
 /** A method's input as the core's dispatcher hands it on: parsed, with the contract's defaults filled in. */
 type ParsedInput<M extends MethodName> = z.output<(typeof contractMethods)[M]['input']>;
@@ -121,16 +126,86 @@ export function aSummary(overrides: Partial<Summary> = {}): Summary {
   };
 }
 
+export function anAccount(
+  overrides: Partial<AccountView> & Pick<AccountView, 'id' | 'username' | 'displayName' | 'roles'>,
+): AccountView {
+  return {
+    mustChangePassword: false,
+    secondFactor: false,
+    failedSignIns: 0,
+    lockedUntil: null,
+    disabledAt: null,
+    passwordSetAt: at,
+    createdAt: at,
+    createdBy: null,
+    ...overrides,
+  };
+}
+
+const approvalWords: Record<1 | 2 | 3, string> = {
+  1: 'single person: the maker approves and sends alone',
+  2: 'the maker and one approver',
+  3: 'the maker and two approvers',
+};
+
+export function somePolicies(approval: PoliciesView['approval'] = { people: 2, aboveCents: null }): PoliciesView {
+  return {
+    signIn: {
+      idleLockMinutes: 10,
+      slowDownAfter: 3,
+      lockOutAfter: 10,
+      lockOutMinutes: 15,
+      approversNeedSecondFactor: false,
+    },
+    approval,
+    approvalPolicyWords: approvalWords[approval.people],
+  };
+}
+
+/** The key the fake core hands over at enrolment, and the one code it then accepts. */
+export const fakeTotp = { secretKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', code: '492039' };
+/** Throws so that the fake core answers exactly this refusal (a field's issue, a code). */
+export function refuse(error: ContractError): never {
+  throw Object.assign(new Error(error.message), { contractError: error });
+}
+
+/** The first password the fake core makes when the admin types none. */
+export const fakeFirstPassword = 'k7mq-x4tp-9fzr';
+
 /** What the fake core holds; tests change it, then emit the event the real core would send. */
 export interface FakeData {
   runs: RunView[];
   workers: WorkerView[];
   ledger: LedgerRow[];
   summary: Summary;
+  /** Changes of M-Pesa number; the pending ones are the approvers' list. */
+  phoneChanges: PhoneChangeView[];
+  /** Each worker's history, newest first, by worker id. */
+  workerHistory: Record<number, WorkerHistoryEntryView[]>;
+  /** The profile's accounts; `signedIn` is the username of the person using the page. */
+  accounts: AccountView[];
+  signedIn: string;
+  policies: PoliciesView;
+}
+
+/** The session the fake core answers: someone holding every role, so every screen is in reach. */
+export function aSession(overrides: Partial<MethodOutput<'session.current'>> = {}): MethodOutput<'session.current'> {
+  return {
+    profile: 'demo',
+    signedIn: { accountId: 1, username: 'tester', displayName: 'Test Person', roles: [...roles] },
+    mustChangePassword: false,
+    locked: null,
+    needsFirstAdmin: false,
+    idleLockMinutes: 10,
+    approvalPolicy: { people: 2, words: 'the maker and one approver', singlePerson: false },
+    demoPeople: null,
+    ...overrides,
+  };
 }
 
 export class FakeBridge implements MshaharaBridge {
   data: FakeData = FakeBridge.emptyData();
+  session: MethodOutput<'session.current'> = aSession();
   /** Every call made, in order: what the screens asked the core for. */
   readonly calls: Array<{ method: MethodName; input: unknown }> = [];
   private failure: ContractError | undefined;
@@ -138,12 +213,23 @@ export class FakeBridge implements MshaharaBridge {
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   static emptyData(): FakeData {
-    return { runs: [], workers: [], ledger: [], summary: aSummary() };
+    return {
+      runs: [],
+      workers: [],
+      ledger: [],
+      summary: aSummary(),
+      accounts: [anAccount({ id: 1, username: 'wanjiru', displayName: 'Wanjiru Kamau', roles: ['admin'] })],
+      signedIn: 'wanjiru',
+      policies: somePolicies(),
+      phoneChanges: [],
+      workerHistory: {},
+    };
   }
 
   /** Back to an empty demo profile that answers every call. */
   reset(): void {
     this.data = FakeBridge.emptyData();
+    this.session = aSession();
     this.calls.length = 0;
     this.failure = undefined;
     this.overrides = {};
@@ -186,7 +272,8 @@ export class FakeBridge implements MshaharaBridge {
       const value = contractMethods[method].output.parse(handler(parsed.data)) as MethodOutput<M>;
       return { ok: true, value };
     } catch (error) {
-      return { ok: false, error: { kind: 'not_found', message: (error as Error).message } };
+      const refusal = (error as { contractError?: ContractError }).contractError;
+      return { ok: false, error: refusal ?? { kind: 'not_found', message: (error as Error).message } };
     }
   }
 
@@ -202,6 +289,71 @@ export class FakeBridge implements MshaharaBridge {
     return this.listeners.get(event)?.size ?? 0;
   }
 
+  /** The people and account methods, over data.accounts, data.signedIn and data.policies. */
+  private peopleHandlers(): Handlers {
+    const data = this.data;
+    const named = (username: string) => {
+      const account = data.accounts.find((candidate) => candidate.username === username);
+      if (!account) throw new Error(`There is no account "${username}".`);
+      return account;
+    };
+    const change = (username: string, patch: Partial<AccountView>): AccountView => {
+      const changed = { ...named(username), ...patch };
+      data.accounts = data.accounts.map((candidate) => (candidate.username === username ? changed : candidate));
+      return changed;
+    };
+    return {
+      'users.list': () => ({ accounts: data.accounts }),
+      'users.add': ({ username, displayName, roles, firstPassword }) => {
+        const account = anAccount({
+          id: data.accounts.length + 1,
+          username,
+          displayName,
+          roles,
+          mustChangePassword: true,
+          createdBy: data.signedIn,
+        });
+        data.accounts = [...data.accounts, account];
+        return { account, firstPassword: firstPassword === undefined ? fakeFirstPassword : null };
+      },
+      'users.setRoles': ({ username, roles }) => change(username, { roles }),
+      'users.disable': ({ username }) => change(username, { disabledAt: at }),
+      'users.enable': ({ username }) => change(username, { disabledAt: null }),
+      'users.resetPassword': ({ username, firstPassword }) => ({
+        account: change(username, { mustChangePassword: true, lockedUntil: null }),
+        firstPassword: firstPassword === undefined ? fakeFirstPassword : null,
+      }),
+      'users.policy': () => data.policies,
+      'users.savePolicy': ({ signIn, approval }) => {
+        const next = somePolicies({ ...data.policies.approval, ...approval });
+        next.signIn = { ...data.policies.signIn, ...signIn };
+        data.policies = next;
+        return next;
+      },
+      'account.me': () => ({
+        account: named(data.signedIn),
+        approvalPolicyWords: data.policies.approvalPolicyWords,
+        singlePerson: data.policies.approval.people === 1,
+        idleLockMinutes: data.policies.signIn.idleLockMinutes,
+      }),
+      'account.changePassword': () => change(data.signedIn, { mustChangePassword: false }),
+      'account.enrolSecondFactor': () => ({
+        uri: `otpauth://totp/Mshahara%20(demo):${data.signedIn}?secret=${fakeTotp.secretKey}&digits=6&period=30`,
+        secretKey: fakeTotp.secretKey,
+      }),
+      'account.confirmSecondFactor': ({ code }) => {
+        if (code !== fakeTotp.code)
+          refuse({
+            kind: 'validation',
+            message: 'That code does not match.',
+            issues: [{ path: ['code'], message: 'That code does not match.' }],
+          });
+        return change(data.signedIn, { secondFactor: true });
+      },
+      'account.removeSecondFactor': () => change(data.signedIn, { secondFactor: false }),
+    };
+  }
+
   private standard(): Handlers {
     const data = this.data;
     const findRun = (runId: number) => {
@@ -210,6 +362,10 @@ export class FakeBridge implements MshaharaBridge {
       return run;
     };
     return {
+      'session.current': () => this.session,
+      'session.signOut': () => (this.session = { ...this.session, signedIn: null }),
+      'session.lock': () => (this.session = { ...this.session, signedIn: null }),
+      ...this.peopleHandlers(),
       'app.info': () => ({
         version: '1.0.0-test',
         mode: 'desktop',
@@ -252,6 +408,10 @@ export class FakeBridge implements MshaharaBridge {
         data.workers = data.workers.map((candidate) => (candidate.id === id ? deactivated : candidate));
         return deactivated;
       },
+      'workers.phoneChanges': () => ({ changes: data.phoneChanges.filter((change) => change.status === 'pending') }),
+      'workers.history': ({ id }) => ({ entries: data.workerHistory[id] ?? [] }),
+      'workers.approvePhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'approved'),
+      'workers.rejectPhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'rejected'),
       'ledger.list': ({ offset = 0, limit = 200 }) => ({
         rows: data.ledger.slice(offset, offset + limit),
         total: data.ledger.length,
@@ -287,6 +447,43 @@ export class FakeBridge implements MshaharaBridge {
       },
     };
   }
+}
+
+/** Decides a pending change the way the core does: the worker keeps the new number or gets the old one back. */
+function decidePhoneChange(data: FakeData, changeId: number, status: 'approved' | 'rejected'): PhoneChangeView {
+  const change = data.phoneChanges.find((candidate) => candidate.id === changeId && candidate.status === 'pending');
+  if (!change) throw new Error(`No pending change of number #${changeId}.`);
+  const decided: PhoneChangeView = {
+    ...change,
+    status,
+    decidedBy: 'baraka',
+    decidedByName: 'Baraka Mwangi',
+    decidedAt: at,
+  };
+  data.phoneChanges = data.phoneChanges.map((candidate) => (candidate.id === changeId ? decided : candidate));
+  data.workers = data.workers.map((worker) =>
+    worker.id === change.workerId
+      ? { ...worker, phone: status === 'approved' ? change.newPhone : change.oldPhone, pendingPhoneChange: null }
+      : worker,
+  );
+  return decided;
+}
+
+export function aPhoneChange(
+  overrides: Partial<PhoneChangeView> & Pick<PhoneChangeView, 'id' | 'workerId' | 'workerName'>,
+): PhoneChangeView {
+  return {
+    oldPhone: '254712345678',
+    newPhone: '254722000111',
+    changedBy: 'amina',
+    changedByName: 'Amina Odhiambo',
+    changedAt: at,
+    status: 'pending',
+    decidedBy: null,
+    decidedByName: null,
+    decidedAt: null,
+    ...overrides,
+  };
 }
 
 export const bridge = new FakeBridge();

@@ -7,6 +7,7 @@ import { useLedger } from '../../../src/renderer/stores/ledger';
 import { useRunProgress } from '../../../src/renderer/stores/run-progress';
 import { bridge } from './fake-bridge';
 import { installMatchMedia } from './match-media';
+import { useSession } from '../../../src/renderer/stores/session';
 
 // happy-dom lays nothing out: give elements a size so the virtual tables draw their rows.
 Object.defineProperties(HTMLElement.prototype, {
@@ -27,6 +28,7 @@ beforeEach(() => {
   bridge.reset();
   window.history.replaceState(null, '', '/');
   useApp.setState({ info: undefined, problem: undefined, finishingSetup: false });
+  useSession.setState({ session: undefined });
   useRunProgress.setState({ byRun: {}, ended: {} });
   useLedger.setState({ filter: {}, total: undefined, totals: undefined, pages: new Map(), problem: undefined });
 });

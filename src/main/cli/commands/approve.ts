@@ -6,7 +6,6 @@
 import { ConflictError } from '../../../shared/errors';
 import { formatCount, formatDateTime } from '../../../shared/format';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import type { ProfileDatabase } from '../../db';
 import { approvalState, type ApprovalState } from '../../payroll/approvals';
 import { findDuplicatePayments, type DuplicatePaymentWarning } from '../../payroll/duplicates';
@@ -14,7 +13,7 @@ import { approveRun, type ApprovalOutcome } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
 import { accountRowById, listAccounts } from '../../users/account-rows';
 import { actingPerson, runActorOf } from '../acting';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { line, type CliIo } from '../output';
 import { exitCodes } from '../usage';
 
@@ -130,9 +129,8 @@ export interface ApproveOptions {
 export async function approveCommand(options: ApproveOptions): Promise<number> {
   const { io, runId } = options;
   // Approving changes the run: one program at a time holds the profile.
-  const opened = openProfileDatabase(options.profile, undefined, { exclusive: true });
+  const opened = await openProfileForCommand(options.profile, { io, secrets: options.secrets, exclusive: true });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const { db } = opened;
     const caller = await actingPerson(db, opened.profile.name, options.secrets, io, options.user, 'runs approve');
     const warnings = printDuplicateWarnings(db, runId, io);

@@ -4,7 +4,6 @@
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
 import { openProfileApp, type ProfileAppOptions } from '../../composition/open-profile-app';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { ProfileInUseError } from '../../composition/profile-lock';
 import type { ProfileDatabase } from '../../db';
 import { listAttention, listFindings, type AttentionItem, type Finding, type Resolution } from '../../payroll/engine';
@@ -12,8 +11,9 @@ import { getRun } from '../../payroll/runs';
 import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { exitCodes } from '../usage';
-import { warnIfAuditChainBroken, warnOfAuditCheck } from '../audit-alarm';
+import { warnOfAuditCheck } from '../audit-alarm';
 import { openProfileAppAs } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 
 export interface WorkList {
   attention: AttentionItem[];
@@ -52,9 +52,8 @@ export async function attentionCommand(
       io.err,
       `${error.holder === null ? 'Another program' : error.holder.program} has the profile open; this is the list as it has stored it.`,
     );
-    const opened = openProfileDatabase(profile);
+    const opened = await openProfileForCommand(profile, { io, secrets: deps.secrets });
     try {
-      warnIfAuditChainBroken(opened.db, io);
       list = workList(opened.db, runId);
     } finally {
       opened.close();

@@ -1,6 +1,5 @@
 // `ledger failed`: the failed-payments report on the command line — every try M-Pesa refused, why,
 // and what became of the line — printed, as JSON, or written to a CSV or XLSX file.
-import { openProfileDatabase } from '../../composition/profile-database';
 import {
   failedPaymentsTotals,
   iterateFailedPayments,
@@ -11,7 +10,8 @@ import { exportFailedPayments } from '../../payroll/failed-payments-export';
 import { formatCount, formatDateTime, formatDay, parseDayInput } from '../../../shared/format';
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
+import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { exitCodes, UsageError } from '../usage';
 
@@ -71,7 +71,11 @@ function describeFilter(filter: FailedPaymentsFilter): string {
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
-export async function failedCommand(options: FailedOptions, io: CliIo): Promise<number> {
+export async function failedCommand(
+  options: FailedOptions,
+  io: CliIo,
+  deps: { secrets: () => SecretStore },
+): Promise<number> {
   const filter: FailedPaymentsFilter = {
     from: options.from,
     to: options.to,
@@ -80,9 +84,8 @@ export async function failedCommand(options: FailedOptions, io: CliIo): Promise<
   };
   if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from)
     throw new UsageError('--to is before --from', failedHelp);
-  const opened = openProfileDatabase(options.profile);
+  const opened = await openProfileForCommand(options.profile, { io, secrets: deps.secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const totals = failedPaymentsTotals(opened.db, filter);
     if (options.export !== undefined) {
       const format = options.export.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';

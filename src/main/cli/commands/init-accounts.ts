@@ -1,10 +1,9 @@
 // `init --admin <name>` and `init --approvals 1|2|3`: a profile's first admin (there is no default
 // admin and no default password) and how many people act on a payroll run (only an admin sets it).
-import { openProfileDatabase } from '../../composition/profile-database';
 import { policyWords, saveApprovalPolicy, type PeopleNeeded } from '../../payroll/approval-policy';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createFirstAdmin } from '../../users/accounts';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { line, type CliIo } from '../output';
 import { chosenPassword, passwordVariable, requireUserOption } from '../sign-in';
 import { actingPerson } from '../acting';
@@ -35,9 +34,8 @@ export async function initAccounts(
   if (options['display-name'] !== undefined && options.admin === undefined)
     throw new UsageError('--display-name goes with --admin', initHelp);
 
-  const opened = openProfileDatabase(profileName, undefined, { exclusive: true });
+  const opened = await openProfileForCommand(profileName, { io, secrets, exclusive: true });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     if (options.admin !== undefined) {
       const password = await chosenPassword(io, passwordVariable, options.admin);
       const admin = await createFirstAdmin(opened.db, {

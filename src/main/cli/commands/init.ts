@@ -22,8 +22,7 @@ import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageE
 import { initAccounts } from './init-accounts';
 import { passwordVariable, requireUserOption } from '../sign-in';
 import { actingPerson } from '../acting';
-import { warnIfAuditChainBroken } from '../audit-alarm';
-import { openProfileDatabase } from '../../composition/profile-database';
+import { openProfileForCommand } from '../open-profile';
 
 export const initHelp = `Usage: npm run cli -- init --profile <name> --kind demo|sandbox|production|custom [options]
        npm run cli -- init --admin <name> [--display-name <text>] [--profile <name>]
@@ -97,9 +96,8 @@ export async function initCommand(args: string[], io: CliIo, deps: InitDependenc
     const user = requireUserOption(values.user, 'init --update-secrets', initHelp);
     const profile = loadProfile(name);
     // Only an admin changes a profile's M-Pesa credentials, signed in to that profile.
-    const opened = openProfileDatabase(profile.name, undefined, { exclusive: true });
+    const opened = await openProfileForCommand(profile.name, { io, secrets: deps.secrets, exclusive: true });
     try {
-      warnIfAuditChainBroken(opened.db, io);
       await actingPerson(opened.db, profile.name, deps.secrets, io, user, 'init --update-secrets');
       await storeCredentials(profile, io, deps.secrets());
     } finally {

@@ -1,14 +1,14 @@
 // `ledger export`: the ledger as CSV or XLSX, to a file or to stdout (CSV only: XLSX is binary),
 // with the usual filters. Every cell is neutralised for spreadsheets by the export itself.
 // `ledger failed`: the failed-payments report (failed-payments.ts).
-import { openProfileDatabase } from '../../composition/profile-database';
 import { exportLedger, type ExportFormat } from '../../ledger/export';
 import type { LedgerFilter } from '../../ledger/query';
 import { nairobiDayStart } from '../../../shared/time';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, integerOption, parseCommand, UsageError } from '../usage';
 import { dayOption, failedCommand, failedHelp } from './failed-payments';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
+import type { SecretStore } from '../../secrets/secret-store';
 
 export const ledgerHelp = `Usage: npm run cli -- ledger export --format csv|xlsx [--out <file>] [--profile <name>]
        npm run cli -- ledger failed [--from dd/mm/yyyy] [--to dd/mm/yyyy] [--run <id>] [--export <file>] [--json]
@@ -23,7 +23,7 @@ Exports every current ledger row (payments out, collections in, reversals), newe
 ledger failed lists the payments M-Pesa refused (see ledger failed --help).
 `;
 
-export async function ledgerCommand(args: string[], io: CliIo): Promise<number> {
+export async function ledgerCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
     {
@@ -58,6 +58,7 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
         json: values.json === true,
       },
       io,
+      deps,
     );
   }
   if (values.help === true) {
@@ -85,9 +86,8 @@ export async function ledgerCommand(args: string[], io: CliIo): Promise<number> 
     ...(values.search === undefined ? {} : { search: values.search }),
   };
 
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName);
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, { io, secrets: deps.secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     await exportLedger(opened.db, values.out ?? io.out, { format: format satisfies ExportFormat, filter });
     if (values.out !== undefined) line(io.err, `Ledger written to ${values.out}.`);
     return 0;

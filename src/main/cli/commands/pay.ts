@@ -10,7 +10,6 @@ import type { Caller } from '../../../shared/contract/access';
 import { ConflictError } from '../../../shared/errors';
 import { formatKesWithCurrency } from '../../../shared/money';
 import type { ProfileApp } from '../../composition/open-profile-app';
-import { openProfileDatabase } from '../../composition/profile-database';
 import type { ProfileDatabase } from '../../db';
 import type { ImportPreview } from '../../payroll/import';
 import {
@@ -27,7 +26,7 @@ import { accessRefusal } from '../../transports/access';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, exitCodes, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
 import { readInputFile } from '../input-file';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { formatCount, formatNumber } from '../../../shared/format';
 import { openProfileAppAs, runActorOf } from '../acting';
 import { passwordVariable, requireUserOption } from '../sign-in';
@@ -106,7 +105,7 @@ export async function payCommand(args: string[], io: CliIo, deps: { secrets: () 
     startEngine: false,
   };
   const profileName = values.profile ?? defaultProfileName;
-  if (values.yes !== true) return previewOnly(profileName, content, fileSha256, payAgain, io);
+  if (values.yes !== true) return previewOnly(profileName, content, fileSha256, payAgain, io, deps.secrets);
   const user = requireUserOption(values.user, 'pay --yes', payHelp);
   const { app, caller } = await openProfileAppAs(profileName, options, io, user, 'pay --yes');
   try {
@@ -151,11 +150,11 @@ async function previewOnly(
   fileSha256: string,
   payAgain: boolean,
   io: CliIo,
+  secrets: () => SecretStore,
 ): Promise<number> {
   // Reading needs no lock and no sign-in: a preview changes nothing.
-  const opened = openProfileDatabase(profileName);
+  const opened = await openProfileForCommand(profileName, { io, secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const run = unfinishedRunFromFile(opened.db, fileSha256);
     if (run !== null) {
       line(io.out, `Payroll run #${run.id} (${run.state}) was made from this file and is not finished.`);

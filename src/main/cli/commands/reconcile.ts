@@ -2,7 +2,6 @@
 // (balances, ledger figure, cleared total, difference, buckets); finish ticks the rows that
 // matched and locks the period when the difference is zero. `--export` writes the report.
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import {
   finishReconciliation,
   reconciliationHistory,
@@ -14,8 +13,8 @@ import { exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { bucketTable } from './statement';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
 import { actingPerson } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 import type { SecretStore } from '../../secrets/secret-store';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
@@ -69,11 +68,12 @@ export async function reconcileCommand(
   if (user === undefined && values.user !== undefined)
     throw new UsageError(`reconcile ${subcommand} only reads: it takes no --user`, reconcileHelp);
   // Looking needs no lock; finishing writes and holds the profile.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, {
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
     exclusive: subcommand === 'finish',
   });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const db = opened.db;
     if (subcommand === 'history') {
       const history = reconciliationHistory(db);

@@ -2,7 +2,6 @@
 // the app. Once set up, `pay` and `balance` receive Daraja's callbacks through the relay (and
 // catch up on what arrived while they were not running) instead of on a loopback port.
 import { ValidationError } from '../../../shared/errors';
-import { openProfileDatabase } from '../../composition/profile-database';
 import {
   channelPublicKey,
   registerProfileChannel,
@@ -15,8 +14,8 @@ import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { askHidden } from '../prompt';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
 import { actingPerson } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 
 export const relayAdminTokenVariable = 'MSHAHARA_RELAY_ADMIN_TOKEN';
@@ -56,9 +55,8 @@ export async function relayCommand(args: string[], io: CliIo, deps: { secrets: (
   // only by an admin, signed in.
   const changes = action === 'register' || action === 'save';
   const user = changes ? requireUserOption(values.user, `relay ${action}`, relayHelp) : undefined;
-  const opened = openProfileDatabase(profileName, undefined, { exclusive: changes });
+  const opened = await openProfileForCommand(profileName, { io, secrets: deps.secrets, exclusive: changes });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const { db, profile } = opened;
     if (user !== undefined && changes)
       await actingPerson(

@@ -6,7 +6,7 @@ import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
 import { retryPlan } from '../../payroll/run-results';
 import type { ProfileAppOptions } from '../../composition/open-profile-app';
-import { openProfileDatabase } from '../../composition/profile-database';
+import type { ProfileDatabase } from '../../db';
 import { getRun } from '../../payroll/runs';
 import { runSummary } from '../../payroll/run-summary';
 import { runDisplayLabels } from '../../payroll/status';
@@ -15,8 +15,8 @@ import { line, table, type CliIo } from '../output';
 import { askYesNo } from '../prompt';
 import { exitCodes, integerOption, positiveNumber } from '../usage';
 import { followRun, payRun } from './pay';
-import { warnIfAuditChainBroken } from '../audit-alarm';
 import { openProfileAppAs } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 import { approvalNeededLines } from './approve';
 import { formatCount, formatNumber } from '../../../shared/format';
 
@@ -65,11 +65,10 @@ async function confirmed(
   return (await askYesNo(question, ctx.io.input, ctx.io.err)) ? 'yes' : 'no';
 }
 
-function read<T>(ctx: RunCommandContext, look: (db: ReturnType<typeof openProfileDatabase>['db']) => T): T {
+async function read<T>(ctx: RunCommandContext, look: (db: ProfileDatabase) => T): Promise<T> {
   // Looking needs no lock: the question is asked before this command takes the profile.
-  const opened = openProfileDatabase(ctx.profile);
+  const opened = await openProfileForCommand(ctx.profile, { io: ctx.io, secrets: ctx.secrets });
   try {
-    warnIfAuditChainBroken(opened.db, ctx.io);
     return look(opened.db);
   } finally {
     opened.close();
@@ -79,7 +78,7 @@ function read<T>(ctx: RunCommandContext, look: (db: ReturnType<typeof openProfil
 /** `runs retry <run>`: the screen's Retry failed — the same list, engine.approveRetry, then pay and wait. */
 export async function retryCommand(ctx: RunCommandContext): Promise<number> {
   const { io, runId } = ctx;
-  const estimate = read(ctx, (db) => retryPlan(db, runId));
+  const estimate = await read(ctx, (db) => retryPlan(db, runId));
   const failed = estimate.items;
   if (failed.length === 0) {
     line(
@@ -137,7 +136,7 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
 /** `runs cancel <run>`: payments not yet sent are cancelled; those with M-Pesa are settled as they answer. */
 export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
   const { io, runId } = ctx;
-  const summary = read(ctx, (db) => runSummary(db, runId));
+  const summary = await read(ctx, (db) => runSummary(db, runId));
   const { run, counts, totals } = summary;
   const notSent = counts.draft + counts.queued;
   line(

@@ -3,7 +3,6 @@
 // Reading needs no lock and no --user; everything that changes a run takes the profile (one
 // program at a time) and is done as the person given by --user, if their roles allow it.
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { listAttention } from '../../payroll/engine';
 import { attemptsByItem } from '../../payroll/run-results';
 import { listRunItems, type PayrollItem } from '../../payroll/runs';
@@ -22,7 +21,7 @@ import {
   tuningFrom,
   type RunCommandContext,
 } from './run-control';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 import { approveCommand } from './approve';
 import { formatCount } from '../../../shared/format';
@@ -126,7 +125,7 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
   switch (subcommand) {
     case 'show':
       only(['json']);
-      return showRun(profile, runId(), values.json === true, io);
+      return showRun(profile, runId(), values.json === true, io, deps.secrets);
     case 'approve':
       only(['user', 'acknowledge-warnings', 'json']);
       return approveCommand({
@@ -185,10 +184,15 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
   }
 }
 
-async function showRun(profile: string, runId: number, json: boolean, io: CliIo): Promise<number> {
-  const opened = openProfileDatabase(profile);
+async function showRun(
+  profile: string,
+  runId: number,
+  json: boolean,
+  io: CliIo,
+  secrets: () => SecretStore,
+): Promise<number> {
+  const opened = await openProfileForCommand(profile, { io, secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const summary = runSummary(opened.db, runId);
     const items = listRunItems(opened.db, runId);
     const attention = listAttention(opened.db, runId);

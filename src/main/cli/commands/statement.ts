@@ -4,7 +4,6 @@
 import { basename } from 'node:path';
 import { xeroLinesPerFile } from '../../../shared/contract/reconcile';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { importStatement, normaliseAccount, type StatementImportResult } from '../../statements/import';
 import { exportFloatStatement, floatExportFormats, type FloatExportFormat } from '../../statements/float-export';
 import { floatStatement, type FloatStatement } from '../../statements/float-statement';
@@ -13,8 +12,8 @@ import { bucketTitles } from '../../statements/report';
 import { readInputFile } from '../input-file';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
 import { actingPerson } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 import type { SecretStore } from '../../secrets/secret-store';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
@@ -66,7 +65,7 @@ export async function statementCommand(
   if (subcommand === 'float') {
     if (values.user !== undefined)
       throw new UsageError('statement float only reads: it takes no --user', statementHelp);
-    return floatCommand(positionals.slice(1), { ...values, profile: values.profile ?? defaultProfileName }, io);
+    return floatCommand(positionals.slice(1), { ...values, profile: values.profile ?? defaultProfileName }, io, deps);
   }
   if (subcommand !== 'import')
     throw new UsageError(
@@ -82,9 +81,12 @@ export async function statementCommand(
   const user = requireUserOption(values.user, 'statement import', statementHelp);
   const bytes = readInputFile(file);
   // Importing writes (rows, buckets, confirmed charges): one program at a time holds the profile.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, { exclusive: true });
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
+    exclusive: true,
+  });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const caller = await actingPerson(opened.db, opened.profile.name, deps.secrets, io, user, 'statement import');
     const result = await importStatement(opened.db, {
       fileName: basename(file),
@@ -137,6 +139,7 @@ async function floatCommand(
   args: string[],
   values: { profile: string; json?: boolean; format?: string; out?: string; account?: string },
   io: CliIo,
+  deps: { secrets: () => SecretStore },
 ): Promise<number> {
   const [account, period, ...extra] = args;
   if (account === undefined || period === undefined)
@@ -154,9 +157,8 @@ async function floatCommand(
   if (format !== undefined && values.json === true)
     throw new UsageError('--json prints the float statement; --format writes it: choose one', statementHelp);
   // Reading needs no lock: it works beside the desktop app or a run being paid.
-  const opened = openProfileDatabase(values.profile);
+  const opened = await openProfileForCommand(values.profile, { io, secrets: deps.secrets });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const view = floatStatement(opened.db, normaliseAccount(account), period);
     if (format !== undefined) {
       const rows = await exportFloatStatement(view, values.out ?? io.out, format as FloatExportFormat);

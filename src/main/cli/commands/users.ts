@@ -3,7 +3,7 @@
 // the users domain refuses anyone who is not an admin, with words that name the role needed.
 import { formatDateTime } from '../../../shared/format';
 import { roles, roleWords } from '../../../shared/roles';
-import { openProfileDatabase, type OpenedProfileDatabase } from '../../composition/profile-database';
+import type { OpenedProfileDatabase } from '../../composition/profile-database';
 import type { SecretStore } from '../../secrets/secret-store';
 import {
   addAccount,
@@ -14,7 +14,7 @@ import {
   type Account,
 } from '../../users/accounts';
 import { requireActorWithRole } from '../../users/account-rows';
-import { warnIfAuditChainBroken } from '../audit-alarm';
+import { openProfileForCommand } from '../open-profile';
 import { line, table, type CliIo } from '../output';
 import {
   actingPassword,
@@ -76,9 +76,8 @@ export async function usersCommand(args: string[], io: CliIo, deps: UsersDepende
 
   if (subcommand === 'list') {
     if (name !== undefined) throw new UsageError('users list takes no username', usersHelp);
-    const opened = openProfileDatabase(profileName);
+    const opened = await openProfileForCommand(profileName, { io, secrets: deps.secrets });
     try {
-      warnIfAuditChainBroken(opened.db, io);
       printAccounts(listAccounts(opened.db), values.json === true, io);
       return 0;
     } finally {
@@ -89,7 +88,7 @@ export async function usersCommand(args: string[], io: CliIo, deps: UsersDepende
     if (name !== undefined)
       throw new UsageError('users password changes your own: give --user, no username', usersHelp);
     const user = requireUserOption(values.user, 'users password', usersHelp);
-    return withProfile(profileName, io, async ({ db }) => {
+    return withProfile(profileName, io, deps.secrets, async ({ db }) => {
       const currentPassword = await actingPassword(io, user);
       const newPassword = await chosenPassword(io, newPasswordVariable, user);
       const account = await changePassword(db, { username: user, currentPassword, newPassword });
@@ -108,7 +107,7 @@ export async function usersCommand(args: string[], io: CliIo, deps: UsersDepende
     throw new UsageError(`users add needs at least one --role (${roles.join(', ')})`, usersHelp);
   const user = requireUserOption(values.user, `users ${subcommand}`, usersHelp);
 
-  return withProfile(profileName, io, async ({ db, profile }) => {
+  return withProfile(profileName, io, deps.secrets, async ({ db, profile }) => {
     const actor = await signInAs(db, profile.name, deps.secrets, io, user);
     switch (subcommand) {
       case 'add': {
@@ -145,11 +144,11 @@ export async function usersCommand(args: string[], io: CliIo, deps: UsersDepende
 async function withProfile(
   profileName: string,
   io: CliIo,
+  secrets: () => SecretStore,
   work: (opened: OpenedProfileDatabase) => Promise<void>,
 ): Promise<number> {
-  const opened = openProfileDatabase(profileName, undefined, { exclusive: true });
+  const opened = await openProfileForCommand(profileName, { io, secrets, exclusive: true });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     await work(opened);
     return 0;
   } finally {

@@ -2,7 +2,6 @@
 // with --yes saves the valid rows as workers.
 import { basename } from 'node:path';
 import { formatKesWithCurrency } from '../../../shared/money';
-import { openProfileDatabase } from '../../composition/profile-database';
 import { previewFileFor } from '../../payroll/file-preview';
 import { columnNames, type ColumnMapping, type ColumnName, type ImportPreview } from '../../payroll/import';
 import { importWorkers } from '../../payroll/workers';
@@ -10,8 +9,8 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
-import { warnIfAuditChainBroken } from '../audit-alarm';
 import { actingPerson } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 import { formatCount } from '../../../shared/format';
 
@@ -69,11 +68,12 @@ export async function workersCommand(args: string[], io: CliIo, deps: { secrets:
   const user = values.yes === true ? requireUserOption(values.user, 'workers import --yes', workersHelp) : undefined;
   const content = readInputFile(file);
   // Saving workers changes the profile: only while no other program holds it.
-  const opened = openProfileDatabase(values.profile ?? defaultProfileName, undefined, {
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
     exclusive: values.yes === true,
   });
   try {
-    warnIfAuditChainBroken(opened.db, io);
     const caller =
       user === undefined
         ? null

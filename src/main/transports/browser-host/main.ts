@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     dataRoot: dataFolder(),
     secrets: lazySecretStore(() => new KeytarSecretStore()),
   });
-  const host = await startBrowserHost({ rendererDir, port, handlers: api.handlers });
+  const host = await startBrowserHost({ rendererDir, port, api });
   const stopEvents = api.events.on((event, payload) => {
     host.publish(event, payload);
     // Demo payments go to the in-process simulator; its /simulator/payments is the ground truth.

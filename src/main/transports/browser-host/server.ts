@@ -6,14 +6,14 @@ import type { Duplex } from 'node:stream';
 import type { EventName, EventPayload } from '../../../shared/contract';
 import { logger } from '../../log';
 import { checkAccess, hostNames, newAccessToken, requestUrl, rightHost, tokenCookieName } from './access';
-import type { ContractHandlers } from '../dispatch';
 import { securityHeaders, sendRendererFile } from './static-files';
-import { contractSocketServer } from './websocket';
+import { contractSocketServer, type ContractDoors } from './websocket';
 
 export interface BrowserHostOptions {
   /** The built renderer folder (out/renderer). */
   rendererDir: string;
-  handlers: ContractHandlers;
+  /** The contract's handlers, and a new door (its own sign-in) for each page that connects. */
+  api: ContractDoors;
   /** 0 lets the operating system pick a free port. */
   port?: number;
 }
@@ -57,7 +57,7 @@ function refuseUpgrade(socket: Duplex, status: Refusal, text: string): void {
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const token = newAccessToken();
-  const sockets = contractSocketServer(options.handlers);
+  const sockets = contractSocketServer(options.api);
   let port = 0;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {

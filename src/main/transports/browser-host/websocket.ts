@@ -8,6 +8,13 @@ import { contractEvents, type EventName, type EventPayload } from '../../../shar
 import { maxContractMessageBytes } from '../../../shared/file-limits';
 import { logger } from '../../log';
 import { callContract, type ContractHandlers } from '../dispatch';
+import type { Door } from '../door';
+
+/** What the socket server serves: the handlers, and a new door for each page. */
+export interface ContractDoors {
+  handlers: ContractHandlers;
+  newDoor(): Door;
+}
 
 export interface ContractSocketServer {
   server: WebSocketServer;
@@ -22,10 +29,12 @@ const goingAway = 1001;
 
 const log = logger('browser-host');
 
-export function contractSocketServer(handlers: ContractHandlers): ContractSocketServer {
+export function contractSocketServer({ handlers, newDoor }: ContractDoors): ContractSocketServer {
   const server = new WebSocketServer({ noServer: true, maxPayload: maxContractMessageBytes });
 
   server.on('connection', (socket: WebSocket) => {
+    // Each page signs in on its own: a reload or a second tab starts with nobody signed in.
+    const door = newDoor();
     // ws has already answered the frame with its close code (1007 invalid UTF-8, 1002 protocol
     // error, 1009 too big) when this fires; the error names the fault, never the payload.
     socket.on('error', (error: Error & { code?: string }) => {
@@ -48,7 +57,7 @@ export function contractSocketServer(handlers: ContractHandlers): ContractSocket
         socket.close(1003, 'Each call needs a numeric id');
         return;
       }
-      void callContract(handlers, method, input).then((result) => {
+      void callContract(handlers, method, input, door).then((result) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ id, result }));
       });
     });
