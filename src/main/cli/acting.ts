@@ -1,7 +1,8 @@
 // Who acts on the command line, and whether they may. Every command that changes anything names
 // the contract methods it does the work of (commandMethods); the person given by --user signs in
 // and is checked by the contract's own rule (checkAccess), so the command line refuses exactly
-// what the app refuses, in the same words, naming the role needed. Reading needs no --user.
+// what the app refuses, in the same words, naming the role needed. Reading needs no --user, except
+// where the contract keeps the reading to some roles (readingCommandMethods: the audit log).
 import type { MethodName } from '../../shared/contract';
 import type { Caller } from '../../shared/contract/access';
 import { openProfileApp, type ProfileApp, type ProfileAppOptions } from '../composition/open-profile-app';
@@ -39,6 +40,18 @@ export const commandMethods = {
 export type ChangingCommand = keyof typeof commandMethods;
 
 /**
+ * Each command that only reads but whose contract methods are kept to some roles: the command line
+ * refuses the same people the screens refuse, so it signs --user in for these too.
+ */
+export const readingCommandMethods = {
+  'audit verify': ['audit.verify'],
+  'audit list': ['audit.list'],
+  'audit list --export': ['audit.export'],
+} as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
+
+export type ReadingCommand = keyof typeof readingCommandMethods;
+
+/**
  * Signs `username` in to the open profile and checks they may do everything `command` does;
  * throws sign-in's refusal or the contract's ForbiddenError otherwise.
  */
@@ -50,8 +63,31 @@ export async function actingPerson(
   username: string,
   command: ChangingCommand,
 ): Promise<Caller> {
+  return signedInFor(db, profile, secrets, io, username, commandMethods[command]);
+}
+
+/** Signs `username` in and checks they may read what `command` shows, as actingPerson does for a change. */
+export async function readingPerson(
+  db: ProfileDatabase,
+  profile: string,
+  secrets: () => SecretStore,
+  io: CliIo,
+  username: string,
+  command: ReadingCommand,
+): Promise<Caller> {
+  return signedInFor(db, profile, secrets, io, username, readingCommandMethods[command]);
+}
+
+async function signedInFor(
+  db: ProfileDatabase,
+  profile: string,
+  secrets: () => SecretStore,
+  io: CliIo,
+  username: string,
+  methods: readonly MethodName[],
+): Promise<Caller> {
   const caller = await signInCaller(db, profile, secrets, io, username);
-  for (const method of commandMethods[command]) checkAccess(method, caller);
+  for (const method of methods) checkAccess(method, caller);
   return caller;
 }
 

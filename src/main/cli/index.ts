@@ -40,7 +40,7 @@ Commands:
 Every command takes --profile <name> (default: demo) and --help. Every command that changes
 anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
 prompt without echo) and is refused unless their role may do it, as in the app. Reading and
-exporting need no --user.
+exporting need no --user, except the audit log (an auditor or an admin, by --user).
 Exit codes: 0 done; 1 an error or a refusal (the reason on stderr); 2 the command line is wrong;
 3 a payroll run waits for approval (pay and runs start say which run and who must approve it).
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.

@@ -4,7 +4,7 @@
 // contract's own rule; every command that changes anything needs --user.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandMethods } from '../../../src/main/cli/acting';
+import { commandMethods, readingCommandMethods } from '../../../src/main/cli/acting';
 import { exitCodes } from '../../../src/main/cli/usage';
 import { openProfileDatabase } from '../../../src/main/composition/profile-database';
 import { methodAccess } from '../../../src/shared/contract/access';
@@ -225,6 +225,9 @@ describe('the command line and approvals', () => {
     // Each maps to what the contract calls a change: the CLI checks no reading method for a change.
     for (const methods of Object.values(commandMethods))
       for (const method of methods) expect(methodAccess[method].kind, method).not.toBe('reads');
+    // The audit commands also take --user (audit-cli.test.ts), but only to read: they change nothing.
+    for (const methods of Object.values(readingCommandMethods))
+      for (const method of methods) expect(methodAccess[method].kind, method).toBe('reads');
   });
 
   it('lists every possible double payment and approves only once they are acknowledged', async () => {
