@@ -42,7 +42,9 @@ Creates a profile: its own folder, database and settings (and keychain entries).
   --callback-port <n>      fixed loopback port for callbacks until a relay is set up (default: any free port)
   --update-secrets         (existing profile) read its credentials again; needs --user <admin>
   --admin <name>           create the profile's first admin (refused once it has one); the
-                           password comes from ${passwordVariable}, or is asked twice without echo
+                           password comes from ${passwordVariable}, or is asked twice without echo;
+                           a demo profile also gets its sample people (amina, baraka, chebet),
+                           who sign in with the same password
   --display-name <text>    the first admin's name as colleagues know it (default: the username)
   --approvals 1|2|3        how many people act on a payroll run: 1 the maker alone (single
                            person), 2 the maker and one approver (the default), 3 the maker and
