@@ -14,6 +14,7 @@ import { payrollMethods } from './contract/payroll';
 import { reconcileMethods } from './contract/reconcile';
 import { reportMethods } from './contract/reports';
 import { sessionMethods } from './contract/session';
+import { runReviewMethods } from './contract/run-review';
 import { setupMethods } from './contract/setup';
 import { workerChangeMethods } from './contract/worker-changes';
 import { usersMethods } from './contract/users';
@@ -21,6 +22,7 @@ import { usersMethods } from './contract/users';
 export * from './contract/common';
 export * from './contract/setup';
 export * from './contract/payroll';
+export * from './contract/run-review';
 export * from './contract/money';
 export * from './contract/attention';
 export { importChoice, importColumnNames, importMethods } from './contract/imports';
@@ -41,6 +43,7 @@ export const contractMethods = {
   ...setupMethods,
   ...payrollMethods,
   ...workerChangeMethods,
+  ...runReviewMethods,
   ...importMethods,
   ...attentionMethods,
   ...moneyMethods,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page';
 import { FirstStartPage } from './pages/first-start-page';
 import { ReconcilePage } from './pages/reconcile-page';
+import { SignInPage } from './pages/sign-in-page';
 import { RunsPage } from './pages/runs-page';
 import { buildRendererIfStale } from './support/build';
 import { launchChromium, startHost, type RunningHost } from './support/host';
@@ -81,6 +82,8 @@ describe('reconciling a paid demo run in Chromium', () => {
     }>;
     expect(paid).toHaveLength(workers.length);
 
+    // Reconciling is the accountant's work.
+    await new SignInPage(page).switchTo('chebet');
     await app.go('reconcile');
     const reconcile = new ReconcilePage(page);
     await reconcile.previewStatement(statementFile);

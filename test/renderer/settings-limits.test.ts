@@ -73,7 +73,7 @@ describe('amount limits', () => {
       ),
     );
     expect(((await screen.findByLabelText(/Largest payment/)) as HTMLInputElement).value).toBe('250,000.00');
-    await typeInto(/Run total needing a second look/, '1,234,500.50');
+    await typeInto(/Run total needing one more approver/, '1,234,500.50');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(saves()).toHaveLength(1));
     expect(saves()[0]?.input).toMatchObject({

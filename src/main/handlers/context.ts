@@ -20,6 +20,8 @@ export interface EngineControls {
   resumeRun(runId: number, actor: string): void;
   cancelRun(runId: number, actor: string): { cancelledItems: number };
   approveRetry(runId: number, actor: string): number;
+  /** Queues the failed payments an officer asked to retry, once an approver other than them approves. */
+  approveRequestedRetry(runId: number, approver: { name: string; accountId: number }): number;
   /** Why new payments are held back (no answers arriving), or null. */
   readonly held: string | null;
   resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome>;

@@ -17,6 +17,7 @@ import { profileHandlers } from './profiles';
 import { reconcileHandlers } from './reconcile';
 import { reportHandlers } from './reports';
 import { runHandlers } from './runs';
+import { runReviewHandlers } from './run-review';
 import { ProfileSession } from '../composition/session';
 import { setupHandlers } from './setup';
 import { sessionHandlers, signInDesk } from './session';
@@ -40,6 +41,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...workerChangeHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
+    ...runReviewHandlers(ctx),
     ...attentionHandlers(ctx),
     ...dashboardHandlers(ctx),
     ...ledgerHandlers(ctx),

@@ -1,37 +1,35 @@
-// Contract handlers for payroll runs: preview a file, create from workers or a file, review,
-// approve, send (through the payout engine), pause, resume, cancel, results, retry failed, export.
+// Contract handlers for payroll runs: preview a file, create from workers or a file, send (through
+// the payout engine), pause, resume, cancel, results, what a retry would send, export. Review,
+// approval, the maker's draft and retry requests are in run-review.ts.
 import type { MethodOutput } from '../../shared/contract';
 import { ForbiddenError } from '../../shared/errors';
 import { refuseWorkersWithUnapprovedPhone } from '../payroll/phone-changes';
 import { estimateRunCharges } from '../payroll/charges';
-import { findDuplicatePayments, findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';
-import { runFloatNeed } from '../payroll/engine/float-check';
+import { findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';
 import { runProgress } from '../payroll/engine/progress';
 import { floatCheck } from '../payroll/float';
 import { retryPlan, runResults, runView } from '../payroll/run-results';
 import {
-  approveRun,
   countRuns,
   createRunFromFile,
   createRunFromWorkers,
-  listRunItems,
   listRuns,
   runPayees,
   type RunActor,
-  type RunApprover,
 } from '../payroll/runs';
 import { runSummary } from '../payroll/run-summary';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../transports/dispatch';
+import type { ReviewMethods } from './run-review';
 import type { ApiContext, ProfileCore } from './context';
 import { decodeUpload } from './files';
-import { leftOutOf, rememberLeftOut } from './left-out-rows';
+import { rememberLeftOut } from './left-out-rows';
 import { exportRunResults } from './run-export';
 import { importPreviewView, readUpload, type UploadChoice } from './imports';
 
 type RunMethods = Exclude<
   Extract<keyof ContractHandlers, `runs.${string}`>,
-  'runs.attention' | 'runs.resolve' | 'runs.clearFinding'
+  'runs.attention' | 'runs.resolve' | 'runs.clearFinding' | ReviewMethods
 >;
 
 /** A payroll file pays saved workers too: a known phone is a warning, not an invalid row. */
@@ -66,11 +64,6 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
   const core = () => ctx.session.require();
   const db = () => core().db;
   const actor = (): RunActor => ({ name: ctx.actor, accountId: ctx.caller()?.accountId ?? null });
-  const approver = (): RunApprover => {
-    const caller = ctx.caller();
-    if (caller === null) throw new ForbiddenError('Approving a payroll run needs someone signed in as Approver.');
-    return { name: caller.username, accountId: caller.accountId };
-  };
   return {
     'runs.list': ({ state, limit, offset }) => {
       const database = db();
@@ -138,39 +131,6 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
       registerDemoPeople(c, run.id);
       return runView(c.db, run.id);
     },
-    'runs.review': ({ runId }) => {
-      const c = core();
-      const summary = runSummary(c.db, runId);
-      return {
-        run: runView(c.db, runId),
-        charges: { ...summary.charges },
-        floatCheck: floatCheck(c.db, runFloatNeed(c.db, runId).totalWithChargesCents, runId),
-        duplicateWarnings: findDuplicatePayments(c.db, runId).map((w) => ({
-          itemId: w.itemId,
-          name: w.name,
-          phone: w.phone,
-          amountCents: w.amountCents,
-          otherRunId: w.otherRunId,
-          otherRunTitle: w.otherRunTitle,
-          message: w.message,
-        })),
-        leftOutRows: (leftOutOf(c, runId)?.rows ?? []).map((r) => ({ row: r.row, reason: r.reason, raw: [...r.raw] })),
-        nameMismatches: summary.nameMismatches,
-        earlierRuns: findEarlierPayrolls(
-          c.db,
-          {
-            fileSha256: summary.run.sourceFileSha256,
-            people: listRunItems(c.db, runId).map((item) => ({ phone: item.phone, amountCents: item.amountCents })),
-            at: new Date(summary.run.createdAt),
-          },
-          { excludeRunId: runId },
-        ),
-      };
-    },
-    'runs.approve': ({ runId }) => {
-      approveRun(db(), runId, approver());
-      return runView(db(), runId);
-    },
     'runs.start': async ({ runId }) => {
       const c = core();
       await c.engine.startRun(runId, ctx.actor);
@@ -207,17 +167,12 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
         items: plan.items,
       };
     },
-    'runs.approveRetry': ({ runId }) => {
-      const c = core();
-      const queued = c.engine.approveRetry(runId, ctx.actor);
-      return { run: runView(c.db, runId), queued };
-    },
     'runs.export': ({ runId, format }) => exportRunResults(ctx, core(), runId, format),
   };
 }
 
 /** Demo: the simulator learns the run's people under the names on the run (see open-core.ts). */
-function registerDemoPeople(core: ProfileCore, runId: number): void {
+export function registerDemoPeople(core: ProfileCore, runId: number): void {
   if (core.registerDemoCustomers === undefined) return;
   core.registerDemoCustomers(runPayees(core.db, runId));
 }

@@ -1,16 +1,19 @@
 // The officer's own amount limits, inside what M-Pesa allows (resources/b2c-limits.json): the
-// smallest and largest single payment, and the largest run. approveRun checks them inside its
-// transaction, so every door that approves a run (the screens, `cli pay`) meets the same rule.
+// smallest and largest single payment. approveRun checks them inside its transaction, so every
+// door that approves a run meets the same rule. The run total once kept here as "a second look"
+// is the approval policy's total now (approval-policy.ts): above it one more approver is needed,
+// and only an admin changes it; runMaxCents reads and writes that total.
 import limits from '../../../resources/b2c-limits.json';
 import { ValidationError } from '../../shared/errors';
 import { formatKesWithCurrency, type Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
+import { approvalPolicy, saveApprovalPolicy } from './approval-policy';
 
 export interface AmountLimits {
   minCents: Cents;
   maxCents: Cents;
-  /** A run above this total is not approved; null: no run limit. */
+  /** A run above this total needs one more approver (the approval policy's aboveCents); null: none. */
   runMaxCents: Cents | null;
   /** What M-Pesa itself allows per B2C payment; the officer's limits sit inside it. */
   mpesaMinCents: Cents;
@@ -41,13 +44,23 @@ function stored(db: ProfileDatabase): Stored {
 }
 
 export function amountLimits(db: ProfileDatabase): AmountLimits {
-  return { ...stored(db), mpesaMinCents: mpesa.minCents, mpesaMaxCents: mpesa.maxCents };
+  return {
+    ...stored(db),
+    runMaxCents: approvalPolicy(db).aboveCents,
+    mpesaMinCents: mpesa.minCents,
+    mpesaMaxCents: mpesa.maxCents,
+  };
 }
 
+/**
+ * Saves the payment limits; a run total in the change is saved as the approval policy's total
+ * (saveApprovalPolicy: an admin only, audited there), in the same transaction.
+ */
 export function saveAmountLimits(db: ProfileDatabase, change: AmountLimitsChange, actor: string): AmountLimits {
+  const { runMaxCents, ...payments } = change;
   const next = {
     ...stored(db),
-    ...Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)),
+    ...Object.fromEntries(Object.entries(payments).filter(([, value]) => value !== undefined)),
   } as Stored;
   if (next.minCents < mpesa.minCents)
     throw new ValidationError(
@@ -68,6 +81,11 @@ export function saveAmountLimits(db: ProfileDatabase, change: AmountLimitsChange
   if (next.minCents % 100 !== 0 || next.maxCents % 100 !== 0)
     throw new ValidationError('M-Pesa pays whole shillings: limits must be whole shillings.');
   db.transaction(() => {
+    if (runMaxCents !== undefined) {
+      saveApprovalPolicy(db, { aboveCents: runMaxCents }, actor);
+      // Kept here too, the same value: a profile with no policy saved reads it from here.
+      next.runMaxCents = runMaxCents;
+    }
     db.prepare(
       `INSERT INTO settings (key, value) VALUES (?, ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
@@ -95,11 +113,12 @@ function describeLine(item: OutsideLine): string {
 }
 
 /**
- * Refuses a run with a payment outside the officer's limits, or a total above the run limit,
- * naming the lines, the limit, and what to change. Called by approveRun inside its transaction.
+ * Refuses a run with a payment outside the officer's limits, naming the lines, the limit, and
+ * what to change. Called by approveRun inside its transaction. A large total is not refused here:
+ * the approval policy asks for one more approver above its total.
  */
 export function checkRunWithinLimits(db: ProfileDatabase, runId: number): void {
-  const { minCents, maxCents, runMaxCents } = stored(db);
+  const { minCents, maxCents } = stored(db);
   const outside = db
     .prepare(
       `SELECT line_number, name, amount_cents FROM payroll_items
@@ -112,15 +131,6 @@ export function checkRunWithinLimits(db: ProfileDatabase, runId: number): void {
     const more = outside.length > linesNamed ? `; and ${outside.length - linesNamed} more` : '';
     throw new ValidationError(
       `${outside.length} payment${outside.length === 1 ? ' is' : 's are'} outside your limits (${formatKesWithCurrency(minCents)} to ${formatKesWithCurrency(maxCents)}): ${named}${more}. Change the amounts or the limits in Settings, then approve again.`,
-    );
-  }
-  if (runMaxCents === null) return;
-  const total = db
-    .prepare(`SELECT coalesce(sum(amount_cents), 0) AS cents FROM payroll_items WHERE run_id = ? AND state = 'draft'`)
-    .get(runId) as { cents: number };
-  if (total.cents > runMaxCents) {
-    throw new ValidationError(
-      `This run pays ${formatKesWithCurrency(total.cents)}, above your run limit of ${formatKesWithCurrency(runMaxCents)}; raise the limit in Settings to approve it.`,
     );
   }
 }

@@ -1,7 +1,8 @@
 // How many people must act on a payroll run before it is sent, per profile: 1 (the maker alone,
 // "single person"), 2 (the maker and one approver: the default) or 3 (the maker and two
-// approvers), and a run total above which one more person is needed (up to 3). Kept in
-// `settings`; only an admin changes it, and every change is audited with before and after.
+// approvers), and a run total above which one more person is needed (up to 3): the total Settings
+// once called "needing a second look". Kept in `settings`; only an admin changes it, and every
+// change is audited with before and after.
 import { ValidationError } from '../../shared/errors';
 import { formatKesWithCurrency, type Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
@@ -33,9 +34,23 @@ function isPeople(value: unknown): value is PeopleNeeded {
   return value === 1 || value === 2 || value === 3;
 }
 
+/**
+ * The run total that needed "a second look" before approvals existed (amount_limits.runMaxCents):
+ * a profile whose admin has not saved a policy yet keeps it, now as the total above which one more
+ * approver is needed, instead of a limit the same person could lift.
+ */
+function secondLookTotal(db: ProfileDatabase): Cents | null {
+  const row = db.prepare("SELECT value FROM settings WHERE key = 'amount_limits'").get() as
+    { value: string } | undefined;
+  if (row === undefined) return null;
+  const saved = JSON.parse(row.value) as { runMaxCents?: unknown };
+  const total = saved.runMaxCents;
+  return typeof total === 'number' && Number.isSafeInteger(total) && total > 0 ? total : null;
+}
+
 export function approvalPolicy(db: ProfileDatabase): ApprovalPolicy {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(settingsKey) as { value: string } | undefined;
-  if (row === undefined) return { ...defaultApprovalPolicy };
+  if (row === undefined) return { ...defaultApprovalPolicy, aboveCents: secondLookTotal(db) };
   const saved = JSON.parse(row.value) as Partial<ApprovalPolicy>;
   return {
     // A stored value this code does not know falls back to the safe default, never to fewer people.

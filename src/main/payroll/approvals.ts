@@ -234,7 +234,9 @@ function blockerOf(
 }
 
 /**
- * An approver approves the run as it is now. Refused for the run's maker (unless one person
+ * An approver approves the run as it is now; the duplicate warnings they acknowledged go into the
+ * approval's audit row (run-approval.ts checks every one was). Also taken by an approved run not
+ * yet sent whose approvals no longer suffice (the policy was raised after it was approved). Refused for the run's maker (unless one person
  * suffices for this run), an account without the approver role or disabled, a second approval by
  * the same person of the same run, and a run that is no longer a draft.
  */
@@ -243,11 +245,15 @@ export function recordApproval(
   runId: number,
   approverAccountId: number,
   now = new Date(),
+  acknowledgedWarnings: ReadonlyArray<{ key: string; message: string }> = [],
 ): ApprovalState {
   return db
     .transaction(() => {
       const run = runRow(db, runId);
-      if (run.state !== 'draft')
+      // An approved run whose approvals no longer suffice (the admin raised the policy since)
+      // takes the approvals it still needs; any other run past draft takes none.
+      const shortOfApprovals = run.state === 'approved' && approvalState(db, runId).blocker !== null;
+      if (run.state !== 'draft' && !shortOfApprovals)
         throw new ConflictError(
           `Payroll run #${runId} is ${run.state}; approvals are given while it is a draft waiting for approval.`,
         );
@@ -300,6 +306,9 @@ export function recordApproval(
           itemsSha256: seen.itemsSha256,
           approvalsCounted: state.approvalsCounted,
           approvalsNeeded: state.approvalsNeeded,
+          ...(acknowledgedWarnings.length === 0
+            ? {}
+            : { acknowledgedWarnings: acknowledgedWarnings.map((w) => ({ key: w.key, message: w.message })) }),
         },
       });
       return state;

@@ -13,6 +13,11 @@ import type { ItemState, RunState } from './status';
 export const duplicateWindowDays = 30;
 
 export interface DuplicatePaymentWarning {
+  /**
+   * Names this warning for the approver's acknowledgement: this line and the other run's line. A
+   * changed amount or number makes it another warning (or none), needing its own acknowledgement.
+   */
+  key: string;
   itemId: number;
   lineNumber: number | null;
   name: string;
@@ -67,6 +72,7 @@ export function findDuplicatePayments(
   return rows
     .filter((r) => Math.abs(Date.parse(r.other_run_created_at) - Date.parse(r.run_created_at)) <= windowMs)
     .map((r) => ({
+      key: duplicateWarningKey(r.item_id, r.other_item_id, r.phone, r.amount_cents),
       itemId: r.item_id,
       lineNumber: r.line_number,
       name: r.name,
@@ -81,6 +87,11 @@ export function findDuplicatePayments(
         `${r.name} (${formatMsisdn(r.phone)}) also gets ${formatKesWithCurrency(r.amount_cents)} in run #${r.other_run_id} "${r.other_run_title}"` +
         ` (${r.other_item_state}); check this is not the same pay twice`,
     }));
+}
+
+/** The key of the warning that line `itemId` (paying `phone` `amountCents`) repeats line `otherItemId`. */
+export function duplicateWarningKey(itemId: number, otherItemId: number, phone: string, amountCents: Cents): string {
+  return `${itemId}:${otherItemId}:${phone}:${amountCents}`;
 }
 
 /** One person of a payroll not yet made into a run (a preview) that another run also pays. */

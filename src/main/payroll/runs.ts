@@ -1,17 +1,15 @@
-// Preparing a payroll run: a draft from saved workers or from an imported file, item edits while
-// it is a draft, and approval. Sending belongs to the payout engine (src/main/payroll/engine).
+// Preparing a payroll run: a draft from saved workers or from an imported file, and reading runs
+// and their lines. The maker's edits to a draft are in run-drafts.ts, approval in
+// run-approval.ts; sending belongs to the payout engine (src/main/payroll/engine).
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { Cents } from '../../shared/money';
 import { formatMsisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
-import { checkRunWithinLimits } from './amount-limits';
 import type { ImportPreview } from './import';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
-import { itemTransitions, runTransitions, stateGuard } from './transitions';
 import { refusePayrollPaidBefore } from './duplicates';
-import { refuseUnapprovedPhoneChanges } from './phone-changes';
-import { approvalState, recordApproval, recordRunMaker, type ApprovalState } from './approvals';
+import { recordRunMaker } from './approvals';
 import type { ItemState, RunState } from './status';
 
 export type CommandId = 'SalaryPayment' | 'BusinessPayment' | 'PromotionPayment';
@@ -89,7 +87,7 @@ export interface RunFromFileInput extends RunHeader {
 const remarksLength = { min: 2, max: 100 } as const;
 
 /** B2C Remarks take 2–100 characters. */
-function checkRemarks(remarks: string, who: string): string {
+export function checkRemarks(remarks: string, who: string): string {
   const clean = remarks.replace(/\s+/g, ' ').trim();
   if (clean.length < remarksLength.min)
     throw new ValidationError(`The payment remarks for ${who} must be at least ${remarksLength.min} characters`);
@@ -224,7 +222,7 @@ function insertRun(
   return runId;
 }
 
-interface NewItem {
+export interface NewItem {
   workerId: number | null;
   lineNumber: number | null;
   name: string;
@@ -233,7 +231,7 @@ interface NewItem {
   remarks: string;
 }
 
-function insertItems(db: ProfileDatabase, runId: number, items: readonly NewItem[]): void {
+export function insertItems(db: ProfileDatabase, runId: number, items: readonly NewItem[]): void {
   if (items.length === 0) throw new ValidationError('A payroll run needs at least one person to pay');
   const seen = new Map<string, NewItem>();
   const insert = db.prepare(
@@ -336,153 +334,6 @@ export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, 
         },
       });
       return getRun(db, runId);
-    })
-    .immediate();
-}
-
-function draftRunOf(db: ProfileDatabase, runId: number): PayrollRun {
-  const run = getRun(db, runId);
-  if (run.state !== 'draft')
-    throw new ConflictError(`Payroll run #${runId} is ${run.state}; its items can only be changed while it is a draft`);
-  return run;
-}
-
-export interface ItemChanges {
-  amountCents?: Cents;
-  remarks?: string;
-}
-
-export function editRunItem(db: ProfileDatabase, itemId: number, changes: ItemChanges, actor: RunActor): PayrollItem {
-  return db
-    .transaction(() => {
-      const item = getRunItem(db, itemId);
-      draftRunOf(db, item.runId);
-      const amountCents =
-        changes.amountCents === undefined ? item.amountCents : checkPayableAmount(changes.amountCents, item.name);
-      const remarks = changes.remarks === undefined ? item.remarks : checkRemarks(changes.remarks, item.name);
-      db.prepare(
-        "UPDATE payroll_items SET amount_cents = ?, remarks = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-      ).run(amountCents, remarks, itemId);
-      appendAudit(db, {
-        actor: actor.name,
-        action: 'payroll_item.edited',
-        entity: 'payroll_item',
-        entityId: itemId,
-        details: {
-          runId: item.runId,
-          fromCents: item.amountCents,
-          toCents: amountCents,
-          remarksChanged: remarks !== item.remarks,
-        },
-      });
-      return getRunItem(db, itemId);
-    })
-    .immediate();
-}
-
-/** Takes a line out of a draft run. Nothing was sent for a draft item, so the row itself goes. */
-export function removeRunItem(db: ProfileDatabase, itemId: number, actor: RunActor): void {
-  db.transaction(() => {
-    const item = getRunItem(db, itemId);
-    draftRunOf(db, item.runId);
-    db.prepare('DELETE FROM payroll_items WHERE id = ?').run(itemId);
-    appendAudit(db, {
-      actor: actor.name,
-      action: 'payroll_item.removed',
-      entity: 'payroll_item',
-      entityId: itemId,
-      details: { runId: item.runId, name: item.name, phone: item.phone, amountCents: item.amountCents },
-    });
-  }).immediate();
-}
-
-/** Adds saved workers to a draft run. */
-export function addWorkersToRun(
-  db: ProfileDatabase,
-  runId: number,
-  workers: RunFromWorkersInput['workers'],
-  actor: RunActor,
-): PayrollItem[] {
-  return db
-    .transaction(() => {
-      const run = draftRunOf(db, runId);
-      const taken = new Set(listRunItems(db, runId).map((i) => i.phone));
-      const items = workers.map((chosen): NewItem => {
-        const worker = getWorker(db, chosen.workerId);
-        if (worker.archivedAt !== null)
-          throw new ConflictError(`${worker.name} is archived; restore the worker to pay them`);
-        if (taken.has(worker.phone))
-          throw new ConflictError(`${worker.name} (${formatMsisdn(worker.phone)}) is already in this run`);
-        const amount = chosen.amountCents ?? worker.defaultAmountCents;
-        if (amount === null) throw new ValidationError(`${worker.name} has no default amount; enter how much to pay`);
-        return {
-          workerId: worker.id,
-          lineNumber: null,
-          name: worker.name,
-          phone: worker.phone,
-          amountCents: checkPayableAmount(amount, worker.name),
-          remarks: checkRemarks(chosen.remarks ?? run.title, worker.name),
-        };
-      });
-      insertItems(db, runId, items);
-      appendAudit(db, {
-        actor: actor.name,
-        action: 'payroll_run.items_added',
-        entity: 'payroll_run',
-        entityId: runId,
-        details: { workerIds: workers.map((w) => w.workerId) },
-      });
-      return listRunItems(db, runId).filter((i) => items.some((n) => n.phone === i.phone));
-    })
-    .immediate();
-}
-
-/** A run after an approval was recorded: approved outright, or still waiting for more. */
-export interface ApprovalOutcome {
-  run: PayrollRun;
-  approvals: ApprovalState;
-}
-
-/**
- * Records `approver`'s approval of a draft (recordApproval: never its maker, unless one person
- * suffices; never twice by the same person). Once the run holds every approval it needs, it moves
- * on in the same transaction (draft → approved, items → queued). Nothing is sent here; the engine
- * sends approved runs when started. The amount limits are checked before the run moves on: no
- * door approves a run outside them.
- */
-export function approveRun(
-  db: ProfileDatabase,
-  runId: number,
-  approver: RunApprover,
-  now = new Date(),
-): ApprovalOutcome {
-  return db
-    .transaction((): ApprovalOutcome => {
-      refuseUnapprovedPhoneChanges(db, runId);
-      const run = getRun(db, runId);
-      if (run.state !== 'draft')
-        throw new ConflictError(`Payroll run #${runId} is ${run.state}; only a draft can be approved`);
-      checkRunWithinLimits(db, runId);
-      const approvals = recordApproval(db, runId, approver.accountId, now);
-      if (!approvals.canSend) return { run: getRun(db, runId), approvals };
-      db.prepare(
-        `UPDATE payroll_runs SET state = 'approved', approved_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'approved', ['draft'])}`,
-      ).run(now.toISOString(), runId);
-      db.prepare(
-        `UPDATE payroll_items SET state = 'queued', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE run_id = ? AND ${stateGuard(itemTransitions, 'queued', ['draft'])}`,
-      ).run(runId);
-      appendAudit(db, {
-        actor: approver.name,
-        action: 'payroll_run.approved',
-        entity: 'payroll_run',
-        entityId: runId,
-        details: {
-          items: approvals.now.itemCount,
-          amountCents: approvals.now.totalCents,
-          approvers: approvals.approvals.filter((a) => a.counts).map((a) => a.approverUsername),
-        },
-      });
-      return { run: getRun(db, runId), approvals: approvalState(db, runId) };
     })
     .immediate();
 }

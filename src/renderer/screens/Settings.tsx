@@ -198,8 +198,8 @@ export function Sending() {
           <MoneyInput label="Smallest payment (KES)" {...amountField('minCents')} w={220} />
           <MoneyInput label="Largest payment (KES)" {...amountField('maxCents')} w={220} />
           <MoneyInput
-            label="Run total needing a second look (KES)"
-            placeholder="No limit"
+            label="Run total needing one more approver (KES)"
+            placeholder="None"
             {...amountField('runMaxCents')}
             w={320}
           />

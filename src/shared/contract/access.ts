@@ -128,10 +128,10 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   },
 
   'workers.list': {
-    access: ['payroll-officer', 'auditor'],
+    access: ['payroll-officer', 'approver', 'auditor'],
     kind: 'reads',
     doing: 'Listing workers',
-    why: 'The approver sees the people a run pays in its review; workers are the officer’s.',
+    why: 'The approver decides changes of M-Pesa number from the workers screen; workers are the officer’s to change.',
   },
   'workers.add': { access: ['payroll-officer'], kind: 'changes', doing: 'Adding a worker' },
   'workers.edit': { access: ['payroll-officer'], kind: 'changes', doing: 'Changing a worker' },
@@ -198,7 +198,37 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     access: ['approver'],
     kind: 'money',
     doing: 'Approving a retry of failed payments',
-    why: 'It sends failed payments again, so it is approved like a run.',
+    why: 'It sends failed payments again, so it is approved like a run, never by the person who asked for it.',
+  },
+  'runs.editLine': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Changing a line of a draft run',
+    why: 'Only the officer who prepared the run may change it (the core checks it); the change voids standing approvals.',
+  },
+  'runs.removeLine': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Removing a line from a draft run',
+    why: 'Only the officer who prepared the run may change it (the core checks it); the change voids standing approvals.',
+  },
+  'runs.addWorkers': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Adding people to a draft run',
+    why: 'Only the officer who prepared the run may change it (the core checks it); the change voids standing approvals.',
+  },
+  'runs.discard': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Discarding a draft run',
+    why: 'Only the officer who prepared the run may discard it (the core checks it); nothing was sent.',
+  },
+  'runs.requestRetry': {
+    access: ['payroll-officer'],
+    kind: 'money',
+    doing: 'Asking for failed payments to be sent again',
+    why: 'Nothing is sent until an approver other than the one who asked approves it.',
   },
   'runs.export': { access: paymentReaders, kind: 'reads', doing: 'Exporting a payroll run' },
   'runs.attention': {

@@ -1,5 +1,6 @@
-// Contract methods for the worker list and payroll runs: import with a preview, review (charges,
-// float check, duplicates, left-out rows), approve, send, pause/resume/cancel, results, retry, export.
+// Contract methods for the worker list and payroll runs: import with a preview, create, send,
+// pause/resume/cancel, results, what a retry would send, export. Review, approval, the maker's
+// draft edits and retry requests are in run-review.ts.
 import { z } from 'zod';
 import {
   cents,
@@ -241,41 +242,6 @@ export const payrollMethods = {
     input: z.object({ ...runHeader, ...uploadedFile, ...importChoice, payAgain: z.boolean().optional() }).strict(),
     output: runView,
   },
-  'runs.review': {
-    input: runId,
-    output: z.object({
-      run: runView,
-      /**
-       * estimatedCents: the tariff's charge for every line paid or to pay. recordedCents: the charges
-       * on paid lines as best known, confirmedCents of it named by M-Pesa (answer or statement),
-       * stillEstimatedCents the tariff's figure until the statement confirms it.
-       */
-      charges: z.object({
-        estimatedCents: cents,
-        recordedCents: cents,
-        confirmedCents: cents,
-        stillEstimatedCents: cents,
-      }),
-      floatCheck,
-      duplicateWarnings: z.array(
-        z.object({
-          itemId: id,
-          name: z.string(),
-          phone: msisdn,
-          amountCents: cents,
-          otherRunId: id,
-          otherRunTitle: z.string(),
-          message: z.string(),
-        }),
-      ),
-      /** Rows of the file that are not in the run, with reasons (file runs created in this session). */
-      leftOutRows: importPreview.shape.invalid,
-      nameMismatches: z.number().int(),
-      /** Other runs paying this same payroll (same file, or the same people and amounts). */
-      earlierRuns: z.array(earlierPayroll),
-    }),
-  },
-  'runs.approve': { input: runId, output: runView },
   'runs.start': { input: runId, output: runView },
   'runs.pause': { input: runId, output: runView },
   'runs.resume': { input: runId, output: runView },
@@ -303,7 +269,5 @@ export const payrollMethods = {
       items: z.array(runResultRow),
     }),
   },
-  /** Approves the retry: those failed payments are sent again, each as a new attempt. */
-  'runs.approveRetry': { input: runId, output: z.object({ run: runView, queued: z.number().int() }) },
   'runs.export': { input: z.object({ runId: id, format: exportFormat }).strict(), output: producedFile },
 } as const;

@@ -230,7 +230,7 @@ export const setupMethods = {
           .object({
             minCents: cents.min(0, 'The smallest payment cannot be below zero').optional(),
             maxCents: positiveCents.optional(),
-            /** A run above this total needs a second look before approval; null: no limit. */
+            /** A run above this total needs one more approver (the approval policy's total; an admin's to set); null: none. */
             runMaxCents: positiveCents.nullable().optional(),
           })
           .strict()

@@ -1,7 +1,8 @@
 // Page object for Mshahara's frame: opening it, waiting until it is ready, moving between screens.
 import type { Page } from 'playwright-core';
 
-export type ScreenName = 'dashboard' | 'workers' | 'runs' | 'ledger' | 'failed' | 'reconcile' | 'inbox' | 'settings';
+export type ScreenName =
+  'dashboard' | 'workers' | 'runs' | 'ledger' | 'failed' | 'reconcile' | 'inbox' | 'audit' | 'settings' | 'account';
 
 export class AppPage {
   constructor(readonly page: Page) {}

@@ -1,5 +1,10 @@
-// Page object for First start: the choice between the demo and a real Daraja app.
+// Page object for First start: the choice between the demo and a real Daraja app, and the first
+// admin. The demo's sample people (amina the payroll officer, baraka the approver, chebet the
+// accountant) sign in with the password chosen for that admin.
 import type { Page } from 'playwright-core';
+import { demoPassword, SignInPage } from './sign-in-page';
+
+export { demoPassword };
 
 export class FirstStartPage {
   constructor(private readonly page: Page) {}
@@ -17,8 +22,20 @@ export class FirstStartPage {
     await this.page.getByText('Try the demo', { exact: true }).click();
   }
 
-  async startDemo(): Promise<void> {
+  /** Fills in the first admin and creates it: the admin is then signed in. */
+  async createFirstAdmin(username = 'wanjiru', displayName = 'Wanjiru Kamau'): Promise<void> {
+    await this.page.getByTestId('admin-username').fill(username);
+    await this.page.getByTestId('admin-name').fill(displayName);
+    await this.page.getByTestId('admin-password').fill(demoPassword);
+    await this.page.getByTestId('admin-password-again').fill(demoPassword);
+    await this.page.getByTestId('admin-create').click();
+    await this.page.getByTestId('signed-in-as').waitFor();
+  }
+
+  /** Starts the demo, creates its first admin, and signs in as `as` (the payroll officer by default). */
+  async startDemo(as = 'amina'): Promise<void> {
     await this.page.getByTestId('start-demo').click();
-    await this.page.getByTestId('dashboard').waitFor();
+    await this.createFirstAdmin();
+    await new SignInPage(this.page).switchTo(as);
   }
 }

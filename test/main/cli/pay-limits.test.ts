@@ -35,10 +35,11 @@ const lines: PayrollLine[] = [
   { name: 'Akinyi Mwangi', phone: '254712000103', amountCents: 2_000_00 },
 ];
 
+/** The admin (a test person: seedCliPeople first) sets the limits; the run total is theirs alone. */
 function setLimits(change: AmountLimitsChange): void {
   const opened = openProfileDatabase('demo', dataDir, { exclusive: true, program: 'the limits test' });
   try {
-    saveAmountLimits(opened.db, change, 'Amina Mwangi');
+    saveAmountLimits(opened.db, change, 'wanjiru');
   } finally {
     opened.close();
   }
@@ -78,14 +79,15 @@ async function pay(file: string) {
   return { code, stderr: cli.stderr() };
 }
 
-/** The approver approves run #1 from the command line. */
-async function approve() {
-  const cli = spawnCli(['runs', 'approve', '1', '--user', 'baraka'], dataDir, { stdout: 'ignore', env: signedIn });
+/** An approver (baraka unless named) approves run #1 from the command line. */
+async function approve(approver = 'baraka') {
+  const cli = spawnCli(['runs', 'approve', '1', '--user', approver], dataDir, { stdout: 'ignore', env: signedIn });
   return { code: await cli.exited, stderr: cli.stderr() };
 }
 
 describe('pay within the officer’s amount limits', () => {
   it('refuses a payment above the largest allowed, naming the line and the limit; pays once the limit allows it', async () => {
+    await seedCliPeople('demo', dataDir);
     setLimits({ maxCents: 10_000_00 });
     const file = payrollFile();
     const phones = lines.map((l) => l.phone);
@@ -110,17 +112,25 @@ describe('pay within the officer’s amount limits', () => {
     expect(runsInProfile()).toEqual([{ state: 'completed', approved_at: expect.any(String) as string }]);
   }, 60_000);
 
-  it('refuses a run whose total is above the run limit, naming the total and the limit', async () => {
+  it('asks one more approver for a run whose total is above the total set, and sends it only after', async () => {
+    await seedCliPeople('demo', dataDir);
     setLimits({ runMaxCents: 10_000_00 });
     const phones = lines.map((l) => l.phone);
     const paidBefore = paymentsTo(phones);
-    expect((await pay(payrollFile())).code).toBe(exitCodes.approvalNeeded);
-    const refused = await approve();
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(
-      'Error: This run pays KES 15,500.00, above your run limit of KES 10,000.00; raise the limit in Settings to approve it.',
-    );
+    const file = payrollFile();
+    expect((await pay(file)).code).toBe(exitCodes.approvalNeeded);
+    // KES 15,500.00 is above KES 10,000.00: one approver is not enough.
+    expect((await approve()).code).toBe(0);
+    expect(runsInProfile()).toEqual([{ state: 'draft', approved_at: null }]);
+    const waiting = await pay(file);
+    expect(waiting.code).toBe(exitCodes.approvalNeeded);
+    expect(waiting.stderr).toContain('Payroll run #1');
     expect(paymentsTo(phones)).toBe(paidBefore);
-    expect(runsInProfile().filter((r) => r.state !== 'draft' || r.approved_at !== null)).toEqual([]);
+
+    expect((await approve('neema')).code).toBe(0);
+    expect(runsInProfile()).toEqual([{ state: 'approved', approved_at: expect.any(String) as string }]);
+    expect((await pay(file)).code).toBe(0);
+    expect(paymentsTo(phones) - paidBefore).toBe(3);
+    expect(runsInProfile()).toEqual([{ state: 'completed', approved_at: expect.any(String) as string }]);
   }, 60_000);
 });

@@ -13,15 +13,9 @@ import {
   refuseWorkersWithUnapprovedPhone,
 } from '../../../src/main/payroll/phone-changes';
 import { approvePhoneChange, rejectPhoneChange } from '../../../src/main/payroll/phone-decisions';
-import {
-  addWorkersToRun,
-  approveRun,
-  createRunFromFile,
-  createRunFromWorkers,
-  getRun,
-  listRunItems,
-  removeRunItem,
-} from '../../../src/main/payroll/runs';
+import { createRunFromFile, createRunFromWorkers, getRun, listRunItems } from '../../../src/main/payroll/runs';
+import { addWorkersToRun, removeRunItem } from '../../../src/main/payroll/run-drafts';
+import { approveRun } from '../../../src/main/payroll/run-approval';
 import { addWorker, archiveWorker, editWorker, getWorker } from '../../../src/main/payroll/workers';
 import { ConflictError, ForbiddenError } from '../../../src/shared/errors';
 import { seedPeople, type TestPeople } from '../../helpers/people';

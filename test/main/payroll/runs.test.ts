@@ -3,17 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
-import { saveAmountLimits } from '../../../src/main/payroll/amount-limits';
+import { amountLimits, saveAmountLimits } from '../../../src/main/payroll/amount-limits';
+import { approvalPolicy } from '../../../src/main/payroll/approval-policy';
 import { previewCsv } from '../../../src/main/payroll/import';
-import {
-  addWorkersToRun,
-  approveRun,
-  createRunFromFile,
-  createRunFromWorkers,
-  editRunItem,
-  listRunItems,
-  removeRunItem,
-} from '../../../src/main/payroll/runs';
+import { createRunFromFile, createRunFromWorkers, listRunItems } from '../../../src/main/payroll/runs';
+import { addWorkersToRun, editRunItem, removeRunItem } from '../../../src/main/payroll/run-drafts';
+import { approveRun } from '../../../src/main/payroll/run-approval';
 import { runSummary } from '../../../src/main/payroll/run-summary';
 import {
   emptyItemCounts,
@@ -261,18 +256,42 @@ describe('draft edits and approval', () => {
     expect(() => approveRun(db, run.id, people.approver)).toThrow(
       '1 payment is outside your limits (KES 10.00 to KES 20,000.00): Wanjiku Kamau, KES 25,000.00.',
     );
-    saveAmountLimits(db, { maxCents: 3_000_000, runMaxCents: 4_000_000 }, officer.name);
-    expect(() => approveRun(db, run.id, people.approver)).toThrow(
-      'This run pays KES 43,500.00, above your run limit of KES 40,000.00; raise the limit in Settings to approve it.',
-    );
     // Refused inside the transaction: the run and its items are as they were, and no approval is logged.
     expect(runSummary(db, run.id).run).toMatchObject({ state: 'draft', approvedAt: null });
     expect(listRunItems(db, run.id).map((i) => i.state)).toEqual(['draft', 'draft']);
-    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'payroll_run.approved'").get()).toEqual({
+    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action LIKE 'payroll_run.approv%'").get()).toEqual({
       n: 0,
     });
-    saveAmountLimits(db, { runMaxCents: null }, officer.name);
+    saveAmountLimits(db, { maxCents: 3_000_000 }, officer.name);
     expect(approveRun(db, run.id, people.approver).run.state).toBe('approved');
+  });
+
+  it('keeps a run total saved before approvals existed as the total that needs one more approver', () => {
+    const db = freshDb();
+    db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('amount_limits', '{"minCents":1000,"maxCents":25000000,"runMaxCents":4000000}')`,
+    ).run();
+    expect(approvalPolicy(db)).toEqual({ people: 2, aboveCents: 4_000_000 });
+    expect(amountLimits(db).runMaxCents).toBe(4_000_000);
+  });
+
+  it('needs one more approver above the run total an admin set, and the officer cannot lift it', async () => {
+    const db = freshDb();
+    const [wanjiku, otieno] = threeWorkers(db) as [number, number];
+    const run = createRunFromWorkers(
+      db,
+      { title: 'November', workers: [{ workerId: wanjiku }, { workerId: otieno }] },
+      officer,
+    );
+    const people = await seedPeople(db);
+    recordRunMaker(db, run.id, people.officer.accountId);
+    saveAmountLimits(db, { runMaxCents: 4_000_000 }, people.admin.username); // KES 40,000; the run pays KES 43,500
+    expect(() => saveAmountLimits(db, { runMaxCents: null }, people.officer.username)).toThrow();
+    expect(amountLimits(db).runMaxCents).toBe(4_000_000);
+    const first = approveRun(db, run.id, people.approver);
+    expect(first.run.state).toBe('draft');
+    expect(first.approvals).toMatchObject({ peopleNeeded: 3, approvalsCounted: 1, canSend: false });
+    expect(approveRun(db, run.id, people.secondApprover).run.state).toBe('approved');
   });
 });
 

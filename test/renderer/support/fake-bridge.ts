@@ -110,6 +110,53 @@ export function aLedgerRow(overrides: Partial<LedgerRow> & Pick<LedgerRow, 'id'>
   };
 }
 
+export type RunReview = MethodOutput<'runs.review'>;
+
+/**
+ * The review of `run`: no warnings, no changes, its lines empty, waiting for one approver other
+ * than its maker Amina, seen by an approver who may approve it.
+ */
+export function aReview(run: RunView, overrides: Partial<RunReview> = {}): RunReview {
+  return {
+    run,
+    charges: { estimatedCents: 0, recordedCents: 0, confirmedCents: 0, stillEstimatedCents: 0 },
+    floatCheck: {
+      requiredCents: 0,
+      availableCents: null,
+      enough: null,
+      observedAt: null,
+      message: 'No balance yet.',
+    },
+    duplicateWarnings: [],
+    leftOutRows: [],
+    nameMismatches: 0,
+    earlierRuns: [],
+    lines: { items: [], total: 0 },
+    changeCounts: { newPeople: 0, phoneChanged: 0, nameChanged: 0, amountChanged: 0, unchanged: 0 },
+    approval: {
+      policyWords: 'the maker and one approver',
+      singlePerson: false,
+      peopleNeeded: 2,
+      approvalsNeeded: 1,
+      approvalsCounted: 0,
+      maker: { username: 'amina', displayName: 'Amina Odhiambo' },
+      approvals: [],
+      summary: 'Not approved yet; needs one more approver other than Amina Odhiambo',
+      canSend: run.state !== 'draft',
+      blocker: run.state === 'draft' ? 'Payroll run needs 1 more approval.' : null,
+    },
+    viewer: {
+      isMaker: false,
+      mayApprove: run.state === 'draft',
+      mayEdit: false,
+      mayAskRetry: false,
+      mayApproveRetry: false,
+    },
+    retryRequest: null,
+    ...overrides,
+  };
+}
+
 export type Summary = MethodOutput<'dashboard.summary'>;
 
 export function aSummary(overrides: Partial<Summary> = {}): Summary {
@@ -175,6 +222,8 @@ export const fakeFirstPassword = 'k7mq-x4tp-9fzr';
 /** What the fake core holds; tests change it, then emit the event the real core would send. */
 export interface FakeData {
   runs: RunView[];
+  /** What the review adds to a run, by run id (aReview fills in the rest). */
+  reviews: Record<number, Partial<RunReview>>;
   workers: WorkerView[];
   ledger: LedgerRow[];
   summary: Summary;
@@ -215,6 +264,7 @@ export class FakeBridge implements MshaharaBridge {
   static emptyData(): FakeData {
     return {
       runs: [],
+      reviews: {},
       workers: [],
       ledger: [],
       summary: aSummary(),
@@ -376,21 +426,7 @@ export class FakeBridge implements MshaharaBridge {
       'dashboard.summary': () => data.summary,
       'runs.list': () => ({ runs: data.runs, total: data.runs.length }),
       'runs.attention': () => ({ items: [], findings: [] }),
-      'runs.review': ({ runId }) => ({
-        run: findRun(runId),
-        charges: { estimatedCents: 0, recordedCents: 0, confirmedCents: 0, stillEstimatedCents: 0 },
-        floatCheck: {
-          requiredCents: 0,
-          availableCents: null,
-          enough: null,
-          observedAt: null,
-          message: 'No balance yet.',
-        },
-        duplicateWarnings: [],
-        leftOutRows: [],
-        nameMismatches: 0,
-        earlierRuns: [],
-      }),
+      'runs.review': ({ runId }) => aReview(findRun(runId), data.reviews[runId]),
       'runs.progress': ({ runId }) => progressOf(findRun(runId)),
       'runs.results': () => ({ items: [], total: 0 }),
       'workers.list': ({ search, include }) => {

@@ -9,7 +9,7 @@ import { formatKesWithCurrency } from '../../../shared/money';
 import type { ProfileDatabase } from '../../db';
 import { approvalState, type ApprovalState } from '../../payroll/approvals';
 import { findDuplicatePayments, type DuplicatePaymentWarning } from '../../payroll/duplicates';
-import { approveRun, type ApprovalOutcome } from '../../payroll/runs';
+import { approveRun, type ApprovalOutcome } from '../../payroll/run-approval';
 import type { SecretStore } from '../../secrets/secret-store';
 import { accountRowById, listAccounts } from '../../users/account-rows';
 import { actingPerson, runActorOf } from '../acting';
@@ -135,9 +135,14 @@ export async function approveCommand(options: ApproveOptions): Promise<number> {
     const caller = await actingPerson(db, opened.profile.name, options.secrets, io, options.user, 'runs approve');
     const warnings = printDuplicateWarnings(db, runId, io);
     requireAcknowledged(runId, warnings, options.acknowledgeWarnings, '--acknowledge-warnings');
-    // The warnings acknowledged are not handed to approveRun yet: the domain records an approval
-    // without them. The command line refuses above until every one listed is acknowledged.
-    const outcome = approveRun(db, runId, runActorOf(caller));
+    // --acknowledge-warnings acknowledges exactly the warnings listed above, by key: one that
+    // appeared since is not among them, and the domain refuses the approval for it.
+    const outcome = approveRun(
+      db,
+      runId,
+      runActorOf(caller),
+      warnings.map((w) => w.key),
+    );
     if (options.json) {
       line(io.out, JSON.stringify({ run: outcome.run, approvals: outcome.approvals, warnings }, null, 2));
       return exitCodes.ok;

@@ -19,7 +19,8 @@ import {
   type EarlierPayroll,
 } from '../../payroll/duplicates';
 import type { RunProgress } from '../../payroll/engine';
-import { approveRun, createRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
+import { approveRun } from '../../payroll/run-approval';
+import { createRunFromFile, unfinishedRunFromFile, type PayrollRun } from '../../payroll/runs';
 import { approvalState, requireApprovedForSending } from '../../payroll/approvals';
 import type { SecretStore } from '../../secrets/secret-store';
 import { accessRefusal } from '../../transports/access';
@@ -215,7 +216,12 @@ function approveAsSinglePerson(
   if (accessRefusal('runs.approve', caller) !== null) return null;
   const warnings = printDuplicateWarnings(db, run.id, io);
   requireAcknowledged(run.id, warnings, acknowledged, '--acknowledge-warnings');
-  const outcome = approveRun(db, run.id, runActorOf(caller));
+  const outcome = approveRun(
+    db,
+    run.id,
+    runActorOf(caller),
+    warnings.map((w) => w.key),
+  );
   if (outcome.run.state !== 'approved') return null;
   line(
     io.err,

@@ -11,6 +11,7 @@ import { sql as accounts } from './007_accounts';
 import { sql as runApprovals } from './008_run_approvals';
 import { sql as auditHashKind } from './009_audit_hash_kind';
 import { sql as workerChanges } from './010_worker_changes';
+import { sql as retryRequests } from './011_retry_requests';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: '008_run_approvals', sql: runApprovals },
   { version: 9, name: '009_audit_hash_kind', sql: auditHashKind },
   { version: 10, name: '010_worker_changes', sql: workerChanges },
+  { version: 11, name: '011_retry_requests', sql: retryRequests },
 ];

@@ -27,6 +27,8 @@ import type { RunProgress } from './progress';
 import { ProgressStream, type ProgressListener } from './progress-stream';
 import { StatusChecks } from './status-checks';
 import * as control from './run-control';
+import { approveRequestedRetry } from '../retry-requests';
+import type { RunApprover } from '../runs';
 import { SendRate } from './rate';
 
 export interface PayoutEngineOptions {
@@ -215,6 +217,8 @@ export class PayoutEngine {
 
   /** Checks the float (Account Balance), then starts paying an approved run. */
   async startRun(runId: number, actor: string): Promise<void> {
+    // Refused before the balance is asked: a run short of its approvals is not sent, whatever the float.
+    control.requireStartable(this.#db, runId);
     const need = runFloatNeed(this.#db, runId);
     const available = await queryUtilityBalance(this.#db, this.#client, this.#source, this.#options.resultTimeoutMs);
     requireFloat(available, need, committedElsewhere(this.#db, runId));
@@ -240,6 +244,13 @@ export class PayoutEngine {
 
   approveRetry(runId: number, actor: string): number {
     const queued = control.approveRetry(this.#db, runId, actor, this.#iso());
+    this.#poke();
+    return queued;
+  }
+
+  /** An approver other than the officer who asked approves the open retry request (retry-requests.ts). */
+  approveRequestedRetry(runId: number, approver: RunApprover): number {
+    const { queued } = approveRequestedRetry(this.#db, runId, approver, new Date(this.#now()));
     this.#poke();
     return queued;
   }

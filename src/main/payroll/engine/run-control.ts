@@ -1,6 +1,13 @@
 // Run control in SQLite: start, pause, resume, cancel, approve a retry, and close a finished run.
 // Each is one transaction with its audit row. The stored state says where a run is in its life;
 // the display status is rolled up from the items (progress.ts).
+//
+// Starting and resuming send new payments, so both ask requireApprovedForSending first: a run
+// edited after approval, or short of the approvals its policy and total need, is refused whichever
+// door asks. A run made before approvals existed has no maker and no approvals: an `approved` or
+// `paused` one is refused with words saying to prepare it again. A `running` run is never stopped
+// here: crash recovery and the engine's loop finish what is already on the wire.
+import { requireApprovedForSending } from '../approvals';
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import { ConflictError, NotFoundError } from '../../../shared/errors';
@@ -24,13 +31,18 @@ function audit(
   appendAudit(db, { actor, action: `payroll_run.${action}`, entity: 'payroll_run', entityId: runId, details });
 }
 
+/** Throws unless the run is approved and still holds the approvals it needs to be sent. */
+export function requireStartable(db: ProfileDatabase, runId: number): void {
+  const state = runState(db, runId);
+  if (state !== 'approved') throw new ConflictError(`Only an approved run can be started; run ${runId} is ${state}`);
+  requireApprovedForSending(db, runId);
+}
+
 /** approved → running; its draft items are queued for sending. */
 export function beginRun(db: ProfileDatabase, runId: number, actor: string, nowIso: string): number {
   return db
     .transaction(() => {
-      const state = runState(db, runId);
-      if (state !== 'approved')
-        throw new ConflictError(`Only an approved run can be started; run ${runId} is ${state}`);
+      requireStartable(db, runId);
       db.prepare(
         `UPDATE payroll_runs SET state = 'running', started_at = ? WHERE id = ? AND ${stateGuard(runTransitions, 'running', ['approved'])}`,
       ).run(nowIso, runId);
@@ -61,6 +73,7 @@ export function resumeRun(db: ProfileDatabase, runId: number, actor: string): vo
   db.transaction(() => {
     const state = runState(db, runId);
     if (state !== 'paused') throw new ConflictError(`Only a paused run can be resumed; run ${runId} is ${state}`);
+    requireApprovedForSending(db, runId);
     db.prepare(
       `UPDATE payroll_runs SET state = 'running' WHERE id = ? AND ${stateGuard(runTransitions, 'running', ['paused'])}`,
     ).run(runId);

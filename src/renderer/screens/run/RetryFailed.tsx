@@ -1,44 +1,27 @@
-// "Retry failed": shows exactly which failed payments would be sent again, and sends them only
-// when the officer approves. Payments whose outcome is unknown are never in this list.
+// "Retry failed": shows exactly which failed payments would be sent again; the officer asks, and
+// an approver other than them approves (RetryRequest.tsx) before anything is sent. Payments whose
+// outcome is unknown are never in this list.
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { MethodOutput } from '../../../shared/contract';
 import { formatCount } from '../../../shared/format';
 import { formatMsisdn } from '../../../shared/phone';
 import { call } from '../../api';
-import { confirmMoneyMove } from '../../components/confirm-money';
 import { Money } from '../../components/Money';
-import type { PayingProfile } from '../../components/money-move';
 import { Problem } from '../../components/Problem';
 import { VirtualTable } from '../../components/VirtualTable';
 
 type RetryPreview = MethodOutput<'runs.retryFailed'>;
 type Row = RetryPreview['items'][number];
 
-export function RetryFailed({
-  preview,
-  profile,
-  onClose,
-  onSent,
-}: {
-  preview: RetryPreview;
-  profile: PayingProfile | null | undefined;
-  onClose(): void;
-  onSent(): void;
-}) {
+export function RetryFailed({ preview, onClose, onSent }: { preview: RetryPreview; onClose(): void; onSent(): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
-  async function approve() {
-    const sure = await confirmMoneyMove(
-      { kind: 'retry', amountCents: preview.amountCents, payments: preview.count },
-      { title: 'Send the failed payments again', confirmLabel: 'Send again now' },
-      profile,
-    );
-    if (!sure) return;
+  async function ask() {
     setBusy(true);
     try {
-      await call('runs.approveRetry', { runId: preview.runId });
+      await call('runs.requestRetry', { runId: preview.runId });
       onSent();
     } catch (failure) {
       setError(failure);
@@ -52,8 +35,8 @@ export function RetryFailed({
       <Stack>
         <Text size="sm">
           {formatCount(preview.count, 'payment')}, <Money cents={preview.amountCents} fw={600} />, estimated charges{' '}
-          <Money cents={preview.estimatedChargesCents} />. Each is sent as a new attempt; payments M-Pesa may still be
-          processing are not included.
+          <Money cents={preview.estimatedChargesCents} />. Each is sent as a new attempt once an approver other than you
+          approves; payments M-Pesa may still be processing are not included.
         </Text>
         <VirtualTable<Row>
           label="Payments to send again"
@@ -80,12 +63,12 @@ export function RetryFailed({
           </Button>
           <Button
             color="orange"
-            onClick={() => void approve()}
+            onClick={() => void ask()}
             loading={busy}
             disabled={preview.count === 0}
-            data-testid="approve-retry"
+            data-testid="ask-retry"
           >
-            Approve and send again
+            Ask an approver to send them again
           </Button>
         </Group>
       </Stack>

@@ -1,5 +1,5 @@
-// One payroll run from review to results: approve, send, watch it live, pause, resume or cancel,
-// retry what failed, export. Progress comes from the core's run.progress events.
+// One payroll run from review to results: approve (or wait for an approver), edit the draft, send
+// once approved, watch it live, pause, resume or cancel, ask for and approve a retry, export. Progress comes from the core's run.progress events.
 import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -18,14 +18,16 @@ import { useLedger } from '../../stores/ledger';
 import { useNavigation } from '../../stores/navigation';
 import { useRunProgress } from '../../stores/run-progress';
 import { NeedsAttention } from './NeedsAttention';
+import { DraftActions } from './DraftActions';
 import { RetryFailed } from './RetryFailed';
+import { RetryRequest } from './RetryRequest';
 import { RunProgressBar } from './RunProgressBar';
 import { RunResults } from './RunResults';
 import { RunReview } from './RunReview';
 import { statusColour, statusWords } from './status';
 import { formatMoney, formatNumber } from '../../../shared/format';
 
-type RunAction = Extract<MethodName, 'runs.approve' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
+type RunAction = Extract<MethodName, 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
 type ExportFormat = 'csv' | 'xlsx';
 type RetryPreview = MethodOutput<'runs.retryFailed'>;
 
@@ -39,6 +41,8 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
   const client = useQueryClient();
   const go = useNavigation((state) => state.go);
   const [retry, setRetry] = useState<RetryPreview | undefined>(undefined);
+  /** Keys of the duplicate warnings the approver has ticked on this screen. */
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(() => new Set());
   const run: RunView | undefined = review.value?.run;
   const { reload } = review;
 
@@ -125,16 +129,17 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
           )}
         </Group>
         <Group>
-          {state === 'draft' && (
-            <Button
-              onClick={() => void act('runs.approve', 'Run approved.')}
-              loading={busy === 'runs.approve'}
-              data-testid="approve-run"
-            >
-              Approve
-            </Button>
+          {review.value && (state === 'draft' || (state === 'approved' && !review.value.approval.canSend)) && (
+            <DraftActions
+              review={review.value}
+              ticked={ticked}
+              onChanged={() => {
+                void reload();
+                void call('runs.progress', { runId }).then(remember, () => undefined);
+              }}
+            />
           )}
-          {state === 'approved' && (
+          {state === 'approved' && review.value?.approval.canSend === true && (
             <Button
               onClick={() => void act('runs.start', 'Sending started.')}
               loading={busy === 'runs.start'}
@@ -173,17 +178,20 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               Cancel the rest
             </Button>
           )}
-          {(state === 'completed' || state === 'cancelled') && (run?.counts.failed ?? 0) > 0 && (
-            <Button
-              variant="light"
-              color="orange"
-              onClick={() => void retryFailed()}
-              loading={busy === 'retry'}
-              data-testid="retry-failed"
-            >
-              Retry failed ({formatNumber(run?.counts.failed ?? 0)})
-            </Button>
-          )}
+          {(state === 'completed' || state === 'cancelled') &&
+            (run?.counts.failed ?? 0) > 0 &&
+            review.value?.viewer.mayAskRetry === true &&
+            review.value.retryRequest === null && (
+              <Button
+                variant="light"
+                color="orange"
+                onClick={() => void retryFailed()}
+                loading={busy === 'retry'}
+                data-testid="retry-failed"
+              >
+                Retry failed ({formatNumber(run?.counts.failed ?? 0)})
+              </Button>
+            )}
           {(run?.counts.failed ?? 0) > 0 && (
             <Button
               variant="subtle"
@@ -230,7 +238,35 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
           )}
         </Text>
       )}
-      {review.value && (state === 'draft' || state === 'approved') && <RunReview review={review.value} />}
+      {review.value && state === 'approved' && !review.value.approval.canSend && (
+        <Text c="red" data-testid="send-blocked">
+          {review.value.approval.blocker}
+        </Text>
+      )}
+      {review.value && (state === 'draft' || state === 'approved') && (
+        <RunReview
+          review={review.value}
+          ticked={ticked}
+          onTick={(key, checked) =>
+            setTicked((before) => {
+              const next = new Set(before);
+              if (checked) next.add(key);
+              else next.delete(key);
+              return next;
+            })
+          }
+        />
+      )}
+      {review.value && (
+        <RetryRequest
+          review={review.value}
+          profile={profile}
+          onSent={() => {
+            void reload();
+            void call('runs.progress', { runId }).then(remember, () => undefined);
+          }}
+        />
+      )}
       {progress && state !== 'draft' && (
         <Card withBorder p="md">
           <RunProgressBar progress={progress} />
@@ -275,7 +311,6 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
       {retry && (
         <RetryFailed
           preview={retry}
-          profile={profile}
           onClose={() => setRetry(undefined)}
           onSent={() => {
             setRetry(undefined);

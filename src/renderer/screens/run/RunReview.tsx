@@ -1,15 +1,27 @@
-// The review before approval: what the run pays, its charges, whether the float covers it, rows
-// that could pay someone twice, other runs paying this same payroll, and rows of the file that
-// were left out.
+// The review before approval: what the run pays, its charges, whether the float covers it, who
+// approved and who is still needed, rows that could pay someone twice (each ticked on its own),
+// every line and what changed since these people were last paid, other runs paying this same
+// payroll, and rows of the file that were left out.
 import { Alert, Card, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import type { MethodOutput } from '../../../shared/contract';
-import { formatMsisdn } from '../../../shared/phone';
 import { Money } from '../../components/Money';
 import { formatCount, formatNumber } from '../../../shared/format';
+import { ApprovalState } from './ApprovalState';
+import { DuplicateWarnings } from './DuplicateWarnings';
+import { ReviewLines } from './ReviewLines';
 
 type Review = MethodOutput<'runs.review'>;
 
-export function RunReview({ review }: { review: Review }) {
+export function RunReview({
+  review,
+  ticked,
+  onTick,
+}: {
+  review: Review;
+  /** Keys of the duplicate warnings the approver has ticked. */
+  ticked: ReadonlySet<string>;
+  onTick(key: string, checked: boolean): void;
+}) {
   const { run, charges, floatCheck, duplicateWarnings, leftOutRows, earlierRuns } = review;
   return (
     <Stack data-testid="run-review">
@@ -64,29 +76,14 @@ export function RunReview({ review }: { review: Review }) {
           </List>
         </Alert>
       )}
-      {duplicateWarnings.length > 0 && (
-        <Alert
-          color="orange"
-          variant="light"
-          title={formatCount(duplicateWarnings.length, 'possible double payment')}
-          data-testid="duplicate-warnings"
-        >
-          <Table>
-            <Table.Tbody>
-              {duplicateWarnings.map((warning) => (
-                <Table.Tr key={warning.itemId}>
-                  <Table.Td>{warning.name}</Table.Td>
-                  <Table.Td>{formatMsisdn(warning.phone)}</Table.Td>
-                  <Table.Td ta="right">
-                    <Money cents={warning.amountCents} />
-                  </Table.Td>
-                  <Table.Td>{warning.message}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Alert>
-      )}
+      <ApprovalState approval={review.approval} />
+      <DuplicateWarnings
+        warnings={duplicateWarnings}
+        canTick={review.viewer.mayApprove}
+        ticked={ticked}
+        onTick={onTick}
+      />
+      <ReviewLines runId={run.id} mayEdit={review.viewer.mayEdit} counts={review.changeCounts} />
       {leftOutRows.length > 0 && (
         <Card withBorder p="sm">
           <Title order={3} size="h5" mb={4}>

@@ -7,6 +7,7 @@ import { PayoutEngine, type PayoutEngineOptions } from '../../../../src/main/pay
 import { createRandom } from '../../../../src/simulator/random';
 import { startSimulator, type RunningSimulator, type SimulatorFaults } from '../../../../src/simulator';
 import { tempFolder } from '../../db/temp-folder';
+import { recordSignOff } from '../../../helpers/people';
 
 export interface Worker {
   name: string;
@@ -101,7 +102,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   };
 }
 
-/** Inserts an approved run with one item per worker; returns the run id. */
+/** Inserts an approved run (maker and approval on record) with one item per worker; returns the run id. */
 export function approvedRun(db: ProfileDatabase, workers: readonly Worker[], title = 'November salaries'): number {
   return db
     .transaction(() => {
@@ -114,6 +115,7 @@ export function approvedRun(db: ProfileDatabase, workers: readonly Worker[], tit
         `INSERT INTO payroll_items (run_id, line_number, name, phone, amount_cents) VALUES (?, ?, ?, ?, ?)`,
       );
       workers.forEach((w, i) => insert.run(runId, i + 1, w.name, w.phone, w.amountCents));
+      recordSignOff(db, runId);
       return runId;
     })
     .immediate();

@@ -23,6 +23,7 @@ import {
 import { itemStates, runStates, type ItemState, type RunState } from '../../../../src/main/payroll/status';
 import { itemTransitions, runTransitions } from '../../../../src/main/payroll/transitions';
 import { tempFolder } from '../../db/temp-folder';
+import { recordSignOff } from '../../../helpers/people';
 
 const folder = tempFolder('mshahara-guards-');
 const now = '2026-11-21T10:00:00.000Z';
@@ -51,6 +52,8 @@ function seed(
       )
       .run(runId, item).lastInsertRowid,
   );
+  // A maker and an approval on record, so starting and resuming meet the approval check.
+  recordSignOff(db, runId);
   const attemptId =
     attempt === undefined
       ? 0
