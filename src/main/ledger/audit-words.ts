@@ -50,6 +50,8 @@ const actionWords: Readonly<Record<string, Words>> = {
   'account.password_reset': (f) => `reset the password of ${account(f)}`,
   'account.password_changed': (f) => `changed the password of ${account(f)}`,
   'account.signed_in': (f) => `${account(f)} signed in`,
+  'account.signed_out': (f) => `${account(f)} signed out`,
+  'account.demo_people_added': () => 'added the demo’s sample officer, approver and accountant',
   'account.signin_failed': (f) => `a sign-in as ${account(f)} failed`,
   'account.locked_out': (f) => `locked ${account(f)} out after failed sign-ins`,
   'account.totp_enrolment_started': (f) => `began setting up a second factor for ${account(f)}`,
@@ -60,6 +62,10 @@ const actionWords: Readonly<Record<string, Words>> = {
   'settings.amount_limits': () => 'changed the payment amount limits',
   'worker.added': (f) => `added the worker ${text(f.details.name) ?? number(f).trim()}`,
   'worker.edited': (f) => `edited worker${number(f)}`,
+  'worker.phone_change_requested': (f) => `changed the M-Pesa number of worker${number(f)}, for an approver to approve`,
+  'worker.phone_change_approved': (f) => `approved the new M-Pesa number of worker${number(f)}`,
+  'worker.phone_change_rejected': (f) => `rejected the new M-Pesa number of worker${number(f)}; the old one is back`,
+  'worker.phone_change_withdrawn': (f) => `replaced a waiting new M-Pesa number of worker${number(f)}`,
   'worker.archived': (f) => `deactivated the worker ${text(f.details.name) ?? number(f).trim()}`,
   'worker.restored': (f) => `restored the worker ${text(f.details.name) ?? number(f).trim()}`,
   'workers.imported': (f) =>
@@ -75,6 +81,11 @@ const actionWords: Readonly<Record<string, Words>> = {
   'payroll_run.resumed': runWords('resumed'),
   'payroll_run.cancelled': runWords('cancelled'),
   'payroll_run.retry_approved': (f) => `approved a retry of payroll run${number(f)}`,
+  'payroll_run.retry_requested': (f) => `asked for the failed payments of payroll run${number(f)} to be sent again`,
+  'payroll_run.retry_request_approved': (f) => `approved sending the failed payments of payroll run${number(f)} again`,
+  'payroll_run.retry_request_set_aside': (f) =>
+    `set aside a retry request of payroll run${number(f)}: its lines changed`,
+  'payroll_run.discarded': runWords('discarded'),
   'payroll_run.completed': (f) => `payroll run${number(f)} finished`,
   'payroll_item.edited': (f) => `changed a line of payroll run${runOf(f)}`,
   'payroll_item.removed': (f) => `removed ${text(f.details.name) ?? 'a line'} from payroll run${runOf(f)}`,
@@ -184,5 +195,7 @@ export function auditChanges(details: Record<string, unknown>): AuditChange[] {
   }
   if ('fromCents' in details || 'toCents' in details)
     return [change('amountCents', details.fromCents, details.toCents)];
+  if (typeof details.changeId === 'number' && ('from' in details || 'to' in details))
+    return [change('phone', details.from, details.to)];
   return [];
 }

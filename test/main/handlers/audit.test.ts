@@ -41,12 +41,14 @@ describe('audit methods', () => {
       total: number;
       actors: { actor: string }[];
     }>(as(people.auditor, 'audit.list', { filter: { actor: 'amina', entity: 'worker' } }));
-    expect(listed.total).toBe(2);
+    expect(listed.total).toBe(3);
     expect(listed.entries.map((e) => [e.actor, e.actorName, e.words])).toEqual([
+      ['amina', 'Amina Odhiambo', `changed the M-Pesa number of worker #${added.id}, for an approver to approve`],
       ['amina', 'Amina Odhiambo', `edited worker #${added.id}`],
       ['amina', 'Amina Odhiambo', 'added the worker Wambũi Njoroge'],
     ]);
     expect(listed.entries[0]?.changes).toEqual([{ field: 'Phone', before: '0712 345 678', after: '0799 888 777' }]);
+    expect(listed.entries[1]?.changes).toEqual([{ field: 'Phone', before: '0712 345 678', after: '0799 888 777' }]);
     expect(listed.actors.map((a) => a.actor)).toContain('amina');
   });
 
@@ -73,10 +75,11 @@ describe('audit methods', () => {
     const rows = parse(text, { columns: true, bom: true }) as Record<string, string>[];
     expect(file.rows).toBe(rows.length);
     expect(rows.map((r) => r['What'])).toEqual([
+      expect.stringMatching(/^changed the M-Pesa number of worker #/),
       expect.stringMatching(/^edited worker #/),
       'added the worker Wambũi Njoroge',
     ]);
-    expect(rows[0]).toMatchObject({ Before: 'Phone: 0712 345 678', After: 'Phone: 0799 888 777' });
+    expect(rows[1]).toMatchObject({ Before: 'Phone: 0712 345 678', After: 'Phone: 0799 888 777' });
     expect(text).not.toContain(testPassword);
   });
 

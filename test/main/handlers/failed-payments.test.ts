@@ -55,6 +55,8 @@ describe('reports.failedPayments', () => {
     });
 
     const retried = t.next('run.ended', (e) => e.runId === run.id);
+    // The officer asks; an approver other than the one who asked approves.
+    await t.call('runs.requestRetry', { runId: run.id });
     await t.call('runs.approveRetry', { runId: run.id });
     expect(await retried).toMatchObject({ failedCount: 0 });
     const after = await t.call('reports.failedPayments', { filter: { runId: run.id } });

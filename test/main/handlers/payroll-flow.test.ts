@@ -71,11 +71,19 @@ describe('a payroll through the contract, demo profile', () => {
     expect(review.floatCheck.requiredCents).toBe(run.totals.amountCents + review.charges.estimatedCents);
   });
 
-  it('refuses to approve above the officer’s run limit, and approves within it', async () => {
+  it('needs a second approver above the run total the admin set, and the maker is none of them', async () => {
     await t.call('settings.update', { amountLimits: { runMaxCents: 1_000_00 } });
-    await expect(t.call('runs.approve', { runId })).rejects.toThrow(/above your run limit of KES 1,000.00/);
+    const people = await t.people();
+    const maker = await t.callAs({ ...people.officer, roles: ['payroll-officer', 'approver'] }, 'runs.approve', {
+      runId,
+    }).catch((error: { contractError?: { code?: string } }) => error.contractError);
+    expect(maker).toMatchObject({ code: 'maker_cannot_approve' });
+    const first = await t.callAs(people.approver, 'runs.approve', { runId });
+    expect(first.state).toBe('draft');
+    expect((await t.call('runs.review', { runId })).approval.blocker).toMatch(/1 more approval/);
+    const second = await t.callAs(people.secondApprover, 'runs.approve', { runId });
+    expect(second.state).toBe('approved');
     await t.call('settings.update', { amountLimits: { runMaxCents: null } });
-    expect((await t.call('runs.approve', { runId })).state).toBe('approved');
   });
 
   it('sends, reports progress, announces the end, and pays every valid row exactly once', async () => {

@@ -113,6 +113,8 @@ describe('a run where some people cannot be paid', () => {
     );
 
     ended = t.next('run.ended', (e) => e.runId === run.id);
+    // The officer asks; an approver other than the one who asked approves.
+    await t.call('runs.requestRetry', { runId: run.id });
     const approved = await t.call('runs.approveRetry', { runId: run.id });
     expect(approved.queued).toBe(2);
     await ended;

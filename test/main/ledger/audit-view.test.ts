@@ -79,8 +79,8 @@ const words = (filter: AuditFilter = {}) => list(filter).entries.map((e) => e.wo
 describe('listAuditEntries', () => {
   it('lists every entry newest first with who, their name and what in words', () => {
     const { entries, total } = list();
-    expect(total).toBe(8);
-    expect(entries.map((e) => e.id)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(total).toBe(9);
+    expect(entries.map((e) => e.id)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
     expect(entries[1]).toMatchObject({
       actor: 'baraka',
       actorName: 'Baraka Mwangi',
@@ -95,6 +95,7 @@ describe('listAuditEntries', () => {
       'changed the roles of halima',
       'added the account halima',
       'changed who approves payroll runs',
+      'changed the M-Pesa number of worker #1, for an approver to approve',
       'edited worker #1',
       'added the worker Otieno Ouma',
       'added the worker Wambũi Njoroge',
@@ -115,7 +116,7 @@ describe('listAuditEntries', () => {
   });
 
   it('narrows by who, ignoring case', () => {
-    expect(list({ actor: 'AMINA' }).entries.map((e) => e.id)).toEqual([3, 2, 1]);
+    expect(list({ actor: 'AMINA' }).entries.map((e) => e.id)).toEqual([4, 3, 2, 1]);
     expect(list({ actor: 'wanjiru' }).total).toBe(3);
     expect(list({ actor: 'nobody' }).total).toBe(0);
   });
@@ -126,22 +127,23 @@ describe('listAuditEntries', () => {
       'account.roles_changed',
       'account.added',
     ]);
-    expect(list({ entity: 'worker', entityId: '1' }).entries.map((e) => e.id)).toEqual([3, 1]);
+    expect(list({ entity: 'worker', entityId: '1' }).entries.map((e) => e.id)).toEqual([4, 3, 1]);
     expect(list({ entityId: '12' }).entries.map((e) => e.words)).toEqual(['approved payroll run #12']);
   });
 
   it('narrows by Nairobi days, both ends inclusive', () => {
-    expect(list({ from: '2026-11-02', to: '2026-11-02' }).entries.map((e) => e.id)).toEqual([3, 2, 1]);
-    expect(list({ from: '2026-11-03', to: '2026-11-03' }).entries.map((e) => e.id)).toEqual([6, 5, 4]);
-    expect(list({ from: '2026-11-04' }).entries.map((e) => e.id)).toEqual([8, 7]);
-    expect(list({ to: '2026-11-03' }).total).toBe(6);
+    expect(list({ from: '2026-11-02', to: '2026-11-02' }).entries.map((e) => e.id)).toEqual([4, 3, 2, 1]);
+    expect(list({ from: '2026-11-03', to: '2026-11-03' }).entries.map((e) => e.id)).toEqual([7, 6, 5]);
+    expect(list({ from: '2026-11-04' }).entries.map((e) => e.id)).toEqual([9, 8]);
+    expect(list({ to: '2026-11-03' }).total).toBe(7);
     expect(() => list({ from: '2026-11-04', to: '2026-11-03' })).toThrow(/start date/);
   });
 
   it('searches who, their name, what and the details, ignoring case and accents', () => {
     expect(words({ search: 'wambui' })).toEqual(['added the worker Wambũi Njoroge']);
-    expect(list({ search: 'BARAKA mwangi' }).entries.map((e) => e.id)).toEqual([7]);
-    expect(list({ search: '254799888777' }).entries.map((e) => e.id)).toEqual([3]);
+    expect(list({ search: 'BARAKA mwangi' }).entries.map((e) => e.id)).toEqual([8]);
+    // The edit, and the change of number waiting for an approver, both carry the new number.
+    expect(list({ search: '254799888777' }).entries.map((e) => e.id)).toEqual([4, 3]);
     // A LIKE wildcard typed by a person is a plain character.
     expect(list({ search: '%' }).total).toBe(0);
   });
@@ -149,9 +151,9 @@ describe('listAuditEntries', () => {
   it('pages through the filtered set with its total', () => {
     const first = list({}, { limit: 3, offset: 0 });
     const second = list({}, { limit: 3, offset: 3 });
-    expect(first.total).toBe(8);
-    expect(first.entries.map((e) => e.id)).toEqual([8, 7, 6]);
-    expect(second.entries.map((e) => e.id)).toEqual([5, 4, 3]);
+    expect(first.total).toBe(9);
+    expect(first.entries.map((e) => e.id)).toEqual([9, 8, 7]);
+    expect(second.entries.map((e) => e.id)).toEqual([6, 5, 4]);
   });
 });
 
@@ -163,8 +165,8 @@ describe('exportAuditLog', () => {
     const text = await readFile(file, 'utf8');
     const rows = parse(text, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows.map((r) => [r['Entry'], r['Who'], r['What']])).toEqual([
-      ['6', 'wanjiru', 'changed the roles of halima'],
-      ['5', 'wanjiru', 'added the account halima'],
+      ['7', 'wanjiru', 'changed the roles of halima'],
+      ['6', 'wanjiru', 'added the account halima'],
     ]);
     expect(rows[0]).toMatchObject({
       Name: 'Wanjiru Kamau',
@@ -179,11 +181,11 @@ describe('exportAuditLog', () => {
 
   it('writes every row to XLSX', async () => {
     const file = temp.path('audit.xlsx');
-    expect(await exportAuditLog(db, file, { format: 'xlsx', filter: {} })).toBe(8);
+    expect(await exportAuditLog(db, file, { format: 'xlsx', filter: {} })).toBe(9);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     const sheet = book.getWorksheet('Audit log');
-    expect(sheet?.rowCount).toBe(9);
+    expect(sheet?.rowCount).toBe(10);
     expect(sheet?.getRow(2).getCell(5).value).toBe('relay.something_new');
     expect(sheet?.getRow(3).getCell(5).value).toBe('approved payroll run #12');
   });
@@ -195,7 +197,7 @@ function dropGuards(): void {
 
 describe('verifyAuditLog', () => {
   it('answers ok with the number of entries while the chain holds', async () => {
-    expect(await verifyAuditLog(db)).toEqual({ ok: true, entries: 8 });
+    expect(await verifyAuditLog(db)).toEqual({ ok: true, entries: 9 });
   });
 
   it('names a row whose details were edited in SQLite, by id, time and words', async () => {
@@ -213,12 +215,12 @@ describe('verifyAuditLog', () => {
   });
 
   it('names the first row rewritten with a recomputed plain hash under a keyed chain', async () => {
-    // The profile's key arrives after entry 8; entries from then on are keyed.
-    registerAuditSeal(db, { key: randomBytes(32), unkeyedThrough: 8 });
+    // The profile's key arrives after entry 9; entries from then on are keyed.
+    registerAuditSeal(db, { key: randomBytes(32), unkeyedThrough: 9 });
     appendAudit(db, { actor: 'wanjiru', action: 'account.disabled', entity: 'account', entityId: 7, details: {} });
     appendAudit(db, { actor: 'wanjiru', action: 'account.enabled', entity: 'account', entityId: 7, details: {} });
-    expect(await verifyAuditLog(db)).toEqual({ ok: true, entries: 10 });
-    // Someone without the key edits entry 9 and seals it again with plain sha256, then entry 10.
+    expect(await verifyAuditLog(db)).toEqual({ ok: true, entries: 11 });
+    // Someone without the key edits entry 10 and seals it again with plain sha256, then entry 11.
     dropGuards();
     type Row = {
       id: number;
@@ -230,10 +232,10 @@ describe('verifyAuditLog', () => {
       details: string;
       prev_hash: string;
     };
-    const rows = db.prepare('SELECT * FROM audit_log WHERE id >= 9 ORDER BY id').all() as Row[];
+    const rows = db.prepare('SELECT * FROM audit_log WHERE id >= 10 ORDER BY id').all() as Row[];
     let prev = rows[0]!.prev_hash;
     for (const row of rows) {
-      const details = row.id === 9 ? { forged: true } : (JSON.parse(row.details) as unknown);
+      const details = row.id === 10 ? { forged: true } : (JSON.parse(row.details) as unknown);
       const hash = auditEntryHash(prev, {
         at: row.at,
         actor: row.actor,
@@ -251,7 +253,7 @@ describe('verifyAuditLog', () => {
       prev = hash;
     }
     const verdict = await verifyAuditLog(db);
-    expect(verdict).toMatchObject({ ok: false, entryId: 9, problem: 'rebuilt', words: 'disabled the account #7' });
-    expect(verdict.ok === false && verdict.message).toContain('entry 9');
+    expect(verdict).toMatchObject({ ok: false, entryId: 10, problem: 'rebuilt', words: 'disabled the account #7' });
+    expect(verdict.ok === false && verdict.message).toContain('entry 10');
   });
 });
