@@ -14,6 +14,7 @@ import { startRelay, type RunningRelay } from '../../src/relay-server/server';
 import { startSimulator, type PaymentRecord, type RunningSimulator, type SimulatorFaults } from '../../src/simulator';
 import { createRandom } from '../../src/simulator/random';
 import { startPrivateKeyring, type PrivateKeyring } from '../helpers/keyring';
+import { seedPeople, testPassword } from '../helpers/people';
 import { payrollLines, writePayrollCsv, type PayrollLine } from './payroll-file';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
@@ -185,6 +186,16 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     writePayrollCsv(file, lines);
     const init = startLife(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl], dataDir);
     if ((await init.exited) !== 0) throw new Error(`init failed: ${init.stderr}`);
+    // The people who pay: an officer prepares and sends the run, an approver approves it and its
+    // retries (nobody moves money alone); each command runs as one of them, by name.
+    const peopleDb = openDatabase(profileDatabasePath('demo', dataDir));
+    let people: Awaited<ReturnType<typeof seedPeople>>;
+    try {
+      people = await seedPeople(peopleDb);
+    } finally {
+      closeDatabase(peopleDb);
+    }
+    childEnv.MSHAHARA_PASSWORD = testPassword;
     if (scenario.callbacks === 'relay') {
       keyring = await startPrivateKeyring();
       Object.assign(childEnv, keyring.env);
@@ -196,10 +207,14 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         adminToken,
         rateLimit: { hooksPerMinute: null, pullPerMinute: null },
       });
-      const setup = startLife(['relay', 'register', '--profile', 'demo', '--relay-url', relay.url], dataDir, {
-        ...childEnv,
-        MSHAHARA_RELAY_ADMIN_TOKEN: adminToken,
-      });
+      const setup = startLife(
+        ['relay', 'register', '--profile', 'demo', '--relay-url', relay.url, '--user', people.admin.username],
+        dataDir,
+        {
+          ...childEnv,
+          MSHAHARA_RELAY_ADMIN_TOKEN: adminToken,
+        },
+      );
       if ((await setup.exited) !== 0) throw new Error(`relay register failed: ${setup.stderr}`);
       log(`relay at ${relay.url}: ${setup.stderr.trim()}`);
     }
@@ -214,8 +229,26 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       '--result-timeout',
       String(scenario.resultTimeoutSeconds),
     ];
-    const payArgs = ['pay', file, ...tuning, '--yes', ...(scenario.extraPayArgs ?? [])];
-    const retryArgs = ['runs', 'retry', '1', ...tuning, '--yes'];
+    const payArgs = [
+      'pay',
+      file,
+      ...tuning,
+      '--yes',
+      '--user',
+      people.officer.username,
+      ...(scenario.extraPayArgs ?? []),
+    ];
+    const retryArgs = ['runs', 'retry', '1', ...tuning, '--yes', '--user', people.approver.username];
+    // The first pay makes the run and waits for approval (exit 3, nothing sent); the approver
+    // approves it; from then on every life pays.
+    const prepared = startLife(payArgs, dataDir, childEnv);
+    if ((await prepared.exited) !== 3) throw new Error(`pay did not wait for approval: ${prepared.stderr}`);
+    const approved = startLife(
+      ['runs', 'approve', '1', '--profile', 'demo', '--acknowledge-warnings', '--user', people.approver.username],
+      dataDir,
+      childEnv,
+    );
+    if ((await approved.exited) !== 0) throw new Error(`runs approve failed: ${approved.stderr}`);
     const where = ['--profile', 'demo', '--base-url', simulator.baseUrl];
     const profileDb = profileDatabasePath('demo', dataDir);
     let kills = 0;

@@ -1,5 +1,6 @@
 // `npm run cli -- <command>`: Mshahara without a window, for automation and for the crash test.
-// Exit codes: 0 done, 1 an error with a readable message, 2 the command line itself is wrong.
+// Exit codes: 0 done, 1 an error with a readable message, 2 the command line itself is wrong,
+// 3 a payroll run waits for approval by someone else (pay, runs start).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
@@ -17,8 +18,11 @@ Commands:
                    creates its first admin, --approvals 1|2|3 sets who approves payroll runs
   users            add, list, disable accounts and reset passwords (admins only)
   workers import   import workers from a CSV or XLSX file
-  pay              pay everyone in a payroll file; run it again after a crash to resume
+  pay              pay everyone in a payroll file once it is approved; run it again after
+                   the approval, or after a crash to resume
   runs show        show a payroll run (--json for machines)
+  runs approve     approve a payroll run (an approver other than its maker)
+  runs start       send a payroll run that holds every approval it needs
   runs retry       retry a run's failed payments (Retry failed), then wait like pay
   runs cancel      cancel a run's payments not sent yet; pause and resume a run
   runs attention   the payments waiting for a person, and what each lacks
@@ -33,8 +37,12 @@ Commands:
   reconcile        show, finish or list reconciliations of an account for a period
   audit            check the audit log (verify) or list who did what (list, --export)
 
-Every command takes --profile <name> (default: demo) and --help. Commands that change accounts
-take --user <name>; the password comes from MSHAHARA_PASSWORD or a prompt without echo.
+Every command takes --profile <name> (default: demo) and --help. Every command that changes
+anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
+prompt without echo) and is refused unless their role may do it, as in the app. Reading and
+exporting need no --user, except the audit log (an auditor or an admin, by --user).
+Exit codes: 0 done; 1 an error or a refusal (the reason on stderr); 2 the command line is wrong;
+3 a payroll run waits for approval (pay and runs start say which run and who must approve it).
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
 `;
 

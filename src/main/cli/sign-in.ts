@@ -1,6 +1,7 @@
 // Who is acting on the command line: `--user <name>` and a password from MSHAHARA_PASSWORD or a
 // hidden prompt, checked by the same sign-in as the app (slow-down, lock-out, second factor). A
 // password is never a flag (it would stay in the shell history) and is never printed.
+import type { Caller } from '../../shared/contract/access';
 import { ForbiddenError, ValidationError } from '../../shared/errors';
 import type { ProfileDatabase } from '../db';
 import type { SecretStore } from '../secrets/secret-store';
@@ -62,6 +63,20 @@ export async function signInAs(
   io: CliIo,
   username: string,
 ): Promise<string> {
+  return (await signInCaller(db, profile, secrets, io, username)).username;
+}
+
+/**
+ * Signs `username` in as signInAs does, and answers the person as every door knows them: their
+ * account, name and roles, for the same access check the contract makes.
+ */
+export async function signInCaller(
+  db: ProfileDatabase,
+  profile: string,
+  secrets: () => SecretStore,
+  io: CliIo,
+  username: string,
+): Promise<Caller> {
   const password = await actingPassword(io, username);
   const keychain = {
     get store() {
@@ -83,5 +98,6 @@ export async function signInAs(
       `${result.account.username} must choose their own password before doing anything else: run "users password --user ${result.account.username}" with the current password in ${passwordVariable} and the new one in ${newPasswordVariable}.`,
       { code: 'must_change_password' },
     );
-  return result.account.username;
+  const { account } = result;
+  return { accountId: account.id, username: account.username, displayName: account.displayName, roles: result.roles };
 }

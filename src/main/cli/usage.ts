@@ -2,7 +2,11 @@
 // parseArgs wrapper every command shares (unknown flags and missing values are usage errors).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export const exitCodes = { ok: 0, error: 1, usage: 2 } as const;
+/**
+ * 0 done; 1 an error or a refusal, with a readable message; 2 the command line itself is wrong;
+ * 3 a payroll run waits for approval by someone else (pay says which run and who).
+ */
+export const exitCodes = { ok: 0, error: 1, usage: 2, approvalNeeded: 3 } as const;
 
 /** The command line itself is wrong: exit 2 with the command's help. */
 export class UsageError extends Error {

@@ -10,7 +10,7 @@ import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath, profileFolder } from '../../../src/main/profiles';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
-import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { cli, freshDataFolderEachTest, payApproved, seedCliPeople, signedIn } from './cli-helpers';
 import { approveAsPolicyNeeds } from '../../helpers/people';
 
 let simulator: RunningSimulator;
@@ -21,7 +21,8 @@ beforeAll(async () => {
 afterAll(() => simulator.close());
 const folder = freshDataFolderEachTest();
 
-const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets: folder.secrets, env });
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  cli(argv, { secrets: folder.secrets, env: { ...signedIn, ...env } });
 
 function payrollFile(count: number, seed: number): { file: string; lines: PayrollLine[] } {
   const lines = payrollLines(count, seed);
@@ -118,7 +119,8 @@ describe('command line', () => {
       }
     };
     expect(countWorkers()).toEqual([]);
-    const imported = await run(['workers', 'import', file, '--yes']);
+    await seedCliPeople();
+    const imported = await run(['workers', 'import', file, '--yes', '--user', 'amina']);
     expect(imported.out).toContain('Imported 2 workers');
     expect(countWorkers()).toEqual([
       { phone: '254110123456', cents: 200000 },
@@ -129,7 +131,8 @@ describe('command line', () => {
   it('reads a payroll file as the screens do: an amount far from a saved worker’s usual pay is flagged', async () => {
     const workers = join(folder.dataDir, 'workers.csv');
     writeFileSync(workers, 'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"15,000",Nov\n');
-    expect((await run(['workers', 'import', workers, '--yes'])).code).toBe(0);
+    await seedCliPeople();
+    expect((await run(['workers', 'import', workers, '--yes', '--user', 'amina'])).code).toBe(0);
     const payroll = join(folder.dataDir, 'december.csv');
     writeFileSync(payroll, 'name,phone,amount,reference\nAchieng Otieno,0712 345 678,"150,000",Dec\n');
     const preview = await run(['pay', payroll, '--base-url', simulator.baseUrl]);
@@ -143,7 +146,7 @@ describe('command line', () => {
 
   it('pays a file once: everyone exactly once with the right amount; paying it again is refused', async () => {
     const { file, lines } = payrollFile(12, 501);
-    const paid = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);
+    const paid = await payApproved(run, [file, '--base-url', simulator.baseUrl, '--rate', '50']);
     expect(paid.err).toContain('Paying run #1');
     expect(paid.code).toBe(0);
     expect(paid.out).toContain('12 of 12 paid');
@@ -153,7 +156,7 @@ describe('command line', () => {
       lines.map((l) => [l.phone, l.amountCents]).sort(),
     );
 
-    const again = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl]);
+    const again = await run(['pay', file, '--yes', '--user', 'amina', '--base-url', simulator.baseUrl]);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(
       /Nothing sent: this payroll was paid before[\s\S]*Payroll run #1 "Payroll from payroll-501.csv" \(completed\) was made from the same file: 12 of 12 paid[\s\S]*add --pay-again/,
@@ -197,7 +200,8 @@ describe('command line', () => {
     } finally {
       closeDatabase(db);
     }
-    const resumed = await run(['pay', file, '--yes']);
+    await seedCliPeople();
+    const resumed = await run(['pay', file, '--yes', '--user', 'amina']);
     expect(resumed.err).toContain('Resuming payroll run #1 (approved)');
     expect(resumed.code).toBe(0);
     await simulator.callbacksIdle();
@@ -211,7 +215,8 @@ describe('command line', () => {
   });
 
   it('asks M-Pesa for the balances and prints each account when the callback arrives', async () => {
-    const result = await run(['balance', '--base-url', simulator.baseUrl, '--json']);
+    await seedCliPeople();
+    const result = await run(['balance', '--base-url', simulator.baseUrl, '--json', '--user', 'chebet']);
     expect(result.code).toBe(0);
     const accounts = JSON.parse(result.out) as Array<{ account: string; availableCents: number }>;
     const utility = accounts.find((a) => a.account === 'Utility Account');
@@ -221,7 +226,7 @@ describe('command line', () => {
 
   it('starts the simulator in this process for a demo profile without a base URL', async () => {
     const { file } = payrollFile(3, 503);
-    const result = await run(['pay', file, '--yes']);
+    const result = await payApproved(run, [file]);
     expect(result.code).toBe(0);
     expect(result.out).toContain('3 of 3 paid');
   });

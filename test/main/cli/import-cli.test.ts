@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../../src/main/db';
 import { previewPayrollFile } from '../../../src/main/payroll/import';
 import { profileDatabasePath } from '../../../src/main/profiles';
-import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { cli, freshDataFolderEachTest, seedCliPeople, signedIn } from './cli-helpers';
 
 const folder = freshDataFolderEachTest();
-const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
+const run = (argv: string[]) => cli(argv, { secrets: folder.secrets, env: signedIn });
 
 function savedWorkers(): unknown[] {
   const db = openDatabase(profileDatabasePath('demo'));
@@ -56,7 +56,17 @@ describe('import from the command line', () => {
     expect(refused.err).toContain(
       'The file has no name, phone columns; titles not recognised: "Jina", "Simu", "Mshahara"',
     );
-    const imported = await run(['workers', 'import', file, '--map', 'name=2,phone=3,amount=4', '--yes']);
+    await seedCliPeople();
+    const imported = await run([
+      'workers',
+      'import',
+      file,
+      '--map',
+      'name=2,phone=3,amount=4',
+      '--yes',
+      '--user',
+      'amina',
+    ]);
     expect(imported.err).toBe('');
     expect(imported.out).toContain('2 valid rows, total KES 2,000.00.');
     expect(imported.out).toContain('Imported 2 workers.');

@@ -12,7 +12,7 @@ import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath } from '../../../src/main/profiles';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
-import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { cli, freshDataFolderEachTest, payApproved, seedCliPeople, signedIn } from './cli-helpers';
 import { approveAsPolicyNeeds } from '../../helpers/people';
 
 let simulator: RunningSimulator;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulator.close());
 const folder = freshDataFolderEachTest();
-const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
+const run = (argv: string[]) => cli(argv, { secrets: folder.secrets, env: signedIn });
 
 function payrollFile(lines: readonly PayrollLine[], name: string): string {
   const file = join(folder.dataDir, name);
@@ -97,7 +97,8 @@ describe('pay and a payroll paid before', () => {
     expect(paidOnce).toBeLessThan(20);
     expect(runsInProfile()).toEqual([{ id: runId, state: 'cancelled' }]);
 
-    const again = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl]);
+    await seedCliPeople();
+    const again = await run(['pay', file, '--yes', '--user', 'amina', '--base-url', simulator.baseUrl]);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(
       new RegExp(
@@ -114,7 +115,7 @@ describe('pay and a payroll paid before', () => {
     expect(preview.code).toBe(1);
     expect(preview.err).toContain(`Payroll run #${runId} "November" (cancelled)`);
 
-    const paidAgain = await run(['pay', file, '--yes', '--pay-again', '--base-url', simulator.baseUrl, '--rate', '50']);
+    const paidAgain = await payApproved(run, [file, '--pay-again', '--base-url', simulator.baseUrl, '--rate', '50']);
     expect(paidAgain.err).toContain(`Paying again: Payroll run #${runId}`);
     expect(paidAgain.code).toBe(0);
     await simulator.callbacksIdle();
@@ -126,10 +127,10 @@ describe('pay and a payroll paid before', () => {
   it('recognises the same people and amounts in a different file, and a completed run', async () => {
     const lines = payrollLines(8, 602);
     const first = payrollFile(lines, 'december.csv');
-    expect((await run(['pay', first, '--yes', '--base-url', simulator.baseUrl, '--rate', '50'])).code).toBe(0);
+    expect((await payApproved(run, [first, '--base-url', simulator.baseUrl, '--rate', '50'])).code).toBe(0);
     // The same pay saved again with the rows in another order: other bytes, same people and amounts.
     const reordered = payrollFile([...lines].reverse(), 'december-copy.csv');
-    const again = await run(['pay', reordered, '--yes', '--base-url', simulator.baseUrl]);
+    const again = await run(['pay', reordered, '--yes', '--user', 'amina', '--base-url', simulator.baseUrl]);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(
       /Payroll run #1 "Payroll from december.csv" \(completed\) pays the same people the same amounts: 8 of 8 paid/,
@@ -142,10 +143,8 @@ describe('pay and a payroll paid before', () => {
     const lines = payrollLines(10, 603);
     expect(
       (
-        await run([
-          'pay',
+        await payApproved(run, [
           payrollFile(lines.slice(0, 6), 'week-1.csv'),
-          '--yes',
           '--base-url',
           simulator.baseUrl,
           '--rate',
@@ -155,10 +154,8 @@ describe('pay and a payroll paid before', () => {
     ).toBe(0);
     // Week 2 repeats two people with the same amounts, among new ones.
     const week2 = [...lines.slice(4, 6), ...lines.slice(6)];
-    const second = await run([
-      'pay',
+    const second = await payApproved(run, [
       payrollFile(week2, 'week-2.csv'),
-      '--yes',
       '--base-url',
       simulator.baseUrl,
       '--rate',
@@ -204,7 +201,7 @@ describe('pay and a payroll paid before', () => {
       await app.close();
     }
     expect(runsInProfile()).toEqual([{ id: 1, state: 'cancelled' }]);
-    const paid = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);
+    const paid = await payApproved(run, [file, '--base-url', simulator.baseUrl, '--rate', '50']);
     expect(paid.code).toBe(0);
     expect(paid.out).toContain('4 of 4 paid');
   });

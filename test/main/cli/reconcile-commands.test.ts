@@ -5,10 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openProfileDatabase } from '../../../src/main/composition/profile-database';
-import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { cli, freshDataFolderEachTest, seedCliPeople, signedIn } from './cli-helpers';
 
 const folder = freshDataFolderEachTest();
-const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
+const run = (argv: string[]) => cli(argv, { secrets: folder.secrets, env: signedIn });
+/** The accountant of the test people (test/helpers/people.ts): statements and reconciliation are theirs. */
+const accountant = ['--user', 'chebet'];
 const header =
   'Receipt No.,Completion Time,Initiation Time,Details,Transaction Status,Paid In,Withdrawn,Balance,Balance Confirmed,Reason Type,Other Party Info,Linked Transaction ID,A/C No.';
 
@@ -25,6 +27,7 @@ function seedLedger(): void {
 describe('statement and reconcile commands', () => {
   it('imports, shows the buckets, refuses to finish with a difference, then finishes and locks', async () => {
     expect((await run(['init', '--profile', 'demo', '--kind', 'demo'])).code).toBe(0);
+    await seedCliPeople();
     seedLedger();
     const file = join(folder.dataDir, 'november.csv');
     // A portal payment whose Details a spreadsheet would run as a formula.
@@ -37,7 +40,7 @@ describe('statement and reconcile commands', () => {
       ].join('\n'),
     );
 
-    const imported = await run(['statement', 'import', file, '--json']);
+    const imported = await run(['statement', 'import', file, '--json', ...accountant]);
     expect(imported.code).toBe(0);
     const result = JSON.parse(imported.out) as {
       rowsNew: number;
@@ -48,11 +51,11 @@ describe('statement and reconcile commands', () => {
       { count: 1, paidInCents: 0, withdrawnCents: 70000 },
       { count: 1, paidInCents: 0, withdrawnCents: 30000 },
     ]);
-    const text = await run(['statement', 'import', file]);
+    const text = await run(['statement', 'import', file, ...accountant]);
     expect(text.out).toContain('Utility Account: 2 rows read, 0 new, 2 already imported.');
     expect(text.out).toMatch(/Only in the statement\s+1\s+KES 0\.00\s+KES 300\.00/);
 
-    const refused = await run(['reconcile', 'finish', '2026-11']);
+    const refused = await run(['reconcile', 'finish', '2026-11', ...accountant]);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('The difference is KES -300.00, not zero: 1 row is not ticked');
 
@@ -84,12 +87,12 @@ describe('statement and reconcile commands', () => {
       .get() as number;
     addToLedger(opened.db, { rowId, kind: 'b2c_payment', actor: 'Wanjiku', now: new Date().toISOString() });
     opened.close();
-    const finished = await run(['reconcile', 'finish', '2026-11', '--json']);
+    const finished = await run(['reconcile', 'finish', '2026-11', '--json', ...accountant]);
     expect(finished.code).toBe(0);
     expect(JSON.parse(finished.out)).toMatchObject({ state: 'finished', differenceCents: 0, clearedCents: -100_000 });
     const history = await run(['reconcile', 'history', '--json']);
     expect(JSON.parse(history.out)).toMatchObject([{ period: '2026-11', lockedRows: 2, closingBalanceCents: 900_000 }]);
-    const again = await run(['reconcile', 'finish', '2026-11']);
+    const again = await run(['reconcile', 'finish', '2026-11', ...accountant]);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/was reconciled by/);
   });

@@ -10,7 +10,7 @@ import { profileDatabasePath } from '../../../src/main/profiles';
 import { startRelay, type RunningRelay } from '../../../src/relay-server/server';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';
-import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { cli, freshDataFolderEachTest, payApproved, seedCliPeople, signedIn } from './cli-helpers';
 
 const adminToken = 'relay-admin-for-cli-tests';
 let simulator: RunningSimulator;
@@ -35,7 +35,10 @@ afterAll(async () => {
 });
 const folder = freshDataFolderEachTest();
 
-const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => cli(argv, { secrets: folder.secrets, env });
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  cli(argv, { secrets: folder.secrets, env: { ...signedIn, ...env } });
+/** The admin of the test people (test/helpers/people.ts): only an admin connects the relay. */
+const admin = ['--user', 'wanjiru'];
 
 function inboxSources(): Record<string, number> {
   const db = openDatabase(profileDatabasePath('demo', folder.dataDir));
@@ -54,8 +57,9 @@ describe('relay on the command line', () => {
   it('registers in one step with the admin token; pay and balance then get every callback through the relay', async () => {
     expect((await run(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl])).code).toBe(0);
     expect((await run(['relay', 'show'])).out).toContain('no relay');
+    await seedCliPeople();
 
-    const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli'], {
+    const registered = await run(['relay', 'register', '--relay-url', relay.url, '--name', 'acme-cli', ...admin], {
       MSHAHARA_RELAY_ADMIN_TOKEN: adminToken,
     });
     expect(registered.err).toBe('');
@@ -75,13 +79,13 @@ describe('relay on the command line', () => {
     const lines = payrollLines(6, 611);
     const file = join(folder.dataDir, 'payroll.csv');
     writePayrollCsv(file, lines);
-    const paid = await run(['pay', file, '--yes', '--base-url', simulator.baseUrl, '--rate', '50']);
+    const paid = await payApproved(run, [file, '--base-url', simulator.baseUrl, '--rate', '50']);
     expect(paid.code).toBe(0);
     expect(paid.out).toContain('6 of 6 paid');
     const phones = new Set(lines.map((l) => l.phone));
     expect(simulator.payments().filter((p) => phones.has(p.party))).toHaveLength(6);
 
-    const balance = await run(['balance', '--base-url', simulator.baseUrl, '--json']);
+    const balance = await run(['balance', '--base-url', simulator.baseUrl, '--json', '--user', 'amina']);
     expect(balance.code).toBe(0);
     expect((JSON.parse(balance.out) as Array<{ account: string }>).map((a) => a.account)).toContain('Utility Account');
 
@@ -92,6 +96,7 @@ describe('relay on the command line', () => {
   });
 
   it('keeps what `channel add` printed, from a file or stdin, for the key `relay key` showed', async () => {
+    await seedCliPeople();
     const publicKey = (await run(['relay', 'key'])).out;
     expect(publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect((await run(['relay', 'key'])).out).toBe(publicKey);
@@ -99,7 +104,7 @@ describe('relay on the command line', () => {
     const file = join(folder.dataDir, 'channel.json');
     writeFileSync(file, JSON.stringify(printed));
 
-    const saved = await run(['relay', 'save', '--relay-url', relay.url, file]);
+    const saved = await run(['relay', 'save', '--relay-url', relay.url, file, ...admin]);
     expect(saved.code).toBe(0);
     expect(saved.out).toContain('channel acme-pasted');
     expect(await folder.secrets.get('demo', 'relay-callback-url')).toBe(printed.callbackBaseUrl);
@@ -107,8 +112,9 @@ describe('relay on the command line', () => {
 
     // Piped in instead (`-`): the same, for a channel the operator added again.
     const again = await relay.addChannel('acme-piped', publicKey);
-    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-'], {
+    const piped = await cli(['relay', 'save', '--relay-url', relay.url, '-', ...admin], {
       secrets: folder.secrets,
+      env: signedIn,
       stdin: JSON.stringify(again),
     });
     expect(piped.code).toBe(0);
@@ -133,15 +139,16 @@ describe('relay on the command line', () => {
   });
 
   it('says what is missing: the relay address, the admin token, a readable registration', async () => {
-    const noUrl = await run(['relay', 'register']);
+    await seedCliPeople();
+    const noUrl = await run(['relay', 'register', ...admin]);
     expect(noUrl.code).toBe(2);
     expect(noUrl.err).toContain('--relay-url');
 
-    const noToken = await run(['relay', 'register', '--relay-url', relay.url]);
+    const noToken = await run(['relay', 'register', '--relay-url', relay.url, ...admin]);
     expect(noToken.code).toBe(1);
     expect(noToken.err).toContain('MSHAHARA_RELAY_ADMIN_TOKEN');
 
-    const wrongToken = await run(['relay', 'register', '--relay-url', relay.url], {
+    const wrongToken = await run(['relay', 'register', '--relay-url', relay.url, ...admin], {
       MSHAHARA_RELAY_ADMIN_TOKEN: 'guess',
     });
     expect(wrongToken.code).toBe(1);
@@ -150,7 +157,7 @@ describe('relay on the command line', () => {
     await run(['relay', 'key']);
     const garbled = join(folder.dataDir, 'garbled.json');
     writeFileSync(garbled, '{"channel": "x", "pullToken": "t0k3n-secret"}');
-    const refused = await run(['relay', 'save', '--relay-url', relay.url, garbled]);
+    const refused = await run(['relay', 'save', '--relay-url', relay.url, garbled, ...admin]);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('callbackBaseUrl');
     expect(refused.err).not.toContain('t0k3n-secret');

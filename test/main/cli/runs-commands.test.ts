@@ -15,7 +15,7 @@ import { createRunFromFile } from '../../../src/main/payroll/runs';
 import { profileDatabasePath } from '../../../src/main/profiles';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
-import { cli, freshDataFolderEachTest } from './cli-helpers';
+import { cli, freshDataFolderEachTest, payApproved, signedIn } from './cli-helpers';
 import { approveAsPolicyNeeds } from '../../helpers/people';
 
 let simulator: RunningSimulator;
@@ -25,7 +25,10 @@ beforeAll(async () => {
 afterAll(() => simulator.close());
 beforeEach(() => simulator.setFaults({ dropCallback: 0 }));
 const folder = freshDataFolderEachTest();
-const run = (argv: string[]) => cli(argv, { secrets: folder.secrets });
+const run = (argv: string[]) => cli(argv, { secrets: folder.secrets, env: signedIn });
+/** The payroll officer and the approver of the test people (test/helpers/people.ts). */
+const officer = ['--user', 'amina'];
+const approver = ['--user', 'baraka'];
 const sim = (): string[] => ['--base-url', simulator.baseUrl];
 
 function payrollFile(lines: readonly PayrollLine[], name: string): string {
@@ -108,10 +111,8 @@ describe('runs retry', () => {
         for (const p of closed.payments()) if (counts.has(p.party)) counts.set(p.party, (counts.get(p.party) ?? 0) + 1);
         return lines.map((l) => counts.get(l.phone) ?? 0);
       };
-      const paid = await run([
-        'pay',
+      const paid = await payApproved(run, [
         payrollFile(lines, 'retry.csv'),
-        '--yes',
         '--base-url',
         closed.baseUrl,
         '--rate',
@@ -125,7 +126,7 @@ describe('runs retry', () => {
       closed.addCustomers(
         lines.filter((l) => unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
       );
-      const asked = await run(['runs', 'retry', '1', '--base-url', closed.baseUrl]);
+      const asked = await run(['runs', 'retry', '1', ...approver, '--base-url', closed.baseUrl]);
       expect(asked.code).toBe(1);
       expect(asked.out).toContain('Retry failed for payroll run #1: 2 payments');
       for (const l of lines.filter((x) => unregistered.has(x.phone))) expect(asked.out).toContain(l.name);
@@ -133,14 +134,24 @@ describe('runs retry', () => {
       await closed.callbacksIdle();
       expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
 
-      const retried = await run(['runs', 'retry', '1', '--yes', '--base-url', closed.baseUrl, '--rate', '50']);
+      const retried = await run([
+        'runs',
+        'retry',
+        '1',
+        '--yes',
+        ...approver,
+        '--base-url',
+        closed.baseUrl,
+        '--rate',
+        '50',
+      ]);
       expect(retried.err).toContain('Retry approved: 2 payments queued again.');
       expect(retried.code).toBe(0);
       expect(retried.out).toContain('6 of 6 paid');
       await closed.callbacksIdle();
       expect(paidIn()).toEqual([1, 1, 1, 1, 1, 1]);
 
-      const nothing = await run(['runs', 'retry', '1', '--yes', '--base-url', closed.baseUrl]);
+      const nothing = await run(['runs', 'retry', '1', '--yes', ...approver, '--base-url', closed.baseUrl]);
       expect(nothing.code).toBe(0);
       expect(nothing.out).toContain('Nothing to retry in payroll run #1');
     } finally {
@@ -153,13 +164,13 @@ describe('runs pause, resume and cancel', () => {
   it('pauses a running run, resumes it and pays everyone once', async () => {
     const lines = payrollLines(12, 702);
     const runId = await runLeftRunning(lines, 2);
-    const paused = await run(['runs', 'pause', String(runId), ...sim()]);
+    const paused = await run(['runs', 'pause', String(runId), ...officer, ...sim()]);
     expect(paused.code).toBe(0);
     expect(paused.out).toMatch(new RegExp(`Payroll run #${runId} paused: \\d+ payments wait to be sent`));
     expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'paused' }]);
     const sentWhilePaused = timesPaid(lines);
 
-    const resumed = await run(['runs', 'resume', String(runId), ...sim(), '--rate', '50']);
+    const resumed = await run(['runs', 'resume', String(runId), ...officer, ...sim(), '--rate', '50']);
     expect(resumed.code).toBe(0);
     expect(resumed.out).toContain('12 of 12 paid');
     await simulator.callbacksIdle();
@@ -170,7 +181,7 @@ describe('runs pause, resume and cancel', () => {
   it('resume goes on with a run left running (its program stopped), and pays everyone once', async () => {
     const lines = payrollLines(6, 706);
     const runId = await runLeftRunning(lines, 1);
-    const resumed = await run(['runs', 'resume', String(runId), ...sim(), '--rate', '50']);
+    const resumed = await run(['runs', 'resume', String(runId), ...officer, ...sim(), '--rate', '50']);
     expect(resumed.err).toContain(`Payroll run #${runId} was left running; going on with it.`);
     expect(resumed.code).toBe(0);
     expect(resumed.out).toContain('6 of 6 paid');
@@ -181,12 +192,12 @@ describe('runs pause, resume and cancel', () => {
   it('cancels only with --yes when no one can be asked; what was not sent is never sent', async () => {
     const lines = payrollLines(12, 703);
     const runId = await runLeftRunning(lines, 2);
-    const refused = await run(['runs', 'cancel', String(runId), ...sim()]);
+    const refused = await run(['runs', 'cancel', String(runId), ...officer, ...sim()]);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('runs cancel needs --yes');
     expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'running' }]);
 
-    const cancelled = await run(['runs', 'cancel', String(runId), '--yes', ...sim()]);
+    const cancelled = await run(['runs', 'cancel', String(runId), '--yes', ...officer, ...sim()]);
     expect(cancelled.code).toBe(0);
     expect(cancelled.out).toMatch(new RegExp(`Payroll run #${runId} cancelled: \\d+ payments will not be sent`));
     const states = query<{ state: string; n: number }>(
@@ -196,7 +207,7 @@ describe('runs pause, resume and cancel', () => {
     const cancelledItems = states.find((s) => s.state === 'cancelled')?.n ?? 0;
     expect(cancelledItems).toBeGreaterThan(0);
     // Opening the profile again (resume is refused for a cancelled run) sends nothing of it.
-    expect((await run(['runs', 'resume', String(runId), ...sim()])).code).toBe(1);
+    expect((await run(['runs', 'resume', String(runId), ...officer, ...sim()])).code).toBe(1);
     await simulator.callbacksIdle();
     const paid = timesPaid(lines);
     expect(paid.every((n) => n <= 1)).toBe(true);
@@ -217,7 +228,7 @@ async function atTerminal(argv: string[], answer: string): Promise<{ code: numbe
   err.on('data', (chunk: Buffer) => {
     if (chunk.toString('utf8').includes('[y/N]')) input.write(`${answer}\n`);
   });
-  const code = await runCli(argv, { out, err, input, env: {} }, { secrets: () => folder.secrets });
+  const code = await runCli(argv, { out, err, input, env: signedIn }, { secrets: () => folder.secrets });
   return { code, out: outText, err: errText };
 }
 
@@ -225,13 +236,13 @@ describe('runs cancel at a terminal', () => {
   it('asks; "n" changes nothing, "y" cancels', async () => {
     const lines = payrollLines(12, 705);
     const runId = await runLeftRunning(lines, 2);
-    const declined = await atTerminal(['runs', 'cancel', String(runId), ...sim()], 'n');
+    const declined = await atTerminal(['runs', 'cancel', String(runId), ...officer, ...sim()], 'n');
     expect(declined.err).toContain(`Cancel payroll run #${runId}? [y/N]`);
     expect(declined.code).toBe(0);
     expect(declined.out).toContain('Nothing changed.');
     expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'running' }]);
 
-    const accepted = await atTerminal(['runs', 'cancel', String(runId), ...sim()], 'y');
+    const accepted = await atTerminal(['runs', 'cancel', String(runId), ...officer, ...sim()], 'y');
     expect(accepted.code).toBe(0);
     expect(accepted.out).toContain(`Payroll run #${runId} cancelled`);
     expect(query('SELECT state FROM payroll_runs WHERE id = ?', runId)).toEqual([{ state: 'cancelled' }]);
@@ -271,6 +282,7 @@ describe('runs attention and runs resolve', () => {
       'pay',
       file,
       '--yes',
+      ...officer,
       ...sim(),
       '--rate',
       '50',
@@ -328,6 +340,7 @@ describe('runs attention and runs resolve', () => {
       byPhone.get(first!.phone)!.receipt,
       '--reason',
       'Receipt on the M-Pesa statement',
+      ...officer,
       ...sim(),
     ]);
     expect(resolved.err).toBe(`Asking M-Pesa about receipt ${byPhone.get(first!.phone)!.receipt}…\n`);
@@ -341,11 +354,21 @@ describe('runs attention and runs resolve', () => {
       '--failed',
       '--reason',
       'Worker says nothing arrived',
+      ...officer,
       ...sim(),
     ]);
     expect(failed.code).toBe(0);
     expect(failed.out).toContain(`Item #${second!.itemId}: paid (confirmed by M-Pesa)`);
-    const again = await run(['runs', 'resolve', String(first!.itemId), '--failed', '--reason', 'Twice', ...sim()]);
+    const again = await run([
+      'runs',
+      'resolve',
+      String(first!.itemId),
+      '--failed',
+      '--reason',
+      'Twice',
+      ...officer,
+      ...sim(),
+    ]);
     expect(again.code).toBe(1);
     expect(again.err).toContain('not waiting for a person');
 

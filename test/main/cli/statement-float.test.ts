@@ -7,14 +7,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateProfile } from '../../../src/main/composition/profile-database';
 import { spawnCli } from './spawn-cli';
+import { seedCliPeople, signedIn } from './cli-helpers';
 
 const header =
   'Receipt No.,Completion Time,Initiation Time,Details,Transaction Status,Paid In,Withdrawn,Balance,Balance Confirmed,Reason Type,Other Party Info,Linked Transaction ID,A/C No.';
 let dataDir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'mshahara-float-cli-'));
   loadOrCreateProfile('demo', dataDir);
+  await seedCliPeople('demo', dataDir);
   writeFileSync(
     join(dataDir, 'ORG_600000_Utility Account_Completed_20261130235959.csv'),
     [
@@ -27,7 +29,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const cli = spawnCli(args, dataDir);
+  const cli = spawnCli(args, dataDir, { env: signedIn });
   let out = '';
   cli.child.stdout?.setEncoding('utf8');
   cli.child.stdout?.on('data', (chunk: string) => (out += chunk));
@@ -41,6 +43,8 @@ describe('statement float', () => {
       'statement',
       'import',
       join(dataDir, 'ORG_600000_Utility Account_Completed_20261130235959.csv'),
+      '--user',
+      'chebet',
     ]);
     expect(imported.code).toBe(0);
 
@@ -70,5 +74,5 @@ describe('statement float', () => {
     const view = JSON.parse(december.out) as { covered: boolean; openingBalanceCents: number | null; missing: string };
     expect(view).toMatchObject({ covered: false, openingBalanceCents: null });
     expect(view.missing).toContain('Export the Utility Account statement for these dates');
-  });
+  }, 60_000);
 });

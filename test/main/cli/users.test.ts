@@ -66,6 +66,29 @@ async function initAdmin(): Promise<void> {
   expect(created.out).toContain('Created amina, the first admin of "demo".');
 }
 
+/**
+ * The demo's sample people a first admin named amina brings (the sample officer's name is taken by
+ * the admin, so that one is not added): made by amina, with amina's password, nothing to change.
+ */
+const demoPeopleBesideAmina = [
+  expect.objectContaining({
+    username: 'baraka',
+    displayName: 'Baraka Mwangi',
+    roles: ['approver'],
+    mustChangePassword: false,
+    disabledAt: null,
+    createdBy: 'amina',
+  }),
+  expect.objectContaining({
+    username: 'chebet',
+    displayName: 'Chebet Kiprop',
+    roles: ['accountant'],
+    mustChangePassword: false,
+    disabledAt: null,
+    createdBy: 'amina',
+  }),
+];
+
 async function addOfficer(): Promise<void> {
   const added = await run(['users', 'add', 'otieno', '--role', 'payroll-officer', '--user', 'amina'], {
     MSHAHARA_PASSWORD: adminPassword,
@@ -103,6 +126,7 @@ describe('users commands', () => {
 
     expect(await listed()).toEqual([
       expect.objectContaining({ username: 'amina', displayName: 'Amina Wanjiru', roles: ['admin'], createdBy: null }),
+      ...demoPeopleBesideAmina,
       expect.objectContaining({
         username: 'otieno',
         displayName: 'Otieno Kamau',
@@ -145,7 +169,7 @@ describe('users commands', () => {
     });
     expect(afterDisable.code).toBe(1);
     expect(afterDisable.err).toContain('This account is disabled');
-    expect((await listed()).map((a) => a.username)).toEqual(['amina', 'otieno']);
+    expect((await listed()).map((a) => a.username)).toEqual(['amina', 'baraka', 'chebet', 'otieno']);
     expectNoPasswordPrinted();
   }, 120_000);
 
@@ -173,8 +197,8 @@ describe('users commands', () => {
     expect(refused.out).toBe('');
     const policy = await run(['init', '--approvals', '1', '--user', 'otieno'], { MSHAHARA_PASSWORD: officerOwn });
     expect(policy.code).toBe(1);
-    expect(policy.err).toContain('admin role');
-    expect((await listed()).map((a) => a.username)).toEqual(['amina', 'otieno']);
+    expect(policy.err).toContain('Changing the settings needs the Admin role.');
+    expect((await listed()).map((a) => a.username)).toEqual(['amina', 'baraka', 'chebet', 'otieno']);
     expect(storedPolicy().people).toBe(2);
     expectNoPasswordPrinted();
   }, 120_000);
@@ -205,7 +229,34 @@ describe('users commands', () => {
     const second = await run(['init', '--admin', 'bob'], { MSHAHARA_PASSWORD: adminPassword });
     expect(second.code).toBe(1);
     expect(second.err).toContain('already has its first admin');
-    expect((await listed()).map((a) => a.username)).toEqual(['amina']);
+    expect((await listed()).map((a) => a.username)).toEqual(['amina', 'baraka', 'chebet']);
+    expectNoPasswordPrinted();
+  }, 120_000);
+
+  it("adds the demo's sample people with the demo's first admin; they sign in with the admin's password", async () => {
+    const created = await run(['init', '--admin', 'wanjiru'], { MSHAHARA_PASSWORD: adminPassword });
+    expect(created.code).toBe(0);
+    expect(created.out).toContain(
+      "Added the demo's sample people: amina (payroll-officer), baraka (approver), chebet (accountant).",
+    );
+    // users list orders accounts by username.
+    expect(await listed()).toEqual([
+      expect.objectContaining({ username: 'amina', roles: ['payroll-officer'], createdBy: 'wanjiru' }),
+      expect.objectContaining({ username: 'baraka', roles: ['approver'], createdBy: 'wanjiru' }),
+      expect.objectContaining({ username: 'chebet', roles: ['accountant'], createdBy: 'wanjiru' }),
+      expect.objectContaining({ username: 'wanjiru', roles: ['admin'], createdBy: null }),
+    ]);
+    // baraka signs in with the admin's password and is refused only for the role a policy change needs.
+    const byApprover = await run(['init', '--approvals', '1', '--user', 'baraka'], {
+      MSHAHARA_PASSWORD: adminPassword,
+    });
+    expect(byApprover.code).toBe(1);
+    expect(byApprover.err).toContain(
+      'Changing the settings needs the Admin role. Baraka Mwangi is signed in as Approver.',
+    );
+    const wrong = await run(['init', '--approvals', '1', '--user', 'baraka'], { MSHAHARA_PASSWORD: officerFirst });
+    expect(wrong.err).toContain('That username and password do not match an account here.');
+    expect(storedPolicy().people).toBe(2);
     expectNoPasswordPrinted();
   }, 120_000);
 

@@ -14,6 +14,8 @@ import { createProfile, profileDatabasePath, profileFolder } from '../../../src/
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { payrollLines, writePayrollCsv } from '../../crash/payroll-file';
 import { spawnCli } from '../cli/spawn-cli';
+import { seedCliPeople, signedIn } from '../cli/cli-helpers';
+import { exitCodes } from '../../../src/main/cli/usage';
 
 let dataDir: string;
 beforeEach(() => {
@@ -101,21 +103,35 @@ describe('one program per profile, across processes', () => {
     const file = join(dataDir, 'payroll.csv');
     const lines = payrollLines(30, 91);
     writePayrollCsv(file, lines);
-    // Slow enough (one payment every 5 s) that it is still paying however long the others take to start.
-    const holder = spawnCli(['pay', file, '--yes', '--rate', '0.2', '--concurrency', '1'], dataDir, {
+    // The officer prepares the run, the approver approves it; then it can be paid.
+    await seedCliPeople('demo', dataDir);
+    const officer = ['--user', 'amina'];
+    const prepared = spawnCli(['pay', file, '--yes', ...officer], dataDir, { stdout: 'ignore', env: signedIn });
+    expect(await prepared.exited).toBe(exitCodes.approvalNeeded);
+    const approved = spawnCli(['runs', 'approve', '1', '--user', 'baraka'], dataDir, {
       stdout: 'ignore',
+      env: signedIn,
+    });
+    expect(await approved.exited).toBe(0);
+    // Slow enough (one payment every 5 s) that it is still paying however long the others take to start.
+    const holder = spawnCli(['pay', file, '--yes', ...officer, '--rate', '0.2', '--concurrency', '1'], dataDir, {
+      stdout: 'ignore',
+      env: signedIn,
     });
     try {
       await holder.waitForStderr(/Paying run #1/);
 
-      const second = spawnCli(['pay', file, '--yes'], dataDir, { stdout: 'ignore' });
+      const second = spawnCli(['pay', file, '--yes', ...officer], dataDir, { stdout: 'ignore', env: signedIn });
       expect(await second.exited).toBe(1);
       expect(second.stderr()).toContain('The profile "demo" is open in the command line ("npm run cli -- pay');
       expect(second.stderr()).toContain(`(process ${String(holder.child.pid)}, since `);
       expect(second.stderr()).toContain('close that one, or wait until it finishes');
 
       // Changing a run needs the profile too.
-      const cancel = spawnCli(['runs', 'cancel', '1', '--yes'], dataDir, { stdout: 'ignore' });
+      const cancel = spawnCli(['runs', 'cancel', '1', '--yes', ...officer], dataDir, {
+        stdout: 'ignore',
+        env: signedIn,
+      });
       expect(await cancel.exited).toBe(1);
       expect(cancel.stderr()).toContain(`(process ${String(holder.child.pid)}, since `);
 
@@ -140,8 +156,9 @@ describe('one program per profile, across processes', () => {
     }
     await holder.exited;
 
-    const next = spawnCli(['pay', file, '--yes', '--rate', '100', '--concurrency', '20'], dataDir, {
+    const next = spawnCli(['pay', file, '--yes', ...officer, '--rate', '100', '--concurrency', '20'], dataDir, {
       stdout: 'ignore',
+      env: signedIn,
     });
     await next.waitForStderr(/Resuming payroll run #1/);
     expect(await next.exited).toBe(0);

@@ -12,9 +12,8 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { line, type CliIo } from '../output';
 import { exitCodes } from '../usage';
 import { warnOfAuditCheck } from '../audit-alarm';
+import { openProfileAppAs } from '../acting';
 import { openProfileForCommand } from '../open-profile';
-
-const actor = 'cli';
 
 export interface WorkList {
   attention: AttentionItem[];
@@ -114,25 +113,30 @@ export async function resolveCommand(
   itemId: number,
   resolution: Resolution,
   io: CliIo,
-  deps: { secrets: () => SecretStore; tuning: Pick<ProfileAppOptions, 'baseUrl' | 'resultTimeoutMs'> },
+  deps: {
+    secrets: () => SecretStore;
+    tuning: Pick<ProfileAppOptions, 'baseUrl' | 'resultTimeoutMs'>;
+    /** Who settles it (--user, already required): signed in and checked before anything is asked. */
+    user: string;
+  },
 ): Promise<number> {
   // The engine is not started: its own re-queries would race the person's check for the same
   // item. Only this item is asked about; the answer is applied by the engine's own rules.
-  const app = await openProfileApp(profile, {
-    secrets: deps.secrets,
-    sendPayments: false,
-    startEngine: false,
-    ...deps.tuning,
-  });
+  const { app, caller } = await openProfileAppAs(
+    profile,
+    { secrets: deps.secrets, sendPayments: false, startEngine: false, ...deps.tuning },
+    io,
+    deps.user,
+    'runs resolve',
+  );
   try {
-    await warnOfAuditCheck(app, io);
     line(
       io.err,
       resolution.outcome === 'paid'
         ? `Asking M-Pesa about receipt ${resolution.receipt.trim().toUpperCase()}…`
         : 'Asking M-Pesa once more whether it was paid…',
     );
-    const outcome = await app.engine.resolveItem(itemId, resolution, actor);
+    const outcome = await app.engine.resolveItem(itemId, resolution, caller.username);
     line(
       io.out,
       `Item #${outcome.itemId}: ${outcome.outcome}${outcome.checked === 'confirmed' ? ' (confirmed by M-Pesa)' : ' (unchecked)'}. ${outcome.message}`,

@@ -1,17 +1,21 @@
 // `audit verify`: checks the whole audit chain with the profile's key and names the first entry
 // that does not hold (exit 1), for a script or an auditor. `audit list`: who did what and when,
 // newest first, with the audit view's filters, as a table, JSON or an exported CSV/XLSX file.
+// Both only read, but the audit log is the admin's and the auditor's to read, on the screens and
+// here alike: --user signs in and is checked with the contract's audit.* rules.
 import { formatCount, formatDateTime } from '../../../shared/format';
 import { exportAuditLog } from '../../ledger/audit-export';
 import { listAuditEntries, verifyAuditLog, type AuditFilter, type AuditViewEntry } from '../../ledger/audit-view';
 import type { SecretStore } from '../../secrets/secret-store';
+import { readingPerson, type ReadingCommand } from '../acting';
 import { openProfileForCommand } from '../open-profile';
+import { requireUserOption } from '../sign-in';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, exitCodes, integerOption, parseCommand, UsageError } from '../usage';
 import { dayOption } from './failed-payments';
 
-export const auditHelp = `Usage: npm run cli -- audit verify [--json] [--profile <name>]
-       npm run cli -- audit list [--from dd/mm/yyyy] [--to dd/mm/yyyy] [--actor <username>]
+export const auditHelp = `Usage: npm run cli -- audit verify --user <auditor|admin> [--json] [--profile <name>]
+       npm run cli -- audit list --user <auditor|admin> [--from dd/mm/yyyy] [--to dd/mm/yyyy] [--actor <username>]
                                  [--action <action>] [--entity <kind>] [--id <id>] [--search <text>]
                                  [--limit <n>] [--json] [--export <file.csv|file.xlsx>]
 
@@ -19,6 +23,8 @@ audit verify checks every entry of the audit log with the profile's key from the
 names the first entry that does not hold; it exits 1 when the log was changed outside Mshahara.
 
 audit list shows who did what and when, newest first.
+  --user <name>        who reads it: an auditor or an admin, signed in with MSHAHARA_PASSWORD
+                       or a password asked without echo (both commands)
   --from, --to <date>  Nairobi days, both included (03/11/2026 or 2026-11-03)
   --actor <username>   only what this person (or "system") did
   --action <action>    one action, e.g. payroll_run.approval_recorded
@@ -43,6 +49,7 @@ export async function auditCommand(args: string[], io: CliIo, deps: { secrets: (
       search: { type: 'string' },
       limit: { type: 'string' },
       export: { type: 'string' },
+      user: { type: 'string' },
     },
     auditHelp,
   );
@@ -53,9 +60,14 @@ export async function auditCommand(args: string[], io: CliIo, deps: { secrets: (
   }
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, auditHelp);
   const profile = values.profile ?? defaultProfileName;
+  const reader = (command: ReadingCommand): Reader => ({
+    username: requireUserOption(values.user, `audit ${subcommand ?? ''}`.trim(), auditHelp),
+    command,
+    secrets: deps.secrets,
+  });
   switch (subcommand) {
     case 'verify':
-      return verify(profile, values.json === true, io, deps.secrets);
+      return verify(profile, values.json === true, io, reader('audit verify'));
     case 'list': {
       const filter: AuditFilter = {
         from: dayOption(values.from, '--from'),
@@ -71,7 +83,8 @@ export async function auditCommand(args: string[], io: CliIo, deps: { secrets: (
       if (values.json === true && values.export !== undefined)
         throw new UsageError('--json prints the entries; --export writes them: choose one', auditHelp);
       const limit = integerOption(values.limit, '--limit', auditHelp, 1) ?? 50;
-      return list(profile, filter, { json: values.json === true, export: values.export, limit }, io, deps.secrets);
+      const who = reader(values.export === undefined ? 'audit list' : 'audit list --export');
+      return list(profile, filter, { json: values.json === true, export: values.export, limit }, io, who);
     }
     default:
       throw new UsageError(
@@ -83,10 +96,18 @@ export async function auditCommand(args: string[], io: CliIo, deps: { secrets: (
   }
 }
 
-async function verify(profile: string, json: boolean, io: CliIo, secrets: () => SecretStore): Promise<number> {
+/** Who reads the audit log (--user, already required), and which reading they ask for. */
+interface Reader {
+  username: string;
+  command: ReadingCommand;
+  secrets: () => SecretStore;
+}
+
+async function verify(profile: string, json: boolean, io: CliIo, reader: Reader): Promise<number> {
   // Reading needs no lock; the check reads one snapshot at a time beside a running app.
-  const opened = await openProfileForCommand(profile, { io, secrets, warnIfBroken: false });
+  const opened = await openProfileForCommand(profile, { io, secrets: reader.secrets, warnIfBroken: false });
   try {
+    await readingPerson(opened.db, opened.profile.name, reader.secrets, io, reader.username, reader.command);
     const verdict = await verifyAuditLog(opened.db);
     if (json) line(io.out, JSON.stringify(verdict, null, 2));
     else if (verdict.ok)
@@ -110,10 +131,11 @@ async function list(
   filter: AuditFilter,
   options: { json: boolean; export: string | undefined; limit: number },
   io: CliIo,
-  secrets: () => SecretStore,
+  reader: Reader,
 ): Promise<number> {
-  const opened = await openProfileForCommand(profile, { io, secrets });
+  const opened = await openProfileForCommand(profile, { io, secrets: reader.secrets });
   try {
+    await readingPerson(opened.db, opened.profile.name, reader.secrets, io, reader.username, reader.command);
     if (options.export !== undefined) {
       const format = options.export.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
       const count = await exportAuditLog(opened.db, options.export, { format, filter });

@@ -1,11 +1,14 @@
 // `init --admin <name>` and `init --approvals 1|2|3`: a profile's first admin (there is no default
 // admin and no default password) and how many people act on a payroll run (only an admin sets it).
+// On a demo profile the first admin brings the demo's sample people, as First start does on the screens.
 import { policyWords, saveApprovalPolicy, type PeopleNeeded } from '../../payroll/approval-policy';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createFirstAdmin } from '../../users/accounts';
+import { addDemoPeople, demoSignInWords } from '../../users/demo-people';
 import { openProfileForCommand } from '../open-profile';
 import { line, type CliIo } from '../output';
-import { chosenPassword, passwordVariable, requireUserOption, signInAs } from '../sign-in';
+import { chosenPassword, passwordVariable, requireUserOption } from '../sign-in';
+import { actingPerson } from '../acting';
 import { UsageError } from '../usage';
 
 export interface InitAccountOptions {
@@ -43,10 +46,17 @@ export async function initAccounts(
         password,
       });
       line(io.out, `Created ${admin.username}, the first admin of "${opened.profile.name}".`);
+      if (opened.profile.kind === 'demo') {
+        const added = addDemoPeople(opened.db, admin.username);
+        if (added.length > 0) {
+          const who = added.map((p) => `${p.username} (${p.roles.join(', ')})`).join(', ');
+          line(io.out, `Added the demo's sample people: ${who}. ${demoSignInWords}`);
+        }
+      }
     }
     if (people !== undefined && user !== undefined) {
-      const actor = await signInAs(opened.db, opened.profile.name, secrets, io, user);
-      const policy = saveApprovalPolicy(opened.db, { people }, actor);
+      const actor = await actingPerson(opened.db, opened.profile.name, secrets, io, user, 'init --approvals');
+      const policy = saveApprovalPolicy(opened.db, { people }, actor.username);
       line(io.out, `Payroll runs of "${opened.profile.name}" now need ${policyWords[policy.people]}.`);
     }
   } finally {

@@ -20,7 +20,9 @@ import { line, type CliIo } from '../output';
 import { askHidden } from '../prompt';
 import { defaultProfileName, integerOption, parseCommand, positiveNumber, UsageError } from '../usage';
 import { initAccounts } from './init-accounts';
-import { passwordVariable } from '../sign-in';
+import { passwordVariable, requireUserOption } from '../sign-in';
+import { actingPerson } from '../acting';
+import { openProfileForCommand } from '../open-profile';
 
 export const initHelp = `Usage: npm run cli -- init --profile <name> --kind demo|sandbox|production|custom [options]
        npm run cli -- init --admin <name> [--display-name <text>] [--profile <name>]
@@ -38,9 +40,11 @@ Creates a profile: its own folder, database and settings (and keychain entries).
   --rate <n>               payments sent per second (default 20)
   --concurrency <n>        payments awaiting Daraja's answer at once (default 20)
   --callback-port <n>      fixed loopback port for callbacks until a relay is set up (default: any free port)
-  --update-secrets         (existing profile) read its credentials again
+  --update-secrets         (existing profile) read its credentials again; needs --user <admin>
   --admin <name>           create the profile's first admin (refused once it has one); the
-                           password comes from ${passwordVariable}, or is asked twice without echo
+                           password comes from ${passwordVariable}, or is asked twice without echo;
+                           a demo profile also gets its sample people (amina, baraka, chebet),
+                           who sign in with the same password
   --display-name <text>    the first admin's name as colleagues know it (default: the username)
   --approvals 1|2|3        how many people act on a payroll run: 1 the maker alone (single
                            person), 2 the maker and one approver (the default), 3 the maker and
@@ -91,8 +95,16 @@ export async function initCommand(args: string[], io: CliIo, deps: InitDependenc
   if (name === undefined) throw new UsageError('init needs --profile <name>', initHelp);
 
   if (values['update-secrets'] === true) {
+    const user = requireUserOption(values.user, 'init --update-secrets', initHelp);
     const profile = loadProfile(name);
-    await storeCredentials(profile, io, deps.secrets());
+    // Only an admin changes a profile's M-Pesa credentials, signed in to that profile.
+    const opened = await openProfileForCommand(profile.name, { io, secrets: deps.secrets, exclusive: true });
+    try {
+      await actingPerson(opened.db, profile.name, deps.secrets, io, user, 'init --update-secrets');
+      await storeCredentials(profile, io, deps.secrets());
+    } finally {
+      opened.close();
+    }
     return 0;
   }
   const kind = values.kind;

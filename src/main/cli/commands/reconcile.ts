@@ -13,11 +13,14 @@ import { exportReconciliation } from '../../statements/report';
 import { line, table, type CliIo } from '../output';
 import { bucketTable } from './statement';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { actingPerson } from '../acting';
 import { openProfileForCommand } from '../open-profile';
+import { requireUserOption } from '../sign-in';
 import type { SecretStore } from '../../secrets/secret-store';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
 
-export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <period> [--account <name>] [--json] [--profile <name>]
+export const reconcileHelp = `Usage: npm run cli -- reconcile show <period> [--account <name>] [--json] [--profile <name>]
+       npm run cli -- reconcile finish <period> --user <accountant> [--account <name>] [--json]
        npm run cli -- reconcile history [--json]
 
 <period> is a month (2026-12) or days (2026-12-01..2026-12-15), in Nairobi time.
@@ -26,6 +29,8 @@ export const reconcileHelp = `Usage: npm run cli -- reconcile show|finish <perio
   finish    ticks every matched, charge and reversal row, then finishes when the difference is
             zero: the reconciled rows are locked for good (exit 1 and the reason otherwise)
   history   every reconciliation finished, who finished it and when
+  --user <name>             finish: who finishes it, an accountant, signed in with
+                            MSHAHARA_PASSWORD or a password asked without echo
   --account <name>          default "Utility Account"
   --export <file>           also write the report (.csv or .xlsx by the name)
   --json                    the whole reconciliation as JSON
@@ -38,7 +43,7 @@ export async function reconcileCommand(
 ): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
-    { account: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string' } },
+    { account: { type: 'string' }, json: { type: 'boolean' }, export: { type: 'string' }, user: { type: 'string' } },
     reconcileHelp,
   );
   if (values.help === true) {
@@ -58,6 +63,10 @@ export async function reconcileCommand(
   if (subcommand !== 'history' && period === undefined)
     throw new UsageError(`reconcile ${subcommand} needs a period, e.g. 2026-12`, reconcileHelp);
   const account = values.account ?? 'Utility Account';
+  // Finishing ticks rows and locks the period: an accountant does it, by name. Reading needs nobody.
+  const user = subcommand === 'finish' ? requireUserOption(values.user, 'reconcile finish', reconcileHelp) : undefined;
+  if (user === undefined && values.user !== undefined)
+    throw new UsageError(`reconcile ${subcommand} only reads: it takes no --user`, reconcileHelp);
   // Looking needs no lock; finishing writes and holds the profile.
   const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
     io,
@@ -89,9 +98,9 @@ export async function reconcileCommand(
       return 0;
     }
     const now = new Date().toISOString();
-    const actor = io.env['USER'] ?? 'command line';
     let view: Reconciliation;
-    if (subcommand === 'finish') {
+    if (user !== undefined) {
+      const actor = (await actingPerson(db, opened.profile.name, deps.secrets, io, user, 'reconcile finish')).username;
       tickMatched(db, { account, period: period as string, actor, now });
       view = finishReconciliation(db, { account, period: period as string, actor, now });
     } else {

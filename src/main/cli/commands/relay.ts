@@ -14,7 +14,9 @@ import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { askHidden } from '../prompt';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { actingPerson } from '../acting';
 import { openProfileForCommand } from '../open-profile';
+import { requireUserOption } from '../sign-in';
 
 export const relayAdminTokenVariable = 'MSHAHARA_RELAY_ADMIN_TOKEN';
 
@@ -24,13 +26,15 @@ Sets the profile up with the companion relay that receives Daraja's callbacks fo
 
   relay key                         prints the channel public key (PEM) to give the relay operator
                                     for \`channel add --public-key\`; makes the key pair on first use
-  relay register --relay-url <url> [--name <channel name>]
+  relay register --relay-url <url> [--name <channel name>] --user <admin>
                                     registers the channel in one step with the relay's admin token,
                                     read from ${relayAdminTokenVariable} or asked for on a terminal
-  relay save --relay-url <url> <file>
+  relay save --relay-url <url> <file> --user <admin>
                                     keeps what \`channel add\` printed (its JSON; - reads stdin)
   relay show                        which relay and channel the profile uses
 
+register and save change where callbacks come from: only an admin (--user, signed in with
+MSHAHARA_PASSWORD or a password asked without echo). key and show only read.
 The channel private key, the pull token and the callback address (it holds the channel secret)
 go to the OS keychain; the relay address and channel id to the profile's database.
 `;
@@ -38,7 +42,7 @@ go to the OS keychain; the relay address and channel id to the profile's databas
 export async function relayCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
-    { 'relay-url': { type: 'string' }, name: { type: 'string' } },
+    { 'relay-url': { type: 'string' }, name: { type: 'string' }, user: { type: 'string' } },
     relayHelp,
   );
   const [action, file] = positionals;
@@ -47,14 +51,22 @@ export async function relayCommand(args: string[], io: CliIo, deps: { secrets: (
     return action === undefined && values.help !== true ? 2 : 0;
   }
   const profileName = values.profile ?? defaultProfileName;
-  // register and save change where callbacks come from: never under a running engine's feet.
-  const opened = await openProfileForCommand(profileName, {
-    io,
-    secrets: deps.secrets,
-    exclusive: action === 'register' || action === 'save',
-  });
+  // register and save change where callbacks come from: never under a running engine's feet, and
+  // only by an admin, signed in.
+  const changes = action === 'register' || action === 'save';
+  const user = changes ? requireUserOption(values.user, `relay ${action}`, relayHelp) : undefined;
+  const opened = await openProfileForCommand(profileName, { io, secrets: deps.secrets, exclusive: changes });
   try {
     const { db, profile } = opened;
+    if (user !== undefined && changes)
+      await actingPerson(
+        db,
+        profile.name,
+        deps.secrets,
+        io,
+        user,
+        action === 'register' ? 'relay register' : 'relay save',
+      );
     switch (action) {
       case 'key':
         io.out.write(await channelPublicKey(deps.secrets(), profile.name));

@@ -1,10 +1,11 @@
-// `runs retry|cancel|pause|resume <run>`: what the run screen's buttons do, through the same engine
-// methods and the same rules. retry and resume then pay and wait like `pay`; retry and cancel ask
-// first (--yes skips the question; with no terminal to ask on, they do nothing without it).
+// `runs start|retry|cancel|pause|resume <run>`: what the run screen's buttons do, through the same
+// engine methods and the same rules, as the person given by --user (checked as the contract checks
+// them, and named in the audit log). start, retry and resume then pay and wait like `pay`; retry and
+// cancel ask first (--yes skips the question; with no terminal to ask on, they do nothing without it).
 import { formatKesWithCurrency } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
 import { retryPlan } from '../../payroll/run-results';
-import { openProfileApp, type ProfileAppOptions } from '../../composition/open-profile-app';
+import type { ProfileAppOptions } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import { getRun } from '../../payroll/runs';
 import { runSummary } from '../../payroll/run-summary';
@@ -13,17 +14,18 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { line, table, type CliIo } from '../output';
 import { askYesNo } from '../prompt';
 import { exitCodes, integerOption, positiveNumber } from '../usage';
-import { followRun } from './pay';
-import { warnOfAuditCheck } from '../audit-alarm';
+import { followRun, payRun } from './pay';
+import { openProfileAppAs } from '../acting';
 import { openProfileForCommand } from '../open-profile';
+import { approvalNeededLines } from './approve';
 import { formatCount, formatNumber } from '../../../shared/format';
-
-const actor = 'cli';
 
 export interface RunCommandContext {
   profile: string;
   runId: number;
   yes: boolean;
+  /** Who acts (--user, already required): signed in before anything changes. */
+  user: string;
   io: CliIo;
   secrets: () => SecretStore;
   /** --base-url, --rate, --concurrency, --result-timeout as given (already checked). */
@@ -115,10 +117,15 @@ export async function retryCommand(ctx: RunCommandContext): Promise<number> {
     line(io.out, 'Nothing sent.');
     return exitCodes.ok;
   }
-  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
+  const { app, caller } = await openProfileAppAs(
+    ctx.profile,
+    { secrets: ctx.secrets, ...ctx.tuning },
+    io,
+    ctx.user,
+    'runs retry',
+  );
   try {
-    await warnOfAuditCheck(app, io);
-    const queued = app.engine.approveRetry(runId, actor);
+    const queued = app.engine.approveRetry(runId, caller.username);
     line(io.err, `Retry approved: ${formatCount(queued, 'payment')} queued again.`);
     return await followRun(app, runId, io);
   } finally {
@@ -147,10 +154,15 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
     return exitCodes.ok;
   }
   // The engine is not started: cancelling must not send anything of this run or another first.
-  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, startEngine: false, ...ctx.tuning });
+  const { app, caller } = await openProfileAppAs(
+    ctx.profile,
+    { secrets: ctx.secrets, startEngine: false, ...ctx.tuning },
+    io,
+    ctx.user,
+    'runs cancel',
+  );
   try {
-    await warnOfAuditCheck(app, io);
-    const { cancelledItems } = app.engine.cancelRun(runId, actor);
+    const { cancelledItems } = app.engine.cancelRun(runId, caller.username);
     const after = runSummary(app.db, runId);
     line(
       io.out,
@@ -170,10 +182,15 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
 
 /** `runs pause <run>`: nothing more of the run is sent until it is resumed. */
 export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
-  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, startEngine: false, ...ctx.tuning });
+  const { app, caller } = await openProfileAppAs(
+    ctx.profile,
+    { secrets: ctx.secrets, startEngine: false, ...ctx.tuning },
+    ctx.io,
+    ctx.user,
+    'runs pause',
+  );
   try {
-    await warnOfAuditCheck(app, ctx.io);
-    app.engine.pauseRun(ctx.runId, actor);
+    app.engine.pauseRun(ctx.runId, caller.username);
     const { counts } = runSummary(app.db, ctx.runId);
     line(
       ctx.io.out,
@@ -190,13 +207,44 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
  * running (its program stopped or crashed) is simply paid on: the engine resumes it when it starts.
  */
 export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
-  const app = await openProfileApp(ctx.profile, { secrets: ctx.secrets, ...ctx.tuning });
+  const { app, caller } = await openProfileAppAs(
+    ctx.profile,
+    { secrets: ctx.secrets, ...ctx.tuning },
+    ctx.io,
+    ctx.user,
+    'runs resume',
+  );
   try {
-    await warnOfAuditCheck(app, ctx.io);
     if (getRun(app.db, ctx.runId).state === 'running')
       line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
-    else app.engine.resumeRun(ctx.runId, actor);
+    else app.engine.resumeRun(ctx.runId, caller.username);
     return await followRun(app, ctx.runId, ctx.io);
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * `runs start <run>`: the run screen's Send for a run that holds every approval it needs: checks
+ * the float, sends, then pays and waits like `pay`. A run still waiting for approval sends nothing.
+ */
+export async function startCommand(ctx: RunCommandContext): Promise<number> {
+  // The engine starts in payRun, once the run is known to be approved.
+  const { app, caller } = await openProfileAppAs(
+    ctx.profile,
+    { secrets: ctx.secrets, startEngine: false, ...ctx.tuning },
+    ctx.io,
+    ctx.user,
+    'runs start',
+  );
+  try {
+    const run = getRun(app.db, ctx.runId);
+    if (run.state === 'draft') {
+      for (const text of approvalNeededLines(app.db, run.id)) line(ctx.io.err, text);
+      line(ctx.io.err, 'Nothing was sent.');
+      return exitCodes.approvalNeeded;
+    }
+    return await payRun(app, run, caller.username, ctx.io);
   } finally {
     await app.close();
   }

@@ -1,6 +1,7 @@
-// `runs show|retry|cancel|pause|resume|attention|resolve`: a payroll run from the command line —
-// what it paid (show; --json for scripts) and what the run screen's buttons do. Reading needs no
-// lock; everything that changes a run takes the profile (one program at a time).
+// `runs show|approve|start|retry|cancel|pause|resume|attention|resolve`: a payroll run from the
+// command line — what it paid (show; --json for scripts) and what the run screen's buttons do.
+// Reading needs no lock and no --user; everything that changes a run takes the profile (one
+// program at a time) and is done as the person given by --user, if their roles allow it.
 import { formatKesWithCurrency } from '../../../shared/money';
 import { listAttention } from '../../payroll/engine';
 import { attemptsByItem } from '../../payroll/run-results';
@@ -16,10 +17,13 @@ import {
   pauseCommand,
   resumeCommand,
   retryCommand,
+  startCommand,
   tuningFrom,
   type RunCommandContext,
 } from './run-control';
 import { openProfileForCommand } from '../open-profile';
+import { requireUserOption } from '../sign-in';
+import { approveCommand } from './approve';
 import { formatCount } from '../../../shared/format';
 
 export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--profile <name>]
@@ -27,6 +31,13 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
   runs show <run> [--json]          a run's status, counts, money, failures and the payments
                                     waiting for a person; --json: the run, its totals, every item
                                     with its attempts, and the work list, as JSON
+  runs approve <run> --user <approver> [--acknowledge-warnings] [--json]
+                                    approves a draft run as it is now (never its own maker); says
+                                    whether it is ready to send or needs another approver. Every
+                                    possible double payment is listed, and approving needs
+                                    --acknowledge-warnings when there is any
+  runs start <run> --user <officer> sends a run that holds every approval it needs (float checked
+                                    first), then waits like pay; exit 3 while it waits for approval
   runs retry <run> [--yes]          Retry failed, as on the run screen: shows the payments that
                                     failed on M-Pesa's evidence, asks, sends each again as a new
                                     payment, then waits like pay
@@ -44,6 +55,10 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
                                     receipt (checked by Transaction Status where M-Pesa answers), or
                                     failed (M-Pesa is asked once more first); audited
 
+  --user <name>         who acts, on every subcommand but show and attention: signed in with
+                        MSHAHARA_PASSWORD or a password asked without echo, and refused unless
+                        their role may do it (approve: Approver; retry: Approver, as approving
+                        a retry; start, cancel, pause, resume, resolve: Payroll officer)
   --yes                 retry or cancel without asking; with no terminal to ask on, retry and
                         cancel do nothing without it (exit 1)
   --base-url <url>      demo: a simulator already running (otherwise one starts in this process)
@@ -52,10 +67,14 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
 
 Reading (show; attention while another program has the profile open) runs beside the desktop
 app or a pay. Everything else needs the profile to itself and says who has it open otherwise.
+Exit codes: 0 done (everyone paid, for those that pay); 1 an error, a refusal, or payments failed
+or waiting for a person; 2 the command line is wrong; 3 (start) the run waits for approval.
 `;
 
 const runsOptions = {
   json: { type: 'boolean' },
+  user: { type: 'string' },
+  'acknowledge-warnings': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   paid: { type: 'string' },
   failed: { type: 'boolean' },
@@ -66,7 +85,7 @@ const runsOptions = {
   'result-timeout': { type: 'string' },
 } as const;
 
-const subcommands = ['show', 'retry', 'cancel', 'pause', 'resume', 'attention', 'resolve'] as const;
+const subcommands = ['show', 'approve', 'start', 'retry', 'cancel', 'pause', 'resume', 'attention', 'resolve'] as const;
 
 export async function runsCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
   const { values, positionals } = parseCommand(args, runsOptions, runsHelp);
@@ -91,10 +110,13 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
     return integerOption(id, what, runsHelp, 1) as number;
   };
   const engineFlags = ['base-url', 'rate', 'concurrency', 'result-timeout'] as const;
+  // Everything but show and attention changes a run: it is done as someone, by name.
+  const user = (): string => requireUserOption(values.user, `runs ${subcommand}`, runsHelp);
   const context = (): RunCommandContext => ({
     profile,
     runId: runId(),
     yes: values.yes === true,
+    user: user(),
     io,
     secrets: deps.secrets,
     tuning: tuningFrom(values, runsHelp),
@@ -104,17 +126,31 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
     case 'show':
       only(['json']);
       return showRun(profile, runId(), values.json === true, io, deps.secrets);
+    case 'approve':
+      only(['user', 'acknowledge-warnings', 'json']);
+      return approveCommand({
+        profile,
+        runId: runId(),
+        user: user(),
+        acknowledgeWarnings: values['acknowledge-warnings'] === true,
+        json: values.json === true,
+        io,
+        secrets: deps.secrets,
+      });
+    case 'start':
+      only(['user', ...engineFlags]);
+      return startCommand(context());
     case 'retry':
-      only(['yes', ...engineFlags]);
+      only(['user', 'yes', ...engineFlags]);
       return retryCommand(context());
     case 'cancel':
-      only(['yes', 'base-url']);
+      only(['user', 'yes', 'base-url']);
       return cancelCommand(context());
     case 'pause':
-      only(['base-url']);
+      only(['user', 'base-url']);
       return pauseCommand(context());
     case 'resume':
-      only([...engineFlags]);
+      only(['user', ...engineFlags]);
       return resumeCommand(context());
     case 'attention':
       only(['json', 'base-url']);
@@ -123,7 +159,7 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
         tuning: tuningFrom(values, runsHelp),
       });
     case 'resolve': {
-      only(['paid', 'failed', 'reason', 'base-url', 'result-timeout']);
+      only(['user', 'paid', 'failed', 'reason', 'base-url', 'result-timeout']);
       const itemId = runId('item id (see "runs attention")');
       if ((values.paid === undefined) === (values.failed !== true))
         throw new UsageError('runs resolve takes either --paid <receipt> or --failed', runsHelp);
@@ -138,6 +174,7 @@ export async function runsCommand(args: string[], io: CliIo, deps: { secrets: ()
           ? ({ outcome: 'failed', reason } as const)
           : ({ outcome: 'paid', receipt: values.paid, reason } as const);
       return resolveCommand(profile, itemId, resolution, io, {
+        user: user(),
         secrets: deps.secrets,
         tuning: tuningFrom(values, runsHelp),
       });

@@ -12,17 +12,21 @@ import { bucketTitles } from '../../statements/report';
 import { readInputFile } from '../input-file';
 import { line, table, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { actingPerson } from '../acting';
 import { openProfileForCommand } from '../open-profile';
+import { requireUserOption } from '../sign-in';
 import type { SecretStore } from '../../secrets/secret-store';
 import { formatCount, formatDateTime, formatNumber } from '../../../shared/format';
 
-export const statementHelp = `Usage: npm run cli -- statement import <file> [--account <name>] [--json] [--profile <name>]
+export const statementHelp = `Usage: npm run cli -- statement import <file> --user <accountant> [--account <name>] [--json] [--profile <name>]
        npm run cli -- statement float <account> <period> [--format csv|xlsx|xero|quickbooks [--out <file>]] [--json]
 
 import  Imports an M-Pesa organisation-portal statement (CSV or XLSX, one account per file), stores
         each receipt once (importing it again or an overlapping statement adds nothing twice), and
         matches every row against the ledger. Prints the buckets with counts and totals, every row
         that could not be read (with its line) and every break in the statement's balance column.
+  --user <name>      who imports it: an accountant, signed in with MSHAHARA_PASSWORD or a
+                     password asked without echo
   --account <name>   the account, when neither the file nor its name says (e.g. "Utility Account")
   --json             the whole result as JSON
 
@@ -49,6 +53,7 @@ export async function statementCommand(
       json: { type: 'boolean' },
       format: { type: 'string' },
       out: { type: 'string' },
+      user: { type: 'string' },
     },
     statementHelp,
   );
@@ -57,8 +62,11 @@ export async function statementCommand(
     return 0;
   }
   const [subcommand, file, ...extra] = positionals;
-  if (subcommand === 'float')
+  if (subcommand === 'float') {
+    if (values.user !== undefined)
+      throw new UsageError('statement float only reads: it takes no --user', statementHelp);
     return floatCommand(positionals.slice(1), { ...values, profile: values.profile ?? defaultProfileName }, io, deps);
+  }
   if (subcommand !== 'import')
     throw new UsageError(
       subcommand === undefined
@@ -70,6 +78,7 @@ export async function statementCommand(
     throw new UsageError('--format and --out belong to statement float', statementHelp);
   if (file === undefined) throw new UsageError('statement import needs a file', statementHelp);
   if (extra.length > 0) throw new UsageError(`Unexpected "${extra.join(' ')}"`, statementHelp);
+  const user = requireUserOption(values.user, 'statement import', statementHelp);
   const bytes = readInputFile(file);
   // Importing writes (rows, buckets, confirmed charges): one program at a time holds the profile.
   const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
@@ -78,10 +87,11 @@ export async function statementCommand(
     exclusive: true,
   });
   try {
+    const caller = await actingPerson(opened.db, opened.profile.name, deps.secrets, io, user, 'statement import');
     const result = await importStatement(opened.db, {
       fileName: basename(file),
       bytes,
-      actor: io.env['USER'] ?? 'command line',
+      actor: caller.username,
       now: new Date().toISOString(),
       ...(values.account === undefined ? {} : { account: values.account }),
     });

@@ -9,14 +9,18 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { readInputFile } from '../input-file';
 import { line, type CliIo } from '../output';
 import { defaultProfileName, parseCommand, UsageError } from '../usage';
+import { actingPerson } from '../acting';
 import { openProfileForCommand } from '../open-profile';
+import { requireUserOption } from '../sign-in';
 import { formatCount } from '../../../shared/format';
 
-export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes] [--sheet <name>] [--map <meaning>=<column>,…] [--profile <name>]
+export const workersHelp = `Usage: npm run cli -- workers import <file.csv|file.xlsx> [--yes --user <officer>] [--sheet <name>] [--map <meaning>=<column>,…] [--profile <name>]
 
 Reads a worker file (name and phone; amount, reference, national ID, staff number and department
 optional) and shows what would be imported: valid rows, and invalid rows with their row number and reason.
   --yes              save the valid rows as workers (otherwise only the preview is shown)
+  --user <name>      who saves them, with --yes: a payroll officer, signed in with
+                     MSHAHARA_PASSWORD or a password asked without echo
   --sheet <name>     the XLSX sheet to read (default: the first with name, phone and amount titles)
   --map <list>       columns whose titles Mshahara does not recognise, by number from 1:
                      e.g. --map phone=2,amount=5 (meanings: ${columnNames.join(', ')})
@@ -40,7 +44,12 @@ export function parseMapping(text: string, help: string): ColumnMapping {
 export async function workersCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
-    { yes: { type: 'boolean', short: 'y' }, sheet: { type: 'string' }, map: { type: 'string' } },
+    {
+      yes: { type: 'boolean', short: 'y' },
+      user: { type: 'string' },
+      sheet: { type: 'string' },
+      map: { type: 'string' },
+    },
     workersHelp,
   );
   if (values.help === true) {
@@ -56,6 +65,7 @@ export async function workersCommand(args: string[], io: CliIo, deps: { secrets:
   if (file === undefined || extra.length > 0)
     throw new UsageError('workers import takes exactly one file', workersHelp);
 
+  const user = values.yes === true ? requireUserOption(values.user, 'workers import --yes', workersHelp) : undefined;
   const content = readInputFile(file);
   // Saving workers changes the profile: only while no other program holds it.
   const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
@@ -64,12 +74,16 @@ export async function workersCommand(args: string[], io: CliIo, deps: { secrets:
     exclusive: values.yes === true,
   });
   try {
+    const caller =
+      user === undefined
+        ? null
+        : await actingPerson(opened.db, opened.profile.name, deps.secrets, io, user, 'workers import --yes');
     const preview = await previewFileFor(opened.db, content, 'workers', {
       sheet: values.sheet,
       mapping: values.map === undefined ? undefined : parseMapping(values.map, workersHelp),
     });
     printPreview(preview, io);
-    if (values.yes !== true) {
+    if (caller === null) {
       line(
         io.out,
         preview.valid.length > 0
@@ -78,7 +92,7 @@ export async function workersCommand(args: string[], io: CliIo, deps: { secrets:
       );
       return preview.valid.length > 0 || preview.invalid.length === 0 ? 0 : 1;
     }
-    const result = importWorkers(opened.db, preview, 'cli', basename(file));
+    const result = importWorkers(opened.db, preview, caller.username, basename(file));
     for (const refused of result.refused) line(io.err, `row ${refused.row}: not imported: ${refused.reason}`);
     line(io.out, `Imported ${formatCount(result.created.length, 'worker')}.`);
     return result.refused.length === 0 ? 0 : 1;
