@@ -13,6 +13,7 @@ import { appendAudit } from '../ledger/audit';
 import { accountRowById, rolesOf } from '../users/account-rows';
 import { approvalPolicy, approvalsNeeded, type ApprovalPolicy, type PeopleNeeded } from './approval-policy';
 import type { RunState } from './status';
+import { refuseUnapprovedPhoneChanges } from './phone-changes';
 
 /** The run as an approver sees it: what an approval is bound to. */
 export interface RunSnapshot {
@@ -324,5 +325,7 @@ export function recordApproval(
 export function requireApprovedForSending(db: ProfileDatabase, runId: number): ApprovalState {
   const state = approvalState(db, runId);
   if (state.blocker !== null) throw new ConflictError(state.blocker, { code: 'approval_needed' });
+  // A worker's number changed after the run was approved: neither number is paid until decided.
+  refuseUnapprovedPhoneChanges(db, runId);
   return state;
 }

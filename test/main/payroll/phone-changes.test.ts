@@ -13,6 +13,7 @@ import {
   refuseWorkersWithUnapprovedPhone,
 } from '../../../src/main/payroll/phone-changes';
 import { approvePhoneChange, rejectPhoneChange } from '../../../src/main/payroll/phone-decisions';
+import { approvalState, requireApprovedForSending } from '../../../src/main/payroll/approvals';
 import { createRunFromFile, createRunFromWorkers, getRun, listRunItems } from '../../../src/main/payroll/runs';
 import { addWorkersToRun, removeRunItem } from '../../../src/main/payroll/run-drafts';
 import { approveRun } from '../../../src/main/payroll/run-approval';
@@ -110,6 +111,22 @@ describe('a changed M-Pesa number', () => {
       ['Baraka Kariuki', '254799888777', 20_000_00],
       ['Akinyi Otieno', newPhone, 15_000_00],
     ]);
+  });
+
+  it('stops an approved run from being sent once a number it pays changes, whichever door sends it', async () => {
+    const s = await setup();
+    const { db, people, akinyi, baraka } = s;
+    const approved = runFor(s, [akinyi, baraka]);
+    expect(approveRun(db, approved.id, people.approver).approvals.canSend).toBe(true);
+    expect(requireApprovedForSending(db, approved.id).canSend).toBe(true);
+    changeNumber(s);
+    // The approvals still match the lines, but one line's worker now has another number, waiting.
+    expect(approvalState(db, approved.id).canSend).toBe(true);
+    expect(() => requireApprovedForSending(db, approved.id)).toThrow(/Akinyi Otieno/);
+    const change = pendingPhoneChangeFor(db, akinyi);
+    approvePhoneChange(db, change!.id, people.approver);
+    // Decided, yet the line was made for the old number: it is never paid there.
+    expect(() => requireApprovedForSending(db, approved.id)).toThrow(ConflictError);
   });
 
   it('holds a file line paying either number, linked to the worker or not, and an approved run not yet sent', async () => {
