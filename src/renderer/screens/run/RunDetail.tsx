@@ -26,12 +26,15 @@ import { RunResults } from './RunResults';
 import { RunReview } from './RunReview';
 import { statusColour, statusWords } from './status';
 import { formatMoney, formatNumber } from '../../../shared/format';
+import { mayCall, useSession } from '../../stores/session';
 
 type RunAction = Extract<MethodName, 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.cancel'>;
 type ExportFormat = 'csv' | 'xlsx';
 type RetryPreview = MethodOutput<'runs.retryFailed'>;
 
 export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) {
+  // Sending, pausing and cancelling are the officer's; the approver only approves (docs/roles.md).
+  const session = useSession((state) => state.session);
   const review = useContractQuery('runs.review', { runId });
   const progress = useRunProgress((state) => state.byRun[runId]);
   const remember = useRunProgress((state) => state.remember);
@@ -139,7 +142,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               }}
             />
           )}
-          {state === 'approved' && review.value?.approval.canSend === true && (
+          {state === 'approved' && review.value?.approval.canSend === true && mayCall(session, 'runs.start') && (
             <Button
               onClick={() => void act('runs.start', 'Sending started.')}
               loading={busy === 'runs.start'}
@@ -148,7 +151,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               Send payments
             </Button>
           )}
-          {state === 'running' && (
+          {state === 'running' && mayCall(session, 'runs.pause') && (
             <Button
               variant="light"
               onClick={() => void act('runs.pause', 'Paused: payments already sent will still settle.')}
@@ -158,7 +161,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               Pause
             </Button>
           )}
-          {state === 'paused' && (
+          {state === 'paused' && mayCall(session, 'runs.resume') && (
             <Button
               onClick={() => void act('runs.resume', 'Sending again.')}
               loading={busy === 'runs.resume'}
@@ -167,7 +170,7 @@ export function RunDetail({ runId, onBack }: { runId: number; onBack(): void }) 
               Resume
             </Button>
           )}
-          {(state === 'running' || state === 'paused' || state === 'approved') && (
+          {(state === 'running' || state === 'paused' || state === 'approved') && mayCall(session, 'runs.cancel') && (
             <Button
               variant="light"
               color="red"
