@@ -8,9 +8,9 @@ import type { MethodName } from '../shared/contract';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { Problem } from './components/Problem';
 import { ScreenBoundary } from './components/ScreenBoundary';
-import { call, onConnectionChange, onSignInNeeded } from './api';
+import { call, onCallSettled, onConnectionChange, onSignInNeeded } from './api';
 import { useIdleLock } from './lib/idle-lock';
-import { ChooseOwnPassword, FirstAdmin, SignedInAs, SignIn } from './screens/SignIn';
+import { ChooseOwnPassword, FirstAdmin, SetUpSecondFactor, SignedInAs, SignIn } from './screens/SignIn';
 import { mayCall, useSession, type SessionState } from './stores/session';
 import { contractKey, listenToCore } from './lib/queries';
 import { Dashboard } from './screens/Dashboard';
@@ -165,9 +165,12 @@ function useSignedIn(hasProfile: boolean): SessionState | undefined {
     if (!hasProfile) return undefined;
     refresh();
     const stopSignIn = onSignInNeeded(refresh);
+    // Turning the authenticator app on ends the setup an approver may have been held to.
+    const stopSettled = onCallSettled((method) => (method === 'account.confirmSecondFactor' ? refresh() : undefined));
     const stopConnection = onConnectionChange((state) => (state === 'connected' ? refresh() : undefined));
     return () => {
       stopSignIn();
+      stopSettled();
       stopConnection();
     };
   }, [hasProfile, refresh]);
@@ -239,6 +242,7 @@ export function App() {
   if (session.needsFirstAdmin) return <FirstAdmin session={session} />;
   if (session.signedIn === null) return <SignIn session={session} />;
   if (session.mustChangePassword) return <ChooseOwnPassword session={session} />;
+  if (session.mustEnrolSecondFactor) return <SetUpSecondFactor session={session} />;
   const shown = screens.filter((name) => mayCall(session, screenMethod[name]));
 
   return (

@@ -285,7 +285,12 @@ export function onSignInNeeded(listener: () => void): () => void {
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const result = await api.invoke(method, input);
   for (const listener of callListeners) listener(method);
-  if (!result.ok && (result.error.code === 'sign_in_needed' || result.error.code === 'must_change_password'))
+  if (
+    !result.ok &&
+    (result.error.code === 'sign_in_needed' ||
+      result.error.code === 'must_change_password' ||
+      result.error.code === 'second_factor_needed')
+  )
     for (const listener of signInListeners) listener();
   if (!result.ok)
     throw new ContractFailure(result.error.kind, result.error.message, result.error.code, result.error.issues);

@@ -32,14 +32,12 @@ export function signInDesk(ctx: ApiContext): SignInDesk {
       if (core === null || core.profile.name !== profile) return null;
       const row = accountRowById(core.db, accountId);
       if (row === undefined || row.disabled_at !== null) return null;
+      const roles = rolesOf(core.db, row.id);
       return {
-        caller: {
-          accountId: row.id,
-          username: row.username,
-          displayName: row.display_name,
-          roles: rolesOf(core.db, row.id),
-        },
+        caller: { accountId: row.id, username: row.username, displayName: row.display_name, roles },
         mustChangePassword: row.must_change_password === 1,
+        mustEnrolSecondFactor:
+          row.totp_enabled === 0 && roles.includes('approver') && signInPolicy(core.db).approversNeedSecondFactor,
       };
     },
     idleLockMinutes() {
@@ -67,6 +65,7 @@ export function sessionState(ctx: ApiContext, door: Door | null): SessionState {
     profile: core?.profile.name ?? null,
     signedIn: person === null ? null : { ...person.caller, roles: [...person.caller.roles] },
     mustChangePassword: person?.mustChangePassword ?? false,
+    mustEnrolSecondFactor: person?.mustEnrolSecondFactor ?? false,
     locked: person === null ? (door?.lock ?? null) : null,
     needsFirstAdmin: core !== null && !hasAccounts,
     idleLockMinutes: core === null ? defaultSignInPolicy.idleLockMinutes : signInPolicy(core.db).idleLockMinutes,
@@ -100,6 +99,12 @@ export function sessionHandlers(ctx: ApiContext): Pick<ContractHandlers, Session
         ...(code === undefined || code === '' ? {} : { code }),
         now: new Date(),
       });
+      // The password was right, but the profile asks approvers for a second factor this one lacks:
+      // signed in to set it up and nothing else (callContract refuses the rest until it is on).
+      if (!result.ok && result.reason === 'enrol_second_factor' && result.accountId !== undefined) {
+        door.signIn(c.profile.name, result.accountId, username.trim());
+        return { ok: true as const, session: sessionState(ctx, door) };
+      }
       if (!result.ok)
         return {
           ok: false as const,

@@ -13,7 +13,7 @@ import type { Caller } from '../../shared/contract/access';
 import { ForbiddenError, MshaharaError } from '../../shared/errors';
 import { logger } from '../log';
 import { accessRefusal } from './access';
-import { Door } from './door';
+import { Door, type PersonNow } from './door';
 import { withCaller } from './call-scope';
 import { plainIssueMessage, validationError } from './plain-issues';
 
@@ -24,6 +24,25 @@ export type ContractHandlers = {
 };
 
 const log = logger('contract');
+
+/** Methods someone who must first set up a second factor may call: signing in and out, and the setup. */
+const secondFactorSetup = new Set<string>(['account.enrolSecondFactor', 'account.confirmSecondFactor', 'account.me']);
+
+/** The refusal for a person who must do one thing before anything else, or null. */
+function firstThingFirst(method: string, person: PersonNow | null): ForbiddenError | null {
+  if (person === null || method.startsWith('session.')) return null;
+  if (person.mustChangePassword)
+    return new ForbiddenError(
+      `${person.caller.username} signed in with a password an admin handed over: choose your own password first.`,
+      { code: 'must_change_password' },
+    );
+  if (person.mustEnrolSecondFactor && !secondFactorSetup.has(method))
+    return new ForbiddenError(
+      `Approvers on this profile use an authenticator app: ${person.caller.username} sets one up before anything else.`,
+      { code: 'second_factor_needed' },
+    );
+  return null;
+}
 
 /** Where a call comes from: a door with its own sign-in, or a caller given directly (the CLI, tests). */
 export type CallFrom = Door | Caller | null;
@@ -49,12 +68,8 @@ export async function callContract(
   const person = door === null ? null : door.who();
   const caller = door === null ? (from as Caller | null) : (person?.caller ?? null);
   const refusal =
-    person?.mustChangePassword === true && !method.startsWith('session.')
-      ? new ForbiddenError(
-          `${person.caller.username} signed in with a password an admin handed over: choose your own password first.`,
-          { code: 'must_change_password' },
-        )
-      : accessRefusal(method, caller, { firstStart: door?.desk.isFirstStart() ?? false });
+    firstThingFirst(method, person) ??
+    accessRefusal(method, caller, { firstStart: door?.desk.isFirstStart() ?? false });
   if (refusal !== null) {
     log.warn({ method, username: caller?.username ?? null, code: refusal.code }, 'call refused');
     return { ok: false, error: refusal.toJSON() };

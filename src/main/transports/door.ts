@@ -11,6 +11,8 @@ export interface PersonNow {
   caller: Caller;
   /** Signed in with a password an admin handed over: nothing but choosing their own until then. */
   mustChangePassword: boolean;
+  /** An approver on a profile that asks approvers for a second factor, without one yet: nothing but setting it up. */
+  mustEnrolSecondFactor: boolean;
 }
 
 /** What a door asks of the open profile (src/main/handlers/session.ts implements it). */

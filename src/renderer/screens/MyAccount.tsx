@@ -112,7 +112,7 @@ function grouped(key: string): string {
   return key.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-function AuthenticatorApp({ on }: { on: boolean }) {
+export function AuthenticatorApp({ on }: { on: boolean }) {
   const enrol = useContractMutation('account.enrolSecondFactor');
   const confirm = useContractMutation('account.confirmSecondFactor');
   const remove = useContractMutation('account.removeSecondFactor');

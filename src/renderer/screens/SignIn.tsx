@@ -20,6 +20,7 @@ import { call } from '../api';
 import { fieldError, formProblem } from '../components/field-errors';
 import { Problem } from '../components/Problem';
 import { useSession, type SessionState } from '../stores/session';
+import { AuthenticatorApp } from './MyAccount';
 
 export function SignIn({ session }: { session: SessionState }) {
   const signIn = useSession((state) => state.signIn);
@@ -320,5 +321,32 @@ export function SignedInAs({ session }: { session: SessionState }) {
         Sign out
       </Button>
     </Group>
+  );
+}
+
+/**
+ * An approver on a profile that asks approvers for an authenticator app, signed in without one:
+ * they set it up here before anything else (the core refuses every other call until it is on).
+ */
+export function SetUpSecondFactor({ session }: { session: SessionState }) {
+  const signOut = useSession((state) => state.signOut);
+  return (
+    <Container size="sm" py="xl">
+      <Stack>
+        <Title order={1} size="h3">
+          Set up your authenticator app
+        </Title>
+        <Text size="sm">
+          {session.signedIn?.displayName}, approvers on this profile confirm who they are with a code from an
+          authenticator app as well as their password. Set it up now; you will be asked for a code at each sign-in.
+        </Text>
+        <AuthenticatorApp on={false} />
+        <Group>
+          <Button variant="subtle" onClick={() => void signOut()}>
+            Sign out
+          </Button>
+        </Group>
+      </Stack>
+    </Container>
   );
 }

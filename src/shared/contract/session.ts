@@ -20,6 +20,8 @@ export const sessionState = z.object({
   signedIn: signedInPerson.nullable(),
   /** Signed in with a password an admin handed over: they must choose their own before anything else. */
   mustChangePassword: z.boolean(),
+  /** An approver whose profile asks for a second factor and who has none: they set it up before anything else. */
+  mustEnrolSecondFactor: z.boolean(),
   /** Why nobody is signed in, when the door was locked rather than never signed in. */
   locked: z
     .object({ reason: z.enum(['idle', 'signed_out', 'account_changed']), username: z.string(), message: z.string() })

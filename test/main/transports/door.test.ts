@@ -7,6 +7,8 @@ import { signInDesk } from '../../../src/main/handlers/session';
 import { disableAccount, setRoles, addAccount } from '../../../src/main/users/accounts';
 import { testApi, type TestApi } from '../handlers/helpers';
 import { testPassword } from '../../helpers/people';
+import { TOTP, URI } from 'otpauth';
+import { saveSignInPolicy } from '../../../src/main/users/policy';
 
 let t: TestApi | undefined;
 afterEach(async () => {
@@ -94,6 +96,34 @@ describe('a door', () => {
     });
     expect(changed).toMatchObject({ ok: true, value: { mustChangePassword: false, signedIn: { username: 'esther' } } });
     expect(await call(api, door, 'ledger.list', {})).toMatchObject({ ok: true });
+  });
+
+  it('holds an approver without an authenticator app to setting one up, when the admin asks for it', async () => {
+    const api = await demo();
+    const people = await api.people();
+    const db = api.api.session.require().db;
+    saveSignInPolicy(db, { approversNeedSecondFactor: true }, people.admin.username);
+    const door = api.api.newDoor();
+    const signedIn = await call(api, door, 'session.signIn', { username: 'baraka', password: testPassword });
+    expect(signedIn).toMatchObject({ ok: true, value: { ok: true, session: { mustEnrolSecondFactor: true } } });
+    expect(await call(api, door, 'runs.list', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden', code: 'second_factor_needed' },
+    });
+    const enrolment = await call(api, door, 'account.enrolSecondFactor', {});
+    if (!enrolment.ok) throw new Error(enrolment.error.message);
+    const app = URI.parse((enrolment.value as { uri: string }).uri);
+    if (!(app instanceof TOTP)) throw new Error('not a TOTP address');
+    const confirmed = await call(api, door, 'account.confirmSecondFactor', { code: app.generate() });
+    expect(confirmed).toMatchObject({ ok: true });
+    expect(await call(api, door, 'session.current', {})).toMatchObject({
+      ok: true,
+      value: { mustEnrolSecondFactor: false, signedIn: { username: 'baraka' } },
+    });
+    expect(await call(api, door, 'runs.list', {})).toMatchObject({ ok: true });
+    // From now on the code is asked at sign-in.
+    const again = await call(api, api.api.newDoor(), 'session.signIn', { username: 'baraka', password: testPassword });
+    expect(again).toMatchObject({ ok: true, value: { ok: false, reason: 'code_needed' } });
   });
 
   it('opens profile creation to anyone only at First start', async () => {

@@ -243,6 +243,7 @@ export function aSession(overrides: Partial<MethodOutput<'session.current'>> = {
     profile: 'demo',
     signedIn: { accountId: 1, username: 'tester', displayName: 'Test Person', roles: [...roles] },
     mustChangePassword: false,
+    mustEnrolSecondFactor: false,
     locked: null,
     needsFirstAdmin: false,
     idleLockMinutes: 10,
