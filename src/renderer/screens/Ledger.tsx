@@ -198,19 +198,21 @@ export function Ledger() {
     <Stack data-testid="ledger" gap="sm">
       <Group justify="space-between">
         <Title order={2}>Ledger</Title>
-        <Group hidden={!mayExport}>
-          <Button
-            variant="default"
-            onClick={() => void exportLedger('csv')}
-            loading={exporting === 'csv'}
-            data-testid="export-ledger-csv"
-          >
-            Export CSV
-          </Button>
-          <Button variant="default" onClick={() => void exportLedger('xlsx')} loading={exporting === 'xlsx'}>
-            Export Excel
-          </Button>
-        </Group>
+        {mayExport && (
+          <Group>
+            <Button
+              variant="default"
+              onClick={() => void exportLedger('csv')}
+              loading={exporting === 'csv'}
+              data-testid="export-ledger-csv"
+            >
+              Export CSV
+            </Button>
+            <Button variant="default" onClick={() => void exportLedger('xlsx')} loading={exporting === 'xlsx'}>
+              Export Excel
+            </Button>
+          </Group>
+        )}
       </Group>
       <Group gap="sm" align="flex-end">
         <TextInput
