@@ -21,12 +21,14 @@ import {
   type WorkerHistoryEntryView,
   type WorkerView,
 } from '../../../src/shared/contract';
-import { roles } from '../../../src/shared/roles';
+import { aSession, peopleHandlers, somePolicies, anAccount } from './fake-people';
+
+export { aSession, anAccount, fakeFirstPassword, fakeTotp, somePolicies } from './fake-people';
 
 /** A method's input as the core's dispatcher hands it on: parsed, with the contract's defaults filled in. */
 type ParsedInput<M extends MethodName> = z.output<(typeof contractMethods)[M]['input']>;
 type Handler<M extends MethodName> = (input: ParsedInput<M>) => MethodOutput<M>;
-type Handlers = { [M in MethodName]?: Handler<M> };
+export type Handlers = { [M in MethodName]?: Handler<M> };
 
 export const at = '2026-11-20T07:00:00.000Z';
 
@@ -173,51 +175,10 @@ export function aSummary(overrides: Partial<Summary> = {}): Summary {
   };
 }
 
-export function anAccount(
-  overrides: Partial<AccountView> & Pick<AccountView, 'id' | 'username' | 'displayName' | 'roles'>,
-): AccountView {
-  return {
-    mustChangePassword: false,
-    secondFactor: false,
-    failedSignIns: 0,
-    lockedUntil: null,
-    disabledAt: null,
-    passwordSetAt: at,
-    createdAt: at,
-    createdBy: null,
-    ...overrides,
-  };
-}
-
-const approvalWords: Record<1 | 2 | 3, string> = {
-  1: 'single person: the maker approves and sends alone',
-  2: 'the maker and one approver',
-  3: 'the maker and two approvers',
-};
-
-export function somePolicies(approval: PoliciesView['approval'] = { people: 2, aboveCents: null }): PoliciesView {
-  return {
-    signIn: {
-      idleLockMinutes: 10,
-      slowDownAfter: 3,
-      lockOutAfter: 10,
-      lockOutMinutes: 15,
-      approversNeedSecondFactor: false,
-    },
-    approval,
-    approvalPolicyWords: approvalWords[approval.people],
-  };
-}
-
-/** The key the fake core hands over at enrolment, and the one code it then accepts. */
-export const fakeTotp = { secretKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', code: '492039' };
 /** Throws so that the fake core answers exactly this refusal (a field's issue, a code). */
 export function refuse(error: ContractError): never {
   throw Object.assign(new Error(error.message), { contractError: error });
 }
-
-/** The first password the fake core makes when the admin types none. */
-export const fakeFirstPassword = 'k7mq-x4tp-9fzr';
 
 /** What the fake core holds; tests change it, then emit the event the real core would send. */
 export interface FakeData {
@@ -235,22 +196,6 @@ export interface FakeData {
   accounts: AccountView[];
   signedIn: string;
   policies: PoliciesView;
-}
-
-/** The session the fake core answers: someone holding every role, so every screen is in reach. */
-export function aSession(overrides: Partial<MethodOutput<'session.current'>> = {}): MethodOutput<'session.current'> {
-  return {
-    profile: 'demo',
-    signedIn: { accountId: 1, username: 'tester', displayName: 'Test Person', roles: [...roles] },
-    mustChangePassword: false,
-    mustEnrolSecondFactor: false,
-    locked: null,
-    needsFirstAdmin: false,
-    idleLockMinutes: 10,
-    approvalPolicy: { people: 2, words: 'the maker and one approver', singlePerson: false },
-    demoPeople: null,
-    ...overrides,
-  };
 }
 
 export class FakeBridge implements MshaharaBridge {
@@ -341,70 +286,6 @@ export class FakeBridge implements MshaharaBridge {
   }
 
   /** The people and account methods, over data.accounts, data.signedIn and data.policies. */
-  private peopleHandlers(): Handlers {
-    const data = this.data;
-    const named = (username: string) => {
-      const account = data.accounts.find((candidate) => candidate.username === username);
-      if (!account) throw new Error(`There is no account "${username}".`);
-      return account;
-    };
-    const change = (username: string, patch: Partial<AccountView>): AccountView => {
-      const changed = { ...named(username), ...patch };
-      data.accounts = data.accounts.map((candidate) => (candidate.username === username ? changed : candidate));
-      return changed;
-    };
-    return {
-      'users.list': () => ({ accounts: data.accounts }),
-      'users.add': ({ username, displayName, roles, firstPassword }) => {
-        const account = anAccount({
-          id: data.accounts.length + 1,
-          username,
-          displayName,
-          roles,
-          mustChangePassword: true,
-          createdBy: data.signedIn,
-        });
-        data.accounts = [...data.accounts, account];
-        return { account, firstPassword: firstPassword === undefined ? fakeFirstPassword : null };
-      },
-      'users.setRoles': ({ username, roles }) => change(username, { roles }),
-      'users.disable': ({ username }) => change(username, { disabledAt: at }),
-      'users.enable': ({ username }) => change(username, { disabledAt: null }),
-      'users.resetPassword': ({ username, firstPassword }) => ({
-        account: change(username, { mustChangePassword: true, lockedUntil: null }),
-        firstPassword: firstPassword === undefined ? fakeFirstPassword : null,
-      }),
-      'users.policy': () => data.policies,
-      'users.savePolicy': ({ signIn, approval }) => {
-        const next = somePolicies({ ...data.policies.approval, ...approval });
-        next.signIn = { ...data.policies.signIn, ...signIn };
-        data.policies = next;
-        return next;
-      },
-      'account.me': () => ({
-        account: named(data.signedIn),
-        approvalPolicyWords: data.policies.approvalPolicyWords,
-        singlePerson: data.policies.approval.people === 1,
-        idleLockMinutes: data.policies.signIn.idleLockMinutes,
-      }),
-      'account.changePassword': () => change(data.signedIn, { mustChangePassword: false }),
-      'account.enrolSecondFactor': () => ({
-        uri: `otpauth://totp/Mshahara%20(demo):${data.signedIn}?secret=${fakeTotp.secretKey}&digits=6&period=30`,
-        secretKey: fakeTotp.secretKey,
-      }),
-      'account.confirmSecondFactor': ({ code }) => {
-        if (code !== fakeTotp.code)
-          refuse({
-            kind: 'validation',
-            message: 'That code does not match.',
-            issues: [{ path: ['code'], message: 'That code does not match.' }],
-          });
-        return change(data.signedIn, { secondFactor: true });
-      },
-      'account.removeSecondFactor': () => change(data.signedIn, { secondFactor: false }),
-    };
-  }
-
   private standard(): Handlers {
     const data = this.data;
     const findRun = (runId: number) => {
@@ -416,7 +297,7 @@ export class FakeBridge implements MshaharaBridge {
       'session.current': () => this.session,
       'session.signOut': () => (this.session = { ...this.session, signedIn: null }),
       'session.lock': () => (this.session = { ...this.session, signedIn: null }),
-      ...this.peopleHandlers(),
+      ...peopleHandlers(data),
       'app.info': () => ({
         version: '1.0.0-test',
         mode: 'desktop',
