@@ -33,16 +33,13 @@ export function signInDesk(ctx: ApiContext): SignInDesk {
       const row = accountRowById(core.db, accountId);
       if (row === undefined || row.disabled_at !== null) return null;
       const roles = rolesOf(core.db, row.id);
+      const policy = signInPolicy(core.db);
       return {
         caller: { accountId: row.id, username: row.username, displayName: row.display_name, roles },
         mustChangePassword: row.must_change_password === 1,
-        mustEnrolSecondFactor:
-          row.totp_enabled === 0 && roles.includes('approver') && signInPolicy(core.db).approversNeedSecondFactor,
+        mustEnrolSecondFactor: row.totp_enabled === 0 && roles.includes('approver') && policy.approversNeedSecondFactor,
+        idleLockMinutes: policy.idleLockMinutes,
       };
-    },
-    idleLockMinutes() {
-      const core = ctx.session.current;
-      return core === null ? defaultSignInPolicy.idleLockMinutes : signInPolicy(core.db).idleLockMinutes;
     },
     isFirstStart: () => listProfiles(ctx.dataRoot).length === 0,
   };

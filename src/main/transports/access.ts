@@ -37,11 +37,11 @@ function callerWords(caller: Caller | null): string {
 export function accessRefusal(
   method: MethodName,
   caller: Caller | null,
-  door: { firstStart: boolean } = { firstStart: false },
+  door: { firstStart(): boolean } = { firstStart: () => false },
 ): ForbiddenError | null {
   const rule = methodAccess[method];
   if (rule.access === 'anyone' || accessAllows(rule.access, caller === null ? null : caller.roles)) return null;
-  if (rule.atFirstStart === true && door.firstStart) return null;
+  if (rule.atFirstStart === true && door.firstStart()) return null;
   return new ForbiddenError(`${rule.doing} needs ${neededWords(rule.access)}. ${callerWords(caller)}`, {
     code: caller === null ? 'sign_in_needed' : 'role_needed',
   });

@@ -69,7 +69,7 @@ export async function callContract(
   const caller = door === null ? (from as Caller | null) : (person?.caller ?? null);
   const refusal =
     firstThingFirst(method, person) ??
-    accessRefusal(method, caller, { firstStart: door?.desk.isFirstStart() ?? false });
+    accessRefusal(method, caller, { firstStart: () => door?.desk.isFirstStart() ?? false });
   if (refusal !== null) {
     log.warn({ method, username: caller?.username ?? null, code: refusal.code }, 'call refused');
     return { ok: false, error: refusal.toJSON() };

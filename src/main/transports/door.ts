@@ -13,6 +13,8 @@ export interface PersonNow {
   mustChangePassword: boolean;
   /** An approver on a profile that asks approvers for a second factor, without one yet: nothing but setting it up. */
   mustEnrolSecondFactor: boolean;
+  /** Minutes without a call after which the door locks (the profile's sign-in policy). */
+  idleLockMinutes: number;
 }
 
 /** What a door asks of the open profile (src/main/handlers/session.ts implements it). */
@@ -21,8 +23,6 @@ export interface SignInDesk {
   openProfile(): string | null;
   /** The account as it is now, or null when it is gone, disabled, or the profile is not open. */
   person(profile: string, accountId: number): PersonNow | null;
-  /** Minutes without a call after which a door locks (the profile's sign-in policy). */
-  idleLockMinutes(): number;
   /** True while this machine has no profile yet: First start may create one before anyone signs in. */
   isFirstStart(): boolean;
 }
@@ -68,13 +68,15 @@ export class Door {
       this.#end('account_changed');
       return null;
     }
-    const idleMs = this.desk.idleLockMinutes() * 60_000;
-    if (this.#now() - signedIn.lastCallAt > idleMs) {
+    const person = this.desk.person(signedIn.profile, signedIn.accountId);
+    if (person === null) {
+      this.#end('account_changed');
+      return null;
+    }
+    if (this.#now() - signedIn.lastCallAt > person.idleLockMinutes * 60_000) {
       this.#end('idle');
       return null;
     }
-    const person = this.desk.person(signedIn.profile, signedIn.accountId);
-    if (person === null) this.#end('account_changed');
     return person;
   }
 
