@@ -16,11 +16,11 @@ import {
   cancelCommand,
   pauseCommand,
   resumeCommand,
-  retryCommand,
   startCommand,
   tuningFrom,
   type RunCommandContext,
 } from './run-control';
+import { retryCommand } from './retry';
 import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 import { approveCommand } from './approve';
