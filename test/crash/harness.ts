@@ -255,6 +255,8 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     );
     if ((await approved.exited) !== 0) throw new Error(`runs approve failed: ${approved.stderr}`);
     const where = ['--profile', 'demo', '--base-url', simulator.baseUrl];
+    // Settling a payment on the work list is the payroll officer's, signed in like every change.
+    const asOfficer = ['--user', people.officer.username];
     const profileDb = profileDatabasePath('demo', dataDir);
     // A retry takes two people: unless a request still waits (its approver's life was killed before
     // approving), the officer asks first; that life only records the request and is not killed.
@@ -395,8 +397,18 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
               '--reason',
               'Receipt on the M-Pesa statement',
               ...where,
+              ...asOfficer,
             ]
-          : ['runs', 'resolve', String(item.itemId), '--failed', '--reason', 'Not on the M-Pesa statement', ...where];
+          : [
+              'runs',
+              'resolve',
+              String(item.itemId),
+              '--failed',
+              '--reason',
+              'Not on the M-Pesa statement',
+              ...where,
+              ...asOfficer,
+            ];
         const resolved = await finish(args, 'runs resolve');
         if (resolved.child.exitCode !== 0) throw new Error(`runs resolve ${item.itemId} failed: ${resolved.stderr}`);
         if (paid) person.resolvedPaid += 1;
