@@ -16,6 +16,7 @@ import { createRandom } from '../../src/simulator/random';
 import { startPrivateKeyring, type PrivateKeyring } from '../helpers/keyring';
 import { seedPeople, testPassword } from '../helpers/people';
 import { payrollLines, writePayrollCsv, type PayrollLine } from './payroll-file';
+import { hasOpenRetryRequest } from './retry-request';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const cliEntry = join(repositoryRoot, 'src', 'main', 'cli', 'index.ts');
@@ -43,7 +44,10 @@ export interface CrashScenario {
   callbacks?: 'loopback' | 'relay';
   /** The simulator plays every undocumented Daraja behaviour at its documented default rates (`--realistic`). */
   realistic?: boolean;
-  /** Approve "retry failed" as every n-th life when some payments failed on evidence (`runs retry --yes`). */
+  /**
+   * "Retry failed" as every n-th life when some payments failed on evidence: the officer asks
+   * (`runs retry`), then the approver approves and pays (`runs retry --yes`, the life that is killed).
+   */
   retryEvery?: number;
   /** Relay route: the relay is down for this many lives, starting after this many kills. */
   relayOutage?: { afterKills: number; lives: number };
@@ -186,8 +190,8 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     writePayrollCsv(file, lines);
     const init = startLife(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl], dataDir);
     if ((await init.exited) !== 0) throw new Error(`init failed: ${init.stderr}`);
-    // The people who pay: an officer prepares and sends the run, an approver approves it and its
-    // retries (nobody moves money alone); each command runs as one of them, by name.
+    // The people who pay: an officer prepares and sends the run and asks for its retries, an approver
+    // approves both (nobody moves money alone); each command runs as one of them, by name.
     const peopleDb = openDatabase(profileDatabasePath('demo', dataDir));
     let people: Awaited<ReturnType<typeof seedPeople>>;
     try {
@@ -239,6 +243,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
       ...(scenario.extraPayArgs ?? []),
     ];
     const retryArgs = ['runs', 'retry', '1', ...tuning, '--yes', '--user', people.approver.username];
+    const askRetryArgs = ['runs', 'retry', '1', ...tuning, '--user', people.officer.username];
     // The first pay makes the run and waits for approval (exit 3, nothing sent); the approver
     // approves it; from then on every life pays.
     const prepared = startLife(payArgs, dataDir, childEnv);
@@ -250,7 +255,18 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     );
     if ((await approved.exited) !== 0) throw new Error(`runs approve failed: ${approved.stderr}`);
     const where = ['--profile', 'demo', '--base-url', simulator.baseUrl];
+    // Settling a payment on the work list is the payroll officer's, signed in like every change.
+    const asOfficer = ['--user', people.officer.username];
     const profileDb = profileDatabasePath('demo', dataDir);
+    // A retry takes two people: unless a request still waits (its approver's life was killed before
+    // approving), the officer asks first; that life only records the request and is not killed.
+    const askForRetry = async (): Promise<void> => {
+      if (hasOpenRetryRequest(profileDb, 1)) return;
+      const asking = startLife(askRetryArgs, dataDir, childEnv);
+      const code = await asking.exited;
+      if (code !== 3 && code !== 0)
+        throw new Error(`runs retry (the officer asking) failed (exit ${String(code)}): ${asking.stderr}`);
+    };
     let kills = 0;
     let killsWhilePaying = 0;
     let lives = 0;
@@ -295,6 +311,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         scenario.retryEvery !== undefined &&
         lives - lastRetryLife >= scenario.retryEvery &&
         countFailedItems(profileDb) > 0;
+      if (retrying) await askForRetry();
       const life = startLife(retrying ? retryArgs : payArgs, dataDir, childEnv);
       if (retrying) {
         retryLives += 1;
@@ -351,8 +368,10 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
     };
     // Left alone, the engine does everything it can on evidence, "retry failed" included.
     let final = await finish(payArgs, 'the final pay');
-    for (let round = 0; round < 3 && countFailedItems(profileDb) > 0; round++)
+    for (let round = 0; round < 3 && countFailedItems(profileDb) > 0; round++) {
+      await askForRetry();
       final = await finish(retryArgs, 'a retry');
+    }
     await simulator.callbacksIdle();
     const beforePerson = readDatabaseFacts(profileDb);
 
@@ -378,8 +397,18 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
               '--reason',
               'Receipt on the M-Pesa statement',
               ...where,
+              ...asOfficer,
             ]
-          : ['runs', 'resolve', String(item.itemId), '--failed', '--reason', 'Not on the M-Pesa statement', ...where];
+          : [
+              'runs',
+              'resolve',
+              String(item.itemId),
+              '--failed',
+              '--reason',
+              'Not on the M-Pesa statement',
+              ...where,
+              ...asOfficer,
+            ];
         const resolved = await finish(args, 'runs resolve');
         if (resolved.child.exitCode !== 0) throw new Error(`runs resolve ${item.itemId} failed: ${resolved.stderr}`);
         if (paid) person.resolvedPaid += 1;
@@ -387,6 +416,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashOu
         log(`person: item ${item.itemId} ${paid ? `paid ${paid.receipt}` : 'failed'}`);
       }
       if (countFailedItems(profileDb) > 0) {
+        await askForRetry();
         final = await finish(retryArgs, 'a retry after the work list');
         person.retries += 1;
       }

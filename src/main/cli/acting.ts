@@ -22,7 +22,9 @@ export const commandMethods = {
   'pay --yes': ['runs.createFromFile', 'runs.start'],
   'runs approve': ['runs.approve'],
   'runs start': ['runs.start'],
-  'runs retry': ['runs.approveRetry'],
+  // A retry takes two people: with no open request --user asks, with one an approver approves it.
+  'runs retry (ask)': ['runs.requestRetry'],
+  'runs retry (approve)': ['runs.approveRetry'],
   'runs cancel': ['runs.cancel'],
   'runs pause': ['runs.pause'],
   'runs resume': ['runs.resume'],

@@ -23,7 +23,8 @@ Commands:
   runs show        show a payroll run (--json for machines)
   runs approve     approve a payroll run (an approver other than its maker)
   runs start       send a payroll run that holds every approval it needs
-  runs retry       retry a run's failed payments (Retry failed), then wait like pay
+  runs retry       ask to retry a run's failed payments (officer), or approve the
+                   request and wait like pay (another approver)
   runs cancel      cancel a run's payments not sent yet; pause and resume a run
   runs attention   the payments waiting for a person, and what each lacks
   runs resolve     settle one of them: --paid <receipt> or --failed, with --reason

@@ -19,7 +19,6 @@ export interface EngineControls {
   pauseRun(runId: number, actor: string): void;
   resumeRun(runId: number, actor: string): void;
   cancelRun(runId: number, actor: string): { cancelledItems: number };
-  approveRetry(runId: number, actor: string): number;
   /** Queues the failed payments an officer asked to retry, once an approver other than them approves. */
   approveRequestedRetry(runId: number, approver: { name: string; accountId: number }): number;
   /** Why new payments are held back (no answers arriving), or null. */

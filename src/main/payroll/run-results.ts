@@ -156,7 +156,7 @@ export function failureOf(
 /**
  * The payments "retry failed" would send again: failed items whose every attempt failed
  * definitively. One still waiting for a person is not among them (it may have been paid). The
- * screen's Retry failed and `runs retry` both show this list before the engine's approveRetry.
+ * screen's Retry failed and `runs retry` both show this list before a retry is asked for and approved.
  */
 export function retryableFailures(db: ProfileDatabase, runId: number): RunResultRow[] {
   const { items } = runResults(db, runId, { show: 'failed', limit: 1_000_000, offset: 0 });

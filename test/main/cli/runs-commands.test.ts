@@ -1,5 +1,5 @@
-// What the run screen's buttons do, from the command line: retry failed (only with --yes when no
-// one can be asked), pause, resume, cancel; the needs-attention work list and resolving it. Each
+// What the run screen's buttons do, from the command line: retry failed (an officer asks, an
+// approver other than them approves, only with --yes when no one can be asked), pause, resume, cancel; the needs-attention work list and resolving it. Each
 // against a real simulator, whose own record says who was paid and how often.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { payrollLines, writePayrollCsv, type PayrollLine } from '../../crash/payroll-file';
 import { cli, freshDataFolderEachTest, payApproved, signedIn } from './cli-helpers';
 import { approveAsPolicyNeeds } from '../../helpers/people';
+import { exitCodes } from '../../../src/main/cli/usage';
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
@@ -92,25 +93,55 @@ async function runLeftRunning(lines: readonly PayrollLine[], paidFirst: number):
   }
 }
 
+/** A simulator that refuses two of `lines` (unregistered) until they register, and what it paid each. */
+async function closedSimulator(lines: readonly PayrollLine[], seed: number) {
+  const unregistered = new Set([lines[1]!.phone, lines[4]!.phone]);
+  const closed = await startSimulator({
+    seed,
+    openRegistry: false,
+    customers: lines
+      .filter((l) => !unregistered.has(l.phone))
+      .map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
+    faults: { callbackDelayMs: { min: 5, max: 20 } },
+  });
+  return {
+    closed,
+    unregistered,
+    register: () =>
+      closed.addCustomers(
+        lines.filter((l) => unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
+      ),
+    paidIn: (): number[] => {
+      const counts = new Map(lines.map((l) => [l.phone, 0]));
+      for (const p of closed.payments()) if (counts.has(p.party)) counts.set(p.party, (counts.get(p.party) ?? 0) + 1);
+      return lines.map((l) => counts.get(l.phone) ?? 0);
+    },
+  };
+}
+
+function grantRole(username: string, role: string): void {
+  const db = openDatabase(profileDatabasePath('demo'));
+  try {
+    db.prepare('INSERT INTO account_roles (account_id, role) SELECT id, ? FROM accounts WHERE username = ?').run(
+      role,
+      username,
+    );
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+const retryRequests = () =>
+  query<{ asker: string; approver: string | null; item_count: number; queued: number | null }>(
+    `SELECT a.username AS asker, b.username AS approver, r.item_count, r.queued FROM retry_requests r
+       JOIN accounts a ON a.id = r.requested_by LEFT JOIN accounts b ON b.id = r.approved_by ORDER BY r.id`,
+  );
+
 describe('runs retry', () => {
-  it('shows the payments that failed on evidence; without --yes and no terminal sends nothing; with --yes pays them once', async () => {
+  it('the officer asks (nothing sent), the approver approves only with --yes when no one can be asked, and each is paid once', async () => {
     const lines = payrollLines(6, 701);
-    // Two numbers M-Pesa refuses: unregistered until the workers register them.
-    const unregistered = new Set([lines[1]!.phone, lines[4]!.phone]);
-    const closed = await startSimulator({
-      seed: 14,
-      openRegistry: false,
-      customers: lines
-        .filter((l) => !unregistered.has(l.phone))
-        .map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
-      faults: { callbackDelayMs: { min: 5, max: 20 } },
-    });
+    const { closed, unregistered, register, paidIn } = await closedSimulator(lines, 14);
     try {
-      const paidIn = (): number[] => {
-        const counts = new Map(lines.map((l) => [l.phone, 0]));
-        for (const p of closed.payments()) if (counts.has(p.party)) counts.set(p.party, (counts.get(p.party) ?? 0) + 1);
-        return lines.map((l) => counts.get(l.phone) ?? 0);
-      };
       const paid = await payApproved(run, [
         payrollFile(lines, 'retry.csv'),
         '--base-url',
@@ -122,17 +153,35 @@ describe('runs retry', () => {
       expect(paid.out).toContain('2 failed');
       expect(paid.out).toContain('"runs retry 1"');
       expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
+      register();
 
-      closed.addCustomers(
-        lines.filter((l) => unregistered.has(l.phone)).map((l) => ({ msisdn: l.phone, name: l.name.toUpperCase() })),
+      // Nobody asked yet: the approver cannot ask (that is the officer's half).
+      const approverFirst = await run(['runs', 'retry', '1', '--yes', ...approver, '--base-url', closed.baseUrl]);
+      expect(approverFirst.code).toBe(exitCodes.error);
+      expect(approverFirst.err).toContain(
+        'Asking for failed payments to be sent again needs the Payroll officer role.',
       );
-      const asked = await run(['runs', 'retry', '1', ...approver, '--base-url', closed.baseUrl]);
-      expect(asked.code).toBe(1);
+      expect(retryRequests()).toEqual([]);
+
+      const asked = await run(['runs', 'retry', '1', ...officer, '--base-url', closed.baseUrl]);
+      expect(asked.code).toBe(exitCodes.approvalNeeded);
       expect(asked.out).toContain('Retry failed for payroll run #1: 2 payments');
       for (const l of lines.filter((x) => unregistered.has(x.phone))) expect(asked.out).toContain(l.name);
-      expect(asked.err).toContain('Nothing done: runs retry needs --yes when there is no terminal to ask on.');
+      expect(asked.out).toMatch(
+        /amina asked for 2 payments of payroll run #1 \(KES [\d,.]+\) to be sent again\. Nothing was sent\./,
+      );
+      expect(asked.err).toContain(
+        'An approver other than amina approves it: run "npm run cli -- runs retry 1 --user <approver>".',
+      );
+      expect(retryRequests()).toEqual([{ asker: 'amina', approver: null, item_count: 2, queued: null }]);
+
+      const unconfirmed = await run(['runs', 'retry', '1', ...approver, '--base-url', closed.baseUrl]);
+      expect(unconfirmed.code).toBe(exitCodes.error);
+      expect(unconfirmed.out).toContain('Amina Odhiambo (amina) asked on');
+      expect(unconfirmed.err).toContain('Nothing done: runs retry needs --yes when there is no terminal to ask on.');
       await closed.callbacksIdle();
       expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
+      expect(retryRequests()).toEqual([{ asker: 'amina', approver: null, item_count: 2, queued: null }]);
 
       const retried = await run([
         'runs',
@@ -150,10 +199,62 @@ describe('runs retry', () => {
       expect(retried.out).toContain('6 of 6 paid');
       await closed.callbacksIdle();
       expect(paidIn()).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(retryRequests()).toEqual([{ asker: 'amina', approver: 'baraka', item_count: 2, queued: 2 }]);
 
       const nothing = await run(['runs', 'retry', '1', '--yes', ...approver, '--base-url', closed.baseUrl]);
       expect(nothing.code).toBe(0);
       expect(nothing.out).toContain('Nothing to retry in payroll run #1');
+    } finally {
+      await closed.close();
+    }
+  }, 60_000);
+
+  it('the officer who asked cannot approve even holding the approver role; another approver does, and each is paid once', async () => {
+    const lines = payrollLines(6, 706);
+    const { closed, register, paidIn } = await closedSimulator(lines, 15);
+    try {
+      const paid = await payApproved(run, [
+        payrollFile(lines, 'retry-2.csv'),
+        '--base-url',
+        closed.baseUrl,
+        '--rate',
+        '50',
+      ]);
+      expect(paid.code).toBe(1);
+      expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
+      register();
+      grantRole('amina', 'approver');
+
+      // amina holds both roles: with nobody asking yet, she asks.
+      const asked = await run(['runs', 'retry', '1', ...officer, '--base-url', closed.baseUrl]);
+      expect(asked.code).toBe(exitCodes.approvalNeeded);
+      expect(retryRequests()).toEqual([{ asker: 'amina', approver: null, item_count: 2, queued: null }]);
+
+      const own = await run(['runs', 'retry', '1', '--yes', ...officer, '--base-url', closed.baseUrl, '--rate', '50']);
+      expect(own.code).toBe(exitCodes.error);
+      expect(own.err).toContain('amina asked for this retry and cannot approve it: an approver other than them must.');
+      expect(own.err).not.toContain('Retry approved');
+      await closed.callbacksIdle();
+      expect(paidIn()).toEqual([1, 0, 1, 1, 0, 1]);
+      expect(retryRequests()).toEqual([{ asker: 'amina', approver: null, item_count: 2, queued: null }]);
+
+      const other = await run([
+        'runs',
+        'retry',
+        '1',
+        '--yes',
+        '--user',
+        'neema',
+        '--base-url',
+        closed.baseUrl,
+        '--rate',
+        '50',
+      ]);
+      expect(other.err).toContain('Retry approved: 2 payments queued again.');
+      expect(other.code).toBe(0);
+      await closed.callbacksIdle();
+      expect(paidIn()).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(retryRequests()).toEqual([{ asker: 'amina', approver: 'neema', item_count: 2, queued: 2 }]);
     } finally {
       await closed.close();
     }

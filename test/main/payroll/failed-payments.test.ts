@@ -1,6 +1,7 @@
 // The failed-payments report: runs paid against the simulator with numbers it refuses, some paid on
 // a retry, and the report read back — each failed try once, with its reason, the totals, and what
 // became of each line; then the same report exported as CSV and XLSX and parsed back.
+import { retryAsTwoPeople } from '../../helpers/retry';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -42,7 +43,7 @@ async function paidWithFailures() {
   await engine.waitUntilFinal(november);
 
   sim.addCustomers(customersFor([registersLater]));
-  expect(engine.approveRetry(november, 'approver')).toBe(2);
+  expect(await retryAsTwoPeople(db, engine, november)).toBe(2);
   await engine.waitUntilFinal(november);
 
   const bonus = approvedRun(db, [december], 'December bonus');

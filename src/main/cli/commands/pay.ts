@@ -332,7 +332,7 @@ function reportFinal(p: RunProgress, io: CliIo): number {
   if (c.failed > 0)
     line(
       io.out,
-      `${c.failed} failed: see "runs show ${p.runId}"; "runs retry ${p.runId}" sends them again once you approve.`,
+      `${c.failed} failed: see "runs show ${p.runId}"; "runs retry ${p.runId}" as the officer asks to send them again, and as an approver other than them approves it.`,
     );
   if (p.needsAttention > 0) {
     line(

@@ -1,17 +1,15 @@
-// `runs start|retry|cancel|pause|resume <run>`: what the run screen's buttons do, through the same
-// engine methods and the same rules, as the person given by --user (checked as the contract checks
-// them, and named in the audit log). start, retry and resume then pay and wait like `pay`; retry and
-// cancel ask first (--yes skips the question; with no terminal to ask on, they do nothing without it).
+// `runs start|cancel|pause|resume <run>` (retry is retry.ts): what the run screen's buttons do,
+// through the same engine methods and the same rules, as the person given by --user (checked as the
+// contract checks them, and named in the audit log). start and resume then pay and wait like `pay`;
+// cancel asks first (--yes skips the question; with no terminal to ask on, it does nothing without it).
 import { formatKesWithCurrency } from '../../../shared/money';
-import { formatMsisdn } from '../../../shared/phone';
-import { retryPlan } from '../../payroll/run-results';
 import type { ProfileAppOptions } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
 import { getRun } from '../../payroll/runs';
 import { runSummary } from '../../payroll/run-summary';
 import { runDisplayLabels } from '../../payroll/status';
 import type { SecretStore } from '../../secrets/secret-store';
-import { line, table, type CliIo } from '../output';
+import { line, type CliIo } from '../output';
 import { askYesNo } from '../prompt';
 import { exitCodes, integerOption, positiveNumber } from '../usage';
 import { followRun, payRun } from './pay';
@@ -52,7 +50,7 @@ export function tuningFrom(
  * Yes when --yes was given or a person at the terminal says yes. With no terminal and no --yes
  * nothing can be confirmed: the caller does nothing and exits 1.
  */
-async function confirmed(
+export async function confirmed(
   ctx: RunCommandContext,
   question: string,
   flagHint: string,
@@ -65,71 +63,13 @@ async function confirmed(
   return (await askYesNo(question, ctx.io.input, ctx.io.err)) ? 'yes' : 'no';
 }
 
-async function read<T>(ctx: RunCommandContext, look: (db: ProfileDatabase) => T): Promise<T> {
+export async function read<T>(ctx: RunCommandContext, look: (db: ProfileDatabase) => T): Promise<T> {
   // Looking needs no lock: the question is asked before this command takes the profile.
   const opened = await openProfileForCommand(ctx.profile, { io: ctx.io, secrets: ctx.secrets });
   try {
     return look(opened.db);
   } finally {
     opened.close();
-  }
-}
-
-/** `runs retry <run>`: the screen's Retry failed — the same list, engine.approveRetry, then pay and wait. */
-export async function retryCommand(ctx: RunCommandContext): Promise<number> {
-  const { io, runId } = ctx;
-  const estimate = await read(ctx, (db) => retryPlan(db, runId));
-  const failed = estimate.items;
-  if (failed.length === 0) {
-    line(
-      io.out,
-      `Nothing to retry in payroll run #${runId}: no payment failed on M-Pesa's evidence (payments waiting for a person are never retried; see "runs attention ${runId}").`,
-    );
-    return exitCodes.ok;
-  }
-  line(
-    io.out,
-    `Retry failed for payroll run #${runId}: ${formatCount(estimate.count, 'payment')}, ${formatKesWithCurrency(estimate.amountCents)} and about ${formatKesWithCurrency(estimate.chargesCents)} in charges.`,
-  );
-  line(
-    io.out,
-    table(
-      failed
-        .slice(0, 20)
-        .map((item) => [
-          `  #${item.itemId}`,
-          item.name,
-          formatMsisdn(item.phone),
-          formatKesWithCurrency(item.amountCents),
-          item.failure?.message ?? '',
-        ]),
-    ),
-  );
-  if (failed.length > 20) line(io.out, `  … and ${failed.length - 20} more (see "runs show ${runId} --json")`);
-  line(io.out, 'Each is sent again as a new payment, with a new OriginatorConversationID.');
-  const answer = await confirmed(
-    ctx,
-    `Send ${estimate.count === 1 ? 'this payment' : `these ${formatCount(estimate.count, 'payment')}`} again?`,
-    'runs retry',
-  );
-  if (answer === 'cannot-ask') return exitCodes.error;
-  if (answer === 'no') {
-    line(io.out, 'Nothing sent.');
-    return exitCodes.ok;
-  }
-  const { app, caller } = await openProfileAppAs(
-    ctx.profile,
-    { secrets: ctx.secrets, ...ctx.tuning },
-    io,
-    ctx.user,
-    'runs retry',
-  );
-  try {
-    const queued = app.engine.approveRetry(runId, caller.username);
-    line(io.err, `Retry approved: ${formatCount(queued, 'payment')} queued again.`);
-    return await followRun(app, runId, io);
-  } finally {
-    await app.close();
   }
 }
 

@@ -16,11 +16,11 @@ import {
   cancelCommand,
   pauseCommand,
   resumeCommand,
-  retryCommand,
   startCommand,
   tuningFrom,
   type RunCommandContext,
 } from './run-control';
+import { retryCommand } from './retry';
 import { openProfileForCommand } from '../open-profile';
 import { requireUserOption } from '../sign-in';
 import { approveCommand } from './approve';
@@ -38,9 +38,12 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
                                     --acknowledge-warnings when there is any
   runs start <run> --user <officer> sends a run that holds every approval it needs (float checked
                                     first), then waits like pay; exit 3 while it waits for approval
-  runs retry <run> [--yes]          Retry failed, as on the run screen: shows the payments that
-                                    failed on M-Pesa's evidence, asks, sends each again as a new
-                                    payment, then waits like pay
+  runs retry <run> [--yes]          Retry failed, as on the run screen, by two people: shows the
+                                    payments that failed on M-Pesa's evidence; a payroll officer's
+                                    run asks for them to be sent again and sends nothing (exit 3);
+                                    then an approver other than the one who asked approves the
+                                    request (asks first), each is sent again as a new payment,
+                                    and it waits like pay
   runs cancel <run> [--yes]         stops the payments not sent yet (asks first)
   runs pause <run>                  sends nothing more of the run until it is resumed
   runs resume <run>                 goes on with a paused run (or one left running when its
@@ -57,10 +60,11 @@ export const runsHelp = `Usage: npm run cli -- runs <subcommand> [options] [--pr
 
   --user <name>         who acts, on every subcommand but show and attention: signed in with
                         MSHAHARA_PASSWORD or a password asked without echo, and refused unless
-                        their role may do it (approve: Approver; retry: Approver, as approving
-                        a retry; start, cancel, pause, resume, resolve: Payroll officer)
-  --yes                 retry or cancel without asking; with no terminal to ask on, retry and
-                        cancel do nothing without it (exit 1)
+                        their role may do it (approve: Approver; retry: Payroll officer to ask,
+                        Approver to approve; start, cancel, pause, resume, resolve: Payroll
+                        officer)
+  --yes                 approve a retry or cancel without asking; with no terminal to ask on,
+                        they do nothing without it (exit 1)
   --base-url <url>      demo: a simulator already running (otherwise one starts in this process)
   --rate <n>, --concurrency <n>, --result-timeout <s>
                         retry and resume: as for pay

@@ -242,12 +242,6 @@ export class PayoutEngine {
     return result;
   }
 
-  approveRetry(runId: number, actor: string): number {
-    const queued = control.approveRetry(this.#db, runId, actor, this.#iso());
-    this.#poke();
-    return queued;
-  }
-
   /** An approver other than the officer who asked approves the open retry request (retry-requests.ts). */
   approveRequestedRetry(runId: number, approver: RunApprover): number {
     const { queued } = approveRequestedRetry(this.#db, runId, approver, new Date(this.#now()));

@@ -165,6 +165,8 @@ export function closeUnsentAttempts(db: ProfileDatabase, runId: number, nowIso: 
 /**
  * "Retry failed", approved by `actor`: items whose every attempt definitively failed (and none is
  * held for a person) are queued again; the engine then sends each a NEW attempt with a new ID.
+ * The queueing step only: every door reaches it through approveRequestedRetry (retry-requests.ts),
+ * once an approver other than the officer who asked approves, never for one person alone.
  */
 export function approveRetry(db: ProfileDatabase, runId: number, actor: string, nowIso: string): number {
   return db

@@ -2,6 +2,7 @@
 // asking about it (with backoff, and again after a restart) so a late answer settles it; a person
 // can record a payment with a receipt, which Transaction Status checks; the run completes only
 // when nothing is open.
+import { retryAsTwoPeople } from '../../../helpers/retry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../src/shared/errors';
 import {
@@ -116,7 +117,7 @@ describe('the needs-attention work list', () => {
     );
     expect(second_).toMatchObject({ outcome: 'paid', checked: 'confirmed' });
     expect(itemStates(h.db, runId)).toEqual({ paid: 2 });
-    expect(engine.approveRetry(runId, 'approver')).toBe(0);
+    expect(await retryAsTwoPeople(h.db, engine, runId)).toBe(0);
     paidExactlyOnce(h, workers);
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 // docs/money-safety.md#rule-1, #rule-2 and #rule-6 against the simulator: write before send, one live attempt, re-send
 // only what Daraja never saw (same OriginatorConversationID), never re-send on a guess.
+import { retryAsTwoPeople } from '../../../helpers/retry';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { B2cPaymentRequest, DarajaClient } from '../../../../src/main/daraja';
@@ -108,7 +109,7 @@ describe('payout engine invariants', () => {
     ).toThrow(/UNIQUE/);
     // A failed item gets a new attempt only after someone approves the retry, and it has a new ID.
     expect(attempts(h.db)).toHaveLength(2);
-    expect(h.engine.approveRetry(runId, 'approver')).toBe(1);
+    expect(await retryAsTwoPeople(h.db, h.engine, runId)).toBe(1);
     await h.engine.waitUntilFinal(runId);
     const tries = attempts(h.db).filter((a) => a.phone === workers[1]!.phone);
     expect(tries.map((a) => [a.attempt_number, a.state])).toEqual([

@@ -1,6 +1,7 @@
 // How unknown outcomes end: a lost failure is settled definitively by Transaction Status; a queue
 // timeout sends the attempt to Transaction Status; evidence that contradicts a settled attempt is
 // held for a person, and no retry can be approved on top of it.
+import { retryAsTwoPeople } from '../../../helpers/retry';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DarajaClient } from '../../../../src/main/daraja';
 import { approvedRun, attempts, customersFor, harness, itemStates, ledger, worker, type Harness } from './harness';
@@ -61,7 +62,7 @@ describe('resolving unknown outcomes', () => {
     expect(done.counts.failed).toBe(0);
     expect(done.needsAttention).toBe(1);
     expect(attempts(h.db)).toMatchObject([{ state: 'unknown', attempt_number: 1, needs_attention: 1 }]);
-    expect(h.engine.approveRetry(runId, 'approver')).toBe(0);
+    expect(await retryAsTwoPeople(h.db, h.engine, runId)).toBe(0);
     expect(h.sim.stats().requests['/mpesa/b2c/v3/paymentrequest']).toBe(1);
     expect(h.sim.payments()).toEqual([]);
     expect(ledger(h.db)).toEqual([]);
@@ -172,7 +173,7 @@ describe('resolving unknown outcomes', () => {
     expect(progress.findings).toBe(1);
     expect(itemStates(h.db, runId)).toEqual({ paid: 2 });
     // "Retry failed" must not pay this worker again.
-    expect(h.engine.approveRetry(runId, 'approver')).toBe(0);
+    expect(await retryAsTwoPeople(h.db, h.engine, runId)).toBe(0);
     expect(attempts(h.db)).toHaveLength(2);
   });
 });

@@ -1,6 +1,7 @@
 // Ways a payment could be sent twice that the rules close, each shown on the real engine and
 // database: a person's "failed" against M-Pesa's own word that it paid; a cancel while a payment
 // waits to be sent again after "not found"; a refused re-send; a masked number with too little shown.
+import { retryAsTwoPeople } from '../../../helpers/retry';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DarajaClient } from '../../../../src/main/daraja';
 import { checkParty } from '../../../../src/main/payroll/engine/party';
@@ -100,7 +101,7 @@ describe('guards against a second payment', () => {
       engine.resolveItem(itemId, { outcome: 'failed', reason: 'Worker says nothing came' }, 'accountant'),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(attempts(h.db)).toMatchObject([{ state: 'unknown', needs_attention: 1 }]);
-    expect(engine.approveRetry(runId, 'approver')).toBe(0);
+    expect(await retryAsTwoPeople(h.db, engine, runId)).toBe(0);
   });
 
   it('cancelling a run puts a payment waiting to be sent again after "not found" on the work list, never closes it as unsent', async () => {
@@ -146,7 +147,7 @@ describe('guards against a second payment', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(attempts(h.db)).toMatchObject([{ state: 'unknown', needs_attention: 1 }]);
-    expect(h.engine.approveRetry(runId, 'approver')).toBe(0);
+    expect(await retryAsTwoPeople(h.db, h.engine, runId)).toBe(0);
     expect(h.sim.payments()).toEqual([]);
   });
 
