@@ -65,7 +65,8 @@ describe('the audit chain when the app opens a profile', () => {
     const file = profileDatabasePath('demo', t.dataRoot);
     const entries = writeEntries(file, 9);
 
-    await t.call('profiles.select', { name: 'demo' });
+    // As the app does when it starts on the profile used last (before anyone signs in).
+    await t.api.session.select('demo');
     expect(await t.api.session.require().audit.done).toBeNull();
     expect((await t.call('dashboard.summary', {})).auditAlarm).toBeNull();
     await t.api.session.close();
@@ -73,7 +74,7 @@ describe('the audit chain when the app opens a profile', () => {
     const middle = entries[4]!;
     tamperWithEntry(file, middle.id);
     const announced = t.next('audit.alarm');
-    await t.call('profiles.select', { name: 'demo' });
+    await t.api.session.select('demo');
     const alarm = await announced;
 
     expect(alarm).toMatchObject({ entryId: middle.id, at: middle.at, problem: 'edited' });
