@@ -20,7 +20,7 @@ import { call } from '../api';
 import { fieldError, formProblem } from '../components/field-errors';
 import { Problem } from '../components/Problem';
 import { useSession, type SessionState } from '../stores/session';
-import { AuthenticatorApp } from './MyAccount';
+import { AuthenticatorApp } from '../components/AuthenticatorApp';
 
 export function SignIn({ session }: { session: SessionState }) {
   const signIn = useSession((state) => state.signIn);
