@@ -2,7 +2,6 @@
 // the payout engine), pause, resume, cancel, results, what a retry would send, export. Review,
 // approval, the maker's draft and retry requests are in run-review.ts.
 import type { MethodOutput } from '../../shared/contract';
-import { ForbiddenError } from '../../shared/errors';
 import { refuseWorkersWithUnapprovedPhone } from '../payroll/phone-changes';
 import { estimateRunCharges } from '../payroll/charges';
 import { findEarlierPayrolls, payrollFileSha256 } from '../payroll/duplicates';

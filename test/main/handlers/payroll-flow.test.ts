@@ -74,9 +74,11 @@ describe('a payroll through the contract, demo profile', () => {
   it('needs a second approver above the run total the admin set, and the maker is none of them', async () => {
     await t.call('settings.update', { amountLimits: { runMaxCents: 1_000_00 } });
     const people = await t.people();
-    const maker = await t.callAs({ ...people.officer, roles: ['payroll-officer', 'approver'] }, 'runs.approve', {
-      runId,
-    }).catch((error: { contractError?: { code?: string } }) => error.contractError);
+    const maker = await t
+      .callAs({ ...people.officer, roles: ['payroll-officer', 'approver'] }, 'runs.approve', {
+        runId,
+      })
+      .catch((error: { contractError?: { code?: string } }) => error.contractError);
     expect(maker).toMatchObject({ code: 'maker_cannot_approve' });
     const first = await t.callAs(people.approver, 'runs.approve', { runId });
     expect(first.state).toBe('draft');
