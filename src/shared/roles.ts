@@ -5,7 +5,10 @@ export type Role = (typeof roles)[number];
 
 /** What each role is for, in the words the screens and the CLI use. */
 export const roleWords: Record<Role, { name: string; does: string }> = {
-  admin: { name: 'Admin', does: 'users, credentials, the relay and settings; moves no money' },
+  admin: {
+    name: 'Admin',
+    does: 'users, credentials, the relay and settings; asks for refunds, reversals and payments, approves none',
+  },
   'payroll-officer': {
     name: 'Payroll officer',
     does: 'workers and payroll runs; starts approved runs and asks for retries',

@@ -16,10 +16,14 @@ export type Access = 'anyone' | 'signed-in' | readonly [Role, ...Role[]];
  *   mapping the person chose is remembered).
  * - `changes`: changes records, settings or setup, but makes, sends or settles no payment.
  * - `money`: makes, approves, sends, stops or settles payments; the admin may call none.
+ * - `asks`: asks for money to move and moves none by itself: a refund or a reversal waits for an
+ *   approver other than the one who asked, a payment request for the customer's PIN. The admin
+ *   issues these (Safaricom's portal gives refunds and reversals to the business administrator),
+ *   and never approves them.
  * - `own`: changes only the caller's own account (their password, their second factor); every
  *   signed-in person may, the auditor included, since it changes no record of the business.
  */
-export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money' | 'own';
+export type MethodKind = 'reads' | 'prepares' | 'changes' | 'money' | 'asks' | 'own';
 
 export interface MethodRule {
   readonly access: Access;
@@ -41,7 +45,7 @@ export interface Caller {
   readonly roles: readonly Role[];
 }
 
-// Who reads payments: everyone but the admin, who moves no money and has no need to see it.
+// Who reads payments: everyone but the admin, who sends no payment and has no need to see them.
 const paymentReaders = ['payroll-officer', 'approver', 'accountant', 'auditor'] as const;
 
 // Who reads the audit log: the auditor, whose work it is, and the admin, who manages the accounts and
