@@ -48,6 +48,11 @@ export interface Caller {
 // Who reads payments: everyone but the admin, who sends no payment and has no need to see them.
 const paymentReaders = ['payroll-officer', 'approver', 'accountant', 'auditor'] as const;
 
+// Who reads the ledger's rows: those who read payments, and the admin, who refunds and reverses a
+// customer's payment from its row.
+const ledgerReaders = ['admin', ...paymentReaders] as const;
+const ledgerWhy = 'The admin refunds and reverses a customer’s payment from its ledger row.';
+
 // Who reads the audit log: the auditor, whose work it is, and the admin, who manages the accounts and
 // must see who did what to them (a password reset, a role given) and answer for the chain's alarm.
 // The others see their own work on its own screens; the log holds everyone's.
@@ -266,8 +271,18 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     doing: 'Asking M-Pesa for the balance',
     why: 'It asks M-Pesa and keeps the answer; for those who act on the float (send, approve, account).',
   },
-  'ledger.list': { access: paymentReaders, kind: 'reads', doing: 'Reading the ledger' },
-  'ledger.detail': { access: paymentReaders, kind: 'reads', doing: 'Reading a ledger entry' },
+  'ledger.list': {
+    access: ledgerReaders,
+    kind: 'reads',
+    doing: 'Reading the ledger',
+    why: ledgerWhy,
+  },
+  'ledger.detail': {
+    access: ledgerReaders,
+    kind: 'reads',
+    doing: 'Reading a ledger entry',
+    why: ledgerWhy,
+  },
   'ledger.export': {
     access: ['accountant', 'auditor'],
     kind: 'reads',

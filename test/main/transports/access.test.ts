@@ -95,8 +95,8 @@ describe('checkAccess over the whole contract', () => {
     expect(refusalOf('runs.start', people.admin)?.message).toBe(
       'Sending a payroll run needs the Payroll officer role. Wanjiru Kamau is signed in as Admin.',
     );
-    expect(refusalOf('ledger.list', people.admin)?.message).toBe(
-      'Reading the ledger needs the Payroll officer, Approver, Accountant or Auditor role. ' +
+    expect(refusalOf('runs.list', people.admin)?.message).toBe(
+      'Listing payroll runs needs the Payroll officer, Approver, Accountant or Auditor role. ' +
         'Wanjiru Kamau is signed in as Admin.',
     );
     expect(refusalOf('runs.approveRetry', officerAndAccountant)?.message).toBe(
