@@ -106,6 +106,8 @@ const actionWords: Readonly<Record<string, Words>> = {
   'transaction.corrected': (f) => `corrected ledger row #${text(f.details.correctsId) ?? '?'}`,
   'inbox.flagged': (f) => `flagged callback${number(f)}`,
   'inbox.settled': (f) => `settled callback${number(f)}`,
+  'status_lookup.answered': (f) =>
+    `received M-Pesa's answer about ${text(f.details.about) ?? 'a transaction'} (${text(f.details.resultCode) ?? 'no code'})`,
   'relay_event.unreadable': () => 'could not read a callback from the relay',
   'statement.imported': (f) =>
     `imported an M-Pesa statement${text(f.details.file) === null ? '' : ` (${String(f.details.file)})`}`,

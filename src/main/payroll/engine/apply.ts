@@ -16,6 +16,7 @@ import {
 } from '../../daraja/callbacks';
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
+import { applyLookupAnswer } from '../../lookups/apply-answer';
 import { recordTransaction } from '../../ledger/transactions';
 import {
   attemptByConversationId,
@@ -52,6 +53,8 @@ export type ApplyResult =
   | { kind: 'balance'; conversationId: string; ok: boolean }
   | { kind: 'flagged'; flag: InboxFlag }
   | { kind: 'recorded' }
+  /** An answer to a Transaction Status question about no payout attempt (src/main/lookups/). */
+  | { kind: 'lookup-answered'; lookupId: number }
   | { kind: 'not-mine' }
   | { kind: 'already-done' };
 
@@ -472,6 +475,11 @@ function applyStatusResult(
 ): ApplyResult {
   // The query this answers: Daraja names it by the ConversationID it gave the query.
   const query = queryByAnswer(db, event.conversationId, event.originatorConversationId);
+  // A question about no payout attempt (a lookup, a check) is answered, never taken as a payout's evidence.
+  if (!query) {
+    const lookup = applyLookupAnswer(db, inboxId, event, nowIso);
+    if (lookup !== null) return { kind: 'lookup-answered', lookupId: lookup.id };
+  }
   const named = event.transactionOriginatorConversationId;
   // Mshahara sends the payment's OriginatorConversationID as the query's Occasion; Daraja echoes it.
   const asked = event.reference.Occasion ?? null;
@@ -782,6 +790,10 @@ function applyQueryTimeout(
   nowIso: string,
 ): ApplyResult {
   const query = queryByAnswer(db, event.conversationId, event.originatorConversationId);
+  if (!query) {
+    const lookup = applyLookupAnswer(db, inboxId, event, nowIso);
+    if (lookup !== null) return { kind: 'lookup-answered', lookupId: lookup.id };
+  }
   if (query) {
     db.transaction(() => {
       recordQueryAnswer(db, query.id, 'unanswered', event.resultCode ?? 'timeout', inboxId, nowIso);

@@ -356,6 +356,7 @@ export class PayoutEngine {
       case 'finding':
       case 'flagged':
       case 'recorded':
+      case 'lookup-answered':
       case 'not-mine':
       case 'already-done':
         break;

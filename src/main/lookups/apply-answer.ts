@@ -1,0 +1,66 @@
+// Ties a Transaction Status answer (or its queue timeout) to the question in status_lookups it
+// answers, wherever and whenever it arrives: marked applied with words saying what it answered,
+// never taken as evidence about a payout attempt (those ask through status_queries). The payout
+// engine's applyInboxEntry asks here first for every status answer and timeout it cannot tie to a
+// payout question.
+import type { ProfileDatabase } from '../db';
+import { parseCallback } from '../daraja/callbacks';
+import type { QueueTimeoutEvent, StatusResultEvent } from '../daraja/callbacks/events';
+import { appendAudit } from '../ledger/audit';
+import { lookupForAnswer, recordLookupAnswer, type StatusLookup } from './status-lookups';
+
+const purposeWords: Record<StatusLookup['purpose'], string> = {
+  lookup: 'a lookup',
+  received_check: 'the check of a customer’s payment',
+  reversal_check: 'the check of a reversal',
+};
+
+function about(lookup: StatusLookup): string {
+  return lookup.receipt !== null ? `receipt ${lookup.receipt}` : `request ${lookup.askedOriginatorId ?? ''}`;
+}
+
+/** Applies a status answer to its lookup; false when it answers no lookup (the caller goes on). */
+export function applyLookupAnswer(
+  db: ProfileDatabase,
+  inboxId: number,
+  event: StatusResultEvent | QueueTimeoutEvent,
+  nowIso: string,
+): StatusLookup | null {
+  const lookup = lookupForAnswer(db, event.conversationId, event.originatorConversationId);
+  if (lookup === null) return null;
+  const resultCode = event.resultCode ?? 'timeout';
+  const reason =
+    event.type === 'queue-timeout'
+      ? `M-Pesa's queue timed out on ${purposeWords[lookup.purpose]} of ${about(lookup)}: nothing was learned`
+      : `M-Pesa's answer to ${purposeWords[lookup.purpose]} of ${about(lookup)}: ${resultCode} ${event.resultDesc}`;
+  db.transaction(() => {
+    const first = recordLookupAnswer(db, lookup.id, { inboxId, resultCode, at: nowIso });
+    const marked = db
+      .prepare(
+        'UPDATE inbox SET applied = 1, flag = NULL, reason = ?, processed_at = ? WHERE id = ? AND applied = 0 AND flag IS NULL',
+      )
+      .run(first ? reason : `${reason} (a copy; the question was answered already)`, nowIso, inboxId);
+    if (marked.changes === 0 || !first) return;
+    appendAudit(db, {
+      actor: 'system',
+      action: 'status_lookup.answered',
+      entity: 'status_lookup',
+      entityId: lookup.id,
+      details: { purpose: lookup.purpose, about: about(lookup), resultCode, inboxId },
+    });
+  }).immediate();
+  return lookup;
+}
+
+/** Reads a stored inbox entry and applies it when it answers a lookup; for callers with no engine running. */
+export function applyLookupAnswerEntry(db: ProfileDatabase, inboxId: number, nowIso: string): StatusLookup | null {
+  const row = db.prepare('SELECT kind, body, applied, flag FROM inbox WHERE id = ?').get(inboxId) as
+    { kind: string; body: string; applied: number; flag: string | null } | undefined;
+  if (row === undefined || row.applied === 1 || row.flag !== null) return null;
+  if (row.kind !== 'status-result' && row.kind !== 'timeout') return null;
+  const parsed = parseCallback(row.body, row.kind);
+  if (!parsed.ok) return null;
+  const event = parsed.event;
+  if (event.type !== 'status-result' && event.type !== 'queue-timeout') return null;
+  return applyLookupAnswer(db, inboxId, event, nowIso);
+}
