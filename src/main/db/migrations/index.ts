@@ -12,6 +12,7 @@ import { sql as runApprovals } from './008_run_approvals';
 import { sql as auditHashKind } from './009_audit_hash_kind';
 import { sql as workerChanges } from './010_worker_changes';
 import { sql as retryRequests } from './011_retry_requests';
+import { sql as refunds } from './012_refunds';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: '009_audit_hash_kind', sql: auditHashKind },
   { version: 10, name: '010_worker_changes', sql: workerChanges },
   { version: 11, name: '011_retry_requests', sql: retryRequests },
+  { version: 12, name: '012_refunds', sql: refunds },
 ];
