@@ -8,7 +8,6 @@ import type { ProfileDatabase } from '../db';
 import { approvalState } from '../payroll/approvals';
 import { originalRow, refundTotals, refusalOf } from './originals';
 import { payerShown } from './payer';
-import { stateWords } from './refunds';
 
 interface ViewRow {
   id: number;
