@@ -112,6 +112,18 @@ describe('refund on the command line', () => {
     expect(JSON.parse(listed.out)).toMatchObject({ total: 1, refunds: [{ id: 1, state: 'paid' }] });
   });
 
+  it('refuses every refund command that changes anything without --user', async () => {
+    for (const argv of [
+      ['refund', 'QKH94M1Z11', '--amount', '100', '--reason', 'Wrong order', '--yes'],
+      ['refunds', 'approve', '1'],
+      ['refunds', 'decline', '1', '--reason', 'No'],
+    ]) {
+      const refused = await run(argv);
+      expect(refused.code, argv.join(' ')).toBe(exitCodes.usage);
+      expect(refused.err, argv.join(' ')).toContain('needs --user <your username>');
+    }
+  });
+
   it('declines with a reason, and the amount is free again', async () => {
     await ask(['--phone', '0708374149', '--yes', '--user', people.admin.username]);
     const declined = await run([
