@@ -46,7 +46,7 @@ export function Refunds() {
   const refunds = list.value?.refunds ?? [];
   const waiting = refunds.filter((r) => r.state === 'awaiting_approval').length;
   return (
-    <Stack data-testid="refunds-screen">
+    <Stack data-testid="refunds">
       <Group justify="space-between">
         <Title order={2}>Refunds</Title>
         <Text size="sm" c="dimmed">
@@ -133,7 +133,7 @@ function RefundRow({ refund, approver }: { refund: RefundView; approver: boolean
         </Text>
       </Table.Td>
       <Table.Td maw={320}>
-        <Badge variant="light" color={refundStateColours[refund.state]} data-testid="refund-state">
+        <Badge variant="light" miw="max-content" color={refundStateColours[refund.state]} data-testid="refund-state">
           {refundStateLabels[refund.state]}
         </Badge>
         <Text size="xs" data-testid="refund-status">

@@ -71,13 +71,14 @@ function Refunded({ refunds }: { refunds: LedgerRefunds }) {
   return (
     <Stack gap={4}>
       <Text size="sm" data-testid="refunded-summary">
-        Refunded {formatKesWithCurrency(r.paidCents)} of {formatKesWithCurrency(r.originalCents)}
-        {paid.length > 0 ? `: receipts ${paid.map((x) => x.refundReceipt ?? '…').join(', ')}` : ''}
-        {r.heldCents > r.paidCents ? `; ${formatKesWithCurrency(r.heldCents - r.paidCents)} more asked for` : ''}.
+        {summaryWords(
+          r,
+          paid.map((x) => x.refundReceipt ?? '…'),
+        )}
       </Text>
       {refunds.refunds.map((refund) => (
         <Group key={refund.id} gap="xs" wrap="nowrap">
-          <Badge size="sm" variant="light" color={refundStateColours[refund.state]}>
+          <Badge size="sm" variant="light" miw="max-content" color={refundStateColours[refund.state]}>
             {refundStateLabels[refund.state]}
           </Badge>
           <Text size="sm">
@@ -90,6 +91,18 @@ function Refunded({ refunds }: { refunds: LedgerRefunds }) {
       ))}
     </Stack>
   );
+}
+
+/** "Refunded KES 1,000.00 of KES 2,500.00: receipts QKR…", with what is still on its way. */
+function summaryWords(r: NonNullable<LedgerRefunds['refundable']>, receipts: readonly string[]): string {
+  const waiting = r.heldCents - r.paidCents;
+  const of = formatKesWithCurrency(r.originalCents);
+  const paid =
+    r.paidCents === 0
+      ? `Nothing refunded yet of ${of}`
+      : `Refunded ${formatKesWithCurrency(r.paidCents)} of ${of}: receipts ${receipts.join(', ')}`;
+  if (waiting <= 0) return `${paid}.`;
+  return `${paid}; ${formatKesWithCurrency(waiting)} ${r.paidCents === 0 ? '' : 'more '}asked for, not paid yet.`;
 }
 
 function RefundForm({
