@@ -42,8 +42,8 @@ describe('012_refunds', () => {
       expect(() =>
         db.prepare("UPDATE refunds SET declined_by = ?, declined_at = 'x', decline_reason = 'y'").run(wanjiru),
       ).toThrow(/CHECK/); // never declined by the one who asked
-      db.prepare("UPDATE refunds SET state = 'approved'").run();
       db.prepare("UPDATE payroll_runs SET state = 'approved', approved_at = '2026-11-21T08:30:00Z' WHERE id = 1").run();
+      expect(state()).toBe('approved');
       db.prepare("UPDATE payroll_runs SET state = 'running' WHERE id = 1").run();
       expect(state()).toBe('sending');
       db.prepare("UPDATE payroll_items SET state = 'failed' WHERE id = 1").run();

@@ -7,6 +7,8 @@ import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/
 import { saveApprovalPolicy } from '../../../src/main/payroll/approval-policy';
 import { listRuns, countRuns } from '../../../src/main/payroll/runs';
 import { editRunItem } from '../../../src/main/payroll/run-drafts';
+import { requestRetry } from '../../../src/main/payroll/retry-requests';
+import { approveRun } from '../../../src/main/payroll/run-approval';
 import { listRefunds, refundView, refundsForTransaction } from '../../../src/main/refunds/read';
 import { approveRefund, declineRefund, requestRefund } from '../../../src/main/refunds/refunds';
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
@@ -223,6 +225,37 @@ describe('approving a refund', () => {
     expect(db.prepare('SELECT amount_cents FROM payroll_items WHERE id = ?').get(view.itemId)).toEqual({
       amount_cents: 100_00,
     });
+  });
+});
+
+describe('a refund approved through a payroll door', () => {
+  it('still says where it is: the same approval rules, and its state follows its run', () => {
+    const paid = received(db, { phone: '254708374149' });
+    const id = requestRefund(db, { transactionId: paid.id, amountCents: 1000_00, reason: 'Refund' }, asAdmin());
+    const { runId } = refundView(db, id);
+    db.prepare("INSERT INTO account_roles (account_id, role) VALUES (?, 'approver')").run(people.admin.accountId);
+    expect(refusal(() => approveRun(db, runId, asAdmin())).code).toBe('maker_cannot_approve');
+    approveRun(db, runId, asApprover());
+    expect(refundView(db, id).state).toBe('approved');
+  });
+});
+
+describe('a refund that failed', () => {
+  it('is not retried as payroll: the amount is free to be asked for again', () => {
+    const paid = received(db, { phone: '254708374149' });
+    const id = requestRefund(db, { transactionId: paid.id, amountCents: 1000_00, reason: 'Refund' }, asAdmin());
+    approveRefund(db, id, asApprover());
+    const { itemId, runId } = refundView(db, id);
+    db.prepare("UPDATE payroll_runs SET state = 'completed' WHERE id = ?").run(runId);
+    db.prepare("UPDATE payroll_items SET state = 'failed' WHERE id = ?").run(itemId);
+    const retry = refusal(() =>
+      requestRetry(db, runId, { name: people.officer.username, accountId: people.officer.accountId }),
+    );
+    expect(retry.code).toBe('refund_run');
+    expect(retry.message).toContain('a refund cannot be retried');
+    expect(db.prepare('SELECT state FROM payroll_items WHERE id = ?').get(itemId)).toEqual({ state: 'failed' });
+    const again = requestRefund(db, { transactionId: paid.id, amountCents: 1000_00, reason: 'Again' }, asAdmin());
+    expect(refundView(db, again).state).toBe('awaiting_approval');
   });
 });
 

@@ -60,16 +60,22 @@ BEGIN
      SET state = CASE NEW.state WHEN 'paying' THEN 'sending' ELSE NEW.state END,
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
    WHERE item_id = NEW.id
-     AND ((NEW.state = 'paying' AND state IN ('approved', 'failed'))
-       OR (NEW.state = 'failed' AND state IN ('approved', 'sending'))
+     AND ((NEW.state = 'paying' AND state IN ('awaiting_approval', 'approved', 'failed'))
+       OR (NEW.state = 'failed' AND state IN ('awaiting_approval', 'approved', 'sending'))
        OR (NEW.state = 'cancelled' AND state IN ('awaiting_approval', 'approved', 'sending')));
 END;
+-- Whichever door approved or started the run (the refunds screen, or a payroll door given its
+-- number), the refund says so.
 CREATE TRIGGER refunds_follow_run
 AFTER UPDATE OF state ON payroll_runs
-WHEN NEW.state = 'running' AND OLD.state <> 'running'
+WHEN NEW.state IN ('approved', 'running') AND OLD.state <> NEW.state
 BEGIN
-  UPDATE refunds SET state = 'sending', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-   WHERE run_id = NEW.id AND state = 'approved';
+  UPDATE refunds
+     SET state = CASE NEW.state WHEN 'approved' THEN 'approved' ELSE 'sending' END,
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+   WHERE run_id = NEW.id
+     AND ((NEW.state = 'approved' AND state = 'awaiting_approval')
+       OR (NEW.state = 'running' AND state IN ('awaiting_approval', 'approved')));
 END;
 -- Money the ledger records for the refund's line is a paid refund, whatever the line says (a line
 -- cancelled while its payment was out stays cancelled, but the money moved).
@@ -79,6 +85,6 @@ WHEN NEW.attempt_id IS NOT NULL AND NEW.corrects_id IS NULL AND NEW.status = 'co
 BEGIN
   UPDATE refunds SET state = 'paid', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
    WHERE item_id = (SELECT item_id FROM payout_attempts WHERE id = NEW.attempt_id)
-     AND state IN ('approved', 'sending', 'failed', 'cancelled');
+     AND state IN ('awaiting_approval', 'approved', 'sending', 'failed', 'cancelled');
 END;
 `;
