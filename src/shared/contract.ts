@@ -18,6 +18,7 @@ import { runReviewMethods } from './contract/run-review';
 import { setupMethods } from './contract/setup';
 import { workerChangeMethods } from './contract/worker-changes';
 import { usersMethods } from './contract/users';
+import { refundMethods } from './contract/refunds';
 
 export * from './contract/common';
 export * from './contract/setup';
@@ -31,6 +32,7 @@ export * from './contract/reports';
 export * from './contract/worker-changes';
 export * from './contract/users';
 export * from './contract/audit';
+export * from './contract/refunds';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -51,6 +53,7 @@ export const contractMethods = {
   ...reportMethods,
   ...usersMethods,
   ...auditMethods,
+  ...refundMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

@@ -108,6 +108,13 @@ export function createServer(
     return send(reply, { status: 200, body: { access_token: token, expires_in: String(ttl) } });
   });
 
+  const callbackUrls = new Set<string>();
+  const noteCallbackUrls = (body: RequestBody): void => {
+    if (body === null || typeof body !== 'object') return;
+    for (const [key, value] of Object.entries(body as Record<string, unknown>))
+      if (/URL$/i.test(key) && typeof value === 'string' && /^https?:\/\//.test(value)) callbackUrls.add(value);
+  };
+
   for (const [path, handler] of Object.entries(businessRoutes)) {
     app.post(path, async (request, reply) => {
       count(path);
@@ -125,7 +132,9 @@ export function createServer(
       if (ctx.faults.failBefore()) return send(reply, errorAnswer(ctx, '500.003.1001', 'Internal Server Error'));
       let answer: DarajaAnswer;
       try {
-        answer = handler(ctx, readBody(request));
+        const body = readBody(request);
+        noteCallbackUrls(body);
+        answer = handler(ctx, body);
       } catch (error) {
         if (!(error instanceof DarajaRejection)) throw error;
         answer = errorAnswer(ctx, error.errorCode, error.errorMessage, error.requestId);
@@ -152,6 +161,9 @@ export function createServer(
   app.get('/simulator/certificate', async (_request, reply) =>
     reply.header('content-type', 'application/x-pem-file').send(ctx.keys.certificatePem),
   );
+  // The callback addresses requests named (ResultURL, QueueTimeOutURL, CallBackURL), as M-Pesa
+  // knows them: a test registers C2B URLs beside them, as an admin registers them in the portal.
+  app.get('/simulator/callback-urls', async (_request, reply) => send(reply, { status: 200, body: [...callbackUrls] }));
   app.get('/simulator/payments', async (_request, reply) => send(reply, { status: 200, body: ctx.model.payments() }));
   registerStatementRoute(app, ctx);
   app.get('/simulator/failures', async (_request, reply) => send(reply, { status: 200, body: ctx.model.failures() }));

@@ -37,6 +37,8 @@ const touchesMoney: MethodName[] = [
   'runs.requestRetry',
   'runs.resolve',
   'runs.clearFinding',
+  'refunds.approve',
+  'refunds.decline',
   'inbox.settle',
   'reconcile.decide',
   'workers.add',

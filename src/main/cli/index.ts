@@ -1,6 +1,6 @@
 // `npm run cli -- <command>`: Mshahara without a window, for automation and for the crash test.
 // Exit codes: 0 done, 1 an error with a readable message, 2 the command line itself is wrong,
-// 3 a payroll run waits for approval by someone else (pay, runs start).
+// 3 a payroll run or a refund waits for approval by someone else (pay, runs start, refund).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MshaharaError } from '../../shared/errors';
@@ -37,13 +37,16 @@ Commands:
   statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
   audit            check the audit log (verify) or list who did what (list, --export)
+  refund           ask for a refund of a customer's payment (admin); an approver sends it
+  refunds          list and show refunds; approve (which sends) or decline one (approver)
 
 Every command takes --profile <name> (default: demo) and --help. Every command that changes
 anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
 prompt without echo) and is refused unless their role may do it, as in the app. Reading and
 exporting need no --user, except the audit log (an auditor or an admin, by --user).
 Exit codes: 0 done; 1 an error or a refusal (the reason on stderr); 2 the command line is wrong;
-3 a payroll run waits for approval (pay and runs start say which run and who must approve it).
+3 a payroll run or a refund waits for approval (pay, runs start and refund say which and who
+must approve it).
 The data folder is MSHAHARA_DATA_DIR, or the system's application-data folder.
 `;
 
@@ -90,6 +93,10 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/reconcile')).reconcileCommand(rest, io, { secrets });
       case 'audit':
         return await (await import('./commands/audit')).auditCommand(rest, io, { secrets });
+      case 'refund':
+        return await (await import('./commands/refunds')).refundCommand(rest, io, { secrets });
+      case 'refunds':
+        return await (await import('./commands/refunds')).refundsCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

@@ -8,6 +8,7 @@ import type { AuditAlarm } from '../ledger/audit-alarm';
 import { ledgerTotals, totalsPerDay } from '../ledger/query';
 import { latestFloat } from '../payroll/float';
 import { runDisplayStatus, emptyItemCounts, type ItemState, type RunState } from '../payroll/status';
+import { notRefundRun } from '../refunds/links';
 
 export type DashboardSummary = MethodOutput<'dashboard.summary'>;
 
@@ -78,14 +79,16 @@ export function dashboardSummary(
   const failedPayouts = (
     db
       .prepare(
-        `SELECT count(*) AS n FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id WHERE i.state = 'failed' AND r.state <> 'cancelled' AND r.created_at >= ?`,
+        `SELECT count(*) AS n FROM payroll_items i JOIN payroll_runs r ON r.id = i.run_id WHERE i.state = 'failed' AND r.state <> 'cancelled' AND r.created_at >= ? AND ${notRefundRun('r.id')}`,
       )
       .get(new Date(now.getTime() - chartDays * 86_400_000).toISOString()) as { n: number }
   ).n;
   const inbox = countNeedingAction(db);
 
   const runs = db
-    .prepare('SELECT id, title, state, created_at FROM payroll_runs ORDER BY created_at DESC, id DESC LIMIT 5')
+    .prepare(
+      `SELECT id, title, state, created_at FROM payroll_runs WHERE ${notRefundRun('id')} ORDER BY created_at DESC, id DESC LIMIT 5`,
+    )
     .all() as Array<{ id: number; title: string; state: RunState; created_at: string }>;
   const recentRuns = runs.map((run) => {
     const counts = emptyItemCounts();

@@ -25,6 +25,7 @@ import { Door } from '../transports/door';
 import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
 import { workerChangeHandlers } from './worker-changes';
+import { refundHandlers } from './refunds';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -50,6 +51,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...reportHandlers(ctx),
     ...usersHandlers(ctx),
     ...auditHandlers(ctx),
+    ...refundHandlers(ctx),
   };
 }
 

@@ -71,6 +71,11 @@ const actionWords: Readonly<Record<string, Words>> = {
   'workers.imported': (f) =>
     `imported workers${text(f.details.fileName) === null ? '' : ` from ${String(f.details.fileName)}`}`,
   'import_mapping.saved': () => 'saved the columns of a file layout',
+  'refund.requested': (f) =>
+    `asked for refund${number(f)}${typeof f.details.amountCents === 'number' ? ` of ${formatMoney(f.details.amountCents)}` : ''}${text(f.details.receipt) === null ? '' : ` to the payer of ${String(f.details.receipt)}`}`,
+  'refund.approval_recorded': (f) => `approved refund${number(f)}; it waits for one more approver`,
+  'refund.approved': (f) => `approved refund${number(f)}, which sends it`,
+  'refund.declined': (f) => `declined refund${number(f)}`,
   'payroll_run.created': runWords('created'),
   'payroll_run.items_added': (f) => `added workers to payroll run${number(f)}`,
   'payroll_run.approval_recorded': runWords('approved'),

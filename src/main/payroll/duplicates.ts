@@ -9,6 +9,7 @@ import { formatKesWithCurrency } from '../../shared/money';
 import { formatMsisdn, type Msisdn } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
 import type { ItemState, RunState } from './status';
+import { notRefundRun } from '../refunds/links';
 
 export const duplicateWindowDays = 30;
 
@@ -65,7 +66,7 @@ export function findDuplicatePayments(
          JOIN payroll_runs run ON run.id = i.run_id
          JOIN payroll_items o ON o.phone = i.phone AND o.amount_cents = i.amount_cents AND o.run_id <> i.run_id
          JOIN payroll_runs orun ON orun.id = o.run_id
-        WHERE i.run_id = ? AND i.state <> 'cancelled' AND o.state <> 'cancelled'
+        WHERE i.run_id = ? AND i.state <> 'cancelled' AND o.state <> 'cancelled' AND ${notRefundRun('o.run_id')}
         ORDER BY i.line_number, i.id, orun.created_at`,
     )
     .all(runId) as (MatchRow & { run_created_at: string })[];
@@ -119,7 +120,7 @@ export function findPeoplePaidElsewhere(
   const windowMs = windowDays * 24 * 60 * 60 * 1000;
   const matches = db.prepare(
     `SELECT o.run_id, orun.title, o.state, orun.created_at FROM payroll_items o JOIN payroll_runs orun ON orun.id = o.run_id
-      WHERE o.phone = ? AND o.amount_cents = ? AND o.state <> 'cancelled' ORDER BY orun.created_at`,
+      WHERE o.phone = ? AND o.amount_cents = ? AND o.state <> 'cancelled' AND ${notRefundRun('o.run_id')} ORDER BY orun.created_at`,
   );
   const found: PersonPaidElsewhere[] = [];
   for (const person of people) {
@@ -219,7 +220,7 @@ export function findEarlierPayrolls(
   const rows = db
     .prepare(
       `SELECT ${earlierRunColumns} FROM payroll_runs r
-        WHERE r.id <> @exclude AND (r.source_file_sha256 = @sha OR (SELECT count(*) FROM payroll_items i WHERE i.run_id = r.id) = @count)
+        WHERE r.id <> @exclude AND ${notRefundRun('r.id')} AND (r.source_file_sha256 = @sha OR (SELECT count(*) FROM payroll_items i WHERE i.run_id = r.id) = @count)
         ORDER BY r.id`,
     )
     .all({

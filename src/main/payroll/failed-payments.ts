@@ -104,6 +104,8 @@ const failedTriesSql = 'FROM payout_attempts a INDEXED BY payout_attempts_failed
 function whereOf(filter: FailedPaymentsFilter): Where {
   const clauses = [
     `a.state IN ('failed', 'rejected')`,
+    // A refund's failed payment is on the Refunds screen: it is asked for again, never retried.
+    'a.item_id NOT IN (SELECT item_id FROM refunds)',
     `coalesce(a.result_code, '') NOT IN (${neverSent.map((code) => `'${code}'`).join(', ')})`,
   ];
   const params: Record<string, unknown> = {};

@@ -12,6 +12,7 @@ import { accountRowById, rolesOf } from '../users/account-rows';
 import { approveRetry } from './engine/run-control';
 import { retryPlan } from './run-results';
 import type { RunApprover } from './runs';
+import { refuseRefundRun } from '../refunds/links';
 
 export interface RetryRequest {
   id: number;
@@ -95,6 +96,7 @@ export function requestRetry(db: ProfileDatabase, runId: number, asker: RunAppro
         throw new ValidationError(`The account ${account.username} is disabled; an admin can enable it.`, {
           code: 'account_disabled',
         });
+      refuseRefundRun(db, runId, 'retried');
       const plan = plannedIds(db, runId);
       if (plan.ids.length === 0)
         throw new ValidationError(`Payroll run #${runId} has no failed payment that can be sent again.`, {

@@ -25,6 +25,7 @@ import {
 } from './runs';
 import { itemTransitions, runTransitions, stateGuard } from './transitions';
 import { checkPayableAmount, getWorker, normaliseName } from './workers';
+import { refuseRefundRun } from '../refunds/links';
 
 function makerOf(db: ProfileDatabase, runId: number): number | null {
   const row = db.prepare('SELECT maker_account_id FROM payroll_runs WHERE id = ?').get(runId) as
@@ -34,6 +35,7 @@ function makerOf(db: ProfileDatabase, runId: number): number | null {
 
 /** The run, when it is a draft and `actor` is its maker; refused otherwise, saying why. */
 function draftOfMaker(db: ProfileDatabase, runId: number, actor: RunActor, doing: string): PayrollRun {
+  refuseRefundRun(db, runId, 'changed as a payroll draft');
   const run = getRun(db, runId);
   if (run.state !== 'draft')
     throw new ConflictError(`Payroll run #${runId} is ${run.state}; its items can only be changed while it is a draft`);

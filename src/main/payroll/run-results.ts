@@ -95,7 +95,7 @@ export function runResults(
               a.state AS attempt_state,
               -- The money that moved for the line: the latest attempt's receipt, or (paid after a recorded failure) the ledger's.
               coalesce(a.receipt, (SELECT t.receipt FROM transactions t JOIN payout_attempts x ON x.id = t.attempt_id
-                                    WHERE x.item_id = i.id AND t.kind = 'b2c_payment' AND t.corrects_id IS NULL ORDER BY t.id DESC LIMIT 1)) AS receipt,
+                                    WHERE x.item_id = i.id AND t.kind IN ('b2c_payment', 'refund') AND t.corrects_id IS NULL ORDER BY t.id DESC LIMIT 1)) AS receipt,
               a.result_code, a.result_desc, a.needs_attention, a.finished_at,
               (SELECT count(*) FROM payout_findings f WHERE f.item_id = i.id AND f.cleared_at IS NULL) AS open_findings
        ${where} ORDER BY coalesce(i.line_number, i.id), i.id LIMIT @limit OFFSET @offset`,

@@ -11,6 +11,7 @@ import { checkPayableAmount, getWorker, normaliseName } from './workers';
 import { refusePayrollPaidBefore } from './duplicates';
 import { recordRunMaker } from './approvals';
 import type { ItemState, RunState } from './status';
+import { notRefundRun } from '../refunds/links';
 
 export type CommandId = 'SalaryPayment' | 'BusinessPayment' | 'PromotionPayment';
 
@@ -124,13 +125,14 @@ export function getRun(db: ProfileDatabase, runId: number): PayrollRun {
   return runColumnsToRun(row);
 }
 
+/** Payroll runs, newest first; a refund's run is not a payroll run and is left out. */
 export function listRuns(
   db: ProfileDatabase,
   filter: { state?: RunState; limit?: number; offset?: number } = {},
 ): PayrollRun[] {
   const rows = db
     .prepare(
-      `SELECT * FROM payroll_runs ${filter.state === undefined ? '' : 'WHERE state = @state'} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+      `SELECT * FROM payroll_runs WHERE ${notRefundRun('id')} ${filter.state === undefined ? '' : 'AND state = @state'} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`,
     )
     .all({ state: filter.state, limit: filter.limit ?? 200, offset: filter.offset ?? 0 }) as Record<string, unknown>[];
   return rows.map(runColumnsToRun);
@@ -140,8 +142,8 @@ export function listRuns(
 export function countRuns(db: ProfileDatabase, state?: RunState): number {
   const row =
     state === undefined
-      ? db.prepare('SELECT count(*) AS n FROM payroll_runs').get()
-      : db.prepare('SELECT count(*) AS n FROM payroll_runs WHERE state = ?').get(state);
+      ? db.prepare(`SELECT count(*) AS n FROM payroll_runs WHERE ${notRefundRun('id')}`).get()
+      : db.prepare(`SELECT count(*) AS n FROM payroll_runs WHERE state = ? AND ${notRefundRun('id')}`).get(state);
   return (row as { n: number }).n;
 }
 
@@ -336,4 +338,45 @@ export function createRunFromFile(db: ProfileDatabase, input: RunFromFileInput, 
       return getRun(db, runId);
     })
     .immediate();
+}
+
+/** The one line a refund's run pays (src/main/refunds/): the payer, the amount, and its remarks. */
+export interface RefundLine {
+  title: string;
+  name: string;
+  phone: string;
+  amountCents: Cents;
+  remarks: string;
+}
+
+/**
+ * A draft run of one line paying a refund (BusinessPayment), made by the admin who asked for it
+ * (its maker, so the approval rules of runs hold for it unchanged). The refunds module checked the
+ * amount and the number against the receipt; this only writes the run, in the caller's transaction.
+ */
+export function createRefundRun(
+  db: ProfileDatabase,
+  line: RefundLine,
+  actor: RunActor,
+): { runId: number; itemId: number } {
+  const runId = insertRun(db, { title: line.title, commandId: 'BusinessPayment' }, 'worker_list', null, actor);
+  insertItems(db, runId, [
+    {
+      workerId: null,
+      lineNumber: 1,
+      name: normaliseName(line.name),
+      phone: line.phone,
+      amountCents: checkPayableAmount(line.amountCents, 'the refund'),
+      remarks: checkRemarks(line.remarks, 'the refund'),
+    },
+  ]);
+  const item = db.prepare('SELECT id FROM payroll_items WHERE run_id = ?').get(runId) as { id: number };
+  appendAudit(db, {
+    actor: actor.name,
+    action: 'payroll_run.created',
+    entity: 'payroll_run',
+    entityId: runId,
+    details: { source: 'refund', items: 1 },
+  });
+  return { runId, itemId: item.id };
 }

@@ -13,7 +13,8 @@ export interface PayingProfile {
 export type MoneyMove =
   | { kind: 'send'; amountCents: number; workers: number }
   | { kind: 'retry'; amountCents: number; payments: number }
-  | { kind: 'resume'; payments: number };
+  | { kind: 'resume'; payments: number }
+  | { kind: 'refund'; amountCents: number; to: string };
 
 /** "M-Pesa account 600000 (production)", or the profile's name when its shortcode is not known. */
 export function accountWords(profile: PayingProfile | null | undefined): string {
@@ -35,6 +36,8 @@ function question(move: MoneyMove, from: string): string {
       return `Send ${formatCount(move.payments, 'failed payment')} again, ${formatMoney(move.amountCents)} in all, from ${from}?`;
     case 'resume':
       return `Resume sending the ${formatCount(move.payments, 'payment')} not sent yet from ${from}?`;
+    case 'refund':
+      return `Refund ${formatMoney(move.amountCents)} to ${move.to} from ${from}?`;
   }
 }
 

@@ -122,6 +122,9 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
     ['reports.failedPayments'],
   ],
   'runs.clearFinding': [['runs.attention'], ['dashboard.summary']],
+  'refunds.request': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail']],
+  'refunds.approve': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail'], ['dashboard.summary']],
+  'refunds.decline': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail']],
   'balance.refresh': [['dashboard.summary']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
@@ -207,6 +210,8 @@ export function listenToCore(client: QueryClient): () => void {
   const summary = throttled(1000, () => refresh(['dashboard.summary']));
   const attention = throttled(1000, () => refresh(['runs.attention']));
   const runs = throttled(1000, () => refresh(['runs.list']));
+  // A refund is paid by the engine: its state follows the run's progress and the ledger.
+  const refunds = throttled(1000, () => refresh(['refunds.list'], ['refunds.forTransaction'], ['refunds.detail']));
   // A refused payment writes no ledger row: the failed-payments report follows the runs' progress.
   const failed = throttled(1000, () => refresh(['reports.failedPayments']));
   // New rows while a run pays: read the ledger on screen again, at most every two seconds.
@@ -238,6 +243,7 @@ export function listenToCore(client: QueryClient): () => void {
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
+      refunds.soon();
       summary.soon();
       attention.soon();
       runs.soon();
@@ -247,6 +253,7 @@ export function listenToCore(client: QueryClient): () => void {
     // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
     api.subscribe('inbox.changed', () => {
       refresh(['inbox.list']);
+      refunds.soon();
       attention.soon();
       summary.soon();
       failed.soon();
@@ -255,6 +262,9 @@ export function listenToCore(client: QueryClient): () => void {
     api.subscribe('run.ended', ({ runId }) =>
       refresh(
         ['dashboard.summary'],
+        ['refunds.list'],
+        ['refunds.forTransaction'],
+        ['refunds.detail'],
         ['runs.attention'],
         ['runs.list'],
         ['runs.review', { runId }],
@@ -286,6 +296,7 @@ export function listenToCore(client: QueryClient): () => void {
           failed.soon();
         }
         attention.soon();
+        refunds.soon();
       }
     }),
     // Back from a lost connection: whatever happened meanwhile, read what is on screen again.
@@ -298,6 +309,6 @@ export function listenToCore(client: QueryClient): () => void {
   ];
   return () => {
     for (const stop of stops) stop();
-    for (const timer of [summary, attention, runs, ledger, failed, ...results.values()]) timer.stop();
+    for (const timer of [summary, attention, runs, refunds, ledger, failed, ...results.values()]) timer.stop();
   };
 }

@@ -53,6 +53,11 @@ const paymentReaders = ['payroll-officer', 'approver', 'accountant', 'auditor'] 
 const ledgerReaders = ['admin', ...paymentReaders] as const;
 const ledgerWhy = 'The admin refunds and reverses a customer’s payment from its ledger row.';
 
+// Who reads refunds: the admin who asks, the approver who decides, the accountant who reconciles
+// the money and the auditor.
+const refundReaders = ['admin', 'approver', 'accountant', 'auditor'] as const;
+const refundWhy = 'The admin asks for refunds, the approver decides them, the accountant reconciles them.';
+
 // Who reads the audit log: the auditor, whose work it is, and the admin, who manages the accounts and
 // must see who did what to them (a password reset, a role given) and answer for the chain's alarm.
 // The others see their own work on its own screens; the log holds everyone's.
@@ -282,6 +287,32 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     kind: 'reads',
     doing: 'Reading a ledger entry',
     why: ledgerWhy,
+  },
+  'refunds.request': {
+    access: ['admin'],
+    kind: 'asks',
+    doing: 'Asking for a refund of a customer’s payment',
+    why: 'Nothing is paid until an approver other than the admin who asked approves it.',
+  },
+  'refunds.approve': {
+    access: ['approver'],
+    kind: 'money',
+    doing: 'Approving a refund',
+    why: 'The approval that meets the policy sends the refund, so it is approved like a run, never by the person who asked.',
+  },
+  'refunds.decline': {
+    access: ['approver'],
+    kind: 'money',
+    doing: 'Declining a refund',
+    why: 'The approver decides a refund either way; declining frees the amount again.',
+  },
+  'refunds.list': { access: refundReaders, kind: 'reads', doing: 'Reading the refunds', why: refundWhy },
+  'refunds.detail': { access: refundReaders, kind: 'reads', doing: 'Reading a refund', why: refundWhy },
+  'refunds.forTransaction': {
+    access: refundReaders,
+    kind: 'reads',
+    doing: 'Reading the refunds of a ledger entry',
+    why: refundWhy,
   },
   'ledger.export': {
     access: ['accountant', 'auditor'],

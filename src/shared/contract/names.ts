@@ -93,6 +93,12 @@ export const methodNameList = [
   'audit.list',
   'audit.export',
   'audit.verify',
+  'refunds.request',
+  'refunds.approve',
+  'refunds.decline',
+  'refunds.list',
+  'refunds.detail',
+  'refunds.forTransaction',
 ] as const;
 
 export const eventNameList = [

@@ -397,7 +397,7 @@ function applySuccess(
   const otherPaid = db
     .prepare(
       `SELECT t.attempt_id AS id, t.receipt FROM transactions t JOIN payout_attempts a ON a.id = t.attempt_id
-        WHERE a.item_id = ? AND a.id <> ? AND t.kind = 'b2c_payment' AND t.corrects_id IS NULL LIMIT 1`,
+        WHERE a.item_id = ? AND a.id <> ? AND t.kind IN ('b2c_payment', 'refund') AND t.corrects_id IS NULL LIMIT 1`,
     )
     .get(attempt.itemId, attempt.id) as { id: number; receipt: string } | undefined;
   db.transaction(() => {

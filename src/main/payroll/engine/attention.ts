@@ -27,6 +27,7 @@ import {
   recordQueryAsked,
   type QueryAnswer,
 } from './status-queries';
+import { ledgerKindForItem } from '../../refunds/links';
 
 export interface AttentionItem {
   itemId: number;
@@ -349,7 +350,7 @@ async function resolvePaid(
       occurredAt: nowIso,
       recordedAt: nowIso,
       direction: 'out',
-      kind: 'b2c_payment',
+      kind: ledgerKindForItem(db, attempt.itemId),
       status: 'completed',
       amountCents: attempt.amountCents,
       phone: attempt.phone,

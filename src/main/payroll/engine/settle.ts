@@ -8,6 +8,7 @@ import { attemptGuard, failItem } from './attempts';
 import { itemTransitions, stateGuard } from '../transitions';
 import { estimatedChargeOrNull } from '../charges';
 import { checkRegisteredName } from './names';
+import { ledgerKindForItem } from '../../refunds/links';
 
 export interface ReportedBalance {
   account: string;
@@ -142,7 +143,7 @@ function insertPayment(
     occurredAt: (evidence.occurredAt ?? new Date(nowIso)).toISOString(),
     recordedAt: nowIso,
     direction: 'out',
-    kind: 'b2c_payment',
+    kind: ledgerKindForItem(db, attempt.itemId),
     status: 'completed',
     amountCents: evidence.amountCents,
     chargeCents: evidence.chargeCents ?? estimatedChargeOrNull(evidence.amountCents),
