@@ -11,7 +11,7 @@ import type { ProfileDatabase } from '../../db';
 import { listRefunds, refundView } from '../../refunds/read';
 import { declineRefund, requestRefund } from '../../refunds/refunds';
 import { originalRow } from '../../refunds/originals';
-import { approveAndSend } from '../../refunds/send';
+import { approveAndSend, type RefundSendOutcome } from '../../refunds/send';
 import type { SecretStore } from '../../secrets/secret-store';
 import { listAccounts } from '../../users/account-rows';
 import { actingPerson, openProfileAppAs, runActorOf } from '../acting';
@@ -283,14 +283,27 @@ async function approveRefundCommand(
     'refunds approve',
   );
   try {
-    const outcome = await approveAndSend(app.db, app.engine, refundId, runActorOf(caller));
-    const print = (refund: RefundView): void => {
+    const print = (refund: RefundView, outcome: RefundSendOutcome): void => {
       if (values.json === true) line(io.out, JSON.stringify({ refund, ...outcome }, null, 2));
       else for (const text of refundLines(refund)) line(io.out, text);
     };
+    const waitForAnswer = async (runId: number): Promise<number> => {
+      await app.engine.waitUntilFinal(runId);
+      const refund = refundView(app.db, refundId);
+      print(refund, { sent: true, notSent: null });
+      return refund.state === 'paid' ? exitCodes.ok : exitCodes.error;
+    };
+    const before = refundView(app.db, refundId);
+    if (before.state === 'sending') {
+      // Approved and sent by an earlier program that stopped or crashed: the engine resumed its
+      // run when it started, on evidence; wait for it as that program would have.
+      line(io.err, `Refund #${refundId} was already sent; waiting for M-Pesa's answer.`);
+      return await waitForAnswer(before.runId);
+    }
+    const outcome = await approveAndSend(app.db, app.engine, refundId, runActorOf(caller));
     if (!outcome.sent) {
       const refund = refundView(app.db, refundId);
-      print(refund);
+      print(refund, outcome);
       if (outcome.notSent !== null) {
         line(io.err, outcome.notSent);
         return exitCodes.error;
@@ -299,10 +312,7 @@ async function approveRefundCommand(
       return exitCodes.approvalNeeded;
     }
     line(io.err, `Sending refund #${refundId}; waiting for M-Pesa's answer.`);
-    await app.engine.waitUntilFinal(refundView(app.db, refundId).runId);
-    const refund = refundView(app.db, refundId);
-    print(refund);
-    return refund.state === 'paid' ? exitCodes.ok : exitCodes.error;
+    return await waitForAnswer(before.runId);
   } finally {
     await app.close();
   }
