@@ -215,7 +215,8 @@ export class MoneyInWorker {
       }
       if (!this.#running) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(20, Math.min(delay, 60_000)));
+        // Requests and checks written by other doors are seen within a second, poked or not.
+        const timer = setTimeout(resolve, Math.max(20, Math.min(delay, 1000)));
         timer.unref();
         this.#wake = () => {
           clearTimeout(timer);
