@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
 import { auditMethods } from './contract/audit';
+import { collectionMethods } from './contract/collections';
 import { fieldIssue } from './contract/common';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
@@ -31,6 +32,7 @@ export * from './contract/reports';
 export * from './contract/worker-changes';
 export * from './contract/users';
 export * from './contract/audit';
+export * from './contract/collections';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -51,6 +53,7 @@ export const contractMethods = {
   ...reportMethods,
   ...usersMethods,
   ...auditMethods,
+  ...collectionMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

@@ -8,6 +8,7 @@ import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
+import { collectionHandlers } from './collections';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
@@ -50,6 +51,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...reportHandlers(ctx),
     ...usersHandlers(ctx),
     ...auditHandlers(ctx),
+    ...collectionHandlers(ctx),
   };
 }
 

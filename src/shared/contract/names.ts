@@ -93,6 +93,12 @@ export const methodNameList = [
   'audit.list',
   'audit.export',
   'audit.verify',
+  'collections.request',
+  'collections.list',
+  'collections.detail',
+  'collections.askAgain',
+  'collections.registerUrls',
+  'received.checkAgain',
 ] as const;
 
 export const eventNameList = [
@@ -104,6 +110,7 @@ export const eventNameList = [
   'ledger.changed',
   'profile.changed',
   'audit.alarm',
+  'collections.changed',
 ] as const;
 
 const methodSet: ReadonlySet<string> = new Set(methodNameList);

@@ -66,7 +66,11 @@ describe('customer payments to the Pay Bill', () => {
       const entries = inboxOf(h!.db, 'c2b-confirmation');
       return entries.length === 1 ? entries : undefined;
     });
-    expect(entry).toMatchObject({ applied: 0, flag: null, reason: expect.stringMatching(/asks M-Pesa before recording/) });
+    expect(entry).toMatchObject({
+      applied: 0,
+      flag: null,
+      reason: expect.stringMatching(/asks M-Pesa before recording/),
+    });
     expect(checkByInbox(h.db, entry!.id)?.state).toBe('checking');
     expect(receivedRows(h.db)).toEqual([]);
   });

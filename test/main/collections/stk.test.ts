@@ -61,7 +61,10 @@ describe('payment requests by M-Pesa Express', () => {
   });
 
   it('records a request once however many copies of its callback arrive', async () => {
-    h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], faults: { duplicateCallback: 1 } });
+    h = await moneyInHarness({
+      customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }],
+      faults: { duplicateCallback: 1 },
+    });
     await h.engine.start();
     h.worker.start();
     const sent = await h.request({ phone: paying });

@@ -106,7 +106,10 @@ export function receivedRows(db: ProfileDatabase): ReceivedRow[] {
     .all() as ReceivedRow[];
 }
 
-export function inboxOf(db: ProfileDatabase, kind: string): Array<{ id: number; applied: number; flag: string | null; reason: string | null }> {
+export function inboxOf(
+  db: ProfileDatabase,
+  kind: string,
+): Array<{ id: number; applied: number; flag: string | null; reason: string | null }> {
   return db.prepare('SELECT id, applied, flag, reason FROM inbox WHERE kind = ? ORDER BY id').all(kind) as Array<{
     id: number;
     applied: number;
