@@ -67,6 +67,10 @@ const lazyScreens = {
     () => import('./screens/Reconcile'),
     (module) => module.Reconcile,
   ),
+  collections: screenFrom(
+    () => import('./screens/Collections'),
+    (module) => module.Collections,
+  ),
   inbox: screenFrom(
     () => import('./screens/Inbox'),
     (module) => module.Inbox,
@@ -89,6 +93,7 @@ const Runs = lazyScreens.runs.Screen;
 const FailedPayments = lazyScreens.failed.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
+const Collections = lazyScreens.collections.Screen;
 const Audit = lazyScreens.audit.Screen;
 const Settings = lazyScreens.settings.Screen;
 const MyAccount = lazyScreens.account.Screen;
@@ -122,6 +127,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Reconcile />;
     case 'inbox':
       return <Inbox />;
+    case 'collections':
+      return <Collections />;
     case 'audit':
       return <Audit />;
     case 'settings':
@@ -146,6 +153,7 @@ const screenMethod: Record<Screen, MethodName> = {
   failed: 'reports.failedPayments',
   reconcile: 'reconcile.show',
   inbox: 'inbox.list',
+  collections: 'collections.list',
   audit: 'audit.list',
   settings: 'settings.get',
   account: 'account.me',

@@ -123,6 +123,9 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   ],
   'runs.clearFinding': [['runs.attention'], ['dashboard.summary']],
   'balance.refresh': [['dashboard.summary']],
+  'collections.request': [['collections.list']],
+  'collections.askAgain': [['collections.list']],
+  'received.checkAgain': [['collections.list']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
@@ -235,6 +238,8 @@ export function listenToCore(client: QueryClient): () => void {
       useLedger.getState().refresh();
     }),
     api.subscribe('balance.changed', () => summary.soon()),
+    // A customer answered a prompt, a query or a check said so: the requests and money in are read again.
+    api.subscribe('collections.changed', () => refresh(['collections.list'], ['collections.detail'])),
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
