@@ -40,7 +40,7 @@ export async function registerC2bUrls(
   let words: string;
   if (outcome.kind === 'accepted') {
     registered = true;
-    words = `M-Pesa will send payments to shortcode ${shortcode} to Mshahara (${outcome.value.description || 'accepted'}).`;
+    words = `M-Pesa will send payments to shortcode ${shortcode} to Mshahara.`;
   } else if (
     /already registered/i.test(outcome.error.message) ||
     /already registered/i.test(outcome.error.code ?? '')

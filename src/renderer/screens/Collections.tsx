@@ -84,7 +84,14 @@ function Requests({ requests, mayAsk, empty }: { requests: CollectionRequestView
                 </Table.Td>
                 <Table.Td>{request.accountReference}</Table.Td>
                 <Table.Td>
-                  <Badge color={statusColour(request)} variant="light" data-testid="payment-request-status">
+                  <Badge
+                    color={statusColour(request)}
+                    variant="light"
+                    tt="none"
+                    size="lg"
+                    fw={500}
+                    data-testid="payment-request-status"
+                  >
                     {request.status}
                   </Badge>
                   {request.note && (

@@ -35,6 +35,20 @@ export function statusColour(request: CollectionRequestView): string {
   }
 }
 
+/** One word for the badge beside the live status. */
+function outcomeWord(request: CollectionRequestView): string {
+  switch (statusColour(request)) {
+    case 'teal':
+      return 'Paid';
+    case 'red':
+      return 'Not paid';
+    case 'orange':
+      return 'Needs you';
+    default:
+      return 'Waiting';
+  }
+}
+
 export function RequestPayment() {
   const [phone, setPhone] = useState('');
   const [amount, setAmount] = useState('');
@@ -56,6 +70,10 @@ export function RequestPayment() {
     try {
       const request = await ask.mutateAsync({ phone, amountCents: read.cents, accountReference: reference });
       setLastId(request.id);
+      // A filled form invites a second send by mistake: the next request starts empty.
+      setPhone('');
+      setAmount('');
+      setReference('');
     } catch {
       // Shown beside the fields and below the form.
     }
@@ -67,7 +85,8 @@ export function RequestPayment() {
         Request a payment
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        The customer gets a prompt on their phone to enter their M-Pesa PIN. It is sent once.
+        The customer gets a prompt on their phone to enter their M-Pesa PIN, showing the account reference (at most 12
+        characters). It is sent once.
       </Text>
       <form onSubmit={(event) => void submit(event)}>
         <Group align="flex-start" grow>
@@ -87,7 +106,6 @@ export function RequestPayment() {
           />
           <TextInput
             label="Account reference"
-            description="What the customer sees, at most 12 characters"
             placeholder="INV-2231"
             maxLength={12}
             value={reference}
@@ -107,7 +125,7 @@ export function RequestPayment() {
           <Stack gap={4}>
             <Group gap="xs">
               <Badge color={statusColour(current)} variant="filled">
-                {current.waiting ? 'Waiting' : current.state === 'paid' ? 'Paid' : 'Answered'}
+                {outcomeWord(current)}
               </Badge>
               <Text fw={600} data-testid="live-status-words">
                 {current.status}
