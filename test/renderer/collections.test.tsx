@@ -31,6 +31,7 @@ function aRequest(overrides: Partial<CollectionRequestView> = {}): CollectionReq
     againOf: null,
     askedAgainAs: null,
     canAskAgain: false,
+    canEnterReceipt: false,
     waiting: true,
     ...overrides,
   };
@@ -119,6 +120,34 @@ describe('Money in', () => {
     await user.click(screen.getByRole('button', { name: 'Ask again' }));
     await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Ask again' }));
     await waitFor(() => expect(bridge.callsOf('collections.askAgain')).toEqual([{ id: 7 }]));
+  });
+
+  it('takes the receipt of a request paid without one, and shows M-Pesa’s refusal beside it', async () => {
+    const user = userEvent.setup();
+    signedInAs(['accountant']);
+    const unpaidReceipt = aRequest({
+      state: 'paid_no_receipt',
+      status: 'Paid, the receipt not yet received',
+      canEnterReceipt: true,
+      waiting: false,
+    });
+    bridge.answer('collections.list', () => overview({ requests: [unpaidReceipt] }));
+    bridge.answer('collections.recordReceipt', () =>
+      refuse({
+        kind: 'validation',
+        message: 'M-Pesa has no payment with receipt QZZ0000000: nothing was recorded.',
+        issues: [
+          { path: ['receipt'], message: 'M-Pesa has no payment with receipt QZZ0000000: nothing was recorded.' },
+        ],
+      }),
+    );
+    renderWithProviders(<Collections />);
+    await user.click(await screen.findByRole('button', { name: 'Enter the receipt' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('M-Pesa receipt'), 'qzz0000000');
+    await user.click(within(dialog).getByRole('button', { name: 'Check and record' }));
+    expect(await within(dialog).findByText(/M-Pesa has no payment with receipt QZZ0000000/)).toBeTruthy();
+    expect(bridge.callsOf('collections.recordReceipt')).toEqual([{ id: 7, receipt: 'qzz0000000' }]);
   });
 
   it('lists the money received and offers "Check again" for a payment M-Pesa has not confirmed', async () => {

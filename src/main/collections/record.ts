@@ -11,7 +11,8 @@ export interface ReceivedMoney {
   receipt: string;
   occurredAt: string;
   kind: 'c2b_payment' | 'stk_payment';
-  source: 'c2b_confirmation' | 'stk_callback';
+  /** 'status_result' when a person's receipt was confirmed by Transaction Status. */
+  source: 'c2b_confirmation' | 'stk_callback' | 'status_result';
   amountCents: Cents;
   phone: Msisdn | null;
   partyName: string | null;

@@ -26,6 +26,8 @@ export interface RequestView {
   /** Asked again already, as this request. */
   askedAgainAs: number | null;
   canAskAgain: boolean;
+  /** A person may give the receipt (paid without one, or never answered). */
+  canEnterReceipt: boolean;
   /** The customer's answer is still to come. */
   waiting: boolean;
 }
@@ -76,6 +78,7 @@ function viewOf(db: ProfileDatabase, request: CollectionRequest): RequestView {
     againOf: request.againOf,
     askedAgainAs: again?.id ?? null,
     canAskAgain: again === undefined && askableAgain.includes(request.state),
+    canEnterReceipt: ['paid_no_receipt', 'unknown', 'needs_person'].includes(request.state),
     waiting: request.state === 'asked' || request.state === 'sent',
   };
 }

@@ -3,6 +3,7 @@
 // src/main/collections/.
 import { registerC2bUrls } from '../collections/c2b-urls';
 import { checkAgain } from '../collections/received-checks';
+import { recordEnteredReceipt } from '../collections/receipt-entry';
 import { askAgain, requestPayment, type RequestPaymentParts } from '../collections/request-payment';
 import { moneyInOverview, requestView, waitingView } from '../collections/views';
 import type { ContractHandlers } from '../transports/dispatch';
@@ -15,6 +16,7 @@ type CollectionHandlers = Pick<
   | 'collections.detail'
   | 'collections.askAgain'
   | 'collections.registerUrls'
+  | 'collections.recordReceipt'
   | 'received.checkAgain'
 >;
 
@@ -46,6 +48,13 @@ export function collectionHandlers(ctx: ApiContext): CollectionHandlers {
     'collections.registerUrls': async () => {
       const core = ctx.session.require();
       return registerC2bUrls(core, core.profile.shortcode, ctx.actor);
+    },
+    'collections.recordReceipt': async ({ id, receipt }) => {
+      const core = ctx.session.require();
+      // Long enough for an answer M-Pesa takes a while over, bounded for a person waiting.
+      const waitMs = core.profile.kind === 'demo' ? 10_000 : 60_000;
+      await recordEnteredReceipt({ ...core, waitMs }, id, receipt, ctx.actor);
+      return requestView(core.db, id);
     },
     'received.checkAgain': ({ inboxId }) => {
       const core = ctx.session.require();

@@ -117,6 +117,8 @@ const actionWords: Readonly<Record<string, Words>> = {
   'collection.declined': (f) =>
     `payment request${number(f)} was not paid: ${text(f.details.words) ?? 'the customer said no'}`,
   'collection.unknown': (f) => `the answer to payment request${number(f)} was lost; it is not sent again`,
+  'collection.receipt_entered': (f) =>
+    `recorded the receipt${receiptOf(f)} of payment request${number(f)}, confirmed by M-Pesa`,
   'collection.needs_person': (f) => `payment request${number(f)} has no answer from M-Pesa and waits for a person`,
   'received.flagged': (f) => `flagged a customer's payment${receiptOf(f)}: nothing was recorded`,
   'received.needs_person': (f) => `a customer's payment${receiptOf(f)} could not be confirmed and waits for a person`,

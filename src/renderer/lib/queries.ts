@@ -126,6 +126,7 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'collections.request': [['collections.list']],
   'collections.askAgain': [['collections.list']],
   'received.checkAgain': [['collections.list']],
+  'collections.recordReceipt': [['collections.list'], ['collections.detail']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],

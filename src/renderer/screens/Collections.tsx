@@ -12,6 +12,7 @@ import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 import { mayCall, useSession } from '../stores/session';
+import { EnterReceipt } from './collections/EnterReceipt';
 import { RequestPayment, statusColour } from './collections/RequestPayment';
 
 export function Collections() {
@@ -28,6 +29,7 @@ export function Collections() {
       <Requests
         requests={value?.requests ?? []}
         mayAsk={mayAsk}
+        mayRecord={mayCall(session, 'collections.recordReceipt')}
         empty={emptyWords(overview, 'No payment requests yet.')}
       />
       <Received received={value?.received ?? []} empty={emptyWords(overview, 'No money received yet.')} />
@@ -35,8 +37,19 @@ export function Collections() {
   );
 }
 
-function Requests({ requests, mayAsk, empty }: { requests: CollectionRequestView[]; mayAsk: boolean; empty: string }) {
+function Requests({
+  requests,
+  mayAsk,
+  mayRecord,
+  empty,
+}: {
+  requests: CollectionRequestView[];
+  mayAsk: boolean;
+  mayRecord: boolean;
+  empty: string;
+}) {
   const [asking, setAsking] = useState<CollectionRequestView | undefined>(undefined);
+  const [entering, setEntering] = useState<CollectionRequestView | undefined>(undefined);
   const askAgain = useContractMutation('collections.askAgain');
   async function confirmAgain() {
     if (!asking) return;
@@ -106,17 +119,25 @@ function Requests({ requests, mayAsk, empty }: { requests: CollectionRequestView
                   )}
                 </Table.Td>
                 <Table.Td>
-                  {mayAsk && request.canAskAgain && (
-                    <Button size="compact-xs" variant="light" onClick={() => setAsking(request)}>
-                      Ask again
-                    </Button>
-                  )}
+                  <Group gap={4} wrap="nowrap">
+                    {mayRecord && request.canEnterReceipt && (
+                      <Button size="compact-xs" variant="light" onClick={() => setEntering(request)}>
+                        Enter the receipt
+                      </Button>
+                    )}
+                    {mayAsk && request.canAskAgain && (
+                      <Button size="compact-xs" variant="light" onClick={() => setAsking(request)}>
+                        Ask again
+                      </Button>
+                    )}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       )}
+      {entering && <EnterReceipt request={entering} onClose={() => setEntering(undefined)} />}
       <Modal opened={asking !== undefined} onClose={() => setAsking(undefined)} title="Ask the customer again?">
         {asking && (
           <Stack>

@@ -432,6 +432,12 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     doing: 'Registering the addresses for customers’ payments',
     why: 'Part of setting the profile up: it tells M-Pesa where to send customers’ Pay Bill payments.',
   },
+  'collections.recordReceipt': {
+    access: ['admin', 'accountant'],
+    kind: 'changes',
+    doing: 'Recording the receipt of a payment request',
+    why: 'It records money received only when M-Pesa confirms the receipt; it sends nothing.',
+  },
   'received.checkAgain': {
     access: ['admin', 'accountant'],
     kind: 'changes',

@@ -43,6 +43,8 @@ export const collectionRequestView = z.object({
   againOf: id.nullable(),
   askedAgainAs: id.nullable(),
   canAskAgain: z.boolean(),
+  /** A person may give the receipt of a request paid without one, or never answered. */
+  canEnterReceipt: z.boolean(),
   waiting: z.boolean(),
 });
 export type CollectionRequestView = z.output<typeof collectionRequestView>;
@@ -119,6 +121,20 @@ export const collectionMethods = {
       confirmationUrl: z.string(),
       validationUrl: z.string(),
     }),
+  },
+  /** A person gives the receipt of a request; recorded only when Transaction Status confirms it. */
+  'collections.recordReceipt': {
+    input: z
+      .object({
+        id,
+        receipt: z
+          .string()
+          .trim()
+          .toUpperCase()
+          .regex(/^[A-Z0-9]{10}$/, 'An M-Pesa receipt is 10 letters and digits, like QKH94M1Z11'),
+      })
+      .strict(),
+    output: collectionRequestView,
   },
   /** Asks M-Pesa again about a customer's payment that waits for a person. */
   'received.checkAgain': {

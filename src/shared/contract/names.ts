@@ -98,6 +98,7 @@ export const methodNameList = [
   'collections.detail',
   'collections.askAgain',
   'collections.registerUrls',
+  'collections.recordReceipt',
   'received.checkAgain',
 ] as const;
 

@@ -2,6 +2,7 @@
 // Push Query fallback when callbacks are lost, the lost push answer never pushed again, copies of a
 // callback recorded once, and forged callbacks flagged, never recorded as money received.
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordEnteredReceipt } from '../../../src/main/collections/receipt-entry';
 import { askAgain } from '../../../src/main/collections/request-payment';
 import { requestById } from '../../../src/main/collections/requests';
 import { eventually, inboxOf, moneyInHarness, postCallback, receivedRows, type MoneyInHarness } from './support';
@@ -98,6 +99,49 @@ describe('payment requests by M-Pesa Express', () => {
     expect(h.sim.collections()).toHaveLength(1);
     expect(receivedRows(h.db)).toEqual([]);
     expect(h.sim.stats().requests['/mpesa/stkpushquery/v1/query']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('records a receipt a person enters for a request paid without one, only when M-Pesa confirms it', async () => {
+    const other = '254708374142';
+    h = await moneyInHarness({
+      customers: [
+        { msisdn: paying, name: 'GRACE WANJIKU' },
+        { msisdn: other, name: 'JOHN KAMAU' },
+      ],
+      faults: { dropCallback: 1 },
+    });
+    await h.engine.start();
+    h.worker.start();
+    const first = await h.request({ phone: paying, amountCents: 150_00 });
+    const second = await h.request({ phone: other, amountCents: 400_00 });
+    await eventually(() =>
+      [first, second].every((r) => requestById(h!.db, r.id)?.state === 'paid_no_receipt') ? true : undefined,
+    );
+    const truth = h.sim.collections();
+    const receiptOf = (phone: string) => truth.find((c) => c.msisdn === phone)?.receipt ?? '';
+    h.sim.setFaults({ dropCallback: 0 }); // Transaction Status's answers arrive again
+    const parts = { db: h.db, client: h.client, source: h.receiver, waitMs: 5000 };
+    // The other customer's receipt is for another amount and number: refused, nothing recorded.
+    await expect(recordEnteredReceipt(parts, first.id, receiptOf(other), 'wanjiru')).rejects.toThrow(
+      /is for KES 400.00, the request for KES 150.00: nothing was recorded/,
+    );
+    await expect(recordEnteredReceipt(parts, first.id, 'QZZ0000000', 'wanjiru')).rejects.toThrow(
+      /M-Pesa has no payment with receipt QZZ0000000/,
+    );
+    expect(receivedRows(h.db)).toEqual([]);
+    const paid = await recordEnteredReceipt(parts, first.id, receiptOf(paying).toLowerCase(), 'wanjiru');
+    expect(paid).toMatchObject({ state: 'paid', receipt: receiptOf(paying) });
+    expect(receivedRows(h.db)).toEqual([
+      expect.objectContaining({
+        receipt: receiptOf(paying),
+        kind: 'stk_payment',
+        source: 'status_result',
+        phone: paying,
+      }),
+    ]);
+    await expect(recordEnteredReceipt(parts, first.id, receiptOf(paying), 'wanjiru')).rejects.toThrow(
+      /already recorded/,
+    );
   });
 
   it('keeps STK Push Queries within the profile-wide limit, and hands a request with no answer to a person', async () => {
