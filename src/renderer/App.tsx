@@ -71,6 +71,10 @@ const lazyScreens = {
     () => import('./screens/Reconcile'),
     (module) => module.Reconcile,
   ),
+  collections: screenFrom(
+    () => import('./screens/Collections'),
+    (module) => module.Collections,
+  ),
   inbox: screenFrom(
     () => import('./screens/Inbox'),
     (module) => module.Inbox,
@@ -94,6 +98,7 @@ const FailedPayments = lazyScreens.failed.Screen;
 const Refunds = lazyScreens.refunds.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
+const Collections = lazyScreens.collections.Screen;
 const Audit = lazyScreens.audit.Screen;
 const Settings = lazyScreens.settings.Screen;
 const MyAccount = lazyScreens.account.Screen;
@@ -129,6 +134,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Reconcile />;
     case 'inbox':
       return <Inbox />;
+    case 'collections':
+      return <Collections />;
     case 'audit':
       return <Audit />;
     case 'settings':
@@ -154,6 +161,7 @@ const screenMethod: Record<Screen, MethodName> = {
   failed: 'reports.failedPayments',
   reconcile: 'reconcile.show',
   inbox: 'inbox.list',
+  collections: 'collections.list',
   audit: 'audit.list',
   settings: 'settings.get',
   account: 'account.me',

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
 import { auditMethods } from './contract/audit';
+import { collectionMethods } from './contract/collections';
 import { fieldIssue } from './contract/common';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
@@ -33,6 +34,7 @@ export * from './contract/worker-changes';
 export * from './contract/users';
 export * from './contract/audit';
 export * from './contract/refunds';
+export * from './contract/collections';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -54,6 +56,7 @@ export const contractMethods = {
   ...usersMethods,
   ...auditMethods,
   ...refundMethods,
+  ...collectionMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

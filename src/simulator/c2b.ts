@@ -76,13 +76,23 @@ function accepts(answer: unknown): boolean {
   return code === 0 || code === '0';
 }
 
-export function c2bSimulate(ctx: SimulatorContext, body: RequestBody, version: C2bVersion): DarajaAnswer {
-  const shortcode = requireDigits(body, 'ShortCode');
-  const commandId = requireOneOf(body, 'CommandID', ['CustomerPayBillOnline', 'CustomerBuyGoodsOnline']);
-  const amountCents = requireAmountCents(body);
-  const msisdn = requireMsisdn(body, 'Msisdn');
-  if (!parseSafaricomPhone(msisdn).ok) throw invalidField('Msisdn');
-  const billRef = optionalText(body, 'BillRefNumber');
+export interface CustomerPayment {
+  shortcode: string;
+  commandId: 'CustomerPayBillOnline' | 'CustomerBuyGoodsOnline';
+  amountCents: number;
+  msisdn: string;
+  billRef: string;
+  /** The version the confirmation is written in when no URL is registered for the shortcode. */
+  version: C2bVersion;
+}
+
+/**
+ * A customer pays the shortcode: validation (when registered) then, if accepted, the money moves
+ * and the confirmation is POSTed to the registered URL, after the callback delay and subject to the
+ * callback faults. Answers the receipt M-Pesa gives the payment (it exists from the start).
+ */
+export function customerPays(ctx: SimulatorContext, payment: CustomerPayment): string {
+  const { shortcode, commandId, amountCents, msisdn, billRef, version } = payment;
   const at = ctx.now();
   const registration = registrationsOf(ctx).get(shortcode);
   const names = (ctx.model.customerName(msisdn) ?? '').split(' ').filter((n) => n !== '');
@@ -124,6 +134,18 @@ export function c2bSimulate(ctx: SimulatorContext, body: RequestBody, version: C
         0,
       );
   });
+  return receipt;
+}
+
+export function c2bSimulate(ctx: SimulatorContext, body: RequestBody, version: C2bVersion): DarajaAnswer {
+  const shortcode = requireDigits(body, 'ShortCode');
+  const commandId = requireOneOf(body, 'CommandID', ['CustomerPayBillOnline', 'CustomerBuyGoodsOnline']);
+  const amountCents = requireAmountCents(body);
+  const msisdn = requireMsisdn(body, 'Msisdn');
+  if (!parseSafaricomPhone(msisdn).ok) throw invalidField('Msisdn');
+  const billRef = optionalText(body, 'BillRefNumber');
+  const at = ctx.now();
+  customerPays(ctx, { shortcode, commandId, amountCents, msisdn, billRef, version });
 
   const originatorId = ctx.ids.darajaOriginatorId();
   return version === 'v2'

@@ -14,7 +14,8 @@ export const usage = `Usage: npm run simulator -- [options]
   --consumer-key <s>         --consumer-secret <s>
   --shortcode <n>            B2C shortcode (default 600992)
   --initiator-name <s>       --initiator-password <s>
-  --passkey <s>              STK passkey (default: the public sandbox passkey)
+  --stk-shortcode <n>        M-Pesa Express (STK) shortcode (default 174379)
+  --stk-passkey <s>          STK passkey (default: the public sandbox passkey); --passkey is the same
   --customers <file.csv>     registered customers, one "phone,name" a line
   --open-registry            every valid Safaricom number is a registered customer
   --float <KES>              opening Utility balance (default 5,000,000)
@@ -145,6 +146,8 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
       'initiator-name': { type: 'string' },
       'initiator-password': { type: 'string' },
       passkey: { type: 'string' },
+      'stk-passkey': { type: 'string' },
+      'stk-shortcode': { type: 'string' },
       customers: { type: 'string' },
       'open-registry': { type: 'boolean' },
       float: { type: 'string' },
@@ -184,6 +187,12 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
   if (values['initiator-name'] !== undefined) credentials.initiatorName = values['initiator-name'];
   if (values['initiator-password'] !== undefined) credentials.initiatorPassword = values['initiator-password'];
   if (values.passkey !== undefined) credentials.passkey = values.passkey;
+  if (values['stk-passkey'] !== undefined) credentials.passkey = values['stk-passkey'];
+  if (values['stk-shortcode'] !== undefined) {
+    if (!/^\d{5,7}$/.test(values['stk-shortcode']))
+      throw new Error(`--stk-shortcode takes 5 to 7 digits, got "${values['stk-shortcode']}"`);
+    credentials.stkShortcode = values['stk-shortcode'];
+  }
   const options: SimulatorOptions = {
     host: values.host ?? '127.0.0.1',
     port: values.port === undefined ? 0 : Number(values.port),

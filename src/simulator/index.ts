@@ -6,7 +6,7 @@ import { CallbackSender } from './callbacks';
 import type { SimulatorContext, SimulatorCredentials } from './context';
 import { FaultInjector, presetFaults, realisticFaults, type SimulatorFaults } from './faults';
 import { Identifiers } from './identifiers';
-import { OrganisationModel, type Balances, type FailureRecord, type PaymentRecord } from './model';
+import { OrganisationModel, type Balances, type Collection, type FailureRecord, type PaymentRecord } from './model';
 import { createRandom, deriveSeed } from './random';
 import { createCredentialKeys } from './security';
 import { createServer, type ServerState } from './server';
@@ -27,7 +27,7 @@ export {
   statusNotFoundDescriptions,
   statusUnavailableAnswers,
 } from './faults';
-export type { Balances, FailureRecord, PaymentRecord } from './model';
+export type { Balances, Collection, FailureRecord, PaymentRecord } from './model';
 export type { B2cStats } from './b2c';
 export { unknownTransaction } from './org-apis';
 export { stkOutcomes } from './stk';
@@ -83,6 +83,8 @@ export interface RunningSimulator {
   faults(): SimulatorFaults;
   /** Ground truth: every B2C M-Pesa paid, in order. */
   payments(): PaymentRecord[];
+  /** Ground truth: every payment a customer made to the organisation (C2B, STK), in order. */
+  collections(): Collection[];
   /** Ground truth: every B2C M-Pesa processed and refused (definitive failures), in order. */
   failures(): FailureRecord[];
   balances(): Balances;
@@ -211,6 +213,7 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
     faults: () => faults.current(),
     payments: () => model.payments(),
     failures: () => model.failures(),
+    collections: () => model.collectionsMade(),
     balances: () => ({ ...model.balances }),
     originatorIds: () => model.claimedOriginatorIds(),
     pendingPayments: () => model.pending().length,

@@ -323,6 +323,11 @@ export class OrganisationModel {
     });
   }
 
+  /** Ground truth: every payment received from a customer (C2B, STK), in the order it was made. */
+  collectionsMade(): Collection[] {
+    return [...this.collections.values()].map((c) => ({ ...c }));
+  }
+
   findCollection(receipt: string): Collection | null {
     return this.collections.get(receipt) ?? null;
   }

@@ -5,7 +5,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { DarajaRejection, errorAnswer, type DarajaAnswer, type RequestBody, type SimulatorContext } from './context';
 import { b2cPayment } from './b2c';
 import { accountBalance, reversal, transactionStatus } from './org-apis';
-import { c2bRegister, c2bSimulate } from './c2b';
+import { c2bRegister, c2bSimulate, customerPays } from './c2b';
+import { parseSafaricomPhone } from '../shared/phone';
+import { parseKes } from '../shared/money';
 import { stkPush, stkQuery } from './stk';
 import { presetFaults, type SimulatorFaults } from './faults';
 import { registerStatementRoute } from './statement-route';
@@ -166,6 +168,34 @@ export function createServer(
   app.get('/simulator/callback-urls', async (_request, reply) => send(reply, { status: 200, body: [...callbackUrls] }));
   app.get('/simulator/payments', async (_request, reply) => send(reply, { status: 200, body: ctx.model.payments() }));
   registerStatementRoute(app, ctx);
+  app.get('/simulator/collections', async (_request, reply) =>
+    send(reply, { status: 200, body: ctx.model.collectionsMade() }),
+  );
+  // A customer pays the Pay Bill now, as the sandbox's simulate does: {msisdn, amount (KES), accountNumber, shortcode?}.
+  app.post('/simulator/c2b/pay', async (request, reply) => {
+    try {
+      const body = JSON.parse(String(request.body ?? '{}')) as Record<string, unknown>;
+      const phone = parseSafaricomPhone(String(body.msisdn ?? ''));
+      if (!phone.ok) throw new Error(phone.reason);
+      const amountCents = parseKes(String(body.amount ?? ''));
+      if (amountCents < 100 || amountCents % 100 !== 0) throw new Error('amount takes whole shillings, at least 1');
+      const accountNumber = String(body.accountNumber ?? '');
+      if (accountNumber.length > 20) throw new Error('accountNumber takes at most 20 characters');
+      const shortcode = body.shortcode === undefined ? ctx.credentials.shortcode : String(body.shortcode);
+      if (!/^\d{5,7}$/.test(shortcode)) throw new Error('shortcode takes 5 to 7 digits');
+      const receipt = customerPays(ctx, {
+        shortcode,
+        commandId: 'CustomerPayBillOnline',
+        amountCents,
+        msisdn: phone.msisdn,
+        billRef: accountNumber,
+        version: 'v2',
+      });
+      return send(reply, { status: 200, body: { receipt, msisdn: phone.msisdn, amountCents, shortcode } });
+    } catch (error) {
+      return send(reply, { status: 400, body: { error: (error as Error).message } });
+    }
+  });
   app.get('/simulator/failures', async (_request, reply) => send(reply, { status: 200, body: ctx.model.failures() }));
   app.get('/simulator/stats', async (_request, reply) =>
     send(reply, { status: 200, body: { ...state, callbacks: { ...ctx.callbacks.stats }, b2c: { ...ctx.b2cStats } } }),

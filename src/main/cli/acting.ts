@@ -40,6 +40,8 @@ export const commandMethods = {
   balance: ['balance.refresh'],
   'init --approvals': ['settings.update'],
   'init --update-secrets': ['profiles.updateCredentials'],
+  collect: ['collections.request'],
+  'c2b register': ['collections.registerUrls'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ChangingCommand = keyof typeof commandMethods;
@@ -52,6 +54,7 @@ export const readingCommandMethods = {
   'audit verify': ['audit.verify'],
   'audit list': ['audit.list'],
   'audit list --export': ['audit.export'],
+  'collections list': ['collections.list'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ReadingCommand = keyof typeof readingCommandMethods;
@@ -122,7 +125,10 @@ export async function openProfileAppAs(
   try {
     await warnOfAuditCheck(app, io);
     const caller = await actingPerson(app.db, app.profile.name, options.secrets, io, username, command);
-    if (options.startEngine !== false) await app.engine.start();
+    if (options.startEngine !== false) {
+      await app.engine.start();
+      app.moneyIn.start();
+    }
     return { app, caller };
   } catch (error) {
     await app.close();

@@ -39,6 +39,9 @@ Commands:
   audit            check the audit log (verify) or list who did what (list, --export)
   refund           ask for a refund of a customer's payment (admin); an approver sends it
   refunds          list and show refunds; approve (which sends) or decline one (approver)
+  collect          ask a customer to pay by M-Pesa Express and wait for the receipt
+  collections list the payment requests, the money received and what waits
+  c2b register     register the profile's C2B URLs so customers' Pay Bill payments arrive
 
 Every command takes --profile <name> (default: demo) and --help. Every command that changes
 anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
@@ -97,6 +100,12 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/refunds')).refundCommand(rest, io, { secrets });
       case 'refunds':
         return await (await import('./commands/refunds')).refundsCommand(rest, io, { secrets });
+      case 'collect':
+        return await (await import('./commands/collect')).collectCommand(rest, io, { secrets });
+      case 'collections':
+        return await (await import('./commands/collect')).collectionsCommand(rest, io, { secrets });
+      case 'c2b':
+        return await (await import('./commands/collect')).c2bCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

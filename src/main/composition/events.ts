@@ -61,6 +61,11 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
     }
   });
 
+  const stopMoneyIn =
+    core.moneyIn?.onChange((change) => {
+      events.publish('collections.changed', { requestId: change.requestId ?? null, inboxId: change.inboxId ?? null });
+    }) ?? (() => undefined);
+
   // The chain is checked after the profile opens; a page already showing the Dashboard hears of a break.
   let wired = true;
   void core.audit.done.then((alarm) => {
@@ -71,5 +76,6 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
     wired = false;
     stopProgress();
     stopInbox();
+    stopMoneyIn();
   };
 }

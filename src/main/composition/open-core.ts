@@ -8,6 +8,10 @@ import { startDemoRelay, type DemoRelay } from '../callback-sources/relay-client
 import type { SecretStore } from '../secrets/secret-store';
 import type { ProfileCore } from '../handlers/context';
 import { existingPhones } from '../payroll/workers';
+import { registerC2bUrls } from '../collections/c2b-urls';
+import { logger } from '../log';
+
+const log = logger('app');
 
 export interface CoreOptions {
   dataRoot: string;
@@ -16,11 +20,18 @@ export interface CoreOptions {
   simulator?: SimulatorOptions;
   /** Engine tuning for tests (result timeout, status query rate). */
   engine?: Pick<ProfileAppOptions, 'resultTimeoutMs' | 'statusQueryRate' | 'maxStatusQueries' | 'rate' | 'concurrency'>;
+  /** The money-in schedule for tests (quick STK queries and checks). */
+  moneyIn?: ProfileAppOptions['moneyIn'];
 }
 
 export async function openCore(name: string, options: CoreOptions): Promise<ProfileCore> {
   const profile = loadProfile(name, options.dataRoot);
-  const common: ProfileAppOptions = { dataFolder: options.dataRoot, secrets: () => options.secrets, ...options.engine };
+  const common: ProfileAppOptions = {
+    dataFolder: options.dataRoot,
+    secrets: () => options.secrets,
+    ...options.engine,
+    ...(options.moneyIn === undefined ? {} : { moneyIn: options.moneyIn }),
+  };
   if (profile.kind === 'demo') {
     // The demo relay starts once this process holds the profile (openProfileApp takes the lock
     // before it asks for the route): it empties its folder, which a second program must not do
@@ -50,6 +61,10 @@ export async function openCore(name: string, options: CoreOptions): Promise<Prof
           : (people: Array<{ phone: string; name: string }>) =>
               void simulator.addCustomers(people.map((p) => ({ msisdn: p.phone, name: p.name })));
       registerDemoCustomers?.([...existingPhones(app.db)].map(([phone, name]) => ({ phone, name })));
+      // Demo customers' Pay Bill payments reach the demo as they would a real profile: through its relay.
+      await registerC2bUrls(app, app.profile.shortcode, 'system').catch((error: unknown) =>
+        log.warn({ err: error }, 'could not register the demo C2B URLs'),
+      );
       return { ...app, demoRelay: { url: demoRelay.url, channel: demoRelay.channel }, registerDemoCustomers, close };
     } catch (error) {
       await relay?.stop();

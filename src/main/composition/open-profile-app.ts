@@ -7,6 +7,7 @@ import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import { PayoutEngine } from '../payroll/engine';
+import { MoneyInWorker, type MoneyInSchedule } from '../collections/worker';
 import { needsCredentials, profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../callback-sources/relay-client/route';
 import type { SecretStore } from '../secrets/secret-store';
@@ -49,6 +50,8 @@ export interface ProfileAppOptions {
   sendPayments?: boolean;
   /** The program named in the profile's lock; the process's own name (nameThisProgram) when left out. */
   program?: string;
+  /** The schedule of STK Push Queries and checks of customers' payments (tests make it quick). */
+  moneyIn?: Partial<MoneyInSchedule>;
 }
 
 export interface ProfileApp {
@@ -57,6 +60,8 @@ export interface ProfileApp {
   client: DarajaClient;
   source: CallbackSource;
   engine: PayoutEngine;
+  /** Money coming in: STK Push Query as the callback's fallback, and the checks of C2B confirmations. */
+  moneyIn: MoneyInWorker;
   /** Present when this process started the demo simulator. */
   simulator: RunningSimulator | undefined;
   /** The check of the audit chain started at open: a broken chain is an alarm to show. */
@@ -126,7 +131,19 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     });
     cleanups.push(() => engine.stop());
     if (options.startEngine !== false) await engine.start();
-    return { profile, db, client, source, engine, simulator, audit, close: closeAll };
+    const moneyIn = new MoneyInWorker({
+      db,
+      client,
+      source,
+      shortcodes: [
+        connection.config.shortcode,
+        ...(connection.config.stkShortcode ? [connection.config.stkShortcode] : []),
+      ],
+      schedule: { checkWaitMs: options.resultTimeoutMs ?? defaultResultTimeoutMs(profile), ...options.moneyIn },
+    });
+    cleanups.push(() => moneyIn.stop());
+    if (options.startEngine !== false) moneyIn.start();
+    return { profile, db, client, source, engine, moneyIn, simulator, audit, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

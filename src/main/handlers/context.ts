@@ -29,6 +29,14 @@ export interface EngineControls {
   stop(): Promise<void>;
 }
 
+/** The money-in worker as the screens drive it. */
+export interface MoneyInControls {
+  poke(): void;
+  onChange(listener: (change: { requestId?: number; inboxId?: number }) => void): () => void;
+  readonly schedule: { readonly stkQueryGapsMs: readonly number[] };
+  waitForAnswer(requestId: number, timeoutMs: number): Promise<unknown>;
+}
+
 /** What the engine reports as a run moves. */
 export type EngineProgress = RunProgress;
 
@@ -39,6 +47,8 @@ export interface ProfileCore {
   client: DarajaClient;
   source: CallbackSource;
   engine: EngineControls;
+  /** Money coming in (src/main/collections/worker.ts): absent where a test builds a core without it. */
+  moneyIn?: MoneyInControls | undefined;
   /** The simulator this process runs for a demo profile (its certificate is the demo's). */
   simulator?:
     | { baseUrl: string; certificatePem: string; addCustomers?(list: Array<{ msisdn: string; name: string }>): number }

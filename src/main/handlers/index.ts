@@ -8,6 +8,7 @@ import { EventHub, type ApiContext, type ProfileCore } from './context';
 import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
+import { collectionHandlers } from './collections';
 import { dashboardHandlers } from './dashboard';
 import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
@@ -52,6 +53,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...usersHandlers(ctx),
     ...auditHandlers(ctx),
     ...refundHandlers(ctx),
+    ...collectionHandlers(ctx),
   };
 }
 

@@ -114,6 +114,22 @@ const actionWords: Readonly<Record<string, Words>> = {
   'status_lookup.answered': (f) =>
     `received M-Pesa's answer about ${text(f.details.about) ?? 'a transaction'} (${text(f.details.resultCode) ?? 'no code'})`,
   'relay_event.unreadable': () => 'could not read a callback from the relay',
+  'collection.requested': (f) => `asked a customer to pay by M-Pesa Express (payment request${number(f)})`,
+  'collection.asked_again': (f) => `asked a customer again to pay (payment request${number(f)})`,
+  'collection.paid': (f) => `payment request${number(f)} was paid${receiptOf(f)}`,
+  'collection.paid_no_receipt': (f) =>
+    `M-Pesa said payment request${number(f)} was paid; its receipt is not yet received`,
+  'collection.declined': (f) =>
+    `payment request${number(f)} was not paid: ${text(f.details.words) ?? 'the customer said no'}`,
+  'collection.unknown': (f) => `the answer to payment request${number(f)} was lost; it is not sent again`,
+  'collection.receipt_entered': (f) =>
+    `recorded the receipt${receiptOf(f)} of payment request${number(f)}, confirmed by M-Pesa`,
+  'collection.needs_person': (f) => `payment request${number(f)} has no answer from M-Pesa and waits for a person`,
+  'received.flagged': (f) => `flagged a customer's payment${receiptOf(f)}: nothing was recorded`,
+  'received.needs_person': (f) => `a customer's payment${receiptOf(f)} could not be confirmed and waits for a person`,
+  'received.check_again': (f) => `asked M-Pesa again about a customer's payment${receiptOf(f)}`,
+  'c2b.urls_registered': (f) =>
+    `registered the addresses for customers' payments (${text(f.details.answer) ?? 'no answer'})`,
   'statement.imported': (f) =>
     `imported an M-Pesa statement${text(f.details.file) === null ? '' : ` (${String(f.details.file)})`}`,
   'statement_row.added_to_ledger': (f) => `added statement row${receiptOf(f)} to the ledger`,

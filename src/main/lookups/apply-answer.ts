@@ -7,7 +7,8 @@ import type { ProfileDatabase } from '../db';
 import { parseCallback } from '../daraja/callbacks';
 import type { QueueTimeoutEvent, StatusResultEvent } from '../daraja/callbacks/events';
 import { appendAudit } from '../ledger/audit';
-import { lookupForAnswer, recordLookupAnswer, type StatusLookup } from './status-lookups';
+import { settleReceivedCheck } from '../collections/received-checks';
+import { lookupForAnswer, recordLookupAnswer, statusAnswerOf, type StatusLookup } from './status-lookups';
 
 const purposeWords: Record<StatusLookup['purpose'], string> = {
   lookup: 'a lookup',
@@ -48,6 +49,9 @@ export function applyLookupAnswer(
       entityId: lookup.id,
       details: { purpose: lookup.purpose, about: about(lookup), resultCode, inboxId },
     });
+    // A customer's C2B payment is recorded, flagged or left for a person by the answer, whenever it comes.
+    if (lookup.purpose === 'received_check' && lookup.subjectId !== null)
+      settleReceivedCheck(db, lookup.subjectId, event.type === 'status-result' ? statusAnswerOf(event) : null, nowIso);
   }).immediate();
   return lookup;
 }

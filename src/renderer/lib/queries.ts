@@ -126,6 +126,10 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'refunds.approve': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail'], ['dashboard.summary']],
   'refunds.decline': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail']],
   'balance.refresh': [['dashboard.summary']],
+  'collections.request': [['collections.list']],
+  'collections.askAgain': [['collections.list']],
+  'received.checkAgain': [['collections.list']],
+  'collections.recordReceipt': [['collections.list'], ['collections.detail']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
@@ -240,6 +244,8 @@ export function listenToCore(client: QueryClient): () => void {
       useLedger.getState().refresh();
     }),
     api.subscribe('balance.changed', () => summary.soon()),
+    // A customer answered a prompt, a query or a check said so: the requests and money in are read again.
+    api.subscribe('collections.changed', () => refresh(['collections.list'], ['collections.detail'])),
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {

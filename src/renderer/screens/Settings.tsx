@@ -20,6 +20,7 @@ import { useContractQuery } from '../lib/queries';
 import { useApp } from '../stores/app';
 import { People } from './settings/People';
 import { SignInAndApprovals } from './settings/SignInAndApprovals';
+import { PayBillUrls } from './settings/PayBillUrls';
 
 async function attempt(what: string, action: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -43,6 +44,7 @@ export function Settings() {
       <Profiles />
       <Sending />
       <Relay />
+      {admin && <PayBillUrls />}
       <Certificate />
       <About />
     </Stack>

@@ -64,6 +64,11 @@ const refundWhy = 'The admin asks for refunds, the approver decides them, the ac
 const auditReaders = ['admin', 'auditor'] as const;
 const auditWhy = 'The auditor reads everything; the admin manages the accounts and must see who did what to them.';
 
+// Who reads money coming in: the admin, who asks customers to pay, and those who account for the
+// money or check the books.
+const moneyInReaders = ['admin', 'approver', 'accountant', 'auditor'] as const;
+const moneyInWhy = 'The admin asks customers to pay; the approver, the accountant and the auditor follow the money in.';
+
 export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
   'app.info': {
     access: 'anyone',
@@ -427,6 +432,48 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     kind: 'reads',
     doing: 'Checking the audit log',
     why: auditWhy,
+  },
+  'collections.request': {
+    access: ['admin'],
+    kind: 'asks',
+    doing: 'Asking a customer to pay by M-Pesa Express',
+    why: 'It asks the customer for money and moves none by itself: the customer enters their PIN.',
+  },
+  'collections.list': {
+    access: moneyInReaders,
+    kind: 'reads',
+    doing: 'Seeing payment requests and money received',
+    why: moneyInWhy,
+  },
+  'collections.detail': {
+    access: moneyInReaders,
+    kind: 'reads',
+    doing: 'Seeing a payment request',
+    why: moneyInWhy,
+  },
+  'collections.askAgain': {
+    access: ['admin'],
+    kind: 'asks',
+    doing: 'Asking a customer again to pay',
+    why: 'A new prompt to the customer, asked for by the admin knowing an earlier one may have reached them.',
+  },
+  'collections.registerUrls': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Registering the addresses for customers’ payments',
+    why: 'Part of setting the profile up: it tells M-Pesa where to send customers’ Pay Bill payments.',
+  },
+  'collections.recordReceipt': {
+    access: ['admin', 'accountant'],
+    kind: 'changes',
+    doing: 'Recording the receipt of a payment request',
+    why: 'It records money received only when M-Pesa confirms the receipt; it sends nothing.',
+  },
+  'received.checkAgain': {
+    access: ['admin', 'accountant'],
+    kind: 'changes',
+    doing: 'Checking a customer’s payment again',
+    why: 'It asks M-Pesa whether a payment it has not confirmed is real, and records it only if M-Pesa says so; it sends nothing.',
   },
 };
 

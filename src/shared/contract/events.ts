@@ -24,4 +24,6 @@ export const contractEvents = {
   'profile.changed': z.object({ profile: currentProfile.nullable() }),
   /** The audit log of the open profile was found broken (checked after the profile opens). */
   'audit.alarm': auditAlarm,
+  /** A payment request moved (the customer answered, a query said so) or a customer's payment was checked. */
+  'collections.changed': z.object({ requestId: id.nullable(), inboxId: id.nullable() }),
 } as const;

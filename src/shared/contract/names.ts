@@ -99,6 +99,13 @@ export const methodNameList = [
   'refunds.list',
   'refunds.detail',
   'refunds.forTransaction',
+  'collections.request',
+  'collections.list',
+  'collections.detail',
+  'collections.askAgain',
+  'collections.registerUrls',
+  'collections.recordReceipt',
+  'received.checkAgain',
 ] as const;
 
 export const eventNameList = [
@@ -110,6 +117,7 @@ export const eventNameList = [
   'ledger.changed',
   'profile.changed',
   'audit.alarm',
+  'collections.changed',
 ] as const;
 
 const methodSet: ReadonlySet<string> = new Set(methodNameList);

@@ -6,6 +6,7 @@ export type ScreenName =
   | 'workers'
   | 'runs'
   | 'ledger'
+  | 'collections'
   | 'refunds'
   | 'failed'
   | 'reconcile'

@@ -14,6 +14,7 @@ import { sql as workerChanges } from './010_worker_changes';
 import { sql as retryRequests } from './011_retry_requests';
 import { sql as statusLookups } from './012_status_lookups';
 import { sql as refunds } from './013_refunds';
+import { sql as collections } from './014_collections';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: '011_retry_requests', sql: retryRequests },
   { version: 12, name: '012_status_lookups', sql: statusLookups },
   { version: 13, name: '013_refunds', sql: refunds },
+  { version: 14, name: '014_collections', sql: collections },
 ];

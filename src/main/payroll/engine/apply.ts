@@ -9,7 +9,6 @@ import {
   parseCallback,
   type B2cResultEvent,
   type BalanceResultEvent,
-  type C2bConfirmationEvent,
   type CallbackKind,
   type QueueTimeoutEvent,
   type StatusResultEvent,
@@ -17,7 +16,8 @@ import {
 import type { ProfileDatabase } from '../../db';
 import { appendAudit } from '../../ledger/audit';
 import { applyLookupAnswer } from '../../lookups/apply-answer';
-import { recordTransaction } from '../../ledger/transactions';
+import { trackConfirmation } from '../../collections/received-checks';
+import { applyStkCallback } from '../../collections/stk-callback';
 import {
   attemptByConversationId,
   attemptById,
@@ -55,6 +55,8 @@ export type ApplyResult =
   | { kind: 'recorded' }
   /** An answer to a Transaction Status question about no payout attempt (src/main/lookups/). */
   | { kind: 'lookup-answered'; lookupId: number }
+  /** A customer's C2B confirmation, kept until Transaction Status confirms it (src/main/collections/). */
+  | { kind: 'checking' }
   | { kind: 'not-mine' }
   | { kind: 'already-done' };
 
@@ -140,13 +142,7 @@ export function applyInboxEntry(
         nowIso,
       );
     case 'stk-callback':
-      return flag(
-        db,
-        row.id,
-        'unmatched',
-        'An M-Pesa Express (STK) result, but Mshahara has sent no payment request to a phone: check it on the M-Pesa portal',
-        nowIso,
-      );
+      return applyStkCallback(db, row.id, event, nowIso);
     case 'c2b-validation':
       return recordOutcome(
         db,
@@ -155,7 +151,8 @@ export function applyInboxEntry(
         nowIso,
       );
     case 'c2b-confirmation':
-      return applyC2bConfirmation(db, row.id, event, nowIso);
+      // A claim, not money: recorded only once Transaction Status confirms it (collections/received-checks.ts).
+      return trackConfirmation(db, row.id, event, nowIso);
     default: {
       const never: never = event;
       throw new Error(`unhandled callback ${String(never)}`);
@@ -836,49 +833,6 @@ function applyQueueTimeout(
 }
 
 // ---- other kinds -----------------------------------------------------------------------------
-
-/** Money a customer paid in: one ledger row per receipt, whatever number of copies arrive. */
-function applyC2bConfirmation(
-  db: ProfileDatabase,
-  inboxId: number,
-  event: C2bConfirmationEvent,
-  nowIso: string,
-): ApplyResult {
-  const existing = db
-    .prepare('SELECT id FROM transactions WHERE receipt = ? AND corrects_id IS NULL')
-    .get(event.receipt) as { id: number } | undefined;
-  if (existing) return flag(db, inboxId, 'duplicate', `Receipt ${event.receipt} is already in the ledger`, nowIso);
-  db.transaction(() => {
-    const name = [event.firstName, event.middleName, event.lastName]
-      .filter((part) => part !== null && part !== '')
-      .join(' ');
-    const phone = event.msisdnKind === 'plain' && /^254[17]\d{8}$/.test(event.msisdn) ? event.msisdn : null;
-    const inserted = recordTransaction(db, {
-      receipt: event.receipt,
-      occurredAt: event.transTime.toISOString(),
-      recordedAt: nowIso,
-      direction: 'in',
-      kind: 'c2b_payment',
-      status: 'completed',
-      amountCents: event.amountCents,
-      phone,
-      partyName: name === '' ? null : name,
-      partyDisplay: event.msisdn,
-      accountReference: event.billRef,
-      inboxId,
-      source: 'c2b_confirmation',
-    });
-    applied(db, inboxId, `Received money from a customer: receipt ${event.receipt}`, nowIso);
-    appendAudit(db, {
-      actor: 'system',
-      action: 'ledger.received',
-      entity: 'transaction',
-      entityId: inserted.id,
-      details: { receipt: event.receipt, amountCents: event.amountCents, inboxId },
-    });
-  }).immediate();
-  return { kind: 'recorded' };
-}
 
 function applyBalanceResult(
   db: ProfileDatabase,

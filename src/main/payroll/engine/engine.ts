@@ -357,6 +357,7 @@ export class PayoutEngine {
       case 'flagged':
       case 'recorded':
       case 'lookup-answered':
+      case 'checking':
       case 'not-mine':
       case 'already-done':
         break;

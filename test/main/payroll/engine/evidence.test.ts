@@ -439,7 +439,7 @@ describe('asynchronous throttling and the other kinds', () => {
     });
   });
 
-  it('STK and reversal results Mshahara never asked for are flagged for a person; a C2B confirmation is received money, once', () => {
+  it('STK and reversal results Mshahara never asked for are flagged for a person; a C2B confirmation waits for its check', () => {
     const stk = store('stk', {
       Body: {
         stkCallback: {
@@ -466,10 +466,13 @@ describe('asynchronous throttling and the other kinds', () => {
       MiddleName: '',
       LastName: 'KAMAU',
     };
-    expect(apply(store('c2b-confirmation', confirmation)).kind).toBe('recorded');
+    // A confirmation is a claim: kept for Transaction Status to confirm (src/main/collections/), not money yet.
+    expect(apply(store('c2b-confirmation', confirmation))).toEqual({ kind: 'checking' });
     expect(apply(store('c2b-confirmation', confirmation))).toEqual({ kind: 'flagged', flag: 'duplicate' });
-    expect(db.prepare(`SELECT receipt, direction, kind, amount_cents FROM transactions`).all()).toEqual([
-      { receipt: 'TLA0000051', direction: 'in', kind: 'c2b_payment', amount_cents: 25000 },
+    expect(db.prepare(`SELECT receipt, state FROM received_checks ORDER BY inbox_id`).all()).toEqual([
+      { receipt: 'TLA0000051', state: 'checking' },
+      { receipt: 'TLA0000051', state: 'duplicate' },
     ]);
+    expect(db.prepare(`SELECT count(*) AS n FROM transactions`).get()).toEqual({ n: 0 });
   });
 });

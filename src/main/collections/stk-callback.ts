@@ -1,0 +1,242 @@
+// An M-Pesa Express (STK) callback is evidence about one payment request, matched by the IDs
+// Daraja gave the push (CheckoutRequestID, MerchantRequestID). A success becomes money received
+// only when it names a request Mshahara made, for its amount and phone; anything else is flagged
+// on its inbox entry and records nothing. Copies of a callback already applied are marked copies.
+import { describeResultCode } from '../../shared/daraja/codes';
+import { formatKesWithCurrency, type Cents } from '../../shared/money';
+import type { StkCallbackEvent } from '../daraja/callbacks/events';
+import type { ProfileDatabase } from '../db';
+import { appendAudit } from '../ledger/audit';
+import { markInbox, type InboxFlag } from '../payroll/engine/settle';
+import { recordReceived } from './record';
+import {
+  moveRequest,
+  requestByCheckoutId,
+  requestByMerchantId,
+  unknownRequestsFor,
+  type CollectionRequest,
+} from './requests';
+
+export type MoneyInResult = { kind: 'flagged'; flag: InboxFlag } | { kind: 'recorded' };
+
+/** The customer's answer to a prompt, in words ("The customer cancelled the prompt."). */
+export function customerAnswerWords(resultCode: string, resultDesc: string | null): string {
+  const entry = describeResultCode(resultCode, 'stk');
+  return entry.generic === true ? `M-Pesa said: ${resultDesc ?? resultCode} (code ${resultCode})` : entry.explanation;
+}
+
+export function flagInbox(
+  db: ProfileDatabase,
+  inboxId: number,
+  which: InboxFlag,
+  reason: string,
+  nowIso: string,
+): MoneyInResult {
+  db.transaction(() => {
+    markInbox(db, inboxId, { applied: false, flag: which, reason }, nowIso);
+    appendAudit(db, {
+      actor: 'system',
+      action: 'inbox.flagged',
+      entity: 'inbox',
+      entityId: inboxId,
+      details: { flag: which, reason },
+    });
+  }).immediate();
+  return { kind: 'flagged', flag: which };
+}
+
+type Found = { request: CollectionRequest; byAmount: boolean } | { problem: string } | null;
+
+function findRequest(db: ProfileDatabase, event: StkCallbackEvent): Found {
+  const byCheckout = requestByCheckoutId(db, event.checkoutRequestId);
+  const byMerchant = event.merchantRequestId === '' ? null : requestByMerchantId(db, event.merchantRequestId);
+  if (byCheckout !== null && byMerchant !== null && byCheckout.id !== byMerchant.id)
+    return { problem: 'Its two request IDs name two different payment requests: nothing was recorded' };
+  if (byCheckout !== null) {
+    if (byCheckout.merchantRequestId !== null && byCheckout.merchantRequestId !== event.merchantRequestId)
+      return { problem: 'Its MerchantRequestID is not the one M-Pesa gave this request: nothing was recorded' };
+    return { request: byCheckout, byAmount: false };
+  }
+  if (byMerchant !== null)
+    return { problem: 'Its CheckoutRequestID is not the one M-Pesa gave this request: nothing was recorded' };
+  // A push whose answer was lost has no IDs on record: a success for the same phone and amount is
+  // its callback only when exactly one such request waits.
+  if (event.resultCode === '0' && event.phone !== null && event.amountCents !== null) {
+    const candidates = unknownRequestsFor(db, event.phone, event.amountCents);
+    if (candidates.length === 1 && candidates[0] !== undefined) return { request: candidates[0], byAmount: true };
+  }
+  return null;
+}
+
+export function applyStkCallback(
+  db: ProfileDatabase,
+  inboxId: number,
+  event: StkCallbackEvent,
+  nowIso: string,
+): MoneyInResult {
+  const found = findRequest(db, event);
+  if (found === null)
+    return flagInbox(
+      db,
+      inboxId,
+      'unmatched',
+      'An M-Pesa Express result for no payment request Mshahara made: nothing was recorded as money received',
+      nowIso,
+    );
+  if ('problem' in found) return flagInbox(db, inboxId, 'unmatched', found.problem, nowIso);
+  const request = found.request;
+  return event.resultCode === '0'
+    ? applyPaid(db, inboxId, event, request, found.byAmount, nowIso)
+    : applyDeclined(db, inboxId, event, request, nowIso);
+}
+
+function applyDeclined(
+  db: ProfileDatabase,
+  inboxId: number,
+  event: StkCallbackEvent,
+  request: CollectionRequest,
+  nowIso: string,
+): MoneyInResult {
+  const words = customerAnswerWords(event.resultCode, event.resultDesc);
+  if (request.state === 'declined')
+    return flagInbox(
+      db,
+      inboxId,
+      'duplicate',
+      `A copy of the answer to payment request #${request.id}: ${words}`,
+      nowIso,
+    );
+  if (request.state === 'paid' || request.state === 'paid_no_receipt')
+    return flagInbox(
+      db,
+      inboxId,
+      'unmatched',
+      `Says payment request #${request.id} was not paid (${words}), but M-Pesa said it was paid: check it on the M-Pesa portal`,
+      nowIso,
+    );
+  db.transaction(() => {
+    moveRequest(
+      db,
+      request.id,
+      'declined',
+      { resultCode: event.resultCode, resultDesc: event.resultDesc, nextQueryAt: null, note: words },
+      nowIso,
+    );
+    markInbox(db, inboxId, { applied: true, reason: `Payment request #${request.id} not paid: ${words}` }, nowIso);
+    appendAudit(db, {
+      actor: 'system',
+      action: 'collection.declined',
+      entity: 'collection_request',
+      entityId: request.id,
+      details: { resultCode: event.resultCode, words, inboxId },
+    });
+  }).immediate();
+  return { kind: 'recorded' };
+}
+
+function applyPaid(
+  db: ProfileDatabase,
+  inboxId: number,
+  event: StkCallbackEvent,
+  request: CollectionRequest,
+  byAmount: boolean,
+  nowIso: string,
+): MoneyInResult {
+  const receipt = event.receipt;
+  if (receipt === null)
+    return flagInbox(db, inboxId, 'malformed', 'A successful M-Pesa Express result without a receipt', nowIso);
+  if (event.amountCents === null || event.amountCents !== request.amountCents)
+    return flagInbox(
+      db,
+      inboxId,
+      'amount_mismatch',
+      `Says ${event.amountCents === null ? 'no amount' : formatKesWithCurrency(event.amountCents)} was paid for payment request #${request.id} of ${formatKesWithCurrency(request.amountCents)}: nothing was recorded`,
+      nowIso,
+    );
+  if (event.phone !== null && event.phone !== request.phone)
+    return flagInbox(
+      db,
+      inboxId,
+      'party_mismatch',
+      `Says ${event.phone} paid, but payment request #${request.id} went to ${request.phone}: nothing was recorded`,
+      nowIso,
+    );
+  if (request.state === 'paid' && request.receipt !== receipt)
+    return flagInbox(
+      db,
+      inboxId,
+      'unmatched',
+      `A second receipt (${receipt}) for payment request #${request.id}, already paid with ${request.receipt ?? 'another'}: nothing was recorded; check it on the M-Pesa portal`,
+      nowIso,
+    );
+  if (request.state === 'declined')
+    return flagInbox(
+      db,
+      inboxId,
+      'unmatched',
+      `Says payment request #${request.id} was paid (receipt ${receipt}), but M-Pesa said the customer did not pay: check it on the M-Pesa portal`,
+      nowIso,
+    );
+  let result: MoneyInResult = { kind: 'recorded' };
+  db.transaction(() => {
+    const recorded = recordReceived(
+      db,
+      {
+        receipt,
+        occurredAt: (event.transactionDate ?? new Date(nowIso)).toISOString(),
+        kind: 'stk_payment',
+        source: 'stk_callback',
+        amountCents: request.amountCents as Cents,
+        phone: request.phone,
+        partyName: null,
+        partyDisplay: event.phone ?? request.phone,
+        accountReference: request.accountReference,
+        inboxId,
+      },
+      nowIso,
+    );
+    const moved = moveRequest(
+      db,
+      request.id,
+      'paid',
+      {
+        ...(byAmount ? { checkoutRequestId: event.checkoutRequestId, merchantRequestId: event.merchantRequestId } : {}),
+        resultCode: '0',
+        resultDesc: event.resultDesc,
+        receipt,
+        transactionId: recorded.transactionId,
+        nextQueryAt: null,
+        note: null,
+      },
+      nowIso,
+    );
+    if (!recorded.first) {
+      markInbox(
+        db,
+        inboxId,
+        { applied: false, flag: 'duplicate', reason: `A copy: receipt ${receipt} is already in the ledger` },
+        nowIso,
+      );
+      result = { kind: 'flagged', flag: 'duplicate' };
+      return;
+    }
+    markInbox(
+      db,
+      inboxId,
+      {
+        applied: true,
+        reason: `Received ${formatKesWithCurrency(request.amountCents)} for payment request #${request.id}: receipt ${receipt}${byAmount ? ' (matched by phone and amount: the push answer had been lost)' : ''}`,
+      },
+      nowIso,
+    );
+    if (moved)
+      appendAudit(db, {
+        actor: 'system',
+        action: 'collection.paid',
+        entity: 'collection_request',
+        entityId: request.id,
+        details: { receipt, amountCents: request.amountCents, inboxId },
+      });
+  }).immediate();
+  return result;
+}

@@ -1,0 +1,118 @@
+// `collect` asks a customer to pay and waits for their answer: the receipt when they pay (one
+// ledger row, by the simulator's record), their answer in words and exit 1 when they do not;
+// only an admin may ask. `collections list` shows it, and `c2b register` says what M-Pesa answered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../../../src/main/db';
+import { profileDatabasePath } from '../../../src/main/profiles';
+import { startSimulator, type RunningSimulator } from '../../../src/simulator';
+import { cli, freshDataFolderEachTest, seedCliPeople, signedIn } from './cli-helpers';
+
+const folder = freshDataFolderEachTest();
+const run = (argv: string[]) => cli(argv, { secrets: folder.secrets, env: signedIn });
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ seed: 5, openRegistry: true, faults: { callbackDelayMs: { min: 5, max: 30 } } });
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+async function demoProfile(): Promise<void> {
+  expect((await run(['init', '--profile', 'demo', '--kind', 'demo', '--base-url', simulator.baseUrl])).code).toBe(0);
+  await seedCliPeople();
+}
+
+describe('collect', () => {
+  it('prints the receipt once the customer pays, recorded once', async () => {
+    await demoProfile();
+    const result = await run([
+      'collect',
+      '--phone',
+      '0711 222 331',
+      '--amount',
+      '250',
+      '--reference',
+      'SUB-NOV',
+      '--user',
+      'wanjiru',
+      '--base-url',
+      simulator.baseUrl,
+    ]);
+    expect(result.code).toBe(0);
+    const paid = simulator.collections().filter((c) => c.msisdn === '254711222331');
+    expect(paid).toHaveLength(1);
+    expect(result.out.trim()).toBe(paid[0]?.receipt);
+    expect(result.err).toMatch(/Paid: receipt/);
+    const db = openDatabase(profileDatabasePath('demo'));
+    try {
+      expect(
+        db.prepare(`SELECT receipt, kind, amount_cents, phone, account_reference FROM transactions`).all(),
+      ).toEqual([
+        {
+          receipt: paid[0]?.receipt,
+          kind: 'stk_payment',
+          amount_cents: 250_00,
+          phone: '254711222331',
+          account_reference: 'SUB-NOV',
+        },
+      ]);
+    } finally {
+      closeDatabase(db);
+    }
+    const listed = await run(['collections', 'list', '--json', '--user', 'chebet']);
+    expect(listed.code).toBe(0);
+    const overview = JSON.parse(listed.out) as { requests: Array<{ state: string; receipt: string }> };
+    expect(overview.requests).toEqual([expect.objectContaining({ state: 'paid', receipt: paid[0]?.receipt })]);
+  });
+
+  it('says in words that the customer cancelled, and exits 1', async () => {
+    await demoProfile();
+    const result = await run([
+      'collect',
+      '--phone',
+      '0711222336',
+      '--amount',
+      '100',
+      '--reference',
+      'SUB-NOV',
+      '--json',
+      '--user',
+      'wanjiru',
+      '--base-url',
+      simulator.baseUrl,
+    ]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)).toMatchObject({ state: 'declined', status: 'The customer cancelled the prompt.' });
+  });
+
+  it('refuses a payroll officer, naming the role needed, and pushes nothing', async () => {
+    await demoProfile();
+    const before = simulator.stats().requests['/mpesa/stkpush/v1/processrequest'] ?? 0;
+    const result = await run([
+      'collect',
+      '--phone',
+      '0711222331',
+      '--amount',
+      '100',
+      '--reference',
+      'X',
+      '--user',
+      'amina',
+      '--base-url',
+      simulator.baseUrl,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/admin/i);
+    expect(simulator.stats().requests['/mpesa/stkpush/v1/processrequest'] ?? 0).toBe(before);
+  });
+});
+
+describe('c2b register', () => {
+  it('says what M-Pesa answered', async () => {
+    await demoProfile();
+    const result = await run(['c2b', 'register', '--user', 'wanjiru', '--base-url', simulator.baseUrl]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/M-Pesa will send payments to shortcode 600992 to Mshahara/);
+  });
+});
