@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { attentionMethods } from './contract/attention';
 import { auditMethods } from './contract/audit';
 import { fieldIssue } from './contract/common';
+import { floatMethods } from './contract/float';
+import { lookupMethods } from './contract/lookup';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
@@ -31,6 +33,8 @@ export * from './contract/reports';
 export * from './contract/worker-changes';
 export * from './contract/users';
 export * from './contract/audit';
+export * from './contract/float';
+export * from './contract/lookup';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -51,6 +55,8 @@ export const contractMethods = {
   ...reportMethods,
   ...usersMethods,
   ...auditMethods,
+  ...floatMethods,
+  ...lookupMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

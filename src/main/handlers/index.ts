@@ -9,6 +9,8 @@ import { queryBalance } from './balance';
 import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
 import { dashboardHandlers } from './dashboard';
+import { floatHandlers } from './float';
+import { lookupHandlers } from './lookup';
 import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
 import { inboxHandlers } from './inbox';
@@ -50,6 +52,8 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...reportHandlers(ctx),
     ...usersHandlers(ctx),
     ...auditHandlers(ctx),
+    ...floatHandlers(ctx),
+    ...lookupHandlers(ctx),
   };
 }
 
