@@ -35,6 +35,7 @@ export const commandMethods = {
   'relay register': ['relay.connect'],
   'relay save': ['relay.connect'],
   balance: ['balance.refresh'],
+  'lookup --record': ['lookup.record'],
   'init --approvals': ['settings.update'],
   'init --update-secrets': ['profiles.updateCredentials'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
@@ -49,6 +50,7 @@ export const readingCommandMethods = {
   'audit verify': ['audit.verify'],
   'audit list': ['audit.list'],
   'audit list --export': ['audit.export'],
+  lookup: ['lookup.receipt'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ReadingCommand = keyof typeof readingCommandMethods;

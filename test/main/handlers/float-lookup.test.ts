@@ -1,11 +1,10 @@
 // The float's history, the low-float level and receipt lookups through the contract, as the
 // screens call them, against the demo profile's in-process simulator: who may call each, the
 // warning as set by the admin, and money received recorded once from M-Pesa's stored answer.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src/shared/contract';
 import { callContract, type CallFrom } from '../../../src/main/transports/dispatch';
+import { customerPaidUnseen } from '../../helpers/customer-payment';
 import type { TestPeople } from '../../helpers/people';
 import { testApi, type TestApi } from './helpers';
 
@@ -40,46 +39,9 @@ function utility(observedAt: string, availableCents: number): void {
     .run(observedAt, availableCents);
 }
 
-/** A customer pays the demo's Pay Bill; the confirmation goes to a catcher, so the ledger lacks it. */
-async function customerPaid(amountCents: number): Promise<string> {
-  const bodies: string[] = [];
-  const catcher: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      bodies.push(body);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ ResultCode: 0, ResultDesc: 'Accepted' }));
-    });
-  });
-  await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(catcher.address() as AddressInfo).port}/c2b`;
-    const core = t.api.session.require();
-    expect(
-      (await core.client.registerC2bUrls({ responseType: 'Completed', confirmationUrl: url, validationUrl: url }, 'v1'))
-        .kind,
-    ).toBe('accepted');
-    expect((await core.client.simulateC2b({ amountCents, msisdn: '254708374149', billRefNumber: 'INV-9' })).kind).toBe(
-      'accepted',
-    );
-    for (
-      let i = 0;
-      i < 200 &&
-      !bodies.some(
-        (b) => b.includes('TransAmount') && b.includes('OrgAccountBalance') && !b.includes('"OrgAccountBalance":""'),
-      );
-      i++
-    )
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    const confirmation = bodies
-      .map((b) => JSON.parse(b) as { TransID: string; OrgAccountBalance: string })
-      .find((b) => b.OrgAccountBalance !== '');
-    if (confirmation === undefined) throw new Error('the customer’s payment did not happen');
-    return confirmation.TransID;
-  } finally {
-    await new Promise<void>((resolve) => catcher.close(() => resolve()));
-  }
+/** A customer pays the demo's Pay Bill; the confirmation never reaches Mshahara, so the ledger lacks it. */
+function customerPaid(amountCents: number): Promise<string> {
+  return customerPaidUnseen(t.api.session.require().client, { amountCents, msisdn: '254708374149', billRef: 'INV-9' });
 }
 
 describe('float.setWarningLevel, float.warning and float.history', () => {
