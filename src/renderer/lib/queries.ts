@@ -122,7 +122,9 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
     ['reports.failedPayments'],
   ],
   'runs.clearFinding': [['runs.attention'], ['dashboard.summary']],
-  'balance.refresh': [['dashboard.summary']],
+  'balance.refresh': [['dashboard.summary'], ['float.warning'], ['float.history']],
+  'float.setWarningLevel': [['float.warning'], ['float.history']],
+  'lookup.record': [['lookup.answer'], ['dashboard.summary']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
@@ -205,6 +207,8 @@ function settledCount(progress: RunProgress): number {
 export function listenToCore(client: QueryClient): () => void {
   const refresh = (...prefixes: Prefix[]) => void invalidate(client, prefixes);
   const summary = throttled(1000, () => refresh(['dashboard.summary']));
+  // Every balance M-Pesa reports (a balance answer, a B2C result) may move the float's warning and history.
+  const float = throttled(2000, () => refresh(['float.warning'], ['float.history']));
   const attention = throttled(1000, () => refresh(['runs.attention']));
   const runs = throttled(1000, () => refresh(['runs.list']));
   // A refused payment writes no ledger row: the failed-payments report follows the runs' progress.
@@ -234,11 +238,15 @@ export function listenToCore(client: QueryClient): () => void {
       void client.resetQueries();
       useLedger.getState().refresh();
     }),
-    api.subscribe('balance.changed', () => summary.soon()),
+    api.subscribe('balance.changed', () => {
+      summary.soon();
+      float.soon();
+    }),
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
       summary.soon();
+      float.soon();
       attention.soon();
       runs.soon();
       ledger.soon();
@@ -246,7 +254,7 @@ export function listenToCore(client: QueryClient): () => void {
     }),
     // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
     api.subscribe('inbox.changed', () => {
-      refresh(['inbox.list']);
+      refresh(['inbox.list'], ['lookup.answer']);
       attention.soon();
       summary.soon();
       failed.soon();

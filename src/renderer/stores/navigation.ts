@@ -5,9 +5,11 @@ import { create } from 'zustand';
 
 export const screens = [
   'dashboard',
+  'float',
   'workers',
   'runs',
   'ledger',
+  'lookup',
   'failed',
   'reconcile',
   'inbox',
@@ -19,9 +21,11 @@ export type Screen = (typeof screens)[number];
 
 export const screenTitles: Record<Screen, string> = {
   dashboard: 'Dashboard',
+  float: 'Float history',
   workers: 'Workers',
   runs: 'Payroll runs',
   ledger: 'Ledger',
+  lookup: 'Look up a receipt',
   failed: 'Failed payments',
   reconcile: 'Reconcile',
   inbox: 'Callback inbox',
