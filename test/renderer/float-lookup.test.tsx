@@ -21,7 +21,7 @@ const lowWarning = {
   observedAt: '2026-11-20T04:00:00.000Z',
   old: true,
   message:
-    'The float is KES 12,400.00 (as M-Pesa reported it 3 hours ago), below the KES 50,000.00 you asked to be warned at. Top up the Utility account before the next run.',
+    'The float is KES 12,400.00 (as M-Pesa reported it 3 hours ago), below the warning level of KES 50,000.00 set in Settings. Top up the Utility account before the next run.',
 };
 
 function aLookup(overrides: Partial<ReceiptLookup> = {}): ReceiptLookup {
@@ -57,7 +57,7 @@ describe('the low-float warning', () => {
     bridge.answer('float.warning', () => ({ levelCents: 50_000_00, warning: lowWarning }));
     const first = openAt('/#/dashboard');
     expect((await screen.findByTestId('low-float-warning')).textContent).toContain(
-      'below the KES 50,000.00 you asked to be warned at',
+      'below the warning level of KES 50,000.00 set in Settings',
     );
     first.unmount();
     bridge.answer('float.warning', () => ({ levelCents: 50_000_00, warning: null }));
@@ -79,7 +79,7 @@ describe('the low-float warning', () => {
       throw new Error('not needed here');
     });
     openAt('/#/settings');
-    const card = await screen.findByTestId('low-float-level');
+    const card = await screen.findByTestId('low-float-level', {}, { timeout: 5000 });
     await user.type(within(card).getByTestId('low-float-input'), '12,abc');
     await user.click(within(card).getByTestId('low-float-save'));
     expect(bridge.callsOf('float.setWarningLevel')).toEqual([]);
@@ -111,7 +111,7 @@ describe('Float history', () => {
     bridge.answer('float.history', (input) => history(input.account ?? 'Utility Account'));
     bridge.answer('float.warning', () => ({ levelCents: 50_000_00, warning: lowWarning }));
     openAt('/#/float');
-    const table = await screen.findByTestId('float-table');
+    const table = await screen.findByTestId('float-table', {}, { timeout: 5000 });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(3);
     // Newest first.
@@ -154,7 +154,7 @@ describe('Look up a receipt', () => {
       };
     });
     openAt('/#/lookup');
-    await user.type(await screen.findByTestId('lookup-receipt'), 'SKE52PAWR9');
+    await user.type(await screen.findByTestId('lookup-receipt', {}, { timeout: 5000 }), 'SKE52PAWR9');
     await user.click(screen.getByTestId('lookup-ask'));
     const answer = await screen.findByTestId('lookup-answer');
     expect(within(answer).getByTestId('lookup-headline').textContent).toContain('M-Pesa says it completed');
@@ -187,7 +187,7 @@ describe('Look up a receipt', () => {
       }),
     );
     openAt('/#/lookup');
-    await user.type(await screen.findByTestId('lookup-receipt'), 'SKE52PAWR9');
+    await user.type(await screen.findByTestId('lookup-receipt', {}, { timeout: 5000 }), 'SKE52PAWR9');
     await user.click(screen.getByTestId('lookup-ask'));
     const answer = await screen.findByTestId('lookup-answer');
     expect(answer.getAttribute('data-state')).toBe('waiting');
@@ -201,7 +201,7 @@ describe('Look up a receipt', () => {
   it('refuses what is not a receipt before asking M-Pesa', async () => {
     const user = userEvent.setup();
     openAt('/#/lookup');
-    await user.type(await screen.findByTestId('lookup-receipt'), 'hello');
+    await user.type(await screen.findByTestId('lookup-receipt', {}, { timeout: 5000 }), 'hello');
     await user.click(screen.getByTestId('lookup-ask'));
     expect(await screen.findByText(/10 letters and digits/)).toBeTruthy();
     expect(bridge.callsOf('lookup.receipt')).toEqual([]);

@@ -70,11 +70,17 @@ function period(query: FloatHistoryQuery): { from: string; to: string } {
   return { from: nairobiDayStart(query.fromDay), to: nairobiDayStart(nextDay(query.toDay)) };
 }
 
+/** Balances are kept as `flip - cents` in the sort key, so a lower balance sorts higher. */
+const flip = 1_000_000_000_000_000;
+
 /**
  * The balances of one account over a period of Nairobi days, downsampled: the period is cut into at
  * most `maxPoints` equal buckets and each keeps its lowest and its last report. One indexed pass
  * (balance_snapshots_latest: account, observed_at); the last report of a bucket is the greatest
- * `observed_at, id` key, carried with its balance in one string so no second lookup is needed.
+ * key made of its time and its flipped balance, in one string so no second lookup is needed. M-Pesa's
+ * times have one-second resolution and results arrive out of order, so among reports of the same
+ * second the lowest balance is the last, as latestFloat reads it: within a payroll, payments only
+ * lower the float.
  */
 export function floatHistory(db: ProfileDatabase, query: FloatHistoryQuery): FloatHistory {
   const { from, to } = period(query);
@@ -88,20 +94,20 @@ export function floatHistory(db: ProfileDatabase, query: FloatHistoryQuery): Flo
       `SELECT CAST((unixepoch(observed_at, 'subsec') - unixepoch(:from, 'subsec')) / :width AS INTEGER) AS bucket,
               min(available_cents) AS lowest,
               count(*) AS reports,
-              max(observed_at || ' ' || printf('%015d', id) || ' ' || available_cents) AS lastKey
+              max(observed_at || ' ' || printf('%020d', :flip - available_cents)) AS lastKey
          FROM balance_snapshots
         WHERE account = :account AND observed_at >= :from AND observed_at < :to
         GROUP BY bucket ORDER BY bucket`,
     )
-    .all({ from, to, width: bucketSeconds, account }) as Array<{
+    .all({ from, to, width: bucketSeconds, account, flip }) as Array<{
     bucket: number;
     lowest: number;
     reports: number;
     lastKey: string;
   }>;
   const points = rows.map((row) => {
-    const [at = '', , last = '0'] = row.lastKey.split(' ');
-    return { at, lowestCents: row.lowest, lastCents: Number(last), reports: row.reports };
+    const [at = '', flipped = '0'] = row.lastKey.split(' ');
+    return { at, lowestCents: row.lowest, lastCents: flip - Number(flipped), reports: row.reports };
   });
   return {
     accounts,

@@ -94,7 +94,7 @@ export function lowFloatWarning(db: ProfileDatabase, now = new Date()): LowFloat
     observedAt: float.observedAt,
     old,
     message:
-      `The float is ${formatKesWithCurrency(float.utilityAvailableCents)}${when}, below the ` +
-      `${formatKesWithCurrency(levelCents)} you asked to be warned at. Top up the Utility account before the next run.`,
+      `The float is ${formatKesWithCurrency(float.utilityAvailableCents)}${when}, below the warning level of ` +
+      `${formatKesWithCurrency(levelCents)} set in Settings. Top up the Utility account before the next run.`,
   };
 }

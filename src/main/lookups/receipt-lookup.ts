@@ -197,7 +197,7 @@ export function receiptLookupView(db: ProfileDatabase, lookupId: number, shortco
     return {
       ...base,
       state: 'no_such_receipt',
-      headline: `M-Pesa has no such receipt to show: it answered ${answer.resultCode}, “${answer.resultDesc}”.`,
+      headline: `M-Pesa has no such receipt to show: it answered ${answer.resultCode}, “${answer.resultDesc.trim().replace(/\.$/, '')}”.`,
       notes: [
         'That code speaks about the question, not about a payment: it does not prove the money never moved. ' +
           'A payment M-Pesa is still processing answers the same way. Check the receipt as written, ask again later, or look for it on the M-Pesa statement.',

@@ -62,7 +62,7 @@ export function FloatHistory({ now = () => new Date() }: { now?: () => Date }) {
   const last = value?.points.at(-1) ?? null;
 
   return (
-    <Stack data-testid="float-history">
+    <Stack data-testid="float">
       <Title order={2}>Float history</Title>
       <LowFloatWarning />
       <Card withBorder p="sm">

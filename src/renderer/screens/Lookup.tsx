@@ -62,12 +62,12 @@ function Details({ lookup }: { lookup: ReceiptLookup }) {
       'Completed',
       lookup.completed === null ? '—' : lookup.completed ? 'Yes' : `No (${lookup.transactionStatus ?? 'no status'})`,
     ],
-    ['Amount', lookup.amountCents === null ? '—' : `KES ${formatMoney(lookup.amountCents)}`],
+    ['Amount', lookup.amountCents === null ? '—' : formatMoney(lookup.amountCents)],
     ['Paid by', lookup.debitParty ?? '—'],
     ['Paid to', lookup.creditParty ?? '—'],
     ['When', lookup.finalisedAt === null ? '—' : formatDateTime(lookup.finalisedAt)],
     ['Reason', lookup.reasonType ?? '—'],
-    ['Charges', lookup.chargesCents === null ? '—' : `KES ${formatMoney(lookup.chargesCents)}`],
+    ['Charges', lookup.chargesCents === null ? '—' : formatMoney(lookup.chargesCents)],
     [
       'In the ledger',
       lookup.ledger === null ? (
@@ -79,8 +79,8 @@ function Details({ lookup }: { lookup: ReceiptLookup }) {
           onClick={() => openLedgerRow(lookup.ledger?.transactionId)}
           data-testid="lookup-ledger-row"
         >
-          Yes: {ledgerKinds[lookup.ledger.kind] ?? lookup.ledger.kind}, KES {formatMoney(lookup.ledger.amountCents)}{' '}
-          (row #{lookup.ledger.transactionId})
+          Yes: {ledgerKinds[lookup.ledger.kind] ?? lookup.ledger.kind}, {formatMoney(lookup.ledger.amountCents)} (row #
+          {lookup.ledger.transactionId})
         </Button>
       ),
     ],
@@ -127,7 +127,7 @@ function Answer({ lookupId }: { lookupId: number }) {
   }
 
   return (
-    <Card withBorder p="md" data-testid="lookup-answer" data-state={lookup.state}>
+    <Card withBorder p="md" data-testid="lookup-answer" data-state={lookup.state} data-lookup-id={lookup.lookupId}>
       <Stack gap="sm">
         <Alert color={alertColour(lookup)} variant="light" title={alertTitle(lookup)} data-testid="lookup-headline">
           {lookup.headline}

@@ -2,7 +2,18 @@
 import type { Page } from 'playwright-core';
 
 export type ScreenName =
-  'dashboard' | 'workers' | 'runs' | 'ledger' | 'failed' | 'reconcile' | 'inbox' | 'audit' | 'settings' | 'account';
+  | 'dashboard'
+  | 'float'
+  | 'workers'
+  | 'runs'
+  | 'ledger'
+  | 'lookup'
+  | 'failed'
+  | 'reconcile'
+  | 'inbox'
+  | 'audit'
+  | 'settings'
+  | 'account';
 
 export class AppPage {
   constructor(readonly page: Page) {}

@@ -52,6 +52,7 @@ describe('lookup', () => {
     expect(words.code).toBe(0);
     expect(words.out).toMatch(/Completed: KES 1,500\.00 from 254708374149 - JOHN DOE to 600992 - /);
     expect(words.out).toContain('it can be recorded as money received');
+    expect(words.out).toMatch(/amount\s+KES 1,500\.00\n/);
 
     const json = await run(['lookup', receipt.toLowerCase(), '--json', ...base]);
     expect(JSON.parse(json.out)).toMatchObject({
@@ -109,7 +110,7 @@ describe('the low-float warning before a run is sent', () => {
     const result = await payApproved(run, [file, '--base-url', simulator.baseUrl]);
     expect(result.code).toBe(0);
     expect(result.err).toMatch(
-      /Low float: The float is KES [\d,.]+, below the KES 9,000,000,000\.00 you asked to be warned at/,
+      /Low float: The float is KES [\d,.]+, below the warning level of KES 9,000,000,000\.00 set in Settings/,
     );
     expect(result.out).toContain('2 of 2 paid');
   });

@@ -48,6 +48,16 @@ describe('floatHistory', () => {
     expect(history.reports).toBe(4);
   });
 
+  it('takes the lowest of the reports of one second as the last, as the dashboard does', () => {
+    // Results arrive out of order; within a payroll each payment only lowers the float.
+    snapshot('2026-11-10T06:00:00.000Z', 'Utility Account', 4_975_750_00);
+    snapshot('2026-11-10T06:00:00.000Z', 'Utility Account', 4_988_000_00);
+    const history = floatHistory(db, { fromDay: '2026-11-10', toDay: '2026-11-10' });
+    expect(history.points).toEqual([
+      { at: '2026-11-10T06:00:00.000Z', lowestCents: 4_975_750_00, lastCents: 4_975_750_00, reports: 2 },
+    ]);
+  });
+
   it('takes Nairobi days: a report at 22:00 UTC belongs to the next Nairobi day', () => {
     snapshot('2026-11-09T20:59:59.000Z', 'Utility Account', 1_00);
     snapshot('2026-11-09T21:00:00.000Z', 'Utility Account', 2_00);

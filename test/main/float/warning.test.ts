@@ -36,7 +36,7 @@ describe('the low-float level', () => {
     const warning = lowFloatWarning(db, now);
     expect(warning).toMatchObject({ levelCents: 50_000_00, utilityCents: 12_400_00, old: false });
     expect(warning?.message).toBe(
-      'The float is KES 12,400.00, below the KES 50,000.00 you asked to be warned at. Top up the Utility account before the next run.',
+      'The float is KES 12,400.00, below the warning level of KES 50,000.00 set in Settings. Top up the Utility account before the next run.',
     );
   });
 
@@ -45,7 +45,9 @@ describe('the low-float level', () => {
     utility('2026-11-10T09:00:00.000Z', 12_400_00);
     const warning = lowFloatWarning(db, now);
     expect(warning?.old).toBe(true);
-    expect(warning?.message).toContain('KES 12,400.00 (as M-Pesa reported it 3 hours ago), below the KES 50,000.00');
+    expect(warning?.message).toContain(
+      'KES 12,400.00 (as M-Pesa reported it 3 hours ago), below the warning level of KES 50,000.00',
+    );
   });
 
   it('is quiet at or above the level, and when M-Pesa has reported no balance yet', () => {

@@ -58,7 +58,7 @@ describe('float.setWarningLevel, float.warning and float.history', () => {
     for (const person of [people.officer, people.approver, people.auditor]) {
       const seen = await value(person, 'float.warning', {});
       expect(seen.warning?.message).toBe(
-        'The float is KES 12,400.00, below the KES 50,000.00 you asked to be warned at. Top up the Utility account before the next run.',
+        'The float is KES 12,400.00, below the warning level of KES 50,000.00 set in Settings. Top up the Utility account before the next run.',
       );
     }
     expect(await as(people.admin, 'float.setWarningLevel', { levelCents: 10_000_50 })).toMatchObject({

@@ -35,12 +35,12 @@ function printView(view: ReceiptLookupView, io: CliIo): void {
   if (view.state === 'answered') {
     const rows: string[][] = [
       ['completed', view.completed === true ? 'yes' : 'no'],
-      ['amount', view.amountCents === null ? '—' : `KES ${formatMoney(view.amountCents)}`],
+      ['amount', view.amountCents === null ? '—' : formatMoney(view.amountCents)],
       ['paid by', view.debitParty ?? '—'],
       ['paid to', view.creditParty ?? '—'],
       ['when', view.finalisedAt === null ? '—' : formatDateTime(view.finalisedAt)],
       ['reason type', view.reasonType ?? '—'],
-      ['charges', view.chargesCents === null ? '—' : `KES ${formatMoney(view.chargesCents)}`],
+      ['charges', view.chargesCents === null ? '—' : formatMoney(view.chargesCents)],
     ];
     line(io.out, table(rows));
   }
