@@ -67,6 +67,13 @@ export interface ReceiptLookupView {
   recordable: boolean;
 }
 
+/** The codes M-Pesa gives for a receipt it cannot find (REFERENCE §4; R000002 from Reversal). */
+const notFoundCodes = new Set(['SFC_IC0003', 'R000002']);
+
+function desc(answer: StatusAnswer): string {
+  return answer.resultDesc.trim().replace(/\.$/, '');
+}
+
 /** True when a party as M-Pesa names it ("600000 - Acme Ltd", or the bare shortcode) is this business. */
 export function isThisBusiness(party: string | null, shortcode: string): boolean {
   if (party === null || shortcode === '') return false;
@@ -197,7 +204,9 @@ export function receiptLookupView(db: ProfileDatabase, lookupId: number, shortco
     return {
       ...base,
       state: 'no_such_receipt',
-      headline: `M-Pesa has no such receipt to show: it answered ${answer.resultCode}, “${answer.resultDesc.trim().replace(/\.$/, '')}”.`,
+      headline: notFoundCodes.has(answer.resultCode)
+        ? `M-Pesa has no such receipt to show: it answered ${answer.resultCode}, “${desc(answer)}”.`
+        : `M-Pesa answered about the question, not about a payment: ${answer.resultCode}, “${desc(answer)}”.`,
       notes: [
         'That code speaks about the question, not about a payment: it does not prove the money never moved. ' +
           'A payment M-Pesa is still processing answers the same way. Check the receipt as written, ask again later, or look for it on the M-Pesa statement.',

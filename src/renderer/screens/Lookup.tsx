@@ -41,7 +41,7 @@ function alertTitle(lookup: ReceiptLookup): string {
     case 'answered':
       return lookup.completed ? 'M-Pesa says it completed' : 'M-Pesa says it did not complete';
     case 'no_such_receipt':
-      return 'M-Pesa has no such receipt';
+      return 'M-Pesa has nothing to show for this receipt';
     case 'waiting':
       return 'Waiting for M-Pesa’s answer';
     case 'timed_out':

@@ -220,4 +220,36 @@ describe('recording money received that a lookup found', () => {
     expect(() => recordLookedUpPayment(h!.db, view.lookupId, shortcodeOf(h!), 'chebet')).toThrow(/nothing to record/);
     expect((h.db.prepare('SELECT COUNT(*) AS n FROM transactions').get() as { n: number }).n).toBe(0);
   });
+
+  it('under M-Pesa’s faults records nothing on a guess, and a copied answer records once', async () => {
+    h = await harness({ customers: [customer] });
+    const paid = await customerPaid(h, 900_00);
+    const request = { receipt: paid.receipt, actor: 'chebet', shortcode: shortcodeOf(h), waitMs: 1500 };
+
+    // The answer is lost: the question waits, nothing can be recorded.
+    h.sim.setFaults({ dropCallback: 1 });
+    const lost = await lookupReceipt(partsOf(h), request);
+    expect(lost).toMatchObject({ state: 'waiting', recordable: false });
+    expect(() => recordLookedUpPayment(h!.db, lost.lookupId, shortcodeOf(h!), 'chebet')).toThrow(/nothing to record/);
+
+    // M-Pesa answers about the question itself (2028, 17, 100000010): never taken as the payment's outcome.
+    h.sim.setFaults({ dropCallback: 0, statusUnavailable: 1 });
+    const unavailable = await lookupReceipt(partsOf(h), { ...request, waitMs: 5000 });
+    expect(unavailable).toMatchObject({ state: 'no_such_receipt', completed: null, recordable: false });
+    expect(unavailable.notes[0]).toContain('speaks about the question');
+    expect(unavailable.headline).toMatch(/^M-Pesa answered about the question, not about a payment: \w+/);
+
+    // Every answer arrives twice: recorded once, the copy tied to the question as a copy.
+    h.sim.setFaults({ statusUnavailable: 0, duplicateCallback: 1 });
+    const copied = await lookupReceipt(partsOf(h), { ...request, waitMs: 5000 });
+    await h.sim.callbacksIdle();
+    expect(copied.recordable).toBe(true);
+    recordLookedUpPayment(h.db, copied.lookupId, shortcodeOf(h), 'chebet');
+    expect(() => recordLookedUpPayment(h!.db, copied.lookupId, shortcodeOf(h!), 'chebet')).toThrow(
+      /not recorded twice/,
+    );
+    expect(ledgerRows(h, paid.receipt)).toHaveLength(1);
+    const flagged = h.db.prepare('SELECT COUNT(*) AS n FROM inbox WHERE flag IS NOT NULL').get() as { n: number };
+    expect(flagged.n).toBe(0);
+  });
 });
