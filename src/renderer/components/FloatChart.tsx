@@ -42,7 +42,12 @@ export default function FloatChart({
       curveType="linear"
       valueFormatter={(shillings) => `KES ${formatNumber(Math.round(shillings))}`}
       xAxisProps={{ minTickGap: 40 }}
-      yAxisProps={{ width: 64, tickFormatter: (shillings: number) => shortShillings(shillings) }}
+      yAxisProps={{
+        width: 64,
+        tickFormatter: (shillings: number) => shortShillings(shillings),
+        // The warning level stays in sight even when every balance is far above it.
+        domain: [0, (highest: number) => Math.max(highest, levelCents === null ? 0 : shillings(levelCents))],
+      }}
       referenceLines={
         levelCents === null
           ? []
