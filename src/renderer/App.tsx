@@ -87,6 +87,14 @@ const lazyScreens = {
     () => import('./screens/Settings'),
     (module) => module.Settings,
   ),
+  float: screenFrom(
+    () => import('./screens/FloatHistory'),
+    (module) => module.FloatHistory,
+  ),
+  lookup: screenFrom(
+    () => import('./screens/Lookup'),
+    (module) => module.Lookup,
+  ),
   account: screenFrom(
     () => import('./screens/MyAccount'),
     (module) => module.MyAccount,
@@ -102,6 +110,8 @@ const Collections = lazyScreens.collections.Screen;
 const Audit = lazyScreens.audit.Screen;
 const Settings = lazyScreens.settings.Screen;
 const MyAccount = lazyScreens.account.Screen;
+const FloatHistory = lazyScreens.float.Screen;
+const Lookup = lazyScreens.lookup.Screen;
 
 /** Fetches every screen's code when the page has nothing else to do; a failure waits for the click. */
 function preloadScreens(): () => void {
@@ -142,6 +152,10 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Settings />;
     case 'account':
       return <MyAccount />;
+    case 'float':
+      return <FloatHistory />;
+    case 'lookup':
+      return <Lookup />;
     default: {
       const unknown: never = screen;
       throw new Error(`No screen called ${String(unknown)}`);
@@ -165,6 +179,8 @@ const screenMethod: Record<Screen, MethodName> = {
   audit: 'audit.list',
   settings: 'settings.get',
   account: 'account.me',
+  float: 'float.history',
+  lookup: 'lookup.receipt',
 };
 
 /**

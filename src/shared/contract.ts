@@ -6,6 +6,8 @@ import { attentionMethods } from './contract/attention';
 import { auditMethods } from './contract/audit';
 import { collectionMethods } from './contract/collections';
 import { fieldIssue } from './contract/common';
+import { floatMethods } from './contract/float';
+import { lookupMethods } from './contract/lookup';
 import type { ErrorKind } from './errors';
 import { contractEvents } from './contract/events';
 import type { eventNameList, methodNameList } from './contract/names';
@@ -35,6 +37,8 @@ export * from './contract/users';
 export * from './contract/audit';
 export * from './contract/refunds';
 export * from './contract/collections';
+export * from './contract/float';
+export * from './contract/lookup';
 export { contractEvents } from './contract/events';
 
 /** The environments First start offers. */
@@ -57,6 +61,8 @@ export const contractMethods = {
   ...auditMethods,
   ...refundMethods,
   ...collectionMethods,
+  ...floatMethods,
+  ...lookupMethods,
 } as const;
 
 export type MethodName = keyof typeof contractMethods;

@@ -38,6 +38,7 @@ export const commandMethods = {
   'relay register': ['relay.connect'],
   'relay save': ['relay.connect'],
   balance: ['balance.refresh'],
+  'lookup --record': ['lookup.record'],
   'init --approvals': ['settings.update'],
   'init --update-secrets': ['profiles.updateCredentials'],
   collect: ['collections.request'],
@@ -55,6 +56,7 @@ export const readingCommandMethods = {
   'audit list': ['audit.list'],
   'audit list --export': ['audit.export'],
   'collections list': ['collections.list'],
+  lookup: ['lookup.receipt'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ReadingCommand = keyof typeof readingCommandMethods;

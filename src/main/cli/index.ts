@@ -31,6 +31,7 @@ Commands:
   ledger export    export the ledger as CSV or XLSX
   ledger failed    the payments M-Pesa refused, why, and what happened next
   balance          ask M-Pesa for the account balances
+  lookup           ask M-Pesa about any receipt; --record money received the ledger lacks
   relay            set the profile up with the companion relay (key, register, save, show)
   template         write the payroll file template (CSV or XLSX) to fill in and import
   statement import import an M-Pesa statement (CSV or XLSX) and match it against the ledger
@@ -86,6 +87,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/ledger')).ledgerCommand(rest, io, { secrets });
       case 'balance':
         return await (await import('./commands/balance')).balanceCommand(rest, io, { secrets });
+      case 'lookup':
+        return await (await import('./commands/lookup')).lookupCommand(rest, io, { secrets });
       case 'relay':
         return await (await import('./commands/relay')).relayCommand(rest, io, { secrets });
       case 'template':

@@ -10,6 +10,8 @@ import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
 import { collectionHandlers } from './collections';
 import { dashboardHandlers } from './dashboard';
+import { floatHandlers } from './float';
+import { lookupHandlers } from './lookup';
 import { publishProfileEvents } from '../composition/events';
 import { importHandlers } from './imports';
 import { inboxHandlers } from './inbox';
@@ -54,6 +56,8 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...auditHandlers(ctx),
     ...refundHandlers(ctx),
     ...collectionHandlers(ctx),
+    ...floatHandlers(ctx),
+    ...lookupHandlers(ctx),
   };
 }
 

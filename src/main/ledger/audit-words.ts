@@ -58,6 +58,7 @@ const actionWords: Readonly<Record<string, Words>> = {
   'account.totp_enabled': (f) => `turned on the second factor of ${account(f)}`,
   'account.totp_removed': (f) => `removed the second factor of ${account(f)}`,
   'settings.signin_policy': () => 'changed the sign-in policy',
+  'settings.low_float': () => 'changed the level the float is warned at',
   'settings.approval_policy': () => 'changed who approves payroll runs',
   'settings.amount_limits': () => 'changed the payment amount limits',
   'worker.added': (f) => `added the worker ${text(f.details.name) ?? number(f).trim()}`,
@@ -108,6 +109,7 @@ const actionWords: Readonly<Record<string, Words>> = {
   'payout_attempt.resolved': (f) => `settled payment try${number(f)} by hand`,
   'payout_finding.cleared': (f) => `cleared finding${number(f)}`,
   'ledger.received': (f) => `recorded money received${receiptOf(f)}`,
+  'ledger.recorded_from_lookup': (f) => `recorded money received${receiptOf(f)} from M-Pesa's answer to a lookup`,
   'transaction.corrected': (f) => `corrected ledger row #${text(f.details.correctsId) ?? '?'}`,
   'inbox.flagged': (f) => `flagged callback${number(f)}`,
   'inbox.settled': (f) => `settled callback${number(f)}`,
@@ -177,6 +179,7 @@ const fieldNames: Readonly<Record<string, string>> = {
   lockOutAfter: 'Failed sign-ins before the lock-out',
   lockOutMinutes: 'Lock-out minutes',
   approversNeedSecondFactor: 'Approvers need a second factor',
+  levelCents: 'Warn when the float is below',
 };
 
 /** A value as text: money from cents for *Cents fields, phones as people write them, lists joined, nothing as "—". */

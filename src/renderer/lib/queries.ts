@@ -125,11 +125,13 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'refunds.request': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail']],
   'refunds.approve': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail'], ['dashboard.summary']],
   'refunds.decline': [['refunds.list'], ['refunds.forTransaction'], ['refunds.detail']],
-  'balance.refresh': [['dashboard.summary']],
   'collections.request': [['collections.list']],
   'collections.askAgain': [['collections.list']],
   'received.checkAgain': [['collections.list']],
   'collections.recordReceipt': [['collections.list'], ['collections.detail']],
+  'balance.refresh': [['dashboard.summary'], ['float.warning'], ['float.history']],
+  'float.setWarningLevel': [['float.warning'], ['float.history']],
+  'lookup.record': [['lookup.answer'], ['dashboard.summary']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
@@ -212,6 +214,8 @@ function settledCount(progress: RunProgress): number {
 export function listenToCore(client: QueryClient): () => void {
   const refresh = (...prefixes: Prefix[]) => void invalidate(client, prefixes);
   const summary = throttled(1000, () => refresh(['dashboard.summary']));
+  // Every balance M-Pesa reports (a balance answer, a B2C result) may move the float's warning and history.
+  const float = throttled(2000, () => refresh(['float.warning'], ['float.history']));
   const attention = throttled(1000, () => refresh(['runs.attention']));
   const runs = throttled(1000, () => refresh(['runs.list']));
   // A refund is paid by the engine: its state follows the run's progress and the ledger.
@@ -243,7 +247,10 @@ export function listenToCore(client: QueryClient): () => void {
       void client.resetQueries();
       useLedger.getState().refresh();
     }),
-    api.subscribe('balance.changed', () => summary.soon()),
+    api.subscribe('balance.changed', () => {
+      summary.soon();
+      float.soon();
+    }),
     // A customer answered a prompt, a query or a check said so: the requests and money in are read again.
     api.subscribe('collections.changed', () => refresh(['collections.list'], ['collections.detail'])),
     // The audit chain is checked after the profile opens: a break found then is in the summary.
@@ -251,6 +258,7 @@ export function listenToCore(client: QueryClient): () => void {
     api.subscribe('ledger.changed', () => {
       refunds.soon();
       summary.soon();
+      float.soon();
       attention.soon();
       runs.soon();
       ledger.soon();
@@ -258,7 +266,7 @@ export function listenToCore(client: QueryClient): () => void {
     }),
     // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
     api.subscribe('inbox.changed', () => {
-      refresh(['inbox.list']);
+      refresh(['inbox.list'], ['lookup.answer']);
       refunds.soon();
       attention.soon();
       summary.soon();

@@ -6,6 +6,7 @@ import { notifications } from '@mantine/notifications';
 import { lazy, Suspense, useEffect } from 'react';
 import type { MethodOutput } from '../../shared/contract';
 import { formatCount, formatMoney, formatMonth, formatNumber } from '../../shared/format';
+import { LowFloatWarning } from '../components/LowFloatWarning';
 import { Money } from '../components/Money';
 import { Problem } from '../components/Problem';
 import { When } from '../components/When';
@@ -117,19 +118,25 @@ export function Dashboard() {
           {value.paymentsHeld}
         </Alert>
       )}
+      <LowFloatWarning />
       {value && (
         <>
           <section aria-label="Float">
-            <Text size="sm" c="dimmed" mb={4}>
-              Float{' '}
-              {value.float.observedAt ? (
-                <>
-                  as M-Pesa reported it <When at={value.float.observedAt} />
-                </>
-              ) : (
-                '— M-Pesa has not reported a balance yet'
-              )}
-            </Text>
+            <Group justify="space-between" mb={4}>
+              <Text size="sm" c="dimmed">
+                Float{' '}
+                {value.float.observedAt ? (
+                  <>
+                    as M-Pesa reported it <When at={value.float.observedAt} />
+                  </>
+                ) : (
+                  '— M-Pesa has not reported a balance yet'
+                )}
+              </Text>
+              <Button size="compact-sm" variant="subtle" onClick={() => go('float')} data-testid="open-float-history">
+                How the float moved
+              </Button>
+            </Group>
             <div className="grid-4">
               {value.float.accounts.length === 0 && <Figure label="Utility account">—</Figure>}
               {sortAccounts(value.float.accounts).map((account) => (

@@ -18,6 +18,7 @@ import { fileToBase64 } from '../lib/download';
 import { holdsRole, useMe } from '../lib/me';
 import { useContractQuery } from '../lib/queries';
 import { useApp } from '../stores/app';
+import { LowFloatLevel } from './settings/LowFloatLevel';
 import { People } from './settings/People';
 import { SignInAndApprovals } from './settings/SignInAndApprovals';
 import { PayBillUrls } from './settings/PayBillUrls';
@@ -41,6 +42,7 @@ export function Settings() {
       <Title order={2}>Settings</Title>
       {admin && <People />}
       {admin && <SignInAndApprovals />}
+      {admin && <LowFloatLevel />}
       <Profiles />
       <Sending />
       <Relay />

@@ -5,11 +5,13 @@ import { create } from 'zustand';
 
 export const screens = [
   'dashboard',
+  'float',
   'workers',
   'runs',
   'ledger',
   'collections',
   'refunds',
+  'lookup',
   'failed',
   'reconcile',
   'inbox',
@@ -21,11 +23,13 @@ export type Screen = (typeof screens)[number];
 
 export const screenTitles: Record<Screen, string> = {
   dashboard: 'Dashboard',
+  float: 'Float history',
   workers: 'Workers',
   runs: 'Payroll runs',
   ledger: 'Ledger',
   collections: 'Money in',
   refunds: 'Refunds',
+  lookup: 'Look up a receipt',
   failed: 'Failed payments',
   reconcile: 'Reconcile',
   inbox: 'Callback inbox',

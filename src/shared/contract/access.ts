@@ -281,6 +281,42 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     doing: 'Asking M-Pesa for the balance',
     why: 'It asks M-Pesa and keeps the answer; for those who act on the float (send, approve, account).',
   },
+  'float.history': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Seeing the float’s history',
+    why: 'Every balance M-Pesa reported; everyone who sees the dashboard’s float may see how it moved.',
+  },
+  'float.warning': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Seeing the low-float warning',
+    why: 'Shown on the dashboard and before each run, to whoever is there.',
+  },
+  'float.setWarningLevel': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Setting the low-float level',
+    why: 'A setting: the admin keeps the settings, and the warning refuses nothing.',
+  },
+  'lookup.receipt': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Looking up a receipt',
+    why: 'It asks M-Pesa a question and moves nothing.',
+  },
+  'lookup.answer': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Reading the answer to a lookup',
+    why: 'It reads M-Pesa’s answer to a question asked before; it moves nothing.',
+  },
+  'lookup.record': {
+    access: ['admin', 'accountant'],
+    kind: 'changes',
+    doing: 'Recording money received that a lookup found',
+    why: 'A ledger row of money received, from M-Pesa’s own answer; the accountant keeps the books and the admin handles customers’ payments.',
+  },
   'ledger.list': {
     access: ledgerReaders,
     kind: 'reads',

@@ -3,11 +3,13 @@ import type { Page } from 'playwright-core';
 
 export type ScreenName =
   | 'dashboard'
+  | 'float'
   | 'workers'
   | 'runs'
   | 'ledger'
   | 'collections'
   | 'refunds'
+  | 'lookup'
   | 'failed'
   | 'reconcile'
   | 'inbox'

@@ -5,6 +5,7 @@
 // Run again after a crash it finds the unfinished run made from the same file (by content hash)
 // and resumes it: never a second run that would pay everyone twice. A payroll paid before, in any
 // state (a cancelled, partly paid run too), is paid again only with --pay-again.
+import { lowFloatWarning } from '../../float/warning';
 import { basename } from 'node:path';
 import type { Caller } from '../../../shared/contract/access';
 import { ConflictError } from '../../../shared/errors';
@@ -263,6 +264,9 @@ function printPeoplePaidElsewhere(
 /** Sends `run` (approved, paused or left running) as `actor`, then waits like followRun. */
 export async function payRun(app: ProfileApp, run: PayrollRun, actor: string, io: CliIo): Promise<number> {
   const { engine } = app;
+  // Beside the float check the engine makes before sending (which refuses a run the float cannot pay).
+  const lowFloat = lowFloatWarning(app.db);
+  if (lowFloat !== null) line(io.err, `Low float: ${lowFloat.message}`);
   switch (run.state) {
     case 'draft':
       // Nobody moves money alone: a draft is sent only once approvers other than its maker approved it.

@@ -4,6 +4,7 @@
 // payroll, and rows of the file that were left out.
 import { Alert, Card, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import type { MethodOutput } from '../../../shared/contract';
+import { LowFloatWarning } from '../../components/LowFloatWarning';
 import { Money } from '../../components/Money';
 import { formatCount, formatNumber } from '../../../shared/format';
 import { ApprovalState } from './ApprovalState';
@@ -67,6 +68,7 @@ export function RunReview({
           </>
         )}
       </Alert>
+      <LowFloatWarning />
       {earlierRuns.length > 0 && (
         <Alert color="red" variant="light" title="Other runs pay this same payroll" data-testid="earlier-runs">
           <List size="sm">
