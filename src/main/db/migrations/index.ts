@@ -13,6 +13,7 @@ import { sql as auditHashKind } from './009_audit_hash_kind';
 import { sql as workerChanges } from './010_worker_changes';
 import { sql as retryRequests } from './011_retry_requests';
 import { sql as statusLookups } from './012_status_lookups';
+import { sql as reversals } from './013_reversals';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: '010_worker_changes', sql: workerChanges },
   { version: 11, name: '011_retry_requests', sql: retryRequests },
   { version: 12, name: '012_status_lookups', sql: statusLookups },
+  { version: 13, name: '013_reversals', sql: reversals },
 ];
