@@ -25,6 +25,7 @@ import { Door } from '../transports/door';
 import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
 import { workerChangeHandlers } from './worker-changes';
+import { reversalHandlers } from './reversals';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -39,6 +40,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
     ...workerChangeHandlers(ctx),
+    ...reversalHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...runReviewHandlers(ctx),
