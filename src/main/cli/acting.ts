@@ -37,6 +37,8 @@ export const commandMethods = {
   balance: ['balance.refresh'],
   'init --approvals': ['settings.update'],
   'init --update-secrets': ['profiles.updateCredentials'],
+  'reverse --yes': ['reversals.request'],
+  'reversals approve': ['reversals.approve'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ChangingCommand = keyof typeof commandMethods;
@@ -49,6 +51,7 @@ export const readingCommandMethods = {
   'audit verify': ['audit.verify'],
   'audit list': ['audit.list'],
   'audit list --export': ['audit.export'],
+  'reversals list': ['reversals.list'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ReadingCommand = keyof typeof readingCommandMethods;
