@@ -39,6 +39,7 @@ export const commandMethods = {
   'init --update-secrets': ['profiles.updateCredentials'],
   'reverse --yes': ['reversals.request'],
   'reversals approve': ['reversals.approve'],
+  'reversals recover': ['reversals.resolve'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ChangingCommand = keyof typeof commandMethods;

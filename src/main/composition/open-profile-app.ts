@@ -7,6 +7,8 @@ import { DarajaClient, type DarajaClientOptions } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import { PayoutEngine } from '../payroll/engine';
+import { recoverReversals } from '../reversals/send';
+import { logger } from '../log';
 import { needsCredentials, profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../callback-sources/relay-client/route';
 import type { SecretStore } from '../secrets/secret-store';
@@ -126,6 +128,19 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     });
     cleanups.push(() => engine.stop());
     if (options.startEngine !== false) await engine.start();
+    if (options.startEngine !== false && options.sendPayments !== false) {
+      // Reversals left in flight by a stop or a crash are recovered beside the engine, in the background.
+      const waitMs = options.resultTimeoutMs ?? defaultResultTimeoutMs(profile);
+      let closing = false;
+      cleanups.push(() => {
+        closing = true;
+      });
+      recoverReversals({ db, client, source }, { resultWaitMs: waitMs, statusWaitMs: waitMs }).catch(
+        (error: unknown) => {
+          if (!closing) logger('reversals').error({ err: error }, 'recovering reversals failed');
+        },
+      );
+    }
     return { profile, db, client, source, engine, simulator, audit, close: closeAll };
   } catch (error) {
     await closeAll();

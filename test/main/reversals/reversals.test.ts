@@ -7,8 +7,8 @@ import { DarajaClient } from '../../../src/main/daraja';
 import { recordTransaction } from '../../../src/main/ledger/transactions';
 import { approveReversal, declineReversal, requestReversal } from '../../../src/main/reversals/requests';
 import { portalRouteWords } from '../../../src/main/reversals/rules';
-import { resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
-import { reversalById, reversedOriginal } from '../../../src/main/reversals/store';
+import { recoverReversals, resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
+import { moveReversal, reversalById, reversedOriginal } from '../../../src/main/reversals/store';
 import { seedPeople, type TestPeople } from '../../helpers/people';
 import { harness, type Harness, type HarnessOptions } from '../payroll/engine/harness';
 import { customer, receivedPayment, recordReceived, reversalRows } from './support';
@@ -237,5 +237,22 @@ describe('the amount M-Pesa reverses (unconfirmed)', () => {
     expect(done.attentionReason).toMatch(/M-Pesa reversed KES 500\.00, but the original payment was KES 1,000\.00/);
     reversedOnce(h, receipt, transactionId);
     expect(reversalRows(h.db)[0]?.amount_cents).toBe(500_00);
+  });
+});
+
+describe('after a crash', () => {
+  it('sends an approved reversal that never left, and never re-sends one that may have', async () => {
+    const { h, people, parts } = await setUp();
+    const approvedOnly = await receivedPayment(h, 200_00);
+    const leftSending = await receivedPayment(h, 300_00);
+    const first = askedAndApproved(h, people, approvedOnly.transactionId);
+    const second = askedAndApproved(h, people, leftSending.transactionId);
+    // As a SIGKILL leaves it: the move to sending committed, and nothing known of what followed.
+    moveReversal(h.db, second, 'sending', new Date().toISOString(), { sent: true });
+    await recoverReversals(parts, options);
+    expect(reversalById(h.db, first)).toMatchObject({ state: 'succeeded', sends: 1 });
+    reversedOnce(h, approvedOnly.receipt, approvedOnly.transactionId);
+    expect(reversalById(h.db, second)).toMatchObject({ state: 'unknown', sends: 1, needsAttention: true });
+    expect(h.sim.reversals().filter((r) => r.originalReceipt === leftSending.receipt)).toHaveLength(0);
   });
 });

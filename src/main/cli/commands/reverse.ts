@@ -9,7 +9,7 @@ import { defaultResultTimeoutMs } from '../../composition/open-profile-app';
 import { findByReceipt } from '../../ledger/transactions';
 import { approveReversal, requestReversal, waitingWords } from '../../reversals/requests';
 import { portalRouteWords, reversalRefusal } from '../../reversals/rules';
-import { sendReversal } from '../../reversals/send';
+import { recoverReversals, sendReversal } from '../../reversals/send';
 import { listReversals, requireReversalView } from '../../reversals/views';
 import type { SecretStore } from '../../secrets/secret-store';
 import { openProfileAppAs, readingPerson } from '../acting';
@@ -21,6 +21,7 @@ import { defaultProfileName, exitCodes, parseCommand, positiveNumber, UsageError
 export const reverseHelp = `Usage: npm run cli -- reverse <receipt> --reason <text> [--yes] --user <admin> [--json] [--profile <name>]
        npm run cli -- reversals approve <id> --user <approver> [--wait <s>] [--json]
        npm run cli -- reversals list --user <name> [--json]
+       npm run cli -- reversals recover --user <approver> [--wait <s>] [--json]
 
 Reverses money a customer paid in (Pay Bill, Buy Goods, M-Pesa Express), the whole amount. The admin
 asks; an approver other than them approves, and the approval that meets the approval policy sends
@@ -31,6 +32,9 @@ ${portalRouteWords}
   --wait <s>        how long to wait for M-Pesa's result (default: 5 s demo, 60 s otherwise)
   --json            the reversal as JSON
 Exit code 3: the reversal waits for approval.
+"reversals recover" settles what a stop or a crash left in flight, on evidence only: a reversal
+left sending becomes unknown, an approved one is sent, results stored meanwhile are applied, and
+an unsettled one is asked about by Transaction Status or put on the approvers' work list.
 `;
 
 type Deps = { secrets: () => SecretStore };
@@ -135,6 +139,31 @@ export async function reversalsCommand(args: string[], io: CliIo, deps: Deps): P
       return exitCodes.ok;
     } finally {
       opened.close();
+    }
+  }
+  if (sub === 'recover') {
+    const user = requireUserOption(values.user, 'reversals recover', reverseHelp);
+    const waitSeconds = positiveNumber(values.wait, '--wait', reverseHelp);
+    const { app, caller } = await openProfileAppAs(
+      profile,
+      {
+        secrets: deps.secrets,
+        startEngine: false,
+        ...(values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] }),
+      },
+      io,
+      user,
+      'reversals recover',
+    );
+    try {
+      const waitMs = waitSeconds === undefined ? defaultResultTimeoutMs(app.profile) : waitSeconds * 1000;
+      await recoverReversals(app, { resultWaitMs: waitMs, statusWaitMs: waitMs });
+      const listed = listReversals(app.db, 'all', caller);
+      if (values.json === true) line(io.out, JSON.stringify(listed, null, 2));
+      else for (const r of listed.reversals) line(io.out, `#${r.id} ${r.originalReceipt}: ${r.stateWords}`);
+      return exitCodes.ok;
+    } finally {
+      await app.close();
     }
   }
   if (sub !== 'approve') throw new UsageError(`Unknown reversals command "${sub}".`, reverseHelp);
