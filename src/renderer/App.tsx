@@ -59,6 +59,10 @@ const lazyScreens = {
     () => import('./screens/Runs'),
     (module) => module.Runs,
   ),
+  reversals: screenFrom(
+    () => import('./screens/Reversals'),
+    (module) => module.Reversals,
+  ),
   failed: screenFrom(
     () => import('./screens/FailedPayments'),
     (module) => module.FailedPayments,
@@ -87,6 +91,7 @@ const lazyScreens = {
 const Workers = lazyScreens.workers.Screen;
 const Runs = lazyScreens.runs.Screen;
 const FailedPayments = lazyScreens.failed.Screen;
+const Reversals = lazyScreens.reversals.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
 const Audit = lazyScreens.audit.Screen;
@@ -116,6 +121,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Runs />;
     case 'ledger':
       return <Ledger />;
+    case 'reversals':
+      return <Reversals />;
     case 'failed':
       return <FailedPayments />;
     case 'reconcile':
@@ -143,6 +150,7 @@ const screenMethod: Record<Screen, MethodName> = {
   workers: 'workers.list',
   runs: 'runs.list',
   ledger: 'ledger.list',
+  reversals: 'reversals.list',
   failed: 'reports.failedPayments',
   reconcile: 'reconcile.show',
   inbox: 'inbox.list',

@@ -123,6 +123,10 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   ],
   'runs.clearFinding': [['runs.attention'], ['dashboard.summary']],
   'balance.refresh': [['dashboard.summary']],
+  'reversals.request': [['reversals.list'], ['reversals.forTransaction']],
+  'reversals.approve': [['reversals.list'], ['reversals.detail'], ['reversals.forTransaction'], ['ledger.detail']],
+  'reversals.decline': [['reversals.list'], ['reversals.detail'], ['reversals.forTransaction']],
+  'reversals.resolve': [['reversals.list'], ['reversals.detail'], ['reversals.forTransaction'], ['ledger.detail']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
@@ -238,6 +242,7 @@ export function listenToCore(client: QueryClient): () => void {
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
+      refresh(['reversals.list'], ['reversals.forTransaction']);
       summary.soon();
       attention.soon();
       runs.soon();
@@ -246,7 +251,7 @@ export function listenToCore(client: QueryClient): () => void {
     }),
     // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
     api.subscribe('inbox.changed', () => {
-      refresh(['inbox.list']);
+      refresh(['inbox.list'], ['reversals.list'], ['reversals.forTransaction']);
       attention.soon();
       summary.soon();
       failed.soon();

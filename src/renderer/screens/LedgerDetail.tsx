@@ -7,6 +7,7 @@ import { Problem } from '../components/Problem';
 import { When } from '../components/When';
 import { chargeBasisTitles } from '../lib/charge-basis';
 import { useContractQuery } from '../lib/queries';
+import { ReverseAction } from './ledger/ReverseAction';
 
 function prettyJson(text: string): string {
   try {
@@ -91,6 +92,7 @@ export function LedgerDetail({ id, onClose }: { id: number; onClose(): void }) {
             </Table.Tbody>
           </Table>
         )}
+        {t && <ReverseAction transactionId={t.id} amountCents={t.amountCents} />}
         {value && value.corrections.length > 0 && (
           <Text size="sm" c="orange.8">
             Corrected later by {value.corrections.map((correction) => `#${correction.id}`).join(', ')}.
