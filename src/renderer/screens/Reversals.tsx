@@ -270,7 +270,7 @@ export function Reversals() {
   const list = useContractQuery('reversals.list', { show });
   const value = list.value;
   return (
-    <Stack data-testid="reversals-screen">
+    <Stack data-testid="reversals">
       <Title order={2}>Reversals</Title>
       <Text size="sm" c="dimmed">
         Customers’ payments an admin asked to send back. An approver other than the person who asked approves each one,

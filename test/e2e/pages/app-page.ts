@@ -2,7 +2,17 @@
 import type { Page } from 'playwright-core';
 
 export type ScreenName =
-  'dashboard' | 'workers' | 'runs' | 'ledger' | 'failed' | 'reconcile' | 'inbox' | 'audit' | 'settings' | 'account';
+  | 'dashboard'
+  | 'workers'
+  | 'runs'
+  | 'ledger'
+  | 'reversals'
+  | 'failed'
+  | 'reconcile'
+  | 'inbox'
+  | 'audit'
+  | 'settings'
+  | 'account';
 
 export class AppPage {
   constructor(readonly page: Page) {}
