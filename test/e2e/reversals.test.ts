@@ -189,6 +189,9 @@ describe('reversing a customer’s payment, in Chromium', () => {
     // The original names its reversal.
     await signIn.switchTo('wanjiru');
     await app.go('ledger');
+    const marked = page.getByTestId('ledger-reversed');
+    await marked.waitFor();
+    expect(await marked.getAttribute('title')).toBe(`Reversed by ${reversalReceipt}`);
     await reversals.openLedgerRow(receipt);
     const reversedBy = page.getByTestId('reversed-by');
     await reversedBy.waitFor();

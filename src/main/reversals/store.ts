@@ -358,3 +358,16 @@ export function linkReversalReceipt(db: ProfileDatabase, originalId: number, rev
       .run(reversalTransactionId, originalId).changes === 1
   );
 }
+
+/** For a page of ledger rows: those that were reversed, with the reversal's receipt when known. */
+export function reversalsOfOriginals(db: ProfileDatabase, ids: number[]): Map<number, { receipt: string | null }> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT r.original_id AS id, t.receipt FROM reversed_originals r
+         LEFT JOIN transactions t ON t.id = r.reversal_transaction_id
+        WHERE r.original_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids)) as Array<{ id: number; receipt: string | null }>;
+  return new Map(rows.map((row) => [row.id, { receipt: row.receipt }]));
+}

@@ -66,6 +66,10 @@ describe('reversals over the contract', () => {
     expect(reversalRow.rows.map((r) => [r.receipt, r.amountCents, r.direction])).toEqual([
       [approved.reversal.reversalReceipt, 450_00, 'out'],
     ]);
+    const received = await t.call('ledger.list', { filter: { kinds: ['c2b_payment'] } });
+    expect(received.rows.find((r) => r.id === original.id)?.reversedBy).toEqual({
+      receipt: approved.reversal.reversalReceipt,
+    });
     const listed = await t.callAs(people.auditor, 'reversals.list', { show: 'all' });
     expect(listed.reversals.map((r) => r.id)).toEqual([asked.reversal.id]);
   });

@@ -3,7 +3,7 @@
 // duplicated callbacks), each answer M-Pesa may give about the amount, and the ledger equal to
 // the simulator's record of what it reversed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DarajaClient } from '../../../src/main/daraja';
+import type { DarajaClient } from '../../../src/main/daraja';
 import { recordTransaction } from '../../../src/main/ledger/transactions';
 import { approveReversal, declineReversal, requestReversal } from '../../../src/main/reversals/requests';
 import { portalRouteWords } from '../../../src/main/reversals/rules';
