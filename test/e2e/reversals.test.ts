@@ -198,6 +198,12 @@ describe('reversing a customer’s payment, in Chromium', () => {
     expect(await reversedBy.textContent()).toContain(`Reversed by ${reversalReceipt}`);
     expect(await page.getByTestId('reverse-button').count()).toBe(0);
     await shot('6-original-reversed');
+    // And the reversal's own row names the payment it sent back.
+    await reversedBy.getByRole('button', { name: reversalReceipt }).click();
+    const reverses = page.getByTestId('reverses');
+    await reverses.waitFor();
+    expect(await reverses.textContent()).toContain(`This sent back payment ${receipt}`);
+    await shot('7-reversal-row');
     expect(problems).toEqual([]);
   }, 300_000);
 });

@@ -84,6 +84,7 @@ describe('Reversing from the ledger', () => {
       refusal: { code: 'reverse_on_portal', message: portalWords },
       reversal: null,
       reversedBy: null,
+      reverses: null,
     };
     openAt('/#/ledger/8');
     const portal = await screen.findByTestId('reverse-on-portal');
@@ -97,6 +98,7 @@ describe('Reversing from the ledger', () => {
       refusal: { code: 'already_reversed', message: 'Payment SKC82PACB8 was already reversed.' },
       reversal: aReversal({ state: 'succeeded', reversalReceipt: 'SKE52PAWR9' }),
       reversedBy: { receipt: 'SKE52PAWR9', transactionId: 9, via: 'api' },
+      reverses: null,
     };
     openAt('/#/ledger/7');
     const reversed = await screen.findByTestId('reversed-by');

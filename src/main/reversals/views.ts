@@ -88,7 +88,12 @@ export function reversalOfTransaction(db: ProfileDatabase, transactionId: number
     reversalsWhere(db, 'transaction_id = ? ORDER BY id DESC LIMIT 1', transactionId)[0] ??
     null;
   const money = done?.reversalTransactionId == null ? null : getTransaction(db, done.reversalTransactionId);
+  const original = db
+    .prepare('SELECT original_id AS id FROM reversed_originals WHERE reversal_transaction_id = ?')
+    .get(transactionId) as { id: number } | undefined;
   return {
+    reverses:
+      original === undefined ? null : { transactionId: original.id, receipt: getTransaction(db, original.id).receipt },
     refusal: reversalRefusal(db, t),
     reversal: live === null ? null : reversalView(db, live, viewer),
     reversedBy:

@@ -109,6 +109,8 @@ export const reversalMethods = {
           via: z.enum(['api', 'portal', 'already_reversed']),
         })
         .nullable(),
+      /** On a reversal's own row: the payment it sent back. */
+      reverses: z.object({ receipt: z.string().nullable(), transactionId: id }).nullable(),
     }),
   },
 } as const;

@@ -44,7 +44,7 @@ describe('reversals over the contract', () => {
     const people = await t.people();
     const original = await customerPays(450_00);
     const before = await t.callAs(people.admin, 'reversals.forTransaction', { transactionId: original.id });
-    expect(before).toMatchObject({ refusal: null, reversal: null, reversedBy: null });
+    expect(before).toMatchObject({ refusal: null, reversal: null, reversedBy: null, reverses: null });
     await expect(
       t.callAs(people.approver, 'reversals.request', { transactionId: original.id, reason: 'x' }),
     ).rejects.toThrow(/Admin/);
@@ -69,6 +69,11 @@ describe('reversals over the contract', () => {
     const received = await t.call('ledger.list', { filter: { kinds: ['c2b_payment'] } });
     expect(received.rows.find((r) => r.id === original.id)?.reversedBy).toEqual({
       receipt: approved.reversal.reversalReceipt,
+    });
+    const reversalId = reversalRow.rows[0]?.id ?? 0;
+    expect(await t.callAs(people.accountant, 'reversals.forTransaction', { transactionId: reversalId })).toMatchObject({
+      reverses: { transactionId: original.id, receipt: original.receipt },
+      refusal: { code: 'not_reversible' },
     });
     const listed = await t.callAs(people.auditor, 'reversals.list', { show: 'all' });
     expect(listed.reversals.map((r) => r.id)).toEqual([asked.reversal.id]);

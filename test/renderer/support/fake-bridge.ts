@@ -340,7 +340,7 @@ export class FakeBridge implements MshaharaBridge {
         attention: data.reversals.filter((r) => r.needsAttention).length,
       }),
       'reversals.forTransaction': ({ transactionId }) =>
-        data.reversalOf[transactionId] ?? { refusal: null, reversal: null, reversedBy: null },
+        data.reversalOf[transactionId] ?? { refusal: null, reversal: null, reversedBy: null, reverses: null },
       'workers.approvePhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'approved'),
       'workers.rejectPhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'rejected'),
       'ledger.list': ({ offset = 0, limit = 200 }) => ({

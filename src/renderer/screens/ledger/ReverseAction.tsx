@@ -36,6 +36,18 @@ function ReversedBy({ reversedBy }: { reversedBy: NonNullable<ForTransaction['re
   );
 }
 
+function Reverses({ reverses }: { reverses: NonNullable<ForTransaction['reverses']> }) {
+  const openLedgerRow = useNavigation((state) => state.openLedgerRow);
+  return (
+    <Alert color="gray" title="A reversal" data-testid="reverses">
+      This sent back payment{' '}
+      <Button variant="subtle" size="compact-sm" onClick={() => openLedgerRow(reverses.transactionId)}>
+        {reverses.receipt ?? `#${reverses.transactionId}`}
+      </Button>
+    </Alert>
+  );
+}
+
 /** The "Reverse…" action and what is known about reversing one ledger row. */
 export function ReverseAction({ transactionId, amountCents }: { transactionId: number; amountCents: number }) {
   const state = useContractQuery('reversals.forTransaction', { transactionId });
@@ -48,6 +60,7 @@ export function ReverseAction({ transactionId, amountCents }: { transactionId: n
   if (state.error) return <Problem error={state.error} />;
   if (value === undefined) return null;
   if (value.reversedBy !== null) return <ReversedBy reversedBy={value.reversedBy} />;
+  if (value.reverses !== null) return <Reverses reverses={value.reverses} />;
   const open = value.reversal !== null && !['failed', 'rejected', 'succeeded'].includes(value.reversal.state);
   if (open && value.reversal !== null)
     return (
