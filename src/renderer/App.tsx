@@ -63,6 +63,10 @@ const lazyScreens = {
     () => import('./screens/Refunds'),
     (module) => module.Refunds,
   ),
+  reversals: screenFrom(
+    () => import('./screens/Reversals'),
+    (module) => module.Reversals,
+  ),
   failed: screenFrom(
     () => import('./screens/FailedPayments'),
     (module) => module.FailedPayments,
@@ -104,6 +108,7 @@ const Workers = lazyScreens.workers.Screen;
 const Runs = lazyScreens.runs.Screen;
 const FailedPayments = lazyScreens.failed.Screen;
 const Refunds = lazyScreens.refunds.Screen;
+const Reversals = lazyScreens.reversals.Screen;
 const Reconcile = lazyScreens.reconcile.Screen;
 const Inbox = lazyScreens.inbox.Screen;
 const Collections = lazyScreens.collections.Screen;
@@ -138,6 +143,8 @@ function ScreenFor({ screen }: { screen: Screen }): ReactNode {
       return <Ledger />;
     case 'refunds':
       return <Refunds />;
+    case 'reversals':
+      return <Reversals />;
     case 'failed':
       return <FailedPayments />;
     case 'reconcile':
@@ -172,6 +179,7 @@ const screenMethod: Record<Screen, MethodName> = {
   runs: 'runs.list',
   ledger: 'ledger.list',
   refunds: 'refunds.list',
+  reversals: 'reversals.list',
   failed: 'reports.failedPayments',
   reconcile: 'reconcile.show',
   inbox: 'inbox.list',

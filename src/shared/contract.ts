@@ -20,6 +20,7 @@ import { sessionMethods } from './contract/session';
 import { runReviewMethods } from './contract/run-review';
 import { setupMethods } from './contract/setup';
 import { workerChangeMethods } from './contract/worker-changes';
+import { reversalMethods } from './contract/reversals';
 import { usersMethods } from './contract/users';
 import { refundMethods } from './contract/refunds';
 
@@ -33,6 +34,7 @@ export { importChoice, importColumnNames, importMethods } from './contract/impor
 export * from './contract/reconcile';
 export * from './contract/reports';
 export * from './contract/worker-changes';
+export * from './contract/reversals';
 export * from './contract/users';
 export * from './contract/audit';
 export * from './contract/refunds';
@@ -51,6 +53,7 @@ export const contractMethods = {
   ...setupMethods,
   ...payrollMethods,
   ...workerChangeMethods,
+  ...reversalMethods,
   ...runReviewMethods,
   ...importMethods,
   ...attentionMethods,

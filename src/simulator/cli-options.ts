@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseKes } from '../shared/money';
-import { statusForFailedChoices } from './faults';
+import { reversalAmountChoices, statusForFailedChoices } from './faults';
 import type { SimulatorFaults, SimulatorOptions } from './index';
 
 export const usage = `Usage: npm run simulator -- [options]
@@ -34,6 +34,7 @@ export const usage = `Usage: npm run simulator -- [options]
   --masked-party             success names the customer as 2547****149 or 0708374149 (mixed)
   --status-for-failed <how>  Transaction Status for a refused B2C: result-code (default), not-found,
                              failed-status (ResultCode 0, TransactionStatus "Failed")
+  --reversal-amount <how>    what a Reversal does with Amount: whole (default), must-match, as-asked
   --callback-retries <n>     retries of a failed callback POST (default 0, as Daraja)
   --state <file.sqlite>      keep the ground truth in this file and take it back on start
   --log-level <level>        pino level (default info)
@@ -158,6 +159,7 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
       'duplicate-window': { type: 'string' },
       'masked-party': { type: 'boolean' },
       'status-for-failed': { type: 'string' },
+      'reversal-amount': { type: 'string' },
       'callback-retries': { type: 'string' },
       state: { type: 'string' },
       'log-level': { type: 'string' },
@@ -178,6 +180,13 @@ export function parseSimulatorArgs(args: string[]): SimulatorOptions | 'help' {
     if (choice === undefined)
       throw new Error(`--status-for-failed takes ${statusForFailedChoices.join(', ')}, got "${statusForFailed}"`);
     faults.statusForFailed = choice;
+  }
+  const reversalAmount = values['reversal-amount'];
+  if (reversalAmount !== undefined) {
+    const choice = reversalAmountChoices.find((c) => c === reversalAmount);
+    if (choice === undefined)
+      throw new Error(`--reversal-amount takes ${reversalAmountChoices.join(', ')}, got "${reversalAmount}"`);
+    faults.reversalAmount = choice;
   }
   for (const spec of values.fault ?? []) parseFault(spec, faults);
   const credentials: SimulatorOptions['credentials'] = {};

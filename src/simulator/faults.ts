@@ -51,7 +51,22 @@ export interface SimulatorFaults {
    * What Mshahara estimates from the tariff then differs from what the statement confirms.
    */
   chargeExtraCents: number;
+  /**
+   * What a Reversal does with its Amount (REFERENCE §5, §15 item 11: unconfirmed): 'whole' reverses
+   * the whole original whatever was asked; 'must-match' refuses an Amount other than the
+   * original's; 'as-asked' reverses the amount asked (a part, when less), and reports it.
+   */
+  reversalAmount: ReversalAmount;
 }
+
+export const reversalAmountChoices = ['whole', 'must-match', 'as-asked'] as const;
+export type ReversalAmount = (typeof reversalAmountChoices)[number];
+
+/** The invented Result for a refused amount under 'must-match' (documented in the simulator's README). */
+export const reversalAmountRefused = {
+  resultCode: 'R000003',
+  resultDesc: 'The Amount does not match the original transaction.',
+} as const;
 
 export const statusForFailedChoices = ['result-code', 'not-found', 'failed-status'] as const;
 export type StatusForFailed = (typeof statusForFailedChoices)[number];
@@ -77,6 +92,7 @@ export const defaultFaults: SimulatorFaults = {
   failPayee: 0,
   statusForFailed: 'result-code',
   chargeExtraCents: 0,
+  reversalAmount: 'whole',
 };
 
 /** The Transaction Status "not found" answer by default: the one failure REFERENCE §4 documents. */
@@ -125,6 +141,7 @@ export function presetFaults(preset: unknown): Partial<SimulatorFaults> {
       failPayee,
       statusForFailed,
       chargeExtraCents,
+      reversalAmount,
     } = defaultFaults;
     return {
       processingLagMs,
@@ -139,6 +156,7 @@ export function presetFaults(preset: unknown): Partial<SimulatorFaults> {
       failPayee,
       statusForFailed,
       chargeExtraCents,
+      reversalAmount,
     };
   }
   throw new RangeError(`Unknown preset ${JSON.stringify(preset)}: use "realistic" or "clean"`);
@@ -267,6 +285,14 @@ export function mergeFaults(current: SimulatorFaults, update: Partial<SimulatorF
         `statusForFailed must be one of ${statusForFailedChoices.join(', ')}, got ${String(update.statusForFailed)}`,
       );
     next.statusForFailed = v;
+  }
+  if (update.reversalAmount !== undefined) {
+    const v = reversalAmountChoices.find((c) => c === update.reversalAmount);
+    if (v === undefined)
+      throw new RangeError(
+        `reversalAmount must be one of ${reversalAmountChoices.join(', ')}, got ${String(update.reversalAmount)}`,
+      );
+    next.reversalAmount = v;
   }
   return next;
 }
@@ -405,6 +431,10 @@ export class FaultInjector {
 
   statusForFailed(): StatusForFailed {
     return this.faults.statusForFailed;
+  }
+
+  reversalAmount(): ReversalAmount {
+    return this.faults.reversalAmount;
   }
 
   echoOriginatorId(): boolean {

@@ -6,7 +6,14 @@ import { CallbackSender } from './callbacks';
 import type { SimulatorContext, SimulatorCredentials } from './context';
 import { FaultInjector, presetFaults, realisticFaults, type SimulatorFaults } from './faults';
 import { Identifiers } from './identifiers';
-import { OrganisationModel, type Balances, type Collection, type FailureRecord, type PaymentRecord } from './model';
+import {
+  OrganisationModel,
+  type Balances,
+  type Collection,
+  type FailureRecord,
+  type PaymentRecord,
+  type ReversalRecord,
+} from './model';
 import { createRandom, deriveSeed } from './random';
 import { createCredentialKeys } from './security';
 import { createServer, type ServerState } from './server';
@@ -27,7 +34,7 @@ export {
   statusNotFoundDescriptions,
   statusUnavailableAnswers,
 } from './faults';
-export type { Balances, Collection, FailureRecord, PaymentRecord } from './model';
+export type { Balances, Collection, FailureRecord, PaymentRecord, ReversalRecord } from './model';
 export type { B2cStats } from './b2c';
 export { unknownTransaction } from './org-apis';
 export { stkOutcomes } from './stk';
@@ -93,6 +100,12 @@ export interface RunningSimulator {
   /** B2C requests accepted and not processed yet (processing lag). */
   pendingPayments(): number;
   stats(): SimulatorStats;
+  /** Ground truth: every reversal M-Pesa made in this process (over the API or on the portal), in order. */
+  reversals(): ReversalRecord[];
+  /** A person at the business reverses a B2C payment on the M-Pesa Org portal; null when there is none to reverse. */
+  reverseOnPortal(paymentReceipt: string): ReversalRecord | null;
+  /** Collections (C2B and STK) as M-Pesa keeps them, by receipt. */
+  collection(receipt: string): Collection | null;
   /** Adds registered customers (12-digit MSISDN and name). */
   addCustomers(list: Array<{ msisdn: string; name: string }>): number;
   /** Resolves once no callback is waiting or being sent. */
@@ -217,6 +230,12 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
     balances: () => ({ ...model.balances }),
     originatorIds: () => model.claimedOriginatorIds(),
     pendingPayments: () => model.pending().length,
+    reversals: () => model.reversals(),
+    reverseOnPortal: (receipt) => model.reverseOnPortal(receipt, ctx.now()),
+    collection: (receipt) => {
+      const found = model.findCollection(receipt);
+      return found === null ? null : { ...found };
+    },
     stats: () => ({
       tokenRequests: state.tokenRequests,
       requests: { ...state.requests },

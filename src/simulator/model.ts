@@ -45,6 +45,21 @@ export interface Collection {
   completedAt: Date;
   kind: 'c2b' | 'stk';
   reversedBy: string | null;
+  /** How much the reversal sent back, when it was not the whole (reversalAmount 'as-asked'); kept in memory only. */
+  reversedCents?: number;
+}
+
+/** One reversal M-Pesa made: over the API (with Daraja's OriginatorConversationID) or on the portal. */
+export interface ReversalRecord {
+  receipt: string;
+  originalReceipt: string;
+  amountCents: number;
+  msisdn: string;
+  at: Date;
+  /** Daraja's OriginatorConversationID of the request; null for a reversal made on the portal. */
+  originatorConversationId: string | null;
+  /** The original was money in (a collection) or out (a B2C payment, reversed on the portal). */
+  original: 'collection' | 'payment';
 }
 
 export type PaymentOutcome =
@@ -332,8 +347,54 @@ export class OrganisationModel {
     return this.collections.get(receipt) ?? null;
   }
 
-  /** Reverses a collection: the money goes back to the customer from the Utility account. */
-  reverse(receipt: string, at: Date): ReversalOutcome {
+  private readonly reversalRecords: ReversalRecord[] = [];
+
+  /** Ground truth: every reversal made in this process, in order. */
+  reversals(): ReversalRecord[] {
+    return this.reversalRecords.map((r) => ({ ...r }));
+  }
+
+  /** Notes Daraja's OriginatorConversationID of the request that made a reversal, so Transaction Status finds it. */
+  noteReversal(record: ReversalRecord): void {
+    this.reversalRecords.push(record);
+  }
+
+  findReversal(key: { originatorConversationId: string } | { receipt: string }): ReversalRecord | null {
+    return (
+      this.reversalRecords.find((r) =>
+        'receipt' in key ? r.receipt === key.receipt : r.originatorConversationId === key.originatorConversationId,
+      ) ?? null
+    );
+  }
+
+  /**
+   * A B2C payment reversed on the M-Pesa Org portal (REFERENCE §5): the money comes back to the
+   * Utility account, and the statement shows it linked to the payment. Null when there is no such
+   * payment or it was reversed already.
+   */
+  reverseOnPortal(paymentReceipt: string, at: Date): ReversalRecord | null {
+    const payment = this.paymentsByReceipt.get(paymentReceipt);
+    if (payment === undefined) return null;
+    if (this.reversalRecords.some((r) => r.originalReceipt === paymentReceipt)) return null;
+    const record: ReversalRecord = {
+      receipt: this.ids.receipt(at),
+      originalReceipt: paymentReceipt,
+      amountCents: payment.amountCents,
+      msisdn: payment.party,
+      at,
+      originatorConversationId: null,
+      original: 'payment',
+    };
+    this.atomically(() => {
+      this.balances.utilityCents += payment.amountCents;
+      this.saveBalances();
+    });
+    this.reversalRecords.push(record);
+    return record;
+  }
+
+  /** Reverses a collection: the money goes back to the customer from the Utility account (the whole, or `amountCents`). */
+  reverse(receipt: string, at: Date, amountCents?: number): ReversalOutcome {
     if (this.paymentsByReceipt.has(receipt)) {
       // REFERENCE §5: B2C payments cannot be reversed over the API (portal only).
       return { ok: false, resultCode: 2028, resultDesc: b2cResultDescriptions[2028] };
@@ -342,12 +403,13 @@ export class OrganisationModel {
     if (!collection) return { ok: false, resultCode: 'R000002', resultDesc: 'The OriginalTransactionID is invalid.' };
     if (collection.reversedBy !== null)
       return { ok: false, resultCode: 'R000001', resultDesc: 'The transaction has already been reversed.' };
-    if (this.balances.utilityCents < collection.amountCents)
-      return { ok: false, resultCode: 1, resultDesc: b2cResultDescriptions[1] };
+    const back = amountCents === undefined ? collection.amountCents : Math.min(amountCents, collection.amountCents);
+    if (this.balances.utilityCents < back) return { ok: false, resultCode: 1, resultDesc: b2cResultDescriptions[1] };
     const reversedBy = this.ids.receipt(at);
     this.atomically(() => {
-      this.balances.utilityCents -= collection.amountCents;
+      this.balances.utilityCents -= back;
       collection.reversedBy = reversedBy;
+      if (back !== collection.amountCents) collection.reversedCents = back;
       this.saveBalances();
       this.store?.saveCollection(collection);
     });

@@ -1,6 +1,6 @@
 // The organisation APIs that answer "accepted" at once and POST a Result later: Account Balance,
 // Transaction Status and Reversal (REFERENCE §3–§5); B2C payment is in b2c.ts.
-import { partyName } from './faults';
+import { partyName, reversalAmountRefused } from './faults';
 import { credentialMatches } from './security';
 import {
   invalidField,
@@ -22,6 +22,7 @@ import {
   failedPaymentStatusParameters,
   paymentStatusParameters,
   resultDocument,
+  reversalStatusParameters,
   utilityBalanceLine,
   type ResultHeader,
   type ResultParameter,
@@ -157,6 +158,11 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
     const collection = payment === null && receipt !== '' ? ctx.model.findCollection(receipt) : null;
     // A B2C M-Pesa processed and refused answers with its own failure, so the caller can settle it.
     const failure = payment === null && receipt === '' ? ctx.model.findFailure(originalId) : null;
+    // A reversal is found by its own receipt, or by Daraja's OriginatorConversationID of its request.
+    const reversalMade =
+      payment === null && failure === null
+        ? ctx.model.findReversal(receipt !== '' ? { receipt } : { originatorConversationId: originalId })
+        : null;
     const unavailable = ctx.faults.statusUnavailable();
     if (unavailable !== null) {
       // An answer about the query (role, internal failure, permissions), whatever the payment did.
@@ -188,6 +194,16 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
       } else {
         result = resultDocument(header(failure.resultCode, failure.resultDesc), null, reference);
       }
+    } else if (reversalMade !== null) {
+      result = resultDocument(
+        header(0, successDesc),
+        reversalStatusParameters(
+          reversalMade,
+          organisationName(ctx),
+          ctx.model.customerName(reversalMade.msisdn) ?? '',
+        ),
+        reference,
+      );
     } else if (collection !== null) {
       const name = ctx.model.customerName(collection.msisdn) ?? '';
       result = resultDocument(
@@ -214,7 +230,7 @@ export function reversal(ctx: SimulatorContext, body: RequestBody): DarajaAnswer
   const common = queryCommon(body, 'TransactionReversal', 'ReceiverParty');
   const receipt = requireText(body, 'TransactionID');
   if (!/^[A-Z0-9]{10}$/.test(receipt)) throw invalidField('TransactionID');
-  requireAmountCents(body);
+  const askedCents = requireAmountCents(body);
   if (optionalText(body, 'RecieverIdentifierType', 'ReceiverIdentifierType') === '')
     throw invalidField('RecieverIdentifierType');
   requireText(body, 'Remarks', { max: 100 });
@@ -236,14 +252,30 @@ export function reversal(ctx: SimulatorContext, body: RequestBody): DarajaAnswer
   if (!initiatorValid(ctx, common.initiator, common.credential, common.partyA)) {
     result = resultDocument(header(2001, b2cResultDescriptions[2001], ctx.ids.placeholderReceipt(at)), null, reference);
   } else {
-    // The whole original amount goes back; whether Daraja allows part reversals is unconfirmed.
-    const outcome = ctx.model.reverse(receipt, at);
+    // What Daraja does with Amount is unconfirmed (REFERENCE §15 item 11): the reversalAmount switch plays each answer.
+    const rule = ctx.faults.reversalAmount();
+    const original = ctx.model.findCollection(receipt);
+    const outcome =
+      rule === 'must-match' && original !== null && original.reversedBy === null && askedCents !== original.amountCents
+        ? { ok: false as const, ...reversalAmountRefused }
+        : ctx.model.reverse(receipt, at, rule === 'as-asked' ? askedCents : undefined);
+    const reversedCents = outcome.ok ? (outcome.collection.reversedCents ?? outcome.collection.amountCents) : 0;
+    if (outcome.ok)
+      ctx.model.noteReversal({
+        receipt: outcome.receipt,
+        originalReceipt: receipt,
+        amountCents: reversedCents,
+        msisdn: outcome.collection.msisdn,
+        at,
+        originatorConversationId,
+        original: 'collection',
+      });
     result = outcome.ok
       ? resultDocument(
           header(0, successDesc, outcome.receipt),
           [
             { Key: 'DebitAccountBalance', Value: utilityBalanceLine(outcome.utilityCents) },
-            { Key: 'Amount', Value: outcome.collection.amountCents / 100 },
+            { Key: 'Amount', Value: reversedCents / 100 },
             { Key: 'TransCompletedTime', Value: compactTimeNumber(at) },
             { Key: 'OriginalTransactionID', Value: receipt },
             { Key: 'Charge', Value: 0 },

@@ -2,7 +2,7 @@
 // §5), field for field as Daraja's samples, including their inconsistent number/string types.
 import { formatDarajaTime } from '../shared/time';
 import { centsToDecimalString, centsToShillings } from './model';
-import type { Balances, Collection, FailureRecord, PaymentRecord } from './model';
+import type { Balances, Collection, FailureRecord, PaymentRecord, ReversalRecord } from './model';
 
 export type ParameterValue = string | number;
 export type ResultParameter = { Key: string; Value?: ParameterValue };
@@ -151,5 +151,31 @@ export function collectionStatusParameters(
     { Key: 'Amount', Value: String(collection.amountCents / 100) },
     { Key: 'ConversationID', Value: conversationId },
     { Key: 'ReceiptNo', Value: collection.receipt },
+  ];
+}
+
+/** Transaction Status parameters for a reversal M-Pesa made: money from the organisation back to the customer. */
+export function reversalStatusParameters(
+  reversal: ReversalRecord,
+  organisationName: string,
+  customerName: string,
+): ResultParameter[] {
+  const completed = compactTimeNumber(reversal.at);
+  const customer = `${reversal.msisdn} - ${customerName}`;
+  const toCustomer = reversal.original === 'collection';
+  return [
+    { Key: 'DebitPartyName', Value: toCustomer ? organisationName : customer },
+    { Key: 'CreditPartyName', Value: toCustomer ? customer : organisationName },
+    { Key: 'OriginatorConversationID', Value: reversal.originatorConversationId ?? '' },
+    { Key: 'InitiatedTime', Value: completed },
+    { Key: 'DebitAccountType', Value: toCustomer ? 'Utility Account' : 'MMF Account For Customer' },
+    { Key: 'DebitPartyCharges', Value: '' },
+    { Key: 'TransactionReason' },
+    { Key: 'ReasonType', Value: 'Reversal' },
+    { Key: 'TransactionStatus', Value: 'Completed' },
+    { Key: 'FinalisedTime', Value: completed },
+    { Key: 'Amount', Value: String(reversal.amountCents / 100) },
+    { Key: 'ConversationID', Value: '' },
+    { Key: 'ReceiptNo', Value: reversal.receipt },
   ];
 }

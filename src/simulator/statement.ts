@@ -77,8 +77,8 @@ export function watchReversals(model: OrganisationModel): void {
   const times = new Map<string, Date>();
   reversalTimes.set(model, times);
   const reverse = model.reverse.bind(model);
-  model.reverse = (receipt, at) => {
-    const outcome = reverse(receipt, at);
+  model.reverse = (receipt, at, amountCents) => {
+    const outcome = reverse(receipt, at, amountCents);
     if (outcome.ok) times.set(outcome.receipt, at);
     return outcome;
   };
@@ -100,6 +100,22 @@ function movements(model: OrganisationModel, account: StatementAccount): Movemen
         reasonType: reasonTypes[p.commandId] ?? 'Business Payment to Customer',
         otherParty: maskedParty(p.party, name),
         linkedReceipt: '',
+        accountNumber: '',
+      });
+    }
+    // Payments to customers reversed on the M-Pesa Org portal: the money comes back, linked to the payment.
+    for (const r of model.reversals()) {
+      if (r.original !== 'payment') continue;
+      const party = maskedParty(r.msisdn, model.customerName(r.msisdn) ?? '');
+      list.push({
+        receipt: r.receipt,
+        at: r.at,
+        details: `Reversal of ${r.originalReceipt}`,
+        paidInCents: r.amountCents,
+        withdrawnCents: 0,
+        reasonType: 'Reversal',
+        otherParty: party,
+        linkedReceipt: r.originalReceipt,
         accountNumber: '',
       });
     }
@@ -127,7 +143,7 @@ function movements(model: OrganisationModel, account: StatementAccount): Movemen
           at,
           details: `Reversal of ${c.receipt}`,
           paidInCents: 0,
-          withdrawnCents: c.amountCents,
+          withdrawnCents: c.reversedCents ?? c.amountCents,
           reasonType: 'Reversal',
           otherParty: party,
           linkedReceipt: c.receipt,

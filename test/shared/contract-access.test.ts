@@ -47,6 +47,9 @@ const touchesMoney: MethodName[] = [
   'workers.importCommit',
   'workers.approvePhoneChange',
   'workers.rejectPhoneChange',
+  'reversals.approve',
+  'reversals.decline',
+  'reversals.resolve',
 ];
 
 /** What sets Mshahara up: profiles, credentials, the certificate, the relay, the settings. */

@@ -43,6 +43,9 @@ export const commandMethods = {
   'init --update-secrets': ['profiles.updateCredentials'],
   collect: ['collections.request'],
   'c2b register': ['collections.registerUrls'],
+  'reverse --yes': ['reversals.request'],
+  'reversals approve': ['reversals.approve'],
+  'reversals recover': ['reversals.resolve'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ChangingCommand = keyof typeof commandMethods;
@@ -57,6 +60,7 @@ export const readingCommandMethods = {
   'audit list --export': ['audit.export'],
   'collections list': ['collections.list'],
   lookup: ['lookup.receipt'],
+  'reversals list': ['reversals.list'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ReadingCommand = keyof typeof readingCommandMethods;

@@ -93,6 +93,10 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/relay')).relayCommand(rest, io, { secrets });
       case 'template':
         return await (await import('./commands/template')).templateCommand(rest, io);
+      case 'reverse':
+        return await (await import('./commands/reverse')).reverseCommand(rest, io, { secrets });
+      case 'reversals':
+        return await (await import('./commands/reverse')).reversalsCommand(rest, io, { secrets });
       case 'statement':
         return await (await import('./commands/statement')).statementCommand(rest, io, { secrets });
       case 'reconcile':

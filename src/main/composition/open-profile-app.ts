@@ -8,6 +8,8 @@ import type { ProfileDatabase } from '../db';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import { PayoutEngine } from '../payroll/engine';
 import { MoneyInWorker, type MoneyInSchedule } from '../collections/worker';
+import { recoverReversals } from '../reversals/send';
+import { logger } from '../log';
 import { needsCredentials, profileFolder, type ProfileSettings } from '../profiles';
 import { RelayOrLoopback } from '../callback-sources/relay-client/route';
 import type { SecretStore } from '../secrets/secret-store';
@@ -143,6 +145,19 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     });
     cleanups.push(() => moneyIn.stop());
     if (options.startEngine !== false) moneyIn.start();
+    if (options.startEngine !== false && options.sendPayments !== false) {
+      // Reversals left in flight by a stop or a crash are recovered beside the engine, in the background.
+      const waitMs = options.resultTimeoutMs ?? defaultResultTimeoutMs(profile);
+      let closing = false;
+      cleanups.push(() => {
+        closing = true;
+      });
+      recoverReversals({ db, client, source }, { resultWaitMs: waitMs, statusWaitMs: waitMs }).catch(
+        (error: unknown) => {
+          if (!closing) logger('reversals').error({ err: error }, 'recovering reversals failed');
+        },
+      );
+    }
     return { profile, db, client, source, engine, moneyIn, simulator, audit, close: closeAll };
   } catch (error) {
     await closeAll();

@@ -29,6 +29,7 @@ import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
 import { workerChangeHandlers } from './worker-changes';
 import { refundHandlers } from './refunds';
+import { reversalHandlers } from './reversals';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -43,6 +44,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...setupHandlers(ctx),
     ...workerHandlers(ctx),
     ...workerChangeHandlers(ctx),
+    ...reversalHandlers(ctx),
     ...importHandlers(ctx),
     ...runHandlers(ctx),
     ...runReviewHandlers(ctx),

@@ -115,6 +115,23 @@ const actionWords: Readonly<Record<string, Words>> = {
   'inbox.settled': (f) => `settled callback${number(f)}`,
   'status_lookup.answered': (f) =>
     `received M-Pesa's answer about ${text(f.details.about) ?? 'a transaction'} (${text(f.details.resultCode) ?? 'no code'})`,
+  'reversal.requested': (f) =>
+    `asked for payment ${text(f.details.receipt) ?? ''} to be reversed (reversal${number(f)})`,
+  'reversal.approved': (f) => `approved reversal${number(f)} of ${text(f.details.receipt) ?? 'a payment'}`,
+  'reversal.declined': (f) => `declined reversal${number(f)}: ${text(f.details.reason) ?? ''}`,
+  'reversal.sent': (f) => `sent reversal${number(f)} to M-Pesa`,
+  'reversal.accepted': (f) => `reversal${number(f)} was accepted by M-Pesa`,
+  'reversal.refused': (f) => `reversal${number(f)} was refused before M-Pesa acted on it`,
+  'reversal.unknown': (f) => `reversal${number(f)} has no answer yet`,
+  'reversal.attention': (f) => `reversal${number(f)} needs a person to look at it`,
+  'reversal.succeeded': (f) => `reversal${number(f)} was made${receiptOf(f)}`,
+  'reversal.already_reversed': (f) =>
+    `M-Pesa said ${text(f.details.original) ?? 'the payment'} was already reversed (reversal${number(f)})`,
+  'reversal.receipt_found': (f) => `found the receipt of reversal${number(f)}${receiptOf(f)}`,
+  'reversal.failed': (f) => `reversal${number(f)} failed (${text(f.details.resultCode) ?? 'no code'})`,
+  'reversal.resolved': (f) => `settled reversal${number(f)} by hand`,
+  'reversal.portal_recorded': (f) =>
+    `recorded a reversal made on the M-Pesa portal${receiptOf(f)} of ${text(f.details.original) ?? 'a payment'}`,
   'relay_event.unreadable': () => 'could not read a callback from the relay',
   'collection.requested': (f) => `asked a customer to pay by M-Pesa Express (payment request${number(f)})`,
   'collection.asked_again': (f) => `asked a customer again to pay (payment request${number(f)})`,

@@ -4,6 +4,7 @@ import type { LedgerRow, MethodOutput } from '../../shared/contract';
 import { NotFoundError } from '../../shared/errors';
 import { inboxEntryView, inboxRow } from '../callback-sources/inbox/entries';
 import type { ProfileDatabase } from '../db';
+import { reversalsOfOriginals } from '../reversals/store';
 import { bestKnownCharge, getTransaction, type LedgerTransaction } from './transactions';
 
 interface RunLink {
@@ -54,6 +55,10 @@ export function ledgerRows(db: ProfileDatabase, transactions: LedgerTransaction[
     db,
     transactions.map((t) => t.id),
   );
+  const reversed = reversalsOfOriginals(
+    db,
+    transactions.map((t) => t.id),
+  );
   return transactions.map((t) => {
     const link = t.attemptId === null ? undefined : links.get(t.attemptId);
     const charge = bestKnownCharge(t);
@@ -76,6 +81,7 @@ export function ledgerRows(db: ProfileDatabase, transactions: LedgerTransaction[
       reference: link?.remarks ?? null,
       resultCode: t.status === 'failed' ? resultCodeOf(db, t.attemptId) : null,
       corrected: corrected.has(t.id),
+      reversedBy: reversed.get(t.id) ?? null,
     };
   });
 }

@@ -8,6 +8,7 @@ import { parseCallback } from '../daraja/callbacks';
 import type { QueueTimeoutEvent, StatusResultEvent } from '../daraja/callbacks/events';
 import { appendAudit } from '../ledger/audit';
 import { settleReceivedCheck } from '../collections/received-checks';
+import { applyReversalStatusAnswer } from '../reversals/apply-result';
 import { lookupForAnswer, recordLookupAnswer, statusAnswerOf, type StatusLookup } from './status-lookups';
 
 const purposeWords: Record<StatusLookup['purpose'], string> = {
@@ -42,6 +43,9 @@ export function applyLookupAnswer(
       )
       .run(first ? reason : `${reason} (a copy; the question was answered already)`, nowIso, inboxId);
     if (marked.changes === 0 || !first) return;
+    // A reversal whose Result was lost is settled by a "Completed" answer, however late it comes.
+    if (lookup.purpose === 'reversal_check' && lookup.subjectId !== null && event.type === 'status-result')
+      applyReversalStatusAnswer(db, lookup.subjectId, statusAnswerOf(event), inboxId, nowIso);
     appendAudit(db, {
       actor: 'system',
       action: 'status_lookup.answered',

@@ -67,11 +67,13 @@ export function refusalOf(db: ProfileDatabase, row: OriginalRow): { message: str
       `SELECT state FROM reversals WHERE transaction_id = ? AND state NOT IN ('failed', 'rejected', 'declined', 'cancelled') ORDER BY id DESC LIMIT 1`,
     )
     .get(row.id) as { state: string } | undefined;
-  const reversedInLedger = db
-    .prepare(
-      `SELECT 1 FROM transactions t JOIN reversals r ON r.id = t.reversal_id WHERE r.transaction_id = ? AND t.kind = 'reversal' AND t.status = 'completed'`,
-    )
-    .get(row.id);
+  // Reversed through Mshahara, on the portal (seen on the statement), or by M-Pesa's "already reversed".
+  const reversedInLedger =
+    db
+      .prepare(
+        `SELECT 1 FROM transactions t JOIN reversals r ON r.id = t.reversal_id WHERE r.transaction_id = ? AND t.kind = 'reversal' AND t.status = 'completed'`,
+      )
+      .get(row.id) ?? db.prepare('SELECT 1 FROM reversed_originals WHERE original_id = ?').get(row.id);
   if (reversal?.state === 'succeeded' || reversedInLedger !== undefined)
     return {
       code: 'reversed',

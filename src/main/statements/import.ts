@@ -9,6 +9,7 @@ import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { checkContinuity, type BalanceGap } from './continuity';
 import { readStatement } from './grid';
+import { recordStatementReversals } from '../reversals/statement';
 import { matchAccount, summariseBuckets, type BucketSummary } from './match';
 import type { StatementProblem } from './parse';
 
@@ -174,6 +175,8 @@ export async function importStatement(
   const span = timeSpan(parsed.rows);
   // The parsed rows are stored; let them go before matching reads the statement back with the ledger.
   parsed.rows.length = 0;
+  // Reversals the statement shows and the ledger lacks are recorded first, so they match by receipt.
+  recordStatementReversals(db, account, input.actor, input.now);
   matchAccount(db, account, input.now);
   return {
     importId,

@@ -132,6 +132,10 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'balance.refresh': [['dashboard.summary'], ['float.warning'], ['float.history']],
   'float.setWarningLevel': [['float.warning'], ['float.history']],
   'lookup.record': [['lookup.answer'], ['dashboard.summary']],
+  'reversals.request': [['reversals.list'], ['reversals.forTransaction']],
+  'reversals.approve': [['reversals.list'], ['reversals.detail'], ['reversals.forTransaction'], ['ledger.detail']],
+  'reversals.decline': [['reversals.list'], ['reversals.detail'], ['reversals.forTransaction']],
+  'reversals.resolve': [['reversals.list'], ['reversals.detail'], ['reversals.forTransaction'], ['ledger.detail']],
   'inbox.settle': [['inbox.list'], ['runs.attention'], ['dashboard.summary'], ['reports.failedPayments']],
   'settings.update': [['settings.get']],
   'relay.connect': [['relay.get']],
@@ -257,6 +261,7 @@ export function listenToCore(client: QueryClient): () => void {
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
       refunds.soon();
+      refresh(['reversals.list'], ['reversals.forTransaction']);
       summary.soon();
       float.soon();
       attention.soon();
@@ -266,7 +271,7 @@ export function listenToCore(client: QueryClient): () => void {
     }),
     // A late answer from M-Pesa may settle a listed payment (or find one) after its run has ended.
     api.subscribe('inbox.changed', () => {
-      refresh(['inbox.list'], ['lookup.answer']);
+      refresh(['inbox.list'], ['lookup.answer'], ['reversals.list'], ['reversals.forTransaction']);
       refunds.soon();
       attention.soon();
       summary.soon();

@@ -42,7 +42,19 @@ const columns: Column<LedgerRow>[] = [
     width: '135px',
     render: (row) => <span data-testid="ledger-receipt">{row.receipt ?? ''}</span>,
   },
-  { key: 'kind', header: 'Kind', width: '120px', render: (row) => kindWords[row.kind] },
+  {
+    key: 'kind',
+    header: 'Kind',
+    width: '120px',
+    render: (row) =>
+      row.reversedBy ? (
+        <span data-testid="ledger-reversed" title={`Reversed by ${row.reversedBy.receipt ?? 'M-Pesa'}`}>
+          Reversed · {kindWords[row.kind]}
+        </span>
+      ) : (
+        kindWords[row.kind]
+      ),
+  },
   {
     key: 'name',
     header: 'Name',

@@ -8,6 +8,7 @@ import { When } from '../components/When';
 import { chargeBasisTitles } from '../lib/charge-basis';
 import { useContractQuery } from '../lib/queries';
 import { RefundAction } from './ledger/RefundAction';
+import { ReverseAction } from './ledger/ReverseAction';
 
 function prettyJson(text: string): string {
   try {
@@ -93,6 +94,7 @@ export function LedgerDetail({ id, onClose }: { id: number; onClose(): void }) {
           </Table>
         )}
         {t && <RefundAction transactionId={id} />}
+        {t && <ReverseAction transactionId={t.id} amountCents={t.amountCents} />}
         {value && value.corrections.length > 0 && (
           <Text size="sm" c="orange.8">
             Corrected later by {value.corrections.map((correction) => `#${correction.id}`).join(', ')}.

@@ -183,6 +183,48 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     doing: 'Rejecting a new M-Pesa number',
     why: 'It decides where a worker’s pay goes; never by the person who changed the number.',
   },
+  'reversals.request': {
+    access: ['admin'],
+    kind: 'asks',
+    doing: 'Asking for a reversal',
+    why: 'The admin asks for a customer’s payment to be reversed; it moves no money until an approver approves.',
+  },
+  'reversals.approve': {
+    access: ['approver'],
+    kind: 'money',
+    doing: 'Approving a reversal',
+    why: 'The approval that meets the policy sends the money back; never by the person who asked.',
+  },
+  'reversals.decline': {
+    access: ['approver'],
+    kind: 'money',
+    doing: 'Declining a reversal',
+    why: 'An approver decides whether money goes back; never the person who asked.',
+  },
+  'reversals.resolve': {
+    access: ['approver'],
+    kind: 'money',
+    doing: 'Settling a reversal',
+    why: 'Sending again or recording it as not reversed decides money when M-Pesa’s evidence could not.',
+  },
+  'reversals.list': {
+    access: ['admin', 'approver', 'accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Listing reversals',
+    why: 'The admin follows what they asked, the approver decides, the accountant and the auditor check.',
+  },
+  'reversals.detail': {
+    access: ['admin', 'approver', 'accountant', 'auditor'],
+    kind: 'reads',
+    doing: 'Reading a reversal',
+    why: 'The admin follows what they asked, the approver decides, the accountant and the auditor check.',
+  },
+  'reversals.forTransaction': {
+    access: ledgerReaders,
+    kind: 'reads',
+    doing: 'Reading whether a payment was reversed',
+    why: 'Every ledger reader sees a payment shown as reversed, and the admin reverses from it.',
+  },
   'imports.leftOutFile': {
     access: ['payroll-officer'],
     kind: 'prepares',

@@ -54,6 +54,11 @@ export const ledgerRow = z.object({
   resultCode: z.string().nullable(),
   /** A later row corrects this one (the ledger is append-only; corrections point back). */
   corrected: z.boolean(),
+  /**
+   * The reversal that sent this payment back: its receipt, or null while M-Pesa's "already
+   * reversed" waits for the statement to show it. Absent (or null) when it was not reversed.
+   */
+  reversedBy: z.object({ receipt: z.string().nullable() }).nullable().optional(),
 });
 export type LedgerRow = z.output<typeof ledgerRow>;
 

@@ -10,6 +10,7 @@ export type ScreenName =
   | 'collections'
   | 'refunds'
   | 'lookup'
+  | 'reversals'
   | 'failed'
   | 'reconcile'
   | 'inbox'

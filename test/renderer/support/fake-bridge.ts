@@ -16,6 +16,7 @@ import {
   type MethodOutput,
   type MshaharaBridge,
   type PhoneChangeView,
+  type ReversalView,
   type RunProgress,
   type RunView,
   type WorkerHistoryEntryView,
@@ -196,6 +197,9 @@ export interface FakeData {
   accounts: AccountView[];
   signedIn: string;
   policies: PoliciesView;
+  /** Reversals, newest first; and what each ledger row's detail says about reversing it, by its id. */
+  reversals: ReversalView[];
+  reversalOf: Record<number, MethodOutput<'reversals.forTransaction'>>;
 }
 
 export class FakeBridge implements MshaharaBridge {
@@ -219,6 +223,8 @@ export class FakeBridge implements MshaharaBridge {
       policies: somePolicies(),
       phoneChanges: [],
       workerHistory: {},
+      reversals: [],
+      reversalOf: {},
     };
   }
 
@@ -328,6 +334,13 @@ export class FakeBridge implements MshaharaBridge {
       },
       'workers.phoneChanges': () => ({ changes: data.phoneChanges.filter((change) => change.status === 'pending') }),
       'workers.history': ({ id }) => ({ entries: data.workerHistory[id] ?? [] }),
+      'reversals.list': () => ({
+        reversals: data.reversals,
+        waiting: data.reversals.filter((r) => r.state === 'draft').length,
+        attention: data.reversals.filter((r) => r.needsAttention).length,
+      }),
+      'reversals.forTransaction': ({ transactionId }) =>
+        data.reversalOf[transactionId] ?? { refusal: null, reversal: null, reversedBy: null, reverses: null },
       'workers.approvePhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'approved'),
       'workers.rejectPhoneChange': ({ changeId }) => decidePhoneChange(data, changeId, 'rejected'),
       'ledger.list': ({ offset = 0, limit = 200 }) => ({

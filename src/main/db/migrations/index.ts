@@ -15,6 +15,7 @@ import { sql as retryRequests } from './011_retry_requests';
 import { sql as statusLookups } from './012_status_lookups';
 import { sql as refunds } from './013_refunds';
 import { sql as collections } from './014_collections';
+import { sql as reversals } from './015_reversals';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: '012_status_lookups', sql: statusLookups },
   { version: 13, name: '013_refunds', sql: refunds },
   { version: 14, name: '014_collections', sql: collections },
+  { version: 15, name: '015_reversals', sql: reversals },
 ];

@@ -18,6 +18,7 @@ import { appendAudit } from '../../ledger/audit';
 import { applyLookupAnswer } from '../../lookups/apply-answer';
 import { trackConfirmation } from '../../collections/received-checks';
 import { applyStkCallback } from '../../collections/stk-callback';
+import { applyReversalResult, applyReversalTimeout } from '../../reversals/apply-result';
 import {
   attemptByConversationId,
   attemptById,
@@ -133,14 +134,11 @@ export function applyInboxEntry(
       return row.kind === 'timeout'
         ? applyQueryTimeout(db, row.id, event, nowIso)
         : applyQueueTimeout(db, row.id, event, nowIso);
-    case 'reversal-result':
-      return flag(
-        db,
-        row.id,
-        'unmatched',
-        'A reversal result, but Mshahara has asked for no reversal: check it on the M-Pesa portal',
-        nowIso,
-      );
+    case 'reversal-result': {
+      // Reversals keep their own evidence rules (src/main/reversals/apply-result.ts).
+      const applied = applyReversalResult(db, row.id, event, nowIso);
+      return applied.kind === 'reversal-flagged' ? { kind: 'flagged', flag: 'unmatched' } : { kind: 'recorded' };
+    }
     case 'stk-callback':
       return applyStkCallback(db, row.id, event, nowIso);
     case 'c2b-validation':
@@ -790,6 +788,7 @@ function applyQueryTimeout(
   if (!query) {
     const lookup = applyLookupAnswer(db, inboxId, event, nowIso);
     if (lookup !== null) return { kind: 'lookup-answered', lookupId: lookup.id };
+    if (applyReversalTimeout(db, inboxId, event, nowIso) !== null) return { kind: 'recorded' };
   }
   if (query) {
     db.transaction(() => {
