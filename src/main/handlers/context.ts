@@ -25,6 +25,8 @@ export interface EngineControls {
   readonly held: string | null;
   resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome>;
   onProgress(listener: (progress: EngineProgress) => void): () => void;
+  /** Takes a new send rate and concurrency while running, restarting nothing. */
+  tune(settings: { rate?: number; concurrency?: number }): void;
   /** Resolves once every request on the wire has its answer recorded. */
   stop(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { MoneyInput, readShillings } from '../components/MoneyInput';
 import { showProblem } from '../components/notify';
 import { Problem } from '../components/Problem';
 import { RelayConnect } from '../components/RelayConnect';
+import { CertificateStanding } from '../components/CertificateStanding';
 import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
 import { holdsRole, useMe } from '../lib/me';
@@ -282,10 +283,9 @@ function Certificate() {
       {value && (
         <Stack gap={4}>
           <Text size="sm">
-            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')}), valid{' '}
-            <When at={value.validFrom} /> to <When at={value.validTo} />
-            {value.usableNow ? '' : ' — not valid today'}
+            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')})
           </Text>
+          <CertificateStanding certificate={value} />
           <Text size="sm">
             SHA-256 fingerprint <Code>{value.fingerprintSha256}</Code>
           </Text>
