@@ -16,6 +16,7 @@ import { reportMethods } from './contract/reports';
 import { sessionMethods } from './contract/session';
 import { runReviewMethods } from './contract/run-review';
 import { setupMethods } from './contract/setup';
+import { profileCareMethods } from './contract/profile-care';
 import { workerChangeMethods } from './contract/worker-changes';
 import { usersMethods } from './contract/users';
 
@@ -41,6 +42,7 @@ export type Profile = string;
 export const contractMethods = {
   ...sessionMethods,
   ...setupMethods,
+  ...profileCareMethods,
   ...payrollMethods,
   ...workerChangeMethods,
   ...runReviewMethods,

@@ -25,6 +25,7 @@ import { Door } from '../transports/door';
 import { usersHandlers } from './users';
 import { workerHandlers } from './workers';
 import { workerChangeHandlers } from './worker-changes';
+import { profileCareHandlers } from './profile-care';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -37,6 +38,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...sessionHandlers(ctx),
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
+    ...profileCareHandlers(ctx),
     ...workerHandlers(ctx),
     ...workerChangeHandlers(ctx),
     ...importHandlers(ctx),

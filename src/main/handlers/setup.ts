@@ -6,14 +6,15 @@ import { bundledCertificatePath, certificateInfo, loadCertificate, type Certific
 import type { ContractHandlers } from '../transports/dispatch';
 import { lastRelayCallbackAt } from '../callback-sources/inbox/entries';
 import { amountLimits, saveAmountLimits } from '../payroll/amount-limits';
-import { saveProfile, type ProfileSettings } from '../profiles';
+import { loadProfile, saveProfile, type ProfileSettings } from '../profiles';
 import {
   channelPublicKey,
   registerProfileChannel,
   relaySettings,
   saveRegistrationJson,
 } from '../callback-sources/relay-client/setup';
-import { testConnection } from '../setup/connection-test';
+import { testConnection, testProfileToken } from '../setup/connection-test';
+import { readCredentialCheck, writeCredentialCheck } from '../setup/rotation';
 import { certificateEvidence, certificateStanding } from '../setup/certificate-evidence';
 import type { ApiContext, ProfileCore } from './context';
 import { storeCertificate } from './profiles';
@@ -128,8 +129,23 @@ export function setupHandlers(ctx: ApiContext): Pick<ContractHandlers, SetupMeth
 
   return {
     'setup.testConnection': async ({ name }) => {
+      const open = ctx.session.current;
+      if (name !== undefined && name !== open?.profile.name) {
+        const profile = loadProfile(name, ctx.dataRoot);
+        // A profile added but not open: its key and secret can be proven without switching to it.
+        if (profile.kind !== 'demo') return testProfileToken(profile, ctx.secrets);
+      }
       const c = name === undefined ? core() : await ctx.session.select(name);
-      return testConnection(c);
+      const result = await testConnection(c);
+      const check = readCredentialCheck(ctx.dataRoot, c.profile.name);
+      // Credentials kept untested become proven once every step passes with them.
+      if (result.ok && check?.outcome === 'untested')
+        writeCredentialCheck(ctx.dataRoot, c.profile.name, {
+          ...check,
+          at: new Date().toISOString(),
+          outcome: 'verified',
+        });
+      return result;
     },
     'certificate.info': () => profileCertificate(core()),
     'certificate.load': async (file) => {

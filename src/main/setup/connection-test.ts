@@ -10,6 +10,10 @@ import { relaySettings } from '../callback-sources/relay-client/setup';
 import { parseCallback } from '../daraja/callbacks';
 import { askAccountBalance } from '../payroll/engine/balance-query';
 import type { ProfileCore } from '../handlers/context';
+import { connectToDaraja } from '../composition/daraja-connection';
+import { DarajaClient } from '../daraja';
+import type { ProfileSettings } from '../profiles';
+import type { SecretStore } from '../secrets/secret-store';
 
 export type ConnectionTestResult = MethodOutput<'setup.testConnection'>;
 type StepName = ConnectionTestResult['steps'][number]['step'];
@@ -138,4 +142,50 @@ export async function testConnection(core: ProfileCore, waitMs = connectionTestW
     `M-Pesa answered the balance query (ResultCode 0): it accepted the initiator name and password.`,
   ];
   return build(tokenOk, initiatorOk, callback, callback[0] === 'passed' ? null : callback[1], host);
+}
+
+/**
+ * The test of a profile that is not open (one just added in Settings): only its consumer key and
+ * secret can be proven without opening it, by a token from its host. The initiator and the
+ * answers' way back are tested once the admin switches to it.
+ */
+export async function testProfileToken(profile: ProfileSettings, secrets: SecretStore): Promise<ConnectionTestResult> {
+  const connection = await connectToDaraja(profile, { secrets: () => secrets });
+  const client = new DarajaClient(connection.config);
+  const host = client.origin;
+  const later: Step = [
+    'not_checked',
+    'Not checked: switch to this profile and test again to check the initiator and the answers’ way back.',
+  ];
+  try {
+    const token = await client.accessToken();
+    if (token.ok)
+      return build(
+        ['passed', `M-Pesa at ${host} granted a token: it accepted the consumer key and secret.`],
+        later,
+        later,
+        null,
+        host,
+      );
+    const error = token.outcome.error;
+    if (isNetworkFailure(error)) {
+      const message = `Could not reach M-Pesa at ${host}: nothing was checked.`;
+      return build(
+        ['failed', message],
+        ['not_checked', 'Not checked.'],
+        ['not_checked', 'Not checked.'],
+        message,
+        host,
+      );
+    }
+    return build(
+      ['failed', `M-Pesa at ${host} did not grant a token: ${error.message}`],
+      later,
+      later,
+      `Mshahara could not log in to Daraja: ${error.message}`,
+      host,
+    );
+  } finally {
+    await client.close();
+  }
 }

@@ -5,6 +5,7 @@ import { cents, id } from './common';
 import { auditAlarm, floatView } from './money';
 import { runDisplayStatuses, runProgress } from './payroll';
 import { currentProfile } from './setup';
+import { reachabilityView } from './profile-care';
 
 export const contractEvents = {
   'app.notice': z.object({ message: z.string() }),
@@ -24,4 +25,6 @@ export const contractEvents = {
   'profile.changed': z.object({ profile: currentProfile.nullable() }),
   /** The audit log of the open profile was found broken (checked after the profile opens). */
   'audit.alarm': auditAlarm,
+  /** M-Pesa or the relay stopped answering, or answers again: the frame's banner. */
+  'connection.changed': reachabilityView,
 } as const;

@@ -21,6 +21,10 @@ export const methodNameList = [
   'relay.connect',
   'settings.get',
   'settings.update',
+  'profiles.rotateCredentials',
+  'profiles.backup',
+  'profiles.restore',
+  'connection.status',
   'workers.list',
   'workers.add',
   'workers.edit',
@@ -104,6 +108,7 @@ export const eventNameList = [
   'ledger.changed',
   'profile.changed',
   'audit.alarm',
+  'connection.changed',
 ] as const;
 
 const methodSet: ReadonlySet<string> = new Set(methodNameList);

@@ -81,6 +81,10 @@ export const profileView = z.object({
   credentials: credentialHints,
   /** Production moves real money: the screens ask before anything that pays. */
   movesRealMoney: z.boolean(),
+  /** The last change of credentials: proven with M-Pesa, or kept untested; null: none since setup. */
+  credentialCheck: z
+    .object({ at: isoInstant, outcome: z.enum(['verified', 'untested']), changed: z.array(z.string()) })
+    .nullable(),
 });
 export type ProfileView = z.output<typeof profileView>;
 
@@ -103,6 +107,8 @@ const realProfile = {
   stkShortcode: shortcode.optional(),
   credentials: darajaCredentials,
   certificate: certificateInput.default('bundled'),
+  /** false: only add it (Settings → Profiles); the open profile stays open. First start opens it. */
+  open: z.boolean().default(true),
 };
 
 export const appSettings = z.object({
