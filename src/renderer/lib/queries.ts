@@ -129,6 +129,10 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'certificate.load': [['certificate.info']],
   'profiles.select': [['profiles.list']],
   'profiles.create': [['profiles.list']],
+  'profiles.rotateCredentials': [['profiles.list'], ['certificate.info']],
+  'profiles.restore': [['profiles.list']],
+  // A test's answers are evidence for the certificate, and may show M-Pesa back in reach.
+  'setup.testConnection': [['profiles.list'], ['certificate.info'], ['connection.status']],
   'statements.import': [['reconcile.show'], ['reconcile.history'], ['statements.float']],
   'reconcile.tick': [['reconcile.show']],
   'reconcile.tickMatched': [['reconcile.show']],
@@ -235,6 +239,10 @@ export function listenToCore(client: QueryClient): () => void {
       useLedger.getState().refresh();
     }),
     api.subscribe('balance.changed', () => summary.soon()),
+    // M-Pesa or the relay out of reach, or back: the event carries the whole answer.
+    api.subscribe('connection.changed', (status) => {
+      client.setQueryData(contractKey('connection.status', {}), status);
+    }),
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {
