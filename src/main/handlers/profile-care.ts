@@ -39,7 +39,6 @@ export function profileCareHandlers(ctx: ApiContext): Pick<ContractHandlers, Car
         db: c.db,
         profile: c.profile,
         secrets: ctx.secrets,
-        dataRoot: ctx.dataRoot,
         passphrase,
       });
       const fileName = exportFileName(`mshahara-${c.profile.name}-backup`, 'mshbackup');

@@ -1,27 +1,27 @@
 // Backing up a profile and restoring it (docs/architecture.md#profiles-and-the-keychain): one file
 // holding a consistent copy of the profile's database (SQLite's online backup, taken while the
-// profile runs), its profile.json and certificate, a demo's simulator state, and every secret the
-// keychain holds for it (credentials, relay keys, the audit key, each account's TOTP secret),
-// sealed with the admin's passphrase (backup-file.ts). Nothing of it is in clear in the file.
+// profile runs), its profile.json and certificate, and every secret the keychain holds for it
+// (credentials, relay keys, the audit key, each account's TOTP secret), sealed with the admin's
+// passphrase (backup-file.ts). Nothing of it is in clear in the file.
+//
+// A demo's simulator keeps its state in a file it holds exclusively while it runs: it is not in the
+// backup, so a restored demo starts with a fresh simulator (its float and record of payments anew).
 //
 // Restore makes a NEW profile (a name that does not exist yet): it never overwrites a profile, so a
 // wrong file or passphrase cannot lose one. The folder is written under a temporary name and
 // renamed only once the keychain holds every secret, so a failure leaves nothing half-made.
-import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../../shared/errors';
 import type { ProfileDatabase } from '../db';
-import { sqliteBindingPath } from '../db/open';
 import { secretNames, totpSecretName, type SecretName, type SecretStore } from '../secrets/secret-store';
 import { checkPassphrase, openBackup, sealBackup } from './backup-file';
 import { profileSettings, validateProfileName, type ProfileSettings } from './profile';
 import { profileDatabasePath, profileExists, profileFolder, profilesFolder } from './store';
 
 const databaseFile = 'mshahara.sqlite';
-const simulatorFile = 'simulator.sqlite';
 const certificateFile = 'daraja-certificate.cer';
 
 const manifest = z.object({
@@ -30,7 +30,7 @@ const manifest = z.object({
   madeAt: z.string(),
   settings: profileSettings,
   secrets: z.record(z.string(), z.string()),
-  files: z.array(z.object({ name: z.enum([databaseFile, simulatorFile, certificateFile]), size: z.number().int() })),
+  files: z.array(z.object({ name: z.enum([databaseFile, certificateFile]), size: z.number().int() })),
 });
 type Manifest = z.output<typeof manifest>;
 
@@ -48,19 +48,10 @@ function candidateSecrets(db: ProfileDatabase): SecretName[] {
   return [...secretNames, ...accounts.map((a) => totpSecretName(a.id))];
 }
 
-async function copySqlite(source: ProfileDatabase | string, scratch: string, name: string): Promise<Buffer> {
-  const target = join(scratch, name);
-  if (typeof source === 'string') {
-    const nativeBinding = sqliteBindingPath();
-    const db = new Database(source, { readonly: true, ...(nativeBinding === undefined ? {} : { nativeBinding }) });
-    try {
-      await db.backup(target);
-    } finally {
-      db.close();
-    }
-  } else {
-    await source.backup(target);
-  }
+/** A consistent copy of the open database, taken with SQLite's online backup while the profile runs. */
+async function copyDatabase(db: ProfileDatabase, scratch: string): Promise<Buffer> {
+  const target = join(scratch, databaseFile);
+  await db.backup(target);
   return readFileSync(target);
 }
 
@@ -97,20 +88,15 @@ export async function backupProfile(options: {
   db: ProfileDatabase;
   profile: ProfileSettings;
   secrets: SecretStore;
-  dataRoot: string;
   passphrase: string;
 }): Promise<{ file: Buffer; summary: BackupSummary }> {
-  const { db, profile, secrets, dataRoot, passphrase } = options;
+  const { db, profile, secrets, passphrase } = options;
   checkPassphrase(passphrase);
   const scratch = mkdtempSync(join(tmpdir(), 'mshahara-backup-'));
   try {
-    const folder = profileFolder(profile.name, dataRoot);
     const files: Array<{ name: Manifest['files'][number]['name']; bytes: Buffer }> = [
-      { name: databaseFile, bytes: await copySqlite(db, scratch, databaseFile) },
+      { name: databaseFile, bytes: await copyDatabase(db, scratch) },
     ];
-    const simulatorPath = join(folder, simulatorFile);
-    if (profile.kind === 'demo' && existsSync(simulatorPath))
-      files.push({ name: simulatorFile, bytes: await copySqlite(simulatorPath, scratch, simulatorFile) });
     if (typeof profile.certificate === 'object')
       files.push({ name: certificateFile, bytes: readFileSync(profile.certificate.path) });
 

@@ -70,7 +70,8 @@ export async function testConnection(core: ProfileCore, waitMs = connectionTestW
     const error = token.outcome.error;
     if (isNetworkFailure(error)) {
       const message = `Could not reach M-Pesa at ${host}: nothing was checked.`;
-      return build(['failed', message], notChecked, notChecked, message, host);
+      const unreachable: Step = ['not_checked', 'M-Pesa could not be reached.'];
+      return build(['failed', message], unreachable, unreachable, message, host);
     }
     return build(
       ['failed', `M-Pesa at ${host} did not grant a token: ${error.message}`],

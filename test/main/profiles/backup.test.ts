@@ -71,12 +71,12 @@ afterAll(async () => {
 describe('a profile backup', () => {
   it('refuses a short passphrase', async () => {
     await expect(
-      backupProfile({ db: core.db, profile: core.profile, secrets: store, dataRoot, passphrase: 'short' }),
+      backupProfile({ db: core.db, profile: core.profile, secrets: store, passphrase: 'short' }),
     ).rejects.toThrow(/at least 12 characters/);
   });
 
   it('holds every secret of the profile, none of them in clear', async () => {
-    const made = await backupProfile({ db: core.db, profile: core.profile, secrets: store, dataRoot, passphrase });
+    const made = await backupProfile({ db: core.db, profile: core.profile, secrets: store, passphrase });
     backup = made.file;
     expect(made.summary.secrets).toEqual([...Object.keys(secretsOfLab), 'audit-key', totpName].sort());
     const auditKey = (await store.get('lab', 'audit-key')) ?? '';

@@ -143,6 +143,12 @@ export function RotateCredentials({ profile }: { profile: ProfileView }) {
 }
 
 type Backup = MethodOutput<'profiles.backup'>;
+
+function keychainWords(count: number): string {
+  return count === 0
+    ? 'This profile keeps nothing in the keychain.'
+    : `It holds the profile’s ${count} keys and passwords from the keychain, sealed with your passphrase.`;
+}
 type Restored = MethodOutput<'profiles.restore'>;
 
 export function BackupRestore({ onRestored }: { onRestored(): void }) {
@@ -251,7 +257,7 @@ export function BackupRestore({ onRestored }: { onRestored(): void }) {
                 in <Code>{made.path}</Code>
               </>
             )}
-            . It holds {made.secrets.length} keychain entries, sealed.
+            . {keychainWords(made.secrets.length)}
           </Text>
         )}
       </Stack>
@@ -294,8 +300,11 @@ export function BackupRestore({ onRestored }: { onRestored(): void }) {
         </Group>
         {restored && (
           <Text size="sm" c="teal" data-testid="restored">
-            Restored “{restored.from}” as the profile “{restored.profile.name}”, with {restored.secrets.length} keychain
-            entries. Switch to it in the list above when ready.
+            Restored “{restored.from}” as the profile “{restored.profile.name}”.{' '}
+            {restored.secrets.length === 0
+              ? 'It kept nothing in the keychain.'
+              : `Its ${restored.secrets.length} keys and passwords are back in this computer’s keychain.`}{' '}
+            Switch to it in the list above when ready.
           </Text>
         )}
       </Stack>
