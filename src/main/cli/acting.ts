@@ -37,6 +37,8 @@ export const commandMethods = {
   balance: ['balance.refresh'],
   'init --approvals': ['settings.update'],
   'init --update-secrets': ['profiles.updateCredentials'],
+  'profiles backup': ['profiles.backup'],
+  'profiles restore': ['profiles.restore'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ChangingCommand = keyof typeof commandMethods;

@@ -37,6 +37,8 @@ Commands:
   statement float  an account's float statement for a period; export it for Xero or QuickBooks
   reconcile        show, finish or list reconciliations of an account for a period
   audit            check the audit log (verify) or list who did what (list, --export)
+  profiles         back a profile up to one file sealed with a passphrase (backup), or make a
+                   new profile from such a file (restore)
 
 Every command takes --profile <name> (default: demo) and --help. Every command that changes
 anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
@@ -90,6 +92,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/reconcile')).reconcileCommand(rest, io, { secrets });
       case 'audit':
         return await (await import('./commands/audit')).auditCommand(rest, io, { secrets });
+      case 'profiles':
+        return await (await import('./commands/profiles')).profilesCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }
