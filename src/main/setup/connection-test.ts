@@ -171,13 +171,8 @@ export async function testProfileToken(profile: ProfileSettings, secrets: Secret
     const error = token.outcome.error;
     if (isNetworkFailure(error)) {
       const message = `Could not reach M-Pesa at ${host}: nothing was checked.`;
-      return build(
-        ['failed', message],
-        ['not_checked', 'Not checked.'],
-        ['not_checked', 'Not checked.'],
-        message,
-        host,
-      );
+      const unreachable: Step = ['not_checked', 'M-Pesa could not be reached.'];
+      return build(['failed', message], unreachable, unreachable, message, host);
     }
     return build(
       ['failed', `M-Pesa at ${host} did not grant a token: ${error.message}`],
