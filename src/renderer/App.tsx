@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import type { MethodName } from '../shared/contract';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { ReachabilityBanner } from './components/ReachabilityBanner';
 import { Problem } from './components/Problem';
 import { ScreenBoundary } from './components/ScreenBoundary';
 import { call, onCallSettled, onConnectionChange, onSignInNeeded } from './api';
@@ -323,6 +324,7 @@ export function App() {
       </nav>
       <main className="frame-main">
         <ConnectionBanner />
+        <ReachabilityBanner />
         {session.approvalPolicy.singlePerson && (
           <Alert color="orange" variant="light" mb="sm" data-testid="single-person">
             Single person: on this profile the maker of a payroll run approves and sends it alone. An admin chose this;

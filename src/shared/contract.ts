@@ -19,6 +19,7 @@ import { reportMethods } from './contract/reports';
 import { sessionMethods } from './contract/session';
 import { runReviewMethods } from './contract/run-review';
 import { setupMethods } from './contract/setup';
+import { profileCareMethods } from './contract/profile-care';
 import { workerChangeMethods } from './contract/worker-changes';
 import { reversalMethods } from './contract/reversals';
 import { usersMethods } from './contract/users';
@@ -51,6 +52,7 @@ export type Profile = string;
 export const contractMethods = {
   ...sessionMethods,
   ...setupMethods,
+  ...profileCareMethods,
   ...payrollMethods,
   ...workerChangeMethods,
   ...reversalMethods,

@@ -46,6 +46,8 @@ export const commandMethods = {
   'reverse --yes': ['reversals.request'],
   'reversals approve': ['reversals.approve'],
   'reversals recover': ['reversals.resolve'],
+  'profiles backup': ['profiles.backup'],
+  'profiles restore': ['profiles.restore'],
 } as const satisfies Record<string, readonly [MethodName, ...MethodName[]]>;
 
 export type ChangingCommand = keyof typeof commandMethods;

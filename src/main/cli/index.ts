@@ -43,6 +43,8 @@ Commands:
   collect          ask a customer to pay by M-Pesa Express and wait for the receipt
   collections list the payment requests, the money received and what waits
   c2b register     register the profile's C2B URLs so customers' Pay Bill payments arrive
+  profiles         back a profile up to one file sealed with a passphrase (backup), or make a
+                   new profile from such a file (restore)
 
 Every command takes --profile <name> (default: demo) and --help. Every command that changes
 anything takes --user <name>: that person signs in (the password from MSHAHARA_PASSWORD or a
@@ -113,6 +115,8 @@ export async function runCli(argv: string[], io: CliIo = processIo(), deps: CliD
         return await (await import('./commands/collect')).collectionsCommand(rest, io, { secrets });
       case 'c2b':
         return await (await import('./commands/collect')).c2bCommand(rest, io, { secrets });
+      case 'profiles':
+        return await (await import('./commands/profiles')).profilesCommand(rest, io, { secrets });
       default:
         throw new UsageError(`Unknown command "${command}"`, mainHelp);
     }

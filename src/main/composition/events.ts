@@ -72,10 +72,18 @@ export function publishProfileEvents(core: ProfileCore, events: EventHub): () =>
     if (wired && alarm !== null) events.publish('audit.alarm', alarm);
   });
 
+  // M-Pesa or the relay stopped answering, or answers again: the frame's banner.
+  const stopReach =
+    core.reachability?.onChange((unreachable) => events.publish('connection.changed', { unreachable })) ??
+    (() => undefined);
+  // A profile opens reachable as far as anyone knows; a page still showing the last one's banner clears it.
+  events.publish('connection.changed', { unreachable: core.reachability?.unreachable() ?? [] });
+
   return () => {
     wired = false;
     stopProgress();
     stopInbox();
     stopMoneyIn();
+    stopReach();
   };
 }

@@ -16,6 +16,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { startAuditCheck, type AuditCheck } from './audit-check';
 import { attachAuditKey } from './audit-key';
 import { connectToDaraja } from './daraja-connection';
+import { originOf, Reachability } from '../daraja/reachability';
 import { openProfileDatabase } from './profile-database';
 
 export interface ProfileAppOptions {
@@ -68,6 +69,8 @@ export interface ProfileApp {
   simulator: RunningSimulator | undefined;
   /** The check of the audit chain started at open: a broken chain is an alarm to show. */
   audit: AuditCheck;
+  /** Whether M-Pesa and the relay can be reached, as this profile's calls find it. */
+  reachability: Reachability;
   /** Stops the engine (answers on the wire are recorded first), the route, the simulator, then the database. */
   close(): Promise<void>;
 }
@@ -112,8 +115,20 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
     });
     const simulator = connection.simulator;
     if (simulator) cleanups.push(() => simulator.close());
-    const client = new DarajaClient(connection.config, options.client);
-    const source = (await options.source?.(db, profile)) ?? new RelayOrLoopback(db, profile, options.secrets);
+    const reachability = new Reachability();
+    const darajaHost = originOf(connection.config.baseUrl);
+    const client = new DarajaClient(connection.config, {
+      ...options.client,
+      onReach: (reached, reason) => {
+        reachability.report('mpesa', darajaHost, reached, reason);
+        options.client?.onReach?.(reached, reason);
+      },
+    });
+    const source =
+      (await options.source?.(db, profile)) ??
+      new RelayOrLoopback(db, profile, options.secrets, (relayUrl, reached, reason) =>
+        reachability.report('relay', originOf(relayUrl), reached, reason),
+      );
     await source.start();
     cleanups.push(() => source.stop());
     const engine = new PayoutEngine({
@@ -158,7 +173,7 @@ export async function openProfileApp(profileName: string, options: ProfileAppOpt
         },
       );
     }
-    return { profile, db, client, source, engine, moneyIn, simulator, audit, close: closeAll };
+    return { profile, db, client, source, engine, moneyIn, simulator, audit, reachability, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

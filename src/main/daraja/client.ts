@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { formatDarajaTime } from '../../shared/time';
 import { toWholeShillings } from '../../shared/money';
 import { logger } from '../log';
-import { AccessTokens } from './auth';
+import { AccessTokens, type TokenResult } from './auth';
 import { classifyErrorEnvelope, classifyFailure, failed, type CallOutcome } from './classify';
 import { encryptSecurityCredential } from './credential';
 import { DarajaHttp, type HttpOptions } from './http';
@@ -77,6 +77,16 @@ export class DarajaClient {
   /** Token requests made so far by this profile. */
   get tokenRequests(): number {
     return this.tokens.requests;
+  }
+
+  /** Where this profile's Daraja is (scheme, host and port), for messages that name it. */
+  get origin(): string {
+    return this.http.origin;
+  }
+
+  /** Asks for an access token (or reuses the cached one): the connection test's proof of the key and secret. */
+  accessToken(): Promise<TokenResult> {
+    return this.tokens.get();
   }
 
   /** B2C v3: pays `party`. The OriginatorConversationID is the caller's, recorded before this call. */

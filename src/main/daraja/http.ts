@@ -20,6 +20,8 @@ export interface HttpOptions {
   connections?: number;
   /** Largest response body read, in bytes; Daraja answers are a few hundred bytes. */
   maxBodyBytes?: number;
+  /** Told after each request whether the host answered at all (the unreachable banner). */
+  onReach?: (reached: boolean, reason: string | null) => void;
 }
 
 export interface HttpRequest {
@@ -64,8 +66,10 @@ export class DarajaHttp {
   private readonly pool: Pool;
   private readonly timeouts: HttpTimeouts;
   private readonly maxBodyBytes: number;
+  private readonly onReach: HttpOptions['onReach'];
 
   constructor(baseUrl: string, options: HttpOptions = {}) {
+    this.onReach = options.onReach;
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.timeouts = { ...defaultTimeouts, ...options.timeouts };
@@ -92,6 +96,11 @@ export class DarajaHttp {
       const finish = (result: HttpResult): void => {
         if (settled) return;
         settled = true;
+        try {
+          this.onReach?.(result.kind === 'response', result.kind === 'failure' ? result.errorCode : null);
+        } catch {
+          // Telling the banner must never change what the call returns.
+        }
         resolve(result);
       };
       const handler: Dispatcher.DispatchHandler = {

@@ -1,5 +1,6 @@
 // What the contract handlers work with: the profile that is open (its database, Daraja client,
 // callback source and payout engine), where the data folder is, the keychain, and the event hub.
+import type { Reachability } from '../daraja/reachability';
 import type { AppMode, EventName, EventPayload } from '../../shared/contract';
 import type { Caller } from '../../shared/contract/access';
 import type { AuditCheck } from '../composition/audit-check';
@@ -25,6 +26,8 @@ export interface EngineControls {
   readonly held: string | null;
   resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome>;
   onProgress(listener: (progress: EngineProgress) => void): () => void;
+  /** Takes a new send rate and concurrency while running, restarting nothing. */
+  tune(settings: { rate?: number; concurrency?: number }): void;
   /** Resolves once every request on the wire has its answer recorded. */
   stop(): Promise<void>;
 }
@@ -60,6 +63,8 @@ export interface ProfileCore {
   registerDemoCustomers?: ((people: Array<{ phone: string; name: string }>) => void) | undefined;
   /** The check of the audit chain started when the profile opened. */
   audit: AuditCheck;
+  /** Whether M-Pesa and the relay can be reached now (absent in tests that build a core by hand). */
+  reachability?: Reachability | undefined;
   /** The relay this process runs for a demo profile. */
   demoRelay?: { url: string; channel: string } | undefined;
   close(): Promise<void>;

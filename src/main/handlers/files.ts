@@ -9,6 +9,8 @@ import type { ApiContext } from './context';
 export const mimeTypes = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  /** A profile backup, sealed with the admin's passphrase (src/main/profiles/backup-file.ts). */
+  mshbackup: 'application/octet-stream',
 } as const;
 
 /** A file name that sorts by time and never overwrites an earlier export, in Nairobi time as the screens show it. */

@@ -30,6 +30,7 @@ import { workerHandlers } from './workers';
 import { workerChangeHandlers } from './worker-changes';
 import { refundHandlers } from './refunds';
 import { reversalHandlers } from './reversals';
+import { profileCareHandlers } from './profile-care';
 import { currentCaller } from '../transports/call-scope';
 
 export { EventHub, type ApiContext, type ProfileCore, type EngineControls } from './context';
@@ -42,6 +43,7 @@ export function createHandlers(ctx: ApiContext): ContractHandlers {
     ...sessionHandlers(ctx),
     ...profileHandlers(ctx),
     ...setupHandlers(ctx),
+    ...profileCareHandlers(ctx),
     ...workerHandlers(ctx),
     ...workerChangeHandlers(ctx),
     ...reversalHandlers(ctx),

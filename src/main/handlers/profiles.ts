@@ -22,6 +22,7 @@ import type { ApiContext } from './context';
 import { addSampleWorkers } from '../payroll/sample-workers';
 import { countWorkers } from '../payroll/workers';
 import { decodeUpload } from './files';
+import { readCredentialCheck } from '../setup/rotation';
 
 const log = logger('app');
 
@@ -61,6 +62,7 @@ export async function profileView(ctx: ApiContext, profile: ProfileSettings): Pr
     relayUrl: profile.relayUrl,
     credentials: await credentialHints(ctx.secrets, profile),
     movesRealMoney: profile.kind === 'production',
+    credentialCheck: readCredentialCheck(ctx.dataRoot, profile.name),
   };
 }
 
@@ -152,6 +154,8 @@ export function profileHandlers(ctx: ApiContext): Pick<ContractHandlers, Profile
         return profileView(ctx, core.profile);
       }
       const settings = await createRealProfile(ctx, input);
+      // Added from Settings: the profile in use stays open (and everyone stays signed in to it).
+      if (!input.open) return profileView(ctx, settings);
       const core = await ctx.session.select(settings.name);
       announce(core.profile);
       return profileView(ctx, core.profile);

@@ -6,79 +6,27 @@ import { bundledCertificatePath, certificateInfo, loadCertificate, type Certific
 import type { ContractHandlers } from '../transports/dispatch';
 import { lastRelayCallbackAt } from '../callback-sources/inbox/entries';
 import { amountLimits, saveAmountLimits } from '../payroll/amount-limits';
-import { saveProfile, type ProfileSettings } from '../profiles';
+import { loadProfile, saveProfile, type ProfileSettings } from '../profiles';
 import {
   channelPublicKey,
   registerProfileChannel,
   relaySettings,
   saveRegistrationJson,
 } from '../callback-sources/relay-client/setup';
-import { queryBalance } from './balance';
+import { testConnection, testProfileToken } from '../setup/connection-test';
+import { readCredentialCheck, writeCredentialCheck } from '../setup/rotation';
+import { certificateEvidence, certificateStanding } from '../setup/certificate-evidence';
 import type { ApiContext, ProfileCore } from './context';
 import { storeCertificate } from './profiles';
 
-type TestResult = MethodOutput<'setup.testConnection'>;
-type Step = [status: 'passed' | 'failed' | 'skipped', message: string];
-const connectionTestWaitMs = 30_000;
-
-export async function testConnection(core: ProfileCore, waitMs = connectionTestWaitMs): Promise<TestResult> {
-  const answer = await queryBalance(core, 'Mshahara connection test', waitMs);
-  const result = (token: Step, query: Step, callback: Step, failure: string | null): TestResult => ({
-    ok: failure === null,
-    steps: [
-      { step: 'token', status: token[0], message: token[1] },
-      { step: 'balance_query', status: query[0], message: query[1] },
-      { step: 'callback', status: callback[0], message: callback[1] },
-    ],
-    failure,
-  });
-  const tokenOk: Step = ['passed', 'M-Pesa accepted the consumer key and secret.'];
-  switch (answer.kind) {
-    case 'refused': {
-      const message = answer.error.message;
-      if (answer.tokenFailed)
-        return result(
-          ['failed', message],
-          ['skipped', 'Not tried: no login.'],
-          ['skipped', 'Not tried.'],
-          `Mshahara could not log in to Daraja: ${message}`,
-        );
-      return result(
-        tokenOk,
-        ['failed', message],
-        ['skipped', 'Not tried.'],
-        `M-Pesa refused the balance query: ${message}`,
-      );
-    }
-    case 'no_answer': {
-      const noRelay = core.demoRelay === undefined && relaySettings(core.db) === null;
-      const seconds = Math.round(waitMs / 1000);
-      const within = `within ${seconds} second${seconds === 1 ? '' : 's'}`;
-      const message = noRelay
-        ? `M-Pesa took the balance query, but its answer did not reach Mshahara ${within}: this profile has no relay yet, so M-Pesa cannot reach this computer. Set up the relay, then test again.`
-        : `M-Pesa took the balance query, but its answer did not reach Mshahara ${within}. Check the relay address, that the relay is reachable from the internet over HTTPS, and that it is running.`;
-      return result(tokenOk, ['passed', 'M-Pesa accepted the balance query.'], ['failed', message], message);
-    }
-    case 'answered': {
-      const callbackOk: Step = ['passed', `The answer arrived through ${answer.row.source}.`];
-      if (answer.row.applied === 1)
-        return result(tokenOk, ['passed', 'M-Pesa answered with the balance.'], callbackOk, null);
-      const reason = answer.row.reason ?? 'M-Pesa answered without a balance.';
-      return result(tokenOk, ['failed', reason], callbackOk, `M-Pesa did not give the balance: ${reason}`);
-    }
-    default: {
-      const unexpected: never = answer;
-      throw new Error(`Unknown balance answer ${String(unexpected)}`);
-    }
-  }
-}
-
 function certificateView(
+  core: ProfileCore,
   source: CertificateView['source'],
   fileName: string | null,
   info: CertificateInfo,
 ): CertificateView {
   const now = Date.now();
+  const evidence = certificateEvidence(core.db);
   return {
     source,
     fileName,
@@ -88,24 +36,27 @@ function certificateView(
     validFrom: info.validFrom.toISOString(),
     validTo: info.validTo.toISOString(),
     usableNow: info.validFrom.getTime() <= now && now <= info.validTo.getTime(),
+    lastAcceptedAt: evidence.lastAcceptedAt,
+    lastRefusedAt: evidence.lastRefusedAt,
+    standing: certificateStanding(info, evidence, now),
   };
 }
 
 export function profileCertificate(core: ProfileCore): CertificateView {
   const choice = core.profile.certificate;
   if (typeof choice === 'object')
-    return certificateView('file', choice.path.split(/[\\/]/).at(-1) ?? null, loadCertificate(choice.path).info);
+    return certificateView(core, 'file', choice.path.split(/[\\/]/).at(-1) ?? null, loadCertificate(choice.path).info);
   switch (choice) {
     case 'bundled-sandbox':
-      return certificateView(choice, null, loadCertificate(bundledCertificatePath('sandbox')).info);
+      return certificateView(core, choice, null, loadCertificate(bundledCertificatePath('sandbox')).info);
     case 'bundled-production':
-      return certificateView(choice, null, loadCertificate(bundledCertificatePath('production')).info);
+      return certificateView(core, choice, null, loadCertificate(bundledCertificatePath('production')).info);
     case 'simulator': {
       if (core.simulator === undefined)
         throw new ValidationError(
           'This profile uses a simulator that runs elsewhere; its certificate is fetched at each start.',
         );
-      return certificateView('simulator', null, certificateInfo(core.simulator.certificatePem));
+      return certificateView(core, 'simulator', null, certificateInfo(core.simulator.certificatePem));
     }
     default: {
       const unexpected: never = choice;
@@ -178,8 +129,23 @@ export function setupHandlers(ctx: ApiContext): Pick<ContractHandlers, SetupMeth
 
   return {
     'setup.testConnection': async ({ name }) => {
+      const open = ctx.session.current;
+      if (name !== undefined && name !== open?.profile.name) {
+        const profile = loadProfile(name, ctx.dataRoot);
+        // A profile added but not open: its key and secret can be proven without switching to it.
+        if (profile.kind !== 'demo') return testProfileToken(profile, ctx.secrets);
+      }
       const c = name === undefined ? core() : await ctx.session.select(name);
-      return testConnection(c);
+      const result = await testConnection(c);
+      const check = readCredentialCheck(ctx.dataRoot, c.profile.name);
+      // Credentials kept untested become proven once every step passes with them.
+      if (result.ok && check?.outcome === 'untested')
+        writeCredentialCheck(ctx.dataRoot, c.profile.name, {
+          ...check,
+          at: new Date().toISOString(),
+          outcome: 'verified',
+        });
+      return result;
     },
     'certificate.info': () => profileCertificate(core()),
     'certificate.load': async (file) => {
@@ -208,14 +174,19 @@ export function setupHandlers(ctx: ApiContext): Pick<ContractHandlers, SetupMeth
     },
     'settings.get': () => currentSettings(core()),
     'settings.update': async ({ sendRatePerSecond, concurrency, amountLimits: limits }) => {
-      let c = core();
+      const c = core();
       if (limits !== undefined) saveAmountLimits(c.db, limits, ctx.actor);
       if (sendRatePerSecond !== undefined || concurrency !== undefined) {
-        c = await changeProfile({
+        // Saved for the next start and handed to the running engine: reopening the profile here
+        // would restart a demo's simulator and relay (and with them its float) for a tuning change.
+        const profile = {
           ...c.profile,
           ...(sendRatePerSecond === undefined ? {} : { sendRatePerSecond }),
           ...(concurrency === undefined ? {} : { concurrency }),
-        });
+        };
+        saveProfile(profile, ctx.dataRoot);
+        c.engine.tune({ rate: profile.sendRatePerSecond, concurrency: profile.concurrency });
+        c.profile = profile;
       }
       return currentSettings(c);
     },

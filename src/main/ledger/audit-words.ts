@@ -61,6 +61,13 @@ const actionWords: Readonly<Record<string, Words>> = {
   'settings.low_float': () => 'changed the level the float is warned at',
   'settings.approval_policy': () => 'changed who approves payroll runs',
   'settings.amount_limits': () => 'changed the payment amount limits',
+  'profile.credentials_rotated': (f) =>
+    `replaced M-Pesa credentials of profile ${f.entityId ?? ''} (${text(f.details.outcome) === 'untested' ? 'kept untested' : 'tested with M-Pesa'})`,
+  'profile.credentials_kept': (f) =>
+    `tried new M-Pesa credentials for profile ${f.entityId ?? ''}; the old ones were kept`,
+  'profile.backed_up': (f) => `backed up profile ${f.entityId ?? ''} to a file sealed with a passphrase`,
+  'profile.restored': (f) =>
+    `restored profile ${f.entityId ?? ''} from a backup of ${text(f.details.from) ?? 'a profile'}`,
   'worker.added': (f) => `added the worker ${text(f.details.name) ?? number(f).trim()}`,
   'worker.edited': (f) => `edited worker${number(f)}`,
   'worker.phone_change_requested': (f) => `changed the M-Pesa number of worker${number(f)}, for an approver to approve`,

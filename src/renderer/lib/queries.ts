@@ -142,6 +142,10 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'certificate.load': [['certificate.info']],
   'profiles.select': [['profiles.list']],
   'profiles.create': [['profiles.list']],
+  'profiles.rotateCredentials': [['profiles.list'], ['certificate.info']],
+  'profiles.restore': [['profiles.list']],
+  // A test's answers are evidence for the certificate, and may show M-Pesa back in reach.
+  'setup.testConnection': [['profiles.list'], ['certificate.info'], ['connection.status']],
   'statements.import': [['reconcile.show'], ['reconcile.history'], ['statements.float']],
   'reconcile.tick': [['reconcile.show']],
   'reconcile.tickMatched': [['reconcile.show']],
@@ -257,6 +261,10 @@ export function listenToCore(client: QueryClient): () => void {
     }),
     // A customer answered a prompt, a query or a check said so: the requests and money in are read again.
     api.subscribe('collections.changed', () => refresh(['collections.list'], ['collections.detail'])),
+    // M-Pesa or the relay out of reach, or back: the event carries the whole answer.
+    api.subscribe('connection.changed', (status) => {
+      client.setQueryData(contractKey('connection.status', {}), status);
+    }),
     // The audit chain is checked after the profile opens: a break found then is in the summary.
     api.subscribe('audit.alarm', () => refresh(['dashboard.summary'])),
     api.subscribe('ledger.changed', () => {

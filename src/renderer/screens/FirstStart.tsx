@@ -7,7 +7,6 @@ import {
   Container,
   FileInput,
   Group,
-  List,
   PasswordInput,
   SegmentedControl,
   Stack,
@@ -20,8 +19,9 @@ import type { CertificateView, MethodOutput, ProfileView, RelayView } from '../.
 import { call } from '../api';
 import { fieldError, formProblem } from '../components/field-errors';
 import { Problem } from '../components/Problem';
+import { ConnectionTestSteps } from '../components/ConnectionTestSteps';
+import { CertificateStanding } from '../components/CertificateStanding';
 import { RelayConnect } from '../components/RelayConnect';
-import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
 import { useApp } from '../stores/app';
 import { useSession } from '../stores/session';
@@ -106,7 +106,7 @@ export function FirstStart() {
           </Card>
         )}
         {kind !== 'demo' && !created && (
-          <RealProfileForm kind={kind} onCreated={setCreated} setFinishingSetup={setFinishingSetup} />
+          <RealProfileForm key={kind} kind={kind} onCreated={setCreated} setFinishingSetup={setFinishingSetup} />
         )}
         {created && !adminMade && (
           <FirstAdminForm
@@ -142,7 +142,8 @@ function RealProfileForm({
   setFinishingSetup(finishing: boolean): void;
 }) {
   const [fields, setFields] = useState({
-    name: kind,
+    // Production starts empty: a suggested name there would be a guess about real money.
+    name: kind === 'production' ? '' : kind,
     shortcode: '',
     initiatorName: '',
     consumerKey: '',
@@ -320,10 +321,8 @@ function ConnectionCheck({
           {profile.credentials.consumerSecret ?? '—'}.
         </Text>
         <Text fw={600}>Certificate</Text>
-        <Text size="sm">
-          {certificate.subject}, valid <When at={certificate.validFrom} /> to <When at={certificate.validTo} />
-          {certificate.usableNow ? '' : ' — not valid today: payouts would be refused'}
-        </Text>
+        <Text size="sm">{certificate.subject}</Text>
+        <CertificateStanding certificate={certificate} />
         <Text size="sm">
           Fingerprint (SHA-256): <Code data-testid="certificate-fingerprint">{certificate.fingerprintSha256}</Code>
         </Text>
@@ -339,20 +338,7 @@ function ConnectionCheck({
           </Button>
           <Button onClick={onDone}>Open Mshahara</Button>
         </Group>
-        {test && (
-          <List spacing={4} aria-label="Connection test">
-            {test.steps.map((step) => (
-              <List.Item key={step.step}>
-                <Text span fw={600} c={step.status === 'passed' ? 'teal' : step.status === 'failed' ? 'red' : 'dimmed'}>
-                  {step.status === 'passed' ? 'Passed' : step.status === 'failed' ? 'Failed' : 'Skipped'}
-                </Text>{' '}
-                {step.message}
-              </List.Item>
-            ))}
-          </List>
-        )}
-        {test?.failure && <Problem error={new Error(test.failure)} title="The connection does not work yet" />}
-        {test?.ok && <Text c="teal">Everything answered: Mshahara can pay through this profile.</Text>}
+        {test && <ConnectionTestSteps test={test} />}
         <Problem error={error} />
       </Stack>
     </Card>

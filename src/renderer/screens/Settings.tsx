@@ -1,7 +1,7 @@
 // Settings: which profile is in use, the relay, how fast payments are sent, the amount limits,
 // the certificate, and what this Mshahara is; for the admin, the people who sign in and the
 // sign-in and approval policies (settings/).
-import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, FileInput, Group, NumberInput, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import type { AppSettings } from '../../shared/contract';
@@ -13,6 +13,7 @@ import { MoneyInput, readShillings } from '../components/MoneyInput';
 import { showProblem } from '../components/notify';
 import { Problem } from '../components/Problem';
 import { RelayConnect } from '../components/RelayConnect';
+import { CertificateStanding } from '../components/CertificateStanding';
 import { When } from '../components/When';
 import { fileToBase64 } from '../lib/download';
 import { holdsRole, useMe } from '../lib/me';
@@ -20,6 +21,7 @@ import { useContractQuery } from '../lib/queries';
 import { useApp } from '../stores/app';
 import { LowFloatLevel } from './settings/LowFloatLevel';
 import { People } from './settings/People';
+import { Profiles } from './settings/Profiles';
 import { SignInAndApprovals } from './settings/SignInAndApprovals';
 import { PayBillUrls } from './settings/PayBillUrls';
 
@@ -43,73 +45,13 @@ export function Settings() {
       {admin && <People />}
       {admin && <SignInAndApprovals />}
       {admin && <LowFloatLevel />}
-      <Profiles />
+      <Profiles admin={admin} />
       <Sending />
       <Relay />
       {admin && <PayBillUrls />}
       <Certificate />
       <About />
     </Stack>
-  );
-}
-
-function Profiles() {
-  const profiles = useContractQuery('profiles.list', {});
-  const load = useApp((state) => state.load);
-  return (
-    <Card withBorder>
-      <Title order={3} size="h4" mb="xs">
-        Profiles
-      </Title>
-      <Text size="sm" c="dimmed" mb="xs">
-        Each profile has its own database, keychain entries and certificate, so demo, sandbox and production never mix.
-      </Text>
-      <Problem error={profiles.error} />
-      <Table>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Shortcode</Table.Th>
-            <Table.Th>Consumer key</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {profiles.value?.profiles.map((profile) => (
-            <Table.Tr key={profile.name}>
-              <Table.Td>{profile.name}</Table.Td>
-              <Table.Td>
-                <Badge variant="light" color={profile.movesRealMoney ? 'red' : 'gray'}>
-                  {profile.kind}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{profile.shortcode}</Table.Td>
-              <Table.Td>{profile.credentials.consumerKey ?? '—'}</Table.Td>
-              <Table.Td>
-                {profile.current ? (
-                  <Text size="sm" fw={600}>
-                    In use
-                  </Text>
-                ) : (
-                  <Button
-                    size="compact-sm"
-                    variant="light"
-                    onClick={() =>
-                      void attempt(`Switched to ${profile.name}.`, () =>
-                        call('profiles.select', { name: profile.name }),
-                      ).then(() => Promise.all([load(), profiles.reload()]))
-                    }
-                  >
-                    Switch to it
-                  </Button>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Card>
   );
 }
 
@@ -286,10 +228,9 @@ function Certificate() {
       {value && (
         <Stack gap={4}>
           <Text size="sm">
-            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')}), valid{' '}
-            <When at={value.validFrom} /> to <When at={value.validTo} />
-            {value.usableNow ? '' : ' — not valid today'}
+            {value.subject} ({value.source === 'file' ? value.fileName : value.source.replace('-', ' ')})
           </Text>
+          <CertificateStanding certificate={value} />
           <Text size="sm">
             SHA-256 fingerprint <Code>{value.fingerprintSha256}</Code>
           </Text>

@@ -138,6 +138,30 @@ export const methodAccess: { readonly [M in MethodName]: MethodRule } = {
     why: 'A public key, handed to the relay’s operator while the admin sets the relay up.',
   },
   'relay.connect': { access: ['admin'], kind: 'changes', doing: 'Connecting the relay' },
+  'profiles.rotateCredentials': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Rotating M-Pesa credentials',
+    why: 'New keys and passwords are tested with M-Pesa before they replace the old ones; an admin sets the profile up.',
+  },
+  'profiles.backup': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Backing up the profile',
+    why: 'The file holds the profile’s keys and passwords, sealed with the admin’s passphrase.',
+  },
+  'profiles.restore': {
+    access: ['admin'],
+    kind: 'changes',
+    doing: 'Restoring a profile from a backup',
+    why: 'It makes a new profile and puts its keys and passwords in this computer’s keychain.',
+  },
+  'connection.status': {
+    access: 'signed-in',
+    kind: 'reads',
+    doing: 'Seeing whether M-Pesa and the relay can be reached',
+    why: 'Everyone sees the banner: payments wait while M-Pesa cannot be reached.',
+  },
   'settings.get': { access: ['admin', 'auditor'], kind: 'reads', doing: 'Seeing the settings' },
   'settings.update': {
     access: ['admin'],

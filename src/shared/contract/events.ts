@@ -5,6 +5,7 @@ import { cents, id } from './common';
 import { auditAlarm, floatView } from './money';
 import { runDisplayStatuses, runProgress } from './payroll';
 import { currentProfile } from './setup';
+import { reachabilityView } from './profile-care';
 
 export const contractEvents = {
   'app.notice': z.object({ message: z.string() }),
@@ -26,4 +27,6 @@ export const contractEvents = {
   'audit.alarm': auditAlarm,
   /** A payment request moved (the customer answered, a query said so) or a customer's payment was checked. */
   'collections.changed': z.object({ requestId: id.nullable(), inboxId: id.nullable() }),
+  /** M-Pesa or the relay stopped answering, or answers again: the frame's banner. */
+  'connection.changed': reachabilityView,
 } as const;

@@ -21,6 +21,10 @@ export const methodNameList = [
   'relay.connect',
   'settings.get',
   'settings.update',
+  'profiles.rotateCredentials',
+  'profiles.backup',
+  'profiles.restore',
+  'connection.status',
   'workers.list',
   'workers.add',
   'workers.edit',
@@ -131,6 +135,7 @@ export const eventNameList = [
   'profile.changed',
   'audit.alarm',
   'collections.changed',
+  'connection.changed',
 ] as const;
 
 const methodSet: ReadonlySet<string> = new Set(methodNameList);

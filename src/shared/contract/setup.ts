@@ -44,8 +44,17 @@ export const certificateView = z.object({
   fingerprintSha256: z.string(),
   validFrom: isoInstant,
   validTo: isoInstant,
-  /** Expired or not yet valid today: payouts would be refused. */
+  /** Inside its printed dates today. Daraja is known to accept expired Safaricom certificates: no warning by itself. */
   usableNow: z.boolean(),
+  /** The last result that needed the initiator credential and succeeded; null: none yet. */
+  lastAcceptedAt: isoInstant.nullable(),
+  /** The last result where M-Pesa refused the initiator credential (2001); null: never. */
+  lastRefusedAt: isoInstant.nullable(),
+  /**
+   * What is known, from evidence: valid; not yet valid; expired but M-Pesa accepted it since;
+   * expired and not tried yet; refused (the only standing that warns).
+   */
+  standing: z.enum(['valid', 'not_yet_valid', 'expired_accepted', 'expired_untested', 'refused']),
 });
 export type CertificateView = z.output<typeof certificateView>;
 
@@ -72,6 +81,10 @@ export const profileView = z.object({
   credentials: credentialHints,
   /** Production moves real money: the screens ask before anything that pays. */
   movesRealMoney: z.boolean(),
+  /** The last change of credentials: proven with M-Pesa, or kept untested; null: none since setup. */
+  credentialCheck: z
+    .object({ at: isoInstant, outcome: z.enum(['verified', 'untested']), changed: z.array(z.string()) })
+    .nullable(),
 });
 export type ProfileView = z.output<typeof profileView>;
 
@@ -94,6 +107,8 @@ const realProfile = {
   stkShortcode: shortcode.optional(),
   credentials: darajaCredentials,
   certificate: certificateInput.default('bundled'),
+  /** false: only add it (Settings → Profiles); the open profile stays open. First start opens it. */
+  open: z.boolean().default(true),
 };
 
 export const appSettings = z.object({
@@ -154,12 +169,19 @@ export const setupMethods = {
   'setup.testConnection': {
     input: z.object({ name: profileName.optional() }).strict(),
     output: z.object({
+      /** True only when every step passed: each was verified, not assumed. */
       ok: z.boolean(),
-      /** In order: get a token, send a balance query, receive its answer through the relay. */
+      /** The Daraja host the test spoke to (scheme, host and port). */
+      host: z.string(),
+      /**
+       * In order: a token granted (the consumer key and secret), a balance result with ResultCode 0
+       * (the initiator name and password), that result arriving through the profile's own callback
+       * route. not_checked: nothing was learnt either way (never reported as passed).
+       */
       steps: z.array(
         z.object({
           step: z.enum(['token', 'balance_query', 'callback']),
-          status: z.enum(['passed', 'failed', 'skipped']),
+          status: z.enum(['passed', 'failed', 'not_checked']),
           message: z.string(),
         }),
       ),

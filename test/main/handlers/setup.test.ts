@@ -1,13 +1,16 @@
 // Setting a profile up through the contract: credentials to the keychain and back only as hints;
 // the connection test says plainly which step failed (login, balance query, answer's way back).
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay } from '../../../src/relay-server/server';
 import { defaultCredentials, startSimulator, type RunningSimulator } from '../../../src/simulator';
 import { openCore } from '../../../src/main/handlers';
-import { testConnection } from '../../../src/main/handlers/setup';
+import { testConnection } from '../../../src/main/setup/connection-test';
+import { certificateEvidence, certificateStanding } from '../../../src/main/setup/certificate-evidence';
+import { certificateInfo } from '../../../src/main/daraja/certificate';
 import { createProfile } from '../../../src/main/profiles';
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store';
 import { testApi, type TestApi } from './helpers';
@@ -80,6 +83,8 @@ describe('a sandbox profile through the contract', () => {
   it('shows the bundled sandbox certificate with its fingerprint, and loads another', async () => {
     const bundled = await t.call('certificate.info', {});
     expect(bundled).toMatchObject({ source: 'bundled-sandbox', fileName: null });
+    // Expired in 2016, yet Daraja accepts it: no evidence either way yet, so no warning.
+    expect(bundled).toMatchObject({ usableNow: false, standing: 'expired_untested', lastRefusedAt: null });
     expect(bundled.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     await expect(
       t.call('certificate.load', {
@@ -169,19 +174,60 @@ describe('setup.testConnection', () => {
     await rm(dataRoot, { recursive: true, force: true });
   });
 
-  async function labCore(consumerSecret: string) {
+  async function labCore(consumerSecret: string, initiatorPassword = defaultCredentials.initiatorPassword) {
     const secrets = new MemorySecretStore();
     await secrets.set('lab', 'consumer-key', defaultCredentials.consumerKey);
     await secrets.set('lab', 'consumer-secret', consumerSecret);
-    await secrets.set('lab', 'initiator-password', defaultCredentials.initiatorPassword);
+    await secrets.set('lab', 'initiator-password', initiatorPassword);
     return openCore('lab', { dataRoot, secrets });
   }
+
+  it('says nothing was checked when M-Pesa cannot be reached, never that the keys passed', async () => {
+    // A port nobody listens on: the same as no network, or a host that does not answer.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const root = await mkdtemp(join(tmpdir(), 'mshahara-unreachable-'));
+    createProfile(
+      {
+        name: 'nowhere',
+        kind: 'custom',
+        baseUrl: `http://127.0.0.1:${port}`,
+        shortcode: '600000',
+        initiatorName: 'madeup',
+        certificate: 'bundled-sandbox',
+      },
+      root,
+    );
+    const secrets = new MemorySecretStore();
+    await secrets.set('nowhere', 'consumer-key', 'made-up-key');
+    await secrets.set('nowhere', 'consumer-secret', 'made-up-secret');
+    await secrets.set('nowhere', 'initiator-password', 'made-up-password');
+    const core = await openCore('nowhere', { dataRoot: root, secrets });
+    try {
+      const result = await testConnection(core, 1_000);
+      expect(result.ok).toBe(false);
+      expect(result.host).toBe(`http://127.0.0.1:${port}`);
+      expect(result.steps.map((s) => s.status)).toEqual(['failed', 'not_checked', 'not_checked']);
+      expect(result.failure).toBe(`Could not reach M-Pesa at http://127.0.0.1:${port}: nothing was checked.`);
+      expect(JSON.stringify(result)).not.toMatch(/accepted|passed/i);
+    } finally {
+      await core.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 
   it('passes every step when login, query and answer all work', async () => {
     const core = await labCore(defaultCredentials.consumerSecret);
     try {
       const result = await testConnection(core, 5_000);
       expect(result).toMatchObject({ ok: true, failure: null });
+      // The answer that proved the initiator is also the certificate's evidence.
+      const evidence = certificateEvidence(core.db);
+      expect(evidence).toMatchObject({ lastRefusedAt: null });
+      expect(evidence.lastAcceptedAt).not.toBeNull();
+      expect(certificateStanding(certificateInfo(simulator.certificatePem), evidence)).toBe('valid');
       expect(result.steps.map((s) => [s.step, s.status])).toEqual([
         ['token', 'passed'],
         ['balance_query', 'passed'],
@@ -197,7 +243,7 @@ describe('setup.testConnection', () => {
     try {
       const result = await testConnection(core, 5_000);
       expect(result.ok).toBe(false);
-      expect(result.steps.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped']);
+      expect(result.steps.map((s) => s.status)).toEqual(['failed', 'not_checked', 'not_checked']);
       expect(result.failure).toMatch(/^Mshahara could not log in to Daraja: .*consumer key and secret/);
     } finally {
       await core.close();
@@ -209,10 +255,31 @@ describe('setup.testConnection', () => {
     simulator.setFaults({ dropCallback: 1 });
     try {
       const result = await testConnection(core, 1_000);
-      expect(result.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'failed']);
+      // Without its answer nothing speaks for the initiator name and password.
+      expect(result.steps.map((s) => s.status)).toEqual(['passed', 'not_checked', 'failed']);
       expect(result.failure).toMatch(/did not reach Mshahara within 1 second: this profile has no relay yet/);
     } finally {
       simulator.setFaults({ dropCallback: 0 });
+      await core.close();
+    }
+  });
+
+  it('says the initiator was refused when the balance result is 2001, though the token was granted', async () => {
+    const core = await labCore(defaultCredentials.consumerSecret, 'not-the-initiator-password');
+    try {
+      const result = await testConnection(core, 5_000);
+      expect(result.ok).toBe(false);
+      expect(result.steps.map((s) => [s.step, s.status])).toEqual([
+        ['token', 'passed'],
+        ['balance_query', 'failed'],
+        ['callback', 'passed'],
+      ]);
+      expect(result.failure).toMatch(/refused the initiator name or password \(2001/);
+      // Only now, on evidence, does the certificate's standing warn.
+      const evidence = certificateEvidence(core.db);
+      expect(evidence.lastRefusedAt).not.toBeNull();
+      expect(certificateStanding(certificateInfo(simulator.certificatePem), evidence)).toBe('refused');
+    } finally {
       await core.close();
     }
   });

@@ -301,6 +301,8 @@ export class FakeBridge implements MshaharaBridge {
     };
     return {
       'session.current': () => this.session,
+      // M-Pesa and the relay answer, as far as the fake core knows (the frame's banner asks).
+      'connection.status': () => ({ unreachable: [] }),
       'session.signOut': () => (this.session = { ...this.session, signedIn: null }),
       'session.lock': () => (this.session = { ...this.session, signedIn: null }),
       ...peopleHandlers(data),

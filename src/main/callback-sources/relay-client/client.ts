@@ -32,6 +32,8 @@ export interface RelayClientOptions {
   batchSize?: number;
   /** Pause after a failed pull: full-jitter exponential backoff. */
   retry?: BackoffPolicy;
+  /** Told after each pull whether the relay answered (the unreachable banner). */
+  onReach?: (reached: boolean, reason: string | null) => void;
 }
 
 /** What the settings screen shows about the relay connection. */
@@ -145,6 +147,7 @@ export class RelayClient implements CallbackSource {
         failures = 0;
         this.#stats.state = 'connected';
         this.#stats.lastError = null;
+        this.#options.onReach?.(true, null);
         this.#store(batch);
       } catch (error) {
         if (signal.aborted) break;
@@ -152,6 +155,7 @@ export class RelayClient implements CallbackSource {
         this.#stats.failedPulls += 1;
         this.#stats.state = 'retrying';
         this.#stats.lastError = describe(error);
+        this.#options.onReach?.(false, this.#stats.lastError);
         const delayMs = backoff(failures - 1, this.#options.retry ?? defaultRelayRetry);
         log.warn(
           { channel: this.#options.channel, failures, delayMs, reason: this.#stats.lastError },

@@ -22,6 +22,8 @@ export class RelayOrLoopback implements CallbackSource {
     private readonly profile: ProfileSettings,
     /** Asked only when a relay is set up: a profile on loopback never needs the keychain. */
     private readonly secrets: () => SecretStore,
+    /** Told after each pull whether the relay answered (the unreachable banner). */
+    private readonly onReach?: (relayUrl: string, reached: boolean, reason: string | null) => void,
   ) {}
 
   /** 'relay' or 'loopback', once started. */
@@ -34,10 +36,21 @@ export class RelayOrLoopback implements CallbackSource {
     const inner =
       relaySettings(this.db) === null
         ? new LoopbackReceiver(this.db, this.profile.callbackPort === null ? {} : { port: this.profile.callbackPort })
-        : await relayClientFor(this.db, this.secrets(), this.profile.name);
+        : await this.#relayClient();
     await inner.start();
     this.#inner = inner;
     this.#unsubscribe = inner.onStored((ids) => this.#listeners.emit(ids));
+  }
+
+  #relayClient(): Promise<CallbackSource> {
+    const report = this.onReach;
+    const relayUrl = relaySettings(this.db)?.relayUrl ?? '';
+    return relayClientFor(
+      this.db,
+      this.secrets(),
+      this.profile.name,
+      report === undefined ? {} : { onReach: (reached, reason) => report(relayUrl, reached, reason) },
+    );
   }
 
   async stop(): Promise<void> {

@@ -120,7 +120,7 @@ export async function relayClientFor(
   db: ProfileDatabase,
   secrets: SecretStore,
   profile: Profile,
-  tuning: Pick<RelayClientOptions, 'waitSeconds' | 'batchSize' | 'retry'> = {},
+  tuning: Pick<RelayClientOptions, 'waitSeconds' | 'batchSize' | 'retry' | 'onReach'> = {},
 ): Promise<RelayClient> {
   const settings = relaySettings(db);
   if (!settings) throw new NotFoundError('No relay is set up for this profile.');

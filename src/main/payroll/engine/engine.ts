@@ -94,7 +94,7 @@ export class PayoutEngine {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #sendRate: SendRate;
-  readonly #options: PayoutEngineOptions;
+  #options: PayoutEngineOptions;
   readonly #retryBackoff: BackoffPolicy;
   /** Attempts whose request is on the wire (payment or status query). */
   readonly #sending = new Set<number>();
@@ -169,6 +169,26 @@ export class PayoutEngine {
     });
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
       throw new RangeError('concurrency must be a positive integer');
+  }
+
+  /**
+   * Takes a new send rate and concurrency while running: the next send obeys them, and nothing on
+   * the wire, in the database or in the simulator is restarted (a save of the sending settings is
+   * not a restart of the profile).
+   */
+  tune(settings: { rate?: number; concurrency?: number }): void {
+    if (settings.concurrency !== undefined) {
+      if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1)
+        throw new RangeError('concurrency must be a positive integer');
+      this.#options = { ...this.#options, concurrency: settings.concurrency };
+    }
+    if (settings.rate !== undefined) this.#sendRate.reconfigure(settings.rate);
+    this.#poke();
+  }
+
+  /** The concurrency in force now: how many payments may await M-Pesa's answer at once. */
+  get concurrency(): number {
+    return this.#options.concurrency;
   }
 
   /** The send rate in force now (requests per second), after AIMD. */

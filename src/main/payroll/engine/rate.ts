@@ -22,7 +22,7 @@ export interface SendRateOptions {
 }
 
 export class SendRate {
-  readonly configured: number;
+  configured: number;
   #rate: number;
   #tokens: number;
   #refilledAt: number;
@@ -70,6 +70,18 @@ export class SendRate {
     this.#refill();
     if (this.#tokens >= 1) return 0;
     return Math.max(1, Math.ceil(((1 - this.#tokens) / this.#rate) * 1000));
+  }
+
+  /**
+   * A new configured rate, taken at once: a cut below it stays (AIMD climbs back to it), a rate
+   * above the new one comes down to it. Nothing already sent is touched.
+   */
+  reconfigure(ratePerSecond: number): void {
+    if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
+    this.#refill();
+    this.configured = ratePerSecond;
+    this.#rate = Math.min(this.#rate, ratePerSecond);
+    this.#tokens = Math.min(this.#tokens, this.#capacity);
   }
 
   /** Multiplicative decrease; answers from one burst count once (one cut per 500 ms). */

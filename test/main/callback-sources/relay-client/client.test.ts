@@ -10,6 +10,7 @@ import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../../s
 import { relayCursor } from '../../../../src/main/callback-sources/inbox/store';
 import { RelayClient, type RelayClientOptions } from '../../../../src/main/callback-sources/relay-client/client';
 import { startRelay } from '../../../../src/relay-server/server';
+import { originOf, Reachability } from '../../../../src/main/daraja/reachability';
 import {
   b2cResultBody,
   postCallback,
@@ -299,6 +300,23 @@ describe('RelayClient', () => {
     await told;
     expect(inbox()).toHaveLength(10);
     expect(client.stats().state).toBe('connected');
+  });
+
+  it('tells the unreachable banner while pulls fail, and clears it once the relay answers', async () => {
+    const reachability = new Reachability();
+    const report = (reached: boolean, reason: string | null) =>
+      reachability.report('relay', originOf(proxy.url), reached, reason);
+    proxy.down = true;
+    const client = newClient({ onReach: report });
+    await client.start();
+    await proxy.waitFor(() => proxy.seen.length >= 2);
+    expect(reachability.unreachable()).toEqual([
+      expect.objectContaining({ target: 'relay', host: originOf(proxy.url), reason: expect.stringContaining('503') }),
+    ]);
+    const back = new Promise<void>((resolve) => reachability.onChange((down) => down.length === 0 && resolve()));
+    proxy.down = false;
+    await back;
+    expect(reachability.unreachable()).toEqual([]);
   });
 
   it('stores nothing with a wrong pull token and says the token was refused', async () => {
