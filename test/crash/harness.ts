@@ -113,7 +113,7 @@ export interface DatabaseFacts {
   relayCursor: string | null;
 }
 
-interface Life {
+export interface Life {
   child: ChildProcess;
   stderr: string;
   stdout: string;
@@ -122,7 +122,7 @@ interface Life {
   paying: Promise<void>;
 }
 
-function startLife(args: string[], dataDir: string, env: Record<string, string> = {}): Life {
+export function startLife(args: string[], dataDir: string, env: Record<string, string> = {}): Life {
   const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, ...args], {
     cwd: repositoryRoot,
     env: {
