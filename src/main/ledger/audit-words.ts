@@ -136,6 +136,8 @@ const actionWords: Readonly<Record<string, Words>> = {
     `M-Pesa said ${text(f.details.original) ?? 'the payment'} was already reversed (reversal${number(f)})`,
   'reversal.receipt_found': (f) => `found the receipt of reversal${number(f)}${receiptOf(f)}`,
   'reversal.failed': (f) => `reversal${number(f)} failed (${text(f.details.resultCode) ?? 'no code'})`,
+  'reversal.send_refused': (f) =>
+    `M-Pesa refused one send of reversal${number(f)} (${text(f.details.resultCode) ?? 'no code'}); a person decides`,
   'reversal.resolved': (f) => `settled reversal${number(f)} by hand`,
   'reversal.portal_recorded': (f) =>
     `recorded a reversal made on the M-Pesa portal${receiptOf(f)} of ${text(f.details.original) ?? 'a payment'}`,

@@ -182,6 +182,39 @@ function succeed(
   });
 }
 
+/** A refusal of one of several sends: the reversal waits for a person, never failed on it alone. */
+function noteSendRefused(
+  db: ProfileDatabase,
+  reversal: Reversal,
+  code: string,
+  words: string,
+  inboxId: number,
+  nowIso: string,
+): void {
+  const why = `M-Pesa refused one of the ${reversal.sends} sends (${code}: ${words}). An earlier send may have reversed it: check the M-Pesa statement for a reversal of ${reversal.originalReceipt} before deciding.`;
+  // Its outcome is unknown: no send is in flight that Mshahara still waits for on its own.
+  moveReversal(db, reversal.id, 'unknown', nowIso, {
+    resultCode: code,
+    resultDesc: words,
+    needsAttention: true,
+    attentionReason: why,
+  });
+  markReversalAttention(db, reversal.id, why, nowIso);
+  markInbox(
+    db,
+    inboxId,
+    { applied: true, reason: `Reversal #${reversal.id}: one of its sends was refused (${code}); a person decides` },
+    nowIso,
+  );
+  appendAudit(db, {
+    actor: 'system',
+    action: 'reversal.send_refused',
+    entity: 'reversal',
+    entityId: reversal.id,
+    details: { original: reversal.originalReceipt, resultCode: code, inboxId },
+  });
+}
+
 /** Applies a reversal's Result callback. */
 export function applyReversalResult(
   db: ProfileDatabase,
@@ -293,9 +326,10 @@ export function applyReversalResult(
         );
         return { kind: 'reversal-copy', reversalId: reversal.id };
       }
-      if (code === 'R000001') {
-        // Already reversed: by this request's earlier send, or on the portal. Counted once; the
-        // reversal's own receipt is found on the statement (or in a late result).
+      if (code === 'R000001' || code === '0') {
+        // Already reversed: by this request's earlier send, or on the portal. Or reversed now, by a
+        // Result that names no receipt (REFERENCE §5: ResultParameters may be missing). Counted
+        // once; the reversal's own receipt is found on the statement (or in a late result).
         moveReversal(db, reversal.id, 'succeeded', nowIso, {
           resultCode: code,
           resultDesc: event.resultDesc,
@@ -310,7 +344,7 @@ export function applyReversalResult(
             originalId: reversal.transactionId,
             reversalTransactionId: null,
             reversalId: reversal.id,
-            via: 'already_reversed',
+            via: code === '0' ? 'api' : 'already_reversed',
           },
           nowIso,
         );
@@ -319,7 +353,10 @@ export function applyReversalResult(
           inboxId,
           {
             applied: true,
-            reason: `Reversal #${reversal.id}: M-Pesa says ${reversal.originalReceipt} was already reversed`,
+            reason:
+              code === '0'
+                ? `Reversal #${reversal.id}: M-Pesa reversed ${reversal.originalReceipt} and named no receipt; it is found on the statement`
+                : `Reversal #${reversal.id}: M-Pesa says ${reversal.originalReceipt} was already reversed`,
           },
           nowIso,
         );
@@ -333,6 +370,13 @@ export function applyReversalResult(
         return { kind: 'reversal-settled', reversalId: reversal.id };
       }
       const words = reversalResultWords(code, event.resultDesc);
+      if (reversal.sends > 1) {
+        // One send's refusal says nothing of the others: an earlier send whose answer was lost may
+        // have reversed it (the Utility account short, say, because it did). Calling the reversal
+        // failed would free the payment for a refund or a new reversal; a person decides.
+        noteSendRefused(db, reversal, code, words, inboxId, nowIso);
+        return { kind: 'reversal-settled', reversalId: reversal.id };
+      }
       moveReversal(db, reversal.id, 'failed', nowIso, {
         resultCode: code,
         resultDesc: event.resultDesc,
@@ -399,8 +443,11 @@ export function applyReversalStatusAnswer(
   nowIso: string,
 ): boolean {
   const reversal = reversalById(db, reversalId);
-  if (reversal === null || !inFlightStates.includes(reversal.state)) return false;
+  // A "Completed" that comes after a person recorded it as not reversed is still money that moved
+  // (as a late Result is: succeed() puts it on the work list); only a succeeded reversal has it.
+  if (reversal === null || (!inFlightStates.includes(reversal.state) && reversal.state !== 'failed')) return false;
   if (!answerSaysCompleted(answer) || answer.receipt === null) return false;
+  if (answer.receipt === reversal.originalReceipt) return false;
   if (findByReceipt(db, answer.receipt) !== undefined && reversedOriginal(db, reversal.transactionId) !== null)
     return false;
   succeed(

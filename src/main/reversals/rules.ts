@@ -14,6 +14,23 @@ export const portalRouteWords =
   'or ask Safaricom; when the statement shows it, Mshahara records it here.';
 
 /**
+ * The ledger row and every row it corrects, back to the first: one payment, however often it was
+ * corrected. Reversals and refunds are held across the whole line, so a correction is not a way
+ * round them.
+ */
+export function paymentRowIds(db: ProfileDatabase, transactionId: number): number[] {
+  const rows = db
+    .prepare(
+      `WITH RECURSIVE line(id, corrects_id) AS (
+         SELECT id, corrects_id FROM transactions WHERE id = ?
+         UNION SELECT t.id, t.corrects_id FROM transactions t JOIN line ON t.id = line.corrects_id
+       ) SELECT id FROM line`,
+    )
+    .all(transactionId) as Array<{ id: number }>;
+  return rows.map((row) => row.id);
+}
+
+/**
  * A refund open or paid on the same receipt holds a reversal: the money would go back twice. A
  * refund failed, declined or cancelled holds nothing (src/main/refunds/: those free the amount).
  */
@@ -58,19 +75,20 @@ export function reversalRefusal(db: ProfileDatabase, t: LedgerTransaction): { co
         message: `Ledger entry #${t.id} was corrected by #${corrected.id}; reverse from that one.`,
       };
   }
-  const done = reversedOriginal(db, t.id);
+  const line = paymentRowIds(db, t.id);
+  const done = line.map((id) => reversedOriginal(db, id)).find((found) => found !== null) ?? null;
   if (done !== null)
     return {
       code: 'already_reversed',
       message: `Payment ${receipt} was already reversed; it cannot be reversed twice.`,
     };
-  const open = liveReversalOf(db, t.id);
+  const open = line.map((id) => liveReversalOf(db, id)).find((found) => found !== null) ?? null;
   if (open !== null)
     return {
       code: 'reversal_open',
       message: `A reversal of ${receipt} was already asked for (reversal #${open.id}); it must be settled first.`,
     };
-  const refund = refundsHoldReversal(db, t.id);
+  const refund = line.map((id) => refundsHoldReversal(db, id)).find((found) => found !== null) ?? null;
   if (refund !== null) return { code: 'refund_open', message: refund };
   return null;
 }

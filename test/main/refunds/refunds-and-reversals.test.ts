@@ -3,6 +3,7 @@
 // other way (the portal, "already reversed") holds refunds too.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type ProfileDatabase } from '../../../src/main/db';
+import { correctTransaction } from '../../../src/main/ledger/transactions';
 import { declineRefund, requestRefund } from '../../../src/main/refunds/refunds';
 import { declineReversal, requestReversal } from '../../../src/main/reversals/requests';
 import { recordReversedOriginal } from '../../../src/main/reversals/store';
@@ -81,5 +82,32 @@ describe('a refund and a reversal of the same payment', () => {
     )();
     expect(refusalOf(ask).message).toMatch(/was reversed/);
     expect(db.prepare('SELECT count(*) AS n FROM refunds').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('a corrected payment', () => {
+  it('is one payment with its correction: a refund of the original holds a reversal of the correction', () => {
+    const payment = stkPayment();
+    requestRefund(
+      db,
+      { receipt: payment.receipt, amountCents: 2500_00, reason: 'Order cancelled', phone: null },
+      asAdmin(),
+    );
+    const correction = correctTransaction(
+      db,
+      payment.id,
+      { partyName: 'JOHN KAMAU' },
+      'The name as on the statement',
+      'chebet',
+    );
+    const refused = refusalOf(() =>
+      requestReversal(
+        db,
+        { transactionId: correction.id, reason: 'Paid twice' },
+        { accountId: people.admin.accountId },
+      ),
+    );
+    expect(refused.message).toMatch(/Refund #1 of this payment is open/);
+    expect(db.prepare('SELECT count(*) AS n FROM reversals').get()).toEqual({ n: 0 });
   });
 });
