@@ -5,7 +5,7 @@
 // amount, to this business; flagged when M-Pesa contradicts it; left for a person otherwise.
 import { NotFoundError } from '../../shared/errors';
 import { formatKesWithCurrency, type Cents } from '../../shared/money';
-import type { Msisdn } from '../../shared/phone';
+
 import { parseCallback } from '../daraja/callbacks';
 import type { C2bConfirmationEvent } from '../daraja/callbacks/events';
 import type { ProfileDatabase } from '../db';
@@ -245,7 +245,6 @@ export function settleReceivedCheck(
       'party_mismatch',
       `M-Pesa says this payment went to ${answer.creditPartyName ?? 'nobody named'}, not to this business: nothing was recorded`,
     );
-  const plain = event.msisdnKind === 'plain' && /^254[17]\d{8}$/.test(event.msisdn) ? (event.msisdn as Msisdn) : null;
   const confirmationName = [event.firstName, event.middleName, event.lastName]
     .filter((part) => part !== null && part !== '')
     .join(' ');
@@ -257,8 +256,10 @@ export function settleReceivedCheck(
       kind: 'c2b_payment',
       source: 'c2b_confirmation',
       amountCents: check.amountCents,
-      phone: plain ?? phoneIn(answer.debitPartyName),
-      partyName: confirmationName === '' ? nameIn(answer.debitPartyName) : confirmationName,
+      // The payer's number only as M-Pesa's answer gives it: a claim's clear number is the claim's
+      // word (real v1/v2 confirmations mask or hash it), and a refund pays the number recorded here.
+      phone: phoneIn(answer.debitPartyName),
+      partyName: nameIn(answer.debitPartyName) ?? (confirmationName === '' ? null : confirmationName),
       partyDisplay: answer.debitPartyName ?? event.msisdn,
       accountReference: event.billRef,
       inboxId,

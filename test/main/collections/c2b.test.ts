@@ -152,4 +152,23 @@ describe('forged C2B confirmations', () => {
     expect(entries[2]?.reason).toMatch(/says KES 20,000.00, M-Pesa says KES 200.00: nothing was recorded/);
     expect(receivedRows(h.db)).toEqual([expect.objectContaining({ receipt: real, amount_cents: 200_00 })]);
   });
+
+  it('records the payer M-Pesa names, never a clear number a confirmation claims', async () => {
+    h = await moneyInHarness({ customers: [customer], registerC2b: false });
+    const shortcode = h.sim.credentials.shortcode;
+    const real = await h.customerPays(customer.msisdn, 300);
+    await eventually(() => (h!.sim.collections().some((c) => c.receipt === real) ? true : undefined));
+    // Someone who learned the receipt and amount posts the confirmation first, with their own number.
+    await postCallback(h, 'c2b-confirmation', {
+      ...confirmation(real, '300.00', shortcode),
+      MSISDN: '254722000999',
+      FirstName: 'MALLORY',
+      LastName: '',
+    });
+    await h.engine.start();
+    h.worker.start();
+    const row = await eventually(() => receivedRows(h!.db)[0]);
+    expect(row).toMatchObject({ receipt: real, amount_cents: 300_00, phone: customer.msisdn });
+    expect(JSON.stringify(receivedRows(h.db))).not.toContain('254722000999');
+  });
 });
