@@ -1,6 +1,6 @@
 // A refund in real Chromium against `npm run start:browser`: a customer pays the demo's Pay Bill
 // through the simulator's C2B (the number masked as M-Pesa v2 shows it); the admin opens the
-// payment in the ledger and asks for part of it back, typing the customer's number; the approver
+// payment in the ledger and asks for part of it back, to the payer M-Pesa named; the approver
 // approves it on the Refunds screen, which sends it, and the list shows it paid without a reload;
 // M-Pesa's side shows the customer refunded once; the ledger links the refund and the payment.
 import { mkdir } from 'node:fs/promises';
@@ -109,8 +109,9 @@ describe('a refund, in Chromium', () => {
     const detail = page.getByTestId('ledger-detail');
     await detail.getByText('2547 ***** 149').first().waitFor();
 
-    // The admin asks for KES 1,000 back; M-Pesa masked the number, so she types it.
-    await refunds.askFromLedgerRow('1,000', 'Charged twice for invoice INV-1042', '0708 374 149');
+    // The admin asks for KES 1,000 back. The confirmation masked the number, but the ledger row
+    // holds the payer M-Pesa named when it confirmed the payment, so the refund goes there.
+    await refunds.askFromLedgerRow('1,000', 'Charged twice for invoice INV-1042');
     await shot('1-ask');
     await refunds.submitAsk();
     await detail.getByText('Waiting for approval').waitFor();

@@ -42,9 +42,9 @@ describe('command line', () => {
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/pay\s+pay everyone in a payroll file/);
     expect((await run([])).code).toBe(2);
-    const unknown = await run(['refund']);
+    const unknown = await run(['payout']);
     expect(unknown).toMatchObject({ code: 2 });
-    expect(unknown.err).toContain('Unknown command "refund"');
+    expect(unknown.err).toContain('Unknown command "payout"');
     const badFlag = await run(['pay', 'x.csv', '--colour']);
     expect(badFlag.code).toBe(2);
     expect(badFlag.err).toMatch(/Unknown option '--colour'[\s\S]*Usage: npm run cli -- pay/);
