@@ -102,8 +102,11 @@ export interface RunningSimulator {
   stats(): SimulatorStats;
   /** Ground truth: every reversal M-Pesa made in this process (over the API or on the portal), in order. */
   reversals(): ReversalRecord[];
-  /** A person at the business reverses a B2C payment on the M-Pesa Org portal; null when there is none to reverse. */
-  reverseOnPortal(paymentReceipt: string): ReversalRecord | null;
+  /**
+   * A person at the business reverses a B2C payment on the M-Pesa Org portal; null when there is
+   * none to reverse. `reasonType` is what Transaction Status names it (default 'Reversal').
+   */
+  reverseOnPortal(paymentReceipt: string, reasonType?: string): ReversalRecord | null;
   /** Collections (C2B and STK) as M-Pesa keeps them, by receipt. */
   collection(receipt: string): Collection | null;
   /** Adds registered customers (12-digit MSISDN and name). */
@@ -231,7 +234,7 @@ async function start(options: SimulatorOptions, store: SimulatorStore | null): P
     originatorIds: () => model.claimedOriginatorIds(),
     pendingPayments: () => model.pending().length,
     reversals: () => model.reversals(),
-    reverseOnPortal: (receipt) => model.reverseOnPortal(receipt, ctx.now()),
+    reverseOnPortal: (receipt, reasonType) => model.reverseOnPortal(receipt, ctx.now(), reasonType),
     collection: (receipt) => {
       const found = model.findCollection(receipt);
       return found === null ? null : { ...found };

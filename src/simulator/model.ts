@@ -60,6 +60,11 @@ export interface ReversalRecord {
   originatorConversationId: string | null;
   /** The original was money in (a collection) or out (a B2C payment, reversed on the portal). */
   original: 'collection' | 'payment';
+  /**
+   * The ReasonType Transaction Status gives it. Daraja documents none for a reversal (REFERENCE
+   * §4, §15), so a portal reversal may be given another: 'Reversal' unless a test says otherwise.
+   */
+  reasonType?: string;
 }
 
 export type PaymentOutcome =
@@ -372,7 +377,7 @@ export class OrganisationModel {
    * Utility account, and the statement shows it linked to the payment. Null when there is no such
    * payment or it was reversed already.
    */
-  reverseOnPortal(paymentReceipt: string, at: Date): ReversalRecord | null {
+  reverseOnPortal(paymentReceipt: string, at: Date, reasonType?: string): ReversalRecord | null {
     const payment = this.paymentsByReceipt.get(paymentReceipt);
     if (payment === undefined) return null;
     if (this.reversalRecords.some((r) => r.originalReceipt === paymentReceipt)) return null;
@@ -384,6 +389,7 @@ export class OrganisationModel {
       at,
       originatorConversationId: null,
       original: 'payment',
+      ...(reasonType === undefined ? {} : { reasonType }),
     };
     this.atomically(() => {
       this.balances.utilityCents += payment.amountCents;

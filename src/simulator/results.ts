@@ -171,7 +171,7 @@ export function reversalStatusParameters(
     { Key: 'DebitAccountType', Value: toCustomer ? 'Utility Account' : 'MMF Account For Customer' },
     { Key: 'DebitPartyCharges', Value: '' },
     { Key: 'TransactionReason' },
-    { Key: 'ReasonType', Value: 'Reversal' },
+    { Key: 'ReasonType', Value: reversal.reasonType ?? 'Reversal' },
     { Key: 'TransactionStatus', Value: 'Completed' },
     { Key: 'FinalisedTime', Value: completed },
     { Key: 'Amount', Value: String(reversal.amountCents / 100) },

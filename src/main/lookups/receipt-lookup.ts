@@ -9,6 +9,7 @@ import { formatDateTime } from '../../shared/format';
 import { parseCallback } from '../daraja/callbacks';
 import type { ProfileDatabase } from '../db';
 import { askTransactionStatus, type AskStatusParts } from './ask-status';
+import { moneyBackAdvice, moneyBackReason } from './money-back';
 import {
   answerSaysCompleted,
   lookupById,
@@ -221,11 +222,18 @@ export function receiptLookupView(db: ProfileDatabase, lookupId: number, shortco
   const headline = completed
     ? `Completed: ${amount} from ${answer.debitPartyName ?? 'a party M-Pesa did not name'} to ${answer.creditPartyName ?? 'a party M-Pesa did not name'}${when}.`
     : `Not completed: M-Pesa says this transaction is “${answer.transactionStatus ?? 'without a status'}” (${amount}${when}).`;
+  const moneyBack = completed && direction === 'in' && ledger === null ? moneyBackReason(db, answer) : null;
   const recordable =
-    completed && direction === 'in' && ledger === null && answer.amountCents !== null && answer.finalisedAt !== null;
+    completed &&
+    direction === 'in' &&
+    ledger === null &&
+    moneyBack === null &&
+    answer.amountCents !== null &&
+    answer.finalisedAt !== null;
   const notes: string[] = [];
   if (ledger !== null) notes.push(ledgerWords(ledger));
   else if (!completed) notes.push('The ledger has no row with this receipt.');
+  else if (moneyBack !== null) notes.push(moneyBack, moneyBackAdvice);
   else if (direction === 'in')
     notes.push(
       'This is money the business received, and the ledger has no row with this receipt: it can be recorded as money received.',

@@ -3,21 +3,13 @@
 // this business's shortcode was paid, and once per receipt: a second record is refused, and a
 // confirmation that arrives later finds the receipt in the ledger and is marked a copy.
 import { ConflictError, NotFoundError } from '../../shared/errors';
-import { parseKenyanPhone } from '../../shared/phone';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { recordTransaction, type LedgerTransaction } from '../ledger/transactions';
+import { moneyBackAdvice, moneyBackReason } from './money-back';
+import { partyOf } from './party';
 import { ledgerMatch, receiptLookupView } from './receipt-lookup';
 import { lookupById, storedStatusAnswer } from './status-lookups';
-
-/** "254708374149 - JOHN DOE" as a phone and a name; either may be missing. */
-export function partyOf(display: string | null): { phone: string | null; name: string | null } {
-  if (display === null) return { phone: null, name: null };
-  const [first = '', ...rest] = display.split(' - ');
-  const parsed = parseKenyanPhone(first.trim());
-  if (parsed.ok) return { phone: parsed.msisdn, name: rest.join(' - ').trim() || null };
-  return { phone: null, name: display.trim() || null };
-}
 
 export function recordLookedUpPayment(
   db: ProfileDatabase,
@@ -55,6 +47,8 @@ export function recordLookedUpPayment(
         throw new ConflictError(
           `M-Pesa’s answer about ${lookup.receipt} lacks the amount or the time: it cannot be recorded.`,
         );
+      const moneyBack = moneyBackReason(db, answer);
+      if (moneyBack !== null) throw new ConflictError(`${moneyBack} ${moneyBackAdvice}`, { code: 'may_be_money_back' });
       const payer = partyOf(answer.debitPartyName);
       const row = recordTransaction(db, {
         receipt: answer.receipt,

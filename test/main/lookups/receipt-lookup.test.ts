@@ -1,10 +1,13 @@
 // A person's lookup of any receipt, against the simulator over HTTP: the answer in words, the
 // ledger's row beside it, money received that the ledger lacks recorded from the stored answer
 // only and once per receipt, and a payment out never recorded from here.
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyInboxEntry } from '../../../src/main/payroll/engine/apply';
 import { lookupReceipt, receiptLookupView } from '../../../src/main/lookups/receipt-lookup';
+import { moneyBackReason } from '../../../src/main/lookups/money-back';
 import { recordLookedUpPayment } from '../../../src/main/lookups/record-lookup';
+import { storedStatusAnswer } from '../../../src/main/lookups/status-lookups';
 import { approvedRun, attempts, customersFor, harness, worker, type Harness } from '../payroll/engine/harness';
 
 let h: Harness | undefined;
@@ -52,8 +55,8 @@ async function customerPaid(current: Harness, amountCents: number): Promise<{ re
   return { receipt: (JSON.parse(row.body) as { TransID: string }).TransID, inboxId: row.id };
 }
 
-async function paidOut(current: Harness): Promise<string> {
-  const runId = approvedRun(current.db, [worker(1, 2500_00)]);
+async function paidOut(current: Harness, workers = [worker(1, 2500_00)]): Promise<string> {
+  const runId = approvedRun(current.db, workers);
   await current.engine.start();
   await current.engine.startRun(runId, 'amina');
   await current.engine.waitUntilFinal(runId);
@@ -251,5 +254,75 @@ describe('recording money received that a lookup found', () => {
     expect(ledgerRows(h, paid.receipt)).toHaveLength(1);
     const flagged = h.db.prepare('SELECT COUNT(*) AS n FROM inbox WHERE flag IS NOT NULL').get() as { n: number };
     expect(flagged.n).toBe(0);
+  });
+});
+
+describe('money coming back from a payment this business made', () => {
+  function ledgerCount(current: Harness): number {
+    return (current.db.prepare('SELECT COUNT(*) AS n FROM transactions').get() as { n: number }).n;
+  }
+
+  it('is never recorded from a lookup as a customer’s payment, whatever M-Pesa calls it', async () => {
+    const paidWorkers = [worker(1, 2500_00), worker(2, 1800_00)];
+    h = await harness({ customers: customersFor(paidWorkers) });
+    await paidOut(h, paidWorkers);
+    const [first, second] = h.sim.payments();
+    if (first === undefined || second === undefined) throw new Error('the payments were not made');
+    const rowsBefore = ledgerCount(h);
+    // Both salaries are reversed on the M-Pesa portal. Daraja documents no ReasonType for a
+    // reversal: one says "Reversal", the other carries the original's reason.
+    const named = h.sim.reverseOnPortal(first.receipt);
+    const unnamed = h.sim.reverseOnPortal(second.receipt, 'Salary Payment via API');
+    if (named === null || unnamed === null) throw new Error('the portal reversals were not made');
+
+    for (const [reversal, why] of [
+      [named, /M-Pesa names this transaction a reversal/],
+      [unnamed, /The payer is a number this business has paid/],
+    ] as const) {
+      const view = await lookupReceipt(partsOf(h), {
+        receipt: reversal.receipt,
+        actor: 'chebet',
+        shortcode: shortcodeOf(h),
+        waitMs: 5000,
+      });
+      // M-Pesa's answer reads as money in from the worker's number...
+      expect(view).toMatchObject({ state: 'answered', completed: true, direction: 'in', ledger: null });
+      expect(view.debitParty).toContain(reversal.msisdn);
+      // ...yet it is not offered, and recording it is refused with the way to settle it.
+      expect(view.recordable).toBe(false);
+      expect(view.notes.join(' ')).toMatch(why);
+      expect(view.notes.join(' ')).toContain('Import the M-Pesa statement that covers it');
+      expect(() => recordLookedUpPayment(h!.db, view.lookupId, shortcodeOf(h!), 'chebet')).toThrow(why);
+      expect(ledgerRows(h, reversal.receipt)).toHaveLength(0);
+    }
+    // Nothing a refund could start from was written: each worker was paid once and no more.
+    expect(ledgerCount(h)).toBe(rowsBefore);
+  });
+
+  it('knows a paid number behind M-Pesa’s mask or hash, and lets a stranger’s payment through', async () => {
+    const paidWorker = worker(3, 2500_00);
+    h = await harness({ customers: [...customersFor([paidWorker]), customer] });
+    await paidOut(h, [paidWorker]);
+    const paid = await customerPaid(h, 700_00);
+    const view = await lookupReceipt(partsOf(h), {
+      receipt: paid.receipt,
+      actor: 'chebet',
+      shortcode: shortcodeOf(h),
+      waitMs: 5000,
+    });
+    expect(view.recordable).toBe(true);
+    const inboxId = (
+      h.db.prepare('SELECT inbox_id FROM status_lookups WHERE id = ?').get(view.lookupId) as { inbox_id: number }
+    ).inbox_id;
+    const answer = storedStatusAnswer(h.db, inboxId);
+    if (answer === null) throw new Error('the answer was not stored');
+    const as = (debitPartyName: string) => ({ ...answer, debitPartyName, reasonType: 'Pay Bill' });
+    const masked = `${paidWorker.phone.slice(0, 4)} ***** ${paidWorker.phone.slice(-3)} - JANE WANJIRU`;
+    const hashed = createHash('sha256').update(paidWorker.phone).digest('hex');
+    expect(moneyBackReason(h.db, as(masked))).toMatch(/as M-Pesa shows it, fits a number this business has paid/);
+    expect(moneyBackReason(h.db, as(hashed))).toMatch(/fits a number this business has paid/);
+    // The customer's own number, clear or masked, was never paid: nothing holds it back.
+    expect(moneyBackReason(h.db, answer)).toBeNull();
+    expect(moneyBackReason(h.db, as('2547 ***** 149 - JOHN DOE'))).toBeNull();
   });
 });
