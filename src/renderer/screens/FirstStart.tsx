@@ -1,25 +1,13 @@
 // First start: try Mshahara with the demo (nothing to set up), or connect a sandbox or production
 // Daraja app. Credentials go to the keychain; afterwards only their last characters are shown.
-import {
-  Button,
-  Card,
-  Code,
-  Container,
-  FileInput,
-  Group,
-  PasswordInput,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Card, Code, Container, FileInput, Group, SegmentedControl, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import type { CertificateView, MethodOutput, ProfileView, RelayView } from '../../shared/contract';
 import { call } from '../api';
 import { fieldError, formProblem } from '../components/field-errors';
 import { Problem } from '../components/Problem';
 import { ConnectionTestSteps } from '../components/ConnectionTestSteps';
+import { DarajaAppFields, darajaAppFieldNames, darajaAppInput, emptyDarajaApp } from '../components/DarajaAppFields';
 import { CertificateStanding } from '../components/CertificateStanding';
 import { RelayConnect } from '../components/RelayConnect';
 import { fileToBase64 } from '../lib/download';
@@ -28,18 +16,7 @@ import { useSession } from '../stores/session';
 import { FirstAdminForm } from './SignIn';
 
 /** The fields of the Daraja app form, by the last name of their path in `profiles.create`. */
-const profileFormFields = [
-  'name',
-  'shortcode',
-  'consumerKey',
-  'consumerSecret',
-  'initiatorName',
-  'initiatorPassword',
-  'stkShortcode',
-  'stkPasskey',
-  'fileName',
-  'contentBase64',
-];
+const profileFormFields = [...darajaAppFieldNames, 'fileName', 'contentBase64'];
 
 type RealKind = 'sandbox' | 'production';
 type ConnectionTest = MethodOutput<'setup.testConnection'>;
@@ -141,22 +118,11 @@ function RealProfileForm({
   onCreated(created: { profile: ProfileView; certificate: CertificateView; relay: RelayView }): void;
   setFinishingSetup(finishing: boolean): void;
 }) {
-  const [fields, setFields] = useState({
-    // Production starts empty: a suggested name there would be a guess about real money.
-    name: kind === 'production' ? '' : kind,
-    shortcode: '',
-    initiatorName: '',
-    consumerKey: '',
-    consumerSecret: '',
-    initiatorPassword: '',
-    stkShortcode: '',
-    stkPasskey: '',
-  });
+  // Production starts empty: a suggested name there would be a guess about real money.
+  const [fields, setFields] = useState(() => emptyDarajaApp(kind === 'production' ? '' : kind));
   const [certificate, setCertificate] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const set = (name: keyof typeof fields) => (event: { currentTarget: { value: string } }) =>
-    setFields({ ...fields, [name]: event.currentTarget.value });
   const err = (name: string) => fieldError(error, name);
 
   async function submit(event: FormEvent) {
@@ -167,16 +133,7 @@ function RealProfileForm({
     try {
       const profile = await call('profiles.create', {
         kind,
-        name: fields.name,
-        shortcode: fields.shortcode,
-        initiatorName: fields.initiatorName,
-        stkShortcode: fields.stkShortcode || undefined,
-        credentials: {
-          consumerKey: fields.consumerKey,
-          consumerSecret: fields.consumerSecret,
-          initiatorPassword: fields.initiatorPassword,
-          stkPasskey: fields.stkPasskey || undefined,
-        },
+        ...darajaAppInput(fields),
         certificate: certificate
           ? { fileName: certificate.name, contentBase64: await fileToBase64(certificate) }
           : 'bundled',
@@ -207,60 +164,7 @@ function RealProfileForm({
           From the Safaricom developer portal. Keys and passwords are kept in this computer's keychain and never shown
           again in full.
         </Text>
-        <div className="grid-2">
-          <TextInput label="Profile name" required value={fields.name} onChange={set('name')} error={err('name')} />
-          <TextInput
-            label="Shortcode (paybill or till)"
-            required
-            value={fields.shortcode}
-            onChange={set('shortcode')}
-            error={err('shortcode')}
-          />
-          <TextInput
-            label="Consumer key"
-            required
-            value={fields.consumerKey}
-            onChange={set('consumerKey')}
-            error={err('consumerKey')}
-            autoComplete="off"
-          />
-          <PasswordInput
-            label="Consumer secret"
-            required
-            value={fields.consumerSecret}
-            onChange={set('consumerSecret')}
-            error={err('consumerSecret')}
-            autoComplete="off"
-          />
-          <TextInput
-            label="Initiator name"
-            required
-            value={fields.initiatorName}
-            onChange={set('initiatorName')}
-            error={err('initiatorName')}
-          />
-          <PasswordInput
-            label="Initiator password"
-            required
-            value={fields.initiatorPassword}
-            onChange={set('initiatorPassword')}
-            error={err('initiatorPassword')}
-            autoComplete="off"
-          />
-          <TextInput
-            label="STK shortcode (optional)"
-            value={fields.stkShortcode}
-            onChange={set('stkShortcode')}
-            error={err('stkShortcode')}
-          />
-          <PasswordInput
-            label="STK passkey (optional)"
-            value={fields.stkPasskey}
-            onChange={set('stkPasskey')}
-            error={err('stkPasskey')}
-            autoComplete="off"
-          />
-        </div>
+        <DarajaAppFields values={fields} onChange={setFields} error={error} />
         <FileInput
           label="Certificate"
           description={`Leave empty to use Safaricom's ${kind} certificate that comes with Mshahara`}
