@@ -1,5 +1,5 @@
 // A refund in real Chromium against `npm run start:browser`: a customer pays the demo's Pay Bill
-// through the simulator's C2B (the number masked as M-Pesa v2 shows it); the admin opens the
+// through the simulator's C2B (the number masked as M-Pesa v2 shows it) and Mshahara records it; the admin opens the
 // payment in the ledger and asks for part of it back, to the payer M-Pesa named; the approver
 // approves it on the Refunds screen, which sends it, and the list shows it paid without a reload;
 // M-Pesa's side shows the customer refunded once; the ledger links the refund and the payment.
@@ -7,13 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCredentials } from '../../src/simulator';
 import { AppPage } from './pages/app-page';
 import { FirstStartPage } from './pages/first-start-page';
 import { LedgerPage } from './pages/ledger-page';
 import { RefundsPage } from './pages/refunds-page';
 import { SignInPage } from './pages/sign-in-page';
 import { buildRendererIfStale } from './support/build';
+import { customerPaysBill } from './support/customer';
 import { launchChromium, projectRoot, startHost, type RunningHost } from './support/host';
 
 const screens = join(projectRoot, 'test-results', 'screens');
@@ -31,60 +31,7 @@ afterAll(async () => {
   await host?.stop();
 });
 
-/** The demo's Pay Bill number. */
-const demoShortcode = '600992';
 const customer = { msisdn: '254708374149', name: 'NICHOLAS KIPTOO SONGOK' };
-
-async function daraja(path: string, body: unknown, token: string): Promise<unknown> {
-  const response = await fetch(`${host!.simulatorUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status, path).toBe(200);
-  return response.json();
-}
-
-/**
- * A customer pays the Pay Bill: the C2B confirmation URL is registered beside the callback address
- * Mshahara gave M-Pesa (as an admin registers it in the portal), then the simulator's customer pays.
- */
-async function customerPays(amount: number, shortcode: string): Promise<void> {
-  const simulator = host!.simulatorUrl!;
-  let resultUrl: string | undefined;
-  for (let tries = 0; resultUrl === undefined && tries < 100; tries++) {
-    const urls = (await (await fetch(`${simulator}/simulator/callback-urls`)).json()) as string[];
-    resultUrl = urls.find((url) => url.includes('/hooks/'));
-    if (resultUrl === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(resultUrl, 'a callback address Mshahara gave M-Pesa').toBeDefined();
-  const base = resultUrl!.replace(/\/[^/]+$/, '');
-  const basic = Buffer.from(`${defaultCredentials.consumerKey}:${defaultCredentials.consumerSecret}`).toString(
-    'base64',
-  );
-  const { access_token: token } = (await (
-    await fetch(`${simulator}/oauth/v1/generate?grant_type=client_credentials`, {
-      headers: { authorization: `Basic ${basic}` },
-    })
-  ).json()) as { access_token: string };
-  await fetch(`${simulator}/simulator/customers`, { method: 'POST', body: JSON.stringify([customer]) });
-  await daraja(
-    '/mpesa/c2b/v2/registerurl',
-    { ShortCode: shortcode, ResponseType: 'Completed', ConfirmationURL: `${base}/c2b-confirmation`, ValidationURL: '' },
-    token,
-  );
-  await daraja(
-    '/mpesa/c2b/v2/simulate',
-    {
-      ShortCode: shortcode,
-      CommandID: 'CustomerPayBillOnline',
-      Amount: amount,
-      Msisdn: customer.msisdn,
-      BillRefNumber: 'INV-1042',
-    },
-    token,
-  );
-}
 
 describe('a refund, in Chromium', () => {
   it('the admin asks from the ledger row, the approver approves and it is paid once, linked both ways', async () => {
@@ -102,7 +49,7 @@ describe('a refund, in Chromium', () => {
     await new FirstStartPage(page).createFirstAdmin();
 
     // The customer pays KES 2,500; the ledger shows it once the confirmation arrives.
-    await customerPays(2500, demoShortcode);
+    await customerPaysBill(host.simulatorUrl!, customer, 2500, 'INV-1042');
     await app.go('ledger');
     await ledger.waitForTotal(1);
     await ledger.openFirstRow();

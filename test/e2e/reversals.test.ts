@@ -3,120 +3,53 @@
 // approve; the approver reads what goes back to whom and approves; M-Pesa's own statement shows
 // it reversed once, and the ledger names the reversal on the original. A payment to a customer
 // shows the M-Pesa Org portal's route instead of a button.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../src/main/db';
 import { recordTransaction } from '../../src/main/ledger/transactions';
-import { defaultCredentials } from '../../src/simulator';
 import { AppPage } from './pages/app-page';
 import { FirstStartPage } from './pages/first-start-page';
 import { ReversalsPage } from './pages/reversals-page';
 import { SignInPage } from './pages/sign-in-page';
 import { buildRendererIfStale } from './support/build';
+import { customerPaysBill } from './support/customer';
 import { launchChromium, projectRoot, startHost, type RunningHost } from './support/host';
 
 const screens = join(projectRoot, 'test-results', 'screens');
 let browser: Browser;
 let host: RunningHost | undefined;
-let hooks: Server | undefined;
-const confirmations: Array<{ TransID: string }> = [];
 
 beforeAll(async () => {
   await buildRendererIfStale();
   await mkdir(screens, { recursive: true });
   browser = await launchChromium();
-  // Where the simulated customer's confirmation goes: only to learn its receipt.
-  hooks = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      if (request.url === '/confirmation') confirmations.push(JSON.parse(body) as { TransID: string });
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ ResultCode: '0', ResultDesc: 'Accepted' }));
-    });
-  });
-  await new Promise<void>((resolve) => hooks?.listen(0, '127.0.0.1', resolve));
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
-  await new Promise((resolve) => (hooks ? hooks.close(resolve) : resolve(undefined)));
 });
 
-async function daraja(simulatorUrl: string, path: string, body: unknown): Promise<void> {
-  const basic = Buffer.from(`${defaultCredentials.consumerKey}:${defaultCredentials.consumerSecret}`).toString(
-    'base64',
-  );
-  const token = (await (
-    await fetch(`${simulatorUrl}/oauth/v1/generate?grant_type=client_credentials`, {
-      headers: { authorization: `Basic ${basic}` },
-    })
-  ).json()) as { access_token: string };
-  const answer = await fetch(`${simulatorUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(answer.status).toBe(200);
-}
+const customer = { msisdn: '254712345678', name: 'AKINYI OTIENO' };
 
-/** A customer pays the demo's Pay Bill; the ledger row is written as received money. Answers the receipt. */
-async function customerPays(running: RunningHost, amount: number): Promise<string> {
-  const simulatorUrl = running.simulatorUrl ?? '';
-  const base = `http://127.0.0.1:${(hooks?.address() as AddressInfo).port}`;
-  await daraja(simulatorUrl, '/mpesa/c2b/v1/registerurl', {
-    ShortCode: defaultCredentials.shortcode,
-    ResponseType: 'Completed',
-    ConfirmationURL: `${base}/confirmation`,
-    ValidationURL: `${base}/validation`,
-  });
-  const before = confirmations.length;
-  await daraja(simulatorUrl, '/mpesa/c2b/v1/simulate', {
-    ShortCode: defaultCredentials.shortcode,
-    CommandID: 'CustomerPayBillOnline',
-    Amount: amount,
-    Msisdn: '254712345678',
-    BillRefNumber: 'INV-204',
-  });
-  for (let i = 0; i < 400 && confirmations.length === before; i += 1) await new Promise((r) => setTimeout(r, 25));
-  const receipt = confirmations[before]?.TransID;
-  if (receipt === undefined) throw new Error('the customer’s payment was not confirmed');
-  writeLedgerRow(running, {
-    receipt,
-    direction: 'in',
-    kind: 'c2b_payment',
-    amountCents: amount * 100,
-    partyName: 'Akinyi Otieno',
-    source: 'c2b_confirmation',
-  });
-  return receipt;
-}
-
-function writeLedgerRow(
-  running: RunningHost,
-  row: {
-    receipt: string;
-    direction: 'in' | 'out';
-    kind: 'c2b_payment' | 'b2c_payment';
-    amountCents: number;
-    partyName: string;
-    source: 'c2b_confirmation' | 'b2c_result';
-  },
-): void {
+/**
+ * A payment to a worker, as the portal-route check needs one: written as the payout engine records
+ * a B2C Result, since the screen under test only reads it.
+ */
+function paymentToWorker(running: RunningHost, row: { receipt: string; amountCents: number; partyName: string }): void {
   const db = openDatabase(join(running.dataDir, 'profiles', 'demo', 'mshahara.sqlite'));
   try {
     db.transaction(() =>
       recordTransaction(db, {
         ...row,
+        direction: 'out',
+        kind: 'b2c_payment',
+        source: 'b2c_result',
         occurredAt: new Date().toISOString(),
         status: 'completed',
-        phone: '254712345678',
-        accountReference: 'INV-204',
+        phone: '254712345679',
       }),
     ).immediate();
   } finally {
@@ -139,15 +72,8 @@ describe('reversing a customer’s payment, in Chromium', () => {
     await new FirstStartPage(page).createFirstAdmin();
     await page.getByTestId('dashboard').waitFor();
 
-    const receipt = await customerPays(host, 2_500);
-    writeLedgerRow(host, {
-      receipt: 'SKB2C00001',
-      direction: 'out',
-      kind: 'b2c_payment',
-      amountCents: 1_000_00,
-      partyName: 'Juma Hassan',
-      source: 'b2c_result',
-    });
+    const receipt = await customerPaysBill(host.simulatorUrl!, customer, 2_500, 'INV-204');
+    paymentToWorker(host, { receipt: 'SKB2C00001', amountCents: 1_000_00, partyName: 'Juma Hassan' });
 
     // A payment to a customer: the portal's route, no button.
     await app.go('ledger');
@@ -173,7 +99,7 @@ describe('reversing a customer’s payment, in Chromium', () => {
     await reversals.row(1).waitFor();
     await shot('4-approver-list');
     const question = await reversals.approve(1);
-    expect(question).toBe(`Send KES 2,500.00 back to Akinyi Otieno (payment ${receipt})?`);
+    expect(question).toBe(`Send KES 2,500.00 back to AKINYI OTIENO (payment ${receipt})?`);
     await reversals.waitForState(1, 'succeeded');
     const words = (await reversals.row(1).getByTestId('reversal-words').textContent()) ?? '';
     const reversalReceipt = /Reversed: receipt (\w+)\./.exec(words)?.[1];
