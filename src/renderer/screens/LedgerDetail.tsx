@@ -57,7 +57,9 @@ export function LedgerDetail({ id, onClose }: { id: number; onClose(): void }) {
               <Table.Tr>
                 <Table.Th>Party</Table.Th>
                 <Table.Td>
-                  {t.partyDisplay ?? t.partyName ?? '—'} {t.phone ? `(${formatMsisdn(t.phone)})` : ''}
+                  {/* M-Pesa's own naming ("254712345678 - AKINYI OTIENO") says the number twice beside the phone. */}
+                  {(t.phone ? t.partyName : null) ?? t.partyDisplay ?? t.partyName ?? '—'}{' '}
+                  {t.phone ? `(${formatMsisdn(t.phone)})` : ''}
                 </Table.Td>
               </Table.Tr>
               <Table.Tr>
