@@ -42,6 +42,7 @@ function aRefund(overrides: Partial<RefundView> & Pick<RefundView, 'id'>): Refun
     paidAt: null,
     failure: null,
     needsAttention: false,
+    failedOnWordOf: [],
     runId: 9,
     itemId: 90,
     updatedAt: at,
@@ -205,6 +206,42 @@ describe('the Refunds screen', () => {
     await waitFor(() => expect(bridge.callsOf('refunds.approve')).toEqual([{ refundId: 3 }]));
     await waitFor(() => expect(within(screen.getByTestId('refund-3')).getByText('Paid')).toBeTruthy());
     expect(within(screen.getByTestId('refund-3')).getByText('QKR7ZZ0001')).toBeTruthy();
+  });
+
+  it('offers to send again a refund failed on a person’s word, with the caution, and no decline', async () => {
+    const user = userEvent.setup();
+    bridge.answer('refunds.list', () => ({
+      refunds: [
+        aRefund({
+          id: 4,
+          state: 'failed',
+          status: 'Recorded as failed by amina, not by M-Pesa',
+          failedOnWordOf: ['amina'],
+          waitingFor: null,
+        }),
+      ],
+      total: 1,
+    }));
+    bridge.answer('refunds.approve', ({ refundId }) => ({
+      refund: aRefund({ id: refundId, state: 'sending', status: 'Being sent to the customer', waitingFor: null }),
+      sent: true,
+      notSent: null,
+    }));
+    renderWithProviders(
+      <ModalsProvider>
+        <Refunds />
+      </ModalsProvider>,
+    );
+    const row = await screen.findByTestId('refund-4');
+    expect(within(row).queryByTestId('refund-decline')).toBeNull();
+    const again = within(row).getByRole('button', { name: 'Approve refund #4 to NICHOLAS SONGOK' });
+    expect(again.textContent).toBe('Send again');
+    await user.click(again);
+    const caution = await screen.findByTestId('confirm-money-caution');
+    expect(caution.textContent).toContain('amina recorded the last try as failed, not M-Pesa');
+    expect(caution.textContent).toContain('only if the M-Pesa statement shows it was not paid');
+    await user.click(screen.getByTestId('confirm-money-yes'));
+    await waitFor(() => expect(bridge.callsOf('refunds.approve')).toEqual([{ refundId: 4 }]));
   });
 
   it('sends nothing when the approver says not now, and declines with a reason', async () => {

@@ -22,6 +22,8 @@ export interface EngineControls {
   cancelRun(runId: number, actor: string): { cancelledItems: number };
   /** Queues the failed payments an officer asked to retry, once an approver other than them approves. */
   approveRequestedRetry(runId: number, approver: { name: string; accountId: number }): number;
+  /** A line was queued again outside a run's start (a refund sent again): look for work now. */
+  wake(): void;
   /** Why new payments are held back (no answers arriving), or null. */
   readonly held: string | null;
   resolveItem(itemId: number, resolution: Resolution, actor: string): Promise<ResolveOutcome>;

@@ -13,6 +13,7 @@ import { runView } from '../payroll/run-results';
 import { runReviewDetail } from '../payroll/run-review';
 import { getRunItem, listRunItems, type RunActor, type RunApprover } from '../payroll/runs';
 import { runSummary } from '../payroll/run-summary';
+import { refuseRefundRun } from '../refunds/links';
 import type { ContractHandlers } from '../transports/dispatch';
 import type { ApiContext } from './context';
 import { leftOutOf } from './left-out-rows';
@@ -71,6 +72,7 @@ export function runReviewHandlers(ctx: ApiContext): Pick<ContractHandlers, Revie
       };
     },
     'runs.approve': ({ runId, acknowledgedWarnings }) => {
+      refuseRefundRun(db(), runId, 'approved');
       approveRun(db(), runId, signedIn('Approving a payroll run'), acknowledgedWarnings);
       return runView(db(), runId);
     },

@@ -17,6 +17,7 @@ import {
   type RunActor,
 } from '../payroll/runs';
 import { runSummary } from '../payroll/run-summary';
+import { refuseRefundRun } from '../refunds/links';
 import type { ProfileDatabase } from '../db';
 import type { ContractHandlers } from '../transports/dispatch';
 import type { ReviewMethods } from './run-review';
@@ -132,21 +133,25 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     },
     'runs.start': async ({ runId }) => {
       const c = core();
+      refuseRefundRun(c.db, runId, 'started');
       await c.engine.startRun(runId, ctx.actor);
       return runView(c.db, runId);
     },
     'runs.pause': ({ runId }) => {
       const c = core();
+      refuseRefundRun(c.db, runId, 'paused');
       c.engine.pauseRun(runId, ctx.actor);
       return runView(c.db, runId);
     },
     'runs.resume': ({ runId }) => {
       const c = core();
+      refuseRefundRun(c.db, runId, 'resumed');
       c.engine.resumeRun(runId, ctx.actor);
       return runView(c.db, runId);
     },
     'runs.cancel': ({ runId }) => {
       const c = core();
+      refuseRefundRun(c.db, runId, 'cancelled');
       c.engine.cancelRun(runId, ctx.actor);
       return runView(c.db, runId);
     },

@@ -84,6 +84,7 @@ const actionWords: Readonly<Record<string, Words>> = {
   'refund.approval_recorded': (f) => `approved refund${number(f)}; it waits for one more approver`,
   'refund.approved': (f) => `approved refund${number(f)}, which sends it`,
   'refund.declined': (f) => `declined refund${number(f)}`,
+  'refund.sent_again': (f) => `sent refund${number(f)} again after it was recorded as failed on a person's word`,
   'payroll_run.created': runWords('created'),
   'payroll_run.items_added': (f) => `added workers to payroll run${number(f)}`,
   'payroll_run.approval_recorded': runWords('approved'),

@@ -14,6 +14,7 @@ import { accountRowById, rolesOf } from '../users/account-rows';
 import { approvalPolicy, approvalsNeeded, type ApprovalPolicy, type PeopleNeeded } from './approval-policy';
 import type { RunState } from './status';
 import { refuseUnapprovedPhoneChanges } from './phone-changes';
+import { isRefundRun } from '../refunds/links';
 
 /** The run as an approver sees it: what an approval is bound to. */
 export interface RunSnapshot {
@@ -169,7 +170,8 @@ export function approvalState(db: ProfileDatabase, runId: number): ApprovalState
   const policy = approvalPolicy(db);
   const current = runSnapshot(db, runId);
   const peopleNeeded = approvalsNeeded(policy, current.totalCents);
-  const makerMayApprove = peopleNeeded === 1;
+  // A refund's maker is the admin who asked for it: whatever the policy, someone else approves it.
+  const makerMayApprove = peopleNeeded === 1 && !isRefundRun(db, runId);
   const counted = new Set<number>();
   const approvals = approvalRows(db, runId).map((row): RecordedApproval => {
     const matchesRun = sameRun(seenOf(row), current);
@@ -194,7 +196,7 @@ export function approvalState(db: ProfileDatabase, runId: number): ApprovalState
       counts,
     };
   });
-  const needed = makerMayApprove ? 1 : peopleNeeded - 1;
+  const needed = makerMayApprove ? 1 : Math.max(1, peopleNeeded - 1);
   const blocker = blockerOf(runId, run, current, needed, counted.size, makerMayApprove, approvals);
   return {
     runId,
@@ -269,6 +271,11 @@ export function recordApproval(
       if (seen.itemCount === 0)
         throw new ValidationError(`Payroll run #${runId} has nobody to pay; add people before approving.`);
       const peopleNeeded = approvalsNeeded(approvalPolicy(db), seen.totalCents);
+      if (approver.id === run.maker_account_id && isRefundRun(db, runId))
+        throw new ConflictError(
+          `${approver.username} asked for the refund payroll run #${runId} pays and cannot approve it: an approver other than the one who asked decides, whatever the policy.`,
+          { code: 'maker_cannot_approve' },
+        );
       if (approver.id === run.maker_account_id && peopleNeeded > 1)
         throw new ConflictError(
           `${approver.username} prepared payroll run #${runId} and cannot approve it: ${peopleNeeded === 2 ? 'an approver' : 'two approvers'} other than the maker must approve it.`,

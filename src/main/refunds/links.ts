@@ -21,13 +21,14 @@ export function ledgerKindForItem(db: ProfileDatabase, itemId: number): Transact
 
 /**
  * Refuses a payroll action on a refund's run: what it pays and to whom was checked against the
- * receipt when the refund was asked for, and a refund that failed is asked for again, not retried.
+ * receipt when the refund was asked for, and only the refunds door checks it again, keeps the
+ * asker from approving, and sends a refund failed on a person's word again with a second person.
  */
 export function refuseRefundRun(db: ProfileDatabase, runId: number, doing: string): void {
   const refund = db.prepare('SELECT id FROM refunds WHERE run_id = ?').get(runId) as { id: number } | undefined;
   if (refund !== undefined)
     throw new ConflictError(
-      `Payroll run #${runId} pays refund #${refund.id}; a refund cannot be ${doing}. Decline it, or ask for a new refund.`,
+      `Payroll run #${runId} pays refund #${refund.id}; a refund cannot be ${doing} as a payroll run. An approver approves, sends again or declines it under Refunds ("refunds approve|decline ${refund.id}").`,
       { code: 'refund_run' },
     );
 }

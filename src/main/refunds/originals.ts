@@ -3,6 +3,7 @@
 // whichever door asks and however many ask at once.
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { ProfileDatabase } from '../db';
+import { refundHoldsSql } from './holds';
 
 export interface OriginalRow {
   id: number;
@@ -91,7 +92,10 @@ export interface RefundTotals {
   originalCents: number;
   /** Refunds paid. */
   paidCents: number;
-  /** Refunds paid or on their way (waiting for approval, approved, being sent). */
+  /**
+   * Refunds paid or on their way (waiting for approval, approved, being sent), and those marked
+   * failed or cancelled whose money may still move (holds.ts).
+   */
   heldCents: number;
   leftCents: number;
 }
@@ -100,8 +104,8 @@ export function refundTotals(db: ProfileDatabase, row: OriginalRow): RefundTotal
   const sums = db
     .prepare(
       `SELECT coalesce(sum(CASE WHEN state = 'paid' THEN amount_cents END), 0) AS paid,
-              coalesce(sum(CASE WHEN state NOT IN ('failed', 'declined', 'cancelled') THEN amount_cents END), 0) AS held
-         FROM refunds WHERE transaction_id = ?`,
+              coalesce(sum(CASE WHEN ${refundHoldsSql('r')} THEN amount_cents END), 0) AS held
+         FROM refunds r WHERE transaction_id = ?`,
     )
     .get(row.id) as { paid: number; held: number };
   return {

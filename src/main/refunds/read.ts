@@ -6,6 +6,7 @@ import { NotFoundError } from '../../shared/errors';
 import { foldForSearch } from '../../shared/search-fold';
 import type { ProfileDatabase } from '../db';
 import { approvalState } from '../payroll/approvals';
+import { failedOnAPersonsWord } from './holds';
 import { originalRow, refundTotals, refusalOf } from './originals';
 import { payerShown } from './payer';
 
@@ -36,6 +37,7 @@ interface ViewRow {
   r_occurred_at: string | null;
   failure: string | null;
   needs_attention: number;
+  failed_on_word_of: string | null;
 }
 
 const viewSelect = `
@@ -47,7 +49,10 @@ const viewSelect = `
          (SELECT a.result_desc FROM payout_attempts a WHERE a.item_id = f.item_id AND a.state IN ('failed', 'rejected')
            ORDER BY a.id DESC LIMIT 1) AS failure,
          EXISTS (SELECT 1 FROM payout_attempts a WHERE a.item_id = f.item_id AND a.needs_attention = 1
-                   AND a.state IN ('created', 'sending', 'accepted', 'unknown')) AS needs_attention
+                   AND a.state IN ('created', 'sending', 'accepted', 'unknown')) AS needs_attention,
+         (SELECT group_concat(DISTINCT a.resolved_by) FROM payout_attempts a
+           WHERE a.item_id = f.item_id AND a.state = 'failed' AND a.result_code = '${failedOnAPersonsWord}'
+             AND a.resolved_by IS NOT NULL) AS failed_on_word_of
     FROM refunds f
     JOIN accounts asker ON asker.id = f.asked_by
     LEFT JOIN accounts decider ON decider.id = f.declined_by
@@ -66,6 +71,10 @@ function waitingFor(db: ProfileDatabase, row: ViewRow): { approvedBy: string[]; 
   return { approvedBy, words: `${who} other than ${row.asked_by_name}` };
 }
 
+function wordOf(row: ViewRow): string[] {
+  return row.failed_on_word_of === null ? [] : row.failed_on_word_of.split(',');
+}
+
 function statusOf(row: ViewRow, waiting: string | null): string {
   switch (row.state) {
     case 'awaiting_approval':
@@ -79,7 +88,10 @@ function statusOf(row: ViewRow, waiting: string | null): string {
     case 'paid':
       return row.r_receipt === null ? 'Paid' : `Paid: receipt ${row.r_receipt}`;
     case 'failed':
-      return `Failed${row.failure === null ? '' : `: ${row.failure}`}; nothing was paid, and the amount can be refunded again`;
+      return row.failed_on_word_of === null
+        ? `Failed${row.failure === null ? '' : `: ${row.failure}`}; nothing was paid, and the amount can be refunded again`
+        : `Recorded as failed by ${wordOf(row).join(', ')}, not by M-Pesa: M-Pesa may yet say it was paid, so its amount stays held against the receipt. ` +
+            `Once the M-Pesa statement shows it was not paid, an approver other than ${[row.asked_by_name, ...wordOf(row)].join(' and ')} may send it again`;
     case 'declined':
       return `Declined by ${row.declined_by_name ?? 'an approver'}: ${row.decline_reason ?? ''}`;
     case 'cancelled':
@@ -117,6 +129,7 @@ function toView(db: ProfileDatabase, row: ViewRow): RefundView {
     paidAt: row.r_occurred_at,
     failure: row.state === 'failed' ? row.failure : null,
     needsAttention: row.needs_attention === 1,
+    failedOnWordOf: row.state === 'failed' ? wordOf(row) : [],
     runId: row.run_id,
     itemId: row.item_id,
     updatedAt: row.updated_at,

@@ -11,10 +11,12 @@ import { formatKesWithCurrency, type Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { findDuplicatePayments } from '../payroll/duplicates';
-import { cancelRun } from '../payroll/engine/run-control';
+import { approvalState } from '../payroll/approvals';
+import { approveRetry, cancelRun } from '../payroll/engine/run-control';
 import { approveRun } from '../payroll/run-approval';
 import { createRefundRun, type RunApprover } from '../payroll/runs';
 import { requireActorWithRole } from '../users/account-rows';
+import { failureRecordedBy } from './holds';
 import { payerNumber, payerShown } from './payer';
 import { originalRow, refundTotals, refusalOf, type OriginalRow } from './originals';
 
@@ -150,14 +152,82 @@ function refuseTheAsker(db: ProfileDatabase, refund: RefundRow, approver: RunApp
 export interface RefundApproval {
   /** The refund holds every approval it needs: the door starts its run in the payout engine now. */
   send: boolean;
+  /** The refund's line was queued to be sent again (a failure on a person's word): the door wakes the engine. */
+  again: boolean;
   runId: number;
+}
+
+function refuseWhatTheReceiptRefuses(db: ProfileDatabase, refund: RefundRow): void {
+  const refusal = refusalOf(db, originalRow(db, { transactionId: refund.transaction_id }));
+  if (refusal !== null) throw new ConflictError(refusal.message, { code: refusal.code });
+}
+
+/**
+ * A refund approved whose start was refused (the float was short, M-Pesa did not answer) is
+ * started by the next approver's approval. The receipt is checked again (it may have been
+ * reversed since), and an approval the policy now asks for (it was raised since) is recorded first.
+ */
+function approveAgain(db: ProfileDatabase, refund: RefundRow, approver: RunApprover, now: Date): RefundApproval {
+  refuseWhatTheReceiptRefuses(db, refund);
+  if (!approvalState(db, refund.run_id).canSend) {
+    const outcome = approveRun(
+      db,
+      refund.run_id,
+      approver,
+      findDuplicatePayments(db, refund.run_id).map((w) => w.key),
+      now,
+    );
+    appendAudit(db, {
+      actor: approver.name,
+      action: 'refund.approval_recorded',
+      entity: 'refund',
+      entityId: refund.id,
+      details: {
+        runId: refund.run_id,
+        amountCents: refund.amount_cents,
+        approvalsCounted: outcome.approvals.approvalsCounted,
+        approvalsNeeded: outcome.approvals.approvalsNeeded,
+      },
+    });
+  }
+  return { send: approvalState(db, refund.run_id).canSend, again: false, runId: refund.run_id };
+}
+
+/**
+ * A refund recorded as failed on a person's word still holds its amount (holds.ts): M-Pesa may
+ * yet say it was paid. An approver other than the one who asked and the one who recorded the
+ * failure may send it again, as a payroll line is retried by a second person: the same refund, the
+ * same amount, a new attempt.
+ */
+function sendAgain(db: ProfileDatabase, refund: RefundRow, approver: RunApprover, now: Date): RefundApproval {
+  const recordedBy = failureRecordedBy(db, refund.item_id);
+  if (recordedBy.includes(approver.name))
+    throw new ConflictError(
+      `${approver.name} recorded refund #${refund.id} as failed and cannot send it again: an approver other than them checks the M-Pesa statement and decides.`,
+      { code: 'recorder_cannot_send_again' },
+    );
+  refuseWhatTheReceiptRefuses(db, refund);
+  const queued = approveRetry(db, refund.run_id, approver.name, now.toISOString());
+  if (queued === 0)
+    throw new ConflictError(
+      `Refund #${refund.id} cannot be sent again now: its payment waits for a person under Needs attention.`,
+      { code: 'not_sendable_again' },
+    );
+  appendAudit(db, {
+    actor: approver.name,
+    action: 'refund.sent_again',
+    entity: 'refund',
+    entityId: refund.id,
+    details: { runId: refund.run_id, amountCents: refund.amount_cents, failureRecordedBy: recordedBy },
+  });
+  return { send: false, again: true, runId: refund.run_id };
 }
 
 /**
  * An approver approves the refund as its run's approval (approveRun). Once it holds every approval
- * the policy needs, it is approved and `send` tells the door to start it. A refund approved whose
- * start was refused (the float was short, M-Pesa did not answer) is started again by the next
- * approver's approval, without a new approval.
+ * the policy needs, it is approved and `send` tells the door to start it. An approved refund whose
+ * start was refused is started by the next approval (approveAgain); one failed on a person's word
+ * is sent again (sendAgain).
  */
 export function approveRefund(
   db: ProfileDatabase,
@@ -170,17 +240,19 @@ export function approveRefund(
       const refund = refundRow(db, refundId);
       refuseTheAsker(db, refund, approver, 'approve');
       const account = requireActorWithRole(db, approver.name, 'approver', 'approve a refund');
-      if (refund.state === 'approved') return { send: true, runId: refund.run_id };
+      const who = { name: account.username, accountId: account.id };
+      if (refund.state === 'approved') return approveAgain(db, refund, who, now);
+      if (refund.state === 'failed' && failureRecordedBy(db, refund.item_id).length > 0)
+        return sendAgain(db, refund, who, now);
       if (refund.state !== 'awaiting_approval')
         throw new ConflictError(`Refund #${refund.id} is ${stateWords[refund.state]}; there is nothing to approve.`, {
           code: 'not_awaiting_approval',
         });
-      const refusal = refusalOf(db, originalRow(db, { transactionId: refund.transaction_id }));
-      if (refusal !== null) throw new ConflictError(refusal.message, { code: refusal.code });
+      refuseWhatTheReceiptRefuses(db, refund);
       // The refund's limits are its guard against paying twice; a payroll line paying the same
       // person the same amount is not this money.
       const warnings = findDuplicatePayments(db, refund.run_id).map((w) => w.key);
-      const outcome = approveRun(db, refund.run_id, { name: account.username, accountId: account.id }, warnings, now);
+      const outcome = approveRun(db, refund.run_id, who, warnings, now);
       const approved = outcome.run.state === 'approved';
       if (approved)
         db.prepare(
@@ -198,7 +270,7 @@ export function approveRefund(
           approvalsNeeded: outcome.approvals.approvalsNeeded,
         },
       });
-      return { send: approved, runId: refund.run_id };
+      return { send: approved, again: false, runId: refund.run_id };
     })
     .immediate();
 }

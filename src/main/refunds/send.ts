@@ -9,6 +9,8 @@ import { approveRefund } from './refunds';
 /** What the door needs of the payout engine. */
 export interface RefundSender {
   startRun(runId: number, actor: string): Promise<void>;
+  /** A line was queued again outside a run's start: look for work now. */
+  wake(): void;
 }
 
 export interface RefundSendOutcome {
@@ -26,6 +28,10 @@ export async function approveAndSend(
   now = new Date(),
 ): Promise<RefundSendOutcome> {
   const approval = approveRefund(db, refundId, approver, now);
+  if (approval.again) {
+    engine.wake();
+    return { sent: true, notSent: null };
+  }
   if (!approval.send) return { sent: false, notSent: null };
   try {
     await engine.startRun(approval.runId, approver.name);

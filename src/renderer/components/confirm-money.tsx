@@ -6,7 +6,7 @@ import { moneyMoveWords, paysRealMoney, type MoneyMove, type PayingProfile } fro
 
 export function confirmMoneyMove(
   move: MoneyMove,
-  { title, confirmLabel }: { title: string; confirmLabel: string },
+  { title, confirmLabel, caution }: { title: string; confirmLabel: string; caution?: string },
   profile: PayingProfile | null | undefined,
 ): Promise<boolean> {
   const { question, consequence } = moneyMoveWords(move, profile);
@@ -17,6 +17,11 @@ export function confirmMoneyMove(
       children: (
         <Stack gap="xs" data-testid="confirm-money">
           <Text data-testid="confirm-money-question">{question}</Text>
+          {caution !== undefined && (
+            <Text size="sm" data-testid="confirm-money-caution">
+              {caution}
+            </Text>
+          )}
           <Text fw={600} c={paysRealMoney(profile) ? 'red.8' : 'dimmed'} data-testid="confirm-money-consequence">
             {consequence}
           </Text>

@@ -173,13 +173,20 @@ function Decision({ refund }: { refund: RefundView }) {
   const profile = useApp((state) => state.info?.profile);
   const approve = useContractMutation('refunds.approve');
   const [declining, setDeclining] = useState(false);
-  if (refund.state !== 'awaiting_approval' && refund.state !== 'approved') return null;
+  const again = refund.state === 'failed' && refund.failedOnWordOf.length > 0;
+  if (refund.state !== 'awaiting_approval' && refund.state !== 'approved' && !again) return null;
   const to = `${refund.payerName} (${formatMsisdn(refund.phone)})`;
 
   async function approveIt() {
     const sure = await confirmMoneyMove(
       { kind: 'refund', amountCents: refund.amountCents, to },
-      { title: 'Approve the refund', confirmLabel: 'Approve and send' },
+      again
+        ? {
+            title: 'Send the refund again',
+            confirmLabel: 'Send again',
+            caution: `${refund.failedOnWordOf.join(', ')} recorded the last try as failed, not M-Pesa. Send again only if the M-Pesa statement shows it was not paid: if it was, the customer is paid twice.`,
+          }
+        : { title: 'Approve the refund', confirmLabel: 'Approve and send' },
       profile,
     );
     if (!sure) return;
@@ -207,18 +214,20 @@ function Decision({ refund }: { refund: RefundView }) {
         aria-label={`Approve refund #${refund.id} to ${refund.payerName}`}
         data-testid="refund-approve"
       >
-        {refund.state === 'approved' ? 'Send again' : 'Approve'}
+        {refund.state === 'approved' || again ? 'Send again' : 'Approve'}
       </Button>
-      <Button
-        size="compact-xs"
-        variant="light"
-        color="red"
-        onClick={() => setDeclining(true)}
-        aria-label={`Decline refund #${refund.id} to ${refund.payerName}`}
-        data-testid="refund-decline"
-      >
-        Decline
-      </Button>
+      {!again && (
+        <Button
+          size="compact-xs"
+          variant="light"
+          color="red"
+          onClick={() => setDeclining(true)}
+          aria-label={`Decline refund #${refund.id} to ${refund.payerName}`}
+          data-testid="refund-decline"
+        >
+          Decline
+        </Button>
+      )}
       {declining && <DeclineForm refund={refund} onClose={() => setDeclining(false)} />}
     </Group>
   );

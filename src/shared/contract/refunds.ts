@@ -50,6 +50,12 @@ export const refundView = z.object({
   failure: z.string().nullable(),
   /** The payment waits for a person on the needs-attention list. */
   needsAttention: z.boolean(),
+  /**
+   * Who recorded it as failed on their word rather than M-Pesa's; empty otherwise. Such a refund
+   * still holds its amount against the receipt, and an approver other than the asker and them may
+   * send it again.
+   */
+  failedOnWordOf: z.array(z.string()),
   runId: id,
   itemId: id,
   updatedAt: isoInstant,

@@ -98,6 +98,23 @@ describe('refunds through the contract', () => {
     expect(await simulatorPayments()).toEqual([]);
   });
 
+  it('keeps the payroll doors shut on a refund’s run: it is decided under Refunds only', async () => {
+    const { runId } = await t.call('refunds.detail', { refundId });
+    for (const [person, method] of [
+      [people.approver, 'runs.approve'],
+      [people.officer, 'runs.start'],
+      [people.officer, 'runs.pause'],
+      [people.officer, 'runs.resume'],
+      [people.officer, 'runs.cancel'],
+    ] as const) {
+      const refused = await refusal(t.callAs(person, method, { runId }));
+      expect(refused, method).toMatchObject({ kind: 'conflict', code: 'refund_run' });
+      expect(refused.message).toContain(`pays refund #${refundId}`);
+    }
+    expect((await t.call('refunds.detail', { refundId })).state).toBe('awaiting_approval');
+    expect(await simulatorPayments()).toEqual([]);
+  });
+
   it('sends it on the approver’s approval and records it paid once, linked both ways', async () => {
     const approved = await t.callAs(people.approver, 'refunds.approve', { refundId });
     expect(approved).toMatchObject({ sent: true, notSent: null });

@@ -238,6 +238,60 @@ describe('a refund approved through a payroll door', () => {
     approveRun(db, runId, asApprover());
     expect(refundView(db, id).state).toBe('approved');
   });
+
+  it('is never approved by its asker, even when one person may approve a payroll run alone', () => {
+    saveApprovalPolicy(db, { people: 1 }, people.admin.username);
+    db.prepare("INSERT INTO account_roles (account_id, role) VALUES (?, 'approver')").run(people.admin.accountId);
+    const paid = received(db, { phone: '254708374149' });
+    const id = requestRefund(db, { transactionId: paid.id, amountCents: 1000_00, reason: 'Refund' }, asAdmin());
+    const { runId } = refundView(db, id);
+    const own = refusal(() => approveRun(db, runId, asAdmin()));
+    expect(own.code).toBe('maker_cannot_approve');
+    expect(own.message).toContain('an approver other than the one who asked decides, whatever the policy');
+    expect(refundView(db, id).state).toBe('awaiting_approval');
+    // Another approver's one approval is enough under that policy.
+    expect(approveRefund(db, id, asApprover()).send).toBe(true);
+  });
+});
+
+describe('a refund approved, not yet sent', () => {
+  it('is checked against its receipt again when an approver sends it: a reversal since refuses it', () => {
+    const paid = received(db, { phone: '254708374149' });
+    const id = requestRefund(db, { transactionId: paid.id, amountCents: 1000_00, reason: 'Refund' }, asAdmin());
+    expect(approveRefund(db, id, asApprover()).send).toBe(true);
+    // The start was refused (the float was short); meanwhile the statement shows the payment
+    // reversed on the portal.
+    db.prepare(
+      "INSERT INTO reversed_originals (original_id, via, recorded_at) VALUES (?, 'portal', '2026-11-30T08:00:00.000Z')",
+    ).run(paid.id);
+    const again = refusal(() =>
+      approveRefund(db, id, { name: people.secondApprover.username, accountId: people.secondApprover.accountId }),
+    );
+    expect(again.code).toBe('reversed');
+    expect(again.message).toContain('the money already went back to the customer');
+  });
+
+  it('takes the approval a raised policy now asks for, and only then is sent', () => {
+    const paid = received(db, { phone: '254708374149' });
+    const id = requestRefund(db, { transactionId: paid.id, amountCents: 1000_00, reason: 'Refund' }, asAdmin());
+    const { runId } = refundView(db, id);
+    expect(approveRefund(db, id, asApprover()).send).toBe(true);
+    saveApprovalPolicy(db, { people: 3 }, people.admin.username);
+    // The approver who already approved has nothing more to give.
+    expect(refusal(() => approveRefund(db, id, asApprover())).code).toBe('already_approved');
+    const second = approveRefund(db, id, {
+      name: people.secondApprover.username,
+      accountId: people.secondApprover.accountId,
+    });
+    expect(second.send).toBe(true);
+    const approvers = db
+      .prepare('SELECT approver_account_id FROM run_approvals WHERE run_id = ? AND voided_at IS NULL ORDER BY id')
+      .all(runId);
+    expect(approvers).toEqual([
+      { approver_account_id: people.approver.accountId },
+      { approver_account_id: people.secondApprover.accountId },
+    ]);
+  });
 });
 
 describe('a refund that failed', () => {

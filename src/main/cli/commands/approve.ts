@@ -3,6 +3,7 @@
 // same person). Every possible double payment is printed first and must be acknowledged with
 // --acknowledge-warnings. Also the words `pay` prints when a run still waits for approval: which
 // run, who must approve it, and the command that does.
+import { refuseRefundRun } from '../../refunds/links';
 import { ConflictError } from '../../../shared/errors';
 import { formatCount, formatDateTime } from '../../../shared/format';
 import { formatKesWithCurrency } from '../../../shared/money';
@@ -133,6 +134,7 @@ export async function approveCommand(options: ApproveOptions): Promise<number> {
   try {
     const { db } = opened;
     const caller = await actingPerson(db, opened.profile.name, options.secrets, io, options.user, 'runs approve');
+    refuseRefundRun(db, runId, 'approved');
     const warnings = printDuplicateWarnings(db, runId, io);
     requireAcknowledged(runId, warnings, options.acknowledgeWarnings, '--acknowledge-warnings');
     // --acknowledge-warnings acknowledges exactly the warnings listed above, by key: one that

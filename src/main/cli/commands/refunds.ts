@@ -50,7 +50,10 @@ export const refundsHelp = `Usage: npm run cli -- refunds <subcommand> [options]
                                             approves it (never the admin who asked); the approval
                                             that meets the approval policy sends it, then waits for
                                             M-Pesa's answer and prints the refund's receipt. Exit 3
-                                            while it needs another approver
+                                            while it needs another approver. Also sends again a
+                                            refund recorded as failed on a person's word (not by
+                                            them or the asker): only once the M-Pesa statement
+                                            shows it was not paid
   refunds decline <refund> --reason <text> --user <approver>
                                             declines a refund not yet sent; the amount is free again
 

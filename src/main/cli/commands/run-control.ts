@@ -2,6 +2,7 @@
 // through the same engine methods and the same rules, as the person given by --user (checked as the
 // contract checks them, and named in the audit log). start and resume then pay and wait like `pay`;
 // cancel asks first (--yes skips the question; with no terminal to ask on, it does nothing without it).
+import { refuseRefundRun } from '../../refunds/links';
 import { formatKesWithCurrency } from '../../../shared/money';
 import type { ProfileAppOptions } from '../../composition/open-profile-app';
 import type { ProfileDatabase } from '../../db';
@@ -102,6 +103,7 @@ export async function cancelCommand(ctx: RunCommandContext): Promise<number> {
     'runs cancel',
   );
   try {
+    refuseRefundRun(app.db, runId, 'cancelled');
     const { cancelledItems } = app.engine.cancelRun(runId, caller.username);
     const after = runSummary(app.db, runId);
     line(
@@ -130,6 +132,7 @@ export async function pauseCommand(ctx: RunCommandContext): Promise<number> {
     'runs pause',
   );
   try {
+    refuseRefundRun(app.db, ctx.runId, 'paused');
     app.engine.pauseRun(ctx.runId, caller.username);
     const { counts } = runSummary(app.db, ctx.runId);
     line(
@@ -155,6 +158,7 @@ export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
     'runs resume',
   );
   try {
+    refuseRefundRun(app.db, ctx.runId, 'resumed');
     if (getRun(app.db, ctx.runId).state === 'running')
       line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
     else app.engine.resumeRun(ctx.runId, caller.username);
@@ -178,6 +182,7 @@ export async function startCommand(ctx: RunCommandContext): Promise<number> {
     'runs start',
   );
   try {
+    refuseRefundRun(app.db, ctx.runId, 'started');
     const run = getRun(app.db, ctx.runId);
     if (run.state === 'draft') {
       for (const text of approvalNeededLines(app.db, run.id)) line(ctx.io.err, text);

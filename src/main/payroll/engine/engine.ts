@@ -263,6 +263,11 @@ export class PayoutEngine {
   }
 
   /** An approver other than the officer who asked approves the open retry request (retry-requests.ts). */
+  /** Lines were queued again outside this engine's own calls (a refund sent again): look for work now. */
+  wake(): void {
+    this.#poke();
+  }
+
   approveRequestedRetry(runId: number, approver: RunApprover): number {
     const { queued } = approveRequestedRetry(this.#db, runId, approver, new Date(this.#now()));
     this.#poke();
