@@ -118,7 +118,7 @@ export function reversalResultWords(code: string, desc: string | null): string {
     case 'R000001':
       return 'M-Pesa says this payment was already reversed. Mshahara records it as reversed once; the reversal’s own receipt is found on the statement.';
     case 'R000002':
-      return 'M-Pesa does not know this receipt as a payment to this business, so nothing was reversed.';
+      return 'M-Pesa does not know this receipt as a payment to this business, so nothing was reversed. If the receipt is right, compare its amount with the M-Pesa statement: M-Pesa may give this answer when the amount asked differs from the payment’s.';
     case '1':
       return 'There is too little money in the Utility account to send this payment back; nothing was reversed. Top up the Utility account and ask again.';
     case '2001':
