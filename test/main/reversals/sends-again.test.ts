@@ -12,7 +12,7 @@ import { requestRefund } from '../../../src/main/refunds/refunds';
 import { approveAndSend } from '../../../src/main/refunds/send';
 import { applyReversalStatusAnswer } from '../../../src/main/reversals/status-answer';
 import { approveReversal, requestReversal } from '../../../src/main/reversals/requests';
-import { resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
+import { recoverReversals, resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
 import { moveReversal, reversalById, reversedOriginal } from '../../../src/main/reversals/store';
 import type { StatusAnswer } from '../../../src/main/lookups/status-lookups';
 import { seedPeople, type TestPeople } from '../../helpers/people';
@@ -93,6 +93,122 @@ describe('sending a reversal again after its first send was accepted', () => {
     expect(done).toMatchObject({ state: 'failed', resultCode: 'R000002', needsAttention: false });
     expect(inboxOf(current, 'reversal-result')).toEqual([expect.objectContaining({ applied: 1, flag: null })]);
     expect(current.sim.reversals()).toHaveLength(0);
+  });
+});
+
+describe('evidence kept before a restart', () => {
+  it("applies at the next start a Result flagged before its send's ids were kept", async () => {
+    const { h, people, parts } = await setUp();
+    const { transactionId, receipt } = await receivedPayment(h, 520_00);
+    const id = approved(h, people, transactionId);
+    h.sim.setFaults({ dropCallback: 1 });
+    const first = await sendReversal(parts, id, people.approver.username, { ...options, statusWaitMs: 1 });
+    expect(first).toMatchObject({ state: 'unknown', needsAttention: true });
+    h.sim.setFaults({ dropCallback: 0, statusUnavailable: 1 });
+    // Sent again, and Mshahara stopped after its Result was flagged but before the ids were kept:
+    // what a crash between the two leaves.
+    const conversationId = 'AG_20261201_00000restart';
+    const originatorId = 'f00d-4c34-8787-restart';
+    const at = new Date().toISOString();
+    expect(moveReversal(h.db, id, 'sending', at, { sent: true, needsAttention: false, attentionReason: null })).toBe(
+      true,
+    );
+    h.db.prepare('INSERT INTO reversal_sends (reversal_id, send, sent_at) VALUES (?, 2, ?)').run(id, at);
+    const entry = Number(
+      h.db
+        .prepare(
+          `INSERT INTO inbox (received_at, source, kind, body, flag, reason) VALUES (?, 'loopback', 'reversal-result', ?, 'unmatched', 'no reversal')`,
+        )
+        .run(
+          at,
+          JSON.stringify({
+            Result: {
+              ResultType: 0,
+              ResultCode: 'R000001',
+              ResultDesc: 'The transaction has already been reversed.',
+              OriginatorConversationID: originatorId,
+              ConversationID: conversationId,
+              TransactionID: 'SKE0000000',
+            },
+          }),
+        ).lastInsertRowid,
+    );
+    h.db
+      .prepare(
+        'UPDATE reversal_sends SET conversation_id = ?, daraja_originator_id = ? WHERE reversal_id = ? AND send = 2',
+      )
+      .run(conversationId, originatorId, id);
+    await recoverReversals(parts, options);
+    expect(reversalById(h.db, id)).toMatchObject({ state: 'succeeded', alreadyReversed: true, resultCode: 'R000001' });
+    expect(h.db.prepare('SELECT applied, flag FROM inbox WHERE id = ?').get(entry)).toEqual({ applied: 1, flag: null });
+    expect(h.sim.reversals().filter((r) => r.originalReceipt === receipt)).toHaveLength(1);
+  });
+
+  it('leaves flagged a Result that names only an original, for a reversal asked after it', async () => {
+    const { h, people, parts } = await setUp();
+    const { transactionId, receipt } = await receivedPayment(h, 530_00);
+    const at = new Date().toISOString();
+    // An old success Result about this original, from no request of Mshahara's.
+    const entry = Number(
+      h.db
+        .prepare(
+          `INSERT INTO inbox (received_at, source, kind, body, flag, reason) VALUES (?, 'loopback', 'reversal-result', ?, 'unmatched', 'no reversal')`,
+        )
+        .run(
+          at,
+          JSON.stringify({
+            Result: {
+              ResultType: 0,
+              ResultCode: 0,
+              ResultDesc: 'The service request is processed successfully.',
+              OriginatorConversationID: 'old-1',
+              ConversationID: 'AG_20261101_old',
+              TransactionID: 'SKE0000001',
+              ResultParameters: {
+                ResultParameter: [
+                  { Key: 'Amount', Value: 530 },
+                  { Key: 'OriginalTransactionID', Value: receipt },
+                  { Key: 'TransCompletedTime', Value: 20261101120000 },
+                ],
+              },
+            },
+          }),
+        ).lastInsertRowid,
+    );
+    const id = requestReversal(h.db, { transactionId, reason: 'Asked later' }, people.admin).id;
+    await recoverReversals(parts, options);
+    expect(reversalById(h.db, id)?.state).toBe('draft');
+    expect(h.db.prepare('SELECT applied, flag FROM inbox WHERE id = ?').get(entry)).toEqual({
+      applied: 0,
+      flag: 'unmatched',
+    });
+    expect(reversalRows(h.db)).toHaveLength(0);
+  });
+});
+
+describe('a Transaction Status answer of another amount, against the simulator', () => {
+  it('is not counted; the person sends again and M-Pesa says "already reversed"', async () => {
+    // A Daraja that reverses what it is asked, and a request that (by some fault) asked for half.
+    const halving = (base: DarajaClient): DarajaClient =>
+      Object.assign(Object.create(base) as DarajaClient, {
+        reversal: (request: Parameters<DarajaClient['reversal']>[0]) =>
+          base.reversal({ ...request, amountCents: Math.floor(Number(request.amountCents) / 200) * 100 }),
+      });
+    const { h, people, parts } = await setUp({ faults: { reversalAmount: 'as-asked' }, client: halving });
+    const { transactionId, receipt } = await receivedPayment(h, 1000_00);
+    const id = approved(h, people, transactionId);
+    // The Result is lost; Transaction Status answers about a reversal of KES 500.00.
+    h.sim.setFaults({ dropCallback: 1 });
+    const sent = sendReversal(parts, id, people.approver.username, options);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    h.sim.setFaults({ dropCallback: 0 });
+    const checked = await sent;
+    expect(checked).toMatchObject({ state: 'unknown', needsAttention: true });
+    expect(checked.attentionReason).toMatch(/KES 500\.00, but the original payment was KES 1,000\.00/);
+    expect(reversalRows(h.db)).toHaveLength(0);
+    const again = await resolveReversal(parts, id, people.approver, { kind: 'send_again' }, options);
+    expect(again).toMatchObject({ state: 'succeeded', alreadyReversed: true });
+    expect(h.sim.reversals().filter((r) => r.originalReceipt === receipt)).toHaveLength(1);
   });
 });
 
