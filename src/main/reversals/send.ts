@@ -388,7 +388,9 @@ export async function recoverReversals(parts: ReversalParts, options: SendOption
   // Results flagged before their send's ids were kept (a crash between the two): applied now.
   applyFlaggedReversalResults(db, now().toISOString());
   for (const r of reversalsWhere(db, `state = 'approved'`)) await sendReversal(parts, r.id, 'system', options);
-  for (const r of reversalsWhere(db, `state IN ('accepted', 'unknown') AND needs_attention = 0`))
+  // Everything not yet on a person's work list (onWorkList) is checked: an `accepted` one too, even
+  // with words already set (a status answer of another amount), so it reaches the work list.
+  for (const r of reversalsWhere(db, `state = 'accepted' OR (state = 'unknown' AND needs_attention = 0)`))
     await checkReversal(parts, r.id, 'system', options);
 }
 

@@ -144,6 +144,23 @@ describe('evidence kept before a restart', () => {
     expect(h.sim.reversals().filter((r) => r.originalReceipt === receipt)).toHaveLength(1);
   });
 
+  it('puts on the work list at a start a sent reversal that already had words but was never settled', async () => {
+    const { h, people, parts } = await setUp();
+    const { transactionId } = await receivedPayment(h, 540_00);
+    const id = approved(h, people, transactionId);
+    const at = new Date().toISOString();
+    // Taken by M-Pesa, then a status answer of another amount gave it words; Mshahara stopped there.
+    moveReversal(h.db, id, 'sending', at, { requestId: 'MSHR-test-words', sent: true });
+    moveReversal(h.db, id, 'accepted', at, { needsAttention: true, attentionReason: 'Transaction Status says …' });
+    await expect(resolveReversal(parts, id, people.approver, { kind: 'send_again' }, options)).rejects.toThrow(
+      /waiting for M-Pesa/,
+    );
+    await recoverReversals(parts, options);
+    const after = reversalById(h.db, id);
+    expect(after).toMatchObject({ state: 'unknown', needsAttention: true, sends: 1 });
+    expect(h.sim.reversals()).toHaveLength(0);
+  });
+
   it('leaves flagged a Result that names only an original, for a reversal asked after it', async () => {
     const { h, people, parts } = await setUp();
     const { transactionId, receipt } = await receivedPayment(h, 530_00);
