@@ -1,20 +1,22 @@
 // Sends approved reversals exactly once, and settles what was sent on evidence. Write before
 // send: the reversal moves to `sending`, with Mshahara's own request id (carried to Daraja in
-// Remarks and Occasion), in a transaction committed before the request leaves; Daraja's
-// OriginatorConversationID and ConversationID are kept from its answer. An answer lost, a 5xx, a
-// queue timeout or a crash leave it `unknown`: only evidence settles it (a late Result, matched by
-// Daraja's ids or by the original receipt; Transaction Status by Daraja's OriginatorConversationID;
-// the statement), and what evidence cannot settle goes on an approver's work list. Nothing is sent
-// again on a guess: a person may send it again, and M-Pesa then answers "already reversed" if the
-// first went through (docs/money-safety.md#reversals).
+// Remarks and Occasion) and the send's own row, in a transaction committed before the request
+// leaves; Daraja's OriginatorConversationID and ConversationID are kept from each send's answer,
+// so a Result of any send finds the reversal (one that came first is applied once they are kept).
+// An answer lost, a 5xx, a queue timeout or a crash leave it `unknown`: only evidence settles it (a
+// late Result, matched by Daraja's ids or by the original receipt; Transaction Status by Daraja's
+// OriginatorConversationID; the statement), and what evidence cannot settle goes on an approver's
+// work list. Nothing is sent again on a guess: a person may send it again from the work list
+// (never while a Result is awaited), and M-Pesa then answers "already reversed" if the first went
+// through (docs/money-safety.md#reversals).
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import type { DarajaClient } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { askTransactionStatus } from '../lookups/ask-status';
-import { accountRowById, rolesOf } from '../users/account-rows';
 import { answerSaysCompleted } from '../lookups/status-lookups';
+import { accountRowById, rolesOf } from '../users/account-rows';
 import { applyReversalEntry } from './apply-result';
 import { applyEarlyReversalResults, applyFlaggedReversalResults } from './early-results';
 import { reversalResultWords } from './rules';
