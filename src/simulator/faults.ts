@@ -62,10 +62,14 @@ export interface SimulatorFaults {
 export const reversalAmountChoices = ['whole', 'must-match', 'as-asked'] as const;
 export type ReversalAmount = (typeof reversalAmountChoices)[number];
 
-/** The invented Result for a refused amount under 'must-match' (documented in the simulator's README). */
+/**
+ * The Result for a refused amount under 'must-match': no source documents one (REFERENCE §15 item
+ * 11), so the simulator answers with the one refusal §5 documents for a Reversal's original,
+ * R000002 "The OriginalTransactionID is invalid." Mshahara must be safe under it: nothing moved.
+ */
 export const reversalAmountRefused = {
-  resultCode: 'R000003',
-  resultDesc: 'The Amount does not match the original transaction.',
+  resultCode: 'R000002',
+  resultDesc: 'The OriginalTransactionID is invalid.',
 } as const;
 
 export const statusForFailedChoices = ['result-code', 'not-found', 'failed-status'] as const;

@@ -8,7 +8,7 @@ import { parseCallback } from '../daraja/callbacks';
 import type { QueueTimeoutEvent, StatusResultEvent } from '../daraja/callbacks/events';
 import { appendAudit } from '../ledger/audit';
 import { settleReceivedCheck } from '../collections/received-checks';
-import { applyReversalStatusAnswer } from '../reversals/apply-result';
+import { applyReversalStatusAnswer } from '../reversals/status-answer';
 import { lookupForAnswer, recordLookupAnswer, statusAnswerOf, type StatusLookup } from './status-lookups';
 
 const purposeWords: Record<StatusLookup['purpose'], string> = {
@@ -71,4 +71,42 @@ export function applyLookupAnswerEntry(db: ProfileDatabase, inboxId: number, now
   const event = parsed.event;
   if (event.type !== 'status-result' && event.type !== 'queue-timeout') return null;
   return applyLookupAnswer(db, inboxId, event, nowIso);
+}
+
+/**
+ * An answer stored before its question's ids were kept (Daraja's callback faster than its reply,
+ * while the engine flagged it as for no question): once the ids are kept, each flagged answer
+ * naming them that now finds its question is applied, by the same rules as any answer.
+ */
+export function applyEarlyLookupAnswers(
+  db: ProfileDatabase,
+  ids: ReadonlyArray<string | null>,
+  nowIso: string,
+): number {
+  let applied = 0;
+  for (const id of ids) {
+    if (id === null || id === '') continue;
+    const rows = db
+      .prepare(
+        `SELECT id, kind, body FROM inbox WHERE kind IN ('status-result', 'timeout') AND applied = 0 AND flag = 'unmatched'
+            AND instr(body, ?) > 0 ORDER BY id`,
+      )
+      .all(id) as Array<{ id: number; kind: 'status-result' | 'timeout'; body: string }>;
+    for (const row of rows) {
+      const parsed = parseCallback(row.body, row.kind);
+      if (!parsed.ok) continue;
+      const event = parsed.event;
+      if (event.type !== 'status-result' && event.type !== 'queue-timeout') continue;
+      if (lookupForAnswer(db, event.conversationId, event.originatorConversationId) === null) continue;
+      db.transaction(() => {
+        const cleared = db
+          .prepare(
+            `UPDATE inbox SET flag = NULL, reason = NULL, processed_at = NULL WHERE id = ? AND applied = 0 AND flag = 'unmatched'`,
+          )
+          .run(row.id).changes;
+        if (cleared === 1 && applyLookupAnswer(db, row.id, event, nowIso) !== null) applied += 1;
+      }).immediate();
+    }
+  }
+  return applied;
 }

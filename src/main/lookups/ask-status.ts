@@ -7,7 +7,7 @@ import type { DarajaError } from '../../shared/errors';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import type { DarajaClient } from '../daraja';
 import type { ProfileDatabase } from '../db';
-import { applyLookupAnswerEntry } from './apply-answer';
+import { applyEarlyLookupAnswers, applyLookupAnswerEntry } from './apply-answer';
 import {
   lookupById,
   recordLookupAccepted,
@@ -80,7 +80,13 @@ export async function askTransactionStatus(
     recordLookupAccepted(db, lookupId, outcome.value.conversationId, outcome.value.originatorConversationId);
     const deadline = now().getTime() + request.waitMs;
     for (;;) {
-      // Answers stored before the question was tied to its ConversationID are applied here too.
+      // Answers stored before the question was tied to its ConversationID are applied here too:
+      // those no engine read yet, and those an engine flagged as for no question.
+      applyEarlyLookupAnswers(
+        db,
+        [outcome.value.conversationId, outcome.value.originatorConversationId],
+        now().toISOString(),
+      );
       const pending = db
         .prepare(
           `SELECT id FROM inbox WHERE kind IN ('status-result', 'timeout') AND applied = 0 AND flag IS NULL AND instr(body, ?) > 0`,

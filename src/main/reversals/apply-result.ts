@@ -10,8 +10,6 @@ import { parseCallback } from '../daraja/callbacks';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { findByReceipt, getTransaction, recordTransaction } from '../ledger/transactions';
-import type { StatusAnswer } from '../lookups/status-lookups';
-import { answerSaysCompleted } from '../lookups/status-lookups';
 import { markInbox } from '../payroll/engine/settle';
 import { reversalResultWords } from './rules';
 import {
@@ -24,7 +22,6 @@ import {
   reversalByDarajaIds,
   reversalById,
   reversalByOriginalReceipt,
-  reversedOriginal,
   type Reversal,
 } from './store';
 
@@ -49,7 +46,7 @@ function flagged(db: ProfileDatabase, inboxId: number, reason: string, nowIso: s
 }
 
 /** The reversal a result is about, or why none could be found. */
-function matchResult(db: ProfileDatabase, event: ReversalResultEvent): Reversal | string {
+export function matchResult(db: ProfileDatabase, event: ReversalResultEvent): Reversal | string {
   const byIds = reversalByDarajaIds(db, event.conversationId, event.originatorConversationId);
   if (byIds !== null) {
     if (event.originalTransactionId !== null && event.originalTransactionId !== byIds.originalReceipt)
@@ -111,7 +108,8 @@ function recordReversalMoney(
   return row.id;
 }
 
-function succeed(
+/** Counts a reversal as made on evidence naming its receipt; inside the caller's transaction. */
+export function succeed(
   db: ProfileDatabase,
   reversal: Reversal,
   evidence: {
@@ -429,44 +427,6 @@ export function applyReversalTimeout(
       });
   }).immediate();
   return { kind: 'reversal-unknown', reversalId: reversal.id };
-}
-
-/**
- * A Transaction Status answer about a reversal (purpose 'reversal_check'): only "Completed" with a
- * receipt settles it, inside the caller's transaction; anything else speaks about the question.
- */
-export function applyReversalStatusAnswer(
-  db: ProfileDatabase,
-  reversalId: number,
-  answer: StatusAnswer,
-  inboxId: number,
-  nowIso: string,
-): boolean {
-  const reversal = reversalById(db, reversalId);
-  // A "Completed" that comes after a person recorded it as not reversed is still money that moved
-  // (as a late Result is: succeed() puts it on the work list); only a succeeded reversal has it.
-  if (reversal === null || (!inFlightStates.includes(reversal.state) && reversal.state !== 'failed')) return false;
-  if (!answerSaysCompleted(answer) || answer.receipt === null) return false;
-  if (answer.receipt === reversal.originalReceipt) return false;
-  if (findByReceipt(db, answer.receipt) !== undefined && reversedOriginal(db, reversal.transactionId) !== null)
-    return false;
-  succeed(
-    db,
-    reversal,
-    {
-      receipt: answer.receipt,
-      amountCents: answer.amountCents,
-      chargeCents: null,
-      completedAt: answer.finalisedAt === null ? null : new Date(answer.finalisedAt),
-      partyDisplay: answer.creditPartyName,
-      inboxId,
-      source: 'status_result',
-      resultCode: answer.resultCode,
-      resultDesc: answer.resultDesc,
-    },
-    nowIso,
-  );
-  return true;
 }
 
 /** Reads a stored inbox entry and applies it when it is about a reversal; for callers with no engine running. */

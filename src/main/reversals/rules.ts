@@ -2,6 +2,7 @@
 // received (a customer's Pay Bill, Buy Goods or M-Pesa Express payment) can be reversed through
 // Daraja (REFERENCE §5); a payment to a customer is reversed on the M-Pesa Org portal, and
 // Mshahara records it when the statement shows it.
+import { failedOnAPersonsWord } from '../refunds/holds';
 import { describeResultCode } from '../../shared/daraja/codes';
 import type { ProfileDatabase } from '../db';
 import type { LedgerTransaction } from '../ledger/transactions';
@@ -31,8 +32,12 @@ export function paymentRowIds(db: ProfileDatabase, transactionId: number): numbe
 }
 
 /**
- * A refund open or paid on the same receipt holds a reversal: the money would go back twice. A
- * refund failed, declined or cancelled holds nothing (src/main/refunds/: those free the amount).
+ * A refund open or paid on the same receipt holds a reversal: the money would go back twice. So
+ * does a refund whose money may still move though it looks failed: recorded failed on a person's
+ * word rather than M-Pesa's (the payout engine's `mshahara.resolved`; if M-Pesa paid it after all,
+ * the refund is marked paid when that evidence comes, rule 9), or with a payment of its line still
+ * open. A refund M-Pesa itself said failed, declined or cancelled before it was sent holds nothing
+ * (src/main/refunds/: those free the amount).
  */
 export function refundsHoldReversal(db: ProfileDatabase, transactionId: number): string | null {
   const held = db
@@ -41,10 +46,23 @@ export function refundsHoldReversal(db: ProfileDatabase, transactionId: number):
         ORDER BY id LIMIT 1`,
     )
     .get(transactionId) as { id: number; state: string } | undefined;
-  if (held === undefined) return null;
-  return held.state === 'paid'
-    ? `Refund #${held.id} already sent money back for this payment; a reversal would send it back twice. Ask the customer to return the refund first, or refund the rest instead.`
-    : `Refund #${held.id} of this payment is open; decline it or let it finish before asking for a reversal.`;
+  if (held !== undefined)
+    return held.state === 'paid'
+      ? `Refund #${held.id} already sent money back for this payment; a reversal would send it back twice. Ask the customer to return the refund first, or refund the rest instead.`
+      : `Refund #${held.id} of this payment is open; decline it or let it finish before asking for a reversal.`;
+  const doubtful = db
+    .prepare(
+      `SELECT f.id, max(a.state IN ('created', 'sending', 'accepted', 'unknown')) AS open
+         FROM refunds f JOIN payout_attempts a ON a.item_id = f.item_id
+        WHERE f.transaction_id = ? AND f.state IN ('failed', 'cancelled')
+          AND (a.state IN ('created', 'sending', 'accepted', 'unknown') OR a.result_code = '${failedOnAPersonsWord}')
+        GROUP BY f.id ORDER BY f.id LIMIT 1`,
+    )
+    .get(transactionId) as { id: number; open: number } | undefined;
+  if (doubtful === undefined) return null;
+  return doubtful.open === 1
+    ? `Refund #${doubtful.id} of this payment was stopped, but its payment may still reach the customer: M-Pesa has not said what became of it. A reversal would then send the money back twice; wait until its payment is settled.`
+    : `Refund #${doubtful.id} of this payment was recorded as failed on a person's word, not M-Pesa's: if M-Pesa paid it after all, a reversal would send the money back twice. Check the M-Pesa statement for the refund's payment; while it may have been paid, the payment cannot be reversed here.`;
 }
 
 /** Why this ledger row cannot be reversed over the API, in words; null when it can. */
@@ -101,7 +119,7 @@ export function reversalResultWords(code: string, desc: string | null): string {
     case 'R000001':
       return 'M-Pesa says this payment was already reversed. Mshahara records it as reversed once; the reversal’s own receipt is found on the statement.';
     case 'R000002':
-      return 'M-Pesa does not know this receipt as a payment to this business, so nothing was reversed.';
+      return 'M-Pesa does not know this receipt as a payment to this business, so nothing was reversed. If the receipt is right, compare its amount with the M-Pesa statement: M-Pesa may give this answer when the amount asked differs from the payment’s.';
     case '1':
       return 'There is too little money in the Utility account to send this payment back; nothing was reversed. Top up the Utility account and ask again.';
     case '2001':

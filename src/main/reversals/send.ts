@@ -1,27 +1,34 @@
 // Sends approved reversals exactly once, and settles what was sent on evidence. Write before
 // send: the reversal moves to `sending`, with Mshahara's own request id (carried to Daraja in
-// Remarks and Occasion), in a transaction committed before the request leaves; Daraja's
-// OriginatorConversationID and ConversationID are kept from its answer. An answer lost, a 5xx, a
-// queue timeout or a crash leave it `unknown`: only evidence settles it (a late Result, matched by
-// Daraja's ids or by the original receipt; Transaction Status by Daraja's OriginatorConversationID;
-// the statement), and what evidence cannot settle goes on an approver's work list. Nothing is sent
-// again on a guess: a person may send it again, and M-Pesa then answers "already reversed" if the
-// first went through (docs/money-safety.md#reversals).
+// Remarks and Occasion) and the send's own row, in a transaction committed before the request
+// leaves; Daraja's OriginatorConversationID and ConversationID are kept from each send's answer,
+// so a Result of any send finds the reversal (one that came first is applied once they are kept).
+// An answer lost, a 5xx, a queue timeout or a crash leave it `unknown`: only evidence settles it (a
+// late Result, matched by Daraja's ids or by the original receipt; Transaction Status by Daraja's
+// OriginatorConversationID; the statement), and what evidence cannot settle goes on an approver's
+// work list. Nothing is sent again on a guess: a person may send it again from the work list
+// (never while a Result is awaited), and M-Pesa then answers "already reversed" if the first went
+// through (docs/money-safety.md#reversals).
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import type { DarajaClient } from '../daraja';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { askTransactionStatus } from '../lookups/ask-status';
+import { answerSaysCompleted } from '../lookups/status-lookups';
 import { accountRowById, rolesOf } from '../users/account-rows';
 import { applyReversalEntry } from './apply-result';
+import { applyEarlyReversalResults, applyFlaggedReversalResults } from './early-results';
 import { reversalResultWords } from './rules';
+import { noteSendIds, recordSend } from './sends';
+import { statusAnswerMismatch } from './status-answer';
 import {
   inFlightStates,
   markReversalAttention,
   moveReversal,
   newReversalRequestId,
   noteDarajaIds,
+  onWorkList,
   reversalById,
   reversalsWhere,
   type Reversal,
@@ -44,8 +51,8 @@ export interface SendOptions {
 const isFinal = (r: Reversal): boolean => !inFlightStates.includes(r.state) && r.state !== 'approved';
 
 /**
- * Sends reversal `id` (approved, or unknown when a person asked to send it again) and waits for
- * its outcome: the reversal as it stands when the Result came, or when the wait ended.
+ * Sends approved reversal `id` and waits for its outcome: the reversal as it stands when the
+ * Result came, or when the wait ended.
  */
 export async function sendReversal(
   parts: ReversalParts,
@@ -53,14 +60,36 @@ export async function sendReversal(
   actor: string,
   options: SendOptions,
 ): Promise<Reversal> {
+  return send(parts, id, actor, options, 'first');
+}
+
+/**
+ * A first send leaves from `approved`; a send again only from a person's work list (evidence could
+ * not settle it), never while a sent reversal waits for its Result. The check, the move to
+ * `sending` and the row of the send commit together before the request leaves.
+ */
+async function send(
+  parts: ReversalParts,
+  id: number,
+  actor: string,
+  options: SendOptions,
+  which: 'first' | 'again',
+): Promise<Reversal> {
   const { db, client, source } = parts;
   const now = parts.now ?? (() => new Date());
   const before = reversalById(db, id);
   if (before === null) throw new NotFoundError(`There is no reversal #${id}`);
   const requestId = before.requestId ?? newReversalRequestId();
+  const sendNumber = before.sends + 1;
   const started = db
     .transaction(() => {
-      if (!moveReversal(db, id, 'sending', now().toISOString(), { requestId, sent: true })) return false;
+      const current = reversalById(db, id);
+      if (current === null || current.sends !== before.sends) return false;
+      if (which === 'first' ? current.state !== 'approved' : !onWorkList(current)) return false;
+      const at = now().toISOString();
+      if (!moveReversal(db, id, 'sending', at, { requestId, sent: true, needsAttention: false, attentionReason: null }))
+        return false;
+      recordSend(db, id, sendNumber, at);
       appendAudit(db, {
         actor,
         action: 'reversal.sent',
@@ -70,7 +99,7 @@ export async function sendReversal(
           original: before.originalReceipt,
           amountCents: before.amountCents,
           requestId,
-          send: before.sends + 1,
+          send: sendNumber,
         },
       });
       return true;
@@ -95,20 +124,23 @@ export async function sendReversal(
     const at = now().toISOString();
     db.transaction(() => {
       switch (outcome.kind) {
-        case 'accepted':
-          noteDarajaIds(db, id, {
+        case 'accepted': {
+          const ids = {
             conversationId: outcome.value.conversationId,
             originatorId: outcome.value.originatorConversationId,
-          });
+          };
+          noteDarajaIds(db, id, ids);
+          noteSendIds(db, id, sendNumber, ids);
           if (moveReversal(db, id, 'accepted', at))
             appendAudit(db, {
               actor: 'system',
               action: 'reversal.accepted',
               entity: 'reversal',
               entityId: id,
-              details: { conversationId: outcome.value.conversationId },
+              details: { conversationId: outcome.value.conversationId, send: sendNumber },
             });
           return;
+        }
         case 'definitive':
         case 'transient':
         case 'throttled': {
@@ -153,6 +185,13 @@ export async function sendReversal(
         }
       }
     }).immediate();
+    // A Result faster than this answer was flagged as for no reversal: applied now its ids are kept.
+    if (outcome.kind === 'accepted')
+      applyEarlyReversalResults(
+        db,
+        [outcome.value.conversationId, outcome.value.originatorConversationId],
+        now().toISOString(),
+      );
     await waitForFinal(parts, id, options.resultWaitMs, (w) => (wake = w));
   } finally {
     off();
@@ -223,12 +262,18 @@ export async function checkReversal(
       remarks: `Reversal check ${r.requestId ?? id}`,
       waitMs: options.statusWaitMs ?? options.resultWaitMs,
     });
+    const mismatch =
+      outcome.kind === 'answered' && answerSaysCompleted(outcome.answer)
+        ? statusAnswerMismatch(reversalById(db, id) as Reversal, outcome.answer)
+        : null;
     asked =
-      outcome.kind === 'answered'
-        ? ` Transaction Status answered ${outcome.answer.resultCode} ${outcome.answer.resultDesc}.`
-        : outcome.kind === 'refused'
-          ? ` Transaction Status was refused: ${outcome.error.message}.`
-          : ' Transaction Status gave no answer in time.';
+      mismatch !== null
+        ? ` ${mismatch}`
+        : outcome.kind === 'answered'
+          ? ` Transaction Status answered ${outcome.answer.resultCode} ${outcome.answer.resultDesc}.`
+          : outcome.kind === 'refused'
+            ? ` Transaction Status was refused: ${outcome.error.message}.`
+            : ' Transaction Status gave no answer in time.';
   }
   const after = reversalById(db, id) as Reversal;
   if (isFinal(after)) return after;
@@ -274,14 +319,17 @@ export async function resolveReversal(
     throw new ConflictError(`Only an approver settles a reversal; ${account.username} is not one.`, {
       code: 'role_needed',
     });
-  if (r.state !== 'unknown' && r.state !== 'accepted')
+  if (!inFlightStates.includes(r.state))
     throw new ConflictError(`Reversal #${id} is ${r.state}: there is nothing to settle.`, {
       code: 'nothing_to_settle',
     });
+  if (!onWorkList(r))
+    throw new ConflictError(
+      `Reversal #${id} was sent and is waiting for M-Pesa's result; Mshahara is still looking for evidence (the Result, Transaction Status). It can be settled by a person only once that evidence fails and it is on the work list.`,
+      { code: 'awaiting_result' },
+    );
   if (resolution.kind === 'send_again') {
     db.transaction(() => {
-      moveReversal(db, id, 'unknown', now().toISOString());
-      markReversalAttention(db, id, null, now().toISOString());
       appendAudit(db, {
         actor: account.username,
         action: 'reversal.resolved',
@@ -290,7 +338,7 @@ export async function resolveReversal(
         details: { resolution: 'send_again' },
       });
     }).immediate();
-    return sendReversal(parts, id, account.username, options);
+    return send(parts, id, account.username, options, 'again');
   }
   const reason = resolution.reason.replace(/\s+/g, ' ').trim();
   if (reason === '') throw new ValidationError('Say why you record it as not reversed.', { field: ['reason'] });
@@ -339,8 +387,12 @@ export async function recoverReversals(parts: ReversalParts, options: SendOption
     .prepare(`SELECT id FROM inbox WHERE kind IN ('reversal-result', 'timeout') AND applied = 0 AND flag IS NULL`)
     .all() as Array<{ id: number }>;
   for (const row of pending) applyReversalEntry(db, row.id, now().toISOString());
+  // Results flagged before their send's ids were kept (a crash between the two): applied now.
+  applyFlaggedReversalResults(db, now().toISOString());
   for (const r of reversalsWhere(db, `state = 'approved'`)) await sendReversal(parts, r.id, 'system', options);
-  for (const r of reversalsWhere(db, `state IN ('accepted', 'unknown') AND needs_attention = 0`))
+  // Everything not yet on a person's work list (onWorkList) is checked: an `accepted` one too, even
+  // with words already set (a status answer of another amount), so it reaches the work list.
+  for (const r of reversalsWhere(db, `state = 'accepted' OR (state = 'unknown' AND needs_attention = 0)`))
     await checkReversal(parts, r.id, 'system', options);
 }
 

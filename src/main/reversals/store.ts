@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
+import { reversalIdBySendIds } from './sends';
 
 export const reversalStates = [
   'draft',
@@ -144,12 +145,17 @@ export function liveReversalOf(db: ProfileDatabase, transactionId: number): Reve
   return row === undefined ? null : reversalOf(row);
 }
 
-/** The reversal a result names: by Daraja's ConversationID, else its OriginatorConversationID. */
+/**
+ * The reversal a result names: by Daraja's ConversationID, else its OriginatorConversationID, of
+ * any of its sends (`reversal_sends`), or the first ids it learned.
+ */
 export function reversalByDarajaIds(
   db: ProfileDatabase,
   conversationId: string | null,
   originatorId: string | null,
 ): Reversal | null {
+  const bySend = reversalIdBySendIds(db, conversationId, originatorId);
+  if (bySend !== null) return reversalById(db, bySend);
   if (conversationId !== null && conversationId !== '') {
     const row = db.prepare('SELECT * FROM reversals WHERE conversation_id = ?').get(conversationId) as
       ReversalRow | undefined;
@@ -292,6 +298,14 @@ export function moveReversal(
   );
 }
 
+/**
+ * On a person's work list: sent, its outcome unknown, and evidence (the Result, Transaction Status)
+ * could not settle it. Only then may an approver send it again or record it as not reversed.
+ */
+export function onWorkList(r: Pick<Reversal, 'state' | 'needsAttention'>): boolean {
+  return r.state === 'unknown' && r.needsAttention;
+}
+
 /** Puts an open reversal on (or takes it off) a person's work list, whatever its state. */
 export function markReversalAttention(db: ProfileDatabase, id: number, reason: string | null, at: string): void {
   db.prepare(`UPDATE reversals SET needs_attention = ?, attention_reason = ?, updated_at = ? WHERE id = ?`).run(
@@ -302,7 +316,10 @@ export function markReversalAttention(db: ProfileDatabase, id: number, reason: s
   );
 }
 
-/** Keeps Daraja's ids for the request once its synchronous answer (or a result) names them. */
+/**
+ * Keeps the first ids Daraja gave the reversal (shown, and asked about by Transaction Status);
+ * every send's own ids are kept in `reversal_sends` (sends.ts).
+ */
 export function noteDarajaIds(
   db: ProfileDatabase,
   id: number,

@@ -9,7 +9,15 @@ import { accountRowById } from '../users/account-rows';
 import { approvalsMissing } from './requests';
 import { reversalRefusal } from './rules';
 import { reversalOutcomeWords } from './send';
-import { approvalsOf, liveReversalOf, reversalById, reversalsWhere, reversedOriginal, type Reversal } from './store';
+import {
+  approvalsOf,
+  liveReversalOf,
+  onWorkList,
+  reversalById,
+  reversalsWhere,
+  reversedOriginal,
+  type Reversal,
+} from './store';
 
 export function reversalView(db: ProfileDatabase, r: Reversal, viewer: Caller | null): ReversalView {
   const asker = r.requestedByAccount === null ? undefined : accountRowById(db, r.requestedByAccount);
@@ -50,7 +58,7 @@ export function reversalView(db: ProfileDatabase, r: Reversal, viewer: Caller | 
     sends: r.sends,
     canApprove: r.state === 'draft' && approver && notAsker && !approvedAlready,
     canDecline: r.state === 'draft' && approver && notAsker,
-    canResolve: approver && (r.state === 'unknown' || (r.state === 'accepted' && r.needsAttention)),
+    canResolve: approver && onWorkList(r),
   };
 }
 

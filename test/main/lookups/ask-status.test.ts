@@ -2,6 +2,7 @@
 // is tied to its question wherever it arrives (the engine running or not, copies included), kept
 // out of the inbox's work list, and never taken as a payout's evidence.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DarajaClient } from '../../../src/main/daraja';
 import { askTransactionStatus } from '../../../src/main/lookups/ask-status';
 import { lookupById } from '../../../src/main/lookups/status-lookups';
 import { approvedRun, attempts, customersFor, harness, worker, type Harness } from '../payroll/engine/harness';
@@ -126,5 +127,47 @@ describe('askTransactionStatus', () => {
     });
     expect(outcome.kind).toBe('refused');
     expect(lookupById(h.db, outcome.lookupId)?.refused).toMatch(/\S/);
+  });
+
+  it("applies an answer that came before the question's own reply, once its ids are kept", async () => {
+    // Daraja's answer outruns its synchronous reply: while the engine runs, the answer is stored
+    // and flagged as for no question before Mshahara knows the question's ConversationID.
+    const slowReply = (base: DarajaClient): DarajaClient =>
+      Object.assign(Object.create(base) as DarajaClient, {
+        transactionStatus: async (request: Parameters<DarajaClient['transactionStatus']>[0]) => {
+          const reply = await base.transactionStatus(request);
+          if (reply.kind !== 'accepted') return reply;
+          const deadline = Date.now() + 8000;
+          for (;;) {
+            const flagged = h?.db
+              .prepare(
+                `SELECT id FROM inbox WHERE kind = 'status-result' AND flag = 'unmatched' AND instr(body, ?) > 0`,
+              )
+              .get(reply.value.conversationId);
+            if (flagged !== undefined) return reply;
+            if (Date.now() > deadline) throw new Error('the early answer was never flagged');
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        },
+      });
+    h = await harness({ client: slowReply });
+    await h.engine.start();
+    const outcome = await askTransactionStatus(partsOf(h), {
+      purpose: 'lookup',
+      subjectId: null,
+      about: { receipt: 'QZZ0000001' },
+      actor: 'wanjiru',
+      remarks: 'Lookup',
+      waitMs: 2000,
+    });
+    expect(outcome.kind).toBe('answered');
+    if (outcome.kind !== 'answered') return;
+    expect(outcome.answer).toMatchObject({ resultCode: 'SFC_IC0003', receipt: null });
+    expect(lookupById(h.db, outcome.lookupId)).toMatchObject({ inboxId: outcome.inboxId, resultCode: 'SFC_IC0003' });
+    expect(h.db.prepare('SELECT applied, flag FROM inbox WHERE id = ?').get(outcome.inboxId)).toEqual({
+      applied: 1,
+      flag: null,
+    });
+    expect(flaggedInbox(h)).toBe(0);
   });
 });

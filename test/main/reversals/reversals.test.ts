@@ -142,7 +142,7 @@ describe('sending a reversal', () => {
     const done = await sendReversal(parts, id, people.approver.username, options);
     expect(done).toMatchObject({ state: 'failed', resultCode: 'R000002' });
     expect(done.outcomeWords).toBe(
-      'M-Pesa does not know this receipt as a payment to this business, so nothing was reversed.',
+      'M-Pesa does not know this receipt as a payment to this business, so nothing was reversed. If the receipt is right, compare its amount with the M-Pesa statement: M-Pesa may give this answer when the amount asked differs from the payment’s.',
     );
     expect(reversalRows(h.db)).toHaveLength(0);
     expect(reversedOriginal(h.db, paid)).toBeNull();
@@ -237,6 +237,28 @@ describe('the amount M-Pesa reverses (unconfirmed)', () => {
     expect(done.attentionReason).toMatch(/M-Pesa reversed KES 500\.00, but the original payment was KES 1,000\.00/);
     reversedOnce(h, receipt, transactionId);
     expect(reversalRows(h.db)[0]?.amount_cents).toBe(500_00);
+  });
+});
+
+describe("M-Pesa refuses an amount other than the original's (must-match)", () => {
+  it('records it as not reversed, in words that name the amount, and M-Pesa reversed nothing', async () => {
+    // A Daraja that refuses an Amount other than the original's, and a request that (by some
+    // fault: a ledger amount that differs from M-Pesa's) asked for half.
+    const halving = (base: DarajaClient): DarajaClient =>
+      Object.assign(Object.create(base) as DarajaClient, {
+        reversal: (request: Parameters<DarajaClient['reversal']>[0]) =>
+          base.reversal({ ...request, amountCents: Math.floor(Number(request.amountCents) / 200) * 100 }),
+      });
+    const { h, people, parts } = await setUp({ faults: { reversalAmount: 'must-match' }, client: halving });
+    const { transactionId, receipt } = await receivedPayment(h, 1000_00);
+    const id = askedAndApproved(h, people, transactionId);
+    const done = await sendReversal(parts, id, people.approver.username, options);
+    expect(done).toMatchObject({ state: 'failed', resultCode: 'R000002', needsAttention: false });
+    expect(done.outcomeWords).toMatch(/amount asked differs/);
+    expect(h.sim.reversals()).toHaveLength(0);
+    expect(h.sim.collection(receipt)?.reversedBy).toBeNull();
+    expect(reversalRows(h.db)).toHaveLength(0);
+    expect(reversedOriginal(h.db, transactionId)).toBeNull();
   });
 });
 

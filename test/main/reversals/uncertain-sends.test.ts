@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DarajaClient } from '../../../src/main/daraja';
 import { requestRefund } from '../../../src/main/refunds/refunds';
-import { applyReversalEntry, applyReversalStatusAnswer } from '../../../src/main/reversals/apply-result';
+import { applyReversalEntry } from '../../../src/main/reversals/apply-result';
+import { applyReversalStatusAnswer } from '../../../src/main/reversals/status-answer';
 import { approveReversal, requestReversal } from '../../../src/main/reversals/requests';
 import { resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
 import { moveReversal, reversalById, reversedOriginal } from '../../../src/main/reversals/store';
