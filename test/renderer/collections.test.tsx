@@ -80,7 +80,7 @@ describe('Money in', () => {
   it('shows a payment M-Pesa first said was declined as paid, with words for the admin to look at it', async () => {
     signedInAs(['admin']);
     const words =
-      'M-Pesa first said the customer did not pay (The customer did not answer the prompt in time.), then that they paid: receipt QKH94M1Z11. The money is recorded as received; check with the customer';
+      'M-Pesa first said the customer did not pay (The customer’s phone could not be reached), then that they paid with receipt QKH94M1Z11. The money is recorded as received; check with the customer.';
     bridge.answer('collections.list', () =>
       overview({
         requests: [

@@ -14,6 +14,7 @@ import { askTransactionStatus } from '../lookups/ask-status';
 import { formatDateTime } from '../../shared/format';
 import { ledgerRowForReceipt, recordReceived } from './record';
 import { moveRequest, requestById, requestPaidBy, type CollectionRequest, type RequestState } from './requests';
+import { declineWords } from './stk-callback';
 import { stkReceiptProblem } from './stk-unmatched';
 
 /** Requests a person may give a receipt for: paid without one, never answered, or said declined. */
@@ -113,7 +114,7 @@ export async function recordEnteredReceipt(
     );
     const declined =
       current.state === 'declined'
-        ? `M-Pesa first said the customer did not pay (${current.note ?? current.resultDesc ?? 'declined'}), then ${actor} gave receipt ${receipt}, which M-Pesa confirmed. The money is recorded as received; check with the customer`
+        ? `M-Pesa first said the customer did not pay (${declineWords(current)}), then ${actor} gave receipt ${receipt}, which M-Pesa confirmed. The money is recorded as received; check with the customer.`
         : null;
     if (
       !moveRequest(

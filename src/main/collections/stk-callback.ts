@@ -180,7 +180,7 @@ export function applyPaid(
   // recorded, and a person looks (the customer may have paid a request asked again, too).
   const declinedWords =
     request.state === 'declined'
-      ? `M-Pesa first said the customer did not pay (${request.note ?? request.resultDesc ?? 'declined'}), then that they paid: receipt ${receipt}. The money is recorded as received; check with the customer${askedAgainNote(db, request)}`
+      ? `M-Pesa first said the customer did not pay (${declineWords(request)}), then that they paid with receipt ${receipt}. The money is recorded as received; check with the customer${askedAgainNote(db, request)}.`
       : null;
   let result: MoneyInResult = { kind: 'recorded' };
   db.transaction(() => {
@@ -245,6 +245,11 @@ export function applyPaid(
     );
   }).immediate();
   return result;
+}
+
+/** What M-Pesa said when it declined the request, without its closing full stop, to sit inside a sentence. */
+export function declineWords(request: CollectionRequest): string {
+  return (request.note ?? request.resultDesc ?? 'declined').trim().replace(/\.$/, '');
 }
 
 function askedAgainNote(db: ProfileDatabase, request: CollectionRequest): string {

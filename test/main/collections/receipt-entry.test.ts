@@ -65,6 +65,24 @@ describe('a receipt a person enters for a payment request', () => {
     expect(receivedRows(h.db)).toHaveLength(1);
   });
 
+  it('records a receipt for a request M-Pesa said was declined, once confirmed, for a person to look at', async () => {
+    const cancelling = '254708374146';
+    h = await moneyInHarness({ customers: [{ msisdn: cancelling, name: 'PETER OTIENO' }], registerC2b: false });
+    await h.engine.start();
+    h.worker.start();
+    const sent = await h.request({ phone: cancelling, amountCents: 150_00 });
+    await eventually(() => (requestById(h!.db, sent.id)?.state === 'declined' ? true : undefined));
+    // The customer paid by Pay Bill instead, and tells the admin the receipt.
+    const receipt = await h.customerPays(cancelling, 150);
+    await eventually(() => (h!.sim.collections().some((c) => c.receipt === receipt) ? true : undefined));
+    const paid = await recordEnteredReceipt(partsOf(h), sent.id, receipt, 'wanjiru');
+    expect(paid).toMatchObject({ state: 'paid', receipt });
+    expect(paid.attention).toBe(
+      `M-Pesa first said the customer did not pay (The customer cancelled the prompt), then wanjiru gave receipt ${receipt}, which M-Pesa confirmed. The money is recorded as received; check with the customer.`,
+    );
+    expect(receivedRows(h.db)).toEqual([expect.objectContaining({ receipt, amount_cents: 150_00, phone: cancelling })]);
+  });
+
   it('pays one request only when two people enter the same receipt for two requests at once', async () => {
     h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], registerC2b: false });
     await h.engine.start();
