@@ -89,7 +89,7 @@ export async function recordEnteredReceipt(
       { field: ['receipt'] },
     );
   const problem = stkReceiptProblem(db, answer, receipt, request);
-  if (problem !== null) throw new ValidationError(`${problem}: nothing was recorded.`, { field: ['receipt'] });
+  if (problem !== null) throw new ValidationError(`${problem.words}: nothing was recorded.`, { field: ['receipt'] });
   const nowIso = new Date().toISOString();
   db.transaction(() => {
     // While M-Pesa was asked, a callback, a lookup or another person may have recorded it.

@@ -7,6 +7,7 @@ import { formatKesWithCurrency } from '../../shared/money';
 import { parseCallback } from '../daraja/callbacks';
 import type { StkCallbackEvent } from '../daraja/callbacks/events';
 import type { ProfileDatabase } from '../db';
+import { appendAudit } from '../ledger/audit';
 import { askTransactionStatus, type AskStatusParts } from '../lookups/ask-status';
 import { answerSaysCompleted, type StatusAnswer } from '../lookups/status-lookups';
 import { ownShortcodes } from './received-checks';
@@ -23,6 +24,12 @@ import { applyPaid } from './stk-callback';
 /** Transaction Status codes read as "M-Pesa has no such transaction". */
 const notFoundCodes: readonly string[] = ['R000002', 'SFC_IC0003'];
 
+export interface ReceiptProblem {
+  words: string;
+  /** How a callback claiming it is flagged: M-Pesa names another amount or another party, or the rest. */
+  flag: 'unmatched' | 'amount_mismatch' | 'party_mismatch';
+}
+
 /**
  * What makes a Transaction Status answer fall short of "this business received `amountCents`
  * from `phone` under `receipt`", in words; null when it says exactly that.
@@ -32,17 +39,25 @@ export function stkReceiptProblem(
   answer: StatusAnswer,
   receipt: string,
   expected: { amountCents: number; phone: string },
-): string | null {
-  if (!answerSaysCompleted(answer)) return `M-Pesa says receipt ${receipt} is "${answer.transactionStatus ?? ''}"`;
+): ReceiptProblem | null {
+  if (!answerSaysCompleted(answer))
+    return { words: `M-Pesa says receipt ${receipt} is "${answer.transactionStatus ?? ''}"`, flag: 'unmatched' };
   if (answer.receipt !== null && answer.receipt !== receipt)
-    return `M-Pesa answered about another receipt (${answer.receipt})`;
+    return { words: `M-Pesa answered about another receipt (${answer.receipt})`, flag: 'unmatched' };
   if (answer.amountCents !== expected.amountCents)
-    return `Receipt ${receipt} is for ${answer.amountCents === null ? 'no amount' : formatKesWithCurrency(answer.amountCents)}, the request for ${formatKesWithCurrency(expected.amountCents)}`;
+    return {
+      words: `Receipt ${receipt} is for ${answer.amountCents === null ? 'no amount' : formatKesWithCurrency(answer.amountCents)}, the request for ${formatKesWithCurrency(expected.amountCents)}`,
+      flag: 'amount_mismatch',
+    };
   const payer = phoneIn(answer.debitPartyName);
-  if (payer !== null && payer !== expected.phone) return `Receipt ${receipt} was paid from another number`;
+  if (payer !== null && payer !== expected.phone)
+    return { words: `Receipt ${receipt} was paid from another number`, flag: 'party_mismatch' };
   const receiver = /^\s*(\d{5,7})\b/.exec(answer.creditPartyName ?? '')?.[1] ?? null;
   if (receiver === null || !ownShortcodes(db).includes(receiver))
-    return `Receipt ${receipt} was paid to ${answer.creditPartyName ?? 'nobody named'}, not to this business`;
+    return {
+      words: `Receipt ${receipt} was paid to ${answer.creditPartyName ?? 'nobody named'}, not to this business`,
+      flag: 'party_mismatch',
+    };
   return null;
 }
 
@@ -90,12 +105,37 @@ export function successWaitsFor(db: ProfileDatabase, request: CollectionRequest)
 /** recorded: the request is paid; refused: M-Pesa contradicts it (the flag says why); later: ask again later. */
 export type ConfirmOutcome = 'recorded' | 'refused' | 'later';
 
-function reword(db: ProfileDatabase, inboxId: number, words: string, nowIso: string): void {
-  db.prepare(`UPDATE inbox SET reason = ?, processed_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0`).run(
-    words,
-    nowIso,
-    inboxId,
-  );
+/**
+ * M-Pesa contradicts the success: it no longer waits. A receipt M-Pesa does not know is settled (as
+ * a person's status query would settle it, inbox/settle.ts); one M-Pesa knows for another amount or
+ * party keeps a flag that says so, for a person. Either way it no longer holds up asking again.
+ */
+function contradicted(
+  db: ProfileDatabase,
+  inboxId: number,
+  outcome: { settle: true; words: string } | { settle: false; problem: ReceiptProblem },
+  nowIso: string,
+): void {
+  db.transaction(() => {
+    if (outcome.settle)
+      db.prepare(
+        `UPDATE inbox SET reason = ?, processed_at = ?, settled_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0`,
+      ).run(outcome.words, nowIso, nowIso, inboxId);
+    else
+      db.prepare(
+        `UPDATE inbox SET flag = ?, reason = ?, processed_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0`,
+      ).run(outcome.problem.flag, `${outcome.problem.words}: nothing was recorded`, nowIso, inboxId);
+    appendAudit(db, {
+      actor: 'system',
+      action: 'inbox.flagged',
+      entity: 'inbox',
+      entityId: inboxId,
+      details: {
+        flag: outcome.settle ? 'unmatched' : outcome.problem.flag,
+        reason: outcome.settle ? outcome.words : outcome.problem.words,
+      },
+    });
+  }).immediate();
 }
 
 /** Asks Transaction Status about the success's receipt and records it for its request when M-Pesa confirms it. */
@@ -119,12 +159,14 @@ export async function confirmWaitingSuccess(
   const answer = outcome.answer;
   if (answer.resultCode !== '0') {
     if (!notFoundCodes.includes(answer.resultCode)) return 'later'; // about the question (REFERENCE §15.13)
-    reword(db, inboxId, `M-Pesa has no payment with receipt ${event.receipt}: nothing was recorded`, nowIso);
+    const words = `M-Pesa has no payment with receipt ${event.receipt}: nothing was recorded`;
+    contradicted(db, inboxId, { settle: true, words }, nowIso);
     return 'refused';
   }
   const problem = stkReceiptProblem(db, answer, event.receipt, event);
+  if (problem?.flag === 'unmatched') return 'later'; // not (yet) completed, or about another receipt: asked again
   if (problem !== null) {
-    reword(db, inboxId, `${problem}: nothing was recorded`, nowIso);
+    contradicted(db, inboxId, { settle: false, problem }, nowIso);
     return 'refused';
   }
   // The wait gave other doors time: everything is read again where it is written.

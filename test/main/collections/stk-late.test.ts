@@ -161,6 +161,50 @@ describe('a success whose IDs no request has yet', () => {
     expect(statusQuestions(h)).toBe(1);
     expect(receivedRows(h.db)).toEqual([]);
     expect(requestById(h.db, lost)).toMatchObject({ state: 'unknown', checkoutRequestId: null });
+    // Settled by M-Pesa's answer: it no longer waits, nor holds up asking the customer again.
+    expect(h.db.prepare('SELECT settled_at FROM inbox WHERE id = ?').get(flagged.id)).toEqual({
+      settled_at: expect.any(String),
+    });
+    const again = await askAgain(partsOf(h), lost, 'wanjiru');
+    expect(again.againOf).toBe(lost);
+    expect(stkPushes(h)).toBe(1);
+  });
+
+  it('flags a success whose receipt M-Pesa knows for another amount, records nothing, and lets a person ask again', async () => {
+    h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], registerC2b: false });
+    const lost = lostRequest(h, 'unknown');
+    await h.engine.start();
+    h.worker.start();
+    const realReceipt = await h.customerPays(paying, 200); // a real payment, of KES 200
+    await eventually(() => (h!.sim.collections().some((c) => c.receipt === realReceipt) ? true : undefined));
+    await postCallback(h, 'stk', {
+      Body: {
+        stkCallback: {
+          MerchantRequestID: '29115-34620561-2',
+          CheckoutRequestID: 'ws_CO_01122026101010000002',
+          ResultCode: 0,
+          ResultDesc: 'The service request is processed successfully.',
+          CallbackMetadata: {
+            Item: [
+              { Name: 'Amount', Value: 150 },
+              { Name: 'MpesaReceiptNumber', Value: realReceipt },
+              { Name: 'TransactionDate', Value: 20261201101010 },
+              { Name: 'PhoneNumber', Value: Number(paying) },
+            ],
+          },
+        },
+      },
+    });
+    const flagged = await eventually(() => {
+      const entry = inboxOf(h!.db, 'stk')[0];
+      return entry?.flag === 'amount_mismatch' ? entry : undefined;
+    });
+    expect(flagged.reason).toBe(
+      `Receipt ${realReceipt} is for KES 200.00, the request for KES 150.00: nothing was recorded`,
+    );
+    expect(receivedRows(h.db)).toEqual([]);
+    expect(requestById(h.db, lost)).toMatchObject({ state: 'unknown', receipt: null });
+    expect((await askAgain(partsOf(h), lost, 'wanjiru')).againOf).toBe(lost);
   });
 });
 
