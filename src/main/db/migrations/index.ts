@@ -16,7 +16,7 @@ import { sql as statusLookups } from './012_status_lookups';
 import { sql as refunds } from './013_refunds';
 import { sql as collections } from './014_collections';
 import { sql as reversals } from './015_reversals';
-import { sql as collectionAttention } from './016_collection_attention';
+import { sql as collectionAttention } from './017_collection_attention';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -41,5 +41,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: '013_refunds', sql: refunds },
   { version: 14, name: '014_collections', sql: collections },
   { version: 15, name: '015_reversals', sql: reversals },
-  { version: 16, name: '016_collection_attention', sql: collectionAttention },
+  { version: 17, name: '017_collection_attention', sql: collectionAttention },
 ];
