@@ -24,7 +24,8 @@ export const usage = `Usage: npm run simulator -- [options]
                              duplicate-callback=<rate>, callback-delay=<min-max ms>, token-ttl=<s>,
                              processing-lag=<min-max ms>, status-unavailable=<rate>,
                              queue-timeout=<rate>, async-throttle=<rate>, masked-party=<rate>,
-                             fail-payee=<rate>, charge-extra=<KES more than the tariff per payment>
+                             fail-payee=<rate>, charge-extra=<KES more than the tariff per payment>,
+                             stk-late-pay=<ms: the STK customer times out, then pays this much later>
   --realistic                every unconfirmed Daraja behaviour on at the README's default rates
                              (flags and --fault given as well override the preset)
   --status-not-found-code <code>
@@ -102,6 +103,9 @@ export function parseFault(spec: string, into: Partial<SimulatorFaults>): void {
       return;
     case 'charge-extra':
       into.chargeExtraCents = Math.round(Number(value) * 100);
+      return;
+    case 'stk-late-pay':
+      into.stkLatePayMs = Number(value);
       return;
     default:
       throw new Error(`Unknown fault "${name}" (see --help)`);

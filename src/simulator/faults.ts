@@ -57,6 +57,13 @@ export interface SimulatorFaults {
    * original's; 'as-asked' reverses the amount asked (a part, when less), and reports it.
    */
   reversalAmount: ReversalAmount;
+  /**
+   * M-Pesa Express: null, each customer answers the prompt once. A number: each customer who would
+   * pay first lets the prompt time out, so STK Push Query answers 1037 (no callback says so), and
+   * pays this many milliseconds later: the callback then says paid, with a receipt. Whether a
+   * decline the query reports is final is not documented; this plays the answer that it is not.
+   */
+  stkLatePayMs: number | null;
 }
 
 export const reversalAmountChoices = ['whole', 'must-match', 'as-asked'] as const;
@@ -97,6 +104,7 @@ export const defaultFaults: SimulatorFaults = {
   statusForFailed: 'result-code',
   chargeExtraCents: 0,
   reversalAmount: 'whole',
+  stkLatePayMs: null,
 };
 
 /** The Transaction Status "not found" answer by default: the one failure REFERENCE §4 documents. */
@@ -289,6 +297,12 @@ export function mergeFaults(current: SimulatorFaults, update: Partial<SimulatorF
         `statusForFailed must be one of ${statusForFailedChoices.join(', ')}, got ${String(update.statusForFailed)}`,
       );
     next.statusForFailed = v;
+  }
+  if (update.stkLatePayMs !== undefined) {
+    const v = update.stkLatePayMs;
+    if (v !== null && (!Number.isSafeInteger(v) || v < 0))
+      throw new RangeError(`stkLatePayMs must be a whole number of milliseconds or null, got ${String(v)}`);
+    next.stkLatePayMs = v;
   }
   if (update.reversalAmount !== undefined) {
     const v = reversalAmountChoices.find((c) => c === update.reversalAmount);

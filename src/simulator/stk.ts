@@ -87,6 +87,13 @@ export function stkPush(ctx: SimulatorContext, body: RequestBody): DarajaAnswer 
           ? stkOutcomes['7']
           : (stkOutcomes[lastDigit] ?? stkOutcomes.pay);
     if (!outcome) return;
+    const latePayMs = ctx.faults.current().stkLatePayMs;
+    if (outcome.resultCode === 0 && latePayMs !== null) {
+      // The prompt times out first (the query says so; no callback), then the customer pays after all.
+      session.result = stkOutcomes['7'] ?? null;
+      ctx.callbacks.later(latePayMs, () => pay(ctx.now()));
+      return;
+    }
     session.result = outcome;
     const header = {
       MerchantRequestID: session.merchantRequestId,
@@ -98,6 +105,19 @@ export function stkPush(ctx: SimulatorContext, body: RequestBody): DarajaAnswer 
       ctx.callbacks.schedule(callbackUrl, { Body: { stkCallback: header } }, 'stk callback', 0);
       return;
     }
+    pay(answeredAt);
+  });
+
+  function pay(answeredAt: Date): void {
+    const outcome = stkOutcomes.pay;
+    if (!outcome) return;
+    session.result = outcome;
+    const header = {
+      MerchantRequestID: session.merchantRequestId,
+      CheckoutRequestID: session.checkoutRequestId,
+      ResultCode: outcome.resultCode,
+      ResultDesc: outcome.resultDesc,
+    };
     const collection = ctx.model.collect({ msisdn: phone, amountCents, kind: 'stk', at: answeredAt });
     const metadata = {
       Item: [
@@ -114,7 +134,7 @@ export function stkPush(ctx: SimulatorContext, body: RequestBody): DarajaAnswer 
       'stk callback',
       0,
     );
-  });
+  }
 
   return {
     status: 200,

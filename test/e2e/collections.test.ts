@@ -1,8 +1,9 @@
 // End to end in real Chromium: the admin asks a customer to pay by M-Pesa Express and watches the
 // answer arrive (waiting for the PIN, then paid with the receipt), recorded once by the simulator's
 // record and the ledger; a customer who cancels is said so in words; a customer's Pay Bill payment
-// arrives through the demo relay and is listed once M-Pesa confirms it; Settings registers the C2B
-// URLs and says what M-Pesa answered.
+// arrives through the demo relay and is listed once M-Pesa confirms it; a payment that comes after
+// M-Pesa said the customer did not pay shows paid, once, with words for the admin; Settings
+// registers the C2B URLs and says what M-Pesa answered.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page';
@@ -92,6 +93,36 @@ describe('Money in, in Chromium', () => {
     expect(await row.textContent()).toContain('HOUSE-4');
     await app.screenshot('test-results/collections-received.png');
   });
+
+  it('shows a payment that came after M-Pesa said the customer did not pay, recorded once, for the admin to look at', async () => {
+    // The customer lets the prompt time out (the query, 30 s after the push, says so) and pays 40 s later.
+    const setLatePay = (ms: number | null) =>
+      fetch(`${simulatorUrl}/simulator/faults`, { method: 'POST', body: JSON.stringify({ stkLatePayMs: ms }) });
+    await setLatePay(40_000);
+    try {
+      await app.go('collections');
+      await money.requestPayment('0711 000 102', '900', 'INV-2233');
+      await money.waitForStatus(/could not be reached/, 60_000);
+      expect((await collected()).filter((c) => c.msisdn === '254711000102')).toEqual([]);
+      const words = await money.waitForStatus(/^Paid: receipt [A-Z0-9]{10}$/, 60_000);
+      const receipt = words.replace('Paid: receipt ', '');
+      const row = money.requestRows().filter({ hasText: 'INV-2233' });
+      const attention = row.getByTestId('payment-request-attention');
+      await attention.waitFor();
+      expect(await attention.textContent()).toMatch(
+        new RegExp(`M-Pesa first said the customer did not pay .*then that they paid with receipt ${receipt}`),
+      );
+      expect(await row.getByRole('button', { name: 'Ask again' }).count()).toBe(0);
+      await money.waitForReceived(receipt);
+      expect(await money.receivedRows().filter({ hasText: receipt }).count()).toBe(1);
+      expect((await collected()).filter((c) => c.msisdn === '254711000102')).toEqual([
+        expect.objectContaining({ receipt, amountCents: 900_00, kind: 'stk' }),
+      ]);
+      await app.screenshot('test-results/collections-paid-after-declined.png');
+    } finally {
+      await setLatePay(null);
+    }
+  }, 150_000);
 
   it('registers the C2B URLs from Settings and says what M-Pesa answered', async () => {
     await app.go('settings');

@@ -32,6 +32,7 @@ function aRequest(overrides: Partial<CollectionRequestView> = {}): CollectionReq
     askedAgainAs: null,
     canAskAgain: false,
     canEnterReceipt: false,
+    attention: null,
     waiting: true,
     ...overrides,
   };
@@ -74,6 +75,31 @@ describe('Money in', () => {
     bridge.emit('collections.changed', { requestId: 7, inboxId: null });
     await waitFor(() => expect(screen.getByTestId('live-status-words').textContent).toBe('Paid: receipt QKH94M1Z11'));
     stop();
+  });
+
+  it('shows a payment M-Pesa first said was declined as paid, with words for the admin to look at it', async () => {
+    signedInAs(['admin']);
+    const words =
+      'M-Pesa first said the customer did not pay (The customer’s phone could not be reached), then that they paid with receipt QKH94M1Z11. The money is recorded as received; check with the customer.';
+    bridge.answer('collections.list', () =>
+      overview({
+        requests: [
+          aRequest({
+            state: 'paid',
+            status: 'Paid: receipt QKH94M1Z11',
+            receipt: 'QKH94M1Z11',
+            waiting: false,
+            attention: words,
+          }),
+          aRequest({ id: 8, state: 'paid', status: 'Paid: receipt QKH94M1Z12', receipt: 'QKH94M1Z12', waiting: false }),
+        ],
+      }),
+    );
+    renderWithProviders(<Collections />);
+    const rows = await screen.findAllByTestId('payment-request');
+    expect(within(rows[0]!).getByTestId('payment-request-attention').textContent).toBe(`Look at this: ${words}`);
+    expect(within(rows[1]!).queryByTestId('payment-request-attention')).toBeNull();
+    expect(within(rows[0]!).queryByRole('button', { name: 'Ask again' })).toBeNull();
   });
 
   it('shows a refused field beside it, and sends nothing for an amount that is not one', async () => {

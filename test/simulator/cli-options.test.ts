@@ -54,6 +54,10 @@ describe('simulator flags', () => {
     });
   });
 
+  it('plays an M-Pesa Express customer who lets the prompt time out and pays later', () => {
+    expect(parse(['--fault', 'stk-late-pay=5000']).faults).toEqual({ stkLatePayMs: 5000 });
+  });
+
   it('a rate given with --fault masked-party wins over the plain flag; nothing is switched on unasked', () => {
     expect(parse(['--masked-party', '--fault', 'masked-party=0.3']).faults).toEqual({ maskedParty: 0.3 });
     const plain = parse([]);

@@ -67,6 +67,7 @@ async function utilityCents(daraja: DarajaCaller, receiver: CallbackReceiver): P
 type StkCallback = {
   Body: {
     stkCallback: {
+      CheckoutRequestID?: string;
       ResultCode: number;
       ResultDesc: string;
       CallbackMetadata?: { Item: Array<{ Name: string; Value?: unknown }> };
@@ -136,6 +137,32 @@ describe('STK Push', () => {
       status: 400,
       body: { errorCode: '400.002.02', errorMessage: 'Bad Request - Invalid CheckoutRequestID' },
     });
+  });
+
+  it('stk-late-pay: the query says the prompt timed out, then the customer pays and the callback says so', async () => {
+    const { simulator, receiver, daraja } = await setup({ faults: { stkLatePayMs: 300 } });
+    const phone = '254705912641';
+    const push = await daraja.post('/mpesa/stkpush/v1/processrequest', stkPush(daraja, simulator, receiver, phone));
+    const query = async (): Promise<unknown> => {
+      const timestamp = formatDarajaTime(new Date());
+      const answer = await daraja.post('/mpesa/stkpushquery/v1/query', {
+        BusinessShortCode: simulator.credentials.stkShortcode,
+        Password: daraja.stkPassword(timestamp),
+        Timestamp: timestamp,
+        CheckoutRequestID: push.body.CheckoutRequestID,
+      });
+      return answer.body.ResultCode;
+    };
+    // The customer's first answer is the timeout: nothing moved, and no callback says it.
+    for (let i = 0; i < 50 && (await query()) === undefined; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(await query()).toBe('1037');
+    expect(simulator.collections()).toEqual([]);
+    const [callback] = await receiver.waitFor(1, `/stk/${phone}`);
+    const stk = (callback?.body as StkCallback).Body.stkCallback;
+    expect(stk.ResultCode).toBe(0);
+    expect(stk.CheckoutRequestID).toBe(push.body.CheckoutRequestID);
+    expect(simulator.collections()).toHaveLength(1);
+    expect(await query()).toBe('0');
   });
 
   it('refuses a wrong password and an unknown shortcode synchronously', async () => {

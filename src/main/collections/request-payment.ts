@@ -12,7 +12,16 @@ import { parseCallback } from '../daraja/callbacks';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { applyStkCallback } from './stk-callback';
-import { moveRequest, recordRequestAsked, requestById, type CollectionRequest } from './requests';
+import {
+  askedAgainAs,
+  moveRequest,
+  recordRequestAsked,
+  requestByCheckoutId,
+  requestById,
+  requestByMerchantId,
+  type CollectionRequest,
+} from './requests';
+import { successWaitsFor } from './stk-unmatched';
 
 /** M-Pesa Express takes at least KES 1 and at most KES 250,000 a payment (REFERENCE §6). */
 export const stkLimits = { minCents: 1_00, maxCents: 250_000_00 } as const;
@@ -106,18 +115,41 @@ export async function requestPayment(
   switch (outcome.kind) {
     case 'accepted': {
       const { merchantRequestId, checkoutRequestId } = outcome.value;
-      moveRequest(
-        db,
-        id,
-        'sent',
-        {
-          merchantRequestId,
-          checkoutRequestId,
-          nextQueryAt: new Date(at.getTime() + parts.firstQueryAfterMs).toISOString(),
-          note: null,
-        },
-        nowIso,
-      );
+      db.transaction(() => {
+        // One request's IDs are never written onto another; were they held already, this one waits for a person.
+        const holder = requestByCheckoutId(db, checkoutRequestId) ?? requestByMerchantId(db, merchantRequestId);
+        if (holder !== null && holder.id !== id) {
+          moveRequest(
+            db,
+            id,
+            'unknown',
+            {
+              note: `M-Pesa answered this prompt with the IDs of payment request #${holder.id}; if the customer paid, the payment will show here when its callback or the statement arrives`,
+            },
+            nowIso,
+          );
+          appendAudit(db, {
+            actor: 'system',
+            action: 'collection.unknown',
+            entity: 'collection_request',
+            entityId: id,
+            details: { code: 'ids_held', holder: holder.id },
+          });
+          return;
+        }
+        moveRequest(
+          db,
+          id,
+          'sent',
+          {
+            merchantRequestId,
+            checkoutRequestId,
+            nextQueryAt: new Date(at.getTime() + parts.firstQueryAfterMs).toISOString(),
+            note: null,
+          },
+          nowIso,
+        );
+      }).immediate();
       reapplyEarlyCallbacks(db, checkoutRequestId, nowIso);
       break;
     }
@@ -201,10 +233,22 @@ export function refuseAskingAgain(db: ProfileDatabase, request: CollectionReques
       throw new Error(`unhandled state ${String(never)}`);
     }
   }
-  const again = db.prepare('SELECT id FROM collection_requests WHERE again_of = ?').get(request.id) as
-    { id: number } | undefined;
-  if (again !== undefined)
-    throw new ConflictError(`This request was already asked again as payment request #${again.id}.`);
+  const again = askedAgainAs(db, request.id);
+  if (again !== null) throw new ConflictError(`This request was already asked again as payment request #${again.id}.`);
+  // The money of an earlier prompt for the same thing may have arrived after M-Pesa said it would not.
+  for (let earlier = request.againOf; earlier !== null;) {
+    const before = requestById(db, earlier);
+    if (before === null) break;
+    if (before.state === 'paid' || before.state === 'paid_no_receipt')
+      throw new ConflictError(
+        `The customer has paid payment request #${before.id}, which this one asked again; asking again would ask them to pay twice.`,
+      );
+    earlier = before.againOf;
+  }
+  if (successWaitsFor(db, request))
+    throw new ConflictError(
+      'M-Pesa has reported a payment from this number for this amount that Mshahara is still confirming; wait for it before asking again.',
+    );
 }
 
 /** A person asks the customer again, knowing a first prompt may have reached them. */

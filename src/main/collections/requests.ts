@@ -17,16 +17,20 @@ export const requestStates = [
 ] as const;
 export type RequestState = (typeof requestStates)[number];
 
-/** Where each state may go. A paid request is final; an unknown one learns from a callback that finds it. */
+/**
+ * Where each state may go. A paid request is final; an unknown one learns from a callback that
+ * finds it. A declined one may still turn out paid: M-Pesa's word that money moved outranks an
+ * earlier answer that it would not (the request then waits for a person's look, `attention`).
+ */
 export const requestTransitions: Record<RequestState, readonly RequestState[]> = {
   asked: ['sent', 'refused', 'unknown'],
   sent: ['paid', 'paid_no_receipt', 'declined', 'needs_person'],
   unknown: ['paid', 'declined'],
   needs_person: ['paid', 'paid_no_receipt', 'declined'],
   paid_no_receipt: ['paid'],
+  declined: ['paid'],
   refused: [],
   paid: [],
-  declined: [],
 };
 
 /** The states a request may leave for `to`, for the UPDATE's guard. */
@@ -53,6 +57,8 @@ export interface CollectionRequest {
   nextQueryAt: string | null;
   note: string | null;
   againOf: number | null;
+  /** Words for a person who should look at it (M-Pesa said it was declined, then paid); null when nothing. */
+  attention: string | null;
   updatedAt: string;
 }
 
@@ -75,6 +81,7 @@ interface RequestRow {
   next_query_at: string | null;
   note: string | null;
   again_of: number | null;
+  attention: string | null;
   updated_at: string;
 }
 
@@ -98,6 +105,7 @@ function requestOf(row: RequestRow): CollectionRequest {
     nextQueryAt: row.next_query_at,
     note: row.note,
     againOf: row.again_of,
+    attention: row.attention,
     updatedAt: row.updated_at,
   };
 }
@@ -119,12 +127,40 @@ export function requestByMerchantId(db: ProfileDatabase, merchantRequestId: stri
   return row === undefined ? null : requestOf(row);
 }
 
-/** Requests whose push answer was lost, for this phone and amount: a callback with unknown IDs may be theirs. */
-export function unknownRequestsFor(db: ProfileDatabase, phone: string, amountCents: number): CollectionRequest[] {
+/** The request a person asked again as, if any. */
+export function askedAgainAs(db: ProfileDatabase, id: number): CollectionRequest | null {
+  const row = db.prepare('SELECT * FROM collection_requests WHERE again_of = ?').get(id) as RequestRow | undefined;
+  return row === undefined ? null : requestOf(row);
+}
+
+/** The request a receipt already pays, if any: one receipt never pays two requests. */
+export function requestPaidBy(db: ProfileDatabase, receipt: string): CollectionRequest | null {
+  const row = db.prepare('SELECT * FROM collection_requests WHERE receipt = ? ORDER BY id LIMIT 1').get(receipt) as
+    RequestRow | undefined;
+  return row === undefined ? null : requestOf(row);
+}
+
+/**
+ * Which request a success whose IDs match no request may answer: only a push whose answer was lost
+ * (`unknown`, no IDs on record) for this phone and amount. None while a push for them is still on
+ * its way (`asked`: the success may be its own, its answer not yet stored), and never a request
+ * asked again as one that may still hear (an `asked` or `unknown` child: the success may be the
+ * child's). Null unless exactly one request is left.
+ */
+export function lostPushFor(db: ProfileDatabase, phone: string, amountCents: number): CollectionRequest | null {
+  const inFlight = db
+    .prepare(`SELECT 1 FROM collection_requests WHERE state = 'asked' AND phone = ? AND amount_cents = ? LIMIT 1`)
+    .get(phone, amountCents);
+  if (inFlight !== undefined) return null;
   const rows = db
-    .prepare(`SELECT * FROM collection_requests WHERE state = 'unknown' AND phone = ? AND amount_cents = ? ORDER BY id`)
+    .prepare(
+      `SELECT * FROM collection_requests r
+        WHERE r.state = 'unknown' AND r.phone = ? AND r.amount_cents = ? AND r.checkout_request_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM collection_requests c WHERE c.again_of = r.id AND c.state IN ('asked', 'unknown'))
+        ORDER BY r.id`,
+    )
     .all(phone, amountCents) as RequestRow[];
-  return rows.map(requestOf);
+  return rows.length === 1 && rows[0] !== undefined ? requestOf(rows[0]) : null;
 }
 
 export function requestsWhere(db: ProfileDatabase, where: string, ...params: unknown[]): CollectionRequest[] {
@@ -174,6 +210,7 @@ export interface RequestChange {
   queries?: number;
   nextQueryAt?: string | null;
   note?: string | null;
+  attention?: string | null;
 }
 
 const columnOf: Record<keyof RequestChange, string> = {
@@ -186,6 +223,7 @@ const columnOf: Record<keyof RequestChange, string> = {
   queries: 'queries',
   nextQueryAt: 'next_query_at',
   note: 'note',
+  attention: 'attention',
 };
 
 /** Moves a request to `to` when its state allows it; false when it had already moved on. */

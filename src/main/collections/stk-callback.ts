@@ -1,7 +1,10 @@
 // An M-Pesa Express (STK) callback is evidence about one payment request, matched by the IDs
 // Daraja gave the push (CheckoutRequestID, MerchantRequestID). A success becomes money received
 // only when it names a request Mshahara made, for its amount and phone; anything else is flagged
-// on its inbox entry and records nothing. Copies of a callback already applied are marked copies.
+// on its inbox entry and records nothing. A success whose IDs no request has yet waits, flagged:
+// its request's push answer may still come (request-payment.ts applies it then), or, for a push
+// whose answer was lost, Transaction Status must confirm it first (stk-unmatched.ts). Copies of a
+// callback already applied are marked copies; a receipt never pays two requests.
 import { describeResultCode } from '../../shared/daraja/codes';
 import { formatKesWithCurrency, type Cents } from '../../shared/money';
 import type { StkCallbackEvent } from '../daraja/callbacks/events';
@@ -13,7 +16,7 @@ import {
   moveRequest,
   requestByCheckoutId,
   requestByMerchantId,
-  unknownRequestsFor,
+  requestPaidBy,
   type CollectionRequest,
 } from './requests';
 
@@ -45,7 +48,7 @@ export function flagInbox(
   return { kind: 'flagged', flag: which };
 }
 
-type Found = { request: CollectionRequest; byAmount: boolean } | { problem: string } | null;
+type Found = { request: CollectionRequest } | { problem: string } | null;
 
 function findRequest(db: ProfileDatabase, event: StkCallbackEvent): Found {
   const byCheckout = requestByCheckoutId(db, event.checkoutRequestId);
@@ -55,18 +58,16 @@ function findRequest(db: ProfileDatabase, event: StkCallbackEvent): Found {
   if (byCheckout !== null) {
     if (byCheckout.merchantRequestId !== null && byCheckout.merchantRequestId !== event.merchantRequestId)
       return { problem: 'Its MerchantRequestID is not the one M-Pesa gave this request: nothing was recorded' };
-    return { request: byCheckout, byAmount: false };
+    return { request: byCheckout };
   }
   if (byMerchant !== null)
     return { problem: 'Its CheckoutRequestID is not the one M-Pesa gave this request: nothing was recorded' };
-  // A push whose answer was lost has no IDs on record: a success for the same phone and amount is
-  // its callback only when exactly one such request waits.
-  if (event.resultCode === '0' && event.phone !== null && event.amountCents !== null) {
-    const candidates = unknownRequestsFor(db, event.phone, event.amountCents);
-    if (candidates.length === 1 && candidates[0] !== undefined) return { request: candidates[0], byAmount: true };
-  }
   return null;
 }
+
+/** The words on a success no request's IDs match yet: it waits, and records nothing on its own word. */
+export const unmatchedStkWords =
+  'An M-Pesa Express result for no payment request Mshahara made: nothing was recorded as money received. If it answers a prompt whose answer was lost, it is recorded once M-Pesa confirms the payment';
 
 export function applyStkCallback(
   db: ProfileDatabase,
@@ -75,18 +76,11 @@ export function applyStkCallback(
   nowIso: string,
 ): MoneyInResult {
   const found = findRequest(db, event);
-  if (found === null)
-    return flagInbox(
-      db,
-      inboxId,
-      'unmatched',
-      'An M-Pesa Express result for no payment request Mshahara made: nothing was recorded as money received',
-      nowIso,
-    );
+  if (found === null) return flagInbox(db, inboxId, 'unmatched', unmatchedStkWords, nowIso);
   if ('problem' in found) return flagInbox(db, inboxId, 'unmatched', found.problem, nowIso);
   const request = found.request;
   return event.resultCode === '0'
-    ? applyPaid(db, inboxId, event, request, found.byAmount, nowIso)
+    ? applyPaid(db, inboxId, event, request, false, nowIso)
     : applyDeclined(db, inboxId, event, request, nowIso);
 }
 
@@ -134,7 +128,11 @@ function applyDeclined(
   return { kind: 'recorded' };
 }
 
-function applyPaid(
+/**
+ * Records a success for `request`. `byAmount`: the request's push answer was lost and Transaction
+ * Status confirmed this receipt (stk-unmatched.ts); the callback's IDs become the request's.
+ */
+export function applyPaid(
   db: ProfileDatabase,
   inboxId: number,
   event: StkCallbackEvent,
@@ -169,14 +167,21 @@ function applyPaid(
       `A second receipt (${receipt}) for payment request #${request.id}, already paid with ${request.receipt ?? 'another'}: nothing was recorded; check it on the M-Pesa portal`,
       nowIso,
     );
-  if (request.state === 'declined')
+  const holder = requestPaidBy(db, receipt);
+  if (holder !== null && holder.id !== request.id)
     return flagInbox(
       db,
       inboxId,
       'unmatched',
-      `Says payment request #${request.id} was paid (receipt ${receipt}), but M-Pesa said the customer did not pay: check it on the M-Pesa portal`,
+      `Says receipt ${receipt} paid payment request #${request.id}, but it already pays payment request #${holder.id}: nothing was recorded; check it on the M-Pesa portal`,
       nowIso,
     );
+  // M-Pesa said the customer did not pay, and now that they did: the money moved, so it is
+  // recorded, and a person looks (the customer may have paid a request asked again, too).
+  const declinedWords =
+    request.state === 'declined'
+      ? `M-Pesa first said the customer did not pay (${declineWords(request)}), then that they paid with receipt ${receipt}. The money is recorded as received; check with the customer${askedAgainNote(db, request)}.`
+      : null;
   let result: MoneyInResult = { kind: 'recorded' };
   db.transaction(() => {
     const recorded = recordReceived(
@@ -207,9 +212,18 @@ function applyPaid(
         transactionId: recorded.transactionId,
         nextQueryAt: null,
         note: null,
+        ...(declinedWords === null ? {} : { attention: declinedWords }),
       },
       nowIso,
     );
+    if (moved)
+      appendAudit(db, {
+        actor: 'system',
+        action: declinedWords === null ? 'collection.paid' : 'collection.paid_after_declined',
+        entity: 'collection_request',
+        entityId: request.id,
+        details: { receipt, amountCents: request.amountCents, inboxId, alreadyInLedger: !recorded.first },
+      });
     if (!recorded.first) {
       markInbox(
         db,
@@ -225,18 +239,21 @@ function applyPaid(
       inboxId,
       {
         applied: true,
-        reason: `Received ${formatKesWithCurrency(request.amountCents)} for payment request #${request.id}: receipt ${receipt}${byAmount ? ' (matched by phone and amount: the push answer had been lost)' : ''}`,
+        reason: `Received ${formatKesWithCurrency(request.amountCents)} for payment request #${request.id}: receipt ${receipt}${byAmount ? ' (its push answer had been lost: M-Pesa confirmed the payment)' : ''}${declinedWords === null ? '' : ' after M-Pesa had said it was not paid'}`,
       },
       nowIso,
     );
-    if (moved)
-      appendAudit(db, {
-        actor: 'system',
-        action: 'collection.paid',
-        entity: 'collection_request',
-        entityId: request.id,
-        details: { receipt, amountCents: request.amountCents, inboxId },
-      });
   }).immediate();
   return result;
+}
+
+/** What M-Pesa said when it declined the request, without its closing full stop, to sit inside a sentence. */
+export function declineWords(request: CollectionRequest): string {
+  return (request.note ?? request.resultDesc ?? 'declined').trim().replace(/\.$/, '');
+}
+
+function askedAgainNote(db: ProfileDatabase, request: CollectionRequest): string {
+  const again = db.prepare('SELECT id FROM collection_requests WHERE again_of = ?').get(request.id) as
+    { id: number } | undefined;
+  return again === undefined ? '' : ` (they were asked again as payment request #${again.id})`;
 }

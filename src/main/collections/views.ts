@@ -5,6 +5,7 @@ import { NotFoundError } from '../../shared/errors';
 import type { Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
 import { checkByInbox, checksWhere, type CheckState, type ReceivedCheck } from './received-checks';
+import { refuseAskingAgain } from './request-payment';
 import { requestById, requestsWhere, type CollectionRequest, type RequestState } from './requests';
 
 export interface RequestView {
@@ -28,6 +29,8 @@ export interface RequestView {
   canAskAgain: boolean;
   /** A person may give the receipt (paid without one, or never answered). */
   canEnterReceipt: boolean;
+  /** Words for a person to look at it (M-Pesa said declined, then paid); null when nothing. */
+  attention: string | null;
   /** The customer's answer is still to come. */
   waiting: boolean;
 }
@@ -59,6 +62,15 @@ export function statusWords(request: CollectionRequest): string {
 
 const askableAgain: readonly RequestState[] = ['unknown', 'refused', 'declined', 'needs_person'];
 
+function mayAskAgain(db: ProfileDatabase, request: CollectionRequest): boolean {
+  try {
+    refuseAskingAgain(db, request);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function viewOf(db: ProfileDatabase, request: CollectionRequest): RequestView {
   const again = db.prepare('SELECT id FROM collection_requests WHERE again_of = ?').get(request.id) as
     { id: number } | undefined;
@@ -77,8 +89,9 @@ function viewOf(db: ProfileDatabase, request: CollectionRequest): RequestView {
     checkoutRequestId: request.checkoutRequestId,
     againOf: request.againOf,
     askedAgainAs: again?.id ?? null,
-    canAskAgain: again === undefined && askableAgain.includes(request.state),
-    canEnterReceipt: ['paid_no_receipt', 'unknown', 'needs_person'].includes(request.state),
+    canAskAgain: again === undefined && askableAgain.includes(request.state) && mayAskAgain(db, request),
+    canEnterReceipt: ['paid_no_receipt', 'unknown', 'needs_person', 'declined'].includes(request.state),
+    attention: request.attention,
     waiting: request.state === 'asked' || request.state === 'sent',
   };
 }

@@ -2,7 +2,9 @@
 // answered (the fallback to the callback), and asks Transaction Status about each C2B confirmation
 // before it is recorded. Both on throttled schedules for the whole profile (the sandbox allows about
 // five STK queries a minute) with a growing gap per request, and a limit after which a person
-// decides. Everything it needs is in the database, so after a restart it picks up where it was.
+// decides. An STK success whose IDs no request has is recorded for a push whose answer was lost
+// only once Transaction Status confirms it (stk-unmatched.ts), asked on the checks' schedule.
+// Everything it needs is in the database, so after a restart it picks up where it was.
 import type { CallbackSource } from '../callback-sources/inbox/source';
 import type { DarajaClient } from '../daraja';
 import { parseCallback } from '../daraja/callbacks';
@@ -12,6 +14,7 @@ import { logger } from '../log';
 import { askTransactionStatus } from '../lookups/ask-status';
 import { checksWhere, noteCheckTry, rememberShortcodes, trackConfirmation } from './received-checks';
 import { customerAnswerWords } from './stk-callback';
+import { confirmWaitingSuccess, waitingSuccesses } from './stk-unmatched';
 import { moveRequest, noteQuery, requestById, requestsWhere, type CollectionRequest } from './requests';
 import { describeResultCode } from '../../shared/daraja/codes';
 
@@ -80,6 +83,8 @@ export class MoneyInWorker {
   readonly #checkBudget: MinuteBudget;
   readonly #listeners = new Set<MoneyInListener>();
   readonly #shortcodes: readonly string[];
+  /** When each waiting STK success (by inbox id) is next asked about; kept in memory: a restart asks at once. */
+  readonly #successTries = new Map<number, { tries: number; at: number }>();
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
@@ -245,6 +250,7 @@ export class MoneyInWorker {
       }
       await this.#query(request);
     }
+    next = Math.min(next, await this.#confirmSuccesses());
     const dueChecks = checksWhere(
       this.#db,
       `state = 'checking' AND next_check_at <= ? ORDER BY next_check_at, inbox_id`,
@@ -260,6 +266,39 @@ export class MoneyInWorker {
       await this.#check(check.inboxId, check.receipt, check.tries);
     }
     return Math.min(next, this.#nextDue());
+  }
+
+  /** Asks Transaction Status about successes a lost push may own; answers ms until one is due again. */
+  async #confirmSuccesses(): Promise<number> {
+    let next = 60_000;
+    for (const waiting of waitingSuccesses(this.#db)) {
+      if (!this.#running) break;
+      const due = this.#successTries.get(waiting.inboxId) ?? { tries: 0, at: 0 };
+      if (due.at > this.#now()) {
+        next = Math.min(next, due.at - this.#now());
+        continue;
+      }
+      const wait = this.#checkBudget.take();
+      if (wait > 0) return Math.min(next, wait);
+      const outcome = await confirmWaitingSuccess(
+        {
+          db: this.#db,
+          client: this.#client,
+          source: this.#source,
+          now: () => new Date(this.#now()),
+          waitMs: this.#schedule.checkWaitMs,
+        },
+        waiting,
+      );
+      const gap = this.#schedule.checkGapsMs[due.tries];
+      // M-Pesa's contradiction or the last try leaves it flagged for a person, asked again after a restart.
+      this.#successTries.set(waiting.inboxId, {
+        tries: due.tries + 1,
+        at: outcome === 'later' && gap !== undefined ? this.#now() + gap : Number.POSITIVE_INFINITY,
+      });
+      this.#emit({ requestId: waiting.request.id, inboxId: waiting.inboxId });
+    }
+    return next;
   }
 
   #nextDue(): number {

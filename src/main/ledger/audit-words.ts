@@ -146,6 +146,8 @@ const actionWords: Readonly<Record<string, Words>> = {
   'collection.requested': (f) => `asked a customer to pay by M-Pesa Express (payment request${number(f)})`,
   'collection.asked_again': (f) => `asked a customer again to pay (payment request${number(f)})`,
   'collection.paid': (f) => `payment request${number(f)} was paid${receiptOf(f)}`,
+  'collection.paid_after_declined': (f) =>
+    `payment request${number(f)} was paid${receiptOf(f)} after M-Pesa had said it was not; it waits for a person's look`,
   'collection.paid_no_receipt': (f) =>
     `M-Pesa said payment request${number(f)} was paid; its receipt is not yet received`,
   'collection.declined': (f) =>

@@ -112,6 +112,11 @@ function Requests({
                       {request.note}
                     </Text>
                   )}
+                  {request.attention !== null && (
+                    <Text size="xs" c="orange.8" maw={420} data-testid="payment-request-attention">
+                      Look at this: {request.attention}
+                    </Text>
+                  )}
                   {request.askedAgainAs !== null && (
                     <Text size="xs" c="dimmed">
                       Asked again as #{request.askedAgainAs}

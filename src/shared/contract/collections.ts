@@ -45,6 +45,8 @@ export const collectionRequestView = z.object({
   canAskAgain: z.boolean(),
   /** A person may give the receipt of a request paid without one, or never answered. */
   canEnterReceipt: z.boolean(),
+  /** Words for a person to look at it (M-Pesa said declined, then paid); null when nothing. */
+  attention: z.string().nullable(),
   waiting: z.boolean(),
 });
 export type CollectionRequestView = z.output<typeof collectionRequestView>;

@@ -86,6 +86,28 @@ describe('collect', () => {
     expect(JSON.parse(result.out)).toMatchObject({ state: 'declined', status: 'The customer cancelled the prompt.' });
   });
 
+  it('lists a payment that came after M-Pesa said declined with the words for a person', async () => {
+    await demoProfile();
+    const words =
+      'M-Pesa first said the customer did not pay (The customer cancelled the prompt), then that they paid with receipt UL2URWOR1J. The money is recorded as received; check with the customer.';
+    const db = openDatabase(profileDatabasePath('demo'));
+    try {
+      db.prepare(
+        `INSERT INTO collection_requests (phone, amount_cents, account_reference, description, asked_by, asked_at, state, receipt, attention, updated_at)
+         VALUES ('254711222336', 10000, 'SUB-NOV', 'SUB-NOV', 'wanjiru', '2026-12-01T10:00:00Z', 'paid', 'UL2URWOR1J', ?, '2026-12-01T10:00:00Z')`,
+      ).run(words);
+    } finally {
+      closeDatabase(db);
+    }
+    const listed = await run(['collections', 'list', '--user', 'chebet']);
+    expect(listed.code).toBe(0);
+    expect(listed.out.replace(/\s+/g, ' ')).toContain(`Paid: receipt UL2URWOR1J. Look at this: ${words}`);
+    const json = JSON.parse((await run(['collections', 'list', '--json', '--user', 'chebet'])).out) as {
+      requests: Array<{ attention: string | null; canAskAgain: boolean }>;
+    };
+    expect(json.requests).toEqual([expect.objectContaining({ attention: words, canAskAgain: false })]);
+  });
+
   it('refuses a payroll officer, naming the role needed, and pushes nothing', async () => {
     await demoProfile();
     const before = simulator.stats().requests['/mpesa/stkpush/v1/processrequest'] ?? 0;

@@ -168,7 +168,7 @@ describe('payment requests by M-Pesa Express', () => {
     expect(stkPushes(h)).toBe(3);
   });
 
-  it('never pushes again when the push answer was lost; the callback that comes is matched and recorded once', async () => {
+  it('never pushes again when the push answer was lost; the callback that comes is recorded once M-Pesa confirms it', async () => {
     h = await moneyInHarness({
       customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }],
       faults: { errorAfter: 1 },
@@ -179,10 +179,12 @@ describe('payment requests by M-Pesa Express', () => {
     const lost = await h.request({ phone: paying });
     expect(lost.state).toBe('unknown');
     expect(lost.note).toMatch(/M-Pesa may have sent the prompt/);
+    h.sim.setFaults({ errorAfter: 0 }); // M-Pesa answers again: Transaction Status confirms the receipt
     const paid = await eventually(() => {
       const r = requestById(h!.db, lost.id);
       return r?.state === 'paid' ? r : undefined;
     });
+    expect(h.sim.stats().requests['/mpesa/transactionstatus/v1/query']).toBeGreaterThanOrEqual(1);
     expect(stkPushes(h)).toBe(1);
     expect(h.sim.collections()).toHaveLength(1);
     expect(receivedRows(h.db)).toEqual([expect.objectContaining({ receipt: paid.receipt, kind: 'stk_payment' })]);

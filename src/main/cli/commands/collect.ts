@@ -159,7 +159,7 @@ export async function collectionsCommand(
           formatMsisdn(r.phone),
           formatKesWithCurrency(r.amountCents),
           r.accountReference,
-          r.status,
+          r.attention === null ? r.status : `${r.status}. Look at this: ${r.attention}`,
         ]),
       ]),
     );

@@ -17,6 +17,7 @@ import { sql as refunds } from './013_refunds';
 import { sql as collections } from './014_collections';
 import { sql as reversals } from './015_reversals';
 import { sql as reversalSends } from './016_reversal_sends';
+import { sql as collectionAttention } from './017_collection_attention';
 
 export interface Migration {
   /** The schema version this migration brings the database to (PRAGMA user_version). */
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: '014_collections', sql: collections },
   { version: 15, name: '015_reversals', sql: reversals },
   { version: 16, name: '016_reversal_sends', sql: reversalSends },
+  { version: 17, name: '017_collection_attention', sql: collectionAttention },
 ];
