@@ -22,11 +22,22 @@ function numbersPaid(db: ProfileDatabase): string[] {
 
 /** Why money M-Pesa says came in may be money going back, in words; null when nothing says so. */
 export function moneyBackReason(db: ProfileDatabase, answer: StatusAnswer): string | null {
-  if (/revers/i.test(answer.reasonType ?? ''))
-    return `M-Pesa names this transaction a reversal (“${answer.reasonType ?? ''}”): it may be a payment this business made coming back, not a customer’s payment.`;
-  const payer = partyOf(answer.debitPartyName);
+  return moneyBackReasonOf(db, { reasonType: answer.reasonType, payer: answer.debitPartyName });
+}
+
+/**
+ * The same question about money in that came by another road (a statement row added in
+ * Reconcile): its reason as M-Pesa named it, if known, and its payer as M-Pesa showed it.
+ */
+export function moneyBackReasonOf(
+  db: ProfileDatabase,
+  about: { reasonType: string | null; payer: string | null },
+): string | null {
+  if (/revers/i.test(about.reasonType ?? ''))
+    return `M-Pesa names this transaction a reversal (“${about.reasonType ?? ''}”): it may be a payment this business made coming back, not a customer’s payment.`;
+  const payer = partyOf(about.payer);
   // "2547 ***** 149 - JOHN DOE": the number part alone is the mask or the hash.
-  const numberPart = (answer.debitPartyName ?? '').split(' - ')[0] ?? '';
+  const numberPart = (about.payer ?? '').split(' - ')[0] ?? '';
   const shown = payerShown({ phone: payer.phone, party_display: numberPart });
   if (shown.kind === 'none') return null;
   const paid = numbersPaid(db);

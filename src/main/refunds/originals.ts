@@ -3,6 +3,7 @@
 // whichever door asks and however many ask at once.
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import type { ProfileDatabase } from '../db';
+import { moneyBackReasonOf } from '../lookups/money-back';
 import { refundHoldsSql } from './holds';
 
 export interface OriginalRow {
@@ -17,12 +18,13 @@ export interface OriginalRow {
   party_name: string | null;
   party_display: string | null;
   corrects_id: number | null;
+  source: string;
 }
 
 /** The ledger row by id or by receipt (the row itself, never a correction of it). */
 export function originalRow(db: ProfileDatabase, by: { transactionId?: number; receipt?: string }): OriginalRow {
   const columns =
-    'id, receipt, occurred_at, direction, kind, status, amount_cents, phone, party_name, party_display, corrects_id';
+    'id, receipt, occurred_at, direction, kind, status, amount_cents, phone, party_name, party_display, corrects_id, source';
   if (by.transactionId !== undefined) {
     const row = db.prepare(`SELECT ${columns} FROM transactions WHERE id = ?`).get(by.transactionId) as
       OriginalRow | undefined;
@@ -63,6 +65,17 @@ export function refusalOf(db: ProfileDatabase, row: OriginalRow): { message: str
       code: 'corrected',
       message: `${name} was corrected in the ledger, so what came in is in question; it cannot be refunded from Mshahara.`,
     };
+  // Recorded by a person from a lookup or the statement rather than from the customer's own
+  // confirmation or callback: money from a number this business paid may be that payment coming
+  // back (a portal reversal), and a refund would pay that person twice.
+  if (row.source === 'statement_import' || row.source === 'status_result') {
+    const back = moneyBackReasonOf(db, { reasonType: null, payer: row.party_display ?? row.phone });
+    if (back !== null)
+      return {
+        code: 'may_be_money_back',
+        message: `${name} was recorded from the M-Pesa statement or a lookup, and ${back.charAt(0).toLowerCase()}${back.slice(1)} It cannot be refunded from Mshahara.`,
+      };
+  }
   const reversal = db
     .prepare(
       `SELECT state FROM reversals WHERE transaction_id = ? AND state NOT IN ('failed', 'rejected', 'declined', 'cancelled') ORDER BY id DESC LIMIT 1`,

@@ -12,6 +12,7 @@ import { approveRun } from '../../../src/main/payroll/run-approval';
 import { listRefunds, refundView, refundsForTransaction } from '../../../src/main/refunds/read';
 import { approveRefund, declineRefund, requestRefund } from '../../../src/main/refunds/refunds';
 import { verifyAuditChain } from '../../../src/main/ledger/audit';
+import { recordTransaction } from '../../../src/main/ledger/transactions';
 import { ConflictError, ValidationError } from '../../../src/shared/errors';
 import { tempFolder } from '../db/temp-folder';
 import { seedPeople, type TestPeople } from '../../helpers/people';
@@ -251,6 +252,49 @@ describe('a refund approved through a payroll door', () => {
     expect(refundView(db, id).state).toBe('awaiting_approval');
     // Another approver's one approval is enough under that policy.
     expect(approveRefund(db, id, asApprover()).send).toBe(true);
+  });
+});
+
+describe('money in that a person recorded', () => {
+  it('is not refunded when it came from a number this business paid: it may be that payment coming back', () => {
+    const worker = '254711000301';
+    db.transaction(() => {
+      recordTransaction(db, {
+        receipt: 'QKS0PAID01',
+        occurredAt: '2026-11-01T09:00:00.000Z',
+        direction: 'out',
+        kind: 'b2c_payment',
+        status: 'completed',
+        amountCents: 1000_00,
+        phone: worker,
+        partyName: 'JANE WANJIRU',
+        source: 'b2c_result',
+      });
+    })();
+    const fromStatement = (receipt: string, phone: string) =>
+      db.transaction(() =>
+        recordTransaction(db, {
+          receipt,
+          occurredAt: '2026-11-02T09:00:00.000Z',
+          direction: 'in',
+          kind: 'c2b_payment',
+          status: 'completed',
+          amountCents: 1000_00,
+          phone,
+          partyDisplay: `${phone} - SOMEONE`,
+          source: 'statement_import',
+        }),
+      )();
+    const back = fromStatement('QKS0BACK01', worker);
+    const ask = (transactionId: number) =>
+      requestRefund(db, { transactionId, amountCents: 1000_00, reason: 'Refund' }, asAdmin());
+    const refused = refusal(() => ask(back.id));
+    expect(refused.code).toBe('may_be_money_back');
+    expect(refused.message).toContain('this business has paid');
+    expect(refundsForTransaction(db, back.id).refundable).toMatchObject({ leftCents: 0 });
+    // A customer this business never paid, added from the statement the same way, can be refunded.
+    const customer = fromStatement('QKS0CUST01', '254711000302');
+    expect(refundView(db, ask(customer.id)).state).toBe('awaiting_approval');
   });
 });
 
