@@ -248,6 +248,15 @@ export function moveRequest(
   );
 }
 
+/** Clears the words a request left for a person, once they looked; false when there were none. */
+export function clearAttention(db: ProfileDatabase, id: number, nowIso: string): boolean {
+  return (
+    db
+      .prepare('UPDATE collection_requests SET attention = NULL, updated_at = ? WHERE id = ? AND attention IS NOT NULL')
+      .run(nowIso, id).changes === 1
+  );
+}
+
 /** Changes what a request keeps about its queries without moving it (still waiting). */
 export function noteQuery(
   db: ProfileDatabase,

@@ -2,6 +2,7 @@
 // customers' payments waiting for a check, and the C2B URLs. They translate; the rules are in
 // src/main/collections/.
 import { registerC2bUrls } from '../collections/c2b-urls';
+import { markRequestChecked } from '../collections/checked';
 import { checkAgain } from '../collections/received-checks';
 import { recordEnteredReceipt } from '../collections/receipt-entry';
 import { askAgain, requestPayment, type RequestPaymentParts } from '../collections/request-payment';
@@ -17,6 +18,7 @@ type CollectionHandlers = Pick<
   | 'collections.askAgain'
   | 'collections.registerUrls'
   | 'collections.recordReceipt'
+  | 'collections.markChecked'
   | 'received.checkAgain'
 >;
 
@@ -54,6 +56,11 @@ export function collectionHandlers(ctx: ApiContext): CollectionHandlers {
       // Long enough for an answer M-Pesa takes a while over, bounded for a person waiting.
       const waitMs = core.profile.kind === 'demo' ? 10_000 : 60_000;
       await recordEnteredReceipt({ ...core, waitMs }, id, receipt, ctx.actor);
+      return requestView(core.db, id);
+    },
+    'collections.markChecked': ({ id, note }) => {
+      const core = ctx.session.require();
+      markRequestChecked(core.db, id, ctx.actor, note);
       return requestView(core.db, id);
     },
     'received.checkAgain': ({ inboxId }) => {

@@ -152,6 +152,8 @@ const actionWords: Readonly<Record<string, Words>> = {
     `M-Pesa said payment request${number(f)} was paid; its receipt is not yet received`,
   'collection.declined': (f) =>
     `payment request${number(f)} was not paid: ${text(f.details.words) ?? 'the customer said no'}`,
+  'collection.checked': (f) =>
+    `checked payment request${number(f)}${text(f.details.note) === null ? '' : `: ${String(f.details.note)}`}`,
   'collection.unknown': (f) => `the answer to payment request${number(f)} was lost; it is not sent again`,
   'collection.receipt_entered': (f) =>
     `recorded the receipt${receiptOf(f)} of payment request${number(f)}, confirmed by M-Pesa`,

@@ -164,6 +164,12 @@ export const adminMoneyAccess = {
     doing: 'Recording the receipt of a payment request',
     why: 'It records money received only when M-Pesa confirms the receipt; it sends nothing.',
   },
+  'collections.markChecked': {
+    access: ['admin', 'accountant'],
+    kind: 'changes',
+    doing: 'Marking a payment request as checked',
+    why: 'It clears the words a payment request left for a person, keeping them in the audit log; it moves no money.',
+  },
   'received.checkAgain': {
     access: ['admin', 'accountant'],
     kind: 'changes',

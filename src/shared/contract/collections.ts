@@ -138,6 +138,19 @@ export const collectionMethods = {
       .strict(),
     output: collectionRequestView,
   },
+  /**
+   * A person says they looked at what a request asked them to (M-Pesa said declined, then paid):
+   * the words leave the request, and the audit log keeps them with who checked and what they found.
+   */
+  'collections.markChecked': {
+    input: z
+      .object({
+        id,
+        note: z.string().trim().min(3, 'Say what you found (at least 3 characters)').max(200, 'At most 200 characters'),
+      })
+      .strict(),
+    output: collectionRequestView,
+  },
   /** Asks M-Pesa again about a customer's payment that waits for a person. */
   'received.checkAgain': {
     input: z.object({ inboxId: id }).strict(),

@@ -122,6 +122,7 @@ export const methodNameList = [
   'collections.askAgain',
   'collections.registerUrls',
   'collections.recordReceipt',
+  'collections.markChecked',
   'received.checkAgain',
 ] as const;
 

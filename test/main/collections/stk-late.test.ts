@@ -5,6 +5,7 @@
 // answers, and never marks two requests paid.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DarajaClient } from '../../../src/main/daraja';
+import { markRequestChecked } from '../../../src/main/collections/checked';
 import { askAgain, type RequestPaymentParts } from '../../../src/main/collections/request-payment';
 import { requestById, type CollectionRequest } from '../../../src/main/collections/requests';
 import { requestView } from '../../../src/main/collections/views';
@@ -233,6 +234,19 @@ describe('a payment after M-Pesa said the customer did not pay', () => {
     expect(view).toMatchObject({ state: 'paid', canAskAgain: false, attention: paid.attention });
     await expect(askAgain(partsOf(h), sent.id, 'wanjiru')).rejects.toThrow(/has paid this request/);
     expect(stkPushes(h)).toBe(1);
+
+    // The admin talks to the customer and marks it checked: the words leave the request and the
+    // audit log keeps them with the note; the money stays recorded once.
+    markRequestChecked(h.db, sent.id, 'wanjiru', 'Customer confirms one payment of KES 150');
+    expect(requestView(h.db, sent.id)).toMatchObject({ state: 'paid', attention: null, receipt: paid.receipt });
+    const checked = h.db
+      .prepare(`SELECT actor, details FROM audit_log WHERE action = 'collection.checked' AND entity_id = ?`)
+      .all(String(sent.id)) as Array<{ actor: string; details: string }>;
+    expect(checked.map((c) => ({ actor: c.actor, ...(JSON.parse(c.details) as object) }))).toEqual([
+      { actor: 'wanjiru', words: paid.attention, note: 'Customer confirms one payment of KES 150' },
+    ]);
+    expect(() => markRequestChecked(h!.db, sent.id, 'wanjiru', 'Again')).toThrow(/nothing waiting for a look/);
+    expect(receivedRows(h.db)).toHaveLength(1);
   });
 
   it('records both payments when the customer paid the first prompt late and the one asked again; no third prompt', async () => {
