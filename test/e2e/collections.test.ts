@@ -119,6 +119,13 @@ describe('Money in, in Chromium', () => {
         expect.objectContaining({ receipt, amountCents: 900_00, kind: 'stk' }),
       ]);
       await app.screenshot('test-results/collections-paid-after-declined.png');
+      // The admin checks with the customer and marks it checked: the words go, the money stays once.
+      await row.getByTestId('mark-checked').click();
+      await page.getByTestId('mark-checked-note').fill('Customer confirms one payment of KES 900');
+      await app.screenshot('test-results/collections-mark-checked.png');
+      await page.getByTestId('mark-checked-submit').click();
+      await attention.waitFor({ state: 'detached' });
+      expect(await money.receivedRows().filter({ hasText: receipt }).count()).toBe(1);
     } finally {
       await setLatePay(null);
     }

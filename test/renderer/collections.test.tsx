@@ -81,6 +81,7 @@ describe('Money in', () => {
     signedInAs(['admin']);
     const words =
       'M-Pesa first said the customer did not pay (The customer’s phone could not be reached), then that they paid with receipt QKH94M1Z11. The money is recorded as received; check with the customer.';
+    let checked = false;
     bridge.answer('collections.list', () =>
       overview({
         requests: [
@@ -89,7 +90,7 @@ describe('Money in', () => {
             status: 'Paid: receipt QKH94M1Z11',
             receipt: 'QKH94M1Z11',
             waiting: false,
-            attention: words,
+            attention: checked ? null : words,
           }),
           aRequest({ id: 8, state: 'paid', status: 'Paid: receipt QKH94M1Z12', receipt: 'QKH94M1Z12', waiting: false }),
         ],
@@ -100,6 +101,21 @@ describe('Money in', () => {
     expect(within(rows[0]!).getByTestId('payment-request-attention').textContent).toBe(`Look at this: ${words}`);
     expect(within(rows[1]!).queryByTestId('payment-request-attention')).toBeNull();
     expect(within(rows[0]!).queryByRole('button', { name: 'Ask again' })).toBeNull();
+    expect(within(rows[1]!).queryByTestId('mark-checked')).toBeNull();
+
+    // The admin checks with the customer and says what they found: the words go.
+    const user = userEvent.setup();
+    bridge.answer('collections.markChecked', ({ id }) => {
+      checked = true;
+      return aRequest({ id, state: 'paid', status: 'Paid: receipt QKH94M1Z11', receipt: 'QKH94M1Z11', waiting: false });
+    });
+    await user.click(within(rows[0]!).getByTestId('mark-checked'));
+    await user.type(await screen.findByTestId('mark-checked-note'), 'Customer confirms one payment');
+    await user.click(screen.getByTestId('mark-checked-submit'));
+    await waitFor(() =>
+      expect(bridge.callsOf('collections.markChecked')).toEqual([{ id: 7, note: 'Customer confirms one payment' }]),
+    );
+    await waitFor(() => expect(screen.queryByTestId('payment-request-attention')).toBeNull());
   });
 
   it('shows a refused field beside it, and sends nothing for an amount that is not one', async () => {

@@ -13,6 +13,7 @@ import { When } from '../components/When';
 import { emptyWords, useContractMutation, useContractQuery } from '../lib/queries';
 import { mayCall, useSession } from '../stores/session';
 import { EnterReceipt } from './collections/EnterReceipt';
+import { MarkChecked } from './collections/MarkChecked';
 import { RequestPayment, statusColour } from './collections/RequestPayment';
 
 export function Collections() {
@@ -30,6 +31,7 @@ export function Collections() {
         requests={value?.requests ?? []}
         mayAsk={mayAsk}
         mayRecord={mayCall(session, 'collections.recordReceipt')}
+        mayMarkChecked={mayCall(session, 'collections.markChecked')}
         empty={emptyWords(overview, 'No payment requests yet.')}
       />
       <Received received={value?.received ?? []} empty={emptyWords(overview, 'No money received yet.')} />
@@ -41,13 +43,16 @@ function Requests({
   requests,
   mayAsk,
   mayRecord,
+  mayMarkChecked,
   empty,
 }: {
   requests: CollectionRequestView[];
   mayAsk: boolean;
   mayRecord: boolean;
+  mayMarkChecked: boolean;
   empty: string;
 }) {
+  const [checking, setChecking] = useState<CollectionRequestView | undefined>(undefined);
   const [asking, setAsking] = useState<CollectionRequestView | undefined>(undefined);
   const [entering, setEntering] = useState<CollectionRequestView | undefined>(undefined);
   const askAgain = useContractMutation('collections.askAgain');
@@ -125,6 +130,17 @@ function Requests({
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
+                    {mayMarkChecked && request.attention !== null && (
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        color="orange"
+                        onClick={() => setChecking(request)}
+                        data-testid="mark-checked"
+                      >
+                        Mark as checked
+                      </Button>
+                    )}
                     {mayRecord && request.canEnterReceipt && (
                       <Button size="compact-xs" variant="light" onClick={() => setEntering(request)}>
                         Enter the receipt
@@ -143,6 +159,7 @@ function Requests({
         </Table>
       )}
       {entering && <EnterReceipt request={entering} onClose={() => setEntering(undefined)} />}
+      {checking && <MarkChecked request={checking} onClose={() => setChecking(undefined)} />}
       <Modal opened={asking !== undefined} onClose={() => setAsking(undefined)} title="Ask the customer again?">
         {asking && (
           <Stack>
