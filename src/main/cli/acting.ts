@@ -43,6 +43,7 @@ export const commandMethods = {
   'init --update-secrets': ['profiles.updateCredentials'],
   collect: ['collections.request'],
   'c2b register': ['collections.registerUrls'],
+  'collections checked': ['collections.markChecked'],
   'reverse --yes': ['reversals.request'],
   'reversals approve': ['reversals.approve'],
   'reversals recover': ['reversals.resolve'],

@@ -41,7 +41,8 @@ Commands:
   refund           ask for a refund of a customer's payment (admin); an approver sends it
   refunds          list and show refunds; approve (which sends) or decline one (approver)
   collect          ask a customer to pay by M-Pesa Express and wait for the receipt
-  collections list the payment requests, the money received and what waits
+  collections list the payment requests, the money received and what waits;
+                   checked: clear a request's "Look at this" with a note
   c2b register     register the profile's C2B URLs so customers' Pay Bill payments arrive
   profiles         back a profile up to one file sealed with a passphrase (backup), or make a
                    new profile from such a file (restore)

@@ -106,6 +106,21 @@ describe('collect', () => {
       requests: Array<{ attention: string | null; canAskAgain: boolean }>;
     };
     expect(json.requests).toEqual([expect.objectContaining({ attention: words, canAskAgain: false })]);
+
+    // An auditor only reads; the accountant marks it checked with what they found.
+    const auditor = await run(['collections', 'checked', '1', '--note', 'Looked', '--user', 'daudi']);
+    expect(auditor.code).not.toBe(0);
+    expect(auditor.err).toMatch(/admin or accountant|accountant/i);
+    const checked = await run(['collections', 'checked', '1', '--note', 'One payment only', '--user', 'chebet']);
+    expect(checked.code).toBe(0);
+    expect(checked.out).toContain('Payment request #1 marked as checked: Paid: receipt UL2URWOR1J');
+    const after = JSON.parse((await run(['collections', 'list', '--json', '--user', 'chebet'])).out) as {
+      requests: Array<{ attention: string | null }>;
+    };
+    expect(after.requests).toEqual([expect.objectContaining({ attention: null })]);
+    const again = await run(['collections', 'checked', '1', '--note', 'Again', '--user', 'chebet']);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toContain('nothing waiting for a look');
   });
 
   it('refuses a payroll officer, naming the role needed, and pushes nothing', async () => {

@@ -5,10 +5,11 @@
 import { formatKesWithCurrency, parseKes } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
 import { registerC2bUrls } from '../../collections/c2b-urls';
+import { markRequestChecked } from '../../collections/checked';
 import { requestPayment } from '../../collections/request-payment';
 import { moneyInOverview, requestView, type RequestView } from '../../collections/views';
 import type { SecretStore } from '../../secrets/secret-store';
-import { openProfileAppAs, readingPerson } from '../acting';
+import { actingPerson, openProfileAppAs, readingPerson } from '../acting';
 import { openProfileForCommand } from '../open-profile';
 import { line, table, type CliIo } from '../output';
 import { requireUserOption } from '../sign-in';
@@ -32,10 +33,14 @@ for the payment to show (collections list).
 `;
 
 export const collectionsHelp = `Usage: npm run cli -- collections list [--json]
+       npm run cli -- collections checked <request> --note <text> --user <admin|accountant> [--json]
 
-The payment requests (newest first) with where each stands, the money received from customers
-(C2B and STK), and the customers' payments that wait for M-Pesa's confirmation or for a person.
-Reading is kept, as on the screens, to an admin, approver, accountant or auditor: --user <name>.
+list     the payment requests (newest first) with where each stands, the money received from
+         customers (C2B and STK), and the customers' payments that wait for M-Pesa's confirmation
+         or for a person. Reading is kept, as on the screens, to an admin, approver, accountant or
+         auditor: --user <name>.
+checked  marks a request that says "Look at this" as checked, with what you found: the words
+         leave the request and the audit log keeps them. Nothing moves.
 `;
 
 export const c2bHelp = `Usage: npm run cli -- c2b register --user <admin> [--json]
@@ -128,6 +133,7 @@ export async function collectionsCommand(
   deps: { secrets: () => SecretStore },
 ): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'checked') return await checkedCommand(rest, io, deps);
   if (sub !== 'list') {
     if (sub === '--help' || sub === undefined) {
       io.out.write(collectionsHelp);
@@ -184,6 +190,40 @@ export async function collectionsCommand(
       for (const w of overview.waiting)
         line(io.out, `${w.receipt}  ${formatKesWithCurrency(w.amountCents)}  ${w.words}`);
     }
+    return exitCodes.ok;
+  } finally {
+    opened.close();
+  }
+}
+
+/** `collections checked <request> --note <text>`: a person clears the words a request left for them. */
+async function checkedCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
+  const { values, positionals } = parseCommand(
+    args,
+    { json: { type: 'boolean' }, user: { type: 'string' }, note: { type: 'string' } },
+    collectionsHelp,
+  );
+  if (values.help === true) {
+    io.out.write(collectionsHelp);
+    return exitCodes.ok;
+  }
+  const id = Number(positionals[0]);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new UsageError('Name the payment request by its number.', collectionsHelp);
+  const note = values.note?.trim() ?? '';
+  if (note.length < 3) throw new UsageError('Say what you found: --note <text>.', collectionsHelp);
+  const user = requireUserOption(values.user, 'collections checked', collectionsHelp);
+  const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
+    io,
+    secrets: deps.secrets,
+    exclusive: true,
+  });
+  try {
+    const caller = await actingPerson(opened.db, opened.profile.name, deps.secrets, io, user, 'collections checked');
+    markRequestChecked(opened.db, id, caller.username, note);
+    const view = requestView(opened.db, id);
+    if (values.json === true) line(io.out, JSON.stringify(view, null, 2));
+    else line(io.out, `Payment request #${id} marked as checked: ${view.status}.`);
     return exitCodes.ok;
   } finally {
     opened.close();
