@@ -145,7 +145,6 @@ export function runHandlers(ctx: ApiContext): Pick<ContractHandlers, RunMethods>
     },
     'runs.resume': ({ runId }) => {
       const c = core();
-      refuseRefundRun(c.db, runId, 'resumed');
       c.engine.resumeRun(runId, ctx.actor);
       return runView(c.db, runId);
     },

@@ -104,7 +104,6 @@ describe('refunds through the contract', () => {
       [people.approver, 'runs.approve'],
       [people.officer, 'runs.start'],
       [people.officer, 'runs.pause'],
-      [people.officer, 'runs.resume'],
       [people.officer, 'runs.cancel'],
     ] as const) {
       const refused = await refusal(t.callAs(person, method, { runId }));

@@ -158,7 +158,6 @@ export async function resumeCommand(ctx: RunCommandContext): Promise<number> {
     'runs resume',
   );
   try {
-    refuseRefundRun(app.db, ctx.runId, 'resumed');
     if (getRun(app.db, ctx.runId).state === 'running')
       line(ctx.io.err, `Payroll run #${ctx.runId} was left running; going on with it.`);
     else app.engine.resumeRun(ctx.runId, caller.username);
