@@ -389,7 +389,14 @@ export async function recoverReversals(parts: ReversalParts, options: SendOption
   for (const row of pending) applyReversalEntry(db, row.id, now().toISOString());
   // Results flagged before their send's ids were kept (a crash between the two): applied now.
   applyFlaggedReversalResults(db, now().toISOString());
-  for (const r of reversalsWhere(db, `state = 'approved'`)) await sendReversal(parts, r.id, 'system', options);
+  for (const r of reversalsWhere(db, `state = 'approved'`)) {
+    try {
+      await sendReversal(parts, r.id, 'system', options);
+    } catch (error) {
+      // Another program took it first: it is that one's to send; go on with the rest.
+      if (!(error instanceof ConflictError && error.code === 'not_sendable')) throw error;
+    }
+  }
   // Everything not yet on a person's work list (onWorkList) is checked: an `accepted` one too, even
   // with words already set (a status answer of another amount), so it reaches the work list.
   for (const r of reversalsWhere(db, `state = 'accepted' OR (state = 'unknown' AND needs_attention = 0)`))
