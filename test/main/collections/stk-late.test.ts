@@ -9,6 +9,7 @@ import { listInbox } from '../../../src/main/callback-sources/inbox/entries';
 import { markRequestChecked } from '../../../src/main/collections/checked';
 import { askAgain, type RequestPaymentParts } from '../../../src/main/collections/request-payment';
 import { requestById, type CollectionRequest } from '../../../src/main/collections/requests';
+import { settleStkSuccess } from '../../../src/main/collections/settle-success';
 import { requestView } from '../../../src/main/collections/views';
 import { eventually, inboxOf, moneyInHarness, postCallback, receivedRows, type MoneyInHarness } from './support';
 
@@ -175,6 +176,21 @@ describe('a success whose IDs no request has yet', () => {
     expect(requestById(h.db, lost)).toMatchObject({ state: 'unknown', checkoutRequestId: null });
     await expect(askAgain(partsOf(h), lost, 'wanjiru')).rejects.toThrow(/still confirming/);
     expect(stkPushes(h)).toBe(0);
+
+    // A person looks it up, says what they found, and settles it: then the customer may be asked again.
+    settleStkSuccess(h.db, flagged.id, 'chebet', 'No such receipt on the M-Pesa portal statement');
+    expect(listInbox(h.db, 'needs_action', { limit: 50, offset: 0 }).rows.map((r) => r.id)).not.toContain(flagged.id);
+    expect(
+      h.db
+        .prepare(`SELECT actor, details FROM audit_log WHERE action = 'inbox.settled' AND entity_id = ?`)
+        .get(String(flagged.id)),
+    ).toMatchObject({ actor: 'chebet', details: expect.stringContaining('No such receipt on the M-Pesa portal') });
+    expect(() => settleStkSuccess(h!.db, flagged.id, 'chebet', 'Again')).toThrow(/nothing waiting for a person/);
+    const again = await askAgain(partsOf(h), lost, 'wanjiru');
+    expect(again.againOf).toBe(lost);
+    expect(stkPushes(h)).toBe(1);
+    expect(statusQuestions(h)).toBe(3);
+    expect(receivedRows(h.db)).toEqual([]);
   });
 
   it('flags a success whose receipt M-Pesa knows for another amount, records nothing, and lets a person ask again', async () => {
