@@ -78,6 +78,27 @@ async function paid(current: MoneyInHarness, msisdn: string): Promise<string> {
   return receipt;
 }
 
+/** This business paid `phone` KES 150 (a salary): money from that number may be it coming back. */
+function paySalary(current: MoneyInHarness, phone: string): void {
+  current.db.transaction(() =>
+    recordTransaction(current.db, {
+      receipt: 'TL1SALARY1',
+      occurredAt: '2026-11-30T10:00:00.000Z',
+      recordedAt: '2026-11-30T10:00:00.000Z',
+      direction: 'out',
+      kind: 'b2c_payment',
+      status: 'completed',
+      amountCents: 150_00 as Cents,
+      phone,
+      partyName: 'GRACE WANJIKU',
+      partyDisplay: `${phone} - GRACE WANJIKU`,
+      accountReference: null,
+      inboxId: null,
+      source: 'b2c_result',
+    }),
+  )();
+}
+
 function stkPushes(current: MoneyInHarness): number {
   return current.sim.stats().requests['/mpesa/stkpush/v1/processrequest'] ?? 0;
 }
@@ -135,23 +156,7 @@ describe('a receipt a person enters', () => {
   it('is refused when its payer is a number this business paid: it may be that payment reversed', async () => {
     h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], registerC2b: false });
     await h.engine.start();
-    h.db.transaction(() =>
-      recordTransaction(h!.db, {
-        receipt: 'TL1SALARY1',
-        occurredAt: '2026-11-30T10:00:00.000Z',
-        recordedAt: '2026-11-30T10:00:00.000Z',
-        direction: 'out',
-        kind: 'b2c_payment',
-        status: 'completed',
-        amountCents: 150_00 as Cents,
-        phone: paying,
-        partyName: 'GRACE WANJIKU',
-        partyDisplay: `${paying} - GRACE WANJIKU`,
-        accountReference: null,
-        inboxId: null,
-        source: 'b2c_result',
-      }),
-    )();
+    paySalary(h, paying);
     // What reads as "Completed, from the number to the shortcode": the salary coming back.
     h.worker.start(); // keeps the business's shortcodes
     const receipt = await paid(h, paying);
@@ -186,6 +191,20 @@ describe('a receipt a person enters', () => {
       receipt: own,
     });
     expect(receivedRows(h.db)).toEqual([expect.objectContaining({ receipt: own, amount_cents: 150_00 })]);
+  });
+
+  it('nor is a lost push’s success recorded when its payer is a number this business paid', async () => {
+    h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], registerC2b: false });
+    const lost = insertRequest(h, { state: 'unknown' });
+    await h.engine.start();
+    h.worker.start();
+    paySalary(h, paying);
+    const receipt = await paid(h, paying);
+    await postCallback(h, 'stk', success({ checkout: 'ws_CO_01122026101010000005', merchant: '29115-5' }, receipt));
+    const flagged = await eventually(() => inboxOf(h!.db, 'stk').find((e) => e.flag === 'party_mismatch'));
+    expect(flagged.reason).toMatch(/a number this business has paid: this may be that payment reversed/);
+    expect(requestById(h.db, lost)).toMatchObject({ state: 'unknown', receipt: null });
+    expect(receivedRows(h.db)).toEqual([]);
   });
 });
 
