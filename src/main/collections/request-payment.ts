@@ -247,7 +247,7 @@ export function refuseAskingAgain(db: ProfileDatabase, request: CollectionReques
     );
   if (successWaitsFor(db, request))
     throw new ConflictError(
-      'M-Pesa has reported a payment from this number for this amount that Mshahara is still confirming; wait for it before asking again.',
+      'M-Pesa reported a payment from this number for this amount that Mshahara is still confirming, or could not confirm: the customer may have paid. Wait for it, or look it up on the M-Pesa portal and settle it (the admin or an accountant) before asking again.',
     );
 }
 
