@@ -219,13 +219,8 @@ function applyPaidNow(
     request.state === 'declined'
       ? `M-Pesa first said the customer did not pay (${declineWords(request)}), then that they paid with receipt ${receipt}. The money is recorded as received; check with the customer${askedAgainNote(db, request)}.`
       : null;
-  const paidInChain = chainOf(db, request).find(
-    (other) => other.id !== request.id && (other.state === 'paid' || other.state === 'paid_no_receipt'),
-  );
-  const chainWords =
-    paidInChain === undefined
-      ? null
-      : `The customer also paid payment request #${paidInChain.id}, asked for the same thing (${formatKesWithCurrency(paidInChain.amountCents)}${paidInChain.receipt === null ? '' : `, receipt ${paidInChain.receipt}`}): they may have paid twice; check with the customer.`;
+  const alsoPaid = chainPaid(db, request);
+  const chainWords = alsoPaid?.words ?? null;
   const attention = [declinedWords, chainWords].filter((w): w is string => w !== null).join(' ');
   const recorded = recordReceived(
     db,
@@ -270,7 +265,7 @@ function applyPaidNow(
         amountCents: request.amountCents,
         inboxId,
         alreadyInLedger: !recorded.first,
-        ...(paidInChain === undefined ? {} : { alsoPaid: paidInChain.id }),
+        ...(alsoPaid === null ? {} : { alsoPaid: alsoPaid.id }),
       },
     });
   if (!recorded.first) {
@@ -292,6 +287,21 @@ function applyPaidNow(
     nowIso,
   );
   return { kind: 'recorded' };
+}
+
+/**
+ * Another request of `request`'s asked-again chain that is already paid (or paid without a
+ * receipt), with words for a person: the customer may have paid twice. Null when none is.
+ */
+export function chainPaid(db: ProfileDatabase, request: CollectionRequest): { id: number; words: string } | null {
+  const other = chainOf(db, request).find(
+    (r) => r.id !== request.id && (r.state === 'paid' || r.state === 'paid_no_receipt'),
+  );
+  if (other === undefined) return null;
+  return {
+    id: other.id,
+    words: `The customer also paid payment request #${other.id}, asked for the same thing (${formatKesWithCurrency(other.amountCents)}${other.receipt === null ? '' : `, receipt ${other.receipt}`}): they may have paid twice; check with the customer.`,
+  };
 }
 
 /** What M-Pesa said when it declined the request, without its closing full stop, to sit inside a sentence. */

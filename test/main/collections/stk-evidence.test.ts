@@ -240,4 +240,19 @@ describe('prompts asked again for the same thing', () => {
     );
     expect(receivedRows(h.db)).toEqual([expect.objectContaining({ receipt: 'TL1AGAIN08' })]);
   });
+
+  it('leave the same words when a person enters the receipt of the second one', async () => {
+    h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], registerC2b: false });
+    await h.engine.start();
+    h.worker.start(); // keeps the business's shortcodes
+    const first = insertRequest(h, { state: 'paid', receipt: 'TL1FIRST01' });
+    const again = insertRequest(h, { state: 'unknown', againOf: first });
+    const receipt = await paid(h, paying);
+    const recorded = await recordEnteredReceipt(entryParts(h), again, receipt, 'wanjiru');
+    expect(recorded).toMatchObject({ state: 'paid', receipt });
+    expect(recorded.attention).toBe(
+      `The customer also paid payment request #${first}, asked for the same thing (KES 150.00, receipt TL1FIRST01): they may have paid twice; check with the customer.`,
+    );
+    expect(receivedRows(h.db)).toEqual([expect.objectContaining({ receipt, amount_cents: 150_00 })]);
+  });
 });
