@@ -213,6 +213,7 @@ export function transactionStatus(ctx: SimulatorContext, body: RequestBody): Dar
           organisationName(ctx),
           name,
           ctx.ids.conversationId(collection.completedAt),
+          ctx.faults.partyForm(),
         ),
         reference,
       );

@@ -3,6 +3,7 @@
 import { formatDarajaTime } from '../shared/time';
 import { centsToDecimalString, centsToShillings } from './model';
 import type { Balances, Collection, FailureRecord, PaymentRecord, ReversalRecord } from './model';
+import { partyName, type PartyForm } from './faults';
 
 export type ParameterValue = string | number;
 export type ResultParameter = { Key: string; Value?: ParameterValue };
@@ -135,10 +136,12 @@ export function collectionStatusParameters(
   organisationName: string,
   customerName: string,
   conversationId: string,
+  form: PartyForm = 'full',
 ): ResultParameter[] {
   const completed = compactTimeNumber(collection.completedAt);
   return [
-    { Key: 'DebitPartyName', Value: `${collection.msisdn} - ${customerName}` },
+    // The payer, in full, masked or local as masked-party picks (REFERENCE §15: how TS shows a payer is unconfirmed).
+    { Key: 'DebitPartyName', Value: partyName(collection.msisdn, customerName, form) },
     { Key: 'CreditPartyName', Value: organisationName },
     { Key: 'OriginatorConversationID', Value: '' },
     { Key: 'InitiatedTime', Value: completed },

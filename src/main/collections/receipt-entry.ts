@@ -14,7 +14,7 @@ import { askTransactionStatus } from '../lookups/ask-status';
 import { formatDateTime } from '../../shared/format';
 import { ledgerRowForReceipt, recordReceived } from './record';
 import { moveRequest, requestById, requestPaidBy, type CollectionRequest, type RequestState } from './requests';
-import { declineWords } from './stk-callback';
+import { chainPaid, declineWords } from './stk-callback';
 import { stkReceiptProblem } from './stk-unmatched';
 
 /** Requests a person may give a receipt for: paid without one, never answered, or said declined. */
@@ -112,10 +112,12 @@ export async function recordEnteredReceipt(
       },
       nowIso,
     );
-    const declined =
+    const declinedWords =
       current.state === 'declined'
         ? `M-Pesa first said the customer did not pay (${declineWords(current)}), then ${actor} gave receipt ${receipt}, which M-Pesa confirmed. The money is recorded as received; check with the customer.`
         : null;
+    const words = [declinedWords, chainPaid(db, current)?.words ?? null].filter((w): w is string => w !== null);
+    const declined = words.length === 0 ? null : words.join(' ');
     if (
       !moveRequest(
         db,

@@ -14,6 +14,7 @@ import { appendAudit } from '../ledger/audit';
 import { applyStkCallback } from './stk-callback';
 import {
   askedAgainAs,
+  chainOf,
   moveRequest,
   recordRequestAsked,
   requestByCheckoutId,
@@ -235,19 +236,18 @@ export function refuseAskingAgain(db: ProfileDatabase, request: CollectionReques
   }
   const again = askedAgainAs(db, request.id);
   if (again !== null) throw new ConflictError(`This request was already asked again as payment request #${again.id}.`);
-  // The money of an earlier prompt for the same thing may have arrived after M-Pesa said it would not.
-  for (let earlier = request.againOf; earlier !== null;) {
-    const before = requestById(db, earlier);
-    if (before === null) break;
-    if (before.state === 'paid' || before.state === 'paid_no_receipt')
-      throw new ConflictError(
-        `The customer has paid payment request #${before.id}, which this one asked again; asking again would ask them to pay twice.`,
-      );
-    earlier = before.againOf;
-  }
+  // The money of another prompt for the same thing (asked before or after this one) may have
+  // arrived after M-Pesa said it would not.
+  const paid = chainOf(db, request).find(
+    (other) => other.id !== request.id && (other.state === 'paid' || other.state === 'paid_no_receipt'),
+  );
+  if (paid !== undefined)
+    throw new ConflictError(
+      `The customer has paid payment request #${paid.id}, asked for the same thing; asking again would ask them to pay twice.`,
+    );
   if (successWaitsFor(db, request))
     throw new ConflictError(
-      'M-Pesa has reported a payment from this number for this amount that Mshahara is still confirming; wait for it before asking again.',
+      'M-Pesa reported a payment from this number for this amount that Mshahara is still confirming, or could not confirm: the customer may have paid. Wait for it, or look it up on the M-Pesa portal and settle it (the admin or an accountant) before asking again.',
     );
 }
 

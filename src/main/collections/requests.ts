@@ -133,6 +133,24 @@ export function askedAgainAs(db: ProfileDatabase, id: number): CollectionRequest
   return row === undefined ? null : requestOf(row);
 }
 
+/**
+ * Every request of the asked-again chain `request` belongs to, up to the first asked and down to the
+ * last asked again, in order: one thing the customer was asked to pay, however many prompts.
+ */
+export function chainOf(db: ProfileDatabase, request: CollectionRequest): CollectionRequest[] {
+  let first = request;
+  for (let up = request.againOf, steps = 0; up !== null && steps < 1000; steps += 1) {
+    const before = requestById(db, up);
+    if (before === null) break;
+    first = before;
+    up = before.againOf;
+  }
+  const chain = [first];
+  for (let next = askedAgainAs(db, first.id); next !== null && chain.length < 1000; next = askedAgainAs(db, next.id))
+    chain.push(next);
+  return chain;
+}
+
 /** The request a receipt already pays, if any: one receipt never pays two requests. */
 export function requestPaidBy(db: ProfileDatabase, receipt: string): CollectionRequest | null {
   const row = db.prepare('SELECT * FROM collection_requests WHERE receipt = ? ORDER BY id LIMIT 1').get(receipt) as

@@ -11,10 +11,12 @@ import type { StkCallbackEvent } from '../daraja/callbacks/events';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { markInbox, type InboxFlag } from '../payroll/engine/settle';
-import { recordReceived } from './record';
+import { ledgerRowForReceipt, recordReceived } from './record';
 import {
+  chainOf,
   moveRequest,
   requestByCheckoutId,
+  requestById,
   requestByMerchantId,
   requestPaidBy,
   type CollectionRequest,
@@ -140,6 +142,31 @@ export function applyPaid(
   byAmount: boolean,
   nowIso: string,
 ): MoneyInResult {
+  // Everything is read again where it is written: the app and the command line may both be running.
+  return db
+    .transaction((): MoneyInResult => {
+      const current = requestById(db, request.id);
+      if (current === null)
+        return flagInbox(
+          db,
+          inboxId,
+          'unmatched',
+          `Names payment request #${request.id}, which does not exist`,
+          nowIso,
+        );
+      return applyPaidNow(db, inboxId, event, current, byAmount, nowIso);
+    })
+    .immediate();
+}
+
+function applyPaidNow(
+  db: ProfileDatabase,
+  inboxId: number,
+  event: StkCallbackEvent,
+  request: CollectionRequest,
+  byAmount: boolean,
+  nowIso: string,
+): MoneyInResult {
   const receipt = event.receipt;
   if (receipt === null)
     return flagInbox(db, inboxId, 'malformed', 'A successful M-Pesa Express result without a receipt', nowIso);
@@ -176,75 +203,105 @@ export function applyPaid(
       `Says receipt ${receipt} paid payment request #${request.id}, but it already pays payment request #${holder.id}: nothing was recorded; check it on the M-Pesa portal`,
       nowIso,
     );
+  const held = ledgerRowForReceipt(db, receipt);
+  if (held !== null && held !== request.transactionId)
+    return flagInbox(
+      db,
+      inboxId,
+      'unmatched',
+      `Says receipt ${receipt} paid payment request #${request.id}, but the ledger already holds that receipt (row #${held}) for another payment: nothing was recorded; check it on the M-Pesa portal`,
+      nowIso,
+    );
   // M-Pesa said the customer did not pay, and now that they did: the money moved, so it is
-  // recorded, and a person looks (the customer may have paid a request asked again, too).
+  // recorded, and a person looks (the customer may have paid a request asked again, too). So too
+  // when another request of the same chain is already paid: the customer may have paid twice.
   const declinedWords =
     request.state === 'declined'
       ? `M-Pesa first said the customer did not pay (${declineWords(request)}), then that they paid with receipt ${receipt}. The money is recorded as received; check with the customer${askedAgainNote(db, request)}.`
       : null;
-  let result: MoneyInResult = { kind: 'recorded' };
-  db.transaction(() => {
-    const recorded = recordReceived(
-      db,
-      {
+  const alsoPaid = chainPaid(db, request);
+  const chainWords = alsoPaid?.words ?? null;
+  const attention = [declinedWords, chainWords].filter((w): w is string => w !== null).join(' ');
+  const recorded = recordReceived(
+    db,
+    {
+      receipt,
+      occurredAt: (event.transactionDate ?? new Date(nowIso)).toISOString(),
+      kind: 'stk_payment',
+      source: 'stk_callback',
+      amountCents: request.amountCents as Cents,
+      phone: request.phone,
+      partyName: null,
+      partyDisplay: event.phone ?? request.phone,
+      accountReference: request.accountReference,
+      inboxId,
+    },
+    nowIso,
+  );
+  const moved = moveRequest(
+    db,
+    request.id,
+    'paid',
+    {
+      ...(byAmount ? { checkoutRequestId: event.checkoutRequestId, merchantRequestId: event.merchantRequestId } : {}),
+      resultCode: '0',
+      resultDesc: event.resultDesc,
+      receipt,
+      transactionId: recorded.transactionId,
+      nextQueryAt: null,
+      note: null,
+      ...(attention === '' ? {} : { attention }),
+    },
+    nowIso,
+  );
+  if (moved)
+    appendAudit(db, {
+      actor: 'system',
+      action: declinedWords === null ? 'collection.paid' : 'collection.paid_after_declined',
+      entity: 'collection_request',
+      entityId: request.id,
+      details: {
         receipt,
-        occurredAt: (event.transactionDate ?? new Date(nowIso)).toISOString(),
-        kind: 'stk_payment',
-        source: 'stk_callback',
-        amountCents: request.amountCents as Cents,
-        phone: request.phone,
-        partyName: null,
-        partyDisplay: event.phone ?? request.phone,
-        accountReference: request.accountReference,
+        amountCents: request.amountCents,
         inboxId,
+        alreadyInLedger: !recorded.first,
+        ...(alsoPaid === null ? {} : { alsoPaid: alsoPaid.id }),
       },
-      nowIso,
-    );
-    const moved = moveRequest(
-      db,
-      request.id,
-      'paid',
-      {
-        ...(byAmount ? { checkoutRequestId: event.checkoutRequestId, merchantRequestId: event.merchantRequestId } : {}),
-        resultCode: '0',
-        resultDesc: event.resultDesc,
-        receipt,
-        transactionId: recorded.transactionId,
-        nextQueryAt: null,
-        note: null,
-        ...(declinedWords === null ? {} : { attention: declinedWords }),
-      },
-      nowIso,
-    );
-    if (moved)
-      appendAudit(db, {
-        actor: 'system',
-        action: declinedWords === null ? 'collection.paid' : 'collection.paid_after_declined',
-        entity: 'collection_request',
-        entityId: request.id,
-        details: { receipt, amountCents: request.amountCents, inboxId, alreadyInLedger: !recorded.first },
-      });
-    if (!recorded.first) {
-      markInbox(
-        db,
-        inboxId,
-        { applied: false, flag: 'duplicate', reason: `A copy: receipt ${receipt} is already in the ledger` },
-        nowIso,
-      );
-      result = { kind: 'flagged', flag: 'duplicate' };
-      return;
-    }
+    });
+  if (!recorded.first) {
     markInbox(
       db,
       inboxId,
-      {
-        applied: true,
-        reason: `Received ${formatKesWithCurrency(request.amountCents)} for payment request #${request.id}: receipt ${receipt}${byAmount ? ' (its push answer had been lost: M-Pesa confirmed the payment)' : ''}${declinedWords === null ? '' : ' after M-Pesa had said it was not paid'}`,
-      },
+      { applied: false, flag: 'duplicate', reason: `A copy: receipt ${receipt} is already in the ledger` },
       nowIso,
     );
-  }).immediate();
-  return result;
+    return { kind: 'flagged', flag: 'duplicate' };
+  }
+  markInbox(
+    db,
+    inboxId,
+    {
+      applied: true,
+      reason: `Received ${formatKesWithCurrency(request.amountCents)} for payment request #${request.id}: receipt ${receipt}${byAmount ? ' (its push answer had been lost: M-Pesa confirmed the payment)' : ''}${declinedWords === null ? '' : ' after M-Pesa had said it was not paid'}`,
+    },
+    nowIso,
+  );
+  return { kind: 'recorded' };
+}
+
+/**
+ * Another request of `request`'s asked-again chain that is already paid (or paid without a
+ * receipt), with words for a person: the customer may have paid twice. Null when none is.
+ */
+export function chainPaid(db: ProfileDatabase, request: CollectionRequest): { id: number; words: string } | null {
+  const other = chainOf(db, request).find(
+    (r) => r.id !== request.id && (r.state === 'paid' || r.state === 'paid_no_receipt'),
+  );
+  if (other === undefined) return null;
+  return {
+    id: other.id,
+    words: `The customer also paid payment request #${other.id}, asked for the same thing (${formatKesWithCurrency(other.amountCents)}${other.receipt === null ? '' : `, receipt ${other.receipt}`}): they may have paid twice; check with the customer.`,
+  };
 }
 
 /** What M-Pesa said when it declined the request, without its closing full stop, to sit inside a sentence. */

@@ -2,17 +2,23 @@
 // recorded only for a push whose answer was lost, and only once Transaction Status says this
 // business received that amount from that phone under that receipt. It is never given to a
 // request whose own push answer may still come, nor to one asked again as a request that may still
-// hear: the success may be theirs. The worker asks here on its schedule (worker.ts).
+// hear: the success may be theirs. A "not found" answer proves nothing (REFERENCE §15.12-13): the
+// success stays flagged for a person and holds up asking the customer again. The worker asks here
+// on its schedule (worker.ts).
 import { formatKesWithCurrency } from '../../shared/money';
+import { parseSafaricomPhone, type Msisdn } from '../../shared/phone';
 import { parseCallback } from '../daraja/callbacks';
 import type { StkCallbackEvent } from '../daraja/callbacks/events';
 import type { ProfileDatabase } from '../db';
 import { appendAudit } from '../ledger/audit';
 import { askTransactionStatus, type AskStatusParts } from '../lookups/ask-status';
+import { moneyBackReason } from '../lookups/money-back';
 import { answerSaysCompleted, type StatusAnswer } from '../lookups/status-lookups';
+import { fitsMask, payerShown, sha256Of } from '../refunds/payer';
 import { ownShortcodes } from './received-checks';
 import { phoneIn } from './record';
 import {
+  chainOf,
   lostPushFor,
   requestByCheckoutId,
   requestByMerchantId,
@@ -49,8 +55,9 @@ export function stkReceiptProblem(
       words: `Receipt ${receipt} is for ${answer.amountCents === null ? 'no amount' : formatKesWithCurrency(answer.amountCents)}, the request for ${formatKesWithCurrency(expected.amountCents)}`,
       flag: 'amount_mismatch',
     };
-  const payer = phoneIn(answer.debitPartyName);
-  if (payer !== null && payer !== expected.phone)
+  const moneyBack = moneyBackReason(db, answer);
+  if (moneyBack !== null) return { words: `Receipt ${receipt}: ${moneyBack}`, flag: 'party_mismatch' };
+  if (!payerFits(answer.debitPartyName, expected.phone))
     return { words: `Receipt ${receipt} was paid from another number`, flag: 'party_mismatch' };
   const receiver = /^\s*(\d{5,7})\b/.exec(answer.creditPartyName ?? '')?.[1] ?? null;
   if (receiver === null || !ownShortcodes(db).includes(receiver))
@@ -59,6 +66,29 @@ export function stkReceiptProblem(
       flag: 'party_mismatch',
     };
   return null;
+}
+
+/**
+ * Whether the payer M-Pesa showed may be `phone`: a clear number must be it, a masked one must fit
+ * the mask, a hashed one must be its hash. Only a payer shown with no number at all is not checked.
+ */
+function payerFits(debitPartyName: string | null, phone: string): boolean {
+  const numberPart = (debitPartyName ?? '').split(' - ')[0]?.trim() ?? '';
+  const clear = phoneIn(numberPart);
+  if (clear !== null) return clear === phone;
+  const local = parseSafaricomPhone(numberPart);
+  if (local.ok) return local.msisdn === phone;
+  const shown = payerShown({ phone: null, party_display: numberPart });
+  switch (shown.kind) {
+    case 'clear':
+      return shown.phone === phone;
+    case 'masked':
+      return fitsMask(phone as Msisdn, shown.mask);
+    case 'hashed':
+      return sha256Of(phone as Msisdn) === shown.sha256;
+    case 'none':
+      return true;
+  }
 }
 
 export interface WaitingSuccess {
@@ -97,43 +127,71 @@ export function waitingSuccesses(db: ProfileDatabase): WaitingSuccess[] {
   return waiting;
 }
 
-/** A success of this phone and amount waits for M-Pesa's confirmation: a person should not ask again yet. */
+/**
+ * A success no request's IDs hold, for the phone and amount of this request's asked-again chain,
+ * is not settled yet: M-Pesa's lookup has not confirmed it, or did not find it (which proves
+ * nothing, REFERENCE §15.12-13), and no person has settled it. The customer may have paid: a
+ * person should not ask again yet.
+ */
 export function successWaitsFor(db: ProfileDatabase, request: CollectionRequest): boolean {
-  return waitingSuccesses(db).some((waiting) => waiting.request.id === request.id);
+  const chain = chainOf(db, request);
+  const rows = db
+    .prepare(
+      `SELECT id, body FROM inbox WHERE kind = 'stk' AND flag = 'unmatched' AND applied = 0 AND settled_at IS NULL ORDER BY id`,
+    )
+    .all() as Array<{ id: number; body: string }>;
+  return rows.some((row) => {
+    const parsed = parseCallback(row.body, 'stk');
+    if (!parsed.ok || parsed.event.type !== 'stk-callback') return false;
+    const event = parsed.event;
+    if (event.resultCode !== '0' || event.receipt === null) return false;
+    if (requestPaidBy(db, event.receipt) !== null) return false;
+    return chain.some((r) => r.phone === event.phone && r.amountCents === event.amountCents);
+  });
 }
 
 /** recorded: the request is paid; refused: M-Pesa contradicts it (the flag says why); later: ask again later. */
 export type ConfirmOutcome = 'recorded' | 'refused' | 'later';
 
-/**
- * M-Pesa contradicts the success: it no longer waits. A receipt M-Pesa does not know is settled (as
- * a person's status query would settle it, inbox/settle.ts); one M-Pesa knows for another amount or
- * party keeps a flag that says so, for a person. Either way it no longer holds up asking again.
- */
-function contradicted(
-  db: ProfileDatabase,
-  inboxId: number,
-  outcome: { settle: true; words: string } | { settle: false; problem: ReceiptProblem },
-  nowIso: string,
-): void {
+/** Words for a person on a success M-Pesa's lookup did not find; it is never settled by that alone. */
+export function notFoundWords(receipt: string, code: string): string {
+  return `M-Pesa's lookup did not find receipt ${receipt} (code ${code}): nothing was recorded. The customer may still have paid: look the receipt up on the M-Pesa portal or the statement before asking them again`;
+}
+
+function notFound(db: ProfileDatabase, inboxId: number, receipt: string, code: string, nowIso: string): void {
+  const words = notFoundWords(receipt, code);
   db.transaction(() => {
-    if (outcome.settle)
-      db.prepare(
-        `UPDATE inbox SET reason = ?, processed_at = ?, settled_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0`,
-      ).run(outcome.words, nowIso, nowIso, inboxId);
-    else
-      db.prepare(
-        `UPDATE inbox SET flag = ?, reason = ?, processed_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0`,
-      ).run(outcome.problem.flag, `${outcome.problem.words}: nothing was recorded`, nowIso, inboxId);
+    const changed = db
+      .prepare(
+        `UPDATE inbox SET reason = ?, processed_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0 AND settled_at IS NULL AND reason IS NOT ?`,
+      )
+      .run(words, nowIso, inboxId, words).changes;
+    if (changed === 1)
+      appendAudit(db, {
+        actor: 'system',
+        action: 'inbox.flagged',
+        entity: 'inbox',
+        entityId: inboxId,
+        details: { flag: 'unmatched', reason: words },
+      });
+  }).immediate();
+}
+
+/**
+ * M-Pesa names the receipt for another amount or party: the flag says so, for a person, and it no
+ * longer waits for a lost push (the receipt is not this request's payment).
+ */
+function contradicted(db: ProfileDatabase, inboxId: number, problem: ReceiptProblem, nowIso: string): void {
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE inbox SET flag = ?, reason = ?, processed_at = ? WHERE id = ? AND flag = 'unmatched' AND applied = 0`,
+    ).run(problem.flag, `${problem.words}: nothing was recorded`, nowIso, inboxId);
     appendAudit(db, {
       actor: 'system',
       action: 'inbox.flagged',
       entity: 'inbox',
       entityId: inboxId,
-      details: {
-        flag: outcome.settle ? 'unmatched' : outcome.problem.flag,
-        reason: outcome.settle ? outcome.words : outcome.problem.words,
-      },
+      details: { flag: problem.flag, reason: problem.words },
     });
   }).immediate();
 }
@@ -158,15 +216,16 @@ export async function confirmWaitingSuccess(
   if (outcome.kind !== 'answered') return 'later';
   const answer = outcome.answer;
   if (answer.resultCode !== '0') {
-    if (!notFoundCodes.includes(answer.resultCode)) return 'later'; // about the question (REFERENCE §15.13)
-    const words = `M-Pesa has no payment with receipt ${event.receipt}: nothing was recorded`;
-    contradicted(db, inboxId, { settle: true, words }, nowIso);
-    return 'refused';
+    // "Not found" proves nothing (REFERENCE §15.12-13): the code may be about the question, and a
+    // receipt may not be visible to the lookup yet. It stays flagged, is asked about again on the
+    // schedule, and holds up asking the customer again until a person settles it.
+    if (notFoundCodes.includes(answer.resultCode)) notFound(db, inboxId, event.receipt, answer.resultCode, nowIso);
+    return 'later';
   }
   const problem = stkReceiptProblem(db, answer, event.receipt, event);
   if (problem?.flag === 'unmatched') return 'later'; // not (yet) completed, or about another receipt: asked again
   if (problem !== null) {
-    contradicted(db, inboxId, { settle: false, problem }, nowIso);
+    contradicted(db, inboxId, problem, nowIso);
     return 'refused';
   }
   // The wait gave other doors time: everything is read again where it is written.

@@ -4,6 +4,7 @@
 import { registerC2bUrls } from '../collections/c2b-urls';
 import { markRequestChecked } from '../collections/checked';
 import { checkAgain } from '../collections/received-checks';
+import { settleStkSuccess } from '../collections/settle-success';
 import { recordEnteredReceipt } from '../collections/receipt-entry';
 import { askAgain, requestPayment, type RequestPaymentParts } from '../collections/request-payment';
 import { moneyInOverview, requestView, waitingView } from '../collections/views';
@@ -19,6 +20,7 @@ type CollectionHandlers = Pick<
   | 'collections.registerUrls'
   | 'collections.recordReceipt'
   | 'collections.markChecked'
+  | 'collections.settleSuccess'
   | 'received.checkAgain'
 >;
 
@@ -62,6 +64,12 @@ export function collectionHandlers(ctx: ApiContext): CollectionHandlers {
       const core = ctx.session.require();
       markRequestChecked(core.db, id, ctx.actor, note);
       return requestView(core.db, id);
+    },
+    'collections.settleSuccess': ({ inboxId, note }) => {
+      const core = ctx.session.require();
+      const settled = settleStkSuccess(core.db, inboxId, ctx.actor, note);
+      core.moneyIn?.poke();
+      return settled;
     },
     'received.checkAgain': ({ inboxId }) => {
       const core = ctx.session.require();

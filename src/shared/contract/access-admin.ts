@@ -170,6 +170,12 @@ export const adminMoneyAccess = {
     doing: 'Marking a payment request as checked',
     why: 'It clears the words a payment request left for a person, keeping them in the audit log; it moves no money.',
   },
+  'collections.settleSuccess': {
+    access: ['admin', 'accountant'],
+    kind: 'changes',
+    doing: 'Settling an M-Pesa Express result for a person',
+    why: 'It says what a person found about a payment M-Pesa could not confirm, so the customer may be asked again; it records and moves no money.',
+  },
   'received.checkAgain': {
     access: ['admin', 'accountant'],
     kind: 'changes',

@@ -151,6 +151,20 @@ export const collectionMethods = {
       .strict(),
     output: collectionRequestView,
   },
+  /**
+   * A person settles an M-Pesa Express success no payment request holds and M-Pesa's lookup could
+   * not confirm, saying what they found on the M-Pesa portal or statement: it leaves the work list
+   * and no longer holds up asking the customer again. Nothing is recorded.
+   */
+  'collections.settleSuccess': {
+    input: z
+      .object({
+        inboxId: id,
+        note: z.string().trim().min(3, 'Say what you found (at least 3 characters)').max(200, 'At most 200 characters'),
+      })
+      .strict(),
+    output: z.object({ inboxId: id, settledAt: isoInstant }),
+  },
   /** Asks M-Pesa again about a customer's payment that waits for a person. */
   'received.checkAgain': {
     input: z.object({ inboxId: id }).strict(),

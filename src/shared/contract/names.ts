@@ -123,6 +123,7 @@ export const methodNameList = [
   'collections.registerUrls',
   'collections.recordReceipt',
   'collections.markChecked',
+  'collections.settleSuccess',
   'received.checkAgain',
 ] as const;
 

@@ -5,9 +5,11 @@
 // answers, and never marks two requests paid.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DarajaClient } from '../../../src/main/daraja';
+import { listInbox } from '../../../src/main/callback-sources/inbox/entries';
 import { markRequestChecked } from '../../../src/main/collections/checked';
 import { askAgain, type RequestPaymentParts } from '../../../src/main/collections/request-payment';
 import { requestById, type CollectionRequest } from '../../../src/main/collections/requests';
+import { settleStkSuccess } from '../../../src/main/collections/settle-success';
 import { requestView } from '../../../src/main/collections/views';
 import { eventually, inboxOf, moneyInHarness, postCallback, receivedRows, type MoneyInHarness } from './support';
 
@@ -131,7 +133,7 @@ describe('a success whose IDs no request has yet', () => {
     expect(receivedRows(h.db)).toHaveLength(1);
   });
 
-  it('records nothing for a success M-Pesa does not know, even when its phone and amount fit a lost push', async () => {
+  it('keeps a success M-Pesa’s lookup does not find flagged for a person, asks again for a while, and never asks the customer again', async () => {
     h = await moneyInHarness({ customers: [{ msisdn: paying, name: 'GRACE WANJIKU' }], registerC2b: false });
     const lost = lostRequest(h, 'unknown');
     await h.engine.start();
@@ -154,21 +156,41 @@ describe('a success whose IDs no request has yet', () => {
         },
       },
     });
+    // M-Pesa's "not found" proves nothing (the receipt may not be visible to the lookup yet): it is
+    // asked about again on the schedule (three asks on the quick one), and then left to a person.
     const flagged = await eventually(() => {
       const entry = inboxOf(h!.db, 'stk')[0];
-      return entry?.reason?.includes('M-Pesa has no payment') === true ? entry : undefined;
+      return statusQuestions(h!) === 3 && entry?.reason?.includes('did not find receipt TL1FORGED1') === true
+        ? entry
+        : undefined;
     });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(statusQuestions(h)).toBe(3);
     expect(flagged).toMatchObject({ applied: 0, flag: 'unmatched' });
-    expect(statusQuestions(h)).toBe(1);
+    expect(flagged.reason).toMatch(/The customer may still have paid: look the receipt up on the M-Pesa portal/);
+    expect(h.db.prepare('SELECT settled_at FROM inbox WHERE id = ?').get(flagged.id)).toEqual({ settled_at: null });
+    // On the inbox work list, with its words, until a person settles it.
+    const work = listInbox(h.db, 'needs_action', { limit: 50, offset: 0 });
+    expect(work.rows.map((r) => r.id)).toContain(flagged.id);
     expect(receivedRows(h.db)).toEqual([]);
     expect(requestById(h.db, lost)).toMatchObject({ state: 'unknown', checkoutRequestId: null });
-    // Settled by M-Pesa's answer: it no longer waits, nor holds up asking the customer again.
-    expect(h.db.prepare('SELECT settled_at FROM inbox WHERE id = ?').get(flagged.id)).toEqual({
-      settled_at: expect.any(String),
-    });
+    await expect(askAgain(partsOf(h), lost, 'wanjiru')).rejects.toThrow(/still confirming/);
+    expect(stkPushes(h)).toBe(0);
+
+    // A person looks it up, says what they found, and settles it: then the customer may be asked again.
+    settleStkSuccess(h.db, flagged.id, 'chebet', 'No such receipt on the M-Pesa portal statement');
+    expect(listInbox(h.db, 'needs_action', { limit: 50, offset: 0 }).rows.map((r) => r.id)).not.toContain(flagged.id);
+    expect(
+      h.db
+        .prepare(`SELECT actor, details FROM audit_log WHERE action = 'inbox.settled' AND entity_id = ?`)
+        .get(String(flagged.id)),
+    ).toMatchObject({ actor: 'chebet', details: expect.stringContaining('No such receipt on the M-Pesa portal') });
+    expect(() => settleStkSuccess(h!.db, flagged.id, 'chebet', 'Again')).toThrow(/nothing waiting for a person/);
     const again = await askAgain(partsOf(h), lost, 'wanjiru');
     expect(again.againOf).toBe(lost);
     expect(stkPushes(h)).toBe(1);
+    expect(statusQuestions(h)).toBe(3);
+    expect(receivedRows(h.db)).toEqual([]);
   });
 
   it('flags a success whose receipt M-Pesa knows for another amount, records nothing, and lets a person ask again', async () => {

@@ -26,6 +26,15 @@ describe('017_collection_attention', () => {
         attention: 'M-Pesa said declined, then paid',
       });
       expect(() => db.prepare('DELETE FROM collection_requests').run()).toThrow(/never deleted/);
+      // One receipt pays one request at most, whichever door writes it.
+      const insert = db.prepare(
+        `INSERT INTO collection_requests (phone, amount_cents, account_reference, description, asked_by, asked_at, state, receipt, updated_at)
+         VALUES ('254708374141', 15000, 'INV-2', 'INV-2', 'wanjiru', '2026-12-01T10:00:00Z', 'paid', ?, '2026-12-01T10:00:00Z')`,
+      );
+      insert.run('TL1ONCE001');
+      expect(() => insert.run('TL1ONCE001')).toThrow(/UNIQUE/);
+      insert.run(null);
+      insert.run(null);
     } finally {
       closeDatabase(db);
     }

@@ -128,6 +128,31 @@ describe('who may do what', () => {
     expect(registered.words).toMatch(/M-Pesa will send payments to shortcode 600992/);
   });
 
+  it('lets the accountant, not the officer, settle an M-Pesa Express result nobody could confirm', async () => {
+    const cast = await t.people();
+    const db = t.api.session.require().db;
+    const inboxId = Number(
+      db
+        .prepare(
+          `INSERT INTO inbox (received_at, source, kind, body, flag, reason) VALUES ('2026-12-01T10:10:10.000Z', 'test', 'stk', '{}', 'unmatched', 'M-Pesa''s lookup did not find receipt TL1NOTSEEN')`,
+        )
+        .run().lastInsertRowid,
+    );
+    await expect(
+      t.callAs(cast.officer, 'collections.settleSuccess', { inboxId, note: 'Not on the statement' }),
+    ).rejects.toThrow(/admin|accountant/i);
+    const settled = await t.callAs(cast.accountant, 'collections.settleSuccess', {
+      inboxId,
+      note: 'Not on the statement',
+    });
+    expect(settled).toEqual({ inboxId, settledAt: expect.any(String) });
+    const { entries } = await t.callAs(cast.accountant, 'inbox.list', { show: 'needs_action' });
+    expect(entries.map((e) => e.id)).not.toContain(inboxId);
+    await expect(
+      t.callAs(cast.accountant, 'collections.settleSuccess', { inboxId, note: 'Not on the statement' }),
+    ).rejects.toThrow(/nothing waiting for a person/);
+  });
+
   it('refuses an account reference M-Pesa would cut, with words beside the field', async () => {
     const cast = await t.people();
     await expect(
