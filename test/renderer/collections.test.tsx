@@ -45,7 +45,7 @@ function signedInAs(roles: Array<'admin' | 'accountant' | 'auditor'>) {
 }
 
 function overview(partial: Partial<MethodOutput<'collections.list'>> = {}): MethodOutput<'collections.list'> {
-  return { requests: [], received: [], waiting: [], ...partial };
+  return { requests: [], received: [], waiting: [], unconfirmed: [], ...partial };
 }
 
 describe('Money in', () => {
@@ -116,6 +116,66 @@ describe('Money in', () => {
       expect(bridge.callsOf('collections.markChecked')).toEqual([{ id: 7, note: 'Customer confirms one payment' }]),
     );
     await waitFor(() => expect(screen.queryByTestId('payment-request-attention')).toBeNull());
+  });
+
+  it('lists a prompt M-Pesa could not confirm, and an accountant settles it with what they found', async () => {
+    signedInAs(['accountant']);
+    let settled = false;
+    bridge.answer('collections.list', () =>
+      overview({
+        unconfirmed: settled
+          ? []
+          : [
+              {
+                inboxId: 31,
+                receipt: 'UL2ZZZ0001',
+                phone: '254712345678',
+                amountCents: 150_00,
+                receivedAt: at,
+                words: 'M-Pesa’s lookup did not find receipt UL2ZZZ0001 (code SFC_IC0003): nothing was recorded.',
+              },
+            ],
+      }),
+    );
+    bridge.answer('collections.settleSuccess', ({ inboxId }) => {
+      settled = true;
+      return { inboxId, settledAt: at };
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<Collections />);
+    const row = await screen.findByTestId('unconfirmed-success');
+    expect(row.textContent).toContain('UL2ZZZ0001');
+    expect(row.textContent).toContain('did not find receipt');
+    await user.click(within(row).getByTestId('settle-success'));
+    await user.type(await screen.findByTestId('settle-success-note'), 'Not on the statement of 1 December');
+    await user.click(screen.getByTestId('settle-success-submit'));
+    await waitFor(() =>
+      expect(bridge.callsOf('collections.settleSuccess')).toEqual([
+        { inboxId: 31, note: 'Not on the statement of 1 December' },
+      ]),
+    );
+    await waitFor(() => expect(screen.queryByTestId('unconfirmed-success')).toBeNull());
+  });
+
+  it('offers no settling to someone who may only read', async () => {
+    signedInAs(['auditor']);
+    bridge.answer('collections.list', () =>
+      overview({
+        unconfirmed: [
+          {
+            inboxId: 31,
+            receipt: 'UL2ZZZ0001',
+            phone: null,
+            amountCents: 150_00,
+            receivedAt: at,
+            words: 'Not confirmed',
+          },
+        ],
+      }),
+    );
+    renderWithProviders(<Collections />);
+    const row = await screen.findByTestId('unconfirmed-success');
+    expect(within(row).queryByTestId('settle-success')).toBeNull();
   });
 
   it('shows a refused field beside it, and sends nothing for an amount that is not one', async () => {

@@ -44,6 +44,7 @@ export const commandMethods = {
   collect: ['collections.request'],
   'c2b register': ['collections.registerUrls'],
   'collections checked': ['collections.markChecked'],
+  'collections settle': ['collections.settleSuccess'],
   'reverse --yes': ['reversals.request'],
   'reversals approve': ['reversals.approve'],
   'reversals recover': ['reversals.resolve'],

@@ -1,6 +1,7 @@
 // Money coming in as the screens and the CLI show it: each payment request with its state in the
 // admin's words, the money received (C2B and STK rows of the ledger), and the customers' payments
 // that wait for M-Pesa or for a person.
+import { unconfirmedSuccesses, type UnconfirmedSuccessView } from './unconfirmed';
 import { NotFoundError } from '../../shared/errors';
 import type { Cents } from '../../shared/money';
 import type { ProfileDatabase } from '../db';
@@ -169,6 +170,7 @@ export interface MoneyInOverview {
   requests: RequestView[];
   received: ReceivedView[];
   waiting: WaitingCheckView[];
+  unconfirmed: UnconfirmedSuccessView[];
 }
 
 export function moneyInOverview(db: ProfileDatabase, limit = 100): MoneyInOverview {
@@ -207,5 +209,6 @@ export function moneyInOverview(db: ProfileDatabase, limit = 100): MoneyInOvervi
       accountReference: row.account_reference,
     })),
     waiting,
+    unconfirmed: unconfirmedSuccesses(db, limit),
   };
 }

@@ -130,6 +130,7 @@ const changedBy: Partial<Record<MethodName, Prefix[]>> = {
   'received.checkAgain': [['collections.list']],
   'collections.recordReceipt': [['collections.list'], ['collections.detail']],
   'collections.markChecked': [['collections.list'], ['collections.detail'], ['audit.list']],
+  'collections.settleSuccess': [['collections.list'], ['collections.detail'], ['inbox.list'], ['audit.list']],
   'balance.refresh': [['dashboard.summary'], ['float.warning'], ['float.history']],
   'float.setWarningLevel': [['float.warning'], ['float.history']],
   'lookup.record': [['lookup.answer'], ['dashboard.summary']],

@@ -14,6 +14,7 @@ import { emptyWords, useContractMutation, useContractQuery } from '../lib/querie
 import { mayCall, useSession } from '../stores/session';
 import { EnterReceipt } from './collections/EnterReceipt';
 import { MarkChecked } from './collections/MarkChecked';
+import { Unconfirmed } from './collections/Unconfirmed';
 import { RequestPayment, statusColour } from './collections/RequestPayment';
 
 export function Collections() {
@@ -26,6 +27,7 @@ export function Collections() {
       <Title order={2}>Money in</Title>
       <Problem error={overview.error} />
       {mayAsk && <RequestPayment />}
+      <Unconfirmed unconfirmed={value?.unconfirmed ?? []} maySettle={mayCall(session, 'collections.settleSuccess')} />
       <Waiting waiting={value?.waiting ?? []} mayCheck={mayCall(session, 'received.checkAgain')} />
       <Requests
         requests={value?.requests ?? []}

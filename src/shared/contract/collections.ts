@@ -76,6 +76,17 @@ export const waitingPaymentView = z.object({
 });
 export type WaitingPaymentView = z.output<typeof waitingPaymentView>;
 
+/** An M-Pesa Express success no request holds that M-Pesa could not confirm: before a person. */
+export const unconfirmedSuccessView = z.object({
+  inboxId: id,
+  receipt: z.string(),
+  phone: z.string().nullable(),
+  amountCents: cents,
+  receivedAt: isoInstant,
+  words: z.string(),
+});
+export type UnconfirmedSuccessView = z.output<typeof unconfirmedSuccessView>;
+
 const accountReference = z
   .string()
   .trim()
@@ -102,6 +113,7 @@ export const collectionMethods = {
       requests: z.array(collectionRequestView),
       received: z.array(receivedMoneyView),
       waiting: z.array(waitingPaymentView),
+      unconfirmed: z.array(unconfirmedSuccessView),
     }),
   },
   'collections.detail': {

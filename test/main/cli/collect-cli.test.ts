@@ -123,6 +123,61 @@ describe('collect', () => {
     expect(again.err).toContain('nothing waiting for a look');
   });
 
+  it('lists a prompt M-Pesa could not confirm, and settles it with a note', async () => {
+    await demoProfile();
+    const body = JSON.stringify({
+      Body: {
+        stkCallback: {
+          MerchantRequestID: 'not-ours-1',
+          CheckoutRequestID: 'ws_CO_NOTOURS1',
+          ResultCode: 0,
+          ResultDesc: 'The service request is processed successfully.',
+          CallbackMetadata: {
+            Item: [
+              { Name: 'Amount', Value: 150 },
+              { Name: 'MpesaReceiptNumber', Value: 'UL2ZZZ0001' },
+              { Name: 'TransactionDate', Value: 20261201101010 },
+              { Name: 'PhoneNumber', Value: 254711222337 },
+            ],
+          },
+        },
+      },
+    });
+    const db = openDatabase(profileDatabasePath('demo'));
+    let inboxId = 0;
+    try {
+      inboxId = Number(
+        db
+          .prepare(
+            `INSERT INTO inbox (received_at, source, kind, body, flag, reason) VALUES ('2026-12-01T10:00:00Z', 'relay:demo', 'stk', ?, 'unmatched', ?)`,
+          )
+          .run(body, 'M-Pesa’s lookup did not find receipt UL2ZZZ0001: nothing was recorded.').lastInsertRowid,
+      );
+    } finally {
+      closeDatabase(db);
+    }
+    const listed = await run(['collections', 'list', '--user', 'wanjiru']);
+    expect(listed.out).toContain(
+      `#${inboxId}  UL2ZZZ0001  KES 150.00  M-Pesa’s lookup did not find receipt UL2ZZZ0001`,
+    );
+    const settled = await run([
+      'collections',
+      'settle',
+      String(inboxId),
+      '--note',
+      'Not on the statement',
+      '--user',
+      'chebet',
+    ]);
+    expect(settled.code).toBe(0);
+    expect(settled.out).toContain(`Callback #${inboxId} settled: nothing was recorded`);
+    const after = JSON.parse((await run(['collections', 'list', '--json', '--user', 'chebet'])).out) as {
+      unconfirmed: unknown[];
+      received: unknown[];
+    };
+    expect(after).toMatchObject({ unconfirmed: [], received: [] });
+  });
+
   it('refuses a payroll officer, naming the role needed, and pushes nothing', async () => {
     await demoProfile();
     const before = simulator.stats().requests['/mpesa/stkpush/v1/processrequest'] ?? 0;

@@ -10,7 +10,7 @@ import { markRequestChecked } from '../../../src/main/collections/checked';
 import { askAgain, type RequestPaymentParts } from '../../../src/main/collections/request-payment';
 import { requestById, type CollectionRequest } from '../../../src/main/collections/requests';
 import { settleStkSuccess } from '../../../src/main/collections/settle-success';
-import { requestView } from '../../../src/main/collections/views';
+import { moneyInOverview, requestView } from '../../../src/main/collections/views';
 import { eventually, inboxOf, moneyInHarness, postCallback, receivedRows, type MoneyInHarness } from './support';
 
 let h: MoneyInHarness | undefined;
@@ -172,6 +172,10 @@ describe('a success whose IDs no request has yet', () => {
     // On the inbox work list, with its words, until a person settles it.
     const work = listInbox(h.db, 'needs_action', { limit: 50, offset: 0 });
     expect(work.rows.map((r) => r.id)).toContain(flagged.id);
+    // And on the Money in screen, where the admin who would ask again sees it.
+    expect(moneyInOverview(h.db).unconfirmed).toEqual([
+      expect.objectContaining({ inboxId: flagged.id, receipt: 'TL1FORGED1', words: flagged.reason }),
+    ]);
     expect(receivedRows(h.db)).toEqual([]);
     expect(requestById(h.db, lost)).toMatchObject({ state: 'unknown', checkoutRequestId: null });
     await expect(askAgain(partsOf(h), lost, 'wanjiru')).rejects.toThrow(/still confirming/);
@@ -180,6 +184,7 @@ describe('a success whose IDs no request has yet', () => {
     // A person looks it up, says what they found, and settles it: then the customer may be asked again.
     settleStkSuccess(h.db, flagged.id, 'chebet', 'No such receipt on the M-Pesa portal statement');
     expect(listInbox(h.db, 'needs_action', { limit: 50, offset: 0 }).rows.map((r) => r.id)).not.toContain(flagged.id);
+    expect(moneyInOverview(h.db).unconfirmed).toEqual([]);
     expect(
       h.db
         .prepare(`SELECT actor, details FROM audit_log WHERE action = 'inbox.settled' AND entity_id = ?`)

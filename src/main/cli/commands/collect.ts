@@ -6,6 +6,7 @@ import { formatKesWithCurrency, parseKes } from '../../../shared/money';
 import { formatMsisdn } from '../../../shared/phone';
 import { registerC2bUrls } from '../../collections/c2b-urls';
 import { markRequestChecked } from '../../collections/checked';
+import { settleStkSuccess } from '../../collections/settle-success';
 import { requestPayment } from '../../collections/request-payment';
 import { moneyInOverview, requestView, type RequestView } from '../../collections/views';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -34,6 +35,7 @@ for the payment to show (collections list).
 
 export const collectionsHelp = `Usage: npm run cli -- collections list [--json]
        npm run cli -- collections checked <request> --note <text> --user <admin|accountant> [--json]
+       npm run cli -- collections settle <callback> --note <text> --user <admin|accountant> [--json]
 
 list     the payment requests (newest first) with where each stands, the money received from
          customers (C2B and STK), and the customers' payments that wait for M-Pesa's confirmation
@@ -41,6 +43,9 @@ list     the payment requests (newest first) with where each stands, the money r
          auditor: --user <name>.
 checked  marks a request that says "Look at this" as checked, with what you found: the words
          leave the request and the audit log keeps them. Nothing moves.
+settle   settles a payment prompt M-Pesa could not confirm (listed under "Prompts M-Pesa could
+         not confirm", by its callback number) once you looked it up on the M-Pesa portal or the
+         statement: nothing is recorded, and the customer may then be asked again.
 `;
 
 export const c2bHelp = `Usage: npm run cli -- c2b register --user <admin> [--json]
@@ -133,7 +138,8 @@ export async function collectionsCommand(
   deps: { secrets: () => SecretStore },
 ): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === 'checked') return await checkedCommand(rest, io, deps);
+  if (sub === 'checked') return await noteCommand('checked', rest, io, deps);
+  if (sub === 'settle') return await noteCommand('settle', rest, io, deps);
   if (sub !== 'list') {
     if (sub === '--help' || sub === undefined) {
       io.out.write(collectionsHelp);
@@ -184,6 +190,12 @@ export async function collectionsCommand(
         ]),
       ]),
     );
+    if (overview.unconfirmed.length > 0) {
+      line(io.out);
+      line(io.out, 'Prompts M-Pesa could not confirm (settle with "collections settle <callback>"):');
+      for (const u of overview.unconfirmed)
+        line(io.out, `#${u.inboxId}  ${u.receipt}  ${formatKesWithCurrency(u.amountCents)}  ${u.words}`);
+    }
     if (overview.waiting.length > 0) {
       line(io.out);
       line(io.out, 'Customers’ payments waiting:');
@@ -196,8 +208,16 @@ export async function collectionsCommand(
   }
 }
 
-/** `collections checked <request> --note <text>`: a person clears the words a request left for them. */
-async function checkedCommand(args: string[], io: CliIo, deps: { secrets: () => SecretStore }): Promise<number> {
+/**
+ * `collections checked <request> --note <text>`: a person clears the words a request left for them.
+ * `collections settle <callback> --note <text>`: a person settles a prompt M-Pesa could not confirm.
+ */
+async function noteCommand(
+  sub: 'checked' | 'settle',
+  args: string[],
+  io: CliIo,
+  deps: { secrets: () => SecretStore },
+): Promise<number> {
   const { values, positionals } = parseCommand(
     args,
     { json: { type: 'boolean' }, user: { type: 'string' }, note: { type: 'string' } },
@@ -209,17 +229,27 @@ async function checkedCommand(args: string[], io: CliIo, deps: { secrets: () => 
   }
   const id = Number(positionals[0]);
   if (!Number.isSafeInteger(id) || id <= 0)
-    throw new UsageError('Name the payment request by its number.', collectionsHelp);
+    throw new UsageError(
+      sub === 'checked' ? 'Name the payment request by its number.' : 'Name the callback by its number.',
+      collectionsHelp,
+    );
   const note = values.note?.trim() ?? '';
   if (note.length < 3) throw new UsageError('Say what you found: --note <text>.', collectionsHelp);
-  const user = requireUserOption(values.user, 'collections checked', collectionsHelp);
+  const command = sub === 'checked' ? 'collections checked' : 'collections settle';
+  const user = requireUserOption(values.user, command, collectionsHelp);
   const opened = await openProfileForCommand(values.profile ?? defaultProfileName, {
     io,
     secrets: deps.secrets,
     exclusive: true,
   });
   try {
-    const caller = await actingPerson(opened.db, opened.profile.name, deps.secrets, io, user, 'collections checked');
+    const caller = await actingPerson(opened.db, opened.profile.name, deps.secrets, io, user, command);
+    if (sub === 'settle') {
+      const settled = settleStkSuccess(opened.db, id, caller.username, note);
+      if (values.json === true) line(io.out, JSON.stringify(settled, null, 2));
+      else line(io.out, `Callback #${id} settled: nothing was recorded; the customer may be asked again.`);
+      return exitCodes.ok;
+    }
     markRequestChecked(opened.db, id, caller.username, note);
     const view = requestView(opened.db, id);
     if (values.json === true) line(io.out, JSON.stringify(view, null, 2));
