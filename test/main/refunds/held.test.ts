@@ -103,9 +103,7 @@ describe('a refund failed on a person’s word', () => {
     expect(s.h.sim.payments().filter((p) => p.party === payer)).toEqual([]);
 
     expect(codeOf(() => approveRefund(s.h.db, s.refundId, as(s.people.admin)))).toBe('maker_cannot_approve');
-    expect(codeOf(() => approveRefund(s.h.db, s.refundId, as(s.people.approver)))).toBe(
-      'recorder_cannot_send_again',
-    );
+    expect(codeOf(() => approveRefund(s.h.db, s.refundId, as(s.people.approver)))).toBe('recorder_cannot_send_again');
     expect(refundView(s.h.db, s.refundId).state).toBe('failed');
 
     s.h.sim.setFaults({ dropCallback: 0 });
