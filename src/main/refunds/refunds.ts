@@ -157,6 +157,27 @@ export interface RefundApproval {
   runId: number;
 }
 
+function auditApproval(
+  db: ProfileDatabase,
+  actor: string,
+  refund: RefundRow,
+  outcome: ReturnType<typeof approveRun>,
+  approved: boolean,
+): void {
+  appendAudit(db, {
+    actor,
+    action: approved ? 'refund.approved' : 'refund.approval_recorded',
+    entity: 'refund',
+    entityId: refund.id,
+    details: {
+      runId: refund.run_id,
+      amountCents: refund.amount_cents,
+      approvalsCounted: outcome.approvals.approvalsCounted,
+      approvalsNeeded: outcome.approvals.approvalsNeeded,
+    },
+  });
+}
+
 function refuseWhatTheReceiptRefuses(db: ProfileDatabase, refund: RefundRow): void {
   const refusal = refusalOf(db, originalRow(db, { transactionId: refund.transaction_id }));
   if (refusal !== null) throw new ConflictError(refusal.message, { code: refusal.code });
@@ -177,18 +198,7 @@ function approveAgain(db: ProfileDatabase, refund: RefundRow, approver: RunAppro
       findDuplicatePayments(db, refund.run_id).map((w) => w.key),
       now,
     );
-    appendAudit(db, {
-      actor: approver.name,
-      action: 'refund.approval_recorded',
-      entity: 'refund',
-      entityId: refund.id,
-      details: {
-        runId: refund.run_id,
-        amountCents: refund.amount_cents,
-        approvalsCounted: outcome.approvals.approvalsCounted,
-        approvalsNeeded: outcome.approvals.approvalsNeeded,
-      },
-    });
+    auditApproval(db, approver.name, refund, outcome, false);
   }
   return { send: approvalState(db, refund.run_id).canSend, again: false, runId: refund.run_id };
 }
@@ -258,18 +268,7 @@ export function approveRefund(
         db.prepare(
           `UPDATE refunds SET state = 'approved', updated_at = ? WHERE id = ? AND state = 'awaiting_approval'`,
         ).run(now.toISOString(), refund.id);
-      appendAudit(db, {
-        actor: account.username,
-        action: approved ? 'refund.approved' : 'refund.approval_recorded',
-        entity: 'refund',
-        entityId: refund.id,
-        details: {
-          runId: refund.run_id,
-          amountCents: refund.amount_cents,
-          approvalsCounted: outcome.approvals.approvalsCounted,
-          approvalsNeeded: outcome.approvals.approvalsNeeded,
-        },
-      });
+      auditApproval(db, account.username, refund, outcome, approved);
       return { send: approved, again: false, runId: refund.run_id };
     })
     .immediate();

@@ -9,9 +9,9 @@ import { approveReversal, declineReversal, requestReversal } from '../../../src/
 import { portalRouteWords } from '../../../src/main/reversals/rules';
 import { recoverReversals, resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
 import { moveReversal, reversalById, reversedOriginal } from '../../../src/main/reversals/store';
-import { seedPeople, type TestPeople } from '../../helpers/people';
-import { harness, type Harness, type HarnessOptions } from '../payroll/engine/harness';
-import { customer, receivedPayment, recordReceived, reversalRows } from './support';
+import type { TestPeople } from '../../helpers/people';
+import type { Harness, HarnessOptions } from '../payroll/engine/harness';
+import { askedAndApproved, customer, reversalHarness, receivedPayment, recordReceived, reversalRows } from './support';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -22,18 +22,9 @@ afterEach(async () => {
 const options = { resultWaitMs: 1500, statusWaitMs: 3000 };
 
 async function setUp(extra: HarnessOptions = {}): Promise<{ h: Harness; people: TestPeople; parts: ReversalParts }> {
-  h = await harness({ customers: [customer], ...extra });
-  await h.engine.stop();
-  const people = await seedPeople(h.db);
-  return { h, people, parts: { db: h.db, client: h.client, source: h.receiver } };
-}
-
-/** Asked by the admin, approved by an approver: answers the reversal's id, ready to send. */
-function askedAndApproved(current: Harness, people: TestPeople, transactionId: number): number {
-  const reversal = requestReversal(current.db, { transactionId, reason: 'Paid twice by mistake' }, people.admin);
-  const outcome = approveReversal(current.db, reversal.id, people.approver);
-  expect(outcome.kind).toBe('approved');
-  return reversal.id;
+  const opened = await reversalHarness(extra);
+  h = opened.h;
+  return opened;
 }
 
 /** The money check: M-Pesa reversed the original once, and the ledger says exactly that. */

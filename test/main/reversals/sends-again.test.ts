@@ -11,14 +11,22 @@ import { refundView } from '../../../src/main/refunds/read';
 import { requestRefund } from '../../../src/main/refunds/refunds';
 import { approveAndSend } from '../../../src/main/refunds/send';
 import { applyReversalStatusAnswer } from '../../../src/main/reversals/status-answer';
-import { approveReversal, requestReversal } from '../../../src/main/reversals/requests';
+import { requestReversal } from '../../../src/main/reversals/requests';
 import { recoverReversals, resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
 import { moveReversal, reversalById, reversedOriginal } from '../../../src/main/reversals/store';
 import type { StatusAnswer } from '../../../src/main/lookups/status-lookups';
 import { seedPeople, type TestPeople } from '../../helpers/people';
 import { harness, type Harness, type HarnessOptions } from '../payroll/engine/harness';
 import { received } from '../refunds/received';
-import { customer, receivedPayment, recordReceived, reversalRows, waitFor } from './support';
+import {
+  askedAndApproved,
+  customer,
+  reversalHarness,
+  receivedPayment,
+  recordReceived,
+  reversalRows,
+  waitFor,
+} from './support';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -29,16 +37,9 @@ afterEach(async () => {
 const options = { resultWaitMs: 1500, statusWaitMs: 1500 };
 
 async function setUp(extra: HarnessOptions = {}): Promise<{ h: Harness; people: TestPeople; parts: ReversalParts }> {
-  h = await harness({ customers: [customer], ...extra });
-  await h.engine.stop();
-  const people = await seedPeople(h.db);
-  return { h, people, parts: { db: h.db, client: h.client, source: h.receiver } };
-}
-
-function approved(current: Harness, people: TestPeople, transactionId: number): number {
-  const reversal = requestReversal(current.db, { transactionId, reason: 'Paid twice by mistake' }, people.admin);
-  expect(approveReversal(current.db, reversal.id, people.approver).kind).toBe('approved');
-  return reversal.id;
+  const opened = await reversalHarness(extra);
+  h = opened.h;
+  return opened;
 }
 
 function inboxOf(current: Harness, kind: string): Array<{ id: number; applied: number; flag: string | null }> {
@@ -55,7 +56,7 @@ describe('sending a reversal again after its first send was accepted', () => {
     const { transactionId, receipt } = await receivedPayment(h, 640_00);
     // M-Pesa takes the first send and reverses it, but its Result and every status answer are lost.
     h.sim.setFaults({ dropCallback: 1 });
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     const first = await sendReversal(parts, id, people.approver.username, options);
     expect(first).toMatchObject({ state: 'unknown', needsAttention: true });
     expect(first.conversationId).not.toBeNull();
@@ -88,7 +89,7 @@ describe('sending a reversal again after its first send was accepted', () => {
     const { h: current, people, parts } = await setUp({ client: slowAnswer });
     // A receipt M-Pesa does not know: its R000002 names no original.
     const paid = recordReceived(current.db, 'QZZ0000009', 400_00, customer.msisdn, null);
-    const id = approved(current, people, paid);
+    const id = askedAndApproved(current, people, paid);
     const done = await sendReversal(parts, id, people.approver.username, options);
     expect(done).toMatchObject({ state: 'failed', resultCode: 'R000002', needsAttention: false });
     expect(inboxOf(current, 'reversal-result')).toEqual([expect.objectContaining({ applied: 1, flag: null })]);
@@ -100,7 +101,7 @@ describe('evidence kept before a restart', () => {
   it("applies at the next start a Result flagged before its send's ids were kept", async () => {
     const { h, people, parts } = await setUp();
     const { transactionId, receipt } = await receivedPayment(h, 520_00);
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     h.sim.setFaults({ dropCallback: 1 });
     const first = await sendReversal(parts, id, people.approver.username, { ...options, statusWaitMs: 1 });
     expect(first).toMatchObject({ state: 'unknown', needsAttention: true });
@@ -147,7 +148,7 @@ describe('evidence kept before a restart', () => {
   it('puts on the work list at a start a sent reversal that already had words but was never settled', async () => {
     const { h, people, parts } = await setUp();
     const { transactionId } = await receivedPayment(h, 540_00);
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     const at = new Date().toISOString();
     // Taken by M-Pesa, then a status answer of another amount gave it words; Mshahara stopped there.
     moveReversal(h.db, id, 'sending', at, { requestId: 'MSHR-test-words', sent: true });
@@ -213,7 +214,7 @@ describe('a Transaction Status answer of another amount, against the simulator',
       });
     const { h, people, parts } = await setUp({ faults: { reversalAmount: 'as-asked' }, client: halving });
     const { transactionId, receipt } = await receivedPayment(h, 1000_00);
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     // The Result is lost; Transaction Status answers about a reversal of KES 500.00.
     h.sim.setFaults({ dropCallback: 1 });
     const sent = sendReversal(parts, id, people.approver.username, options);
@@ -233,7 +234,7 @@ describe('who may send a reversal again', () => {
   it('refuses while a sent reversal waits for its Result, and sends nothing', async () => {
     const { h, people, parts } = await setUp();
     const { transactionId, receipt } = await receivedPayment(h, 500_00);
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     const at = new Date().toISOString();
     // Sent and taken by M-Pesa; its Result is awaited (a slow queue), nobody has put it on the work list.
     moveReversal(h.db, id, 'sending', at, { requestId: 'MSHR-test-accepted', sent: true });
@@ -272,7 +273,7 @@ describe('a Transaction Status answer about a reversal', () => {
   async function sentUnknown(): Promise<{ current: Harness; id: number; transactionId: number; entry: number }> {
     const { h: current, people } = await setUp();
     const transactionId = recordReceived(current.db, 'QRC0000077', 900_00, customer.msisdn, null);
-    const id = approved(current, people, transactionId);
+    const id = askedAndApproved(current, people, transactionId);
     const at = new Date().toISOString();
     moveReversal(current.db, id, 'sending', at, { requestId: 'MSHR-test-status', sent: true });
     moveReversal(current.db, id, 'unknown', at);

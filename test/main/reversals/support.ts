@@ -1,11 +1,32 @@
 // Received money for reversal tests: a customer pays the business through the simulator's C2B
 // simulate (so M-Pesa knows the collection), and the ledger row is written from the confirmation
 // the loopback receiver stored, the way the ledger records received money.
+import { expect } from 'vitest';
 import type { ProfileDatabase } from '../../../src/main/db';
 import { recordTransaction } from '../../../src/main/ledger/transactions';
-import type { Harness } from '../payroll/engine/harness';
+import { approveReversal, requestReversal } from '../../../src/main/reversals/requests';
+import type { ReversalParts } from '../../../src/main/reversals/send';
+import { seedPeople, type TestPeople } from '../../helpers/people';
+import { harness, type Harness, type HarnessOptions } from '../payroll/engine/harness';
 
 export const customer = { msisdn: '254711000111', name: 'AKINYI OTIENO' };
+
+/** A harness whose payout engine is stopped (the reversal code under test drives itself), with the test people. */
+export async function reversalHarness(
+  extra: HarnessOptions = {},
+): Promise<{ h: Harness; people: TestPeople; parts: ReversalParts }> {
+  const h = await harness({ customers: [customer], ...extra });
+  await h.engine.stop();
+  const people = await seedPeople(h.db);
+  return { h, people, parts: { db: h.db, client: h.client, source: h.receiver } };
+}
+
+/** Asked by the admin, approved by an approver: answers the reversal's id, ready to send. */
+export function askedAndApproved(current: Harness, people: TestPeople, transactionId: number): number {
+  const reversal = requestReversal(current.db, { transactionId, reason: 'Paid twice by mistake' }, people.admin);
+  expect(approveReversal(current.db, reversal.id, people.approver).kind).toBe('approved');
+  return reversal.id;
+}
 
 async function waitFor<T>(what: string, find: () => T | undefined, ms = 8000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -6,12 +6,11 @@ import { DarajaClient } from '../../../src/main/daraja';
 import { requestRefund } from '../../../src/main/refunds/refunds';
 import { applyReversalEntry } from '../../../src/main/reversals/apply-result';
 import { applyReversalStatusAnswer } from '../../../src/main/reversals/status-answer';
-import { approveReversal, requestReversal } from '../../../src/main/reversals/requests';
 import { resolveReversal, sendReversal, type ReversalParts } from '../../../src/main/reversals/send';
 import { moveReversal, reversalById, reversedOriginal } from '../../../src/main/reversals/store';
-import { seedPeople, type TestPeople } from '../../helpers/people';
-import { harness, type Harness } from '../payroll/engine/harness';
-import { customer, receivedPayment, reversalRows, waitFor } from './support';
+import type { TestPeople } from '../../helpers/people';
+import type { Harness, HarnessOptions } from '../payroll/engine/harness';
+import { askedAndApproved, customer, reversalHarness, receivedPayment, reversalRows, waitFor } from './support';
 
 let h: Harness | undefined;
 const extraClients: DarajaClient[] = [];
@@ -23,17 +22,10 @@ afterEach(async () => {
 
 const options = { resultWaitMs: 1500, statusWaitMs: 3000 };
 
-async function setUp(): Promise<{ h: Harness; people: TestPeople; parts: ReversalParts }> {
-  h = await harness({ customers: [customer] });
-  await h.engine.stop();
-  const people = await seedPeople(h.db);
-  return { h, people, parts: { db: h.db, client: h.client, source: h.receiver } };
-}
-
-function approved(current: Harness, people: TestPeople, transactionId: number): number {
-  const reversal = requestReversal(current.db, { transactionId, reason: 'Paid twice by mistake' }, people.admin);
-  expect(approveReversal(current.db, reversal.id, people.approver).kind).toBe('approved');
-  return reversal.id;
+async function setUp(extra: HarnessOptions = {}): Promise<{ h: Harness; people: TestPeople; parts: ReversalParts }> {
+  const opened = await reversalHarness(extra);
+  h = opened.h;
+  return opened;
 }
 
 function refundRefused(current: Harness, people: TestPeople, receipt: string): boolean {
@@ -54,7 +46,7 @@ describe('a reversal whose first send may have gone through', () => {
     const { h, people, parts } = await setUp();
     const { transactionId, receipt } = await receivedPayment(h, 600_00);
     h.sim.setFaults({ errorAfter: 1, dropCallback: 1 });
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     expect(await sendReversal(parts, id, people.approver.username, options)).toMatchObject({ state: 'unknown' });
     // M-Pesa reversed it on the first send; the second send is refused for another reason (the
     // initiator's password, here), which says nothing about the first.
@@ -87,7 +79,7 @@ describe('a reversal whose first send may have gone through', () => {
     const { h, people, parts } = await setUp();
     const { transactionId, receipt } = await receivedPayment(h, 700_00);
     h.sim.setFaults({ dropCallback: 1 });
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     const sent = await sendReversal(parts, id, people.approver.username, { ...options, statusWaitMs: 1 });
     expect(sent.conversationId).not.toBeNull();
     // M-Pesa's Result without ResultParameters or a TransactionID (REFERENCE §5's 2017 sample).
@@ -122,7 +114,7 @@ describe('a reversal whose first send may have gone through', () => {
   it('records a "Completed" that arrives after a person recorded it as not reversed, and holds refunds', async () => {
     const { h, people } = await setUp();
     const { transactionId, receipt } = await receivedPayment(h, 800_00);
-    const id = approved(h, people, transactionId);
+    const id = askedAndApproved(h, people, transactionId);
     const now = new Date().toISOString();
     moveReversal(h.db, id, 'sending', now, { requestId: 'mshahara-test-1', sent: true });
     moveReversal(h.db, id, 'unknown', now, {});
